@@ -1,0 +1,83 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/corpline/corpline/ent"
+	"github.com/corpline/corpline/ent/privacy"
+	"github.com/corpline/corpline/internal/apperr"
+)
+
+// PresentError is the one place where errors become what clients see: every
+// error gets an extensions.code from package apperr, and anything not known to
+// be safe is logged with the request id and shown as "internal error".
+func PresentError(ctx context.Context, err error) *gqlerror.Error {
+	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	code, msg, field, extra := classify(ctx, err, gerr)
+	gerr.Message = msg
+	gerr.Extensions = map[string]any{"code": string(code)}
+	if field != "" {
+		gerr.Extensions["field"] = field
+	}
+	for k, v := range extra {
+		gerr.Extensions[k] = v
+	}
+	return gerr
+}
+
+func classify(ctx context.Context, err error, gerr *gqlerror.Error) (apperr.Code, string, string, map[string]any) {
+	var ae *apperr.Error
+	switch {
+	case errors.As(err, &ae):
+		return ae.Code, ae.Message, ae.Field, ae.Extra
+	case ent.IsNotFound(err):
+		return apperr.NotFound, "not found", "", nil
+	case ent.IsValidationError(err):
+		var ve *ent.ValidationError
+		errors.As(err, &ve)
+		return apperr.BadUserInput, "invalid value for " + ve.Name, ve.Name, nil
+	case ent.IsConstraintError(err):
+		return apperr.Conflict, "conflicts with an existing record", "", nil
+	case errors.Is(err, privacy.Deny):
+		return apperr.Forbidden, "not allowed", "", nil
+	}
+	// Errors of the GraphQL layer itself (parse, validation, variables) are
+	// about the request, and their messages are safe.
+	if c, ok := gerr.Extensions["code"].(string); ok {
+		switch c {
+		case errcode.ValidationFailed, errcode.ParseFailed, "BAD_USER_INPUT":
+			return apperr.BadUserInput, gerr.Message, "", nil
+		}
+	}
+	var ge *gqlerror.Error
+	if errors.As(err, &ge) && ge.Err == nil && ge.Rule != "" {
+		return apperr.BadUserInput, gerr.Message, "", nil
+	}
+	slog.ErrorContext(ctx, "internal error", "err", err, "requestId", RequestID(ctx), "path", gerr.Path.String())
+	return apperr.Internal, "internal error", "", map[string]any{"requestId": RequestID(ctx)}
+}
+
+// Recover turns a resolver panic into an internal error instead of a crash.
+func Recover(ctx context.Context, p any) error {
+	slog.ErrorContext(ctx, "panic in resolver", "panic", p, "requestId", RequestID(ctx))
+	return errors.New("panic in resolver")
+}
+
+type requestIDKey struct{}
+
+// WithRequestID records the request id that logs and internal errors carry.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestID is the id of the current request, or "".
+func RequestID(ctx context.Context) string {
+	s, _ := ctx.Value(requestIDKey{}).(string)
+	return s
+}

@@ -1,0 +1,24 @@
+// Package graph holds corpline's GraphQL resolvers: thin calls into ent and
+// the domain packages, which own the rules.
+package graph
+
+import (
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/corpline/corpline/ent"
+	"github.com/corpline/corpline/graph/generated"
+	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/directory"
+)
+
+// Resolver holds the dependencies of every resolver.
+type Resolver struct {
+	Client    *ent.Client
+	Auth      *auth.Service
+	Directory *directory.Service
+}
+
+// NewSchema returns corpline's executable schema over r.
+func NewSchema(r *Resolver) graphql.ExecutableSchema {
+	return generated.NewExecutableSchema(generated.Config{Resolvers: r})
+}

@@ -1,0 +1,69 @@
+// Package apperr defines the few error kinds corpline shows to clients.
+//
+// Every error that reaches a client carries one of these codes in
+// extensions.code; the message of an *Error is safe to show. Anything else is
+// logged and shown as INTERNAL (see graph/errors.go).
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is the stable, machine-readable kind of an error.
+type Code string
+
+const (
+	Unauthenticated Code = "UNAUTHENTICATED"
+	Forbidden       Code = "FORBIDDEN"
+	NotFound        Code = "NOT_FOUND"
+	BadUserInput    Code = "BAD_USER_INPUT"
+	Conflict        Code = "CONFLICT"
+	QuotaExceeded   Code = "QUOTA_EXCEEDED"
+	RateLimited     Code = "RATE_LIMITED"
+	Internal        Code = "INTERNAL"
+)
+
+// Error is an error whose message may be shown to the client.
+type Error struct {
+	Code    Code
+	Message string
+	// Field names the input field at fault, when there is one.
+	Field string
+	// Extra holds additional safe extensions, such as retryAfter.
+	Extra map[string]any
+}
+
+func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+
+// Is makes errors.Is(err, apperr.E(code, "")) match on code alone.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code && (t.Message == "" || t.Message == e.Message)
+}
+
+// E returns an error of code with a formatted, client-safe message.
+func E(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Input returns a BAD_USER_INPUT error about field.
+func Input(field, format string, args ...any) *Error {
+	return &Error{Code: BadUserInput, Message: fmt.Sprintf(format, args...), Field: field}
+}
+
+// CodeOf returns the code of err, or "" when err is not one of ours.
+func CodeOf(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// Shared errors, defined once.
+var (
+	ErrUnauthenticated = E(Unauthenticated, "authentication required")
+	ErrForbidden       = E(Forbidden, "not allowed")
+	ErrNotFound        = E(NotFound, "not found")
+)

@@ -1,0 +1,104 @@
+// Package config is corpline's configuration: one struct, filled from flags
+// and CORPLINE_* environment variables (a flag wins over the environment).
+// The README's configuration table lists the same settings.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Config is every setting of a corpline server.
+type Config struct {
+	Addr        string
+	DatabaseURL string
+	TokenTTL    time.Duration
+	CORSOrigins []string
+	TLSCert     string
+	TLSKey      string
+	GraphiQL    bool
+	Dev         bool // field suggestions on, for development only
+	Seed        bool // seed the demo enterprise into an empty database
+	LogFormat   string
+
+	Limits Limits
+}
+
+// Limits bound what one request may cost. Each is stated in the README.
+type Limits struct {
+	BodyBytes    int64 // request body size
+	Depth        int   // selection depth
+	Complexity   int   // gqlgen complexity
+	ParserTokens int   // lexer tokens per document (CVE-2023-49559)
+	Aliases      int   // aliased fields per operation
+	PageSize     int   // first/last of a connection
+}
+
+// Defaults are the settings of `corpline` with no arguments.
+func Defaults() Config {
+	return Config{
+		Addr:        "127.0.0.1:8080",
+		DatabaseURL: "./corpline.db",
+		TokenTTL:    30 * 24 * time.Hour,
+		GraphiQL:    true,
+		LogFormat:   "text",
+		Limits: Limits{
+			BodyBytes:    1 << 20,
+			Depth:        15,
+			Complexity:   5000,
+			ParserTokens: 15000,
+			Aliases:      30,
+			PageSize:     100,
+		},
+	}
+}
+
+// Parse fills a Config from args and the environment.
+func Parse(name string, args []string, getenv func(string) string) (Config, error) {
+	c := Defaults()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	var origins string
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address HOST:PORT (CORPLINE_ADDR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres://..., sqlite://PATH or a file path (CORPLINE_DATABASE_URL)")
+	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, "session token lifetime (CORPLINE_TOKEN_TTL)")
+	fs.StringVar(&origins, "cors-origins", "", "comma-separated allowed browser origins (CORPLINE_CORS_ORIGINS)")
+	fs.StringVar(&c.TLSCert, "tls-cert", "", "TLS certificate file (CORPLINE_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", "", "TLS key file (CORPLINE_TLS_KEY)")
+	fs.BoolVar(&c.GraphiQL, "graphiql", c.GraphiQL, "serve GraphiQL at / (CORPLINE_GRAPHIQL)")
+	fs.BoolVar(&c.Dev, "dev", false, "development mode: field suggestions in errors (CORPLINE_DEV)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (CORPLINE_LOG_FORMAT)")
+	fs.Int64Var(&c.Limits.BodyBytes, "max-body-bytes", c.Limits.BodyBytes, "request body limit (CORPLINE_MAX_BODY_BYTES)")
+	fs.IntVar(&c.Limits.Depth, "max-depth", c.Limits.Depth, "query depth limit (CORPLINE_MAX_DEPTH)")
+	fs.IntVar(&c.Limits.Complexity, "max-complexity", c.Limits.Complexity, "query complexity limit (CORPLINE_MAX_COMPLEXITY)")
+	fs.IntVar(&c.Limits.ParserTokens, "max-tokens", c.Limits.ParserTokens, "parser token limit (CORPLINE_MAX_TOKENS)")
+	fs.IntVar(&c.Limits.Aliases, "max-aliases", c.Limits.Aliases, "aliases per operation (CORPLINE_MAX_ALIASES)")
+	// The environment first, so that flags parsed after override it.
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		key := "CORPLINE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(key); v != "" {
+			if err := f.Value.Set(v); err != nil && envErr == nil {
+				envErr = fmt.Errorf("%s: %w", key, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return c, envErr
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if origins != "" {
+		for _, o := range strings.Split(origins, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				c.CORSOrigins = append(c.CORSOrigins, o)
+			}
+		}
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return c, fmt.Errorf("--tls-cert and --tls-key go together")
+	}
+	return c, nil
+}

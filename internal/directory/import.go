@@ -1,0 +1,158 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/corpline/corpline/ent"
+	"github.com/corpline/corpline/ent/department"
+	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/viewer"
+)
+
+// RowError reports why one import row was refused.
+type RowError struct {
+	Index   int
+	Field   string
+	Code    apperr.Code
+	Message string
+}
+
+// ImportResult is the outcome of ImportMembers.
+type ImportResult struct {
+	Created int
+	Errors  []RowError
+}
+
+// importChunk bounds the rows of one INSERT, well under SQLite's and
+// PostgreSQL's limits on bound parameters.
+const importChunk = 500
+
+// ImportMembers writes members in bulk. Every row is checked first; then all
+// valid rows are written (or, with allOrNothing, nothing when any row is bad).
+// Rows are never written one by one: a thousand rows are a few statements.
+func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNothing bool) (*ImportResult, error) {
+	if len(rows) == 0 {
+		return nil, apperr.Input("rows", "no rows to import")
+	}
+	if len(rows) > MaxImportRows {
+		return nil, apperr.Input("rows", "at most %d rows per import, got %d", MaxImportRows, len(rows))
+	}
+	res := &ImportResult{}
+	bad := func(i int, err error) {
+		var e *apperr.Error
+		if !errors.As(err, &e) {
+			e = apperr.E(apperr.Internal, "internal error")
+		}
+		res.Errors = append(res.Errors, RowError{Index: i, Field: e.Field, Code: e.Code, Message: e.Message})
+	}
+	placeable, err := s.placeableDepartmentIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	userids := make([]string, 0, len(rows))
+	for i := range rows {
+		rows[i].Password = nil // imported members follow (activate) to set a password
+		userids = append(userids, rows[i].Userid)
+	}
+	taken, err := s.takenUserids(ctx, userids)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]int{}
+	valid := make([]int, 0, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		if err := checkMember(fmt.Sprintf("rows[%d].", i), r); err != nil {
+			bad(i, err)
+			continue
+		}
+		if err := checkKnown(i, r.Departments, placeable); err != nil {
+			bad(i, err)
+			continue
+		}
+		if taken[r.Userid] {
+			bad(i, &apperr.Error{Code: apperr.Conflict, Field: fmt.Sprintf("rows[%d].userid", i), Message: fmt.Sprintf("userid %q is already taken", r.Userid)})
+			continue
+		}
+		if j, dup := seen[r.Userid]; dup {
+			bad(i, &apperr.Error{Code: apperr.Conflict, Field: fmt.Sprintf("rows[%d].userid", i), Message: fmt.Sprintf("userid %q also appears in row %d", r.Userid, j)})
+			continue
+		}
+		seen[r.Userid] = i
+		valid = append(valid, i)
+	}
+	if allOrNothing && len(res.Errors) > 0 {
+		return res, nil
+	}
+	if err := s.insertMembers(ctx, rows, valid); err != nil {
+		return nil, err
+	}
+	res.Created = len(valid)
+	return res, nil
+}
+
+func checkKnown(i int, ps []Placement, placeable map[string]bool) error {
+	for _, p := range ps {
+		if !placeable[p.DepartmentID] {
+			return apperr.Input(fmt.Sprintf("rows[%d].departments", i), "unknown department %s", p.DepartmentID)
+		}
+	}
+	return nil
+}
+
+// placeableDepartmentIDs are the departments the viewer may place members
+// in: those they see (the policy decides) and, for a scoped admin, manage.
+func (s *Service) placeableDepartmentIDs(ctx context.Context) (map[string]bool, error) {
+	ds, err := s.db(ctx).Department.Query().Select(department.FieldID, department.FieldPath).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("import: departments: %w", err)
+	}
+	v := viewer.FromContext(ctx)
+	m := make(map[string]bool, len(ds))
+	for _, d := range ds {
+		if v.Kind == viewer.KindOperator || v.Admin.InScope(d.Path) {
+			m[d.ID] = true
+		}
+	}
+	return m, nil
+}
+
+// insertMembers writes the rows at idx, in chunks, with their memberships.
+func (s *Service) insertMembers(ctx context.Context, rows []MemberInput, idx []int) error {
+	db := s.db(ctx)
+	for start := 0; start < len(idx); start += importChunk {
+		chunk := idx[start:min(start+importChunk, len(idx))]
+		creates := make([]*ent.MemberCreate, 0, len(chunk))
+		for _, i := range chunk {
+			r := rows[i]
+			creates = append(creates, db.Member.Create().
+				SetUserid(r.Userid).
+				SetName(r.Name).
+				SetNillableMobile(r.Mobile).
+				SetNillableEmail(r.Email).
+				SetPosition(r.Position))
+		}
+		ms, err := db.Member.CreateBulk(creates...).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("import: insert members: %w", err)
+		}
+		var places []*ent.MembershipCreate
+		for k, i := range chunk {
+			for _, p := range rows[i].Departments {
+				places = append(places, db.Membership.Create().
+					SetMemberID(ms[k].ID).
+					SetDepartmentID(p.DepartmentID).
+					SetIsPrimary(p.IsPrimary).
+					SetIsLeader(p.IsLeader))
+			}
+		}
+		for ps := 0; ps < len(places); ps += importChunk {
+			if err := db.Membership.CreateBulk(places[ps:min(ps+importChunk, len(places))]...).Exec(ctx); err != nil {
+				return fmt.Errorf("import: insert memberships: %w", err)
+			}
+		}
+	}
+	return nil
+}

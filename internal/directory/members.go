@@ -1,0 +1,260 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/corpline/corpline/ent"
+	"github.com/corpline/corpline/ent/department"
+	"github.com/corpline/corpline/ent/member"
+	"github.com/corpline/corpline/ent/membership"
+	"github.com/corpline/corpline/ent/tag"
+	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/policy"
+)
+
+// Placement puts a member in one department.
+type Placement struct {
+	DepartmentID string
+	IsPrimary    bool
+	IsLeader     bool
+}
+
+// MemberInput is what creating or importing a member takes.
+type MemberInput struct {
+	Userid      string
+	Name        string
+	Mobile      *string
+	Email       *string
+	Position    string
+	Departments []Placement
+	TagIDs      []string
+	Password    *string
+}
+
+// MemberUpdate is a partial update of a member; nil fields stay as they are.
+type MemberUpdate struct {
+	ID          string
+	Name        *string
+	Mobile      *string
+	Email       *string
+	Position    *string
+	Departments []Placement // nil keeps them; non-nil replaces them
+}
+
+// checkMember validates the fields of a new member, prefixing field names.
+func checkMember(prefix string, in *MemberInput) error {
+	in.Mobile, in.Email = emptyToNil(in.Mobile), emptyToNil(in.Email)
+	in.Userid, in.Name = strings.TrimSpace(in.Userid), strings.TrimSpace(in.Name)
+	for _, err := range []error{
+		CheckUserid(prefix+"userid", in.Userid),
+		CheckName(prefix+"name", in.Name, 100),
+		CheckMobile(prefix+"mobile", in.Mobile),
+		CheckEmail(prefix+"email", in.Email),
+		checkLen(prefix+"position", in.Position, 100),
+		checkPlacements(prefix+"departments", in.Departments, true),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	if in.Password != nil && len(*in.Password) < auth.MinPasswordLength {
+		return apperr.Input(prefix+"password", "password must be at least %d characters", auth.MinPasswordLength)
+	}
+	return nil
+}
+
+func checkLen(field, s string, max int) error {
+	if len([]rune(s)) > max {
+		return apperr.Input(field, "%s must be at most %d characters", field, max)
+	}
+	return nil
+}
+
+// checkPlacements requires distinct departments with at most one primary;
+// when none is primary the first becomes primary.
+func checkPlacements(field string, ps []Placement, required bool) error {
+	if len(ps) == 0 {
+		if required {
+			return apperr.Input(field, "a member belongs to at least one department")
+		}
+		return nil
+	}
+	seen, primaries := map[string]bool{}, 0
+	for _, p := range ps {
+		if seen[p.DepartmentID] {
+			return apperr.Input(field, "department %s is listed twice", p.DepartmentID)
+		}
+		seen[p.DepartmentID] = true
+		if p.IsPrimary {
+			primaries++
+		}
+	}
+	if primaries > 1 {
+		return apperr.Input(field, "only one department can be primary")
+	}
+	if primaries == 0 {
+		ps[0].IsPrimary = true
+	}
+	return nil
+}
+
+// CreateMember adds one member with their departments and tags.
+func (s *Service) CreateMember(ctx context.Context, in MemberInput) (*ent.Member, error) {
+	if err := checkMember("", &in); err != nil {
+		return nil, err
+	}
+	db := s.db(ctx)
+	if err := s.requireDepartments(ctx, "departments", in.Departments); err != nil {
+		return nil, err
+	}
+	if err := s.requireFreeUserids(ctx, in.Userid); err != nil {
+		return nil, err
+	}
+	c := db.Member.Create().
+		SetUserid(in.Userid).
+		SetName(in.Name).
+		SetNillableMobile(in.Mobile).
+		SetNillableEmail(in.Email).
+		SetPosition(in.Position)
+	if in.Password != nil {
+		hash, err := auth.HashPassword(*in.Password)
+		if err != nil {
+			return nil, err
+		}
+		c.SetPasswordHash(hash).SetStatus(member.StatusACTIVE)
+	}
+	if len(in.TagIDs) > 0 {
+		n, err := db.Tag.Query().Where(tag.IDIn(in.TagIDs...)).Count(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("create member: %w", err)
+		}
+		if n != len(in.TagIDs) {
+			return nil, apperr.Input("tagIds", "unknown tag")
+		}
+		c.AddTagIDs(in.TagIDs...)
+	}
+	m, err := c.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create member: %w", err)
+	}
+	if err := s.place(ctx, m.ID, in.Departments); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// UpdateMember changes a member's fields and, when given, their departments.
+func (s *Service) UpdateMember(ctx context.Context, in MemberUpdate) (*ent.Member, error) {
+	in.Mobile, in.Email = emptyToNil(in.Mobile), emptyToNil(in.Email)
+	checks := []error{CheckMobile("mobile", in.Mobile), CheckEmail("email", in.Email)}
+	if in.Name != nil {
+		checks = append(checks, CheckName("name", *in.Name, 100))
+	}
+	if in.Position != nil {
+		checks = append(checks, checkLen("position", *in.Position, 100))
+	}
+	if in.Departments != nil {
+		checks = append(checks, checkPlacements("departments", in.Departments, true))
+	}
+	for _, err := range checks {
+		if err != nil {
+			return nil, err
+		}
+	}
+	db := s.db(ctx)
+	u := db.Member.UpdateOneID(in.ID).
+		SetNillableMobile(in.Mobile).
+		SetNillableEmail(in.Email).
+		SetNillablePosition(in.Position)
+	if in.Name != nil {
+		u.SetName(strings.TrimSpace(*in.Name))
+	}
+	m, err := u.Save(ctx)
+	if err != nil {
+		return nil, notFound(err, "id", "member")
+	}
+	if in.Departments != nil {
+		if err := s.requireDepartments(ctx, "departments", in.Departments); err != nil {
+			return nil, err
+		}
+		// Only placements the viewer may manage are replaced (a scoped admin's
+		// subtrees); the policy filters the delete.
+		if _, err := db.Membership.Delete().Where(membership.MemberID(m.ID)).Exec(ctx); err != nil {
+			return nil, fmt.Errorf("update member: %w", err)
+		}
+		if err := s.place(ctx, m.ID, in.Departments); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// requireDepartments fails unless every placement names a department the viewer sees.
+func (s *Service) requireDepartments(ctx context.Context, field string, ps []Placement) error {
+	want := make([]string, 0, len(ps))
+	for _, p := range ps {
+		want = append(want, p.DepartmentID)
+	}
+	n, err := s.db(ctx).Department.Query().Where(department.IDIn(want...)).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("check departments: %w", err)
+	}
+	if n != len(want) {
+		return apperr.Input(field, "unknown department")
+	}
+	return nil
+}
+
+// requireFreeUserids fails with CONFLICT when a userid is taken in the
+// enterprise, by anyone: uniqueness does not depend on what the viewer sees.
+func (s *Service) requireFreeUserids(ctx context.Context, userids ...string) error {
+	taken, err := s.takenUserids(ctx, userids)
+	if err != nil {
+		return err
+	}
+	for _, u := range userids {
+		if taken[u] {
+			return &apperr.Error{Code: apperr.Conflict, Message: fmt.Sprintf("userid %q is already taken", u), Field: "userid"}
+		}
+	}
+	return nil
+}
+
+func (s *Service) takenUserids(ctx context.Context, userids []string) (map[string]bool, error) {
+	taken := map[string]bool{}
+	for start := 0; start < len(userids); start += 1000 {
+		chunk := userids[start:min(start+1000, len(userids))]
+		// Read as the system inside the viewer's enterprise, which the tenant
+		// filter would otherwise add.
+		got, err := s.db(ctx).Member.Query().
+			Where(member.EnterpriseID(enterpriseOf(ctx)), member.UseridIn(chunk...)).
+			Select(member.FieldUserid).
+			Strings(policy.SystemContext(ctx))
+		if err != nil {
+			return nil, fmt.Errorf("check userids: %w", err)
+		}
+		for _, u := range got {
+			taken[u] = true
+		}
+	}
+	return taken, nil
+}
+
+// place creates a member's memberships.
+func (s *Service) place(ctx context.Context, memberID string, ps []Placement) error {
+	bulk := make([]*ent.MembershipCreate, 0, len(ps))
+	for _, p := range ps {
+		bulk = append(bulk, s.db(ctx).Membership.Create().
+			SetMemberID(memberID).
+			SetDepartmentID(p.DepartmentID).
+			SetIsPrimary(p.IsPrimary).
+			SetIsLeader(p.IsLeader))
+	}
+	if err := s.db(ctx).Membership.CreateBulk(bulk...).Exec(ctx); err != nil {
+		return fmt.Errorf("place member: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,143 @@
+// Package viewer carries who is making a request through the context.
+//
+// Identity enters once, at the edge (HTTP middleware or the websocket
+// InitFunc), from a verified token; everything below reads it from here and
+// never from an argument the client chooses.
+package viewer
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+)
+
+// Kind says what sort of principal a viewer is.
+type Kind int
+
+const (
+	// KindMember is a person of an enterprise's directory.
+	KindMember Kind = iota + 1
+	// KindApp is an enterprise app acting with its own credentials.
+	KindApp
+	// KindOperator runs the platform and sees every enterprise.
+	KindOperator
+)
+
+// Visibility mirrors the enterprise setting directoryVisibility.
+type Visibility string
+
+const (
+	VisibilityEveryone   Visibility = "EVERYONE"
+	VisibilityDepartment Visibility = "DEPARTMENT"
+)
+
+// Viewer is the authenticated principal of one request.
+type Viewer struct {
+	Kind         Kind
+	EnterpriseID string
+	MemberID     string // set for KindMember
+	SessionID    string // the session the token belongs to, for logout
+	Name         string
+
+	// Visibility is the enterprise's directoryVisibility when the viewer was loaded.
+	Visibility Visibility
+	// DeptPaths are the materialized paths ("/dep_a/dep_b/") of the member's departments.
+	DeptPaths []string
+	// Admin is nil for members who administer nothing.
+	Admin *Admin
+}
+
+// Admin is what a viewer may administer.
+type Admin struct {
+	Super bool
+	// ScopePaths are the paths of the department subtrees a scoped admin manages.
+	ScopePaths []string
+	Rights     map[Right]bool
+}
+
+// Can reports whether the admin holds right r (a super admin holds every right).
+func (a *Admin) Can(r Right) bool {
+	return a != nil && (a.Super || a.Rights[r])
+}
+
+// InScope reports whether the department at path lies in one of the admin's subtrees.
+func (a *Admin) InScope(path string) bool {
+	if a == nil {
+		return false
+	}
+	if a.Super {
+		return true
+	}
+	return UnderAny(path, a.ScopePaths)
+}
+
+// IsSuperAdmin reports whether v administers its whole enterprise.
+func (v *Viewer) IsSuperAdmin() bool {
+	return v != nil && v.Admin != nil && v.Admin.Super
+}
+
+// SeesWholeDirectory reports whether no department filter applies to v's reads.
+func (v *Viewer) SeesWholeDirectory() bool {
+	return v.Kind == KindOperator || v.IsSuperAdmin() || (v.Kind == KindMember && v.Visibility != VisibilityDepartment)
+}
+
+// UnderAny reports whether path lies in the subtree of any of roots.
+func UnderAny(path string, roots []string) bool {
+	for _, r := range roots {
+		if strings.HasPrefix(path, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Ancestors returns the IDs of the departments above the ones at paths (not
+// the departments themselves), without duplicates.
+func Ancestors(paths []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		parts := strings.Split(strings.Trim(p, "/"), "/")
+		for _, id := range parts[:max(len(parts)-1, 0)] {
+			if id != "" && !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+type ctxKey struct{}
+
+type slotKey struct{}
+
+// NewContext returns ctx carrying v.
+func NewContext(ctx context.Context, v *Viewer) context.Context {
+	return context.WithValue(ctx, ctxKey{}, v)
+}
+
+// WithSlot returns ctx with an empty place for a viewer that Adopt fills
+// later in the same request. Login needs it: the viewer it creates must see
+// the rest of the login response (`login { viewer { member { ... } } }`).
+func WithSlot(ctx context.Context) context.Context {
+	return context.WithValue(ctx, slotKey{}, new(atomic.Pointer[Viewer]))
+}
+
+// Adopt makes v the viewer of the rest of the request, when ctx has a slot.
+func Adopt(ctx context.Context, v *Viewer) {
+	if s, ok := ctx.Value(slotKey{}).(*atomic.Pointer[Viewer]); ok {
+		s.Store(v)
+	}
+}
+
+// FromContext returns the viewer of ctx, or nil.
+func FromContext(ctx context.Context) *Viewer {
+	if v, ok := ctx.Value(ctxKey{}).(*Viewer); ok {
+		return v
+	}
+	if s, ok := ctx.Value(slotKey{}).(*atomic.Pointer[Viewer]); ok {
+		return s.Load()
+	}
+	return nil
+}
