@@ -121,4 +121,3 @@ func setupLogging(cfg config.Config) {
 	}
 	slog.SetDefault(slog.New(h))
 }
-

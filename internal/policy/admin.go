@@ -215,4 +215,3 @@ func DenyCreate() privacy.MutationRule {
 		return denyForbidden()
 	}), ent.OpCreate)
 }
-

@@ -105,4 +105,3 @@ func FilterVisibleMemberships() privacy.QueryRule {
 		return privacy.Skip
 	})
 }
-

@@ -12,7 +12,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq" // registers "postgres"
+	_ "github.com/lib/pq"  // registers "postgres"
 	_ "modernc.org/sqlite" // registers "sqlite"
 
 	"github.com/corpline/corpline/ent"
@@ -113,4 +113,24 @@ func ClientFrom(ctx context.Context, fallback *ent.Client) *ent.Client {
 		return c
 	}
 	return fallback
+}
+
+// AfterCommit runs f once the request's transaction has committed (and never
+// if it rolls back), or at once when ctx has no transaction. Realtime
+// wake-ups go through it, so no client is told about a row that is not there.
+func AfterCommit(ctx context.Context, f func()) {
+	tx := ent.TxFromContext(ctx)
+	if tx == nil {
+		f()
+		return
+	}
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			err := next.Commit(ctx, tx)
+			if err == nil {
+				f()
+			}
+			return err
+		})
+	})
 }

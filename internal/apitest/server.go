@@ -1,0 +1,83 @@
+package apitest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/corpline/corpline/internal/config"
+	"github.com/corpline/corpline/internal/provision"
+	"github.com/corpline/corpline/internal/server"
+	"github.com/corpline/corpline/internal/store"
+)
+
+// Env is one running server with its database.
+type Env struct {
+	T      testing.TB
+	DB     *store.DB
+	Server *server.Server
+	URL    string // http://127.0.0.1:PORT/graphql
+	Config config.Config
+}
+
+// Option changes the configuration of a test server.
+type Option func(*config.Config)
+
+// Start runs a server on a fresh database and stops it when the test ends.
+func Start(t testing.TB, opts ...Option) *Env {
+	t.Helper()
+	return StartOn(t, NewDB(t), opts...)
+}
+
+// StartOn runs a server over an existing database (a second process, say).
+func StartOn(t testing.TB, db *store.DB, opts ...Option) *Env {
+	t.Helper()
+	cfg := config.Defaults()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.GraphiQL = false
+	for _, o := range opts {
+		o(&cfg)
+	}
+	srv := server.New(cfg, db)
+	if err := srv.Listen(cfg.Addr); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Errorf("server did not stop within 15s")
+		}
+	})
+	return &Env{T: t, DB: db, Server: srv, URL: "http://" + srv.Addr() + "/graphql", Config: cfg}
+}
+
+// Enterprise is a provisioned enterprise and its super admin's credentials.
+type Enterprise struct {
+	Code          string
+	ID            string
+	RootID        string // the root department
+	AdminID       string
+	AdminLogin    string
+	AdminPassword string
+}
+
+// TestPassword is the password of every member tests create.
+const TestPassword = "test-password-1"
+
+// NewEnterprise provisions an enterprise with a super admin "admin".
+func (e *Env) NewEnterprise(code string) *Enterprise {
+	e.T.Helper()
+	res, err := provision.Create(context.Background(), e.DB.Client, provision.Enterprise{
+		Code: code, Name: code + " Inc", AdminLogin: "admin", AdminPassword: TestPassword,
+	})
+	if err != nil {
+		e.T.Fatalf("provision %s: %v", code, err)
+	}
+	return &Enterprise{Code: code, ID: res.EnterpriseID, RootID: res.DepartmentID, AdminID: res.AdminID,
+		AdminLogin: "admin", AdminPassword: TestPassword}
+}

@@ -1,0 +1,53 @@
+package realtime
+
+import (
+	"context"
+	"sync"
+)
+
+// Local is the in-process Bus, for SQLite and tests: one process, no network.
+type Local struct {
+	mu   sync.Mutex
+	subs map[string]map[chan struct{}]struct{}
+}
+
+// NewLocal returns an empty in-process bus.
+func NewLocal() *Local { return &Local{subs: map[string]map[chan struct{}]struct{}{}} }
+
+// Publish wakes the subscribers of topics without ever blocking: a
+// subscriber that has not consumed its last wake-up already has one pending.
+func (b *Local) Publish(_ context.Context, topics ...string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, t := range topics {
+		for ch := range b.subs[t] {
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+		}
+	}
+	return nil
+}
+
+// Subscribe follows topic until the returned cancel is called.
+func (b *Local) Subscribe(topic string) (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	b.mu.Lock()
+	if b.subs[topic] == nil {
+		b.subs[topic] = map[chan struct{}]struct{}{}
+	}
+	b.subs[topic][ch] = struct{}{}
+	b.mu.Unlock()
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			b.mu.Lock()
+			delete(b.subs[topic], ch)
+			if len(b.subs[topic]) == 0 {
+				delete(b.subs, topic)
+			}
+			b.mu.Unlock()
+		})
+	}
+}
