@@ -9,6 +9,7 @@ import (
 	"github.com/corpline/corpline/graph/generated"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/realtime"
 )
 
 // Resolver holds the dependencies of every resolver.
@@ -16,6 +17,7 @@ type Resolver struct {
 	Client    *ent.Client
 	Auth      *auth.Service
 	Directory *directory.Service
+	Bus       realtime.Bus
 }
 
 // NewSchema returns corpline's executable schema over r.

@@ -21,6 +21,7 @@ import (
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
 	"github.com/corpline/corpline/internal/viewer"
 )
@@ -30,6 +31,7 @@ type Server struct {
 	cfg      config.Config
 	db       *store.DB
 	auth     *auth.Service
+	bus      realtime.Bus
 	resolver *graph.Resolver
 	handler  http.Handler
 	http     *http.Server
@@ -40,10 +42,14 @@ type Server struct {
 func New(cfg config.Config, db *store.DB) *Server {
 	s := &Server{cfg: cfg, db: db}
 	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL})
+	// One process on SQLite: wake-ups stay in the process. The PostgreSQL
+	// bus (LISTEN/NOTIFY between processes) replaces it in production.
+	s.bus = realtime.NewLocal()
 	s.resolver = &graph.Resolver{
 		Client:    db.Client,
 		Auth:      s.auth,
 		Directory: directory.New(db.Client),
+		Bus:       s.bus,
 	}
 	s.handler = s.routes()
 	return s
