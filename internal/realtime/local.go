@@ -51,3 +51,30 @@ func (b *Local) Subscribe(topic string) (<-chan struct{}, func()) {
 		})
 	}
 }
+
+// WakeAll wakes every subscriber of every topic. The PostgreSQL bus calls it
+// after its listener reconnects: notifications sent while it was away are
+// lost, so every subscriber re-reads the database from its cursor.
+func (b *Local) WakeAll() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, subs := range b.subs {
+		for ch := range subs {
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+// Subscribers counts the open subscriptions, for tests and metrics.
+func (b *Local) Subscribers() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, subs := range b.subs {
+		n += len(subs)
+	}
+	return n
+}
