@@ -23,7 +23,8 @@ type Config struct {
 	Seed        bool // seed the demo enterprise into an empty database
 	LogFormat   string
 
-	Limits Limits
+	Limits   Limits
+	Realtime Realtime
 }
 
 // Limits bound what one request may cost. Each is stated in the README.

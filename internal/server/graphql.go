@@ -1,9 +1,6 @@
 package server
 
 import (
-	"context"
-	"time"
-
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -21,15 +18,10 @@ import (
 func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 	srv := handler.New(graph.NewSchema(s.resolver))
 
-	srv.AddTransport(transport.Websocket{
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
-			OriginPatterns: originPatterns(cfg.CORSOrigins),
-		}},
-		InitFunc:              s.websocketInit,
-		InitTimeout:           10 * time.Second,
-		KeepAlivePingInterval: 15 * time.Second,
-	})
-	srv.AddTransport(transport.SSE{})
+	ws := s.websocketTransport()
+	ws.AcceptOptions = websocket.AcceptOptions{OriginPatterns: originPatterns(cfg.CORSOrigins)}
+	srv.AddTransport(ws)
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive(cfg)})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 
@@ -49,17 +41,6 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 	srv.AroundFields(pageSizeLimit(cfg.Limits.PageSize))
 	srv.AroundFields(graph.ScopeWhereInputs)
 	return srv
-}
-
-// websocketInit authenticates a subscription connection from the authToken
-// of its connection_init payload, through the same function as HTTP.
-func (s *Server) websocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-	token, _ := p["authToken"].(string)
-	v, err := s.auth.Authenticate(ctx, token)
-	if err != nil {
-		return ctx, nil, err
-	}
-	return withViewer(ctx, v), nil, nil
 }
 
 // originPatterns turns CORS origins into websocket origin patterns (hosts).

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -36,15 +37,19 @@ type Server struct {
 	handler  http.Handler
 	http     *http.Server
 	ln       net.Listener
+
+	// closeBus stops the bus; conns counts open websocket connections
+	// (see waitConns).
+	closeBus  func() error
+	conns     sync.WaitGroup
+	closeOnce sync.Once
 }
 
 // New wires a server over an open database.
 func New(cfg config.Config, db *store.DB) *Server {
 	s := &Server{cfg: cfg, db: db}
 	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL})
-	// One process on SQLite: wake-ups stay in the process. The PostgreSQL
-	// bus (LISTEN/NOTIFY between processes) replaces it in production.
-	s.bus = realtime.NewLocal()
+	s.bus, s.closeBus = newBus(db)
 	s.resolver = &graph.Resolver{
 		Client:    db.Client,
 		Auth:      s.auth,
@@ -162,8 +167,10 @@ func (s *Server) Listen(addr string) error {
 // Addr is the bound address, after Listen.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
-// Serve serves until ctx is done, then shuts down gracefully.
+// Serve serves until ctx is done, then shuts down gracefully: open
+// websockets get a close frame (1001) and the realtime bus stops.
 func (s *Server) Serve(ctx context.Context) error {
+	defer s.Close()
 	s.http = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -192,5 +199,6 @@ func (s *Server) Serve(ctx context.Context) error {
 	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
 		err = e
 	}
+	s.waitConns(10 * time.Second)
 	return err
 }
