@@ -9,6 +9,7 @@ import (
 	"github.com/corpline/corpline/graph/generated"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/realtime"
 )
 
@@ -18,6 +19,8 @@ type Resolver struct {
 	Auth      *auth.Service
 	Directory *directory.Service
 	Bus       realtime.Bus
+	// Live runs subscriptions over Bus (see package live).
+	Live *live.Hub
 }
 
 // NewSchema returns corpline's executable schema over r.

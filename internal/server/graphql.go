@@ -11,6 +11,7 @@ import (
 
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/config"
+	"github.com/corpline/corpline/internal/live"
 )
 
 // newGraphQL builds the GraphQL handler with the transports and extensions
@@ -36,6 +37,8 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 	srv.Use(shapeLimit{Depth: cfg.Limits.Depth, Aliases: cfg.Limits.Aliases})
 	// Mutations run in one transaction each: all of a mutation or none of it.
 	srv.Use(entgql.Transactioner{TxOpener: s.db.Client})
+	// Subscriptions end with a coded reason as their last response.
+	srv.Use(live.Extension{})
 
 	srv.AroundRootFields(graph.RequireViewer)
 	srv.AroundFields(pageSizeLimit(cfg.Limits.PageSize))

@@ -11,6 +11,7 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/gqlws"
+	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
 )
@@ -29,6 +30,16 @@ func newBus(db *store.DB) (realtime.Bus, func() error) {
 // Bus is the server's realtime bus.
 func (s *Server) Bus() realtime.Bus { return s.bus }
 
+// liveHub is what subscriptions run on: the bus, and the re-check of their
+// viewer at every wake-up.
+func (s *Server) liveHub() *live.Hub {
+	return &live.Hub{
+		Bus:     s.bus,
+		Recheck: s.auth.Recheck,
+		Options: live.Options{Buffer: s.cfg.Realtime.Buffer, Stall: s.cfg.Realtime.Stall},
+	}
+}
+
 // websocketTransport serves subscriptions (and any operation) over
 // graphql-transport-ws, authenticated by connection_init's authToken.
 func (s *Server) websocketTransport() gqlws.Transport {
@@ -38,6 +49,7 @@ func (s *Server) websocketTransport() gqlws.Transport {
 		KeepAlive:    s.cfg.Realtime.KeepAlive,
 		WriteTimeout: s.cfg.Realtime.WriteTimeout,
 		ReadLimit:    s.cfg.Limits.BodyBytes,
+		Revoked:      live.Revoked,
 		Conns:        &s.conns,
 	}
 }

@@ -55,6 +55,7 @@ func New(cfg config.Config, db *store.DB) *Server {
 		Auth:      s.auth,
 		Directory: directory.New(db.Client),
 		Bus:       s.bus,
+		Live:      s.liveHub(),
 	}
 	s.handler = s.routes()
 	return s

@@ -1,0 +1,230 @@
+// Package live runs GraphQL subscriptions over the realtime bus, the same
+// way for every subscription:
+//
+//   - it follows the bus before it reads, so nothing committed between the
+//     replay and the live part is missed (no gap), and reads by cursor, so
+//     nothing is sent twice (no duplicate);
+//   - every wake-up re-checks the viewer (session and member, see
+//     auth.Recheck): a disabled member's subscription ends with
+//     UNAUTHENTICATED at the next wake-up, and a transferred one reads with
+//     its new departments;
+//   - each subscriber has a bounded buffer, and its own goroutine reading
+//     the database, so a slow client holds back nobody else; a client whose
+//     buffer stays full ends with SLOW_CONSUMER and the cursor to resume
+//     from;
+//   - the end reason reaches the client as the last response (see Extension).
+package live
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/viewer"
+)
+
+// Options bound subscriptions; zero values take the defaults.
+type Options struct {
+	// Buffer is how many events wait for a client that has not taken them
+	// (default 64).
+	Buffer int
+	// Stall is how long a full buffer may stay full before the subscription
+	// ends with SLOW_CONSUMER (default 5s).
+	Stall time.Duration
+	// Page is how many events one read of the database asks for (default 100).
+	Page int
+}
+
+// Hub holds what every subscription needs.
+type Hub struct {
+	Bus realtime.Bus
+	// Recheck returns the viewer as it is now, or UNAUTHENTICATED when it
+	// may no longer read (auth.Service.Recheck).
+	Recheck func(ctx context.Context, v *viewer.Viewer) (*viewer.Viewer, error)
+	Options
+}
+
+// Source is one subscription's data.
+type Source[T any] struct {
+	// After is the cursor the subscription starts after, reported as the
+	// resume point when the client falls behind before receiving anything.
+	After string
+	// Topics wake the stream, besides the viewer's member and enterprise
+	// topics, which it always follows (at most two more).
+	Topics []string
+	// Fetch reads at most limit events after the last one it returned (it
+	// keeps its own position), as the viewer in ctx may see them. The stream
+	// calls it until it returns fewer than limit.
+	Fetch func(ctx context.Context, limit int) ([]T, error)
+	// Cursor is the cursor of an event, to resume after it.
+	Cursor func(T) string
+}
+
+// Run starts a subscription for the viewer of ctx and returns its channel,
+// which closes when ctx ends or the subscription does (the reason, if any,
+// goes to the client through Extension). It replays from Fetch first, then
+// follows the bus.
+func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, apperr.ErrUnauthenticated
+	}
+	topics := []string{realtime.EnterpriseTopic(v.EnterpriseID)}
+	if v.MemberID != "" {
+		topics = append(topics, realtime.MemberTopic(v.MemberID))
+	}
+	topics = append(topics, src.Topics...)
+	s := &stream[T]{h: h, src: src, ctx: ctx, v: v, cursor: src.After,
+		out: make(chan T, orDefault(h.Buffer, 64))}
+	if len(topics) > len(s.wakes) {
+		return nil, fmt.Errorf("live: at most %d topics per subscription", len(s.wakes))
+	}
+	// Follow first, read second: a commit between the two still wakes us.
+	stops := make([]func(), 0, len(topics))
+	for i, t := range topics {
+		ch, stop := h.Bus.Subscribe(t)
+		s.wakes[i] = ch
+		stops = append(stops, stop)
+	}
+	if !s.recheck(false) {
+		for _, stop := range stops {
+			stop()
+		}
+		return nil, s.err
+	}
+	go s.run(stops)
+	return s.out, nil
+}
+
+type stream[T any] struct {
+	h     *Hub
+	src   Source[T]
+	ctx   context.Context // the subscription's: ends when the client leaves
+	read  context.Context // ctx with the viewer as last re-checked
+	v     *viewer.Viewer
+	out   chan T
+	wakes [4]<-chan struct{} // nil channels never fire
+	// cursor is that of the last event handed to the client's buffer.
+	cursor string
+	// stale says the database may hold more than was read: woken meanwhile.
+	stale bool
+	err   error
+}
+
+func (s *stream[T]) run(stops []func()) {
+	defer func() {
+		for _, stop := range stops {
+			stop()
+		}
+		close(s.out)
+	}()
+	s.stale = true
+	for {
+		for s.stale {
+			s.stale = false
+			if !s.drain() {
+				return
+			}
+		}
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-s.wakes[0]:
+		case <-s.wakes[1]:
+		case <-s.wakes[2]:
+		case <-s.wakes[3]:
+		}
+		if !s.recheck(true) {
+			return
+		}
+		s.stale = true
+	}
+}
+
+// drain reads and queues events until the database has no more.
+func (s *stream[T]) drain() bool {
+	page := orDefault(s.h.Page, 100)
+	for {
+		items, err := s.src.Fetch(s.read, page)
+		if err != nil {
+			if s.ctx.Err() == nil {
+				s.end(err)
+			}
+			return false
+		}
+		for _, it := range items {
+			if !s.send(it) {
+				return false
+			}
+		}
+		if len(items) < page {
+			return true
+		}
+	}
+}
+
+// send queues one event. A full buffer is waited on for Stall at most,
+// meanwhile still re-checking the viewer on every wake-up, so a slow client
+// that is disabled is still cut off at once.
+func (s *stream[T]) send(it T) bool {
+	select {
+	case s.out <- it:
+		s.cursor = s.src.Cursor(it)
+		return true
+	default:
+	}
+	stall := time.NewTimer(orDefault(s.h.Stall, 5*time.Second))
+	defer stall.Stop()
+	for {
+		select {
+		case s.out <- it:
+			s.cursor = s.src.Cursor(it)
+			return true
+		case <-s.ctx.Done():
+			return false
+		case <-stall.C:
+			e := apperr.E(apperr.SlowConsumer,
+				"the client fell too far behind; subscribe again after the cursor in extensions.cursor")
+			e.Extra = map[string]any{"cursor": s.cursor}
+			s.end(e)
+			return false
+		case <-s.wakes[0]:
+		case <-s.wakes[1]:
+		case <-s.wakes[2]:
+		case <-s.wakes[3]:
+		}
+		if !s.recheck(true) {
+			return false
+		}
+		s.stale = true
+	}
+}
+
+// recheck reloads the viewer; false ends the subscription.
+func (s *stream[T]) recheck(running bool) bool {
+	v, err := s.h.Recheck(s.ctx, s.v)
+	if err != nil {
+		s.err = err
+		if running && s.ctx.Err() == nil {
+			s.end(err)
+		}
+		return false
+	}
+	s.v = v
+	s.read = viewer.NewContext(s.ctx, v)
+	return true
+}
+
+func (s *stream[T]) end(err error) {
+	s.err = err
+	fail(s.ctx, err)
+}
+
+func orDefault[N int | time.Duration](v, def N) N {
+	if v > 0 {
+		return v
+	}
+	return def
+}
