@@ -100,3 +100,10 @@ func keepAlive(cfg config.Config) time.Duration {
 	}
 	return 15 * time.Second
 }
+
+func writeTimeout(cfg config.Config) time.Duration {
+	if cfg.Realtime.WriteTimeout > 0 {
+		return cfg.Realtime.WriteTimeout
+	}
+	return 10 * time.Second
+}

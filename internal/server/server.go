@@ -70,7 +70,7 @@ func (s *Server) Auth() *auth.Service { return s.auth }
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	gql := s.newGraphQL(s.cfg)
-	mux.Handle("/graphql", s.withRequest(gql))
+	mux.Handle("/graphql", s.withRequest(sseDeadlines(writeTimeout(s.cfg), gql)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
