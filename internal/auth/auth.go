@@ -28,6 +28,7 @@ type Service struct {
 	now      func() time.Time
 	perLogin *ratelimit.Limiter
 	perAddr  *ratelimit.Limiter
+	rechecks rechecker
 }
 
 // Options tune a Service; zero values take the defaults.
@@ -188,38 +189,14 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 
 // LoadViewer builds the viewer of a member from the database as it is now:
 // departments, enterprise setting and admin scope. Subscriptions call it
-// again to follow transfers while they run.
+// again to follow transfers while they run (see Recheck, which loads many
+// at once through the same loadViewers).
 func (s *Service) LoadViewer(ctx context.Context, memberID string) (*viewer.Viewer, error) {
-	// Building a viewer is the system's job: it reads the facts access is decided by.
-	m, err := s.client.Member.Query().
-		Where(member.ID(memberID)).
-		WithEnterprise().
-		WithDepartments().
-		WithAdminRoles(func(q *ent.AdminRoleQuery) { q.WithDepartments() }).
-		Only(policy.SystemContext(ctx))
-	if ent.IsNotFound(err) {
-		return nil, apperr.E(apperr.Unauthenticated, "invalid or expired token")
-	}
+	vs, err := s.loadViewers(ctx, []string{memberID})
 	if err != nil {
-		return nil, fmt.Errorf("load viewer: %w", err)
+		return nil, err
 	}
-	if m.Status != member.StatusACTIVE {
-		return nil, apperr.E(apperr.Unauthenticated, "this member can no longer sign in")
-	}
-	v := &viewer.Viewer{
-		Kind:         viewer.KindMember,
-		EnterpriseID: m.EnterpriseID,
-		MemberID:     m.ID,
-		Name:         m.Name,
-		Visibility:   viewer.Visibility(m.Edges.Enterprise.DirectoryVisibility),
-	}
-	for _, d := range m.Edges.Departments {
-		v.DeptPaths = append(v.DeptPaths, d.Path)
-	}
-	if len(m.Edges.AdminRoles) > 0 {
-		v.Admin = AdminOf(m.Edges.AdminRoles[0])
-	}
-	return v, nil
+	return viewerOrError(vs[memberID])
 }
 
 // AdminOf turns a stored role (with its departments loaded) into viewer.Admin.
