@@ -17,7 +17,7 @@ package live
 
 import (
 	"context"
-	"fmt"
+	"sync"
 	"time"
 
 	"github.com/corpline/corpline/internal/apperr"
@@ -52,7 +52,7 @@ type Source[T any] struct {
 	// resume point when the client falls behind before receiving anything.
 	After string
 	// Topics wake the stream, besides the viewer's member and enterprise
-	// topics, which it always follows (at most two more).
+	// topics, which it always follows.
 	Topics []string
 	// Fetch reads at most limit events after the last one it returned (it
 	// keeps its own position), as the viewer in ctx may see them. The stream
@@ -66,6 +66,10 @@ type Source[T any] struct {
 // which closes when ctx ends or the subscription does (the reason, if any,
 // goes to the client through Extension). It replays from Fetch first, then
 // follows the bus.
+//
+// An idle subscription holds no goroutine: a wake-up starts one, which
+// re-checks, reads and queues, then ends. Idle subscriptions are the common
+// case, 10,000 of them on one process.
 func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
 	v := viewer.FromContext(ctx)
 	if v == nil {
@@ -77,24 +81,23 @@ func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
 	}
 	topics = append(topics, src.Topics...)
 	s := &stream[T]{h: h, src: src, ctx: ctx, v: v, cursor: src.After,
-		out: make(chan T, orDefault(h.Buffer, 64))}
-	if len(topics) > len(s.wakes) {
-		return nil, fmt.Errorf("live: at most %d topics per subscription", len(s.wakes))
+		out:  make(chan T, orDefault(h.Buffer, 64)),
+		poke: make(chan struct{}, 1),
+		// Until the replay starts, wake-ups only mark the stream stale.
+		running: true,
 	}
 	// Follow first, read second: a commit between the two still wakes us.
-	stops := make([]func(), 0, len(topics))
-	for i, t := range topics {
-		ch, stop := h.Bus.Subscribe(t)
-		s.wakes[i] = ch
-		stops = append(stops, stop)
+	for _, t := range topics {
+		s.stops = append(s.stops, h.Bus.SubscribeFunc(t, s.wake))
 	}
 	if !s.recheck(false) {
-		for _, stop := range stops {
-			stop()
-		}
+		s.unsubscribe()
 		return nil, s.err
 	}
-	go s.run(stops)
+	s.stale = true
+	s.checked = true
+	s.stopCtx = context.AfterFunc(ctx, s.cancelled)
+	go s.work()
 	return s.out, nil
 }
 
@@ -105,41 +108,100 @@ type stream[T any] struct {
 	read  context.Context // ctx with the viewer as last re-checked
 	v     *viewer.Viewer
 	out   chan T
-	wakes [4]<-chan struct{} // nil channels never fire
+	poke  chan struct{} // a wake-up while the worker waits on the client
+	stops []func()
+
+	mu sync.Mutex
+	// running says a worker goroutine is at work; stale that the database
+	// may hold more than was read; done that the stream is over.
+	running, stale, done bool
+	checked              bool // the viewer was re-checked for this round
+	stopCtx              func() bool
+	finishing            sync.Once
+
 	// cursor is that of the last event handed to the client's buffer.
 	cursor string
-	// stale says the database may hold more than was read: woken meanwhile.
-	stale bool
-	err   error
+	err    error
 }
 
-func (s *stream[T]) run(stops []func()) {
-	defer func() {
-		for _, stop := range stops {
-			stop()
-		}
-		close(s.out)
-	}()
+// wake is the bus's callback: it must not block.
+func (s *stream[T]) wake() {
+	s.mu.Lock()
+	if s.done {
+		s.mu.Unlock()
+		return
+	}
 	s.stale = true
-	for {
-		for s.stale {
-			s.stale = false
-			if !s.drain() {
-				return
-			}
-		}
+	if s.running {
+		s.mu.Unlock()
 		select {
-		case <-s.ctx.Done():
-			return
-		case <-s.wakes[0]:
-		case <-s.wakes[1]:
-		case <-s.wakes[2]:
-		case <-s.wakes[3]:
+		case s.poke <- struct{}{}:
+		default:
 		}
-		if !s.recheck(true) {
+		return
+	}
+	s.running = true
+	s.mu.Unlock()
+	go s.work()
+}
+
+// cancelled runs when the client leaves.
+func (s *stream[T]) cancelled() {
+	s.mu.Lock()
+	s.done = true
+	idle := !s.running
+	s.mu.Unlock()
+	if idle {
+		s.finish()
+	}
+}
+
+// work re-checks and reads until nothing is stale, then ends; the next
+// wake-up starts another.
+func (s *stream[T]) work() {
+	for {
+		s.mu.Lock()
+		if s.done || !s.stale {
+			s.running = false
+			done := s.done
+			s.mu.Unlock()
+			if done {
+				s.finish()
+			}
 			return
 		}
-		s.stale = true
+		s.stale = false
+		checked := s.checked
+		s.checked = false
+		s.mu.Unlock()
+		select {
+		case <-s.poke: // covered by this round
+		default:
+		}
+		if (!checked && !s.recheck(true)) || !s.drain() {
+			s.mu.Lock()
+			s.done, s.running = true, false
+			s.mu.Unlock()
+			s.finish()
+			return
+		}
+	}
+}
+
+// finish closes the channel once no worker can send on it any more.
+func (s *stream[T]) finish() {
+	s.finishing.Do(func() {
+		if s.stopCtx != nil {
+			s.stopCtx()
+		}
+		s.unsubscribe()
+		close(s.out)
+	})
+}
+
+func (s *stream[T]) unsubscribe() {
+	for _, stop := range s.stops {
+		stop()
 	}
 }
 
@@ -190,15 +252,11 @@ func (s *stream[T]) send(it T) bool {
 			e.Extra = map[string]any{"cursor": s.cursor}
 			s.end(e)
 			return false
-		case <-s.wakes[0]:
-		case <-s.wakes[1]:
-		case <-s.wakes[2]:
-		case <-s.wakes[3]:
+		case <-s.poke:
+			if !s.recheck(true) {
+				return false
+			}
 		}
-		if !s.recheck(true) {
-			return false
-		}
-		s.stale = true
 	}
 }
 

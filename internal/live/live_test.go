@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -273,4 +275,42 @@ func TestAStreamForAViewerNoLongerValidIsRefusedAtOnce(t *testing.T) {
 	if n := bus.Subscribers(); n != 0 {
 		t.Fatalf("%d bus subscriptions left behind", n)
 	}
+}
+
+func TestAnIdleSubscriptionHoldsNoGoroutine(t *testing.T) {
+	apitest.CheckGoroutineLeaks(t)
+	bus := realtime.NewLocal()
+	f := &feed{}
+	f.add(bus, "mem_a", 3)
+	h := hub(bus, live.Options{}, nil)
+	var chans []<-chan int
+	for range 100 {
+		ctx, cancel := subscription(t, "mem_a")
+		defer cancel()
+		ch, err := live.Run(ctx, h, f.source(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		receive(t, ch, 1, 2, 3)
+		chans = append(chans, ch)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for workers() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d stream goroutines while every subscription is idle", workers())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// A wake-up still reaches every one of them.
+	f.add(bus, "mem_a", 1)
+	for _, ch := range chans {
+		receive(t, ch, 4)
+	}
+}
+
+// workers counts the goroutines of package live's streams.
+func workers() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.Count(string(buf), "live.(*stream[...]).work")
 }

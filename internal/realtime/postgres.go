@@ -101,6 +101,11 @@ func (p *Postgres) Subscribe(topic string) (<-chan struct{}, func()) {
 	return p.local.Subscribe(topic)
 }
 
+// SubscribeFunc follows topic on this process; see Bus.
+func (p *Postgres) SubscribeFunc(topic string, wake func()) func() {
+	return p.local.SubscribeFunc(topic, wake)
+}
+
 // Publish wakes the subscribers of topics on this process at once, and queues
 // the topics for the next NOTIFY batch to the other processes. It never
 // blocks on the database.
