@@ -18,12 +18,11 @@ import (
 // conn is one websocket connection: its reader runs in serve, each
 // operation in its own goroutine.
 type conn struct {
-	t       Transport
-	ws      *websocket.Conn
-	exec    graphql.GraphExecutor
-	headers http.Header
-	// ctx carries the request's values and ends when the connection does or
-	// the server shuts down; operations run under it.
+	t    Transport
+	ws   *websocket.Conn
+	exec graphql.GraphExecutor
+	// ctx carries the request's values (not its cancellation: the handler
+	// has returned) and ends with the connection; operations run under it.
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -42,9 +41,8 @@ type conn struct {
 type operation struct{ cancel context.CancelFunc }
 
 func newConn(t Transport, ws *websocket.Conn, r *http.Request, exec graphql.GraphExecutor) *conn {
-	ctx, cancel := context.WithCancel(r.Context())
-	return &conn{t: t, ws: ws, exec: exec, headers: r.Header, ctx: ctx, cancel: cancel,
-		ops: map[string]*operation{}}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	return &conn{t: t, ws: ws, exec: exec, ctx: ctx, cancel: cancel, ops: map[string]*operation{}}
 }
 
 // serve reads messages until the connection ends, then stops every
@@ -52,9 +50,12 @@ func newConn(t Transport, ws *websocket.Conn, r *http.Request, exec graphql.Grap
 func (c *conn) serve() {
 	c.lastRead.Store(time.Now().UnixNano())
 	c.initTimer = time.AfterFunc(c.t.initTimeout(), c.initExpired)
-	stopShutdown := context.AfterFunc(c.ctx, func() {
-		c.close(websocket.StatusGoingAway, "server shutting down")
-	})
+	stopShutdown := func() bool { return false }
+	if c.t.Shutdown != nil {
+		stopShutdown = context.AfterFunc(c.t.Shutdown, func() {
+			c.close(websocket.StatusGoingAway, "server shutting down")
+		})
+	}
 	defer func() {
 		stopShutdown()
 		c.initTimer.Stop()
@@ -209,7 +210,6 @@ func (c *conn) run(ctx context.Context, op *operation, id string, sub *subscribe
 		OperationName: sub.OperationName,
 		Variables:     sub.Variables,
 		Extensions:    sub.Extensions,
-		Headers:       c.headers,
 		ReadTime:      graphql.TraceTiming{Start: start, End: graphql.Now()},
 	}
 	ctx = graphql.StartOperationTrace(ctx)
@@ -224,6 +224,9 @@ func (c *conn) run(ctx context.Context, op *operation, id string, sub *subscribe
 		resp := responses(ctx)
 		if resp == nil {
 			break
+		}
+		if ctx.Err() != nil {
+			return // completed by the client: its id may be in use again
 		}
 		if c.write(outgoing{ID: id, Type: typeNext, Payload: resp}) != nil {
 			return

@@ -71,6 +71,10 @@ type Transport struct {
 	// Conns, when set, counts open connections, for a server to wait for on
 	// shutdown (http.Server.Shutdown does not wait for hijacked ones).
 	Conns *sync.WaitGroup
+	// Shutdown, when set, ends when the server shuts down: every connection
+	// then closes with 1001. A connection outlives its HTTP handler (see
+	// Do), so the request's context cannot tell it.
+	Shutdown context.Context
 }
 
 var _ graphql.Transport = Transport{}
@@ -81,14 +85,14 @@ func (t Transport) Supports(r *http.Request) bool {
 }
 
 // Do serves one websocket connection until it closes.
+//
+// Once the connection is accepted, it is served by a goroutine of its own
+// and the HTTP handler returns: net/http then lets go of the request and of
+// its goroutine, whose deep stack an idle connection would otherwise keep.
 func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	if t.Conns != nil {
-		t.Conns.Add(1)
-		defer t.Conns.Done()
-	}
 	opts := t.AcceptOptions
 	opts.Subprotocols = []string{Subprotocol}
-	ws, err := websocket.Accept(w, r, &opts)
+	ws, err := websocket.Accept(smallBuffers{w}, r, &opts)
 	if err != nil {
 		return // Accept has answered the request
 	}
@@ -98,7 +102,15 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	}
 	ws.SetReadLimit(t.readLimit())
 	c := newConn(t, ws, r, exec)
-	c.serve()
+	if t.Conns != nil {
+		t.Conns.Add(1)
+	}
+	go func() {
+		if t.Conns != nil {
+			defer t.Conns.Done()
+		}
+		c.serve()
+	}()
 }
 
 func (t Transport) initTimeout() time.Duration { return orDefault(t.InitTimeout, 10*time.Second) }

@@ -51,6 +51,7 @@ func (s *Server) websocketTransport() gqlws.Transport {
 		ReadLimit:    s.cfg.Limits.BodyBytes,
 		Revoked:      live.Revoked,
 		Conns:        &s.conns,
+		Shutdown:     s.stopping,
 	}
 }
 
@@ -75,7 +76,10 @@ func (s *Server) websocketInit(ctx context.Context, p map[string]any) (context.C
 // bus and its database listener. Serve calls it on the way out.
 func (s *Server) Close() error {
 	var err error
-	s.closeOnce.Do(func() { err = s.closeBus() })
+	s.closeOnce.Do(func() {
+		s.stop()
+		err = s.closeBus()
+	})
 	return err
 }
 

@@ -39,15 +39,18 @@ type Server struct {
 	ln       net.Listener
 
 	// closeBus stops the bus; conns counts open websocket connections
-	// (see waitConns).
+	// (see waitConns); stopping ends when the server shuts down.
 	closeBus  func() error
 	conns     sync.WaitGroup
 	closeOnce sync.Once
+	stopping  context.Context
+	stop      context.CancelFunc
 }
 
 // New wires a server over an open database.
 func New(cfg config.Config, db *store.DB) *Server {
 	s := &Server{cfg: cfg, db: db}
+	s.stopping, s.stop = context.WithCancel(context.Background())
 	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL})
 	s.bus, s.closeBus = newBus(db)
 	s.resolver = &graph.Resolver{
@@ -194,6 +197,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	slog.Info("shutting down")
+	s.stop() // websockets close with 1001
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err := s.http.Shutdown(sctx)
