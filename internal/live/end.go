@@ -7,8 +7,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"github.com/corpline/corpline/internal/apperr"
 )
 
 // end records why a subscription stopped, for its last response. A
@@ -29,15 +27,15 @@ func endOf(ctx context.Context) *end {
 	return e
 }
 
-// fail records err as the reason the subscription of ctx ends. The stream
-// closes its channel right after: every event queued before still goes out,
-// then the error.
-func fail(ctx context.Context, err error) {
+// fail records err as the reason the subscription of ctx ends; revoked
+// says the viewer's re-check refused it. The stream closes its channel
+// right after: every event queued before still goes out, then the error.
+func fail(ctx context.Context, err error, revoked bool) {
 	if e := endOf(ctx); e != nil {
 		e.mu.Lock()
 		if e.err == nil {
 			e.err = err
-			e.revoked = apperr.CodeOf(err) == apperr.Unauthenticated
+			e.revoked = revoked
 		}
 		e.mu.Unlock()
 	}
@@ -45,7 +43,8 @@ func fail(ctx context.Context, err error) {
 
 // Revoked reports whether the subscription of ctx ended because its
 // viewer's credentials no longer hold (disabled, deleted, signed out,
-// expired). The websocket transport then closes the whole socket with 4403:
+// expired: the re-check answered with one of our codes, not an internal
+// error). The websocket transport then closes the whole socket with 4403:
 // its connection_init token is no good any more either.
 func Revoked(ctx context.Context) bool {
 	e := endOf(ctx)

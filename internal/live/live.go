@@ -266,7 +266,7 @@ func (s *stream[T]) recheck(running bool) bool {
 	if err != nil {
 		s.err = err
 		if running && s.ctx.Err() == nil {
-			s.end(err)
+			fail(s.ctx, err, apperr.CodeOf(err) != "" && apperr.CodeOf(err) != apperr.Internal)
 		}
 		return false
 	}
@@ -277,7 +277,7 @@ func (s *stream[T]) recheck(running bool) bool {
 
 func (s *stream[T]) end(err error) {
 	s.err = err
-	fail(s.ctx, err)
+	fail(s.ctx, err, false)
 }
 
 func orDefault[N int | time.Duration](v, def N) N {

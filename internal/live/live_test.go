@@ -225,15 +225,19 @@ func TestASlowClientHoldsBackNobodyElse(t *testing.T) {
 }
 
 func TestAViewerWhoLosesAccessIsCutOffAtTheNextWakeUpEvenWhenBehind(t *testing.T) {
-	for _, behind := range []bool{false, true} {
-		t.Run(fmt.Sprint("behind=", behind), func(t *testing.T) {
+	for _, tc := range []struct {
+		behind bool
+		code   apperr.Code
+	}{{false, apperr.Unauthenticated}, {true, apperr.Unauthenticated}, {false, apperr.Forbidden}} {
+		behind := tc.behind
+		t.Run(fmt.Sprint("behind=", behind, ",", tc.code), func(t *testing.T) {
 			apitest.CheckGoroutineLeaks(t)
 			bus := realtime.NewLocal()
 			f := &feed{}
 			var disabled atomic.Bool
 			h := hub(bus, live.Options{Buffer: 1, Stall: time.Minute}, func(*viewer.Viewer) error {
 				if disabled.Load() {
-					return apperr.E(apperr.Unauthenticated, "this member can no longer sign in")
+					return apperr.E(tc.code, "this member can no longer sign in")
 				}
 				return nil
 			})
@@ -255,7 +259,7 @@ func TestAViewerWhoLosesAccessIsCutOffAtTheNextWakeUpEvenWhenBehind(t *testing.T
 				t.Fatal("Revoked = false, want true")
 			}
 			resp := lastResponse(ctx)
-			if resp == nil || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "UNAUTHENTICATED" ||
+			if resp == nil || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != string(tc.code) ||
 				resp.Errors[0].Path.String() != "inbox" {
 				t.Fatalf("last response = %+v", resp)
 			}
