@@ -17,6 +17,7 @@ package live
 
 import (
 	"context"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -35,6 +36,10 @@ type Options struct {
 	Stall time.Duration
 	// Page is how many events one read of the database asks for (default 100).
 	Page int
+	// Quiet is how often a quiet subscription wakes by itself, to re-check
+	// its viewer (a session expires without any event) and read what a lost
+	// wake-up would have announced (default 5m, with jitter).
+	Quiet time.Duration
 }
 
 // Hub holds what every subscription needs.
@@ -97,6 +102,7 @@ func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
 	s.stale = true
 	s.checked = true
 	s.stopCtx = context.AfterFunc(ctx, s.cancelled)
+	s.timer = time.AfterFunc(s.quiet(), s.tick)
 	go s.work()
 	return s.out, nil
 }
@@ -117,6 +123,7 @@ type stream[T any] struct {
 	running, stale, done bool
 	checked              bool // the viewer was re-checked for this round
 	stopCtx              func() bool
+	timer                *time.Timer // the quiet wake-up (see Options.Quiet)
 	finishing            sync.Once
 
 	// cursor is that of the last event handed to the client's buffer.
@@ -143,6 +150,23 @@ func (s *stream[T]) wake() {
 	s.running = true
 	s.mu.Unlock()
 	go s.work()
+}
+
+// tick is the quiet wake-up: a timer, not a goroutine.
+func (s *stream[T]) tick() {
+	s.wake()
+	s.mu.Lock()
+	if !s.done {
+		s.timer.Reset(s.quiet())
+	}
+	s.mu.Unlock()
+}
+
+// quiet is the interval of the next quiet wake-up, jittered so that
+// subscriptions opened together do not all wake together.
+func (s *stream[T]) quiet() time.Duration {
+	d := orDefault(s.h.Quiet, 5*time.Minute)
+	return d/2 + rand.N(d)
 }
 
 // cancelled runs when the client leaves.
@@ -194,6 +218,11 @@ func (s *stream[T]) finish() {
 		if s.stopCtx != nil {
 			s.stopCtx()
 		}
+		s.mu.Lock()
+		if s.timer != nil {
+			s.timer.Stop()
+		}
+		s.mu.Unlock()
 		s.unsubscribe()
 		close(s.out)
 	})

@@ -318,3 +318,26 @@ func workers() int {
 	buf = buf[:runtime.Stack(buf, true)]
 	return strings.Count(string(buf), "live.(*stream[...]).work")
 }
+
+func TestAQuietSubscriptionRechecksByItself(t *testing.T) {
+	apitest.CheckGoroutineLeaks(t)
+	bus := realtime.NewLocal()
+	var expired atomic.Bool
+	h := hub(bus, live.Options{Quiet: 20 * time.Millisecond}, func(*viewer.Viewer) error {
+		if expired.Load() {
+			return apperr.E(apperr.Unauthenticated, "the session has ended; sign in again")
+		}
+		return nil
+	})
+	ctx, cancel := subscription(t, "mem_a")
+	defer cancel()
+	ch, err := live.Run(ctx, h, (&feed{}).source(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired.Store(true) // nothing is published: the session just ends
+	ended(t, ch)
+	if !live.Revoked(ctx) {
+		t.Fatal("Revoked = false")
+	}
+}
