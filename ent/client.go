@@ -16,6 +16,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
@@ -33,6 +35,10 @@ type Client struct {
 	Schema *migrate.Schema
 	// AdminRole is the client for interacting with the AdminRole builders.
 	AdminRole *AdminRoleClient
+	// App is the client for interacting with the App builders.
+	App *AppClient
+	// AppToken is the client for interacting with the AppToken builders.
+	AppToken *AppTokenClient
 	// Department is the client for interacting with the Department builders.
 	Department *DepartmentClient
 	// Enterprise is the client for interacting with the Enterprise builders.
@@ -57,6 +63,8 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.AdminRole = NewAdminRoleClient(c.config)
+	c.App = NewAppClient(c.config)
+	c.AppToken = NewAppTokenClient(c.config)
 	c.Department = NewDepartmentClient(c.config)
 	c.Enterprise = NewEnterpriseClient(c.config)
 	c.Member = NewMemberClient(c.config)
@@ -156,6 +164,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ctx:        ctx,
 		config:     cfg,
 		AdminRole:  NewAdminRoleClient(cfg),
+		App:        NewAppClient(cfg),
+		AppToken:   NewAppTokenClient(cfg),
 		Department: NewDepartmentClient(cfg),
 		Enterprise: NewEnterpriseClient(cfg),
 		Member:     NewMemberClient(cfg),
@@ -182,6 +192,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ctx:        ctx,
 		config:     cfg,
 		AdminRole:  NewAdminRoleClient(cfg),
+		App:        NewAppClient(cfg),
+		AppToken:   NewAppTokenClient(cfg),
 		Department: NewDepartmentClient(cfg),
 		Enterprise: NewEnterpriseClient(cfg),
 		Member:     NewMemberClient(cfg),
@@ -217,8 +229,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AdminRole, c.Department, c.Enterprise, c.Member, c.Membership, c.Session,
-		c.Tag,
+		c.AdminRole, c.App, c.AppToken, c.Department, c.Enterprise, c.Member,
+		c.Membership, c.Session, c.Tag,
 	} {
 		n.Use(hooks...)
 	}
@@ -228,8 +240,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AdminRole, c.Department, c.Enterprise, c.Member, c.Membership, c.Session,
-		c.Tag,
+		c.AdminRole, c.App, c.AppToken, c.Department, c.Enterprise, c.Member,
+		c.Membership, c.Session, c.Tag,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -240,6 +252,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *AdminRoleMutation:
 		return c.AdminRole.mutate(ctx, m)
+	case *AppMutation:
+		return c.App.mutate(ctx, m)
+	case *AppTokenMutation:
+		return c.AppToken.mutate(ctx, m)
 	case *DepartmentMutation:
 		return c.Department.mutate(ctx, m)
 	case *EnterpriseMutation:
@@ -436,6 +452,338 @@ func (c *AdminRoleClient) mutate(ctx context.Context, m *AdminRoleMutation) (Val
 		return (&AdminRoleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AdminRole mutation op: %q", m.Op())
+	}
+}
+
+// AppClient is a client for the App schema.
+type AppClient struct {
+	config
+}
+
+// NewAppClient returns a client for the App from the given config.
+func NewAppClient(c config) *AppClient {
+	return &AppClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `app.Hooks(f(g(h())))`.
+func (c *AppClient) Use(hooks ...Hook) {
+	c.hooks.App = append(c.hooks.App, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `app.Intercept(f(g(h())))`.
+func (c *AppClient) Intercept(interceptors ...Interceptor) {
+	c.inters.App = append(c.inters.App, interceptors...)
+}
+
+// Create returns a builder for creating a App entity.
+func (c *AppClient) Create() *AppCreate {
+	mutation := newAppMutation(c.config, OpCreate)
+	return &AppCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of App entities.
+func (c *AppClient) CreateBulk(builders ...*AppCreate) *AppCreateBulk {
+	return &AppCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AppClient) MapCreateBulk(slice any, setFunc func(*AppCreate, int)) *AppCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AppCreateBulk{err: fmt.Errorf("calling to AppClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AppCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AppCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for App.
+func (c *AppClient) Update() *AppUpdate {
+	mutation := newAppMutation(c.config, OpUpdate)
+	return &AppUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AppClient) UpdateOne(_m *App) *AppUpdateOne {
+	mutation := newAppMutation(c.config, OpUpdateOne, withApp(_m))
+	return &AppUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AppClient) UpdateOneID(id string) *AppUpdateOne {
+	mutation := newAppMutation(c.config, OpUpdateOne, withAppID(id))
+	return &AppUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for App.
+func (c *AppClient) Delete() *AppDelete {
+	mutation := newAppMutation(c.config, OpDelete)
+	return &AppDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AppClient) DeleteOne(_m *App) *AppDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AppClient) DeleteOneID(id string) *AppDeleteOne {
+	builder := c.Delete().Where(app.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AppDeleteOne{builder}
+}
+
+// Query returns a query builder for App.
+func (c *AppClient) Query() *AppQuery {
+	return &AppQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeApp},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a App entity by its id.
+func (c *AppClient) Get(ctx context.Context, id string) (*App, error) {
+	return c.Query().Where(app.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AppClient) GetX(ctx context.Context, id string) *App {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a App.
+func (c *AppClient) QueryEnterprise(_m *App) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(app.Table, app.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, app.EnterpriseTable, app.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTokens queries the tokens edge of a App.
+func (c *AppClient) QueryTokens(_m *App) *AppTokenQuery {
+	query := (&AppTokenClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(app.Table, app.FieldID, id),
+			sqlgraph.To(apptoken.Table, apptoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, app.TokensTable, app.TokensColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AppClient) Hooks() []Hook {
+	hooks := c.hooks.App
+	return append(hooks[:len(hooks):len(hooks)], app.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AppClient) Interceptors() []Interceptor {
+	return c.inters.App
+}
+
+func (c *AppClient) mutate(ctx context.Context, m *AppMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AppCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AppUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AppUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AppDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown App mutation op: %q", m.Op())
+	}
+}
+
+// AppTokenClient is a client for the AppToken schema.
+type AppTokenClient struct {
+	config
+}
+
+// NewAppTokenClient returns a client for the AppToken from the given config.
+func NewAppTokenClient(c config) *AppTokenClient {
+	return &AppTokenClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `apptoken.Hooks(f(g(h())))`.
+func (c *AppTokenClient) Use(hooks ...Hook) {
+	c.hooks.AppToken = append(c.hooks.AppToken, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `apptoken.Intercept(f(g(h())))`.
+func (c *AppTokenClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AppToken = append(c.inters.AppToken, interceptors...)
+}
+
+// Create returns a builder for creating a AppToken entity.
+func (c *AppTokenClient) Create() *AppTokenCreate {
+	mutation := newAppTokenMutation(c.config, OpCreate)
+	return &AppTokenCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AppToken entities.
+func (c *AppTokenClient) CreateBulk(builders ...*AppTokenCreate) *AppTokenCreateBulk {
+	return &AppTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AppTokenClient) MapCreateBulk(slice any, setFunc func(*AppTokenCreate, int)) *AppTokenCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AppTokenCreateBulk{err: fmt.Errorf("calling to AppTokenClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AppTokenCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AppTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AppToken.
+func (c *AppTokenClient) Update() *AppTokenUpdate {
+	mutation := newAppTokenMutation(c.config, OpUpdate)
+	return &AppTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AppTokenClient) UpdateOne(_m *AppToken) *AppTokenUpdateOne {
+	mutation := newAppTokenMutation(c.config, OpUpdateOne, withAppToken(_m))
+	return &AppTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AppTokenClient) UpdateOneID(id string) *AppTokenUpdateOne {
+	mutation := newAppTokenMutation(c.config, OpUpdateOne, withAppTokenID(id))
+	return &AppTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AppToken.
+func (c *AppTokenClient) Delete() *AppTokenDelete {
+	mutation := newAppTokenMutation(c.config, OpDelete)
+	return &AppTokenDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AppTokenClient) DeleteOne(_m *AppToken) *AppTokenDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AppTokenClient) DeleteOneID(id string) *AppTokenDeleteOne {
+	builder := c.Delete().Where(apptoken.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AppTokenDeleteOne{builder}
+}
+
+// Query returns a query builder for AppToken.
+func (c *AppTokenClient) Query() *AppTokenQuery {
+	return &AppTokenQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAppToken},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AppToken entity by its id.
+func (c *AppTokenClient) Get(ctx context.Context, id string) (*AppToken, error) {
+	return c.Query().Where(apptoken.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AppTokenClient) GetX(ctx context.Context, id string) *AppToken {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a AppToken.
+func (c *AppTokenClient) QueryEnterprise(_m *AppToken) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apptoken.Table, apptoken.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, apptoken.EnterpriseTable, apptoken.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApp queries the app edge of a AppToken.
+func (c *AppTokenClient) QueryApp(_m *AppToken) *AppQuery {
+	query := (&AppClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apptoken.Table, apptoken.FieldID, id),
+			sqlgraph.To(app.Table, app.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, apptoken.AppTable, apptoken.AppColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AppTokenClient) Hooks() []Hook {
+	hooks := c.hooks.AppToken
+	return append(hooks[:len(hooks):len(hooks)], apptoken.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AppTokenClient) Interceptors() []Interceptor {
+	return c.inters.AppToken
+}
+
+func (c *AppTokenClient) mutate(ctx context.Context, m *AppTokenMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AppTokenCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AppTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AppTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AppTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AppToken mutation op: %q", m.Op())
 	}
 }
 
@@ -1534,10 +1882,11 @@ func (c *TagClient) mutate(ctx context.Context, m *TagMutation) (Value, error) {
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AdminRole, Department, Enterprise, Member, Membership, Session, Tag []ent.Hook
+		AdminRole, App, AppToken, Department, Enterprise, Member, Membership, Session,
+		Tag []ent.Hook
 	}
 	inters struct {
-		AdminRole, Department, Enterprise, Member, Membership, Session,
+		AdminRole, App, AppToken, Department, Enterprise, Member, Membership, Session,
 		Tag []ent.Interceptor
 	}
 )

@@ -13,6 +13,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
@@ -80,6 +82,8 @@ func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			adminrole.Table:  adminrole.ValidColumn,
+			app.Table:        app.ValidColumn,
+			apptoken.Table:   apptoken.ValidColumn,
 			department.Table: department.ValidColumn,
 			enterprise.Table: enterprise.ValidColumn,
 			member.Table:     member.ValidColumn,

@@ -4,6 +4,8 @@ package ent
 
 import (
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
@@ -20,7 +22,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 7)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminrole.Table,
@@ -42,6 +44,44 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   app.Table,
+			Columns: app.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: app.FieldID,
+			},
+		},
+		Type: "App",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			app.FieldCreatedAt:    {Type: field.TypeTime, Column: app.FieldCreatedAt},
+			app.FieldEnterpriseID: {Type: field.TypeString, Column: app.FieldEnterpriseID},
+			app.FieldName:         {Type: field.TypeString, Column: app.FieldName},
+			app.FieldDescription:  {Type: field.TypeString, Column: app.FieldDescription},
+			app.FieldVisibleRange: {Type: field.TypeJSON, Column: app.FieldVisibleRange},
+			app.FieldSecretHash:   {Type: field.TypeBytes, Column: app.FieldSecretHash},
+			app.FieldUpdatedAt:    {Type: field.TypeTime, Column: app.FieldUpdatedAt},
+		},
+	}
+	graph.Nodes[2] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   apptoken.Table,
+			Columns: apptoken.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: apptoken.FieldID,
+			},
+		},
+		Type: "AppToken",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			apptoken.FieldCreatedAt:    {Type: field.TypeTime, Column: apptoken.FieldCreatedAt},
+			apptoken.FieldEnterpriseID: {Type: field.TypeString, Column: apptoken.FieldEnterpriseID},
+			apptoken.FieldAppID:        {Type: field.TypeString, Column: apptoken.FieldAppID},
+			apptoken.FieldTokenHash:    {Type: field.TypeBytes, Column: apptoken.FieldTokenHash},
+			apptoken.FieldExpiresAt:    {Type: field.TypeTime, Column: apptoken.FieldExpiresAt},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -60,7 +100,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldDepth:        {Type: field.TypeInt, Column: department.FieldDepth},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   enterprise.Table,
 			Columns: enterprise.Columns,
@@ -78,7 +118,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			enterprise.FieldDirectoryVisibility: {Type: field.TypeEnum, Column: enterprise.FieldDirectoryVisibility},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -101,7 +141,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldUpdatedAt:    {Type: field.TypeTime, Column: member.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -120,7 +160,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldIsLeader:     {Type: field.TypeBool, Column: membership.FieldIsLeader},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -139,7 +179,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:    {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tag.Table,
 			Columns: tag.Columns,
@@ -190,6 +230,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"AdminRole",
 		"Department",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   app.EnterpriseTable,
+			Columns: []string{app.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"App",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"tokens",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.TokensTable,
+			Columns: []string{app.TokensColumn},
+			Bidi:    false,
+		},
+		"App",
+		"AppToken",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   apptoken.EnterpriseTable,
+			Columns: []string{apptoken.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"AppToken",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"app",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   apptoken.AppTable,
+			Columns: []string{apptoken.AppColumn},
+			Bidi:    false,
+		},
+		"AppToken",
+		"App",
 	)
 	graph.MustAddE(
 		"enterprise",
@@ -529,6 +617,202 @@ func (f *AdminRoleFilter) WhereHasDepartmentsWith(preds ...predicate.Department)
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AppQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AppQuery builder.
+func (_q *AppQuery) Filter() *AppFilter {
+	return &AppFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AppMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AppMutation builder.
+func (m *AppMutation) Filter() *AppFilter {
+	return &AppFilter{config: m.config, predicateAdder: m}
+}
+
+// AppFilter provides a generic filtering capability at runtime for AppQuery.
+type AppFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AppFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AppFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(app.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AppFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(app.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *AppFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(app.FieldEnterpriseID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *AppFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(app.FieldName))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *AppFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(app.FieldDescription))
+}
+
+// WhereVisibleRange applies the entql json.RawMessage predicate on the visible_range field.
+func (f *AppFilter) WhereVisibleRange(p entql.BytesP) {
+	f.Where(p.Field(app.FieldVisibleRange))
+}
+
+// WhereSecretHash applies the entql []byte predicate on the secret_hash field.
+func (f *AppFilter) WhereSecretHash(p entql.BytesP) {
+	f.Where(p.Field(app.FieldSecretHash))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AppFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(app.FieldUpdatedAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *AppFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *AppFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTokens applies a predicate to check if query has an edge tokens.
+func (f *AppFilter) WhereHasTokens() {
+	f.Where(entql.HasEdge("tokens"))
+}
+
+// WhereHasTokensWith applies a predicate to check if query has an edge tokens with a given conditions (other predicates).
+func (f *AppFilter) WhereHasTokensWith(preds ...predicate.AppToken) {
+	f.Where(entql.HasEdgeWith("tokens", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AppTokenQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AppTokenQuery builder.
+func (_q *AppTokenQuery) Filter() *AppTokenFilter {
+	return &AppTokenFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AppTokenMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AppTokenMutation builder.
+func (m *AppTokenMutation) Filter() *AppTokenFilter {
+	return &AppTokenFilter{config: m.config, predicateAdder: m}
+}
+
+// AppTokenFilter provides a generic filtering capability at runtime for AppTokenQuery.
+type AppTokenFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AppTokenFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AppTokenFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(apptoken.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AppTokenFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(apptoken.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *AppTokenFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(apptoken.FieldEnterpriseID))
+}
+
+// WhereAppID applies the entql string predicate on the app_id field.
+func (f *AppTokenFilter) WhereAppID(p entql.StringP) {
+	f.Where(p.Field(apptoken.FieldAppID))
+}
+
+// WhereTokenHash applies the entql []byte predicate on the token_hash field.
+func (f *AppTokenFilter) WhereTokenHash(p entql.BytesP) {
+	f.Where(p.Field(apptoken.FieldTokenHash))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *AppTokenFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(apptoken.FieldExpiresAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *AppTokenFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *AppTokenFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApp applies a predicate to check if query has an edge app.
+func (f *AppTokenFilter) WhereHasApp() {
+	f.Where(entql.HasEdge("app"))
+}
+
+// WhereHasAppWith applies a predicate to check if query has an edge app with a given conditions (other predicates).
+func (f *AppTokenFilter) WhereHasAppWith(preds ...predicate.App) {
+	f.Where(entql.HasEdgeWith("app", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *DepartmentQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -557,7 +841,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -702,7 +986,7 @@ type EnterpriseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EnterpriseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -767,7 +1051,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -941,7 +1225,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1053,7 +1337,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1151,7 +1435,7 @@ type TagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -16,6 +16,10 @@ type Tx struct {
 	config
 	// AdminRole is the client for interacting with the AdminRole builders.
 	AdminRole *AdminRoleClient
+	// App is the client for interacting with the App builders.
+	App *AppClient
+	// AppToken is the client for interacting with the AppToken builders.
+	AppToken *AppTokenClient
 	// Department is the client for interacting with the Department builders.
 	Department *DepartmentClient
 	// Enterprise is the client for interacting with the Enterprise builders.
@@ -160,6 +164,8 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.AdminRole = NewAdminRoleClient(tx.config)
+	tx.App = NewAppClient(tx.config)
+	tx.AppToken = NewAppTokenClient(tx.config)
 	tx.Department = NewDepartmentClient(tx.config)
 	tx.Enterprise = NewEnterpriseClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)

@@ -9,7 +9,6 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
-
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph/generated"
 )
@@ -32,6 +31,11 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 // AdminRoles is the resolver for the adminRoles field.
 func (r *queryResolver) AdminRoles(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AdminRoleOrder, where *ent.AdminRoleWhereInput) (*ent.AdminRoleConnection, error) {
 	return r.Client.AdminRole.Query().Paginate(ctx, after, first, before, last, ent.WithAdminRoleOrder(orderBy), ent.WithAdminRoleFilter(where.Filter))
+}
+
+// Apps is the resolver for the apps field.
+func (r *queryResolver) Apps(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) (*ent.AppConnection, error) {
+	return r.Client.App.Query().Paginate(ctx, after, first, before, last, ent.WithAppOrder(orderBy), ent.WithAppFilter(where.Filter))
 }
 
 // Departments is the resolver for the departments field.

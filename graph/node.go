@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
@@ -21,6 +22,7 @@ var nodeTables = map[string]string{
 	ids.Membership: membership.Table,
 	ids.Tag:        tag.Table,
 	ids.AdminRole:  adminrole.Table,
+	ids.App:        app.Table,
 }
 
 // nodeType resolves the table of a global ID from its prefix. Sessions have

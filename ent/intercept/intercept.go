@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
@@ -99,6 +101,60 @@ func (f TraverseAdminRole) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AdminRoleQuery", q)
+}
+
+// The AppFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AppFunc func(context.Context, *ent.AppQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AppFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AppQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AppQuery", q)
+}
+
+// The TraverseApp type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseApp func(context.Context, *ent.AppQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseApp) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseApp) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AppQuery", q)
+}
+
+// The AppTokenFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AppTokenFunc func(context.Context, *ent.AppTokenQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AppTokenFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AppTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AppTokenQuery", q)
+}
+
+// The TraverseAppToken type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAppToken func(context.Context, *ent.AppTokenQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAppToken) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAppToken) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AppTokenQuery", q)
 }
 
 // The DepartmentFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -268,6 +324,10 @@ func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
 	case *ent.AdminRoleQuery:
 		return &query[*ent.AdminRoleQuery, predicate.AdminRole, adminrole.OrderOption]{typ: ent.TypeAdminRole, tq: q}, nil
+	case *ent.AppQuery:
+		return &query[*ent.AppQuery, predicate.App, app.OrderOption]{typ: ent.TypeApp, tq: q}, nil
+	case *ent.AppTokenQuery:
+		return &query[*ent.AppTokenQuery, predicate.AppToken, apptoken.OrderOption]{typ: ent.TypeAppToken, tq: q}, nil
 	case *ent.DepartmentQuery:
 		return &query[*ent.DepartmentQuery, predicate.Department, department.OrderOption]{typ: ent.TypeDepartment, tq: q}, nil
 	case *ent.EnterpriseQuery:

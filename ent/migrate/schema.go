@@ -50,6 +50,79 @@ var (
 			},
 		},
 	}
+	// AppsColumns holds the columns for the "apps" table.
+	AppsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "description", Type: field.TypeString, Size: 500, Default: ""},
+		{Name: "visible_range", Type: field.TypeJSON},
+		{Name: "secret_hash", Type: field.TypeBytes},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "enterprise_id", Type: field.TypeString},
+	}
+	// AppsTable holds the schema information for the "apps" table.
+	AppsTable = &schema.Table{
+		Name:       "apps",
+		Columns:    AppsColumns,
+		PrimaryKey: []*schema.Column{AppsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "apps_enterprises_enterprise",
+				Columns:    []*schema.Column{AppsColumns[7]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "app_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{AppsColumns[7]},
+			},
+		},
+	}
+	// AppTokensColumns holds the columns for the "app_tokens" table.
+	AppTokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "token_hash", Type: field.TypeBytes, Unique: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "app_id", Type: field.TypeString},
+		{Name: "enterprise_id", Type: field.TypeString},
+	}
+	// AppTokensTable holds the schema information for the "app_tokens" table.
+	AppTokensTable = &schema.Table{
+		Name:       "app_tokens",
+		Columns:    AppTokensColumns,
+		PrimaryKey: []*schema.Column{AppTokensColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "app_tokens_apps_tokens",
+				Columns:    []*schema.Column{AppTokensColumns[4]},
+				RefColumns: []*schema.Column{AppsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "app_tokens_enterprises_enterprise",
+				Columns:    []*schema.Column{AppTokensColumns[5]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "apptoken_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{AppTokensColumns[5]},
+			},
+			{
+				Name:    "apptoken_app_id_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{AppTokensColumns[4], AppTokensColumns[3]},
+			},
+		},
+	}
 	// DepartmentsColumns holds the columns for the "departments" table.
 	DepartmentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -321,6 +394,8 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AdminRolesTable,
+		AppsTable,
+		AppTokensTable,
 		DepartmentsTable,
 		EnterprisesTable,
 		MembersTable,
@@ -334,6 +409,9 @@ var (
 func init() {
 	AdminRolesTable.ForeignKeys[0].RefTable = EnterprisesTable
 	AdminRolesTable.ForeignKeys[1].RefTable = MembersTable
+	AppsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	AppTokensTable.ForeignKeys[0].RefTable = AppsTable
+	AppTokensTable.ForeignKeys[1].RefTable = EnterprisesTable
 	DepartmentsTable.ForeignKeys[0].RefTable = AdminRolesTable
 	DepartmentsTable.ForeignKeys[1].RefTable = EnterprisesTable
 	DepartmentsTable.ForeignKeys[2].RefTable = DepartmentsTable

@@ -9,6 +9,12 @@ import (
 // AdminRole is the predicate function for adminrole builders.
 type AdminRole func(*sql.Selector)
 
+// App is the predicate function for app builders.
+type App func(*sql.Selector)
+
+// AppToken is the predicate function for apptoken builders.
+type AppToken func(*sql.Selector)
+
 // Department is the predicate function for department builders.
 type Department func(*sql.Selector)
 

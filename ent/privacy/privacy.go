@@ -135,6 +135,54 @@ func (f AdminRoleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AdminRoleMutation", m)
 }
 
+// The AppQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AppQueryRuleFunc func(context.Context, *ent.AppQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AppQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AppQuery", q)
+}
+
+// The AppMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AppMutationRuleFunc func(context.Context, *ent.AppMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AppMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AppMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppMutation", m)
+}
+
+// The AppTokenQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AppTokenQueryRuleFunc func(context.Context, *ent.AppTokenQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AppTokenQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AppTokenQuery", q)
+}
+
+// The AppTokenMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AppTokenMutationRuleFunc func(context.Context, *ent.AppTokenMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AppTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AppTokenMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppTokenMutation", m)
+}
+
 // The DepartmentQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type DepartmentQueryRuleFunc func(context.Context, *ent.DepartmentQuery) error
@@ -316,6 +364,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
 	case *ent.AdminRoleQuery:
 		return q.Filter(), nil
+	case *ent.AppQuery:
+		return q.Filter(), nil
+	case *ent.AppTokenQuery:
+		return q.Filter(), nil
 	case *ent.DepartmentQuery:
 		return q.Filter(), nil
 	case *ent.EnterpriseQuery:
@@ -336,6 +388,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
 	case *ent.AdminRoleMutation:
+		return m.Filter(), nil
+	case *ent.AppMutation:
+		return m.Filter(), nil
+	case *ent.AppTokenMutation:
 		return m.Filter(), nil
 	case *ent.DepartmentMutation:
 		return m.Filter(), nil

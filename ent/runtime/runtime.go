@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
@@ -58,6 +60,96 @@ func init() {
 	adminrole.DefaultID = adminroleDescID.Default.(func() string)
 	// adminrole.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	adminrole.IDValidator = adminroleDescID.Validators[0].(func(string) error)
+	appMixin := schema.App{}.Mixin()
+	app.Policy = privacy.NewPolicies(appMixin[1], schema.App{})
+	app.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := app.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	appMixinFields0 := appMixin[0].Fields()
+	_ = appMixinFields0
+	appMixinFields1 := appMixin[1].Fields()
+	_ = appMixinFields1
+	appFields := schema.App{}.Fields()
+	_ = appFields
+	// appDescCreatedAt is the schema descriptor for created_at field.
+	appDescCreatedAt := appMixinFields0[1].Descriptor()
+	// app.DefaultCreatedAt holds the default value on creation for the created_at field.
+	app.DefaultCreatedAt = appDescCreatedAt.Default.(func() time.Time)
+	// appDescEnterpriseID is the schema descriptor for enterprise_id field.
+	appDescEnterpriseID := appMixinFields1[0].Descriptor()
+	// app.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	app.EnterpriseIDValidator = appDescEnterpriseID.Validators[0].(func(string) error)
+	// appDescName is the schema descriptor for name field.
+	appDescName := appFields[0].Descriptor()
+	// app.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	app.NameValidator = func() func(string) error {
+		validators := appDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// appDescDescription is the schema descriptor for description field.
+	appDescDescription := appFields[1].Descriptor()
+	// app.DefaultDescription holds the default value on creation for the description field.
+	app.DefaultDescription = appDescDescription.Default.(string)
+	// app.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	app.DescriptionValidator = appDescDescription.Validators[0].(func(string) error)
+	// appDescUpdatedAt is the schema descriptor for updated_at field.
+	appDescUpdatedAt := appFields[4].Descriptor()
+	// app.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	app.DefaultUpdatedAt = appDescUpdatedAt.Default.(func() time.Time)
+	// app.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	app.UpdateDefaultUpdatedAt = appDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// appDescID is the schema descriptor for id field.
+	appDescID := appMixinFields0[0].Descriptor()
+	// app.DefaultID holds the default value on creation for the id field.
+	app.DefaultID = appDescID.Default.(func() string)
+	// app.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	app.IDValidator = appDescID.Validators[0].(func(string) error)
+	apptokenMixin := schema.AppToken{}.Mixin()
+	apptoken.Policy = privacy.NewPolicies(apptokenMixin[1], schema.AppToken{})
+	apptoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := apptoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	apptokenMixinFields0 := apptokenMixin[0].Fields()
+	_ = apptokenMixinFields0
+	apptokenMixinFields1 := apptokenMixin[1].Fields()
+	_ = apptokenMixinFields1
+	apptokenFields := schema.AppToken{}.Fields()
+	_ = apptokenFields
+	// apptokenDescCreatedAt is the schema descriptor for created_at field.
+	apptokenDescCreatedAt := apptokenMixinFields0[1].Descriptor()
+	// apptoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apptoken.DefaultCreatedAt = apptokenDescCreatedAt.Default.(func() time.Time)
+	// apptokenDescEnterpriseID is the schema descriptor for enterprise_id field.
+	apptokenDescEnterpriseID := apptokenMixinFields1[0].Descriptor()
+	// apptoken.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	apptoken.EnterpriseIDValidator = apptokenDescEnterpriseID.Validators[0].(func(string) error)
+	// apptokenDescID is the schema descriptor for id field.
+	apptokenDescID := apptokenMixinFields0[0].Descriptor()
+	// apptoken.DefaultID holds the default value on creation for the id field.
+	apptoken.DefaultID = apptokenDescID.Default.(func() string)
+	// apptoken.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	apptoken.IDValidator = apptokenDescID.Validators[0].(func(string) error)
 	departmentMixin := schema.Department{}.Mixin()
 	department.Policy = privacy.NewPolicies(departmentMixin[1], schema.Department{})
 	department.Hooks[0] = func(next ent.Mutator) ent.Mutator {

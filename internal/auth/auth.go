@@ -14,6 +14,7 @@ import (
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/session"
+	"github.com/corpline/corpline/ent/tag"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/ratelimit"
@@ -195,6 +196,7 @@ func (s *Service) LoadViewer(ctx context.Context, memberID string) (*viewer.View
 		Where(member.ID(memberID)).
 		WithEnterprise().
 		WithDepartments().
+		WithTags(func(q *ent.TagQuery) { q.Select(tag.FieldID) }).
 		WithAdminRoles(func(q *ent.AdminRoleQuery) { q.WithDepartments() }).
 		Only(policy.SystemContext(ctx))
 	if ent.IsNotFound(err) {
@@ -215,6 +217,9 @@ func (s *Service) LoadViewer(ctx context.Context, memberID string) (*viewer.View
 	}
 	for _, d := range m.Edges.Departments {
 		v.DeptPaths = append(v.DeptPaths, d.Path)
+	}
+	for _, t := range m.Edges.Tags {
+		v.TagIDs = append(v.TagIDs, t.ID)
 	}
 	if len(m.Edges.AdminRoles) > 0 {
 		v.Admin = AdminOf(m.Edges.AdminRoles[0])
