@@ -7,6 +7,7 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph/generated"
+	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/directory"
 	"github.com/corpline/corpline/internal/realtime"
@@ -17,6 +18,7 @@ type Resolver struct {
 	Client    *ent.Client
 	Auth      *auth.Service
 	Directory *directory.Service
+	Apps      *apps.Service
 	Bus       realtime.Bus
 }
 

@@ -88,11 +88,21 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AppTokenPayload struct {
+		AccessToken func(childComplexity int) int
+		ExpiresAt   func(childComplexity int) int
+	}
+
 	Audience struct {
 		Departments func(childComplexity int) int
 		Everyone    func(childComplexity int) int
 		Members     func(childComplexity int) int
 		Tags        func(childComplexity int) int
+	}
+
+	CreateAppPayload struct {
+		App    func(childComplexity int) int
+		Secret func(childComplexity int) int
 	}
 
 	DeleteDepartmentPayload struct {
@@ -206,6 +216,8 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AppToken                 func(childComplexity int, input model.AppTokenInput) int
+		CreateApp                func(childComplexity int, input model.CreateAppInput) int
 		CreateDepartment         func(childComplexity int, input model.CreateDepartmentInput) int
 		CreateMember             func(childComplexity int, input model.CreateMemberInput) int
 		CreateTag                func(childComplexity int, input model.CreateTagInput) int
@@ -217,6 +229,8 @@ type ComplexityRoot struct {
 		Logout                   func(childComplexity int) int
 		MoveDepartment           func(childComplexity int, input model.MoveDepartmentInput) int
 		RevokeAdmin              func(childComplexity int, input model.RevokeAdminInput) int
+		RotateAppSecret          func(childComplexity int, input model.RotateAppSecretInput) int
+		UpdateApp                func(childComplexity int, input model.UpdateAppInput) int
 		UpdateDepartment         func(childComplexity int, input model.UpdateDepartmentInput) int
 		UpdateEnterpriseSettings func(childComplexity int, input model.UpdateEnterpriseSettingsInput) int
 		UpdateMember             func(childComplexity int, input model.UpdateMemberInput) int
@@ -244,6 +258,11 @@ type ComplexityRoot struct {
 
 	RevokeAdminPayload struct {
 		MemberID func(childComplexity int) int
+	}
+
+	RotateAppSecretPayload struct {
+		App    func(childComplexity int) int
+		Secret func(childComplexity int) int
 	}
 
 	Tag struct {
@@ -291,6 +310,10 @@ type MemberResolver interface {
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
 	Logout(ctx context.Context) (*model.LogoutPayload, error)
+	CreateApp(ctx context.Context, input model.CreateAppInput) (*model.CreateAppPayload, error)
+	UpdateApp(ctx context.Context, input model.UpdateAppInput) (*ent.App, error)
+	RotateAppSecret(ctx context.Context, input model.RotateAppSecretInput) (*model.RotateAppSecretPayload, error)
+	AppToken(ctx context.Context, input model.AppTokenInput) (*model.AppTokenPayload, error)
 	CreateDepartment(ctx context.Context, input model.CreateDepartmentInput) (*ent.Department, error)
 	UpdateDepartment(ctx context.Context, input model.UpdateDepartmentInput) (*ent.Department, error)
 	MoveDepartment(ctx context.Context, input model.MoveDepartmentInput) (*ent.Department, error)
@@ -478,6 +501,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AppEdge.Node(childComplexity), true
 
+	case "AppTokenPayload.accessToken":
+		if e.ComplexityRoot.AppTokenPayload.AccessToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppTokenPayload.AccessToken(childComplexity), true
+	case "AppTokenPayload.expiresAt":
+		if e.ComplexityRoot.AppTokenPayload.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppTokenPayload.ExpiresAt(childComplexity), true
+
 	case "Audience.departments":
 		if e.ComplexityRoot.Audience.Departments == nil {
 			break
@@ -502,6 +538,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Audience.Tags(childComplexity), true
+
+	case "CreateAppPayload.app":
+		if e.ComplexityRoot.CreateAppPayload.App == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAppPayload.App(childComplexity), true
+	case "CreateAppPayload.secret":
+		if e.ComplexityRoot.CreateAppPayload.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAppPayload.Secret(childComplexity), true
 
 	case "DeleteDepartmentPayload.deletedId":
 		if e.ComplexityRoot.DeleteDepartmentPayload.DeletedID == nil {
@@ -901,6 +950,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Membership.Member(childComplexity), true
 
+	case "Mutation.appToken":
+		if e.ComplexityRoot.Mutation.AppToken == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_appToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AppToken(childComplexity, args["input"].(model.AppTokenInput)), true
+	case "Mutation.createApp":
+		if e.ComplexityRoot.Mutation.CreateApp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createApp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateApp(childComplexity, args["input"].(model.CreateAppInput)), true
 	case "Mutation.createDepartment":
 		if e.ComplexityRoot.Mutation.CreateDepartment == nil {
 			break
@@ -1017,6 +1088,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAdmin(childComplexity, args["input"].(model.RevokeAdminInput)), true
+	case "Mutation.rotateAppSecret":
+		if e.ComplexityRoot.Mutation.RotateAppSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateAppSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateAppSecret(childComplexity, args["input"].(model.RotateAppSecretInput)), true
+	case "Mutation.updateApp":
+		if e.ComplexityRoot.Mutation.UpdateApp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateApp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateApp(childComplexity, args["input"].(model.UpdateAppInput)), true
 	case "Mutation.updateDepartment":
 		if e.ComplexityRoot.Mutation.UpdateDepartment == nil {
 			break
@@ -1185,6 +1278,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RevokeAdminPayload.MemberID(childComplexity), true
 
+	case "RotateAppSecretPayload.app":
+		if e.ComplexityRoot.RotateAppSecretPayload.App == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateAppSecretPayload.App(childComplexity), true
+	case "RotateAppSecretPayload.secret":
+		if e.ComplexityRoot.RotateAppSecretPayload.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateAppSecretPayload.Secret(childComplexity), true
+
 	case "Tag.createdAt":
 		if e.ComplexityRoot.Tag.CreatedAt == nil {
 			break
@@ -1284,8 +1390,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AdminRoleOrder", ec.unmarshalInputAdminRoleOrder),
 			graphql.NewInputUnmarshaler("AdminRoleWhereInput", ec.unmarshalInputAdminRoleWhereInput),
 			graphql.NewInputUnmarshaler("AppOrder", ec.unmarshalInputAppOrder),
+			graphql.NewInputUnmarshaler("AppTokenInput", ec.unmarshalInputAppTokenInput),
 			graphql.NewInputUnmarshaler("AppWhereInput", ec.unmarshalInputAppWhereInput),
 			graphql.NewInputUnmarshaler("AudienceInput", ec.unmarshalInputAudienceInput),
+			graphql.NewInputUnmarshaler("CreateAppInput", ec.unmarshalInputCreateAppInput),
 			graphql.NewInputUnmarshaler("CreateDepartmentInput", ec.unmarshalInputCreateDepartmentInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateTagInput", ec.unmarshalInputCreateTagInput),
@@ -1306,8 +1414,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MembershipWhereInput", ec.unmarshalInputMembershipWhereInput),
 			graphql.NewInputUnmarshaler("MoveDepartmentInput", ec.unmarshalInputMoveDepartmentInput),
 			graphql.NewInputUnmarshaler("RevokeAdminInput", ec.unmarshalInputRevokeAdminInput),
+			graphql.NewInputUnmarshaler("RotateAppSecretInput", ec.unmarshalInputRotateAppSecretInput),
 			graphql.NewInputUnmarshaler("TagOrder", ec.unmarshalInputTagOrder),
 			graphql.NewInputUnmarshaler("TagWhereInput", ec.unmarshalInputTagWhereInput),
+			graphql.NewInputUnmarshaler("UpdateAppInput", ec.unmarshalInputUpdateAppInput),
 			graphql.NewInputUnmarshaler("UpdateDepartmentInput", ec.unmarshalInputUpdateDepartmentInput),
 			graphql.NewInputUnmarshaler("UpdateEnterpriseSettingsInput", ec.unmarshalInputUpdateEnterpriseSettingsInput),
 			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
@@ -1388,6 +1498,60 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../../schema/apps.graphql", Input: `# Enterprise apps: their visible range, their secret and their access tokens.
+# Type App comes from ent.graphql.
+
+input CreateAppInput {
+  name: String!
+  description: String
+  "Who the app may read and send to. A scoped admin may only name departments and members inside their scope."
+  visibleRange: AudienceInput!
+}
+
+type CreateAppPayload {
+  app: App!
+  "The app's secret, shown only now; it is stored hashed."
+  secret: String!
+}
+
+input UpdateAppInput {
+  id: ID!
+  name: String
+  description: String
+  visibleRange: AudienceInput
+}
+
+input RotateAppSecretInput {
+  id: ID!
+}
+
+type RotateAppSecretPayload {
+  app: App!
+  "The new secret, shown only now. Every token of the old secret stops working."
+  secret: String!
+}
+
+input AppTokenInput {
+  "The enterprise's code."
+  enterprise: String!
+  appId: ID!
+  secret: String!
+}
+
+type AppTokenPayload {
+  "Bearer token acting as the app, valid 2 hours. Fetching another never ends this one."
+  accessToken: String!
+  expiresAt: Time!
+}
+
+extend type Mutation {
+  createApp(input: CreateAppInput!): CreateAppPayload!
+  updateApp(input: UpdateAppInput!): App!
+  rotateAppSecret(input: RotateAppSecretInput!): RotateAppSecretPayload!
+  "Exchanges an app's secret for an access token. Needs no other token."
+  appToken(input: AppTokenInput!): AppTokenPayload!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/audience.graphql", Input: `# Audiences: who a piece of content is for (an app's visible range, a
 # message's targets, later announcements and posts).
 
@@ -3018,6 +3182,16 @@ func (ec *executionContext) childFields_AppEdge(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type AppEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AppTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accessToken":
+		return ec.fieldContext_AppTokenPayload_accessToken(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_AppTokenPayload_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppTokenPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Audience(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "everyone":
@@ -3030,6 +3204,16 @@ func (ec *executionContext) childFields_Audience(ctx context.Context, field grap
 		return ec.fieldContext_Audience_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Audience", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateAppPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "app":
+		return ec.fieldContext_CreateAppPayload_app(ctx, field)
+	case "secret":
+		return ec.fieldContext_CreateAppPayload_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateAppPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteDepartmentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3260,6 +3444,16 @@ func (ec *executionContext) childFields_RevokeAdminPayload(ctx context.Context, 
 		return ec.fieldContext_RevokeAdminPayload_memberId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RevokeAdminPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RotateAppSecretPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "app":
+		return ec.fieldContext_RotateAppSecretPayload_app(ctx, field)
+	case "secret":
+		return ec.fieldContext_RotateAppSecretPayload_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RotateAppSecretPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Tag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3536,6 +3730,34 @@ func (ec *executionContext) field_Department_members_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_appToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AppTokenInput, error) {
+			return ec.unmarshalNAppTokenInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAppTokenInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createApp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateAppInput, error) {
+			return ec.unmarshalNCreateAppInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateAppInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createDepartment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3668,6 +3890,34 @@ func (ec *executionContext) field_Mutation_revokeAdmin_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeAdminInput, error) {
 			return ec.unmarshalNRevokeAdminInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRevokeAdminInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rotateAppSecret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RotateAppSecretInput, error) {
+			return ec.unmarshalNRotateAppSecretInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRotateAppSecretInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateApp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateAppInput, error) {
+			return ec.unmarshalNUpdateAppInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateAppInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4759,6 +5009,52 @@ func (ec *executionContext) fieldContext_AppEdge_cursor(_ context.Context, field
 	return graphql.NewScalarFieldContext("AppEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _AppTokenPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *model.AppTokenPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppTokenPayload_accessToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppTokenPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppTokenPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _AppTokenPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.AppTokenPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppTokenPayload_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppTokenPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppTokenPayload", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Audience_everyone(ctx context.Context, field graphql.CollectedField, obj *audience.Audience) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4876,6 +5172,61 @@ func (ec *executionContext) fieldContext_Audience_members(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CreateAppPayload_app(ctx context.Context, field graphql.CollectedField, obj *model.CreateAppPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAppPayload_app(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.App, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.App) graphql.Marshaler {
+			return ec.marshalNApp2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAppPayload_app(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateAppPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_App(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateAppPayload_secret(ctx context.Context, field graphql.CollectedField, obj *model.CreateAppPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAppPayload_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAppPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateAppPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeleteDepartmentPayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteDepartmentPayload) (ret graphql.Marshaler) {
@@ -6602,6 +6953,182 @@ func (ec *executionContext) fieldContext_Mutation_logout(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createApp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createApp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateApp(ctx, fc.Args["input"].(model.CreateAppInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateAppPayload) graphql.Marshaler {
+			return ec.marshalNCreateAppPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateAppPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createApp(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateAppPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createApp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateApp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateApp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateApp(ctx, fc.Args["input"].(model.UpdateAppInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.App) graphql.Marshaler {
+			return ec.marshalNApp2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateApp(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_App(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateApp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateAppSecret(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateAppSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateAppSecret(ctx, fc.Args["input"].(model.RotateAppSecretInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RotateAppSecretPayload) graphql.Marshaler {
+			return ec.marshalNRotateAppSecretPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRotateAppSecretPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateAppSecret(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RotateAppSecretPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateAppSecret_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_appToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_appToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AppToken(ctx, fc.Args["input"].(model.AppTokenInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AppTokenPayload) graphql.Marshaler {
+			return ec.marshalNAppTokenPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAppTokenPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_appToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppTokenPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_appToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createDepartment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7735,6 +8262,61 @@ func (ec *executionContext) _RevokeAdminPayload_memberId(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_RevokeAdminPayload_memberId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RevokeAdminPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RotateAppSecretPayload_app(ctx context.Context, field graphql.CollectedField, obj *model.RotateAppSecretPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotateAppSecretPayload_app(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.App, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.App) graphql.Marshaler {
+			return ec.marshalNApp2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotateAppSecretPayload_app(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RotateAppSecretPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_App(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RotateAppSecretPayload_secret(ctx context.Context, field graphql.CollectedField, obj *model.RotateAppSecretPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotateAppSecretPayload_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotateAppSecretPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RotateAppSecretPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _Tag_id(ctx context.Context, field graphql.CollectedField, obj *ent.Tag) (ret graphql.Marshaler) {
@@ -9528,6 +10110,62 @@ func UnmarshalAppOrder(ctx context.Context, raw any) (ent.AppOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAppTokenInput(ctx context.Context, obj any) (model.AppTokenInput, error) {
+	var it model.AppTokenInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"enterprise", "appId", "secret"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "enterprise":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterprise"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enterprise = data
+		case "appId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppID = data
+		case "secret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("secret"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Secret = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAppTokenInput unmarshals raw into the AppTokenInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAppTokenInput(ctx context.Context, raw any) (model.AppTokenInput, error) {
+	var out model.AppTokenInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AppTokenInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAppWhereInput(ctx context.Context, obj any) (ent.AppWhereInput, error) {
 	var it ent.AppWhereInput
 	if obj == nil {
@@ -10012,6 +10650,62 @@ func (ec *executionContext) unmarshalInputAudienceInput(ctx context.Context, obj
 func UnmarshalAudienceInput(ctx context.Context, raw any) (audience.Audience, error) {
 	var out audience.Audience
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AudienceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateAppInput(ctx context.Context, obj any) (model.CreateAppInput, error) {
+	var it model.CreateAppInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "visibleRange"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "visibleRange":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibleRange"))
+			data, err := ec.unmarshalNAudienceInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VisibleRange = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateAppInput unmarshals raw into the CreateAppInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateAppInput(ctx context.Context, raw any) (model.CreateAppInput, error) {
+	var out model.CreateAppInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateAppInput", raw, &out)
 	return out, err
 }
 
@@ -12783,6 +13477,48 @@ func UnmarshalRevokeAdminInput(ctx context.Context, raw any) (model.RevokeAdminI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRotateAppSecretInput(ctx context.Context, obj any) (model.RotateAppSecretInput, error) {
+	var it model.RotateAppSecretInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRotateAppSecretInput unmarshals raw into the RotateAppSecretInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRotateAppSecretInput(ctx context.Context, raw any) (model.RotateAppSecretInput, error) {
+	var out model.RotateAppSecretInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RotateAppSecretInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTagOrder(ctx context.Context, obj any) (ent.TagOrder, error) {
 	var it ent.TagOrder
 	if obj == nil {
@@ -13120,6 +13856,69 @@ func (ec *executionContext) unmarshalInputTagWhereInput(ctx context.Context, obj
 func UnmarshalTagWhereInput(ctx context.Context, raw any) (ent.TagWhereInput, error) {
 	var out ent.TagWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "TagWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateAppInput(ctx context.Context, obj any) (model.UpdateAppInput, error) {
+	var it model.UpdateAppInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "description", "visibleRange"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "visibleRange":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibleRange"))
+			data, err := ec.unmarshalOAudienceInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VisibleRange = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateAppInput unmarshals raw into the UpdateAppInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateAppInput(ctx context.Context, raw any) (model.UpdateAppInput, error) {
+	var out model.UpdateAppInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateAppInput", raw, &out)
 	return out, err
 }
 
@@ -13704,6 +14503,44 @@ func (ec *executionContext) _AppEdge(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var appTokenPayloadImplementors = []string{"AppTokenPayload"}
+
+func (ec *executionContext) _AppTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AppTokenPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appTokenPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppTokenPayload")
+		case "accessToken":
+			out.Values[i] = ec._AppTokenPayload_accessToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._AppTokenPayload_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var audienceImplementors = []string{"Audience"}
 
 func (ec *executionContext) _Audience(ctx context.Context, sel ast.SelectionSet, obj *audience.Audience) graphql.Marshaler {
@@ -13738,6 +14575,44 @@ func (ec *executionContext) _Audience(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Audience_members(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createAppPayloadImplementors = []string{"CreateAppPayload"}
+
+func (ec *executionContext) _CreateAppPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAppPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createAppPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateAppPayload")
+		case "app":
+			out.Values[i] = ec._CreateAppPayload_app(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secret":
+			out.Values[i] = ec._CreateAppPayload_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14557,6 +15432,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createApp":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createApp(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateApp":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateApp(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateAppSecret":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateAppSecret(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appToken":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_appToken(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createDepartment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createDepartment(ctx, field)
@@ -14830,6 +15733,44 @@ func (ec *executionContext) _RevokeAdminPayload(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("RevokeAdminPayload")
 		case "memberId":
 			out.Values[i] = ec._RevokeAdminPayload_memberId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rotateAppSecretPayloadImplementors = []string{"RotateAppSecretPayload"}
+
+func (ec *executionContext) _RotateAppSecretPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RotateAppSecretPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rotateAppSecretPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RotateAppSecretPayload")
+		case "app":
+			out.Values[i] = ec._RotateAppSecretPayload_app(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secret":
+			out.Values[i] = ec._RotateAppSecretPayload_secret(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15478,6 +16419,14 @@ func (ec *executionContext) unmarshalNAdminRoleWhereInput2ᚖgithubᚗcomᚋcorp
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNApp2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApp(ctx context.Context, sel ast.SelectionSet, v *ent.App) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "App!")
+		return graphql.Null
+	}
+	return ec._App(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAppConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAppConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AppConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AppConnection!")
@@ -15500,6 +16449,19 @@ func (ec *executionContext) marshalNAppOrderField2ᚖgithubᚗcomᚋcorplineᚋc
 	return v
 }
 
+func (ec *executionContext) unmarshalNAppTokenInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAppTokenInput(ctx context.Context, v any) (model.AppTokenInput, error) {
+	res, err := ec.unmarshalInputAppTokenInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppTokenPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAppTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.AppTokenPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AppTokenPayload!")
+		return graphql.Null
+	}
+	return ec._AppTokenPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAppWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAppWhereInput(ctx context.Context, v any) (*ent.AppWhereInput, error) {
 	res, err := ec.unmarshalInputAppWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -15507,6 +16469,11 @@ func (ec *executionContext) unmarshalNAppWhereInput2ᚖgithubᚗcomᚋcorpline�
 
 func (ec *executionContext) marshalNAudience2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx context.Context, sel ast.SelectionSet, v audience.Audience) graphql.Marshaler {
 	return ec._Audience(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNAudienceInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx context.Context, v any) (*audience.Audience, error) {
+	res, err := ec.unmarshalInputAudienceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -15521,6 +16488,19 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNCreateAppInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateAppInput(ctx context.Context, v any) (model.CreateAppInput, error) {
+	res, err := ec.unmarshalInputCreateAppInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateAppPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateAppPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateAppPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateAppPayload!")
+		return graphql.Null
+	}
+	return ec._CreateAppPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateDepartmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateDepartmentInput(ctx context.Context, v any) (model.CreateDepartmentInput, error) {
@@ -15960,6 +16940,19 @@ func (ec *executionContext) marshalNRevokeAdminPayload2ᚖgithubᚗcomᚋcorplin
 	return ec._RevokeAdminPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRotateAppSecretInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRotateAppSecretInput(ctx context.Context, v any) (model.RotateAppSecretInput, error) {
+	res, err := ec.unmarshalInputRotateAppSecretInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRotateAppSecretPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRotateAppSecretPayload(ctx context.Context, sel ast.SelectionSet, v *model.RotateAppSecretPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RotateAppSecretPayload!")
+		return graphql.Null
+	}
+	return ec._RotateAppSecretPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -16037,6 +17030,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNUpdateAppInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateAppInput(ctx context.Context, v any) (model.UpdateAppInput, error) {
+	res, err := ec.unmarshalInputUpdateAppInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateDepartmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateDepartmentInput(ctx context.Context, v any) (model.UpdateDepartmentInput, error) {
@@ -16414,6 +17412,14 @@ func (ec *executionContext) unmarshalOAppWhereInput2ᚖgithubᚗcomᚋcorpline�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputAppWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAudienceInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx context.Context, v any) (*audience.Audience, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAudienceInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -5,10 +5,38 @@ package model
 import (
 	"time"
 
+	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/internal/audience"
 	"github.com/corpline/corpline/internal/viewer"
 )
+
+type AppTokenInput struct {
+	// The enterprise's code.
+	Enterprise string `json:"enterprise"`
+	AppID      string `json:"appId"`
+	Secret     string `json:"secret"`
+}
+
+type AppTokenPayload struct {
+	// Bearer token acting as the app, valid 2 hours. Fetching another never ends this one.
+	AccessToken string    `json:"accessToken"`
+	ExpiresAt   time.Time `json:"expiresAt"`
+}
+
+type CreateAppInput struct {
+	Name        string  `json:"name"`
+	Description *string `json:"description,omitempty"`
+	// Who the app may read and send to. A scoped admin may only name departments and members inside their scope.
+	VisibleRange *audience.Audience `json:"visibleRange"`
+}
+
+type CreateAppPayload struct {
+	App *ent.App `json:"app"`
+	// The app's secret, shown only now; it is stored hashed.
+	Secret string `json:"secret"`
+}
 
 type CreateDepartmentInput struct {
 	Name string `json:"name"`
@@ -131,6 +159,23 @@ type RevokeAdminInput struct {
 
 type RevokeAdminPayload struct {
 	MemberID string `json:"memberId"`
+}
+
+type RotateAppSecretInput struct {
+	ID string `json:"id"`
+}
+
+type RotateAppSecretPayload struct {
+	App *ent.App `json:"app"`
+	// The new secret, shown only now. Every token of the old secret stops working.
+	Secret string `json:"secret"`
+}
+
+type UpdateAppInput struct {
+	ID           string             `json:"id"`
+	Name         *string            `json:"name,omitempty"`
+	Description  *string            `json:"description,omitempty"`
+	VisibleRange *audience.Audience `json:"visibleRange,omitempty"`
 }
 
 type UpdateDepartmentInput struct {

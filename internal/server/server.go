@@ -18,6 +18,7 @@ import (
 	"github.com/rs/cors"
 
 	"github.com/corpline/corpline/graph"
+	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/directory"
@@ -49,6 +50,7 @@ func New(cfg config.Config, db *store.DB) *Server {
 		Client:    db.Client,
 		Auth:      s.auth,
 		Directory: directory.New(db.Client),
+		Apps:      apps.New(db.Client),
 		Bus:       s.bus,
 	}
 	s.handler = s.routes()
