@@ -10,6 +10,7 @@ import (
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/realtime"
 )
 
@@ -19,6 +20,7 @@ type Resolver struct {
 	Auth      *auth.Service
 	Directory *directory.Service
 	Apps      *apps.Service
+	Messaging *messaging.Service
 	Bus       realtime.Bus
 }
 

@@ -75,6 +75,20 @@ func addVisibility(v *viewer.Viewer, w any) {
 		if p := policy.VisibleApps(v); p != nil {
 			w.AddPredicates(p)
 		}
+	case *ent.MessageWhereInput:
+		if p := policy.VisibleMessages(v); p != nil {
+			w.AddPredicates(p)
+		}
+	case *ent.InboxEntryWhereInput:
+		w.AddPredicates(policy.OwnInbox(v))
+	case *ent.ConversationWhereInput:
+		if p := policy.OwnConversations(v); p != nil {
+			w.AddPredicates(p)
+		}
+	case *ent.ConfidentialViewWhereInput:
+		if p := policy.VisibleConfidentialViews(v); p != nil {
+			w.AddPredicates(p)
+		}
 	case *ent.AdminRoleWhereInput:
 		if p := policy.VisibleAdminRoles(v); p != nil {
 			w.AddPredicates(p)

@@ -22,6 +22,7 @@ import (
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
 	"github.com/corpline/corpline/internal/viewer"
@@ -51,7 +52,12 @@ func New(cfg config.Config, db *store.DB) *Server {
 		Auth:      s.auth,
 		Directory: directory.New(db.Client),
 		Apps:      apps.New(db.Client),
-		Bus:       s.bus,
+		Messaging: messaging.New(db.Client, db.Dialect, s.bus, s.auth, messaging.Options{
+			SendRate:       cfg.Messages.SendRate,
+			SendBurst:      cfg.Messages.SendBurst,
+			SlowSubscriber: cfg.Messages.SlowSubscriber,
+		}),
+		Bus: s.bus,
 	}
 	s.handler = s.routes()
 	return s
