@@ -13,6 +13,7 @@ import (
 // else needs a valid token; introspection stays open for integrators.
 var publicFields = map[string]bool{
 	"login":      true,
+	"appToken":   true,
 	"__schema":   true,
 	"__type":     true,
 	"__typename": true,

@@ -7,9 +7,11 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph/generated"
+	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/directory"
 	"github.com/corpline/corpline/internal/live"
+	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/realtime"
 )
 
@@ -18,6 +20,8 @@ type Resolver struct {
 	Client    *ent.Client
 	Auth      *auth.Service
 	Directory *directory.Service
+	Apps      *apps.Service
+	Messaging *messaging.Service
 	Bus       realtime.Bus
 	// Live runs subscriptions over Bus (see package live).
 	Live *live.Hub

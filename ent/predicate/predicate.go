@@ -9,17 +9,41 @@ import (
 // AdminRole is the predicate function for adminrole builders.
 type AdminRole func(*sql.Selector)
 
+// App is the predicate function for app builders.
+type App func(*sql.Selector)
+
+// AppToken is the predicate function for apptoken builders.
+type AppToken func(*sql.Selector)
+
+// ConfidentialView is the predicate function for confidentialview builders.
+type ConfidentialView func(*sql.Selector)
+
+// Conversation is the predicate function for conversation builders.
+type Conversation func(*sql.Selector)
+
+// ConversationMember is the predicate function for conversationmember builders.
+type ConversationMember func(*sql.Selector)
+
 // Department is the predicate function for department builders.
 type Department func(*sql.Selector)
 
 // Enterprise is the predicate function for enterprise builders.
 type Enterprise func(*sql.Selector)
 
+// InboxCounter is the predicate function for inboxcounter builders.
+type InboxCounter func(*sql.Selector)
+
+// InboxEntry is the predicate function for inboxentry builders.
+type InboxEntry func(*sql.Selector)
+
 // Member is the predicate function for member builders.
 type Member func(*sql.Selector)
 
 // Membership is the predicate function for membership builders.
 type Membership func(*sql.Selector)
+
+// Message is the predicate function for message builders.
+type Message func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)

@@ -164,10 +164,17 @@ func (s *Service) findMember(sys context.Context, code, login string) (*ent.Memb
 	return nil, nil
 }
 
-// Authenticate returns the viewer a bearer token stands for.
+// errBadToken never says whether a token was unknown, expired or revoked.
+var errBadToken = apperr.E(apperr.Unauthenticated, "invalid or expired token")
+
+// Authenticate returns the viewer a bearer token stands for: a member's
+// session token, or an app's access token.
 func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewer, error) {
+	if isAppToken(token) {
+		return s.authenticateApp(ctx, token)
+	}
 	if !strings.HasPrefix(token, tokenPrefix) {
-		return nil, apperr.E(apperr.Unauthenticated, "invalid or expired token")
+		return nil, errBadToken
 	}
 	// The token is the credential: the system looks it up before a viewer exists.
 	ses, err := s.client.Session.Query().

@@ -6,6 +6,7 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/member"
+	"github.com/corpline/corpline/ent/tag"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
@@ -33,6 +34,7 @@ func (s *Service) loadViewers(ctx context.Context, memberIDs []string) (map[stri
 		Where(member.IDIn(memberIDs...)).
 		WithEnterprise().
 		WithDepartments().
+		WithTags(func(q *ent.TagQuery) { q.Select(tag.FieldID) }).
 		WithAdminRoles(func(q *ent.AdminRoleQuery) { q.WithDepartments() }).
 		All(policy.SystemContext(ctx))
 	if err != nil {
@@ -53,6 +55,9 @@ func (s *Service) loadViewers(ctx context.Context, memberIDs []string) (map[stri
 		}
 		for _, d := range m.Edges.Departments {
 			v.DeptPaths = append(v.DeptPaths, d.Path)
+		}
+		for _, t := range m.Edges.Tags {
+			v.TagIDs = append(v.TagIDs, t.ID)
 		}
 		if len(m.Edges.AdminRoles) > 0 {
 			v.Admin = AdminOf(m.Edges.AdminRoles[0])

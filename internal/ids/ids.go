@@ -36,4 +36,13 @@ const (
 	Tag        = "tag"
 	AdminRole  = "adm"
 	Session    = "ses"
+
+	App                = "app"
+	AppToken           = "apt"
+	Message            = "msg"
+	InboxEntry         = "inb"
+	InboxCounter       = "ctr"
+	Conversation       = "cnv"
+	ConversationMember = "cvm"
+	ConfidentialView   = "cfv"
 )

@@ -19,9 +19,11 @@ import (
 	"github.com/rs/cors"
 
 	"github.com/corpline/corpline/graph"
+	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
 	"github.com/corpline/corpline/internal/viewer"
@@ -57,8 +59,14 @@ func New(cfg config.Config, db *store.DB) *Server {
 		Client:    db.Client,
 		Auth:      s.auth,
 		Directory: directory.New(db.Client),
-		Bus:       s.bus,
-		Live:      s.liveHub(),
+		Apps:      apps.New(db.Client),
+		Messaging: messaging.New(db.Client, db.Dialect, s.bus, s.auth, messaging.Options{
+			SendRate:       cfg.Messages.SendRate,
+			SendBurst:      cfg.Messages.SendBurst,
+			SlowSubscriber: cfg.Messages.SlowSubscriber,
+		}),
+		Bus:  s.bus,
+		Live: s.liveHub(),
 	}
 	s.handler = s.routes()
 	return s
