@@ -35,6 +35,8 @@ func (r *mutationResolver) Logout(ctx context.Context) (*model.LogoutPayload, er
 	if err != nil {
 		return nil, err
 	}
+	// Subscriptions opened with this session end now, not at their next wake-up.
+	r.wakeMember(ctx, viewer.FromContext(ctx))
 	return &model.LogoutPayload{Ok: ok}, nil
 }
 

@@ -272,6 +272,7 @@ type ComplexityRoot struct {
 	}
 
 	InboxEvent struct {
+		Code      func(childComplexity int) int
 		Cursor    func(childComplexity int) int
 		Entry     func(childComplexity int) int
 		EntryID   func(childComplexity int) int
@@ -1326,6 +1327,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InboxEntryEdge.Node(childComplexity), true
 
+	case "InboxEvent.code":
+		if e.ComplexityRoot.InboxEvent.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboxEvent.Code(childComplexity), true
 	case "InboxEvent.cursor":
 		if e.ComplexityRoot.InboxEvent.Cursor == nil {
 			break
@@ -4773,6 +4780,13 @@ type InboxEvent {
   readAt: Time
   "The entry, for NEW and READ."
   entry: InboxEntry
+  """
+  On CLOSED, why: SLOW_CONSUMER (the client fell too far behind),
+  UNAUTHENTICATED or MEMBER_DISABLED (access ended: the websocket then
+  closes with 4403), INTERNAL. Resume from the last cursor received.
+  """
+  code: String
+  "On CLOSED, what to tell the person."
   reason: String
 }
 
@@ -5391,6 +5405,8 @@ func (ec *executionContext) childFields_InboxEvent(ctx context.Context, field gr
 		return ec.fieldContext_InboxEvent_readAt(ctx, field)
 	case "entry":
 		return ec.fieldContext_InboxEvent_entry(ctx, field)
+	case "code":
+		return ec.fieldContext_InboxEvent_code(ctx, field)
 	case "reason":
 		return ec.fieldContext_InboxEvent_reason(ctx, field)
 	}
@@ -10133,6 +10149,29 @@ func (ec *executionContext) fieldContext_InboxEvent_entry(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _InboxEvent_code(ctx context.Context, field graphql.CollectedField, obj *messaging.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboxEvent_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InboxEvent_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboxEvent", field, false, false, "String")
 }
 
 func (ec *executionContext) _InboxEvent_reason(ctx context.Context, field graphql.CollectedField, obj *messaging.Event) (ret graphql.Marshaler) {
@@ -23475,6 +23514,11 @@ func (ec *executionContext) _InboxEvent(ctx context.Context, sel ast.SelectionSe
 			}
 		case "entry":
 			out.Values[i] = ec._InboxEvent_entry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "code":
+			out.Values[i] = ec._InboxEvent_code(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -25,7 +25,7 @@ func (s *Service) Recheck(ctx context.Context, v *viewer.Viewer) (*viewer.Viewer
 		return nil, apperr.ErrUnauthenticated
 	}
 	if v.Kind != viewer.KindMember {
-		return v, nil
+		return s.Revalidate(ctx, v) // apps: few connections, one at a time
 	}
 	l, _, err := s.rechecks.loader(s).Get(ctx, recheckKey{member: v.MemberID, session: v.SessionID})
 	if err != nil {

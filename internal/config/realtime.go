@@ -15,10 +15,7 @@ type Realtime struct {
 	// (default 10s).
 	WriteTimeout time.Duration
 	// Buffer is how many events a subscription holds for a client that has
-	// not read them yet (default 64).
+	// not read them yet (default 64). How long it may stay full is
+	// Messages.SlowSubscriber.
 	Buffer int
-	// Stall is how long a subscription waits for a client with a full buffer
-	// before ending it with SLOW_CONSUMER; the client resumes by cursor
-	// (default 5s).
-	Stall time.Duration
 }

@@ -16,7 +16,7 @@ import (
 type end struct {
 	mu       sync.Mutex
 	err      error
-	reported bool
+	reported bool // sent, or not to be sent (the stream closed in band)
 	revoked  bool
 }
 
@@ -28,14 +28,16 @@ func endOf(ctx context.Context) *end {
 }
 
 // fail records err as the reason the subscription of ctx ends; revoked
-// says the viewer's re-check refused it. The stream closes its channel
-// right after: every event queued before still goes out, then the error.
-func fail(ctx context.Context, err error, revoked bool) {
+// says the viewer's re-check refused it; report that the client is to get
+// err as the last response. The stream closes its channel right after:
+// every event queued before still goes out, then the error.
+func fail(ctx context.Context, err error, revoked, report bool) {
 	if e := endOf(ctx); e != nil {
 		e.mu.Lock()
 		if e.err == nil {
 			e.err = err
 			e.revoked = revoked
+			e.reported = !report
 		}
 		e.mu.Unlock()
 	}

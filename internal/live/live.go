@@ -60,11 +60,16 @@ type Source[T any] struct {
 	// topics, which it always follows.
 	Topics []string
 	// Fetch reads at most limit events after the last one it returned (it
-	// keeps its own position), as the viewer in ctx may see them. The stream
-	// calls it until it returns fewer than limit.
-	Fetch func(ctx context.Context, limit int) ([]T, error)
-	// Cursor is the cursor of an event, to resume after it.
+	// keeps its own position), as the viewer in ctx may see them; more says
+	// the database may hold more right away.
+	Fetch func(ctx context.Context, limit int) (events []T, more bool, err error)
+	// Cursor is the cursor of an event, to resume after it (optional: the
+	// SLOW_CONSUMER error then carries none).
 	Cursor func(T) string
+	// Closed, when set, turns the end of the stream into a last event of
+	// its own (in band) instead of an error response. Events still buffered
+	// make way for it: the client resumes from the last one it got.
+	Closed func(err error) T
 }
 
 // Run starts a subscription for the viewer of ctx and returns its channel,
@@ -99,10 +104,15 @@ func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
 		s.unsubscribe()
 		return nil, s.err
 	}
+	s.mu.Lock()
 	s.stale = true
 	s.checked = true
-	s.stopCtx = context.AfterFunc(ctx, s.cancelled)
 	s.timer = time.AfterFunc(s.quiet(), s.tick)
+	s.mu.Unlock()
+	stop := context.AfterFunc(ctx, s.cancelled)
+	s.mu.Lock()
+	s.stopCtx = stop
+	s.mu.Unlock()
 	go s.work()
 	return s.out, nil
 }
@@ -215,14 +225,15 @@ func (s *stream[T]) work() {
 // finish closes the channel once no worker can send on it any more.
 func (s *stream[T]) finish() {
 	s.finishing.Do(func() {
-		if s.stopCtx != nil {
-			s.stopCtx()
-		}
 		s.mu.Lock()
-		if s.timer != nil {
-			s.timer.Stop()
-		}
+		stop, timer := s.stopCtx, s.timer
 		s.mu.Unlock()
+		if stop != nil {
+			stop()
+		}
+		if timer != nil {
+			timer.Stop()
+		}
 		s.unsubscribe()
 		close(s.out)
 	})
@@ -238,10 +249,10 @@ func (s *stream[T]) unsubscribe() {
 func (s *stream[T]) drain() bool {
 	page := orDefault(s.h.Page, 100)
 	for {
-		items, err := s.src.Fetch(s.read, page)
+		items, more, err := s.src.Fetch(s.read, page)
 		if err != nil {
 			if s.ctx.Err() == nil {
-				s.end(err)
+				s.end(err, false)
 			}
 			return false
 		}
@@ -250,7 +261,7 @@ func (s *stream[T]) drain() bool {
 				return false
 			}
 		}
-		if len(items) < page {
+		if !more {
 			return true
 		}
 	}
@@ -262,7 +273,7 @@ func (s *stream[T]) drain() bool {
 func (s *stream[T]) send(it T) bool {
 	select {
 	case s.out <- it:
-		s.cursor = s.src.Cursor(it)
+		s.sent(it)
 		return true
 	default:
 	}
@@ -271,15 +282,17 @@ func (s *stream[T]) send(it T) bool {
 	for {
 		select {
 		case s.out <- it:
-			s.cursor = s.src.Cursor(it)
+			s.sent(it)
 			return true
 		case <-s.ctx.Done():
 			return false
 		case <-stall.C:
 			e := apperr.E(apperr.SlowConsumer,
 				"the client fell too far behind; subscribe again after the cursor in extensions.cursor")
-			e.Extra = map[string]any{"cursor": s.cursor}
-			s.end(e)
+			if s.src.Cursor != nil {
+				e.Extra = map[string]any{"cursor": s.cursor}
+			}
+			s.end(e, false)
 			return false
 		case <-s.poke:
 			if !s.recheck(true) {
@@ -289,24 +302,59 @@ func (s *stream[T]) send(it T) bool {
 	}
 }
 
-// recheck reloads the viewer; false ends the subscription.
+// sent notes the cursor of an event handed to the client's buffer.
+func (s *stream[T]) sent(it T) {
+	if s.src.Cursor != nil {
+		s.cursor = s.src.Cursor(it)
+	}
+}
+
+// recheck reloads the viewer; false ends the subscription. The connection
+// adopts the fresh viewer too (when it keeps it in a slot, see
+// viewer.WithSlot), so the fields of the events it sends are resolved as
+// the member is now, not as they were when the connection opened.
 func (s *stream[T]) recheck(running bool) bool {
 	v, err := s.h.Recheck(s.ctx, s.v)
 	if err != nil {
 		s.err = err
 		if running && s.ctx.Err() == nil {
-			fail(s.ctx, err, apperr.CodeOf(err) != "" && apperr.CodeOf(err) != apperr.Internal)
+			// A coded refusal (signed out, disabled) revokes the viewer; an
+			// internal error only ends this stream.
+			code := apperr.CodeOf(err)
+			s.end(err, code != "" && code != apperr.Internal)
 		}
 		return false
 	}
 	s.v = v
 	s.read = viewer.NewContext(s.ctx, v)
+	viewer.Adopt(s.ctx, v)
 	return true
 }
 
-func (s *stream[T]) end(err error) {
+// end records why the stream ends, and with Source.Closed queues the
+// closing event, making room for it if the client's buffer is full.
+func (s *stream[T]) end(err error, revoked bool) {
 	s.err = err
-	fail(s.ctx, err, false)
+	if revoked {
+		// The connection reads nothing more as this member.
+		viewer.Adopt(s.ctx, nil)
+	}
+	if s.src.Closed == nil {
+		fail(s.ctx, err, revoked, true)
+		return
+	}
+	fail(s.ctx, err, revoked, false)
+	// Whatever the client has not taken yet is dropped, oldest first, so
+	// that the closing event comes right after the last event it got: it
+	// resumes from there. (The worker is the only sender.)
+	for drained := false; !drained; {
+		select {
+		case <-s.out:
+		default:
+			drained = true
+		}
+	}
+	s.out <- s.src.Closed(err)
 }
 
 func orDefault[N int | time.Duration](v, def N) N {

@@ -43,13 +43,13 @@ func (f *feed) source(after int) live.Source[int] {
 	pos := after
 	return live.Source[int]{
 		After: strconv.Itoa(after),
-		Fetch: func(_ context.Context, limit int) ([]int, error) {
+		Fetch: func(_ context.Context, limit int) ([]int, bool, error) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			end := min(pos+limit, len(f.events))
 			out := append([]int(nil), f.events[pos:end]...)
 			pos = end
-			return out, nil
+			return out, len(out) == limit, nil
 		},
 		Cursor: strconv.Itoa,
 	}
@@ -339,5 +339,40 @@ func TestAQuietSubscriptionRechecksByItself(t *testing.T) {
 	ended(t, ch)
 	if !live.Revoked(ctx) {
 		t.Fatal("Revoked = false")
+	}
+}
+
+func TestAStreamClosedInBandEndsWithItsOwnEventRightAfterWhatTheClientGot(t *testing.T) {
+	apitest.CheckGoroutineLeaks(t)
+	bus := realtime.NewLocal()
+	f := &feed{}
+	ctx, cancel := subscription(t, "mem_a")
+	defer cancel()
+	src := f.source(0)
+	var reason error
+	src.Closed = func(err error) int { reason = err; return -1 }
+	ch, err := live.Run(ctx, hub(bus, live.Options{Buffer: 4, Stall: 20 * time.Millisecond}, nil), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.add(bus, "mem_a", 1)
+	receive(t, ch, 1)
+	f.add(bus, "mem_a", 10) // the client reads nothing meanwhile
+	deadline := time.Now().Add(10 * time.Second)
+	for bus.Subscribers() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the stream did not give up on the client")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// The buffered events made way: the closing event follows event 1, the
+	// last the client got, and it resumes from there.
+	receive(t, ch, -1)
+	ended(t, ch)
+	if apperr.CodeOf(reason) != apperr.SlowConsumer {
+		t.Fatalf("reason = %v", reason)
+	}
+	if resp := lastResponse(ctx); resp != nil {
+		t.Fatalf("an in-band close sends no error response, got %+v", resp)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/ratelimit"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
@@ -41,15 +42,10 @@ type Options struct {
 	// make, sustained, with SendBurst at once (defaults 300 and 600).
 	SendRate  float64
 	SendBurst int
-	// StreamBuffer is how many events wait for one subscriber (default 64).
-	StreamBuffer int
-	// SlowSubscriber is how long a subscriber's buffer may stay full before
-	// it is closed as too far behind (default 10s); it resumes by cursor.
-	SlowSubscriber time.Duration
-	// Recheck is how often a quiet subscription re-checks its viewer, so an
-	// expired session ends it even when nothing wakes it (default 30s).
-	Recheck time.Duration
-	Now     func() time.Time
+	// Live runs inbox subscriptions: buffers, slow subscribers and the
+	// re-check of their viewer are its business (see package live).
+	Live *live.Hub
+	Now  func() time.Time
 }
 
 // Service sends, recalls and reads messages, and streams inboxes.
@@ -69,15 +65,6 @@ func New(client *ent.Client, dialect string, bus realtime.Bus, authn *auth.Servi
 	}
 	if o.SendBurst == 0 {
 		o.SendBurst = 600
-	}
-	if o.StreamBuffer == 0 {
-		o.StreamBuffer = 64
-	}
-	if o.SlowSubscriber == 0 {
-		o.SlowSubscriber = 10 * time.Second
-	}
-	if o.Recheck == 0 {
-		o.Recheck = 30 * time.Second
 	}
 	if o.Now == nil {
 		o.Now = time.Now

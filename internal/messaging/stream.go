@@ -16,8 +16,8 @@ import (
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -43,7 +43,9 @@ type Event struct {
 	ReadAt    *time.Time
 	// Entry is set for NEW and READ.
 	Entry *ent.InboxEntry
-	// Reason is set on CLOSED.
+	// Code and Reason are set on CLOSED: why it ends (an apperr code such
+	// as SLOW_CONSUMER or UNAUTHENTICATED) and what to tell the person.
+	Code   *string
 	Reason *string
 }
 
@@ -77,37 +79,36 @@ func ParsePosition(c *entgql.Cursor[string]) (*Position, error) {
 	return &Position{Version: version, Seq: seq}, nil
 }
 
-// streamPage is how many entries one read of the stream takes.
-const streamPage = 200
-
 // Stream follows the viewer's inbox: every change after the position
 // (every entry, recall and read since, when given; none when nil), then
-// live changes as they commit. It subscribes to the bus before it reads, so
-// nothing committed in between is lost, and it reads by position, so
-// nothing is sent twice. On every wake-up it re-checks the viewer; when the
-// member is disabled or deleted or the session ends, the stream closes.
+// live changes as they commit. Package live runs it as every subscription:
+// it follows the bus before it reads, so nothing committed in between is
+// lost, and it reads by position, so nothing is sent twice; it re-checks
+// the viewer on every wake-up (a disabled or deleted member or an ended
+// session closes it), holds a bounded buffer, and closes a subscriber that
+// falls too far behind. The stream ends with a CLOSED event saying why.
 func (s *Service) Stream(ctx context.Context, after *Position) (<-chan *Event, error) {
 	v := viewer.FromContext(ctx)
 	if v == nil || v.Kind != viewer.KindMember {
 		return nil, apperr.E(apperr.Forbidden, "only members have an inbox")
 	}
-	wake, stop := s.bus.Subscribe(realtime.MemberTopic(v.MemberID))
 	head, err := s.head(ctx, v.MemberID)
 	if err != nil {
-		stop()
 		return nil, err
 	}
+	// Read before the bus is followed, the head is at worst too low: what
+	// commits meanwhile is above it, and read from there.
 	pos := Position{Version: head, Seq: math.MaxInt64}
 	if after != nil {
 		if after.Version > head {
-			stop()
 			return nil, apperr.Input("after", "this cursor is ahead of your inbox: it is not one of its events")
 		}
 		pos = *after
 	}
-	out := make(chan *Event, s.opts.StreamBuffer)
-	go s.follow(ctx, v, pos, wake, stop, out)
-	return out, nil
+	return live.Run(ctx, s.opts.Live, live.Source[*Event]{
+		Fetch:  func(ctx context.Context, limit int) ([]*Event, bool, error) { return s.changes(ctx, &pos, limit) },
+		Closed: closed,
+	})
 }
 
 // head is the member's last inbox version (0 before their first entry).
@@ -123,76 +124,51 @@ func (s *Service) head(ctx context.Context, memberID string) (int64, error) {
 	return c.Version, nil
 }
 
-func (s *Service) follow(ctx context.Context, v *viewer.Viewer, pos Position, wake <-chan struct{}, stop func(), out chan *Event) {
-	defer close(out)
-	defer stop()
-	recheck := time.NewTicker(s.opts.Recheck)
-	defer recheck.Stop()
-	for {
-		fresh, err := s.auth.Revalidate(ctx, v)
-		if ctx.Err() != nil {
-			return
-		}
-		if err != nil {
-			// The connection reads nothing more as this member.
-			viewer.Adopt(ctx, nil)
-			s.close(out, "your access ended: "+safeMessage(err))
-			return
-		}
-		viewer.Adopt(ctx, fresh)
-		v = fresh
-		if !s.drain(ctx, v, &pos, out) {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-wake:
-		case <-recheck.C:
-		}
+// changes reads the changes of the viewer's inbox after pos, at most limit
+// entries, and advances pos past them.
+func (s *Service) changes(ctx context.Context, pos *Position, limit int) ([]*Event, bool, error) {
+	v := viewer.FromContext(ctx)
+	// The stream reads the member's own entries as the system, recalled
+	// ones included: their recall is an event too.
+	es, err := s.client.InboxEntry.Query().
+		Where(
+			inboxentry.MemberID(v.MemberID),
+			inboxentry.Or(
+				inboxentry.VersionGT(pos.Version),
+				inboxentry.And(inboxentry.Version(pos.Version), inboxentry.SeqGT(pos.Seq)),
+			),
+		).
+		Order(inboxentry.ByVersion(), inboxentry.BySeq()).
+		Limit(limit).
+		All(policy.SystemContext(ctx))
+	if err != nil {
+		return nil, false, fmt.Errorf("inbox stream: %w", err)
 	}
+	out := make([]*Event, 0, len(es))
+	for _, e := range es {
+		ev := eventFor(e, *pos)
+		*pos = Position{Version: e.Version, Seq: e.Seq}
+		if ev == nil {
+			continue
+		}
+		p := *pos
+		ev.Position = &p
+		out = append(out, ev)
+	}
+	return out, len(es) == limit, nil
 }
 
-// drain sends every change after pos, page by page, advancing pos.
-func (s *Service) drain(ctx context.Context, v *viewer.Viewer, pos *Position, out chan *Event) bool {
-	for {
-		// The stream reads the member's own entries as the system, recalled
-		// ones included: their recall is an event too.
-		es, err := s.client.InboxEntry.Query().
-			Where(
-				inboxentry.MemberID(v.MemberID),
-				inboxentry.Or(
-					inboxentry.VersionGT(pos.Version),
-					inboxentry.And(inboxentry.Version(pos.Version), inboxentry.SeqGT(pos.Seq)),
-				),
-			).
-			Order(inboxentry.ByVersion(), inboxentry.BySeq()).
-			Limit(streamPage).
-			All(policy.SystemContext(ctx))
-		if ctx.Err() != nil {
-			return false
-		}
-		if err != nil {
-			slog.ErrorContext(ctx, "inbox stream", "err", err, "member", v.MemberID)
-			s.close(out, "internal error; resume from your last cursor")
-			return false
-		}
-		for _, e := range es {
-			ev := eventFor(e, *pos)
-			*pos = Position{Version: e.Version, Seq: e.Seq}
-			if ev == nil {
-				continue
-			}
-			p := *pos
-			ev.Position = &p
-			if !s.emit(ctx, out, ev) {
-				return false
-			}
-		}
-		if len(es) < streamPage {
-			return true
-		}
+// closed is the last event of a stream that ends for err.
+func closed(err error) *Event {
+	code := string(apperr.CodeOf(err))
+	if code == "" {
+		code = string(apperr.Internal)
 	}
+	reason := safeMessage(err)
+	if code == string(apperr.SlowConsumer) {
+		reason = "too far behind: resume from your last cursor"
+	}
+	return &Event{Kind: EventClosed, Code: &code, Reason: &reason}
 }
 
 // eventFor says what a changed entry means to a client standing at pos:
@@ -212,48 +188,6 @@ func eventFor(e *ent.InboxEntry, pos Position) *Event {
 		ev.Kind, ev.Entry = EventRead, e
 	}
 	return ev
-}
-
-// emit hands ev to the subscriber's bounded buffer. A subscriber whose
-// buffer stays full for SlowSubscriber is closed as too far behind: it holds
-// nobody else back (its wake-ups coalesce, and the database is the record),
-// and it resumes by cursor.
-func (s *Service) emit(ctx context.Context, out chan *Event, ev *Event) bool {
-	select {
-	case out <- ev:
-		return true
-	case <-ctx.Done():
-		return false
-	default:
-	}
-	t := time.NewTimer(s.opts.SlowSubscriber)
-	defer t.Stop()
-	select {
-	case out <- ev:
-		return true
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		s.close(out, "too far behind: resume from your last cursor")
-		return false
-	}
-}
-
-// close ends a stream with a CLOSED event saying why. Buffered events make
-// way for it: the client resumes from the last event it received.
-func (s *Service) close(out chan *Event, reason string) {
-	for {
-		select {
-		case <-out:
-			continue
-		default:
-		}
-		break
-	}
-	select {
-	case out <- &Event{Kind: EventClosed, Reason: &reason}:
-	default:
-	}
 }
 
 // safeMessage is err's message when it is one of ours, else a generic one.

@@ -31,13 +31,16 @@ func newBus(db *store.DB) (realtime.Bus, func() error) {
 func (s *Server) Bus() realtime.Bus { return s.bus }
 
 // liveHub is what subscriptions run on: the bus, and the re-check of their
-// viewer at every wake-up.
+// viewer at every wake-up. There is one per server.
 func (s *Server) liveHub() *live.Hub {
-	return &live.Hub{
-		Bus:     s.bus,
-		Recheck: s.auth.Recheck,
-		Options: live.Options{Buffer: s.cfg.Realtime.Buffer, Stall: s.cfg.Realtime.Stall},
+	if s.hub == nil {
+		s.hub = &live.Hub{
+			Bus:     s.bus,
+			Recheck: s.auth.Recheck,
+			Options: live.Options{Buffer: s.cfg.Realtime.Buffer, Stall: s.cfg.Messages.SlowSubscriber},
+		}
 	}
+	return s.hub
 }
 
 // websocketTransport serves subscriptions (and any operation) over

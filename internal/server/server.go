@@ -23,6 +23,7 @@ import (
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
@@ -47,6 +48,7 @@ type Server struct {
 	closeOnce sync.Once
 	stopping  context.Context
 	stop      context.CancelFunc
+	hub       *live.Hub
 }
 
 // New wires a server over an open database.
@@ -61,9 +63,9 @@ func New(cfg config.Config, db *store.DB) *Server {
 		Directory: directory.New(db.Client),
 		Apps:      apps.New(db.Client),
 		Messaging: messaging.New(db.Client, db.Dialect, s.bus, s.auth, messaging.Options{
-			SendRate:       cfg.Messages.SendRate,
-			SendBurst:      cfg.Messages.SendBurst,
-			SlowSubscriber: cfg.Messages.SlowSubscriber,
+			SendRate:  cfg.Messages.SendRate,
+			SendBurst: cfg.Messages.SendBurst,
+			Live:      s.liveHub(),
 		}),
 		Bus:  s.bus,
 		Live: s.liveHub(),
@@ -142,7 +144,16 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 	})
 }
 
+// withViewer makes v the viewer of the request. It goes in the request's
+// slot (viewer.WithSlot), so that a live subscription can replace it with
+// the viewer as it is now when it re-checks it (see package live): the
+// fields of the events it sends then follow transfers, and nothing more is
+// read once access ends.
 func withViewer(ctx context.Context, v *viewer.Viewer) context.Context {
+	if viewer.HasSlot(ctx) {
+		viewer.Adopt(ctx, v)
+		return ctx
+	}
 	return viewer.NewContext(ctx, v)
 }
 
