@@ -7,8 +7,6 @@ import (
 	"entgo.io/contrib/entgql"
 )
 
-
-
 // InboxSubscription follows the viewer's inbox from after (null: from now).
 const InboxSubscription = `subscription($after: Cursor) { inbox(after: $after) {
 	kind cursor seq messageId code reason entry { id seq message { id content { text } } } } }`
@@ -73,7 +71,6 @@ func afterVar(after string) map[string]any {
 	}
 	return map[string]any{"after": after}
 }
-
 
 // InboxBeginning is the stream cursor before a member's first inbox event.
 // Tests subscribe after it rather than "from now": a subscription becomes
