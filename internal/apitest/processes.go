@@ -3,6 +3,7 @@ package apitest
 import (
 	"database/sql"
 	"testing"
+	"time"
 
 	"github.com/corpline/corpline/internal/store"
 )
@@ -49,4 +50,21 @@ func (e *Env) KillListeners() int {
 		e.T.Fatalf("kill listeners: %v", err)
 	}
 	return n
+}
+
+// WaitNoSubscribers waits until no subscription of the server follows its
+// realtime bus any more (every stream has ended), or fails the test.
+func (e *Env) WaitNoSubscribers() {
+	e.T.Helper()
+	bus, ok := e.Server.Bus().(interface{ Subscribers() int })
+	if !ok {
+		e.T.Fatalf("bus %T does not count its subscribers", e.Server.Bus())
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for bus.Subscribers() > 0 {
+		if time.Now().After(deadline) {
+			e.T.Fatalf("%d subscriptions still open after 30s", bus.Subscribers())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -39,11 +41,32 @@ func (e *Env) WS() *WS {
 // DialWS opens a websocket to the GraphQL endpoint at httpURL, offering subprotocols.
 func DialWS(t testing.TB, httpURL string, subprotocols ...string) *WS {
 	t.Helper()
+	return dialWS(t, httpURL, http.DefaultClient, subprotocols...)
+}
+
+// SlowWS opens a graphql-transport-ws websocket whose socket takes in only
+// a few KiB until the test reads it: a phone on a bad network.
+func (e *Env) SlowWS() *WS {
+	e.T.Helper()
+	d := &net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		var err error
+		c.Control(func(fd uintptr) {
+			err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+		})
+		return err
+	}}
+	client := &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+	return dialWS(e.T, e.URL, client, "graphql-transport-ws")
+}
+
+func dialWS(t testing.TB, httpURL string, client *http.Client, subprotocols ...string) *WS {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wsWait)
 	defer cancel()
 	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(httpURL, "http"), &websocket.DialOptions{
 		Subprotocols: subprotocols,
 		HTTPHeader:   http.Header{},
+		HTTPClient:   client,
 	})
 	if err != nil {
 		t.Fatalf("dial websocket: %v", err)

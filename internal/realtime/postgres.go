@@ -135,8 +135,8 @@ func (p *Postgres) Publish(ctx context.Context, topics ...string) error {
 // for it; the server need not, as the first connect wakes everyone anyway.
 func (p *Postgres) Ready() <-chan struct{} { return p.ready }
 
-// Local is the in-process half of the bus, for counting subscribers.
-func (p *Postgres) Local() *Local { return p.local }
+// Subscribers counts the open subscriptions on this process.
+func (p *Postgres) Subscribers() int { return p.local.Subscribers() }
 
 // PostgresStats count what a Postgres bus did, for tests and benchmarks.
 type PostgresStats struct {
