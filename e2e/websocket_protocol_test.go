@@ -143,3 +143,25 @@ func TestAWebsocketReusingTheIDOfARunningSubscriptionIsClosedWith4409(t *testing
 		t.Fatalf("reason = %q", reason)
 	}
 }
+
+func TestAMutationOverAWebsocketRunsOnceAndCompletes(t *testing.T) {
+	apitest.CheckGoroutineLeaks(t)
+	env := apitest.Start(t)
+	acme := env.NewEnterprise("acme")
+	admin := env.Admin(acme)
+	ws := env.WS()
+	ws.Init(admin.Token)
+	ws.Subscribe("m", `mutation($p: ID) { createDepartment(input: {name: "Ops", parentId: $p}) { name } }`,
+		map[string]any{"p": acme.RootID})
+	var out struct{ CreateDepartment struct{ Name string } }
+	ws.NextData("m", &out)
+	if m := ws.Next(); m.Type != "complete" || m.ID != "m" || out.CreateDepartment.Name != "Ops" {
+		t.Fatalf("got %+v then %s %s", out, m.Type, m.ID)
+	}
+	ws.Close()
+	var deps struct{ Departments struct{ TotalCount int } }
+	admin.MustDo(`{ departments(first: 10, where: {name: "Ops"}) { totalCount } }`, nil, &deps)
+	if deps.Departments.TotalCount != 1 {
+		t.Fatalf("%d departments named Ops, want 1", deps.Departments.TotalCount)
+	}
+}

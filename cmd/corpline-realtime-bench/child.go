@@ -8,8 +8,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -45,9 +47,18 @@ func serveChild(ctx context.Context, dbURL string) error {
 	if err != nil {
 		return err
 	}
-	go http.Serve(dln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(readMem(r.URL.Query().Get("gc") != ""))
-	}))
+	subs, _ := srv.Bus().(interface{ Subscribers() int })
+	mux := http.NewServeMux()
+	mux.HandleFunc("/mem", func(w http.ResponseWriter, r *http.Request) {
+		m := readMem(r.URL.Query().Get("gc") != "")
+		if subs != nil {
+			m.BusSubscribers = subs.Subscribers()
+		}
+		json.NewEncoder(w).Encode(m)
+	})
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	go http.Serve(dln, mux)
 	// The parent reads the addresses, then closes our stdin to stop us.
 	fmt.Printf("addr=%s debug=%s\n", srv.Addr(), dln.Addr())
 	ctx, cancel := context.WithCancel(ctx)
@@ -65,11 +76,17 @@ type Mem struct {
 	HeapInuse    int64
 	StackInuse   int64
 	Goroutines   int
+	// BusSubscribers counts the bus subscriptions (two per inbox
+	// subscription: its member's topic and its enterprise's).
+	BusSubscribers int
 }
 
 func readMem(gc bool) Mem {
 	if gc {
-		runtime.GC()
+		// A few cycles: goroutine stacks shrink by half per cycle.
+		for range 4 {
+			runtime.GC()
+		}
 		debug.FreeOSMemory()
 	}
 	var ms runtime.MemStats
@@ -166,4 +183,28 @@ func (c *child) Stop() {
 		c.cmd.Process.Kill()
 		<-done
 	}
+}
+
+// profile saves the server's profile name (heap, goroutine; or profile for
+// CPU, with seconds) into dir.
+func (c *child) profile(dir, name, file string, seconds int) error {
+	if dir == "" {
+		return nil
+	}
+	u := c.debug + "/debug/pprof/" + name
+	if seconds > 0 {
+		u += "?seconds=" + strconv.Itoa(seconds)
+	}
+	res, err := http.Get(u)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	f, err := os.Create(filepath.Join(dir, file))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, res.Body)
+	return err
 }

@@ -2,6 +2,8 @@ package apitest
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"strconv"
 
 	"entgo.io/contrib/entgql"
@@ -49,6 +51,31 @@ func (w *WS) InboxEvent(id string) InboxEvent {
 	var out struct{ Inbox InboxEvent }
 	w.NextData(id, &out)
 	return out.Inbox
+}
+
+// TryInboxEvent reads the next event of subscription id without failing
+// the test, for readers in other goroutines: a NEW event or an error.
+func (w *WS) TryInboxEvent(id string) (InboxEvent, error) {
+	for {
+		m, err := w.read()
+		if err != nil {
+			return InboxEvent{}, err
+		}
+		if m.Type == "ping" {
+			continue
+		}
+		if m.Type != "next" || m.ID != id {
+			return InboxEvent{}, fmt.Errorf("want next for %s, got %s %s", id, m.Type, m.Payload)
+		}
+		var r struct {
+			Data   struct{ Inbox InboxEvent }
+			Errors []Error
+		}
+		if err := json.Unmarshal(m.Payload, &r); err != nil || len(r.Errors) > 0 {
+			return InboxEvent{}, fmt.Errorf("next for %s: %s", id, m.Payload)
+		}
+		return r.Data.Inbox, nil
+	}
 }
 
 // SubscribeInbox follows the client's inbox over SSE after cursor ("" for now).

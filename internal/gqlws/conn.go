@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -193,7 +195,7 @@ func (c *conn) subscribe(m message) bool {
 func (c *conn) run(ctx context.Context, op *operation, id string, sub *subscribePayload, start time.Time) {
 	defer func() {
 		if p := recover(); p != nil {
-			slog.ErrorContext(ctx, "gqlws: operation panicked", "panic", p)
+			slog.ErrorContext(ctx, "gqlws: operation panicked", "panic", p, "stack", string(debug.Stack()))
 			c.write(outgoing{ID: id, Type: typeError, Payload: gqlerror.List{{
 				Message: "internal error", Extensions: map[string]any{"code": "INTERNAL"}}}})
 		}
@@ -220,6 +222,7 @@ func (c *conn) run(ctx context.Context, op *operation, id string, sub *subscribe
 		return
 	}
 	responses, ctx := c.exec.DispatchOperation(graphql.WithOperationContext(ctx, rc), rc)
+	stream := rc.Operation != nil && rc.Operation.Operation == ast.Subscription
 	for {
 		resp := responses(ctx)
 		if resp == nil {
@@ -230,6 +233,11 @@ func (c *conn) run(ctx context.Context, op *operation, id string, sub *subscribe
 		}
 		if c.write(outgoing{ID: id, Type: typeNext, Payload: resp}) != nil {
 			return
+		}
+		// A query or mutation is one result (or several with @defer, until
+		// hasNext is false): asking again would run it again.
+		if !stream && (resp.HasNext == nil || !*resp.HasNext) {
+			break
 		}
 	}
 	if ctx.Err() != nil {

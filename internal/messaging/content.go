@@ -40,8 +40,7 @@ func (s *Service) Content(ctx context.Context, m *ent.Message) (*Content, error)
 		if v.Kind != viewer.KindMember {
 			return nil, errNotReader
 		}
-		// Through the inbox policy: only the viewer's own, unrecalled entry.
-		e, err := s.db(ctx).InboxEntry.Query().Where(inboxentry.MessageID(m.ID)).Only(ctx)
+		e, err := s.readerEntry(ctx, m, v)
 		if ent.IsNotFound(err) {
 			return nil, errNotReader
 		}
@@ -80,6 +79,20 @@ func (s *Service) Content(ctx context.Context, m *ent.Message) (*Content, error)
 	w := Watermark(reader.Name, reader.Userid)
 	c.Watermark = &w
 	return c, nil
+}
+
+// readerEntry is the viewer's own unrecalled entry of m: the one the inbox
+// stream loaded with it (see changes), or else read through the inbox
+// policy, which shows only that one.
+func (s *Service) readerEntry(ctx context.Context, m *ent.Message, v *viewer.Viewer) (*ent.InboxEntry, error) {
+	if es, err := m.Edges.EntriesOrErr(); err == nil {
+		for _, e := range es {
+			if e.MemberID == v.MemberID && e.RecalledAt == nil {
+				return e, nil
+			}
+		}
+	}
+	return s.db(ctx).InboxEntry.Query().Where(inboxentry.MessageID(m.ID)).Only(ctx)
 }
 
 // Watermark is the text shown over a confidential message: the reader's

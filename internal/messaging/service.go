@@ -55,6 +55,7 @@ type Service struct {
 	bus     realtime.Bus
 	auth    *auth.Service
 	senders *ratelimit.Bucket
+	fetches *fetches
 	opts    Options
 }
 
@@ -71,7 +72,9 @@ func New(client *ent.Client, dialect string, bus realtime.Bus, authn *auth.Servi
 	}
 	senders := ratelimit.NewBucket(o.SendRate, o.SendBurst)
 	senders.Now = o.Now
-	return &Service{client: client, dialect: dialect, bus: bus, auth: authn, senders: senders, opts: o}
+	s := &Service{client: client, dialect: dialect, bus: bus, auth: authn, senders: senders, opts: o}
+	s.fetches = newFetches(s)
+	return s
 }
 
 // db is the client of the request's transaction, if any.

@@ -15,6 +15,7 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
+	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/policy"
@@ -105,8 +106,27 @@ func (s *Service) Stream(ctx context.Context, after *Position) (<-chan *Event, e
 		}
 		pos = *after
 	}
+	// The first read replays from the position, a page at a time; the
+	// reads after a wake-up are gathered with every other subscription's
+	// woken at once (see fetches).
+	replay := true
 	return live.Run(ctx, s.opts.Live, live.Source[*Event]{
-		Fetch:  func(ctx context.Context, limit int) ([]*Event, bool, error) { return s.changes(ctx, &pos, limit) },
+		Fetch: func(ctx context.Context, limit int) ([]*Event, bool, error) {
+			v := viewer.FromContext(ctx)
+			var es []*ent.InboxEntry
+			var more bool
+			var err error
+			if replay {
+				replay = false
+				es, more, err = s.entriesAfter(ctx, v.MemberID, pos, limit)
+			} else {
+				es, more, err = s.fetches.get(ctx, v.MemberID, pos, limit)
+			}
+			if err != nil {
+				return nil, false, err
+			}
+			return events(es, &pos), more, nil
+		},
 		Closed: closed,
 	})
 }
@@ -124,28 +144,45 @@ func (s *Service) head(ctx context.Context, memberID string) (int64, error) {
 	return c.Version, nil
 }
 
-// changes reads the changes of the viewer's inbox after pos, at most limit
-// entries, and advances pos past them.
-func (s *Service) changes(ctx context.Context, pos *Position, limit int) ([]*Event, bool, error) {
-	v := viewer.FromContext(ctx)
+// entriesAfter reads at most limit of the member's entries changed after
+// pos, with their messages.
+func (s *Service) entriesAfter(ctx context.Context, memberID string, pos Position, limit int) ([]*ent.InboxEntry, bool, error) {
 	// The stream reads the member's own entries as the system, recalled
 	// ones included: their recall is an event too.
 	es, err := s.client.InboxEntry.Query().
-		Where(
-			inboxentry.MemberID(v.MemberID),
-			inboxentry.Or(
-				inboxentry.VersionGT(pos.Version),
-				inboxentry.And(inboxentry.Version(pos.Version), inboxentry.SeqGT(pos.Seq)),
-			),
-		).
+		WithMessage().
+		Where(inboxentry.MemberID(memberID), after(pos)).
 		Order(inboxentry.ByVersion(), inboxentry.BySeq()).
 		Limit(limit).
 		All(policy.SystemContext(ctx))
 	if err != nil {
 		return nil, false, fmt.Errorf("inbox stream: %w", err)
 	}
+	return es, len(es) == limit, nil
+}
+
+// after is the predicate of the entries changed after pos.
+func after(pos Position) predicate.InboxEntry {
+	return inboxentry.Or(
+		inboxentry.VersionGT(pos.Version),
+		inboxentry.And(inboxentry.Version(pos.Version), inboxentry.SeqGT(pos.Seq)),
+	)
+}
+
+// events turns entries, in stream order, into the events a client at pos
+// gets, and advances pos past them. Each message comes with the reader's
+// entry as its only loaded entry, as the inbox policy would load it (a
+// recipient sees the message of its entry): resolving `entry { message {
+// content } }` then needs no query per event, which a fan-out to
+// thousands would feel.
+func events(es []*ent.InboxEntry, pos *Position) []*Event {
 	out := make([]*Event, 0, len(es))
 	for _, e := range es {
+		if m := e.Edges.Message; m != nil && e.RecalledAt == nil {
+			own := *m // entries of several members may share one loaded message
+			own.Edges.Entries = []*ent.InboxEntry{e}
+			e.Edges.Message = &own
+		}
 		ev := eventFor(e, *pos)
 		*pos = Position{Version: e.Version, Seq: e.Seq}
 		if ev == nil {
@@ -155,7 +192,7 @@ func (s *Service) changes(ctx context.Context, pos *Position, limit int) ([]*Eve
 		ev.Position = &p
 		out = append(out, ev)
 	}
-	return out, len(es) == limit, nil
+	return out
 }
 
 // closed is the last event of a stream that ends for err.
