@@ -58,6 +58,7 @@ func serveChild(ctx context.Context, dbURL string) error {
 	})
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	go http.Serve(dln, mux)
 	// The parent reads the addresses, then closes our stdin to stop us.
 	fmt.Printf("addr=%s debug=%s\n", srv.Addr(), dln.Addr())

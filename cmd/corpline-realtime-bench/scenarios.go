@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -99,7 +102,22 @@ func fanout(ctx context.Context, kind, pgURL string, n int) error {
 	}
 	cpu := make(chan error, 1)
 	if profileDir != "" {
-		go func() { cpu <- srv.profile(profileDir, "profile", kind+"-fanout.cpu", 5) }()
+		go func() {
+			if os.Getenv("BENCH_TRACE") != "" {
+				cpu <- srv.profile(profileDir, "trace", kind+"-fanout.trace", 3)
+				return
+			}
+			cpu <- srv.profile(profileDir, "profile", kind+"-fanout.cpu", 5)
+		}()
+		f, err := os.Create(filepath.Join(profileDir, kind+"-fanout-clients.cpu"))
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
 		time.Sleep(100 * time.Millisecond)
 	} else {
 		cpu <- nil
@@ -140,7 +158,8 @@ func fanout(ctx context.Context, kind, pgURL string, n int) error {
 	}
 	fmt.Printf("send request (writes %d inbox entries): %s\n", sent.SendMessage.RecipientCount, ms(sendTook))
 	fmt.Printf("delivered to %d of %d; send to last delivery: %s\n", len(lat), n, ms(last))
-	fmt.Printf("per recipient, send to delivery: p50 %s, p99 %s\n", ms(percentile(lat, 50)), ms(percentile(lat, 99)))
+	fmt.Printf("per recipient, send to delivery: first %s, p10 %s, p50 %s, p90 %s, p99 %s\n", ms(percentile(lat, 0)),
+		ms(percentile(lat, 10)), ms(percentile(lat, 50)), ms(percentile(lat, 90)), ms(percentile(lat, 99)))
 	fmt.Printf("server memory: peak RSS %s; RSS %s before the subscriptions, %s with %d idle ones\n",
 		mib(end.PeakRSS), mib(base.RSS), mib(idle.RSS), n)
 	fmt.Printf("per idle subscription (websocket + subscription): %s of RSS; Go heap %s, stacks %s (%d goroutines for %d subscriptions)\n",

@@ -4,10 +4,11 @@
 //   - it follows the bus before it reads, so nothing committed between the
 //     replay and the live part is missed (no gap), and reads by cursor, so
 //     nothing is sent twice (no duplicate);
-//   - every wake-up re-checks the viewer (session and member, see
-//     auth.Recheck): a disabled member's subscription ends with
-//     UNAUTHENTICATED at the next wake-up, and a transferred one reads with
-//     its new departments;
+//   - every wake-up of the viewer's member or enterprise topic re-checks the
+//     viewer (session and member, see auth.Recheck): a disabled member's
+//     subscription ends at once, and a transferred one reads with its new
+//     departments; wake-ups of the data's own topics (Source.Topics) only
+//     read, so a message to 10,000 members does not reload 10,000 viewers;
 //   - each subscriber has a bounded buffer, and its own goroutine reading
 //     the database, so a slow client holds back nobody else; a client whose
 //     buffer stays full ends with SLOW_CONSUMER and the cursor to resume
@@ -56,8 +57,9 @@ type Source[T any] struct {
 	// After is the cursor the subscription starts after, reported as the
 	// resume point when the client falls behind before receiving anything.
 	After string
-	// Topics wake the stream, besides the viewer's member and enterprise
-	// topics, which it always follows.
+	// Topics wake the stream to read (a data change), besides the viewer's
+	// member and enterprise topics, which it always follows and which make
+	// it re-check the viewer first (an access change).
 	Topics []string
 	// Fetch reads at most limit events after the last one it returned (it
 	// keeps its own position), as the viewer in ctx may see them; more says
@@ -85,11 +87,10 @@ func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
 	if v == nil {
 		return nil, apperr.ErrUnauthenticated
 	}
-	topics := []string{realtime.EnterpriseTopic(v.EnterpriseID)}
+	access := []string{realtime.EnterpriseTopic(v.EnterpriseID)}
 	if v.MemberID != "" {
-		topics = append(topics, realtime.MemberTopic(v.MemberID))
+		access = append(access, realtime.MemberTopic(v.MemberID))
 	}
-	topics = append(topics, src.Topics...)
 	s := &stream[T]{h: h, src: src, ctx: ctx, v: v, cursor: src.After,
 		out:  make(chan T, orDefault(h.Buffer, 64)),
 		poke: make(chan struct{}, 1),
@@ -97,7 +98,10 @@ func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
 		running: true,
 	}
 	// Follow first, read second: a commit between the two still wakes us.
-	for _, t := range topics {
+	for _, t := range access {
+		s.stops = append(s.stops, h.Bus.SubscribeFunc(t, s.wakeAccess))
+	}
+	for _, t := range src.Topics {
 		s.stops = append(s.stops, h.Bus.SubscribeFunc(t, s.wake))
 	}
 	if !s.recheck(false) {
@@ -106,7 +110,7 @@ func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
 	}
 	s.mu.Lock()
 	s.stale = true
-	s.checked = true
+	s.unchecked = false // (unless woken meanwhile)
 	s.timer = time.AfterFunc(s.quiet(), s.tick)
 	s.mu.Unlock()
 	stop := context.AfterFunc(ctx, s.cancelled)
@@ -131,7 +135,7 @@ type stream[T any] struct {
 	// running says a worker goroutine is at work; stale that the database
 	// may hold more than was read; done that the stream is over.
 	running, stale, done bool
-	checked              bool // the viewer was re-checked for this round
+	unchecked            bool // woken by an access change since the last re-check
 	stopCtx              func() bool
 	timer                *time.Timer // the quiet wake-up (see Options.Quiet)
 	finishing            sync.Once
@@ -141,14 +145,23 @@ type stream[T any] struct {
 	err    error
 }
 
-// wake is the bus's callback: it must not block.
-func (s *stream[T]) wake() {
+// wakeAccess is the bus's callback for the viewer's topics: re-check,
+// then read. It must not block.
+func (s *stream[T]) wakeAccess() { s.wakeUp(true) }
+
+// wake is the bus's callback for the data's topics: read. It must not block.
+func (s *stream[T]) wake() { s.wakeUp(false) }
+
+func (s *stream[T]) wakeUp(access bool) {
 	s.mu.Lock()
 	if s.done {
 		s.mu.Unlock()
 		return
 	}
 	s.stale = true
+	if access {
+		s.unchecked = true
+	}
 	if s.running {
 		s.mu.Unlock()
 		select {
@@ -164,7 +177,7 @@ func (s *stream[T]) wake() {
 
 // tick is the quiet wake-up: a timer, not a goroutine.
 func (s *stream[T]) tick() {
-	s.wake()
+	s.wakeAccess()
 	s.mu.Lock()
 	if !s.done {
 		s.timer.Reset(s.quiet())
@@ -205,14 +218,14 @@ func (s *stream[T]) work() {
 			return
 		}
 		s.stale = false
-		checked := s.checked
-		s.checked = false
+		check := s.unchecked
+		s.unchecked = false
 		s.mu.Unlock()
 		select {
 		case <-s.poke: // covered by this round
 		default:
 		}
-		if (!checked && !s.recheck(true)) || !s.drain() {
+		if (check && !s.recheck(true)) || !s.drain() {
 			s.mu.Lock()
 			s.done, s.running = true, false
 			s.mu.Unlock()
@@ -295,7 +308,11 @@ func (s *stream[T]) send(it T) bool {
 			s.end(e, false)
 			return false
 		case <-s.poke:
-			if !s.recheck(true) {
+			s.mu.Lock()
+			check := s.unchecked
+			s.unchecked = false
+			s.mu.Unlock()
+			if check && !s.recheck(true) {
 				return false
 			}
 		}

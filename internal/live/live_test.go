@@ -376,3 +376,38 @@ func TestAStreamClosedInBandEndsWithItsOwnEventRightAfterWhatTheClientGot(t *tes
 		t.Fatalf("an in-band close sends no error response, got %+v", resp)
 	}
 }
+
+func TestDataWakeUpsReadWithoutRecheckingAndAccessWakeUpsRecheck(t *testing.T) {
+	apitest.CheckGoroutineLeaks(t)
+	bus := realtime.NewLocal()
+	f := &feed{}
+	var checks atomic.Int64
+	h := hub(bus, live.Options{}, func(*viewer.Viewer) error { checks.Add(1); return nil })
+	ctx, cancel := subscription(t, "mem_a")
+	defer cancel()
+	src := f.source(0)
+	src.Topics = []string{realtime.InboxTopic("mem_a")}
+	ch, err := live.Run(ctx, h, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	atStart := checks.Load()
+	for i := range 20 {
+		f.mu.Lock()
+		f.events = append(f.events, len(f.events)+1)
+		f.mu.Unlock()
+		bus.Publish(context.Background(), realtime.InboxTopic("mem_a"))
+		receive(t, ch, i+1)
+	}
+	if n := checks.Load() - atStart; n != 0 {
+		t.Fatalf("%d re-checks for 20 data wake-ups, want none", n)
+	}
+	bus.Publish(context.Background(), realtime.MemberTopic("mem_a"))
+	deadline := time.Now().Add(10 * time.Second)
+	for checks.Load() == atStart {
+		if time.Now().After(deadline) {
+			t.Fatal("an access wake-up did not re-check the viewer")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

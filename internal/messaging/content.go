@@ -85,11 +85,9 @@ func (s *Service) Content(ctx context.Context, m *ent.Message) (*Content, error)
 // stream loaded with it (see changes), or else read through the inbox
 // policy, which shows only that one.
 func (s *Service) readerEntry(ctx context.Context, m *ent.Message, v *viewer.Viewer) (*ent.InboxEntry, error) {
-	if es, err := m.Edges.EntriesOrErr(); err == nil {
-		for _, e := range es {
-			if e.MemberID == v.MemberID && e.RecalledAt == nil {
-				return e, nil
-			}
+	for _, e := range m.Edges.Entries {
+		if e.MemberID == v.MemberID && e.RecalledAt == nil {
+			return e, nil
 		}
 	}
 	return s.db(ctx).InboxEntry.Query().Where(inboxentry.MessageID(m.ID)).Only(ctx)

@@ -3,10 +3,13 @@ package messaging
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/inboxentry"
-	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/internal/batch"
 	"github.com/corpline/corpline/internal/policy"
 )
@@ -61,23 +64,25 @@ func (f *fetches) get(ctx context.Context, memberID string, pos Position, limit 
 }
 
 func (s *Service) fetchAll(ctx context.Context, keys []fetchKey) (map[fetchKey]fetchResult, error) {
-	ps := make([]predicate.InboxEntry, len(keys))
-	for i, k := range keys {
-		ps[i] = inboxentry.And(inboxentry.MemberID(k.member), after(k.pos))
-	}
 	total := len(keys) * perMember
-	// Each member's own entries, read as the system (see entriesAfter).
-	es, err := s.client.InboxEntry.Query().
-		WithMessage().
-		Where(inboxentry.Or(ps...)).
-		Order(inboxentry.ByMemberID(), inboxentry.ByVersion(), inboxentry.BySeq()).
-		Limit(total + 1).
-		All(policy.SystemContext(ctx))
+	ids, err := s.changedIDs(ctx, keys, total+1)
 	if err != nil {
-		return nil, fmt.Errorf("inbox streams: %w", err)
+		return nil, err
+	}
+	var es []*ent.InboxEntry
+	if len(ids) > 0 && len(ids) <= total {
+		// Each member's own entries, read as the system (see entriesAfter).
+		es, err = s.client.InboxEntry.Query().
+			WithMessage().
+			Where(inboxentry.IDIn(ids...)).
+			Order(inboxentry.ByMemberID(), inboxentry.ByVersion(), inboxentry.BySeq()).
+			All(policy.SystemContext(ctx))
+		if err != nil {
+			return nil, fmt.Errorf("inbox streams: %w", err)
+		}
 	}
 	out := make(map[fetchKey]fetchResult, len(keys))
-	if len(es) > total {
+	if len(ids) > total {
 		// Someone is far behind: everyone reads alone this time.
 		for _, k := range keys {
 			alone, more, err := s.entriesAfter(ctx, k.member, k.pos, k.limit)
@@ -116,4 +121,45 @@ func (s *Service) fetchAll(ctx context.Context, keys []fetchKey) (map[fetchKey]f
 // isAfter is the predicate after, on a loaded entry.
 func isAfter(e *ent.InboxEntry, pos Position) bool {
 	return e.Version > pos.Version || (e.Version == pos.Version && e.Seq > pos.Seq)
+}
+
+// changedIDs finds the entries changed after each key's position, at most
+// limit in all. The positions are joined in as a table of values: an OR of
+// hundreds of conditions costs SQLite more to plan than to run.
+func (s *Service) changedIDs(ctx context.Context, keys []fetchKey, limit int) ([]string, error) {
+	var b strings.Builder
+	args := make([]any, 0, 3*len(keys)+1)
+	arg := func(v any) string {
+		args = append(args, v)
+		if s.dialect == dialect.Postgres {
+			return "$" + strconv.Itoa(len(args))
+		}
+		return "?"
+	}
+	b.WriteString("WITH k(member_id, version, seq) AS (VALUES ")
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "(CAST(%s AS TEXT), CAST(%s AS BIGINT), CAST(%s AS BIGINT))",
+			arg(k.member), arg(k.pos.Version), arg(k.pos.Seq))
+	}
+	fmt.Fprintf(&b, ") SELECT e.%[1]s FROM k JOIN %[2]s e ON e.%[3]s = k.member_id"+
+		" AND (e.%[4]s > k.version OR (e.%[4]s = k.version AND e.%[5]s > k.seq)) LIMIT %[6]s",
+		inboxentry.FieldID, inboxentry.Table, inboxentry.FieldMemberID, inboxentry.FieldVersion,
+		inboxentry.FieldSeq, arg(limit))
+	rows, err := s.client.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("inbox streams: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("inbox streams: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

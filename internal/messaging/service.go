@@ -90,7 +90,7 @@ func (s *Service) publish(ctx context.Context, memberIDs []string) {
 	}
 	topics := make([]string, len(memberIDs))
 	for i, id := range memberIDs {
-		topics[i] = realtime.MemberTopic(id)
+		topics[i] = realtime.InboxTopic(id)
 	}
 	store.AfterCommit(ctx, func() {
 		if err := s.bus.Publish(context.Background(), topics...); err != nil {

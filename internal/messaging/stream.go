@@ -19,6 +19,7 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/policy"
+	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -111,6 +112,7 @@ func (s *Service) Stream(ctx context.Context, after *Position) (<-chan *Event, e
 	// woken at once (see fetches).
 	replay := true
 	return live.Run(ctx, s.opts.Live, live.Source[*Event]{
+		Topics: []string{realtime.InboxTopic(v.MemberID)},
 		Fetch: func(ctx context.Context, limit int) ([]*Event, bool, error) {
 			v := viewer.FromContext(ctx)
 			var es []*ent.InboxEntry

@@ -23,10 +23,17 @@ type Bus interface {
 	SubscribeFunc(topic string, wake func()) func()
 }
 
-// MemberTopic is woken when anything a member's live connections follow
-// changes: their inbox, their read state, their departments, their status or
-// sessions. A woken subscription re-checks its viewer before reading.
+// MemberTopic is woken when a member's access changes: their status, their
+// sessions, their departments, tags or admin rights. Every live
+// subscription of the member re-checks its viewer when woken by it (and
+// ends when access is gone).
 func MemberTopic(memberID string) string { return "member:" + memberID }
+
+// InboxTopic is woken when a member's inbox changes: an entry delivered,
+// read or recalled. Inbox subscriptions read from their cursor when woken
+// by it; it says nothing about access, so a message to 10,000 members does
+// not re-check 10,000 viewers.
+func InboxTopic(memberID string) string { return "inbox:" + memberID }
 
 // EnterpriseTopic is woken when something changes for a whole enterprise
 // (its visibility setting, its account being reclaimed).
