@@ -11,10 +11,10 @@ import (
 // Buffer sizes of a connection. net/http hands a hijacked connection 4 KiB
 // for reading and 4 KiB for writing; graphql-transport-ws messages are
 // mostly a few hundred bytes, and a larger one only costs more system
-// calls. With 10,000 idle subscriptions, those 6 KiB are a fifth of each.
+// calls. With 10,000 idle subscriptions, those 6.5 KiB are a sixth of each.
 const (
-	readBuffer  = 1 << 10
-	writeBuffer = 2 << 10
+	readBuffer  = 512
+	writeBuffer = 1 << 10
 )
 
 // smallBuffers hijacks with smaller buffers than net/http's.

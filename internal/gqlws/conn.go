@@ -137,7 +137,7 @@ func (c *conn) init(m message) bool {
 	ctx := c.ctx
 	if c.t.Init != nil {
 		var err error
-		if ctx, err = c.t.Init(c.ctx, payload); err != nil {
+		if ctx, err = c.initAside(payload); err != nil {
 			c.close(CloseForbidden, "Forbidden: "+err.Error())
 			return false
 		}
@@ -154,6 +154,23 @@ func (c *conn) init(m message) bool {
 	}
 	c.mu.Unlock()
 	return true
+}
+
+// initAside runs Init in a goroutine of its own: authentication reads the
+// database, whose driver (SQLite's especially) needs a deep stack, and the
+// reader would keep that stack for as long as the connection lives.
+func (c *conn) initAside(payload map[string]any) (context.Context, error) {
+	type result struct {
+		ctx context.Context
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		ctx, err := c.t.Init(c.ctx, payload)
+		done <- result{ctx, err}
+	}()
+	r := <-done
+	return r.ctx, r.err
 }
 
 func (c *conn) subscribe(m message) bool {
@@ -193,19 +210,14 @@ func (c *conn) subscribe(m message) bool {
 // run executes one operation: next for each result, then complete; or
 // error when the operation is invalid.
 func (c *conn) run(ctx context.Context, op *operation, id string, sub *subscribePayload, start time.Time) {
+	handedOver := false
 	defer func() {
 		if p := recover(); p != nil {
-			slog.ErrorContext(ctx, "gqlws: operation panicked", "panic", p, "stack", string(debug.Stack()))
-			c.write(outgoing{ID: id, Type: typeError, Payload: gqlerror.List{{
-				Message: "internal error", Extensions: map[string]any{"code": "INTERNAL"}}}})
+			c.panicked(ctx, id, p)
 		}
-		c.mu.Lock()
-		if c.ops[id] == op {
-			delete(c.ops, id)
+		if !handedOver {
+			c.forget(op, id)
 		}
-		c.mu.Unlock()
-		op.cancel()
-		c.running.Done()
 	}()
 	params := &graphql.RawParams{
 		Query:         sub.Query,
@@ -221,7 +233,17 @@ func (c *conn) run(ctx context.Context, op *operation, id string, sub *subscribe
 		c.write(outgoing{ID: id, Type: typeError, Payload: resp.Errors})
 		return
 	}
+	var pusher Pusher
+	if c.t.Pusher != nil {
+		ctx, pusher = c.t.Pusher(ctx)
+	}
 	responses, ctx := c.exec.DispatchOperation(graphql.WithOperationContext(ctx, rc), rc)
+	if pusher != nil && pusher.Claimed() {
+		// The operation delivers itself from now on; this goroutine ends.
+		handedOver = true
+		pusher.Serve(func() bool { return c.deliver(ctx, op, id, responses) })
+		return
+	}
 	stream := rc.Operation != nil && rc.Operation.Operation == ast.Subscription
 	for {
 		resp := responses(ctx)
@@ -240,14 +262,60 @@ func (c *conn) run(ctx context.Context, op *operation, id string, sub *subscribe
 			break
 		}
 	}
+	c.finished(ctx, id)
+}
+
+// deliver pulls and sends one response of a pushed operation; false once
+// the operation is over (and forgotten).
+func (c *conn) deliver(ctx context.Context, op *operation, id string, responses graphql.ResponseHandler) (more bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.panicked(ctx, id, p)
+			c.forget(op, id)
+			more = false
+		}
+	}()
+	resp := responses(ctx)
+	if resp == nil {
+		c.finished(ctx, id)
+		c.forget(op, id)
+		return false
+	}
+	if ctx.Err() == nil { // else completed by the client: its id may be in use again
+		c.write(outgoing{ID: id, Type: typeNext, Payload: resp})
+	}
+	return true
+}
+
+// finished tells the client an operation is over: complete, or a 4403 close
+// when its credentials were revoked; nothing when the client completed it
+// or the connection is ending.
+func (c *conn) finished(ctx context.Context, id string) {
 	if ctx.Err() != nil {
-		return // completed by the client, or the connection is ending
+		return
 	}
 	if c.t.Revoked != nil && c.t.Revoked(ctx) {
 		c.close(CloseForbidden, "Forbidden: credentials revoked")
 		return
 	}
 	c.write(outgoing{ID: id, Type: typeComplete})
+}
+
+// forget removes a finished operation from the connection.
+func (c *conn) forget(op *operation, id string) {
+	c.mu.Lock()
+	if c.ops[id] == op {
+		delete(c.ops, id)
+	}
+	c.mu.Unlock()
+	op.cancel()
+	c.running.Done()
+}
+
+func (c *conn) panicked(ctx context.Context, id string, p any) {
+	slog.ErrorContext(ctx, "gqlws: operation panicked", "panic", p, "stack", string(debug.Stack()))
+	c.write(outgoing{ID: id, Type: typeError, Payload: gqlerror.List{{
+		Message: "internal error", Extensions: map[string]any{"code": "INTERNAL"}}}})
 }
 
 // ping sends a ping message and schedules the next, or drops a client that

@@ -71,6 +71,11 @@ type Transport struct {
 	// Conns, when set, counts open connections, for a server to wait for on
 	// shutdown (http.Server.Shutdown does not wait for hijacked ones).
 	Conns *sync.WaitGroup
+	// Pusher, when set, gives each operation a chance to deliver its own
+	// results (see live.Pump): it returns the context to run the operation
+	// in, and a pusher the operation may claim. A claimed operation needs
+	// no goroutine of the transport while it has nothing to send.
+	Pusher func(ctx context.Context) (context.Context, Pusher)
 	// Shutdown, when set, ends when the server shuts down: every connection
 	// then closes with 1001. A connection outlives its HTTP handler (see
 	// Do), so the request's context cannot tell it.
@@ -78,6 +83,15 @@ type Transport struct {
 }
 
 var _ graphql.Transport = Transport{}
+
+// Pusher is an operation's own delivery (see Transport.Pusher).
+type Pusher interface {
+	// Claimed reports whether the operation took its delivery over.
+	Claimed() bool
+	// Serve hands it the function that pulls and sends one response, and
+	// returns false once there are none left.
+	Serve(pull func() bool)
+}
 
 // Supports takes websocket upgrade requests.
 func (t Transport) Supports(r *http.Request) bool {

@@ -20,6 +20,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/corpline/corpline/internal/apperr"
@@ -108,6 +109,9 @@ func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
 		s.unsubscribe()
 		return nil, s.err
 	}
+	if s.pump = pumpOf(ctx); s.pump != nil {
+		s.pump.claim(s.ready)
+	}
 	s.mu.Lock()
 	s.stale = true
 	s.unchecked = false // (unless woken meanwhile)
@@ -130,6 +134,10 @@ type stream[T any] struct {
 	out   chan T
 	poke  chan struct{} // a wake-up while the worker waits on the client
 	stops []func()
+	// pump, when the transport has one, delivers from out (see Pump);
+	// closed says out is closed, for it.
+	pump   *Pump
+	closed atomic.Bool
 
 	mu sync.Mutex
 	// running says a worker goroutine is at work; stale that the database
@@ -248,8 +256,20 @@ func (s *stream[T]) finish() {
 			timer.Stop()
 		}
 		s.unsubscribe()
+		s.closed.Store(true)
 		close(s.out)
+		s.kick()
 	})
+}
+
+// ready tells the pump there is something to deliver: an event, or the end.
+func (s *stream[T]) ready() bool { return len(s.out) > 0 || s.closed.Load() }
+
+// kick has the pump deliver what was just queued.
+func (s *stream[T]) kick() {
+	if s.pump != nil {
+		s.pump.kick()
+	}
 }
 
 func (s *stream[T]) unsubscribe() {
@@ -287,6 +307,7 @@ func (s *stream[T]) send(it T) bool {
 	select {
 	case s.out <- it:
 		s.sent(it)
+		s.kick()
 		return true
 	default:
 	}
@@ -296,6 +317,7 @@ func (s *stream[T]) send(it T) bool {
 		select {
 		case s.out <- it:
 			s.sent(it)
+			s.kick()
 			return true
 		case <-s.ctx.Done():
 			return false
@@ -372,6 +394,7 @@ func (s *stream[T]) end(err error, revoked bool) {
 		}
 	}
 	s.out <- s.src.Closed(err)
+	s.kick()
 }
 
 func orDefault[N int | time.Duration](v, def N) N {

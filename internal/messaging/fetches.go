@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -38,7 +39,7 @@ const perMember = 4
 
 func newFetches(s *Service) *fetches {
 	f := &fetches{}
-	f.l = &batch.Loader[fetchKey, fetchResult]{Max: 400, Load: func(ctx context.Context, keys []fetchKey) (map[fetchKey]fetchResult, error) {
+	f.l = &batch.Loader[fetchKey, fetchResult]{Wait: 2 * time.Millisecond, Max: 500, Load: func(ctx context.Context, keys []fetchKey) (map[fetchKey]fetchResult, error) {
 		return s.fetchAll(ctx, keys)
 	}}
 	return f

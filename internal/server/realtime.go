@@ -53,6 +53,9 @@ func (s *Server) websocketTransport() gqlws.Transport {
 		WriteTimeout: s.cfg.Realtime.WriteTimeout,
 		ReadLimit:    s.cfg.Limits.BodyBytes,
 		Revoked:      live.Revoked,
+		Pusher: func(ctx context.Context) (context.Context, gqlws.Pusher) {
+			return live.NewPump(ctx)
+		},
 		Conns:        &s.conns,
 		Shutdown:     s.stopping,
 	}
