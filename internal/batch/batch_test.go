@@ -13,9 +13,10 @@ import (
 
 func TestKeysAskedTogetherAreLoadedTogetherAndEachGetsItsOwnValue(t *testing.T) {
 	var loads, keys atomic.Int64
-	l := &batch.Loader[int, int]{Wait: 50 * time.Millisecond, Max: 100,
+	l := &batch.Loader[int, int]{Max: 100, InFlight: 1,
 		Load: func(_ context.Context, ks []int) (map[int]int, error) {
 			loads.Add(1)
+			time.Sleep(20 * time.Millisecond) // a query: keys gather meanwhile
 			keys.Add(int64(len(ks)))
 			out := map[int]int{}
 			for _, k := range ks {
@@ -54,15 +55,20 @@ func TestALoadErrorReachesEveryCallerOfItsRound(t *testing.T) {
 }
 
 func TestACallerWhoGivesUpIsNotHeldByTheRound(t *testing.T) {
-	release := make(chan struct{})
-	l := &batch.Loader[string, int]{Load: func(context.Context, []string) (map[string]int, error) {
+	release, started := make(chan struct{}), make(chan struct{}, 1)
+	l := &batch.Loader[string, int]{InFlight: 1, Load: func(context.Context, []string) (map[string]int, error) {
+		started <- struct{}{}
 		<-release
 		return nil, nil
 	}}
+	// Another caller's round is loading, and holds the only slot.
+	go l.Get(context.Background(), "b")
+	<-started
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, _, err := l.Get(ctx, "a"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
 	close(release)
+	<-started // the round with "a" still loads, once "b"'s is done
 }

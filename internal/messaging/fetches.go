@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -39,7 +38,7 @@ const perMember = 4
 
 func newFetches(s *Service) *fetches {
 	f := &fetches{}
-	f.l = &batch.Loader[fetchKey, fetchResult]{Wait: 2 * time.Millisecond, Max: 500, Load: func(ctx context.Context, keys []fetchKey) (map[fetchKey]fetchResult, error) {
+	f.l = &batch.Loader[fetchKey, fetchResult]{Max: 500, Load: func(ctx context.Context, keys []fetchKey) (map[fetchKey]fetchResult, error) {
 		return s.fetchAll(ctx, keys)
 	}}
 	return f
