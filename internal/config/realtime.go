@@ -15,7 +15,7 @@ type Realtime struct {
 	// (default 10s).
 	WriteTimeout time.Duration
 	// Buffer is how many events a subscription holds for a client that has
-	// not read them yet (default 64). How long it may stay full is
+	// not read them yet (default 16). How long it may stay full is
 	// Messages.SlowSubscriber.
 	Buffer int
 }

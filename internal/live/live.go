@@ -31,7 +31,8 @@ import (
 // Options bound subscriptions; zero values take the defaults.
 type Options struct {
 	// Buffer is how many events wait for a client that has not taken them
-	// (default 64).
+	// (default 16: it bounds a client that fell behind, the database holds
+	// the rest, and an idle subscription holds it too).
 	Buffer int
 	// Stall is how long a full buffer may stay full before the subscription
 	// ends with SLOW_CONSUMER (default 5s).
@@ -93,7 +94,7 @@ func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
 		access = append(access, realtime.MemberTopic(v.MemberID))
 	}
 	s := &stream[T]{h: h, src: src, ctx: ctx, v: v, cursor: src.After,
-		out:  make(chan T, orDefault(h.Buffer, 64)),
+		out:  make(chan T, orDefault(h.Buffer, 16)),
 		poke: make(chan struct{}, 1),
 		// Until the replay starts, wake-ups only mark the stream stale.
 		running: true,

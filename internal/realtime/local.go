@@ -2,29 +2,30 @@ package realtime
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
 // Local is the in-process Bus, for SQLite and tests: one process, no network.
 type Local struct {
-	mu   sync.Mutex
-	subs map[string]map[*wakeFunc]struct{}
+	mu sync.Mutex
+	// subs holds each topic's subscribers; most topics (a member's) have
+	// one or two, for which a slice is a fraction of a map's size.
+	subs map[string][]*wakeFunc
 }
 
 // wakeFunc is one subscription; a pointer, so that equal funcs stay apart.
 type wakeFunc struct{ f func() }
 
 // NewLocal returns an empty in-process bus.
-func NewLocal() *Local { return &Local{subs: map[string]map[*wakeFunc]struct{}{}} }
+func NewLocal() *Local { return &Local{subs: map[string][]*wakeFunc{}} }
 
 // Publish wakes the subscribers of topics without ever blocking.
 func (b *Local) Publish(_ context.Context, topics ...string) error {
 	var wake []*wakeFunc
 	b.mu.Lock()
 	for _, t := range topics {
-		for w := range b.subs[t] {
-			wake = append(wake, w)
-		}
+		wake = append(wake, b.subs[t]...)
 	}
 	b.mu.Unlock()
 	for _, w := range wake {
@@ -51,18 +52,20 @@ func (b *Local) Subscribe(topic string) (<-chan struct{}, func()) {
 func (b *Local) SubscribeFunc(topic string, wake func()) func() {
 	w := &wakeFunc{f: wake}
 	b.mu.Lock()
-	if b.subs[topic] == nil {
-		b.subs[topic] = map[*wakeFunc]struct{}{}
-	}
-	b.subs[topic][w] = struct{}{}
+	b.subs[topic] = append(b.subs[topic], w)
 	b.mu.Unlock()
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			b.mu.Lock()
-			delete(b.subs[topic], w)
-			if len(b.subs[topic]) == 0 {
+			subs := b.subs[topic]
+			if i := slices.Index(subs, w); i >= 0 {
+				subs = slices.Delete(subs, i, i+1)
+			}
+			if len(subs) == 0 {
 				delete(b.subs, topic)
+			} else {
+				b.subs[topic] = subs
 			}
 			b.mu.Unlock()
 		})
@@ -76,9 +79,7 @@ func (b *Local) WakeAll() {
 	var wake []*wakeFunc
 	b.mu.Lock()
 	for _, subs := range b.subs {
-		for w := range subs {
-			wake = append(wake, w)
-		}
+		wake = append(wake, subs...)
 	}
 	b.mu.Unlock()
 	for _, w := range wake {
