@@ -13,10 +13,14 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
+	"github.com/corpline/corpline/ent/operator"
+	"github.com/corpline/corpline/ent/operatorsession"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/ent/tag"
 )
@@ -79,13 +83,17 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			adminrole.Table:  adminrole.ValidColumn,
-			department.Table: department.ValidColumn,
-			enterprise.Table: enterprise.ValidColumn,
-			member.Table:     member.ValidColumn,
-			membership.Table: membership.ValidColumn,
-			session.Table:    session.ValidColumn,
-			tag.Table:        tag.ValidColumn,
+			adminrole.Table:       adminrole.ValidColumn,
+			auditentry.Table:      auditentry.ValidColumn,
+			callback.Table:        callback.ValidColumn,
+			department.Table:      department.ValidColumn,
+			enterprise.Table:      enterprise.ValidColumn,
+			member.Table:          member.ValidColumn,
+			membership.Table:      membership.ValidColumn,
+			operator.Table:        operator.ValidColumn,
+			operatorsession.Table: operatorsession.ValidColumn,
+			session.Table:         session.ValidColumn,
+			tag.Table:             tag.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

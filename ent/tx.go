@@ -16,6 +16,10 @@ type Tx struct {
 	config
 	// AdminRole is the client for interacting with the AdminRole builders.
 	AdminRole *AdminRoleClient
+	// AuditEntry is the client for interacting with the AuditEntry builders.
+	AuditEntry *AuditEntryClient
+	// Callback is the client for interacting with the Callback builders.
+	Callback *CallbackClient
 	// Department is the client for interacting with the Department builders.
 	Department *DepartmentClient
 	// Enterprise is the client for interacting with the Enterprise builders.
@@ -24,6 +28,10 @@ type Tx struct {
 	Member *MemberClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
+	// Operator is the client for interacting with the Operator builders.
+	Operator *OperatorClient
+	// OperatorSession is the client for interacting with the OperatorSession builders.
+	OperatorSession *OperatorSessionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Tag is the client for interacting with the Tag builders.
@@ -160,10 +168,14 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.AdminRole = NewAdminRoleClient(tx.config)
+	tx.AuditEntry = NewAuditEntryClient(tx.config)
+	tx.Callback = NewCallbackClient(tx.config)
 	tx.Department = NewDepartmentClient(tx.config)
 	tx.Enterprise = NewEnterpriseClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
+	tx.Operator = NewOperatorClient(tx.config)
+	tx.OperatorSession = NewOperatorSessionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Tag = NewTagClient(tx.config)
 }

@@ -52,6 +52,9 @@ func (r *queryResolver) Tags(ctx context.Context, after *entgql.Cursor[string], 
 // Department returns generated.DepartmentResolver implementation.
 func (r *Resolver) Department() generated.DepartmentResolver { return &departmentResolver{r} }
 
+// Enterprise returns generated.EnterpriseResolver implementation.
+func (r *Resolver) Enterprise() generated.EnterpriseResolver { return &enterpriseResolver{r} }
+
 // Member returns generated.MemberResolver implementation.
 func (r *Resolver) Member() generated.MemberResolver { return &memberResolver{r} }
 
@@ -60,6 +63,7 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
 	departmentResolver struct{ *Resolver }
+	enterpriseResolver struct{ *Resolver }
 	memberResolver     struct{ *Resolver }
 	queryResolver      struct{ *Resolver }
 )

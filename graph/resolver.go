@@ -9,6 +9,9 @@ import (
 	"github.com/corpline/corpline/graph/generated"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/invite"
+	"github.com/corpline/corpline/internal/lifecycle"
+	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/realtime"
 )
 
@@ -18,6 +21,9 @@ type Resolver struct {
 	Auth      *auth.Service
 	Directory *directory.Service
 	Bus       realtime.Bus
+	Lifecycle *lifecycle.Service
+	Invites   *invite.Service
+	Operator  *operator.Service
 }
 
 // NewSchema returns corpline's executable schema over r.

@@ -9,6 +9,12 @@ import (
 // AdminRole is the predicate function for adminrole builders.
 type AdminRole func(*sql.Selector)
 
+// AuditEntry is the predicate function for auditentry builders.
+type AuditEntry func(*sql.Selector)
+
+// Callback is the predicate function for callback builders.
+type Callback func(*sql.Selector)
+
 // Department is the predicate function for department builders.
 type Department func(*sql.Selector)
 
@@ -20,6 +26,12 @@ type Member func(*sql.Selector)
 
 // Membership is the predicate function for membership builders.
 type Membership func(*sql.Selector)
+
+// Operator is the predicate function for operator builders.
+type Operator func(*sql.Selector)
+
+// OperatorSession is the predicate function for operatorsession builders.
+type OperatorSession func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)

@@ -135,6 +135,54 @@ func (f AdminRoleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AdminRoleMutation", m)
 }
 
+// The AuditEntryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AuditEntryQueryRuleFunc func(context.Context, *ent.AuditEntryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AuditEntryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AuditEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AuditEntryQuery", q)
+}
+
+// The AuditEntryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AuditEntryMutationRuleFunc func(context.Context, *ent.AuditEntryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AuditEntryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AuditEntryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditEntryMutation", m)
+}
+
+// The CallbackQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CallbackQueryRuleFunc func(context.Context, *ent.CallbackQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CallbackQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CallbackQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CallbackQuery", q)
+}
+
+// The CallbackMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CallbackMutationRuleFunc func(context.Context, *ent.CallbackMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CallbackMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CallbackMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CallbackMutation", m)
+}
+
 // The DepartmentQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type DepartmentQueryRuleFunc func(context.Context, *ent.DepartmentQuery) error
@@ -231,6 +279,54 @@ func (f MembershipMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MembershipMutation", m)
 }
 
+// The OperatorQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OperatorQueryRuleFunc func(context.Context, *ent.OperatorQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OperatorQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OperatorQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OperatorQuery", q)
+}
+
+// The OperatorMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OperatorMutationRuleFunc func(context.Context, *ent.OperatorMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OperatorMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OperatorMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OperatorMutation", m)
+}
+
+// The OperatorSessionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OperatorSessionQueryRuleFunc func(context.Context, *ent.OperatorSessionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OperatorSessionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OperatorSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OperatorSessionQuery", q)
+}
+
+// The OperatorSessionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OperatorSessionMutationRuleFunc func(context.Context, *ent.OperatorSessionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OperatorSessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OperatorSessionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OperatorSessionMutation", m)
+}
+
 // The SessionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SessionQueryRuleFunc func(context.Context, *ent.SessionQuery) error
@@ -316,6 +412,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
 	case *ent.AdminRoleQuery:
 		return q.Filter(), nil
+	case *ent.AuditEntryQuery:
+		return q.Filter(), nil
+	case *ent.CallbackQuery:
+		return q.Filter(), nil
 	case *ent.DepartmentQuery:
 		return q.Filter(), nil
 	case *ent.EnterpriseQuery:
@@ -323,6 +423,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.MemberQuery:
 		return q.Filter(), nil
 	case *ent.MembershipQuery:
+		return q.Filter(), nil
+	case *ent.OperatorQuery:
+		return q.Filter(), nil
+	case *ent.OperatorSessionQuery:
 		return q.Filter(), nil
 	case *ent.SessionQuery:
 		return q.Filter(), nil
@@ -337,6 +441,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
 	case *ent.AdminRoleMutation:
 		return m.Filter(), nil
+	case *ent.AuditEntryMutation:
+		return m.Filter(), nil
+	case *ent.CallbackMutation:
+		return m.Filter(), nil
 	case *ent.DepartmentMutation:
 		return m.Filter(), nil
 	case *ent.EnterpriseMutation:
@@ -344,6 +452,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.MemberMutation:
 		return m.Filter(), nil
 	case *ent.MembershipMutation:
+		return m.Filter(), nil
+	case *ent.OperatorMutation:
+		return m.Filter(), nil
+	case *ent.OperatorSessionMutation:
 		return m.Filter(), nil
 	case *ent.SessionMutation:
 		return m.Filter(), nil

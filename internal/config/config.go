@@ -22,6 +22,14 @@ type Config struct {
 	Dev         bool // field suggestions on, for development only
 	Seed        bool // seed the demo enterprise into an empty database
 	LogFormat   string
+	// PublicURL is the address clients reach the server at, which invite
+	// links start with; empty means http(s)://Addr once bound.
+	PublicURL string
+	// JobInterval is how often background jobs (callback outbox, trial
+	// reclaim) look for work; 0 turns them off (tests run them by hand).
+	JobInterval time.Duration
+	// Now is the server's clock; nil means time.Now. Tests move it.
+	Now func() time.Time `json:"-"`
 
 	Limits Limits
 }
@@ -44,6 +52,7 @@ func Defaults() Config {
 		TokenTTL:    30 * 24 * time.Hour,
 		GraphiQL:    true,
 		LogFormat:   "text",
+		JobInterval: time.Second,
 		Limits: Limits{
 			BodyBytes:    1 << 20,
 			Depth:        15,
@@ -69,6 +78,8 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 	fs.BoolVar(&c.GraphiQL, "graphiql", c.GraphiQL, "serve GraphiQL at / (CORPLINE_GRAPHIQL)")
 	fs.BoolVar(&c.Dev, "dev", false, "development mode: field suggestions in errors (CORPLINE_DEV)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (CORPLINE_LOG_FORMAT)")
+	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL for invite links, e.g. https://corpline.example.com (CORPLINE_PUBLIC_URL)")
+	fs.DurationVar(&c.JobInterval, "job-interval", c.JobInterval, "how often background jobs run; 0 turns them off (CORPLINE_JOB_INTERVAL)")
 	fs.Int64Var(&c.Limits.BodyBytes, "max-body-bytes", c.Limits.BodyBytes, "request body limit (CORPLINE_MAX_BODY_BYTES)")
 	fs.IntVar(&c.Limits.Depth, "max-depth", c.Limits.Depth, "query depth limit (CORPLINE_MAX_DEPTH)")
 	fs.IntVar(&c.Limits.Complexity, "max-complexity", c.Limits.Complexity, "query complexity limit (CORPLINE_MAX_COMPLEXITY)")

@@ -36,4 +36,9 @@ const (
 	Tag        = "tag"
 	AdminRole  = "adm"
 	Session    = "ses"
+	// Operator is a platform operator, outside every enterprise.
+	Operator        = "opr"
+	OperatorSession = "ops"
+	AuditEntry      = "aud"
+	Callback        = "cbk"
 )

@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/corpline/corpline/graph"
+	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/config"
 )
 
@@ -48,6 +49,7 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 	srv.AroundRootFields(graph.RequireViewer)
 	srv.AroundFields(pageSizeLimit(cfg.Limits.PageSize))
 	srv.AroundFields(graph.ScopeWhereInputs)
+	srv.AroundFields(s.resolver.AuditMutations)
 	return srv
 }
 
@@ -55,11 +57,11 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 // of its connection_init payload, through the same function as HTTP.
 func (s *Server) websocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 	token, _ := p["authToken"].(string)
-	v, err := s.auth.Authenticate(ctx, token)
+	v, err := s.auth.Authenticate(clock.NewContext(ctx, s.cfg.Now), token)
 	if err != nil {
 		return ctx, nil, err
 	}
-	return withViewer(ctx, v), nil, nil
+	return withViewer(clock.NewContext(ctx, s.cfg.Now), v), nil, nil
 }
 
 // originPatterns turns CORS origins into websocket origin patterns (hosts).

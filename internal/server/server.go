@@ -19,8 +19,12 @@ import (
 
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/invite"
+	"github.com/corpline/corpline/internal/lifecycle"
+	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
 	"github.com/corpline/corpline/internal/viewer"
@@ -33,6 +37,7 @@ type Server struct {
 	auth     *auth.Service
 	bus      realtime.Bus
 	resolver *graph.Resolver
+	jobs     *Jobs
 	handler  http.Handler
 	http     *http.Server
 	ln       net.Listener
@@ -40,20 +45,47 @@ type Server struct {
 
 // New wires a server over an open database.
 func New(cfg config.Config, db *store.DB) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	s := &Server{cfg: cfg, db: db}
-	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL})
+	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now})
 	// One process on SQLite: wake-ups stay in the process. The PostgreSQL
 	// bus (LISTEN/NOTIFY between processes) replaces it in production.
 	s.bus = realtime.NewLocal()
+	invites := invite.New(db.Client, s.publicURL)
 	s.resolver = &graph.Resolver{
 		Client:    db.Client,
 		Auth:      s.auth,
 		Directory: directory.New(db.Client),
 		Bus:       s.bus,
+		Invites:   invites,
+		Lifecycle: lifecycle.New(db.Client, s.auth, invites, s.bus, lifecycle.Options{Now: cfg.Now}),
+		Operator:  operator.New(db.Client),
 	}
+	lifecycle.Watch(db.Client, s.bus)
+	s.jobs = newJobs(cfg, db, s.bus)
 	s.handler = s.routes()
 	return s
 }
+
+// publicURL is where clients reach the server, for invite links.
+func (s *Server) publicURL() string {
+	if s.cfg.PublicURL != "" {
+		return s.cfg.PublicURL
+	}
+	scheme := "http"
+	if s.cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	if s.ln != nil {
+		return scheme + "://" + s.ln.Addr().String()
+	}
+	return scheme + "://" + s.cfg.Addr
+}
+
+// Jobs are the server's background jobs, which tests run by hand.
+func (s *Server) Jobs() *Jobs { return s.jobs }
 
 // Handler is the server's HTTP handler, for in-process tests.
 func (s *Server) Handler() http.Handler { return s.handler }
@@ -112,6 +144,7 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 			writeTooLarge(w, s.cfg.Limits.BodyBytes)
 			return
 		}
+		ctx = clock.NewContext(ctx, s.cfg.Now)
 		ctx = viewer.WithSlot(ctx)
 		if token, ok := bearer(r); ok {
 			v, err := s.auth.Authenticate(ctx, token)
@@ -170,6 +203,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
+	s.jobs.start(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		var err error
@@ -189,6 +223,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err := s.http.Shutdown(sctx)
+	s.jobs.wait()
 	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
 		err = e
 	}

@@ -36,6 +36,7 @@ type Viewer struct {
 	Kind         Kind
 	EnterpriseID string
 	MemberID     string // set for KindMember
+	OperatorID   string // set for KindOperator
 	SessionID    string // the session the token belongs to, for logout
 	Name         string
 
@@ -74,6 +75,11 @@ func (a *Admin) InScope(path string) bool {
 // IsSuperAdmin reports whether v administers its whole enterprise.
 func (v *Viewer) IsSuperAdmin() bool {
 	return v != nil && v.Admin != nil && v.Admin.Super
+}
+
+// IsOperator reports whether v is a platform operator.
+func (v *Viewer) IsOperator() bool {
+	return v != nil && v.Kind == KindOperator
 }
 
 // SeesWholeDirectory reports whether no department filter applies to v's reads.
