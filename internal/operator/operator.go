@@ -142,8 +142,8 @@ func (s *Service) save(u *ent.EnterpriseUpdateOne, ctx context.Context) (*ent.En
 // Usage is an enterprise's use of its account.
 type Usage struct {
 	Followers, FollowerLimit, Members int
-	CertificationValid               bool
-	ContactMobile, ContactEmail      *string
+	CertificationValid                bool
+	ContactMobile, ContactEmail       *string
 }
 
 // UsageOf reports e's usage to an operator or to e's super admins.
@@ -179,4 +179,3 @@ func (s *Service) UsageOf(ctx context.Context, e *ent.Enterprise) (*Usage, error
 	}
 	return u, nil
 }
-
