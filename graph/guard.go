@@ -12,10 +12,12 @@ import (
 // publicFields are the root fields that answer without a viewer. Everything
 // else needs a valid token; introspection stays open for integrators.
 var publicFields = map[string]bool{
-	"login":      true,
-	"__schema":   true,
-	"__type":     true,
-	"__typename": true,
+	"login":         true,
+	"operatorLogin": true,
+	"activate":      true,
+	"__schema":      true,
+	"__type":        true,
+	"__typename":    true,
 }
 
 type authErrKey struct{}

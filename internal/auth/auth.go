@@ -235,8 +235,10 @@ var errBadToken = apperr.E(apperr.Unauthenticated, "invalid or expired token")
 // reclaimed. Subscriptions call it again on each wake-up of the member's
 // topic, to follow transfers and to end when the member is disabled.
 func (s *Service) LoadViewer(ctx context.Context, memberID string) (*viewer.Viewer, error) {
-	// Building a viewer is the system's job: it reads the facts access is decided by.
-	m, err := s.client.Member.Query().
+	// Building a viewer is the system's job: it reads the facts access is
+	// decided by, in the request's transaction when there is one (a member
+	// who follows is signed in by the transaction that made them ACTIVE).
+	m, err := store.ClientFrom(ctx, s.client).Member.Query().
 		Where(member.ID(memberID)).
 		WithEnterprise().
 		WithDepartments().

@@ -82,16 +82,19 @@ func (s *Service) Activate(ctx context.Context, in ActivateInput) (*Activation, 
 	if m == nil {
 		return nil, fail()
 	}
+	// Refuse early when no place is left, before the costly hash: this also
+	// takes the enterprise's lock, so concurrent follows take turns from
+	// here. (The member hook checks again when the status is written, and a
+	// pending follow is checked again at approval.)
+	if err := quota.Reserve(sys, s.db(ctx), e.ID, 1); err != nil {
+		return nil, err
+	}
 	hash, err := auth.HashPassword(in.Password)
 	if err != nil {
 		return nil, err
 	}
 	status := member.StatusACTIVE
 	if e.SecondaryVerification {
-		// Refuse early when no place is left: approval would fail anyway.
-		if err := quota.Reserve(sys, s.db(ctx), e.ID, 1); err != nil {
-			return nil, err
-		}
 		status = member.StatusPENDING
 	}
 	u := s.db(ctx).Member.Update().

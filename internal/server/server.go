@@ -84,6 +84,9 @@ func (s *Server) publicURL() string {
 	return scheme + "://" + s.cfg.Addr
 }
 
+// Bus is the server's realtime bus.
+func (s *Server) Bus() realtime.Bus { return s.bus }
+
 // Jobs are the server's background jobs, which tests run by hand.
 func (s *Server) Jobs() *Jobs { return s.jobs }
 
