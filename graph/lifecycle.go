@@ -8,6 +8,7 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph/model"
 	"github.com/corpline/corpline/internal/lifecycle"
+	"github.com/corpline/corpline/internal/store"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -21,6 +22,12 @@ func activatePayload(ctx context.Context, a *lifecycle.Activation) *model.Activa
 	}
 	return p
 }
+
+// db is the client of the request's transaction, when there is one. Fields
+// resolved inside a mutation's response (login { viewer { member } }) must
+// read through it: on SQLite a second connection would wait for the
+// transaction's own write lock.
+func (r *Resolver) db(ctx context.Context) *ent.Client { return store.ClientFrom(ctx, r.Client) }
 
 // orNil turns "not found" (or not visible) into null, for optional edges.
 func orNil[T any](v *T, err error) (*T, error) {

@@ -27,7 +27,7 @@ func (r *inviteResolver) Referrer(ctx context.Context, obj *invite.Invite) (*ent
 	if obj.ReferrerID == "" {
 		return nil, nil
 	}
-	return orNil(r.Client.Member.Get(ctx, obj.ReferrerID))
+	return orNil(r.db(ctx).Member.Get(ctx, obj.ReferrerID))
 }
 
 // ReferredBy is the resolver for the referredBy field.
@@ -35,7 +35,7 @@ func (r *memberResolver) ReferredBy(ctx context.Context, obj *ent.Member) (*ent.
 	if obj.ReferredBy == nil {
 		return nil, nil
 	}
-	return orNil(r.Client.Member.Get(ctx, *obj.ReferredBy))
+	return orNil(r.db(ctx).Member.Get(ctx, *obj.ReferredBy))
 }
 
 // Activate is the resolver for the activate field.

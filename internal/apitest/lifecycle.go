@@ -1,7 +1,11 @@
 package apitest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/corpline/corpline/internal/clock"
@@ -34,6 +38,13 @@ func (e *Env) NewOperator(login string) *Client {
 	if _, err := provision.CreateOperator(context.Background(), e.DB.Client, login, "", OperatorPassword); err != nil {
 		e.T.Fatalf("create operator: %v", err)
 	}
+	return e.OperatorLogin(login)
+}
+
+// OperatorLogin signs an existing operator in again (after the clock moved
+// past their token's life, say).
+func (e *Env) OperatorLogin(login string) *Client {
+	e.T.Helper()
 	c := e.Anonymous()
 	var out struct{ OperatorLogin struct{ Token string } }
 	c.MustDo(`mutation($in: OperatorLoginInput!) { operatorLogin(input: $in) { token } }`,
@@ -96,4 +107,30 @@ func (e *Env) Activate(invite string, p Person) *Response {
 		in["email"] = p.Email
 	}
 	return e.Anonymous().Do(ActivateMutation, map[string]any{"in": in})
+}
+
+// Try sends one operation without failing the test on a transport error, so
+// that goroutines may call it (t.Fatal must stay on the test's goroutine).
+func (c *Client) Try(query string, vars map[string]any) (*Response, error) {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, c.env.URL, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	out := &Response{Status: res.StatusCode}
+	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+		return nil, fmt.Errorf("HTTP %d: %w", res.StatusCode, err)
+	}
+	return out, nil
+}
+
+// ActivateVars are the variables of ActivateMutation for p (by mobile).
+func ActivateVars(invite string, p Person) map[string]any {
+	return map[string]any{"in": map[string]any{"invite": invite, "name": p.Name, "mobile": p.Mobile, "password": TestPassword}}
 }
