@@ -73,7 +73,9 @@ func followers(t *testing.T, admin *apitest.Client) (n, limit int) {
 func memberID(t *testing.T, c *apitest.Client, userid string) string {
 	t.Helper()
 	var out struct {
-		Members struct{ Edges []struct{ Node struct{ ID string } } }
+		Members struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	c.MustDo(`query($u: String!) { members(first: 1, where: {userid: $u}) { edges { node { id } } } }`, map[string]any{"u": userid}, &out)
 	if len(out.Members.Edges) != 1 {

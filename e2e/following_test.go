@@ -56,7 +56,9 @@ func TestScenario4HRImportsPeopleFollowByQRCodeAndThe51stIsRefused(t *testing.T)
 		}
 		c := mustFollow(t, env, link, p)
 		if i == 0 {
-			var me struct{ Viewer struct{ Member struct{ Status string } } }
+			var me struct {
+				Viewer struct{ Member struct{ Status string } }
+			}
 			c.MustDo(`{ viewer { member { status } } }`, nil, &me)
 			if me.Viewer.Member.Status != "ACTIVE" {
 				t.Fatalf("follower status = %s", me.Viewer.Member.Status)
@@ -76,7 +78,9 @@ func TestScenario4HRImportsPeopleFollowByQRCodeAndThe51stIsRefused(t *testing.T)
 		t.Fatalf("followers after refusal = %d", n)
 	}
 	var st struct {
-		Members struct{ Edges []struct{ Node struct{ Status string } } }
+		Members struct {
+			Edges []struct{ Node struct{ Status string } }
+		}
 	}
 	admin.MustDo(`query($u: String!) { members(first: 1, where: {userid: $u}) { edges { node { status } } } }`, map[string]any{"u": ps[49].Userid}, &st)
 	if st.Members.Edges[0].Node.Status != "INVITED" {
@@ -244,7 +248,9 @@ func TestInvitesAreForAdminsAndCardsForTheirOwners(t *testing.T) {
 	}
 	hrc.MustFail("FORBIDDEN", `mutation { rotateInvite { url } }`, nil)
 	sam.MustFail("FORBIDDEN", `mutation { rotateInvite { url } }`, nil)
-	var card struct{ Invite struct{ Referrer struct{ ID string } } }
+	var card struct {
+		Invite struct{ Referrer struct{ ID string } }
+	}
 	sam.MustDo(`{ invite(referral: true) { referrer { id } } }`, nil, &card)
 	if card.Invite.Referrer.ID != sam.MemberID {
 		t.Fatalf("sam's card names %q", card.Invite.Referrer.ID)

@@ -110,7 +110,9 @@ func TestALapsedCertificationFallsBackToRegisteredRules(t *testing.T) {
 	clk := clock.NewFake(time.Date(2030, 1, 10, 9, 0, 0, 0, time.UTC))
 	env := apitest.Start(t, apitest.WithClock(clk))
 	op := env.NewOperator("root")
-	var created struct{ CreateEnterprise struct{ ID, CertifiedUntil string } }
+	var created struct {
+		CreateEnterprise struct{ ID, CertifiedUntil string }
+	}
 	op.MustDo(`mutation($in: CreateEnterpriseInput!) { createEnterprise(input: $in) { id certifiedUntil } }`,
 		map[string]any{"in": map[string]any{"code": "big", "name": "Big Corp", "accountType": "CERTIFIED", "followerQuota": 500,
 			"adminLogin": "admin", "adminPassword": apitest.TestPassword}}, &created)
@@ -142,7 +144,9 @@ func TestALapsedCertificationFallsBackToRegisteredRules(t *testing.T) {
 	// Renewing during the year extends it by a year from its end.
 	clk.Advance(200 * 24 * time.Hour)
 	op = env.OperatorLogin("root") // tokens last 30 days
-	var renewed struct{ CertifyEnterprise struct{ CertifiedUntil string } }
+	var renewed struct {
+		CertifyEnterprise struct{ CertifiedUntil string }
+	}
 	op.MustDo(`mutation($id: ID!) { certifyEnterprise(input: {enterpriseId: $id}) { certifiedUntil } }`, map[string]any{"id": id}, &renewed)
 	if renewed.CertifyEnterprise.CertifiedUntil != "2032-01-10T09:00:00Z" {
 		t.Fatalf("renewed until %s, want 2032-01-10", renewed.CertifyEnterprise.CertifiedUntil)
