@@ -106,7 +106,9 @@ func TestTheVerificationCallbackArrivesSignedOnceTheEnterpriseAnswers(t *testing
 	var pending struct {
 		PendingActivations struct {
 			TotalCount int
-			Edges      []struct{ Node struct{ ID, Userid, Status string } }
+			Edges      []struct {
+				Node struct{ ID, Userid, Status string }
+			}
 		}
 	}
 	admin.MustDo(`{ pendingActivations(first: 10) { totalCount edges { node { id userid status } } } }`, nil, &pending)
