@@ -1,0 +1,31 @@
+package invite
+
+import "testing"
+
+func TestTokensVerifyOnlyUnderTheirSecretAndSurviveTheLink(t *testing.T) {
+	secret := NewSecret()
+	tok := Sign(secret, "ent_1", "mem_2")
+	for _, s := range []string{tok, Link("https://corp.example.com/", tok), "  " + tok + " "} {
+		c, ok := Parse(s)
+		if !ok || c.EnterpriseID != "ent_1" || c.ReferrerID != "mem_2" || !c.Valid(secret) {
+			t.Fatalf("Parse(%q) = %+v, %v", s, c, ok)
+		}
+		if c.Valid(NewSecret()) || c.Valid("") {
+			t.Fatalf("token valid under another secret")
+		}
+	}
+	forged := Sign(secret, "ent_1", "")
+	flip := byte('A')
+	if forged[len(forged)-1] == 'A' {
+		flip = 'B'
+	}
+	c, _ := Parse(forged[:len(forged)-1] + string(flip))
+	if c.Valid(secret) {
+		t.Fatalf("a changed mac verifies")
+	}
+	for _, bad := range []string{"", "inv1", "inv2.a.b", "inv1.!!.b", "https://x.example.com/join", "inv1.ZW50XzE.AAAA"} {
+		if c, ok := Parse(bad); ok && c.Valid(secret) {
+			t.Fatalf("Parse(%q) accepted", bad)
+		}
+	}
+}
