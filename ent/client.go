@@ -16,12 +16,20 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
+	"github.com/corpline/corpline/ent/confidentialview"
+	"github.com/corpline/corpline/ent/conversation"
+	"github.com/corpline/corpline/ent/conversationmember"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/inboxcounter"
+	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
+	"github.com/corpline/corpline/ent/message"
 	"github.com/corpline/corpline/ent/operator"
 	"github.com/corpline/corpline/ent/operatorsession"
 	"github.com/corpline/corpline/ent/session"
@@ -37,18 +45,34 @@ type Client struct {
 	Schema *migrate.Schema
 	// AdminRole is the client for interacting with the AdminRole builders.
 	AdminRole *AdminRoleClient
+	// App is the client for interacting with the App builders.
+	App *AppClient
+	// AppToken is the client for interacting with the AppToken builders.
+	AppToken *AppTokenClient
 	// AuditEntry is the client for interacting with the AuditEntry builders.
 	AuditEntry *AuditEntryClient
 	// Callback is the client for interacting with the Callback builders.
 	Callback *CallbackClient
+	// ConfidentialView is the client for interacting with the ConfidentialView builders.
+	ConfidentialView *ConfidentialViewClient
+	// Conversation is the client for interacting with the Conversation builders.
+	Conversation *ConversationClient
+	// ConversationMember is the client for interacting with the ConversationMember builders.
+	ConversationMember *ConversationMemberClient
 	// Department is the client for interacting with the Department builders.
 	Department *DepartmentClient
 	// Enterprise is the client for interacting with the Enterprise builders.
 	Enterprise *EnterpriseClient
+	// InboxCounter is the client for interacting with the InboxCounter builders.
+	InboxCounter *InboxCounterClient
+	// InboxEntry is the client for interacting with the InboxEntry builders.
+	InboxEntry *InboxEntryClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
+	// Message is the client for interacting with the Message builders.
+	Message *MessageClient
 	// Operator is the client for interacting with the Operator builders.
 	Operator *OperatorClient
 	// OperatorSession is the client for interacting with the OperatorSession builders.
@@ -69,12 +93,20 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.AdminRole = NewAdminRoleClient(c.config)
+	c.App = NewAppClient(c.config)
+	c.AppToken = NewAppTokenClient(c.config)
 	c.AuditEntry = NewAuditEntryClient(c.config)
 	c.Callback = NewCallbackClient(c.config)
+	c.ConfidentialView = NewConfidentialViewClient(c.config)
+	c.Conversation = NewConversationClient(c.config)
+	c.ConversationMember = NewConversationMemberClient(c.config)
 	c.Department = NewDepartmentClient(c.config)
 	c.Enterprise = NewEnterpriseClient(c.config)
+	c.InboxCounter = NewInboxCounterClient(c.config)
+	c.InboxEntry = NewInboxEntryClient(c.config)
 	c.Member = NewMemberClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
+	c.Message = NewMessageClient(c.config)
 	c.Operator = NewOperatorClient(c.config)
 	c.OperatorSession = NewOperatorSessionClient(c.config)
 	c.Session = NewSessionClient(c.config)
@@ -169,19 +201,27 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		AdminRole:       NewAdminRoleClient(cfg),
-		AuditEntry:      NewAuditEntryClient(cfg),
-		Callback:        NewCallbackClient(cfg),
-		Department:      NewDepartmentClient(cfg),
-		Enterprise:      NewEnterpriseClient(cfg),
-		Member:          NewMemberClient(cfg),
-		Membership:      NewMembershipClient(cfg),
-		Operator:        NewOperatorClient(cfg),
-		OperatorSession: NewOperatorSessionClient(cfg),
-		Session:         NewSessionClient(cfg),
-		Tag:             NewTagClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		AdminRole:          NewAdminRoleClient(cfg),
+		App:                NewAppClient(cfg),
+		AppToken:           NewAppTokenClient(cfg),
+		AuditEntry:         NewAuditEntryClient(cfg),
+		Callback:           NewCallbackClient(cfg),
+		ConfidentialView:   NewConfidentialViewClient(cfg),
+		Conversation:       NewConversationClient(cfg),
+		ConversationMember: NewConversationMemberClient(cfg),
+		Department:         NewDepartmentClient(cfg),
+		Enterprise:         NewEnterpriseClient(cfg),
+		InboxCounter:       NewInboxCounterClient(cfg),
+		InboxEntry:         NewInboxEntryClient(cfg),
+		Member:             NewMemberClient(cfg),
+		Membership:         NewMembershipClient(cfg),
+		Message:            NewMessageClient(cfg),
+		Operator:           NewOperatorClient(cfg),
+		OperatorSession:    NewOperatorSessionClient(cfg),
+		Session:            NewSessionClient(cfg),
+		Tag:                NewTagClient(cfg),
 	}, nil
 }
 
@@ -199,19 +239,27 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		AdminRole:       NewAdminRoleClient(cfg),
-		AuditEntry:      NewAuditEntryClient(cfg),
-		Callback:        NewCallbackClient(cfg),
-		Department:      NewDepartmentClient(cfg),
-		Enterprise:      NewEnterpriseClient(cfg),
-		Member:          NewMemberClient(cfg),
-		Membership:      NewMembershipClient(cfg),
-		Operator:        NewOperatorClient(cfg),
-		OperatorSession: NewOperatorSessionClient(cfg),
-		Session:         NewSessionClient(cfg),
-		Tag:             NewTagClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		AdminRole:          NewAdminRoleClient(cfg),
+		App:                NewAppClient(cfg),
+		AppToken:           NewAppTokenClient(cfg),
+		AuditEntry:         NewAuditEntryClient(cfg),
+		Callback:           NewCallbackClient(cfg),
+		ConfidentialView:   NewConfidentialViewClient(cfg),
+		Conversation:       NewConversationClient(cfg),
+		ConversationMember: NewConversationMemberClient(cfg),
+		Department:         NewDepartmentClient(cfg),
+		Enterprise:         NewEnterpriseClient(cfg),
+		InboxCounter:       NewInboxCounterClient(cfg),
+		InboxEntry:         NewInboxEntryClient(cfg),
+		Member:             NewMemberClient(cfg),
+		Membership:         NewMembershipClient(cfg),
+		Message:            NewMessageClient(cfg),
+		Operator:           NewOperatorClient(cfg),
+		OperatorSession:    NewOperatorSessionClient(cfg),
+		Session:            NewSessionClient(cfg),
+		Tag:                NewTagClient(cfg),
 	}, nil
 }
 
@@ -241,8 +289,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AdminRole, c.AuditEntry, c.Callback, c.Department, c.Enterprise, c.Member,
-		c.Membership, c.Operator, c.OperatorSession, c.Session, c.Tag,
+		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
+		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
+		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
+		c.OperatorSession, c.Session, c.Tag,
 	} {
 		n.Use(hooks...)
 	}
@@ -252,8 +302,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AdminRole, c.AuditEntry, c.Callback, c.Department, c.Enterprise, c.Member,
-		c.Membership, c.Operator, c.OperatorSession, c.Session, c.Tag,
+		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
+		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
+		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
+		c.OperatorSession, c.Session, c.Tag,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -264,18 +316,34 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *AdminRoleMutation:
 		return c.AdminRole.mutate(ctx, m)
+	case *AppMutation:
+		return c.App.mutate(ctx, m)
+	case *AppTokenMutation:
+		return c.AppToken.mutate(ctx, m)
 	case *AuditEntryMutation:
 		return c.AuditEntry.mutate(ctx, m)
 	case *CallbackMutation:
 		return c.Callback.mutate(ctx, m)
+	case *ConfidentialViewMutation:
+		return c.ConfidentialView.mutate(ctx, m)
+	case *ConversationMutation:
+		return c.Conversation.mutate(ctx, m)
+	case *ConversationMemberMutation:
+		return c.ConversationMember.mutate(ctx, m)
 	case *DepartmentMutation:
 		return c.Department.mutate(ctx, m)
 	case *EnterpriseMutation:
 		return c.Enterprise.mutate(ctx, m)
+	case *InboxCounterMutation:
+		return c.InboxCounter.mutate(ctx, m)
+	case *InboxEntryMutation:
+		return c.InboxEntry.mutate(ctx, m)
 	case *MemberMutation:
 		return c.Member.mutate(ctx, m)
 	case *MembershipMutation:
 		return c.Membership.mutate(ctx, m)
+	case *MessageMutation:
+		return c.Message.mutate(ctx, m)
 	case *OperatorMutation:
 		return c.Operator.mutate(ctx, m)
 	case *OperatorSessionMutation:
@@ -468,6 +536,338 @@ func (c *AdminRoleClient) mutate(ctx context.Context, m *AdminRoleMutation) (Val
 		return (&AdminRoleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AdminRole mutation op: %q", m.Op())
+	}
+}
+
+// AppClient is a client for the App schema.
+type AppClient struct {
+	config
+}
+
+// NewAppClient returns a client for the App from the given config.
+func NewAppClient(c config) *AppClient {
+	return &AppClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `app.Hooks(f(g(h())))`.
+func (c *AppClient) Use(hooks ...Hook) {
+	c.hooks.App = append(c.hooks.App, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `app.Intercept(f(g(h())))`.
+func (c *AppClient) Intercept(interceptors ...Interceptor) {
+	c.inters.App = append(c.inters.App, interceptors...)
+}
+
+// Create returns a builder for creating a App entity.
+func (c *AppClient) Create() *AppCreate {
+	mutation := newAppMutation(c.config, OpCreate)
+	return &AppCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of App entities.
+func (c *AppClient) CreateBulk(builders ...*AppCreate) *AppCreateBulk {
+	return &AppCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AppClient) MapCreateBulk(slice any, setFunc func(*AppCreate, int)) *AppCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AppCreateBulk{err: fmt.Errorf("calling to AppClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AppCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AppCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for App.
+func (c *AppClient) Update() *AppUpdate {
+	mutation := newAppMutation(c.config, OpUpdate)
+	return &AppUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AppClient) UpdateOne(_m *App) *AppUpdateOne {
+	mutation := newAppMutation(c.config, OpUpdateOne, withApp(_m))
+	return &AppUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AppClient) UpdateOneID(id string) *AppUpdateOne {
+	mutation := newAppMutation(c.config, OpUpdateOne, withAppID(id))
+	return &AppUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for App.
+func (c *AppClient) Delete() *AppDelete {
+	mutation := newAppMutation(c.config, OpDelete)
+	return &AppDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AppClient) DeleteOne(_m *App) *AppDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AppClient) DeleteOneID(id string) *AppDeleteOne {
+	builder := c.Delete().Where(app.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AppDeleteOne{builder}
+}
+
+// Query returns a query builder for App.
+func (c *AppClient) Query() *AppQuery {
+	return &AppQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeApp},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a App entity by its id.
+func (c *AppClient) Get(ctx context.Context, id string) (*App, error) {
+	return c.Query().Where(app.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AppClient) GetX(ctx context.Context, id string) *App {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a App.
+func (c *AppClient) QueryEnterprise(_m *App) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(app.Table, app.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, app.EnterpriseTable, app.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTokens queries the tokens edge of a App.
+func (c *AppClient) QueryTokens(_m *App) *AppTokenQuery {
+	query := (&AppTokenClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(app.Table, app.FieldID, id),
+			sqlgraph.To(apptoken.Table, apptoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, app.TokensTable, app.TokensColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AppClient) Hooks() []Hook {
+	hooks := c.hooks.App
+	return append(hooks[:len(hooks):len(hooks)], app.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AppClient) Interceptors() []Interceptor {
+	return c.inters.App
+}
+
+func (c *AppClient) mutate(ctx context.Context, m *AppMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AppCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AppUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AppUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AppDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown App mutation op: %q", m.Op())
+	}
+}
+
+// AppTokenClient is a client for the AppToken schema.
+type AppTokenClient struct {
+	config
+}
+
+// NewAppTokenClient returns a client for the AppToken from the given config.
+func NewAppTokenClient(c config) *AppTokenClient {
+	return &AppTokenClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `apptoken.Hooks(f(g(h())))`.
+func (c *AppTokenClient) Use(hooks ...Hook) {
+	c.hooks.AppToken = append(c.hooks.AppToken, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `apptoken.Intercept(f(g(h())))`.
+func (c *AppTokenClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AppToken = append(c.inters.AppToken, interceptors...)
+}
+
+// Create returns a builder for creating a AppToken entity.
+func (c *AppTokenClient) Create() *AppTokenCreate {
+	mutation := newAppTokenMutation(c.config, OpCreate)
+	return &AppTokenCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AppToken entities.
+func (c *AppTokenClient) CreateBulk(builders ...*AppTokenCreate) *AppTokenCreateBulk {
+	return &AppTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AppTokenClient) MapCreateBulk(slice any, setFunc func(*AppTokenCreate, int)) *AppTokenCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AppTokenCreateBulk{err: fmt.Errorf("calling to AppTokenClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AppTokenCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AppTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AppToken.
+func (c *AppTokenClient) Update() *AppTokenUpdate {
+	mutation := newAppTokenMutation(c.config, OpUpdate)
+	return &AppTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AppTokenClient) UpdateOne(_m *AppToken) *AppTokenUpdateOne {
+	mutation := newAppTokenMutation(c.config, OpUpdateOne, withAppToken(_m))
+	return &AppTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AppTokenClient) UpdateOneID(id string) *AppTokenUpdateOne {
+	mutation := newAppTokenMutation(c.config, OpUpdateOne, withAppTokenID(id))
+	return &AppTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AppToken.
+func (c *AppTokenClient) Delete() *AppTokenDelete {
+	mutation := newAppTokenMutation(c.config, OpDelete)
+	return &AppTokenDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AppTokenClient) DeleteOne(_m *AppToken) *AppTokenDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AppTokenClient) DeleteOneID(id string) *AppTokenDeleteOne {
+	builder := c.Delete().Where(apptoken.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AppTokenDeleteOne{builder}
+}
+
+// Query returns a query builder for AppToken.
+func (c *AppTokenClient) Query() *AppTokenQuery {
+	return &AppTokenQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAppToken},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AppToken entity by its id.
+func (c *AppTokenClient) Get(ctx context.Context, id string) (*AppToken, error) {
+	return c.Query().Where(apptoken.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AppTokenClient) GetX(ctx context.Context, id string) *AppToken {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a AppToken.
+func (c *AppTokenClient) QueryEnterprise(_m *AppToken) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apptoken.Table, apptoken.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, apptoken.EnterpriseTable, apptoken.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApp queries the app edge of a AppToken.
+func (c *AppTokenClient) QueryApp(_m *AppToken) *AppQuery {
+	query := (&AppClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apptoken.Table, apptoken.FieldID, id),
+			sqlgraph.To(app.Table, app.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, apptoken.AppTable, apptoken.AppColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AppTokenClient) Hooks() []Hook {
+	hooks := c.hooks.AppToken
+	return append(hooks[:len(hooks):len(hooks)], apptoken.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AppTokenClient) Interceptors() []Interceptor {
+	return c.inters.AppToken
+}
+
+func (c *AppTokenClient) mutate(ctx context.Context, m *AppTokenMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AppTokenCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AppTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AppTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AppTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AppToken mutation op: %q", m.Op())
 	}
 }
 
@@ -752,6 +1152,536 @@ func (c *CallbackClient) mutate(ctx context.Context, m *CallbackMutation) (Value
 		return (&CallbackDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Callback mutation op: %q", m.Op())
+	}
+}
+
+// ConfidentialViewClient is a client for the ConfidentialView schema.
+type ConfidentialViewClient struct {
+	config
+}
+
+// NewConfidentialViewClient returns a client for the ConfidentialView from the given config.
+func NewConfidentialViewClient(c config) *ConfidentialViewClient {
+	return &ConfidentialViewClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `confidentialview.Hooks(f(g(h())))`.
+func (c *ConfidentialViewClient) Use(hooks ...Hook) {
+	c.hooks.ConfidentialView = append(c.hooks.ConfidentialView, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `confidentialview.Intercept(f(g(h())))`.
+func (c *ConfidentialViewClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ConfidentialView = append(c.inters.ConfidentialView, interceptors...)
+}
+
+// Create returns a builder for creating a ConfidentialView entity.
+func (c *ConfidentialViewClient) Create() *ConfidentialViewCreate {
+	mutation := newConfidentialViewMutation(c.config, OpCreate)
+	return &ConfidentialViewCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ConfidentialView entities.
+func (c *ConfidentialViewClient) CreateBulk(builders ...*ConfidentialViewCreate) *ConfidentialViewCreateBulk {
+	return &ConfidentialViewCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ConfidentialViewClient) MapCreateBulk(slice any, setFunc func(*ConfidentialViewCreate, int)) *ConfidentialViewCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ConfidentialViewCreateBulk{err: fmt.Errorf("calling to ConfidentialViewClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ConfidentialViewCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ConfidentialViewCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ConfidentialView.
+func (c *ConfidentialViewClient) Update() *ConfidentialViewUpdate {
+	mutation := newConfidentialViewMutation(c.config, OpUpdate)
+	return &ConfidentialViewUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ConfidentialViewClient) UpdateOne(_m *ConfidentialView) *ConfidentialViewUpdateOne {
+	mutation := newConfidentialViewMutation(c.config, OpUpdateOne, withConfidentialView(_m))
+	return &ConfidentialViewUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ConfidentialViewClient) UpdateOneID(id string) *ConfidentialViewUpdateOne {
+	mutation := newConfidentialViewMutation(c.config, OpUpdateOne, withConfidentialViewID(id))
+	return &ConfidentialViewUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ConfidentialView.
+func (c *ConfidentialViewClient) Delete() *ConfidentialViewDelete {
+	mutation := newConfidentialViewMutation(c.config, OpDelete)
+	return &ConfidentialViewDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ConfidentialViewClient) DeleteOne(_m *ConfidentialView) *ConfidentialViewDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ConfidentialViewClient) DeleteOneID(id string) *ConfidentialViewDeleteOne {
+	builder := c.Delete().Where(confidentialview.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ConfidentialViewDeleteOne{builder}
+}
+
+// Query returns a query builder for ConfidentialView.
+func (c *ConfidentialViewClient) Query() *ConfidentialViewQuery {
+	return &ConfidentialViewQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeConfidentialView},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ConfidentialView entity by its id.
+func (c *ConfidentialViewClient) Get(ctx context.Context, id string) (*ConfidentialView, error) {
+	return c.Query().Where(confidentialview.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ConfidentialViewClient) GetX(ctx context.Context, id string) *ConfidentialView {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a ConfidentialView.
+func (c *ConfidentialViewClient) QueryEnterprise(_m *ConfidentialView) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(confidentialview.Table, confidentialview.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, confidentialview.EnterpriseTable, confidentialview.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMessage queries the message edge of a ConfidentialView.
+func (c *ConfidentialViewClient) QueryMessage(_m *ConfidentialView) *MessageQuery {
+	query := (&MessageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(confidentialview.Table, confidentialview.FieldID, id),
+			sqlgraph.To(message.Table, message.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, confidentialview.MessageTable, confidentialview.MessageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a ConfidentialView.
+func (c *ConfidentialViewClient) QueryMember(_m *ConfidentialView) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(confidentialview.Table, confidentialview.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, confidentialview.MemberTable, confidentialview.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ConfidentialViewClient) Hooks() []Hook {
+	hooks := c.hooks.ConfidentialView
+	return append(hooks[:len(hooks):len(hooks)], confidentialview.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ConfidentialViewClient) Interceptors() []Interceptor {
+	return c.inters.ConfidentialView
+}
+
+func (c *ConfidentialViewClient) mutate(ctx context.Context, m *ConfidentialViewMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ConfidentialViewCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ConfidentialViewUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ConfidentialViewUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ConfidentialViewDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ConfidentialView mutation op: %q", m.Op())
+	}
+}
+
+// ConversationClient is a client for the Conversation schema.
+type ConversationClient struct {
+	config
+}
+
+// NewConversationClient returns a client for the Conversation from the given config.
+func NewConversationClient(c config) *ConversationClient {
+	return &ConversationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `conversation.Hooks(f(g(h())))`.
+func (c *ConversationClient) Use(hooks ...Hook) {
+	c.hooks.Conversation = append(c.hooks.Conversation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `conversation.Intercept(f(g(h())))`.
+func (c *ConversationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Conversation = append(c.inters.Conversation, interceptors...)
+}
+
+// Create returns a builder for creating a Conversation entity.
+func (c *ConversationClient) Create() *ConversationCreate {
+	mutation := newConversationMutation(c.config, OpCreate)
+	return &ConversationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Conversation entities.
+func (c *ConversationClient) CreateBulk(builders ...*ConversationCreate) *ConversationCreateBulk {
+	return &ConversationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ConversationClient) MapCreateBulk(slice any, setFunc func(*ConversationCreate, int)) *ConversationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ConversationCreateBulk{err: fmt.Errorf("calling to ConversationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ConversationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ConversationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Conversation.
+func (c *ConversationClient) Update() *ConversationUpdate {
+	mutation := newConversationMutation(c.config, OpUpdate)
+	return &ConversationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ConversationClient) UpdateOne(_m *Conversation) *ConversationUpdateOne {
+	mutation := newConversationMutation(c.config, OpUpdateOne, withConversation(_m))
+	return &ConversationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ConversationClient) UpdateOneID(id string) *ConversationUpdateOne {
+	mutation := newConversationMutation(c.config, OpUpdateOne, withConversationID(id))
+	return &ConversationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Conversation.
+func (c *ConversationClient) Delete() *ConversationDelete {
+	mutation := newConversationMutation(c.config, OpDelete)
+	return &ConversationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ConversationClient) DeleteOne(_m *Conversation) *ConversationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ConversationClient) DeleteOneID(id string) *ConversationDeleteOne {
+	builder := c.Delete().Where(conversation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ConversationDeleteOne{builder}
+}
+
+// Query returns a query builder for Conversation.
+func (c *ConversationClient) Query() *ConversationQuery {
+	return &ConversationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeConversation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Conversation entity by its id.
+func (c *ConversationClient) Get(ctx context.Context, id string) (*Conversation, error) {
+	return c.Query().Where(conversation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ConversationClient) GetX(ctx context.Context, id string) *Conversation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a Conversation.
+func (c *ConversationClient) QueryEnterprise(_m *Conversation) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(conversation.Table, conversation.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, conversation.EnterpriseTable, conversation.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryParticipants queries the participants edge of a Conversation.
+func (c *ConversationClient) QueryParticipants(_m *Conversation) *ConversationMemberQuery {
+	query := (&ConversationMemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(conversation.Table, conversation.FieldID, id),
+			sqlgraph.To(conversationmember.Table, conversationmember.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, conversation.ParticipantsTable, conversation.ParticipantsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ConversationClient) Hooks() []Hook {
+	hooks := c.hooks.Conversation
+	return append(hooks[:len(hooks):len(hooks)], conversation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ConversationClient) Interceptors() []Interceptor {
+	return c.inters.Conversation
+}
+
+func (c *ConversationClient) mutate(ctx context.Context, m *ConversationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ConversationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ConversationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ConversationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ConversationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Conversation mutation op: %q", m.Op())
+	}
+}
+
+// ConversationMemberClient is a client for the ConversationMember schema.
+type ConversationMemberClient struct {
+	config
+}
+
+// NewConversationMemberClient returns a client for the ConversationMember from the given config.
+func NewConversationMemberClient(c config) *ConversationMemberClient {
+	return &ConversationMemberClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `conversationmember.Hooks(f(g(h())))`.
+func (c *ConversationMemberClient) Use(hooks ...Hook) {
+	c.hooks.ConversationMember = append(c.hooks.ConversationMember, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `conversationmember.Intercept(f(g(h())))`.
+func (c *ConversationMemberClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ConversationMember = append(c.inters.ConversationMember, interceptors...)
+}
+
+// Create returns a builder for creating a ConversationMember entity.
+func (c *ConversationMemberClient) Create() *ConversationMemberCreate {
+	mutation := newConversationMemberMutation(c.config, OpCreate)
+	return &ConversationMemberCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ConversationMember entities.
+func (c *ConversationMemberClient) CreateBulk(builders ...*ConversationMemberCreate) *ConversationMemberCreateBulk {
+	return &ConversationMemberCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ConversationMemberClient) MapCreateBulk(slice any, setFunc func(*ConversationMemberCreate, int)) *ConversationMemberCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ConversationMemberCreateBulk{err: fmt.Errorf("calling to ConversationMemberClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ConversationMemberCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ConversationMemberCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ConversationMember.
+func (c *ConversationMemberClient) Update() *ConversationMemberUpdate {
+	mutation := newConversationMemberMutation(c.config, OpUpdate)
+	return &ConversationMemberUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ConversationMemberClient) UpdateOne(_m *ConversationMember) *ConversationMemberUpdateOne {
+	mutation := newConversationMemberMutation(c.config, OpUpdateOne, withConversationMember(_m))
+	return &ConversationMemberUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ConversationMemberClient) UpdateOneID(id string) *ConversationMemberUpdateOne {
+	mutation := newConversationMemberMutation(c.config, OpUpdateOne, withConversationMemberID(id))
+	return &ConversationMemberUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ConversationMember.
+func (c *ConversationMemberClient) Delete() *ConversationMemberDelete {
+	mutation := newConversationMemberMutation(c.config, OpDelete)
+	return &ConversationMemberDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ConversationMemberClient) DeleteOne(_m *ConversationMember) *ConversationMemberDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ConversationMemberClient) DeleteOneID(id string) *ConversationMemberDeleteOne {
+	builder := c.Delete().Where(conversationmember.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ConversationMemberDeleteOne{builder}
+}
+
+// Query returns a query builder for ConversationMember.
+func (c *ConversationMemberClient) Query() *ConversationMemberQuery {
+	return &ConversationMemberQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeConversationMember},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ConversationMember entity by its id.
+func (c *ConversationMemberClient) Get(ctx context.Context, id string) (*ConversationMember, error) {
+	return c.Query().Where(conversationmember.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ConversationMemberClient) GetX(ctx context.Context, id string) *ConversationMember {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a ConversationMember.
+func (c *ConversationMemberClient) QueryEnterprise(_m *ConversationMember) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(conversationmember.Table, conversationmember.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, conversationmember.EnterpriseTable, conversationmember.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryConversation queries the conversation edge of a ConversationMember.
+func (c *ConversationMemberClient) QueryConversation(_m *ConversationMember) *ConversationQuery {
+	query := (&ConversationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(conversationmember.Table, conversationmember.FieldID, id),
+			sqlgraph.To(conversation.Table, conversation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, conversationmember.ConversationTable, conversationmember.ConversationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a ConversationMember.
+func (c *ConversationMemberClient) QueryMember(_m *ConversationMember) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(conversationmember.Table, conversationmember.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, conversationmember.MemberTable, conversationmember.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ConversationMemberClient) Hooks() []Hook {
+	hooks := c.hooks.ConversationMember
+	return append(hooks[:len(hooks):len(hooks)], conversationmember.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ConversationMemberClient) Interceptors() []Interceptor {
+	return c.inters.ConversationMember
+}
+
+func (c *ConversationMemberClient) mutate(ctx context.Context, m *ConversationMemberMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ConversationMemberCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ConversationMemberUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ConversationMemberUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ConversationMemberDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ConversationMember mutation op: %q", m.Op())
 	}
 }
 
@@ -1100,6 +2030,386 @@ func (c *EnterpriseClient) mutate(ctx context.Context, m *EnterpriseMutation) (V
 		return (&EnterpriseDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Enterprise mutation op: %q", m.Op())
+	}
+}
+
+// InboxCounterClient is a client for the InboxCounter schema.
+type InboxCounterClient struct {
+	config
+}
+
+// NewInboxCounterClient returns a client for the InboxCounter from the given config.
+func NewInboxCounterClient(c config) *InboxCounterClient {
+	return &InboxCounterClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `inboxcounter.Hooks(f(g(h())))`.
+func (c *InboxCounterClient) Use(hooks ...Hook) {
+	c.hooks.InboxCounter = append(c.hooks.InboxCounter, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `inboxcounter.Intercept(f(g(h())))`.
+func (c *InboxCounterClient) Intercept(interceptors ...Interceptor) {
+	c.inters.InboxCounter = append(c.inters.InboxCounter, interceptors...)
+}
+
+// Create returns a builder for creating a InboxCounter entity.
+func (c *InboxCounterClient) Create() *InboxCounterCreate {
+	mutation := newInboxCounterMutation(c.config, OpCreate)
+	return &InboxCounterCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of InboxCounter entities.
+func (c *InboxCounterClient) CreateBulk(builders ...*InboxCounterCreate) *InboxCounterCreateBulk {
+	return &InboxCounterCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InboxCounterClient) MapCreateBulk(slice any, setFunc func(*InboxCounterCreate, int)) *InboxCounterCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InboxCounterCreateBulk{err: fmt.Errorf("calling to InboxCounterClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InboxCounterCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InboxCounterCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for InboxCounter.
+func (c *InboxCounterClient) Update() *InboxCounterUpdate {
+	mutation := newInboxCounterMutation(c.config, OpUpdate)
+	return &InboxCounterUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InboxCounterClient) UpdateOne(_m *InboxCounter) *InboxCounterUpdateOne {
+	mutation := newInboxCounterMutation(c.config, OpUpdateOne, withInboxCounter(_m))
+	return &InboxCounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InboxCounterClient) UpdateOneID(id string) *InboxCounterUpdateOne {
+	mutation := newInboxCounterMutation(c.config, OpUpdateOne, withInboxCounterID(id))
+	return &InboxCounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for InboxCounter.
+func (c *InboxCounterClient) Delete() *InboxCounterDelete {
+	mutation := newInboxCounterMutation(c.config, OpDelete)
+	return &InboxCounterDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InboxCounterClient) DeleteOne(_m *InboxCounter) *InboxCounterDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InboxCounterClient) DeleteOneID(id string) *InboxCounterDeleteOne {
+	builder := c.Delete().Where(inboxcounter.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InboxCounterDeleteOne{builder}
+}
+
+// Query returns a query builder for InboxCounter.
+func (c *InboxCounterClient) Query() *InboxCounterQuery {
+	return &InboxCounterQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInboxCounter},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a InboxCounter entity by its id.
+func (c *InboxCounterClient) Get(ctx context.Context, id string) (*InboxCounter, error) {
+	return c.Query().Where(inboxcounter.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InboxCounterClient) GetX(ctx context.Context, id string) *InboxCounter {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a InboxCounter.
+func (c *InboxCounterClient) QueryEnterprise(_m *InboxCounter) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inboxcounter.Table, inboxcounter.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, inboxcounter.EnterpriseTable, inboxcounter.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a InboxCounter.
+func (c *InboxCounterClient) QueryMember(_m *InboxCounter) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inboxcounter.Table, inboxcounter.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, inboxcounter.MemberTable, inboxcounter.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InboxCounterClient) Hooks() []Hook {
+	hooks := c.hooks.InboxCounter
+	return append(hooks[:len(hooks):len(hooks)], inboxcounter.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InboxCounterClient) Interceptors() []Interceptor {
+	return c.inters.InboxCounter
+}
+
+func (c *InboxCounterClient) mutate(ctx context.Context, m *InboxCounterMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InboxCounterCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InboxCounterUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InboxCounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InboxCounterDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown InboxCounter mutation op: %q", m.Op())
+	}
+}
+
+// InboxEntryClient is a client for the InboxEntry schema.
+type InboxEntryClient struct {
+	config
+}
+
+// NewInboxEntryClient returns a client for the InboxEntry from the given config.
+func NewInboxEntryClient(c config) *InboxEntryClient {
+	return &InboxEntryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `inboxentry.Hooks(f(g(h())))`.
+func (c *InboxEntryClient) Use(hooks ...Hook) {
+	c.hooks.InboxEntry = append(c.hooks.InboxEntry, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `inboxentry.Intercept(f(g(h())))`.
+func (c *InboxEntryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.InboxEntry = append(c.inters.InboxEntry, interceptors...)
+}
+
+// Create returns a builder for creating a InboxEntry entity.
+func (c *InboxEntryClient) Create() *InboxEntryCreate {
+	mutation := newInboxEntryMutation(c.config, OpCreate)
+	return &InboxEntryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of InboxEntry entities.
+func (c *InboxEntryClient) CreateBulk(builders ...*InboxEntryCreate) *InboxEntryCreateBulk {
+	return &InboxEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InboxEntryClient) MapCreateBulk(slice any, setFunc func(*InboxEntryCreate, int)) *InboxEntryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InboxEntryCreateBulk{err: fmt.Errorf("calling to InboxEntryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InboxEntryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InboxEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for InboxEntry.
+func (c *InboxEntryClient) Update() *InboxEntryUpdate {
+	mutation := newInboxEntryMutation(c.config, OpUpdate)
+	return &InboxEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InboxEntryClient) UpdateOne(_m *InboxEntry) *InboxEntryUpdateOne {
+	mutation := newInboxEntryMutation(c.config, OpUpdateOne, withInboxEntry(_m))
+	return &InboxEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InboxEntryClient) UpdateOneID(id string) *InboxEntryUpdateOne {
+	mutation := newInboxEntryMutation(c.config, OpUpdateOne, withInboxEntryID(id))
+	return &InboxEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for InboxEntry.
+func (c *InboxEntryClient) Delete() *InboxEntryDelete {
+	mutation := newInboxEntryMutation(c.config, OpDelete)
+	return &InboxEntryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InboxEntryClient) DeleteOne(_m *InboxEntry) *InboxEntryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InboxEntryClient) DeleteOneID(id string) *InboxEntryDeleteOne {
+	builder := c.Delete().Where(inboxentry.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InboxEntryDeleteOne{builder}
+}
+
+// Query returns a query builder for InboxEntry.
+func (c *InboxEntryClient) Query() *InboxEntryQuery {
+	return &InboxEntryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInboxEntry},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a InboxEntry entity by its id.
+func (c *InboxEntryClient) Get(ctx context.Context, id string) (*InboxEntry, error) {
+	return c.Query().Where(inboxentry.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InboxEntryClient) GetX(ctx context.Context, id string) *InboxEntry {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a InboxEntry.
+func (c *InboxEntryClient) QueryEnterprise(_m *InboxEntry) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inboxentry.Table, inboxentry.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, inboxentry.EnterpriseTable, inboxentry.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a InboxEntry.
+func (c *InboxEntryClient) QueryMember(_m *InboxEntry) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inboxentry.Table, inboxentry.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, inboxentry.MemberTable, inboxentry.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMessage queries the message edge of a InboxEntry.
+func (c *InboxEntryClient) QueryMessage(_m *InboxEntry) *MessageQuery {
+	query := (&MessageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inboxentry.Table, inboxentry.FieldID, id),
+			sqlgraph.To(message.Table, message.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, inboxentry.MessageTable, inboxentry.MessageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApp queries the app edge of a InboxEntry.
+func (c *InboxEntryClient) QueryApp(_m *InboxEntry) *AppQuery {
+	query := (&AppClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inboxentry.Table, inboxentry.FieldID, id),
+			sqlgraph.To(app.Table, app.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, inboxentry.AppTable, inboxentry.AppColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryConversation queries the conversation edge of a InboxEntry.
+func (c *InboxEntryClient) QueryConversation(_m *InboxEntry) *ConversationQuery {
+	query := (&ConversationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inboxentry.Table, inboxentry.FieldID, id),
+			sqlgraph.To(conversation.Table, conversation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, inboxentry.ConversationTable, inboxentry.ConversationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InboxEntryClient) Hooks() []Hook {
+	hooks := c.hooks.InboxEntry
+	return append(hooks[:len(hooks):len(hooks)], inboxentry.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InboxEntryClient) Interceptors() []Interceptor {
+	return c.inters.InboxEntry
+}
+
+func (c *InboxEntryClient) mutate(ctx context.Context, m *InboxEntryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InboxEntryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InboxEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InboxEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InboxEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown InboxEntry mutation op: %q", m.Op())
 	}
 }
 
@@ -1512,6 +2822,252 @@ func (c *MembershipClient) mutate(ctx context.Context, m *MembershipMutation) (V
 		return (&MembershipDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Membership mutation op: %q", m.Op())
+	}
+}
+
+// MessageClient is a client for the Message schema.
+type MessageClient struct {
+	config
+}
+
+// NewMessageClient returns a client for the Message from the given config.
+func NewMessageClient(c config) *MessageClient {
+	return &MessageClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `message.Hooks(f(g(h())))`.
+func (c *MessageClient) Use(hooks ...Hook) {
+	c.hooks.Message = append(c.hooks.Message, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `message.Intercept(f(g(h())))`.
+func (c *MessageClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Message = append(c.inters.Message, interceptors...)
+}
+
+// Create returns a builder for creating a Message entity.
+func (c *MessageClient) Create() *MessageCreate {
+	mutation := newMessageMutation(c.config, OpCreate)
+	return &MessageCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Message entities.
+func (c *MessageClient) CreateBulk(builders ...*MessageCreate) *MessageCreateBulk {
+	return &MessageCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MessageClient) MapCreateBulk(slice any, setFunc func(*MessageCreate, int)) *MessageCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MessageCreateBulk{err: fmt.Errorf("calling to MessageClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MessageCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MessageCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Message.
+func (c *MessageClient) Update() *MessageUpdate {
+	mutation := newMessageMutation(c.config, OpUpdate)
+	return &MessageUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MessageClient) UpdateOne(_m *Message) *MessageUpdateOne {
+	mutation := newMessageMutation(c.config, OpUpdateOne, withMessage(_m))
+	return &MessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MessageClient) UpdateOneID(id string) *MessageUpdateOne {
+	mutation := newMessageMutation(c.config, OpUpdateOne, withMessageID(id))
+	return &MessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Message.
+func (c *MessageClient) Delete() *MessageDelete {
+	mutation := newMessageMutation(c.config, OpDelete)
+	return &MessageDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MessageClient) DeleteOne(_m *Message) *MessageDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MessageClient) DeleteOneID(id string) *MessageDeleteOne {
+	builder := c.Delete().Where(message.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MessageDeleteOne{builder}
+}
+
+// Query returns a query builder for Message.
+func (c *MessageClient) Query() *MessageQuery {
+	return &MessageQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMessage},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Message entity by its id.
+func (c *MessageClient) Get(ctx context.Context, id string) (*Message, error) {
+	return c.Query().Where(message.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MessageClient) GetX(ctx context.Context, id string) *Message {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a Message.
+func (c *MessageClient) QueryEnterprise(_m *Message) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(message.Table, message.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, message.EnterpriseTable, message.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApp queries the app edge of a Message.
+func (c *MessageClient) QueryApp(_m *Message) *AppQuery {
+	query := (&AppClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(message.Table, message.FieldID, id),
+			sqlgraph.To(app.Table, app.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, message.AppTable, message.AppColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySender queries the sender edge of a Message.
+func (c *MessageClient) QuerySender(_m *Message) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(message.Table, message.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, message.SenderTable, message.SenderColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryConversation queries the conversation edge of a Message.
+func (c *MessageClient) QueryConversation(_m *Message) *ConversationQuery {
+	query := (&ConversationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(message.Table, message.FieldID, id),
+			sqlgraph.To(conversation.Table, conversation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, message.ConversationTable, message.ConversationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryForwardedFrom queries the forwarded_from edge of a Message.
+func (c *MessageClient) QueryForwardedFrom(_m *Message) *MessageQuery {
+	query := (&MessageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(message.Table, message.FieldID, id),
+			sqlgraph.To(message.Table, message.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, message.ForwardedFromTable, message.ForwardedFromColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEntries queries the entries edge of a Message.
+func (c *MessageClient) QueryEntries(_m *Message) *InboxEntryQuery {
+	query := (&InboxEntryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(message.Table, message.FieldID, id),
+			sqlgraph.To(inboxentry.Table, inboxentry.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, message.EntriesTable, message.EntriesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryConfidentialViews queries the confidential_views edge of a Message.
+func (c *MessageClient) QueryConfidentialViews(_m *Message) *ConfidentialViewQuery {
+	query := (&ConfidentialViewClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(message.Table, message.FieldID, id),
+			sqlgraph.To(confidentialview.Table, confidentialview.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, message.ConfidentialViewsTable, message.ConfidentialViewsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MessageClient) Hooks() []Hook {
+	hooks := c.hooks.Message
+	return append(hooks[:len(hooks):len(hooks)], message.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MessageClient) Interceptors() []Interceptor {
+	return c.inters.Message
+}
+
+func (c *MessageClient) mutate(ctx context.Context, m *MessageMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MessageCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MessageUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MessageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Message mutation op: %q", m.Op())
 	}
 }
 
@@ -2150,12 +3706,14 @@ func (c *TagClient) mutate(ctx context.Context, m *TagMutation) (Value, error) {
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AdminRole, AuditEntry, Callback, Department, Enterprise, Member, Membership,
-		Operator, OperatorSession, Session, Tag []ent.Hook
+		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
+		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
+		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Hook
 	}
 	inters struct {
-		AdminRole, AuditEntry, Callback, Department, Enterprise, Member, Membership,
-		Operator, OperatorSession, Session, Tag []ent.Interceptor
+		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
+		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
+		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Interceptor
 	}
 )
 

@@ -13,12 +13,20 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
+	"github.com/corpline/corpline/ent/confidentialview"
+	"github.com/corpline/corpline/ent/conversation"
+	"github.com/corpline/corpline/ent/conversationmember"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/inboxcounter"
+	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
+	"github.com/corpline/corpline/ent/message"
 	"github.com/corpline/corpline/ent/operator"
 	"github.com/corpline/corpline/ent/operatorsession"
 	"github.com/corpline/corpline/ent/session"
@@ -83,17 +91,25 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			adminrole.Table:       adminrole.ValidColumn,
-			auditentry.Table:      auditentry.ValidColumn,
-			callback.Table:        callback.ValidColumn,
-			department.Table:      department.ValidColumn,
-			enterprise.Table:      enterprise.ValidColumn,
-			member.Table:          member.ValidColumn,
-			membership.Table:      membership.ValidColumn,
-			operator.Table:        operator.ValidColumn,
-			operatorsession.Table: operatorsession.ValidColumn,
-			session.Table:         session.ValidColumn,
-			tag.Table:             tag.ValidColumn,
+			adminrole.Table:          adminrole.ValidColumn,
+			app.Table:                app.ValidColumn,
+			apptoken.Table:           apptoken.ValidColumn,
+			auditentry.Table:         auditentry.ValidColumn,
+			callback.Table:           callback.ValidColumn,
+			confidentialview.Table:   confidentialview.ValidColumn,
+			conversation.Table:       conversation.ValidColumn,
+			conversationmember.Table: conversationmember.ValidColumn,
+			department.Table:         department.ValidColumn,
+			enterprise.Table:         enterprise.ValidColumn,
+			inboxcounter.Table:       inboxcounter.ValidColumn,
+			inboxentry.Table:         inboxentry.ValidColumn,
+			member.Table:             member.ValidColumn,
+			membership.Table:         membership.ValidColumn,
+			message.Table:            message.ValidColumn,
+			operator.Table:           operator.ValidColumn,
+			operatorsession.Table:    operatorsession.ValidColumn,
+			session.Table:            session.ValidColumn,
+			tag.Table:                tag.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

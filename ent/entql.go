@@ -4,12 +4,20 @@ package ent
 
 import (
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
+	"github.com/corpline/corpline/ent/confidentialview"
+	"github.com/corpline/corpline/ent/conversation"
+	"github.com/corpline/corpline/ent/conversationmember"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/inboxcounter"
+	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
+	"github.com/corpline/corpline/ent/message"
 	"github.com/corpline/corpline/ent/operator"
 	"github.com/corpline/corpline/ent/operatorsession"
 	"github.com/corpline/corpline/ent/predicate"
@@ -24,7 +32,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 11)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminrole.Table,
@@ -46,6 +54,44 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   app.Table,
+			Columns: app.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: app.FieldID,
+			},
+		},
+		Type: "App",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			app.FieldCreatedAt:    {Type: field.TypeTime, Column: app.FieldCreatedAt},
+			app.FieldEnterpriseID: {Type: field.TypeString, Column: app.FieldEnterpriseID},
+			app.FieldName:         {Type: field.TypeString, Column: app.FieldName},
+			app.FieldDescription:  {Type: field.TypeString, Column: app.FieldDescription},
+			app.FieldVisibleRange: {Type: field.TypeJSON, Column: app.FieldVisibleRange},
+			app.FieldSecretHash:   {Type: field.TypeBytes, Column: app.FieldSecretHash},
+			app.FieldUpdatedAt:    {Type: field.TypeTime, Column: app.FieldUpdatedAt},
+		},
+	}
+	graph.Nodes[2] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   apptoken.Table,
+			Columns: apptoken.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: apptoken.FieldID,
+			},
+		},
+		Type: "AppToken",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			apptoken.FieldCreatedAt:    {Type: field.TypeTime, Column: apptoken.FieldCreatedAt},
+			apptoken.FieldEnterpriseID: {Type: field.TypeString, Column: apptoken.FieldEnterpriseID},
+			apptoken.FieldAppID:        {Type: field.TypeString, Column: apptoken.FieldAppID},
+			apptoken.FieldTokenHash:    {Type: field.TypeBytes, Column: apptoken.FieldTokenHash},
+			apptoken.FieldExpiresAt:    {Type: field.TypeTime, Column: apptoken.FieldExpiresAt},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditentry.Table,
 			Columns: auditentry.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -66,7 +112,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditentry.FieldDetails:      {Type: field.TypeJSON, Column: auditentry.FieldDetails},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   callback.Table,
 			Columns: callback.Columns,
@@ -91,7 +137,61 @@ var schemaGraph = func() *sqlgraph.Schema {
 			callback.FieldLastError:     {Type: field.TypeString, Column: callback.FieldLastError},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   confidentialview.Table,
+			Columns: confidentialview.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: confidentialview.FieldID,
+			},
+		},
+		Type: "ConfidentialView",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			confidentialview.FieldCreatedAt:    {Type: field.TypeTime, Column: confidentialview.FieldCreatedAt},
+			confidentialview.FieldEnterpriseID: {Type: field.TypeString, Column: confidentialview.FieldEnterpriseID},
+			confidentialview.FieldMessageID:    {Type: field.TypeString, Column: confidentialview.FieldMessageID},
+			confidentialview.FieldMemberID:     {Type: field.TypeString, Column: confidentialview.FieldMemberID},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   conversation.Table,
+			Columns: conversation.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: conversation.FieldID,
+			},
+		},
+		Type: "Conversation",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			conversation.FieldCreatedAt:    {Type: field.TypeTime, Column: conversation.FieldCreatedAt},
+			conversation.FieldEnterpriseID: {Type: field.TypeString, Column: conversation.FieldEnterpriseID},
+			conversation.FieldKind:         {Type: field.TypeEnum, Column: conversation.FieldKind},
+			conversation.FieldTitle:        {Type: field.TypeString, Column: conversation.FieldTitle},
+			conversation.FieldDirectKey:    {Type: field.TypeString, Column: conversation.FieldDirectKey},
+			conversation.FieldCreatedBy:    {Type: field.TypeString, Column: conversation.FieldCreatedBy},
+			conversation.FieldUpdatedAt:    {Type: field.TypeTime, Column: conversation.FieldUpdatedAt},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   conversationmember.Table,
+			Columns: conversationmember.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: conversationmember.FieldID,
+			},
+		},
+		Type: "ConversationMember",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			conversationmember.FieldCreatedAt:      {Type: field.TypeTime, Column: conversationmember.FieldCreatedAt},
+			conversationmember.FieldEnterpriseID:   {Type: field.TypeString, Column: conversationmember.FieldEnterpriseID},
+			conversationmember.FieldConversationID: {Type: field.TypeString, Column: conversationmember.FieldConversationID},
+			conversationmember.FieldMemberID:       {Type: field.TypeString, Column: conversationmember.FieldMemberID},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
@@ -111,7 +211,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldDepth:        {Type: field.TypeInt, Column: department.FieldDepth},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   enterprise.Table,
 			Columns: enterprise.Columns,
@@ -141,7 +241,51 @@ var schemaGraph = func() *sqlgraph.Schema {
 			enterprise.FieldInviteSecret:          {Type: field.TypeString, Column: enterprise.FieldInviteSecret},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   inboxcounter.Table,
+			Columns: inboxcounter.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: inboxcounter.FieldID,
+			},
+		},
+		Type: "InboxCounter",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			inboxcounter.FieldCreatedAt:    {Type: field.TypeTime, Column: inboxcounter.FieldCreatedAt},
+			inboxcounter.FieldEnterpriseID: {Type: field.TypeString, Column: inboxcounter.FieldEnterpriseID},
+			inboxcounter.FieldMemberID:     {Type: field.TypeString, Column: inboxcounter.FieldMemberID},
+			inboxcounter.FieldSeq:          {Type: field.TypeInt64, Column: inboxcounter.FieldSeq},
+			inboxcounter.FieldVersion:      {Type: field.TypeInt64, Column: inboxcounter.FieldVersion},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   inboxentry.Table,
+			Columns: inboxentry.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: inboxentry.FieldID,
+			},
+		},
+		Type: "InboxEntry",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			inboxentry.FieldCreatedAt:      {Type: field.TypeTime, Column: inboxentry.FieldCreatedAt},
+			inboxentry.FieldEnterpriseID:   {Type: field.TypeString, Column: inboxentry.FieldEnterpriseID},
+			inboxentry.FieldMemberID:       {Type: field.TypeString, Column: inboxentry.FieldMemberID},
+			inboxentry.FieldMessageID:      {Type: field.TypeString, Column: inboxentry.FieldMessageID},
+			inboxentry.FieldSeq:            {Type: field.TypeInt64, Column: inboxentry.FieldSeq},
+			inboxentry.FieldVersion:        {Type: field.TypeInt64, Column: inboxentry.FieldVersion},
+			inboxentry.FieldCreatedVersion: {Type: field.TypeInt64, Column: inboxentry.FieldCreatedVersion},
+			inboxentry.FieldReadAt:         {Type: field.TypeTime, Column: inboxentry.FieldReadAt},
+			inboxentry.FieldRecalledAt:     {Type: field.TypeTime, Column: inboxentry.FieldRecalledAt},
+			inboxentry.FieldConfidential:   {Type: field.TypeBool, Column: inboxentry.FieldConfidential},
+			inboxentry.FieldWithheld:       {Type: field.TypeBool, Column: inboxentry.FieldWithheld},
+			inboxentry.FieldAppID:          {Type: field.TypeString, Column: inboxentry.FieldAppID},
+			inboxentry.FieldConversationID: {Type: field.TypeString, Column: inboxentry.FieldConversationID},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -166,7 +310,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldUpdatedAt:    {Type: field.TypeTime, Column: member.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -185,7 +329,35 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldIsLeader:     {Type: field.TypeBool, Column: membership.FieldIsLeader},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   message.Table,
+			Columns: message.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: message.FieldID,
+			},
+		},
+		Type: "Message",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			message.FieldCreatedAt:       {Type: field.TypeTime, Column: message.FieldCreatedAt},
+			message.FieldEnterpriseID:    {Type: field.TypeString, Column: message.FieldEnterpriseID},
+			message.FieldKind:            {Type: field.TypeEnum, Column: message.FieldKind},
+			message.FieldBody:            {Type: field.TypeJSON, Column: message.FieldBody},
+			message.FieldConfidential:    {Type: field.TypeBool, Column: message.FieldConfidential},
+			message.FieldTargets:         {Type: field.TypeJSON, Column: message.FieldTargets},
+			message.FieldReport:          {Type: field.TypeJSON, Column: message.FieldReport},
+			message.FieldAppID:           {Type: field.TypeString, Column: message.FieldAppID},
+			message.FieldSenderMemberID:  {Type: field.TypeString, Column: message.FieldSenderMemberID},
+			message.FieldConversationID:  {Type: field.TypeString, Column: message.FieldConversationID},
+			message.FieldForwardedFromID: {Type: field.TypeString, Column: message.FieldForwardedFromID},
+			message.FieldSenderRef:       {Type: field.TypeString, Column: message.FieldSenderRef},
+			message.FieldIdempotencyKey:  {Type: field.TypeString, Column: message.FieldIdempotencyKey},
+			message.FieldRequestHash:     {Type: field.TypeBytes, Column: message.FieldRequestHash},
+			message.FieldRecalledAt:      {Type: field.TypeTime, Column: message.FieldRecalledAt},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operator.Table,
 			Columns: operator.Columns,
@@ -202,7 +374,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operator.FieldPasswordHash: {Type: field.TypeString, Column: operator.FieldPasswordHash},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operatorsession.Table,
 			Columns: operatorsession.Columns,
@@ -220,7 +392,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operatorsession.FieldRevokedAt:  {Type: field.TypeTime, Column: operatorsession.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -239,7 +411,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:    {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tag.Table,
 			Columns: tag.Columns,
@@ -296,12 +468,156 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   app.EnterpriseTable,
+			Columns: []string{app.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"App",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"tokens",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.TokensTable,
+			Columns: []string{app.TokensColumn},
+			Bidi:    false,
+		},
+		"App",
+		"AppToken",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   apptoken.EnterpriseTable,
+			Columns: []string{apptoken.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"AppToken",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"app",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   apptoken.AppTable,
+			Columns: []string{apptoken.AppColumn},
+			Bidi:    false,
+		},
+		"AppToken",
+		"App",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   callback.EnterpriseTable,
 			Columns: []string{callback.EnterpriseColumn},
 			Bidi:    false,
 		},
 		"Callback",
 		"Enterprise",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   confidentialview.EnterpriseTable,
+			Columns: []string{confidentialview.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"ConfidentialView",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"message",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   confidentialview.MessageTable,
+			Columns: []string{confidentialview.MessageColumn},
+			Bidi:    false,
+		},
+		"ConfidentialView",
+		"Message",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   confidentialview.MemberTable,
+			Columns: []string{confidentialview.MemberColumn},
+			Bidi:    false,
+		},
+		"ConfidentialView",
+		"Member",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   conversation.EnterpriseTable,
+			Columns: []string{conversation.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"Conversation",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"participants",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   conversation.ParticipantsTable,
+			Columns: []string{conversation.ParticipantsColumn},
+			Bidi:    false,
+		},
+		"Conversation",
+		"ConversationMember",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   conversationmember.EnterpriseTable,
+			Columns: []string{conversationmember.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"ConversationMember",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"conversation",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   conversationmember.ConversationTable,
+			Columns: []string{conversationmember.ConversationColumn},
+			Bidi:    false,
+		},
+		"ConversationMember",
+		"Conversation",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   conversationmember.MemberTable,
+			Columns: []string{conversationmember.MemberColumn},
+			Bidi:    false,
+		},
+		"ConversationMember",
+		"Member",
 	)
 	graph.MustAddE(
 		"enterprise",
@@ -362,6 +678,90 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Department",
 		"Membership",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   inboxcounter.EnterpriseTable,
+			Columns: []string{inboxcounter.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"InboxCounter",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   inboxcounter.MemberTable,
+			Columns: []string{inboxcounter.MemberColumn},
+			Bidi:    false,
+		},
+		"InboxCounter",
+		"Member",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   inboxentry.EnterpriseTable,
+			Columns: []string{inboxentry.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"InboxEntry",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   inboxentry.MemberTable,
+			Columns: []string{inboxentry.MemberColumn},
+			Bidi:    false,
+		},
+		"InboxEntry",
+		"Member",
+	)
+	graph.MustAddE(
+		"message",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   inboxentry.MessageTable,
+			Columns: []string{inboxentry.MessageColumn},
+			Bidi:    false,
+		},
+		"InboxEntry",
+		"Message",
+	)
+	graph.MustAddE(
+		"app",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   inboxentry.AppTable,
+			Columns: []string{inboxentry.AppColumn},
+			Bidi:    false,
+		},
+		"InboxEntry",
+		"App",
+	)
+	graph.MustAddE(
+		"conversation",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   inboxentry.ConversationTable,
+			Columns: []string{inboxentry.ConversationColumn},
+			Bidi:    false,
+		},
+		"InboxEntry",
+		"Conversation",
 	)
 	graph.MustAddE(
 		"enterprise",
@@ -470,6 +870,90 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Membership",
 		"Department",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   message.EnterpriseTable,
+			Columns: []string{message.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"Message",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"app",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   message.AppTable,
+			Columns: []string{message.AppColumn},
+			Bidi:    false,
+		},
+		"Message",
+		"App",
+	)
+	graph.MustAddE(
+		"sender",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   message.SenderTable,
+			Columns: []string{message.SenderColumn},
+			Bidi:    false,
+		},
+		"Message",
+		"Member",
+	)
+	graph.MustAddE(
+		"conversation",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   message.ConversationTable,
+			Columns: []string{message.ConversationColumn},
+			Bidi:    false,
+		},
+		"Message",
+		"Conversation",
+	)
+	graph.MustAddE(
+		"forwarded_from",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   message.ForwardedFromTable,
+			Columns: []string{message.ForwardedFromColumn},
+			Bidi:    true,
+		},
+		"Message",
+		"Message",
+	)
+	graph.MustAddE(
+		"entries",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.EntriesTable,
+			Columns: []string{message.EntriesColumn},
+			Bidi:    false,
+		},
+		"Message",
+		"InboxEntry",
+	)
+	graph.MustAddE(
+		"confidential_views",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ConfidentialViewsTable,
+			Columns: []string{message.ConfidentialViewsColumn},
+			Bidi:    false,
+		},
+		"Message",
+		"ConfidentialView",
 	)
 	graph.MustAddE(
 		"sessions",
@@ -665,6 +1149,202 @@ func (f *AdminRoleFilter) WhereHasDepartmentsWith(preds ...predicate.Department)
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AppQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AppQuery builder.
+func (_q *AppQuery) Filter() *AppFilter {
+	return &AppFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AppMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AppMutation builder.
+func (m *AppMutation) Filter() *AppFilter {
+	return &AppFilter{config: m.config, predicateAdder: m}
+}
+
+// AppFilter provides a generic filtering capability at runtime for AppQuery.
+type AppFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AppFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AppFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(app.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AppFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(app.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *AppFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(app.FieldEnterpriseID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *AppFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(app.FieldName))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *AppFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(app.FieldDescription))
+}
+
+// WhereVisibleRange applies the entql json.RawMessage predicate on the visible_range field.
+func (f *AppFilter) WhereVisibleRange(p entql.BytesP) {
+	f.Where(p.Field(app.FieldVisibleRange))
+}
+
+// WhereSecretHash applies the entql []byte predicate on the secret_hash field.
+func (f *AppFilter) WhereSecretHash(p entql.BytesP) {
+	f.Where(p.Field(app.FieldSecretHash))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AppFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(app.FieldUpdatedAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *AppFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *AppFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTokens applies a predicate to check if query has an edge tokens.
+func (f *AppFilter) WhereHasTokens() {
+	f.Where(entql.HasEdge("tokens"))
+}
+
+// WhereHasTokensWith applies a predicate to check if query has an edge tokens with a given conditions (other predicates).
+func (f *AppFilter) WhereHasTokensWith(preds ...predicate.AppToken) {
+	f.Where(entql.HasEdgeWith("tokens", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AppTokenQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AppTokenQuery builder.
+func (_q *AppTokenQuery) Filter() *AppTokenFilter {
+	return &AppTokenFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AppTokenMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AppTokenMutation builder.
+func (m *AppTokenMutation) Filter() *AppTokenFilter {
+	return &AppTokenFilter{config: m.config, predicateAdder: m}
+}
+
+// AppTokenFilter provides a generic filtering capability at runtime for AppTokenQuery.
+type AppTokenFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AppTokenFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AppTokenFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(apptoken.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AppTokenFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(apptoken.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *AppTokenFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(apptoken.FieldEnterpriseID))
+}
+
+// WhereAppID applies the entql string predicate on the app_id field.
+func (f *AppTokenFilter) WhereAppID(p entql.StringP) {
+	f.Where(p.Field(apptoken.FieldAppID))
+}
+
+// WhereTokenHash applies the entql []byte predicate on the token_hash field.
+func (f *AppTokenFilter) WhereTokenHash(p entql.BytesP) {
+	f.Where(p.Field(apptoken.FieldTokenHash))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *AppTokenFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(apptoken.FieldExpiresAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *AppTokenFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *AppTokenFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApp applies a predicate to check if query has an edge app.
+func (f *AppTokenFilter) WhereHasApp() {
+	f.Where(entql.HasEdge("app"))
+}
+
+// WhereHasAppWith applies a predicate to check if query has an edge app with a given conditions (other predicates).
+func (f *AppTokenFilter) WhereHasAppWith(preds ...predicate.App) {
+	f.Where(entql.HasEdgeWith("app", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AuditEntryQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -693,7 +1373,7 @@ type AuditEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -778,7 +1458,7 @@ type CallbackFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CallbackFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -864,6 +1544,313 @@ func (f *CallbackFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ConfidentialViewQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ConfidentialViewQuery builder.
+func (_q *ConfidentialViewQuery) Filter() *ConfidentialViewFilter {
+	return &ConfidentialViewFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ConfidentialViewMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ConfidentialViewMutation builder.
+func (m *ConfidentialViewMutation) Filter() *ConfidentialViewFilter {
+	return &ConfidentialViewFilter{config: m.config, predicateAdder: m}
+}
+
+// ConfidentialViewFilter provides a generic filtering capability at runtime for ConfidentialViewQuery.
+type ConfidentialViewFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ConfidentialViewFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ConfidentialViewFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(confidentialview.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ConfidentialViewFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(confidentialview.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *ConfidentialViewFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(confidentialview.FieldEnterpriseID))
+}
+
+// WhereMessageID applies the entql string predicate on the message_id field.
+func (f *ConfidentialViewFilter) WhereMessageID(p entql.StringP) {
+	f.Where(p.Field(confidentialview.FieldMessageID))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *ConfidentialViewFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(confidentialview.FieldMemberID))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *ConfidentialViewFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *ConfidentialViewFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMessage applies a predicate to check if query has an edge message.
+func (f *ConfidentialViewFilter) WhereHasMessage() {
+	f.Where(entql.HasEdge("message"))
+}
+
+// WhereHasMessageWith applies a predicate to check if query has an edge message with a given conditions (other predicates).
+func (f *ConfidentialViewFilter) WhereHasMessageWith(preds ...predicate.Message) {
+	f.Where(entql.HasEdgeWith("message", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *ConfidentialViewFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *ConfidentialViewFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ConversationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ConversationQuery builder.
+func (_q *ConversationQuery) Filter() *ConversationFilter {
+	return &ConversationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ConversationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ConversationMutation builder.
+func (m *ConversationMutation) Filter() *ConversationFilter {
+	return &ConversationFilter{config: m.config, predicateAdder: m}
+}
+
+// ConversationFilter provides a generic filtering capability at runtime for ConversationQuery.
+type ConversationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ConversationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ConversationFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(conversation.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ConversationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(conversation.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *ConversationFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(conversation.FieldEnterpriseID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ConversationFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(conversation.FieldKind))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *ConversationFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(conversation.FieldTitle))
+}
+
+// WhereDirectKey applies the entql string predicate on the direct_key field.
+func (f *ConversationFilter) WhereDirectKey(p entql.StringP) {
+	f.Where(p.Field(conversation.FieldDirectKey))
+}
+
+// WhereCreatedBy applies the entql string predicate on the created_by field.
+func (f *ConversationFilter) WhereCreatedBy(p entql.StringP) {
+	f.Where(p.Field(conversation.FieldCreatedBy))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ConversationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(conversation.FieldUpdatedAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *ConversationFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *ConversationFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasParticipants applies a predicate to check if query has an edge participants.
+func (f *ConversationFilter) WhereHasParticipants() {
+	f.Where(entql.HasEdge("participants"))
+}
+
+// WhereHasParticipantsWith applies a predicate to check if query has an edge participants with a given conditions (other predicates).
+func (f *ConversationFilter) WhereHasParticipantsWith(preds ...predicate.ConversationMember) {
+	f.Where(entql.HasEdgeWith("participants", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ConversationMemberQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ConversationMemberQuery builder.
+func (_q *ConversationMemberQuery) Filter() *ConversationMemberFilter {
+	return &ConversationMemberFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ConversationMemberMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ConversationMemberMutation builder.
+func (m *ConversationMemberMutation) Filter() *ConversationMemberFilter {
+	return &ConversationMemberFilter{config: m.config, predicateAdder: m}
+}
+
+// ConversationMemberFilter provides a generic filtering capability at runtime for ConversationMemberQuery.
+type ConversationMemberFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ConversationMemberFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ConversationMemberFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(conversationmember.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ConversationMemberFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(conversationmember.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *ConversationMemberFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(conversationmember.FieldEnterpriseID))
+}
+
+// WhereConversationID applies the entql string predicate on the conversation_id field.
+func (f *ConversationMemberFilter) WhereConversationID(p entql.StringP) {
+	f.Where(p.Field(conversationmember.FieldConversationID))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *ConversationMemberFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(conversationmember.FieldMemberID))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *ConversationMemberFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *ConversationMemberFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasConversation applies a predicate to check if query has an edge conversation.
+func (f *ConversationMemberFilter) WhereHasConversation() {
+	f.Where(entql.HasEdge("conversation"))
+}
+
+// WhereHasConversationWith applies a predicate to check if query has an edge conversation with a given conditions (other predicates).
+func (f *ConversationMemberFilter) WhereHasConversationWith(preds ...predicate.Conversation) {
+	f.Where(entql.HasEdgeWith("conversation", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *ConversationMemberFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *ConversationMemberFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *DepartmentQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -892,7 +1879,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1037,7 +2024,7 @@ type EnterpriseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EnterpriseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1134,6 +2121,274 @@ func (f *EnterpriseFilter) WhereInviteSecret(p entql.StringP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *InboxCounterQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the InboxCounterQuery builder.
+func (_q *InboxCounterQuery) Filter() *InboxCounterFilter {
+	return &InboxCounterFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *InboxCounterMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the InboxCounterMutation builder.
+func (m *InboxCounterMutation) Filter() *InboxCounterFilter {
+	return &InboxCounterFilter{config: m.config, predicateAdder: m}
+}
+
+// InboxCounterFilter provides a generic filtering capability at runtime for InboxCounterQuery.
+type InboxCounterFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *InboxCounterFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *InboxCounterFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(inboxcounter.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *InboxCounterFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(inboxcounter.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *InboxCounterFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(inboxcounter.FieldEnterpriseID))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *InboxCounterFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(inboxcounter.FieldMemberID))
+}
+
+// WhereSeq applies the entql int64 predicate on the seq field.
+func (f *InboxCounterFilter) WhereSeq(p entql.Int64P) {
+	f.Where(p.Field(inboxcounter.FieldSeq))
+}
+
+// WhereVersion applies the entql int64 predicate on the version field.
+func (f *InboxCounterFilter) WhereVersion(p entql.Int64P) {
+	f.Where(p.Field(inboxcounter.FieldVersion))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *InboxCounterFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *InboxCounterFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *InboxCounterFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *InboxCounterFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *InboxEntryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the InboxEntryQuery builder.
+func (_q *InboxEntryQuery) Filter() *InboxEntryFilter {
+	return &InboxEntryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *InboxEntryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the InboxEntryMutation builder.
+func (m *InboxEntryMutation) Filter() *InboxEntryFilter {
+	return &InboxEntryFilter{config: m.config, predicateAdder: m}
+}
+
+// InboxEntryFilter provides a generic filtering capability at runtime for InboxEntryQuery.
+type InboxEntryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *InboxEntryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *InboxEntryFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(inboxentry.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *InboxEntryFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(inboxentry.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *InboxEntryFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(inboxentry.FieldEnterpriseID))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *InboxEntryFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(inboxentry.FieldMemberID))
+}
+
+// WhereMessageID applies the entql string predicate on the message_id field.
+func (f *InboxEntryFilter) WhereMessageID(p entql.StringP) {
+	f.Where(p.Field(inboxentry.FieldMessageID))
+}
+
+// WhereSeq applies the entql int64 predicate on the seq field.
+func (f *InboxEntryFilter) WhereSeq(p entql.Int64P) {
+	f.Where(p.Field(inboxentry.FieldSeq))
+}
+
+// WhereVersion applies the entql int64 predicate on the version field.
+func (f *InboxEntryFilter) WhereVersion(p entql.Int64P) {
+	f.Where(p.Field(inboxentry.FieldVersion))
+}
+
+// WhereCreatedVersion applies the entql int64 predicate on the created_version field.
+func (f *InboxEntryFilter) WhereCreatedVersion(p entql.Int64P) {
+	f.Where(p.Field(inboxentry.FieldCreatedVersion))
+}
+
+// WhereReadAt applies the entql time.Time predicate on the read_at field.
+func (f *InboxEntryFilter) WhereReadAt(p entql.TimeP) {
+	f.Where(p.Field(inboxentry.FieldReadAt))
+}
+
+// WhereRecalledAt applies the entql time.Time predicate on the recalled_at field.
+func (f *InboxEntryFilter) WhereRecalledAt(p entql.TimeP) {
+	f.Where(p.Field(inboxentry.FieldRecalledAt))
+}
+
+// WhereConfidential applies the entql bool predicate on the confidential field.
+func (f *InboxEntryFilter) WhereConfidential(p entql.BoolP) {
+	f.Where(p.Field(inboxentry.FieldConfidential))
+}
+
+// WhereWithheld applies the entql bool predicate on the withheld field.
+func (f *InboxEntryFilter) WhereWithheld(p entql.BoolP) {
+	f.Where(p.Field(inboxentry.FieldWithheld))
+}
+
+// WhereAppID applies the entql string predicate on the app_id field.
+func (f *InboxEntryFilter) WhereAppID(p entql.StringP) {
+	f.Where(p.Field(inboxentry.FieldAppID))
+}
+
+// WhereConversationID applies the entql string predicate on the conversation_id field.
+func (f *InboxEntryFilter) WhereConversationID(p entql.StringP) {
+	f.Where(p.Field(inboxentry.FieldConversationID))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *InboxEntryFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *InboxEntryFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *InboxEntryFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *InboxEntryFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMessage applies a predicate to check if query has an edge message.
+func (f *InboxEntryFilter) WhereHasMessage() {
+	f.Where(entql.HasEdge("message"))
+}
+
+// WhereHasMessageWith applies a predicate to check if query has an edge message with a given conditions (other predicates).
+func (f *InboxEntryFilter) WhereHasMessageWith(preds ...predicate.Message) {
+	f.Where(entql.HasEdgeWith("message", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApp applies a predicate to check if query has an edge app.
+func (f *InboxEntryFilter) WhereHasApp() {
+	f.Where(entql.HasEdge("app"))
+}
+
+// WhereHasAppWith applies a predicate to check if query has an edge app with a given conditions (other predicates).
+func (f *InboxEntryFilter) WhereHasAppWith(preds ...predicate.App) {
+	f.Where(entql.HasEdgeWith("app", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasConversation applies a predicate to check if query has an edge conversation.
+func (f *InboxEntryFilter) WhereHasConversation() {
+	f.Where(entql.HasEdge("conversation"))
+}
+
+// WhereHasConversationWith applies a predicate to check if query has an edge conversation with a given conditions (other predicates).
+func (f *InboxEntryFilter) WhereHasConversationWith(preds ...predicate.Conversation) {
+	f.Where(entql.HasEdgeWith("conversation", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MemberQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1162,7 +2417,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1346,7 +2601,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1430,6 +2685,219 @@ func (f *MembershipFilter) WhereHasDepartmentWith(preds ...predicate.Department)
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *MessageQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MessageQuery builder.
+func (_q *MessageQuery) Filter() *MessageFilter {
+	return &MessageFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MessageMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MessageMutation builder.
+func (m *MessageMutation) Filter() *MessageFilter {
+	return &MessageFilter{config: m.config, predicateAdder: m}
+}
+
+// MessageFilter provides a generic filtering capability at runtime for MessageQuery.
+type MessageFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MessageFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *MessageFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(message.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *MessageFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(message.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *MessageFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(message.FieldEnterpriseID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *MessageFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(message.FieldKind))
+}
+
+// WhereBody applies the entql json.RawMessage predicate on the body field.
+func (f *MessageFilter) WhereBody(p entql.BytesP) {
+	f.Where(p.Field(message.FieldBody))
+}
+
+// WhereConfidential applies the entql bool predicate on the confidential field.
+func (f *MessageFilter) WhereConfidential(p entql.BoolP) {
+	f.Where(p.Field(message.FieldConfidential))
+}
+
+// WhereTargets applies the entql json.RawMessage predicate on the targets field.
+func (f *MessageFilter) WhereTargets(p entql.BytesP) {
+	f.Where(p.Field(message.FieldTargets))
+}
+
+// WhereReport applies the entql json.RawMessage predicate on the report field.
+func (f *MessageFilter) WhereReport(p entql.BytesP) {
+	f.Where(p.Field(message.FieldReport))
+}
+
+// WhereAppID applies the entql string predicate on the app_id field.
+func (f *MessageFilter) WhereAppID(p entql.StringP) {
+	f.Where(p.Field(message.FieldAppID))
+}
+
+// WhereSenderMemberID applies the entql string predicate on the sender_member_id field.
+func (f *MessageFilter) WhereSenderMemberID(p entql.StringP) {
+	f.Where(p.Field(message.FieldSenderMemberID))
+}
+
+// WhereConversationID applies the entql string predicate on the conversation_id field.
+func (f *MessageFilter) WhereConversationID(p entql.StringP) {
+	f.Where(p.Field(message.FieldConversationID))
+}
+
+// WhereForwardedFromID applies the entql string predicate on the forwarded_from_id field.
+func (f *MessageFilter) WhereForwardedFromID(p entql.StringP) {
+	f.Where(p.Field(message.FieldForwardedFromID))
+}
+
+// WhereSenderRef applies the entql string predicate on the sender_ref field.
+func (f *MessageFilter) WhereSenderRef(p entql.StringP) {
+	f.Where(p.Field(message.FieldSenderRef))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *MessageFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(message.FieldIdempotencyKey))
+}
+
+// WhereRequestHash applies the entql []byte predicate on the request_hash field.
+func (f *MessageFilter) WhereRequestHash(p entql.BytesP) {
+	f.Where(p.Field(message.FieldRequestHash))
+}
+
+// WhereRecalledAt applies the entql time.Time predicate on the recalled_at field.
+func (f *MessageFilter) WhereRecalledAt(p entql.TimeP) {
+	f.Where(p.Field(message.FieldRecalledAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *MessageFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *MessageFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApp applies a predicate to check if query has an edge app.
+func (f *MessageFilter) WhereHasApp() {
+	f.Where(entql.HasEdge("app"))
+}
+
+// WhereHasAppWith applies a predicate to check if query has an edge app with a given conditions (other predicates).
+func (f *MessageFilter) WhereHasAppWith(preds ...predicate.App) {
+	f.Where(entql.HasEdgeWith("app", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSender applies a predicate to check if query has an edge sender.
+func (f *MessageFilter) WhereHasSender() {
+	f.Where(entql.HasEdge("sender"))
+}
+
+// WhereHasSenderWith applies a predicate to check if query has an edge sender with a given conditions (other predicates).
+func (f *MessageFilter) WhereHasSenderWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("sender", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasConversation applies a predicate to check if query has an edge conversation.
+func (f *MessageFilter) WhereHasConversation() {
+	f.Where(entql.HasEdge("conversation"))
+}
+
+// WhereHasConversationWith applies a predicate to check if query has an edge conversation with a given conditions (other predicates).
+func (f *MessageFilter) WhereHasConversationWith(preds ...predicate.Conversation) {
+	f.Where(entql.HasEdgeWith("conversation", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasForwardedFrom applies a predicate to check if query has an edge forwarded_from.
+func (f *MessageFilter) WhereHasForwardedFrom() {
+	f.Where(entql.HasEdge("forwarded_from"))
+}
+
+// WhereHasForwardedFromWith applies a predicate to check if query has an edge forwarded_from with a given conditions (other predicates).
+func (f *MessageFilter) WhereHasForwardedFromWith(preds ...predicate.Message) {
+	f.Where(entql.HasEdgeWith("forwarded_from", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEntries applies a predicate to check if query has an edge entries.
+func (f *MessageFilter) WhereHasEntries() {
+	f.Where(entql.HasEdge("entries"))
+}
+
+// WhereHasEntriesWith applies a predicate to check if query has an edge entries with a given conditions (other predicates).
+func (f *MessageFilter) WhereHasEntriesWith(preds ...predicate.InboxEntry) {
+	f.Where(entql.HasEdgeWith("entries", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasConfidentialViews applies a predicate to check if query has an edge confidential_views.
+func (f *MessageFilter) WhereHasConfidentialViews() {
+	f.Where(entql.HasEdge("confidential_views"))
+}
+
+// WhereHasConfidentialViewsWith applies a predicate to check if query has an edge confidential_views with a given conditions (other predicates).
+func (f *MessageFilter) WhereHasConfidentialViewsWith(preds ...predicate.ConfidentialView) {
+	f.Where(entql.HasEdgeWith("confidential_views", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OperatorQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1458,7 +2926,7 @@ type OperatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1532,7 +3000,7 @@ type OperatorSessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatorSessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1611,7 +3079,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1709,7 +3177,7 @@ type TagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

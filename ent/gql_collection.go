@@ -11,11 +11,16 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/confidentialview"
+	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
+	"github.com/corpline/corpline/ent/message"
 	"github.com/corpline/corpline/ent/tag"
 )
 
@@ -147,6 +152,115 @@ func newAdminRolePaginateArgs(rv map[string]any) *adminrolePaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AppQuery) CollectFields(ctx context.Context, satisfies ...string) (*AppQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AppQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(app.Columns))
+		selectedFields = []string{app.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[app.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, app.FieldCreatedAt)
+				fieldSeen[app.FieldCreatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[app.FieldName]; !ok {
+				selectedFields = append(selectedFields, app.FieldName)
+				fieldSeen[app.FieldName] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[app.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, app.FieldDescription)
+				fieldSeen[app.FieldDescription] = struct{}{}
+			}
+		case "visibleRange":
+			if _, ok := fieldSeen[app.FieldVisibleRange]; !ok {
+				selectedFields = append(selectedFields, app.FieldVisibleRange)
+				fieldSeen[app.FieldVisibleRange] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[app.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, app.FieldUpdatedAt)
+				fieldSeen[app.FieldUpdatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type appPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AppPaginateOption
+}
+
+func newAppPaginateArgs(rv map[string]any) *appPaginateArgs {
+	args := &appPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AppOrder{Field: &AppOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAppOrder(order))
+			}
+		case *AppOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAppOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AppWhereInput); ok {
+		args.opts = append(args.opts, WithAppFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *AuditEntryQuery) CollectFields(ctx context.Context, satisfies ...string) (*AuditEntryQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -271,6 +385,229 @@ func newAuditEntryPaginateArgs(rv map[string]any) *auditentryPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AuditEntryWhereInput); ok {
 		args.opts = append(args.opts, WithAuditEntryFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ConfidentialViewQuery) CollectFields(ctx context.Context, satisfies ...string) (*ConfidentialViewQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ConfidentialViewQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(confidentialview.Columns))
+		selectedFields = []string{confidentialview.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "message":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MessageClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, messageImplementors)...); err != nil {
+				return err
+			}
+			_q.withMessage = query
+			if _, ok := fieldSeen[confidentialview.FieldMessageID]; !ok {
+				selectedFields = append(selectedFields, confidentialview.FieldMessageID)
+				fieldSeen[confidentialview.FieldMessageID] = struct{}{}
+			}
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[confidentialview.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, confidentialview.FieldMemberID)
+				fieldSeen[confidentialview.FieldMemberID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[confidentialview.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, confidentialview.FieldCreatedAt)
+				fieldSeen[confidentialview.FieldCreatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type confidentialviewPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ConfidentialViewPaginateOption
+}
+
+func newConfidentialViewPaginateArgs(rv map[string]any) *confidentialviewPaginateArgs {
+	args := &confidentialviewPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ConfidentialViewOrder{Field: &ConfidentialViewOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithConfidentialViewOrder(order))
+			}
+		case *ConfidentialViewOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithConfidentialViewOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ConfidentialViewWhereInput); ok {
+		args.opts = append(args.opts, WithConfidentialViewFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ConversationQuery) CollectFields(ctx context.Context, satisfies ...string) (*ConversationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ConversationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(conversation.Columns))
+		selectedFields = []string{conversation.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[conversation.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, conversation.FieldCreatedAt)
+				fieldSeen[conversation.FieldCreatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[conversation.FieldKind]; !ok {
+				selectedFields = append(selectedFields, conversation.FieldKind)
+				fieldSeen[conversation.FieldKind] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[conversation.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, conversation.FieldTitle)
+				fieldSeen[conversation.FieldTitle] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[conversation.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, conversation.FieldUpdatedAt)
+				fieldSeen[conversation.FieldUpdatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type conversationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ConversationPaginateOption
+}
+
+func newConversationPaginateArgs(rv map[string]any) *conversationPaginateArgs {
+	args := &conversationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ConversationOrder{Field: &ConversationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithConversationOrder(order))
+			}
+		case *ConversationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithConversationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ConversationWhereInput); ok {
+		args.opts = append(args.opts, WithConversationFilter(v.Filter))
 	}
 	return args
 }
@@ -810,6 +1147,160 @@ func newEnterprisePaginateArgs(rv map[string]any) *enterprisePaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *InboxEntryQuery) CollectFields(ctx context.Context, satisfies ...string) (*InboxEntryQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *InboxEntryQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(inboxentry.Columns))
+		selectedFields = []string{inboxentry.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "message":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MessageClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, messageImplementors)...); err != nil {
+				return err
+			}
+			_q.withMessage = query
+			if _, ok := fieldSeen[inboxentry.FieldMessageID]; !ok {
+				selectedFields = append(selectedFields, inboxentry.FieldMessageID)
+				fieldSeen[inboxentry.FieldMessageID] = struct{}{}
+			}
+
+		case "app":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appImplementors)...); err != nil {
+				return err
+			}
+			_q.withApp = query
+			if _, ok := fieldSeen[inboxentry.FieldAppID]; !ok {
+				selectedFields = append(selectedFields, inboxentry.FieldAppID)
+				fieldSeen[inboxentry.FieldAppID] = struct{}{}
+			}
+
+		case "conversation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ConversationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, conversationImplementors)...); err != nil {
+				return err
+			}
+			_q.withConversation = query
+			if _, ok := fieldSeen[inboxentry.FieldConversationID]; !ok {
+				selectedFields = append(selectedFields, inboxentry.FieldConversationID)
+				fieldSeen[inboxentry.FieldConversationID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[inboxentry.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, inboxentry.FieldCreatedAt)
+				fieldSeen[inboxentry.FieldCreatedAt] = struct{}{}
+			}
+		case "seq":
+			if _, ok := fieldSeen[inboxentry.FieldSeq]; !ok {
+				selectedFields = append(selectedFields, inboxentry.FieldSeq)
+				fieldSeen[inboxentry.FieldSeq] = struct{}{}
+			}
+		case "readAt":
+			if _, ok := fieldSeen[inboxentry.FieldReadAt]; !ok {
+				selectedFields = append(selectedFields, inboxentry.FieldReadAt)
+				fieldSeen[inboxentry.FieldReadAt] = struct{}{}
+			}
+		case "confidential":
+			if _, ok := fieldSeen[inboxentry.FieldConfidential]; !ok {
+				selectedFields = append(selectedFields, inboxentry.FieldConfidential)
+				fieldSeen[inboxentry.FieldConfidential] = struct{}{}
+			}
+		case "withheld":
+			if _, ok := fieldSeen[inboxentry.FieldWithheld]; !ok {
+				selectedFields = append(selectedFields, inboxentry.FieldWithheld)
+				fieldSeen[inboxentry.FieldWithheld] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type inboxentryPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []InboxEntryPaginateOption
+}
+
+func newInboxEntryPaginateArgs(rv map[string]any) *inboxentryPaginateArgs {
+	args := &inboxentryPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &InboxEntryOrder{Field: &InboxEntryOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithInboxEntryOrder(order))
+			}
+		case *InboxEntryOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithInboxEntryOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*InboxEntryWhereInput); ok {
+		args.opts = append(args.opts, WithInboxEntryFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *MemberQuery) CollectFields(ctx context.Context, satisfies ...string) (*MemberQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1102,6 +1593,259 @@ func newMembershipPaginateArgs(rv map[string]any) *membershipPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*MembershipWhereInput); ok {
 		args.opts = append(args.opts, WithMembershipFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MessageQuery) CollectFields(ctx context.Context, satisfies ...string) (*MessageQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MessageQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(message.Columns))
+		selectedFields = []string{message.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "app":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appImplementors)...); err != nil {
+				return err
+			}
+			_q.withApp = query
+			if _, ok := fieldSeen[message.FieldAppID]; !ok {
+				selectedFields = append(selectedFields, message.FieldAppID)
+				fieldSeen[message.FieldAppID] = struct{}{}
+			}
+
+		case "sender":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withSender = query
+			if _, ok := fieldSeen[message.FieldSenderMemberID]; !ok {
+				selectedFields = append(selectedFields, message.FieldSenderMemberID)
+				fieldSeen[message.FieldSenderMemberID] = struct{}{}
+			}
+
+		case "conversation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ConversationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, conversationImplementors)...); err != nil {
+				return err
+			}
+			_q.withConversation = query
+			if _, ok := fieldSeen[message.FieldConversationID]; !ok {
+				selectedFields = append(selectedFields, message.FieldConversationID)
+				fieldSeen[message.FieldConversationID] = struct{}{}
+			}
+
+		case "forwardedFrom":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MessageClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, messageImplementors)...); err != nil {
+				return err
+			}
+			_q.withForwardedFrom = query
+			if _, ok := fieldSeen[message.FieldForwardedFromID]; !ok {
+				selectedFields = append(selectedFields, message.FieldForwardedFromID)
+				fieldSeen[message.FieldForwardedFromID] = struct{}{}
+			}
+
+		case "confidentialViews":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ConfidentialViewClient{config: _q.config}).Query()
+			)
+			args := newConfidentialViewPaginateArgs(fieldArgs(ctx, new(ConfidentialViewWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newConfidentialViewPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Message) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID string `sql:"message_id"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(message.ConfidentialViewsColumn), ids...))
+						})
+						if err := query.GroupBy(message.ConfidentialViewsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[string]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Message) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.ConfidentialViews)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, confidentialviewImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(message.ConfidentialViewsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedConfidentialViews(alias, func(wq *ConfidentialViewQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[message.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, message.FieldCreatedAt)
+				fieldSeen[message.FieldCreatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[message.FieldKind]; !ok {
+				selectedFields = append(selectedFields, message.FieldKind)
+				fieldSeen[message.FieldKind] = struct{}{}
+			}
+		case "confidential":
+			if _, ok := fieldSeen[message.FieldConfidential]; !ok {
+				selectedFields = append(selectedFields, message.FieldConfidential)
+				fieldSeen[message.FieldConfidential] = struct{}{}
+			}
+		case "recalledAt":
+			if _, ok := fieldSeen[message.FieldRecalledAt]; !ok {
+				selectedFields = append(selectedFields, message.FieldRecalledAt)
+				fieldSeen[message.FieldRecalledAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type messagePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MessagePaginateOption
+}
+
+func newMessagePaginateArgs(rv map[string]any) *messagePaginateArgs {
+	args := &messagePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MessageOrder{Field: &MessageOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMessageOrder(order))
+			}
+		case *MessageOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMessageOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*MessageWhereInput); ok {
+		args.opts = append(args.opts, WithMessageFilter(v.Filter))
 	}
 	return args
 }

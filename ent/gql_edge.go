@@ -28,6 +28,22 @@ func (_m *AdminRole) Departments(ctx context.Context) (result []*Department, err
 	return result, err
 }
 
+func (_m *ConfidentialView) Message(ctx context.Context) (*Message, error) {
+	result, err := _m.Edges.MessageOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMessage().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ConfidentialView) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Department) Parent(ctx context.Context) (*Department, error) {
 	result, err := _m.Edges.ParentOrErr()
 	if IsNotLoaded(err) {
@@ -99,6 +115,30 @@ func (_m *Department) Memberships(
 	return _m.QueryMemberships().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *InboxEntry) Message(ctx context.Context) (*Message, error) {
+	result, err := _m.Edges.MessageOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMessage().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *InboxEntry) App(ctx context.Context) (*App, error) {
+	result, err := _m.Edges.AppOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryApp().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *InboxEntry) Conversation(ctx context.Context) (*Conversation, error) {
+	result, err := _m.Edges.ConversationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryConversation().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Member) Departments(ctx context.Context) (result []*Department, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedDepartments(graphql.GetFieldContext(ctx).Field.Alias)
@@ -149,6 +189,59 @@ func (_m *Membership) Department(ctx context.Context) (*Department, error) {
 		result, err = _m.QueryDepartment().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *Message) App(ctx context.Context) (*App, error) {
+	result, err := _m.Edges.AppOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryApp().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Message) Sender(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.SenderOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySender().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Message) Conversation(ctx context.Context) (*Conversation, error) {
+	result, err := _m.Edges.ConversationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryConversation().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Message) ForwardedFrom(ctx context.Context) (*Message, error) {
+	result, err := _m.Edges.ForwardedFromOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryForwardedFrom().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Message) ConfidentialViews(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ConfidentialViewOrder, where *ConfidentialViewWhereInput,
+) (*ConfidentialViewConnection, error) {
+	opts := []ConfidentialViewPaginateOption{
+		WithConfidentialViewOrder(orderBy),
+		WithConfidentialViewFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedConfidentialViews(alias); err == nil || hasTotalCount {
+		pager, err := newConfidentialViewPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ConfidentialViewConnection{Edges: []*ConfidentialViewEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryConfidentialViews().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Tag) Members(

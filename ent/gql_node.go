@@ -9,11 +9,16 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/confidentialview"
+	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
+	"github.com/corpline/corpline/ent/message"
 	"github.com/corpline/corpline/ent/tag"
 	"github.com/hashicorp/go-multierror"
 )
@@ -28,10 +33,25 @@ var adminroleImplementors = []string{"AdminRole", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*AdminRole) IsNode() {}
 
+var appImplementors = []string{"App", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*App) IsNode() {}
+
 var auditentryImplementors = []string{"AuditEntry", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*AuditEntry) IsNode() {}
+
+var confidentialviewImplementors = []string{"ConfidentialView", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ConfidentialView) IsNode() {}
+
+var conversationImplementors = []string{"Conversation", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Conversation) IsNode() {}
 
 var departmentImplementors = []string{"Department", "Node"}
 
@@ -43,6 +63,11 @@ var enterpriseImplementors = []string{"Enterprise", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Enterprise) IsNode() {}
 
+var inboxentryImplementors = []string{"InboxEntry", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*InboxEntry) IsNode() {}
+
 var memberImplementors = []string{"Member", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -52,6 +77,11 @@ var membershipImplementors = []string{"Membership", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Membership) IsNode() {}
+
+var messageImplementors = []string{"Message", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Message) IsNode() {}
 
 var tagImplementors = []string{"Tag", "Node"}
 
@@ -125,11 +155,38 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			}
 		}
 		return query.Only(ctx)
+	case app.Table:
+		query := c.App.Query().
+			Where(app.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, appImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case auditentry.Table:
 		query := c.AuditEntry.Query().
 			Where(auditentry.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, auditentryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case confidentialview.Table:
+		query := c.ConfidentialView.Query().
+			Where(confidentialview.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, confidentialviewImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case conversation.Table:
+		query := c.Conversation.Query().
+			Where(conversation.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, conversationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -152,6 +209,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			}
 		}
 		return query.Only(ctx)
+	case inboxentry.Table:
+		query := c.InboxEntry.Query().
+			Where(inboxentry.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, inboxentryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case member.Table:
 		query := c.Member.Query().
 			Where(member.ID(id))
@@ -166,6 +232,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(membership.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, membershipImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case message.Table:
+		query := c.Message.Query().
+			Where(message.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, messageImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -268,10 +343,58 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 				*noder = node
 			}
 		}
+	case app.Table:
+		query := c.App.Query().
+			Where(app.IDIn(ids...))
+		query, err := query.CollectFields(ctx, appImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case auditentry.Table:
 		query := c.AuditEntry.Query().
 			Where(auditentry.IDIn(ids...))
 		query, err := query.CollectFields(ctx, auditentryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case confidentialview.Table:
+		query := c.ConfidentialView.Query().
+			Where(confidentialview.IDIn(ids...))
+		query, err := query.CollectFields(ctx, confidentialviewImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case conversation.Table:
+		query := c.Conversation.Query().
+			Where(conversation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, conversationImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -316,6 +439,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 				*noder = node
 			}
 		}
+	case inboxentry.Table:
+		query := c.InboxEntry.Query().
+			Where(inboxentry.IDIn(ids...))
+		query, err := query.CollectFields(ctx, inboxentryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case member.Table:
 		query := c.Member.Query().
 			Where(member.IDIn(ids...))
@@ -336,6 +475,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.Membership.Query().
 			Where(membership.IDIn(ids...))
 		query, err := query.CollectFields(ctx, membershipImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case message.Table:
+		query := c.Message.Query().
+			Where(message.IDIn(ids...))
+		query, err := query.CollectFields(ctx, messageImplementors...)
 		if err != nil {
 			return nil, err
 		}

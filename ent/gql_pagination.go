@@ -15,11 +15,16 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/confidentialview"
+	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
+	"github.com/corpline/corpline/ent/message"
 	"github.com/corpline/corpline/ent/tag"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -400,6 +405,320 @@ func (_m *AdminRole) ToEdge(order *AdminRoleOrder) *AdminRoleEdge {
 	}
 }
 
+// AppEdge is the edge representation of App.
+type AppEdge struct {
+	Node   *App   `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// AppConnection is the connection containing edges to App.
+type AppConnection struct {
+	Edges      []*AppEdge `json:"edges"`
+	PageInfo   PageInfo   `json:"pageInfo"`
+	TotalCount int        `json:"totalCount"`
+}
+
+func (c *AppConnection) build(nodes []*App, pager *appPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *App
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *App {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *App {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AppEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AppEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AppPaginateOption enables pagination customization.
+type AppPaginateOption func(*appPager) error
+
+// WithAppOrder configures pagination ordering.
+func WithAppOrder(order *AppOrder) AppPaginateOption {
+	if order == nil {
+		order = DefaultAppOrder
+	}
+	o := *order
+	return func(pager *appPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAppOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAppFilter configures pagination filter.
+func WithAppFilter(filter func(*AppQuery) (*AppQuery, error)) AppPaginateOption {
+	return func(pager *appPager) error {
+		if filter == nil {
+			return errors.New("AppQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type appPager struct {
+	reverse bool
+	order   *AppOrder
+	filter  func(*AppQuery) (*AppQuery, error)
+}
+
+func newAppPager(opts []AppPaginateOption, reverse bool) (*appPager, error) {
+	pager := &appPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAppOrder
+	}
+	return pager, nil
+}
+
+func (p *appPager) applyFilter(query *AppQuery) (*AppQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *appPager) toCursor(_m *App) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *appPager) applyCursors(query *AppQuery, after, before *Cursor) (*AppQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAppOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *appPager) applyOrder(query *AppQuery) *AppQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAppOrder.Field {
+		query = query.Order(DefaultAppOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *appPager) orderExpr(query *AppQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAppOrder.Field {
+			b.Comma().Ident(DefaultAppOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to App.
+func (_m *AppQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AppPaginateOption,
+) (*AppConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAppPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AppConnection{Edges: []*AppEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AppOrderFieldCreatedAt orders App by created_at.
+	AppOrderFieldCreatedAt = &AppOrderField{
+		Value: func(_m *App) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: app.FieldCreatedAt,
+		toTerm: app.ByCreatedAt,
+		toCursor: func(_m *App) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// AppOrderFieldName orders App by name.
+	AppOrderFieldName = &AppOrderField{
+		Value: func(_m *App) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: app.FieldName,
+		toTerm: app.ByName,
+		toCursor: func(_m *App) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AppOrderField) String() string {
+	var str string
+	switch f.column {
+	case AppOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case AppOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AppOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AppOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AppOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AppOrderFieldCreatedAt
+	case "NAME":
+		*f = *AppOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid AppOrderField", str)
+	}
+	return nil
+}
+
+// AppOrderField defines the ordering field of App.
+type AppOrderField struct {
+	// Value extracts the ordering value from the given App.
+	Value    func(*App) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) app.OrderOption
+	toCursor func(*App) Cursor
+}
+
+// AppOrder defines the ordering of App.
+type AppOrder struct {
+	Direction OrderDirection `json:"direction"`
+	Field     *AppOrderField `json:"field"`
+}
+
+// DefaultAppOrder is the default ordering of App.
+var DefaultAppOrder = &AppOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AppOrderField{
+		Value: func(_m *App) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: app.FieldID,
+		toTerm: app.ByID,
+		toCursor: func(_m *App) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts App into AppEdge.
+func (_m *App) ToEdge(order *AppOrder) *AppEdge {
+	if order == nil {
+		order = DefaultAppOrder
+	}
+	return &AppEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // AuditEntryEdge is the edge representation of AuditEntry.
 type AuditEntryEdge struct {
 	Node   *AuditEntry `json:"node"`
@@ -691,6 +1010,616 @@ func (_m *AuditEntry) ToEdge(order *AuditEntryOrder) *AuditEntryEdge {
 		order = DefaultAuditEntryOrder
 	}
 	return &AuditEntryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ConfidentialViewEdge is the edge representation of ConfidentialView.
+type ConfidentialViewEdge struct {
+	Node   *ConfidentialView `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// ConfidentialViewConnection is the connection containing edges to ConfidentialView.
+type ConfidentialViewConnection struct {
+	Edges      []*ConfidentialViewEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *ConfidentialViewConnection) build(nodes []*ConfidentialView, pager *confidentialviewPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ConfidentialView
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ConfidentialView {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ConfidentialView {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ConfidentialViewEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ConfidentialViewEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ConfidentialViewPaginateOption enables pagination customization.
+type ConfidentialViewPaginateOption func(*confidentialviewPager) error
+
+// WithConfidentialViewOrder configures pagination ordering.
+func WithConfidentialViewOrder(order *ConfidentialViewOrder) ConfidentialViewPaginateOption {
+	if order == nil {
+		order = DefaultConfidentialViewOrder
+	}
+	o := *order
+	return func(pager *confidentialviewPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultConfidentialViewOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithConfidentialViewFilter configures pagination filter.
+func WithConfidentialViewFilter(filter func(*ConfidentialViewQuery) (*ConfidentialViewQuery, error)) ConfidentialViewPaginateOption {
+	return func(pager *confidentialviewPager) error {
+		if filter == nil {
+			return errors.New("ConfidentialViewQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type confidentialviewPager struct {
+	reverse bool
+	order   *ConfidentialViewOrder
+	filter  func(*ConfidentialViewQuery) (*ConfidentialViewQuery, error)
+}
+
+func newConfidentialViewPager(opts []ConfidentialViewPaginateOption, reverse bool) (*confidentialviewPager, error) {
+	pager := &confidentialviewPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultConfidentialViewOrder
+	}
+	return pager, nil
+}
+
+func (p *confidentialviewPager) applyFilter(query *ConfidentialViewQuery) (*ConfidentialViewQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *confidentialviewPager) toCursor(_m *ConfidentialView) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *confidentialviewPager) applyCursors(query *ConfidentialViewQuery, after, before *Cursor) (*ConfidentialViewQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultConfidentialViewOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *confidentialviewPager) applyOrder(query *ConfidentialViewQuery) *ConfidentialViewQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultConfidentialViewOrder.Field {
+		query = query.Order(DefaultConfidentialViewOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *confidentialviewPager) orderExpr(query *ConfidentialViewQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultConfidentialViewOrder.Field {
+			b.Comma().Ident(DefaultConfidentialViewOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ConfidentialView.
+func (_m *ConfidentialViewQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ConfidentialViewPaginateOption,
+) (*ConfidentialViewConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newConfidentialViewPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ConfidentialViewConnection{Edges: []*ConfidentialViewEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ConfidentialViewOrderFieldCreatedAt orders ConfidentialView by created_at.
+	ConfidentialViewOrderFieldCreatedAt = &ConfidentialViewOrderField{
+		Value: func(_m *ConfidentialView) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: confidentialview.FieldCreatedAt,
+		toTerm: confidentialview.ByCreatedAt,
+		toCursor: func(_m *ConfidentialView) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ConfidentialViewOrderField) String() string {
+	var str string
+	switch f.column {
+	case ConfidentialViewOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ConfidentialViewOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ConfidentialViewOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ConfidentialViewOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ConfidentialViewOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ConfidentialViewOrderField", str)
+	}
+	return nil
+}
+
+// ConfidentialViewOrderField defines the ordering field of ConfidentialView.
+type ConfidentialViewOrderField struct {
+	// Value extracts the ordering value from the given ConfidentialView.
+	Value    func(*ConfidentialView) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) confidentialview.OrderOption
+	toCursor func(*ConfidentialView) Cursor
+}
+
+// ConfidentialViewOrder defines the ordering of ConfidentialView.
+type ConfidentialViewOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *ConfidentialViewOrderField `json:"field"`
+}
+
+// DefaultConfidentialViewOrder is the default ordering of ConfidentialView.
+var DefaultConfidentialViewOrder = &ConfidentialViewOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ConfidentialViewOrderField{
+		Value: func(_m *ConfidentialView) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: confidentialview.FieldID,
+		toTerm: confidentialview.ByID,
+		toCursor: func(_m *ConfidentialView) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ConfidentialView into ConfidentialViewEdge.
+func (_m *ConfidentialView) ToEdge(order *ConfidentialViewOrder) *ConfidentialViewEdge {
+	if order == nil {
+		order = DefaultConfidentialViewOrder
+	}
+	return &ConfidentialViewEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ConversationEdge is the edge representation of Conversation.
+type ConversationEdge struct {
+	Node   *Conversation `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// ConversationConnection is the connection containing edges to Conversation.
+type ConversationConnection struct {
+	Edges      []*ConversationEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *ConversationConnection) build(nodes []*Conversation, pager *conversationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Conversation
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Conversation {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Conversation {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ConversationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ConversationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ConversationPaginateOption enables pagination customization.
+type ConversationPaginateOption func(*conversationPager) error
+
+// WithConversationOrder configures pagination ordering.
+func WithConversationOrder(order *ConversationOrder) ConversationPaginateOption {
+	if order == nil {
+		order = DefaultConversationOrder
+	}
+	o := *order
+	return func(pager *conversationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultConversationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithConversationFilter configures pagination filter.
+func WithConversationFilter(filter func(*ConversationQuery) (*ConversationQuery, error)) ConversationPaginateOption {
+	return func(pager *conversationPager) error {
+		if filter == nil {
+			return errors.New("ConversationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type conversationPager struct {
+	reverse bool
+	order   *ConversationOrder
+	filter  func(*ConversationQuery) (*ConversationQuery, error)
+}
+
+func newConversationPager(opts []ConversationPaginateOption, reverse bool) (*conversationPager, error) {
+	pager := &conversationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultConversationOrder
+	}
+	return pager, nil
+}
+
+func (p *conversationPager) applyFilter(query *ConversationQuery) (*ConversationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *conversationPager) toCursor(_m *Conversation) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *conversationPager) applyCursors(query *ConversationQuery, after, before *Cursor) (*ConversationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultConversationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *conversationPager) applyOrder(query *ConversationQuery) *ConversationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultConversationOrder.Field {
+		query = query.Order(DefaultConversationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *conversationPager) orderExpr(query *ConversationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultConversationOrder.Field {
+			b.Comma().Ident(DefaultConversationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Conversation.
+func (_m *ConversationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ConversationPaginateOption,
+) (*ConversationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newConversationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ConversationConnection{Edges: []*ConversationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ConversationOrderFieldCreatedAt orders Conversation by created_at.
+	ConversationOrderFieldCreatedAt = &ConversationOrderField{
+		Value: func(_m *Conversation) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: conversation.FieldCreatedAt,
+		toTerm: conversation.ByCreatedAt,
+		toCursor: func(_m *Conversation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ConversationOrderFieldUpdatedAt orders Conversation by updated_at.
+	ConversationOrderFieldUpdatedAt = &ConversationOrderField{
+		Value: func(_m *Conversation) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: conversation.FieldUpdatedAt,
+		toTerm: conversation.ByUpdatedAt,
+		toCursor: func(_m *Conversation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ConversationOrderField) String() string {
+	var str string
+	switch f.column {
+	case ConversationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ConversationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ConversationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ConversationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ConversationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ConversationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ConversationOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ConversationOrderField", str)
+	}
+	return nil
+}
+
+// ConversationOrderField defines the ordering field of Conversation.
+type ConversationOrderField struct {
+	// Value extracts the ordering value from the given Conversation.
+	Value    func(*Conversation) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) conversation.OrderOption
+	toCursor func(*Conversation) Cursor
+}
+
+// ConversationOrder defines the ordering of Conversation.
+type ConversationOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *ConversationOrderField `json:"field"`
+}
+
+// DefaultConversationOrder is the default ordering of Conversation.
+var DefaultConversationOrder = &ConversationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ConversationOrderField{
+		Value: func(_m *Conversation) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: conversation.FieldID,
+		toTerm: conversation.ByID,
+		toCursor: func(_m *Conversation) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Conversation into ConversationEdge.
+func (_m *Conversation) ToEdge(order *ConversationOrder) *ConversationEdge {
+	if order == nil {
+		order = DefaultConversationOrder
+	}
+	return &ConversationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -1360,6 +2289,320 @@ func (_m *Enterprise) ToEdge(order *EnterpriseOrder) *EnterpriseEdge {
 	}
 }
 
+// InboxEntryEdge is the edge representation of InboxEntry.
+type InboxEntryEdge struct {
+	Node   *InboxEntry `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// InboxEntryConnection is the connection containing edges to InboxEntry.
+type InboxEntryConnection struct {
+	Edges      []*InboxEntryEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *InboxEntryConnection) build(nodes []*InboxEntry, pager *inboxentryPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *InboxEntry
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *InboxEntry {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *InboxEntry {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*InboxEntryEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &InboxEntryEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// InboxEntryPaginateOption enables pagination customization.
+type InboxEntryPaginateOption func(*inboxentryPager) error
+
+// WithInboxEntryOrder configures pagination ordering.
+func WithInboxEntryOrder(order *InboxEntryOrder) InboxEntryPaginateOption {
+	if order == nil {
+		order = DefaultInboxEntryOrder
+	}
+	o := *order
+	return func(pager *inboxentryPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultInboxEntryOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithInboxEntryFilter configures pagination filter.
+func WithInboxEntryFilter(filter func(*InboxEntryQuery) (*InboxEntryQuery, error)) InboxEntryPaginateOption {
+	return func(pager *inboxentryPager) error {
+		if filter == nil {
+			return errors.New("InboxEntryQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type inboxentryPager struct {
+	reverse bool
+	order   *InboxEntryOrder
+	filter  func(*InboxEntryQuery) (*InboxEntryQuery, error)
+}
+
+func newInboxEntryPager(opts []InboxEntryPaginateOption, reverse bool) (*inboxentryPager, error) {
+	pager := &inboxentryPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultInboxEntryOrder
+	}
+	return pager, nil
+}
+
+func (p *inboxentryPager) applyFilter(query *InboxEntryQuery) (*InboxEntryQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *inboxentryPager) toCursor(_m *InboxEntry) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *inboxentryPager) applyCursors(query *InboxEntryQuery, after, before *Cursor) (*InboxEntryQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultInboxEntryOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *inboxentryPager) applyOrder(query *InboxEntryQuery) *InboxEntryQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultInboxEntryOrder.Field {
+		query = query.Order(DefaultInboxEntryOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *inboxentryPager) orderExpr(query *InboxEntryQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultInboxEntryOrder.Field {
+			b.Comma().Ident(DefaultInboxEntryOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to InboxEntry.
+func (_m *InboxEntryQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...InboxEntryPaginateOption,
+) (*InboxEntryConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newInboxEntryPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &InboxEntryConnection{Edges: []*InboxEntryEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// InboxEntryOrderFieldCreatedAt orders InboxEntry by created_at.
+	InboxEntryOrderFieldCreatedAt = &InboxEntryOrderField{
+		Value: func(_m *InboxEntry) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: inboxentry.FieldCreatedAt,
+		toTerm: inboxentry.ByCreatedAt,
+		toCursor: func(_m *InboxEntry) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// InboxEntryOrderFieldSeq orders InboxEntry by seq.
+	InboxEntryOrderFieldSeq = &InboxEntryOrderField{
+		Value: func(_m *InboxEntry) (ent.Value, error) {
+			return _m.Seq, nil
+		},
+		column: inboxentry.FieldSeq,
+		toTerm: inboxentry.BySeq,
+		toCursor: func(_m *InboxEntry) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Seq,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f InboxEntryOrderField) String() string {
+	var str string
+	switch f.column {
+	case InboxEntryOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case InboxEntryOrderFieldSeq.column:
+		str = "SEQ"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f InboxEntryOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *InboxEntryOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("InboxEntryOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *InboxEntryOrderFieldCreatedAt
+	case "SEQ":
+		*f = *InboxEntryOrderFieldSeq
+	default:
+		return fmt.Errorf("%s is not a valid InboxEntryOrderField", str)
+	}
+	return nil
+}
+
+// InboxEntryOrderField defines the ordering field of InboxEntry.
+type InboxEntryOrderField struct {
+	// Value extracts the ordering value from the given InboxEntry.
+	Value    func(*InboxEntry) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) inboxentry.OrderOption
+	toCursor func(*InboxEntry) Cursor
+}
+
+// InboxEntryOrder defines the ordering of InboxEntry.
+type InboxEntryOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *InboxEntryOrderField `json:"field"`
+}
+
+// DefaultInboxEntryOrder is the default ordering of InboxEntry.
+var DefaultInboxEntryOrder = &InboxEntryOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &InboxEntryOrderField{
+		Value: func(_m *InboxEntry) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: inboxentry.FieldID,
+		toTerm: inboxentry.ByID,
+		toCursor: func(_m *InboxEntry) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts InboxEntry into InboxEntryEdge.
+func (_m *InboxEntry) ToEdge(order *InboxEntryOrder) *InboxEntryEdge {
+	if order == nil {
+		order = DefaultInboxEntryOrder
+	}
+	return &InboxEntryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // MemberEdge is the edge representation of Member.
 type MemberEdge struct {
 	Node   *Member `json:"node"`
@@ -2019,6 +3262,302 @@ func (_m *Membership) ToEdge(order *MembershipOrder) *MembershipEdge {
 		order = DefaultMembershipOrder
 	}
 	return &MembershipEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// MessageEdge is the edge representation of Message.
+type MessageEdge struct {
+	Node   *Message `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// MessageConnection is the connection containing edges to Message.
+type MessageConnection struct {
+	Edges      []*MessageEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *MessageConnection) build(nodes []*Message, pager *messagePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Message
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Message {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Message {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MessageEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MessageEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MessagePaginateOption enables pagination customization.
+type MessagePaginateOption func(*messagePager) error
+
+// WithMessageOrder configures pagination ordering.
+func WithMessageOrder(order *MessageOrder) MessagePaginateOption {
+	if order == nil {
+		order = DefaultMessageOrder
+	}
+	o := *order
+	return func(pager *messagePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultMessageOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithMessageFilter configures pagination filter.
+func WithMessageFilter(filter func(*MessageQuery) (*MessageQuery, error)) MessagePaginateOption {
+	return func(pager *messagePager) error {
+		if filter == nil {
+			return errors.New("MessageQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type messagePager struct {
+	reverse bool
+	order   *MessageOrder
+	filter  func(*MessageQuery) (*MessageQuery, error)
+}
+
+func newMessagePager(opts []MessagePaginateOption, reverse bool) (*messagePager, error) {
+	pager := &messagePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultMessageOrder
+	}
+	return pager, nil
+}
+
+func (p *messagePager) applyFilter(query *MessageQuery) (*MessageQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *messagePager) toCursor(_m *Message) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *messagePager) applyCursors(query *MessageQuery, after, before *Cursor) (*MessageQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMessageOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *messagePager) applyOrder(query *MessageQuery) *MessageQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultMessageOrder.Field {
+		query = query.Order(DefaultMessageOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *messagePager) orderExpr(query *MessageQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultMessageOrder.Field {
+			b.Comma().Ident(DefaultMessageOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Message.
+func (_m *MessageQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MessagePaginateOption,
+) (*MessageConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMessagePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MessageConnection{Edges: []*MessageEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MessageOrderFieldCreatedAt orders Message by created_at.
+	MessageOrderFieldCreatedAt = &MessageOrderField{
+		Value: func(_m *Message) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: message.FieldCreatedAt,
+		toTerm: message.ByCreatedAt,
+		toCursor: func(_m *Message) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MessageOrderField) String() string {
+	var str string
+	switch f.column {
+	case MessageOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MessageOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MessageOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MessageOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MessageOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid MessageOrderField", str)
+	}
+	return nil
+}
+
+// MessageOrderField defines the ordering field of Message.
+type MessageOrderField struct {
+	// Value extracts the ordering value from the given Message.
+	Value    func(*Message) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) message.OrderOption
+	toCursor func(*Message) Cursor
+}
+
+// MessageOrder defines the ordering of Message.
+type MessageOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *MessageOrderField `json:"field"`
+}
+
+// DefaultMessageOrder is the default ordering of Message.
+var DefaultMessageOrder = &MessageOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MessageOrderField{
+		Value: func(_m *Message) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: message.FieldID,
+		toTerm: message.ByID,
+		toCursor: func(_m *Message) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Message into MessageEdge.
+func (_m *Message) ToEdge(order *MessageOrder) *MessageEdge {
+	if order == nil {
+		order = DefaultMessageOrder
+	}
+	return &MessageEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

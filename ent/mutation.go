@@ -12,17 +12,27 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
+	"github.com/corpline/corpline/ent/confidentialview"
+	"github.com/corpline/corpline/ent/conversation"
+	"github.com/corpline/corpline/ent/conversationmember"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/inboxcounter"
+	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
+	"github.com/corpline/corpline/ent/message"
 	"github.com/corpline/corpline/ent/operator"
 	"github.com/corpline/corpline/ent/operatorsession"
 	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/ent/tag"
+	"github.com/corpline/corpline/internal/audience"
+	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -35,17 +45,25 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAdminRole       = "AdminRole"
-	TypeAuditEntry      = "AuditEntry"
-	TypeCallback        = "Callback"
-	TypeDepartment      = "Department"
-	TypeEnterprise      = "Enterprise"
-	TypeMember          = "Member"
-	TypeMembership      = "Membership"
-	TypeOperator        = "Operator"
-	TypeOperatorSession = "OperatorSession"
-	TypeSession         = "Session"
-	TypeTag             = "Tag"
+	TypeAdminRole          = "AdminRole"
+	TypeApp                = "App"
+	TypeAppToken           = "AppToken"
+	TypeAuditEntry         = "AuditEntry"
+	TypeCallback           = "Callback"
+	TypeConfidentialView   = "ConfidentialView"
+	TypeConversation       = "Conversation"
+	TypeConversationMember = "ConversationMember"
+	TypeDepartment         = "Department"
+	TypeEnterprise         = "Enterprise"
+	TypeInboxCounter       = "InboxCounter"
+	TypeInboxEntry         = "InboxEntry"
+	TypeMember             = "Member"
+	TypeMembership         = "Membership"
+	TypeMessage            = "Message"
+	TypeOperator           = "Operator"
+	TypeOperatorSession    = "OperatorSession"
+	TypeSession            = "Session"
+	TypeTag                = "Tag"
 )
 
 // AdminRoleMutation represents an operation that mutates the AdminRole nodes in the graph.
@@ -871,6 +889,1449 @@ func (m *AdminRoleMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown AdminRole edge %s", name)
+}
+
+// AppMutation represents an operation that mutates the App nodes in the graph.
+type AppMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	name              *string
+	description       *string
+	visible_range     *audience.Audience
+	secret_hash       *[]byte
+	updated_at        *time.Time
+	clearedFields     map[string]struct{}
+	enterprise        *string
+	clearedenterprise bool
+	tokens            map[string]struct{}
+	removedtokens     map[string]struct{}
+	clearedtokens     bool
+	done              bool
+	oldValue          func(context.Context) (*App, error)
+	predicates        []predicate.App
+}
+
+var _ ent.Mutation = (*AppMutation)(nil)
+
+// appOption allows management of the mutation configuration using functional options.
+type appOption func(*AppMutation)
+
+// newAppMutation creates new mutation for the App entity.
+func newAppMutation(c config, op Op, opts ...appOption) *AppMutation {
+	m := &AppMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeApp,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAppID sets the ID field of the mutation.
+func withAppID(id string) appOption {
+	return func(m *AppMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *App
+		)
+		m.oldValue = func(ctx context.Context) (*App, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().App.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withApp sets the old App of the mutation.
+func withApp(node *App) appOption {
+	return func(m *AppMutation) {
+		m.oldValue = func(context.Context) (*App, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AppMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AppMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of App entities.
+func (m *AppMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AppMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AppMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().App.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AppMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AppMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the App entity.
+// If the App object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AppMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *AppMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *AppMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the App entity.
+// If the App object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *AppMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetName sets the "name" field.
+func (m *AppMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *AppMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the App entity.
+// If the App object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *AppMutation) ResetName() {
+	m.name = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *AppMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *AppMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the App entity.
+// If the App object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *AppMutation) ResetDescription() {
+	m.description = nil
+}
+
+// SetVisibleRange sets the "visible_range" field.
+func (m *AppMutation) SetVisibleRange(a audience.Audience) {
+	m.visible_range = &a
+}
+
+// VisibleRange returns the value of the "visible_range" field in the mutation.
+func (m *AppMutation) VisibleRange() (r audience.Audience, exists bool) {
+	v := m.visible_range
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVisibleRange returns the old "visible_range" field's value of the App entity.
+// If the App object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppMutation) OldVisibleRange(ctx context.Context) (v audience.Audience, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVisibleRange is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVisibleRange requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVisibleRange: %w", err)
+	}
+	return oldValue.VisibleRange, nil
+}
+
+// ResetVisibleRange resets all changes to the "visible_range" field.
+func (m *AppMutation) ResetVisibleRange() {
+	m.visible_range = nil
+}
+
+// SetSecretHash sets the "secret_hash" field.
+func (m *AppMutation) SetSecretHash(b []byte) {
+	m.secret_hash = &b
+}
+
+// SecretHash returns the value of the "secret_hash" field in the mutation.
+func (m *AppMutation) SecretHash() (r []byte, exists bool) {
+	v := m.secret_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecretHash returns the old "secret_hash" field's value of the App entity.
+// If the App object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppMutation) OldSecretHash(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecretHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecretHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecretHash: %w", err)
+	}
+	return oldValue.SecretHash, nil
+}
+
+// ResetSecretHash resets all changes to the "secret_hash" field.
+func (m *AppMutation) ResetSecretHash() {
+	m.secret_hash = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AppMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AppMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the App entity.
+// If the App object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AppMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *AppMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[app.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *AppMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *AppMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *AppMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// AddTokenIDs adds the "tokens" edge to the AppToken entity by ids.
+func (m *AppMutation) AddTokenIDs(ids ...string) {
+	if m.tokens == nil {
+		m.tokens = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.tokens[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTokens clears the "tokens" edge to the AppToken entity.
+func (m *AppMutation) ClearTokens() {
+	m.clearedtokens = true
+}
+
+// TokensCleared reports if the "tokens" edge to the AppToken entity was cleared.
+func (m *AppMutation) TokensCleared() bool {
+	return m.clearedtokens
+}
+
+// RemoveTokenIDs removes the "tokens" edge to the AppToken entity by IDs.
+func (m *AppMutation) RemoveTokenIDs(ids ...string) {
+	if m.removedtokens == nil {
+		m.removedtokens = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.tokens, ids[i])
+		m.removedtokens[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTokens returns the removed IDs of the "tokens" edge to the AppToken entity.
+func (m *AppMutation) RemovedTokensIDs() (ids []string) {
+	for id := range m.removedtokens {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TokensIDs returns the "tokens" edge IDs in the mutation.
+func (m *AppMutation) TokensIDs() (ids []string) {
+	for id := range m.tokens {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTokens resets all changes to the "tokens" edge.
+func (m *AppMutation) ResetTokens() {
+	m.tokens = nil
+	m.clearedtokens = false
+	m.removedtokens = nil
+}
+
+// Where appends a list predicates to the AppMutation builder.
+func (m *AppMutation) Where(ps ...predicate.App) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AppMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AppMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.App, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AppMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AppMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (App).
+func (m *AppMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AppMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, app.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, app.FieldEnterpriseID)
+	}
+	if m.name != nil {
+		fields = append(fields, app.FieldName)
+	}
+	if m.description != nil {
+		fields = append(fields, app.FieldDescription)
+	}
+	if m.visible_range != nil {
+		fields = append(fields, app.FieldVisibleRange)
+	}
+	if m.secret_hash != nil {
+		fields = append(fields, app.FieldSecretHash)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, app.FieldUpdatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AppMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case app.FieldCreatedAt:
+		return m.CreatedAt()
+	case app.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case app.FieldName:
+		return m.Name()
+	case app.FieldDescription:
+		return m.Description()
+	case app.FieldVisibleRange:
+		return m.VisibleRange()
+	case app.FieldSecretHash:
+		return m.SecretHash()
+	case app.FieldUpdatedAt:
+		return m.UpdatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AppMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case app.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case app.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case app.FieldName:
+		return m.OldName(ctx)
+	case app.FieldDescription:
+		return m.OldDescription(ctx)
+	case app.FieldVisibleRange:
+		return m.OldVisibleRange(ctx)
+	case app.FieldSecretHash:
+		return m.OldSecretHash(ctx)
+	case app.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown App field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AppMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case app.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case app.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case app.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case app.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case app.FieldVisibleRange:
+		v, ok := value.(audience.Audience)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVisibleRange(v)
+		return nil
+	case app.FieldSecretHash:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecretHash(v)
+		return nil
+	case app.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown App field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AppMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AppMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AppMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown App numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AppMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AppMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AppMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown App nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AppMutation) ResetField(name string) error {
+	switch name {
+	case app.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case app.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case app.FieldName:
+		m.ResetName()
+		return nil
+	case app.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case app.FieldVisibleRange:
+		m.ResetVisibleRange()
+		return nil
+	case app.FieldSecretHash:
+		m.ResetSecretHash()
+		return nil
+	case app.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown App field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AppMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.enterprise != nil {
+		edges = append(edges, app.EdgeEnterprise)
+	}
+	if m.tokens != nil {
+		edges = append(edges, app.EdgeTokens)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AppMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case app.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case app.EdgeTokens:
+		ids := make([]ent.Value, 0, len(m.tokens))
+		for id := range m.tokens {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AppMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedtokens != nil {
+		edges = append(edges, app.EdgeTokens)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AppMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case app.EdgeTokens:
+		ids := make([]ent.Value, 0, len(m.removedtokens))
+		for id := range m.removedtokens {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AppMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedenterprise {
+		edges = append(edges, app.EdgeEnterprise)
+	}
+	if m.clearedtokens {
+		edges = append(edges, app.EdgeTokens)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AppMutation) EdgeCleared(name string) bool {
+	switch name {
+	case app.EdgeEnterprise:
+		return m.clearedenterprise
+	case app.EdgeTokens:
+		return m.clearedtokens
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AppMutation) ClearEdge(name string) error {
+	switch name {
+	case app.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	}
+	return fmt.Errorf("unknown App unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AppMutation) ResetEdge(name string) error {
+	switch name {
+	case app.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case app.EdgeTokens:
+		m.ResetTokens()
+		return nil
+	}
+	return fmt.Errorf("unknown App edge %s", name)
+}
+
+// AppTokenMutation represents an operation that mutates the AppToken nodes in the graph.
+type AppTokenMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	token_hash        *[]byte
+	expires_at        *time.Time
+	clearedFields     map[string]struct{}
+	enterprise        *string
+	clearedenterprise bool
+	app               *string
+	clearedapp        bool
+	done              bool
+	oldValue          func(context.Context) (*AppToken, error)
+	predicates        []predicate.AppToken
+}
+
+var _ ent.Mutation = (*AppTokenMutation)(nil)
+
+// apptokenOption allows management of the mutation configuration using functional options.
+type apptokenOption func(*AppTokenMutation)
+
+// newAppTokenMutation creates new mutation for the AppToken entity.
+func newAppTokenMutation(c config, op Op, opts ...apptokenOption) *AppTokenMutation {
+	m := &AppTokenMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAppToken,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAppTokenID sets the ID field of the mutation.
+func withAppTokenID(id string) apptokenOption {
+	return func(m *AppTokenMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AppToken
+		)
+		m.oldValue = func(ctx context.Context) (*AppToken, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AppToken.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAppToken sets the old AppToken of the mutation.
+func withAppToken(node *AppToken) apptokenOption {
+	return func(m *AppTokenMutation) {
+		m.oldValue = func(context.Context) (*AppToken, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AppTokenMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AppTokenMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of AppToken entities.
+func (m *AppTokenMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AppTokenMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AppTokenMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AppToken.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AppTokenMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AppTokenMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the AppToken entity.
+// If the AppToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppTokenMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AppTokenMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *AppTokenMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *AppTokenMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the AppToken entity.
+// If the AppToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppTokenMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *AppTokenMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetAppID sets the "app_id" field.
+func (m *AppTokenMutation) SetAppID(s string) {
+	m.app = &s
+}
+
+// AppID returns the value of the "app_id" field in the mutation.
+func (m *AppTokenMutation) AppID() (r string, exists bool) {
+	v := m.app
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppID returns the old "app_id" field's value of the AppToken entity.
+// If the AppToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppTokenMutation) OldAppID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppID: %w", err)
+	}
+	return oldValue.AppID, nil
+}
+
+// ResetAppID resets all changes to the "app_id" field.
+func (m *AppTokenMutation) ResetAppID() {
+	m.app = nil
+}
+
+// SetTokenHash sets the "token_hash" field.
+func (m *AppTokenMutation) SetTokenHash(b []byte) {
+	m.token_hash = &b
+}
+
+// TokenHash returns the value of the "token_hash" field in the mutation.
+func (m *AppTokenMutation) TokenHash() (r []byte, exists bool) {
+	v := m.token_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTokenHash returns the old "token_hash" field's value of the AppToken entity.
+// If the AppToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppTokenMutation) OldTokenHash(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTokenHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTokenHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTokenHash: %w", err)
+	}
+	return oldValue.TokenHash, nil
+}
+
+// ResetTokenHash resets all changes to the "token_hash" field.
+func (m *AppTokenMutation) ResetTokenHash() {
+	m.token_hash = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *AppTokenMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *AppTokenMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the AppToken entity.
+// If the AppToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppTokenMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *AppTokenMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *AppTokenMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[apptoken.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *AppTokenMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *AppTokenMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *AppTokenMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearApp clears the "app" edge to the App entity.
+func (m *AppTokenMutation) ClearApp() {
+	m.clearedapp = true
+	m.clearedFields[apptoken.FieldAppID] = struct{}{}
+}
+
+// AppCleared reports if the "app" edge to the App entity was cleared.
+func (m *AppTokenMutation) AppCleared() bool {
+	return m.clearedapp
+}
+
+// AppIDs returns the "app" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppID instead. It exists only for internal usage by the builders.
+func (m *AppTokenMutation) AppIDs() (ids []string) {
+	if id := m.app; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApp resets all changes to the "app" edge.
+func (m *AppTokenMutation) ResetApp() {
+	m.app = nil
+	m.clearedapp = false
+}
+
+// Where appends a list predicates to the AppTokenMutation builder.
+func (m *AppTokenMutation) Where(ps ...predicate.AppToken) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AppTokenMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AppTokenMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AppToken, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AppTokenMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AppTokenMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AppToken).
+func (m *AppTokenMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AppTokenMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, apptoken.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, apptoken.FieldEnterpriseID)
+	}
+	if m.app != nil {
+		fields = append(fields, apptoken.FieldAppID)
+	}
+	if m.token_hash != nil {
+		fields = append(fields, apptoken.FieldTokenHash)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, apptoken.FieldExpiresAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AppTokenMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case apptoken.FieldCreatedAt:
+		return m.CreatedAt()
+	case apptoken.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case apptoken.FieldAppID:
+		return m.AppID()
+	case apptoken.FieldTokenHash:
+		return m.TokenHash()
+	case apptoken.FieldExpiresAt:
+		return m.ExpiresAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AppTokenMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case apptoken.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case apptoken.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case apptoken.FieldAppID:
+		return m.OldAppID(ctx)
+	case apptoken.FieldTokenHash:
+		return m.OldTokenHash(ctx)
+	case apptoken.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown AppToken field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AppTokenMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case apptoken.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case apptoken.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case apptoken.FieldAppID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppID(v)
+		return nil
+	case apptoken.FieldTokenHash:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTokenHash(v)
+		return nil
+	case apptoken.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AppToken field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AppTokenMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AppTokenMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AppTokenMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown AppToken numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AppTokenMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AppTokenMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AppTokenMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AppToken nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AppTokenMutation) ResetField(name string) error {
+	switch name {
+	case apptoken.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case apptoken.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case apptoken.FieldAppID:
+		m.ResetAppID()
+		return nil
+	case apptoken.FieldTokenHash:
+		m.ResetTokenHash()
+		return nil
+	case apptoken.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	}
+	return fmt.Errorf("unknown AppToken field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AppTokenMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.enterprise != nil {
+		edges = append(edges, apptoken.EdgeEnterprise)
+	}
+	if m.app != nil {
+		edges = append(edges, apptoken.EdgeApp)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AppTokenMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case apptoken.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case apptoken.EdgeApp:
+		if id := m.app; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AppTokenMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AppTokenMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AppTokenMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedenterprise {
+		edges = append(edges, apptoken.EdgeEnterprise)
+	}
+	if m.clearedapp {
+		edges = append(edges, apptoken.EdgeApp)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AppTokenMutation) EdgeCleared(name string) bool {
+	switch name {
+	case apptoken.EdgeEnterprise:
+		return m.clearedenterprise
+	case apptoken.EdgeApp:
+		return m.clearedapp
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AppTokenMutation) ClearEdge(name string) error {
+	switch name {
+	case apptoken.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case apptoken.EdgeApp:
+		m.ClearApp()
+		return nil
+	}
+	return fmt.Errorf("unknown AppToken unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AppTokenMutation) ResetEdge(name string) error {
+	switch name {
+	case apptoken.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case apptoken.EdgeApp:
+		m.ResetApp()
+		return nil
+	}
+	return fmt.Errorf("unknown AppToken edge %s", name)
 }
 
 // AuditEntryMutation represents an operation that mutates the AuditEntry nodes in the graph.
@@ -2752,6 +4213,2103 @@ func (m *CallbackMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Callback edge %s", name)
+}
+
+// ConfidentialViewMutation represents an operation that mutates the ConfidentialView nodes in the graph.
+type ConfidentialViewMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	clearedFields     map[string]struct{}
+	enterprise        *string
+	clearedenterprise bool
+	message           *string
+	clearedmessage    bool
+	member            *string
+	clearedmember     bool
+	done              bool
+	oldValue          func(context.Context) (*ConfidentialView, error)
+	predicates        []predicate.ConfidentialView
+}
+
+var _ ent.Mutation = (*ConfidentialViewMutation)(nil)
+
+// confidentialviewOption allows management of the mutation configuration using functional options.
+type confidentialviewOption func(*ConfidentialViewMutation)
+
+// newConfidentialViewMutation creates new mutation for the ConfidentialView entity.
+func newConfidentialViewMutation(c config, op Op, opts ...confidentialviewOption) *ConfidentialViewMutation {
+	m := &ConfidentialViewMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeConfidentialView,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withConfidentialViewID sets the ID field of the mutation.
+func withConfidentialViewID(id string) confidentialviewOption {
+	return func(m *ConfidentialViewMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ConfidentialView
+		)
+		m.oldValue = func(ctx context.Context) (*ConfidentialView, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ConfidentialView.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withConfidentialView sets the old ConfidentialView of the mutation.
+func withConfidentialView(node *ConfidentialView) confidentialviewOption {
+	return func(m *ConfidentialViewMutation) {
+		m.oldValue = func(context.Context) (*ConfidentialView, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ConfidentialViewMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ConfidentialViewMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ConfidentialView entities.
+func (m *ConfidentialViewMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ConfidentialViewMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ConfidentialViewMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ConfidentialView.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ConfidentialViewMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ConfidentialViewMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ConfidentialView entity.
+// If the ConfidentialView object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConfidentialViewMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ConfidentialViewMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *ConfidentialViewMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *ConfidentialViewMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the ConfidentialView entity.
+// If the ConfidentialView object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConfidentialViewMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *ConfidentialViewMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetMessageID sets the "message_id" field.
+func (m *ConfidentialViewMutation) SetMessageID(s string) {
+	m.message = &s
+}
+
+// MessageID returns the value of the "message_id" field in the mutation.
+func (m *ConfidentialViewMutation) MessageID() (r string, exists bool) {
+	v := m.message
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMessageID returns the old "message_id" field's value of the ConfidentialView entity.
+// If the ConfidentialView object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConfidentialViewMutation) OldMessageID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMessageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMessageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMessageID: %w", err)
+	}
+	return oldValue.MessageID, nil
+}
+
+// ResetMessageID resets all changes to the "message_id" field.
+func (m *ConfidentialViewMutation) ResetMessageID() {
+	m.message = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *ConfidentialViewMutation) SetMemberID(s string) {
+	m.member = &s
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *ConfidentialViewMutation) MemberID() (r string, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the ConfidentialView entity.
+// If the ConfidentialView object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConfidentialViewMutation) OldMemberID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *ConfidentialViewMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *ConfidentialViewMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[confidentialview.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *ConfidentialViewMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *ConfidentialViewMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *ConfidentialViewMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearMessage clears the "message" edge to the Message entity.
+func (m *ConfidentialViewMutation) ClearMessage() {
+	m.clearedmessage = true
+	m.clearedFields[confidentialview.FieldMessageID] = struct{}{}
+}
+
+// MessageCleared reports if the "message" edge to the Message entity was cleared.
+func (m *ConfidentialViewMutation) MessageCleared() bool {
+	return m.clearedmessage
+}
+
+// MessageIDs returns the "message" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MessageID instead. It exists only for internal usage by the builders.
+func (m *ConfidentialViewMutation) MessageIDs() (ids []string) {
+	if id := m.message; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMessage resets all changes to the "message" edge.
+func (m *ConfidentialViewMutation) ResetMessage() {
+	m.message = nil
+	m.clearedmessage = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *ConfidentialViewMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[confidentialview.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *ConfidentialViewMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *ConfidentialViewMutation) MemberIDs() (ids []string) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *ConfidentialViewMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the ConfidentialViewMutation builder.
+func (m *ConfidentialViewMutation) Where(ps ...predicate.ConfidentialView) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ConfidentialViewMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ConfidentialViewMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ConfidentialView, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ConfidentialViewMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ConfidentialViewMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ConfidentialView).
+func (m *ConfidentialViewMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ConfidentialViewMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, confidentialview.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, confidentialview.FieldEnterpriseID)
+	}
+	if m.message != nil {
+		fields = append(fields, confidentialview.FieldMessageID)
+	}
+	if m.member != nil {
+		fields = append(fields, confidentialview.FieldMemberID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ConfidentialViewMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case confidentialview.FieldCreatedAt:
+		return m.CreatedAt()
+	case confidentialview.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case confidentialview.FieldMessageID:
+		return m.MessageID()
+	case confidentialview.FieldMemberID:
+		return m.MemberID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ConfidentialViewMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case confidentialview.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case confidentialview.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case confidentialview.FieldMessageID:
+		return m.OldMessageID(ctx)
+	case confidentialview.FieldMemberID:
+		return m.OldMemberID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ConfidentialView field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConfidentialViewMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case confidentialview.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case confidentialview.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case confidentialview.FieldMessageID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMessageID(v)
+		return nil
+	case confidentialview.FieldMemberID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ConfidentialView field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ConfidentialViewMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ConfidentialViewMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConfidentialViewMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ConfidentialView numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ConfidentialViewMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ConfidentialViewMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ConfidentialViewMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ConfidentialView nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ConfidentialViewMutation) ResetField(name string) error {
+	switch name {
+	case confidentialview.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case confidentialview.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case confidentialview.FieldMessageID:
+		m.ResetMessageID()
+		return nil
+	case confidentialview.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	}
+	return fmt.Errorf("unknown ConfidentialView field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ConfidentialViewMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.enterprise != nil {
+		edges = append(edges, confidentialview.EdgeEnterprise)
+	}
+	if m.message != nil {
+		edges = append(edges, confidentialview.EdgeMessage)
+	}
+	if m.member != nil {
+		edges = append(edges, confidentialview.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ConfidentialViewMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case confidentialview.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case confidentialview.EdgeMessage:
+		if id := m.message; id != nil {
+			return []ent.Value{*id}
+		}
+	case confidentialview.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ConfidentialViewMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ConfidentialViewMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ConfidentialViewMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedenterprise {
+		edges = append(edges, confidentialview.EdgeEnterprise)
+	}
+	if m.clearedmessage {
+		edges = append(edges, confidentialview.EdgeMessage)
+	}
+	if m.clearedmember {
+		edges = append(edges, confidentialview.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ConfidentialViewMutation) EdgeCleared(name string) bool {
+	switch name {
+	case confidentialview.EdgeEnterprise:
+		return m.clearedenterprise
+	case confidentialview.EdgeMessage:
+		return m.clearedmessage
+	case confidentialview.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ConfidentialViewMutation) ClearEdge(name string) error {
+	switch name {
+	case confidentialview.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case confidentialview.EdgeMessage:
+		m.ClearMessage()
+		return nil
+	case confidentialview.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown ConfidentialView unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ConfidentialViewMutation) ResetEdge(name string) error {
+	switch name {
+	case confidentialview.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case confidentialview.EdgeMessage:
+		m.ResetMessage()
+		return nil
+	case confidentialview.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown ConfidentialView edge %s", name)
+}
+
+// ConversationMutation represents an operation that mutates the Conversation nodes in the graph.
+type ConversationMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *string
+	created_at          *time.Time
+	kind                *conversation.Kind
+	title               *string
+	direct_key          *string
+	created_by          *string
+	updated_at          *time.Time
+	clearedFields       map[string]struct{}
+	enterprise          *string
+	clearedenterprise   bool
+	participants        map[string]struct{}
+	removedparticipants map[string]struct{}
+	clearedparticipants bool
+	done                bool
+	oldValue            func(context.Context) (*Conversation, error)
+	predicates          []predicate.Conversation
+}
+
+var _ ent.Mutation = (*ConversationMutation)(nil)
+
+// conversationOption allows management of the mutation configuration using functional options.
+type conversationOption func(*ConversationMutation)
+
+// newConversationMutation creates new mutation for the Conversation entity.
+func newConversationMutation(c config, op Op, opts ...conversationOption) *ConversationMutation {
+	m := &ConversationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeConversation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withConversationID sets the ID field of the mutation.
+func withConversationID(id string) conversationOption {
+	return func(m *ConversationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Conversation
+		)
+		m.oldValue = func(ctx context.Context) (*Conversation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Conversation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withConversation sets the old Conversation of the mutation.
+func withConversation(node *Conversation) conversationOption {
+	return func(m *ConversationMutation) {
+		m.oldValue = func(context.Context) (*Conversation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ConversationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ConversationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Conversation entities.
+func (m *ConversationMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ConversationMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ConversationMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Conversation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ConversationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ConversationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Conversation entity.
+// If the Conversation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ConversationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *ConversationMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *ConversationMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the Conversation entity.
+// If the Conversation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *ConversationMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ConversationMutation) SetKind(c conversation.Kind) {
+	m.kind = &c
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ConversationMutation) Kind() (r conversation.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Conversation entity.
+// If the Conversation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMutation) OldKind(ctx context.Context) (v conversation.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ConversationMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *ConversationMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *ConversationMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Conversation entity.
+// If the Conversation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *ConversationMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetDirectKey sets the "direct_key" field.
+func (m *ConversationMutation) SetDirectKey(s string) {
+	m.direct_key = &s
+}
+
+// DirectKey returns the value of the "direct_key" field in the mutation.
+func (m *ConversationMutation) DirectKey() (r string, exists bool) {
+	v := m.direct_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDirectKey returns the old "direct_key" field's value of the Conversation entity.
+// If the Conversation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMutation) OldDirectKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDirectKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDirectKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDirectKey: %w", err)
+	}
+	return oldValue.DirectKey, nil
+}
+
+// ClearDirectKey clears the value of the "direct_key" field.
+func (m *ConversationMutation) ClearDirectKey() {
+	m.direct_key = nil
+	m.clearedFields[conversation.FieldDirectKey] = struct{}{}
+}
+
+// DirectKeyCleared returns if the "direct_key" field was cleared in this mutation.
+func (m *ConversationMutation) DirectKeyCleared() bool {
+	_, ok := m.clearedFields[conversation.FieldDirectKey]
+	return ok
+}
+
+// ResetDirectKey resets all changes to the "direct_key" field.
+func (m *ConversationMutation) ResetDirectKey() {
+	m.direct_key = nil
+	delete(m.clearedFields, conversation.FieldDirectKey)
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *ConversationMutation) SetCreatedBy(s string) {
+	m.created_by = &s
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *ConversationMutation) CreatedBy() (r string, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Conversation entity.
+// If the Conversation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMutation) OldCreatedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *ConversationMutation) ResetCreatedBy() {
+	m.created_by = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ConversationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ConversationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Conversation entity.
+// If the Conversation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ConversationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *ConversationMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[conversation.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *ConversationMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *ConversationMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *ConversationMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// AddParticipantIDs adds the "participants" edge to the ConversationMember entity by ids.
+func (m *ConversationMutation) AddParticipantIDs(ids ...string) {
+	if m.participants == nil {
+		m.participants = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.participants[ids[i]] = struct{}{}
+	}
+}
+
+// ClearParticipants clears the "participants" edge to the ConversationMember entity.
+func (m *ConversationMutation) ClearParticipants() {
+	m.clearedparticipants = true
+}
+
+// ParticipantsCleared reports if the "participants" edge to the ConversationMember entity was cleared.
+func (m *ConversationMutation) ParticipantsCleared() bool {
+	return m.clearedparticipants
+}
+
+// RemoveParticipantIDs removes the "participants" edge to the ConversationMember entity by IDs.
+func (m *ConversationMutation) RemoveParticipantIDs(ids ...string) {
+	if m.removedparticipants == nil {
+		m.removedparticipants = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.participants, ids[i])
+		m.removedparticipants[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedParticipants returns the removed IDs of the "participants" edge to the ConversationMember entity.
+func (m *ConversationMutation) RemovedParticipantsIDs() (ids []string) {
+	for id := range m.removedparticipants {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ParticipantsIDs returns the "participants" edge IDs in the mutation.
+func (m *ConversationMutation) ParticipantsIDs() (ids []string) {
+	for id := range m.participants {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetParticipants resets all changes to the "participants" edge.
+func (m *ConversationMutation) ResetParticipants() {
+	m.participants = nil
+	m.clearedparticipants = false
+	m.removedparticipants = nil
+}
+
+// Where appends a list predicates to the ConversationMutation builder.
+func (m *ConversationMutation) Where(ps ...predicate.Conversation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ConversationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ConversationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Conversation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ConversationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ConversationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Conversation).
+func (m *ConversationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ConversationMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, conversation.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, conversation.FieldEnterpriseID)
+	}
+	if m.kind != nil {
+		fields = append(fields, conversation.FieldKind)
+	}
+	if m.title != nil {
+		fields = append(fields, conversation.FieldTitle)
+	}
+	if m.direct_key != nil {
+		fields = append(fields, conversation.FieldDirectKey)
+	}
+	if m.created_by != nil {
+		fields = append(fields, conversation.FieldCreatedBy)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, conversation.FieldUpdatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ConversationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case conversation.FieldCreatedAt:
+		return m.CreatedAt()
+	case conversation.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case conversation.FieldKind:
+		return m.Kind()
+	case conversation.FieldTitle:
+		return m.Title()
+	case conversation.FieldDirectKey:
+		return m.DirectKey()
+	case conversation.FieldCreatedBy:
+		return m.CreatedBy()
+	case conversation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ConversationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case conversation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case conversation.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case conversation.FieldKind:
+		return m.OldKind(ctx)
+	case conversation.FieldTitle:
+		return m.OldTitle(ctx)
+	case conversation.FieldDirectKey:
+		return m.OldDirectKey(ctx)
+	case conversation.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
+	case conversation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Conversation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConversationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case conversation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case conversation.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case conversation.FieldKind:
+		v, ok := value.(conversation.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case conversation.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case conversation.FieldDirectKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDirectKey(v)
+		return nil
+	case conversation.FieldCreatedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
+		return nil
+	case conversation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Conversation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ConversationMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ConversationMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConversationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Conversation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ConversationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(conversation.FieldDirectKey) {
+		fields = append(fields, conversation.FieldDirectKey)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ConversationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ConversationMutation) ClearField(name string) error {
+	switch name {
+	case conversation.FieldDirectKey:
+		m.ClearDirectKey()
+		return nil
+	}
+	return fmt.Errorf("unknown Conversation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ConversationMutation) ResetField(name string) error {
+	switch name {
+	case conversation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case conversation.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case conversation.FieldKind:
+		m.ResetKind()
+		return nil
+	case conversation.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case conversation.FieldDirectKey:
+		m.ResetDirectKey()
+		return nil
+	case conversation.FieldCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	case conversation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Conversation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ConversationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.enterprise != nil {
+		edges = append(edges, conversation.EdgeEnterprise)
+	}
+	if m.participants != nil {
+		edges = append(edges, conversation.EdgeParticipants)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ConversationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case conversation.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case conversation.EdgeParticipants:
+		ids := make([]ent.Value, 0, len(m.participants))
+		for id := range m.participants {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ConversationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedparticipants != nil {
+		edges = append(edges, conversation.EdgeParticipants)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ConversationMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case conversation.EdgeParticipants:
+		ids := make([]ent.Value, 0, len(m.removedparticipants))
+		for id := range m.removedparticipants {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ConversationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedenterprise {
+		edges = append(edges, conversation.EdgeEnterprise)
+	}
+	if m.clearedparticipants {
+		edges = append(edges, conversation.EdgeParticipants)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ConversationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case conversation.EdgeEnterprise:
+		return m.clearedenterprise
+	case conversation.EdgeParticipants:
+		return m.clearedparticipants
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ConversationMutation) ClearEdge(name string) error {
+	switch name {
+	case conversation.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	}
+	return fmt.Errorf("unknown Conversation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ConversationMutation) ResetEdge(name string) error {
+	switch name {
+	case conversation.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case conversation.EdgeParticipants:
+		m.ResetParticipants()
+		return nil
+	}
+	return fmt.Errorf("unknown Conversation edge %s", name)
+}
+
+// ConversationMemberMutation represents an operation that mutates the ConversationMember nodes in the graph.
+type ConversationMemberMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *string
+	created_at          *time.Time
+	clearedFields       map[string]struct{}
+	enterprise          *string
+	clearedenterprise   bool
+	conversation        *string
+	clearedconversation bool
+	member              *string
+	clearedmember       bool
+	done                bool
+	oldValue            func(context.Context) (*ConversationMember, error)
+	predicates          []predicate.ConversationMember
+}
+
+var _ ent.Mutation = (*ConversationMemberMutation)(nil)
+
+// conversationmemberOption allows management of the mutation configuration using functional options.
+type conversationmemberOption func(*ConversationMemberMutation)
+
+// newConversationMemberMutation creates new mutation for the ConversationMember entity.
+func newConversationMemberMutation(c config, op Op, opts ...conversationmemberOption) *ConversationMemberMutation {
+	m := &ConversationMemberMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeConversationMember,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withConversationMemberID sets the ID field of the mutation.
+func withConversationMemberID(id string) conversationmemberOption {
+	return func(m *ConversationMemberMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ConversationMember
+		)
+		m.oldValue = func(ctx context.Context) (*ConversationMember, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ConversationMember.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withConversationMember sets the old ConversationMember of the mutation.
+func withConversationMember(node *ConversationMember) conversationmemberOption {
+	return func(m *ConversationMemberMutation) {
+		m.oldValue = func(context.Context) (*ConversationMember, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ConversationMemberMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ConversationMemberMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ConversationMember entities.
+func (m *ConversationMemberMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ConversationMemberMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ConversationMemberMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ConversationMember.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ConversationMemberMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ConversationMemberMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ConversationMember entity.
+// If the ConversationMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMemberMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ConversationMemberMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *ConversationMemberMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *ConversationMemberMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the ConversationMember entity.
+// If the ConversationMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMemberMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *ConversationMemberMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetConversationID sets the "conversation_id" field.
+func (m *ConversationMemberMutation) SetConversationID(s string) {
+	m.conversation = &s
+}
+
+// ConversationID returns the value of the "conversation_id" field in the mutation.
+func (m *ConversationMemberMutation) ConversationID() (r string, exists bool) {
+	v := m.conversation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConversationID returns the old "conversation_id" field's value of the ConversationMember entity.
+// If the ConversationMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMemberMutation) OldConversationID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConversationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConversationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConversationID: %w", err)
+	}
+	return oldValue.ConversationID, nil
+}
+
+// ResetConversationID resets all changes to the "conversation_id" field.
+func (m *ConversationMemberMutation) ResetConversationID() {
+	m.conversation = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *ConversationMemberMutation) SetMemberID(s string) {
+	m.member = &s
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *ConversationMemberMutation) MemberID() (r string, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the ConversationMember entity.
+// If the ConversationMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMemberMutation) OldMemberID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *ConversationMemberMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *ConversationMemberMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[conversationmember.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *ConversationMemberMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *ConversationMemberMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *ConversationMemberMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearConversation clears the "conversation" edge to the Conversation entity.
+func (m *ConversationMemberMutation) ClearConversation() {
+	m.clearedconversation = true
+	m.clearedFields[conversationmember.FieldConversationID] = struct{}{}
+}
+
+// ConversationCleared reports if the "conversation" edge to the Conversation entity was cleared.
+func (m *ConversationMemberMutation) ConversationCleared() bool {
+	return m.clearedconversation
+}
+
+// ConversationIDs returns the "conversation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ConversationID instead. It exists only for internal usage by the builders.
+func (m *ConversationMemberMutation) ConversationIDs() (ids []string) {
+	if id := m.conversation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetConversation resets all changes to the "conversation" edge.
+func (m *ConversationMemberMutation) ResetConversation() {
+	m.conversation = nil
+	m.clearedconversation = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *ConversationMemberMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[conversationmember.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *ConversationMemberMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *ConversationMemberMutation) MemberIDs() (ids []string) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *ConversationMemberMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the ConversationMemberMutation builder.
+func (m *ConversationMemberMutation) Where(ps ...predicate.ConversationMember) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ConversationMemberMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ConversationMemberMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ConversationMember, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ConversationMemberMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ConversationMemberMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ConversationMember).
+func (m *ConversationMemberMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ConversationMemberMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, conversationmember.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, conversationmember.FieldEnterpriseID)
+	}
+	if m.conversation != nil {
+		fields = append(fields, conversationmember.FieldConversationID)
+	}
+	if m.member != nil {
+		fields = append(fields, conversationmember.FieldMemberID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ConversationMemberMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case conversationmember.FieldCreatedAt:
+		return m.CreatedAt()
+	case conversationmember.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case conversationmember.FieldConversationID:
+		return m.ConversationID()
+	case conversationmember.FieldMemberID:
+		return m.MemberID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ConversationMemberMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case conversationmember.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case conversationmember.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case conversationmember.FieldConversationID:
+		return m.OldConversationID(ctx)
+	case conversationmember.FieldMemberID:
+		return m.OldMemberID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ConversationMember field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConversationMemberMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case conversationmember.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case conversationmember.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case conversationmember.FieldConversationID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConversationID(v)
+		return nil
+	case conversationmember.FieldMemberID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ConversationMember field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ConversationMemberMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ConversationMemberMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConversationMemberMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ConversationMember numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ConversationMemberMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ConversationMemberMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ConversationMemberMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ConversationMember nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ConversationMemberMutation) ResetField(name string) error {
+	switch name {
+	case conversationmember.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case conversationmember.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case conversationmember.FieldConversationID:
+		m.ResetConversationID()
+		return nil
+	case conversationmember.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	}
+	return fmt.Errorf("unknown ConversationMember field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ConversationMemberMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.enterprise != nil {
+		edges = append(edges, conversationmember.EdgeEnterprise)
+	}
+	if m.conversation != nil {
+		edges = append(edges, conversationmember.EdgeConversation)
+	}
+	if m.member != nil {
+		edges = append(edges, conversationmember.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ConversationMemberMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case conversationmember.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case conversationmember.EdgeConversation:
+		if id := m.conversation; id != nil {
+			return []ent.Value{*id}
+		}
+	case conversationmember.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ConversationMemberMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ConversationMemberMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ConversationMemberMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedenterprise {
+		edges = append(edges, conversationmember.EdgeEnterprise)
+	}
+	if m.clearedconversation {
+		edges = append(edges, conversationmember.EdgeConversation)
+	}
+	if m.clearedmember {
+		edges = append(edges, conversationmember.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ConversationMemberMutation) EdgeCleared(name string) bool {
+	switch name {
+	case conversationmember.EdgeEnterprise:
+		return m.clearedenterprise
+	case conversationmember.EdgeConversation:
+		return m.clearedconversation
+	case conversationmember.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ConversationMemberMutation) ClearEdge(name string) error {
+	switch name {
+	case conversationmember.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case conversationmember.EdgeConversation:
+		m.ClearConversation()
+		return nil
+	case conversationmember.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown ConversationMember unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ConversationMemberMutation) ResetEdge(name string) error {
+	switch name {
+	case conversationmember.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case conversationmember.EdgeConversation:
+		m.ResetConversation()
+		return nil
+	case conversationmember.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown ConversationMember edge %s", name)
 }
 
 // DepartmentMutation represents an operation that mutates the Department nodes in the graph.
@@ -5278,6 +8836,2122 @@ func (m *EnterpriseMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Enterprise edge %s", name)
 }
 
+// InboxCounterMutation represents an operation that mutates the InboxCounter nodes in the graph.
+type InboxCounterMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	seq               *int64
+	addseq            *int64
+	version           *int64
+	addversion        *int64
+	clearedFields     map[string]struct{}
+	enterprise        *string
+	clearedenterprise bool
+	member            *string
+	clearedmember     bool
+	done              bool
+	oldValue          func(context.Context) (*InboxCounter, error)
+	predicates        []predicate.InboxCounter
+}
+
+var _ ent.Mutation = (*InboxCounterMutation)(nil)
+
+// inboxcounterOption allows management of the mutation configuration using functional options.
+type inboxcounterOption func(*InboxCounterMutation)
+
+// newInboxCounterMutation creates new mutation for the InboxCounter entity.
+func newInboxCounterMutation(c config, op Op, opts ...inboxcounterOption) *InboxCounterMutation {
+	m := &InboxCounterMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInboxCounter,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInboxCounterID sets the ID field of the mutation.
+func withInboxCounterID(id string) inboxcounterOption {
+	return func(m *InboxCounterMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *InboxCounter
+		)
+		m.oldValue = func(ctx context.Context) (*InboxCounter, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().InboxCounter.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInboxCounter sets the old InboxCounter of the mutation.
+func withInboxCounter(node *InboxCounter) inboxcounterOption {
+	return func(m *InboxCounterMutation) {
+		m.oldValue = func(context.Context) (*InboxCounter, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InboxCounterMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InboxCounterMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of InboxCounter entities.
+func (m *InboxCounterMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InboxCounterMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InboxCounterMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().InboxCounter.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InboxCounterMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InboxCounterMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the InboxCounter entity.
+// If the InboxCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxCounterMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InboxCounterMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *InboxCounterMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *InboxCounterMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the InboxCounter entity.
+// If the InboxCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxCounterMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *InboxCounterMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *InboxCounterMutation) SetMemberID(s string) {
+	m.member = &s
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *InboxCounterMutation) MemberID() (r string, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the InboxCounter entity.
+// If the InboxCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxCounterMutation) OldMemberID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *InboxCounterMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetSeq sets the "seq" field.
+func (m *InboxCounterMutation) SetSeq(i int64) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *InboxCounterMutation) Seq() (r int64, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the InboxCounter entity.
+// If the InboxCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxCounterMutation) OldSeq(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *InboxCounterMutation) AddSeq(i int64) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *InboxCounterMutation) AddedSeq() (r int64, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *InboxCounterMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *InboxCounterMutation) SetVersion(i int64) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *InboxCounterMutation) Version() (r int64, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the InboxCounter entity.
+// If the InboxCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxCounterMutation) OldVersion(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *InboxCounterMutation) AddVersion(i int64) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *InboxCounterMutation) AddedVersion() (r int64, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *InboxCounterMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *InboxCounterMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[inboxcounter.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *InboxCounterMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *InboxCounterMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *InboxCounterMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *InboxCounterMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[inboxcounter.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *InboxCounterMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *InboxCounterMutation) MemberIDs() (ids []string) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *InboxCounterMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the InboxCounterMutation builder.
+func (m *InboxCounterMutation) Where(ps ...predicate.InboxCounter) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InboxCounterMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InboxCounterMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.InboxCounter, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InboxCounterMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InboxCounterMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (InboxCounter).
+func (m *InboxCounterMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InboxCounterMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, inboxcounter.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, inboxcounter.FieldEnterpriseID)
+	}
+	if m.member != nil {
+		fields = append(fields, inboxcounter.FieldMemberID)
+	}
+	if m.seq != nil {
+		fields = append(fields, inboxcounter.FieldSeq)
+	}
+	if m.version != nil {
+		fields = append(fields, inboxcounter.FieldVersion)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InboxCounterMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case inboxcounter.FieldCreatedAt:
+		return m.CreatedAt()
+	case inboxcounter.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case inboxcounter.FieldMemberID:
+		return m.MemberID()
+	case inboxcounter.FieldSeq:
+		return m.Seq()
+	case inboxcounter.FieldVersion:
+		return m.Version()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InboxCounterMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case inboxcounter.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case inboxcounter.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case inboxcounter.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case inboxcounter.FieldSeq:
+		return m.OldSeq(ctx)
+	case inboxcounter.FieldVersion:
+		return m.OldVersion(ctx)
+	}
+	return nil, fmt.Errorf("unknown InboxCounter field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InboxCounterMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case inboxcounter.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case inboxcounter.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case inboxcounter.FieldMemberID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case inboxcounter.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case inboxcounter.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InboxCounter field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InboxCounterMutation) AddedFields() []string {
+	var fields []string
+	if m.addseq != nil {
+		fields = append(fields, inboxcounter.FieldSeq)
+	}
+	if m.addversion != nil {
+		fields = append(fields, inboxcounter.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InboxCounterMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case inboxcounter.FieldSeq:
+		return m.AddedSeq()
+	case inboxcounter.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InboxCounterMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case inboxcounter.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
+	case inboxcounter.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InboxCounter numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InboxCounterMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InboxCounterMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InboxCounterMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown InboxCounter nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InboxCounterMutation) ResetField(name string) error {
+	switch name {
+	case inboxcounter.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case inboxcounter.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case inboxcounter.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case inboxcounter.FieldSeq:
+		m.ResetSeq()
+		return nil
+	case inboxcounter.FieldVersion:
+		m.ResetVersion()
+		return nil
+	}
+	return fmt.Errorf("unknown InboxCounter field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InboxCounterMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.enterprise != nil {
+		edges = append(edges, inboxcounter.EdgeEnterprise)
+	}
+	if m.member != nil {
+		edges = append(edges, inboxcounter.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InboxCounterMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case inboxcounter.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case inboxcounter.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InboxCounterMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InboxCounterMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InboxCounterMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedenterprise {
+		edges = append(edges, inboxcounter.EdgeEnterprise)
+	}
+	if m.clearedmember {
+		edges = append(edges, inboxcounter.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InboxCounterMutation) EdgeCleared(name string) bool {
+	switch name {
+	case inboxcounter.EdgeEnterprise:
+		return m.clearedenterprise
+	case inboxcounter.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InboxCounterMutation) ClearEdge(name string) error {
+	switch name {
+	case inboxcounter.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case inboxcounter.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown InboxCounter unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InboxCounterMutation) ResetEdge(name string) error {
+	switch name {
+	case inboxcounter.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case inboxcounter.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown InboxCounter edge %s", name)
+}
+
+// InboxEntryMutation represents an operation that mutates the InboxEntry nodes in the graph.
+type InboxEntryMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *string
+	created_at          *time.Time
+	seq                 *int64
+	addseq              *int64
+	version             *int64
+	addversion          *int64
+	created_version     *int64
+	addcreated_version  *int64
+	read_at             *time.Time
+	recalled_at         *time.Time
+	confidential        *bool
+	withheld            *bool
+	clearedFields       map[string]struct{}
+	enterprise          *string
+	clearedenterprise   bool
+	member              *string
+	clearedmember       bool
+	message             *string
+	clearedmessage      bool
+	app                 *string
+	clearedapp          bool
+	conversation        *string
+	clearedconversation bool
+	done                bool
+	oldValue            func(context.Context) (*InboxEntry, error)
+	predicates          []predicate.InboxEntry
+}
+
+var _ ent.Mutation = (*InboxEntryMutation)(nil)
+
+// inboxentryOption allows management of the mutation configuration using functional options.
+type inboxentryOption func(*InboxEntryMutation)
+
+// newInboxEntryMutation creates new mutation for the InboxEntry entity.
+func newInboxEntryMutation(c config, op Op, opts ...inboxentryOption) *InboxEntryMutation {
+	m := &InboxEntryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInboxEntry,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInboxEntryID sets the ID field of the mutation.
+func withInboxEntryID(id string) inboxentryOption {
+	return func(m *InboxEntryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *InboxEntry
+		)
+		m.oldValue = func(ctx context.Context) (*InboxEntry, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().InboxEntry.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInboxEntry sets the old InboxEntry of the mutation.
+func withInboxEntry(node *InboxEntry) inboxentryOption {
+	return func(m *InboxEntryMutation) {
+		m.oldValue = func(context.Context) (*InboxEntry, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InboxEntryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InboxEntryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of InboxEntry entities.
+func (m *InboxEntryMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InboxEntryMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InboxEntryMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().InboxEntry.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InboxEntryMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InboxEntryMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InboxEntryMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *InboxEntryMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *InboxEntryMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *InboxEntryMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *InboxEntryMutation) SetMemberID(s string) {
+	m.member = &s
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *InboxEntryMutation) MemberID() (r string, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldMemberID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *InboxEntryMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetMessageID sets the "message_id" field.
+func (m *InboxEntryMutation) SetMessageID(s string) {
+	m.message = &s
+}
+
+// MessageID returns the value of the "message_id" field in the mutation.
+func (m *InboxEntryMutation) MessageID() (r string, exists bool) {
+	v := m.message
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMessageID returns the old "message_id" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldMessageID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMessageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMessageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMessageID: %w", err)
+	}
+	return oldValue.MessageID, nil
+}
+
+// ResetMessageID resets all changes to the "message_id" field.
+func (m *InboxEntryMutation) ResetMessageID() {
+	m.message = nil
+}
+
+// SetSeq sets the "seq" field.
+func (m *InboxEntryMutation) SetSeq(i int64) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *InboxEntryMutation) Seq() (r int64, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldSeq(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *InboxEntryMutation) AddSeq(i int64) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *InboxEntryMutation) AddedSeq() (r int64, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *InboxEntryMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *InboxEntryMutation) SetVersion(i int64) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *InboxEntryMutation) Version() (r int64, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldVersion(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *InboxEntryMutation) AddVersion(i int64) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *InboxEntryMutation) AddedVersion() (r int64, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *InboxEntryMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetCreatedVersion sets the "created_version" field.
+func (m *InboxEntryMutation) SetCreatedVersion(i int64) {
+	m.created_version = &i
+	m.addcreated_version = nil
+}
+
+// CreatedVersion returns the value of the "created_version" field in the mutation.
+func (m *InboxEntryMutation) CreatedVersion() (r int64, exists bool) {
+	v := m.created_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedVersion returns the old "created_version" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldCreatedVersion(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedVersion: %w", err)
+	}
+	return oldValue.CreatedVersion, nil
+}
+
+// AddCreatedVersion adds i to the "created_version" field.
+func (m *InboxEntryMutation) AddCreatedVersion(i int64) {
+	if m.addcreated_version != nil {
+		*m.addcreated_version += i
+	} else {
+		m.addcreated_version = &i
+	}
+}
+
+// AddedCreatedVersion returns the value that was added to the "created_version" field in this mutation.
+func (m *InboxEntryMutation) AddedCreatedVersion() (r int64, exists bool) {
+	v := m.addcreated_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCreatedVersion resets all changes to the "created_version" field.
+func (m *InboxEntryMutation) ResetCreatedVersion() {
+	m.created_version = nil
+	m.addcreated_version = nil
+}
+
+// SetReadAt sets the "read_at" field.
+func (m *InboxEntryMutation) SetReadAt(t time.Time) {
+	m.read_at = &t
+}
+
+// ReadAt returns the value of the "read_at" field in the mutation.
+func (m *InboxEntryMutation) ReadAt() (r time.Time, exists bool) {
+	v := m.read_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReadAt returns the old "read_at" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldReadAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReadAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReadAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReadAt: %w", err)
+	}
+	return oldValue.ReadAt, nil
+}
+
+// ClearReadAt clears the value of the "read_at" field.
+func (m *InboxEntryMutation) ClearReadAt() {
+	m.read_at = nil
+	m.clearedFields[inboxentry.FieldReadAt] = struct{}{}
+}
+
+// ReadAtCleared returns if the "read_at" field was cleared in this mutation.
+func (m *InboxEntryMutation) ReadAtCleared() bool {
+	_, ok := m.clearedFields[inboxentry.FieldReadAt]
+	return ok
+}
+
+// ResetReadAt resets all changes to the "read_at" field.
+func (m *InboxEntryMutation) ResetReadAt() {
+	m.read_at = nil
+	delete(m.clearedFields, inboxentry.FieldReadAt)
+}
+
+// SetRecalledAt sets the "recalled_at" field.
+func (m *InboxEntryMutation) SetRecalledAt(t time.Time) {
+	m.recalled_at = &t
+}
+
+// RecalledAt returns the value of the "recalled_at" field in the mutation.
+func (m *InboxEntryMutation) RecalledAt() (r time.Time, exists bool) {
+	v := m.recalled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecalledAt returns the old "recalled_at" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldRecalledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecalledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecalledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecalledAt: %w", err)
+	}
+	return oldValue.RecalledAt, nil
+}
+
+// ClearRecalledAt clears the value of the "recalled_at" field.
+func (m *InboxEntryMutation) ClearRecalledAt() {
+	m.recalled_at = nil
+	m.clearedFields[inboxentry.FieldRecalledAt] = struct{}{}
+}
+
+// RecalledAtCleared returns if the "recalled_at" field was cleared in this mutation.
+func (m *InboxEntryMutation) RecalledAtCleared() bool {
+	_, ok := m.clearedFields[inboxentry.FieldRecalledAt]
+	return ok
+}
+
+// ResetRecalledAt resets all changes to the "recalled_at" field.
+func (m *InboxEntryMutation) ResetRecalledAt() {
+	m.recalled_at = nil
+	delete(m.clearedFields, inboxentry.FieldRecalledAt)
+}
+
+// SetConfidential sets the "confidential" field.
+func (m *InboxEntryMutation) SetConfidential(b bool) {
+	m.confidential = &b
+}
+
+// Confidential returns the value of the "confidential" field in the mutation.
+func (m *InboxEntryMutation) Confidential() (r bool, exists bool) {
+	v := m.confidential
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConfidential returns the old "confidential" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldConfidential(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConfidential is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConfidential requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConfidential: %w", err)
+	}
+	return oldValue.Confidential, nil
+}
+
+// ResetConfidential resets all changes to the "confidential" field.
+func (m *InboxEntryMutation) ResetConfidential() {
+	m.confidential = nil
+}
+
+// SetWithheld sets the "withheld" field.
+func (m *InboxEntryMutation) SetWithheld(b bool) {
+	m.withheld = &b
+}
+
+// Withheld returns the value of the "withheld" field in the mutation.
+func (m *InboxEntryMutation) Withheld() (r bool, exists bool) {
+	v := m.withheld
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWithheld returns the old "withheld" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldWithheld(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWithheld is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWithheld requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWithheld: %w", err)
+	}
+	return oldValue.Withheld, nil
+}
+
+// ResetWithheld resets all changes to the "withheld" field.
+func (m *InboxEntryMutation) ResetWithheld() {
+	m.withheld = nil
+}
+
+// SetAppID sets the "app_id" field.
+func (m *InboxEntryMutation) SetAppID(s string) {
+	m.app = &s
+}
+
+// AppID returns the value of the "app_id" field in the mutation.
+func (m *InboxEntryMutation) AppID() (r string, exists bool) {
+	v := m.app
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppID returns the old "app_id" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldAppID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppID: %w", err)
+	}
+	return oldValue.AppID, nil
+}
+
+// ClearAppID clears the value of the "app_id" field.
+func (m *InboxEntryMutation) ClearAppID() {
+	m.app = nil
+	m.clearedFields[inboxentry.FieldAppID] = struct{}{}
+}
+
+// AppIDCleared returns if the "app_id" field was cleared in this mutation.
+func (m *InboxEntryMutation) AppIDCleared() bool {
+	_, ok := m.clearedFields[inboxentry.FieldAppID]
+	return ok
+}
+
+// ResetAppID resets all changes to the "app_id" field.
+func (m *InboxEntryMutation) ResetAppID() {
+	m.app = nil
+	delete(m.clearedFields, inboxentry.FieldAppID)
+}
+
+// SetConversationID sets the "conversation_id" field.
+func (m *InboxEntryMutation) SetConversationID(s string) {
+	m.conversation = &s
+}
+
+// ConversationID returns the value of the "conversation_id" field in the mutation.
+func (m *InboxEntryMutation) ConversationID() (r string, exists bool) {
+	v := m.conversation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConversationID returns the old "conversation_id" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldConversationID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConversationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConversationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConversationID: %w", err)
+	}
+	return oldValue.ConversationID, nil
+}
+
+// ClearConversationID clears the value of the "conversation_id" field.
+func (m *InboxEntryMutation) ClearConversationID() {
+	m.conversation = nil
+	m.clearedFields[inboxentry.FieldConversationID] = struct{}{}
+}
+
+// ConversationIDCleared returns if the "conversation_id" field was cleared in this mutation.
+func (m *InboxEntryMutation) ConversationIDCleared() bool {
+	_, ok := m.clearedFields[inboxentry.FieldConversationID]
+	return ok
+}
+
+// ResetConversationID resets all changes to the "conversation_id" field.
+func (m *InboxEntryMutation) ResetConversationID() {
+	m.conversation = nil
+	delete(m.clearedFields, inboxentry.FieldConversationID)
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *InboxEntryMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[inboxentry.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *InboxEntryMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *InboxEntryMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *InboxEntryMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *InboxEntryMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[inboxentry.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *InboxEntryMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *InboxEntryMutation) MemberIDs() (ids []string) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *InboxEntryMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearMessage clears the "message" edge to the Message entity.
+func (m *InboxEntryMutation) ClearMessage() {
+	m.clearedmessage = true
+	m.clearedFields[inboxentry.FieldMessageID] = struct{}{}
+}
+
+// MessageCleared reports if the "message" edge to the Message entity was cleared.
+func (m *InboxEntryMutation) MessageCleared() bool {
+	return m.clearedmessage
+}
+
+// MessageIDs returns the "message" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MessageID instead. It exists only for internal usage by the builders.
+func (m *InboxEntryMutation) MessageIDs() (ids []string) {
+	if id := m.message; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMessage resets all changes to the "message" edge.
+func (m *InboxEntryMutation) ResetMessage() {
+	m.message = nil
+	m.clearedmessage = false
+}
+
+// ClearApp clears the "app" edge to the App entity.
+func (m *InboxEntryMutation) ClearApp() {
+	m.clearedapp = true
+	m.clearedFields[inboxentry.FieldAppID] = struct{}{}
+}
+
+// AppCleared reports if the "app" edge to the App entity was cleared.
+func (m *InboxEntryMutation) AppCleared() bool {
+	return m.AppIDCleared() || m.clearedapp
+}
+
+// AppIDs returns the "app" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppID instead. It exists only for internal usage by the builders.
+func (m *InboxEntryMutation) AppIDs() (ids []string) {
+	if id := m.app; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApp resets all changes to the "app" edge.
+func (m *InboxEntryMutation) ResetApp() {
+	m.app = nil
+	m.clearedapp = false
+}
+
+// ClearConversation clears the "conversation" edge to the Conversation entity.
+func (m *InboxEntryMutation) ClearConversation() {
+	m.clearedconversation = true
+	m.clearedFields[inboxentry.FieldConversationID] = struct{}{}
+}
+
+// ConversationCleared reports if the "conversation" edge to the Conversation entity was cleared.
+func (m *InboxEntryMutation) ConversationCleared() bool {
+	return m.ConversationIDCleared() || m.clearedconversation
+}
+
+// ConversationIDs returns the "conversation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ConversationID instead. It exists only for internal usage by the builders.
+func (m *InboxEntryMutation) ConversationIDs() (ids []string) {
+	if id := m.conversation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetConversation resets all changes to the "conversation" edge.
+func (m *InboxEntryMutation) ResetConversation() {
+	m.conversation = nil
+	m.clearedconversation = false
+}
+
+// Where appends a list predicates to the InboxEntryMutation builder.
+func (m *InboxEntryMutation) Where(ps ...predicate.InboxEntry) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InboxEntryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InboxEntryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.InboxEntry, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InboxEntryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InboxEntryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (InboxEntry).
+func (m *InboxEntryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InboxEntryMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, inboxentry.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, inboxentry.FieldEnterpriseID)
+	}
+	if m.member != nil {
+		fields = append(fields, inboxentry.FieldMemberID)
+	}
+	if m.message != nil {
+		fields = append(fields, inboxentry.FieldMessageID)
+	}
+	if m.seq != nil {
+		fields = append(fields, inboxentry.FieldSeq)
+	}
+	if m.version != nil {
+		fields = append(fields, inboxentry.FieldVersion)
+	}
+	if m.created_version != nil {
+		fields = append(fields, inboxentry.FieldCreatedVersion)
+	}
+	if m.read_at != nil {
+		fields = append(fields, inboxentry.FieldReadAt)
+	}
+	if m.recalled_at != nil {
+		fields = append(fields, inboxentry.FieldRecalledAt)
+	}
+	if m.confidential != nil {
+		fields = append(fields, inboxentry.FieldConfidential)
+	}
+	if m.withheld != nil {
+		fields = append(fields, inboxentry.FieldWithheld)
+	}
+	if m.app != nil {
+		fields = append(fields, inboxentry.FieldAppID)
+	}
+	if m.conversation != nil {
+		fields = append(fields, inboxentry.FieldConversationID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InboxEntryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case inboxentry.FieldCreatedAt:
+		return m.CreatedAt()
+	case inboxentry.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case inboxentry.FieldMemberID:
+		return m.MemberID()
+	case inboxentry.FieldMessageID:
+		return m.MessageID()
+	case inboxentry.FieldSeq:
+		return m.Seq()
+	case inboxentry.FieldVersion:
+		return m.Version()
+	case inboxentry.FieldCreatedVersion:
+		return m.CreatedVersion()
+	case inboxentry.FieldReadAt:
+		return m.ReadAt()
+	case inboxentry.FieldRecalledAt:
+		return m.RecalledAt()
+	case inboxentry.FieldConfidential:
+		return m.Confidential()
+	case inboxentry.FieldWithheld:
+		return m.Withheld()
+	case inboxentry.FieldAppID:
+		return m.AppID()
+	case inboxentry.FieldConversationID:
+		return m.ConversationID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InboxEntryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case inboxentry.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case inboxentry.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case inboxentry.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case inboxentry.FieldMessageID:
+		return m.OldMessageID(ctx)
+	case inboxentry.FieldSeq:
+		return m.OldSeq(ctx)
+	case inboxentry.FieldVersion:
+		return m.OldVersion(ctx)
+	case inboxentry.FieldCreatedVersion:
+		return m.OldCreatedVersion(ctx)
+	case inboxentry.FieldReadAt:
+		return m.OldReadAt(ctx)
+	case inboxentry.FieldRecalledAt:
+		return m.OldRecalledAt(ctx)
+	case inboxentry.FieldConfidential:
+		return m.OldConfidential(ctx)
+	case inboxentry.FieldWithheld:
+		return m.OldWithheld(ctx)
+	case inboxentry.FieldAppID:
+		return m.OldAppID(ctx)
+	case inboxentry.FieldConversationID:
+		return m.OldConversationID(ctx)
+	}
+	return nil, fmt.Errorf("unknown InboxEntry field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InboxEntryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case inboxentry.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case inboxentry.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case inboxentry.FieldMemberID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case inboxentry.FieldMessageID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMessageID(v)
+		return nil
+	case inboxentry.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case inboxentry.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case inboxentry.FieldCreatedVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedVersion(v)
+		return nil
+	case inboxentry.FieldReadAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReadAt(v)
+		return nil
+	case inboxentry.FieldRecalledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecalledAt(v)
+		return nil
+	case inboxentry.FieldConfidential:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConfidential(v)
+		return nil
+	case inboxentry.FieldWithheld:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWithheld(v)
+		return nil
+	case inboxentry.FieldAppID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppID(v)
+		return nil
+	case inboxentry.FieldConversationID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConversationID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InboxEntry field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InboxEntryMutation) AddedFields() []string {
+	var fields []string
+	if m.addseq != nil {
+		fields = append(fields, inboxentry.FieldSeq)
+	}
+	if m.addversion != nil {
+		fields = append(fields, inboxentry.FieldVersion)
+	}
+	if m.addcreated_version != nil {
+		fields = append(fields, inboxentry.FieldCreatedVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InboxEntryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case inboxentry.FieldSeq:
+		return m.AddedSeq()
+	case inboxentry.FieldVersion:
+		return m.AddedVersion()
+	case inboxentry.FieldCreatedVersion:
+		return m.AddedCreatedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InboxEntryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case inboxentry.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
+	case inboxentry.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case inboxentry.FieldCreatedVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InboxEntry numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InboxEntryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(inboxentry.FieldReadAt) {
+		fields = append(fields, inboxentry.FieldReadAt)
+	}
+	if m.FieldCleared(inboxentry.FieldRecalledAt) {
+		fields = append(fields, inboxentry.FieldRecalledAt)
+	}
+	if m.FieldCleared(inboxentry.FieldAppID) {
+		fields = append(fields, inboxentry.FieldAppID)
+	}
+	if m.FieldCleared(inboxentry.FieldConversationID) {
+		fields = append(fields, inboxentry.FieldConversationID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InboxEntryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InboxEntryMutation) ClearField(name string) error {
+	switch name {
+	case inboxentry.FieldReadAt:
+		m.ClearReadAt()
+		return nil
+	case inboxentry.FieldRecalledAt:
+		m.ClearRecalledAt()
+		return nil
+	case inboxentry.FieldAppID:
+		m.ClearAppID()
+		return nil
+	case inboxentry.FieldConversationID:
+		m.ClearConversationID()
+		return nil
+	}
+	return fmt.Errorf("unknown InboxEntry nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InboxEntryMutation) ResetField(name string) error {
+	switch name {
+	case inboxentry.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case inboxentry.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case inboxentry.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case inboxentry.FieldMessageID:
+		m.ResetMessageID()
+		return nil
+	case inboxentry.FieldSeq:
+		m.ResetSeq()
+		return nil
+	case inboxentry.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case inboxentry.FieldCreatedVersion:
+		m.ResetCreatedVersion()
+		return nil
+	case inboxentry.FieldReadAt:
+		m.ResetReadAt()
+		return nil
+	case inboxentry.FieldRecalledAt:
+		m.ResetRecalledAt()
+		return nil
+	case inboxentry.FieldConfidential:
+		m.ResetConfidential()
+		return nil
+	case inboxentry.FieldWithheld:
+		m.ResetWithheld()
+		return nil
+	case inboxentry.FieldAppID:
+		m.ResetAppID()
+		return nil
+	case inboxentry.FieldConversationID:
+		m.ResetConversationID()
+		return nil
+	}
+	return fmt.Errorf("unknown InboxEntry field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InboxEntryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.enterprise != nil {
+		edges = append(edges, inboxentry.EdgeEnterprise)
+	}
+	if m.member != nil {
+		edges = append(edges, inboxentry.EdgeMember)
+	}
+	if m.message != nil {
+		edges = append(edges, inboxentry.EdgeMessage)
+	}
+	if m.app != nil {
+		edges = append(edges, inboxentry.EdgeApp)
+	}
+	if m.conversation != nil {
+		edges = append(edges, inboxentry.EdgeConversation)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InboxEntryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case inboxentry.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case inboxentry.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case inboxentry.EdgeMessage:
+		if id := m.message; id != nil {
+			return []ent.Value{*id}
+		}
+	case inboxentry.EdgeApp:
+		if id := m.app; id != nil {
+			return []ent.Value{*id}
+		}
+	case inboxentry.EdgeConversation:
+		if id := m.conversation; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InboxEntryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InboxEntryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InboxEntryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedenterprise {
+		edges = append(edges, inboxentry.EdgeEnterprise)
+	}
+	if m.clearedmember {
+		edges = append(edges, inboxentry.EdgeMember)
+	}
+	if m.clearedmessage {
+		edges = append(edges, inboxentry.EdgeMessage)
+	}
+	if m.clearedapp {
+		edges = append(edges, inboxentry.EdgeApp)
+	}
+	if m.clearedconversation {
+		edges = append(edges, inboxentry.EdgeConversation)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InboxEntryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case inboxentry.EdgeEnterprise:
+		return m.clearedenterprise
+	case inboxentry.EdgeMember:
+		return m.clearedmember
+	case inboxentry.EdgeMessage:
+		return m.clearedmessage
+	case inboxentry.EdgeApp:
+		return m.clearedapp
+	case inboxentry.EdgeConversation:
+		return m.clearedconversation
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InboxEntryMutation) ClearEdge(name string) error {
+	switch name {
+	case inboxentry.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case inboxentry.EdgeMember:
+		m.ClearMember()
+		return nil
+	case inboxentry.EdgeMessage:
+		m.ClearMessage()
+		return nil
+	case inboxentry.EdgeApp:
+		m.ClearApp()
+		return nil
+	case inboxentry.EdgeConversation:
+		m.ClearConversation()
+		return nil
+	}
+	return fmt.Errorf("unknown InboxEntry unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InboxEntryMutation) ResetEdge(name string) error {
+	switch name {
+	case inboxentry.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case inboxentry.EdgeMember:
+		m.ResetMember()
+		return nil
+	case inboxentry.EdgeMessage:
+		m.ResetMessage()
+		return nil
+	case inboxentry.EdgeApp:
+		m.ResetApp()
+		return nil
+	case inboxentry.EdgeConversation:
+		m.ResetConversation()
+		return nil
+	}
+	return fmt.Errorf("unknown InboxEntry edge %s", name)
+}
+
 // MemberMutation represents an operation that mutates the Member nodes in the graph.
 type MemberMutation struct {
 	config
@@ -7519,6 +13193,1706 @@ func (m *MembershipMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Membership edge %s", name)
+}
+
+// MessageMutation represents an operation that mutates the Message nodes in the graph.
+type MessageMutation struct {
+	config
+	op                        Op
+	typ                       string
+	id                        *string
+	created_at                *time.Time
+	kind                      *msgtype.Kind
+	body                      **msgtype.Body
+	confidential              *bool
+	targets                   *audience.Audience
+	report                    *msgtype.Report
+	sender_ref                *string
+	idempotency_key           *string
+	request_hash              *[]byte
+	recalled_at               *time.Time
+	clearedFields             map[string]struct{}
+	enterprise                *string
+	clearedenterprise         bool
+	app                       *string
+	clearedapp                bool
+	sender                    *string
+	clearedsender             bool
+	conversation              *string
+	clearedconversation       bool
+	forwarded_from            *string
+	clearedforwarded_from     bool
+	entries                   map[string]struct{}
+	removedentries            map[string]struct{}
+	clearedentries            bool
+	confidential_views        map[string]struct{}
+	removedconfidential_views map[string]struct{}
+	clearedconfidential_views bool
+	done                      bool
+	oldValue                  func(context.Context) (*Message, error)
+	predicates                []predicate.Message
+}
+
+var _ ent.Mutation = (*MessageMutation)(nil)
+
+// messageOption allows management of the mutation configuration using functional options.
+type messageOption func(*MessageMutation)
+
+// newMessageMutation creates new mutation for the Message entity.
+func newMessageMutation(c config, op Op, opts ...messageOption) *MessageMutation {
+	m := &MessageMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMessage,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMessageID sets the ID field of the mutation.
+func withMessageID(id string) messageOption {
+	return func(m *MessageMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Message
+		)
+		m.oldValue = func(ctx context.Context) (*Message, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Message.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMessage sets the old Message of the mutation.
+func withMessage(node *Message) messageOption {
+	return func(m *MessageMutation) {
+		m.oldValue = func(context.Context) (*Message, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MessageMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MessageMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Message entities.
+func (m *MessageMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MessageMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MessageMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Message.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MessageMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MessageMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MessageMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *MessageMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *MessageMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *MessageMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *MessageMutation) SetKind(value msgtype.Kind) {
+	m.kind = &value
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *MessageMutation) Kind() (r msgtype.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldKind(ctx context.Context) (v msgtype.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *MessageMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetBody sets the "body" field.
+func (m *MessageMutation) SetBody(value *msgtype.Body) {
+	m.body = &value
+}
+
+// Body returns the value of the "body" field in the mutation.
+func (m *MessageMutation) Body() (r *msgtype.Body, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBody returns the old "body" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldBody(ctx context.Context) (v *msgtype.Body, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBody: %w", err)
+	}
+	return oldValue.Body, nil
+}
+
+// ClearBody clears the value of the "body" field.
+func (m *MessageMutation) ClearBody() {
+	m.body = nil
+	m.clearedFields[message.FieldBody] = struct{}{}
+}
+
+// BodyCleared returns if the "body" field was cleared in this mutation.
+func (m *MessageMutation) BodyCleared() bool {
+	_, ok := m.clearedFields[message.FieldBody]
+	return ok
+}
+
+// ResetBody resets all changes to the "body" field.
+func (m *MessageMutation) ResetBody() {
+	m.body = nil
+	delete(m.clearedFields, message.FieldBody)
+}
+
+// SetConfidential sets the "confidential" field.
+func (m *MessageMutation) SetConfidential(b bool) {
+	m.confidential = &b
+}
+
+// Confidential returns the value of the "confidential" field in the mutation.
+func (m *MessageMutation) Confidential() (r bool, exists bool) {
+	v := m.confidential
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConfidential returns the old "confidential" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldConfidential(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConfidential is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConfidential requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConfidential: %w", err)
+	}
+	return oldValue.Confidential, nil
+}
+
+// ResetConfidential resets all changes to the "confidential" field.
+func (m *MessageMutation) ResetConfidential() {
+	m.confidential = nil
+}
+
+// SetTargets sets the "targets" field.
+func (m *MessageMutation) SetTargets(a audience.Audience) {
+	m.targets = &a
+}
+
+// Targets returns the value of the "targets" field in the mutation.
+func (m *MessageMutation) Targets() (r audience.Audience, exists bool) {
+	v := m.targets
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTargets returns the old "targets" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldTargets(ctx context.Context) (v audience.Audience, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTargets is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTargets requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTargets: %w", err)
+	}
+	return oldValue.Targets, nil
+}
+
+// ClearTargets clears the value of the "targets" field.
+func (m *MessageMutation) ClearTargets() {
+	m.targets = nil
+	m.clearedFields[message.FieldTargets] = struct{}{}
+}
+
+// TargetsCleared returns if the "targets" field was cleared in this mutation.
+func (m *MessageMutation) TargetsCleared() bool {
+	_, ok := m.clearedFields[message.FieldTargets]
+	return ok
+}
+
+// ResetTargets resets all changes to the "targets" field.
+func (m *MessageMutation) ResetTargets() {
+	m.targets = nil
+	delete(m.clearedFields, message.FieldTargets)
+}
+
+// SetReport sets the "report" field.
+func (m *MessageMutation) SetReport(value msgtype.Report) {
+	m.report = &value
+}
+
+// Report returns the value of the "report" field in the mutation.
+func (m *MessageMutation) Report() (r msgtype.Report, exists bool) {
+	v := m.report
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReport returns the old "report" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldReport(ctx context.Context) (v msgtype.Report, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReport is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReport requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReport: %w", err)
+	}
+	return oldValue.Report, nil
+}
+
+// ClearReport clears the value of the "report" field.
+func (m *MessageMutation) ClearReport() {
+	m.report = nil
+	m.clearedFields[message.FieldReport] = struct{}{}
+}
+
+// ReportCleared returns if the "report" field was cleared in this mutation.
+func (m *MessageMutation) ReportCleared() bool {
+	_, ok := m.clearedFields[message.FieldReport]
+	return ok
+}
+
+// ResetReport resets all changes to the "report" field.
+func (m *MessageMutation) ResetReport() {
+	m.report = nil
+	delete(m.clearedFields, message.FieldReport)
+}
+
+// SetAppID sets the "app_id" field.
+func (m *MessageMutation) SetAppID(s string) {
+	m.app = &s
+}
+
+// AppID returns the value of the "app_id" field in the mutation.
+func (m *MessageMutation) AppID() (r string, exists bool) {
+	v := m.app
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppID returns the old "app_id" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldAppID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppID: %w", err)
+	}
+	return oldValue.AppID, nil
+}
+
+// ClearAppID clears the value of the "app_id" field.
+func (m *MessageMutation) ClearAppID() {
+	m.app = nil
+	m.clearedFields[message.FieldAppID] = struct{}{}
+}
+
+// AppIDCleared returns if the "app_id" field was cleared in this mutation.
+func (m *MessageMutation) AppIDCleared() bool {
+	_, ok := m.clearedFields[message.FieldAppID]
+	return ok
+}
+
+// ResetAppID resets all changes to the "app_id" field.
+func (m *MessageMutation) ResetAppID() {
+	m.app = nil
+	delete(m.clearedFields, message.FieldAppID)
+}
+
+// SetSenderMemberID sets the "sender_member_id" field.
+func (m *MessageMutation) SetSenderMemberID(s string) {
+	m.sender = &s
+}
+
+// SenderMemberID returns the value of the "sender_member_id" field in the mutation.
+func (m *MessageMutation) SenderMemberID() (r string, exists bool) {
+	v := m.sender
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSenderMemberID returns the old "sender_member_id" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldSenderMemberID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSenderMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSenderMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSenderMemberID: %w", err)
+	}
+	return oldValue.SenderMemberID, nil
+}
+
+// ClearSenderMemberID clears the value of the "sender_member_id" field.
+func (m *MessageMutation) ClearSenderMemberID() {
+	m.sender = nil
+	m.clearedFields[message.FieldSenderMemberID] = struct{}{}
+}
+
+// SenderMemberIDCleared returns if the "sender_member_id" field was cleared in this mutation.
+func (m *MessageMutation) SenderMemberIDCleared() bool {
+	_, ok := m.clearedFields[message.FieldSenderMemberID]
+	return ok
+}
+
+// ResetSenderMemberID resets all changes to the "sender_member_id" field.
+func (m *MessageMutation) ResetSenderMemberID() {
+	m.sender = nil
+	delete(m.clearedFields, message.FieldSenderMemberID)
+}
+
+// SetConversationID sets the "conversation_id" field.
+func (m *MessageMutation) SetConversationID(s string) {
+	m.conversation = &s
+}
+
+// ConversationID returns the value of the "conversation_id" field in the mutation.
+func (m *MessageMutation) ConversationID() (r string, exists bool) {
+	v := m.conversation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConversationID returns the old "conversation_id" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldConversationID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConversationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConversationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConversationID: %w", err)
+	}
+	return oldValue.ConversationID, nil
+}
+
+// ClearConversationID clears the value of the "conversation_id" field.
+func (m *MessageMutation) ClearConversationID() {
+	m.conversation = nil
+	m.clearedFields[message.FieldConversationID] = struct{}{}
+}
+
+// ConversationIDCleared returns if the "conversation_id" field was cleared in this mutation.
+func (m *MessageMutation) ConversationIDCleared() bool {
+	_, ok := m.clearedFields[message.FieldConversationID]
+	return ok
+}
+
+// ResetConversationID resets all changes to the "conversation_id" field.
+func (m *MessageMutation) ResetConversationID() {
+	m.conversation = nil
+	delete(m.clearedFields, message.FieldConversationID)
+}
+
+// SetForwardedFromID sets the "forwarded_from_id" field.
+func (m *MessageMutation) SetForwardedFromID(s string) {
+	m.forwarded_from = &s
+}
+
+// ForwardedFromID returns the value of the "forwarded_from_id" field in the mutation.
+func (m *MessageMutation) ForwardedFromID() (r string, exists bool) {
+	v := m.forwarded_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldForwardedFromID returns the old "forwarded_from_id" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldForwardedFromID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldForwardedFromID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldForwardedFromID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldForwardedFromID: %w", err)
+	}
+	return oldValue.ForwardedFromID, nil
+}
+
+// ClearForwardedFromID clears the value of the "forwarded_from_id" field.
+func (m *MessageMutation) ClearForwardedFromID() {
+	m.forwarded_from = nil
+	m.clearedFields[message.FieldForwardedFromID] = struct{}{}
+}
+
+// ForwardedFromIDCleared returns if the "forwarded_from_id" field was cleared in this mutation.
+func (m *MessageMutation) ForwardedFromIDCleared() bool {
+	_, ok := m.clearedFields[message.FieldForwardedFromID]
+	return ok
+}
+
+// ResetForwardedFromID resets all changes to the "forwarded_from_id" field.
+func (m *MessageMutation) ResetForwardedFromID() {
+	m.forwarded_from = nil
+	delete(m.clearedFields, message.FieldForwardedFromID)
+}
+
+// SetSenderRef sets the "sender_ref" field.
+func (m *MessageMutation) SetSenderRef(s string) {
+	m.sender_ref = &s
+}
+
+// SenderRef returns the value of the "sender_ref" field in the mutation.
+func (m *MessageMutation) SenderRef() (r string, exists bool) {
+	v := m.sender_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSenderRef returns the old "sender_ref" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldSenderRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSenderRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSenderRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSenderRef: %w", err)
+	}
+	return oldValue.SenderRef, nil
+}
+
+// ResetSenderRef resets all changes to the "sender_ref" field.
+func (m *MessageMutation) ResetSenderRef() {
+	m.sender_ref = nil
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *MessageMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *MessageMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldIdempotencyKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (m *MessageMutation) ClearIdempotencyKey() {
+	m.idempotency_key = nil
+	m.clearedFields[message.FieldIdempotencyKey] = struct{}{}
+}
+
+// IdempotencyKeyCleared returns if the "idempotency_key" field was cleared in this mutation.
+func (m *MessageMutation) IdempotencyKeyCleared() bool {
+	_, ok := m.clearedFields[message.FieldIdempotencyKey]
+	return ok
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *MessageMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+	delete(m.clearedFields, message.FieldIdempotencyKey)
+}
+
+// SetRequestHash sets the "request_hash" field.
+func (m *MessageMutation) SetRequestHash(b []byte) {
+	m.request_hash = &b
+}
+
+// RequestHash returns the value of the "request_hash" field in the mutation.
+func (m *MessageMutation) RequestHash() (r []byte, exists bool) {
+	v := m.request_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestHash returns the old "request_hash" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldRequestHash(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestHash: %w", err)
+	}
+	return oldValue.RequestHash, nil
+}
+
+// ClearRequestHash clears the value of the "request_hash" field.
+func (m *MessageMutation) ClearRequestHash() {
+	m.request_hash = nil
+	m.clearedFields[message.FieldRequestHash] = struct{}{}
+}
+
+// RequestHashCleared returns if the "request_hash" field was cleared in this mutation.
+func (m *MessageMutation) RequestHashCleared() bool {
+	_, ok := m.clearedFields[message.FieldRequestHash]
+	return ok
+}
+
+// ResetRequestHash resets all changes to the "request_hash" field.
+func (m *MessageMutation) ResetRequestHash() {
+	m.request_hash = nil
+	delete(m.clearedFields, message.FieldRequestHash)
+}
+
+// SetRecalledAt sets the "recalled_at" field.
+func (m *MessageMutation) SetRecalledAt(t time.Time) {
+	m.recalled_at = &t
+}
+
+// RecalledAt returns the value of the "recalled_at" field in the mutation.
+func (m *MessageMutation) RecalledAt() (r time.Time, exists bool) {
+	v := m.recalled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecalledAt returns the old "recalled_at" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldRecalledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecalledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecalledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecalledAt: %w", err)
+	}
+	return oldValue.RecalledAt, nil
+}
+
+// ClearRecalledAt clears the value of the "recalled_at" field.
+func (m *MessageMutation) ClearRecalledAt() {
+	m.recalled_at = nil
+	m.clearedFields[message.FieldRecalledAt] = struct{}{}
+}
+
+// RecalledAtCleared returns if the "recalled_at" field was cleared in this mutation.
+func (m *MessageMutation) RecalledAtCleared() bool {
+	_, ok := m.clearedFields[message.FieldRecalledAt]
+	return ok
+}
+
+// ResetRecalledAt resets all changes to the "recalled_at" field.
+func (m *MessageMutation) ResetRecalledAt() {
+	m.recalled_at = nil
+	delete(m.clearedFields, message.FieldRecalledAt)
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *MessageMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[message.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *MessageMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *MessageMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *MessageMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearApp clears the "app" edge to the App entity.
+func (m *MessageMutation) ClearApp() {
+	m.clearedapp = true
+	m.clearedFields[message.FieldAppID] = struct{}{}
+}
+
+// AppCleared reports if the "app" edge to the App entity was cleared.
+func (m *MessageMutation) AppCleared() bool {
+	return m.AppIDCleared() || m.clearedapp
+}
+
+// AppIDs returns the "app" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppID instead. It exists only for internal usage by the builders.
+func (m *MessageMutation) AppIDs() (ids []string) {
+	if id := m.app; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApp resets all changes to the "app" edge.
+func (m *MessageMutation) ResetApp() {
+	m.app = nil
+	m.clearedapp = false
+}
+
+// SetSenderID sets the "sender" edge to the Member entity by id.
+func (m *MessageMutation) SetSenderID(id string) {
+	m.sender = &id
+}
+
+// ClearSender clears the "sender" edge to the Member entity.
+func (m *MessageMutation) ClearSender() {
+	m.clearedsender = true
+	m.clearedFields[message.FieldSenderMemberID] = struct{}{}
+}
+
+// SenderCleared reports if the "sender" edge to the Member entity was cleared.
+func (m *MessageMutation) SenderCleared() bool {
+	return m.SenderMemberIDCleared() || m.clearedsender
+}
+
+// SenderID returns the "sender" edge ID in the mutation.
+func (m *MessageMutation) SenderID() (id string, exists bool) {
+	if m.sender != nil {
+		return *m.sender, true
+	}
+	return
+}
+
+// SenderIDs returns the "sender" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SenderID instead. It exists only for internal usage by the builders.
+func (m *MessageMutation) SenderIDs() (ids []string) {
+	if id := m.sender; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSender resets all changes to the "sender" edge.
+func (m *MessageMutation) ResetSender() {
+	m.sender = nil
+	m.clearedsender = false
+}
+
+// ClearConversation clears the "conversation" edge to the Conversation entity.
+func (m *MessageMutation) ClearConversation() {
+	m.clearedconversation = true
+	m.clearedFields[message.FieldConversationID] = struct{}{}
+}
+
+// ConversationCleared reports if the "conversation" edge to the Conversation entity was cleared.
+func (m *MessageMutation) ConversationCleared() bool {
+	return m.ConversationIDCleared() || m.clearedconversation
+}
+
+// ConversationIDs returns the "conversation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ConversationID instead. It exists only for internal usage by the builders.
+func (m *MessageMutation) ConversationIDs() (ids []string) {
+	if id := m.conversation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetConversation resets all changes to the "conversation" edge.
+func (m *MessageMutation) ResetConversation() {
+	m.conversation = nil
+	m.clearedconversation = false
+}
+
+// ClearForwardedFrom clears the "forwarded_from" edge to the Message entity.
+func (m *MessageMutation) ClearForwardedFrom() {
+	m.clearedforwarded_from = true
+	m.clearedFields[message.FieldForwardedFromID] = struct{}{}
+}
+
+// ForwardedFromCleared reports if the "forwarded_from" edge to the Message entity was cleared.
+func (m *MessageMutation) ForwardedFromCleared() bool {
+	return m.ForwardedFromIDCleared() || m.clearedforwarded_from
+}
+
+// ForwardedFromIDs returns the "forwarded_from" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ForwardedFromID instead. It exists only for internal usage by the builders.
+func (m *MessageMutation) ForwardedFromIDs() (ids []string) {
+	if id := m.forwarded_from; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetForwardedFrom resets all changes to the "forwarded_from" edge.
+func (m *MessageMutation) ResetForwardedFrom() {
+	m.forwarded_from = nil
+	m.clearedforwarded_from = false
+}
+
+// AddEntryIDs adds the "entries" edge to the InboxEntry entity by ids.
+func (m *MessageMutation) AddEntryIDs(ids ...string) {
+	if m.entries == nil {
+		m.entries = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.entries[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEntries clears the "entries" edge to the InboxEntry entity.
+func (m *MessageMutation) ClearEntries() {
+	m.clearedentries = true
+}
+
+// EntriesCleared reports if the "entries" edge to the InboxEntry entity was cleared.
+func (m *MessageMutation) EntriesCleared() bool {
+	return m.clearedentries
+}
+
+// RemoveEntryIDs removes the "entries" edge to the InboxEntry entity by IDs.
+func (m *MessageMutation) RemoveEntryIDs(ids ...string) {
+	if m.removedentries == nil {
+		m.removedentries = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.entries, ids[i])
+		m.removedentries[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEntries returns the removed IDs of the "entries" edge to the InboxEntry entity.
+func (m *MessageMutation) RemovedEntriesIDs() (ids []string) {
+	for id := range m.removedentries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EntriesIDs returns the "entries" edge IDs in the mutation.
+func (m *MessageMutation) EntriesIDs() (ids []string) {
+	for id := range m.entries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEntries resets all changes to the "entries" edge.
+func (m *MessageMutation) ResetEntries() {
+	m.entries = nil
+	m.clearedentries = false
+	m.removedentries = nil
+}
+
+// AddConfidentialViewIDs adds the "confidential_views" edge to the ConfidentialView entity by ids.
+func (m *MessageMutation) AddConfidentialViewIDs(ids ...string) {
+	if m.confidential_views == nil {
+		m.confidential_views = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.confidential_views[ids[i]] = struct{}{}
+	}
+}
+
+// ClearConfidentialViews clears the "confidential_views" edge to the ConfidentialView entity.
+func (m *MessageMutation) ClearConfidentialViews() {
+	m.clearedconfidential_views = true
+}
+
+// ConfidentialViewsCleared reports if the "confidential_views" edge to the ConfidentialView entity was cleared.
+func (m *MessageMutation) ConfidentialViewsCleared() bool {
+	return m.clearedconfidential_views
+}
+
+// RemoveConfidentialViewIDs removes the "confidential_views" edge to the ConfidentialView entity by IDs.
+func (m *MessageMutation) RemoveConfidentialViewIDs(ids ...string) {
+	if m.removedconfidential_views == nil {
+		m.removedconfidential_views = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.confidential_views, ids[i])
+		m.removedconfidential_views[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedConfidentialViews returns the removed IDs of the "confidential_views" edge to the ConfidentialView entity.
+func (m *MessageMutation) RemovedConfidentialViewsIDs() (ids []string) {
+	for id := range m.removedconfidential_views {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ConfidentialViewsIDs returns the "confidential_views" edge IDs in the mutation.
+func (m *MessageMutation) ConfidentialViewsIDs() (ids []string) {
+	for id := range m.confidential_views {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetConfidentialViews resets all changes to the "confidential_views" edge.
+func (m *MessageMutation) ResetConfidentialViews() {
+	m.confidential_views = nil
+	m.clearedconfidential_views = false
+	m.removedconfidential_views = nil
+}
+
+// Where appends a list predicates to the MessageMutation builder.
+func (m *MessageMutation) Where(ps ...predicate.Message) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MessageMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MessageMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Message, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MessageMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MessageMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Message).
+func (m *MessageMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MessageMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, message.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, message.FieldEnterpriseID)
+	}
+	if m.kind != nil {
+		fields = append(fields, message.FieldKind)
+	}
+	if m.body != nil {
+		fields = append(fields, message.FieldBody)
+	}
+	if m.confidential != nil {
+		fields = append(fields, message.FieldConfidential)
+	}
+	if m.targets != nil {
+		fields = append(fields, message.FieldTargets)
+	}
+	if m.report != nil {
+		fields = append(fields, message.FieldReport)
+	}
+	if m.app != nil {
+		fields = append(fields, message.FieldAppID)
+	}
+	if m.sender != nil {
+		fields = append(fields, message.FieldSenderMemberID)
+	}
+	if m.conversation != nil {
+		fields = append(fields, message.FieldConversationID)
+	}
+	if m.forwarded_from != nil {
+		fields = append(fields, message.FieldForwardedFromID)
+	}
+	if m.sender_ref != nil {
+		fields = append(fields, message.FieldSenderRef)
+	}
+	if m.idempotency_key != nil {
+		fields = append(fields, message.FieldIdempotencyKey)
+	}
+	if m.request_hash != nil {
+		fields = append(fields, message.FieldRequestHash)
+	}
+	if m.recalled_at != nil {
+		fields = append(fields, message.FieldRecalledAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MessageMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case message.FieldCreatedAt:
+		return m.CreatedAt()
+	case message.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case message.FieldKind:
+		return m.Kind()
+	case message.FieldBody:
+		return m.Body()
+	case message.FieldConfidential:
+		return m.Confidential()
+	case message.FieldTargets:
+		return m.Targets()
+	case message.FieldReport:
+		return m.Report()
+	case message.FieldAppID:
+		return m.AppID()
+	case message.FieldSenderMemberID:
+		return m.SenderMemberID()
+	case message.FieldConversationID:
+		return m.ConversationID()
+	case message.FieldForwardedFromID:
+		return m.ForwardedFromID()
+	case message.FieldSenderRef:
+		return m.SenderRef()
+	case message.FieldIdempotencyKey:
+		return m.IdempotencyKey()
+	case message.FieldRequestHash:
+		return m.RequestHash()
+	case message.FieldRecalledAt:
+		return m.RecalledAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MessageMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case message.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case message.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case message.FieldKind:
+		return m.OldKind(ctx)
+	case message.FieldBody:
+		return m.OldBody(ctx)
+	case message.FieldConfidential:
+		return m.OldConfidential(ctx)
+	case message.FieldTargets:
+		return m.OldTargets(ctx)
+	case message.FieldReport:
+		return m.OldReport(ctx)
+	case message.FieldAppID:
+		return m.OldAppID(ctx)
+	case message.FieldSenderMemberID:
+		return m.OldSenderMemberID(ctx)
+	case message.FieldConversationID:
+		return m.OldConversationID(ctx)
+	case message.FieldForwardedFromID:
+		return m.OldForwardedFromID(ctx)
+	case message.FieldSenderRef:
+		return m.OldSenderRef(ctx)
+	case message.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
+	case message.FieldRequestHash:
+		return m.OldRequestHash(ctx)
+	case message.FieldRecalledAt:
+		return m.OldRecalledAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Message field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MessageMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case message.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case message.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case message.FieldKind:
+		v, ok := value.(msgtype.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case message.FieldBody:
+		v, ok := value.(*msgtype.Body)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBody(v)
+		return nil
+	case message.FieldConfidential:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConfidential(v)
+		return nil
+	case message.FieldTargets:
+		v, ok := value.(audience.Audience)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTargets(v)
+		return nil
+	case message.FieldReport:
+		v, ok := value.(msgtype.Report)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReport(v)
+		return nil
+	case message.FieldAppID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppID(v)
+		return nil
+	case message.FieldSenderMemberID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSenderMemberID(v)
+		return nil
+	case message.FieldConversationID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConversationID(v)
+		return nil
+	case message.FieldForwardedFromID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetForwardedFromID(v)
+		return nil
+	case message.FieldSenderRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSenderRef(v)
+		return nil
+	case message.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
+		return nil
+	case message.FieldRequestHash:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestHash(v)
+		return nil
+	case message.FieldRecalledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecalledAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Message field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MessageMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MessageMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MessageMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Message numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MessageMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(message.FieldBody) {
+		fields = append(fields, message.FieldBody)
+	}
+	if m.FieldCleared(message.FieldTargets) {
+		fields = append(fields, message.FieldTargets)
+	}
+	if m.FieldCleared(message.FieldReport) {
+		fields = append(fields, message.FieldReport)
+	}
+	if m.FieldCleared(message.FieldAppID) {
+		fields = append(fields, message.FieldAppID)
+	}
+	if m.FieldCleared(message.FieldSenderMemberID) {
+		fields = append(fields, message.FieldSenderMemberID)
+	}
+	if m.FieldCleared(message.FieldConversationID) {
+		fields = append(fields, message.FieldConversationID)
+	}
+	if m.FieldCleared(message.FieldForwardedFromID) {
+		fields = append(fields, message.FieldForwardedFromID)
+	}
+	if m.FieldCleared(message.FieldIdempotencyKey) {
+		fields = append(fields, message.FieldIdempotencyKey)
+	}
+	if m.FieldCleared(message.FieldRequestHash) {
+		fields = append(fields, message.FieldRequestHash)
+	}
+	if m.FieldCleared(message.FieldRecalledAt) {
+		fields = append(fields, message.FieldRecalledAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MessageMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MessageMutation) ClearField(name string) error {
+	switch name {
+	case message.FieldBody:
+		m.ClearBody()
+		return nil
+	case message.FieldTargets:
+		m.ClearTargets()
+		return nil
+	case message.FieldReport:
+		m.ClearReport()
+		return nil
+	case message.FieldAppID:
+		m.ClearAppID()
+		return nil
+	case message.FieldSenderMemberID:
+		m.ClearSenderMemberID()
+		return nil
+	case message.FieldConversationID:
+		m.ClearConversationID()
+		return nil
+	case message.FieldForwardedFromID:
+		m.ClearForwardedFromID()
+		return nil
+	case message.FieldIdempotencyKey:
+		m.ClearIdempotencyKey()
+		return nil
+	case message.FieldRequestHash:
+		m.ClearRequestHash()
+		return nil
+	case message.FieldRecalledAt:
+		m.ClearRecalledAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Message nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MessageMutation) ResetField(name string) error {
+	switch name {
+	case message.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case message.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case message.FieldKind:
+		m.ResetKind()
+		return nil
+	case message.FieldBody:
+		m.ResetBody()
+		return nil
+	case message.FieldConfidential:
+		m.ResetConfidential()
+		return nil
+	case message.FieldTargets:
+		m.ResetTargets()
+		return nil
+	case message.FieldReport:
+		m.ResetReport()
+		return nil
+	case message.FieldAppID:
+		m.ResetAppID()
+		return nil
+	case message.FieldSenderMemberID:
+		m.ResetSenderMemberID()
+		return nil
+	case message.FieldConversationID:
+		m.ResetConversationID()
+		return nil
+	case message.FieldForwardedFromID:
+		m.ResetForwardedFromID()
+		return nil
+	case message.FieldSenderRef:
+		m.ResetSenderRef()
+		return nil
+	case message.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
+		return nil
+	case message.FieldRequestHash:
+		m.ResetRequestHash()
+		return nil
+	case message.FieldRecalledAt:
+		m.ResetRecalledAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Message field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MessageMutation) AddedEdges() []string {
+	edges := make([]string, 0, 7)
+	if m.enterprise != nil {
+		edges = append(edges, message.EdgeEnterprise)
+	}
+	if m.app != nil {
+		edges = append(edges, message.EdgeApp)
+	}
+	if m.sender != nil {
+		edges = append(edges, message.EdgeSender)
+	}
+	if m.conversation != nil {
+		edges = append(edges, message.EdgeConversation)
+	}
+	if m.forwarded_from != nil {
+		edges = append(edges, message.EdgeForwardedFrom)
+	}
+	if m.entries != nil {
+		edges = append(edges, message.EdgeEntries)
+	}
+	if m.confidential_views != nil {
+		edges = append(edges, message.EdgeConfidentialViews)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MessageMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case message.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case message.EdgeApp:
+		if id := m.app; id != nil {
+			return []ent.Value{*id}
+		}
+	case message.EdgeSender:
+		if id := m.sender; id != nil {
+			return []ent.Value{*id}
+		}
+	case message.EdgeConversation:
+		if id := m.conversation; id != nil {
+			return []ent.Value{*id}
+		}
+	case message.EdgeForwardedFrom:
+		if id := m.forwarded_from; id != nil {
+			return []ent.Value{*id}
+		}
+	case message.EdgeEntries:
+		ids := make([]ent.Value, 0, len(m.entries))
+		for id := range m.entries {
+			ids = append(ids, id)
+		}
+		return ids
+	case message.EdgeConfidentialViews:
+		ids := make([]ent.Value, 0, len(m.confidential_views))
+		for id := range m.confidential_views {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MessageMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 7)
+	if m.removedentries != nil {
+		edges = append(edges, message.EdgeEntries)
+	}
+	if m.removedconfidential_views != nil {
+		edges = append(edges, message.EdgeConfidentialViews)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MessageMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case message.EdgeEntries:
+		ids := make([]ent.Value, 0, len(m.removedentries))
+		for id := range m.removedentries {
+			ids = append(ids, id)
+		}
+		return ids
+	case message.EdgeConfidentialViews:
+		ids := make([]ent.Value, 0, len(m.removedconfidential_views))
+		for id := range m.removedconfidential_views {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MessageMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 7)
+	if m.clearedenterprise {
+		edges = append(edges, message.EdgeEnterprise)
+	}
+	if m.clearedapp {
+		edges = append(edges, message.EdgeApp)
+	}
+	if m.clearedsender {
+		edges = append(edges, message.EdgeSender)
+	}
+	if m.clearedconversation {
+		edges = append(edges, message.EdgeConversation)
+	}
+	if m.clearedforwarded_from {
+		edges = append(edges, message.EdgeForwardedFrom)
+	}
+	if m.clearedentries {
+		edges = append(edges, message.EdgeEntries)
+	}
+	if m.clearedconfidential_views {
+		edges = append(edges, message.EdgeConfidentialViews)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MessageMutation) EdgeCleared(name string) bool {
+	switch name {
+	case message.EdgeEnterprise:
+		return m.clearedenterprise
+	case message.EdgeApp:
+		return m.clearedapp
+	case message.EdgeSender:
+		return m.clearedsender
+	case message.EdgeConversation:
+		return m.clearedconversation
+	case message.EdgeForwardedFrom:
+		return m.clearedforwarded_from
+	case message.EdgeEntries:
+		return m.clearedentries
+	case message.EdgeConfidentialViews:
+		return m.clearedconfidential_views
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MessageMutation) ClearEdge(name string) error {
+	switch name {
+	case message.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case message.EdgeApp:
+		m.ClearApp()
+		return nil
+	case message.EdgeSender:
+		m.ClearSender()
+		return nil
+	case message.EdgeConversation:
+		m.ClearConversation()
+		return nil
+	case message.EdgeForwardedFrom:
+		m.ClearForwardedFrom()
+		return nil
+	}
+	return fmt.Errorf("unknown Message unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MessageMutation) ResetEdge(name string) error {
+	switch name {
+	case message.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case message.EdgeApp:
+		m.ResetApp()
+		return nil
+	case message.EdgeSender:
+		m.ResetSender()
+		return nil
+	case message.EdgeConversation:
+		m.ResetConversation()
+		return nil
+	case message.EdgeForwardedFrom:
+		m.ResetForwardedFrom()
+		return nil
+	case message.EdgeEntries:
+		m.ResetEntries()
+		return nil
+	case message.EdgeConfidentialViews:
+		m.ResetConfidentialViews()
+		return nil
+	}
+	return fmt.Errorf("unknown Message edge %s", name)
 }
 
 // OperatorMutation represents an operation that mutates the Operator nodes in the graph.

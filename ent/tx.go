@@ -16,18 +16,34 @@ type Tx struct {
 	config
 	// AdminRole is the client for interacting with the AdminRole builders.
 	AdminRole *AdminRoleClient
+	// App is the client for interacting with the App builders.
+	App *AppClient
+	// AppToken is the client for interacting with the AppToken builders.
+	AppToken *AppTokenClient
 	// AuditEntry is the client for interacting with the AuditEntry builders.
 	AuditEntry *AuditEntryClient
 	// Callback is the client for interacting with the Callback builders.
 	Callback *CallbackClient
+	// ConfidentialView is the client for interacting with the ConfidentialView builders.
+	ConfidentialView *ConfidentialViewClient
+	// Conversation is the client for interacting with the Conversation builders.
+	Conversation *ConversationClient
+	// ConversationMember is the client for interacting with the ConversationMember builders.
+	ConversationMember *ConversationMemberClient
 	// Department is the client for interacting with the Department builders.
 	Department *DepartmentClient
 	// Enterprise is the client for interacting with the Enterprise builders.
 	Enterprise *EnterpriseClient
+	// InboxCounter is the client for interacting with the InboxCounter builders.
+	InboxCounter *InboxCounterClient
+	// InboxEntry is the client for interacting with the InboxEntry builders.
+	InboxEntry *InboxEntryClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
+	// Message is the client for interacting with the Message builders.
+	Message *MessageClient
 	// Operator is the client for interacting with the Operator builders.
 	Operator *OperatorClient
 	// OperatorSession is the client for interacting with the OperatorSession builders.
@@ -168,12 +184,20 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.AdminRole = NewAdminRoleClient(tx.config)
+	tx.App = NewAppClient(tx.config)
+	tx.AppToken = NewAppTokenClient(tx.config)
 	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.Callback = NewCallbackClient(tx.config)
+	tx.ConfidentialView = NewConfidentialViewClient(tx.config)
+	tx.Conversation = NewConversationClient(tx.config)
+	tx.ConversationMember = NewConversationMemberClient(tx.config)
 	tx.Department = NewDepartmentClient(tx.config)
 	tx.Enterprise = NewEnterpriseClient(tx.config)
+	tx.InboxCounter = NewInboxCounterClient(tx.config)
+	tx.InboxEntry = NewInboxEntryClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
+	tx.Message = NewMessageClient(tx.config)
 	tx.Operator = NewOperatorClient(tx.config)
 	tx.OperatorSession = NewOperatorSessionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)

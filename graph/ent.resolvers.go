@@ -9,7 +9,6 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
-
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph/generated"
 )
@@ -34,6 +33,16 @@ func (r *queryResolver) AdminRoles(ctx context.Context, after *entgql.Cursor[str
 	return r.Client.AdminRole.Query().Paginate(ctx, after, first, before, last, ent.WithAdminRoleOrder(orderBy), ent.WithAdminRoleFilter(where.Filter))
 }
 
+// Apps is the resolver for the apps field.
+func (r *queryResolver) Apps(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) (*ent.AppConnection, error) {
+	return r.Client.App.Query().Paginate(ctx, after, first, before, last, ent.WithAppOrder(orderBy), ent.WithAppFilter(where.Filter))
+}
+
+// Conversations is the resolver for the conversations field.
+func (r *queryResolver) Conversations(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) (*ent.ConversationConnection, error) {
+	return r.Client.Conversation.Query().Paginate(ctx, after, first, before, last, ent.WithConversationOrder(orderBy), ent.WithConversationFilter(where.Filter))
+}
+
 // Departments is the resolver for the departments field.
 func (r *queryResolver) Departments(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) (*ent.DepartmentConnection, error) {
 	return r.Client.Department.Query().Paginate(ctx, after, first, before, last, ent.WithDepartmentOrder(orderBy), ent.WithDepartmentFilter(where.Filter))
@@ -55,15 +64,25 @@ func (r *Resolver) Department() generated.DepartmentResolver { return &departmen
 // Enterprise returns generated.EnterpriseResolver implementation.
 func (r *Resolver) Enterprise() generated.EnterpriseResolver { return &enterpriseResolver{r} }
 
+// InboxEntryConnection returns generated.InboxEntryConnectionResolver implementation.
+func (r *Resolver) InboxEntryConnection() generated.InboxEntryConnectionResolver {
+	return &inboxEntryConnectionResolver{r}
+}
+
 // Member returns generated.MemberResolver implementation.
 func (r *Resolver) Member() generated.MemberResolver { return &memberResolver{r} }
+
+// Message returns generated.MessageResolver implementation.
+func (r *Resolver) Message() generated.MessageResolver { return &messageResolver{r} }
 
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
-	departmentResolver struct{ *Resolver }
-	enterpriseResolver struct{ *Resolver }
-	memberResolver     struct{ *Resolver }
-	queryResolver      struct{ *Resolver }
+	departmentResolver           struct{ *Resolver }
+	enterpriseResolver           struct{ *Resolver }
+	inboxEntryConnectionResolver struct{ *Resolver }
+	memberResolver               struct{ *Resolver }
+	messageResolver              struct{ *Resolver }
+	queryResolver                struct{ *Resolver }
 )

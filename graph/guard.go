@@ -18,6 +18,7 @@ var publicFields = map[string]bool{
 	"__schema":      true,
 	"__type":        true,
 	"__typename":    true,
+	"appToken":      true,
 }
 
 type authErrKey struct{}

@@ -38,6 +38,11 @@ func (r *memberResolver) ReferredBy(ctx context.Context, obj *ent.Member) (*ent.
 	return orNil(r.db(ctx).Member.Get(ctx, *obj.ReferredBy))
 }
 
+// SenderName is the resolver for the senderName field.
+func (r *messageResolver) SenderName(ctx context.Context, obj *ent.Message) (*string, error) {
+	return r.Lifecycle.FormerSenderName(ctx, obj.SenderMemberID)
+}
+
 // Activate is the resolver for the activate field.
 func (r *mutationResolver) Activate(ctx context.Context, input model.ActivateInput) (*model.ActivatePayload, error) {
 	a, err := r.Lifecycle.Activate(ctx, lifecycle.ActivateInput{

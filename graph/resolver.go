@@ -7,10 +7,13 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph/generated"
+	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/directory"
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/lifecycle"
+	"github.com/corpline/corpline/internal/live"
+	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/realtime"
 )
@@ -20,10 +23,14 @@ type Resolver struct {
 	Client    *ent.Client
 	Auth      *auth.Service
 	Directory *directory.Service
+	Apps      *apps.Service
+	Messaging *messaging.Service
 	Bus       realtime.Bus
 	Lifecycle *lifecycle.Service
 	Invites   *invite.Service
 	Operator  *operator.Service
+	// Live runs subscriptions over Bus (see package live).
+	Live *live.Hub
 }
 
 // NewSchema returns corpline's executable schema over r.

@@ -52,8 +52,7 @@ func scopeWhere(v *viewer.Viewer, val reflect.Value) {
 }
 
 // addVisibility appends the visibility rule of w's type, when it has one.
-// Types whose rows every member of the enterprise sees (tags) need none; the
-// tenant wall holds by construction, since edges never cross enterprises.
+// The tenant wall holds by construction, since edges never cross enterprises.
 func addVisibility(v *viewer.Viewer, w any) {
 	switch w := w.(type) {
 	case *ent.DepartmentWhereInput:
@@ -66,6 +65,28 @@ func addVisibility(v *viewer.Viewer, w any) {
 		}
 	case *ent.MembershipWhereInput:
 		if p := policy.VisibleMemberships(v); p != nil {
+			w.AddPredicates(p)
+		}
+	case *ent.TagWhereInput:
+		if p := policy.VisibleTags(v); p != nil {
+			w.AddPredicates(p)
+		}
+	case *ent.AppWhereInput:
+		if p := policy.VisibleApps(v); p != nil {
+			w.AddPredicates(p)
+		}
+	case *ent.MessageWhereInput:
+		if p := policy.VisibleMessages(v); p != nil {
+			w.AddPredicates(p)
+		}
+	case *ent.InboxEntryWhereInput:
+		w.AddPredicates(policy.OwnInbox(v))
+	case *ent.ConversationWhereInput:
+		if p := policy.OwnConversations(v); p != nil {
+			w.AddPredicates(p)
+		}
+	case *ent.ConfidentialViewWhereInput:
+		if p := policy.VisibleConfidentialViews(v); p != nil {
 			w.AddPredicates(p)
 		}
 	case *ent.AdminRoleWhereInput:

@@ -9,12 +9,20 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
+	"github.com/corpline/corpline/ent/confidentialview"
+	"github.com/corpline/corpline/ent/conversation"
+	"github.com/corpline/corpline/ent/conversationmember"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/inboxcounter"
+	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
+	"github.com/corpline/corpline/ent/message"
 	"github.com/corpline/corpline/ent/operator"
 	"github.com/corpline/corpline/ent/operatorsession"
 	"github.com/corpline/corpline/ent/predicate"
@@ -105,6 +113,60 @@ func (f TraverseAdminRole) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.AdminRoleQuery", q)
 }
 
+// The AppFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AppFunc func(context.Context, *ent.AppQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AppFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AppQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AppQuery", q)
+}
+
+// The TraverseApp type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseApp func(context.Context, *ent.AppQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseApp) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseApp) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AppQuery", q)
+}
+
+// The AppTokenFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AppTokenFunc func(context.Context, *ent.AppTokenQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AppTokenFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AppTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AppTokenQuery", q)
+}
+
+// The TraverseAppToken type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAppToken func(context.Context, *ent.AppTokenQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAppToken) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAppToken) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AppTokenQuery", q)
+}
+
 // The AuditEntryFunc type is an adapter to allow the use of ordinary function as a Querier.
 type AuditEntryFunc func(context.Context, *ent.AuditEntryQuery) (ent.Value, error)
 
@@ -157,6 +219,87 @@ func (f TraverseCallback) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CallbackQuery", q)
+}
+
+// The ConfidentialViewFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ConfidentialViewFunc func(context.Context, *ent.ConfidentialViewQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ConfidentialViewFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ConfidentialViewQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ConfidentialViewQuery", q)
+}
+
+// The TraverseConfidentialView type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseConfidentialView func(context.Context, *ent.ConfidentialViewQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseConfidentialView) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseConfidentialView) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConfidentialViewQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ConfidentialViewQuery", q)
+}
+
+// The ConversationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ConversationFunc func(context.Context, *ent.ConversationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ConversationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ConversationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ConversationQuery", q)
+}
+
+// The TraverseConversation type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseConversation func(context.Context, *ent.ConversationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseConversation) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseConversation) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConversationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ConversationQuery", q)
+}
+
+// The ConversationMemberFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ConversationMemberFunc func(context.Context, *ent.ConversationMemberQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ConversationMemberFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ConversationMemberQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ConversationMemberQuery", q)
+}
+
+// The TraverseConversationMember type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseConversationMember func(context.Context, *ent.ConversationMemberQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseConversationMember) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseConversationMember) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConversationMemberQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ConversationMemberQuery", q)
 }
 
 // The DepartmentFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -213,6 +356,60 @@ func (f TraverseEnterprise) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.EnterpriseQuery", q)
 }
 
+// The InboxCounterFunc type is an adapter to allow the use of ordinary function as a Querier.
+type InboxCounterFunc func(context.Context, *ent.InboxCounterQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f InboxCounterFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.InboxCounterQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.InboxCounterQuery", q)
+}
+
+// The TraverseInboxCounter type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseInboxCounter func(context.Context, *ent.InboxCounterQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseInboxCounter) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseInboxCounter) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InboxCounterQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.InboxCounterQuery", q)
+}
+
+// The InboxEntryFunc type is an adapter to allow the use of ordinary function as a Querier.
+type InboxEntryFunc func(context.Context, *ent.InboxEntryQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f InboxEntryFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.InboxEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.InboxEntryQuery", q)
+}
+
+// The TraverseInboxEntry type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseInboxEntry func(context.Context, *ent.InboxEntryQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseInboxEntry) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseInboxEntry) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InboxEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.InboxEntryQuery", q)
+}
+
 // The MemberFunc type is an adapter to allow the use of ordinary function as a Querier.
 type MemberFunc func(context.Context, *ent.MemberQuery) (ent.Value, error)
 
@@ -265,6 +462,33 @@ func (f TraverseMembership) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.MembershipQuery", q)
+}
+
+// The MessageFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MessageFunc func(context.Context, *ent.MessageQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MessageFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MessageQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MessageQuery", q)
+}
+
+// The TraverseMessage type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMessage func(context.Context, *ent.MessageQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMessage) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMessage) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MessageQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MessageQuery", q)
 }
 
 // The OperatorFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -380,18 +604,34 @@ func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
 	case *ent.AdminRoleQuery:
 		return &query[*ent.AdminRoleQuery, predicate.AdminRole, adminrole.OrderOption]{typ: ent.TypeAdminRole, tq: q}, nil
+	case *ent.AppQuery:
+		return &query[*ent.AppQuery, predicate.App, app.OrderOption]{typ: ent.TypeApp, tq: q}, nil
+	case *ent.AppTokenQuery:
+		return &query[*ent.AppTokenQuery, predicate.AppToken, apptoken.OrderOption]{typ: ent.TypeAppToken, tq: q}, nil
 	case *ent.AuditEntryQuery:
 		return &query[*ent.AuditEntryQuery, predicate.AuditEntry, auditentry.OrderOption]{typ: ent.TypeAuditEntry, tq: q}, nil
 	case *ent.CallbackQuery:
 		return &query[*ent.CallbackQuery, predicate.Callback, callback.OrderOption]{typ: ent.TypeCallback, tq: q}, nil
+	case *ent.ConfidentialViewQuery:
+		return &query[*ent.ConfidentialViewQuery, predicate.ConfidentialView, confidentialview.OrderOption]{typ: ent.TypeConfidentialView, tq: q}, nil
+	case *ent.ConversationQuery:
+		return &query[*ent.ConversationQuery, predicate.Conversation, conversation.OrderOption]{typ: ent.TypeConversation, tq: q}, nil
+	case *ent.ConversationMemberQuery:
+		return &query[*ent.ConversationMemberQuery, predicate.ConversationMember, conversationmember.OrderOption]{typ: ent.TypeConversationMember, tq: q}, nil
 	case *ent.DepartmentQuery:
 		return &query[*ent.DepartmentQuery, predicate.Department, department.OrderOption]{typ: ent.TypeDepartment, tq: q}, nil
 	case *ent.EnterpriseQuery:
 		return &query[*ent.EnterpriseQuery, predicate.Enterprise, enterprise.OrderOption]{typ: ent.TypeEnterprise, tq: q}, nil
+	case *ent.InboxCounterQuery:
+		return &query[*ent.InboxCounterQuery, predicate.InboxCounter, inboxcounter.OrderOption]{typ: ent.TypeInboxCounter, tq: q}, nil
+	case *ent.InboxEntryQuery:
+		return &query[*ent.InboxEntryQuery, predicate.InboxEntry, inboxentry.OrderOption]{typ: ent.TypeInboxEntry, tq: q}, nil
 	case *ent.MemberQuery:
 		return &query[*ent.MemberQuery, predicate.Member, member.OrderOption]{typ: ent.TypeMember, tq: q}, nil
 	case *ent.MembershipQuery:
 		return &query[*ent.MembershipQuery, predicate.Membership, membership.OrderOption]{typ: ent.TypeMembership, tq: q}, nil
+	case *ent.MessageQuery:
+		return &query[*ent.MessageQuery, predicate.Message, message.OrderOption]{typ: ent.TypeMessage, tq: q}, nil
 	case *ent.OperatorQuery:
 		return &query[*ent.OperatorQuery, predicate.Operator, operator.OrderOption]{typ: ent.TypeOperator, tq: q}, nil
 	case *ent.OperatorSessionQuery:

@@ -50,6 +50,79 @@ var (
 			},
 		},
 	}
+	// AppsColumns holds the columns for the "apps" table.
+	AppsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "description", Type: field.TypeString, Size: 500, Default: ""},
+		{Name: "visible_range", Type: field.TypeJSON},
+		{Name: "secret_hash", Type: field.TypeBytes},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "enterprise_id", Type: field.TypeString},
+	}
+	// AppsTable holds the schema information for the "apps" table.
+	AppsTable = &schema.Table{
+		Name:       "apps",
+		Columns:    AppsColumns,
+		PrimaryKey: []*schema.Column{AppsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "apps_enterprises_enterprise",
+				Columns:    []*schema.Column{AppsColumns[7]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "app_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{AppsColumns[7]},
+			},
+		},
+	}
+	// AppTokensColumns holds the columns for the "app_tokens" table.
+	AppTokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "token_hash", Type: field.TypeBytes, Unique: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "app_id", Type: field.TypeString},
+		{Name: "enterprise_id", Type: field.TypeString},
+	}
+	// AppTokensTable holds the schema information for the "app_tokens" table.
+	AppTokensTable = &schema.Table{
+		Name:       "app_tokens",
+		Columns:    AppTokensColumns,
+		PrimaryKey: []*schema.Column{AppTokensColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "app_tokens_apps_tokens",
+				Columns:    []*schema.Column{AppTokensColumns[4]},
+				RefColumns: []*schema.Column{AppsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "app_tokens_enterprises_enterprise",
+				Columns:    []*schema.Column{AppTokensColumns[5]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "apptoken_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{AppTokensColumns[5]},
+			},
+			{
+				Name:    "apptoken_app_id_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{AppTokensColumns[4], AppTokensColumns[3]},
+			},
+		},
+	}
 	// AuditEntriesColumns holds the columns for the "audit_entries" table.
 	AuditEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -120,6 +193,140 @@ var (
 				Name:    "callback_status_next_attempt_at",
 				Unique:  false,
 				Columns: []*schema.Column{CallbacksColumns[4], CallbacksColumns[6]},
+			},
+		},
+	}
+	// ConfidentialViewsColumns holds the columns for the "confidential_views" table.
+	ConfidentialViewsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeString},
+		{Name: "message_id", Type: field.TypeString},
+	}
+	// ConfidentialViewsTable holds the schema information for the "confidential_views" table.
+	ConfidentialViewsTable = &schema.Table{
+		Name:       "confidential_views",
+		Columns:    ConfidentialViewsColumns,
+		PrimaryKey: []*schema.Column{ConfidentialViewsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "confidential_views_enterprises_enterprise",
+				Columns:    []*schema.Column{ConfidentialViewsColumns[2]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "confidential_views_members_member",
+				Columns:    []*schema.Column{ConfidentialViewsColumns[3]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "confidential_views_messages_confidential_views",
+				Columns:    []*schema.Column{ConfidentialViewsColumns[4]},
+				RefColumns: []*schema.Column{MessagesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "confidentialview_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{ConfidentialViewsColumns[2]},
+			},
+			{
+				Name:    "confidentialview_message_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ConfidentialViewsColumns[4], ConfidentialViewsColumns[1]},
+			},
+		},
+	}
+	// ConversationsColumns holds the columns for the "conversations" table.
+	ConversationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"DIRECT", "GROUP"}},
+		{Name: "title", Type: field.TypeString, Size: 100, Default: ""},
+		{Name: "direct_key", Type: field.TypeString, Nullable: true},
+		{Name: "created_by", Type: field.TypeString},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "enterprise_id", Type: field.TypeString},
+	}
+	// ConversationsTable holds the schema information for the "conversations" table.
+	ConversationsTable = &schema.Table{
+		Name:       "conversations",
+		Columns:    ConversationsColumns,
+		PrimaryKey: []*schema.Column{ConversationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "conversations_enterprises_enterprise",
+				Columns:    []*schema.Column{ConversationsColumns[7]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "conversation_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{ConversationsColumns[7]},
+			},
+			{
+				Name:    "conversation_enterprise_id_direct_key",
+				Unique:  true,
+				Columns: []*schema.Column{ConversationsColumns[7], ConversationsColumns[4]},
+			},
+		},
+	}
+	// ConversationMembersColumns holds the columns for the "conversation_members" table.
+	ConversationMembersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "conversation_id", Type: field.TypeString},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeString},
+	}
+	// ConversationMembersTable holds the schema information for the "conversation_members" table.
+	ConversationMembersTable = &schema.Table{
+		Name:       "conversation_members",
+		Columns:    ConversationMembersColumns,
+		PrimaryKey: []*schema.Column{ConversationMembersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "conversation_members_conversations_participants",
+				Columns:    []*schema.Column{ConversationMembersColumns[2]},
+				RefColumns: []*schema.Column{ConversationsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "conversation_members_enterprises_enterprise",
+				Columns:    []*schema.Column{ConversationMembersColumns[3]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "conversation_members_members_member",
+				Columns:    []*schema.Column{ConversationMembersColumns[4]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "conversationmember_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{ConversationMembersColumns[3]},
+			},
+			{
+				Name:    "conversationmember_conversation_id_member_id",
+				Unique:  true,
+				Columns: []*schema.Column{ConversationMembersColumns[2], ConversationMembersColumns[4]},
+			},
+			{
+				Name:    "conversationmember_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{ConversationMembersColumns[4]},
 			},
 		},
 	}
@@ -209,6 +416,124 @@ var (
 				Name:    "enterprise_account_type_status_trial_ends_at",
 				Unique:  false,
 				Columns: []*schema.Column{EnterprisesColumns[4], EnterprisesColumns[9], EnterprisesColumns[8]},
+			},
+		},
+	}
+	// InboxCountersColumns holds the columns for the "inbox_counters" table.
+	InboxCountersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "seq", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt64, Default: 0},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeString},
+	}
+	// InboxCountersTable holds the schema information for the "inbox_counters" table.
+	InboxCountersTable = &schema.Table{
+		Name:       "inbox_counters",
+		Columns:    InboxCountersColumns,
+		PrimaryKey: []*schema.Column{InboxCountersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "inbox_counters_enterprises_enterprise",
+				Columns:    []*schema.Column{InboxCountersColumns[4]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "inbox_counters_members_member",
+				Columns:    []*schema.Column{InboxCountersColumns[5]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "inboxcounter_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{InboxCountersColumns[4]},
+			},
+			{
+				Name:    "inboxcounter_member_id",
+				Unique:  true,
+				Columns: []*schema.Column{InboxCountersColumns[5]},
+			},
+		},
+	}
+	// InboxEntriesColumns holds the columns for the "inbox_entries" table.
+	InboxEntriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "seq", Type: field.TypeInt64},
+		{Name: "version", Type: field.TypeInt64},
+		{Name: "created_version", Type: field.TypeInt64},
+		{Name: "read_at", Type: field.TypeTime, Nullable: true},
+		{Name: "recalled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "confidential", Type: field.TypeBool, Default: false},
+		{Name: "withheld", Type: field.TypeBool, Default: false},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeString},
+		{Name: "app_id", Type: field.TypeString, Nullable: true},
+		{Name: "conversation_id", Type: field.TypeString, Nullable: true},
+		{Name: "message_id", Type: field.TypeString},
+	}
+	// InboxEntriesTable holds the schema information for the "inbox_entries" table.
+	InboxEntriesTable = &schema.Table{
+		Name:       "inbox_entries",
+		Columns:    InboxEntriesColumns,
+		PrimaryKey: []*schema.Column{InboxEntriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "inbox_entries_enterprises_enterprise",
+				Columns:    []*schema.Column{InboxEntriesColumns[9]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "inbox_entries_members_member",
+				Columns:    []*schema.Column{InboxEntriesColumns[10]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "inbox_entries_apps_app",
+				Columns:    []*schema.Column{InboxEntriesColumns[11]},
+				RefColumns: []*schema.Column{AppsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "inbox_entries_conversations_conversation",
+				Columns:    []*schema.Column{InboxEntriesColumns[12]},
+				RefColumns: []*schema.Column{ConversationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "inbox_entries_messages_entries",
+				Columns:    []*schema.Column{InboxEntriesColumns[13]},
+				RefColumns: []*schema.Column{MessagesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "inboxentry_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{InboxEntriesColumns[9]},
+			},
+			{
+				Name:    "inboxentry_member_id_seq",
+				Unique:  true,
+				Columns: []*schema.Column{InboxEntriesColumns[10], InboxEntriesColumns[2]},
+			},
+			{
+				Name:    "inboxentry_member_id_version_seq",
+				Unique:  false,
+				Columns: []*schema.Column{InboxEntriesColumns[10], InboxEntriesColumns[3], InboxEntriesColumns[2]},
+			},
+			{
+				Name:    "inboxentry_message_id_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{InboxEntriesColumns[13], InboxEntriesColumns[10]},
 			},
 		},
 	}
@@ -319,6 +644,80 @@ var (
 				Name:    "membership_department_id",
 				Unique:  false,
 				Columns: []*schema.Column{MembershipsColumns[6]},
+			},
+		},
+	}
+	// MessagesColumns holds the columns for the "messages" table.
+	MessagesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TEXT", "MARKDOWN", "CARD", "NEWS", "FILE", "IMAGE"}},
+		{Name: "body", Type: field.TypeJSON, Nullable: true},
+		{Name: "confidential", Type: field.TypeBool, Default: false},
+		{Name: "targets", Type: field.TypeJSON, Nullable: true},
+		{Name: "report", Type: field.TypeJSON, Nullable: true},
+		{Name: "sender_ref", Type: field.TypeString},
+		{Name: "idempotency_key", Type: field.TypeString, Nullable: true},
+		{Name: "request_hash", Type: field.TypeBytes, Nullable: true},
+		{Name: "recalled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "app_id", Type: field.TypeString, Nullable: true},
+		{Name: "sender_member_id", Type: field.TypeString, Nullable: true},
+		{Name: "conversation_id", Type: field.TypeString, Nullable: true},
+		{Name: "forwarded_from_id", Type: field.TypeString, Unique: true, Nullable: true},
+	}
+	// MessagesTable holds the schema information for the "messages" table.
+	MessagesTable = &schema.Table{
+		Name:       "messages",
+		Columns:    MessagesColumns,
+		PrimaryKey: []*schema.Column{MessagesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "messages_enterprises_enterprise",
+				Columns:    []*schema.Column{MessagesColumns[11]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "messages_apps_app",
+				Columns:    []*schema.Column{MessagesColumns[12]},
+				RefColumns: []*schema.Column{AppsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "messages_members_sender",
+				Columns:    []*schema.Column{MessagesColumns[13]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "messages_conversations_conversation",
+				Columns:    []*schema.Column{MessagesColumns[14]},
+				RefColumns: []*schema.Column{ConversationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "messages_messages_forwarded_from",
+				Columns:    []*schema.Column{MessagesColumns[15]},
+				RefColumns: []*schema.Column{MessagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "message_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{MessagesColumns[11]},
+			},
+			{
+				Name:    "message_enterprise_id_sender_ref_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{MessagesColumns[11], MessagesColumns[7], MessagesColumns[8]},
+			},
+			{
+				Name:    "message_conversation_id",
+				Unique:  false,
+				Columns: []*schema.Column{MessagesColumns[14]},
 			},
 		},
 	}
@@ -457,12 +856,20 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AdminRolesTable,
+		AppsTable,
+		AppTokensTable,
 		AuditEntriesTable,
 		CallbacksTable,
+		ConfidentialViewsTable,
+		ConversationsTable,
+		ConversationMembersTable,
 		DepartmentsTable,
 		EnterprisesTable,
+		InboxCountersTable,
+		InboxEntriesTable,
 		MembersTable,
 		MembershipsTable,
+		MessagesTable,
 		OperatorsTable,
 		OperatorSessionsTable,
 		SessionsTable,
@@ -474,14 +881,36 @@ var (
 func init() {
 	AdminRolesTable.ForeignKeys[0].RefTable = EnterprisesTable
 	AdminRolesTable.ForeignKeys[1].RefTable = MembersTable
+	AppsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	AppTokensTable.ForeignKeys[0].RefTable = AppsTable
+	AppTokensTable.ForeignKeys[1].RefTable = EnterprisesTable
 	CallbacksTable.ForeignKeys[0].RefTable = EnterprisesTable
+	ConfidentialViewsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	ConfidentialViewsTable.ForeignKeys[1].RefTable = MembersTable
+	ConfidentialViewsTable.ForeignKeys[2].RefTable = MessagesTable
+	ConversationsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	ConversationMembersTable.ForeignKeys[0].RefTable = ConversationsTable
+	ConversationMembersTable.ForeignKeys[1].RefTable = EnterprisesTable
+	ConversationMembersTable.ForeignKeys[2].RefTable = MembersTable
 	DepartmentsTable.ForeignKeys[0].RefTable = AdminRolesTable
 	DepartmentsTable.ForeignKeys[1].RefTable = EnterprisesTable
 	DepartmentsTable.ForeignKeys[2].RefTable = DepartmentsTable
+	InboxCountersTable.ForeignKeys[0].RefTable = EnterprisesTable
+	InboxCountersTable.ForeignKeys[1].RefTable = MembersTable
+	InboxEntriesTable.ForeignKeys[0].RefTable = EnterprisesTable
+	InboxEntriesTable.ForeignKeys[1].RefTable = MembersTable
+	InboxEntriesTable.ForeignKeys[2].RefTable = AppsTable
+	InboxEntriesTable.ForeignKeys[3].RefTable = ConversationsTable
+	InboxEntriesTable.ForeignKeys[4].RefTable = MessagesTable
 	MembersTable.ForeignKeys[0].RefTable = EnterprisesTable
 	MembershipsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	MembershipsTable.ForeignKeys[1].RefTable = MembersTable
 	MembershipsTable.ForeignKeys[2].RefTable = DepartmentsTable
+	MessagesTable.ForeignKeys[0].RefTable = EnterprisesTable
+	MessagesTable.ForeignKeys[1].RefTable = AppsTable
+	MessagesTable.ForeignKeys[2].RefTable = MembersTable
+	MessagesTable.ForeignKeys[3].RefTable = ConversationsTable
+	MessagesTable.ForeignKeys[4].RefTable = MessagesTable
 	OperatorSessionsTable.ForeignKeys[0].RefTable = OperatorsTable
 	SessionsTable.ForeignKeys[0].RefTable = MembersTable
 	SessionsTable.ForeignKeys[1].RefTable = EnterprisesTable

@@ -9,11 +9,26 @@ import (
 // AdminRole is the predicate function for adminrole builders.
 type AdminRole func(*sql.Selector)
 
+// App is the predicate function for app builders.
+type App func(*sql.Selector)
+
+// AppToken is the predicate function for apptoken builders.
+type AppToken func(*sql.Selector)
+
 // AuditEntry is the predicate function for auditentry builders.
 type AuditEntry func(*sql.Selector)
 
 // Callback is the predicate function for callback builders.
 type Callback func(*sql.Selector)
+
+// ConfidentialView is the predicate function for confidentialview builders.
+type ConfidentialView func(*sql.Selector)
+
+// Conversation is the predicate function for conversation builders.
+type Conversation func(*sql.Selector)
+
+// ConversationMember is the predicate function for conversationmember builders.
+type ConversationMember func(*sql.Selector)
 
 // Department is the predicate function for department builders.
 type Department func(*sql.Selector)
@@ -21,11 +36,20 @@ type Department func(*sql.Selector)
 // Enterprise is the predicate function for enterprise builders.
 type Enterprise func(*sql.Selector)
 
+// InboxCounter is the predicate function for inboxcounter builders.
+type InboxCounter func(*sql.Selector)
+
+// InboxEntry is the predicate function for inboxentry builders.
+type InboxEntry func(*sql.Selector)
+
 // Member is the predicate function for member builders.
 type Member func(*sql.Selector)
 
 // Membership is the predicate function for membership builders.
 type Membership func(*sql.Selector)
+
+// Message is the predicate function for message builders.
+type Message func(*sql.Selector)
 
 // Operator is the predicate function for operator builders.
 type Operator func(*sql.Selector)

@@ -135,6 +135,54 @@ func (f AdminRoleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AdminRoleMutation", m)
 }
 
+// The AppQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AppQueryRuleFunc func(context.Context, *ent.AppQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AppQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AppQuery", q)
+}
+
+// The AppMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AppMutationRuleFunc func(context.Context, *ent.AppMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AppMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AppMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppMutation", m)
+}
+
+// The AppTokenQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AppTokenQueryRuleFunc func(context.Context, *ent.AppTokenQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AppTokenQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AppTokenQuery", q)
+}
+
+// The AppTokenMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AppTokenMutationRuleFunc func(context.Context, *ent.AppTokenMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AppTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AppTokenMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppTokenMutation", m)
+}
+
 // The AuditEntryQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AuditEntryQueryRuleFunc func(context.Context, *ent.AuditEntryQuery) error
@@ -181,6 +229,78 @@ func (f CallbackMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CallbackMutation", m)
+}
+
+// The ConfidentialViewQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ConfidentialViewQueryRuleFunc func(context.Context, *ent.ConfidentialViewQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ConfidentialViewQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConfidentialViewQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ConfidentialViewQuery", q)
+}
+
+// The ConfidentialViewMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ConfidentialViewMutationRuleFunc func(context.Context, *ent.ConfidentialViewMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ConfidentialViewMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ConfidentialViewMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ConfidentialViewMutation", m)
+}
+
+// The ConversationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ConversationQueryRuleFunc func(context.Context, *ent.ConversationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ConversationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConversationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ConversationQuery", q)
+}
+
+// The ConversationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ConversationMutationRuleFunc func(context.Context, *ent.ConversationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ConversationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ConversationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ConversationMutation", m)
+}
+
+// The ConversationMemberQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ConversationMemberQueryRuleFunc func(context.Context, *ent.ConversationMemberQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ConversationMemberQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConversationMemberQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ConversationMemberQuery", q)
+}
+
+// The ConversationMemberMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ConversationMemberMutationRuleFunc func(context.Context, *ent.ConversationMemberMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ConversationMemberMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ConversationMemberMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ConversationMemberMutation", m)
 }
 
 // The DepartmentQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -231,6 +351,54 @@ func (f EnterpriseMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EnterpriseMutation", m)
 }
 
+// The InboxCounterQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InboxCounterQueryRuleFunc func(context.Context, *ent.InboxCounterQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InboxCounterQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InboxCounterQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InboxCounterQuery", q)
+}
+
+// The InboxCounterMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InboxCounterMutationRuleFunc func(context.Context, *ent.InboxCounterMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InboxCounterMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InboxCounterMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InboxCounterMutation", m)
+}
+
+// The InboxEntryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InboxEntryQueryRuleFunc func(context.Context, *ent.InboxEntryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InboxEntryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InboxEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InboxEntryQuery", q)
+}
+
+// The InboxEntryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InboxEntryMutationRuleFunc func(context.Context, *ent.InboxEntryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InboxEntryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InboxEntryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InboxEntryMutation", m)
+}
+
 // The MemberQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MemberQueryRuleFunc func(context.Context, *ent.MemberQuery) error
@@ -277,6 +445,30 @@ func (f MembershipMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MembershipMutation", m)
+}
+
+// The MessageQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MessageQueryRuleFunc func(context.Context, *ent.MessageQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MessageQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MessageQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MessageQuery", q)
+}
+
+// The MessageMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MessageMutationRuleFunc func(context.Context, *ent.MessageMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MessageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MessageMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MessageMutation", m)
 }
 
 // The OperatorQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -412,17 +604,33 @@ func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
 	case *ent.AdminRoleQuery:
 		return q.Filter(), nil
+	case *ent.AppQuery:
+		return q.Filter(), nil
+	case *ent.AppTokenQuery:
+		return q.Filter(), nil
 	case *ent.AuditEntryQuery:
 		return q.Filter(), nil
 	case *ent.CallbackQuery:
+		return q.Filter(), nil
+	case *ent.ConfidentialViewQuery:
+		return q.Filter(), nil
+	case *ent.ConversationQuery:
+		return q.Filter(), nil
+	case *ent.ConversationMemberQuery:
 		return q.Filter(), nil
 	case *ent.DepartmentQuery:
 		return q.Filter(), nil
 	case *ent.EnterpriseQuery:
 		return q.Filter(), nil
+	case *ent.InboxCounterQuery:
+		return q.Filter(), nil
+	case *ent.InboxEntryQuery:
+		return q.Filter(), nil
 	case *ent.MemberQuery:
 		return q.Filter(), nil
 	case *ent.MembershipQuery:
+		return q.Filter(), nil
+	case *ent.MessageQuery:
 		return q.Filter(), nil
 	case *ent.OperatorQuery:
 		return q.Filter(), nil
@@ -441,17 +649,33 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
 	case *ent.AdminRoleMutation:
 		return m.Filter(), nil
+	case *ent.AppMutation:
+		return m.Filter(), nil
+	case *ent.AppTokenMutation:
+		return m.Filter(), nil
 	case *ent.AuditEntryMutation:
 		return m.Filter(), nil
 	case *ent.CallbackMutation:
+		return m.Filter(), nil
+	case *ent.ConfidentialViewMutation:
+		return m.Filter(), nil
+	case *ent.ConversationMutation:
+		return m.Filter(), nil
+	case *ent.ConversationMemberMutation:
 		return m.Filter(), nil
 	case *ent.DepartmentMutation:
 		return m.Filter(), nil
 	case *ent.EnterpriseMutation:
 		return m.Filter(), nil
+	case *ent.InboxCounterMutation:
+		return m.Filter(), nil
+	case *ent.InboxEntryMutation:
+		return m.Filter(), nil
 	case *ent.MemberMutation:
 		return m.Filter(), nil
 	case *ent.MembershipMutation:
+		return m.Filter(), nil
+	case *ent.MessageMutation:
 		return m.Filter(), nil
 	case *ent.OperatorMutation:
 		return m.Filter(), nil

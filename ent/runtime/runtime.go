@@ -7,12 +7,20 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
+	"github.com/corpline/corpline/ent/confidentialview"
+	"github.com/corpline/corpline/ent/conversation"
+	"github.com/corpline/corpline/ent/conversationmember"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/inboxcounter"
+	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
+	"github.com/corpline/corpline/ent/message"
 	"github.com/corpline/corpline/ent/operator"
 	"github.com/corpline/corpline/ent/operatorsession"
 	"github.com/corpline/corpline/ent/schema"
@@ -62,6 +70,96 @@ func init() {
 	adminrole.DefaultID = adminroleDescID.Default.(func() string)
 	// adminrole.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	adminrole.IDValidator = adminroleDescID.Validators[0].(func(string) error)
+	appMixin := schema.App{}.Mixin()
+	app.Policy = privacy.NewPolicies(appMixin[1], schema.App{})
+	app.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := app.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	appMixinFields0 := appMixin[0].Fields()
+	_ = appMixinFields0
+	appMixinFields1 := appMixin[1].Fields()
+	_ = appMixinFields1
+	appFields := schema.App{}.Fields()
+	_ = appFields
+	// appDescCreatedAt is the schema descriptor for created_at field.
+	appDescCreatedAt := appMixinFields0[1].Descriptor()
+	// app.DefaultCreatedAt holds the default value on creation for the created_at field.
+	app.DefaultCreatedAt = appDescCreatedAt.Default.(func() time.Time)
+	// appDescEnterpriseID is the schema descriptor for enterprise_id field.
+	appDescEnterpriseID := appMixinFields1[0].Descriptor()
+	// app.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	app.EnterpriseIDValidator = appDescEnterpriseID.Validators[0].(func(string) error)
+	// appDescName is the schema descriptor for name field.
+	appDescName := appFields[0].Descriptor()
+	// app.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	app.NameValidator = func() func(string) error {
+		validators := appDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// appDescDescription is the schema descriptor for description field.
+	appDescDescription := appFields[1].Descriptor()
+	// app.DefaultDescription holds the default value on creation for the description field.
+	app.DefaultDescription = appDescDescription.Default.(string)
+	// app.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	app.DescriptionValidator = appDescDescription.Validators[0].(func(string) error)
+	// appDescUpdatedAt is the schema descriptor for updated_at field.
+	appDescUpdatedAt := appFields[4].Descriptor()
+	// app.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	app.DefaultUpdatedAt = appDescUpdatedAt.Default.(func() time.Time)
+	// app.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	app.UpdateDefaultUpdatedAt = appDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// appDescID is the schema descriptor for id field.
+	appDescID := appMixinFields0[0].Descriptor()
+	// app.DefaultID holds the default value on creation for the id field.
+	app.DefaultID = appDescID.Default.(func() string)
+	// app.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	app.IDValidator = appDescID.Validators[0].(func(string) error)
+	apptokenMixin := schema.AppToken{}.Mixin()
+	apptoken.Policy = privacy.NewPolicies(apptokenMixin[1], schema.AppToken{})
+	apptoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := apptoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	apptokenMixinFields0 := apptokenMixin[0].Fields()
+	_ = apptokenMixinFields0
+	apptokenMixinFields1 := apptokenMixin[1].Fields()
+	_ = apptokenMixinFields1
+	apptokenFields := schema.AppToken{}.Fields()
+	_ = apptokenFields
+	// apptokenDescCreatedAt is the schema descriptor for created_at field.
+	apptokenDescCreatedAt := apptokenMixinFields0[1].Descriptor()
+	// apptoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apptoken.DefaultCreatedAt = apptokenDescCreatedAt.Default.(func() time.Time)
+	// apptokenDescEnterpriseID is the schema descriptor for enterprise_id field.
+	apptokenDescEnterpriseID := apptokenMixinFields1[0].Descriptor()
+	// apptoken.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	apptoken.EnterpriseIDValidator = apptokenDescEnterpriseID.Validators[0].(func(string) error)
+	// apptokenDescID is the schema descriptor for id field.
+	apptokenDescID := apptokenMixinFields0[0].Descriptor()
+	// apptoken.DefaultID holds the default value on creation for the id field.
+	apptoken.DefaultID = apptokenDescID.Default.(func() string)
+	// apptoken.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	apptoken.IDValidator = apptokenDescID.Validators[0].(func(string) error)
 	auditentryMixin := schema.AuditEntry{}.Mixin()
 	auditentry.Policy = privacy.NewPolicies(schema.AuditEntry{})
 	auditentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -151,6 +249,108 @@ func init() {
 	callback.DefaultID = callbackDescID.Default.(func() string)
 	// callback.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	callback.IDValidator = callbackDescID.Validators[0].(func(string) error)
+	confidentialviewMixin := schema.ConfidentialView{}.Mixin()
+	confidentialview.Policy = privacy.NewPolicies(confidentialviewMixin[1], schema.ConfidentialView{})
+	confidentialview.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := confidentialview.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	confidentialviewMixinFields0 := confidentialviewMixin[0].Fields()
+	_ = confidentialviewMixinFields0
+	confidentialviewMixinFields1 := confidentialviewMixin[1].Fields()
+	_ = confidentialviewMixinFields1
+	confidentialviewFields := schema.ConfidentialView{}.Fields()
+	_ = confidentialviewFields
+	// confidentialviewDescCreatedAt is the schema descriptor for created_at field.
+	confidentialviewDescCreatedAt := confidentialviewMixinFields0[1].Descriptor()
+	// confidentialview.DefaultCreatedAt holds the default value on creation for the created_at field.
+	confidentialview.DefaultCreatedAt = confidentialviewDescCreatedAt.Default.(func() time.Time)
+	// confidentialviewDescEnterpriseID is the schema descriptor for enterprise_id field.
+	confidentialviewDescEnterpriseID := confidentialviewMixinFields1[0].Descriptor()
+	// confidentialview.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	confidentialview.EnterpriseIDValidator = confidentialviewDescEnterpriseID.Validators[0].(func(string) error)
+	// confidentialviewDescID is the schema descriptor for id field.
+	confidentialviewDescID := confidentialviewMixinFields0[0].Descriptor()
+	// confidentialview.DefaultID holds the default value on creation for the id field.
+	confidentialview.DefaultID = confidentialviewDescID.Default.(func() string)
+	// confidentialview.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	confidentialview.IDValidator = confidentialviewDescID.Validators[0].(func(string) error)
+	conversationMixin := schema.Conversation{}.Mixin()
+	conversation.Policy = privacy.NewPolicies(conversationMixin[1], schema.Conversation{})
+	conversation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := conversation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	conversationMixinFields0 := conversationMixin[0].Fields()
+	_ = conversationMixinFields0
+	conversationMixinFields1 := conversationMixin[1].Fields()
+	_ = conversationMixinFields1
+	conversationFields := schema.Conversation{}.Fields()
+	_ = conversationFields
+	// conversationDescCreatedAt is the schema descriptor for created_at field.
+	conversationDescCreatedAt := conversationMixinFields0[1].Descriptor()
+	// conversation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	conversation.DefaultCreatedAt = conversationDescCreatedAt.Default.(func() time.Time)
+	// conversationDescEnterpriseID is the schema descriptor for enterprise_id field.
+	conversationDescEnterpriseID := conversationMixinFields1[0].Descriptor()
+	// conversation.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	conversation.EnterpriseIDValidator = conversationDescEnterpriseID.Validators[0].(func(string) error)
+	// conversationDescTitle is the schema descriptor for title field.
+	conversationDescTitle := conversationFields[1].Descriptor()
+	// conversation.DefaultTitle holds the default value on creation for the title field.
+	conversation.DefaultTitle = conversationDescTitle.Default.(string)
+	// conversation.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	conversation.TitleValidator = conversationDescTitle.Validators[0].(func(string) error)
+	// conversationDescUpdatedAt is the schema descriptor for updated_at field.
+	conversationDescUpdatedAt := conversationFields[4].Descriptor()
+	// conversation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	conversation.DefaultUpdatedAt = conversationDescUpdatedAt.Default.(func() time.Time)
+	// conversation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	conversation.UpdateDefaultUpdatedAt = conversationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// conversationDescID is the schema descriptor for id field.
+	conversationDescID := conversationMixinFields0[0].Descriptor()
+	// conversation.DefaultID holds the default value on creation for the id field.
+	conversation.DefaultID = conversationDescID.Default.(func() string)
+	// conversation.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	conversation.IDValidator = conversationDescID.Validators[0].(func(string) error)
+	conversationmemberMixin := schema.ConversationMember{}.Mixin()
+	conversationmember.Policy = privacy.NewPolicies(conversationmemberMixin[1], schema.ConversationMember{})
+	conversationmember.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := conversationmember.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	conversationmemberMixinFields0 := conversationmemberMixin[0].Fields()
+	_ = conversationmemberMixinFields0
+	conversationmemberMixinFields1 := conversationmemberMixin[1].Fields()
+	_ = conversationmemberMixinFields1
+	conversationmemberFields := schema.ConversationMember{}.Fields()
+	_ = conversationmemberFields
+	// conversationmemberDescCreatedAt is the schema descriptor for created_at field.
+	conversationmemberDescCreatedAt := conversationmemberMixinFields0[1].Descriptor()
+	// conversationmember.DefaultCreatedAt holds the default value on creation for the created_at field.
+	conversationmember.DefaultCreatedAt = conversationmemberDescCreatedAt.Default.(func() time.Time)
+	// conversationmemberDescEnterpriseID is the schema descriptor for enterprise_id field.
+	conversationmemberDescEnterpriseID := conversationmemberMixinFields1[0].Descriptor()
+	// conversationmember.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	conversationmember.EnterpriseIDValidator = conversationmemberDescEnterpriseID.Validators[0].(func(string) error)
+	// conversationmemberDescID is the schema descriptor for id field.
+	conversationmemberDescID := conversationmemberMixinFields0[0].Descriptor()
+	// conversationmember.DefaultID holds the default value on creation for the id field.
+	conversationmember.DefaultID = conversationmemberDescID.Default.(func() string)
+	// conversationmember.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	conversationmember.IDValidator = conversationmemberDescID.Validators[0].(func(string) error)
 	departmentMixin := schema.Department{}.Mixin()
 	department.Policy = privacy.NewPolicies(departmentMixin[1], schema.Department{})
 	department.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -279,6 +479,82 @@ func init() {
 	enterprise.DefaultID = enterpriseDescID.Default.(func() string)
 	// enterprise.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	enterprise.IDValidator = enterpriseDescID.Validators[0].(func(string) error)
+	inboxcounterMixin := schema.InboxCounter{}.Mixin()
+	inboxcounter.Policy = privacy.NewPolicies(inboxcounterMixin[1], schema.InboxCounter{})
+	inboxcounter.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := inboxcounter.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	inboxcounterMixinFields0 := inboxcounterMixin[0].Fields()
+	_ = inboxcounterMixinFields0
+	inboxcounterMixinFields1 := inboxcounterMixin[1].Fields()
+	_ = inboxcounterMixinFields1
+	inboxcounterFields := schema.InboxCounter{}.Fields()
+	_ = inboxcounterFields
+	// inboxcounterDescCreatedAt is the schema descriptor for created_at field.
+	inboxcounterDescCreatedAt := inboxcounterMixinFields0[1].Descriptor()
+	// inboxcounter.DefaultCreatedAt holds the default value on creation for the created_at field.
+	inboxcounter.DefaultCreatedAt = inboxcounterDescCreatedAt.Default.(func() time.Time)
+	// inboxcounterDescEnterpriseID is the schema descriptor for enterprise_id field.
+	inboxcounterDescEnterpriseID := inboxcounterMixinFields1[0].Descriptor()
+	// inboxcounter.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	inboxcounter.EnterpriseIDValidator = inboxcounterDescEnterpriseID.Validators[0].(func(string) error)
+	// inboxcounterDescSeq is the schema descriptor for seq field.
+	inboxcounterDescSeq := inboxcounterFields[1].Descriptor()
+	// inboxcounter.DefaultSeq holds the default value on creation for the seq field.
+	inboxcounter.DefaultSeq = inboxcounterDescSeq.Default.(int64)
+	// inboxcounterDescVersion is the schema descriptor for version field.
+	inboxcounterDescVersion := inboxcounterFields[2].Descriptor()
+	// inboxcounter.DefaultVersion holds the default value on creation for the version field.
+	inboxcounter.DefaultVersion = inboxcounterDescVersion.Default.(int64)
+	// inboxcounterDescID is the schema descriptor for id field.
+	inboxcounterDescID := inboxcounterMixinFields0[0].Descriptor()
+	// inboxcounter.DefaultID holds the default value on creation for the id field.
+	inboxcounter.DefaultID = inboxcounterDescID.Default.(func() string)
+	// inboxcounter.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	inboxcounter.IDValidator = inboxcounterDescID.Validators[0].(func(string) error)
+	inboxentryMixin := schema.InboxEntry{}.Mixin()
+	inboxentry.Policy = privacy.NewPolicies(inboxentryMixin[1], schema.InboxEntry{})
+	inboxentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := inboxentry.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	inboxentryMixinFields0 := inboxentryMixin[0].Fields()
+	_ = inboxentryMixinFields0
+	inboxentryMixinFields1 := inboxentryMixin[1].Fields()
+	_ = inboxentryMixinFields1
+	inboxentryFields := schema.InboxEntry{}.Fields()
+	_ = inboxentryFields
+	// inboxentryDescCreatedAt is the schema descriptor for created_at field.
+	inboxentryDescCreatedAt := inboxentryMixinFields0[1].Descriptor()
+	// inboxentry.DefaultCreatedAt holds the default value on creation for the created_at field.
+	inboxentry.DefaultCreatedAt = inboxentryDescCreatedAt.Default.(func() time.Time)
+	// inboxentryDescEnterpriseID is the schema descriptor for enterprise_id field.
+	inboxentryDescEnterpriseID := inboxentryMixinFields1[0].Descriptor()
+	// inboxentry.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	inboxentry.EnterpriseIDValidator = inboxentryDescEnterpriseID.Validators[0].(func(string) error)
+	// inboxentryDescConfidential is the schema descriptor for confidential field.
+	inboxentryDescConfidential := inboxentryFields[7].Descriptor()
+	// inboxentry.DefaultConfidential holds the default value on creation for the confidential field.
+	inboxentry.DefaultConfidential = inboxentryDescConfidential.Default.(bool)
+	// inboxentryDescWithheld is the schema descriptor for withheld field.
+	inboxentryDescWithheld := inboxentryFields[8].Descriptor()
+	// inboxentry.DefaultWithheld holds the default value on creation for the withheld field.
+	inboxentry.DefaultWithheld = inboxentryDescWithheld.Default.(bool)
+	// inboxentryDescID is the schema descriptor for id field.
+	inboxentryDescID := inboxentryMixinFields0[0].Descriptor()
+	// inboxentry.DefaultID holds the default value on creation for the id field.
+	inboxentry.DefaultID = inboxentryDescID.Default.(func() string)
+	// inboxentry.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	inboxentry.IDValidator = inboxentryDescID.Validators[0].(func(string) error)
 	memberMixin := schema.Member{}.Mixin()
 	member.Policy = privacy.NewPolicies(memberMixin[1], schema.Member{})
 	member.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -398,6 +674,40 @@ func init() {
 	membership.DefaultID = membershipDescID.Default.(func() string)
 	// membership.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	membership.IDValidator = membershipDescID.Validators[0].(func(string) error)
+	messageMixin := schema.Message{}.Mixin()
+	message.Policy = privacy.NewPolicies(messageMixin[1], schema.Message{})
+	message.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := message.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	messageMixinFields0 := messageMixin[0].Fields()
+	_ = messageMixinFields0
+	messageMixinFields1 := messageMixin[1].Fields()
+	_ = messageMixinFields1
+	messageFields := schema.Message{}.Fields()
+	_ = messageFields
+	// messageDescCreatedAt is the schema descriptor for created_at field.
+	messageDescCreatedAt := messageMixinFields0[1].Descriptor()
+	// message.DefaultCreatedAt holds the default value on creation for the created_at field.
+	message.DefaultCreatedAt = messageDescCreatedAt.Default.(func() time.Time)
+	// messageDescEnterpriseID is the schema descriptor for enterprise_id field.
+	messageDescEnterpriseID := messageMixinFields1[0].Descriptor()
+	// message.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	message.EnterpriseIDValidator = messageDescEnterpriseID.Validators[0].(func(string) error)
+	// messageDescConfidential is the schema descriptor for confidential field.
+	messageDescConfidential := messageFields[2].Descriptor()
+	// message.DefaultConfidential holds the default value on creation for the confidential field.
+	message.DefaultConfidential = messageDescConfidential.Default.(bool)
+	// messageDescID is the schema descriptor for id field.
+	messageDescID := messageMixinFields0[0].Descriptor()
+	// message.DefaultID holds the default value on creation for the id field.
+	message.DefaultID = messageDescID.Default.(func() string)
+	// message.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	message.IDValidator = messageDescID.Validators[0].(func(string) error)
 	operatorMixin := schema.Operator{}.Mixin()
 	operator.Policy = privacy.NewPolicies(schema.Operator{})
 	operator.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -8,8 +8,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/corpline/corpline/internal/ids"
 	"github.com/corpline/corpline/ent/privacy"
+	"github.com/corpline/corpline/internal/ids"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
 )
@@ -56,9 +56,11 @@ func (Tag) Annotations() []schema.Annotation {
 }
 
 // Policy of the Tag: every member of the enterprise sees tags (their member
-// lists are cut by member visibility); admins with MANAGE_MEMBERS write.
+// lists are cut by member visibility), an app those of its range; admins with
+// MANAGE_MEMBERS write.
 func (Tag) Policy() ent.Policy {
 	return privacy.Policy{
+		Query:    privacy.QueryPolicy{policy.FilterVisibleTags()},
 		Mutation: privacy.MutationPolicy{policy.AllowIfAdminWith(viewer.RightManageMembers)},
 	}
 }

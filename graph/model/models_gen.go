@@ -5,9 +5,14 @@ package model
 import (
 	"time"
 
+	"entgo.io/contrib/entgql"
+	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
+	"github.com/corpline/corpline/internal/audience"
+	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -31,6 +36,26 @@ type ActivatePayload struct {
 	Viewer    *viewer.Viewer `json:"viewer,omitempty"`
 }
 
+type AppTokenInput struct {
+	// The enterprise's code.
+	Enterprise string `json:"enterprise"`
+	AppID      string `json:"appId"`
+	Secret     string `json:"secret"`
+}
+
+type AppTokenPayload struct {
+	// Bearer token acting as the app, valid 2 hours. Fetching another never ends this one.
+	AccessToken string    `json:"accessToken"`
+	ExpiresAt   time.Time `json:"expiresAt"`
+}
+
+// Unread entries of one app.
+type AppUnread struct {
+	// Null when the viewer may no longer see the app.
+	App   *ent.App `json:"app,omitempty"`
+	Count int      `json:"count"`
+}
+
 type ApproveActivationInput struct {
 	MemberID string `json:"memberId"`
 }
@@ -39,6 +64,26 @@ type CertifyEnterpriseInput struct {
 	EnterpriseID string `json:"enterpriseId"`
 	// The follower quota while certified; keeps the current one when omitted.
 	FollowerQuota *int `json:"followerQuota,omitempty"`
+}
+
+// Unread entries of one conversation.
+type ConversationUnread struct {
+	// Null when the viewer has left the conversation.
+	Conversation *ent.Conversation `json:"conversation,omitempty"`
+	Count        int               `json:"count"`
+}
+
+type CreateAppInput struct {
+	Name        string  `json:"name"`
+	Description *string `json:"description,omitempty"`
+	// Who the app may read and send to. A scoped admin may only name departments and members inside their scope.
+	VisibleRange *audience.Audience `json:"visibleRange"`
+}
+
+type CreateAppPayload struct {
+	App *ent.App `json:"app"`
+	// The app's secret, shown only now; it is stored hashed.
+	Secret string `json:"secret"`
 }
 
 type CreateDepartmentInput struct {
@@ -115,6 +160,14 @@ type EnableMemberInput struct {
 	ID string `json:"id"`
 }
 
+type ForwardMessageInput struct {
+	MessageID string `json:"messageId"`
+	// Members without SEND_MESSAGES forward to named members only.
+	Targets        *audience.Audience `json:"targets"`
+	IdempotencyKey *string            `json:"idempotencyKey,omitempty"`
+	Strict         *bool              `json:"strict,omitempty"`
+}
+
 type GrantAdminInput struct {
 	MemberID string         `json:"memberId"`
 	Kind     adminrole.Kind `json:"kind"`
@@ -176,10 +229,34 @@ type LogoutPayload struct {
 	Ok bool `json:"ok"`
 }
 
+type MarkInboxReadInput struct {
+	// One entry to mark read.
+	EntryID *string `json:"entryId,omitempty"`
+	// Marks read every entry up to this one (by sequence), this one included. Takes an inbox edge cursor.
+	UpTo *entgql.Cursor[string] `json:"upTo,omitempty"`
+}
+
+type MarkInboxReadPayload struct {
+	// Entries that changed.
+	Updated int               `json:"updated"`
+	Unread  *messaging.Unread `json:"unread"`
+}
+
 type MemberDepartmentInput struct {
 	DepartmentID string `json:"departmentId"`
 	IsPrimary    *bool  `json:"isPrimary,omitempty"`
 	IsLeader     *bool  `json:"isLeader,omitempty"`
+}
+
+type MessageReceiptConnection struct {
+	Edges      []*MessageReceiptEdge    `json:"edges"`
+	PageInfo   *entgql.PageInfo[string] `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+type MessageReceiptEdge struct {
+	Node   *messaging.Receipt    `json:"node"`
+	Cursor entgql.Cursor[string] `json:"cursor"`
 }
 
 type MoveDepartmentInput struct {
@@ -192,6 +269,14 @@ type MoveDepartmentInput struct {
 type OperatorLoginInput struct {
 	Login    string `json:"login"`
 	Password string `json:"password"`
+}
+
+type RecallMessageInput struct {
+	ID string `json:"id"`
+}
+
+type RecallMessagePayload struct {
+	Message *ent.Message `json:"message"`
 }
 
 type RejectActivationInput struct {
@@ -208,6 +293,42 @@ type RevokeAdminPayload struct {
 	MemberID string `json:"memberId"`
 }
 
+type RotateAppSecretInput struct {
+	ID string `json:"id"`
+}
+
+type RotateAppSecretPayload struct {
+	App *ent.App `json:"app"`
+	// The new secret, shown only now. Every token of the old secret stops working.
+	Secret string `json:"secret"`
+}
+
+type SendMessageInput struct {
+	Kind    msgtype.Kind  `json:"kind"`
+	Content *msgtype.Body `json:"content"`
+	// Who receives it, cut to the sender's range (an app's visible range, an
+	// admin's scope): at most 1,000 members, 100 departments and 100 tags.
+	Targets *audience.Audience `json:"targets"`
+	// Only named members, departments and tags (not everyone) may receive a confidential message.
+	Confidential *bool `json:"confidential,omitempty"`
+	// A retry with the same key within 4 hours delivers nothing and answers the first result.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Refuse the whole send when any target is unknown or out of range, instead of reporting it.
+	Strict *bool `json:"strict,omitempty"`
+}
+
+type SendMessagePayload struct {
+	Message *ent.Message `json:"message"`
+	// How many members received it.
+	RecipientCount int `json:"recipientCount"`
+	// Targets that do not exist (or that the sender cannot see).
+	UnknownTargets []string `json:"unknownTargets"`
+	// Targets wholly outside the sender's range: nobody of theirs received it.
+	OutOfRangeTargets []string `json:"outOfRangeTargets"`
+	// True when an earlier send with the same idempotency key answered: nothing was sent now.
+	Replayed bool `json:"replayed"`
+}
+
 type SetAccountTypeInput struct {
 	EnterpriseID string `json:"enterpriseId"`
 	// REGISTERED or CERTIFIED; a TRIAL can only be created as one (it needs a phone and an email and starts its 90 days).
@@ -218,6 +339,16 @@ type SetFollowerQuotaInput struct {
 	EnterpriseID string `json:"enterpriseId"`
 	// 1 to 1,000,000; applies while the enterprise is CERTIFIED and its certification valid.
 	FollowerQuota int `json:"followerQuota"`
+}
+
+type Subscription struct {
+}
+
+type UpdateAppInput struct {
+	ID           string             `json:"id"`
+	Name         *string            `json:"name,omitempty"`
+	Description  *string            `json:"description,omitempty"`
+	VisibleRange *audience.Audience `json:"visibleRange,omitempty"`
 }
 
 type UpdateDepartmentInput struct {

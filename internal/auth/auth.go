@@ -28,6 +28,7 @@ type Service struct {
 	now      func() time.Time
 	perLogin *ratelimit.Limiter
 	perAddr  *ratelimit.Limiter
+	rechecks rechecker
 }
 
 // Options tune a Service; zero values take the defaults.
@@ -195,11 +196,15 @@ func (s *Service) findMember(sys context.Context, code, login string) (*ent.Memb
 	return nil, nil
 }
 
-// Authenticate returns the viewer a bearer token stands for. A token of a
-// disabled member, or of a reclaimed enterprise, is answered with that
-// reason's own code (MEMBER_DISABLED, ENTERPRISE_RECLAIMED) rather than a
-// bare "invalid token", so clients can tell the person why.
+// Authenticate returns the viewer a bearer token stands for: a member's
+// session token, an app's access token or a platform operator's token. A
+// token of a disabled member, or of a reclaimed enterprise, is answered with
+// that reason's own code (MEMBER_DISABLED, ENTERPRISE_RECLAIMED) rather than
+// a bare "invalid token", so clients can tell the person why.
 func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewer, error) {
+	if isAppToken(token) {
+		return s.authenticateApp(ctx, token)
+	}
 	if strings.HasPrefix(token, operatorTokenPrefix) {
 		return s.authenticateOperator(ctx, token)
 	}
@@ -227,52 +232,20 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 	return v, nil
 }
 
+// errBadToken never says whether a token was unknown, expired or revoked.
 var errBadToken = apperr.E(apperr.Unauthenticated, "invalid or expired token")
 
 // LoadViewer builds the viewer of a member from the database as it is now:
 // departments, enterprise setting and admin scope. It fails, with the
 // reason's code, for a member who is not ACTIVE or whose enterprise was
-// reclaimed. Subscriptions call it again on each wake-up of the member's
-// topic, to follow transfers and to end when the member is disabled.
+// reclaimed. Subscriptions call it again to follow transfers while they run
+// (see Recheck, which loads many at once through the same loadViewers).
 func (s *Service) LoadViewer(ctx context.Context, memberID string) (*viewer.Viewer, error) {
-	// Building a viewer is the system's job: it reads the facts access is
-	// decided by, in the request's transaction when there is one (a member
-	// who follows is signed in by the transaction that made them ACTIVE).
-	m, err := store.ClientFrom(ctx, s.client).Member.Query().
-		Where(member.ID(memberID)).
-		WithEnterprise().
-		WithDepartments().
-		WithAdminRoles(func(q *ent.AdminRoleQuery) { q.WithDepartments() }).
-		Only(policy.SystemContext(ctx))
-	if ent.IsNotFound(err) {
-		return nil, errBadToken
-	}
+	vs, err := s.loadViewers(ctx, []string{memberID})
 	if err != nil {
-		return nil, fmt.Errorf("load viewer: %w", err)
+		return nil, err
 	}
-	if m.Edges.Enterprise.Status == enterprise.StatusRECLAIMED {
-		return nil, errReclaimed
-	}
-	if err := statusError(m.Status); err != nil {
-		if m.Status == member.StatusDISABLED {
-			return nil, err
-		}
-		return nil, apperr.E(apperr.Unauthenticated, "this member can no longer sign in")
-	}
-	v := &viewer.Viewer{
-		Kind:         viewer.KindMember,
-		EnterpriseID: m.EnterpriseID,
-		MemberID:     m.ID,
-		Name:         m.Name,
-		Visibility:   viewer.Visibility(m.Edges.Enterprise.DirectoryVisibility),
-	}
-	for _, d := range m.Edges.Departments {
-		v.DeptPaths = append(v.DeptPaths, d.Path)
-	}
-	if len(m.Edges.AdminRoles) > 0 {
-		v.Admin = AdminOf(m.Edges.AdminRoles[0])
-	}
-	return v, nil
+	return viewerOrError(vs[memberID])
 }
 
 // AdminOf turns a stored role (with its departments loaded) into viewer.Admin.

@@ -31,7 +31,18 @@ type Config struct {
 	// Now is the server's clock; nil means time.Now. Tests move it.
 	Now func() time.Time `json:"-"`
 
-	Limits Limits
+	Limits   Limits
+	Realtime Realtime
+	Messages Messages
+}
+
+// Messages tune delivery. Each is stated in the README.
+type Messages struct {
+	SendRate  float64 // sends a second per sender (app or member), sustained
+	SendBurst int     // sends a sender may make at once
+	// SlowSubscriber is how long a live subscriber's buffer may stay full
+	// before it is closed as too far behind (it resumes by cursor).
+	SlowSubscriber time.Duration
 }
 
 // Limits bound what one request may cost. Each is stated in the README.
@@ -61,6 +72,7 @@ func Defaults() Config {
 			Aliases:      30,
 			PageSize:     100,
 		},
+		Messages: Messages{SendRate: 300, SendBurst: 600, SlowSubscriber: 10 * time.Second},
 	}
 }
 
@@ -85,6 +97,8 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 	fs.IntVar(&c.Limits.Complexity, "max-complexity", c.Limits.Complexity, "query complexity limit (CORPLINE_MAX_COMPLEXITY)")
 	fs.IntVar(&c.Limits.ParserTokens, "max-tokens", c.Limits.ParserTokens, "parser token limit (CORPLINE_MAX_TOKENS)")
 	fs.IntVar(&c.Limits.Aliases, "max-aliases", c.Limits.Aliases, "aliases per operation (CORPLINE_MAX_ALIASES)")
+	fs.Float64Var(&c.Messages.SendRate, "send-rate", c.Messages.SendRate, "sends a second per sender (CORPLINE_SEND_RATE)")
+	fs.IntVar(&c.Messages.SendBurst, "send-burst", c.Messages.SendBurst, "sends a sender may make at once (CORPLINE_SEND_BURST)")
 	// The environment first, so that flags parsed after override it.
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {

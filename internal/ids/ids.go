@@ -41,4 +41,13 @@ const (
 	OperatorSession = "ops"
 	AuditEntry      = "aud"
 	Callback        = "cbk"
+
+	App                = "app"
+	AppToken           = "apt"
+	Message            = "msg"
+	InboxEntry         = "inb"
+	InboxCounter       = "ctr"
+	Conversation       = "cnv"
+	ConversationMember = "cvm"
+	ConfidentialView   = "cfv"
 )

@@ -195,6 +195,26 @@ func (s *Service) endSessions(ctx context.Context, memberID string) error {
 	return nil
 }
 
+// FormerSenderName is the name of a deleted member who sent a message, or
+// nil when the sender is not a former member. It is read as the system:
+// whoever sees the message saw it sent by that person, and the tombstone
+// keeps nothing else.
+func (s *Service) FormerSenderName(ctx context.Context, memberID *string) (*string, error) {
+	if memberID == nil {
+		return nil, nil
+	}
+	m, err := s.db(ctx).Member.Query().
+		Where(member.ID(*memberID), member.StatusEQ(member.StatusDELETED)).
+		Only(policy.SystemContext(ctx))
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("former sender: %w", err)
+	}
+	return &m.Name, nil
+}
+
 func notFound(err error) error {
 	if ent.IsNotFound(err) {
 		return &apperr.Error{Code: apperr.NotFound, Field: "id", Message: "member not found"}

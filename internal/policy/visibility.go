@@ -9,6 +9,7 @@ import (
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/ent/privacy"
+	"github.com/corpline/corpline/internal/audience"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -23,11 +24,15 @@ func readRoots(v *viewer.Viewer) []string {
 }
 
 // VisibleDepartments is the predicate of the departments v may see: the
-// subtrees of readRoots and the chain of their ancestors. It is nil when v
-// sees the whole directory.
+// subtrees of readRoots and the chain of their ancestors; for an app, the
+// department subtrees of its visible range. It is nil when v sees the whole
+// directory.
 func VisibleDepartments(v *viewer.Viewer) predicate.Department {
 	if v.SeesWholeDirectory() {
 		return nil
+	}
+	if v.Kind == viewer.KindApp {
+		return appRange(v, AudienceDepartments, department.IDIn)
 	}
 	roots := readRoots(v)
 	ps := make([]predicate.Department, 0, len(roots)+1)
@@ -43,12 +48,25 @@ func VisibleDepartments(v *viewer.Viewer) predicate.Department {
 	return department.Or(ps...)
 }
 
+// appRange applies an audience predicate to an app's visible range; an app
+// without a range sees nothing.
+func appRange[P any](v *viewer.Viewer, of func(audience.Audience) P, none func(...string) P) P {
+	if v.Range == nil {
+		return none()
+	}
+	return of(*v.Range)
+}
+
 // VisibleMembers is the predicate of the members v may see: themselves, the
 // members of the subtrees of readRoots, and the leaders of the ancestor
-// departments. It is nil when v sees the whole directory.
+// departments; for an app, the members of its visible range. It is nil when
+// v sees the whole directory.
 func VisibleMembers(v *viewer.Viewer) predicate.Member {
 	if v.SeesWholeDirectory() {
 		return nil
+	}
+	if v.Kind == viewer.KindApp {
+		return appRange(v, AudienceMembers, member.IDIn)
 	}
 	roots := readRoots(v)
 	ps := []predicate.Member{member.ID(v.MemberID)}

@@ -1,9 +1,6 @@
 package server
 
 import (
-	"context"
-	"time"
-
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -13,8 +10,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/corpline/corpline/graph"
-	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/config"
+	"github.com/corpline/corpline/internal/live"
 )
 
 // newGraphQL builds the GraphQL handler with the transports and extensions
@@ -22,15 +19,10 @@ import (
 func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 	srv := handler.New(graph.NewSchema(s.resolver))
 
-	srv.AddTransport(transport.Websocket{
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
-			OriginPatterns: originPatterns(cfg.CORSOrigins),
-		}},
-		InitFunc:              s.websocketInit,
-		InitTimeout:           10 * time.Second,
-		KeepAlivePingInterval: 15 * time.Second,
-	})
-	srv.AddTransport(transport.SSE{})
+	ws := s.websocketTransport()
+	ws.AcceptOptions = websocket.AcceptOptions{OriginPatterns: originPatterns(cfg.CORSOrigins)}
+	srv.AddTransport(ws)
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive(cfg)})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 
@@ -45,23 +37,14 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 	srv.Use(shapeLimit{Depth: cfg.Limits.Depth, Aliases: cfg.Limits.Aliases})
 	// Mutations run in one transaction each: all of a mutation or none of it.
 	srv.Use(entgql.Transactioner{TxOpener: s.db.Client})
+	// Subscriptions end with a coded reason as their last response.
+	srv.Use(live.Extension{})
 
 	srv.AroundRootFields(graph.RequireViewer)
 	srv.AroundFields(pageSizeLimit(cfg.Limits.PageSize))
 	srv.AroundFields(graph.ScopeWhereInputs)
 	srv.AroundFields(s.resolver.AuditMutations)
 	return srv
-}
-
-// websocketInit authenticates a subscription connection from the authToken
-// of its connection_init payload, through the same function as HTTP.
-func (s *Server) websocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-	token, _ := p["authToken"].(string)
-	v, err := s.auth.Authenticate(clock.NewContext(ctx, s.cfg.Now), token)
-	if err != nil {
-		return ctx, nil, err
-	}
-	return withViewer(clock.NewContext(ctx, s.cfg.Now), v), nil, nil
 }
 
 // originPatterns turns CORS origins into websocket origin patterns (hosts).

@@ -12,18 +12,21 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 
 	"github.com/corpline/corpline/graph"
+	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/directory"
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/lifecycle"
+	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
@@ -41,6 +44,14 @@ type Server struct {
 	handler  http.Handler
 	http     *http.Server
 	ln       net.Listener
+
+	// closeBus stops the bus; conns counts open websocket connections
+	// (see waitConns); stopping ends when the server shuts down.
+	closeBus  func() error
+	conns     sync.WaitGroup
+	closeOnce sync.Once
+	stopping  context.Context
+	stop      context.CancelFunc
 }
 
 // New wires a server over an open database.
@@ -49,19 +60,28 @@ func New(cfg config.Config, db *store.DB) *Server {
 		cfg.Now = time.Now
 	}
 	s := &Server{cfg: cfg, db: db}
+	s.stopping, s.stop = context.WithCancel(context.Background())
 	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now})
-	// One process on SQLite: wake-ups stay in the process. The PostgreSQL
-	// bus (LISTEN/NOTIFY between processes) replaces it in production.
-	s.bus = realtime.NewLocal()
+	s.bus, s.closeBus = newBus(db)
 	invites := invite.New(db.Client, s.publicURL)
 	s.resolver = &graph.Resolver{
 		Client:    db.Client,
 		Auth:      s.auth,
 		Directory: directory.New(db.Client),
-		Bus:       s.bus,
-		Invites:   invites,
-		Lifecycle: lifecycle.New(db.Client, s.auth, invites, s.bus, lifecycle.Options{Now: cfg.Now}),
-		Operator:  operator.New(db.Client),
+		Apps:      apps.New(db.Client),
+		Messaging: messaging.New(db.Client, db.Dialect, s.bus, s.auth, messaging.Options{
+			SendRate:       cfg.Messages.SendRate,
+			SendBurst:      cfg.Messages.SendBurst,
+			SlowSubscriber: cfg.Messages.SlowSubscriber,
+		}),
+		Bus:     s.bus,
+		Live:    s.liveHub(),
+		Invites: invites,
+		Lifecycle: lifecycle.New(db.Client, s.auth, invites, s.bus, lifecycle.Options{
+			Now:     cfg.Now,
+			Erasers: []lifecycle.Eraser{messaging.EraseMember},
+		}),
+		Operator: operator.New(db.Client),
 	}
 	lifecycle.Watch(db.Client, s.bus)
 	s.jobs = newJobs(cfg, db, s.bus)
@@ -84,9 +104,6 @@ func (s *Server) publicURL() string {
 	return scheme + "://" + s.cfg.Addr
 }
 
-// Bus is the server's realtime bus.
-func (s *Server) Bus() realtime.Bus { return s.bus }
-
 // Jobs are the server's background jobs, which tests run by hand.
 func (s *Server) Jobs() *Jobs { return s.jobs }
 
@@ -99,7 +116,7 @@ func (s *Server) Auth() *auth.Service { return s.auth }
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	gql := s.newGraphQL(s.cfg)
-	mux.Handle("/graphql", s.withRequest(gql))
+	mux.Handle("/graphql", s.withRequest(sseDeadlines(writeTimeout(s.cfg), gql)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -198,8 +215,10 @@ func (s *Server) Listen(addr string) error {
 // Addr is the bound address, after Listen.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
-// Serve serves until ctx is done, then shuts down gracefully.
+// Serve serves until ctx is done, then shuts down gracefully: open
+// websockets get a close frame (1001) and the realtime bus stops.
 func (s *Server) Serve(ctx context.Context) error {
+	defer s.Close()
 	s.http = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -223,6 +242,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	slog.Info("shutting down")
+	s.stop() // websockets close with 1001
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err := s.http.Shutdown(sctx)
@@ -230,5 +250,6 @@ func (s *Server) Serve(ctx context.Context) error {
 	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
 		err = e
 	}
+	s.waitConns(10 * time.Second)
 	return err
 }

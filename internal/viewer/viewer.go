@@ -9,6 +9,8 @@ import (
 	"context"
 	"strings"
 	"sync/atomic"
+
+	"github.com/corpline/corpline/internal/audience"
 )
 
 // Kind says what sort of principal a viewer is.
@@ -40,10 +42,19 @@ type Viewer struct {
 	SessionID    string // the session the token belongs to, for logout
 	Name         string
 
+	// AppID is set for KindApp, with AppTokenID the token it presented.
+	AppID      string
+	AppTokenID string
+	// Range is an app's visible range: the members and departments it may
+	// read and send to. Set for KindApp only.
+	Range *audience.Audience
+
 	// Visibility is the enterprise's directoryVisibility when the viewer was loaded.
 	Visibility Visibility
 	// DeptPaths are the materialized paths ("/dep_a/dep_b/") of the member's departments.
 	DeptPaths []string
+	// TagIDs are the member's tags, for audiences that name tags.
+	TagIDs []string
 	// Admin is nil for members who administer nothing.
 	Admin *Admin
 }
@@ -82,9 +93,16 @@ func (v *Viewer) IsOperator() bool {
 	return v != nil && v.Kind == KindOperator
 }
 
+// Facts describe a member viewer for audience checks.
+func (v *Viewer) Facts() audience.Facts {
+	return audience.Facts{MemberID: v.MemberID, DeptPaths: v.DeptPaths, TagIDs: v.TagIDs}
+}
+
 // SeesWholeDirectory reports whether no department filter applies to v's reads.
 func (v *Viewer) SeesWholeDirectory() bool {
-	return v.Kind == KindOperator || v.IsSuperAdmin() || (v.Kind == KindMember && v.Visibility != VisibilityDepartment)
+	return v.Kind == KindOperator || v.IsSuperAdmin() ||
+		(v.Kind == KindMember && v.Visibility != VisibilityDepartment) ||
+		(v.Kind == KindApp && v.Range != nil && v.Range.Everyone)
 }
 
 // UnderAny reports whether path lies in the subtree of any of roots.
@@ -114,23 +132,27 @@ func Ancestors(paths []string) []string {
 	return out
 }
 
-type ctxKey struct{}
-
 type slotKey struct{}
 
-// NewContext returns ctx carrying v.
+// NewContext returns ctx carrying v, in a place that Adopt can change later.
+// A live subscription relies on it: it re-checks its member on every wake-up
+// and adopts the fresh viewer, so the fields of its later events are read as
+// the member is now (moved, demoted or disabled), not as they were at connect.
 func NewContext(ctx context.Context, v *Viewer) context.Context {
-	return context.WithValue(ctx, ctxKey{}, v)
+	s := new(atomic.Pointer[Viewer])
+	s.Store(v)
+	return context.WithValue(ctx, slotKey{}, s)
 }
 
 // WithSlot returns ctx with an empty place for a viewer that Adopt fills
 // later in the same request. Login needs it: the viewer it creates must see
 // the rest of the login response (`login { viewer { member { ... } } }`).
 func WithSlot(ctx context.Context) context.Context {
-	return context.WithValue(ctx, slotKey{}, new(atomic.Pointer[Viewer]))
+	return NewContext(ctx, nil)
 }
 
-// Adopt makes v the viewer of the rest of the request, when ctx has a slot.
+// Adopt makes v the viewer of the rest of the request (or connection), when
+// ctx has a place for one. Adopting nil leaves the request without a viewer.
 func Adopt(ctx context.Context, v *Viewer) {
 	if s, ok := ctx.Value(slotKey{}).(*atomic.Pointer[Viewer]); ok {
 		s.Store(v)
@@ -139,9 +161,6 @@ func Adopt(ctx context.Context, v *Viewer) {
 
 // FromContext returns the viewer of ctx, or nil.
 func FromContext(ctx context.Context) *Viewer {
-	if v, ok := ctx.Value(ctxKey{}).(*Viewer); ok {
-		return v
-	}
 	if s, ok := ctx.Value(slotKey{}).(*atomic.Pointer[Viewer]); ok {
 		return s.Load()
 	}
