@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,10 +14,27 @@ import (
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/internal/apitest"
 	"github.com/corpline/corpline/internal/clock"
+	"github.com/corpline/corpline/internal/config"
+	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/policy"
 )
 
-const inboxSub = `subscription { inbox { kind reason entry { id message { id } } } }`
+const inboxSub = `subscription($after: Cursor) { inbox(after: $after) { kind reason entry { id message { id } } } }`
+
+// fromTheStart is the stream cursor before a member's first entry: a
+// subscription opened with it replays everything, so a message sent right
+// after subscribing arrives whether or not the server has started following
+// the inbox by then.
+func fromTheStart(t *testing.T) string {
+	t.Helper()
+	var b bytes.Buffer
+	messaging.Position{}.Cursor().MarshalGQL(&b)
+	s, err := strconv.Unquote(b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
 
 type inboxEvent struct {
 	Inbox struct {
@@ -28,14 +47,14 @@ type inboxEvent struct {
 	}
 }
 
-// openInbox opens a member's inbox subscription and proves it live: a
-// message sent to them by sender arrives on it.
+// openInbox opens the inbox subscription of a member whose inbox is empty,
+// and proves it live: a message sent to them by sender arrives on it.
 func openInbox(t *testing.T, env *apitest.Env, member *apitest.Client, memberID string, sender *apitest.Client) *apitest.WS {
 	t.Helper()
 	ws := env.WS()
 	t.Cleanup(ws.Close)
 	ws.Init(member.Token)
-	ws.Subscribe("1", inboxSub, nil)
+	ws.Subscribe("1", inboxSub, map[string]any{"after": fromTheStart(t)})
 	sent := sender.Send(apitest.Text("are you there?", apitest.Range{Members: []string{memberID}}))
 	expectNew(t, ws, sent.Message.ID)
 	return ws
@@ -195,7 +214,9 @@ func TestADeletedMembersSubscriptionEndsAndTheirInboxIsErased(t *testing.T) {
 // A reclaimed trial's open subscriptions end too.
 func TestAReclaimedTrialsSubscriptionsEnd(t *testing.T) {
 	clk := clock.NewFake(time.Now())
-	env := apitest.Start(t, apitest.WithClock(clk), apitest.WithManualJobs())
+	// Tokens outlive the trial here, so only the reclaim can end the stream.
+	longTokens := func(c *config.Config) { c.TokenTTL = 365 * 24 * time.Hour }
+	env := apitest.Start(t, apitest.WithClock(clk), apitest.WithManualJobs(), longTokens)
 	op := env.NewOperator("root")
 	op.MustDo(createEnterpriseM, enterpriseIn("lab", "TRIAL", map[string]any{
 		"contactMobile": "+8613700000000", "contactEmail": "dev@example.com",
