@@ -33,9 +33,14 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 
 func classify(ctx context.Context, err error, gerr *gqlerror.Error) (apperr.Code, string, string, map[string]any) {
 	var ae *apperr.Error
+	var nodeErr *gqlerror.Error
 	switch {
 	case errors.As(err, &ae):
 		return ae.Code, ae.Message, ae.Field, ae.Extra
+	case errors.As(err, &nodeErr) && nodeErr.Extensions["code"] == string(apperr.NotFound):
+		// entgql's node(id)/nodes(ids) miss: one message whether the row
+		// never existed or the viewer may not see it.
+		return apperr.NotFound, nodeErr.Message, "", nil
 	case ent.IsNotFound(err):
 		return apperr.NotFound, "not found", "", nil
 	case ent.IsValidationError(err):

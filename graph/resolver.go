@@ -22,5 +22,8 @@ type Resolver struct {
 
 // NewSchema returns corpline's executable schema over r.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	return generated.NewExecutableSchema(generated.Config{Resolvers: r})
+	return generated.NewExecutableSchema(generated.Config{
+		Resolvers:  r,
+		Directives: generated.DirectiveRoot{ScopeToViewer: ScopeToViewer},
+	})
 }

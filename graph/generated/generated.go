@@ -43,6 +43,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	ScopeToViewer func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -2594,6 +2595,24 @@ input TagWhereInput {
 The builtin Time type
 """
 scalar Time
+`, BuiltIn: false},
+	{Name: "../../schema/visibility.graphql", Input: `# Visibility of has...With filters.
+#
+# A where-input's has...With filter runs as an SQL subquery that ent's privacy
+# layer never sees (ent issue 4509): without help, ` + "`" + `members(where:
+# {hasDepartmentsWith: {name: "Secret"}})` + "`" + ` would tell who belongs to a
+# department the viewer may not see. Every where-input of a type with
+# visibility rules carries @scopeToViewer, which adds the viewer's rule (from
+# internal/policy) to the input as it is read: at the root, inside nested
+# has...With/and/or/not inputs, and in the arguments of eager-loaded edges.
+
+"Adds the viewer's visibility rule to this where-input as it is read, so has...With filters only match rows the viewer may see."
+directive @scopeToViewer on INPUT_OBJECT
+
+extend input DepartmentWhereInput @scopeToViewer
+extend input MemberWhereInput @scopeToViewer
+extend input MembershipWhereInput @scopeToViewer
+extend input AdminRoleWhereInput @scopeToViewer
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -8564,7 +8583,25 @@ func (ec *executionContext) unmarshalInputAdminRoleWhereInput(ctx context.Contex
 			it.HasDepartmentsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.AdminRoleWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.AdminRoleWhereInput`, tmp))
 }
 
 // UnmarshalAdminRoleWhereInput unmarshals raw into the AdminRoleWhereInput input type, using the
@@ -9342,7 +9379,25 @@ func (ec *executionContext) unmarshalInputDepartmentWhereInput(ctx context.Conte
 			it.HasMembershipsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.DepartmentWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.DepartmentWhereInput`, tmp))
 }
 
 // UnmarshalDepartmentWhereInput unmarshals raw into the DepartmentWhereInput input type, using the
@@ -10971,7 +11026,25 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 			it.HasMembershipsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.MemberWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.MemberWhereInput`, tmp))
 }
 
 // UnmarshalMemberWhereInput unmarshals raw into the MemberWhereInput input type, using the
@@ -11234,7 +11307,25 @@ func (ec *executionContext) unmarshalInputMembershipWhereInput(ctx context.Conte
 			it.IsLeaderNEQ = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.MembershipWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.MembershipWhereInput`, tmp))
 }
 
 // UnmarshalMembershipWhereInput unmarshals raw into the MembershipWhereInput input type, using the

@@ -47,7 +47,6 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 
 	srv.AroundRootFields(graph.RequireViewer)
 	srv.AroundFields(pageSizeLimit(cfg.Limits.PageSize))
-	srv.AroundFields(graph.ScopeWhereInputs)
 	return srv
 }
 
