@@ -56,9 +56,13 @@ func (Tag) Annotations() []schema.Annotation {
 }
 
 // Policy of the Tag: every member of the enterprise sees tags (their member
-// lists are cut by member visibility); admins with MANAGE_MEMBERS write.
+// lists are cut by member visibility); admins with MANAGE_MEMBERS write,
+// inside their scope.
 func (Tag) Policy() ent.Policy {
 	return privacy.Policy{
-		Mutation: privacy.MutationPolicy{policy.AllowIfAdminWith(viewer.RightManageMembers)},
+		Mutation: privacy.MutationPolicy{
+			policy.FilterTagScope(),
+			policy.AllowIfAdminWith(viewer.RightManageMembers),
+		},
 	}
 }

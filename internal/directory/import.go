@@ -8,6 +8,7 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -33,6 +34,9 @@ const importChunk = 500
 // valid rows are written (or, with allOrNothing, nothing when any row is bad).
 // Rows are never written one by one: a thousand rows are a few statements.
 func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNothing bool) (*ImportResult, error) {
+	if err := policy.RequireRight(viewer.FromContext(ctx), viewer.RightManageMembers); err != nil {
+		return nil, err
+	}
 	if len(rows) == 0 {
 		return nil, apperr.Input("rows", "no rows to import")
 	}
@@ -94,16 +98,23 @@ func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNo
 }
 
 func checkKnown(i int, ps []Placement, placeable map[string]bool) error {
+	field := fmt.Sprintf("rows[%d].departments", i)
 	for _, p := range ps {
-		if !placeable[p.DepartmentID] {
-			return apperr.Input(fmt.Sprintf("rows[%d].departments", i), "unknown department %s", p.DepartmentID)
+		in, seen := placeable[p.DepartmentID]
+		switch {
+		case !seen:
+			return apperr.Input(field, "unknown department %s", p.DepartmentID)
+		case !in:
+			return &apperr.Error{Code: apperr.Forbidden, Field: field,
+				Message: fmt.Sprintf("department %s is outside the subtrees you manage", p.DepartmentID)}
 		}
 	}
 	return nil
 }
 
-// placeableDepartmentIDs are the departments the viewer may place members
-// in: those they see (the policy decides) and, for a scoped admin, manage.
+// placeableDepartmentIDs maps the departments the viewer sees (the policy
+// decides) to whether they may place members there (a scoped admin: inside
+// their subtrees).
 func (s *Service) placeableDepartmentIDs(ctx context.Context) (map[string]bool, error) {
 	ds, err := s.db(ctx).Department.Query().Select(department.FieldID, department.FieldPath).All(ctx)
 	if err != nil {
@@ -112,9 +123,7 @@ func (s *Service) placeableDepartmentIDs(ctx context.Context) (map[string]bool, 
 	v := viewer.FromContext(ctx)
 	m := make(map[string]bool, len(ds))
 	for _, d := range ds {
-		if v.Kind == viewer.KindOperator || v.Admin.InScope(d.Path) {
-			m[d.ID] = true
-		}
+		m[d.ID] = v.Kind == viewer.KindOperator || v.Admin.InScope(d.Path)
 	}
 	return m, nil
 }
