@@ -115,6 +115,9 @@ func (s *Service) dropRole(ctx context.Context, memberID string, keepSuper bool)
 	if err != nil {
 		return fmt.Errorf("drop admin role: %w", err)
 	}
+	if v := viewer.FromContext(ctx); cur.Kind == adminrole.KindSUPER && !v.IsSuperAdmin() && v.Kind != viewer.KindOperator {
+		return apperr.E(apperr.Forbidden, "only a super admin can change a super admin's role")
+	}
 	if cur.Kind == adminrole.KindSUPER && !keepSuper {
 		// Every super admin counts, seen or not.
 		n, err := db.AdminRole.Query().
