@@ -58,7 +58,6 @@ var (
 		{Name: "order", Type: field.TypeInt, Default: 0},
 		{Name: "path", Type: field.TypeString},
 		{Name: "depth", Type: field.TypeInt, Default: 1},
-		{Name: "admin_role_departments", Type: field.TypeString, Nullable: true},
 		{Name: "enterprise_id", Type: field.TypeString},
 		{Name: "parent_id", Type: field.TypeString, Nullable: true},
 	}
@@ -69,20 +68,14 @@ var (
 		PrimaryKey: []*schema.Column{DepartmentsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "departments_admin_roles_departments",
-				Columns:    []*schema.Column{DepartmentsColumns[6]},
-				RefColumns: []*schema.Column{AdminRolesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
 				Symbol:     "departments_enterprises_enterprise",
-				Columns:    []*schema.Column{DepartmentsColumns[7]},
+				Columns:    []*schema.Column{DepartmentsColumns[6]},
 				RefColumns: []*schema.Column{EnterprisesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "departments_departments_children",
-				Columns:    []*schema.Column{DepartmentsColumns[8]},
+				Columns:    []*schema.Column{DepartmentsColumns[7]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -91,17 +84,17 @@ var (
 			{
 				Name:    "department_enterprise_id",
 				Unique:  false,
-				Columns: []*schema.Column{DepartmentsColumns[7]},
+				Columns: []*schema.Column{DepartmentsColumns[6]},
 			},
 			{
 				Name:    "department_enterprise_id_path",
 				Unique:  false,
-				Columns: []*schema.Column{DepartmentsColumns[7], DepartmentsColumns[4]},
+				Columns: []*schema.Column{DepartmentsColumns[6], DepartmentsColumns[4]},
 			},
 			{
 				Name:    "department_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{DepartmentsColumns[8]},
+				Columns: []*schema.Column{DepartmentsColumns[7]},
 			},
 		},
 	}
@@ -293,6 +286,31 @@ var (
 			},
 		},
 	}
+	// AdminRoleDepartmentsColumns holds the columns for the "admin_role_departments" table.
+	AdminRoleDepartmentsColumns = []*schema.Column{
+		{Name: "admin_role_id", Type: field.TypeString},
+		{Name: "department_id", Type: field.TypeString},
+	}
+	// AdminRoleDepartmentsTable holds the schema information for the "admin_role_departments" table.
+	AdminRoleDepartmentsTable = &schema.Table{
+		Name:       "admin_role_departments",
+		Columns:    AdminRoleDepartmentsColumns,
+		PrimaryKey: []*schema.Column{AdminRoleDepartmentsColumns[0], AdminRoleDepartmentsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "admin_role_departments_admin_role_id",
+				Columns:    []*schema.Column{AdminRoleDepartmentsColumns[0]},
+				RefColumns: []*schema.Column{AdminRolesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "admin_role_departments_department_id",
+				Columns:    []*schema.Column{AdminRoleDepartmentsColumns[1]},
+				RefColumns: []*schema.Column{DepartmentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// TagMembersColumns holds the columns for the "tag_members" table.
 	TagMembersColumns = []*schema.Column{
 		{Name: "tag_id", Type: field.TypeString},
@@ -327,6 +345,7 @@ var (
 		MembershipsTable,
 		SessionsTable,
 		TagsTable,
+		AdminRoleDepartmentsTable,
 		TagMembersTable,
 	}
 )
@@ -334,9 +353,8 @@ var (
 func init() {
 	AdminRolesTable.ForeignKeys[0].RefTable = EnterprisesTable
 	AdminRolesTable.ForeignKeys[1].RefTable = MembersTable
-	DepartmentsTable.ForeignKeys[0].RefTable = AdminRolesTable
-	DepartmentsTable.ForeignKeys[1].RefTable = EnterprisesTable
-	DepartmentsTable.ForeignKeys[2].RefTable = DepartmentsTable
+	DepartmentsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	DepartmentsTable.ForeignKeys[1].RefTable = DepartmentsTable
 	MembersTable.ForeignKeys[0].RefTable = EnterprisesTable
 	MembershipsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	MembershipsTable.ForeignKeys[1].RefTable = MembersTable
@@ -344,6 +362,8 @@ func init() {
 	SessionsTable.ForeignKeys[0].RefTable = MembersTable
 	SessionsTable.ForeignKeys[1].RefTable = EnterprisesTable
 	TagsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	AdminRoleDepartmentsTable.ForeignKeys[0].RefTable = AdminRolesTable
+	AdminRoleDepartmentsTable.ForeignKeys[1].RefTable = DepartmentsTable
 	TagMembersTable.ForeignKeys[0].RefTable = TagsTable
 	TagMembersTable.ForeignKeys[1].RefTable = MembersTable
 }

@@ -63,6 +63,12 @@ func (Department) Edges() []ent.Edge {
 			Ref("departments").
 			Through("memberships", Membership.Type).
 			Annotations(entgql.RelayConnection()),
+		// The inverse makes AdminRole.departments many-to-many: without it
+		// ent stores the scope as a column of departments, and a department
+		// could be in one admin's scope only.
+		edge.From("admin_roles", AdminRole.Type).
+			Ref("departments").
+			Annotations(entgql.Skip()),
 	}
 }
 
