@@ -22,8 +22,15 @@ type Config struct {
 	Dev         bool // field suggestions on, for development only
 	Seed        bool // seed the demo enterprise into an empty database
 	LogFormat   string
+	// LoginFailures is how many failed logins one enterprise+login may make
+	// per 15 minutes (0: 10); one client address may make ten times as many.
+	LoginFailures int
 
 	Limits Limits
+
+	// Now is the server's clock for sessions and login limits (nil:
+	// time.Now). It is no setting: tests set it to move time forward.
+	Now func() time.Time
 }
 
 // Limits bound what one request may cost. Each is stated in the README.
@@ -69,6 +76,7 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 	fs.BoolVar(&c.GraphiQL, "graphiql", c.GraphiQL, "serve GraphiQL at / (CORPLINE_GRAPHIQL)")
 	fs.BoolVar(&c.Dev, "dev", false, "development mode: field suggestions in errors (CORPLINE_DEV)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (CORPLINE_LOG_FORMAT)")
+	fs.IntVar(&c.LoginFailures, "login-failures", c.LoginFailures, "failed logins per enterprise+login per 15 minutes, 0 for 10; ten times as many per client address (CORPLINE_LOGIN_FAILURES)")
 	fs.Int64Var(&c.Limits.BodyBytes, "max-body-bytes", c.Limits.BodyBytes, "request body limit (CORPLINE_MAX_BODY_BYTES)")
 	fs.IntVar(&c.Limits.Depth, "max-depth", c.Limits.Depth, "query depth limit (CORPLINE_MAX_DEPTH)")
 	fs.IntVar(&c.Limits.Complexity, "max-complexity", c.Limits.Complexity, "query complexity limit (CORPLINE_MAX_COMPLEXITY)")

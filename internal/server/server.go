@@ -41,7 +41,7 @@ type Server struct {
 // New wires a server over an open database.
 func New(cfg config.Config, db *store.DB) *Server {
 	s := &Server{cfg: cfg, db: db}
-	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL})
+	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now, LoginFailures: cfg.LoginFailures})
 	// One process on SQLite: wake-ups stay in the process. The PostgreSQL
 	// bus (LISTEN/NOTIFY between processes) replaces it in production.
 	s.bus = realtime.NewLocal()
