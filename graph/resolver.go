@@ -20,10 +20,11 @@ type Resolver struct {
 	Bus       realtime.Bus
 }
 
-// NewSchema returns corpline's executable schema over r.
+// NewSchema returns corpline's executable schema over r. Serve it with
+// r.PrefetchEdges as field middleware (see prefetch.go).
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	return generated.NewExecutableSchema(generated.Config{
+	return withPrefetch{generated.NewExecutableSchema(generated.Config{
 		Resolvers:  r,
 		Directives: generated.DirectiveRoot{ScopeToViewer: ScopeToViewer},
-	})
+	})}
 }

@@ -47,6 +47,7 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 
 	srv.AroundRootFields(graph.RequireViewer)
 	srv.AroundFields(pageSizeLimit(cfg.Limits.PageSize))
+	srv.AroundFields(s.resolver.PrefetchEdges)
 	return srv
 }
 
