@@ -21,7 +21,9 @@ func whoAmI(c *apitest.Client) string {
 	if len(r.Errors) > 0 {
 		return r.Errors[0].Code() + ": " + r.Errors[0].Message
 	}
-	var out struct{ Viewer struct{ Member struct{ Userid string } } }
+	var out struct {
+		Viewer struct{ Member struct{ Userid string } }
+	}
 	if err := json.Unmarshal(r.Data, &out); err != nil {
 		return err.Error()
 	}
@@ -81,7 +83,9 @@ func TestTokensExpire(t *testing.T) {
 	acme := env.NewEnterprise("acme")
 	anon := env.Anonymous()
 	r := login(anon, "acme", acme.AdminLogin, apitest.TestPassword)
-	var out struct{ Login struct{ Token, ExpiresAt string } }
+	var out struct {
+		Login struct{ Token, ExpiresAt string }
+	}
 	r.Decode(t, &out)
 	expires, err := time.Parse(time.RFC3339Nano, out.Login.ExpiresAt)
 	if err != nil || expires.Sub(clock.Now()).Round(time.Second) != time.Hour {

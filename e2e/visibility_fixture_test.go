@@ -19,7 +19,7 @@ import (
 //	└── R&D                     rdlead (leader), rdmem, both (leader)
 //	    └── Platform            plat
 //
-// tag "Project X": east, plat, both. globex: globex Inc (root) with
+// tags "Project X": east, plat, both; "R&D leads": rdlead. globex: globex Inc (root) with
 // globex/admin (super admin) and gina; tag "Crew": gina.
 //
 // Rows are named by label: departments by name, members by userid (globex's
@@ -56,13 +56,14 @@ var fixtureParents = map[string]string{
 // fixtureTags are the tags with their members.
 var fixtureTags = map[string][]string{
 	"Project X": {"east", "plat", "both"},
+	"R&D leads": {"rdlead"},
 	"Crew":      {"gina"},
 }
 
 var (
 	acmeDepts   = []string{"acme Inc", "HR", "Sales", "Sales East", "R&D", "Platform"}
 	acmeMembers = []string{"admin", "ceo", "salesadmin", "sam", "east", "rdlead", "rdmem", "plat", "both"}
-	acmeTags    = []string{"Project X"}
+	acmeTags    = []string{"Project X", "R&D leads"}
 	globexDepts = []string{"globex Inc"}
 	globexMembs = []string{"globex/admin", "gina"}
 	globexTags  = []string{"Crew"}
@@ -131,7 +132,7 @@ func newVisFixture(t *testing.T) *visFixture {
 
 	f.viewers["admin"] = f.admin
 	f.viewers["globex/admin"] = f.globexAdmin
-	for _, who := range []string{"salesadmin", "sam", "rdmem"} {
+	for _, who := range []string{"salesadmin", "sam", "east", "rdmem"} {
 		f.viewers[who] = env.Login("acme", who, apitest.TestPassword)
 	}
 	f.viewers["gina"] = env.Login("globex", "gina", apitest.TestPassword)

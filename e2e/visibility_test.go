@@ -25,6 +25,7 @@ func sightsUnder(setting string) map[string]sight {
 	if setting == "EVERYONE" {
 		s["salesadmin"] = sight{"acme", acmeDepts, acmeMembers, []string{"role:salesadmin"}}
 		s["sam"] = sight{"acme", acmeDepts, acmeMembers, nil}
+		s["east"] = sight{"acme", acmeDepts, acmeMembers, nil}
 		s["rdmem"] = sight{"acme", acmeDepts, acmeMembers, nil}
 		return s
 	}
@@ -36,6 +37,11 @@ func sightsUnder(setting string) map[string]sight {
 		[]string{"acme Inc", "Sales", "Sales East"},
 		[]string{"ceo", "sam", "east", "both"},
 		nil}
+	// Sales has no leader: east sees Sales but none of its members.
+	s["east"] = sight{"acme",
+		[]string{"acme Inc", "Sales", "Sales East"},
+		[]string{"ceo", "east"},
+		nil}
 	s["rdmem"] = sight{"acme",
 		[]string{"acme Inc", "R&D", "Platform"},
 		[]string{"ceo", "rdlead", "rdmem", "plat", "both"},
@@ -44,7 +50,7 @@ func sightsUnder(setting string) map[string]sight {
 }
 
 // viewerOrder is the order the matrix runs viewers in.
-var viewerOrder = []string{"admin", "salesadmin", "sam", "rdmem", "gina", "globex/admin"}
+var viewerOrder = []string{"admin", "salesadmin", "sam", "east", "rdmem", "gina", "globex/admin"}
 
 // readCheck is one read of the matrix: a query, how to flatten its answer
 // into labels, and what the viewer's sight says it must be.
@@ -213,6 +219,60 @@ func readChecks(f *visFixture) []readCheck {
 					}
 				}
 				return out
+			},
+		},
+		{
+			name:  "departments(where: hasMembers / hasMemberships)",
+			query: `{ departments(first: 100, where: {hasMembers: true, hasMemberships: true}) { totalCount edges { node { id } } } }`,
+			got: func(d any) []string {
+				return withTotal(pick(d, "departments.edges.node.id"), pick(d, "departments.totalCount")[0])
+			},
+			want: func(s sight) []string {
+				out := deptsWhere(s, func(d string) bool { return len(membersOf(s, d)) > 0 })
+				return withTotal(out, itoa(len(out)))
+			},
+		},
+		{
+			name:  "departments(where: hasMembers false)",
+			query: `{ departments(first: 100, where: {hasMembers: false}) { edges { node { id } } } }`,
+			got:   func(d any) []string { return pick(d, "departments.edges.node.id") },
+			want:  func(s sight) []string { return deptsWhere(s, func(d string) bool { return len(membersOf(s, d)) == 0 }) },
+		},
+		{
+			name:  "departments(where: hasChildren false)",
+			query: `{ departments(first: 100, where: {hasChildren: false}) { edges { node { id } } } }`,
+			got:   func(d any) []string { return pick(d, "departments.edges.node.id") },
+			want: func(s sight) []string {
+				return deptsWhere(s, func(d string) bool {
+					for child, parent := range fixtureParents {
+						if parent == d && s.seesDept(child) {
+							return false
+						}
+					}
+					return true
+				})
+			},
+		},
+		{
+			name:  "members(where: hasDepartments, hasMemberships)",
+			query: `{ members(first: 100, where: {hasDepartments: true, hasMemberships: true}) { edges { node { id } } } }`,
+			got:   func(d any) []string { return pick(d, "members.edges.node.id") },
+			want:  func(s sight) []string { return s.membersWhere(func(placement) bool { return true }) },
+		},
+		{
+			name:  "tags(where: hasMembers)",
+			query: `{ tags(first: 100, where: {hasMembers: true}) { totalCount edges { node { id } } } }`,
+			got: func(d any) []string {
+				return withTotal(pick(d, "tags.edges.node.id"), pick(d, "tags.totalCount")[0])
+			},
+			want: func(s sight) []string {
+				var out []string
+				for _, tag := range s.tags() {
+					if len(s.tagged(tag)) > 0 {
+						out = append(out, tag)
+					}
+				}
+				return withTotal(out, itoa(len(out)))
 			},
 		},
 		{
@@ -473,6 +533,28 @@ func readChecks(f *visFixture) []readCheck {
 			notFoundOK: true,
 		},
 	}
+}
+
+// deptsWhere are the visible departments matching ok.
+func deptsWhere(s sight, ok func(dept string) bool) []string {
+	var out []string
+	for _, d := range s.depts {
+		if ok(d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// membersOf are the visible members of the visible department d.
+func membersOf(s sight, d string) []string {
+	var out []string
+	for _, p := range s.placements() {
+		if p.dept == d {
+			out = append(out, p.member)
+		}
+	}
+	return out
 }
 
 // placementPairs are "member>dept" (or "dept>member") for the visible placements matching ok.

@@ -4,12 +4,31 @@ import (
 	"context"
 	"fmt"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/corpline/corpline/ent"
+	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/department"
+	"github.com/corpline/corpline/ent/member"
+	"github.com/corpline/corpline/ent/tag"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
 )
+
+// bareHas rewrites a bare edge filter (hasMembers: true or false) into the
+// same question about the rows the viewer sees, hasVisible: otherwise "has
+// members" would be true of a department whose members are all hidden. It
+// returns the cleared flag and the predicates with the rewrite added.
+func bareHas[P ~func(*sql.Selector)](has *bool, hasVisible P, not func(P) P, preds []P) (*bool, []P) {
+	if has == nil {
+		return nil, preds
+	}
+	if !*has {
+		hasVisible = not(hasVisible)
+	}
+	return nil, append(preds, hasVisible)
+}
 
 // ScopeToViewer implements the @scopeToViewer directive (schema/visibility.graphql).
 //
@@ -22,7 +41,8 @@ import (
 // importantly, the arguments of edges that entgql eager-loads (it reads those
 // itself while collecting fields, before any resolver of the edge runs). Each
 // input gets the visibility predicate of its type, so every subquery only
-// ever matches rows the viewer may see.
+// ever matches rows the viewer may see. Bare edge filters (hasMembers: true)
+// are rewritten to count visible rows only (bareHas).
 func ScopeToViewer(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
 	in, err := next(ctx)
 	if err != nil {
@@ -37,11 +57,25 @@ func ScopeToViewer(ctx context.Context, _ any, next graphql.Resolver) (any, erro
 	case ent.DepartmentWhereInput:
 		if p := policy.VisibleDepartments(v); p != nil {
 			w.AddPredicates(p)
+			w.HasParent, w.Predicates = bareHas(w.HasParent, department.HasParentWith(p), department.Not, w.Predicates)
+			w.HasChildren, w.Predicates = bareHas(w.HasChildren, department.HasChildrenWith(p), department.Not, w.Predicates)
+		}
+		if p := policy.VisibleMembers(v); p != nil {
+			w.HasMembers, w.Predicates = bareHas(w.HasMembers, department.HasMembersWith(p), department.Not, w.Predicates)
+		}
+		if p := policy.VisibleMemberships(v); p != nil {
+			w.HasMemberships, w.Predicates = bareHas(w.HasMemberships, department.HasMembershipsWith(p), department.Not, w.Predicates)
 		}
 		return w, nil
 	case ent.MemberWhereInput:
 		if p := policy.VisibleMembers(v); p != nil {
 			w.AddPredicates(p)
+		}
+		if p := policy.VisibleDepartments(v); p != nil {
+			w.HasDepartments, w.Predicates = bareHas(w.HasDepartments, member.HasDepartmentsWith(p), member.Not, w.Predicates)
+		}
+		if p := policy.VisibleMemberships(v); p != nil {
+			w.HasMemberships, w.Predicates = bareHas(w.HasMemberships, member.HasMembershipsWith(p), member.Not, w.Predicates)
 		}
 		return w, nil
 	case ent.MembershipWhereInput:
@@ -49,9 +83,21 @@ func ScopeToViewer(ctx context.Context, _ any, next graphql.Resolver) (any, erro
 			w.AddPredicates(p)
 		}
 		return w, nil
+	case ent.TagWhereInput:
+		// Tags are seen by every member of the enterprise; their members are not.
+		if p := policy.VisibleMembers(v); p != nil {
+			w.HasMembers, w.Predicates = bareHas(w.HasMembers, tag.HasMembersWith(p), tag.Not, w.Predicates)
+		}
+		return w, nil
 	case ent.AdminRoleWhereInput:
 		if p := policy.VisibleAdminRoles(v); p != nil {
 			w.AddPredicates(p)
+		}
+		if p := policy.VisibleMembers(v); p != nil {
+			w.HasMember, w.Predicates = bareHas(w.HasMember, adminrole.HasMemberWith(p), adminrole.Not, w.Predicates)
+		}
+		if p := policy.VisibleDepartments(v); p != nil {
+			w.HasDepartments, w.Predicates = bareHas(w.HasDepartments, adminrole.HasDepartmentsWith(p), adminrole.Not, w.Predicates)
 		}
 		return w, nil
 	}

@@ -2596,22 +2596,24 @@ The builtin Time type
 """
 scalar Time
 `, BuiltIn: false},
-	{Name: "../../schema/visibility.graphql", Input: `# Visibility of has...With filters.
+	{Name: "../../schema/visibility.graphql", Input: `# Visibility of has... filters.
 #
 # A where-input's has...With filter runs as an SQL subquery that ent's privacy
 # layer never sees (ent issue 4509): without help, ` + "`" + `members(where:
 # {hasDepartmentsWith: {name: "Secret"}})` + "`" + ` would tell who belongs to a
-# department the viewer may not see. Every where-input of a type with
-# visibility rules carries @scopeToViewer, which adds the viewer's rule (from
+# department the viewer may not see, and ` + "`" + `tags(where: {hasMembers: true})` + "`" + `
+# that a tag has members the viewer may not see. Every where-input of the
+# directory carries @scopeToViewer, which adds the viewer's rules (from
 # internal/policy) to the input as it is read: at the root, inside nested
 # has...With/and/or/not inputs, and in the arguments of eager-loaded edges.
 
-"Adds the viewer's visibility rule to this where-input as it is read, so has...With filters only match rows the viewer may see."
+"Adds the viewer's visibility rules to this where-input as it is read, so has... filters only match rows the viewer may see."
 directive @scopeToViewer on INPUT_OBJECT
 
 extend input DepartmentWhereInput @scopeToViewer
 extend input MemberWhereInput @scopeToViewer
 extend input MembershipWhereInput @scopeToViewer
+extend input TagWhereInput @scopeToViewer
 extend input AdminRoleWhereInput @scopeToViewer
 `, BuiltIn: false},
 }
@@ -11763,7 +11765,25 @@ func (ec *executionContext) unmarshalInputTagWhereInput(ctx context.Context, obj
 			it.HasMembersWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.TagWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.TagWhereInput`, tmp))
 }
 
 // UnmarshalTagWhereInput unmarshals raw into the TagWhereInput input type, using the
