@@ -235,3 +235,48 @@ func TestImportOfMoreThanTenThousandRowsIsRefused(t *testing.T) {
 		t.Errorf("members = %d, want %d", got, members+10_000)
 	}
 }
+
+func TestAMobileOrEmailNamesOneMemberOnly(t *testing.T) {
+	tr := newTree(t)
+	var out struct{ CreateMember struct{ ID, Email string } }
+	tr.admin.MustDo(`mutation($in: CreateMemberInput!) { createMember(input: $in) { id email } }`, map[string]any{"in": map[string]any{
+		"userid": "tina", "name": "Tina", "mobile": "+8613800000001", "email": "Tina.Wu@Acme.test",
+		"departments": place2(tr.sales), "password": apitest.TestPassword,
+	}}, &out)
+	tina := out.CreateMember.ID
+	if out.CreateMember.Email != "tina.wu@acme.test" {
+		t.Errorf("email stored as %q, want it in lower case", out.CreateMember.Email)
+	}
+	before := snapshot(t, tr.admin)
+	for _, c := range []struct {
+		name, field string
+		q           string
+		in          map[string]any
+	}{
+		{"create with her mobile", "mobile", mCreateMember, map[string]any{"userid": "x", "name": "X", "mobile": "+8613800000001", "departments": place2(tr.sales)}},
+		{"create with her email in capitals", "email", mCreateMember, map[string]any{"userid": "x", "name": "X", "email": "TINA.WU@acme.test", "departments": place2(tr.sales)}},
+		{"give sam her mobile", "mobile", mUpdateMember, map[string]any{"id": tr.sam, "mobile": "+8613800000001"}},
+		{"give sam her email", "email", mUpdateMember, map[string]any{"id": tr.sam, "email": "tina.wu@ACME.test"}},
+	} {
+		r := tr.admin.Do(c.q, map[string]any{"in": c.in})
+		if len(r.Errors) != 1 || r.Errors[0].Code() != "CONFLICT" || r.Errors[0].Extensions["field"] != c.field {
+			t.Errorf("%s: %v, want CONFLICT on %s", c.name, r.Errors, c.field)
+		}
+	}
+	if after := snapshot(t, tr.admin); after != before {
+		t.Errorf("refused writes changed the directory")
+	}
+	// Her own mobile and email are hers to keep.
+	tr.admin.MustDo(mUpdateMember, map[string]any{"in": map[string]any{"id": tina, "mobile": "+8613800000001", "email": "tina.wu@acme.test"}}, nil)
+
+	rows := importRows("imp", 3, tr.sales)
+	rows[0]["mobile"] = "+8613800000001"
+	rows[2]["email"] = "IMP0001@acme.test" // row 1's email
+	res := importMembers(t, tr.admin, rows, false)
+	if got, want := fmt.Sprint(res), "{1 [{0 rows[0].mobile CONFLICT} {2 rows[2].email CONFLICT}]}"; got != want {
+		t.Errorf("import = %s, want %s", got, want)
+	}
+	if c := tr.env.Login("acme", "TINA.WU@ACME.TEST", apitest.TestPassword); c.MemberID != tina {
+		t.Errorf("login by email signed in as %s", c.MemberID)
+	}
+}

@@ -153,12 +153,12 @@ var (
 			},
 			{
 				Name:    "member_enterprise_id_mobile",
-				Unique:  false,
+				Unique:  true,
 				Columns: []*schema.Column{MembersColumns[10], MembersColumns[4]},
 			},
 			{
 				Name:    "member_enterprise_id_email",
-				Unique:  false,
+				Unique:  true,
 				Columns: []*schema.Column{MembersColumns[10], MembersColumns[5]},
 			},
 		},

@@ -64,7 +64,20 @@ func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNo
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]int{}
+	var mobiles, emails []string
+	for i := range rows {
+		if m := emptyToNil(rows[i].Mobile); m != nil {
+			mobiles = append(mobiles, *m)
+		}
+		if e := normalizeEmail(emptyToNil(rows[i].Email)); e != nil {
+			emails = append(emails, *e)
+		}
+	}
+	takenM, takenE, err := s.takenContacts(ctx, "", mobiles, emails)
+	if err != nil {
+		return nil, err
+	}
+	seen, seenM, seenE := map[string]int{}, map[string]int{}, map[string]int{}
 	valid := make([]int, 0, len(rows))
 	for i := range rows {
 		r := &rows[i]
@@ -84,7 +97,17 @@ func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNo
 			bad(i, &apperr.Error{Code: apperr.Conflict, Field: fmt.Sprintf("rows[%d].userid", i), Message: fmt.Sprintf("userid %q also appears in row %d", r.Userid, j)})
 			continue
 		}
+		if err := checkContactsFree(i, r, takenM, takenE, seenM, seenE); err != nil {
+			bad(i, err)
+			continue
+		}
 		seen[r.Userid] = i
+		if r.Mobile != nil {
+			seenM[*r.Mobile] = i
+		}
+		if r.Email != nil {
+			seenE[*r.Email] = i
+		}
 		valid = append(valid, i)
 	}
 	if allOrNothing && len(res.Errors) > 0 {
@@ -95,6 +118,35 @@ func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNo
 	}
 	res.Created = len(valid)
 	return res, nil
+}
+
+// checkContactsFree refuses row i when its mobile or email belongs to a
+// member already, or to an earlier row.
+func checkContactsFree(i int, r *MemberInput, takenM, takenE map[string]bool, seenM, seenE map[string]int) error {
+	conflict := func(field, what string, j int, dup bool) error {
+		msg := fmt.Sprintf("another member already has this %s", what)
+		if dup {
+			msg = fmt.Sprintf("this %s also appears in row %d", what, j)
+		}
+		return &apperr.Error{Code: apperr.Conflict, Field: fmt.Sprintf("rows[%d].%s", i, field), Message: msg}
+	}
+	if r.Mobile != nil {
+		if takenM[*r.Mobile] {
+			return conflict("mobile", "mobile", 0, false)
+		}
+		if j, dup := seenM[*r.Mobile]; dup {
+			return conflict("mobile", "mobile", j, true)
+		}
+	}
+	if r.Email != nil {
+		if takenE[*r.Email] {
+			return conflict("email", "email", 0, false)
+		}
+		if j, dup := seenE[*r.Email]; dup {
+			return conflict("email", "email", j, true)
+		}
+	}
+	return nil
 }
 
 func checkKnown(i int, ps []Placement, placeable map[string]bool) error {

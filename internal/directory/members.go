@@ -47,7 +47,7 @@ type MemberUpdate struct {
 
 // checkMember validates the fields of a new member, prefixing field names.
 func checkMember(prefix string, in *MemberInput) error {
-	in.Mobile, in.Email = emptyToNil(in.Mobile), emptyToNil(in.Email)
+	in.Mobile, in.Email = emptyToNil(in.Mobile), normalizeEmail(emptyToNil(in.Email))
 	in.Userid, in.Name = strings.TrimSpace(in.Userid), strings.TrimSpace(in.Name)
 	for _, err := range []error{
 		CheckUserid(prefix+"userid", in.Userid),
@@ -134,6 +134,9 @@ func (s *Service) CreateMember(ctx context.Context, in MemberInput) (*ent.Member
 	if err := s.requireFreeUserids(ctx, in.Userid); err != nil {
 		return nil, err
 	}
+	if err := s.requireFreeContacts(ctx, "", in.Mobile, in.Email); err != nil {
+		return nil, err
+	}
 	c := db.Member.Create().
 		SetUserid(in.Userid).
 		SetName(in.Name).
@@ -184,7 +187,7 @@ func (s *Service) UpdateMember(ctx context.Context, in MemberUpdate) (*ent.Membe
 	if err := policy.RequireMemberScope(ctx, db, in.ID); err != nil {
 		return nil, err
 	}
-	in.Mobile, in.Email = emptyToNil(in.Mobile), emptyToNil(in.Email)
+	in.Mobile, in.Email = emptyToNil(in.Mobile), normalizeEmail(emptyToNil(in.Email))
 	checks := []error{CheckMobile("mobile", in.Mobile), CheckEmail("email", in.Email)}
 	if in.Name != nil {
 		checks = append(checks, CheckName("name", *in.Name, 100))
@@ -199,6 +202,9 @@ func (s *Service) UpdateMember(ctx context.Context, in MemberUpdate) (*ent.Membe
 		if err != nil {
 			return nil, err
 		}
+	}
+	if err := s.requireFreeContacts(ctx, in.ID, in.Mobile, in.Email); err != nil {
+		return nil, err
 	}
 	u := db.Member.UpdateOneID(in.ID).
 		SetNillableMobile(in.Mobile).
