@@ -233,3 +233,40 @@ func TestTagsAreCreatedRenamedRetaggedAndDeleted(t *testing.T) {
 		t.Errorf("deleting tags removed members: %d left", n)
 	}
 }
+
+// TestTwoSuperAdminsRevokingEachOtherAtOnceLeaveOne runs the race the last
+// super admin rule must survive: whatever the interleaving, one remains.
+func TestTwoSuperAdminsRevokingEachOtherAtOnceLeaveOne(t *testing.T) {
+	tr := newTree(t)
+	a := tr.admin
+	bID := tr.admin.CreateMember(apitest.MemberSpec{Userid: "b", Depts: []string{tr.root}})
+	for round := range 5 {
+		if r := grant(a, bID, "SUPER", nil); len(r.Errors) > 0 {
+			t.Fatalf("round %d: grant: %v", round, r.Errors)
+		}
+		b := tr.env.Login("acme", "b", apitest.TestPassword)
+		results := make(chan *apitest.Response, 2)
+		go func() { results <- revoke(a, bID) }()
+		go func() { results <- revoke(b, tr.acme.AdminID) }()
+		ok := 0
+		for range 2 {
+			if r := <-results; len(r.Errors) == 0 {
+				ok++
+			}
+		}
+		// Whoever is still super sees every role; the other sees none.
+		byA := roleHolders(t, tr.env.Admin(tr.acme))
+		byB := roleHolders(t, tr.env.Login("acme", "b", apitest.TestPassword))
+		supers := max(strings.Count(byA, ":SUPER"), strings.Count(byB, ":SUPER"))
+		if ok != 1 || supers != 1 {
+			t.Fatalf("round %d: %d revocations succeeded, %d super admins left (%q, %q)", round, ok, supers, byA, byB)
+		}
+		if strings.Contains(byA, "admin:SUPER") {
+			continue
+		}
+		// b won: b makes the original admin super again and steps down.
+		b = tr.env.Login("acme", "b", apitest.TestPassword)
+		b.MustDo(mGrant, map[string]any{"in": map[string]any{"memberId": tr.acme.AdminID, "kind": "SUPER"}}, nil)
+		b.MustDo(mRevoke, map[string]any{"in": map[string]any{"memberId": bID}}, nil)
+	}
+}

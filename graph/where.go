@@ -16,20 +16,6 @@ import (
 	"github.com/corpline/corpline/internal/viewer"
 )
 
-// bareHas rewrites a bare edge filter (hasMembers: true or false) into the
-// same question about the rows the viewer sees, hasVisible: otherwise "has
-// members" would be true of a department whose members are all hidden. It
-// returns the cleared flag and the predicates with the rewrite added.
-func bareHas[P ~func(*sql.Selector)](has *bool, hasVisible P, not func(P) P, preds []P) (*bool, []P) {
-	if has == nil {
-		return nil, preds
-	}
-	if !*has {
-		hasVisible = not(hasVisible)
-	}
-	return nil, append(preds, hasVisible)
-}
-
 // ScopeToViewer implements the @scopeToViewer directive (schema/visibility.graphql).
 //
 // It closes the gap of ent's privacy layer that filters reach through: a
@@ -104,4 +90,18 @@ func ScopeToViewer(ctx context.Context, _ any, next graphql.Resolver) (any, erro
 	// A where-input marked @scopeToViewer without a rule here would filter
 	// nothing: refuse it loudly rather than leak.
 	return nil, fmt.Errorf("@scopeToViewer: no visibility rule for %T", in)
+}
+
+// bareHas rewrites a bare edge filter (hasMembers: true or false) into the
+// same question about the rows the viewer sees, hasVisible: otherwise "has
+// members" would be true of a department whose members are all hidden. It
+// returns the cleared flag and the predicates with the rewrite added.
+func bareHas[P ~func(*sql.Selector)](has *bool, hasVisible P, not func(P) P, preds []P) (*bool, []P) {
+	if has == nil {
+		return nil, preds
+	}
+	if !*has {
+		hasVisible = not(hasVisible)
+	}
+	return nil, append(preds, hasVisible)
 }
