@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -51,7 +50,7 @@ func classify(ctx context.Context, err error, gerr *gqlerror.Error) (apperr.Code
 	// about the request, and their messages are safe.
 	if c, ok := gerr.Extensions["code"].(string); ok {
 		switch c {
-		case errcode.ValidationFailed, errcode.ParseFailed, "BAD_USER_INPUT":
+		case errcode.ValidationFailed, errcode.ParseFailed, "BAD_USER_INPUT", "COMPLEXITY_LIMIT_EXCEEDED":
 			return apperr.BadUserInput, gerr.Message, "", nil
 		}
 	}
@@ -59,13 +58,13 @@ func classify(ctx context.Context, err error, gerr *gqlerror.Error) (apperr.Code
 	if errors.As(err, &ge) && ge.Err == nil && ge.Rule != "" {
 		return apperr.BadUserInput, gerr.Message, "", nil
 	}
-	slog.ErrorContext(ctx, "internal error", "err", err, "requestId", RequestID(ctx), "path", gerr.Path.String())
+	Logger(ctx).ErrorContext(ctx, "internal error", "err", err, "path", gerr.Path.String())
 	return apperr.Internal, "internal error", "", map[string]any{"requestId": RequestID(ctx)}
 }
 
 // Recover turns a resolver panic into an internal error instead of a crash.
 func Recover(ctx context.Context, p any) error {
-	slog.ErrorContext(ctx, "panic in resolver", "panic", p, "requestId", RequestID(ctx))
+	Logger(ctx).ErrorContext(ctx, "panic in resolver", "panic", p)
 	return errors.New("panic in resolver")
 }
 

@@ -20,7 +20,8 @@ type Resolver struct {
 	Bus       realtime.Bus
 }
 
-// NewSchema returns corpline's executable schema over r.
+// NewSchema returns corpline's executable schema over r, with connections
+// weighed by their page size for the complexity limit (complexity.go).
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	return generated.NewExecutableSchema(generated.Config{Resolvers: r})
+	return weighedSchema{generated.NewExecutableSchema(generated.Config{Resolvers: r})}
 }

@@ -32,6 +32,7 @@ type Limits struct {
 	Depth        int   // selection depth
 	Complexity   int   // gqlgen complexity
 	ParserTokens int   // lexer tokens per document (CVE-2023-49559)
+	Selections   int   // fields and fragments per document (validation is quadratic in them)
 	Aliases      int   // aliased fields per operation
 	PageSize     int   // first/last of a connection
 }
@@ -49,6 +50,7 @@ func Defaults() Config {
 			Depth:        15,
 			Complexity:   5000,
 			ParserTokens: 15000,
+			Selections:   500,
 			Aliases:      30,
 			PageSize:     100,
 		},
@@ -73,6 +75,7 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 	fs.IntVar(&c.Limits.Depth, "max-depth", c.Limits.Depth, "query depth limit (CORPLINE_MAX_DEPTH)")
 	fs.IntVar(&c.Limits.Complexity, "max-complexity", c.Limits.Complexity, "query complexity limit (CORPLINE_MAX_COMPLEXITY)")
 	fs.IntVar(&c.Limits.ParserTokens, "max-tokens", c.Limits.ParserTokens, "parser token limit (CORPLINE_MAX_TOKENS)")
+	fs.IntVar(&c.Limits.Selections, "max-selections", c.Limits.Selections, "fields and fragments per document (CORPLINE_MAX_SELECTIONS)")
 	fs.IntVar(&c.Limits.Aliases, "max-aliases", c.Limits.Aliases, "aliases per operation (CORPLINE_MAX_ALIASES)")
 	// The environment first, so that flags parsed after override it.
 	var envErr error
