@@ -48,7 +48,7 @@ func (e *Env) HTTP(method, path string, body io.Reader, headers ...string) *RawR
 // Send sends a prepared request and returns the answer as received.
 func (e *Env) Send(req *http.Request) *RawResponse {
 	e.T.Helper()
-	res, err := http.DefaultClient.Do(req)
+	res, err := e.HTTPClient.Do(req)
 	if err != nil {
 		e.T.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}

@@ -3,6 +3,7 @@ package apitest
 import (
 	"context"
 	"errors"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +22,9 @@ type Env struct {
 	URL    string // http://127.0.0.1:PORT/graphql (https with TLS)
 	Config config.Config
 	Logs   *Logs // what the server logged
+	// HTTPClient sends every request of the test (http.DefaultClient unless
+	// a test needs another, such as one that trusts a test certificate).
+	HTTPClient *http.Client
 
 	stop func() error
 }
@@ -73,7 +77,7 @@ func StartOn(t testing.TB, db *store.DB, opts ...Option) *Env {
 	if cfg.TLSCert != "" {
 		scheme = "https"
 	}
-	return &Env{T: t, DB: db, Server: srv, URL: scheme + "://" + srv.Addr() + "/graphql", Config: cfg, Logs: logs, stop: stop}
+	return &Env{T: t, DB: db, Server: srv, URL: scheme + "://" + srv.Addr() + "/graphql", Config: cfg, Logs: logs, HTTPClient: http.DefaultClient, stop: stop}
 }
 
 // Enterprise is a provisioned enterprise and its super admin's credentials.

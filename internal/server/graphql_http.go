@@ -82,8 +82,11 @@ func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
 	resp := responses(ctx)
-	if resp == nil {
-		resp = &graphql.Response{Errors: gqlerror.List{{Message: "no response"}}}
+	if resp == nil { // the request's context ended before execution
+		writeResponse(w, http.StatusServiceUnavailable, media, &graphql.Response{Errors: gqlerror.List{{
+			Message: "the request was cancelled", Extensions: map[string]any{"code": string(apperr.Internal)},
+		}}})
+		return
 	}
 	status = http.StatusOK
 	if resp.Data == nil && media == mediaGraphQLResponse {
