@@ -45,7 +45,7 @@ type DepartmentEdges struct {
 	Enterprise *Enterprise `json:"enterprise,omitempty"`
 	// Parent holds the value of the parent edge.
 	Parent *Department `json:"parent,omitempty"`
-	// Counts of hidden children would leak through ordering, so there is no CHILDREN_COUNT order.
+	// Children holds the value of the children edge.
 	Children []*Department `json:"children,omitempty"`
 	// Members holds the value of the members edge.
 	Members []*Member `json:"members,omitempty"`
