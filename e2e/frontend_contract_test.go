@@ -141,7 +141,9 @@ func TestEveryFrontendContractOperationRuns(t *testing.T) {
 	// The steps did what they say: a spot check of their combined effect.
 	var out struct {
 		Members struct{ TotalCount int }
-		Viewer  struct{ Enterprise struct{ Name, DirectoryVisibility string } }
+		Viewer  struct {
+			Enterprise struct{ Name, DirectoryVisibility string }
+		}
 	}
 	admin.MustDo(`{ members(first: 0) { totalCount } viewer { enterprise { name directoryVisibility } } }`, nil, &out)
 	if out.Members.TotalCount != 6 || out.Viewer.Enterprise.Name != "Acme Corp" || out.Viewer.Enterprise.DirectoryVisibility != "DEPARTMENT" {
