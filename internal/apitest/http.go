@@ -70,3 +70,9 @@ func (e *Env) PostJSON(body any, headers ...string) *RawResponse {
 	return e.HTTP(http.MethodPost, "/graphql", strings.NewReader(string(b)),
 		append([]string{"Content-Type", "application/json"}, headers...)...)
 }
+
+// Connect returns an Env for a server started some other way (by a CLI
+// test, say) at url: clients work, there is no database.
+func Connect(t testing.TB, url string) *Env {
+	return &Env{T: t, URL: url, HTTPClient: http.DefaultClient, Logs: newLogs(t)}
+}
