@@ -58,6 +58,12 @@ func classify(ctx context.Context, err error, gerr *gqlerror.Error) (apperr.Code
 	if errors.As(err, &ge) && ge.Err == nil && ge.Rule != "" {
 		return apperr.BadUserInput, gerr.Message, "", nil
 	}
+	if errors.Is(err, context.Canceled) {
+		// The client went away (or the server is stopping): nobody reads
+		// this answer, and nothing is wrong with the server.
+		Logger(ctx).InfoContext(ctx, "request cancelled", "err", err, "path", gerr.Path.String())
+		return apperr.Internal, "request cancelled", "", map[string]any{"requestId": RequestID(ctx)}
+	}
 	Logger(ctx).ErrorContext(ctx, "internal error", "err", err, "path", gerr.Path.String())
 	return apperr.Internal, "internal error", "", map[string]any{"requestId": RequestID(ctx)}
 }
