@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,6 +48,7 @@ type options struct {
 	warmup      time.Duration
 	clients     []int
 	pageSize    int
+	cpuProfile  string
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -96,6 +98,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "query MembersPage(first: %d) with each member's departments, as a member, through HTTP on loopback\n", o.pageSize)
 	fmt.Fprintf(out, "%8s %9s %9s %9s %9s %7s\n", "clients", "requests", "req/s", "p50", "p99", "errors")
 	req := membersPage(c, token, o.pageSize)
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	for _, n := range o.clients {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -115,6 +128,7 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measuring time per concurrency level")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured time before each level")
 	fs.IntVar(&o.pageSize, "first", 50, "page size of the members query")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs (server and clients) to this file")
 	clients := fs.String("clients", "1,8,64", "concurrency levels, comma-separated")
 	if err := fs.Parse(args); err != nil {
 		return o, err
