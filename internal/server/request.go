@@ -15,6 +15,9 @@ import (
 	"github.com/corpline/corpline/internal/viewer"
 )
 
+// bodyReadTimeout bounds how long a request (not a stream) may take to send its body.
+const bodyReadTimeout = 30 * time.Second
+
 // withRequest gives each request an id (the client's X-Request-Id when it is
 // sane), a logger that carries it, its client address and the body limit,
 // and logs the request once it is answered.
@@ -39,6 +42,10 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 			ctx, stop = context.WithCancel(ctx)
 			defer context.AfterFunc(s.streams, stop)()
 			defer stop()
+		} else {
+			// A body trickled in slowly holds a connection and a goroutine;
+			// streams read for as long as they live, other requests not.
+			http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyReadTimeout))
 		}
 		if r.ContentLength > s.cfg.Limits.BodyBytes {
 			writeRequestError(w, http.StatusRequestEntityTooLarge, mediaJSON, tooLargeMessage(s.cfg.Limits.BodyBytes))
