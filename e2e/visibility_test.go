@@ -76,7 +76,7 @@ func readChecks(f *visFixture) []readCheck {
 	return []readCheck{
 		{
 			name:  "departments",
-			query: `{ departments(first: 100) { totalCount edges { node { id } } } }`,
+			query: `{ departments(first: 20) { totalCount edges { node { id } } } }`,
 			got: func(d any) []string {
 				return withTotal(pick(d, "departments.edges.node.id"), pick(d, "departments.totalCount")[0])
 			},
@@ -84,7 +84,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "members",
-			query: `{ members(first: 100) { totalCount edges { node { id } } } }`,
+			query: `{ members(first: 20) { totalCount edges { node { id } } } }`,
 			got: func(d any) []string {
 				return withTotal(pick(d, "members.edges.node.id"), pick(d, "members.totalCount")[0])
 			},
@@ -92,7 +92,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "tags{members}",
-			query: `{ tags(first: 100) { totalCount edges { node { id members(first: 100) { totalCount edges { node { id } } } } } } }`,
+			query: `{ tags(first: 20) { totalCount edges { node { id members(first: 20) { totalCount edges { node { id } } } } } } }`,
 			got: func(d any) []string {
 				out := pick(d, "tags.edges.node.id")
 				out = append(out, pairs(d, "tags.edges.node", "members.edges.node.id")...)
@@ -111,7 +111,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "members(where: hasDepartmentsWith R&D)",
-			query: `{ members(first: 100, where: {hasDepartmentsWith: [{nameContains: "R&D"}]}) { totalCount edges { node { id } } } }`,
+			query: `{ members(first: 20, where: {hasDepartmentsWith: [{nameContains: "R&D"}]}) { totalCount edges { node { id } } } }`,
 			got: func(d any) []string {
 				return withTotal(pick(d, "members.edges.node.id"), pick(d, "members.totalCount")[0])
 			},
@@ -119,7 +119,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "members(where: not hasDepartmentsWith R&D)",
-			query: `{ members(first: 100, where: {not: {hasDepartmentsWith: [{nameContains: "R&D"}]}}) { edges { node { id } } } }`,
+			query: `{ members(first: 20, where: {not: {hasDepartmentsWith: [{nameContains: "R&D"}]}}) { edges { node { id } } } }`,
 			got:   func(d any) []string { return pick(d, "members.edges.node.id") },
 			want: func(s sight) []string {
 				var out []string
@@ -133,7 +133,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "members(where: hasMembershipsWith isLeader)",
-			query: `{ members(first: 100, where: {hasMembershipsWith: [{isLeader: true}]}) { totalCount edges { node { id } } } }`,
+			query: `{ members(first: 20, where: {hasMembershipsWith: [{isLeader: true}]}) { totalCount edges { node { id } } } }`,
 			got: func(d any) []string {
 				return withTotal(pick(d, "members.edges.node.id"), pick(d, "members.totalCount")[0])
 			},
@@ -144,7 +144,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "members(where: hasMembershipsWith not primary)",
-			query: `{ members(first: 100, where: {hasMembershipsWith: [{isPrimary: false}]}) { edges { node { id } } } }`,
+			query: `{ members(first: 20, where: {hasMembershipsWith: [{isPrimary: false}]}) { edges { node { id } } } }`,
 			got:   func(d any) []string { return pick(d, "members.edges.node.id") },
 			want: func(s sight) []string {
 				return s.membersWhere(func(p placement) bool { return !p.primary })
@@ -152,7 +152,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "members(where: hasTagsWith Project X)",
-			query: `{ members(first: 100, where: {hasTagsWith: [{name: "Project X"}]}) { totalCount edges { node { id } } } }`,
+			query: `{ members(first: 20, where: {hasTagsWith: [{name: "Project X"}]}) { totalCount edges { node { id } } } }`,
 			got: func(d any) []string {
 				return withTotal(pick(d, "members.edges.node.id"), pick(d, "members.totalCount")[0])
 			},
@@ -160,7 +160,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "members(where: hasDepartmentsWith hasParentWith R&D)",
-			query: `{ members(first: 100, where: {hasDepartmentsWith: [{hasParentWith: [{name: "R&D"}]}]}) { edges { node { id } } } }`,
+			query: `{ members(first: 20, where: {hasDepartmentsWith: [{hasParentWith: [{name: "R&D"}]}]}) { edges { node { id } } } }`,
 			got:   func(d any) []string { return pick(d, "members.edges.node.id") },
 			want: func(s sight) []string {
 				return s.membersWhere(func(p placement) bool { return fixtureParents[p.dept] == "R&D" && s.seesDept("R&D") })
@@ -168,7 +168,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "departments(where: hasMembersWith userid admin or plat)",
-			query: `{ departments(first: 100, where: {hasMembersWith: [{useridIn: ["admin", "plat"]}]}) { totalCount edges { node { id } } } }`,
+			query: `{ departments(first: 20, where: {hasMembersWith: [{useridIn: ["admin", "plat"]}]}) { totalCount edges { node { id } } } }`,
 			got: func(d any) []string {
 				return withTotal(pick(d, "departments.edges.node.id"), pick(d, "departments.totalCount")[0])
 			},
@@ -184,7 +184,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "departments(where: hasMembersWith hasDepartmentsWith R&D)",
-			query: `{ departments(first: 100, where: {hasMembersWith: [{hasDepartmentsWith: [{nameContains: "R&D"}]}]}) { edges { node { id } } } }`,
+			query: `{ departments(first: 20, where: {hasMembersWith: [{hasDepartmentsWith: [{nameContains: "R&D"}]}]}) { edges { node { id } } } }`,
 			got:   func(d any) []string { return pick(d, "departments.edges.node.id") },
 			want: func(s sight) []string {
 				var out []string
@@ -198,7 +198,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "departments(where: hasChildrenWith HR)",
-			query: `{ departments(first: 100, where: {hasChildrenWith: [{name: "HR"}]}) { edges { node { id } } } }`,
+			query: `{ departments(first: 20, where: {hasChildrenWith: [{name: "HR"}]}) { edges { node { id } } } }`,
 			got:   func(d any) []string { return pick(d, "departments.edges.node.id") },
 			want: func(s sight) []string {
 				if s.seesDept("HR") {
@@ -209,7 +209,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "departments(where: hasMembershipsWith isLeader)",
-			query: `{ departments(first: 100, where: {hasMembershipsWith: [{isLeader: true}]}) { edges { node { id } } } }`,
+			query: `{ departments(first: 20, where: {hasMembershipsWith: [{isLeader: true}]}) { edges { node { id } } } }`,
 			got:   func(d any) []string { return pick(d, "departments.edges.node.id") },
 			want: func(s sight) []string {
 				var out []string
@@ -223,7 +223,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "departments(where: hasMembers / hasMemberships)",
-			query: `{ departments(first: 100, where: {hasMembers: true, hasMemberships: true}) { totalCount edges { node { id } } } }`,
+			query: `{ departments(first: 20, where: {hasMembers: true, hasMemberships: true}) { totalCount edges { node { id } } } }`,
 			got: func(d any) []string {
 				return withTotal(pick(d, "departments.edges.node.id"), pick(d, "departments.totalCount")[0])
 			},
@@ -234,13 +234,13 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "departments(where: hasMembers false)",
-			query: `{ departments(first: 100, where: {hasMembers: false}) { edges { node { id } } } }`,
+			query: `{ departments(first: 20, where: {hasMembers: false}) { edges { node { id } } } }`,
 			got:   func(d any) []string { return pick(d, "departments.edges.node.id") },
 			want:  func(s sight) []string { return deptsWhere(s, func(d string) bool { return len(membersOf(s, d)) == 0 }) },
 		},
 		{
 			name:  "departments(where: hasChildren false)",
-			query: `{ departments(first: 100, where: {hasChildren: false}) { edges { node { id } } } }`,
+			query: `{ departments(first: 20, where: {hasChildren: false}) { edges { node { id } } } }`,
 			got:   func(d any) []string { return pick(d, "departments.edges.node.id") },
 			want: func(s sight) []string {
 				return deptsWhere(s, func(d string) bool {
@@ -255,13 +255,13 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "members(where: hasDepartments, hasMemberships)",
-			query: `{ members(first: 100, where: {hasDepartments: true, hasMemberships: true}) { edges { node { id } } } }`,
+			query: `{ members(first: 20, where: {hasDepartments: true, hasMemberships: true}) { edges { node { id } } } }`,
 			got:   func(d any) []string { return pick(d, "members.edges.node.id") },
 			want:  func(s sight) []string { return s.membersWhere(func(placement) bool { return true }) },
 		},
 		{
 			name:  "tags(where: hasMembers)",
-			query: `{ tags(first: 100, where: {hasMembers: true}) { totalCount edges { node { id } } } }`,
+			query: `{ tags(first: 20, where: {hasMembers: true}) { totalCount edges { node { id } } } }`,
 			got: func(d any) []string {
 				return withTotal(pick(d, "tags.edges.node.id"), pick(d, "tags.totalCount")[0])
 			},
@@ -277,7 +277,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "tags{members(where: hasDepartmentsWith R&D)}",
-			query: `{ tags(first: 100) { edges { node { id members(first: 100, where: {hasDepartmentsWith: [{nameContains: "R&D"}]}) { totalCount edges { node { id } } } } } } }`,
+			query: `{ tags(first: 20) { edges { node { id members(first: 20, where: {hasDepartmentsWith: [{nameContains: "R&D"}]}) { totalCount edges { node { id } } } } } } }`,
 			got: func(d any) []string {
 				return append(pairs(d, "tags.edges.node", "members.edges.node.id"), counts(d, "tags.edges.node", "members.totalCount")...)
 			},
@@ -297,7 +297,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "departments{members(where: hasMembershipsWith isLeader)}",
-			query: `{ departments(first: 100) { edges { node { id members(first: 100, where: {hasMembershipsWith: [{isLeader: true}]}) { totalCount edges { node { id } } } } } } }`,
+			query: `{ departments(first: 20) { edges { node { id members(first: 20, where: {hasMembershipsWith: [{isLeader: true}]}) { totalCount edges { node { id } } } } } } }`,
 			got: func(d any) []string {
 				return append(pairs(d, "departments.edges.node", "members.edges.node.id"), counts(d, "departments.edges.node", "members.totalCount")...)
 			},
@@ -317,7 +317,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "adminRoles(where: hasDepartmentsWith Sales, hasMemberWith salesadmin)",
-			query: `{ adminRoles(first: 100, where: {hasDepartmentsWith: [{name: "Sales"}], hasMemberWith: [{userid: "salesadmin"}]}) { totalCount edges { node { id } } } }`,
+			query: `{ adminRoles(first: 20, where: {hasDepartmentsWith: [{name: "Sales"}], hasMemberWith: [{userid: "salesadmin"}]}) { totalCount edges { node { id } } } }`,
 			got: func(d any) []string {
 				return withTotal(pick(d, "adminRoles.edges.node.id"), pick(d, "adminRoles.totalCount")[0])
 			},
@@ -330,13 +330,13 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "members{departments}",
-			query: `{ members(first: 100) { edges { node { id departments { id } } } } }`,
+			query: `{ members(first: 20) { edges { node { id departments { id } } } } }`,
 			got:   func(d any) []string { return pairs(d, "members.edges.node", "departments.id") },
 			want:  func(s sight) []string { return placementPairs(s, func(p placement) bool { return true }, false) },
 		},
 		{
 			name:  "members{memberships{department member}}",
-			query: `{ members(first: 100) { edges { node { id memberships { id department { id } member { id } } } } } }`,
+			query: `{ members(first: 20) { edges { node { id memberships { id department { id } member { id } } } } } }`,
 			got: func(d any) []string {
 				return append(pairs(d, "members.edges.node", "memberships.department.id"),
 					pairs(d, "members.edges.node.memberships", "member.id")...)
@@ -351,13 +351,13 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "members{primaryDepartment}",
-			query: `{ members(first: 100) { edges { node { id primaryDepartment { id } } } } }`,
+			query: `{ members(first: 20) { edges { node { id primaryDepartment { id } } } } }`,
 			got:   func(d any) []string { return pairs(d, "members.edges.node", "primaryDepartment.id") },
 			want:  func(s sight) []string { return placementPairs(s, func(p placement) bool { return p.primary }, false) },
 		},
 		{
 			name:  "members{tags}",
-			query: `{ members(first: 100) { edges { node { id tags { id } } } } }`,
+			query: `{ members(first: 20) { edges { node { id tags { id } } } } }`,
 			got:   func(d any) []string { return pairs(d, "members.edges.node", "tags.id") },
 			want: func(s sight) []string {
 				var out []string
@@ -371,7 +371,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "departments{members}",
-			query: `{ departments(first: 100) { edges { node { id members(first: 100) { totalCount edges { node { id } } } } } } }`,
+			query: `{ departments(first: 20) { edges { node { id members(first: 20) { totalCount edges { node { id } } } } } } }`,
 			got: func(d any) []string {
 				return append(pairs(d, "departments.edges.node", "members.edges.node.id"), counts(d, "departments.edges.node", "members.totalCount")...)
 			},
@@ -391,7 +391,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "departments{members totalCount only}",
-			query: `{ departments(first: 100) { edges { node { id members(first: 100) { totalCount } } } } }`,
+			query: `{ departments(first: 20) { edges { node { id members(first: 20) { totalCount } } } } }`,
 			got:   func(d any) []string { return counts(d, "departments.edges.node", "members.totalCount") },
 			want: func(s sight) []string {
 				var out []string
@@ -409,19 +409,19 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "departments{memberships{member}}",
-			query: `{ departments(first: 100) { edges { node { id memberships { member { id } } } } } }`,
+			query: `{ departments(first: 20) { edges { node { id memberships { member { id } } } } } }`,
 			got:   func(d any) []string { return pairs(d, "departments.edges.node", "memberships.member.id") },
 			want:  func(s sight) []string { return placementPairs(s, func(p placement) bool { return true }, true) },
 		},
 		{
 			name:  "departments{leaders}",
-			query: `{ departments(first: 100) { edges { node { id leaders { id } } } } }`,
+			query: `{ departments(first: 20) { edges { node { id leaders { id } } } } }`,
 			got:   func(d any) []string { return pairs(d, "departments.edges.node", "leaders.id") },
 			want:  func(s sight) []string { return placementPairs(s, func(p placement) bool { return p.leader }, true) },
 		},
 		{
 			name:  "departments{children parent}",
-			query: `{ departments(first: 100) { edges { node { id parent { id } children(first: 100) { totalCount edges { node { id } } } } } } }`,
+			query: `{ departments(first: 20) { edges { node { id parent { id } children(first: 20) { totalCount edges { node { id } } } } } } }`,
 			got: func(d any) []string {
 				out := pairs(d, "departments.edges.node", "children.edges.node.id")
 				out = append(out, counts(d, "departments.edges.node", "children.totalCount")...)
@@ -449,7 +449,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "adminRoles{member departments}",
-			query: `{ adminRoles(first: 100) { totalCount edges { node { id member { id } departments { id } } } } }`,
+			query: `{ adminRoles(first: 20) { totalCount edges { node { id member { id } departments { id } } } } }`,
 			got: func(d any) []string {
 				out := append(pick(d, "adminRoles.edges.node.id"), "total#"+pick(d, "adminRoles.totalCount")[0])
 				out = append(out, pairs(d, "adminRoles.edges.node", "member.id")...)
@@ -500,7 +500,7 @@ func readChecks(f *visFixture) []readCheck {
 		},
 		{
 			name:  "node(R&D){members leaders memberships}",
-			query: `query($id: ID!) { node(id: $id) { id ... on Department { members(first: 100) { totalCount edges { node { id } } } leaders { id } memberships { member { id } } } } }`,
+			query: `query($id: ID!) { node(id: $id) { id ... on Department { members(first: 20) { totalCount edges { node { id } } } leaders { id } memberships { member { id } } } } }`,
 			vars:  map[string]any{"id": f.id["R&D"]},
 			got: func(d any) []string {
 				out := pick(d, "node.id")

@@ -171,16 +171,16 @@ func snapshot(t *testing.T, c *apitest.Client) string {
 	t.Helper()
 	r := c.Do(`{
 		enterprise { id name directoryVisibility }
-		departments(first: 100, orderBy: {field: NAME}) { totalCount edges { node {
+		departments(first: 30, orderBy: {field: NAME}) { totalCount edges { node {
 			id name order depth parent { id } leaders { id }
 		} } }
-		members(first: 100, orderBy: {field: USERID}) { totalCount edges { node {
+		members(first: 30, orderBy: {field: USERID}) { totalCount edges { node {
 			id userid name mobile email position status
 			memberships { department { id } isPrimary isLeader }
 			tags { id }
 		} } }
-		tags(first: 100, orderBy: {field: NAME}) { edges { node { id name members(first: 100) { totalCount } } } }
-		adminRoles(first: 100) { edges { node { id kind rights member { id } departments { id } } } }
+		tags(first: 30, orderBy: {field: NAME}) { edges { node { id name members(first: 30) { totalCount } } } }
+		adminRoles(first: 30) { edges { node { id kind rights member { id } departments { id } } } }
 	}`, nil)
 	if len(r.Errors) > 0 {
 		t.Fatalf("snapshot: %v", r.Errors)
