@@ -14,7 +14,6 @@ import (
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/internal/apitest"
 	"github.com/corpline/corpline/internal/clock"
-	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/policy"
 )
@@ -215,8 +214,7 @@ func TestADeletedMembersSubscriptionEndsAndTheirInboxIsErased(t *testing.T) {
 func TestAReclaimedTrialsSubscriptionsEnd(t *testing.T) {
 	clk := clock.NewFake(time.Now())
 	// Tokens outlive the trial here, so only the reclaim can end the stream.
-	longTokens := func(c *config.Config) { c.TokenTTL = 365 * 24 * time.Hour }
-	env := apitest.Start(t, apitest.WithClock(clk), apitest.WithManualJobs(), longTokens)
+	env := apitest.Start(t, apitest.WithClock(clk), apitest.WithManualJobs(), apitest.WithTokenTTL(365*24*time.Hour))
 	op := env.NewOperator("root")
 	op.MustDo(createEnterpriseM, enterpriseIn("lab", "TRIAL", map[string]any{
 		"contactMobile": "+8613700000000", "contactEmail": "dev@example.com",

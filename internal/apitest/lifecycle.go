@@ -8,17 +8,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/provision"
 )
 
 // Lifecycle fixtures: clocks, background jobs, operators, imports, follows.
-
-// WithClock makes the server read time from c.
-func WithClock(c *clock.Fake) Option {
-	return func(cfg *config.Config) { cfg.Now = c.Now }
-}
 
 // WithManualJobs turns the background jobs off: the test runs them with
 // env.Server.Jobs().
