@@ -100,10 +100,15 @@ func TestTheAuditLogIsForSuperAdminsAndOperatorsOnly(t *testing.T) {
 	var page auditPage
 	admin.MustDo(auditQ, nil, &page)
 	entryID := page.AuditLog.Edges[0].Node.ID
+	var node struct{ Node struct{ ID, Action string } }
+	admin.MustDo(`query($id: ID!) { node(id: $id) { id ... on AuditEntry { action } } }`, map[string]any{"id": entryID}, &node)
+	if node.Node.ID != entryID || node.Node.Action == "" {
+		t.Fatalf("the super admin's node(id) of their audit entry = %+v", node.Node)
+	}
 	for _, c := range []*apitest.Client{env.Login("acme", "lead", apitest.TestPassword), env.Login("acme", "sam", apitest.TestPassword)} {
 		c.MustFail("FORBIDDEN", `{ auditLog(first: 5) { totalCount } }`, nil)
-		if r := c.Do(`query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": entryID}); len(r.Errors) == 0 {
-			t.Fatalf("node(id) of an audit entry answered %s", r.Data)
+		if r := c.Do(`query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": entryID}); !r.HasCode("FORBIDDEN") {
+			t.Fatalf("node(id) of an audit entry answered %v %s", r.Errors, r.Data)
 		}
 	}
 	var theirs struct{ AuditLog struct{ TotalCount int } }
