@@ -316,3 +316,47 @@ func TestPendingActivationsAreSeenOnlyByTheAdminsWhoManageThem(t *testing.T) {
 	admin.MustFail("BAD_USER_INPUT", settingsMutation, map[string]any{"in": map[string]any{"callbackUrl": "ftp://example.com/x"}})
 	sl.MustDo(approve, vars, nil) // the sales lead manages sales
 }
+
+// The enterprise's system decides with its app token, for the members of
+// the app's visible range only; its decisions are audited as the app's.
+func TestTheEnterpriseSystemApprovesWithItsAppToken(t *testing.T) {
+	env := apitest.Start(t, apitest.WithManualJobs())
+	acme := env.NewEnterprise("acme")
+	admin := env.Admin(acme)
+	sales := admin.CreateDepartment("Sales", acme.RootID)
+	rnd := admin.CreateDepartment("R&D", acme.RootID)
+	ps := people(2)
+	admin.Import(sales, ps[:1])
+	admin.Import(rnd, ps[1:])
+	admin.MustDo(settingsMutation, map[string]any{"in": map[string]any{"enabled": true}}, nil)
+	link := admin.InviteURL()
+	pendingFollow(t, env, link, ps[0])
+	pendingFollow(t, env, link, ps[1])
+	inSales, inRnd := memberID(t, admin, ps[0].Userid), memberID(t, admin, ps[1].Userid)
+	appID, secret := admin.CreateApp("HR system", apitest.Range{Departments: []string{sales}})
+	hr := env.AsApp("acme", appID, secret)
+
+	var pending struct {
+		PendingActivations struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	hr.MustDo(`{ pendingActivations(first: 10) { edges { node { id } } } }`, nil, &pending)
+	if len(pending.PendingActivations.Edges) != 1 || pending.PendingActivations.Edges[0].Node.ID != inSales {
+		t.Fatalf("the app sees pending %+v, want only its range's", pending.PendingActivations.Edges)
+	}
+	approve := `mutation($id: ID!) { approveActivation(input: {memberId: $id}) { status } }`
+	hr.MustFail("NOT_FOUND", approve, map[string]any{"id": inRnd})
+	var out struct{ ApproveActivation struct{ Status string } }
+	hr.MustDo(approve, map[string]any{"id": inSales}, &out)
+	if out.ApproveActivation.Status != "ACTIVE" {
+		t.Fatalf("approved by the app: %s", out.ApproveActivation.Status)
+	}
+	hr.MustFail("FORBIDDEN", disableM, map[string]any{"id": inSales}) // deciding follows is all an app may do here
+
+	var log auditPage
+	admin.MustDo(auditQ, map[string]any{"where": map[string]any{"action": "approveActivation"}}, &log)
+	if e := log.AuditLog.Edges; len(e) != 1 || e[0].Node.ActorKind != "APP" || e[0].Node.ActorID != appID || e[0].Node.TargetID != inSales {
+		t.Fatalf("audit of the app's approval = %+v", log.AuditLog.Edges)
+	}
+}

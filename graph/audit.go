@@ -10,21 +10,27 @@ import (
 	"github.com/corpline/corpline/internal/viewer"
 )
 
-// personalMutations are what admins do as any member would, for themselves:
-// not admin actions, so not audited. Every other mutation of an admin or an
-// operator is.
-var personalMutations = map[string]bool{
+// unaudited are mutations that are not administration: what admins do for
+// themselves as any member would (sign in, read their inbox), and message
+// traffic, which the messages themselves record (sender, recipients, reads).
+// Every other mutation of an admin, an operator or an app is audited.
+var unaudited = map[string]bool{
 	"login":                   true,
 	"logout":                  true,
 	"operatorLogin":           true,
 	"activate":                true,
+	"appToken":                true,
 	"markInboxRead":           true,
+	"sendMessage":             true,
+	"forwardMessage":          true,
+	"recallMessage":           true,
 	"createConversation":      true,
 	"sendConversationMessage": true,
 }
 
-// AuditMutations records each root mutation made by an admin or a platform
-// operator in the audit log: the action is the mutation's name, the target
+// AuditMutations records each root mutation made by an admin, a platform
+// operator or an app (an enterprise's system, approving follows say) in the
+// audit log: the action is the mutation's name, the target
 // what it returned or named, the details its arguments (secrets redacted).
 // It runs inside the mutation's transaction, after the resolver: a mutation
 // that fails rolls back with its entry, and one whose entry cannot be written
@@ -33,8 +39,8 @@ var personalMutations = map[string]bool{
 func (r *Resolver) AuditMutations(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	v := viewer.FromContext(ctx)
-	if fc == nil || fc.Object != "Mutation" || personalMutations[fc.Field.Name] ||
-		v == nil || (v.Kind != viewer.KindOperator && v.Admin == nil) {
+	if fc == nil || fc.Object != "Mutation" || unaudited[fc.Field.Name] ||
+		v == nil || (v.Kind == viewer.KindMember && v.Admin == nil) {
 		return next(ctx)
 	}
 	res, err := next(ctx)

@@ -62,7 +62,7 @@ func actorOf(v *viewer.Viewer) (auditentry.ActorKind, string, string) {
 	case v.Kind == viewer.KindOperator:
 		return auditentry.ActorKindOPERATOR, v.OperatorID, v.Name
 	case v.Kind == viewer.KindApp:
-		return auditentry.ActorKindAPP, "", v.Name
+		return auditentry.ActorKindAPP, v.AppID, v.Name
 	}
 	return auditentry.ActorKindMEMBER, v.MemberID, v.Name
 }

@@ -17,22 +17,21 @@ import (
 	"github.com/corpline/corpline/internal/viewer"
 )
 
-// Pending is the query of the members waiting for approval that the admin
-// manages (their scope, for a scoped admin).
+// Pending is the query of the members waiting for approval that the
+// verifier may decide on: an admin's (scoped admin: their subtrees), or an
+// app's (its visible range).
 func (s *Service) Pending(ctx context.Context) (*ent.MemberQuery, error) {
-	if err := policy.RequireAdmin(ctx, viewer.RightManageMembers); err != nil {
+	if err := policy.RequireVerifier(ctx); err != nil {
 		return nil, err
 	}
 	q := s.db(ctx).Member.Query().Where(member.StatusEQ(member.StatusPENDING))
-	if p := policy.MembersInScope(viewer.FromContext(ctx)); p != nil {
+	if p := policy.VerifierScope(viewer.FromContext(ctx)); p != nil {
 		q.Where(p)
 	}
 	return q, nil
 }
 
 // Approve makes a pending member a follower, within the quota.
-// TODO(apps): the enterprise's system approves with an app token once apps
-// exist (messaging); the member policy then needs a rule for apps.
 func (s *Service) Approve(ctx context.Context, memberID string) (*ent.Member, error) {
 	if err := s.requirePending(ctx, memberID); err != nil {
 		return nil, err
@@ -41,7 +40,7 @@ func (s *Service) Approve(ctx context.Context, memberID string) (*ent.Member, er
 		Where(member.StatusEQ(member.StatusPENDING)).
 		SetStatus(member.StatusACTIVE).
 		SetActivatedAt(clock.Now(ctx)).
-		Save(ctx)
+		Save(s.decider(ctx))
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -60,7 +59,7 @@ func (s *Service) Reject(ctx context.Context, memberID string) (*ent.Member, err
 		SetStatus(member.StatusINVITED).
 		ClearPasswordHash().
 		ClearReferredBy().
-		Save(ctx)
+		Save(s.decider(ctx))
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -81,6 +80,17 @@ func (s *Service) requirePending(ctx context.Context, memberID string) error {
 		return &apperr.Error{Code: apperr.NotFound, Field: "memberId", Message: "no pending activation of this member"}
 	}
 	return nil
+}
+
+// decider is the context a decision on a pending member is written with:
+// an admin's own, so the member policy checks their right and scope once
+// more; for an app, the system's, since apps write no directory rows and
+// requirePending has just checked the member is in the app's range.
+func (s *Service) decider(ctx context.Context) context.Context {
+	if v := viewer.FromContext(ctx); v != nil && v.Kind == viewer.KindApp {
+		return policy.SystemContext(ctx)
+	}
+	return ctx
 }
 
 // Settings are an enterprise's secondary verification settings.

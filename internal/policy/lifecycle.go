@@ -7,6 +7,7 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/member"
+	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/ent/privacy"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/viewer"
@@ -68,6 +69,29 @@ func RequireAdmin(ctx context.Context, r viewer.Right) error {
 		return apperr.E(apperr.Forbidden, "this needs an admin with %s", r)
 	}
 	return nil
+}
+
+// RequireVerifier is the rule of pending activations (secondary
+// verification): an admin with MANAGE_MEMBERS, or an app of the enterprise,
+// which is how the enterprise's own system approves with its app token.
+// Each reaches only the members it sees: an admin's scope, an app's visible
+// range (see VerifierScope).
+func RequireVerifier(ctx context.Context) error {
+	v := viewer.FromContext(ctx)
+	if v != nil && v.Kind == viewer.KindApp {
+		return nil
+	}
+	return RequireAdmin(ctx, viewer.RightManageMembers)
+}
+
+// VerifierScope is the predicate of the members a verifier may approve, on
+// top of what it sees: a scoped admin's subtrees; nil for super admins and
+// apps (an app's range is already its member visibility).
+func VerifierScope(v *viewer.Viewer) predicate.Member {
+	if v.Kind == viewer.KindApp {
+		return nil
+	}
+	return MembersInScope(v)
 }
 
 // RequireSuperAdmin is the rule of actions on the whole enterprise
