@@ -37,6 +37,8 @@ func TestATrialIsReclaimedAfter90DaysAndPurged30DaysLater(t *testing.T) {
 		t.Fatalf("trial ends %s, want 90 days on", created.CreateEnterprise.TrialEndsAt)
 	}
 	boss := env.Login("lab", "boss", apitest.TestPassword)
+	appID, secret := boss.CreateApp("Lab bot", apitest.Range{Everyone: true})
+	bot := env.AsApp("lab", appID, secret)
 	var root struct {
 		Departments struct {
 			Edges []struct{ Node struct{ ID string } }
@@ -70,6 +72,9 @@ func TestATrialIsReclaimedAfter90DaysAndPurged30DaysLater(t *testing.T) {
 	}
 	woken(t, wake, "a member of the reclaimed trial")
 	dev.MustFail("ENTERPRISE_RECLAIMED", `{ viewer { member { id } } }`, nil)
+	bot.MustFail("ENTERPRISE_RECLAIMED", `{ members(first: 1) { totalCount } }`, nil)
+	env.Anonymous().MustFail("ENTERPRISE_RECLAIMED", `mutation($in: AppTokenInput!) { appToken(input: $in) { accessToken } }`,
+		map[string]any{"in": map[string]any{"enterprise": "lab", "appId": appID, "secret": secret}})
 	env.Anonymous().MustFail("ENTERPRISE_RECLAIMED", loginM, loginVars("lab", "boss"))
 	if r := env.Activate(link, ps[9]); !r.HasCode("ENTERPRISE_RECLAIMED") {
 		t.Fatalf("following a reclaimed trial: %v", r.Errors)
