@@ -10,6 +10,7 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/clock"
+	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/outbox"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/quota"
@@ -56,7 +57,13 @@ func (s *Service) Activate(ctx context.Context, in ActivateInput) (*Activation, 
 	if mobile == "" && email == "" {
 		return nil, apperr.Input("mobile", "give your mobile or your email, as in the directory")
 	}
-	idKey := strings.ToLower(in.Invite) + "\x00" + mobile + "\x00" + email
+	// One identity is one enterprise's mobile or email, however the invite
+	// is spelled (link, bare token, referral card).
+	idKey := strings.TrimSpace(in.Invite)
+	if c, ok := invite.Parse(in.Invite); ok {
+		idKey = c.EnterpriseID
+	}
+	idKey += "\x00" + mobile + "\x00" + strings.ToLower(email)
 	if err := s.checkRate(in.ClientAddr, idKey); err != nil {
 		return nil, err
 	}
