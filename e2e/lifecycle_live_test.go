@@ -214,7 +214,7 @@ func TestADeletedMembersSubscriptionEndsAndTheirInboxIsErased(t *testing.T) {
 func TestAReclaimedTrialsSubscriptionsEnd(t *testing.T) {
 	clk := clock.NewFake(time.Now())
 	// Tokens outlive the trial here, so only the reclaim can end the stream.
-	env := apitest.Start(t, apitest.WithClock(clk), apitest.WithManualJobs(), apitest.WithTokenTTL(365*24*time.Hour))
+	env := apitest.Start(t, apitest.WithClock(clk), apitest.WithTokenTTL(365*24*time.Hour))
 	op := env.NewOperator("root")
 	op.MustDo(createEnterpriseM, enterpriseIn("lab", "TRIAL", map[string]any{
 		"contactMobile": "+8613700000000", "contactEmail": "dev@example.com",

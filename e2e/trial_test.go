@@ -22,7 +22,7 @@ import (
 // Time is the injected clock's; the job runs by hand.
 func TestATrialIsReclaimedAfter90DaysAndPurged30DaysLater(t *testing.T) {
 	clk := clock.NewFake(time.Date(2030, 5, 1, 12, 0, 0, 0, time.UTC))
-	env := apitest.Start(t, apitest.WithClock(clk), apitest.WithManualJobs())
+	env := apitest.Start(t, apitest.WithClock(clk))
 	keep := env.NewEnterprise("keep")
 	env.Admin(keep).CreateDepartment("Stays", keep.RootID)
 	op := env.NewOperator("root")

@@ -14,6 +14,7 @@ import (
 	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/internal/apitest"
 	"github.com/corpline/corpline/internal/clock"
+	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/outbox"
 	"github.com/corpline/corpline/internal/policy"
 )
@@ -89,7 +90,7 @@ func pendingFollow(t *testing.T, env *apitest.Env, link string, p apitest.Person
 
 func TestTheVerificationCallbackArrivesSignedOnceTheEnterpriseAnswers(t *testing.T) {
 	clk := clock.NewFake(time.Date(2030, 3, 1, 8, 0, 0, 0, time.UTC))
-	env := apitest.Start(t, apitest.WithClock(clk), apitest.WithManualJobs())
+	env := apitest.Start(t, apitest.WithClock(clk))
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
 	dept := admin.CreateDepartment("Staff", acme.RootID)
@@ -171,7 +172,7 @@ func TestTheVerificationCallbackArrivesSignedOnceTheEnterpriseAnswers(t *testing
 }
 
 func TestARejectedFollowGoesBackToInvited(t *testing.T) {
-	env := apitest.Start(t, apitest.WithManualJobs())
+	env := apitest.Start(t)
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
 	dept := admin.CreateDepartment("Staff", acme.RootID)
@@ -195,7 +196,7 @@ func TestARejectedFollowGoesBackToInvited(t *testing.T) {
 
 func TestACallbackNobodyAnswersExpiresAfterADay(t *testing.T) {
 	clk := clock.NewFake(time.Date(2030, 3, 1, 8, 0, 0, 0, time.UTC))
-	env := apitest.Start(t, apitest.WithClock(clk), apitest.WithManualJobs())
+	env := apitest.Start(t, apitest.WithClock(clk))
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
 	dept := admin.CreateDepartment("Staff", acme.RootID)
@@ -229,8 +230,8 @@ func TestACallbackNobodyAnswersExpiresAfterADay(t *testing.T) {
 
 // Two server processes share the outbox: each callback is sent once.
 func TestTwoProcessesSendEachCallbackOnce(t *testing.T) {
-	env := apitest.Start(t, apitest.WithManualJobs())
-	other := apitest.StartOn(t, env.DB, apitest.WithManualJobs())
+	env := apitest.Start(t)
+	other := apitest.StartOn(t, env.DB)
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
 	dept := admin.CreateDepartment("Staff", acme.RootID)
@@ -271,7 +272,7 @@ func TestTwoProcessesSendEachCallbackOnce(t *testing.T) {
 // Who must not see pending activations or the verification settings:
 // members, admins of other departments or enterprises, operators.
 func TestPendingActivationsAreSeenOnlyByTheAdminsWhoManageThem(t *testing.T) {
-	env := apitest.Start(t, apitest.WithManualJobs())
+	env := apitest.Start(t)
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
 	sales := admin.CreateDepartment("Sales", acme.RootID)
@@ -320,7 +321,7 @@ func TestPendingActivationsAreSeenOnlyByTheAdminsWhoManageThem(t *testing.T) {
 // The enterprise's system decides with its app token, for the members of
 // the app's visible range only; its decisions are audited as the app's.
 func TestTheEnterpriseSystemApprovesWithItsAppToken(t *testing.T) {
-	env := apitest.Start(t, apitest.WithManualJobs())
+	env := apitest.Start(t)
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
 	sales := admin.CreateDepartment("Sales", acme.RootID)
@@ -358,5 +359,26 @@ func TestTheEnterpriseSystemApprovesWithItsAppToken(t *testing.T) {
 	admin.MustDo(auditQ, map[string]any{"where": map[string]any{"action": "approveActivation"}}, &log)
 	if e := log.AuditLog.Edges; len(e) != 1 || e[0].Node.ActorKind != "APP" || e[0].Node.ActorID != appID || e[0].Node.TargetID != inSales {
 		t.Fatalf("audit of the app's approval = %+v", log.AuditLog.Edges)
+	}
+}
+
+// A running server sends callbacks by itself (the outbox job runs every
+// --job-interval); the wait only guards against a hang.
+func TestTheServerSendsCallbacksInTheBackground(t *testing.T) {
+	env := apitest.Start(t, func(c *config.Config) { c.JobInterval = 20 * time.Millisecond })
+	acme := env.NewEnterprise("acme")
+	admin := env.Admin(acme)
+	dept := admin.CreateDepartment("Staff", acme.RootID)
+	ps := people(1)
+	admin.Import(dept, ps)
+	rc := &receiver{}
+	hook := httptest.NewServer(rc)
+	defer hook.Close()
+	turnOnVerification(t, admin, hook.URL)
+	pendingFollow(t, env, admin.InviteURL(), ps[0])
+	for deadline := time.Now().Add(10 * time.Second); rc.count() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no callback within 10s")
+		}
 	}
 }

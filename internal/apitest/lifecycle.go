@@ -8,17 +8,10 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/provision"
 )
 
 // Lifecycle fixtures: clocks, background jobs, operators, imports, follows.
-
-// WithManualJobs turns the background jobs off: the test runs them with
-// env.Server.Jobs().
-func WithManualJobs() Option {
-	return func(cfg *config.Config) { cfg.JobInterval = 0 }
-}
 
 // Now is the server's time.
 func (e *Env) Now() time.Time { return e.Config.Now() }

@@ -50,6 +50,10 @@ func StartOn(t testing.TB, db *store.DB, opts ...Option) *Env {
 	cfg := config.Defaults()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.GraphiQL = false
+	// Background jobs (callback outbox, trial reclaim) do not run by
+	// themselves in tests: their statements would land in the middle of what
+	// a test counts or times. Tests run them by hand with env.Server.Jobs().
+	cfg.JobInterval = 0
 	for _, o := range opts {
 		o(&cfg)
 	}
