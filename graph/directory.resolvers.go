@@ -21,13 +21,20 @@ import (
 
 // Leaders is the resolver for the leaders field.
 func (r *departmentResolver) Leaders(ctx context.Context, obj *ent.Department) ([]*ent.Member, error) {
+	if ls, ok := prefetchedFrom(ctx).departmentLeaders(obj.ID); ok {
+		return ls, nil
+	}
 	return obj.QueryMembers().
 		Where(member.HasMembershipsWith(membership.IsLeader(true), membership.DepartmentID(obj.ID))).
+		Order(ent.Asc(member.FieldID)).
 		All(ctx)
 }
 
 // PrimaryDepartment is the resolver for the primaryDepartment field.
 func (r *memberResolver) PrimaryDepartment(ctx context.Context, obj *ent.Member) (*ent.Department, error) {
+	if d, ok := prefetchedFrom(ctx).primaryDepartment(obj.ID); ok {
+		return d, nil
+	}
 	d, err := obj.QueryDepartments().
 		Where(department.HasMembershipsWith(membership.IsPrimary(true), membership.MemberID(obj.ID))).
 		Only(ctx)
@@ -151,7 +158,7 @@ func (r *viewerResolver) Member(ctx context.Context, obj *viewer.Viewer) (*ent.M
 	if obj.MemberID == "" {
 		return nil, nil
 	}
-	return r.Client.Member.Get(ctx, obj.MemberID)
+	return r.db(ctx).Member.Get(ctx, obj.MemberID)
 }
 
 // Enterprise is the resolver for the enterprise field.
@@ -159,7 +166,7 @@ func (r *viewerResolver) Enterprise(ctx context.Context, obj *viewer.Viewer) (*e
 	if obj.EnterpriseID == "" {
 		return nil, nil
 	}
-	return r.Client.Enterprise.Get(ctx, obj.EnterpriseID)
+	return r.db(ctx).Enterprise.Get(ctx, obj.EnterpriseID)
 }
 
 // AdminRole is the resolver for the adminRole field.
@@ -167,7 +174,7 @@ func (r *viewerResolver) AdminRole(ctx context.Context, obj *viewer.Viewer) (*en
 	if obj.Admin == nil {
 		return nil, nil
 	}
-	return r.Client.AdminRole.Query().Where(adminrole.MemberID(obj.MemberID)).Only(ctx)
+	return r.db(ctx).AdminRole.Query().Where(adminrole.MemberID(obj.MemberID)).Only(ctx)
 }
 
 // Viewer returns generated.ViewerResolver implementation.

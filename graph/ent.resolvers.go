@@ -10,12 +10,16 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/corpline/corpline/ent"
+	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/graph/generated"
 )
 
 // Memberships is the resolver for the memberships field.
 func (r *departmentResolver) Memberships(ctx context.Context, obj *ent.Department) ([]*ent.Membership, error) {
-	return obj.QueryMemberships().All(ctx)
+	if ms, ok := prefetchedFrom(ctx).departmentMemberships(obj.ID); ok {
+		return ms, nil
+	}
+	return obj.QueryMemberships().Order(ent.Asc(membership.FieldMemberID)).All(ctx)
 }
 
 // Node is the resolver for the node field.
@@ -61,6 +65,9 @@ func (r *queryResolver) Tags(ctx context.Context, after *entgql.Cursor[string], 
 // Department returns generated.DepartmentResolver implementation.
 func (r *Resolver) Department() generated.DepartmentResolver { return &departmentResolver{r} }
 
+// Enterprise returns generated.EnterpriseResolver implementation.
+func (r *Resolver) Enterprise() generated.EnterpriseResolver { return &enterpriseResolver{r} }
+
 // InboxEntryConnection returns generated.InboxEntryConnectionResolver implementation.
 func (r *Resolver) InboxEntryConnection() generated.InboxEntryConnectionResolver {
 	return &inboxEntryConnectionResolver{r}
@@ -77,6 +84,7 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
 	departmentResolver           struct{ *Resolver }
+	enterpriseResolver           struct{ *Resolver }
 	inboxEntryConnectionResolver struct{ *Resolver }
 	memberResolver               struct{ *Resolver }
 	messageResolver              struct{ *Resolver }

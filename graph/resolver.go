@@ -10,8 +10,11 @@ import (
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/invite"
+	"github.com/corpline/corpline/internal/lifecycle"
 	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/realtime"
 )
 
@@ -23,11 +26,20 @@ type Resolver struct {
 	Apps      *apps.Service
 	Messaging *messaging.Service
 	Bus       realtime.Bus
+	Lifecycle *lifecycle.Service
+	Invites   *invite.Service
+	Operator  *operator.Service
 	// Live runs subscriptions over Bus (see package live).
 	Live *live.Hub
 }
 
-// NewSchema returns corpline's executable schema over r.
+// NewSchema returns corpline's executable schema over r, with connections
+// weighed by their page size for the complexity limit (complexity.go) and
+// per-response prefetching (prefetch.go: serve it with r.PrefetchEdges as
+// field middleware).
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	return generated.NewExecutableSchema(generated.Config{Resolvers: r})
+	return withPrefetch{weighedSchema{generated.NewExecutableSchema(generated.Config{
+		Resolvers:  r,
+		Directives: generated.DirectiveRoot{ScopeToViewer: ScopeToViewer},
+	})}}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 
 	"github.com/vektah/gqlparser/v2/formatter"
@@ -45,6 +46,8 @@ func serve(ctx context.Context, args []string, out io.Writer, demo bool) error {
 	scheme := "http"
 	if cfg.TLSCert != "" {
 		scheme = "https"
+	} else if !loopback(srv.Addr()) {
+		slog.Warn("serving plain HTTP on a non-loopback address; give --tls-cert and --tls-key or put a TLS proxy in front", "addr", srv.Addr())
 	}
 	fmt.Fprintf(out, "corpline serving %s://%s/graphql\n", scheme, srv.Addr())
 	if demo {
@@ -77,6 +80,10 @@ func bootstrap(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&e.AdminLogin, "admin-login", "", "userid of the super admin (required)")
 	fs.StringVar(&e.AdminPassword, "admin-password", "", "password of the super admin (required)")
 	asJSON := fs.Bool("json", false, "print the created ids as JSON")
+	asOperator := fs.Bool("operator", false, "create a platform operator instead of an enterprise (with --login and --password)")
+	login := fs.String("login", "", "operator login (with --operator)")
+	password := fs.String("password", "", "operator password (with --operator)")
+	opName := fs.String("operator-name", "", "operator display name (with --operator; default the login)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,6 +92,17 @@ func bootstrap(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	if *asOperator {
+		op, err := provision.CreateOperator(ctx, db.Client, *login, *opName, *password)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return json.NewEncoder(out).Encode(map[string]string{"operatorId": op.ID})
+		}
+		fmt.Fprintf(out, "created platform operator %s (%s); sign in with operatorLogin\n", op.Login, op.ID)
+		return nil
+	}
 	res, err := provision.Create(ctx, db.Client, e)
 	if err != nil {
 		return err
@@ -120,4 +138,14 @@ func setupLogging(cfg config.Config) {
 		h = slog.NewJSONHandler(os.Stderr, nil)
 	}
 	slog.SetDefault(slog.New(h))
+}
+
+// loopback reports whether addr (HOST:PORT) listens on loopback only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }

@@ -88,11 +88,13 @@ func (s *Service) recheckAll(ctx context.Context, keys []recheckKey) (map[rechec
 	}
 	out := make(map[recheckKey]*loaded, len(keys))
 	for _, k := range keys {
-		if k.session != "" && !live[k.session] {
-			out[k] = &loaded{err: errSessionEnded}
+		// The member's own state first: a disabled member's sessions are
+		// revoked too, and the answer should say MEMBER_DISABLED.
+		if l := vs[k.member]; l == nil || l.err != nil || k.session == "" || live[k.session] {
+			out[k] = l
 			continue
 		}
-		out[k] = vs[k.member]
+		out[k] = &loaded{err: errSessionEnded}
 	}
 	return out, nil
 }

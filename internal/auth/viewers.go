@@ -5,10 +5,12 @@ import (
 	"fmt"
 
 	"github.com/corpline/corpline/ent"
+	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/tag"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/policy"
+	"github.com/corpline/corpline/internal/store"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -29,8 +31,10 @@ func viewerOrError(l *loaded) (*viewer.Viewer, error) {
 // their number (ent loads each edge for all of them at once). A member
 // missing from the result does not exist.
 func (s *Service) loadViewers(ctx context.Context, memberIDs []string) (map[string]*loaded, error) {
-	// Building a viewer is the system's job: it reads the facts access is decided by.
-	ms, err := s.client.Member.Query().
+	// Building a viewer is the system's job: it reads the facts access is
+	// decided by, in the request's transaction when there is one (a member
+	// who follows is signed in by the transaction that made them ACTIVE).
+	ms, err := store.ClientFrom(ctx, s.client).Member.Query().
 		Where(member.IDIn(memberIDs...)).
 		WithEnterprise().
 		WithDepartments().
@@ -42,8 +46,8 @@ func (s *Service) loadViewers(ctx context.Context, memberIDs []string) (map[stri
 	}
 	out := make(map[string]*loaded, len(ms))
 	for _, m := range ms {
-		if m.Status != member.StatusACTIVE {
-			out[m.ID] = &loaded{err: apperr.E(apperr.Unauthenticated, "this member can no longer sign in")}
+		if err := refusal(m); err != nil {
+			out[m.ID] = &loaded{err: err}
 			continue
 		}
 		v := &viewer.Viewer{
@@ -65,4 +69,19 @@ func (s *Service) loadViewers(ctx context.Context, memberIDs []string) (map[stri
 		out[m.ID] = &loaded{v: v}
 	}
 	return out, nil
+}
+
+// refusal is why m has no viewer, with the reason's own code where the
+// person should be told (MEMBER_DISABLED, ENTERPRISE_RECLAIMED), or nil.
+func refusal(m *ent.Member) error {
+	if m.Edges.Enterprise.Status == enterprise.StatusRECLAIMED {
+		return errReclaimed
+	}
+	if m.Status == member.StatusDISABLED {
+		return statusError(m.Status)
+	}
+	if m.Status != member.StatusACTIVE {
+		return apperr.E(apperr.Unauthenticated, "this member can no longer sign in")
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/gqlws"
 	"github.com/corpline/corpline/internal/live"
@@ -66,6 +67,7 @@ func (s *Server) websocketTransport() gqlws.Transport {
 // error text becomes the 4403 close reason, so only safe messages pass.
 func (s *Server) websocketInit(ctx context.Context, p map[string]any) (context.Context, error) {
 	token, _ := p["authToken"].(string)
+	ctx = clock.NewContext(ctx, s.cfg.Now)
 	v, err := s.auth.Authenticate(ctx, token)
 	if err != nil {
 		var ae *apperr.Error

@@ -38,6 +38,7 @@ type Viewer struct {
 	Kind         Kind
 	EnterpriseID string
 	MemberID     string // set for KindMember
+	OperatorID   string // set for KindOperator
 	SessionID    string // the session the token belongs to, for logout
 	Name         string
 
@@ -87,6 +88,11 @@ func (v *Viewer) IsSuperAdmin() bool {
 	return v != nil && v.Admin != nil && v.Admin.Super
 }
 
+// IsOperator reports whether v is a platform operator.
+func (v *Viewer) IsOperator() bool {
+	return v != nil && v.Kind == KindOperator
+}
+
 // Facts describe a member viewer for audience checks.
 func (v *Viewer) Facts() audience.Facts {
 	return audience.Facts{MemberID: v.MemberID, DeptPaths: v.DeptPaths, TagIDs: v.TagIDs}
@@ -99,10 +105,12 @@ func (v *Viewer) SeesWholeDirectory() bool {
 		(v.Kind == KindApp && v.Range != nil && v.Range.Everyone)
 }
 
-// UnderAny reports whether path lies in the subtree of any of roots.
+// UnderAny reports whether path lies in the subtree of any of roots. Paths
+// end in "/", so "/a/" never contains "/ab/"; an empty root contains nothing
+// (it would otherwise contain everything).
 func UnderAny(path string, roots []string) bool {
 	for _, r := range roots {
-		if strings.HasPrefix(path, r) {
+		if r != "" && strings.HasPrefix(path, r) {
 			return true
 		}
 	}
