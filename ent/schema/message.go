@@ -65,7 +65,11 @@ func (Message) Edges() []ent.Edge {
 		edge.To("app", App.Type).Field("app_id").Unique().Immutable(),
 		edge.To("sender", Member.Type).Field("sender_member_id").Unique(),
 		edge.To("conversation", Conversation.Type).Field("conversation_id").Unique().Immutable(),
-		edge.To("forwarded_from", Message.Type).Field("forwarded_from_id").Unique(),
+		edge.To("forwards", Message.Type).
+			Annotations(entgql.Skip()).
+			From("forwarded_from").
+			Field("forwarded_from_id").
+			Unique(),
 		edge.To("entries", InboxEntry.Type).
 			Annotations(entgql.Skip(), entsql.OnDelete(entsql.Cascade)),
 		edge.To("confidential_views", ConfidentialView.Type).
