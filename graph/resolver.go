@@ -9,6 +9,7 @@ import (
 	"github.com/corpline/corpline/graph/generated"
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/conversation"
 	"github.com/corpline/corpline/internal/directory"
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/realtime"
@@ -16,12 +17,13 @@ import (
 
 // Resolver holds the dependencies of every resolver.
 type Resolver struct {
-	Client    *ent.Client
-	Auth      *auth.Service
-	Directory *directory.Service
-	Apps      *apps.Service
-	Messaging *messaging.Service
-	Bus       realtime.Bus
+	Client        *ent.Client
+	Auth          *auth.Service
+	Directory     *directory.Service
+	Apps          *apps.Service
+	Messaging     *messaging.Service
+	Conversations *conversation.Service
+	Bus           realtime.Bus
 }
 
 // NewSchema returns corpline's executable schema over r.

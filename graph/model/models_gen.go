@@ -8,12 +8,18 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/internal/audience"
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/viewer"
 )
+
+type AddConversationMembersInput struct {
+	ConversationID string   `json:"conversationId"`
+	MemberIds      []string `json:"memberIds"`
+}
 
 type AppTokenInput struct {
 	// The enterprise's code.
@@ -53,6 +59,20 @@ type CreateAppPayload struct {
 	App *ent.App `json:"app"`
 	// The app's secret, shown only now; it is stored hashed.
 	Secret string `json:"secret"`
+}
+
+type CreateConversationInput struct {
+	Kind conversation.Kind `json:"kind"`
+	// The other members: exactly one for DIRECT. All must be able to see each other.
+	MemberIds []string `json:"memberIds"`
+	// For GROUP; at most 100 characters.
+	Title *string `json:"title,omitempty"`
+}
+
+type CreateConversationPayload struct {
+	Conversation *ent.Conversation `json:"conversation"`
+	// False when the direct conversation of this pair already existed.
+	Created bool `json:"created"`
 }
 
 type CreateDepartmentInput struct {
@@ -210,6 +230,12 @@ type RecallMessagePayload struct {
 	Message *ent.Message `json:"message"`
 }
 
+type RemoveConversationMembersInput struct {
+	ConversationID string `json:"conversationId"`
+	// The group's creator removes anyone; others only themselves (leaving).
+	MemberIds []string `json:"memberIds"`
+}
+
 type RevokeAdminInput struct {
 	MemberID string `json:"memberId"`
 }
@@ -226,6 +252,14 @@ type RotateAppSecretPayload struct {
 	App *ent.App `json:"app"`
 	// The new secret, shown only now. Every token of the old secret stops working.
 	Secret string `json:"secret"`
+}
+
+type SendConversationMessageInput struct {
+	ConversationID string `json:"conversationId"`
+	// TEXT, MARKDOWN, FILE or IMAGE.
+	Kind           msgtype.Kind  `json:"kind"`
+	Content        *msgtype.Body `json:"content"`
+	IdempotencyKey *string       `json:"idempotencyKey,omitempty"`
 }
 
 type SendMessageInput struct {

@@ -21,6 +21,7 @@ import (
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
+	"github.com/corpline/corpline/internal/conversation"
 	"github.com/corpline/corpline/internal/directory"
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/realtime"
@@ -59,6 +60,7 @@ func New(cfg config.Config, db *store.DB) *Server {
 		}),
 		Bus: s.bus,
 	}
+	s.resolver.Conversations = conversation.New(db.Client, s.auth, s.resolver.Messaging)
 	s.handler = s.routes()
 	return s
 }
