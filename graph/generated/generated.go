@@ -4902,13 +4902,15 @@ enum InboxEventKind {
   READ
   "An entry was recalled: remove it."
   RECALLED
+  "Sent once, when the replay is done: the stream is live from here. A client that subscribed without a cursor may load its inbox page now (deduplicate by seq)."
+  SYNC
   "The stream ends (access ended, or the client fell too far behind); reason says why. Resume from the last cursor received."
   CLOSED
 }
 
 type InboxEvent {
   kind: InboxEventKind!
-  "Pass it as ` + "`" + `after` + "`" + ` to resume just after this event. Null on CLOSED."
+  "Pass it as ` + "`" + `after` + "`" + ` to resume just after this event (or, on SYNC, after everything so far). Null on CLOSED."
   cursor: Cursor
   seq: Int
   entryId: ID

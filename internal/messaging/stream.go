@@ -28,6 +28,7 @@ const (
 	EventNew      EventKind = "NEW"      // an entry arrived
 	EventRead     EventKind = "READ"     // an entry's read state changed
 	EventRecalled EventKind = "RECALLED" // an entry was recalled: drop it
+	EventSync     EventKind = "SYNC"     // caught up: live from here
 	EventClosed   EventKind = "CLOSED"   // the stream ends; Reason says why
 )
 
@@ -128,6 +129,7 @@ func (s *Service) follow(ctx context.Context, v *viewer.Viewer, pos Position, wa
 	defer stop()
 	recheck := time.NewTicker(s.opts.Recheck)
 	defer recheck.Stop()
+	synced := false
 	for {
 		fresh, err := s.auth.Revalidate(ctx, v)
 		if ctx.Err() != nil {
@@ -143,6 +145,15 @@ func (s *Service) follow(ctx context.Context, v *viewer.Viewer, pos Position, wa
 		v = fresh
 		if !s.drain(ctx, v, &pos, out) {
 			return
+		}
+		if !synced {
+			// Caught up: the replay is over and the stream is live. A client
+			// that subscribed without a cursor may load its inbox now.
+			p := pos
+			if !s.emit(ctx, out, &Event{Kind: EventSync, Position: &p}) {
+				return
+			}
+			synced = true
 		}
 		select {
 		case <-ctx.Done():
