@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/corpline/corpline/internal/apitest"
@@ -69,3 +70,5 @@ func mustFind(t *testing.T, c *apitest.Client, id string) {
 		t.Fatalf("node(%s) = %+v", id, out.Node)
 	}
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
