@@ -351,7 +351,7 @@ type ComplexityRoot struct {
 	Message struct {
 		App               func(childComplexity int) int
 		Confidential      func(childComplexity int) int
-		ConfidentialViews func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConfidentialViewOrder, where *ent.ConfidentialViewWhereInput) int
+		ConfidentialViews func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConfidentialViewOrder) int
 		Content           func(childComplexity int) int
 		Conversation      func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
@@ -1654,7 +1654,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Message.ConfidentialViews(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.ConfidentialViewOrder), args["where"].(*ent.ConfidentialViewWhereInput)), true
+		return e.ComplexityRoot.Message.ConfidentialViews(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.ConfidentialViewOrder)), true
 	case "Message.content":
 		if e.ComplexityRoot.Message.Content == nil {
 			break
@@ -4305,11 +4305,6 @@ type Message implements Node {
     Ordering options for ConfidentialViews returned from the connection.
     """
     orderBy: ConfidentialViewOrder
-
-    """
-    Filtering options for ConfidentialViews returned from the connection.
-    """
-    where: ConfidentialViewWhereInput
   ): ConfidentialViewConnection!
 }
 """
@@ -4444,16 +4439,6 @@ input MessageWhereInput {
   """
   hasConversation: Boolean
   hasConversationWith: [ConversationWhereInput!]
-  """
-  forwarded_from edge predicates
-  """
-  hasForwardedFrom: Boolean
-  hasForwardedFromWith: [MessageWhereInput!]
-  """
-  confidential_views edge predicates
-  """
-  hasConfidentialViews: Boolean
-  hasConfidentialViewsWith: [ConfidentialViewWhereInput!]
 }
 """
 An object with an ID.
@@ -6227,14 +6212,6 @@ func (ec *executionContext) field_Message_confidentialViews_args(ctx context.Con
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.ConfidentialViewWhereInput, error) {
-			return ec.unmarshalOConfidentialViewWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConfidentialViewWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -11635,7 +11612,7 @@ func (ec *executionContext) _Message_confidentialViews(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.ConfidentialViews(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ConfidentialViewOrder), fc.Args["where"].(*ent.ConfidentialViewWhereInput))
+			return obj.ConfidentialViews(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ConfidentialViewOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ConfidentialViewConnection) graphql.Marshaler {
@@ -21184,7 +21161,7 @@ func (ec *executionContext) unmarshalInputMessageWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "confidential", "confidentialNEQ", "recalledAt", "recalledAtNEQ", "recalledAtIn", "recalledAtNotIn", "recalledAtGT", "recalledAtGTE", "recalledAtLT", "recalledAtLTE", "recalledAtIsNil", "recalledAtNotNil", "hasApp", "hasAppWith", "hasSender", "hasSenderWith", "hasConversation", "hasConversationWith", "hasForwardedFrom", "hasForwardedFromWith", "hasConfidentialViews", "hasConfidentialViewsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "confidential", "confidentialNEQ", "recalledAt", "recalledAtNEQ", "recalledAtIn", "recalledAtNotIn", "recalledAtGT", "recalledAtGTE", "recalledAtLT", "recalledAtLTE", "recalledAtIsNil", "recalledAtNotNil", "hasApp", "hasAppWith", "hasSender", "hasSenderWith", "hasConversation", "hasConversationWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21492,34 +21469,6 @@ func (ec *executionContext) unmarshalInputMessageWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasConversationWith = data
-		case "hasForwardedFrom":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasForwardedFrom"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasForwardedFrom = data
-		case "hasForwardedFromWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasForwardedFromWith"))
-			data, err := ec.unmarshalOMessageWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMessageWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasForwardedFromWith = data
-		case "hasConfidentialViews":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasConfidentialViews"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasConfidentialViews = data
-		case "hasConfidentialViewsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasConfidentialViewsWith"))
-			data, err := ec.unmarshalOConfidentialViewWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConfidentialViewWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasConfidentialViewsWith = data
 		}
 	}
 	return it, nil
