@@ -27,8 +27,12 @@ type org struct {
 	mgrTag           string
 }
 
+//
+// Tests built on it run in parallel: each has its own server and database,
+// and on PostgreSQL most of their time is spent waiting on the disk.
 func newOrg(t *testing.T, opts ...apitest.Option) *org {
 	t.Helper()
+	t.Parallel()
 	env := apitest.Start(t, opts...)
 	o := &org{env: env, acme: env.NewEnterprise("acme"), other: env.NewEnterprise("other")}
 	o.admin = env.Admin(o.acme)
