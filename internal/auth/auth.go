@@ -199,19 +199,28 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 // again to follow transfers while they run.
 func (s *Service) LoadViewer(ctx context.Context, memberID string) (*viewer.Viewer, error) {
 	// Building a viewer is the system's job: it reads the facts access is decided by.
-	m, err := s.client.Member.Query().
-		Where(member.ID(memberID)).
-		WithEnterprise().
-		WithDepartments().
-		WithTags(func(q *ent.TagQuery) { q.Select(tag.FieldID) }).
-		WithAdminRoles(func(q *ent.AdminRoleQuery) { q.WithDepartments() }).
-		Only(policy.SystemContext(ctx))
+	m, err := s.memberFacts(memberID).Only(policy.SystemContext(ctx))
 	if ent.IsNotFound(err) {
 		return nil, apperr.E(apperr.Unauthenticated, "invalid or expired token")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load viewer: %w", err)
 	}
+	return viewerOf(m)
+}
+
+// memberFacts queries members with everything their viewer is built from.
+func (s *Service) memberFacts(ids ...string) *ent.MemberQuery {
+	return s.client.Member.Query().
+		Where(member.IDIn(ids...)).
+		WithEnterprise().
+		WithDepartments().
+		WithTags(func(q *ent.TagQuery) { q.Select(tag.FieldID) }).
+		WithAdminRoles(func(q *ent.AdminRoleQuery) { q.WithDepartments() })
+}
+
+// viewerOf builds the viewer of a member read by memberFacts.
+func viewerOf(m *ent.Member) (*viewer.Viewer, error) {
 	if m.Status != member.StatusACTIVE {
 		return nil, apperr.E(apperr.Unauthenticated, "this member can no longer sign in")
 	}

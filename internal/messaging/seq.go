@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"slices"
 
-	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
 
-	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/inboxcounter"
-	"github.com/corpline/corpline/internal/policy"
+	"github.com/corpline/corpline/internal/ids"
 )
 
 // slot is a member's new counter values after a bump.
@@ -22,59 +21,70 @@ const chunk = 1000
 // bump advances the inbox counters of members by one version (and one seq
 // when entries are delivered) and returns the new values.
 //
-// It runs in the request's transaction and locks the counter rows in member
-// order: on PostgreSQL with SELECT ... FOR UPDATE, on SQLite by the database
-// lock every write transaction takes at BEGIN (store opens it with
-// _txlock=immediate). Two sends to one member therefore queue on the row,
-// and the second reads the first's committed values: no seq given twice,
-// none skipped. Taking the locks in one global order keeps concurrent sends
-// to overlapping audiences from deadlocking.
+// One upsert per chunk creates missing counters and increments the others,
+// returning the new values, in the request's transaction. The row it writes
+// stays locked until commit (on SQLite the whole database is, from BEGIN:
+// store opens transactions with _txlock=immediate), so two sends to one
+// member queue on the row and the second increments the first's committed
+// values: no seq is given twice, none is skipped. Rows are written in member
+// order, so concurrent sends to overlapping audiences take their locks in
+// one order and never deadlock.
 func (s *Service) bump(ctx context.Context, enterpriseID string, memberIDs []string, entries bool) (map[string]slot, error) {
-	ids := slices.Clone(memberIDs)
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	// Counters are the system's rows: the caller decided who receives.
-	sys := policy.SystemContext(ctx)
+	members := slices.Clone(memberIDs)
+	slices.Sort(members)
+	members = slices.Compact(members)
 	db := s.db(ctx)
-	out := make(map[string]slot, len(ids))
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(start+chunk, len(ids))]
-		creates := make([]*ent.InboxCounterCreate, len(part))
-		for i, id := range part {
-			creates[i] = db.InboxCounter.Create().SetEnterpriseID(enterpriseID).SetMemberID(id)
+	now := s.now()
+	firstSeq := int64(0)
+	if entries {
+		firstSeq = 1
+	}
+	out := make(map[string]slot, len(members))
+	for start := 0; start < len(members); start += chunk {
+		part := members[start:min(start+chunk, len(members))]
+		ins := sql.Dialect(s.dialect).Insert(inboxcounter.Table).Columns(
+			inboxcounter.FieldID, inboxcounter.FieldCreatedAt, inboxcounter.FieldEnterpriseID,
+			inboxcounter.FieldMemberID, inboxcounter.FieldSeq, inboxcounter.FieldVersion,
+		)
+		for _, m := range part {
+			ins.Values(ids.New(ids.InboxCounter), now, enterpriseID, m, firstSeq, 1)
 		}
-		err := db.InboxCounter.CreateBulk(creates...).
-			OnConflictColumns(inboxcounter.FieldMemberID).
-			DoNothing().
-			Exec(sys)
+		ins.OnConflict(
+			sql.ConflictColumns(inboxcounter.FieldMemberID),
+			sql.ResolveWith(func(u *sql.UpdateSet) {
+				u.Add(inboxcounter.FieldVersion, 1)
+				if entries {
+					u.Add(inboxcounter.FieldSeq, 1)
+				}
+			}),
+		).Returning(inboxcounter.FieldMemberID, inboxcounter.FieldSeq, inboxcounter.FieldVersion)
+		// Raw SQL on the transaction's connection: counters are the system's
+		// rows (their ent policy denies everyone), and no builder of ent
+		// returns the values an upsert wrote.
+		query, args := ins.Query()
+		rows, err := db.QueryContext(ctx, query, args...)
 		if err != nil {
-			return nil, fmt.Errorf("inbox counters: create: %w", err)
+			return nil, fmt.Errorf("inbox counters: %w", err)
 		}
-		q := db.InboxCounter.Query().Where(inboxcounter.MemberIDIn(part...)).Order(inboxcounter.ByMemberID())
-		if s.dialect == dialect.Postgres {
-			q.ForUpdate()
-		}
-		rows, err := q.All(sys)
-		if err != nil {
-			return nil, fmt.Errorf("inbox counters: lock: %w", err)
-		}
-		if len(rows) != len(part) {
-			return nil, fmt.Errorf("inbox counters: %d rows for %d members", len(rows), len(part))
-		}
-		u := db.InboxCounter.Update().Where(inboxcounter.MemberIDIn(part...)).AddVersion(1)
-		if entries {
-			u.AddSeq(1)
-		}
-		if err := u.Exec(sys); err != nil {
-			return nil, fmt.Errorf("inbox counters: bump: %w", err)
-		}
-		for _, r := range rows {
-			sl := slot{Seq: r.Seq, Version: r.Version + 1}
-			if entries {
-				sl.Seq++
+		for rows.Next() {
+			var m string
+			var sl slot
+			if err := rows.Scan(&m, &sl.Seq, &sl.Version); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("inbox counters: %w", err)
 			}
-			out[r.MemberID] = sl
+			out[m] = sl
 		}
+		err = rows.Close()
+		if err == nil {
+			err = rows.Err()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("inbox counters: %w", err)
+		}
+	}
+	if len(out) != len(members) {
+		return nil, fmt.Errorf("inbox counters: %d rows for %d members", len(out), len(members))
 	}
 	return out, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/corpline/corpline/internal/ratelimit"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
+	"github.com/corpline/corpline/internal/viewer"
 )
 
 // Limits of one send.
@@ -60,6 +61,9 @@ type Service struct {
 	auth    *auth.Service
 	senders *ratelimit.Bucket
 	opts    Options
+
+	rechecks *batcher[*viewer.Viewer, *viewer.Viewer]
+	reads    *batcher[liveRead, []*ent.InboxEntry]
 }
 
 // New returns a Service over client (of the given ent dialect).
@@ -84,7 +88,9 @@ func New(client *ent.Client, dialect string, bus realtime.Bus, authn *auth.Servi
 	}
 	senders := ratelimit.NewBucket(o.SendRate, o.SendBurst)
 	senders.Now = o.Now
-	return &Service{client: client, dialect: dialect, bus: bus, auth: authn, senders: senders, opts: o}
+	s := &Service{client: client, dialect: dialect, bus: bus, auth: authn, senders: senders, opts: o}
+	s.newBatchers()
+	return s
 }
 
 // db is the client of the request's transaction, if any.

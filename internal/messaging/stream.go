@@ -136,7 +136,7 @@ func (s *Service) follow(ctx context.Context, v *viewer.Viewer, pos Position, wa
 	defer recheck.Stop()
 	synced := false
 	for {
-		fresh, err := s.auth.Revalidate(ctx, v)
+		fresh, err := s.rechecks.do(ctx, v)
 		if ctx.Err() != nil {
 			return
 		}
@@ -148,7 +148,7 @@ func (s *Service) follow(ctx context.Context, v *viewer.Viewer, pos Position, wa
 		}
 		viewer.Adopt(ctx, fresh)
 		v = fresh
-		if !s.drain(ctx, v, &pos, out) {
+		if !s.drain(ctx, v, &pos, out, synced) {
 			return
 		}
 		if !synced {
@@ -169,22 +169,23 @@ func (s *Service) follow(ctx context.Context, v *viewer.Viewer, pos Position, wa
 	}
 }
 
-// drain sends every change after pos, page by page, advancing pos.
-func (s *Service) drain(ctx context.Context, v *viewer.Viewer, pos *Position, out chan *Event) bool {
+// drain sends every change after pos, advancing pos. A subscriber that has
+// caught up reads in a batch with the others woken now; a replay pages.
+func (s *Service) drain(ctx context.Context, v *viewer.Viewer, pos *Position, out chan *Event, live bool) bool {
 	for {
-		// The stream reads the member's own entries as the system, recalled
-		// ones included: their recall is an event too.
-		es, err := s.client.InboxEntry.Query().
-			Where(
-				inboxentry.MemberID(v.MemberID),
-				inboxentry.Or(
-					inboxentry.VersionGT(pos.Version),
-					inboxentry.And(inboxentry.Version(pos.Version), inboxentry.SeqGT(pos.Seq)),
-				),
-			).
-			Order(inboxentry.ByVersion(), inboxentry.BySeq()).
-			Limit(streamPage).
-			All(policy.SystemContext(ctx))
+		var es []*ent.InboxEntry
+		var err error
+		if live {
+			es, err = s.reads.do(ctx, liveRead{memberID: v.MemberID, pos: *pos})
+		} else {
+			// The stream reads the member's own entries as the system,
+			// recalled ones included: their recall is an event too.
+			es, err = s.client.InboxEntry.Query().
+				Where(inboxentry.MemberID(v.MemberID), after(*pos)).
+				Order(inboxentry.ByVersion(), inboxentry.BySeq()).
+				Limit(streamPage).
+				All(policy.SystemContext(ctx))
+		}
 		if ctx.Err() != nil {
 			return false
 		}
@@ -205,7 +206,7 @@ func (s *Service) drain(ctx context.Context, v *viewer.Viewer, pos *Position, ou
 				return false
 			}
 		}
-		if len(es) < streamPage {
+		if live || len(es) < streamPage {
 			return true
 		}
 	}
