@@ -22,8 +22,8 @@ func TestNobodyOutsideAnAudienceReadsAnEntryByAnyPath(t *testing.T) {
 	entry := sam.Inbox(1).Entries[0]
 
 	outsiders := map[string]*apitest.Client{
-		"rita (outside the audience)": o.login("rita"),
-		"olga (another enterprise)":   o.env.Login("other", "olga", apitest.TestPassword),
+		"rita (outside the audience)":  o.login("rita"),
+		"olga (another enterprise)":    o.env.Login("other", "olga", apitest.TestPassword),
 		"the other enterprise's admin": o.env.Admin(o.other),
 		"an app outside the range":     lab,
 		"the super admin":              o.admin,
@@ -75,7 +75,9 @@ func TestNobodyOutsideAnAudienceReadsAnEntryByAnyPath(t *testing.T) {
 	if c.Node.Content == nil || c.Node.Content.Text != "for sam only" {
 		t.Fatalf("sam reads %+v", c.Node)
 	}
-	var rc struct{ Node struct{ Receipts struct{ RecipientCount int } } }
+	var rc struct {
+		Node struct{ Receipts struct{ RecipientCount int } }
+	}
 	crm.MustDo(`query($id: ID!) { node(id: $id) { ... on Message { receipts { recipientCount } } } }`, map[string]any{"id": res.Message.ID}, &rc)
 	if rc.Node.Receipts.RecipientCount != 1 {
 		t.Fatalf("the sender's receipts: %+v", rc)

@@ -27,7 +27,6 @@ type org struct {
 	mgrTag           string
 }
 
-//
 // Tests built on it run in parallel: each has its own server and database,
 // and on PostgreSQL most of their time is spent waiting on the disk.
 func newOrg(t *testing.T, opts ...apitest.Option) *org {

@@ -75,4 +75,3 @@ func (s *Service) RevalidateMany(ctx context.Context, vs []*viewer.Viewer) (out 
 	}
 	return out, errs
 }
-
