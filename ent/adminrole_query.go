@@ -128,7 +128,7 @@ func (_q *AdminRoleQuery) QueryDepartments() *DepartmentQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(adminrole.Table, adminrole.FieldID, selector),
 			sqlgraph.To(department.Table, department.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, adminrole.DepartmentsTable, adminrole.DepartmentsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, adminrole.DepartmentsTable, adminrole.DepartmentsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -575,33 +575,63 @@ func (_q *AdminRoleQuery) loadMember(ctx context.Context, query *MemberQuery, no
 	return nil
 }
 func (_q *AdminRoleQuery) loadDepartments(ctx context.Context, query *DepartmentQuery, nodes []*AdminRole, init func(*AdminRole), assign func(*AdminRole, *Department)) error {
-	fks := make([]driver.Value, 0, len(nodes))
-	nodeids := make(map[string]*AdminRole)
-	for i := range nodes {
-		fks = append(fks, nodes[i].ID)
-		nodeids[nodes[i].ID] = nodes[i]
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[string]*AdminRole)
+	nids := make(map[string]map[*AdminRole]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
 		if init != nil {
-			init(nodes[i])
+			init(node)
 		}
 	}
-	query.withFKs = true
-	query.Where(predicate.Department(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(adminrole.DepartmentsColumn), fks...))
-	}))
-	neighbors, err := query.All(ctx)
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(adminrole.DepartmentsTable)
+		s.Join(joinT).On(s.C(department.FieldID), joinT.C(adminrole.DepartmentsPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(adminrole.DepartmentsPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(adminrole.DepartmentsPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullString)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := values[0].(*sql.NullString).String
+				inValue := values[1].(*sql.NullString).String
+				if nids[inValue] == nil {
+					nids[inValue] = map[*AdminRole]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Department](ctx, query, qr, query.inters)
 	if err != nil {
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.admin_role_departments
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "admin_role_departments" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		nodes, ok := nids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "admin_role_departments" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected "departments" node returned %v`, n.ID)
 		}
-		assign(node, n)
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }

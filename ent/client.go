@@ -471,7 +471,7 @@ func (c *AdminRoleClient) QueryDepartments(_m *AdminRole) *DepartmentQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(adminrole.Table, adminrole.FieldID, id),
 			sqlgraph.To(department.Table, department.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, adminrole.DepartmentsTable, adminrole.DepartmentsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, adminrole.DepartmentsTable, adminrole.DepartmentsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1532,6 +1532,22 @@ func (c *DepartmentClient) QueryMembers(_m *Department) *MemberQuery {
 			sqlgraph.From(department.Table, department.FieldID, id),
 			sqlgraph.To(member.Table, member.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, department.MembersTable, department.MembersPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAdminRoles queries the admin_roles edge of a Department.
+func (c *DepartmentClient) QueryAdminRoles(_m *Department) *AdminRoleQuery {
+	query := (&AdminRoleClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(department.Table, department.FieldID, id),
+			sqlgraph.To(adminrole.Table, adminrole.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, department.AdminRolesTable, department.AdminRolesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -34,9 +34,8 @@ type Department struct {
 	Depth int `json:"depth,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DepartmentQuery when eager-loading is set.
-	Edges                  DepartmentEdges `json:"edges"`
-	admin_role_departments *string
-	selectValues           sql.SelectValues
+	Edges        DepartmentEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // DepartmentEdges holds the relations/edges for other nodes in the graph.
@@ -49,16 +48,19 @@ type DepartmentEdges struct {
 	Children []*Department `json:"children,omitempty"`
 	// Members holds the value of the members edge.
 	Members []*Member `json:"members,omitempty"`
+	// AdminRoles holds the value of the admin_roles edge.
+	AdminRoles []*AdminRole `json:"admin_roles,omitempty"`
 	// Memberships holds the value of the memberships edge.
 	Memberships []*Membership `json:"memberships,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
 	totalCount [4]map[string]int
 
 	namedChildren    map[string][]*Department
 	namedMembers     map[string][]*Member
+	namedAdminRoles  map[string][]*AdminRole
 	namedMemberships map[string][]*Membership
 }
 
@@ -102,10 +104,19 @@ func (e DepartmentEdges) MembersOrErr() ([]*Member, error) {
 	return nil, &NotLoadedError{edge: "members"}
 }
 
+// AdminRolesOrErr returns the AdminRoles value or an error if the edge
+// was not loaded in eager-loading.
+func (e DepartmentEdges) AdminRolesOrErr() ([]*AdminRole, error) {
+	if e.loadedTypes[4] {
+		return e.AdminRoles, nil
+	}
+	return nil, &NotLoadedError{edge: "admin_roles"}
+}
+
 // MembershipsOrErr returns the Memberships value or an error if the edge
 // was not loaded in eager-loading.
 func (e DepartmentEdges) MembershipsOrErr() ([]*Membership, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.Memberships, nil
 	}
 	return nil, &NotLoadedError{edge: "memberships"}
@@ -122,8 +133,6 @@ func (*Department) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case department.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
-		case department.ForeignKeys[0]: // admin_role_departments
-			values[i] = new(sql.NullString)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -188,13 +197,6 @@ func (_m *Department) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Depth = int(value.Int64)
 			}
-		case department.ForeignKeys[0]:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field admin_role_departments", values[i])
-			} else if value.Valid {
-				_m.admin_role_departments = new(string)
-				*_m.admin_role_departments = value.String
-			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -226,6 +228,11 @@ func (_m *Department) QueryChildren() *DepartmentQuery {
 // QueryMembers queries the "members" edge of the Department entity.
 func (_m *Department) QueryMembers() *MemberQuery {
 	return NewDepartmentClient(_m.config).QueryMembers(_m)
+}
+
+// QueryAdminRoles queries the "admin_roles" edge of the Department entity.
+func (_m *Department) QueryAdminRoles() *AdminRoleQuery {
+	return NewDepartmentClient(_m.config).QueryAdminRoles(_m)
 }
 
 // QueryMemberships queries the "memberships" edge of the Department entity.
@@ -327,6 +334,30 @@ func (_m *Department) appendNamedMembers(name string, edges ...*Member) {
 		_m.Edges.namedMembers[name] = []*Member{}
 	} else {
 		_m.Edges.namedMembers[name] = append(_m.Edges.namedMembers[name], edges...)
+	}
+}
+
+// NamedAdminRoles returns the AdminRoles named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Department) NamedAdminRoles(name string) ([]*AdminRole, error) {
+	if _m.Edges.namedAdminRoles == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAdminRoles[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Department) appendNamedAdminRoles(name string, edges ...*AdminRole) {
+	if _m.Edges.namedAdminRoles == nil {
+		_m.Edges.namedAdminRoles = make(map[string][]*AdminRole)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAdminRoles[name] = []*AdminRole{}
+	} else {
+		_m.Edges.namedAdminRoles[name] = append(_m.Edges.namedAdminRoles[name], edges...)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
@@ -32,12 +33,13 @@ type DepartmentQuery struct {
 	withParent           *DepartmentQuery
 	withChildren         *DepartmentQuery
 	withMembers          *MemberQuery
+	withAdminRoles       *AdminRoleQuery
 	withMemberships      *MembershipQuery
-	withFKs              bool
 	loadTotal            []func(context.Context, []*Department) error
 	modifiers            []func(*sql.Selector)
 	withNamedChildren    map[string]*DepartmentQuery
 	withNamedMembers     map[string]*MemberQuery
+	withNamedAdminRoles  map[string]*AdminRoleQuery
 	withNamedMemberships map[string]*MembershipQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -156,6 +158,28 @@ func (_q *DepartmentQuery) QueryMembers() *MemberQuery {
 			sqlgraph.From(department.Table, department.FieldID, selector),
 			sqlgraph.To(member.Table, member.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, department.MembersTable, department.MembersPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAdminRoles chains the current query on the "admin_roles" edge.
+func (_q *DepartmentQuery) QueryAdminRoles() *AdminRoleQuery {
+	query := (&AdminRoleClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(department.Table, department.FieldID, selector),
+			sqlgraph.To(adminrole.Table, adminrole.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, department.AdminRolesTable, department.AdminRolesPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -381,6 +405,7 @@ func (_q *DepartmentQuery) Clone() *DepartmentQuery {
 		withParent:      _q.withParent.Clone(),
 		withChildren:    _q.withChildren.Clone(),
 		withMembers:     _q.withMembers.Clone(),
+		withAdminRoles:  _q.withAdminRoles.Clone(),
 		withMemberships: _q.withMemberships.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -430,6 +455,17 @@ func (_q *DepartmentQuery) WithMembers(opts ...func(*MemberQuery)) *DepartmentQu
 		opt(query)
 	}
 	_q.withMembers = query
+	return _q
+}
+
+// WithAdminRoles tells the query-builder to eager-load the nodes that are connected to
+// the "admin_roles" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DepartmentQuery) WithAdminRoles(opts ...func(*AdminRoleQuery)) *DepartmentQuery {
+	query := (&AdminRoleClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAdminRoles = query
 	return _q
 }
 
@@ -527,19 +563,16 @@ func (_q *DepartmentQuery) prepareQuery(ctx context.Context) error {
 func (_q *DepartmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Department, error) {
 	var (
 		nodes       = []*Department{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withEnterprise != nil,
 			_q.withParent != nil,
 			_q.withChildren != nil,
 			_q.withMembers != nil,
+			_q.withAdminRoles != nil,
 			_q.withMemberships != nil,
 		}
 	)
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, department.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Department).scanValues(nil, columns)
 	}
@@ -587,6 +620,13 @@ func (_q *DepartmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*D
 			return nil, err
 		}
 	}
+	if query := _q.withAdminRoles; query != nil {
+		if err := _q.loadAdminRoles(ctx, query, nodes,
+			func(n *Department) { n.Edges.AdminRoles = []*AdminRole{} },
+			func(n *Department, e *AdminRole) { n.Edges.AdminRoles = append(n.Edges.AdminRoles, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withMemberships; query != nil {
 		if err := _q.loadMemberships(ctx, query, nodes,
 			func(n *Department) { n.Edges.Memberships = []*Membership{} },
@@ -605,6 +645,13 @@ func (_q *DepartmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*D
 		if err := _q.loadMembers(ctx, query, nodes,
 			func(n *Department) { n.appendNamedMembers(name) },
 			func(n *Department, e *Member) { n.appendNamedMembers(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAdminRoles {
+		if err := _q.loadAdminRoles(ctx, query, nodes,
+			func(n *Department) { n.appendNamedAdminRoles(name) },
+			func(n *Department, e *AdminRole) { n.appendNamedAdminRoles(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -694,7 +741,6 @@ func (_q *DepartmentQuery) loadChildren(ctx context.Context, query *DepartmentQu
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(department.FieldParentID)
 	}
@@ -772,6 +818,67 @@ func (_q *DepartmentQuery) loadMembers(ctx context.Context, query *MemberQuery, 
 		nodes, ok := nids[n.ID]
 		if !ok {
 			return fmt.Errorf(`unexpected "members" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *DepartmentQuery) loadAdminRoles(ctx context.Context, query *AdminRoleQuery, nodes []*Department, init func(*Department), assign func(*Department, *AdminRole)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[string]*Department)
+	nids := make(map[string]map[*Department]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(department.AdminRolesTable)
+		s.Join(joinT).On(s.C(adminrole.FieldID), joinT.C(department.AdminRolesPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(department.AdminRolesPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(department.AdminRolesPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullString)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := values[0].(*sql.NullString).String
+				inValue := values[1].(*sql.NullString).String
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Department]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*AdminRole](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "admin_roles" node returned %v`, n.ID)
 		}
 		for kn := range nodes {
 			assign(kn, n)
@@ -960,6 +1067,20 @@ func (_q *DepartmentQuery) WithNamedMembers(name string, opts ...func(*MemberQue
 		_q.withNamedMembers = make(map[string]*MemberQuery)
 	}
 	_q.withNamedMembers[name] = query
+	return _q
+}
+
+// WithNamedAdminRoles tells the query-builder to eager-load the nodes that are connected to the "admin_roles"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DepartmentQuery) WithNamedAdminRoles(name string, opts ...func(*AdminRoleQuery)) *DepartmentQuery {
+	query := (&AdminRoleClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAdminRoles == nil {
+		_q.withNamedAdminRoles = make(map[string]*AdminRoleQuery)
+	}
+	_q.withNamedAdminRoles[name] = query
 	return _q
 }
 

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
@@ -155,6 +156,21 @@ func (_u *DepartmentUpdate) AddMembers(v ...*Member) *DepartmentUpdate {
 	return _u.AddMemberIDs(ids...)
 }
 
+// AddAdminRoleIDs adds the "admin_roles" edge to the AdminRole entity by IDs.
+func (_u *DepartmentUpdate) AddAdminRoleIDs(ids ...string) *DepartmentUpdate {
+	_u.mutation.AddAdminRoleIDs(ids...)
+	return _u
+}
+
+// AddAdminRoles adds the "admin_roles" edges to the AdminRole entity.
+func (_u *DepartmentUpdate) AddAdminRoles(v ...*AdminRole) *DepartmentUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAdminRoleIDs(ids...)
+}
+
 // AddMembershipIDs adds the "memberships" edge to the Membership entity by IDs.
 func (_u *DepartmentUpdate) AddMembershipIDs(ids ...string) *DepartmentUpdate {
 	_u.mutation.AddMembershipIDs(ids...)
@@ -221,6 +237,27 @@ func (_u *DepartmentUpdate) RemoveMembers(v ...*Member) *DepartmentUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMemberIDs(ids...)
+}
+
+// ClearAdminRoles clears all "admin_roles" edges to the AdminRole entity.
+func (_u *DepartmentUpdate) ClearAdminRoles() *DepartmentUpdate {
+	_u.mutation.ClearAdminRoles()
+	return _u
+}
+
+// RemoveAdminRoleIDs removes the "admin_roles" edge to AdminRole entities by IDs.
+func (_u *DepartmentUpdate) RemoveAdminRoleIDs(ids ...string) *DepartmentUpdate {
+	_u.mutation.RemoveAdminRoleIDs(ids...)
+	return _u
+}
+
+// RemoveAdminRoles removes "admin_roles" edges to AdminRole entities.
+func (_u *DepartmentUpdate) RemoveAdminRoles(v ...*AdminRole) *DepartmentUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAdminRoleIDs(ids...)
 }
 
 // ClearMemberships clears all "memberships" edges to the Membership entity.
@@ -465,6 +502,51 @@ func (_u *DepartmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.AdminRolesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   department.AdminRolesTable,
+			Columns: department.AdminRolesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(adminrole.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAdminRolesIDs(); len(nodes) > 0 && !_u.mutation.AdminRolesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   department.AdminRolesTable,
+			Columns: department.AdminRolesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(adminrole.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AdminRolesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   department.AdminRolesTable,
+			Columns: department.AdminRolesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(adminrole.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.MembershipsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -657,6 +739,21 @@ func (_u *DepartmentUpdateOne) AddMembers(v ...*Member) *DepartmentUpdateOne {
 	return _u.AddMemberIDs(ids...)
 }
 
+// AddAdminRoleIDs adds the "admin_roles" edge to the AdminRole entity by IDs.
+func (_u *DepartmentUpdateOne) AddAdminRoleIDs(ids ...string) *DepartmentUpdateOne {
+	_u.mutation.AddAdminRoleIDs(ids...)
+	return _u
+}
+
+// AddAdminRoles adds the "admin_roles" edges to the AdminRole entity.
+func (_u *DepartmentUpdateOne) AddAdminRoles(v ...*AdminRole) *DepartmentUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAdminRoleIDs(ids...)
+}
+
 // AddMembershipIDs adds the "memberships" edge to the Membership entity by IDs.
 func (_u *DepartmentUpdateOne) AddMembershipIDs(ids ...string) *DepartmentUpdateOne {
 	_u.mutation.AddMembershipIDs(ids...)
@@ -723,6 +820,27 @@ func (_u *DepartmentUpdateOne) RemoveMembers(v ...*Member) *DepartmentUpdateOne 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMemberIDs(ids...)
+}
+
+// ClearAdminRoles clears all "admin_roles" edges to the AdminRole entity.
+func (_u *DepartmentUpdateOne) ClearAdminRoles() *DepartmentUpdateOne {
+	_u.mutation.ClearAdminRoles()
+	return _u
+}
+
+// RemoveAdminRoleIDs removes the "admin_roles" edge to AdminRole entities by IDs.
+func (_u *DepartmentUpdateOne) RemoveAdminRoleIDs(ids ...string) *DepartmentUpdateOne {
+	_u.mutation.RemoveAdminRoleIDs(ids...)
+	return _u
+}
+
+// RemoveAdminRoles removes "admin_roles" edges to AdminRole entities.
+func (_u *DepartmentUpdateOne) RemoveAdminRoles(v ...*AdminRole) *DepartmentUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAdminRoleIDs(ids...)
 }
 
 // ClearMemberships clears all "memberships" edges to the Membership entity.
@@ -994,6 +1112,51 @@ func (_u *DepartmentUpdateOne) sqlSave(ctx context.Context) (_node *Department, 
 		edge.Target.Fields = specE.Fields
 		if specE.ID.Value != nil {
 			edge.Target.Fields = append(edge.Target.Fields, specE.ID)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AdminRolesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   department.AdminRolesTable,
+			Columns: department.AdminRolesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(adminrole.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAdminRolesIDs(); len(nodes) > 0 && !_u.mutation.AdminRolesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   department.AdminRolesTable,
+			Columns: department.AdminRolesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(adminrole.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AdminRolesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   department.AdminRolesTable,
+			Columns: department.AdminRolesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(adminrole.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}

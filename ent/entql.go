@@ -354,10 +354,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 	graph.MustAddE(
 		"departments",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   adminrole.DepartmentsTable,
-			Columns: []string{adminrole.DepartmentsColumn},
+			Columns: adminrole.DepartmentsPrimaryKey,
 			Bidi:    false,
 		},
 		"AdminRole",
@@ -554,6 +554,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Department",
 		"Member",
+	)
+	graph.MustAddE(
+		"admin_roles",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   department.AdminRolesTable,
+			Columns: department.AdminRolesPrimaryKey,
+			Bidi:    false,
+		},
+		"Department",
+		"AdminRole",
 	)
 	graph.MustAddE(
 		"memberships",
@@ -1652,6 +1664,20 @@ func (f *DepartmentFilter) WhereHasMembers() {
 // WhereHasMembersWith applies a predicate to check if query has an edge members with a given conditions (other predicates).
 func (f *DepartmentFilter) WhereHasMembersWith(preds ...predicate.Member) {
 	f.Where(entql.HasEdgeWith("members", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAdminRoles applies a predicate to check if query has an edge admin_roles.
+func (f *DepartmentFilter) WhereHasAdminRoles() {
+	f.Where(entql.HasEdge("admin_roles"))
+}
+
+// WhereHasAdminRolesWith applies a predicate to check if query has an edge admin_roles with a given conditions (other predicates).
+func (f *DepartmentFilter) WhereHasAdminRolesWith(preds ...predicate.AdminRole) {
+	f.Where(entql.HasEdgeWith("admin_roles", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

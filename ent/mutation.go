@@ -4447,6 +4447,9 @@ type DepartmentMutation struct {
 	members            map[string]struct{}
 	removedmembers     map[string]struct{}
 	clearedmembers     bool
+	admin_roles        map[string]struct{}
+	removedadmin_roles map[string]struct{}
+	clearedadmin_roles bool
 	memberships        map[string]struct{}
 	removedmemberships map[string]struct{}
 	clearedmemberships bool
@@ -5026,6 +5029,60 @@ func (m *DepartmentMutation) ResetMembers() {
 	m.removedmembers = nil
 }
 
+// AddAdminRoleIDs adds the "admin_roles" edge to the AdminRole entity by ids.
+func (m *DepartmentMutation) AddAdminRoleIDs(ids ...string) {
+	if m.admin_roles == nil {
+		m.admin_roles = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.admin_roles[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAdminRoles clears the "admin_roles" edge to the AdminRole entity.
+func (m *DepartmentMutation) ClearAdminRoles() {
+	m.clearedadmin_roles = true
+}
+
+// AdminRolesCleared reports if the "admin_roles" edge to the AdminRole entity was cleared.
+func (m *DepartmentMutation) AdminRolesCleared() bool {
+	return m.clearedadmin_roles
+}
+
+// RemoveAdminRoleIDs removes the "admin_roles" edge to the AdminRole entity by IDs.
+func (m *DepartmentMutation) RemoveAdminRoleIDs(ids ...string) {
+	if m.removedadmin_roles == nil {
+		m.removedadmin_roles = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.admin_roles, ids[i])
+		m.removedadmin_roles[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAdminRoles returns the removed IDs of the "admin_roles" edge to the AdminRole entity.
+func (m *DepartmentMutation) RemovedAdminRolesIDs() (ids []string) {
+	for id := range m.removedadmin_roles {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AdminRolesIDs returns the "admin_roles" edge IDs in the mutation.
+func (m *DepartmentMutation) AdminRolesIDs() (ids []string) {
+	for id := range m.admin_roles {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAdminRoles resets all changes to the "admin_roles" edge.
+func (m *DepartmentMutation) ResetAdminRoles() {
+	m.admin_roles = nil
+	m.clearedadmin_roles = false
+	m.removedadmin_roles = nil
+}
+
 // AddMembershipIDs adds the "memberships" edge to the Membership entity by ids.
 func (m *DepartmentMutation) AddMembershipIDs(ids ...string) {
 	if m.memberships == nil {
@@ -5351,7 +5408,7 @@ func (m *DepartmentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DepartmentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.enterprise != nil {
 		edges = append(edges, department.EdgeEnterprise)
 	}
@@ -5363,6 +5420,9 @@ func (m *DepartmentMutation) AddedEdges() []string {
 	}
 	if m.members != nil {
 		edges = append(edges, department.EdgeMembers)
+	}
+	if m.admin_roles != nil {
+		edges = append(edges, department.EdgeAdminRoles)
 	}
 	if m.memberships != nil {
 		edges = append(edges, department.EdgeMemberships)
@@ -5394,6 +5454,12 @@ func (m *DepartmentMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case department.EdgeAdminRoles:
+		ids := make([]ent.Value, 0, len(m.admin_roles))
+		for id := range m.admin_roles {
+			ids = append(ids, id)
+		}
+		return ids
 	case department.EdgeMemberships:
 		ids := make([]ent.Value, 0, len(m.memberships))
 		for id := range m.memberships {
@@ -5406,12 +5472,15 @@ func (m *DepartmentMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DepartmentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedchildren != nil {
 		edges = append(edges, department.EdgeChildren)
 	}
 	if m.removedmembers != nil {
 		edges = append(edges, department.EdgeMembers)
+	}
+	if m.removedadmin_roles != nil {
+		edges = append(edges, department.EdgeAdminRoles)
 	}
 	if m.removedmemberships != nil {
 		edges = append(edges, department.EdgeMemberships)
@@ -5435,6 +5504,12 @@ func (m *DepartmentMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case department.EdgeAdminRoles:
+		ids := make([]ent.Value, 0, len(m.removedadmin_roles))
+		for id := range m.removedadmin_roles {
+			ids = append(ids, id)
+		}
+		return ids
 	case department.EdgeMemberships:
 		ids := make([]ent.Value, 0, len(m.removedmemberships))
 		for id := range m.removedmemberships {
@@ -5447,7 +5522,7 @@ func (m *DepartmentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DepartmentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedenterprise {
 		edges = append(edges, department.EdgeEnterprise)
 	}
@@ -5459,6 +5534,9 @@ func (m *DepartmentMutation) ClearedEdges() []string {
 	}
 	if m.clearedmembers {
 		edges = append(edges, department.EdgeMembers)
+	}
+	if m.clearedadmin_roles {
+		edges = append(edges, department.EdgeAdminRoles)
 	}
 	if m.clearedmemberships {
 		edges = append(edges, department.EdgeMemberships)
@@ -5478,6 +5556,8 @@ func (m *DepartmentMutation) EdgeCleared(name string) bool {
 		return m.clearedchildren
 	case department.EdgeMembers:
 		return m.clearedmembers
+	case department.EdgeAdminRoles:
+		return m.clearedadmin_roles
 	case department.EdgeMemberships:
 		return m.clearedmemberships
 	}
@@ -5513,6 +5593,9 @@ func (m *DepartmentMutation) ResetEdge(name string) error {
 		return nil
 	case department.EdgeMembers:
 		m.ResetMembers()
+		return nil
+	case department.EdgeAdminRoles:
+		m.ResetAdminRoles()
 		return nil
 	case department.EdgeMemberships:
 		m.ResetMemberships()

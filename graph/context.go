@@ -1,6 +1,9 @@
 package graph
 
-import "context"
+import (
+	"context"
+	"log/slog"
+)
 
 type clientAddrKey struct{}
 
@@ -13,4 +16,19 @@ func WithClientAddr(ctx context.Context, addr string) context.Context {
 func ClientAddr(ctx context.Context) string {
 	s, _ := ctx.Value(clientAddrKey{}).(string)
 	return s
+}
+
+type loggerKey struct{}
+
+// WithLogger attaches the request's logger (which carries its request id).
+func WithLogger(ctx context.Context, l *slog.Logger) context.Context {
+	return context.WithValue(ctx, loggerKey{}, l)
+}
+
+// Logger is the request's logger, or slog.Default outside a request.
+func Logger(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
 }

@@ -21,13 +21,20 @@ import (
 
 // Leaders is the resolver for the leaders field.
 func (r *departmentResolver) Leaders(ctx context.Context, obj *ent.Department) ([]*ent.Member, error) {
+	if ls, ok := prefetchedFrom(ctx).departmentLeaders(obj.ID); ok {
+		return ls, nil
+	}
 	return obj.QueryMembers().
 		Where(member.HasMembershipsWith(membership.IsLeader(true), membership.DepartmentID(obj.ID))).
+		Order(ent.Asc(member.FieldID)).
 		All(ctx)
 }
 
 // PrimaryDepartment is the resolver for the primaryDepartment field.
 func (r *memberResolver) PrimaryDepartment(ctx context.Context, obj *ent.Member) (*ent.Department, error) {
+	if d, ok := prefetchedFrom(ctx).primaryDepartment(obj.ID); ok {
+		return d, nil
+	}
 	d, err := obj.QueryDepartments().
 		Where(department.HasMembershipsWith(membership.IsPrimary(true), membership.MemberID(obj.ID))).
 		Only(ctx)

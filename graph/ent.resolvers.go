@@ -10,12 +10,16 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/corpline/corpline/ent"
+	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/graph/generated"
 )
 
 // Memberships is the resolver for the memberships field.
 func (r *departmentResolver) Memberships(ctx context.Context, obj *ent.Department) ([]*ent.Membership, error) {
-	return obj.QueryMemberships().All(ctx)
+	if ms, ok := prefetchedFrom(ctx).departmentMemberships(obj.ID); ok {
+		return ms, nil
+	}
+	return obj.QueryMemberships().Order(ent.Asc(membership.FieldMemberID)).All(ctx)
 }
 
 // Node is the resolver for the node field.

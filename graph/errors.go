@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -33,9 +32,14 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 
 func classify(ctx context.Context, err error, gerr *gqlerror.Error) (apperr.Code, string, string, map[string]any) {
 	var ae *apperr.Error
+	var nodeErr *gqlerror.Error
 	switch {
 	case errors.As(err, &ae):
 		return ae.Code, ae.Message, ae.Field, ae.Extra
+	case errors.As(err, &nodeErr) && nodeErr.Extensions["code"] == string(apperr.NotFound):
+		// entgql's node(id)/nodes(ids) miss: one message whether the row
+		// never existed or the viewer may not see it.
+		return apperr.NotFound, nodeErr.Message, "", nil
 	case ent.IsNotFound(err):
 		return apperr.NotFound, "not found", "", nil
 	case ent.IsValidationError(err):
@@ -51,7 +55,7 @@ func classify(ctx context.Context, err error, gerr *gqlerror.Error) (apperr.Code
 	// about the request, and their messages are safe.
 	if c, ok := gerr.Extensions["code"].(string); ok {
 		switch c {
-		case errcode.ValidationFailed, errcode.ParseFailed, "BAD_USER_INPUT":
+		case errcode.ValidationFailed, errcode.ParseFailed, "BAD_USER_INPUT", "COMPLEXITY_LIMIT_EXCEEDED":
 			return apperr.BadUserInput, gerr.Message, "", nil
 		}
 	}
@@ -59,13 +63,19 @@ func classify(ctx context.Context, err error, gerr *gqlerror.Error) (apperr.Code
 	if errors.As(err, &ge) && ge.Err == nil && ge.Rule != "" {
 		return apperr.BadUserInput, gerr.Message, "", nil
 	}
-	slog.ErrorContext(ctx, "internal error", "err", err, "requestId", RequestID(ctx), "path", gerr.Path.String())
+	if errors.Is(err, context.Canceled) {
+		// The client went away (or the server is stopping): nobody reads
+		// this answer, and nothing is wrong with the server.
+		Logger(ctx).InfoContext(ctx, "request cancelled", "err", err, "path", gerr.Path.String())
+		return apperr.Internal, "request cancelled", "", map[string]any{"requestId": RequestID(ctx)}
+	}
+	Logger(ctx).ErrorContext(ctx, "internal error", "err", err, "path", gerr.Path.String())
 	return apperr.Internal, "internal error", "", map[string]any{"requestId": RequestID(ctx)}
 }
 
 // Recover turns a resolver panic into an internal error instead of a crash.
 func Recover(ctx context.Context, p any) error {
-	slog.ErrorContext(ctx, "panic in resolver", "panic", p, "requestId", RequestID(ctx))
+	Logger(ctx).ErrorContext(ctx, "panic in resolver", "panic", p)
 	return errors.New("panic in resolver")
 }
 

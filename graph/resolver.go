@@ -26,7 +26,13 @@ type Resolver struct {
 	Bus           realtime.Bus
 }
 
-// NewSchema returns corpline's executable schema over r.
+// NewSchema returns corpline's executable schema over r, with connections
+// weighed by their page size for the complexity limit (complexity.go) and
+// per-response prefetching (prefetch.go: serve it with r.PrefetchEdges as
+// field middleware).
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	return generated.NewExecutableSchema(generated.Config{Resolvers: r})
+	return withPrefetch{weighedSchema{generated.NewExecutableSchema(generated.Config{
+		Resolvers:  r,
+		Directives: generated.DirectiveRoot{ScopeToViewer: ScopeToViewer},
+	})}}
 }

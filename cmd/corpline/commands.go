@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 
 	"github.com/vektah/gqlparser/v2/formatter"
@@ -45,6 +46,8 @@ func serve(ctx context.Context, args []string, out io.Writer, demo bool) error {
 	scheme := "http"
 	if cfg.TLSCert != "" {
 		scheme = "https"
+	} else if !loopback(srv.Addr()) {
+		slog.Warn("serving plain HTTP on a non-loopback address; give --tls-cert and --tls-key or put a TLS proxy in front", "addr", srv.Addr())
 	}
 	fmt.Fprintf(out, "corpline serving %s://%s/graphql\n", scheme, srv.Addr())
 	if demo {
@@ -120,4 +123,14 @@ func setupLogging(cfg config.Config) {
 		h = slog.NewJSONHandler(os.Stderr, nil)
 	}
 	slog.SetDefault(slog.New(h))
+}
+
+// loopback reports whether addr (HOST:PORT) listens on loopback only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }

@@ -53,13 +53,11 @@ const (
 	MemberInverseTable = "members"
 	// MemberColumn is the table column denoting the member relation/edge.
 	MemberColumn = "member_id"
-	// DepartmentsTable is the table that holds the departments relation/edge.
-	DepartmentsTable = "departments"
+	// DepartmentsTable is the table that holds the departments relation/edge. The primary key declared below.
+	DepartmentsTable = "admin_role_departments"
 	// DepartmentsInverseTable is the table name for the Department entity.
 	// It exists in this package in order to avoid circular dependency with the "department" package.
 	DepartmentsInverseTable = "departments"
-	// DepartmentsColumn is the table column denoting the departments relation/edge.
-	DepartmentsColumn = "admin_role_departments"
 )
 
 // Columns holds all SQL columns for adminrole fields.
@@ -72,6 +70,12 @@ var Columns = []string{
 	FieldRights,
 	FieldGrantedBy,
 }
+
+var (
+	// DepartmentsPrimaryKey and DepartmentsColumn2 are the table columns denoting the
+	// primary key for the departments relation (M2M).
+	DepartmentsPrimaryKey = []string{"admin_role_id", "department_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -204,7 +208,7 @@ func newDepartmentsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(DepartmentsInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, DepartmentsTable, DepartmentsColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, DepartmentsTable, DepartmentsPrimaryKey...),
 	)
 }
 

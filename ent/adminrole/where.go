@@ -401,7 +401,7 @@ func HasDepartments() predicate.AdminRole {
 	return predicate.AdminRole(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, DepartmentsTable, DepartmentsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, DepartmentsTable, DepartmentsPrimaryKey...),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})

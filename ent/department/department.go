@@ -37,6 +37,8 @@ const (
 	EdgeChildren = "children"
 	// EdgeMembers holds the string denoting the members edge name in mutations.
 	EdgeMembers = "members"
+	// EdgeAdminRoles holds the string denoting the admin_roles edge name in mutations.
+	EdgeAdminRoles = "admin_roles"
 	// EdgeMemberships holds the string denoting the memberships edge name in mutations.
 	EdgeMemberships = "memberships"
 	// Table holds the table name of the department in the database.
@@ -61,6 +63,11 @@ const (
 	// MembersInverseTable is the table name for the Member entity.
 	// It exists in this package in order to avoid circular dependency with the "member" package.
 	MembersInverseTable = "members"
+	// AdminRolesTable is the table that holds the admin_roles relation/edge. The primary key declared below.
+	AdminRolesTable = "admin_role_departments"
+	// AdminRolesInverseTable is the table name for the AdminRole entity.
+	// It exists in this package in order to avoid circular dependency with the "adminrole" package.
+	AdminRolesInverseTable = "admin_roles"
 	// MembershipsTable is the table that holds the memberships relation/edge.
 	MembershipsTable = "memberships"
 	// MembershipsInverseTable is the table name for the Membership entity.
@@ -82,27 +89,19 @@ var Columns = []string{
 	FieldDepth,
 }
 
-// ForeignKeys holds the SQL foreign-keys that are owned by the "departments"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"admin_role_departments",
-}
-
 var (
 	// MembersPrimaryKey and MembersColumn2 are the table columns denoting the
 	// primary key for the members relation (M2M).
 	MembersPrimaryKey = []string{"member_id", "department_id"}
+	// AdminRolesPrimaryKey and AdminRolesColumn2 are the table columns denoting the
+	// primary key for the admin_roles relation (M2M).
+	AdminRolesPrimaryKey = []string{"admin_role_id", "department_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -220,6 +219,20 @@ func ByMembers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByAdminRolesCount orders the results by admin_roles count.
+func ByAdminRolesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAdminRolesStep(), opts...)
+	}
+}
+
+// ByAdminRoles orders the results by admin_roles terms.
+func ByAdminRoles(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAdminRolesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByMembershipsCount orders the results by memberships count.
 func ByMembershipsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -259,6 +272,13 @@ func newMembersStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(MembersInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, MembersTable, MembersPrimaryKey...),
+	)
+}
+func newAdminRolesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AdminRolesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, AdminRolesTable, AdminRolesPrimaryKey...),
 	)
 }
 func newMembershipsStep() *sqlgraph.Step {

@@ -582,6 +582,29 @@ func HasMembersWith(preds ...predicate.Member) predicate.Department {
 	})
 }
 
+// HasAdminRoles applies the HasEdge predicate on the "admin_roles" edge.
+func HasAdminRoles() predicate.Department {
+	return predicate.Department(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, AdminRolesTable, AdminRolesPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAdminRolesWith applies the HasEdge predicate on the "admin_roles" edge with a given conditions (other predicates).
+func HasAdminRolesWith(preds ...predicate.AdminRole) predicate.Department {
+	return predicate.Department(func(s *sql.Selector) {
+		step := newAdminRolesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasMemberships applies the HasEdge predicate on the "memberships" edge.
 func HasMemberships() predicate.Department {
 	return predicate.Department(func(s *sql.Selector) {

@@ -265,7 +265,6 @@ var (
 		{Name: "order", Type: field.TypeInt, Default: 0},
 		{Name: "path", Type: field.TypeString},
 		{Name: "depth", Type: field.TypeInt, Default: 1},
-		{Name: "admin_role_departments", Type: field.TypeString, Nullable: true},
 		{Name: "enterprise_id", Type: field.TypeString},
 		{Name: "parent_id", Type: field.TypeString, Nullable: true},
 	}
@@ -276,39 +275,33 @@ var (
 		PrimaryKey: []*schema.Column{DepartmentsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "departments_admin_roles_departments",
-				Columns:    []*schema.Column{DepartmentsColumns[6]},
-				RefColumns: []*schema.Column{AdminRolesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
 				Symbol:     "departments_enterprises_enterprise",
-				Columns:    []*schema.Column{DepartmentsColumns[7]},
+				Columns:    []*schema.Column{DepartmentsColumns[6]},
 				RefColumns: []*schema.Column{EnterprisesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "departments_departments_children",
-				Columns:    []*schema.Column{DepartmentsColumns[8]},
+				Columns:    []*schema.Column{DepartmentsColumns[7]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
-				OnDelete:   schema.SetNull,
+				OnDelete:   schema.NoAction,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "department_enterprise_id",
 				Unique:  false,
-				Columns: []*schema.Column{DepartmentsColumns[7]},
+				Columns: []*schema.Column{DepartmentsColumns[6]},
 			},
 			{
 				Name:    "department_enterprise_id_path",
 				Unique:  false,
-				Columns: []*schema.Column{DepartmentsColumns[7], DepartmentsColumns[4]},
+				Columns: []*schema.Column{DepartmentsColumns[6], DepartmentsColumns[4]},
 			},
 			{
 				Name:    "department_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{DepartmentsColumns[8]},
+				Columns: []*schema.Column{DepartmentsColumns[7]},
 			},
 		},
 	}
@@ -485,12 +478,12 @@ var (
 			},
 			{
 				Name:    "member_enterprise_id_mobile",
-				Unique:  false,
+				Unique:  true,
 				Columns: []*schema.Column{MembersColumns[10], MembersColumns[4]},
 			},
 			{
 				Name:    "member_enterprise_id_email",
-				Unique:  false,
+				Unique:  true,
 				Columns: []*schema.Column{MembersColumns[10], MembersColumns[5]},
 			},
 		},
@@ -692,6 +685,31 @@ var (
 			},
 		},
 	}
+	// AdminRoleDepartmentsColumns holds the columns for the "admin_role_departments" table.
+	AdminRoleDepartmentsColumns = []*schema.Column{
+		{Name: "admin_role_id", Type: field.TypeString},
+		{Name: "department_id", Type: field.TypeString},
+	}
+	// AdminRoleDepartmentsTable holds the schema information for the "admin_role_departments" table.
+	AdminRoleDepartmentsTable = &schema.Table{
+		Name:       "admin_role_departments",
+		Columns:    AdminRoleDepartmentsColumns,
+		PrimaryKey: []*schema.Column{AdminRoleDepartmentsColumns[0], AdminRoleDepartmentsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "admin_role_departments_admin_role_id",
+				Columns:    []*schema.Column{AdminRoleDepartmentsColumns[0]},
+				RefColumns: []*schema.Column{AdminRolesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "admin_role_departments_department_id",
+				Columns:    []*schema.Column{AdminRoleDepartmentsColumns[1]},
+				RefColumns: []*schema.Column{DepartmentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// TagMembersColumns holds the columns for the "tag_members" table.
 	TagMembersColumns = []*schema.Column{
 		{Name: "tag_id", Type: field.TypeString},
@@ -734,6 +752,7 @@ var (
 		MessagesTable,
 		SessionsTable,
 		TagsTable,
+		AdminRoleDepartmentsTable,
 		TagMembersTable,
 	}
 )
@@ -751,9 +770,8 @@ func init() {
 	ConversationMembersTable.ForeignKeys[0].RefTable = ConversationsTable
 	ConversationMembersTable.ForeignKeys[1].RefTable = EnterprisesTable
 	ConversationMembersTable.ForeignKeys[2].RefTable = MembersTable
-	DepartmentsTable.ForeignKeys[0].RefTable = AdminRolesTable
-	DepartmentsTable.ForeignKeys[1].RefTable = EnterprisesTable
-	DepartmentsTable.ForeignKeys[2].RefTable = DepartmentsTable
+	DepartmentsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	DepartmentsTable.ForeignKeys[1].RefTable = DepartmentsTable
 	InboxCountersTable.ForeignKeys[0].RefTable = EnterprisesTable
 	InboxCountersTable.ForeignKeys[1].RefTable = MembersTable
 	InboxEntriesTable.ForeignKeys[0].RefTable = EnterprisesTable
@@ -773,6 +791,8 @@ func init() {
 	SessionsTable.ForeignKeys[0].RefTable = MembersTable
 	SessionsTable.ForeignKeys[1].RefTable = EnterprisesTable
 	TagsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	AdminRoleDepartmentsTable.ForeignKeys[0].RefTable = AdminRolesTable
+	AdminRoleDepartmentsTable.ForeignKeys[1].RefTable = DepartmentsTable
 	TagMembersTable.ForeignKeys[0].RefTable = TagsTable
 	TagMembersTable.ForeignKeys[1].RefTable = MembersTable
 }

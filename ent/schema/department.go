@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -54,8 +55,11 @@ func (Department) Edges() []ent.Edge {
 	return []ent.Edge{
 		// No CHILDREN_COUNT order: counting children outside the viewer's
 		// visibility would leak how many there are.
+		// Deleting a department that still has children fails in the
+		// database too (ent's default, SET NULL, would turn a child created
+		// during the delete into a root with a stale path).
 		edge.To("children", Department.Type).
-			Annotations(entgql.RelayConnection()).
+			Annotations(entgql.RelayConnection(), entsql.OnDelete(entsql.NoAction)).
 			From("parent").
 			Field("parent_id").
 			Unique(),
@@ -63,6 +67,12 @@ func (Department) Edges() []ent.Edge {
 			Ref("departments").
 			Through("memberships", Membership.Type).
 			Annotations(entgql.RelayConnection()),
+		// The inverse makes AdminRole.departments many-to-many: without it
+		// ent stores the scope as a column of departments, and a department
+		// could be in one admin's scope only.
+		edge.From("admin_roles", AdminRole.Type).
+			Ref("departments").
+			Annotations(entgql.Skip()),
 	}
 }
 

@@ -79,8 +79,9 @@ func (Member) Edges() []ent.Edge {
 func (Member) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("enterprise_id", "userid").Unique(),
-		index.Fields("enterprise_id", "mobile"),
-		index.Fields("enterprise_id", "email"),
+		// Mobiles and emails are logins too (see internal/directory/contacts.go).
+		index.Fields("enterprise_id", "mobile").Unique(),
+		index.Fields("enterprise_id", "email").Unique(),
 	}
 }
 

@@ -56,6 +56,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	ScopeToViewer func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -2663,6 +2664,8 @@ extend type Mutation {
   "Exchanges an app's secret for an access token. Needs no other token."
   appToken(input: AppTokenInput!): AppTokenPayload!
 }
+
+extend input AppWhereInput @scopeToViewer
 `, BuiltIn: false},
 	{Name: "../../schema/audience.graphql", Input: `# Audiences: who a piece of content is for (an app's visible range, a
 # message's targets, later announcements and posts).
@@ -2765,6 +2768,8 @@ extend type Mutation {
   addConversationMembers(input: AddConversationMembersInput!): Conversation!
   removeConversationMembers(input: RemoveConversationMembersInput!): Conversation!
 }
+
+extend input ConversationWhereInput @scopeToViewer
 `, BuiltIn: false},
 	{Name: "../../schema/directory.graphql", Input: `# The directory: enterprise, departments, members, tags and admins.
 # Types Department, Member, Tag, AdminRole, Membership come from ent.graphql.
@@ -4923,6 +4928,8 @@ type Subscription {
   """
   inbox(after: Cursor): InboxEvent!
 }
+
+extend input InboxEntryWhereInput @scopeToViewer
 `, BuiltIn: false},
 	{Name: "../../schema/messaging.graphql", Input: `# Messages from apps and admins: sending, forwarding, recalling, content,
 # read receipts. Types Message, InboxEntry and ConfidentialView come from
@@ -5083,6 +5090,29 @@ extend type Mutation {
   forwardMessage(input: ForwardMessageInput!): SendMessagePayload!
   recallMessage(input: RecallMessageInput!): RecallMessagePayload!
 }
+
+extend input MessageWhereInput @scopeToViewer
+extend input ConfidentialViewWhereInput @scopeToViewer
+`, BuiltIn: false},
+	{Name: "../../schema/visibility.graphql", Input: `# Visibility of has... filters.
+#
+# A where-input's has...With filter runs as an SQL subquery that ent's privacy
+# layer never sees (ent issue 4509): without help, ` + "`" + `members(where:
+# {hasDepartmentsWith: {name: "Secret"}})` + "`" + ` would tell who belongs to a
+# department the viewer may not see, and ` + "`" + `tags(where: {hasMembers: true})` + "`" + `
+# that a tag has members the viewer may not see. Every where-input of the
+# directory carries @scopeToViewer, which adds the viewer's rules (from
+# internal/policy) to the input as it is read: at the root, inside nested
+# has...With/and/or/not inputs, and in the arguments of eager-loaded edges.
+
+"Adds the viewer's visibility rules to this where-input as it is read, so has... filters only match rows the viewer may see."
+directive @scopeToViewer on INPUT_OBJECT
+
+extend input DepartmentWhereInput @scopeToViewer
+extend input MemberWhereInput @scopeToViewer
+extend input MembershipWhereInput @scopeToViewer
+extend input TagWhereInput @scopeToViewer
+extend input AdminRoleWhereInput @scopeToViewer
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -16225,7 +16255,25 @@ func (ec *executionContext) unmarshalInputAdminRoleWhereInput(ctx context.Contex
 			it.HasDepartmentsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.AdminRoleWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.AdminRoleWhereInput`, tmp))
 }
 
 // UnmarshalAdminRoleWhereInput unmarshals raw into the AdminRoleWhereInput input type, using the
@@ -16754,7 +16802,25 @@ func (ec *executionContext) unmarshalInputAppWhereInput(ctx context.Context, obj
 			it.UpdatedAtLTE = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.AppWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.AppWhereInput`, tmp))
 }
 
 // UnmarshalAppWhereInput unmarshals raw into the AppWhereInput input type, using the
@@ -17210,7 +17276,25 @@ func (ec *executionContext) unmarshalInputConfidentialViewWhereInput(ctx context
 			it.HasMemberWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.ConfidentialViewWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.ConfidentialViewWhereInput`, tmp))
 }
 
 // UnmarshalConfidentialViewWhereInput unmarshals raw into the ConfidentialViewWhereInput input type, using the
@@ -17620,7 +17704,25 @@ func (ec *executionContext) unmarshalInputConversationWhereInput(ctx context.Con
 			it.UpdatedAtLTE = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.ConversationWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.ConversationWhereInput`, tmp))
 }
 
 // UnmarshalConversationWhereInput unmarshals raw into the ConversationWhereInput input type, using the
@@ -18510,7 +18612,25 @@ func (ec *executionContext) unmarshalInputDepartmentWhereInput(ctx context.Conte
 			it.HasMembershipsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.DepartmentWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.DepartmentWhereInput`, tmp))
 }
 
 // UnmarshalDepartmentWhereInput unmarshals raw into the DepartmentWhereInput input type, using the
@@ -19737,7 +19857,25 @@ func (ec *executionContext) unmarshalInputInboxEntryWhereInput(ctx context.Conte
 			it.HasConversationWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.InboxEntryWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.InboxEntryWhereInput`, tmp))
 }
 
 // UnmarshalInboxEntryWhereInput unmarshals raw into the InboxEntryWhereInput input type, using the
@@ -20749,7 +20887,25 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 			it.HasMembershipsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.MemberWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.MemberWhereInput`, tmp))
 }
 
 // UnmarshalMemberWhereInput unmarshals raw into the MemberWhereInput input type, using the
@@ -21012,7 +21168,25 @@ func (ec *executionContext) unmarshalInputMembershipWhereInput(ctx context.Conte
 			it.IsLeaderNEQ = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.MembershipWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.MembershipWhereInput`, tmp))
 }
 
 // UnmarshalMembershipWhereInput unmarshals raw into the MembershipWhereInput input type, using the
@@ -21471,7 +21645,25 @@ func (ec *executionContext) unmarshalInputMessageWhereInput(ctx context.Context,
 			it.HasConversationWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.MessageWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.MessageWhereInput`, tmp))
 }
 
 // UnmarshalMessageWhereInput unmarshals raw into the MessageWhereInput input type, using the
@@ -22189,7 +22381,25 @@ func (ec *executionContext) unmarshalInputTagWhereInput(ctx context.Context, obj
 			it.HasMembersWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.TagWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.TagWhereInput`, tmp))
 }
 
 // UnmarshalTagWhereInput unmarshals raw into the TagWhereInput input type, using the

@@ -101,7 +101,7 @@ func (c *Client) Do(query string, vars map[string]any) *Response {
 
 func (c *Client) send(req *http.Request) *Response {
 	c.env.T.Helper()
-	res, err := http.DefaultClient.Do(req)
+	res, err := c.env.HTTPClient.Do(req)
 	if err != nil {
 		c.env.T.Fatalf("graphql request: %v", err)
 	}

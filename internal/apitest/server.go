@@ -2,6 +2,9 @@ package apitest
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,9 +19,19 @@ type Env struct {
 	T      testing.TB
 	DB     *store.DB
 	Server *server.Server
-	URL    string // http://127.0.0.1:PORT/graphql
+	URL    string // http://127.0.0.1:PORT/graphql (https with TLS)
 	Config config.Config
+	Logs   *Logs // what the server logged
+	// HTTPClient sends every request of the test (http.DefaultClient unless
+	// a test needs another, such as one that trusts a test certificate).
+	HTTPClient *http.Client
+
+	stop func() error
 }
+
+// Stop shuts the server down as SIGTERM would and returns what Serve
+// returned. Tests of shutdown call it; otherwise the test's end does.
+func (e *Env) Stop() error { return e.stop() }
 
 // Option changes the configuration of a test server.
 type Option func(*config.Config)
@@ -38,22 +51,33 @@ func StartOn(t testing.TB, db *store.DB, opts ...Option) *Env {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	srv := server.New(cfg, db)
+	logs := newLogs(t)
+	srv := server.New(cfg, db, server.WithLogger(logs.logger()))
 	if err := srv.Listen(cfg.Addr); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx) }()
-	t.Cleanup(func() {
+	stop := sync.OnceValue(func() error {
 		cancel()
 		select {
-		case <-done:
+		case err := <-done:
+			return err
 		case <-time.After(15 * time.Second):
-			t.Errorf("server did not stop within 15s")
+			return errors.New("server did not stop within 15s")
 		}
 	})
-	return &Env{T: t, DB: db, Server: srv, URL: "http://" + srv.Addr() + "/graphql", Config: cfg}
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("stop server: %v", err)
+		}
+	})
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	return &Env{T: t, DB: db, Server: srv, URL: scheme + "://" + srv.Addr() + "/graphql", Config: cfg, Logs: logs, HTTPClient: http.DefaultClient, stop: stop}
 }
 
 // Enterprise is a provisioned enterprise and its super admin's credentials.

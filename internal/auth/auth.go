@@ -7,6 +7,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -89,7 +90,8 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Session, error) {
 	}{{s.perLogin, loginKey}, {s.perAddr, c.ClientAddr}} {
 		if blocked, wait := k.l.Blocked(k.key); blocked {
 			e := apperr.E(apperr.RateLimited, "too many failed logins; try again later")
-			e.Extra = map[string]any{"retryAfter": int(wait.Seconds()) + 1}
+			// Whole seconds, rounded up: retrying after that many is never early.
+			e.Extra = map[string]any{"retryAfter": max(1, int(math.Ceil(wait.Seconds())))}
 			return nil, e
 		}
 	}

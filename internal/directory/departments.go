@@ -11,6 +11,7 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/ids"
 	"github.com/corpline/corpline/internal/policy"
+	"github.com/corpline/corpline/internal/viewer"
 )
 
 // DepartmentInput is what creating a department takes.
@@ -22,6 +23,9 @@ type DepartmentInput struct {
 
 // CreateDepartment adds a department under parent (or as a root).
 func (s *Service) CreateDepartment(ctx context.Context, in DepartmentInput) (*ent.Department, error) {
+	if err := policy.RequireRight(viewer.FromContext(ctx), viewer.RightManageDepartments); err != nil {
+		return nil, err
+	}
 	if err := CheckName("name", in.Name, 100); err != nil {
 		return nil, err
 	}
@@ -54,7 +58,11 @@ func (s *Service) CreateDepartment(ctx context.Context, in DepartmentInput) (*en
 
 // UpdateDepartment renames or reorders a department.
 func (s *Service) UpdateDepartment(ctx context.Context, id string, name *string, order *int) (*ent.Department, error) {
-	u := s.db(ctx).Department.UpdateOneID(id)
+	d, err := s.managedDepartment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	u := s.db(ctx).Department.UpdateOne(d)
 	if name != nil {
 		if err := CheckName("name", *name, 100); err != nil {
 			return nil, err
@@ -64,20 +72,20 @@ func (s *Service) UpdateDepartment(ctx context.Context, id string, name *string,
 	if order != nil {
 		u.SetOrder(*order)
 	}
-	d, err := u.Save(ctx)
+	updated, err := u.Save(ctx)
 	if err != nil {
 		return nil, notFound(err, "id", "department")
 	}
-	return d, nil
+	return updated, nil
 }
 
 // MoveDepartment puts a department (with its subtree) under a new parent, or
 // makes it a root. Moving it under itself or a descendant is refused.
 func (s *Service) MoveDepartment(ctx context.Context, id string, parentID *string, order *int) (*ent.Department, error) {
 	db := s.db(ctx)
-	d, err := db.Department.Get(ctx, id)
+	d, err := s.managedDepartment(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "id", "department")
+		return nil, err
 	}
 	newPath, newDepth := "/"+d.ID+"/", 1
 	if parentID != nil {
@@ -89,6 +97,9 @@ func (s *Service) MoveDepartment(ctx context.Context, id string, parentID *strin
 			return nil, apperr.Input("parentId", "a department cannot be moved under itself or one of its sub-departments")
 		}
 		newPath, newDepth = parent.Path+d.ID+"/", parent.Depth+1
+	}
+	if err := policy.RequireDepartmentScope(viewer.FromContext(ctx), newPath); err != nil {
+		return nil, err
 	}
 	// The deepest department of the subtree must stay within MaxDepth. This
 	// reads as the viewer: a subtree is visible to whoever may move its root.
@@ -131,9 +142,9 @@ func (s *Service) MoveDepartment(ctx context.Context, id string, parentID *strin
 // DeleteDepartment removes a department that has no sub-departments and no members.
 func (s *Service) DeleteDepartment(ctx context.Context, id string) error {
 	db := s.db(ctx)
-	d, err := db.Department.Get(ctx, id)
+	d, err := s.managedDepartment(ctx, id)
 	if err != nil {
-		return notFound(err, "id", "department")
+		return err
 	}
 	// Emptiness counts every row, seen or not: a department is not empty just
 	// because the viewer cannot see who is in it.
@@ -153,6 +164,24 @@ func (s *Service) DeleteDepartment(ctx context.Context, id string) error {
 		return notFound(err, "id", "department")
 	}
 	return nil
+}
+
+// managedDepartment reads a department the viewer is about to change:
+// FORBIDDEN without the right, NOT_FOUND when they may not see it, FORBIDDEN
+// when it lies outside their subtrees (see policy.RequireRight).
+func (s *Service) managedDepartment(ctx context.Context, id string) (*ent.Department, error) {
+	v := viewer.FromContext(ctx)
+	if err := policy.RequireRight(v, viewer.RightManageDepartments); err != nil {
+		return nil, err
+	}
+	d, err := s.db(ctx).Department.Get(ctx, id)
+	if err != nil {
+		return nil, notFound(err, "id", "department")
+	}
+	if err := policy.RequireDepartmentScope(v, d.Path); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 // notFound turns ent's not-found into NOT_FOUND about field; other errors pass on.

@@ -8,6 +8,7 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -33,6 +34,9 @@ const importChunk = 500
 // valid rows are written (or, with allOrNothing, nothing when any row is bad).
 // Rows are never written one by one: a thousand rows are a few statements.
 func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNothing bool) (*ImportResult, error) {
+	if err := policy.RequireRight(viewer.FromContext(ctx), viewer.RightManageMembers); err != nil {
+		return nil, err
+	}
 	if len(rows) == 0 {
 		return nil, apperr.Input("rows", "no rows to import")
 	}
@@ -60,7 +64,20 @@ func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNo
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]int{}
+	var mobiles, emails []string
+	for i := range rows {
+		if m := emptyToNil(rows[i].Mobile); m != nil {
+			mobiles = append(mobiles, *m)
+		}
+		if e := normalizeEmail(emptyToNil(rows[i].Email)); e != nil {
+			emails = append(emails, *e)
+		}
+	}
+	takenM, takenE, err := s.takenContacts(ctx, "", mobiles, emails)
+	if err != nil {
+		return nil, err
+	}
+	seen, seenM, seenE := map[string]int{}, map[string]int{}, map[string]int{}
 	valid := make([]int, 0, len(rows))
 	for i := range rows {
 		r := &rows[i]
@@ -80,7 +97,17 @@ func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNo
 			bad(i, &apperr.Error{Code: apperr.Conflict, Field: fmt.Sprintf("rows[%d].userid", i), Message: fmt.Sprintf("userid %q also appears in row %d", r.Userid, j)})
 			continue
 		}
+		if err := checkContactsFree(i, r, takenM, takenE, seenM, seenE); err != nil {
+			bad(i, err)
+			continue
+		}
 		seen[r.Userid] = i
+		if r.Mobile != nil {
+			seenM[*r.Mobile] = i
+		}
+		if r.Email != nil {
+			seenE[*r.Email] = i
+		}
 		valid = append(valid, i)
 	}
 	if allOrNothing && len(res.Errors) > 0 {
@@ -93,17 +120,53 @@ func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNo
 	return res, nil
 }
 
-func checkKnown(i int, ps []Placement, placeable map[string]bool) error {
-	for _, p := range ps {
-		if !placeable[p.DepartmentID] {
-			return apperr.Input(fmt.Sprintf("rows[%d].departments", i), "unknown department %s", p.DepartmentID)
+// checkContactsFree refuses row i when its mobile or email belongs to a
+// member already, or to an earlier row.
+func checkContactsFree(i int, r *MemberInput, takenM, takenE map[string]bool, seenM, seenE map[string]int) error {
+	conflict := func(field, what string, j int, dup bool) error {
+		msg := fmt.Sprintf("another member already has this %s", what)
+		if dup {
+			msg = fmt.Sprintf("this %s also appears in row %d", what, j)
+		}
+		return &apperr.Error{Code: apperr.Conflict, Field: fmt.Sprintf("rows[%d].%s", i, field), Message: msg}
+	}
+	if r.Mobile != nil {
+		if takenM[*r.Mobile] {
+			return conflict("mobile", "mobile", 0, false)
+		}
+		if j, dup := seenM[*r.Mobile]; dup {
+			return conflict("mobile", "mobile", j, true)
+		}
+	}
+	if r.Email != nil {
+		if takenE[*r.Email] {
+			return conflict("email", "email", 0, false)
+		}
+		if j, dup := seenE[*r.Email]; dup {
+			return conflict("email", "email", j, true)
 		}
 	}
 	return nil
 }
 
-// placeableDepartmentIDs are the departments the viewer may place members
-// in: those they see (the policy decides) and, for a scoped admin, manage.
+func checkKnown(i int, ps []Placement, placeable map[string]bool) error {
+	field := fmt.Sprintf("rows[%d].departments", i)
+	for _, p := range ps {
+		in, seen := placeable[p.DepartmentID]
+		switch {
+		case !seen:
+			return apperr.Input(field, "unknown department %s", p.DepartmentID)
+		case !in:
+			return &apperr.Error{Code: apperr.Forbidden, Field: field,
+				Message: fmt.Sprintf("department %s is outside the subtrees you manage", p.DepartmentID)}
+		}
+	}
+	return nil
+}
+
+// placeableDepartmentIDs maps the departments the viewer sees (the policy
+// decides) to whether they may place members there (a scoped admin: inside
+// their subtrees).
 func (s *Service) placeableDepartmentIDs(ctx context.Context) (map[string]bool, error) {
 	ds, err := s.db(ctx).Department.Query().Select(department.FieldID, department.FieldPath).All(ctx)
 	if err != nil {
@@ -112,9 +175,7 @@ func (s *Service) placeableDepartmentIDs(ctx context.Context) (map[string]bool, 
 	v := viewer.FromContext(ctx)
 	m := make(map[string]bool, len(ds))
 	for _, d := range ds {
-		if v.Kind == viewer.KindOperator || v.Admin.InScope(d.Path) {
-			m[d.ID] = true
-		}
+		m[d.ID] = v.Kind == viewer.KindOperator || v.Admin.InScope(d.Path)
 	}
 	return m, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/policy"
+	"github.com/corpline/corpline/internal/viewer"
 )
 
 // Placement puts a member in one department.
@@ -46,7 +47,7 @@ type MemberUpdate struct {
 
 // checkMember validates the fields of a new member, prefixing field names.
 func checkMember(prefix string, in *MemberInput) error {
-	in.Mobile, in.Email = emptyToNil(in.Mobile), emptyToNil(in.Email)
+	in.Mobile, in.Email = emptyToNil(in.Mobile), normalizeEmail(emptyToNil(in.Email))
 	in.Userid, in.Name = strings.TrimSpace(in.Userid), strings.TrimSpace(in.Name)
 	for _, err := range []error{
 		CheckUserid(prefix+"userid", in.Userid),
@@ -76,6 +77,26 @@ func checkLen(field, s string, max int) error {
 // checkPlacements requires distinct departments with at most one primary;
 // when none is primary the first becomes primary.
 func checkPlacements(field string, ps []Placement, required bool) error {
+	if err := checkPlacementSet(field, ps, required); err != nil {
+		return err
+	}
+	if len(ps) > 0 && !hasPrimary(ps) {
+		ps[0].IsPrimary = true
+	}
+	return nil
+}
+
+func hasPrimary(ps []Placement) bool {
+	for _, p := range ps {
+		if p.IsPrimary {
+			return true
+		}
+	}
+	return false
+}
+
+// checkPlacementSet requires distinct departments with at most one primary.
+func checkPlacementSet(field string, ps []Placement, required bool) error {
 	if len(ps) == 0 {
 		if required {
 			return apperr.Input(field, "a member belongs to at least one department")
@@ -95,14 +116,14 @@ func checkPlacements(field string, ps []Placement, required bool) error {
 	if primaries > 1 {
 		return apperr.Input(field, "only one department can be primary")
 	}
-	if primaries == 0 {
-		ps[0].IsPrimary = true
-	}
 	return nil
 }
 
 // CreateMember adds one member with their departments and tags.
 func (s *Service) CreateMember(ctx context.Context, in MemberInput) (*ent.Member, error) {
+	if err := policy.RequireRight(viewer.FromContext(ctx), viewer.RightManageMembers); err != nil {
+		return nil, err
+	}
 	if err := checkMember("", &in); err != nil {
 		return nil, err
 	}
@@ -111,6 +132,9 @@ func (s *Service) CreateMember(ctx context.Context, in MemberInput) (*ent.Member
 		return nil, err
 	}
 	if err := s.requireFreeUserids(ctx, in.Userid); err != nil {
+		return nil, err
+	}
+	if err := s.requireFreeContacts(ctx, "", in.Mobile, in.Email); err != nil {
 		return nil, err
 	}
 	c := db.Member.Create().
@@ -147,8 +171,23 @@ func (s *Service) CreateMember(ctx context.Context, in MemberInput) (*ent.Member
 }
 
 // UpdateMember changes a member's fields and, when given, their departments.
+//
+// Departments are replaced only where the viewer manages them: a scoped
+// admin's replace touches the member's placements inside their subtrees and
+// leaves the others as they are. When a kept placement is primary it stays
+// primary, and naming another primary is refused.
 func (s *Service) UpdateMember(ctx context.Context, in MemberUpdate) (*ent.Member, error) {
-	in.Mobile, in.Email = emptyToNil(in.Mobile), emptyToNil(in.Email)
+	db := s.db(ctx)
+	if err := policy.RequireRight(viewer.FromContext(ctx), viewer.RightManageMembers); err != nil {
+		return nil, err
+	}
+	if _, err := db.Member.Get(ctx, in.ID); err != nil {
+		return nil, notFound(err, "id", "member")
+	}
+	if err := policy.RequireMemberScope(ctx, db, in.ID); err != nil {
+		return nil, err
+	}
+	in.Mobile, in.Email = emptyToNil(in.Mobile), normalizeEmail(emptyToNil(in.Email))
 	checks := []error{CheckMobile("mobile", in.Mobile), CheckEmail("email", in.Email)}
 	if in.Name != nil {
 		checks = append(checks, CheckName("name", *in.Name, 100))
@@ -157,14 +196,16 @@ func (s *Service) UpdateMember(ctx context.Context, in MemberUpdate) (*ent.Membe
 		checks = append(checks, checkLen("position", *in.Position, 100))
 	}
 	if in.Departments != nil {
-		checks = append(checks, checkPlacements("departments", in.Departments, true))
+		checks = append(checks, checkPlacementSet("departments", in.Departments, true))
 	}
 	for _, err := range checks {
 		if err != nil {
 			return nil, err
 		}
 	}
-	db := s.db(ctx)
+	if err := s.requireFreeContacts(ctx, in.ID, in.Mobile, in.Email); err != nil {
+		return nil, err
+	}
 	u := db.Member.UpdateOneID(in.ID).
 		SetNillableMobile(in.Mobile).
 		SetNillableEmail(in.Email).
@@ -177,19 +218,39 @@ func (s *Service) UpdateMember(ctx context.Context, in MemberUpdate) (*ent.Membe
 		return nil, notFound(err, "id", "member")
 	}
 	if in.Departments != nil {
-		if err := s.requireDepartments(ctx, "departments", in.Departments); err != nil {
-			return nil, err
-		}
-		// Only placements the viewer may manage are replaced (a scoped admin's
-		// subtrees); the policy filters the delete.
-		if _, err := db.Membership.Delete().Where(membership.MemberID(m.ID)).Exec(ctx); err != nil {
-			return nil, fmt.Errorf("update member: %w", err)
-		}
-		if err := s.place(ctx, m.ID, in.Departments); err != nil {
+		if err := s.replacePlacements(ctx, m.ID, in.Departments); err != nil {
 			return nil, err
 		}
 	}
 	return m, nil
+}
+
+// replacePlacements replaces the member's placements that the viewer manages.
+func (s *Service) replacePlacements(ctx context.Context, memberID string, ps []Placement) error {
+	db := s.db(ctx)
+	if err := s.requireDepartments(ctx, "departments", ps); err != nil {
+		return err
+	}
+	// The policy narrows this delete to the viewer's subtrees.
+	if _, err := db.Membership.Delete().Where(membership.MemberID(memberID)).Exec(ctx); err != nil {
+		return fmt.Errorf("update member: %w", err)
+	}
+	// What is left lies outside the viewer's subtrees; read as the system,
+	// because those placements may be invisible to the viewer, and the one
+	// primary rule counts them all.
+	keptPrimary, err := db.Membership.Query().
+		Where(membership.MemberID(memberID), membership.IsPrimary(true)).
+		Exist(policy.SystemContext(ctx))
+	if err != nil {
+		return fmt.Errorf("update member: %w", err)
+	}
+	switch {
+	case keptPrimary && hasPrimary(ps):
+		return apperr.E(apperr.Forbidden, "the member's primary department is outside the subtrees you manage")
+	case !keptPrimary && !hasPrimary(ps):
+		ps[0].IsPrimary = true
+	}
+	return s.place(ctx, memberID, ps)
 }
 
 // requireDepartments fails unless every placement names a department the viewer sees.

@@ -15,6 +15,9 @@ import (
 
 // CreateTag adds a tag with its first members.
 func (s *Service) CreateTag(ctx context.Context, name string, memberIDs []string) (*ent.Tag, error) {
+	if err := policy.RequireRight(viewer.FromContext(ctx), viewer.RightManageMembers); err != nil {
+		return nil, err
+	}
 	name = strings.TrimSpace(name)
 	if err := CheckName("name", name, 64); err != nil {
 		return nil, err
@@ -35,6 +38,9 @@ func (s *Service) CreateTag(ctx context.Context, name string, memberIDs []string
 // UpdateTag renames a tag and adds or removes members.
 func (s *Service) UpdateTag(ctx context.Context, id string, name *string, add, remove []string) (*ent.Tag, error) {
 	db := s.db(ctx)
+	if err := s.requireTag(ctx, id, name != nil); err != nil {
+		return nil, err
+	}
 	u := db.Tag.UpdateOneID(id)
 	if name != nil {
 		n := strings.TrimSpace(*name)
@@ -61,6 +67,9 @@ func (s *Service) UpdateTag(ctx context.Context, id string, name *string, add, r
 
 // DeleteTag removes a tag (its members stay).
 func (s *Service) DeleteTag(ctx context.Context, id string) error {
+	if err := s.requireTag(ctx, id, true); err != nil {
+		return err
+	}
 	if err := s.db(ctx).Tag.DeleteOneID(id).Exec(ctx); err != nil {
 		return notFound(err, "id", "tag")
 	}
@@ -78,17 +87,29 @@ func (s *Service) requireFreeTagName(ctx context.Context, name string, exceptID 
 	return nil
 }
 
-// requireMembers fails unless the viewer sees every member of ids and, as a
-// scoped admin, manages them: tagging is managing.
+// requireTag checks the viewer may change tag id: FORBIDDEN without the
+// right, NOT_FOUND when unseen, and for renaming or deleting (whole) FORBIDDEN
+// when the tag has members outside a scoped admin's subtrees.
+func (s *Service) requireTag(ctx context.Context, id string, whole bool) error {
+	if err := policy.RequireRight(viewer.FromContext(ctx), viewer.RightManageMembers); err != nil {
+		return err
+	}
+	if _, err := s.db(ctx).Tag.Get(ctx, id); err != nil {
+		return notFound(err, "id", "tag")
+	}
+	if whole {
+		return policy.RequireTagScope(ctx, s.db(ctx), id)
+	}
+	return nil
+}
+
+// requireMembers fails unless the viewer sees every member of ids. Whether
+// they also manage them is the policies' question (FORBIDDEN).
 func (s *Service) requireMembers(ctx context.Context, field string, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	q := s.db(ctx).Member.Query().Where(member.IDIn(ids...))
-	if p := policy.MembersInScope(viewer.FromContext(ctx)); p != nil {
-		q.Where(p)
-	}
-	n, err := q.Count(ctx)
+	n, err := s.db(ctx).Member.Query().Where(member.IDIn(ids...)).Count(ctx)
 	if err != nil {
 		return fmt.Errorf("check members: %w", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"entgo.io/ent/entql"
 
 	"github.com/corpline/corpline/ent"
-	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
@@ -23,11 +22,10 @@ func denyForbidden() error { return privacy.Denyf("%w", apperr.ErrForbidden) }
 // Scope is narrowed by the Filter...Scope rules that run before it.
 func AllowIfAdminWith(r viewer.Right) privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
-		v := viewer.FromContext(ctx)
-		if v.Kind == viewer.KindOperator || (v.Kind == viewer.KindMember && v.Admin.Can(r)) {
-			return privacy.Allow
+		if err := RequireRight(viewer.FromContext(ctx), r); err != nil {
+			return privacy.Denyf("%w", err)
 		}
-		return denyForbidden()
+		return privacy.Allow
 	})
 }
 
@@ -131,49 +129,6 @@ func FilterMembershipScope() privacy.MutationRule {
 		}
 		if !ok {
 			return denyForbidden()
-		}
-		return privacy.Skip
-	})
-}
-
-// FilterAdminRoleScope lets a scoped admin touch only roles of other members
-// inside their subtrees; what they may grant is checked by package admins.
-func FilterAdminRoleScope() privacy.MutationRule {
-	return privacy.AdminRoleMutationRuleFunc(func(ctx context.Context, m *ent.AdminRoleMutation) error {
-		v := viewer.FromContext(ctx)
-		roots, limited := scopeOf(v)
-		if !limited {
-			return privacy.Skip
-		}
-		if k, ok := m.Kind(); ok && k == adminrole.KindSUPER {
-			return denyForbidden()
-		}
-		if !m.Op().Is(ent.OpCreate) {
-			m.Where(
-				adminrole.KindEQ(adminrole.KindSCOPED),
-				adminrole.MemberIDNEQ(v.MemberID),
-				adminrole.HasMemberWith(member.HasMembershipsWith(membership.HasDepartmentWith(inScope(roots)))),
-			)
-		}
-		return privacy.Skip
-	})
-}
-
-// VisibleAdminRoles is the predicate of the admin roles v may see, or nil
-// for super admins and operators, who see them all.
-func VisibleAdminRoles(v *viewer.Viewer) predicate.AdminRole {
-	if v.Kind == viewer.KindOperator || v.IsSuperAdmin() {
-		return nil
-	}
-	return adminrole.MemberID(v.MemberID)
-}
-
-// FilterAdminRoles shows admin roles to super admins and operators; everyone
-// else sees only their own.
-func FilterAdminRoles() privacy.QueryRule {
-	return privacy.AdminRoleQueryRuleFunc(func(ctx context.Context, q *ent.AdminRoleQuery) error {
-		if p := VisibleAdminRoles(viewer.FromContext(ctx)); p != nil {
-			q.Where(p)
 		}
 		return privacy.Skip
 	})

@@ -22,32 +22,37 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 	srv := handler.New(graph.NewSchema(s.resolver))
 
 	srv.AddTransport(transport.Websocket{
+		// The origin is checked before the upgrade, against the same
+		// allow-list as CORS (graphQLEndpoint, origin.go).
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
-			OriginPatterns: originPatterns(cfg.CORSOrigins),
+			InsecureSkipVerify: true,
 		}},
 		InitFunc:              s.websocketInit,
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: 15 * time.Second,
 	})
 	srv.AddTransport(transport.SSE{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(graphqlHTTP{}) // GET and POST, per the GraphQL over HTTP spec
 
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	cache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(cfg.Limits.ParserTokens)
 	srv.SetDisableSuggestion(!cfg.Dev)
 	srv.SetErrorPresenter(graph.PresentError)
 	srv.SetRecoverFunc(graph.Recover)
 
 	srv.Use(extension.Introspection{})
+	// Before parsing and validation (see limits_document.go).
+	srv.Use(documentLimit{Selections: cfg.Limits.Selections, Tokens: cfg.Limits.ParserTokens, Cache: cache})
+	// shapeLimit first: it bounds what the complexity walker will expand.
+	srv.Use(shapeLimit{Depth: cfg.Limits.Depth, Aliases: cfg.Limits.Aliases,
+		PageSize: cfg.Limits.PageSize, Complexity: cfg.Limits.Complexity})
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
-	srv.Use(shapeLimit{Depth: cfg.Limits.Depth, Aliases: cfg.Limits.Aliases})
 	// Mutations run in one transaction each: all of a mutation or none of it.
 	srv.Use(entgql.Transactioner{TxOpener: s.db.Client})
 
 	srv.AroundRootFields(graph.RequireViewer)
-	srv.AroundFields(pageSizeLimit(cfg.Limits.PageSize))
-	srv.AroundFields(graph.ScopeWhereInputs)
+	srv.AroundFields(s.resolver.PrefetchEdges)
 	return srv
 }
 
@@ -60,25 +65,4 @@ func (s *Server) websocketInit(ctx context.Context, p transport.InitPayload) (co
 		return ctx, nil, err
 	}
 	return withViewer(ctx, v), nil, nil
-}
-
-// originPatterns turns CORS origins into websocket origin patterns (hosts).
-func originPatterns(origins []string) []string {
-	out := make([]string, 0, len(origins))
-	for _, o := range origins {
-		if i := indexScheme(o); i >= 0 {
-			o = o[i+3:]
-		}
-		out = append(out, o)
-	}
-	return out
-}
-
-func indexScheme(s string) int {
-	for i := 0; i+2 < len(s); i++ {
-		if s[i:i+3] == "://" {
-			return i
-		}
-	}
-	return -1
 }

@@ -12,6 +12,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/schema"
 	_ "github.com/lib/pq"  // registers "postgres"
 	_ "modernc.org/sqlite" // registers "sqlite"
 
@@ -95,7 +96,7 @@ func sqliteDSN(raw string) (string, error) {
 
 // Migrate creates or updates the schema.
 func (d *DB) Migrate(ctx context.Context) error {
-	if err := d.Client.Schema.Create(ctx); err != nil {
+	if err := d.Client.Schema.Create(ctx, schema.WithHooks(withJoinTableIndexes)); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil

@@ -99,10 +99,12 @@ func (v *Viewer) SeesWholeDirectory() bool {
 		(v.Kind == KindApp && v.Range != nil && v.Range.Everyone)
 }
 
-// UnderAny reports whether path lies in the subtree of any of roots.
+// UnderAny reports whether path lies in the subtree of any of roots. Paths
+// end in "/", so "/a/" never contains "/ab/"; an empty root contains nothing
+// (it would otherwise contain everything).
 func UnderAny(path string, roots []string) bool {
 	for _, r := range roots {
-		if strings.HasPrefix(path, r) {
+		if r != "" && strings.HasPrefix(path, r) {
 			return true
 		}
 	}
