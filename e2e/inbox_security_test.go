@@ -98,3 +98,42 @@ func TestInvitedMembersReceiveNothingUntilTheyFollow(t *testing.T) {
 		t.Fatalf("reached %d; want sam and eve, not the invited member", res.RecipientCount)
 	}
 }
+
+// TestAnAppOutOfSightAfterARangeChangeIsOutOfSightEverywhere: sam keeps his
+// entry from an app whose range no longer includes him, but the app itself
+// disappears from every path: the entry's edge, bare and nested filters,
+// the unread counts.
+func TestAnAppOutOfSightAfterARangeChangeIsOutOfSightEverywhere(t *testing.T) {
+	o := newOrg(t)
+	crm, appID := o.salesApp()
+	crm.Send(apitest.Text("hello", apitest.Range{Members: []string{o.sam}}))
+	o.admin.MustDo(`mutation($id: ID!, $r: AudienceInput!) { updateApp(input: {id: $id, visibleRange: $r}) { id } }`,
+		map[string]any{"id": appID, "r": apitest.Range{Departments: []string{o.rnd}}.Input()}, nil)
+	var out struct {
+		All     struct{ TotalCount int } `json:"all"`
+		WithApp struct{ TotalCount int } `json:"withApp"`
+		Named   struct{ TotalCount int } `json:"named"`
+		Edges   struct {
+			Edges []struct {
+				Node struct{ App *struct{ ID string } }
+			}
+			Unread struct {
+				Apps []struct {
+					App   *struct{ ID string }
+					Count int
+				}
+			}
+		} `json:"edges"`
+	}
+	o.login("sam").MustDo(`{
+		all: inbox(first: 5) { totalCount }
+		withApp: inbox(first: 5, where: {hasApp: true}) { totalCount }
+		named: inbox(first: 5, where: {hasAppWith: {name: "crm"}}) { totalCount }
+		edges: inbox(first: 5) { edges { node { app { id } } } unread { apps { app { id } count } } }
+	}`, nil, &out)
+	if out.All.TotalCount != 1 || out.WithApp.TotalCount != 0 || out.Named.TotalCount != 0 ||
+		out.Edges.Edges[0].Node.App != nil || len(out.Edges.Unread.Apps) != 1 || out.Edges.Unread.Apps[0].App != nil {
+		t.Fatalf("sam, outside the app's new range: %+v", out)
+	}
+	mustNotFind(t, o.login("sam"), appID)
+}

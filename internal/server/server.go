@@ -72,6 +72,7 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 			SendRate:       cfg.Messages.SendRate,
 			SendBurst:      cfg.Messages.SendBurst,
 			SlowSubscriber: cfg.Messages.SlowSubscriber,
+			Now:            cfg.Now,
 		}),
 		Bus: s.bus,
 	}
