@@ -4923,8 +4923,10 @@ extend type Mutation {
 type Subscription {
   """
   Follows the viewer's inbox: first every change after ` + "`" + `after` + "`" + ` (a cursor of
-  an earlier event), then live changes, with no gap and no repeat. Without
-  ` + "`" + `after` + "`" + `, only changes from now on.
+  an earlier event), then SYNC, then live changes, with no gap and no
+  repeat. An entry that changed several times while away is replayed once,
+  as it is now. Without ` + "`" + `after` + "`" + `, only changes from now on. The stream ends
+  with CLOSED when the member is disabled or deleted or the session ends.
   """
   inbox(after: Cursor): InboxEvent!
 }
