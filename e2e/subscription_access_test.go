@@ -10,9 +10,9 @@ func TestASubscriptionCarriesOnlyItsOwnMembersEntries(t *testing.T) {
 	o := newOrg(t)
 	id, secret := o.admin.CreateApp("all", apitest.Range{Everyone: true})
 	app := o.env.AsApp("acme", id, secret)
-	rita := o.env.DialWS(o.login("rita").Token).Subscribe(inboxSub, nil)
+	rita := o.env.Connect(o.login("rita").Token).Subscribe(streamSub, nil)
 	olgaClient := o.env.Login("other", "olga", apitest.TestPassword)
-	olga := olgaClient.SubscribeSSE(inboxSub, nil)
+	olga := olgaClient.SubscribeSSE(streamSub, nil)
 	expect(t, rita, "SYNC", 0)
 	expect(t, olga, "SYNC", 0)
 
@@ -33,12 +33,12 @@ func TestASubscriptionCarriesOnlyItsOwnMembersEntries(t *testing.T) {
 
 func TestAppsAndAnonymousClientsHaveNoInboxSubscription(t *testing.T) {
 	o := newOrg(t)
-	_, err := o.env.TryDialWS("clt_forged")
+	_, err := o.env.TryConnect("clt_forged")
 	if err == nil {
 		t.Fatal("a forged token opened a websocket")
 	}
 	crm, _ := o.salesApp()
-	s := o.env.DialWS(crm.Token).Subscribe(inboxSub, nil)
+	s := o.env.Connect(crm.Token).Subscribe(streamSub, nil)
 	m, _ := s.Next()
 	if m.Type == "next" {
 		var r struct{ Errors []apitest.Error }
@@ -49,7 +49,7 @@ func TestAppsAndAnonymousClientsHaveNoInboxSubscription(t *testing.T) {
 	} else if m.Type != "error" {
 		t.Fatalf("an app's subscription answered %q %s", m.Type, m.Payload)
 	}
-	anon := o.env.Anonymous().SubscribeSSE(inboxSub, nil)
+	anon := o.env.Anonymous().SubscribeSSE(streamSub, nil)
 	m, _ = anon.Next()
 	var r struct{ Errors []apitest.Error }
 	_ = jsonUnmarshal(m.Payload, &r)
@@ -60,8 +60,10 @@ func TestAppsAndAnonymousClientsHaveNoInboxSubscription(t *testing.T) {
 
 func TestARevokedSessionEndsItsSubscriptionBeforeAnythingMoreIsDelivered(t *testing.T) {
 	for name, subscribe := range map[string]func(o *org, c *apitest.Client) *apitest.Stream{
-		"websocket": func(o *org, c *apitest.Client) *apitest.Stream { return o.env.DialWS(c.Token).Subscribe(inboxSub, nil) },
-		"sse":       func(_ *org, c *apitest.Client) *apitest.Stream { return c.SubscribeSSE(inboxSub, nil) },
+		"websocket": func(o *org, c *apitest.Client) *apitest.Stream {
+			return o.env.Connect(c.Token).Subscribe(streamSub, nil)
+		},
+		"sse": func(_ *org, c *apitest.Client) *apitest.Stream { return c.SubscribeSSE(streamSub, nil) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			o := newOrg(t)
@@ -97,7 +99,7 @@ func TestAMovedMembersOpenSubscriptionSeesWithTheirNewDepartments(t *testing.T) 
 			}
 		}
 	}
-	s := o.env.DialWS(o.login("sam").Token).Subscribe(sub, nil)
+	s := o.env.Connect(o.login("sam").Token).Subscribe(sub, nil)
 	var e ev
 	s.NextData(&e) // SYNC
 	ray.Send(apitest.Text("from R&D", apitest.Range{Members: []string{o.sam}}))

@@ -7,11 +7,11 @@ import (
 	"github.com/corpline/corpline/internal/apitest"
 )
 
-const inboxSub = `subscription($after: Cursor) { inbox(after: $after) {
+const streamSub = `subscription($after: Cursor) { inbox(after: $after) {
 	kind cursor seq entryId messageId readAt reason
 	entry { id seq message { id content { text } } } } }`
 
-type inboxEvent struct {
+type streamEvent struct {
 	Kind      string
 	Cursor    *string
 	Seq       *int
@@ -30,15 +30,15 @@ type inboxEvent struct {
 }
 
 // next reads the next event of an inbox subscription.
-func next(t *testing.T, s *apitest.Stream) inboxEvent {
+func next(t *testing.T, s *apitest.Stream) streamEvent {
 	t.Helper()
-	var out struct{ Inbox inboxEvent }
+	var out struct{ Inbox streamEvent }
 	s.NextData(&out)
 	return out.Inbox
 }
 
 // expect reads the next event and fails unless it has kind (and seq, when not 0).
-func expect(t *testing.T, s *apitest.Stream, kind string, seq int) inboxEvent {
+func expect(t *testing.T, s *apitest.Stream, kind string, seq int) streamEvent {
 	t.Helper()
 	ev := next(t, s)
 	if ev.Kind != kind || (seq != 0 && (ev.Seq == nil || *ev.Seq != seq)) {
@@ -59,10 +59,10 @@ type subscriber func(t *testing.T, o *org, who string, after *string) *apitest.S
 
 var transports = map[string]subscriber{
 	"websocket": func(t *testing.T, o *org, who string, after *string) *apitest.Stream {
-		return o.env.DialWS(o.login(who).Token).Subscribe(inboxSub, map[string]any{"after": after})
+		return o.env.Connect(o.login(who).Token).Subscribe(streamSub, map[string]any{"after": after})
 	},
 	"sse": func(t *testing.T, o *org, who string, after *string) *apitest.Stream {
-		return o.login(who).SubscribeSSE(inboxSub, map[string]any{"after": after})
+		return o.login(who).SubscribeSSE(streamSub, map[string]any{"after": after})
 	},
 }
 
@@ -152,7 +152,7 @@ func TestSubscriptionSwitchesFromReplayToLiveWithoutGapUnderConcurrentSends(t *t
 	o := newOrg(t)
 	crm, _ := o.salesApp()
 	toSam := apitest.Range{Members: []string{o.sam}}
-	s := o.env.DialWS(o.login("sam").Token).Subscribe(inboxSub, nil)
+	s := o.env.Connect(o.login("sam").Token).Subscribe(streamSub, nil)
 	expect(t, s, "SYNC", 0)
 	crm.Send(apitest.Text("0", toSam))
 	cursor := expect(t, s, "NEW", 1).Cursor
@@ -166,7 +166,7 @@ func TestSubscriptionSwitchesFromReplayToLiveWithoutGapUnderConcurrentSends(t *t
 			crm.TrySend(apitest.Text(fmt.Sprint(i), toSam))
 		}
 	}()
-	s = o.env.DialWS(o.login("sam").Token).Subscribe(inboxSub, map[string]any{"after": cursor})
+	s = o.env.Connect(o.login("sam").Token).Subscribe(streamSub, map[string]any{"after": cursor})
 	want, syncs := 2, 0
 	for want <= n+1 {
 		ev := next(t, s)

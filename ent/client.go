@@ -18,6 +18,8 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/conversationmember"
@@ -28,6 +30,8 @@ import (
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
+	"github.com/corpline/corpline/ent/operator"
+	"github.com/corpline/corpline/ent/operatorsession"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/ent/tag"
 
@@ -45,6 +49,10 @@ type Client struct {
 	App *AppClient
 	// AppToken is the client for interacting with the AppToken builders.
 	AppToken *AppTokenClient
+	// AuditEntry is the client for interacting with the AuditEntry builders.
+	AuditEntry *AuditEntryClient
+	// Callback is the client for interacting with the Callback builders.
+	Callback *CallbackClient
 	// ConfidentialView is the client for interacting with the ConfidentialView builders.
 	ConfidentialView *ConfidentialViewClient
 	// Conversation is the client for interacting with the Conversation builders.
@@ -65,6 +73,10 @@ type Client struct {
 	Membership *MembershipClient
 	// Message is the client for interacting with the Message builders.
 	Message *MessageClient
+	// Operator is the client for interacting with the Operator builders.
+	Operator *OperatorClient
+	// OperatorSession is the client for interacting with the OperatorSession builders.
+	OperatorSession *OperatorSessionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Tag is the client for interacting with the Tag builders.
@@ -83,6 +95,8 @@ func (c *Client) init() {
 	c.AdminRole = NewAdminRoleClient(c.config)
 	c.App = NewAppClient(c.config)
 	c.AppToken = NewAppTokenClient(c.config)
+	c.AuditEntry = NewAuditEntryClient(c.config)
+	c.Callback = NewCallbackClient(c.config)
 	c.ConfidentialView = NewConfidentialViewClient(c.config)
 	c.Conversation = NewConversationClient(c.config)
 	c.ConversationMember = NewConversationMemberClient(c.config)
@@ -93,6 +107,8 @@ func (c *Client) init() {
 	c.Member = NewMemberClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.Message = NewMessageClient(c.config)
+	c.Operator = NewOperatorClient(c.config)
+	c.OperatorSession = NewOperatorSessionClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Tag = NewTagClient(c.config)
 }
@@ -190,6 +206,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AdminRole:          NewAdminRoleClient(cfg),
 		App:                NewAppClient(cfg),
 		AppToken:           NewAppTokenClient(cfg),
+		AuditEntry:         NewAuditEntryClient(cfg),
+		Callback:           NewCallbackClient(cfg),
 		ConfidentialView:   NewConfidentialViewClient(cfg),
 		Conversation:       NewConversationClient(cfg),
 		ConversationMember: NewConversationMemberClient(cfg),
@@ -200,6 +218,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Member:             NewMemberClient(cfg),
 		Membership:         NewMembershipClient(cfg),
 		Message:            NewMessageClient(cfg),
+		Operator:           NewOperatorClient(cfg),
+		OperatorSession:    NewOperatorSessionClient(cfg),
 		Session:            NewSessionClient(cfg),
 		Tag:                NewTagClient(cfg),
 	}, nil
@@ -224,6 +244,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AdminRole:          NewAdminRoleClient(cfg),
 		App:                NewAppClient(cfg),
 		AppToken:           NewAppTokenClient(cfg),
+		AuditEntry:         NewAuditEntryClient(cfg),
+		Callback:           NewCallbackClient(cfg),
 		ConfidentialView:   NewConfidentialViewClient(cfg),
 		Conversation:       NewConversationClient(cfg),
 		ConversationMember: NewConversationMemberClient(cfg),
@@ -234,6 +256,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Member:             NewMemberClient(cfg),
 		Membership:         NewMembershipClient(cfg),
 		Message:            NewMessageClient(cfg),
+		Operator:           NewOperatorClient(cfg),
+		OperatorSession:    NewOperatorSessionClient(cfg),
 		Session:            NewSessionClient(cfg),
 		Tag:                NewTagClient(cfg),
 	}, nil
@@ -265,9 +289,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AdminRole, c.App, c.AppToken, c.ConfidentialView, c.Conversation,
-		c.ConversationMember, c.Department, c.Enterprise, c.InboxCounter, c.InboxEntry,
-		c.Member, c.Membership, c.Message, c.Session, c.Tag,
+		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
+		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
+		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
+		c.OperatorSession, c.Session, c.Tag,
 	} {
 		n.Use(hooks...)
 	}
@@ -277,9 +302,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AdminRole, c.App, c.AppToken, c.ConfidentialView, c.Conversation,
-		c.ConversationMember, c.Department, c.Enterprise, c.InboxCounter, c.InboxEntry,
-		c.Member, c.Membership, c.Message, c.Session, c.Tag,
+		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
+		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
+		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
+		c.OperatorSession, c.Session, c.Tag,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -294,6 +320,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.App.mutate(ctx, m)
 	case *AppTokenMutation:
 		return c.AppToken.mutate(ctx, m)
+	case *AuditEntryMutation:
+		return c.AuditEntry.mutate(ctx, m)
+	case *CallbackMutation:
+		return c.Callback.mutate(ctx, m)
 	case *ConfidentialViewMutation:
 		return c.ConfidentialView.mutate(ctx, m)
 	case *ConversationMutation:
@@ -314,6 +344,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Membership.mutate(ctx, m)
 	case *MessageMutation:
 		return c.Message.mutate(ctx, m)
+	case *OperatorMutation:
+		return c.Operator.mutate(ctx, m)
+	case *OperatorSessionMutation:
+		return c.OperatorSession.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *TagMutation:
@@ -834,6 +868,290 @@ func (c *AppTokenClient) mutate(ctx context.Context, m *AppTokenMutation) (Value
 		return (&AppTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AppToken mutation op: %q", m.Op())
+	}
+}
+
+// AuditEntryClient is a client for the AuditEntry schema.
+type AuditEntryClient struct {
+	config
+}
+
+// NewAuditEntryClient returns a client for the AuditEntry from the given config.
+func NewAuditEntryClient(c config) *AuditEntryClient {
+	return &AuditEntryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `auditentry.Hooks(f(g(h())))`.
+func (c *AuditEntryClient) Use(hooks ...Hook) {
+	c.hooks.AuditEntry = append(c.hooks.AuditEntry, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `auditentry.Intercept(f(g(h())))`.
+func (c *AuditEntryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AuditEntry = append(c.inters.AuditEntry, interceptors...)
+}
+
+// Create returns a builder for creating a AuditEntry entity.
+func (c *AuditEntryClient) Create() *AuditEntryCreate {
+	mutation := newAuditEntryMutation(c.config, OpCreate)
+	return &AuditEntryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AuditEntry entities.
+func (c *AuditEntryClient) CreateBulk(builders ...*AuditEntryCreate) *AuditEntryCreateBulk {
+	return &AuditEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AuditEntryClient) MapCreateBulk(slice any, setFunc func(*AuditEntryCreate, int)) *AuditEntryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AuditEntryCreateBulk{err: fmt.Errorf("calling to AuditEntryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AuditEntryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AuditEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AuditEntry.
+func (c *AuditEntryClient) Update() *AuditEntryUpdate {
+	mutation := newAuditEntryMutation(c.config, OpUpdate)
+	return &AuditEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AuditEntryClient) UpdateOne(_m *AuditEntry) *AuditEntryUpdateOne {
+	mutation := newAuditEntryMutation(c.config, OpUpdateOne, withAuditEntry(_m))
+	return &AuditEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AuditEntryClient) UpdateOneID(id string) *AuditEntryUpdateOne {
+	mutation := newAuditEntryMutation(c.config, OpUpdateOne, withAuditEntryID(id))
+	return &AuditEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AuditEntry.
+func (c *AuditEntryClient) Delete() *AuditEntryDelete {
+	mutation := newAuditEntryMutation(c.config, OpDelete)
+	return &AuditEntryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AuditEntryClient) DeleteOne(_m *AuditEntry) *AuditEntryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AuditEntryClient) DeleteOneID(id string) *AuditEntryDeleteOne {
+	builder := c.Delete().Where(auditentry.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AuditEntryDeleteOne{builder}
+}
+
+// Query returns a query builder for AuditEntry.
+func (c *AuditEntryClient) Query() *AuditEntryQuery {
+	return &AuditEntryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAuditEntry},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AuditEntry entity by its id.
+func (c *AuditEntryClient) Get(ctx context.Context, id string) (*AuditEntry, error) {
+	return c.Query().Where(auditentry.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AuditEntryClient) GetX(ctx context.Context, id string) *AuditEntry {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AuditEntryClient) Hooks() []Hook {
+	hooks := c.hooks.AuditEntry
+	return append(hooks[:len(hooks):len(hooks)], auditentry.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AuditEntryClient) Interceptors() []Interceptor {
+	return c.inters.AuditEntry
+}
+
+func (c *AuditEntryClient) mutate(ctx context.Context, m *AuditEntryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AuditEntryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AuditEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AuditEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AuditEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AuditEntry mutation op: %q", m.Op())
+	}
+}
+
+// CallbackClient is a client for the Callback schema.
+type CallbackClient struct {
+	config
+}
+
+// NewCallbackClient returns a client for the Callback from the given config.
+func NewCallbackClient(c config) *CallbackClient {
+	return &CallbackClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `callback.Hooks(f(g(h())))`.
+func (c *CallbackClient) Use(hooks ...Hook) {
+	c.hooks.Callback = append(c.hooks.Callback, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `callback.Intercept(f(g(h())))`.
+func (c *CallbackClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Callback = append(c.inters.Callback, interceptors...)
+}
+
+// Create returns a builder for creating a Callback entity.
+func (c *CallbackClient) Create() *CallbackCreate {
+	mutation := newCallbackMutation(c.config, OpCreate)
+	return &CallbackCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Callback entities.
+func (c *CallbackClient) CreateBulk(builders ...*CallbackCreate) *CallbackCreateBulk {
+	return &CallbackCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CallbackClient) MapCreateBulk(slice any, setFunc func(*CallbackCreate, int)) *CallbackCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CallbackCreateBulk{err: fmt.Errorf("calling to CallbackClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CallbackCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CallbackCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Callback.
+func (c *CallbackClient) Update() *CallbackUpdate {
+	mutation := newCallbackMutation(c.config, OpUpdate)
+	return &CallbackUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CallbackClient) UpdateOne(_m *Callback) *CallbackUpdateOne {
+	mutation := newCallbackMutation(c.config, OpUpdateOne, withCallback(_m))
+	return &CallbackUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CallbackClient) UpdateOneID(id string) *CallbackUpdateOne {
+	mutation := newCallbackMutation(c.config, OpUpdateOne, withCallbackID(id))
+	return &CallbackUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Callback.
+func (c *CallbackClient) Delete() *CallbackDelete {
+	mutation := newCallbackMutation(c.config, OpDelete)
+	return &CallbackDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CallbackClient) DeleteOne(_m *Callback) *CallbackDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CallbackClient) DeleteOneID(id string) *CallbackDeleteOne {
+	builder := c.Delete().Where(callback.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CallbackDeleteOne{builder}
+}
+
+// Query returns a query builder for Callback.
+func (c *CallbackClient) Query() *CallbackQuery {
+	return &CallbackQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCallback},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Callback entity by its id.
+func (c *CallbackClient) Get(ctx context.Context, id string) (*Callback, error) {
+	return c.Query().Where(callback.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CallbackClient) GetX(ctx context.Context, id string) *Callback {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a Callback.
+func (c *CallbackClient) QueryEnterprise(_m *Callback) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(callback.Table, callback.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, callback.EnterpriseTable, callback.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CallbackClient) Hooks() []Hook {
+	hooks := c.hooks.Callback
+	return append(hooks[:len(hooks):len(hooks)], callback.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CallbackClient) Interceptors() []Interceptor {
+	return c.inters.Callback
+}
+
+func (c *CallbackClient) mutate(ctx context.Context, m *CallbackMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CallbackCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CallbackUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CallbackUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CallbackDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Callback mutation op: %q", m.Op())
 	}
 }
 
@@ -2785,6 +3103,306 @@ func (c *MessageClient) mutate(ctx context.Context, m *MessageMutation) (Value, 
 	}
 }
 
+// OperatorClient is a client for the Operator schema.
+type OperatorClient struct {
+	config
+}
+
+// NewOperatorClient returns a client for the Operator from the given config.
+func NewOperatorClient(c config) *OperatorClient {
+	return &OperatorClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `operator.Hooks(f(g(h())))`.
+func (c *OperatorClient) Use(hooks ...Hook) {
+	c.hooks.Operator = append(c.hooks.Operator, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `operator.Intercept(f(g(h())))`.
+func (c *OperatorClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Operator = append(c.inters.Operator, interceptors...)
+}
+
+// Create returns a builder for creating a Operator entity.
+func (c *OperatorClient) Create() *OperatorCreate {
+	mutation := newOperatorMutation(c.config, OpCreate)
+	return &OperatorCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Operator entities.
+func (c *OperatorClient) CreateBulk(builders ...*OperatorCreate) *OperatorCreateBulk {
+	return &OperatorCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OperatorClient) MapCreateBulk(slice any, setFunc func(*OperatorCreate, int)) *OperatorCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OperatorCreateBulk{err: fmt.Errorf("calling to OperatorClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OperatorCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OperatorCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Operator.
+func (c *OperatorClient) Update() *OperatorUpdate {
+	mutation := newOperatorMutation(c.config, OpUpdate)
+	return &OperatorUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OperatorClient) UpdateOne(_m *Operator) *OperatorUpdateOne {
+	mutation := newOperatorMutation(c.config, OpUpdateOne, withOperator(_m))
+	return &OperatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OperatorClient) UpdateOneID(id string) *OperatorUpdateOne {
+	mutation := newOperatorMutation(c.config, OpUpdateOne, withOperatorID(id))
+	return &OperatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Operator.
+func (c *OperatorClient) Delete() *OperatorDelete {
+	mutation := newOperatorMutation(c.config, OpDelete)
+	return &OperatorDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OperatorClient) DeleteOne(_m *Operator) *OperatorDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OperatorClient) DeleteOneID(id string) *OperatorDeleteOne {
+	builder := c.Delete().Where(operator.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OperatorDeleteOne{builder}
+}
+
+// Query returns a query builder for Operator.
+func (c *OperatorClient) Query() *OperatorQuery {
+	return &OperatorQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOperator},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Operator entity by its id.
+func (c *OperatorClient) Get(ctx context.Context, id string) (*Operator, error) {
+	return c.Query().Where(operator.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OperatorClient) GetX(ctx context.Context, id string) *Operator {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QuerySessions queries the sessions edge of a Operator.
+func (c *OperatorClient) QuerySessions(_m *Operator) *OperatorSessionQuery {
+	query := (&OperatorSessionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(operator.Table, operator.FieldID, id),
+			sqlgraph.To(operatorsession.Table, operatorsession.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, operator.SessionsTable, operator.SessionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OperatorClient) Hooks() []Hook {
+	hooks := c.hooks.Operator
+	return append(hooks[:len(hooks):len(hooks)], operator.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OperatorClient) Interceptors() []Interceptor {
+	return c.inters.Operator
+}
+
+func (c *OperatorClient) mutate(ctx context.Context, m *OperatorMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OperatorCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OperatorUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OperatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OperatorDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Operator mutation op: %q", m.Op())
+	}
+}
+
+// OperatorSessionClient is a client for the OperatorSession schema.
+type OperatorSessionClient struct {
+	config
+}
+
+// NewOperatorSessionClient returns a client for the OperatorSession from the given config.
+func NewOperatorSessionClient(c config) *OperatorSessionClient {
+	return &OperatorSessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `operatorsession.Hooks(f(g(h())))`.
+func (c *OperatorSessionClient) Use(hooks ...Hook) {
+	c.hooks.OperatorSession = append(c.hooks.OperatorSession, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `operatorsession.Intercept(f(g(h())))`.
+func (c *OperatorSessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OperatorSession = append(c.inters.OperatorSession, interceptors...)
+}
+
+// Create returns a builder for creating a OperatorSession entity.
+func (c *OperatorSessionClient) Create() *OperatorSessionCreate {
+	mutation := newOperatorSessionMutation(c.config, OpCreate)
+	return &OperatorSessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OperatorSession entities.
+func (c *OperatorSessionClient) CreateBulk(builders ...*OperatorSessionCreate) *OperatorSessionCreateBulk {
+	return &OperatorSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OperatorSessionClient) MapCreateBulk(slice any, setFunc func(*OperatorSessionCreate, int)) *OperatorSessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OperatorSessionCreateBulk{err: fmt.Errorf("calling to OperatorSessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OperatorSessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OperatorSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OperatorSession.
+func (c *OperatorSessionClient) Update() *OperatorSessionUpdate {
+	mutation := newOperatorSessionMutation(c.config, OpUpdate)
+	return &OperatorSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OperatorSessionClient) UpdateOne(_m *OperatorSession) *OperatorSessionUpdateOne {
+	mutation := newOperatorSessionMutation(c.config, OpUpdateOne, withOperatorSession(_m))
+	return &OperatorSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OperatorSessionClient) UpdateOneID(id string) *OperatorSessionUpdateOne {
+	mutation := newOperatorSessionMutation(c.config, OpUpdateOne, withOperatorSessionID(id))
+	return &OperatorSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OperatorSession.
+func (c *OperatorSessionClient) Delete() *OperatorSessionDelete {
+	mutation := newOperatorSessionMutation(c.config, OpDelete)
+	return &OperatorSessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OperatorSessionClient) DeleteOne(_m *OperatorSession) *OperatorSessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OperatorSessionClient) DeleteOneID(id string) *OperatorSessionDeleteOne {
+	builder := c.Delete().Where(operatorsession.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OperatorSessionDeleteOne{builder}
+}
+
+// Query returns a query builder for OperatorSession.
+func (c *OperatorSessionClient) Query() *OperatorSessionQuery {
+	return &OperatorSessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOperatorSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OperatorSession entity by its id.
+func (c *OperatorSessionClient) Get(ctx context.Context, id string) (*OperatorSession, error) {
+	return c.Query().Where(operatorsession.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OperatorSessionClient) GetX(ctx context.Context, id string) *OperatorSession {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOperator queries the operator edge of a OperatorSession.
+func (c *OperatorSessionClient) QueryOperator(_m *OperatorSession) *OperatorQuery {
+	query := (&OperatorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(operatorsession.Table, operatorsession.FieldID, id),
+			sqlgraph.To(operator.Table, operator.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, operatorsession.OperatorTable, operatorsession.OperatorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OperatorSessionClient) Hooks() []Hook {
+	hooks := c.hooks.OperatorSession
+	return append(hooks[:len(hooks):len(hooks)], operatorsession.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OperatorSessionClient) Interceptors() []Interceptor {
+	return c.inters.OperatorSession
+}
+
+func (c *OperatorSessionClient) mutate(ctx context.Context, m *OperatorSessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OperatorSessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OperatorSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OperatorSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OperatorSessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OperatorSession mutation op: %q", m.Op())
+	}
+}
+
 // SessionClient is a client for the Session schema.
 type SessionClient struct {
 	config
@@ -3120,14 +3738,14 @@ func (c *TagClient) mutate(ctx context.Context, m *TagMutation) (Value, error) {
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AdminRole, App, AppToken, ConfidentialView, Conversation, ConversationMember,
-		Department, Enterprise, InboxCounter, InboxEntry, Member, Membership, Message,
-		Session, Tag []ent.Hook
+		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
+		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
+		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Hook
 	}
 	inters struct {
-		AdminRole, App, AppToken, ConfidentialView, Conversation, ConversationMember,
-		Department, Enterprise, InboxCounter, InboxEntry, Member, Membership, Message,
-		Session, Tag []ent.Interceptor
+		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
+		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
+		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Interceptor
 	}
 )
 

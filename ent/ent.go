@@ -15,6 +15,8 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/conversationmember"
@@ -25,6 +27,8 @@ import (
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
+	"github.com/corpline/corpline/ent/operator"
+	"github.com/corpline/corpline/ent/operatorsession"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/ent/tag"
 )
@@ -90,6 +94,8 @@ func checkColumn(t, c string) error {
 			adminrole.Table:          adminrole.ValidColumn,
 			app.Table:                app.ValidColumn,
 			apptoken.Table:           apptoken.ValidColumn,
+			auditentry.Table:         auditentry.ValidColumn,
+			callback.Table:           callback.ValidColumn,
 			confidentialview.Table:   confidentialview.ValidColumn,
 			conversation.Table:       conversation.ValidColumn,
 			conversationmember.Table: conversationmember.ValidColumn,
@@ -100,6 +106,8 @@ func checkColumn(t, c string) error {
 			member.Table:             member.ValidColumn,
 			membership.Table:         membership.ValidColumn,
 			message.Table:            message.ValidColumn,
+			operator.Table:           operator.ValidColumn,
+			operatorsession.Table:    operatorsession.ValidColumn,
 			session.Table:            session.ValidColumn,
 			tag.Table:                tag.ValidColumn,
 		})

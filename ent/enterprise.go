@@ -27,7 +27,31 @@ type Enterprise struct {
 	AccountType enterprise.AccountType `json:"account_type,omitempty"`
 	// EVERYONE: members see the whole directory; DEPARTMENT: their own departments' subtrees, the ancestors and their leaders.
 	DirectoryVisibility enterprise.DirectoryVisibility `json:"directory_visibility,omitempty"`
-	selectValues        sql.SelectValues
+	// Followers a CERTIFIED enterprise may have while its certification is valid, set by the platform operator.
+	FollowerQuota *int `json:"follower_quota,omitempty"`
+	// End of the paid certification; a lapsed certified enterprise follows REGISTERED rules.
+	CertifiedUntil *time.Time `json:"certified_until,omitempty"`
+	// When a TRIAL enterprise is reclaimed: 90 days after it was created.
+	TrialEndsAt *time.Time `json:"trial_ends_at,omitempty"`
+	// RECLAIMED: an expired trial; every call is refused and its data is purged after a grace period.
+	Status enterprise.Status `json:"status,omitempty"`
+	// ReclaimedAt holds the value of the "reclaimed_at" field.
+	ReclaimedAt *time.Time `json:"reclaimed_at,omitempty"`
+	// When a reclaimed enterprise's data was erased; the enterprise row stays as a record.
+	PurgedAt *time.Time `json:"purged_at,omitempty"`
+	// The trial developer's phone number; the platform operator sees it through usage.
+	ContactMobile *string `json:"contact_mobile,omitempty"`
+	// ContactEmail holds the value of the "contact_email" field.
+	ContactEmail *string `json:"contact_email,omitempty"`
+	// When true, a follow waits as PENDING until the enterprise approves it.
+	SecondaryVerification bool `json:"secondary_verification,omitempty"`
+	// Where the enterprise's system receives signed callbacks (pending activations).
+	CallbackURL *string `json:"callback_url,omitempty"`
+	// Shared secret of the HMAC-SHA256 callback signatures.
+	CallbackSecret string `json:"-"`
+	// Key that signs the enterprise's invite links; rotating it voids every link given out.
+	InviteSecret string `json:"-"`
+	selectValues sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -35,9 +59,13 @@ func (*Enterprise) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case enterprise.FieldID, enterprise.FieldCode, enterprise.FieldName, enterprise.FieldAccountType, enterprise.FieldDirectoryVisibility:
+		case enterprise.FieldSecondaryVerification:
+			values[i] = new(sql.NullBool)
+		case enterprise.FieldFollowerQuota:
+			values[i] = new(sql.NullInt64)
+		case enterprise.FieldID, enterprise.FieldCode, enterprise.FieldName, enterprise.FieldAccountType, enterprise.FieldDirectoryVisibility, enterprise.FieldStatus, enterprise.FieldContactMobile, enterprise.FieldContactEmail, enterprise.FieldCallbackURL, enterprise.FieldCallbackSecret, enterprise.FieldInviteSecret:
 			values[i] = new(sql.NullString)
-		case enterprise.FieldCreatedAt:
+		case enterprise.FieldCreatedAt, enterprise.FieldCertifiedUntil, enterprise.FieldTrialEndsAt, enterprise.FieldReclaimedAt, enterprise.FieldPurgedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -90,6 +118,86 @@ func (_m *Enterprise) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.DirectoryVisibility = enterprise.DirectoryVisibility(value.String)
 			}
+		case enterprise.FieldFollowerQuota:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field follower_quota", values[i])
+			} else if value.Valid {
+				_m.FollowerQuota = new(int)
+				*_m.FollowerQuota = int(value.Int64)
+			}
+		case enterprise.FieldCertifiedUntil:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field certified_until", values[i])
+			} else if value.Valid {
+				_m.CertifiedUntil = new(time.Time)
+				*_m.CertifiedUntil = value.Time
+			}
+		case enterprise.FieldTrialEndsAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field trial_ends_at", values[i])
+			} else if value.Valid {
+				_m.TrialEndsAt = new(time.Time)
+				*_m.TrialEndsAt = value.Time
+			}
+		case enterprise.FieldStatus:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field status", values[i])
+			} else if value.Valid {
+				_m.Status = enterprise.Status(value.String)
+			}
+		case enterprise.FieldReclaimedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field reclaimed_at", values[i])
+			} else if value.Valid {
+				_m.ReclaimedAt = new(time.Time)
+				*_m.ReclaimedAt = value.Time
+			}
+		case enterprise.FieldPurgedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field purged_at", values[i])
+			} else if value.Valid {
+				_m.PurgedAt = new(time.Time)
+				*_m.PurgedAt = value.Time
+			}
+		case enterprise.FieldContactMobile:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field contact_mobile", values[i])
+			} else if value.Valid {
+				_m.ContactMobile = new(string)
+				*_m.ContactMobile = value.String
+			}
+		case enterprise.FieldContactEmail:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field contact_email", values[i])
+			} else if value.Valid {
+				_m.ContactEmail = new(string)
+				*_m.ContactEmail = value.String
+			}
+		case enterprise.FieldSecondaryVerification:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field secondary_verification", values[i])
+			} else if value.Valid {
+				_m.SecondaryVerification = value.Bool
+			}
+		case enterprise.FieldCallbackURL:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field callback_url", values[i])
+			} else if value.Valid {
+				_m.CallbackURL = new(string)
+				*_m.CallbackURL = value.String
+			}
+		case enterprise.FieldCallbackSecret:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field callback_secret", values[i])
+			} else if value.Valid {
+				_m.CallbackSecret = value.String
+			}
+		case enterprise.FieldInviteSecret:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field invite_secret", values[i])
+			} else if value.Valid {
+				_m.InviteSecret = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -140,6 +248,56 @@ func (_m *Enterprise) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("directory_visibility=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DirectoryVisibility))
+	builder.WriteString(", ")
+	if v := _m.FollowerQuota; v != nil {
+		builder.WriteString("follower_quota=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.CertifiedUntil; v != nil {
+		builder.WriteString("certified_until=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.TrialEndsAt; v != nil {
+		builder.WriteString("trial_ends_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("status=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Status))
+	builder.WriteString(", ")
+	if v := _m.ReclaimedAt; v != nil {
+		builder.WriteString("reclaimed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.PurgedAt; v != nil {
+		builder.WriteString("purged_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ContactMobile; v != nil {
+		builder.WriteString("contact_mobile=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ContactEmail; v != nil {
+		builder.WriteString("contact_email=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("secondary_verification=")
+	builder.WriteString(fmt.Sprintf("%v", _m.SecondaryVerification))
+	builder.WriteString(", ")
+	if v := _m.CallbackURL; v != nil {
+		builder.WriteString("callback_url=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("callback_secret=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("invite_secret=<sensitive>")
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -77,6 +77,174 @@ func (_c *EnterpriseCreate) SetNillableDirectoryVisibility(v *enterprise.Directo
 	return _c
 }
 
+// SetFollowerQuota sets the "follower_quota" field.
+func (_c *EnterpriseCreate) SetFollowerQuota(v int) *EnterpriseCreate {
+	_c.mutation.SetFollowerQuota(v)
+	return _c
+}
+
+// SetNillableFollowerQuota sets the "follower_quota" field if the given value is not nil.
+func (_c *EnterpriseCreate) SetNillableFollowerQuota(v *int) *EnterpriseCreate {
+	if v != nil {
+		_c.SetFollowerQuota(*v)
+	}
+	return _c
+}
+
+// SetCertifiedUntil sets the "certified_until" field.
+func (_c *EnterpriseCreate) SetCertifiedUntil(v time.Time) *EnterpriseCreate {
+	_c.mutation.SetCertifiedUntil(v)
+	return _c
+}
+
+// SetNillableCertifiedUntil sets the "certified_until" field if the given value is not nil.
+func (_c *EnterpriseCreate) SetNillableCertifiedUntil(v *time.Time) *EnterpriseCreate {
+	if v != nil {
+		_c.SetCertifiedUntil(*v)
+	}
+	return _c
+}
+
+// SetTrialEndsAt sets the "trial_ends_at" field.
+func (_c *EnterpriseCreate) SetTrialEndsAt(v time.Time) *EnterpriseCreate {
+	_c.mutation.SetTrialEndsAt(v)
+	return _c
+}
+
+// SetNillableTrialEndsAt sets the "trial_ends_at" field if the given value is not nil.
+func (_c *EnterpriseCreate) SetNillableTrialEndsAt(v *time.Time) *EnterpriseCreate {
+	if v != nil {
+		_c.SetTrialEndsAt(*v)
+	}
+	return _c
+}
+
+// SetStatus sets the "status" field.
+func (_c *EnterpriseCreate) SetStatus(v enterprise.Status) *EnterpriseCreate {
+	_c.mutation.SetStatus(v)
+	return _c
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_c *EnterpriseCreate) SetNillableStatus(v *enterprise.Status) *EnterpriseCreate {
+	if v != nil {
+		_c.SetStatus(*v)
+	}
+	return _c
+}
+
+// SetReclaimedAt sets the "reclaimed_at" field.
+func (_c *EnterpriseCreate) SetReclaimedAt(v time.Time) *EnterpriseCreate {
+	_c.mutation.SetReclaimedAt(v)
+	return _c
+}
+
+// SetNillableReclaimedAt sets the "reclaimed_at" field if the given value is not nil.
+func (_c *EnterpriseCreate) SetNillableReclaimedAt(v *time.Time) *EnterpriseCreate {
+	if v != nil {
+		_c.SetReclaimedAt(*v)
+	}
+	return _c
+}
+
+// SetPurgedAt sets the "purged_at" field.
+func (_c *EnterpriseCreate) SetPurgedAt(v time.Time) *EnterpriseCreate {
+	_c.mutation.SetPurgedAt(v)
+	return _c
+}
+
+// SetNillablePurgedAt sets the "purged_at" field if the given value is not nil.
+func (_c *EnterpriseCreate) SetNillablePurgedAt(v *time.Time) *EnterpriseCreate {
+	if v != nil {
+		_c.SetPurgedAt(*v)
+	}
+	return _c
+}
+
+// SetContactMobile sets the "contact_mobile" field.
+func (_c *EnterpriseCreate) SetContactMobile(v string) *EnterpriseCreate {
+	_c.mutation.SetContactMobile(v)
+	return _c
+}
+
+// SetNillableContactMobile sets the "contact_mobile" field if the given value is not nil.
+func (_c *EnterpriseCreate) SetNillableContactMobile(v *string) *EnterpriseCreate {
+	if v != nil {
+		_c.SetContactMobile(*v)
+	}
+	return _c
+}
+
+// SetContactEmail sets the "contact_email" field.
+func (_c *EnterpriseCreate) SetContactEmail(v string) *EnterpriseCreate {
+	_c.mutation.SetContactEmail(v)
+	return _c
+}
+
+// SetNillableContactEmail sets the "contact_email" field if the given value is not nil.
+func (_c *EnterpriseCreate) SetNillableContactEmail(v *string) *EnterpriseCreate {
+	if v != nil {
+		_c.SetContactEmail(*v)
+	}
+	return _c
+}
+
+// SetSecondaryVerification sets the "secondary_verification" field.
+func (_c *EnterpriseCreate) SetSecondaryVerification(v bool) *EnterpriseCreate {
+	_c.mutation.SetSecondaryVerification(v)
+	return _c
+}
+
+// SetNillableSecondaryVerification sets the "secondary_verification" field if the given value is not nil.
+func (_c *EnterpriseCreate) SetNillableSecondaryVerification(v *bool) *EnterpriseCreate {
+	if v != nil {
+		_c.SetSecondaryVerification(*v)
+	}
+	return _c
+}
+
+// SetCallbackURL sets the "callback_url" field.
+func (_c *EnterpriseCreate) SetCallbackURL(v string) *EnterpriseCreate {
+	_c.mutation.SetCallbackURL(v)
+	return _c
+}
+
+// SetNillableCallbackURL sets the "callback_url" field if the given value is not nil.
+func (_c *EnterpriseCreate) SetNillableCallbackURL(v *string) *EnterpriseCreate {
+	if v != nil {
+		_c.SetCallbackURL(*v)
+	}
+	return _c
+}
+
+// SetCallbackSecret sets the "callback_secret" field.
+func (_c *EnterpriseCreate) SetCallbackSecret(v string) *EnterpriseCreate {
+	_c.mutation.SetCallbackSecret(v)
+	return _c
+}
+
+// SetNillableCallbackSecret sets the "callback_secret" field if the given value is not nil.
+func (_c *EnterpriseCreate) SetNillableCallbackSecret(v *string) *EnterpriseCreate {
+	if v != nil {
+		_c.SetCallbackSecret(*v)
+	}
+	return _c
+}
+
+// SetInviteSecret sets the "invite_secret" field.
+func (_c *EnterpriseCreate) SetInviteSecret(v string) *EnterpriseCreate {
+	_c.mutation.SetInviteSecret(v)
+	return _c
+}
+
+// SetNillableInviteSecret sets the "invite_secret" field if the given value is not nil.
+func (_c *EnterpriseCreate) SetNillableInviteSecret(v *string) *EnterpriseCreate {
+	if v != nil {
+		_c.SetInviteSecret(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *EnterpriseCreate) SetID(v string) *EnterpriseCreate {
 	_c.mutation.SetID(v)
@@ -143,6 +311,14 @@ func (_c *EnterpriseCreate) defaults() error {
 		v := enterprise.DefaultDirectoryVisibility
 		_c.mutation.SetDirectoryVisibility(v)
 	}
+	if _, ok := _c.mutation.Status(); !ok {
+		v := enterprise.DefaultStatus
+		_c.mutation.SetStatus(v)
+	}
+	if _, ok := _c.mutation.SecondaryVerification(); !ok {
+		v := enterprise.DefaultSecondaryVerification
+		_c.mutation.SetSecondaryVerification(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if enterprise.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized enterprise.DefaultID (forgotten import ent/runtime?)")
@@ -189,6 +365,22 @@ func (_c *EnterpriseCreate) check() error {
 		if err := enterprise.DirectoryVisibilityValidator(v); err != nil {
 			return &ValidationError{Name: "directory_visibility", err: fmt.Errorf(`ent: validator failed for field "Enterprise.directory_visibility": %w`, err)}
 		}
+	}
+	if v, ok := _c.mutation.FollowerQuota(); ok {
+		if err := enterprise.FollowerQuotaValidator(v); err != nil {
+			return &ValidationError{Name: "follower_quota", err: fmt.Errorf(`ent: validator failed for field "Enterprise.follower_quota": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Status(); !ok {
+		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Enterprise.status"`)}
+	}
+	if v, ok := _c.mutation.Status(); ok {
+		if err := enterprise.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Enterprise.status": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.SecondaryVerification(); !ok {
+		return &ValidationError{Name: "secondary_verification", err: errors.New(`ent: missing required field "Enterprise.secondary_verification"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := enterprise.IDValidator(v); err != nil {
@@ -250,6 +442,54 @@ func (_c *EnterpriseCreate) createSpec() (*Enterprise, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DirectoryVisibility(); ok {
 		_spec.SetField(enterprise.FieldDirectoryVisibility, field.TypeEnum, value)
 		_node.DirectoryVisibility = value
+	}
+	if value, ok := _c.mutation.FollowerQuota(); ok {
+		_spec.SetField(enterprise.FieldFollowerQuota, field.TypeInt, value)
+		_node.FollowerQuota = &value
+	}
+	if value, ok := _c.mutation.CertifiedUntil(); ok {
+		_spec.SetField(enterprise.FieldCertifiedUntil, field.TypeTime, value)
+		_node.CertifiedUntil = &value
+	}
+	if value, ok := _c.mutation.TrialEndsAt(); ok {
+		_spec.SetField(enterprise.FieldTrialEndsAt, field.TypeTime, value)
+		_node.TrialEndsAt = &value
+	}
+	if value, ok := _c.mutation.Status(); ok {
+		_spec.SetField(enterprise.FieldStatus, field.TypeEnum, value)
+		_node.Status = value
+	}
+	if value, ok := _c.mutation.ReclaimedAt(); ok {
+		_spec.SetField(enterprise.FieldReclaimedAt, field.TypeTime, value)
+		_node.ReclaimedAt = &value
+	}
+	if value, ok := _c.mutation.PurgedAt(); ok {
+		_spec.SetField(enterprise.FieldPurgedAt, field.TypeTime, value)
+		_node.PurgedAt = &value
+	}
+	if value, ok := _c.mutation.ContactMobile(); ok {
+		_spec.SetField(enterprise.FieldContactMobile, field.TypeString, value)
+		_node.ContactMobile = &value
+	}
+	if value, ok := _c.mutation.ContactEmail(); ok {
+		_spec.SetField(enterprise.FieldContactEmail, field.TypeString, value)
+		_node.ContactEmail = &value
+	}
+	if value, ok := _c.mutation.SecondaryVerification(); ok {
+		_spec.SetField(enterprise.FieldSecondaryVerification, field.TypeBool, value)
+		_node.SecondaryVerification = value
+	}
+	if value, ok := _c.mutation.CallbackURL(); ok {
+		_spec.SetField(enterprise.FieldCallbackURL, field.TypeString, value)
+		_node.CallbackURL = &value
+	}
+	if value, ok := _c.mutation.CallbackSecret(); ok {
+		_spec.SetField(enterprise.FieldCallbackSecret, field.TypeString, value)
+		_node.CallbackSecret = value
+	}
+	if value, ok := _c.mutation.InviteSecret(); ok {
+		_spec.SetField(enterprise.FieldInviteSecret, field.TypeString, value)
+		_node.InviteSecret = value
 	}
 	return _node, _spec
 }
@@ -336,6 +576,216 @@ func (u *EnterpriseUpsert) SetDirectoryVisibility(v enterprise.DirectoryVisibili
 // UpdateDirectoryVisibility sets the "directory_visibility" field to the value that was provided on create.
 func (u *EnterpriseUpsert) UpdateDirectoryVisibility() *EnterpriseUpsert {
 	u.SetExcluded(enterprise.FieldDirectoryVisibility)
+	return u
+}
+
+// SetFollowerQuota sets the "follower_quota" field.
+func (u *EnterpriseUpsert) SetFollowerQuota(v int) *EnterpriseUpsert {
+	u.Set(enterprise.FieldFollowerQuota, v)
+	return u
+}
+
+// UpdateFollowerQuota sets the "follower_quota" field to the value that was provided on create.
+func (u *EnterpriseUpsert) UpdateFollowerQuota() *EnterpriseUpsert {
+	u.SetExcluded(enterprise.FieldFollowerQuota)
+	return u
+}
+
+// AddFollowerQuota adds v to the "follower_quota" field.
+func (u *EnterpriseUpsert) AddFollowerQuota(v int) *EnterpriseUpsert {
+	u.Add(enterprise.FieldFollowerQuota, v)
+	return u
+}
+
+// ClearFollowerQuota clears the value of the "follower_quota" field.
+func (u *EnterpriseUpsert) ClearFollowerQuota() *EnterpriseUpsert {
+	u.SetNull(enterprise.FieldFollowerQuota)
+	return u
+}
+
+// SetCertifiedUntil sets the "certified_until" field.
+func (u *EnterpriseUpsert) SetCertifiedUntil(v time.Time) *EnterpriseUpsert {
+	u.Set(enterprise.FieldCertifiedUntil, v)
+	return u
+}
+
+// UpdateCertifiedUntil sets the "certified_until" field to the value that was provided on create.
+func (u *EnterpriseUpsert) UpdateCertifiedUntil() *EnterpriseUpsert {
+	u.SetExcluded(enterprise.FieldCertifiedUntil)
+	return u
+}
+
+// ClearCertifiedUntil clears the value of the "certified_until" field.
+func (u *EnterpriseUpsert) ClearCertifiedUntil() *EnterpriseUpsert {
+	u.SetNull(enterprise.FieldCertifiedUntil)
+	return u
+}
+
+// SetTrialEndsAt sets the "trial_ends_at" field.
+func (u *EnterpriseUpsert) SetTrialEndsAt(v time.Time) *EnterpriseUpsert {
+	u.Set(enterprise.FieldTrialEndsAt, v)
+	return u
+}
+
+// UpdateTrialEndsAt sets the "trial_ends_at" field to the value that was provided on create.
+func (u *EnterpriseUpsert) UpdateTrialEndsAt() *EnterpriseUpsert {
+	u.SetExcluded(enterprise.FieldTrialEndsAt)
+	return u
+}
+
+// ClearTrialEndsAt clears the value of the "trial_ends_at" field.
+func (u *EnterpriseUpsert) ClearTrialEndsAt() *EnterpriseUpsert {
+	u.SetNull(enterprise.FieldTrialEndsAt)
+	return u
+}
+
+// SetStatus sets the "status" field.
+func (u *EnterpriseUpsert) SetStatus(v enterprise.Status) *EnterpriseUpsert {
+	u.Set(enterprise.FieldStatus, v)
+	return u
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *EnterpriseUpsert) UpdateStatus() *EnterpriseUpsert {
+	u.SetExcluded(enterprise.FieldStatus)
+	return u
+}
+
+// SetReclaimedAt sets the "reclaimed_at" field.
+func (u *EnterpriseUpsert) SetReclaimedAt(v time.Time) *EnterpriseUpsert {
+	u.Set(enterprise.FieldReclaimedAt, v)
+	return u
+}
+
+// UpdateReclaimedAt sets the "reclaimed_at" field to the value that was provided on create.
+func (u *EnterpriseUpsert) UpdateReclaimedAt() *EnterpriseUpsert {
+	u.SetExcluded(enterprise.FieldReclaimedAt)
+	return u
+}
+
+// ClearReclaimedAt clears the value of the "reclaimed_at" field.
+func (u *EnterpriseUpsert) ClearReclaimedAt() *EnterpriseUpsert {
+	u.SetNull(enterprise.FieldReclaimedAt)
+	return u
+}
+
+// SetPurgedAt sets the "purged_at" field.
+func (u *EnterpriseUpsert) SetPurgedAt(v time.Time) *EnterpriseUpsert {
+	u.Set(enterprise.FieldPurgedAt, v)
+	return u
+}
+
+// UpdatePurgedAt sets the "purged_at" field to the value that was provided on create.
+func (u *EnterpriseUpsert) UpdatePurgedAt() *EnterpriseUpsert {
+	u.SetExcluded(enterprise.FieldPurgedAt)
+	return u
+}
+
+// ClearPurgedAt clears the value of the "purged_at" field.
+func (u *EnterpriseUpsert) ClearPurgedAt() *EnterpriseUpsert {
+	u.SetNull(enterprise.FieldPurgedAt)
+	return u
+}
+
+// SetContactMobile sets the "contact_mobile" field.
+func (u *EnterpriseUpsert) SetContactMobile(v string) *EnterpriseUpsert {
+	u.Set(enterprise.FieldContactMobile, v)
+	return u
+}
+
+// UpdateContactMobile sets the "contact_mobile" field to the value that was provided on create.
+func (u *EnterpriseUpsert) UpdateContactMobile() *EnterpriseUpsert {
+	u.SetExcluded(enterprise.FieldContactMobile)
+	return u
+}
+
+// ClearContactMobile clears the value of the "contact_mobile" field.
+func (u *EnterpriseUpsert) ClearContactMobile() *EnterpriseUpsert {
+	u.SetNull(enterprise.FieldContactMobile)
+	return u
+}
+
+// SetContactEmail sets the "contact_email" field.
+func (u *EnterpriseUpsert) SetContactEmail(v string) *EnterpriseUpsert {
+	u.Set(enterprise.FieldContactEmail, v)
+	return u
+}
+
+// UpdateContactEmail sets the "contact_email" field to the value that was provided on create.
+func (u *EnterpriseUpsert) UpdateContactEmail() *EnterpriseUpsert {
+	u.SetExcluded(enterprise.FieldContactEmail)
+	return u
+}
+
+// ClearContactEmail clears the value of the "contact_email" field.
+func (u *EnterpriseUpsert) ClearContactEmail() *EnterpriseUpsert {
+	u.SetNull(enterprise.FieldContactEmail)
+	return u
+}
+
+// SetSecondaryVerification sets the "secondary_verification" field.
+func (u *EnterpriseUpsert) SetSecondaryVerification(v bool) *EnterpriseUpsert {
+	u.Set(enterprise.FieldSecondaryVerification, v)
+	return u
+}
+
+// UpdateSecondaryVerification sets the "secondary_verification" field to the value that was provided on create.
+func (u *EnterpriseUpsert) UpdateSecondaryVerification() *EnterpriseUpsert {
+	u.SetExcluded(enterprise.FieldSecondaryVerification)
+	return u
+}
+
+// SetCallbackURL sets the "callback_url" field.
+func (u *EnterpriseUpsert) SetCallbackURL(v string) *EnterpriseUpsert {
+	u.Set(enterprise.FieldCallbackURL, v)
+	return u
+}
+
+// UpdateCallbackURL sets the "callback_url" field to the value that was provided on create.
+func (u *EnterpriseUpsert) UpdateCallbackURL() *EnterpriseUpsert {
+	u.SetExcluded(enterprise.FieldCallbackURL)
+	return u
+}
+
+// ClearCallbackURL clears the value of the "callback_url" field.
+func (u *EnterpriseUpsert) ClearCallbackURL() *EnterpriseUpsert {
+	u.SetNull(enterprise.FieldCallbackURL)
+	return u
+}
+
+// SetCallbackSecret sets the "callback_secret" field.
+func (u *EnterpriseUpsert) SetCallbackSecret(v string) *EnterpriseUpsert {
+	u.Set(enterprise.FieldCallbackSecret, v)
+	return u
+}
+
+// UpdateCallbackSecret sets the "callback_secret" field to the value that was provided on create.
+func (u *EnterpriseUpsert) UpdateCallbackSecret() *EnterpriseUpsert {
+	u.SetExcluded(enterprise.FieldCallbackSecret)
+	return u
+}
+
+// ClearCallbackSecret clears the value of the "callback_secret" field.
+func (u *EnterpriseUpsert) ClearCallbackSecret() *EnterpriseUpsert {
+	u.SetNull(enterprise.FieldCallbackSecret)
+	return u
+}
+
+// SetInviteSecret sets the "invite_secret" field.
+func (u *EnterpriseUpsert) SetInviteSecret(v string) *EnterpriseUpsert {
+	u.Set(enterprise.FieldInviteSecret, v)
+	return u
+}
+
+// UpdateInviteSecret sets the "invite_secret" field to the value that was provided on create.
+func (u *EnterpriseUpsert) UpdateInviteSecret() *EnterpriseUpsert {
+	u.SetExcluded(enterprise.FieldInviteSecret)
+	return u
+}
+
+// ClearInviteSecret clears the value of the "invite_secret" field.
+func (u *EnterpriseUpsert) ClearInviteSecret() *EnterpriseUpsert {
+	u.SetNull(enterprise.FieldInviteSecret)
 	return u
 }
 
@@ -432,6 +882,251 @@ func (u *EnterpriseUpsertOne) SetDirectoryVisibility(v enterprise.DirectoryVisib
 func (u *EnterpriseUpsertOne) UpdateDirectoryVisibility() *EnterpriseUpsertOne {
 	return u.Update(func(s *EnterpriseUpsert) {
 		s.UpdateDirectoryVisibility()
+	})
+}
+
+// SetFollowerQuota sets the "follower_quota" field.
+func (u *EnterpriseUpsertOne) SetFollowerQuota(v int) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetFollowerQuota(v)
+	})
+}
+
+// AddFollowerQuota adds v to the "follower_quota" field.
+func (u *EnterpriseUpsertOne) AddFollowerQuota(v int) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.AddFollowerQuota(v)
+	})
+}
+
+// UpdateFollowerQuota sets the "follower_quota" field to the value that was provided on create.
+func (u *EnterpriseUpsertOne) UpdateFollowerQuota() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateFollowerQuota()
+	})
+}
+
+// ClearFollowerQuota clears the value of the "follower_quota" field.
+func (u *EnterpriseUpsertOne) ClearFollowerQuota() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearFollowerQuota()
+	})
+}
+
+// SetCertifiedUntil sets the "certified_until" field.
+func (u *EnterpriseUpsertOne) SetCertifiedUntil(v time.Time) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetCertifiedUntil(v)
+	})
+}
+
+// UpdateCertifiedUntil sets the "certified_until" field to the value that was provided on create.
+func (u *EnterpriseUpsertOne) UpdateCertifiedUntil() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateCertifiedUntil()
+	})
+}
+
+// ClearCertifiedUntil clears the value of the "certified_until" field.
+func (u *EnterpriseUpsertOne) ClearCertifiedUntil() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearCertifiedUntil()
+	})
+}
+
+// SetTrialEndsAt sets the "trial_ends_at" field.
+func (u *EnterpriseUpsertOne) SetTrialEndsAt(v time.Time) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetTrialEndsAt(v)
+	})
+}
+
+// UpdateTrialEndsAt sets the "trial_ends_at" field to the value that was provided on create.
+func (u *EnterpriseUpsertOne) UpdateTrialEndsAt() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateTrialEndsAt()
+	})
+}
+
+// ClearTrialEndsAt clears the value of the "trial_ends_at" field.
+func (u *EnterpriseUpsertOne) ClearTrialEndsAt() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearTrialEndsAt()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *EnterpriseUpsertOne) SetStatus(v enterprise.Status) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *EnterpriseUpsertOne) UpdateStatus() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetReclaimedAt sets the "reclaimed_at" field.
+func (u *EnterpriseUpsertOne) SetReclaimedAt(v time.Time) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetReclaimedAt(v)
+	})
+}
+
+// UpdateReclaimedAt sets the "reclaimed_at" field to the value that was provided on create.
+func (u *EnterpriseUpsertOne) UpdateReclaimedAt() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateReclaimedAt()
+	})
+}
+
+// ClearReclaimedAt clears the value of the "reclaimed_at" field.
+func (u *EnterpriseUpsertOne) ClearReclaimedAt() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearReclaimedAt()
+	})
+}
+
+// SetPurgedAt sets the "purged_at" field.
+func (u *EnterpriseUpsertOne) SetPurgedAt(v time.Time) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetPurgedAt(v)
+	})
+}
+
+// UpdatePurgedAt sets the "purged_at" field to the value that was provided on create.
+func (u *EnterpriseUpsertOne) UpdatePurgedAt() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdatePurgedAt()
+	})
+}
+
+// ClearPurgedAt clears the value of the "purged_at" field.
+func (u *EnterpriseUpsertOne) ClearPurgedAt() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearPurgedAt()
+	})
+}
+
+// SetContactMobile sets the "contact_mobile" field.
+func (u *EnterpriseUpsertOne) SetContactMobile(v string) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetContactMobile(v)
+	})
+}
+
+// UpdateContactMobile sets the "contact_mobile" field to the value that was provided on create.
+func (u *EnterpriseUpsertOne) UpdateContactMobile() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateContactMobile()
+	})
+}
+
+// ClearContactMobile clears the value of the "contact_mobile" field.
+func (u *EnterpriseUpsertOne) ClearContactMobile() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearContactMobile()
+	})
+}
+
+// SetContactEmail sets the "contact_email" field.
+func (u *EnterpriseUpsertOne) SetContactEmail(v string) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetContactEmail(v)
+	})
+}
+
+// UpdateContactEmail sets the "contact_email" field to the value that was provided on create.
+func (u *EnterpriseUpsertOne) UpdateContactEmail() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateContactEmail()
+	})
+}
+
+// ClearContactEmail clears the value of the "contact_email" field.
+func (u *EnterpriseUpsertOne) ClearContactEmail() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearContactEmail()
+	})
+}
+
+// SetSecondaryVerification sets the "secondary_verification" field.
+func (u *EnterpriseUpsertOne) SetSecondaryVerification(v bool) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetSecondaryVerification(v)
+	})
+}
+
+// UpdateSecondaryVerification sets the "secondary_verification" field to the value that was provided on create.
+func (u *EnterpriseUpsertOne) UpdateSecondaryVerification() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateSecondaryVerification()
+	})
+}
+
+// SetCallbackURL sets the "callback_url" field.
+func (u *EnterpriseUpsertOne) SetCallbackURL(v string) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetCallbackURL(v)
+	})
+}
+
+// UpdateCallbackURL sets the "callback_url" field to the value that was provided on create.
+func (u *EnterpriseUpsertOne) UpdateCallbackURL() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateCallbackURL()
+	})
+}
+
+// ClearCallbackURL clears the value of the "callback_url" field.
+func (u *EnterpriseUpsertOne) ClearCallbackURL() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearCallbackURL()
+	})
+}
+
+// SetCallbackSecret sets the "callback_secret" field.
+func (u *EnterpriseUpsertOne) SetCallbackSecret(v string) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetCallbackSecret(v)
+	})
+}
+
+// UpdateCallbackSecret sets the "callback_secret" field to the value that was provided on create.
+func (u *EnterpriseUpsertOne) UpdateCallbackSecret() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateCallbackSecret()
+	})
+}
+
+// ClearCallbackSecret clears the value of the "callback_secret" field.
+func (u *EnterpriseUpsertOne) ClearCallbackSecret() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearCallbackSecret()
+	})
+}
+
+// SetInviteSecret sets the "invite_secret" field.
+func (u *EnterpriseUpsertOne) SetInviteSecret(v string) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetInviteSecret(v)
+	})
+}
+
+// UpdateInviteSecret sets the "invite_secret" field to the value that was provided on create.
+func (u *EnterpriseUpsertOne) UpdateInviteSecret() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateInviteSecret()
+	})
+}
+
+// ClearInviteSecret clears the value of the "invite_secret" field.
+func (u *EnterpriseUpsertOne) ClearInviteSecret() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearInviteSecret()
 	})
 }
 
@@ -695,6 +1390,251 @@ func (u *EnterpriseUpsertBulk) SetDirectoryVisibility(v enterprise.DirectoryVisi
 func (u *EnterpriseUpsertBulk) UpdateDirectoryVisibility() *EnterpriseUpsertBulk {
 	return u.Update(func(s *EnterpriseUpsert) {
 		s.UpdateDirectoryVisibility()
+	})
+}
+
+// SetFollowerQuota sets the "follower_quota" field.
+func (u *EnterpriseUpsertBulk) SetFollowerQuota(v int) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetFollowerQuota(v)
+	})
+}
+
+// AddFollowerQuota adds v to the "follower_quota" field.
+func (u *EnterpriseUpsertBulk) AddFollowerQuota(v int) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.AddFollowerQuota(v)
+	})
+}
+
+// UpdateFollowerQuota sets the "follower_quota" field to the value that was provided on create.
+func (u *EnterpriseUpsertBulk) UpdateFollowerQuota() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateFollowerQuota()
+	})
+}
+
+// ClearFollowerQuota clears the value of the "follower_quota" field.
+func (u *EnterpriseUpsertBulk) ClearFollowerQuota() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearFollowerQuota()
+	})
+}
+
+// SetCertifiedUntil sets the "certified_until" field.
+func (u *EnterpriseUpsertBulk) SetCertifiedUntil(v time.Time) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetCertifiedUntil(v)
+	})
+}
+
+// UpdateCertifiedUntil sets the "certified_until" field to the value that was provided on create.
+func (u *EnterpriseUpsertBulk) UpdateCertifiedUntil() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateCertifiedUntil()
+	})
+}
+
+// ClearCertifiedUntil clears the value of the "certified_until" field.
+func (u *EnterpriseUpsertBulk) ClearCertifiedUntil() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearCertifiedUntil()
+	})
+}
+
+// SetTrialEndsAt sets the "trial_ends_at" field.
+func (u *EnterpriseUpsertBulk) SetTrialEndsAt(v time.Time) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetTrialEndsAt(v)
+	})
+}
+
+// UpdateTrialEndsAt sets the "trial_ends_at" field to the value that was provided on create.
+func (u *EnterpriseUpsertBulk) UpdateTrialEndsAt() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateTrialEndsAt()
+	})
+}
+
+// ClearTrialEndsAt clears the value of the "trial_ends_at" field.
+func (u *EnterpriseUpsertBulk) ClearTrialEndsAt() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearTrialEndsAt()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *EnterpriseUpsertBulk) SetStatus(v enterprise.Status) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *EnterpriseUpsertBulk) UpdateStatus() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetReclaimedAt sets the "reclaimed_at" field.
+func (u *EnterpriseUpsertBulk) SetReclaimedAt(v time.Time) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetReclaimedAt(v)
+	})
+}
+
+// UpdateReclaimedAt sets the "reclaimed_at" field to the value that was provided on create.
+func (u *EnterpriseUpsertBulk) UpdateReclaimedAt() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateReclaimedAt()
+	})
+}
+
+// ClearReclaimedAt clears the value of the "reclaimed_at" field.
+func (u *EnterpriseUpsertBulk) ClearReclaimedAt() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearReclaimedAt()
+	})
+}
+
+// SetPurgedAt sets the "purged_at" field.
+func (u *EnterpriseUpsertBulk) SetPurgedAt(v time.Time) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetPurgedAt(v)
+	})
+}
+
+// UpdatePurgedAt sets the "purged_at" field to the value that was provided on create.
+func (u *EnterpriseUpsertBulk) UpdatePurgedAt() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdatePurgedAt()
+	})
+}
+
+// ClearPurgedAt clears the value of the "purged_at" field.
+func (u *EnterpriseUpsertBulk) ClearPurgedAt() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearPurgedAt()
+	})
+}
+
+// SetContactMobile sets the "contact_mobile" field.
+func (u *EnterpriseUpsertBulk) SetContactMobile(v string) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetContactMobile(v)
+	})
+}
+
+// UpdateContactMobile sets the "contact_mobile" field to the value that was provided on create.
+func (u *EnterpriseUpsertBulk) UpdateContactMobile() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateContactMobile()
+	})
+}
+
+// ClearContactMobile clears the value of the "contact_mobile" field.
+func (u *EnterpriseUpsertBulk) ClearContactMobile() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearContactMobile()
+	})
+}
+
+// SetContactEmail sets the "contact_email" field.
+func (u *EnterpriseUpsertBulk) SetContactEmail(v string) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetContactEmail(v)
+	})
+}
+
+// UpdateContactEmail sets the "contact_email" field to the value that was provided on create.
+func (u *EnterpriseUpsertBulk) UpdateContactEmail() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateContactEmail()
+	})
+}
+
+// ClearContactEmail clears the value of the "contact_email" field.
+func (u *EnterpriseUpsertBulk) ClearContactEmail() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearContactEmail()
+	})
+}
+
+// SetSecondaryVerification sets the "secondary_verification" field.
+func (u *EnterpriseUpsertBulk) SetSecondaryVerification(v bool) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetSecondaryVerification(v)
+	})
+}
+
+// UpdateSecondaryVerification sets the "secondary_verification" field to the value that was provided on create.
+func (u *EnterpriseUpsertBulk) UpdateSecondaryVerification() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateSecondaryVerification()
+	})
+}
+
+// SetCallbackURL sets the "callback_url" field.
+func (u *EnterpriseUpsertBulk) SetCallbackURL(v string) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetCallbackURL(v)
+	})
+}
+
+// UpdateCallbackURL sets the "callback_url" field to the value that was provided on create.
+func (u *EnterpriseUpsertBulk) UpdateCallbackURL() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateCallbackURL()
+	})
+}
+
+// ClearCallbackURL clears the value of the "callback_url" field.
+func (u *EnterpriseUpsertBulk) ClearCallbackURL() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearCallbackURL()
+	})
+}
+
+// SetCallbackSecret sets the "callback_secret" field.
+func (u *EnterpriseUpsertBulk) SetCallbackSecret(v string) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetCallbackSecret(v)
+	})
+}
+
+// UpdateCallbackSecret sets the "callback_secret" field to the value that was provided on create.
+func (u *EnterpriseUpsertBulk) UpdateCallbackSecret() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateCallbackSecret()
+	})
+}
+
+// ClearCallbackSecret clears the value of the "callback_secret" field.
+func (u *EnterpriseUpsertBulk) ClearCallbackSecret() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearCallbackSecret()
+	})
+}
+
+// SetInviteSecret sets the "invite_secret" field.
+func (u *EnterpriseUpsertBulk) SetInviteSecret(v string) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetInviteSecret(v)
+	})
+}
+
+// UpdateInviteSecret sets the "invite_secret" field to the value that was provided on create.
+func (u *EnterpriseUpsertBulk) UpdateInviteSecret() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateInviteSecret()
+	})
+}
+
+// ClearInviteSecret clears the value of the "invite_secret" field.
+func (u *EnterpriseUpsertBulk) ClearInviteSecret() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.ClearInviteSecret()
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -70,6 +71,241 @@ func (_u *EnterpriseUpdate) SetNillableDirectoryVisibility(v *enterprise.Directo
 	return _u
 }
 
+// SetFollowerQuota sets the "follower_quota" field.
+func (_u *EnterpriseUpdate) SetFollowerQuota(v int) *EnterpriseUpdate {
+	_u.mutation.ResetFollowerQuota()
+	_u.mutation.SetFollowerQuota(v)
+	return _u
+}
+
+// SetNillableFollowerQuota sets the "follower_quota" field if the given value is not nil.
+func (_u *EnterpriseUpdate) SetNillableFollowerQuota(v *int) *EnterpriseUpdate {
+	if v != nil {
+		_u.SetFollowerQuota(*v)
+	}
+	return _u
+}
+
+// AddFollowerQuota adds value to the "follower_quota" field.
+func (_u *EnterpriseUpdate) AddFollowerQuota(v int) *EnterpriseUpdate {
+	_u.mutation.AddFollowerQuota(v)
+	return _u
+}
+
+// ClearFollowerQuota clears the value of the "follower_quota" field.
+func (_u *EnterpriseUpdate) ClearFollowerQuota() *EnterpriseUpdate {
+	_u.mutation.ClearFollowerQuota()
+	return _u
+}
+
+// SetCertifiedUntil sets the "certified_until" field.
+func (_u *EnterpriseUpdate) SetCertifiedUntil(v time.Time) *EnterpriseUpdate {
+	_u.mutation.SetCertifiedUntil(v)
+	return _u
+}
+
+// SetNillableCertifiedUntil sets the "certified_until" field if the given value is not nil.
+func (_u *EnterpriseUpdate) SetNillableCertifiedUntil(v *time.Time) *EnterpriseUpdate {
+	if v != nil {
+		_u.SetCertifiedUntil(*v)
+	}
+	return _u
+}
+
+// ClearCertifiedUntil clears the value of the "certified_until" field.
+func (_u *EnterpriseUpdate) ClearCertifiedUntil() *EnterpriseUpdate {
+	_u.mutation.ClearCertifiedUntil()
+	return _u
+}
+
+// SetTrialEndsAt sets the "trial_ends_at" field.
+func (_u *EnterpriseUpdate) SetTrialEndsAt(v time.Time) *EnterpriseUpdate {
+	_u.mutation.SetTrialEndsAt(v)
+	return _u
+}
+
+// SetNillableTrialEndsAt sets the "trial_ends_at" field if the given value is not nil.
+func (_u *EnterpriseUpdate) SetNillableTrialEndsAt(v *time.Time) *EnterpriseUpdate {
+	if v != nil {
+		_u.SetTrialEndsAt(*v)
+	}
+	return _u
+}
+
+// ClearTrialEndsAt clears the value of the "trial_ends_at" field.
+func (_u *EnterpriseUpdate) ClearTrialEndsAt() *EnterpriseUpdate {
+	_u.mutation.ClearTrialEndsAt()
+	return _u
+}
+
+// SetStatus sets the "status" field.
+func (_u *EnterpriseUpdate) SetStatus(v enterprise.Status) *EnterpriseUpdate {
+	_u.mutation.SetStatus(v)
+	return _u
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *EnterpriseUpdate) SetNillableStatus(v *enterprise.Status) *EnterpriseUpdate {
+	if v != nil {
+		_u.SetStatus(*v)
+	}
+	return _u
+}
+
+// SetReclaimedAt sets the "reclaimed_at" field.
+func (_u *EnterpriseUpdate) SetReclaimedAt(v time.Time) *EnterpriseUpdate {
+	_u.mutation.SetReclaimedAt(v)
+	return _u
+}
+
+// SetNillableReclaimedAt sets the "reclaimed_at" field if the given value is not nil.
+func (_u *EnterpriseUpdate) SetNillableReclaimedAt(v *time.Time) *EnterpriseUpdate {
+	if v != nil {
+		_u.SetReclaimedAt(*v)
+	}
+	return _u
+}
+
+// ClearReclaimedAt clears the value of the "reclaimed_at" field.
+func (_u *EnterpriseUpdate) ClearReclaimedAt() *EnterpriseUpdate {
+	_u.mutation.ClearReclaimedAt()
+	return _u
+}
+
+// SetPurgedAt sets the "purged_at" field.
+func (_u *EnterpriseUpdate) SetPurgedAt(v time.Time) *EnterpriseUpdate {
+	_u.mutation.SetPurgedAt(v)
+	return _u
+}
+
+// SetNillablePurgedAt sets the "purged_at" field if the given value is not nil.
+func (_u *EnterpriseUpdate) SetNillablePurgedAt(v *time.Time) *EnterpriseUpdate {
+	if v != nil {
+		_u.SetPurgedAt(*v)
+	}
+	return _u
+}
+
+// ClearPurgedAt clears the value of the "purged_at" field.
+func (_u *EnterpriseUpdate) ClearPurgedAt() *EnterpriseUpdate {
+	_u.mutation.ClearPurgedAt()
+	return _u
+}
+
+// SetContactMobile sets the "contact_mobile" field.
+func (_u *EnterpriseUpdate) SetContactMobile(v string) *EnterpriseUpdate {
+	_u.mutation.SetContactMobile(v)
+	return _u
+}
+
+// SetNillableContactMobile sets the "contact_mobile" field if the given value is not nil.
+func (_u *EnterpriseUpdate) SetNillableContactMobile(v *string) *EnterpriseUpdate {
+	if v != nil {
+		_u.SetContactMobile(*v)
+	}
+	return _u
+}
+
+// ClearContactMobile clears the value of the "contact_mobile" field.
+func (_u *EnterpriseUpdate) ClearContactMobile() *EnterpriseUpdate {
+	_u.mutation.ClearContactMobile()
+	return _u
+}
+
+// SetContactEmail sets the "contact_email" field.
+func (_u *EnterpriseUpdate) SetContactEmail(v string) *EnterpriseUpdate {
+	_u.mutation.SetContactEmail(v)
+	return _u
+}
+
+// SetNillableContactEmail sets the "contact_email" field if the given value is not nil.
+func (_u *EnterpriseUpdate) SetNillableContactEmail(v *string) *EnterpriseUpdate {
+	if v != nil {
+		_u.SetContactEmail(*v)
+	}
+	return _u
+}
+
+// ClearContactEmail clears the value of the "contact_email" field.
+func (_u *EnterpriseUpdate) ClearContactEmail() *EnterpriseUpdate {
+	_u.mutation.ClearContactEmail()
+	return _u
+}
+
+// SetSecondaryVerification sets the "secondary_verification" field.
+func (_u *EnterpriseUpdate) SetSecondaryVerification(v bool) *EnterpriseUpdate {
+	_u.mutation.SetSecondaryVerification(v)
+	return _u
+}
+
+// SetNillableSecondaryVerification sets the "secondary_verification" field if the given value is not nil.
+func (_u *EnterpriseUpdate) SetNillableSecondaryVerification(v *bool) *EnterpriseUpdate {
+	if v != nil {
+		_u.SetSecondaryVerification(*v)
+	}
+	return _u
+}
+
+// SetCallbackURL sets the "callback_url" field.
+func (_u *EnterpriseUpdate) SetCallbackURL(v string) *EnterpriseUpdate {
+	_u.mutation.SetCallbackURL(v)
+	return _u
+}
+
+// SetNillableCallbackURL sets the "callback_url" field if the given value is not nil.
+func (_u *EnterpriseUpdate) SetNillableCallbackURL(v *string) *EnterpriseUpdate {
+	if v != nil {
+		_u.SetCallbackURL(*v)
+	}
+	return _u
+}
+
+// ClearCallbackURL clears the value of the "callback_url" field.
+func (_u *EnterpriseUpdate) ClearCallbackURL() *EnterpriseUpdate {
+	_u.mutation.ClearCallbackURL()
+	return _u
+}
+
+// SetCallbackSecret sets the "callback_secret" field.
+func (_u *EnterpriseUpdate) SetCallbackSecret(v string) *EnterpriseUpdate {
+	_u.mutation.SetCallbackSecret(v)
+	return _u
+}
+
+// SetNillableCallbackSecret sets the "callback_secret" field if the given value is not nil.
+func (_u *EnterpriseUpdate) SetNillableCallbackSecret(v *string) *EnterpriseUpdate {
+	if v != nil {
+		_u.SetCallbackSecret(*v)
+	}
+	return _u
+}
+
+// ClearCallbackSecret clears the value of the "callback_secret" field.
+func (_u *EnterpriseUpdate) ClearCallbackSecret() *EnterpriseUpdate {
+	_u.mutation.ClearCallbackSecret()
+	return _u
+}
+
+// SetInviteSecret sets the "invite_secret" field.
+func (_u *EnterpriseUpdate) SetInviteSecret(v string) *EnterpriseUpdate {
+	_u.mutation.SetInviteSecret(v)
+	return _u
+}
+
+// SetNillableInviteSecret sets the "invite_secret" field if the given value is not nil.
+func (_u *EnterpriseUpdate) SetNillableInviteSecret(v *string) *EnterpriseUpdate {
+	if v != nil {
+		_u.SetInviteSecret(*v)
+	}
+	return _u
+}
+
+// ClearInviteSecret clears the value of the "invite_secret" field.
+func (_u *EnterpriseUpdate) ClearInviteSecret() *EnterpriseUpdate {
+	_u.mutation.ClearInviteSecret()
+	return _u
+}
+
 // Mutation returns the EnterpriseMutation object of the builder.
 func (_u *EnterpriseUpdate) Mutation() *EnterpriseMutation {
 	return _u.mutation
@@ -119,6 +355,16 @@ func (_u *EnterpriseUpdate) check() error {
 			return &ValidationError{Name: "directory_visibility", err: fmt.Errorf(`ent: validator failed for field "Enterprise.directory_visibility": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.FollowerQuota(); ok {
+		if err := enterprise.FollowerQuotaValidator(v); err != nil {
+			return &ValidationError{Name: "follower_quota", err: fmt.Errorf(`ent: validator failed for field "Enterprise.follower_quota": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Status(); ok {
+		if err := enterprise.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Enterprise.status": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -148,6 +394,75 @@ func (_u *EnterpriseUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.DirectoryVisibility(); ok {
 		_spec.SetField(enterprise.FieldDirectoryVisibility, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.FollowerQuota(); ok {
+		_spec.SetField(enterprise.FieldFollowerQuota, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFollowerQuota(); ok {
+		_spec.AddField(enterprise.FieldFollowerQuota, field.TypeInt, value)
+	}
+	if _u.mutation.FollowerQuotaCleared() {
+		_spec.ClearField(enterprise.FieldFollowerQuota, field.TypeInt)
+	}
+	if value, ok := _u.mutation.CertifiedUntil(); ok {
+		_spec.SetField(enterprise.FieldCertifiedUntil, field.TypeTime, value)
+	}
+	if _u.mutation.CertifiedUntilCleared() {
+		_spec.ClearField(enterprise.FieldCertifiedUntil, field.TypeTime)
+	}
+	if value, ok := _u.mutation.TrialEndsAt(); ok {
+		_spec.SetField(enterprise.FieldTrialEndsAt, field.TypeTime, value)
+	}
+	if _u.mutation.TrialEndsAtCleared() {
+		_spec.ClearField(enterprise.FieldTrialEndsAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(enterprise.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ReclaimedAt(); ok {
+		_spec.SetField(enterprise.FieldReclaimedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ReclaimedAtCleared() {
+		_spec.ClearField(enterprise.FieldReclaimedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PurgedAt(); ok {
+		_spec.SetField(enterprise.FieldPurgedAt, field.TypeTime, value)
+	}
+	if _u.mutation.PurgedAtCleared() {
+		_spec.ClearField(enterprise.FieldPurgedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ContactMobile(); ok {
+		_spec.SetField(enterprise.FieldContactMobile, field.TypeString, value)
+	}
+	if _u.mutation.ContactMobileCleared() {
+		_spec.ClearField(enterprise.FieldContactMobile, field.TypeString)
+	}
+	if value, ok := _u.mutation.ContactEmail(); ok {
+		_spec.SetField(enterprise.FieldContactEmail, field.TypeString, value)
+	}
+	if _u.mutation.ContactEmailCleared() {
+		_spec.ClearField(enterprise.FieldContactEmail, field.TypeString)
+	}
+	if value, ok := _u.mutation.SecondaryVerification(); ok {
+		_spec.SetField(enterprise.FieldSecondaryVerification, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CallbackURL(); ok {
+		_spec.SetField(enterprise.FieldCallbackURL, field.TypeString, value)
+	}
+	if _u.mutation.CallbackURLCleared() {
+		_spec.ClearField(enterprise.FieldCallbackURL, field.TypeString)
+	}
+	if value, ok := _u.mutation.CallbackSecret(); ok {
+		_spec.SetField(enterprise.FieldCallbackSecret, field.TypeString, value)
+	}
+	if _u.mutation.CallbackSecretCleared() {
+		_spec.ClearField(enterprise.FieldCallbackSecret, field.TypeString)
+	}
+	if value, ok := _u.mutation.InviteSecret(); ok {
+		_spec.SetField(enterprise.FieldInviteSecret, field.TypeString, value)
+	}
+	if _u.mutation.InviteSecretCleared() {
+		_spec.ClearField(enterprise.FieldInviteSecret, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -213,6 +528,241 @@ func (_u *EnterpriseUpdateOne) SetNillableDirectoryVisibility(v *enterprise.Dire
 	return _u
 }
 
+// SetFollowerQuota sets the "follower_quota" field.
+func (_u *EnterpriseUpdateOne) SetFollowerQuota(v int) *EnterpriseUpdateOne {
+	_u.mutation.ResetFollowerQuota()
+	_u.mutation.SetFollowerQuota(v)
+	return _u
+}
+
+// SetNillableFollowerQuota sets the "follower_quota" field if the given value is not nil.
+func (_u *EnterpriseUpdateOne) SetNillableFollowerQuota(v *int) *EnterpriseUpdateOne {
+	if v != nil {
+		_u.SetFollowerQuota(*v)
+	}
+	return _u
+}
+
+// AddFollowerQuota adds value to the "follower_quota" field.
+func (_u *EnterpriseUpdateOne) AddFollowerQuota(v int) *EnterpriseUpdateOne {
+	_u.mutation.AddFollowerQuota(v)
+	return _u
+}
+
+// ClearFollowerQuota clears the value of the "follower_quota" field.
+func (_u *EnterpriseUpdateOne) ClearFollowerQuota() *EnterpriseUpdateOne {
+	_u.mutation.ClearFollowerQuota()
+	return _u
+}
+
+// SetCertifiedUntil sets the "certified_until" field.
+func (_u *EnterpriseUpdateOne) SetCertifiedUntil(v time.Time) *EnterpriseUpdateOne {
+	_u.mutation.SetCertifiedUntil(v)
+	return _u
+}
+
+// SetNillableCertifiedUntil sets the "certified_until" field if the given value is not nil.
+func (_u *EnterpriseUpdateOne) SetNillableCertifiedUntil(v *time.Time) *EnterpriseUpdateOne {
+	if v != nil {
+		_u.SetCertifiedUntil(*v)
+	}
+	return _u
+}
+
+// ClearCertifiedUntil clears the value of the "certified_until" field.
+func (_u *EnterpriseUpdateOne) ClearCertifiedUntil() *EnterpriseUpdateOne {
+	_u.mutation.ClearCertifiedUntil()
+	return _u
+}
+
+// SetTrialEndsAt sets the "trial_ends_at" field.
+func (_u *EnterpriseUpdateOne) SetTrialEndsAt(v time.Time) *EnterpriseUpdateOne {
+	_u.mutation.SetTrialEndsAt(v)
+	return _u
+}
+
+// SetNillableTrialEndsAt sets the "trial_ends_at" field if the given value is not nil.
+func (_u *EnterpriseUpdateOne) SetNillableTrialEndsAt(v *time.Time) *EnterpriseUpdateOne {
+	if v != nil {
+		_u.SetTrialEndsAt(*v)
+	}
+	return _u
+}
+
+// ClearTrialEndsAt clears the value of the "trial_ends_at" field.
+func (_u *EnterpriseUpdateOne) ClearTrialEndsAt() *EnterpriseUpdateOne {
+	_u.mutation.ClearTrialEndsAt()
+	return _u
+}
+
+// SetStatus sets the "status" field.
+func (_u *EnterpriseUpdateOne) SetStatus(v enterprise.Status) *EnterpriseUpdateOne {
+	_u.mutation.SetStatus(v)
+	return _u
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *EnterpriseUpdateOne) SetNillableStatus(v *enterprise.Status) *EnterpriseUpdateOne {
+	if v != nil {
+		_u.SetStatus(*v)
+	}
+	return _u
+}
+
+// SetReclaimedAt sets the "reclaimed_at" field.
+func (_u *EnterpriseUpdateOne) SetReclaimedAt(v time.Time) *EnterpriseUpdateOne {
+	_u.mutation.SetReclaimedAt(v)
+	return _u
+}
+
+// SetNillableReclaimedAt sets the "reclaimed_at" field if the given value is not nil.
+func (_u *EnterpriseUpdateOne) SetNillableReclaimedAt(v *time.Time) *EnterpriseUpdateOne {
+	if v != nil {
+		_u.SetReclaimedAt(*v)
+	}
+	return _u
+}
+
+// ClearReclaimedAt clears the value of the "reclaimed_at" field.
+func (_u *EnterpriseUpdateOne) ClearReclaimedAt() *EnterpriseUpdateOne {
+	_u.mutation.ClearReclaimedAt()
+	return _u
+}
+
+// SetPurgedAt sets the "purged_at" field.
+func (_u *EnterpriseUpdateOne) SetPurgedAt(v time.Time) *EnterpriseUpdateOne {
+	_u.mutation.SetPurgedAt(v)
+	return _u
+}
+
+// SetNillablePurgedAt sets the "purged_at" field if the given value is not nil.
+func (_u *EnterpriseUpdateOne) SetNillablePurgedAt(v *time.Time) *EnterpriseUpdateOne {
+	if v != nil {
+		_u.SetPurgedAt(*v)
+	}
+	return _u
+}
+
+// ClearPurgedAt clears the value of the "purged_at" field.
+func (_u *EnterpriseUpdateOne) ClearPurgedAt() *EnterpriseUpdateOne {
+	_u.mutation.ClearPurgedAt()
+	return _u
+}
+
+// SetContactMobile sets the "contact_mobile" field.
+func (_u *EnterpriseUpdateOne) SetContactMobile(v string) *EnterpriseUpdateOne {
+	_u.mutation.SetContactMobile(v)
+	return _u
+}
+
+// SetNillableContactMobile sets the "contact_mobile" field if the given value is not nil.
+func (_u *EnterpriseUpdateOne) SetNillableContactMobile(v *string) *EnterpriseUpdateOne {
+	if v != nil {
+		_u.SetContactMobile(*v)
+	}
+	return _u
+}
+
+// ClearContactMobile clears the value of the "contact_mobile" field.
+func (_u *EnterpriseUpdateOne) ClearContactMobile() *EnterpriseUpdateOne {
+	_u.mutation.ClearContactMobile()
+	return _u
+}
+
+// SetContactEmail sets the "contact_email" field.
+func (_u *EnterpriseUpdateOne) SetContactEmail(v string) *EnterpriseUpdateOne {
+	_u.mutation.SetContactEmail(v)
+	return _u
+}
+
+// SetNillableContactEmail sets the "contact_email" field if the given value is not nil.
+func (_u *EnterpriseUpdateOne) SetNillableContactEmail(v *string) *EnterpriseUpdateOne {
+	if v != nil {
+		_u.SetContactEmail(*v)
+	}
+	return _u
+}
+
+// ClearContactEmail clears the value of the "contact_email" field.
+func (_u *EnterpriseUpdateOne) ClearContactEmail() *EnterpriseUpdateOne {
+	_u.mutation.ClearContactEmail()
+	return _u
+}
+
+// SetSecondaryVerification sets the "secondary_verification" field.
+func (_u *EnterpriseUpdateOne) SetSecondaryVerification(v bool) *EnterpriseUpdateOne {
+	_u.mutation.SetSecondaryVerification(v)
+	return _u
+}
+
+// SetNillableSecondaryVerification sets the "secondary_verification" field if the given value is not nil.
+func (_u *EnterpriseUpdateOne) SetNillableSecondaryVerification(v *bool) *EnterpriseUpdateOne {
+	if v != nil {
+		_u.SetSecondaryVerification(*v)
+	}
+	return _u
+}
+
+// SetCallbackURL sets the "callback_url" field.
+func (_u *EnterpriseUpdateOne) SetCallbackURL(v string) *EnterpriseUpdateOne {
+	_u.mutation.SetCallbackURL(v)
+	return _u
+}
+
+// SetNillableCallbackURL sets the "callback_url" field if the given value is not nil.
+func (_u *EnterpriseUpdateOne) SetNillableCallbackURL(v *string) *EnterpriseUpdateOne {
+	if v != nil {
+		_u.SetCallbackURL(*v)
+	}
+	return _u
+}
+
+// ClearCallbackURL clears the value of the "callback_url" field.
+func (_u *EnterpriseUpdateOne) ClearCallbackURL() *EnterpriseUpdateOne {
+	_u.mutation.ClearCallbackURL()
+	return _u
+}
+
+// SetCallbackSecret sets the "callback_secret" field.
+func (_u *EnterpriseUpdateOne) SetCallbackSecret(v string) *EnterpriseUpdateOne {
+	_u.mutation.SetCallbackSecret(v)
+	return _u
+}
+
+// SetNillableCallbackSecret sets the "callback_secret" field if the given value is not nil.
+func (_u *EnterpriseUpdateOne) SetNillableCallbackSecret(v *string) *EnterpriseUpdateOne {
+	if v != nil {
+		_u.SetCallbackSecret(*v)
+	}
+	return _u
+}
+
+// ClearCallbackSecret clears the value of the "callback_secret" field.
+func (_u *EnterpriseUpdateOne) ClearCallbackSecret() *EnterpriseUpdateOne {
+	_u.mutation.ClearCallbackSecret()
+	return _u
+}
+
+// SetInviteSecret sets the "invite_secret" field.
+func (_u *EnterpriseUpdateOne) SetInviteSecret(v string) *EnterpriseUpdateOne {
+	_u.mutation.SetInviteSecret(v)
+	return _u
+}
+
+// SetNillableInviteSecret sets the "invite_secret" field if the given value is not nil.
+func (_u *EnterpriseUpdateOne) SetNillableInviteSecret(v *string) *EnterpriseUpdateOne {
+	if v != nil {
+		_u.SetInviteSecret(*v)
+	}
+	return _u
+}
+
+// ClearInviteSecret clears the value of the "invite_secret" field.
+func (_u *EnterpriseUpdateOne) ClearInviteSecret() *EnterpriseUpdateOne {
+	_u.mutation.ClearInviteSecret()
+	return _u
+}
+
 // Mutation returns the EnterpriseMutation object of the builder.
 func (_u *EnterpriseUpdateOne) Mutation() *EnterpriseMutation {
 	return _u.mutation
@@ -275,6 +825,16 @@ func (_u *EnterpriseUpdateOne) check() error {
 			return &ValidationError{Name: "directory_visibility", err: fmt.Errorf(`ent: validator failed for field "Enterprise.directory_visibility": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.FollowerQuota(); ok {
+		if err := enterprise.FollowerQuotaValidator(v); err != nil {
+			return &ValidationError{Name: "follower_quota", err: fmt.Errorf(`ent: validator failed for field "Enterprise.follower_quota": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Status(); ok {
+		if err := enterprise.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Enterprise.status": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -321,6 +881,75 @@ func (_u *EnterpriseUpdateOne) sqlSave(ctx context.Context) (_node *Enterprise, 
 	}
 	if value, ok := _u.mutation.DirectoryVisibility(); ok {
 		_spec.SetField(enterprise.FieldDirectoryVisibility, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.FollowerQuota(); ok {
+		_spec.SetField(enterprise.FieldFollowerQuota, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFollowerQuota(); ok {
+		_spec.AddField(enterprise.FieldFollowerQuota, field.TypeInt, value)
+	}
+	if _u.mutation.FollowerQuotaCleared() {
+		_spec.ClearField(enterprise.FieldFollowerQuota, field.TypeInt)
+	}
+	if value, ok := _u.mutation.CertifiedUntil(); ok {
+		_spec.SetField(enterprise.FieldCertifiedUntil, field.TypeTime, value)
+	}
+	if _u.mutation.CertifiedUntilCleared() {
+		_spec.ClearField(enterprise.FieldCertifiedUntil, field.TypeTime)
+	}
+	if value, ok := _u.mutation.TrialEndsAt(); ok {
+		_spec.SetField(enterprise.FieldTrialEndsAt, field.TypeTime, value)
+	}
+	if _u.mutation.TrialEndsAtCleared() {
+		_spec.ClearField(enterprise.FieldTrialEndsAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(enterprise.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ReclaimedAt(); ok {
+		_spec.SetField(enterprise.FieldReclaimedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ReclaimedAtCleared() {
+		_spec.ClearField(enterprise.FieldReclaimedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PurgedAt(); ok {
+		_spec.SetField(enterprise.FieldPurgedAt, field.TypeTime, value)
+	}
+	if _u.mutation.PurgedAtCleared() {
+		_spec.ClearField(enterprise.FieldPurgedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ContactMobile(); ok {
+		_spec.SetField(enterprise.FieldContactMobile, field.TypeString, value)
+	}
+	if _u.mutation.ContactMobileCleared() {
+		_spec.ClearField(enterprise.FieldContactMobile, field.TypeString)
+	}
+	if value, ok := _u.mutation.ContactEmail(); ok {
+		_spec.SetField(enterprise.FieldContactEmail, field.TypeString, value)
+	}
+	if _u.mutation.ContactEmailCleared() {
+		_spec.ClearField(enterprise.FieldContactEmail, field.TypeString)
+	}
+	if value, ok := _u.mutation.SecondaryVerification(); ok {
+		_spec.SetField(enterprise.FieldSecondaryVerification, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CallbackURL(); ok {
+		_spec.SetField(enterprise.FieldCallbackURL, field.TypeString, value)
+	}
+	if _u.mutation.CallbackURLCleared() {
+		_spec.ClearField(enterprise.FieldCallbackURL, field.TypeString)
+	}
+	if value, ok := _u.mutation.CallbackSecret(); ok {
+		_spec.SetField(enterprise.FieldCallbackSecret, field.TypeString, value)
+	}
+	if _u.mutation.CallbackSecretCleared() {
+		_spec.ClearField(enterprise.FieldCallbackSecret, field.TypeString)
+	}
+	if value, ok := _u.mutation.InviteSecret(); ok {
+		_spec.SetField(enterprise.FieldInviteSecret, field.TypeString, value)
+	}
+	if _u.mutation.InviteSecretCleared() {
+		_spec.ClearField(enterprise.FieldInviteSecret, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Enterprise{config: _u.config}

@@ -6,6 +6,8 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/conversationmember"
@@ -16,6 +18,8 @@ import (
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
+	"github.com/corpline/corpline/ent/operator"
+	"github.com/corpline/corpline/ent/operatorsession"
 	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/ent/tag"
@@ -28,7 +32,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminrole.Table,
@@ -88,6 +92,53 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   auditentry.Table,
+			Columns: auditentry.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: auditentry.FieldID,
+			},
+		},
+		Type: "AuditEntry",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			auditentry.FieldCreatedAt:    {Type: field.TypeTime, Column: auditentry.FieldCreatedAt},
+			auditentry.FieldEnterpriseID: {Type: field.TypeString, Column: auditentry.FieldEnterpriseID},
+			auditentry.FieldActorKind:    {Type: field.TypeEnum, Column: auditentry.FieldActorKind},
+			auditentry.FieldActorID:      {Type: field.TypeString, Column: auditentry.FieldActorID},
+			auditentry.FieldActorName:    {Type: field.TypeString, Column: auditentry.FieldActorName},
+			auditentry.FieldAction:       {Type: field.TypeString, Column: auditentry.FieldAction},
+			auditentry.FieldTargetID:     {Type: field.TypeString, Column: auditentry.FieldTargetID},
+			auditentry.FieldTargetType:   {Type: field.TypeString, Column: auditentry.FieldTargetType},
+			auditentry.FieldDetails:      {Type: field.TypeJSON, Column: auditentry.FieldDetails},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   callback.Table,
+			Columns: callback.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: callback.FieldID,
+			},
+		},
+		Type: "Callback",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			callback.FieldCreatedAt:     {Type: field.TypeTime, Column: callback.FieldCreatedAt},
+			callback.FieldEnterpriseID:  {Type: field.TypeString, Column: callback.FieldEnterpriseID},
+			callback.FieldEvent:         {Type: field.TypeString, Column: callback.FieldEvent},
+			callback.FieldBody:          {Type: field.TypeString, Column: callback.FieldBody},
+			callback.FieldStatus:        {Type: field.TypeEnum, Column: callback.FieldStatus},
+			callback.FieldAttempts:      {Type: field.TypeInt, Column: callback.FieldAttempts},
+			callback.FieldNextAttemptAt: {Type: field.TypeTime, Column: callback.FieldNextAttemptAt},
+			callback.FieldExpiresAt:     {Type: field.TypeTime, Column: callback.FieldExpiresAt},
+			callback.FieldLeaseOwner:    {Type: field.TypeString, Column: callback.FieldLeaseOwner},
+			callback.FieldLeaseUntil:    {Type: field.TypeTime, Column: callback.FieldLeaseUntil},
+			callback.FieldDeliveredAt:   {Type: field.TypeTime, Column: callback.FieldDeliveredAt},
+			callback.FieldLastError:     {Type: field.TypeString, Column: callback.FieldLastError},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   confidentialview.Table,
 			Columns: confidentialview.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -103,7 +154,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			confidentialview.FieldMemberID:     {Type: field.TypeString, Column: confidentialview.FieldMemberID},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   conversation.Table,
 			Columns: conversation.Columns,
@@ -123,7 +174,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conversation.FieldUpdatedAt:    {Type: field.TypeTime, Column: conversation.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   conversationmember.Table,
 			Columns: conversationmember.Columns,
@@ -140,7 +191,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conversationmember.FieldMemberID:       {Type: field.TypeString, Column: conversationmember.FieldMemberID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
@@ -160,7 +211,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldDepth:        {Type: field.TypeInt, Column: department.FieldDepth},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   enterprise.Table,
 			Columns: enterprise.Columns,
@@ -171,14 +222,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Enterprise",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			enterprise.FieldCreatedAt:           {Type: field.TypeTime, Column: enterprise.FieldCreatedAt},
-			enterprise.FieldCode:                {Type: field.TypeString, Column: enterprise.FieldCode},
-			enterprise.FieldName:                {Type: field.TypeString, Column: enterprise.FieldName},
-			enterprise.FieldAccountType:         {Type: field.TypeEnum, Column: enterprise.FieldAccountType},
-			enterprise.FieldDirectoryVisibility: {Type: field.TypeEnum, Column: enterprise.FieldDirectoryVisibility},
+			enterprise.FieldCreatedAt:             {Type: field.TypeTime, Column: enterprise.FieldCreatedAt},
+			enterprise.FieldCode:                  {Type: field.TypeString, Column: enterprise.FieldCode},
+			enterprise.FieldName:                  {Type: field.TypeString, Column: enterprise.FieldName},
+			enterprise.FieldAccountType:           {Type: field.TypeEnum, Column: enterprise.FieldAccountType},
+			enterprise.FieldDirectoryVisibility:   {Type: field.TypeEnum, Column: enterprise.FieldDirectoryVisibility},
+			enterprise.FieldFollowerQuota:         {Type: field.TypeInt, Column: enterprise.FieldFollowerQuota},
+			enterprise.FieldCertifiedUntil:        {Type: field.TypeTime, Column: enterprise.FieldCertifiedUntil},
+			enterprise.FieldTrialEndsAt:           {Type: field.TypeTime, Column: enterprise.FieldTrialEndsAt},
+			enterprise.FieldStatus:                {Type: field.TypeEnum, Column: enterprise.FieldStatus},
+			enterprise.FieldReclaimedAt:           {Type: field.TypeTime, Column: enterprise.FieldReclaimedAt},
+			enterprise.FieldPurgedAt:              {Type: field.TypeTime, Column: enterprise.FieldPurgedAt},
+			enterprise.FieldContactMobile:         {Type: field.TypeString, Column: enterprise.FieldContactMobile},
+			enterprise.FieldContactEmail:          {Type: field.TypeString, Column: enterprise.FieldContactEmail},
+			enterprise.FieldSecondaryVerification: {Type: field.TypeBool, Column: enterprise.FieldSecondaryVerification},
+			enterprise.FieldCallbackURL:           {Type: field.TypeString, Column: enterprise.FieldCallbackURL},
+			enterprise.FieldCallbackSecret:        {Type: field.TypeString, Column: enterprise.FieldCallbackSecret},
+			enterprise.FieldInviteSecret:          {Type: field.TypeString, Column: enterprise.FieldInviteSecret},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inboxcounter.Table,
 			Columns: inboxcounter.Columns,
@@ -196,7 +259,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inboxcounter.FieldVersion:      {Type: field.TypeInt64, Column: inboxcounter.FieldVersion},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inboxentry.Table,
 			Columns: inboxentry.Columns,
@@ -222,7 +285,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inboxentry.FieldConversationID: {Type: field.TypeString, Column: inboxentry.FieldConversationID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -242,10 +305,12 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldPosition:     {Type: field.TypeString, Column: member.FieldPosition},
 			member.FieldStatus:       {Type: field.TypeEnum, Column: member.FieldStatus},
 			member.FieldPasswordHash: {Type: field.TypeString, Column: member.FieldPasswordHash},
+			member.FieldActivatedAt:  {Type: field.TypeTime, Column: member.FieldActivatedAt},
+			member.FieldReferredBy:   {Type: field.TypeString, Column: member.FieldReferredBy},
 			member.FieldUpdatedAt:    {Type: field.TypeTime, Column: member.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -264,7 +329,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldIsLeader:     {Type: field.TypeBool, Column: membership.FieldIsLeader},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   message.Table,
 			Columns: message.Columns,
@@ -292,7 +357,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 			message.FieldRecalledAt:      {Type: field.TypeTime, Column: message.FieldRecalledAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   operator.Table,
+			Columns: operator.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: operator.FieldID,
+			},
+		},
+		Type: "Operator",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			operator.FieldCreatedAt:    {Type: field.TypeTime, Column: operator.FieldCreatedAt},
+			operator.FieldLogin:        {Type: field.TypeString, Column: operator.FieldLogin},
+			operator.FieldName:         {Type: field.TypeString, Column: operator.FieldName},
+			operator.FieldPasswordHash: {Type: field.TypeString, Column: operator.FieldPasswordHash},
+		},
+	}
+	graph.Nodes[16] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   operatorsession.Table,
+			Columns: operatorsession.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: operatorsession.FieldID,
+			},
+		},
+		Type: "OperatorSession",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			operatorsession.FieldCreatedAt:  {Type: field.TypeTime, Column: operatorsession.FieldCreatedAt},
+			operatorsession.FieldOperatorID: {Type: field.TypeString, Column: operatorsession.FieldOperatorID},
+			operatorsession.FieldTokenHash:  {Type: field.TypeBytes, Column: operatorsession.FieldTokenHash},
+			operatorsession.FieldExpiresAt:  {Type: field.TypeTime, Column: operatorsession.FieldExpiresAt},
+			operatorsession.FieldRevokedAt:  {Type: field.TypeTime, Column: operatorsession.FieldRevokedAt},
+		},
+	}
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -311,7 +411,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:    {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tag.Table,
 			Columns: tag.Columns,
@@ -410,6 +510,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"AppToken",
 		"App",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   callback.EnterpriseTable,
+			Columns: []string{callback.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"Callback",
+		"Enterprise",
 	)
 	graph.MustAddE(
 		"enterprise",
@@ -868,6 +980,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"ConfidentialView",
 	)
 	graph.MustAddE(
+		"sessions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   operator.SessionsTable,
+			Columns: []string{operator.SessionsColumn},
+			Bidi:    false,
+		},
+		"Operator",
+		"OperatorSession",
+	)
+	graph.MustAddE(
+		"operator",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   operatorsession.OperatorTable,
+			Columns: []string{operatorsession.OperatorColumn},
+			Bidi:    false,
+		},
+		"OperatorSession",
+		"Operator",
+	)
+	graph.MustAddE(
 		"enterprise",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1233,6 +1369,205 @@ func (f *AppTokenFilter) WhereHasAppWith(preds ...predicate.App) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AuditEntryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AuditEntryQuery builder.
+func (_q *AuditEntryQuery) Filter() *AuditEntryFilter {
+	return &AuditEntryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AuditEntryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AuditEntryMutation builder.
+func (m *AuditEntryMutation) Filter() *AuditEntryFilter {
+	return &AuditEntryFilter{config: m.config, predicateAdder: m}
+}
+
+// AuditEntryFilter provides a generic filtering capability at runtime for AuditEntryQuery.
+type AuditEntryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AuditEntryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AuditEntryFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(auditentry.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AuditEntryFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(auditentry.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *AuditEntryFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(auditentry.FieldEnterpriseID))
+}
+
+// WhereActorKind applies the entql string predicate on the actor_kind field.
+func (f *AuditEntryFilter) WhereActorKind(p entql.StringP) {
+	f.Where(p.Field(auditentry.FieldActorKind))
+}
+
+// WhereActorID applies the entql string predicate on the actor_id field.
+func (f *AuditEntryFilter) WhereActorID(p entql.StringP) {
+	f.Where(p.Field(auditentry.FieldActorID))
+}
+
+// WhereActorName applies the entql string predicate on the actor_name field.
+func (f *AuditEntryFilter) WhereActorName(p entql.StringP) {
+	f.Where(p.Field(auditentry.FieldActorName))
+}
+
+// WhereAction applies the entql string predicate on the action field.
+func (f *AuditEntryFilter) WhereAction(p entql.StringP) {
+	f.Where(p.Field(auditentry.FieldAction))
+}
+
+// WhereTargetID applies the entql string predicate on the target_id field.
+func (f *AuditEntryFilter) WhereTargetID(p entql.StringP) {
+	f.Where(p.Field(auditentry.FieldTargetID))
+}
+
+// WhereTargetType applies the entql string predicate on the target_type field.
+func (f *AuditEntryFilter) WhereTargetType(p entql.StringP) {
+	f.Where(p.Field(auditentry.FieldTargetType))
+}
+
+// WhereDetails applies the entql json.RawMessage predicate on the details field.
+func (f *AuditEntryFilter) WhereDetails(p entql.BytesP) {
+	f.Where(p.Field(auditentry.FieldDetails))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CallbackQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CallbackQuery builder.
+func (_q *CallbackQuery) Filter() *CallbackFilter {
+	return &CallbackFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CallbackMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CallbackMutation builder.
+func (m *CallbackMutation) Filter() *CallbackFilter {
+	return &CallbackFilter{config: m.config, predicateAdder: m}
+}
+
+// CallbackFilter provides a generic filtering capability at runtime for CallbackQuery.
+type CallbackFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CallbackFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *CallbackFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(callback.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CallbackFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(callback.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *CallbackFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(callback.FieldEnterpriseID))
+}
+
+// WhereEvent applies the entql string predicate on the event field.
+func (f *CallbackFilter) WhereEvent(p entql.StringP) {
+	f.Where(p.Field(callback.FieldEvent))
+}
+
+// WhereBody applies the entql string predicate on the body field.
+func (f *CallbackFilter) WhereBody(p entql.StringP) {
+	f.Where(p.Field(callback.FieldBody))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *CallbackFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(callback.FieldStatus))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *CallbackFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(callback.FieldAttempts))
+}
+
+// WhereNextAttemptAt applies the entql time.Time predicate on the next_attempt_at field.
+func (f *CallbackFilter) WhereNextAttemptAt(p entql.TimeP) {
+	f.Where(p.Field(callback.FieldNextAttemptAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *CallbackFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(callback.FieldExpiresAt))
+}
+
+// WhereLeaseOwner applies the entql string predicate on the lease_owner field.
+func (f *CallbackFilter) WhereLeaseOwner(p entql.StringP) {
+	f.Where(p.Field(callback.FieldLeaseOwner))
+}
+
+// WhereLeaseUntil applies the entql time.Time predicate on the lease_until field.
+func (f *CallbackFilter) WhereLeaseUntil(p entql.TimeP) {
+	f.Where(p.Field(callback.FieldLeaseUntil))
+}
+
+// WhereDeliveredAt applies the entql time.Time predicate on the delivered_at field.
+func (f *CallbackFilter) WhereDeliveredAt(p entql.TimeP) {
+	f.Where(p.Field(callback.FieldDeliveredAt))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *CallbackFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(callback.FieldLastError))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *CallbackFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *CallbackFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ConfidentialViewQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1261,7 +1596,7 @@ type ConfidentialViewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConfidentialViewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1363,7 +1698,7 @@ type ConversationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConversationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1466,7 +1801,7 @@ type ConversationMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConversationMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1568,7 +1903,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1727,7 +2062,7 @@ type EnterpriseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EnterpriseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1763,6 +2098,66 @@ func (f *EnterpriseFilter) WhereDirectoryVisibility(p entql.StringP) {
 	f.Where(p.Field(enterprise.FieldDirectoryVisibility))
 }
 
+// WhereFollowerQuota applies the entql int predicate on the follower_quota field.
+func (f *EnterpriseFilter) WhereFollowerQuota(p entql.IntP) {
+	f.Where(p.Field(enterprise.FieldFollowerQuota))
+}
+
+// WhereCertifiedUntil applies the entql time.Time predicate on the certified_until field.
+func (f *EnterpriseFilter) WhereCertifiedUntil(p entql.TimeP) {
+	f.Where(p.Field(enterprise.FieldCertifiedUntil))
+}
+
+// WhereTrialEndsAt applies the entql time.Time predicate on the trial_ends_at field.
+func (f *EnterpriseFilter) WhereTrialEndsAt(p entql.TimeP) {
+	f.Where(p.Field(enterprise.FieldTrialEndsAt))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *EnterpriseFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(enterprise.FieldStatus))
+}
+
+// WhereReclaimedAt applies the entql time.Time predicate on the reclaimed_at field.
+func (f *EnterpriseFilter) WhereReclaimedAt(p entql.TimeP) {
+	f.Where(p.Field(enterprise.FieldReclaimedAt))
+}
+
+// WherePurgedAt applies the entql time.Time predicate on the purged_at field.
+func (f *EnterpriseFilter) WherePurgedAt(p entql.TimeP) {
+	f.Where(p.Field(enterprise.FieldPurgedAt))
+}
+
+// WhereContactMobile applies the entql string predicate on the contact_mobile field.
+func (f *EnterpriseFilter) WhereContactMobile(p entql.StringP) {
+	f.Where(p.Field(enterprise.FieldContactMobile))
+}
+
+// WhereContactEmail applies the entql string predicate on the contact_email field.
+func (f *EnterpriseFilter) WhereContactEmail(p entql.StringP) {
+	f.Where(p.Field(enterprise.FieldContactEmail))
+}
+
+// WhereSecondaryVerification applies the entql bool predicate on the secondary_verification field.
+func (f *EnterpriseFilter) WhereSecondaryVerification(p entql.BoolP) {
+	f.Where(p.Field(enterprise.FieldSecondaryVerification))
+}
+
+// WhereCallbackURL applies the entql string predicate on the callback_url field.
+func (f *EnterpriseFilter) WhereCallbackURL(p entql.StringP) {
+	f.Where(p.Field(enterprise.FieldCallbackURL))
+}
+
+// WhereCallbackSecret applies the entql string predicate on the callback_secret field.
+func (f *EnterpriseFilter) WhereCallbackSecret(p entql.StringP) {
+	f.Where(p.Field(enterprise.FieldCallbackSecret))
+}
+
+// WhereInviteSecret applies the entql string predicate on the invite_secret field.
+func (f *EnterpriseFilter) WhereInviteSecret(p entql.StringP) {
+	f.Where(p.Field(enterprise.FieldInviteSecret))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *InboxCounterQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1792,7 +2187,7 @@ type InboxCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InboxCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1885,7 +2280,7 @@ type InboxEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InboxEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2060,7 +2455,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2114,6 +2509,16 @@ func (f *MemberFilter) WhereStatus(p entql.StringP) {
 // WherePasswordHash applies the entql string predicate on the password_hash field.
 func (f *MemberFilter) WherePasswordHash(p entql.StringP) {
 	f.Where(p.Field(member.FieldPasswordHash))
+}
+
+// WhereActivatedAt applies the entql time.Time predicate on the activated_at field.
+func (f *MemberFilter) WhereActivatedAt(p entql.TimeP) {
+	f.Where(p.Field(member.FieldActivatedAt))
+}
+
+// WhereReferredBy applies the entql string predicate on the referred_by field.
+func (f *MemberFilter) WhereReferredBy(p entql.StringP) {
+	f.Where(p.Field(member.FieldReferredBy))
 }
 
 // WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
@@ -2234,7 +2639,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2346,7 +2751,7 @@ type MessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2545,6 +2950,159 @@ func (f *MessageFilter) WhereHasConfidentialViewsWith(preds ...predicate.Confide
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OperatorQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OperatorQuery builder.
+func (_q *OperatorQuery) Filter() *OperatorFilter {
+	return &OperatorFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OperatorMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OperatorMutation builder.
+func (m *OperatorMutation) Filter() *OperatorFilter {
+	return &OperatorFilter{config: m.config, predicateAdder: m}
+}
+
+// OperatorFilter provides a generic filtering capability at runtime for OperatorQuery.
+type OperatorFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OperatorFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *OperatorFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(operator.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OperatorFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(operator.FieldCreatedAt))
+}
+
+// WhereLogin applies the entql string predicate on the login field.
+func (f *OperatorFilter) WhereLogin(p entql.StringP) {
+	f.Where(p.Field(operator.FieldLogin))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *OperatorFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(operator.FieldName))
+}
+
+// WherePasswordHash applies the entql string predicate on the password_hash field.
+func (f *OperatorFilter) WherePasswordHash(p entql.StringP) {
+	f.Where(p.Field(operator.FieldPasswordHash))
+}
+
+// WhereHasSessions applies a predicate to check if query has an edge sessions.
+func (f *OperatorFilter) WhereHasSessions() {
+	f.Where(entql.HasEdge("sessions"))
+}
+
+// WhereHasSessionsWith applies a predicate to check if query has an edge sessions with a given conditions (other predicates).
+func (f *OperatorFilter) WhereHasSessionsWith(preds ...predicate.OperatorSession) {
+	f.Where(entql.HasEdgeWith("sessions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *OperatorSessionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OperatorSessionQuery builder.
+func (_q *OperatorSessionQuery) Filter() *OperatorSessionFilter {
+	return &OperatorSessionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OperatorSessionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OperatorSessionMutation builder.
+func (m *OperatorSessionMutation) Filter() *OperatorSessionFilter {
+	return &OperatorSessionFilter{config: m.config, predicateAdder: m}
+}
+
+// OperatorSessionFilter provides a generic filtering capability at runtime for OperatorSessionQuery.
+type OperatorSessionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OperatorSessionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *OperatorSessionFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(operatorsession.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OperatorSessionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(operatorsession.FieldCreatedAt))
+}
+
+// WhereOperatorID applies the entql string predicate on the operator_id field.
+func (f *OperatorSessionFilter) WhereOperatorID(p entql.StringP) {
+	f.Where(p.Field(operatorsession.FieldOperatorID))
+}
+
+// WhereTokenHash applies the entql []byte predicate on the token_hash field.
+func (f *OperatorSessionFilter) WhereTokenHash(p entql.BytesP) {
+	f.Where(p.Field(operatorsession.FieldTokenHash))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *OperatorSessionFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(operatorsession.FieldExpiresAt))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *OperatorSessionFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(operatorsession.FieldRevokedAt))
+}
+
+// WhereHasOperator applies a predicate to check if query has an edge operator.
+func (f *OperatorSessionFilter) WhereHasOperator() {
+	f.Where(entql.HasEdge("operator"))
+}
+
+// WhereHasOperatorWith applies a predicate to check if query has an edge operator with a given conditions (other predicates).
+func (f *OperatorSessionFilter) WhereHasOperatorWith(preds ...predicate.Operator) {
+	f.Where(entql.HasEdgeWith("operator", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SessionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2573,7 +3131,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2671,7 +3229,7 @@ type TagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/department"
@@ -255,6 +256,135 @@ func newAppPaginateArgs(rv map[string]any) *appPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AppWhereInput); ok {
 		args.opts = append(args.opts, WithAppFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AuditEntryQuery) CollectFields(ctx context.Context, satisfies ...string) (*AuditEntryQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AuditEntryQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(auditentry.Columns))
+		selectedFields = []string{auditentry.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[auditentry.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, auditentry.FieldCreatedAt)
+				fieldSeen[auditentry.FieldCreatedAt] = struct{}{}
+			}
+		case "enterpriseID":
+			if _, ok := fieldSeen[auditentry.FieldEnterpriseID]; !ok {
+				selectedFields = append(selectedFields, auditentry.FieldEnterpriseID)
+				fieldSeen[auditentry.FieldEnterpriseID] = struct{}{}
+			}
+		case "actorKind":
+			if _, ok := fieldSeen[auditentry.FieldActorKind]; !ok {
+				selectedFields = append(selectedFields, auditentry.FieldActorKind)
+				fieldSeen[auditentry.FieldActorKind] = struct{}{}
+			}
+		case "actorID":
+			if _, ok := fieldSeen[auditentry.FieldActorID]; !ok {
+				selectedFields = append(selectedFields, auditentry.FieldActorID)
+				fieldSeen[auditentry.FieldActorID] = struct{}{}
+			}
+		case "actorName":
+			if _, ok := fieldSeen[auditentry.FieldActorName]; !ok {
+				selectedFields = append(selectedFields, auditentry.FieldActorName)
+				fieldSeen[auditentry.FieldActorName] = struct{}{}
+			}
+		case "action":
+			if _, ok := fieldSeen[auditentry.FieldAction]; !ok {
+				selectedFields = append(selectedFields, auditentry.FieldAction)
+				fieldSeen[auditentry.FieldAction] = struct{}{}
+			}
+		case "targetID":
+			if _, ok := fieldSeen[auditentry.FieldTargetID]; !ok {
+				selectedFields = append(selectedFields, auditentry.FieldTargetID)
+				fieldSeen[auditentry.FieldTargetID] = struct{}{}
+			}
+		case "targetType":
+			if _, ok := fieldSeen[auditentry.FieldTargetType]; !ok {
+				selectedFields = append(selectedFields, auditentry.FieldTargetType)
+				fieldSeen[auditentry.FieldTargetType] = struct{}{}
+			}
+		case "details":
+			if _, ok := fieldSeen[auditentry.FieldDetails]; !ok {
+				selectedFields = append(selectedFields, auditentry.FieldDetails)
+				fieldSeen[auditentry.FieldDetails] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type auditentryPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AuditEntryPaginateOption
+}
+
+func newAuditEntryPaginateArgs(rv map[string]any) *auditentryPaginateArgs {
+	args := &auditentryPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AuditEntryOrder{Field: &AuditEntryOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAuditEntryOrder(order))
+			}
+		case *AuditEntryOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAuditEntryOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AuditEntryWhereInput); ok {
+		args.opts = append(args.opts, WithAuditEntryFilter(v.Filter))
 	}
 	return args
 }
@@ -918,6 +1048,41 @@ func (_q *EnterpriseQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, enterprise.FieldDirectoryVisibility)
 				fieldSeen[enterprise.FieldDirectoryVisibility] = struct{}{}
 			}
+		case "followerQuota":
+			if _, ok := fieldSeen[enterprise.FieldFollowerQuota]; !ok {
+				selectedFields = append(selectedFields, enterprise.FieldFollowerQuota)
+				fieldSeen[enterprise.FieldFollowerQuota] = struct{}{}
+			}
+		case "certifiedUntil":
+			if _, ok := fieldSeen[enterprise.FieldCertifiedUntil]; !ok {
+				selectedFields = append(selectedFields, enterprise.FieldCertifiedUntil)
+				fieldSeen[enterprise.FieldCertifiedUntil] = struct{}{}
+			}
+		case "trialEndsAt":
+			if _, ok := fieldSeen[enterprise.FieldTrialEndsAt]; !ok {
+				selectedFields = append(selectedFields, enterprise.FieldTrialEndsAt)
+				fieldSeen[enterprise.FieldTrialEndsAt] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[enterprise.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, enterprise.FieldStatus)
+				fieldSeen[enterprise.FieldStatus] = struct{}{}
+			}
+		case "reclaimedAt":
+			if _, ok := fieldSeen[enterprise.FieldReclaimedAt]; !ok {
+				selectedFields = append(selectedFields, enterprise.FieldReclaimedAt)
+				fieldSeen[enterprise.FieldReclaimedAt] = struct{}{}
+			}
+		case "purgedAt":
+			if _, ok := fieldSeen[enterprise.FieldPurgedAt]; !ok {
+				selectedFields = append(selectedFields, enterprise.FieldPurgedAt)
+				fieldSeen[enterprise.FieldPurgedAt] = struct{}{}
+			}
+		case "secondaryVerification":
+			if _, ok := fieldSeen[enterprise.FieldSecondaryVerification]; !ok {
+				selectedFields = append(selectedFields, enterprise.FieldSecondaryVerification)
+				fieldSeen[enterprise.FieldSecondaryVerification] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -1229,6 +1394,11 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[member.FieldStatus]; !ok {
 				selectedFields = append(selectedFields, member.FieldStatus)
 				fieldSeen[member.FieldStatus] = struct{}{}
+			}
+		case "activatedAt":
+			if _, ok := fieldSeen[member.FieldActivatedAt]; !ok {
+				selectedFields = append(selectedFields, member.FieldActivatedAt)
+				fieldSeen[member.FieldActivatedAt] = struct{}{}
 			}
 		case "updatedAt":
 			if _, ok := fieldSeen[member.FieldUpdatedAt]; !ok {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/department"
@@ -555,6 +556,522 @@ func (i *AppWhereInput) P() (predicate.App, error) {
 		return predicates[0], nil
 	default:
 		return app.And(predicates...), nil
+	}
+}
+
+// AuditEntryWhereInput represents a where input for filtering AuditEntry queries.
+type AuditEntryWhereInput struct {
+	Predicates []predicate.AuditEntry  `json:"-"`
+	Not        *AuditEntryWhereInput   `json:"not,omitempty"`
+	Or         []*AuditEntryWhereInput `json:"or,omitempty"`
+	And        []*AuditEntryWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "enterprise_id" field predicates.
+	EnterpriseID             *string  `json:"enterpriseID,omitempty"`
+	EnterpriseIDNEQ          *string  `json:"enterpriseIDNEQ,omitempty"`
+	EnterpriseIDIn           []string `json:"enterpriseIDIn,omitempty"`
+	EnterpriseIDNotIn        []string `json:"enterpriseIDNotIn,omitempty"`
+	EnterpriseIDGT           *string  `json:"enterpriseIDGT,omitempty"`
+	EnterpriseIDGTE          *string  `json:"enterpriseIDGTE,omitempty"`
+	EnterpriseIDLT           *string  `json:"enterpriseIDLT,omitempty"`
+	EnterpriseIDLTE          *string  `json:"enterpriseIDLTE,omitempty"`
+	EnterpriseIDContains     *string  `json:"enterpriseIDContains,omitempty"`
+	EnterpriseIDHasPrefix    *string  `json:"enterpriseIDHasPrefix,omitempty"`
+	EnterpriseIDHasSuffix    *string  `json:"enterpriseIDHasSuffix,omitempty"`
+	EnterpriseIDIsNil        bool     `json:"enterpriseIDIsNil,omitempty"`
+	EnterpriseIDNotNil       bool     `json:"enterpriseIDNotNil,omitempty"`
+	EnterpriseIDEqualFold    *string  `json:"enterpriseIDEqualFold,omitempty"`
+	EnterpriseIDContainsFold *string  `json:"enterpriseIDContainsFold,omitempty"`
+
+	// "actor_kind" field predicates.
+	ActorKind      *auditentry.ActorKind  `json:"actorKind,omitempty"`
+	ActorKindNEQ   *auditentry.ActorKind  `json:"actorKindNEQ,omitempty"`
+	ActorKindIn    []auditentry.ActorKind `json:"actorKindIn,omitempty"`
+	ActorKindNotIn []auditentry.ActorKind `json:"actorKindNotIn,omitempty"`
+
+	// "actor_id" field predicates.
+	ActorID             *string  `json:"actorID,omitempty"`
+	ActorIDNEQ          *string  `json:"actorIDNEQ,omitempty"`
+	ActorIDIn           []string `json:"actorIDIn,omitempty"`
+	ActorIDNotIn        []string `json:"actorIDNotIn,omitempty"`
+	ActorIDGT           *string  `json:"actorIDGT,omitempty"`
+	ActorIDGTE          *string  `json:"actorIDGTE,omitempty"`
+	ActorIDLT           *string  `json:"actorIDLT,omitempty"`
+	ActorIDLTE          *string  `json:"actorIDLTE,omitempty"`
+	ActorIDContains     *string  `json:"actorIDContains,omitempty"`
+	ActorIDHasPrefix    *string  `json:"actorIDHasPrefix,omitempty"`
+	ActorIDHasSuffix    *string  `json:"actorIDHasSuffix,omitempty"`
+	ActorIDEqualFold    *string  `json:"actorIDEqualFold,omitempty"`
+	ActorIDContainsFold *string  `json:"actorIDContainsFold,omitempty"`
+
+	// "actor_name" field predicates.
+	ActorName             *string  `json:"actorName,omitempty"`
+	ActorNameNEQ          *string  `json:"actorNameNEQ,omitempty"`
+	ActorNameIn           []string `json:"actorNameIn,omitempty"`
+	ActorNameNotIn        []string `json:"actorNameNotIn,omitempty"`
+	ActorNameGT           *string  `json:"actorNameGT,omitempty"`
+	ActorNameGTE          *string  `json:"actorNameGTE,omitempty"`
+	ActorNameLT           *string  `json:"actorNameLT,omitempty"`
+	ActorNameLTE          *string  `json:"actorNameLTE,omitempty"`
+	ActorNameContains     *string  `json:"actorNameContains,omitempty"`
+	ActorNameHasPrefix    *string  `json:"actorNameHasPrefix,omitempty"`
+	ActorNameHasSuffix    *string  `json:"actorNameHasSuffix,omitempty"`
+	ActorNameEqualFold    *string  `json:"actorNameEqualFold,omitempty"`
+	ActorNameContainsFold *string  `json:"actorNameContainsFold,omitempty"`
+
+	// "action" field predicates.
+	Action             *string  `json:"action,omitempty"`
+	ActionNEQ          *string  `json:"actionNEQ,omitempty"`
+	ActionIn           []string `json:"actionIn,omitempty"`
+	ActionNotIn        []string `json:"actionNotIn,omitempty"`
+	ActionGT           *string  `json:"actionGT,omitempty"`
+	ActionGTE          *string  `json:"actionGTE,omitempty"`
+	ActionLT           *string  `json:"actionLT,omitempty"`
+	ActionLTE          *string  `json:"actionLTE,omitempty"`
+	ActionContains     *string  `json:"actionContains,omitempty"`
+	ActionHasPrefix    *string  `json:"actionHasPrefix,omitempty"`
+	ActionHasSuffix    *string  `json:"actionHasSuffix,omitempty"`
+	ActionEqualFold    *string  `json:"actionEqualFold,omitempty"`
+	ActionContainsFold *string  `json:"actionContainsFold,omitempty"`
+
+	// "target_id" field predicates.
+	TargetID             *string  `json:"targetID,omitempty"`
+	TargetIDNEQ          *string  `json:"targetIDNEQ,omitempty"`
+	TargetIDIn           []string `json:"targetIDIn,omitempty"`
+	TargetIDNotIn        []string `json:"targetIDNotIn,omitempty"`
+	TargetIDGT           *string  `json:"targetIDGT,omitempty"`
+	TargetIDGTE          *string  `json:"targetIDGTE,omitempty"`
+	TargetIDLT           *string  `json:"targetIDLT,omitempty"`
+	TargetIDLTE          *string  `json:"targetIDLTE,omitempty"`
+	TargetIDContains     *string  `json:"targetIDContains,omitempty"`
+	TargetIDHasPrefix    *string  `json:"targetIDHasPrefix,omitempty"`
+	TargetIDHasSuffix    *string  `json:"targetIDHasSuffix,omitempty"`
+	TargetIDEqualFold    *string  `json:"targetIDEqualFold,omitempty"`
+	TargetIDContainsFold *string  `json:"targetIDContainsFold,omitempty"`
+
+	// "target_type" field predicates.
+	TargetType             *string  `json:"targetType,omitempty"`
+	TargetTypeNEQ          *string  `json:"targetTypeNEQ,omitempty"`
+	TargetTypeIn           []string `json:"targetTypeIn,omitempty"`
+	TargetTypeNotIn        []string `json:"targetTypeNotIn,omitempty"`
+	TargetTypeGT           *string  `json:"targetTypeGT,omitempty"`
+	TargetTypeGTE          *string  `json:"targetTypeGTE,omitempty"`
+	TargetTypeLT           *string  `json:"targetTypeLT,omitempty"`
+	TargetTypeLTE          *string  `json:"targetTypeLTE,omitempty"`
+	TargetTypeContains     *string  `json:"targetTypeContains,omitempty"`
+	TargetTypeHasPrefix    *string  `json:"targetTypeHasPrefix,omitempty"`
+	TargetTypeHasSuffix    *string  `json:"targetTypeHasSuffix,omitempty"`
+	TargetTypeEqualFold    *string  `json:"targetTypeEqualFold,omitempty"`
+	TargetTypeContainsFold *string  `json:"targetTypeContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AuditEntryWhereInput) AddPredicates(predicates ...predicate.AuditEntry) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AuditEntryWhereInput filter on the AuditEntryQuery builder.
+func (i *AuditEntryWhereInput) Filter(q *AuditEntryQuery) (*AuditEntryQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAuditEntryWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAuditEntryWhereInput is returned in case the AuditEntryWhereInput is empty.
+var ErrEmptyAuditEntryWhereInput = errors.New("ent: empty predicate AuditEntryWhereInput")
+
+// P returns a predicate for filtering auditentries.
+// An error is returned if the input is empty or invalid.
+func (i *AuditEntryWhereInput) P() (predicate.AuditEntry, error) {
+	var predicates []predicate.AuditEntry
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, auditentry.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.AuditEntry, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, auditentry.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.AuditEntry, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, auditentry.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, auditentry.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, auditentry.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, auditentry.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, auditentry.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, auditentry.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, auditentry.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, auditentry.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, auditentry.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, auditentry.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, auditentry.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, auditentry.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, auditentry.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, auditentry.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, auditentry.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, auditentry.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, auditentry.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, auditentry.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, auditentry.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.EnterpriseID != nil {
+		predicates = append(predicates, auditentry.EnterpriseIDEQ(*i.EnterpriseID))
+	}
+	if i.EnterpriseIDNEQ != nil {
+		predicates = append(predicates, auditentry.EnterpriseIDNEQ(*i.EnterpriseIDNEQ))
+	}
+	if len(i.EnterpriseIDIn) > 0 {
+		predicates = append(predicates, auditentry.EnterpriseIDIn(i.EnterpriseIDIn...))
+	}
+	if len(i.EnterpriseIDNotIn) > 0 {
+		predicates = append(predicates, auditentry.EnterpriseIDNotIn(i.EnterpriseIDNotIn...))
+	}
+	if i.EnterpriseIDGT != nil {
+		predicates = append(predicates, auditentry.EnterpriseIDGT(*i.EnterpriseIDGT))
+	}
+	if i.EnterpriseIDGTE != nil {
+		predicates = append(predicates, auditentry.EnterpriseIDGTE(*i.EnterpriseIDGTE))
+	}
+	if i.EnterpriseIDLT != nil {
+		predicates = append(predicates, auditentry.EnterpriseIDLT(*i.EnterpriseIDLT))
+	}
+	if i.EnterpriseIDLTE != nil {
+		predicates = append(predicates, auditentry.EnterpriseIDLTE(*i.EnterpriseIDLTE))
+	}
+	if i.EnterpriseIDContains != nil {
+		predicates = append(predicates, auditentry.EnterpriseIDContains(*i.EnterpriseIDContains))
+	}
+	if i.EnterpriseIDHasPrefix != nil {
+		predicates = append(predicates, auditentry.EnterpriseIDHasPrefix(*i.EnterpriseIDHasPrefix))
+	}
+	if i.EnterpriseIDHasSuffix != nil {
+		predicates = append(predicates, auditentry.EnterpriseIDHasSuffix(*i.EnterpriseIDHasSuffix))
+	}
+	if i.EnterpriseIDIsNil {
+		predicates = append(predicates, auditentry.EnterpriseIDIsNil())
+	}
+	if i.EnterpriseIDNotNil {
+		predicates = append(predicates, auditentry.EnterpriseIDNotNil())
+	}
+	if i.EnterpriseIDEqualFold != nil {
+		predicates = append(predicates, auditentry.EnterpriseIDEqualFold(*i.EnterpriseIDEqualFold))
+	}
+	if i.EnterpriseIDContainsFold != nil {
+		predicates = append(predicates, auditentry.EnterpriseIDContainsFold(*i.EnterpriseIDContainsFold))
+	}
+	if i.ActorKind != nil {
+		predicates = append(predicates, auditentry.ActorKindEQ(*i.ActorKind))
+	}
+	if i.ActorKindNEQ != nil {
+		predicates = append(predicates, auditentry.ActorKindNEQ(*i.ActorKindNEQ))
+	}
+	if len(i.ActorKindIn) > 0 {
+		predicates = append(predicates, auditentry.ActorKindIn(i.ActorKindIn...))
+	}
+	if len(i.ActorKindNotIn) > 0 {
+		predicates = append(predicates, auditentry.ActorKindNotIn(i.ActorKindNotIn...))
+	}
+	if i.ActorID != nil {
+		predicates = append(predicates, auditentry.ActorIDEQ(*i.ActorID))
+	}
+	if i.ActorIDNEQ != nil {
+		predicates = append(predicates, auditentry.ActorIDNEQ(*i.ActorIDNEQ))
+	}
+	if len(i.ActorIDIn) > 0 {
+		predicates = append(predicates, auditentry.ActorIDIn(i.ActorIDIn...))
+	}
+	if len(i.ActorIDNotIn) > 0 {
+		predicates = append(predicates, auditentry.ActorIDNotIn(i.ActorIDNotIn...))
+	}
+	if i.ActorIDGT != nil {
+		predicates = append(predicates, auditentry.ActorIDGT(*i.ActorIDGT))
+	}
+	if i.ActorIDGTE != nil {
+		predicates = append(predicates, auditentry.ActorIDGTE(*i.ActorIDGTE))
+	}
+	if i.ActorIDLT != nil {
+		predicates = append(predicates, auditentry.ActorIDLT(*i.ActorIDLT))
+	}
+	if i.ActorIDLTE != nil {
+		predicates = append(predicates, auditentry.ActorIDLTE(*i.ActorIDLTE))
+	}
+	if i.ActorIDContains != nil {
+		predicates = append(predicates, auditentry.ActorIDContains(*i.ActorIDContains))
+	}
+	if i.ActorIDHasPrefix != nil {
+		predicates = append(predicates, auditentry.ActorIDHasPrefix(*i.ActorIDHasPrefix))
+	}
+	if i.ActorIDHasSuffix != nil {
+		predicates = append(predicates, auditentry.ActorIDHasSuffix(*i.ActorIDHasSuffix))
+	}
+	if i.ActorIDEqualFold != nil {
+		predicates = append(predicates, auditentry.ActorIDEqualFold(*i.ActorIDEqualFold))
+	}
+	if i.ActorIDContainsFold != nil {
+		predicates = append(predicates, auditentry.ActorIDContainsFold(*i.ActorIDContainsFold))
+	}
+	if i.ActorName != nil {
+		predicates = append(predicates, auditentry.ActorNameEQ(*i.ActorName))
+	}
+	if i.ActorNameNEQ != nil {
+		predicates = append(predicates, auditentry.ActorNameNEQ(*i.ActorNameNEQ))
+	}
+	if len(i.ActorNameIn) > 0 {
+		predicates = append(predicates, auditentry.ActorNameIn(i.ActorNameIn...))
+	}
+	if len(i.ActorNameNotIn) > 0 {
+		predicates = append(predicates, auditentry.ActorNameNotIn(i.ActorNameNotIn...))
+	}
+	if i.ActorNameGT != nil {
+		predicates = append(predicates, auditentry.ActorNameGT(*i.ActorNameGT))
+	}
+	if i.ActorNameGTE != nil {
+		predicates = append(predicates, auditentry.ActorNameGTE(*i.ActorNameGTE))
+	}
+	if i.ActorNameLT != nil {
+		predicates = append(predicates, auditentry.ActorNameLT(*i.ActorNameLT))
+	}
+	if i.ActorNameLTE != nil {
+		predicates = append(predicates, auditentry.ActorNameLTE(*i.ActorNameLTE))
+	}
+	if i.ActorNameContains != nil {
+		predicates = append(predicates, auditentry.ActorNameContains(*i.ActorNameContains))
+	}
+	if i.ActorNameHasPrefix != nil {
+		predicates = append(predicates, auditentry.ActorNameHasPrefix(*i.ActorNameHasPrefix))
+	}
+	if i.ActorNameHasSuffix != nil {
+		predicates = append(predicates, auditentry.ActorNameHasSuffix(*i.ActorNameHasSuffix))
+	}
+	if i.ActorNameEqualFold != nil {
+		predicates = append(predicates, auditentry.ActorNameEqualFold(*i.ActorNameEqualFold))
+	}
+	if i.ActorNameContainsFold != nil {
+		predicates = append(predicates, auditentry.ActorNameContainsFold(*i.ActorNameContainsFold))
+	}
+	if i.Action != nil {
+		predicates = append(predicates, auditentry.ActionEQ(*i.Action))
+	}
+	if i.ActionNEQ != nil {
+		predicates = append(predicates, auditentry.ActionNEQ(*i.ActionNEQ))
+	}
+	if len(i.ActionIn) > 0 {
+		predicates = append(predicates, auditentry.ActionIn(i.ActionIn...))
+	}
+	if len(i.ActionNotIn) > 0 {
+		predicates = append(predicates, auditentry.ActionNotIn(i.ActionNotIn...))
+	}
+	if i.ActionGT != nil {
+		predicates = append(predicates, auditentry.ActionGT(*i.ActionGT))
+	}
+	if i.ActionGTE != nil {
+		predicates = append(predicates, auditentry.ActionGTE(*i.ActionGTE))
+	}
+	if i.ActionLT != nil {
+		predicates = append(predicates, auditentry.ActionLT(*i.ActionLT))
+	}
+	if i.ActionLTE != nil {
+		predicates = append(predicates, auditentry.ActionLTE(*i.ActionLTE))
+	}
+	if i.ActionContains != nil {
+		predicates = append(predicates, auditentry.ActionContains(*i.ActionContains))
+	}
+	if i.ActionHasPrefix != nil {
+		predicates = append(predicates, auditentry.ActionHasPrefix(*i.ActionHasPrefix))
+	}
+	if i.ActionHasSuffix != nil {
+		predicates = append(predicates, auditentry.ActionHasSuffix(*i.ActionHasSuffix))
+	}
+	if i.ActionEqualFold != nil {
+		predicates = append(predicates, auditentry.ActionEqualFold(*i.ActionEqualFold))
+	}
+	if i.ActionContainsFold != nil {
+		predicates = append(predicates, auditentry.ActionContainsFold(*i.ActionContainsFold))
+	}
+	if i.TargetID != nil {
+		predicates = append(predicates, auditentry.TargetIDEQ(*i.TargetID))
+	}
+	if i.TargetIDNEQ != nil {
+		predicates = append(predicates, auditentry.TargetIDNEQ(*i.TargetIDNEQ))
+	}
+	if len(i.TargetIDIn) > 0 {
+		predicates = append(predicates, auditentry.TargetIDIn(i.TargetIDIn...))
+	}
+	if len(i.TargetIDNotIn) > 0 {
+		predicates = append(predicates, auditentry.TargetIDNotIn(i.TargetIDNotIn...))
+	}
+	if i.TargetIDGT != nil {
+		predicates = append(predicates, auditentry.TargetIDGT(*i.TargetIDGT))
+	}
+	if i.TargetIDGTE != nil {
+		predicates = append(predicates, auditentry.TargetIDGTE(*i.TargetIDGTE))
+	}
+	if i.TargetIDLT != nil {
+		predicates = append(predicates, auditentry.TargetIDLT(*i.TargetIDLT))
+	}
+	if i.TargetIDLTE != nil {
+		predicates = append(predicates, auditentry.TargetIDLTE(*i.TargetIDLTE))
+	}
+	if i.TargetIDContains != nil {
+		predicates = append(predicates, auditentry.TargetIDContains(*i.TargetIDContains))
+	}
+	if i.TargetIDHasPrefix != nil {
+		predicates = append(predicates, auditentry.TargetIDHasPrefix(*i.TargetIDHasPrefix))
+	}
+	if i.TargetIDHasSuffix != nil {
+		predicates = append(predicates, auditentry.TargetIDHasSuffix(*i.TargetIDHasSuffix))
+	}
+	if i.TargetIDEqualFold != nil {
+		predicates = append(predicates, auditentry.TargetIDEqualFold(*i.TargetIDEqualFold))
+	}
+	if i.TargetIDContainsFold != nil {
+		predicates = append(predicates, auditentry.TargetIDContainsFold(*i.TargetIDContainsFold))
+	}
+	if i.TargetType != nil {
+		predicates = append(predicates, auditentry.TargetTypeEQ(*i.TargetType))
+	}
+	if i.TargetTypeNEQ != nil {
+		predicates = append(predicates, auditentry.TargetTypeNEQ(*i.TargetTypeNEQ))
+	}
+	if len(i.TargetTypeIn) > 0 {
+		predicates = append(predicates, auditentry.TargetTypeIn(i.TargetTypeIn...))
+	}
+	if len(i.TargetTypeNotIn) > 0 {
+		predicates = append(predicates, auditentry.TargetTypeNotIn(i.TargetTypeNotIn...))
+	}
+	if i.TargetTypeGT != nil {
+		predicates = append(predicates, auditentry.TargetTypeGT(*i.TargetTypeGT))
+	}
+	if i.TargetTypeGTE != nil {
+		predicates = append(predicates, auditentry.TargetTypeGTE(*i.TargetTypeGTE))
+	}
+	if i.TargetTypeLT != nil {
+		predicates = append(predicates, auditentry.TargetTypeLT(*i.TargetTypeLT))
+	}
+	if i.TargetTypeLTE != nil {
+		predicates = append(predicates, auditentry.TargetTypeLTE(*i.TargetTypeLTE))
+	}
+	if i.TargetTypeContains != nil {
+		predicates = append(predicates, auditentry.TargetTypeContains(*i.TargetTypeContains))
+	}
+	if i.TargetTypeHasPrefix != nil {
+		predicates = append(predicates, auditentry.TargetTypeHasPrefix(*i.TargetTypeHasPrefix))
+	}
+	if i.TargetTypeHasSuffix != nil {
+		predicates = append(predicates, auditentry.TargetTypeHasSuffix(*i.TargetTypeHasSuffix))
+	}
+	if i.TargetTypeEqualFold != nil {
+		predicates = append(predicates, auditentry.TargetTypeEqualFold(*i.TargetTypeEqualFold))
+	}
+	if i.TargetTypeContainsFold != nil {
+		predicates = append(predicates, auditentry.TargetTypeContainsFold(*i.TargetTypeContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAuditEntryWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return auditentry.And(predicates...), nil
 	}
 }
 
@@ -1486,6 +2003,76 @@ type EnterpriseWhereInput struct {
 	DirectoryVisibilityNEQ   *enterprise.DirectoryVisibility  `json:"directoryVisibilityNEQ,omitempty"`
 	DirectoryVisibilityIn    []enterprise.DirectoryVisibility `json:"directoryVisibilityIn,omitempty"`
 	DirectoryVisibilityNotIn []enterprise.DirectoryVisibility `json:"directoryVisibilityNotIn,omitempty"`
+
+	// "follower_quota" field predicates.
+	FollowerQuota       *int  `json:"followerQuota,omitempty"`
+	FollowerQuotaNEQ    *int  `json:"followerQuotaNEQ,omitempty"`
+	FollowerQuotaIn     []int `json:"followerQuotaIn,omitempty"`
+	FollowerQuotaNotIn  []int `json:"followerQuotaNotIn,omitempty"`
+	FollowerQuotaGT     *int  `json:"followerQuotaGT,omitempty"`
+	FollowerQuotaGTE    *int  `json:"followerQuotaGTE,omitempty"`
+	FollowerQuotaLT     *int  `json:"followerQuotaLT,omitempty"`
+	FollowerQuotaLTE    *int  `json:"followerQuotaLTE,omitempty"`
+	FollowerQuotaIsNil  bool  `json:"followerQuotaIsNil,omitempty"`
+	FollowerQuotaNotNil bool  `json:"followerQuotaNotNil,omitempty"`
+
+	// "certified_until" field predicates.
+	CertifiedUntil       *time.Time  `json:"certifiedUntil,omitempty"`
+	CertifiedUntilNEQ    *time.Time  `json:"certifiedUntilNEQ,omitempty"`
+	CertifiedUntilIn     []time.Time `json:"certifiedUntilIn,omitempty"`
+	CertifiedUntilNotIn  []time.Time `json:"certifiedUntilNotIn,omitempty"`
+	CertifiedUntilGT     *time.Time  `json:"certifiedUntilGT,omitempty"`
+	CertifiedUntilGTE    *time.Time  `json:"certifiedUntilGTE,omitempty"`
+	CertifiedUntilLT     *time.Time  `json:"certifiedUntilLT,omitempty"`
+	CertifiedUntilLTE    *time.Time  `json:"certifiedUntilLTE,omitempty"`
+	CertifiedUntilIsNil  bool        `json:"certifiedUntilIsNil,omitempty"`
+	CertifiedUntilNotNil bool        `json:"certifiedUntilNotNil,omitempty"`
+
+	// "trial_ends_at" field predicates.
+	TrialEndsAt       *time.Time  `json:"trialEndsAt,omitempty"`
+	TrialEndsAtNEQ    *time.Time  `json:"trialEndsAtNEQ,omitempty"`
+	TrialEndsAtIn     []time.Time `json:"trialEndsAtIn,omitempty"`
+	TrialEndsAtNotIn  []time.Time `json:"trialEndsAtNotIn,omitempty"`
+	TrialEndsAtGT     *time.Time  `json:"trialEndsAtGT,omitempty"`
+	TrialEndsAtGTE    *time.Time  `json:"trialEndsAtGTE,omitempty"`
+	TrialEndsAtLT     *time.Time  `json:"trialEndsAtLT,omitempty"`
+	TrialEndsAtLTE    *time.Time  `json:"trialEndsAtLTE,omitempty"`
+	TrialEndsAtIsNil  bool        `json:"trialEndsAtIsNil,omitempty"`
+	TrialEndsAtNotNil bool        `json:"trialEndsAtNotNil,omitempty"`
+
+	// "status" field predicates.
+	Status      *enterprise.Status  `json:"status,omitempty"`
+	StatusNEQ   *enterprise.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []enterprise.Status `json:"statusIn,omitempty"`
+	StatusNotIn []enterprise.Status `json:"statusNotIn,omitempty"`
+
+	// "reclaimed_at" field predicates.
+	ReclaimedAt       *time.Time  `json:"reclaimedAt,omitempty"`
+	ReclaimedAtNEQ    *time.Time  `json:"reclaimedAtNEQ,omitempty"`
+	ReclaimedAtIn     []time.Time `json:"reclaimedAtIn,omitempty"`
+	ReclaimedAtNotIn  []time.Time `json:"reclaimedAtNotIn,omitempty"`
+	ReclaimedAtGT     *time.Time  `json:"reclaimedAtGT,omitempty"`
+	ReclaimedAtGTE    *time.Time  `json:"reclaimedAtGTE,omitempty"`
+	ReclaimedAtLT     *time.Time  `json:"reclaimedAtLT,omitempty"`
+	ReclaimedAtLTE    *time.Time  `json:"reclaimedAtLTE,omitempty"`
+	ReclaimedAtIsNil  bool        `json:"reclaimedAtIsNil,omitempty"`
+	ReclaimedAtNotNil bool        `json:"reclaimedAtNotNil,omitempty"`
+
+	// "purged_at" field predicates.
+	PurgedAt       *time.Time  `json:"purgedAt,omitempty"`
+	PurgedAtNEQ    *time.Time  `json:"purgedAtNEQ,omitempty"`
+	PurgedAtIn     []time.Time `json:"purgedAtIn,omitempty"`
+	PurgedAtNotIn  []time.Time `json:"purgedAtNotIn,omitempty"`
+	PurgedAtGT     *time.Time  `json:"purgedAtGT,omitempty"`
+	PurgedAtGTE    *time.Time  `json:"purgedAtGTE,omitempty"`
+	PurgedAtLT     *time.Time  `json:"purgedAtLT,omitempty"`
+	PurgedAtLTE    *time.Time  `json:"purgedAtLTE,omitempty"`
+	PurgedAtIsNil  bool        `json:"purgedAtIsNil,omitempty"`
+	PurgedAtNotNil bool        `json:"purgedAtNotNil,omitempty"`
+
+	// "secondary_verification" field predicates.
+	SecondaryVerification    *bool `json:"secondaryVerification,omitempty"`
+	SecondaryVerificationNEQ *bool `json:"secondaryVerificationNEQ,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1714,6 +2301,174 @@ func (i *EnterpriseWhereInput) P() (predicate.Enterprise, error) {
 	}
 	if len(i.DirectoryVisibilityNotIn) > 0 {
 		predicates = append(predicates, enterprise.DirectoryVisibilityNotIn(i.DirectoryVisibilityNotIn...))
+	}
+	if i.FollowerQuota != nil {
+		predicates = append(predicates, enterprise.FollowerQuotaEQ(*i.FollowerQuota))
+	}
+	if i.FollowerQuotaNEQ != nil {
+		predicates = append(predicates, enterprise.FollowerQuotaNEQ(*i.FollowerQuotaNEQ))
+	}
+	if len(i.FollowerQuotaIn) > 0 {
+		predicates = append(predicates, enterprise.FollowerQuotaIn(i.FollowerQuotaIn...))
+	}
+	if len(i.FollowerQuotaNotIn) > 0 {
+		predicates = append(predicates, enterprise.FollowerQuotaNotIn(i.FollowerQuotaNotIn...))
+	}
+	if i.FollowerQuotaGT != nil {
+		predicates = append(predicates, enterprise.FollowerQuotaGT(*i.FollowerQuotaGT))
+	}
+	if i.FollowerQuotaGTE != nil {
+		predicates = append(predicates, enterprise.FollowerQuotaGTE(*i.FollowerQuotaGTE))
+	}
+	if i.FollowerQuotaLT != nil {
+		predicates = append(predicates, enterprise.FollowerQuotaLT(*i.FollowerQuotaLT))
+	}
+	if i.FollowerQuotaLTE != nil {
+		predicates = append(predicates, enterprise.FollowerQuotaLTE(*i.FollowerQuotaLTE))
+	}
+	if i.FollowerQuotaIsNil {
+		predicates = append(predicates, enterprise.FollowerQuotaIsNil())
+	}
+	if i.FollowerQuotaNotNil {
+		predicates = append(predicates, enterprise.FollowerQuotaNotNil())
+	}
+	if i.CertifiedUntil != nil {
+		predicates = append(predicates, enterprise.CertifiedUntilEQ(*i.CertifiedUntil))
+	}
+	if i.CertifiedUntilNEQ != nil {
+		predicates = append(predicates, enterprise.CertifiedUntilNEQ(*i.CertifiedUntilNEQ))
+	}
+	if len(i.CertifiedUntilIn) > 0 {
+		predicates = append(predicates, enterprise.CertifiedUntilIn(i.CertifiedUntilIn...))
+	}
+	if len(i.CertifiedUntilNotIn) > 0 {
+		predicates = append(predicates, enterprise.CertifiedUntilNotIn(i.CertifiedUntilNotIn...))
+	}
+	if i.CertifiedUntilGT != nil {
+		predicates = append(predicates, enterprise.CertifiedUntilGT(*i.CertifiedUntilGT))
+	}
+	if i.CertifiedUntilGTE != nil {
+		predicates = append(predicates, enterprise.CertifiedUntilGTE(*i.CertifiedUntilGTE))
+	}
+	if i.CertifiedUntilLT != nil {
+		predicates = append(predicates, enterprise.CertifiedUntilLT(*i.CertifiedUntilLT))
+	}
+	if i.CertifiedUntilLTE != nil {
+		predicates = append(predicates, enterprise.CertifiedUntilLTE(*i.CertifiedUntilLTE))
+	}
+	if i.CertifiedUntilIsNil {
+		predicates = append(predicates, enterprise.CertifiedUntilIsNil())
+	}
+	if i.CertifiedUntilNotNil {
+		predicates = append(predicates, enterprise.CertifiedUntilNotNil())
+	}
+	if i.TrialEndsAt != nil {
+		predicates = append(predicates, enterprise.TrialEndsAtEQ(*i.TrialEndsAt))
+	}
+	if i.TrialEndsAtNEQ != nil {
+		predicates = append(predicates, enterprise.TrialEndsAtNEQ(*i.TrialEndsAtNEQ))
+	}
+	if len(i.TrialEndsAtIn) > 0 {
+		predicates = append(predicates, enterprise.TrialEndsAtIn(i.TrialEndsAtIn...))
+	}
+	if len(i.TrialEndsAtNotIn) > 0 {
+		predicates = append(predicates, enterprise.TrialEndsAtNotIn(i.TrialEndsAtNotIn...))
+	}
+	if i.TrialEndsAtGT != nil {
+		predicates = append(predicates, enterprise.TrialEndsAtGT(*i.TrialEndsAtGT))
+	}
+	if i.TrialEndsAtGTE != nil {
+		predicates = append(predicates, enterprise.TrialEndsAtGTE(*i.TrialEndsAtGTE))
+	}
+	if i.TrialEndsAtLT != nil {
+		predicates = append(predicates, enterprise.TrialEndsAtLT(*i.TrialEndsAtLT))
+	}
+	if i.TrialEndsAtLTE != nil {
+		predicates = append(predicates, enterprise.TrialEndsAtLTE(*i.TrialEndsAtLTE))
+	}
+	if i.TrialEndsAtIsNil {
+		predicates = append(predicates, enterprise.TrialEndsAtIsNil())
+	}
+	if i.TrialEndsAtNotNil {
+		predicates = append(predicates, enterprise.TrialEndsAtNotNil())
+	}
+	if i.Status != nil {
+		predicates = append(predicates, enterprise.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, enterprise.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, enterprise.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, enterprise.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.ReclaimedAt != nil {
+		predicates = append(predicates, enterprise.ReclaimedAtEQ(*i.ReclaimedAt))
+	}
+	if i.ReclaimedAtNEQ != nil {
+		predicates = append(predicates, enterprise.ReclaimedAtNEQ(*i.ReclaimedAtNEQ))
+	}
+	if len(i.ReclaimedAtIn) > 0 {
+		predicates = append(predicates, enterprise.ReclaimedAtIn(i.ReclaimedAtIn...))
+	}
+	if len(i.ReclaimedAtNotIn) > 0 {
+		predicates = append(predicates, enterprise.ReclaimedAtNotIn(i.ReclaimedAtNotIn...))
+	}
+	if i.ReclaimedAtGT != nil {
+		predicates = append(predicates, enterprise.ReclaimedAtGT(*i.ReclaimedAtGT))
+	}
+	if i.ReclaimedAtGTE != nil {
+		predicates = append(predicates, enterprise.ReclaimedAtGTE(*i.ReclaimedAtGTE))
+	}
+	if i.ReclaimedAtLT != nil {
+		predicates = append(predicates, enterprise.ReclaimedAtLT(*i.ReclaimedAtLT))
+	}
+	if i.ReclaimedAtLTE != nil {
+		predicates = append(predicates, enterprise.ReclaimedAtLTE(*i.ReclaimedAtLTE))
+	}
+	if i.ReclaimedAtIsNil {
+		predicates = append(predicates, enterprise.ReclaimedAtIsNil())
+	}
+	if i.ReclaimedAtNotNil {
+		predicates = append(predicates, enterprise.ReclaimedAtNotNil())
+	}
+	if i.PurgedAt != nil {
+		predicates = append(predicates, enterprise.PurgedAtEQ(*i.PurgedAt))
+	}
+	if i.PurgedAtNEQ != nil {
+		predicates = append(predicates, enterprise.PurgedAtNEQ(*i.PurgedAtNEQ))
+	}
+	if len(i.PurgedAtIn) > 0 {
+		predicates = append(predicates, enterprise.PurgedAtIn(i.PurgedAtIn...))
+	}
+	if len(i.PurgedAtNotIn) > 0 {
+		predicates = append(predicates, enterprise.PurgedAtNotIn(i.PurgedAtNotIn...))
+	}
+	if i.PurgedAtGT != nil {
+		predicates = append(predicates, enterprise.PurgedAtGT(*i.PurgedAtGT))
+	}
+	if i.PurgedAtGTE != nil {
+		predicates = append(predicates, enterprise.PurgedAtGTE(*i.PurgedAtGTE))
+	}
+	if i.PurgedAtLT != nil {
+		predicates = append(predicates, enterprise.PurgedAtLT(*i.PurgedAtLT))
+	}
+	if i.PurgedAtLTE != nil {
+		predicates = append(predicates, enterprise.PurgedAtLTE(*i.PurgedAtLTE))
+	}
+	if i.PurgedAtIsNil {
+		predicates = append(predicates, enterprise.PurgedAtIsNil())
+	}
+	if i.PurgedAtNotNil {
+		predicates = append(predicates, enterprise.PurgedAtNotNil())
+	}
+	if i.SecondaryVerification != nil {
+		predicates = append(predicates, enterprise.SecondaryVerificationEQ(*i.SecondaryVerification))
+	}
+	if i.SecondaryVerificationNEQ != nil {
+		predicates = append(predicates, enterprise.SecondaryVerificationNEQ(*i.SecondaryVerificationNEQ))
 	}
 
 	switch len(predicates) {
@@ -2168,6 +2923,18 @@ type MemberWhereInput struct {
 	StatusIn    []member.Status `json:"statusIn,omitempty"`
 	StatusNotIn []member.Status `json:"statusNotIn,omitempty"`
 
+	// "activated_at" field predicates.
+	ActivatedAt       *time.Time  `json:"activatedAt,omitempty"`
+	ActivatedAtNEQ    *time.Time  `json:"activatedAtNEQ,omitempty"`
+	ActivatedAtIn     []time.Time `json:"activatedAtIn,omitempty"`
+	ActivatedAtNotIn  []time.Time `json:"activatedAtNotIn,omitempty"`
+	ActivatedAtGT     *time.Time  `json:"activatedAtGT,omitempty"`
+	ActivatedAtGTE    *time.Time  `json:"activatedAtGTE,omitempty"`
+	ActivatedAtLT     *time.Time  `json:"activatedAtLT,omitempty"`
+	ActivatedAtLTE    *time.Time  `json:"activatedAtLTE,omitempty"`
+	ActivatedAtIsNil  bool        `json:"activatedAtIsNil,omitempty"`
+	ActivatedAtNotNil bool        `json:"activatedAtNotNil,omitempty"`
+
 	// "updated_at" field predicates.
 	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
 	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
@@ -2534,6 +3301,36 @@ func (i *MemberWhereInput) P() (predicate.Member, error) {
 	}
 	if len(i.StatusNotIn) > 0 {
 		predicates = append(predicates, member.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.ActivatedAt != nil {
+		predicates = append(predicates, member.ActivatedAtEQ(*i.ActivatedAt))
+	}
+	if i.ActivatedAtNEQ != nil {
+		predicates = append(predicates, member.ActivatedAtNEQ(*i.ActivatedAtNEQ))
+	}
+	if len(i.ActivatedAtIn) > 0 {
+		predicates = append(predicates, member.ActivatedAtIn(i.ActivatedAtIn...))
+	}
+	if len(i.ActivatedAtNotIn) > 0 {
+		predicates = append(predicates, member.ActivatedAtNotIn(i.ActivatedAtNotIn...))
+	}
+	if i.ActivatedAtGT != nil {
+		predicates = append(predicates, member.ActivatedAtGT(*i.ActivatedAtGT))
+	}
+	if i.ActivatedAtGTE != nil {
+		predicates = append(predicates, member.ActivatedAtGTE(*i.ActivatedAtGTE))
+	}
+	if i.ActivatedAtLT != nil {
+		predicates = append(predicates, member.ActivatedAtLT(*i.ActivatedAtLT))
+	}
+	if i.ActivatedAtLTE != nil {
+		predicates = append(predicates, member.ActivatedAtLTE(*i.ActivatedAtLTE))
+	}
+	if i.ActivatedAtIsNil {
+		predicates = append(predicates, member.ActivatedAtIsNil())
+	}
+	if i.ActivatedAtNotNil {
+		predicates = append(predicates, member.ActivatedAtNotNil())
 	}
 	if i.UpdatedAt != nil {
 		predicates = append(predicates, member.UpdatedAtEQ(*i.UpdatedAt))

@@ -22,7 +22,7 @@ type Member struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// EnterpriseID holds the value of the "enterprise_id" field.
 	EnterpriseID string `json:"enterprise_id,omitempty"`
-	// The enterprise's own identifier for the person, unique within the enterprise.
+	// The enterprise's own identifier for the person, unique within the enterprise. Never changed through the API; deleting a member frees it (see package lifecycle).
 	Userid string `json:"userid,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
@@ -32,10 +32,14 @@ type Member struct {
 	Email *string `json:"email,omitempty"`
 	// Position holds the value of the "position" field.
 	Position string `json:"position,omitempty"`
-	// Status holds the value of the "status" field.
+	// INVITED: imported, not following yet; PENDING: followed, waiting for the enterprise's approval; ACTIVE: a follower; DISABLED: locked out by an admin; DELETED: a former member, kept only so that what they wrote stays attributed (outside the directory).
 	Status member.Status `json:"status,omitempty"`
 	// PasswordHash holds the value of the "password_hash" field.
 	PasswordHash string `json:"-"`
+	// When the member last became a follower.
+	ActivatedAt *time.Time `json:"activated_at,omitempty"`
+	// The colleague whose referral card the member followed through.
+	ReferredBy *string `json:"referred_by,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -132,9 +136,9 @@ func (*Member) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case member.FieldID, member.FieldEnterpriseID, member.FieldUserid, member.FieldName, member.FieldMobile, member.FieldEmail, member.FieldPosition, member.FieldStatus, member.FieldPasswordHash:
+		case member.FieldID, member.FieldEnterpriseID, member.FieldUserid, member.FieldName, member.FieldMobile, member.FieldEmail, member.FieldPosition, member.FieldStatus, member.FieldPasswordHash, member.FieldReferredBy:
 			values[i] = new(sql.NullString)
-		case member.FieldCreatedAt, member.FieldUpdatedAt:
+		case member.FieldCreatedAt, member.FieldActivatedAt, member.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -212,6 +216,20 @@ func (_m *Member) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field password_hash", values[i])
 			} else if value.Valid {
 				_m.PasswordHash = value.String
+			}
+		case member.FieldActivatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field activated_at", values[i])
+			} else if value.Valid {
+				_m.ActivatedAt = new(time.Time)
+				*_m.ActivatedAt = value.Time
+			}
+		case member.FieldReferredBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field referred_by", values[i])
+			} else if value.Valid {
+				_m.ReferredBy = new(string)
+				*_m.ReferredBy = value.String
 			}
 		case member.FieldUpdatedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -314,6 +332,16 @@ func (_m *Member) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
 	builder.WriteString(", ")
 	builder.WriteString("password_hash=<sensitive>")
+	builder.WriteString(", ")
+	if v := _m.ActivatedAt; v != nil {
+		builder.WriteString("activated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ReferredBy; v != nil {
+		builder.WriteString("referred_by=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))

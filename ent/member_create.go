@@ -131,6 +131,34 @@ func (_c *MemberCreate) SetNillablePasswordHash(v *string) *MemberCreate {
 	return _c
 }
 
+// SetActivatedAt sets the "activated_at" field.
+func (_c *MemberCreate) SetActivatedAt(v time.Time) *MemberCreate {
+	_c.mutation.SetActivatedAt(v)
+	return _c
+}
+
+// SetNillableActivatedAt sets the "activated_at" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableActivatedAt(v *time.Time) *MemberCreate {
+	if v != nil {
+		_c.SetActivatedAt(*v)
+	}
+	return _c
+}
+
+// SetReferredBy sets the "referred_by" field.
+func (_c *MemberCreate) SetReferredBy(v string) *MemberCreate {
+	_c.mutation.SetReferredBy(v)
+	return _c
+}
+
+// SetNillableReferredBy sets the "referred_by" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableReferredBy(v *string) *MemberCreate {
+	if v != nil {
+		_c.SetReferredBy(*v)
+	}
+	return _c
+}
+
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *MemberCreate) SetUpdatedAt(v time.Time) *MemberCreate {
 	_c.mutation.SetUpdatedAt(v)
@@ -432,6 +460,14 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 		_spec.SetField(member.FieldPasswordHash, field.TypeString, value)
 		_node.PasswordHash = value
 	}
+	if value, ok := _c.mutation.ActivatedAt(); ok {
+		_spec.SetField(member.FieldActivatedAt, field.TypeTime, value)
+		_node.ActivatedAt = &value
+	}
+	if value, ok := _c.mutation.ReferredBy(); ok {
+		_spec.SetField(member.FieldReferredBy, field.TypeString, value)
+		_node.ReferredBy = &value
+	}
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(member.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
@@ -592,6 +628,18 @@ type (
 	}
 )
 
+// SetUserid sets the "userid" field.
+func (u *MemberUpsert) SetUserid(v string) *MemberUpsert {
+	u.Set(member.FieldUserid, v)
+	return u
+}
+
+// UpdateUserid sets the "userid" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateUserid() *MemberUpsert {
+	u.SetExcluded(member.FieldUserid)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *MemberUpsert) SetName(v string) *MemberUpsert {
 	u.Set(member.FieldName, v)
@@ -682,6 +730,42 @@ func (u *MemberUpsert) ClearPasswordHash() *MemberUpsert {
 	return u
 }
 
+// SetActivatedAt sets the "activated_at" field.
+func (u *MemberUpsert) SetActivatedAt(v time.Time) *MemberUpsert {
+	u.Set(member.FieldActivatedAt, v)
+	return u
+}
+
+// UpdateActivatedAt sets the "activated_at" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateActivatedAt() *MemberUpsert {
+	u.SetExcluded(member.FieldActivatedAt)
+	return u
+}
+
+// ClearActivatedAt clears the value of the "activated_at" field.
+func (u *MemberUpsert) ClearActivatedAt() *MemberUpsert {
+	u.SetNull(member.FieldActivatedAt)
+	return u
+}
+
+// SetReferredBy sets the "referred_by" field.
+func (u *MemberUpsert) SetReferredBy(v string) *MemberUpsert {
+	u.Set(member.FieldReferredBy, v)
+	return u
+}
+
+// UpdateReferredBy sets the "referred_by" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateReferredBy() *MemberUpsert {
+	u.SetExcluded(member.FieldReferredBy)
+	return u
+}
+
+// ClearReferredBy clears the value of the "referred_by" field.
+func (u *MemberUpsert) ClearReferredBy() *MemberUpsert {
+	u.SetNull(member.FieldReferredBy)
+	return u
+}
+
 // SetUpdatedAt sets the "updated_at" field.
 func (u *MemberUpsert) SetUpdatedAt(v time.Time) *MemberUpsert {
 	u.Set(member.FieldUpdatedAt, v)
@@ -717,9 +801,6 @@ func (u *MemberUpsertOne) UpdateNewValues() *MemberUpsertOne {
 		if _, exists := u.create.mutation.EnterpriseID(); exists {
 			s.SetIgnore(member.FieldEnterpriseID)
 		}
-		if _, exists := u.create.mutation.Userid(); exists {
-			s.SetIgnore(member.FieldUserid)
-		}
 	}))
 	return u
 }
@@ -749,6 +830,20 @@ func (u *MemberUpsertOne) Update(set func(*MemberUpsert)) *MemberUpsertOne {
 		set(&MemberUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetUserid sets the "userid" field.
+func (u *MemberUpsertOne) SetUserid(v string) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetUserid(v)
+	})
+}
+
+// UpdateUserid sets the "userid" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateUserid() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateUserid()
+	})
 }
 
 // SetName sets the "name" field.
@@ -853,6 +948,48 @@ func (u *MemberUpsertOne) UpdatePasswordHash() *MemberUpsertOne {
 func (u *MemberUpsertOne) ClearPasswordHash() *MemberUpsertOne {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearPasswordHash()
+	})
+}
+
+// SetActivatedAt sets the "activated_at" field.
+func (u *MemberUpsertOne) SetActivatedAt(v time.Time) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetActivatedAt(v)
+	})
+}
+
+// UpdateActivatedAt sets the "activated_at" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateActivatedAt() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateActivatedAt()
+	})
+}
+
+// ClearActivatedAt clears the value of the "activated_at" field.
+func (u *MemberUpsertOne) ClearActivatedAt() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearActivatedAt()
+	})
+}
+
+// SetReferredBy sets the "referred_by" field.
+func (u *MemberUpsertOne) SetReferredBy(v string) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetReferredBy(v)
+	})
+}
+
+// UpdateReferredBy sets the "referred_by" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateReferredBy() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateReferredBy()
+	})
+}
+
+// ClearReferredBy clears the value of the "referred_by" field.
+func (u *MemberUpsertOne) ClearReferredBy() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearReferredBy()
 	})
 }
 
@@ -1059,9 +1196,6 @@ func (u *MemberUpsertBulk) UpdateNewValues() *MemberUpsertBulk {
 			if _, exists := b.mutation.EnterpriseID(); exists {
 				s.SetIgnore(member.FieldEnterpriseID)
 			}
-			if _, exists := b.mutation.Userid(); exists {
-				s.SetIgnore(member.FieldUserid)
-			}
 		}
 	}))
 	return u
@@ -1092,6 +1226,20 @@ func (u *MemberUpsertBulk) Update(set func(*MemberUpsert)) *MemberUpsertBulk {
 		set(&MemberUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetUserid sets the "userid" field.
+func (u *MemberUpsertBulk) SetUserid(v string) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetUserid(v)
+	})
+}
+
+// UpdateUserid sets the "userid" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateUserid() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateUserid()
+	})
 }
 
 // SetName sets the "name" field.
@@ -1196,6 +1344,48 @@ func (u *MemberUpsertBulk) UpdatePasswordHash() *MemberUpsertBulk {
 func (u *MemberUpsertBulk) ClearPasswordHash() *MemberUpsertBulk {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearPasswordHash()
+	})
+}
+
+// SetActivatedAt sets the "activated_at" field.
+func (u *MemberUpsertBulk) SetActivatedAt(v time.Time) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetActivatedAt(v)
+	})
+}
+
+// UpdateActivatedAt sets the "activated_at" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateActivatedAt() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateActivatedAt()
+	})
+}
+
+// ClearActivatedAt clears the value of the "activated_at" field.
+func (u *MemberUpsertBulk) ClearActivatedAt() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearActivatedAt()
+	})
+}
+
+// SetReferredBy sets the "referred_by" field.
+func (u *MemberUpsertBulk) SetReferredBy(v string) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetReferredBy(v)
+	})
+}
+
+// UpdateReferredBy sets the "referred_by" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateReferredBy() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateReferredBy()
+	})
+}
+
+// ClearReferredBy clears the value of the "referred_by" field.
+func (u *MemberUpsertBulk) ClearReferredBy() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearReferredBy()
 	})
 }
 

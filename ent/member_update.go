@@ -34,6 +34,20 @@ func (_u *MemberUpdate) Where(ps ...predicate.Member) *MemberUpdate {
 	return _u
 }
 
+// SetUserid sets the "userid" field.
+func (_u *MemberUpdate) SetUserid(v string) *MemberUpdate {
+	_u.mutation.SetUserid(v)
+	return _u
+}
+
+// SetNillableUserid sets the "userid" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableUserid(v *string) *MemberUpdate {
+	if v != nil {
+		_u.SetUserid(*v)
+	}
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *MemberUpdate) SetName(v string) *MemberUpdate {
 	_u.mutation.SetName(v)
@@ -133,6 +147,46 @@ func (_u *MemberUpdate) SetNillablePasswordHash(v *string) *MemberUpdate {
 // ClearPasswordHash clears the value of the "password_hash" field.
 func (_u *MemberUpdate) ClearPasswordHash() *MemberUpdate {
 	_u.mutation.ClearPasswordHash()
+	return _u
+}
+
+// SetActivatedAt sets the "activated_at" field.
+func (_u *MemberUpdate) SetActivatedAt(v time.Time) *MemberUpdate {
+	_u.mutation.SetActivatedAt(v)
+	return _u
+}
+
+// SetNillableActivatedAt sets the "activated_at" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableActivatedAt(v *time.Time) *MemberUpdate {
+	if v != nil {
+		_u.SetActivatedAt(*v)
+	}
+	return _u
+}
+
+// ClearActivatedAt clears the value of the "activated_at" field.
+func (_u *MemberUpdate) ClearActivatedAt() *MemberUpdate {
+	_u.mutation.ClearActivatedAt()
+	return _u
+}
+
+// SetReferredBy sets the "referred_by" field.
+func (_u *MemberUpdate) SetReferredBy(v string) *MemberUpdate {
+	_u.mutation.SetReferredBy(v)
+	return _u
+}
+
+// SetNillableReferredBy sets the "referred_by" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableReferredBy(v *string) *MemberUpdate {
+	if v != nil {
+		_u.SetReferredBy(*v)
+	}
+	return _u
+}
+
+// ClearReferredBy clears the value of the "referred_by" field.
+func (_u *MemberUpdate) ClearReferredBy() *MemberUpdate {
+	_u.mutation.ClearReferredBy()
 	return _u
 }
 
@@ -371,6 +425,11 @@ func (_u *MemberUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *MemberUpdate) check() error {
+	if v, ok := _u.mutation.Userid(); ok {
+		if err := member.UseridValidator(v); err != nil {
+			return &ValidationError{Name: "userid", err: fmt.Errorf(`ent: validator failed for field "Member.userid": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := member.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Member.name": %w`, err)}
@@ -410,6 +469,9 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			}
 		}
 	}
+	if value, ok := _u.mutation.Userid(); ok {
+		_spec.SetField(member.FieldUserid, field.TypeString, value)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(member.FieldName, field.TypeString, value)
 	}
@@ -436,6 +498,18 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.PasswordHashCleared() {
 		_spec.ClearField(member.FieldPasswordHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.ActivatedAt(); ok {
+		_spec.SetField(member.FieldActivatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ActivatedAtCleared() {
+		_spec.ClearField(member.FieldActivatedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ReferredBy(); ok {
+		_spec.SetField(member.FieldReferredBy, field.TypeString, value)
+	}
+	if _u.mutation.ReferredByCleared() {
+		_spec.ClearField(member.FieldReferredBy, field.TypeString)
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(member.FieldUpdatedAt, field.TypeTime, value)
@@ -708,6 +782,20 @@ type MemberUpdateOne struct {
 	modifiers []func(*sql.UpdateBuilder)
 }
 
+// SetUserid sets the "userid" field.
+func (_u *MemberUpdateOne) SetUserid(v string) *MemberUpdateOne {
+	_u.mutation.SetUserid(v)
+	return _u
+}
+
+// SetNillableUserid sets the "userid" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableUserid(v *string) *MemberUpdateOne {
+	if v != nil {
+		_u.SetUserid(*v)
+	}
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *MemberUpdateOne) SetName(v string) *MemberUpdateOne {
 	_u.mutation.SetName(v)
@@ -807,6 +895,46 @@ func (_u *MemberUpdateOne) SetNillablePasswordHash(v *string) *MemberUpdateOne {
 // ClearPasswordHash clears the value of the "password_hash" field.
 func (_u *MemberUpdateOne) ClearPasswordHash() *MemberUpdateOne {
 	_u.mutation.ClearPasswordHash()
+	return _u
+}
+
+// SetActivatedAt sets the "activated_at" field.
+func (_u *MemberUpdateOne) SetActivatedAt(v time.Time) *MemberUpdateOne {
+	_u.mutation.SetActivatedAt(v)
+	return _u
+}
+
+// SetNillableActivatedAt sets the "activated_at" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableActivatedAt(v *time.Time) *MemberUpdateOne {
+	if v != nil {
+		_u.SetActivatedAt(*v)
+	}
+	return _u
+}
+
+// ClearActivatedAt clears the value of the "activated_at" field.
+func (_u *MemberUpdateOne) ClearActivatedAt() *MemberUpdateOne {
+	_u.mutation.ClearActivatedAt()
+	return _u
+}
+
+// SetReferredBy sets the "referred_by" field.
+func (_u *MemberUpdateOne) SetReferredBy(v string) *MemberUpdateOne {
+	_u.mutation.SetReferredBy(v)
+	return _u
+}
+
+// SetNillableReferredBy sets the "referred_by" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableReferredBy(v *string) *MemberUpdateOne {
+	if v != nil {
+		_u.SetReferredBy(*v)
+	}
+	return _u
+}
+
+// ClearReferredBy clears the value of the "referred_by" field.
+func (_u *MemberUpdateOne) ClearReferredBy() *MemberUpdateOne {
+	_u.mutation.ClearReferredBy()
 	return _u
 }
 
@@ -1058,6 +1186,11 @@ func (_u *MemberUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *MemberUpdateOne) check() error {
+	if v, ok := _u.mutation.Userid(); ok {
+		if err := member.UseridValidator(v); err != nil {
+			return &ValidationError{Name: "userid", err: fmt.Errorf(`ent: validator failed for field "Member.userid": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := member.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Member.name": %w`, err)}
@@ -1114,6 +1247,9 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 			}
 		}
 	}
+	if value, ok := _u.mutation.Userid(); ok {
+		_spec.SetField(member.FieldUserid, field.TypeString, value)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(member.FieldName, field.TypeString, value)
 	}
@@ -1140,6 +1276,18 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 	}
 	if _u.mutation.PasswordHashCleared() {
 		_spec.ClearField(member.FieldPasswordHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.ActivatedAt(); ok {
+		_spec.SetField(member.FieldActivatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ActivatedAtCleared() {
+		_spec.ClearField(member.FieldActivatedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ReferredBy(); ok {
+		_spec.SetField(member.FieldReferredBy, field.TypeString, value)
+	}
+	if _u.mutation.ReferredByCleared() {
+		_spec.ClearField(member.FieldReferredBy, field.TypeString)
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(member.FieldUpdatedAt, field.TypeTime, value)

@@ -20,6 +20,10 @@ type Tx struct {
 	App *AppClient
 	// AppToken is the client for interacting with the AppToken builders.
 	AppToken *AppTokenClient
+	// AuditEntry is the client for interacting with the AuditEntry builders.
+	AuditEntry *AuditEntryClient
+	// Callback is the client for interacting with the Callback builders.
+	Callback *CallbackClient
 	// ConfidentialView is the client for interacting with the ConfidentialView builders.
 	ConfidentialView *ConfidentialViewClient
 	// Conversation is the client for interacting with the Conversation builders.
@@ -40,6 +44,10 @@ type Tx struct {
 	Membership *MembershipClient
 	// Message is the client for interacting with the Message builders.
 	Message *MessageClient
+	// Operator is the client for interacting with the Operator builders.
+	Operator *OperatorClient
+	// OperatorSession is the client for interacting with the OperatorSession builders.
+	OperatorSession *OperatorSessionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Tag is the client for interacting with the Tag builders.
@@ -178,6 +186,8 @@ func (tx *Tx) init() {
 	tx.AdminRole = NewAdminRoleClient(tx.config)
 	tx.App = NewAppClient(tx.config)
 	tx.AppToken = NewAppTokenClient(tx.config)
+	tx.AuditEntry = NewAuditEntryClient(tx.config)
+	tx.Callback = NewCallbackClient(tx.config)
 	tx.ConfidentialView = NewConfidentialViewClient(tx.config)
 	tx.Conversation = NewConversationClient(tx.config)
 	tx.ConversationMember = NewConversationMemberClient(tx.config)
@@ -188,6 +198,8 @@ func (tx *Tx) init() {
 	tx.Member = NewMemberClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Message = NewMessageClient(tx.config)
+	tx.Operator = NewOperatorClient(tx.config)
+	tx.OperatorSession = NewOperatorSessionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Tag = NewTagClient(tx.config)
 }

@@ -158,7 +158,7 @@ func (r *viewerResolver) Member(ctx context.Context, obj *viewer.Viewer) (*ent.M
 	if obj.MemberID == "" {
 		return nil, nil
 	}
-	return r.Client.Member.Get(ctx, obj.MemberID)
+	return r.db(ctx).Member.Get(ctx, obj.MemberID)
 }
 
 // Enterprise is the resolver for the enterprise field.
@@ -166,7 +166,7 @@ func (r *viewerResolver) Enterprise(ctx context.Context, obj *viewer.Viewer) (*e
 	if obj.EnterpriseID == "" {
 		return nil, nil
 	}
-	return r.Client.Enterprise.Get(ctx, obj.EnterpriseID)
+	return r.db(ctx).Enterprise.Get(ctx, obj.EnterpriseID)
 }
 
 // AdminRole is the resolver for the adminRole field.
@@ -174,7 +174,7 @@ func (r *viewerResolver) AdminRole(ctx context.Context, obj *viewer.Viewer) (*en
 	if obj.Admin == nil {
 		return nil, nil
 	}
-	return r.Client.AdminRole.Query().Where(adminrole.MemberID(obj.MemberID)).Only(ctx)
+	return r.db(ctx).AdminRole.Query().Where(adminrole.MemberID(obj.MemberID)).Only(ctx)
 }
 
 // Viewer returns generated.ViewerResolver implementation.

@@ -68,6 +68,9 @@ func (r *Resolver) Conversation() generated.ConversationResolver { return &conve
 // Department returns generated.DepartmentResolver implementation.
 func (r *Resolver) Department() generated.DepartmentResolver { return &departmentResolver{r} }
 
+// Enterprise returns generated.EnterpriseResolver implementation.
+func (r *Resolver) Enterprise() generated.EnterpriseResolver { return &enterpriseResolver{r} }
+
 // InboxEntryConnection returns generated.InboxEntryConnectionResolver implementation.
 func (r *Resolver) InboxEntryConnection() generated.InboxEntryConnectionResolver {
 	return &inboxEntryConnectionResolver{r}
@@ -85,6 +88,7 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 type (
 	conversationResolver         struct{ *Resolver }
 	departmentResolver           struct{ *Resolver }
+	enterpriseResolver           struct{ *Resolver }
 	inboxEntryConnectionResolver struct{ *Resolver }
 	memberResolver               struct{ *Resolver }
 	messageResolver              struct{ *Resolver }

@@ -12,11 +12,13 @@ import (
 // publicFields are the root fields that answer without a viewer. Everything
 // else needs a valid token; introspection stays open for integrators.
 var publicFields = map[string]bool{
-	"login":      true,
-	"appToken":   true,
-	"__schema":   true,
-	"__type":     true,
-	"__typename": true,
+	"login":         true,
+	"operatorLogin": true,
+	"activate":      true,
+	"__schema":      true,
+	"__type":        true,
+	"__typename":    true,
+	"appToken":      true,
 }
 
 type authErrKey struct{}

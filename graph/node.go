@@ -5,6 +5,7 @@ import (
 
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/department"
@@ -31,6 +32,7 @@ var nodeTables = map[string]string{
 	ids.InboxEntry:       inboxentry.Table,
 	ids.Conversation:     conversation.Table,
 	ids.ConfidentialView: confidentialview.Table,
+	ids.AuditEntry:       auditentry.Table,
 }
 
 // nodeType resolves the table of a global ID from its prefix. Sessions have

@@ -11,7 +11,11 @@ import (
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/conversation"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/invite"
+	"github.com/corpline/corpline/internal/lifecycle"
+	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/realtime"
 )
 
@@ -24,6 +28,11 @@ type Resolver struct {
 	Messaging     *messaging.Service
 	Conversations *conversation.Service
 	Bus           realtime.Bus
+	Lifecycle     *lifecycle.Service
+	Invites       *invite.Service
+	Operator      *operator.Service
+	// Live runs subscriptions over Bus (see package live).
+	Live *live.Hub
 }
 
 // NewSchema returns corpline's executable schema over r, with connections

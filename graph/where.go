@@ -73,11 +73,10 @@ func ScopeToViewer(ctx context.Context, _ any, next graphql.Resolver) (any, erro
 		}
 		return w, nil
 	case ent.TagWhereInput:
-		// Tags are seen by every member of the enterprise (an app sees those
-		// of its range); their members are not.
 		if p := policy.VisibleTags(v); p != nil {
 			w.AddPredicates(p)
 		}
+		// Tags are seen by every member of the enterprise; their members are not.
 		if p := policy.VisibleMembers(v); p != nil {
 			w.HasMembers, w.Predicates = bareHas(w.HasMembers, tag.HasMembersWith(p), tag.Not, w.Predicates)
 		}

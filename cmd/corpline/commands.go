@@ -80,6 +80,10 @@ func bootstrap(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&e.AdminLogin, "admin-login", "", "userid of the super admin (required)")
 	fs.StringVar(&e.AdminPassword, "admin-password", "", "password of the super admin (required)")
 	asJSON := fs.Bool("json", false, "print the created ids as JSON")
+	asOperator := fs.Bool("operator", false, "create a platform operator instead of an enterprise (with --login and --password)")
+	login := fs.String("login", "", "operator login (with --operator)")
+	password := fs.String("password", "", "operator password (with --operator)")
+	opName := fs.String("operator-name", "", "operator display name (with --operator; default the login)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -88,6 +92,17 @@ func bootstrap(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	if *asOperator {
+		op, err := provision.CreateOperator(ctx, db.Client, *login, *opName, *password)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return json.NewEncoder(out).Encode(map[string]string{"operatorId": op.ID})
+		}
+		fmt.Fprintf(out, "created platform operator %s (%s); sign in with operatorLogin\n", op.Login, op.ID)
+		return nil
+	}
 	res, err := provision.Create(ctx, db.Client, e)
 	if err != nil {
 		return err

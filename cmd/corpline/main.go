@@ -4,6 +4,8 @@
 //	corpline serve [flags]        serve
 //	corpline migrate [flags]      create or update the database schema
 //	corpline bootstrap [flags]    create an enterprise with a super admin
+//	corpline bootstrap --operator --login L --password P
+//	                              create a platform operator
 //	corpline schema               print the GraphQL schema (SDL)
 package main
 

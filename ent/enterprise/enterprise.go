@@ -27,6 +27,30 @@ const (
 	FieldAccountType = "account_type"
 	// FieldDirectoryVisibility holds the string denoting the directory_visibility field in the database.
 	FieldDirectoryVisibility = "directory_visibility"
+	// FieldFollowerQuota holds the string denoting the follower_quota field in the database.
+	FieldFollowerQuota = "follower_quota"
+	// FieldCertifiedUntil holds the string denoting the certified_until field in the database.
+	FieldCertifiedUntil = "certified_until"
+	// FieldTrialEndsAt holds the string denoting the trial_ends_at field in the database.
+	FieldTrialEndsAt = "trial_ends_at"
+	// FieldStatus holds the string denoting the status field in the database.
+	FieldStatus = "status"
+	// FieldReclaimedAt holds the string denoting the reclaimed_at field in the database.
+	FieldReclaimedAt = "reclaimed_at"
+	// FieldPurgedAt holds the string denoting the purged_at field in the database.
+	FieldPurgedAt = "purged_at"
+	// FieldContactMobile holds the string denoting the contact_mobile field in the database.
+	FieldContactMobile = "contact_mobile"
+	// FieldContactEmail holds the string denoting the contact_email field in the database.
+	FieldContactEmail = "contact_email"
+	// FieldSecondaryVerification holds the string denoting the secondary_verification field in the database.
+	FieldSecondaryVerification = "secondary_verification"
+	// FieldCallbackURL holds the string denoting the callback_url field in the database.
+	FieldCallbackURL = "callback_url"
+	// FieldCallbackSecret holds the string denoting the callback_secret field in the database.
+	FieldCallbackSecret = "callback_secret"
+	// FieldInviteSecret holds the string denoting the invite_secret field in the database.
+	FieldInviteSecret = "invite_secret"
 	// Table holds the table name of the enterprise in the database.
 	Table = "enterprises"
 )
@@ -39,6 +63,18 @@ var Columns = []string{
 	FieldName,
 	FieldAccountType,
 	FieldDirectoryVisibility,
+	FieldFollowerQuota,
+	FieldCertifiedUntil,
+	FieldTrialEndsAt,
+	FieldStatus,
+	FieldReclaimedAt,
+	FieldPurgedAt,
+	FieldContactMobile,
+	FieldContactEmail,
+	FieldSecondaryVerification,
+	FieldCallbackURL,
+	FieldCallbackSecret,
+	FieldInviteSecret,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -65,6 +101,10 @@ var (
 	CodeValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// FollowerQuotaValidator is a validator for the "follower_quota" field. It is called by the builders before save.
+	FollowerQuotaValidator func(int) error
+	// DefaultSecondaryVerification holds the default value on creation for the "secondary_verification" field.
+	DefaultSecondaryVerification bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -124,6 +164,32 @@ func DirectoryVisibilityValidator(dv DirectoryVisibility) error {
 	}
 }
 
+// Status defines the type for the "status" enum field.
+type Status string
+
+// StatusACTIVE is the default value of the Status enum.
+const DefaultStatus = StatusACTIVE
+
+// Status values.
+const (
+	StatusACTIVE    Status = "ACTIVE"
+	StatusRECLAIMED Status = "RECLAIMED"
+)
+
+func (s Status) String() string {
+	return string(s)
+}
+
+// StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
+func StatusValidator(s Status) error {
+	switch s {
+	case StatusACTIVE, StatusRECLAIMED:
+		return nil
+	default:
+		return fmt.Errorf("enterprise: invalid enum value for status field: %q", s)
+	}
+}
+
 // OrderOption defines the ordering options for the Enterprise queries.
 type OrderOption func(*sql.Selector)
 
@@ -155,6 +221,66 @@ func ByAccountType(opts ...sql.OrderTermOption) OrderOption {
 // ByDirectoryVisibility orders the results by the directory_visibility field.
 func ByDirectoryVisibility(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDirectoryVisibility, opts...).ToFunc()
+}
+
+// ByFollowerQuota orders the results by the follower_quota field.
+func ByFollowerQuota(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFollowerQuota, opts...).ToFunc()
+}
+
+// ByCertifiedUntil orders the results by the certified_until field.
+func ByCertifiedUntil(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCertifiedUntil, opts...).ToFunc()
+}
+
+// ByTrialEndsAt orders the results by the trial_ends_at field.
+func ByTrialEndsAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTrialEndsAt, opts...).ToFunc()
+}
+
+// ByStatus orders the results by the status field.
+func ByStatus(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByReclaimedAt orders the results by the reclaimed_at field.
+func ByReclaimedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReclaimedAt, opts...).ToFunc()
+}
+
+// ByPurgedAt orders the results by the purged_at field.
+func ByPurgedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPurgedAt, opts...).ToFunc()
+}
+
+// ByContactMobile orders the results by the contact_mobile field.
+func ByContactMobile(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldContactMobile, opts...).ToFunc()
+}
+
+// ByContactEmail orders the results by the contact_email field.
+func ByContactEmail(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldContactEmail, opts...).ToFunc()
+}
+
+// BySecondaryVerification orders the results by the secondary_verification field.
+func BySecondaryVerification(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSecondaryVerification, opts...).ToFunc()
+}
+
+// ByCallbackURL orders the results by the callback_url field.
+func ByCallbackURL(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCallbackURL, opts...).ToFunc()
+}
+
+// ByCallbackSecret orders the results by the callback_secret field.
+func ByCallbackSecret(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCallbackSecret, opts...).ToFunc()
+}
+
+// ByInviteSecret orders the results by the invite_secret field.
+func ByInviteSecret(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInviteSecret, opts...).ToFunc()
 }
 
 // MarshalGQL implements graphql.Marshaler interface.
@@ -189,6 +315,24 @@ func (e *DirectoryVisibility) UnmarshalGQL(val interface{}) error {
 	*e = DirectoryVisibility(str)
 	if err := DirectoryVisibilityValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid DirectoryVisibility", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Status) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Status) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Status(str)
+	if err := StatusValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Status", str)
 	}
 	return nil
 }

@@ -79,6 +79,61 @@ func Name(v string) predicate.Enterprise {
 	return predicate.Enterprise(sql.FieldEQ(FieldName, v))
 }
 
+// FollowerQuota applies equality check predicate on the "follower_quota" field. It's identical to FollowerQuotaEQ.
+func FollowerQuota(v int) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldFollowerQuota, v))
+}
+
+// CertifiedUntil applies equality check predicate on the "certified_until" field. It's identical to CertifiedUntilEQ.
+func CertifiedUntil(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldCertifiedUntil, v))
+}
+
+// TrialEndsAt applies equality check predicate on the "trial_ends_at" field. It's identical to TrialEndsAtEQ.
+func TrialEndsAt(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldTrialEndsAt, v))
+}
+
+// ReclaimedAt applies equality check predicate on the "reclaimed_at" field. It's identical to ReclaimedAtEQ.
+func ReclaimedAt(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldReclaimedAt, v))
+}
+
+// PurgedAt applies equality check predicate on the "purged_at" field. It's identical to PurgedAtEQ.
+func PurgedAt(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldPurgedAt, v))
+}
+
+// ContactMobile applies equality check predicate on the "contact_mobile" field. It's identical to ContactMobileEQ.
+func ContactMobile(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldContactMobile, v))
+}
+
+// ContactEmail applies equality check predicate on the "contact_email" field. It's identical to ContactEmailEQ.
+func ContactEmail(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldContactEmail, v))
+}
+
+// SecondaryVerification applies equality check predicate on the "secondary_verification" field. It's identical to SecondaryVerificationEQ.
+func SecondaryVerification(v bool) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldSecondaryVerification, v))
+}
+
+// CallbackURL applies equality check predicate on the "callback_url" field. It's identical to CallbackURLEQ.
+func CallbackURL(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldCallbackURL, v))
+}
+
+// CallbackSecret applies equality check predicate on the "callback_secret" field. It's identical to CallbackSecretEQ.
+func CallbackSecret(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldCallbackSecret, v))
+}
+
+// InviteSecret applies equality check predicate on the "invite_secret" field. It's identical to InviteSecretEQ.
+func InviteSecret(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldInviteSecret, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Enterprise {
 	return predicate.Enterprise(sql.FieldEQ(FieldCreatedAt, v))
@@ -287,6 +342,661 @@ func DirectoryVisibilityIn(vs ...DirectoryVisibility) predicate.Enterprise {
 // DirectoryVisibilityNotIn applies the NotIn predicate on the "directory_visibility" field.
 func DirectoryVisibilityNotIn(vs ...DirectoryVisibility) predicate.Enterprise {
 	return predicate.Enterprise(sql.FieldNotIn(FieldDirectoryVisibility, vs...))
+}
+
+// FollowerQuotaEQ applies the EQ predicate on the "follower_quota" field.
+func FollowerQuotaEQ(v int) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldFollowerQuota, v))
+}
+
+// FollowerQuotaNEQ applies the NEQ predicate on the "follower_quota" field.
+func FollowerQuotaNEQ(v int) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNEQ(FieldFollowerQuota, v))
+}
+
+// FollowerQuotaIn applies the In predicate on the "follower_quota" field.
+func FollowerQuotaIn(vs ...int) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIn(FieldFollowerQuota, vs...))
+}
+
+// FollowerQuotaNotIn applies the NotIn predicate on the "follower_quota" field.
+func FollowerQuotaNotIn(vs ...int) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotIn(FieldFollowerQuota, vs...))
+}
+
+// FollowerQuotaGT applies the GT predicate on the "follower_quota" field.
+func FollowerQuotaGT(v int) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGT(FieldFollowerQuota, v))
+}
+
+// FollowerQuotaGTE applies the GTE predicate on the "follower_quota" field.
+func FollowerQuotaGTE(v int) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGTE(FieldFollowerQuota, v))
+}
+
+// FollowerQuotaLT applies the LT predicate on the "follower_quota" field.
+func FollowerQuotaLT(v int) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLT(FieldFollowerQuota, v))
+}
+
+// FollowerQuotaLTE applies the LTE predicate on the "follower_quota" field.
+func FollowerQuotaLTE(v int) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLTE(FieldFollowerQuota, v))
+}
+
+// FollowerQuotaIsNil applies the IsNil predicate on the "follower_quota" field.
+func FollowerQuotaIsNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIsNull(FieldFollowerQuota))
+}
+
+// FollowerQuotaNotNil applies the NotNil predicate on the "follower_quota" field.
+func FollowerQuotaNotNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotNull(FieldFollowerQuota))
+}
+
+// CertifiedUntilEQ applies the EQ predicate on the "certified_until" field.
+func CertifiedUntilEQ(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldCertifiedUntil, v))
+}
+
+// CertifiedUntilNEQ applies the NEQ predicate on the "certified_until" field.
+func CertifiedUntilNEQ(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNEQ(FieldCertifiedUntil, v))
+}
+
+// CertifiedUntilIn applies the In predicate on the "certified_until" field.
+func CertifiedUntilIn(vs ...time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIn(FieldCertifiedUntil, vs...))
+}
+
+// CertifiedUntilNotIn applies the NotIn predicate on the "certified_until" field.
+func CertifiedUntilNotIn(vs ...time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotIn(FieldCertifiedUntil, vs...))
+}
+
+// CertifiedUntilGT applies the GT predicate on the "certified_until" field.
+func CertifiedUntilGT(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGT(FieldCertifiedUntil, v))
+}
+
+// CertifiedUntilGTE applies the GTE predicate on the "certified_until" field.
+func CertifiedUntilGTE(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGTE(FieldCertifiedUntil, v))
+}
+
+// CertifiedUntilLT applies the LT predicate on the "certified_until" field.
+func CertifiedUntilLT(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLT(FieldCertifiedUntil, v))
+}
+
+// CertifiedUntilLTE applies the LTE predicate on the "certified_until" field.
+func CertifiedUntilLTE(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLTE(FieldCertifiedUntil, v))
+}
+
+// CertifiedUntilIsNil applies the IsNil predicate on the "certified_until" field.
+func CertifiedUntilIsNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIsNull(FieldCertifiedUntil))
+}
+
+// CertifiedUntilNotNil applies the NotNil predicate on the "certified_until" field.
+func CertifiedUntilNotNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotNull(FieldCertifiedUntil))
+}
+
+// TrialEndsAtEQ applies the EQ predicate on the "trial_ends_at" field.
+func TrialEndsAtEQ(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldTrialEndsAt, v))
+}
+
+// TrialEndsAtNEQ applies the NEQ predicate on the "trial_ends_at" field.
+func TrialEndsAtNEQ(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNEQ(FieldTrialEndsAt, v))
+}
+
+// TrialEndsAtIn applies the In predicate on the "trial_ends_at" field.
+func TrialEndsAtIn(vs ...time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIn(FieldTrialEndsAt, vs...))
+}
+
+// TrialEndsAtNotIn applies the NotIn predicate on the "trial_ends_at" field.
+func TrialEndsAtNotIn(vs ...time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotIn(FieldTrialEndsAt, vs...))
+}
+
+// TrialEndsAtGT applies the GT predicate on the "trial_ends_at" field.
+func TrialEndsAtGT(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGT(FieldTrialEndsAt, v))
+}
+
+// TrialEndsAtGTE applies the GTE predicate on the "trial_ends_at" field.
+func TrialEndsAtGTE(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGTE(FieldTrialEndsAt, v))
+}
+
+// TrialEndsAtLT applies the LT predicate on the "trial_ends_at" field.
+func TrialEndsAtLT(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLT(FieldTrialEndsAt, v))
+}
+
+// TrialEndsAtLTE applies the LTE predicate on the "trial_ends_at" field.
+func TrialEndsAtLTE(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLTE(FieldTrialEndsAt, v))
+}
+
+// TrialEndsAtIsNil applies the IsNil predicate on the "trial_ends_at" field.
+func TrialEndsAtIsNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIsNull(FieldTrialEndsAt))
+}
+
+// TrialEndsAtNotNil applies the NotNil predicate on the "trial_ends_at" field.
+func TrialEndsAtNotNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotNull(FieldTrialEndsAt))
+}
+
+// StatusEQ applies the EQ predicate on the "status" field.
+func StatusEQ(v Status) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldStatus, v))
+}
+
+// StatusNEQ applies the NEQ predicate on the "status" field.
+func StatusNEQ(v Status) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNEQ(FieldStatus, v))
+}
+
+// StatusIn applies the In predicate on the "status" field.
+func StatusIn(vs ...Status) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIn(FieldStatus, vs...))
+}
+
+// StatusNotIn applies the NotIn predicate on the "status" field.
+func StatusNotIn(vs ...Status) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotIn(FieldStatus, vs...))
+}
+
+// ReclaimedAtEQ applies the EQ predicate on the "reclaimed_at" field.
+func ReclaimedAtEQ(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldReclaimedAt, v))
+}
+
+// ReclaimedAtNEQ applies the NEQ predicate on the "reclaimed_at" field.
+func ReclaimedAtNEQ(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNEQ(FieldReclaimedAt, v))
+}
+
+// ReclaimedAtIn applies the In predicate on the "reclaimed_at" field.
+func ReclaimedAtIn(vs ...time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIn(FieldReclaimedAt, vs...))
+}
+
+// ReclaimedAtNotIn applies the NotIn predicate on the "reclaimed_at" field.
+func ReclaimedAtNotIn(vs ...time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotIn(FieldReclaimedAt, vs...))
+}
+
+// ReclaimedAtGT applies the GT predicate on the "reclaimed_at" field.
+func ReclaimedAtGT(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGT(FieldReclaimedAt, v))
+}
+
+// ReclaimedAtGTE applies the GTE predicate on the "reclaimed_at" field.
+func ReclaimedAtGTE(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGTE(FieldReclaimedAt, v))
+}
+
+// ReclaimedAtLT applies the LT predicate on the "reclaimed_at" field.
+func ReclaimedAtLT(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLT(FieldReclaimedAt, v))
+}
+
+// ReclaimedAtLTE applies the LTE predicate on the "reclaimed_at" field.
+func ReclaimedAtLTE(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLTE(FieldReclaimedAt, v))
+}
+
+// ReclaimedAtIsNil applies the IsNil predicate on the "reclaimed_at" field.
+func ReclaimedAtIsNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIsNull(FieldReclaimedAt))
+}
+
+// ReclaimedAtNotNil applies the NotNil predicate on the "reclaimed_at" field.
+func ReclaimedAtNotNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotNull(FieldReclaimedAt))
+}
+
+// PurgedAtEQ applies the EQ predicate on the "purged_at" field.
+func PurgedAtEQ(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldPurgedAt, v))
+}
+
+// PurgedAtNEQ applies the NEQ predicate on the "purged_at" field.
+func PurgedAtNEQ(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNEQ(FieldPurgedAt, v))
+}
+
+// PurgedAtIn applies the In predicate on the "purged_at" field.
+func PurgedAtIn(vs ...time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIn(FieldPurgedAt, vs...))
+}
+
+// PurgedAtNotIn applies the NotIn predicate on the "purged_at" field.
+func PurgedAtNotIn(vs ...time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotIn(FieldPurgedAt, vs...))
+}
+
+// PurgedAtGT applies the GT predicate on the "purged_at" field.
+func PurgedAtGT(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGT(FieldPurgedAt, v))
+}
+
+// PurgedAtGTE applies the GTE predicate on the "purged_at" field.
+func PurgedAtGTE(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGTE(FieldPurgedAt, v))
+}
+
+// PurgedAtLT applies the LT predicate on the "purged_at" field.
+func PurgedAtLT(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLT(FieldPurgedAt, v))
+}
+
+// PurgedAtLTE applies the LTE predicate on the "purged_at" field.
+func PurgedAtLTE(v time.Time) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLTE(FieldPurgedAt, v))
+}
+
+// PurgedAtIsNil applies the IsNil predicate on the "purged_at" field.
+func PurgedAtIsNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIsNull(FieldPurgedAt))
+}
+
+// PurgedAtNotNil applies the NotNil predicate on the "purged_at" field.
+func PurgedAtNotNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotNull(FieldPurgedAt))
+}
+
+// ContactMobileEQ applies the EQ predicate on the "contact_mobile" field.
+func ContactMobileEQ(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldContactMobile, v))
+}
+
+// ContactMobileNEQ applies the NEQ predicate on the "contact_mobile" field.
+func ContactMobileNEQ(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNEQ(FieldContactMobile, v))
+}
+
+// ContactMobileIn applies the In predicate on the "contact_mobile" field.
+func ContactMobileIn(vs ...string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIn(FieldContactMobile, vs...))
+}
+
+// ContactMobileNotIn applies the NotIn predicate on the "contact_mobile" field.
+func ContactMobileNotIn(vs ...string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotIn(FieldContactMobile, vs...))
+}
+
+// ContactMobileGT applies the GT predicate on the "contact_mobile" field.
+func ContactMobileGT(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGT(FieldContactMobile, v))
+}
+
+// ContactMobileGTE applies the GTE predicate on the "contact_mobile" field.
+func ContactMobileGTE(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGTE(FieldContactMobile, v))
+}
+
+// ContactMobileLT applies the LT predicate on the "contact_mobile" field.
+func ContactMobileLT(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLT(FieldContactMobile, v))
+}
+
+// ContactMobileLTE applies the LTE predicate on the "contact_mobile" field.
+func ContactMobileLTE(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLTE(FieldContactMobile, v))
+}
+
+// ContactMobileContains applies the Contains predicate on the "contact_mobile" field.
+func ContactMobileContains(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldContains(FieldContactMobile, v))
+}
+
+// ContactMobileHasPrefix applies the HasPrefix predicate on the "contact_mobile" field.
+func ContactMobileHasPrefix(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldHasPrefix(FieldContactMobile, v))
+}
+
+// ContactMobileHasSuffix applies the HasSuffix predicate on the "contact_mobile" field.
+func ContactMobileHasSuffix(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldHasSuffix(FieldContactMobile, v))
+}
+
+// ContactMobileIsNil applies the IsNil predicate on the "contact_mobile" field.
+func ContactMobileIsNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIsNull(FieldContactMobile))
+}
+
+// ContactMobileNotNil applies the NotNil predicate on the "contact_mobile" field.
+func ContactMobileNotNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotNull(FieldContactMobile))
+}
+
+// ContactMobileEqualFold applies the EqualFold predicate on the "contact_mobile" field.
+func ContactMobileEqualFold(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEqualFold(FieldContactMobile, v))
+}
+
+// ContactMobileContainsFold applies the ContainsFold predicate on the "contact_mobile" field.
+func ContactMobileContainsFold(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldContainsFold(FieldContactMobile, v))
+}
+
+// ContactEmailEQ applies the EQ predicate on the "contact_email" field.
+func ContactEmailEQ(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldContactEmail, v))
+}
+
+// ContactEmailNEQ applies the NEQ predicate on the "contact_email" field.
+func ContactEmailNEQ(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNEQ(FieldContactEmail, v))
+}
+
+// ContactEmailIn applies the In predicate on the "contact_email" field.
+func ContactEmailIn(vs ...string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIn(FieldContactEmail, vs...))
+}
+
+// ContactEmailNotIn applies the NotIn predicate on the "contact_email" field.
+func ContactEmailNotIn(vs ...string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotIn(FieldContactEmail, vs...))
+}
+
+// ContactEmailGT applies the GT predicate on the "contact_email" field.
+func ContactEmailGT(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGT(FieldContactEmail, v))
+}
+
+// ContactEmailGTE applies the GTE predicate on the "contact_email" field.
+func ContactEmailGTE(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGTE(FieldContactEmail, v))
+}
+
+// ContactEmailLT applies the LT predicate on the "contact_email" field.
+func ContactEmailLT(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLT(FieldContactEmail, v))
+}
+
+// ContactEmailLTE applies the LTE predicate on the "contact_email" field.
+func ContactEmailLTE(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLTE(FieldContactEmail, v))
+}
+
+// ContactEmailContains applies the Contains predicate on the "contact_email" field.
+func ContactEmailContains(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldContains(FieldContactEmail, v))
+}
+
+// ContactEmailHasPrefix applies the HasPrefix predicate on the "contact_email" field.
+func ContactEmailHasPrefix(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldHasPrefix(FieldContactEmail, v))
+}
+
+// ContactEmailHasSuffix applies the HasSuffix predicate on the "contact_email" field.
+func ContactEmailHasSuffix(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldHasSuffix(FieldContactEmail, v))
+}
+
+// ContactEmailIsNil applies the IsNil predicate on the "contact_email" field.
+func ContactEmailIsNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIsNull(FieldContactEmail))
+}
+
+// ContactEmailNotNil applies the NotNil predicate on the "contact_email" field.
+func ContactEmailNotNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotNull(FieldContactEmail))
+}
+
+// ContactEmailEqualFold applies the EqualFold predicate on the "contact_email" field.
+func ContactEmailEqualFold(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEqualFold(FieldContactEmail, v))
+}
+
+// ContactEmailContainsFold applies the ContainsFold predicate on the "contact_email" field.
+func ContactEmailContainsFold(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldContainsFold(FieldContactEmail, v))
+}
+
+// SecondaryVerificationEQ applies the EQ predicate on the "secondary_verification" field.
+func SecondaryVerificationEQ(v bool) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldSecondaryVerification, v))
+}
+
+// SecondaryVerificationNEQ applies the NEQ predicate on the "secondary_verification" field.
+func SecondaryVerificationNEQ(v bool) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNEQ(FieldSecondaryVerification, v))
+}
+
+// CallbackURLEQ applies the EQ predicate on the "callback_url" field.
+func CallbackURLEQ(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldCallbackURL, v))
+}
+
+// CallbackURLNEQ applies the NEQ predicate on the "callback_url" field.
+func CallbackURLNEQ(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNEQ(FieldCallbackURL, v))
+}
+
+// CallbackURLIn applies the In predicate on the "callback_url" field.
+func CallbackURLIn(vs ...string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIn(FieldCallbackURL, vs...))
+}
+
+// CallbackURLNotIn applies the NotIn predicate on the "callback_url" field.
+func CallbackURLNotIn(vs ...string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotIn(FieldCallbackURL, vs...))
+}
+
+// CallbackURLGT applies the GT predicate on the "callback_url" field.
+func CallbackURLGT(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGT(FieldCallbackURL, v))
+}
+
+// CallbackURLGTE applies the GTE predicate on the "callback_url" field.
+func CallbackURLGTE(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGTE(FieldCallbackURL, v))
+}
+
+// CallbackURLLT applies the LT predicate on the "callback_url" field.
+func CallbackURLLT(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLT(FieldCallbackURL, v))
+}
+
+// CallbackURLLTE applies the LTE predicate on the "callback_url" field.
+func CallbackURLLTE(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLTE(FieldCallbackURL, v))
+}
+
+// CallbackURLContains applies the Contains predicate on the "callback_url" field.
+func CallbackURLContains(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldContains(FieldCallbackURL, v))
+}
+
+// CallbackURLHasPrefix applies the HasPrefix predicate on the "callback_url" field.
+func CallbackURLHasPrefix(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldHasPrefix(FieldCallbackURL, v))
+}
+
+// CallbackURLHasSuffix applies the HasSuffix predicate on the "callback_url" field.
+func CallbackURLHasSuffix(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldHasSuffix(FieldCallbackURL, v))
+}
+
+// CallbackURLIsNil applies the IsNil predicate on the "callback_url" field.
+func CallbackURLIsNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIsNull(FieldCallbackURL))
+}
+
+// CallbackURLNotNil applies the NotNil predicate on the "callback_url" field.
+func CallbackURLNotNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotNull(FieldCallbackURL))
+}
+
+// CallbackURLEqualFold applies the EqualFold predicate on the "callback_url" field.
+func CallbackURLEqualFold(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEqualFold(FieldCallbackURL, v))
+}
+
+// CallbackURLContainsFold applies the ContainsFold predicate on the "callback_url" field.
+func CallbackURLContainsFold(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldContainsFold(FieldCallbackURL, v))
+}
+
+// CallbackSecretEQ applies the EQ predicate on the "callback_secret" field.
+func CallbackSecretEQ(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldCallbackSecret, v))
+}
+
+// CallbackSecretNEQ applies the NEQ predicate on the "callback_secret" field.
+func CallbackSecretNEQ(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNEQ(FieldCallbackSecret, v))
+}
+
+// CallbackSecretIn applies the In predicate on the "callback_secret" field.
+func CallbackSecretIn(vs ...string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIn(FieldCallbackSecret, vs...))
+}
+
+// CallbackSecretNotIn applies the NotIn predicate on the "callback_secret" field.
+func CallbackSecretNotIn(vs ...string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotIn(FieldCallbackSecret, vs...))
+}
+
+// CallbackSecretGT applies the GT predicate on the "callback_secret" field.
+func CallbackSecretGT(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGT(FieldCallbackSecret, v))
+}
+
+// CallbackSecretGTE applies the GTE predicate on the "callback_secret" field.
+func CallbackSecretGTE(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGTE(FieldCallbackSecret, v))
+}
+
+// CallbackSecretLT applies the LT predicate on the "callback_secret" field.
+func CallbackSecretLT(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLT(FieldCallbackSecret, v))
+}
+
+// CallbackSecretLTE applies the LTE predicate on the "callback_secret" field.
+func CallbackSecretLTE(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLTE(FieldCallbackSecret, v))
+}
+
+// CallbackSecretContains applies the Contains predicate on the "callback_secret" field.
+func CallbackSecretContains(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldContains(FieldCallbackSecret, v))
+}
+
+// CallbackSecretHasPrefix applies the HasPrefix predicate on the "callback_secret" field.
+func CallbackSecretHasPrefix(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldHasPrefix(FieldCallbackSecret, v))
+}
+
+// CallbackSecretHasSuffix applies the HasSuffix predicate on the "callback_secret" field.
+func CallbackSecretHasSuffix(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldHasSuffix(FieldCallbackSecret, v))
+}
+
+// CallbackSecretIsNil applies the IsNil predicate on the "callback_secret" field.
+func CallbackSecretIsNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIsNull(FieldCallbackSecret))
+}
+
+// CallbackSecretNotNil applies the NotNil predicate on the "callback_secret" field.
+func CallbackSecretNotNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotNull(FieldCallbackSecret))
+}
+
+// CallbackSecretEqualFold applies the EqualFold predicate on the "callback_secret" field.
+func CallbackSecretEqualFold(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEqualFold(FieldCallbackSecret, v))
+}
+
+// CallbackSecretContainsFold applies the ContainsFold predicate on the "callback_secret" field.
+func CallbackSecretContainsFold(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldContainsFold(FieldCallbackSecret, v))
+}
+
+// InviteSecretEQ applies the EQ predicate on the "invite_secret" field.
+func InviteSecretEQ(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldInviteSecret, v))
+}
+
+// InviteSecretNEQ applies the NEQ predicate on the "invite_secret" field.
+func InviteSecretNEQ(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNEQ(FieldInviteSecret, v))
+}
+
+// InviteSecretIn applies the In predicate on the "invite_secret" field.
+func InviteSecretIn(vs ...string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIn(FieldInviteSecret, vs...))
+}
+
+// InviteSecretNotIn applies the NotIn predicate on the "invite_secret" field.
+func InviteSecretNotIn(vs ...string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotIn(FieldInviteSecret, vs...))
+}
+
+// InviteSecretGT applies the GT predicate on the "invite_secret" field.
+func InviteSecretGT(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGT(FieldInviteSecret, v))
+}
+
+// InviteSecretGTE applies the GTE predicate on the "invite_secret" field.
+func InviteSecretGTE(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGTE(FieldInviteSecret, v))
+}
+
+// InviteSecretLT applies the LT predicate on the "invite_secret" field.
+func InviteSecretLT(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLT(FieldInviteSecret, v))
+}
+
+// InviteSecretLTE applies the LTE predicate on the "invite_secret" field.
+func InviteSecretLTE(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLTE(FieldInviteSecret, v))
+}
+
+// InviteSecretContains applies the Contains predicate on the "invite_secret" field.
+func InviteSecretContains(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldContains(FieldInviteSecret, v))
+}
+
+// InviteSecretHasPrefix applies the HasPrefix predicate on the "invite_secret" field.
+func InviteSecretHasPrefix(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldHasPrefix(FieldInviteSecret, v))
+}
+
+// InviteSecretHasSuffix applies the HasSuffix predicate on the "invite_secret" field.
+func InviteSecretHasSuffix(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldHasSuffix(FieldInviteSecret, v))
+}
+
+// InviteSecretIsNil applies the IsNil predicate on the "invite_secret" field.
+func InviteSecretIsNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIsNull(FieldInviteSecret))
+}
+
+// InviteSecretNotNil applies the NotNil predicate on the "invite_secret" field.
+func InviteSecretNotNil() predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotNull(FieldInviteSecret))
+}
+
+// InviteSecretEqualFold applies the EqualFold predicate on the "invite_secret" field.
+func InviteSecretEqualFold(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEqualFold(FieldInviteSecret, v))
+}
+
+// InviteSecretContainsFold applies the ContainsFold predicate on the "invite_secret" field.
+func InviteSecretContainsFold(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldContainsFold(FieldInviteSecret, v))
 }
 
 // And groups predicates with the AND operator between them.

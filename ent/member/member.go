@@ -36,6 +36,10 @@ const (
 	FieldStatus = "status"
 	// FieldPasswordHash holds the string denoting the password_hash field in the database.
 	FieldPasswordHash = "password_hash"
+	// FieldActivatedAt holds the string denoting the activated_at field in the database.
+	FieldActivatedAt = "activated_at"
+	// FieldReferredBy holds the string denoting the referred_by field in the database.
+	FieldReferredBy = "referred_by"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
 	// EdgeEnterprise holds the string denoting the enterprise edge name in mutations.
@@ -104,6 +108,8 @@ var Columns = []string{
 	FieldPosition,
 	FieldStatus,
 	FieldPasswordHash,
+	FieldActivatedAt,
+	FieldReferredBy,
 	FieldUpdatedAt,
 }
 
@@ -132,7 +138,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/corpline/corpline/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -165,8 +171,10 @@ const DefaultStatus = StatusINVITED
 // Status values.
 const (
 	StatusINVITED  Status = "INVITED"
+	StatusPENDING  Status = "PENDING"
 	StatusACTIVE   Status = "ACTIVE"
 	StatusDISABLED Status = "DISABLED"
+	StatusDELETED  Status = "DELETED"
 )
 
 func (s Status) String() string {
@@ -176,7 +184,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusINVITED, StatusACTIVE, StatusDISABLED:
+	case StatusINVITED, StatusPENDING, StatusACTIVE, StatusDISABLED, StatusDELETED:
 		return nil
 	default:
 		return fmt.Errorf("member: invalid enum value for status field: %q", s)
@@ -234,6 +242,16 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByPasswordHash orders the results by the password_hash field.
 func ByPasswordHash(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPasswordHash, opts...).ToFunc()
+}
+
+// ByActivatedAt orders the results by the activated_at field.
+func ByActivatedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActivatedAt, opts...).ToFunc()
+}
+
+// ByReferredBy orders the results by the referred_by field.
+func ByReferredBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReferredBy, opts...).ToFunc()
 }
 
 // ByUpdatedAt orders the results by the updated_at field.

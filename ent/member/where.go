@@ -105,6 +105,16 @@ func PasswordHash(v string) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldPasswordHash, v))
 }
 
+// ActivatedAt applies equality check predicate on the "activated_at" field. It's identical to ActivatedAtEQ.
+func ActivatedAt(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldActivatedAt, v))
+}
+
+// ReferredBy applies equality check predicate on the "referred_by" field. It's identical to ReferredByEQ.
+func ReferredBy(v string) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldReferredBy, v))
+}
+
 // UpdatedAt applies equality check predicate on the "updated_at" field. It's identical to UpdatedAtEQ.
 func UpdatedAt(v time.Time) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldUpdatedAt, v))
@@ -653,6 +663,131 @@ func PasswordHashEqualFold(v string) predicate.Member {
 // PasswordHashContainsFold applies the ContainsFold predicate on the "password_hash" field.
 func PasswordHashContainsFold(v string) predicate.Member {
 	return predicate.Member(sql.FieldContainsFold(FieldPasswordHash, v))
+}
+
+// ActivatedAtEQ applies the EQ predicate on the "activated_at" field.
+func ActivatedAtEQ(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldActivatedAt, v))
+}
+
+// ActivatedAtNEQ applies the NEQ predicate on the "activated_at" field.
+func ActivatedAtNEQ(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldActivatedAt, v))
+}
+
+// ActivatedAtIn applies the In predicate on the "activated_at" field.
+func ActivatedAtIn(vs ...time.Time) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldActivatedAt, vs...))
+}
+
+// ActivatedAtNotIn applies the NotIn predicate on the "activated_at" field.
+func ActivatedAtNotIn(vs ...time.Time) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldActivatedAt, vs...))
+}
+
+// ActivatedAtGT applies the GT predicate on the "activated_at" field.
+func ActivatedAtGT(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldGT(FieldActivatedAt, v))
+}
+
+// ActivatedAtGTE applies the GTE predicate on the "activated_at" field.
+func ActivatedAtGTE(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldGTE(FieldActivatedAt, v))
+}
+
+// ActivatedAtLT applies the LT predicate on the "activated_at" field.
+func ActivatedAtLT(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldLT(FieldActivatedAt, v))
+}
+
+// ActivatedAtLTE applies the LTE predicate on the "activated_at" field.
+func ActivatedAtLTE(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldLTE(FieldActivatedAt, v))
+}
+
+// ActivatedAtIsNil applies the IsNil predicate on the "activated_at" field.
+func ActivatedAtIsNil() predicate.Member {
+	return predicate.Member(sql.FieldIsNull(FieldActivatedAt))
+}
+
+// ActivatedAtNotNil applies the NotNil predicate on the "activated_at" field.
+func ActivatedAtNotNil() predicate.Member {
+	return predicate.Member(sql.FieldNotNull(FieldActivatedAt))
+}
+
+// ReferredByEQ applies the EQ predicate on the "referred_by" field.
+func ReferredByEQ(v string) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldReferredBy, v))
+}
+
+// ReferredByNEQ applies the NEQ predicate on the "referred_by" field.
+func ReferredByNEQ(v string) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldReferredBy, v))
+}
+
+// ReferredByIn applies the In predicate on the "referred_by" field.
+func ReferredByIn(vs ...string) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldReferredBy, vs...))
+}
+
+// ReferredByNotIn applies the NotIn predicate on the "referred_by" field.
+func ReferredByNotIn(vs ...string) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldReferredBy, vs...))
+}
+
+// ReferredByGT applies the GT predicate on the "referred_by" field.
+func ReferredByGT(v string) predicate.Member {
+	return predicate.Member(sql.FieldGT(FieldReferredBy, v))
+}
+
+// ReferredByGTE applies the GTE predicate on the "referred_by" field.
+func ReferredByGTE(v string) predicate.Member {
+	return predicate.Member(sql.FieldGTE(FieldReferredBy, v))
+}
+
+// ReferredByLT applies the LT predicate on the "referred_by" field.
+func ReferredByLT(v string) predicate.Member {
+	return predicate.Member(sql.FieldLT(FieldReferredBy, v))
+}
+
+// ReferredByLTE applies the LTE predicate on the "referred_by" field.
+func ReferredByLTE(v string) predicate.Member {
+	return predicate.Member(sql.FieldLTE(FieldReferredBy, v))
+}
+
+// ReferredByContains applies the Contains predicate on the "referred_by" field.
+func ReferredByContains(v string) predicate.Member {
+	return predicate.Member(sql.FieldContains(FieldReferredBy, v))
+}
+
+// ReferredByHasPrefix applies the HasPrefix predicate on the "referred_by" field.
+func ReferredByHasPrefix(v string) predicate.Member {
+	return predicate.Member(sql.FieldHasPrefix(FieldReferredBy, v))
+}
+
+// ReferredByHasSuffix applies the HasSuffix predicate on the "referred_by" field.
+func ReferredByHasSuffix(v string) predicate.Member {
+	return predicate.Member(sql.FieldHasSuffix(FieldReferredBy, v))
+}
+
+// ReferredByIsNil applies the IsNil predicate on the "referred_by" field.
+func ReferredByIsNil() predicate.Member {
+	return predicate.Member(sql.FieldIsNull(FieldReferredBy))
+}
+
+// ReferredByNotNil applies the NotNil predicate on the "referred_by" field.
+func ReferredByNotNil() predicate.Member {
+	return predicate.Member(sql.FieldNotNull(FieldReferredBy))
+}
+
+// ReferredByEqualFold applies the EqualFold predicate on the "referred_by" field.
+func ReferredByEqualFold(v string) predicate.Member {
+	return predicate.Member(sql.FieldEqualFold(FieldReferredBy, v))
+}
+
+// ReferredByContainsFold applies the ContainsFold predicate on the "referred_by" field.
+func ReferredByContainsFold(v string) predicate.Member {
+	return predicate.Member(sql.FieldContainsFold(FieldReferredBy, v))
 }
 
 // UpdatedAtEQ applies the EQ predicate on the "updated_at" field.

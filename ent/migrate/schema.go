@@ -123,6 +123,79 @@ var (
 			},
 		},
 	}
+	// AuditEntriesColumns holds the columns for the "audit_entries" table.
+	AuditEntriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "enterprise_id", Type: field.TypeString, Nullable: true},
+		{Name: "actor_kind", Type: field.TypeEnum, Enums: []string{"MEMBER", "APP", "OPERATOR", "SYSTEM"}},
+		{Name: "actor_id", Type: field.TypeString, Default: ""},
+		{Name: "actor_name", Type: field.TypeString, Default: ""},
+		{Name: "action", Type: field.TypeString},
+		{Name: "target_id", Type: field.TypeString, Default: ""},
+		{Name: "target_type", Type: field.TypeString, Default: ""},
+		{Name: "details", Type: field.TypeJSON, Nullable: true},
+	}
+	// AuditEntriesTable holds the schema information for the "audit_entries" table.
+	AuditEntriesTable = &schema.Table{
+		Name:       "audit_entries",
+		Columns:    AuditEntriesColumns,
+		PrimaryKey: []*schema.Column{AuditEntriesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "auditentry_enterprise_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[2], AuditEntriesColumns[1]},
+			},
+			{
+				Name:    "auditentry_target_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[7]},
+			},
+		},
+	}
+	// CallbacksColumns holds the columns for the "callbacks" table.
+	CallbacksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "event", Type: field.TypeString},
+		{Name: "body", Type: field.TypeString, Size: 2147483647},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "DELIVERED", "EXPIRED"}, Default: "PENDING"},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "next_attempt_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "lease_owner", Type: field.TypeString, Nullable: true},
+		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Default: ""},
+		{Name: "enterprise_id", Type: field.TypeString},
+	}
+	// CallbacksTable holds the schema information for the "callbacks" table.
+	CallbacksTable = &schema.Table{
+		Name:       "callbacks",
+		Columns:    CallbacksColumns,
+		PrimaryKey: []*schema.Column{CallbacksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "callbacks_enterprises_enterprise",
+				Columns:    []*schema.Column{CallbacksColumns[12]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "callback_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{CallbacksColumns[12]},
+			},
+			{
+				Name:    "callback_status_next_attempt_at",
+				Unique:  false,
+				Columns: []*schema.Column{CallbacksColumns[4], CallbacksColumns[6]},
+			},
+		},
+	}
 	// ConfidentialViewsColumns holds the columns for the "confidential_views" table.
 	ConfidentialViewsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -313,12 +386,31 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "account_type", Type: field.TypeEnum, Enums: []string{"REGISTERED", "CERTIFIED", "TRIAL"}, Default: "REGISTERED"},
 		{Name: "directory_visibility", Type: field.TypeEnum, Enums: []string{"EVERYONE", "DEPARTMENT"}, Default: "EVERYONE"},
+		{Name: "follower_quota", Type: field.TypeInt, Nullable: true},
+		{Name: "certified_until", Type: field.TypeTime, Nullable: true},
+		{Name: "trial_ends_at", Type: field.TypeTime, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"ACTIVE", "RECLAIMED"}, Default: "ACTIVE"},
+		{Name: "reclaimed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "purged_at", Type: field.TypeTime, Nullable: true},
+		{Name: "contact_mobile", Type: field.TypeString, Nullable: true},
+		{Name: "contact_email", Type: field.TypeString, Nullable: true},
+		{Name: "secondary_verification", Type: field.TypeBool, Default: false},
+		{Name: "callback_url", Type: field.TypeString, Nullable: true},
+		{Name: "callback_secret", Type: field.TypeString, Nullable: true},
+		{Name: "invite_secret", Type: field.TypeString, Nullable: true},
 	}
 	// EnterprisesTable holds the schema information for the "enterprises" table.
 	EnterprisesTable = &schema.Table{
 		Name:       "enterprises",
 		Columns:    EnterprisesColumns,
 		PrimaryKey: []*schema.Column{EnterprisesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "enterprise_account_type_status_trial_ends_at",
+				Unique:  false,
+				Columns: []*schema.Column{EnterprisesColumns[4], EnterprisesColumns[9], EnterprisesColumns[8]},
+			},
+		},
 	}
 	// InboxCountersColumns holds the columns for the "inbox_counters" table.
 	InboxCountersColumns = []*schema.Column{
@@ -447,8 +539,10 @@ var (
 		{Name: "mobile", Type: field.TypeString, Nullable: true},
 		{Name: "email", Type: field.TypeString, Nullable: true},
 		{Name: "position", Type: field.TypeString, Size: 100, Default: ""},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"INVITED", "ACTIVE", "DISABLED"}, Default: "INVITED"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"INVITED", "PENDING", "ACTIVE", "DISABLED", "DELETED"}, Default: "INVITED"},
 		{Name: "password_hash", Type: field.TypeString, Nullable: true},
+		{Name: "activated_at", Type: field.TypeTime, Nullable: true},
+		{Name: "referred_by", Type: field.TypeString, Nullable: true},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "enterprise_id", Type: field.TypeString},
 	}
@@ -460,7 +554,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_enterprises_enterprise",
-				Columns:    []*schema.Column{MembersColumns[10]},
+				Columns:    []*schema.Column{MembersColumns[12]},
 				RefColumns: []*schema.Column{EnterprisesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -469,22 +563,27 @@ var (
 			{
 				Name:    "member_enterprise_id",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[10]},
+				Columns: []*schema.Column{MembersColumns[12]},
 			},
 			{
 				Name:    "member_enterprise_id_userid",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[10], MembersColumns[2]},
+				Columns: []*schema.Column{MembersColumns[12], MembersColumns[2]},
 			},
 			{
 				Name:    "member_enterprise_id_mobile",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[10], MembersColumns[4]},
+				Columns: []*schema.Column{MembersColumns[12], MembersColumns[4]},
 			},
 			{
 				Name:    "member_enterprise_id_email",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[10], MembersColumns[5]},
+				Columns: []*schema.Column{MembersColumns[12], MembersColumns[5]},
+			},
+			{
+				Name:    "member_enterprise_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{MembersColumns[12], MembersColumns[7]},
 			},
 		},
 	}
@@ -615,6 +714,43 @@ var (
 			},
 		},
 	}
+	// OperatorsColumns holds the columns for the "operators" table.
+	OperatorsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "login", Type: field.TypeString, Unique: true, Size: 64},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "password_hash", Type: field.TypeString},
+	}
+	// OperatorsTable holds the schema information for the "operators" table.
+	OperatorsTable = &schema.Table{
+		Name:       "operators",
+		Columns:    OperatorsColumns,
+		PrimaryKey: []*schema.Column{OperatorsColumns[0]},
+	}
+	// OperatorSessionsColumns holds the columns for the "operator_sessions" table.
+	OperatorSessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "token_hash", Type: field.TypeBytes, Unique: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "operator_id", Type: field.TypeString},
+	}
+	// OperatorSessionsTable holds the schema information for the "operator_sessions" table.
+	OperatorSessionsTable = &schema.Table{
+		Name:       "operator_sessions",
+		Columns:    OperatorSessionsColumns,
+		PrimaryKey: []*schema.Column{OperatorSessionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "operator_sessions_operators_sessions",
+				Columns:    []*schema.Column{OperatorSessionsColumns[5]},
+				RefColumns: []*schema.Column{OperatorsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -740,6 +876,8 @@ var (
 		AdminRolesTable,
 		AppsTable,
 		AppTokensTable,
+		AuditEntriesTable,
+		CallbacksTable,
 		ConfidentialViewsTable,
 		ConversationsTable,
 		ConversationMembersTable,
@@ -750,6 +888,8 @@ var (
 		MembersTable,
 		MembershipsTable,
 		MessagesTable,
+		OperatorsTable,
+		OperatorSessionsTable,
 		SessionsTable,
 		TagsTable,
 		AdminRoleDepartmentsTable,
@@ -763,6 +903,7 @@ func init() {
 	AppsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	AppTokensTable.ForeignKeys[0].RefTable = AppsTable
 	AppTokensTable.ForeignKeys[1].RefTable = EnterprisesTable
+	CallbacksTable.ForeignKeys[0].RefTable = EnterprisesTable
 	ConfidentialViewsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	ConfidentialViewsTable.ForeignKeys[1].RefTable = MembersTable
 	ConfidentialViewsTable.ForeignKeys[2].RefTable = MessagesTable
@@ -788,6 +929,7 @@ func init() {
 	MessagesTable.ForeignKeys[2].RefTable = MembersTable
 	MessagesTable.ForeignKeys[3].RefTable = ConversationsTable
 	MessagesTable.ForeignKeys[4].RefTable = MessagesTable
+	OperatorSessionsTable.ForeignKeys[0].RefTable = OperatorsTable
 	SessionsTable.ForeignKeys[0].RefTable = MembersTable
 	SessionsTable.ForeignKeys[1].RefTable = EnterprisesTable
 	TagsTable.ForeignKeys[0].RefTable = EnterprisesTable

@@ -15,6 +15,12 @@ type App func(*sql.Selector)
 // AppToken is the predicate function for apptoken builders.
 type AppToken func(*sql.Selector)
 
+// AuditEntry is the predicate function for auditentry builders.
+type AuditEntry func(*sql.Selector)
+
+// Callback is the predicate function for callback builders.
+type Callback func(*sql.Selector)
+
 // ConfidentialView is the predicate function for confidentialview builders.
 type ConfidentialView func(*sql.Selector)
 
@@ -44,6 +50,12 @@ type Membership func(*sql.Selector)
 
 // Message is the predicate function for message builders.
 type Message func(*sql.Selector)
+
+// Operator is the predicate function for operator builders.
+type Operator func(*sql.Selector)
+
+// OperatorSession is the predicate function for operatorsession builders.
+type OperatorSession func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)

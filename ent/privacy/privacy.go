@@ -183,6 +183,54 @@ func (f AppTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppTokenMutation", m)
 }
 
+// The AuditEntryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AuditEntryQueryRuleFunc func(context.Context, *ent.AuditEntryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AuditEntryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AuditEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AuditEntryQuery", q)
+}
+
+// The AuditEntryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AuditEntryMutationRuleFunc func(context.Context, *ent.AuditEntryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AuditEntryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AuditEntryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditEntryMutation", m)
+}
+
+// The CallbackQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CallbackQueryRuleFunc func(context.Context, *ent.CallbackQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CallbackQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CallbackQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CallbackQuery", q)
+}
+
+// The CallbackMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CallbackMutationRuleFunc func(context.Context, *ent.CallbackMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CallbackMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CallbackMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CallbackMutation", m)
+}
+
 // The ConfidentialViewQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ConfidentialViewQueryRuleFunc func(context.Context, *ent.ConfidentialViewQuery) error
@@ -423,6 +471,54 @@ func (f MessageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MessageMutation", m)
 }
 
+// The OperatorQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OperatorQueryRuleFunc func(context.Context, *ent.OperatorQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OperatorQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OperatorQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OperatorQuery", q)
+}
+
+// The OperatorMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OperatorMutationRuleFunc func(context.Context, *ent.OperatorMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OperatorMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OperatorMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OperatorMutation", m)
+}
+
+// The OperatorSessionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OperatorSessionQueryRuleFunc func(context.Context, *ent.OperatorSessionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OperatorSessionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OperatorSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OperatorSessionQuery", q)
+}
+
+// The OperatorSessionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OperatorSessionMutationRuleFunc func(context.Context, *ent.OperatorSessionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OperatorSessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OperatorSessionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OperatorSessionMutation", m)
+}
+
 // The SessionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SessionQueryRuleFunc func(context.Context, *ent.SessionQuery) error
@@ -512,6 +608,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AppTokenQuery:
 		return q.Filter(), nil
+	case *ent.AuditEntryQuery:
+		return q.Filter(), nil
+	case *ent.CallbackQuery:
+		return q.Filter(), nil
 	case *ent.ConfidentialViewQuery:
 		return q.Filter(), nil
 	case *ent.ConversationQuery:
@@ -532,6 +632,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.MessageQuery:
 		return q.Filter(), nil
+	case *ent.OperatorQuery:
+		return q.Filter(), nil
+	case *ent.OperatorSessionQuery:
+		return q.Filter(), nil
 	case *ent.SessionQuery:
 		return q.Filter(), nil
 	case *ent.TagQuery:
@@ -548,6 +652,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.AppMutation:
 		return m.Filter(), nil
 	case *ent.AppTokenMutation:
+		return m.Filter(), nil
+	case *ent.AuditEntryMutation:
+		return m.Filter(), nil
+	case *ent.CallbackMutation:
 		return m.Filter(), nil
 	case *ent.ConfidentialViewMutation:
 		return m.Filter(), nil
@@ -568,6 +676,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.MembershipMutation:
 		return m.Filter(), nil
 	case *ent.MessageMutation:
+		return m.Filter(), nil
+	case *ent.OperatorMutation:
+		return m.Filter(), nil
+	case *ent.OperatorSessionMutation:
 		return m.Filter(), nil
 	case *ent.SessionMutation:
 		return m.Filter(), nil

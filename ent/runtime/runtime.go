@@ -9,6 +9,8 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/conversationmember"
@@ -19,6 +21,8 @@ import (
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
+	"github.com/corpline/corpline/ent/operator"
+	"github.com/corpline/corpline/ent/operatorsession"
 	"github.com/corpline/corpline/ent/schema"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/ent/tag"
@@ -156,6 +160,95 @@ func init() {
 	apptoken.DefaultID = apptokenDescID.Default.(func() string)
 	// apptoken.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	apptoken.IDValidator = apptokenDescID.Validators[0].(func(string) error)
+	auditentryMixin := schema.AuditEntry{}.Mixin()
+	auditentry.Policy = privacy.NewPolicies(schema.AuditEntry{})
+	auditentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditentry.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	auditentryHooks := schema.AuditEntry{}.Hooks()
+
+	auditentry.Hooks[1] = auditentryHooks[0]
+	auditentryMixinFields0 := auditentryMixin[0].Fields()
+	_ = auditentryMixinFields0
+	auditentryFields := schema.AuditEntry{}.Fields()
+	_ = auditentryFields
+	// auditentryDescCreatedAt is the schema descriptor for created_at field.
+	auditentryDescCreatedAt := auditentryMixinFields0[1].Descriptor()
+	// auditentry.DefaultCreatedAt holds the default value on creation for the created_at field.
+	auditentry.DefaultCreatedAt = auditentryDescCreatedAt.Default.(func() time.Time)
+	// auditentryDescActorID is the schema descriptor for actor_id field.
+	auditentryDescActorID := auditentryFields[2].Descriptor()
+	// auditentry.DefaultActorID holds the default value on creation for the actor_id field.
+	auditentry.DefaultActorID = auditentryDescActorID.Default.(string)
+	// auditentryDescActorName is the schema descriptor for actor_name field.
+	auditentryDescActorName := auditentryFields[3].Descriptor()
+	// auditentry.DefaultActorName holds the default value on creation for the actor_name field.
+	auditentry.DefaultActorName = auditentryDescActorName.Default.(string)
+	// auditentryDescAction is the schema descriptor for action field.
+	auditentryDescAction := auditentryFields[4].Descriptor()
+	// auditentry.ActionValidator is a validator for the "action" field. It is called by the builders before save.
+	auditentry.ActionValidator = auditentryDescAction.Validators[0].(func(string) error)
+	// auditentryDescTargetID is the schema descriptor for target_id field.
+	auditentryDescTargetID := auditentryFields[5].Descriptor()
+	// auditentry.DefaultTargetID holds the default value on creation for the target_id field.
+	auditentry.DefaultTargetID = auditentryDescTargetID.Default.(string)
+	// auditentryDescTargetType is the schema descriptor for target_type field.
+	auditentryDescTargetType := auditentryFields[6].Descriptor()
+	// auditentry.DefaultTargetType holds the default value on creation for the target_type field.
+	auditentry.DefaultTargetType = auditentryDescTargetType.Default.(string)
+	// auditentryDescID is the schema descriptor for id field.
+	auditentryDescID := auditentryMixinFields0[0].Descriptor()
+	// auditentry.DefaultID holds the default value on creation for the id field.
+	auditentry.DefaultID = auditentryDescID.Default.(func() string)
+	// auditentry.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	auditentry.IDValidator = auditentryDescID.Validators[0].(func(string) error)
+	callbackMixin := schema.Callback{}.Mixin()
+	callback.Policy = privacy.NewPolicies(callbackMixin[1], schema.Callback{})
+	callback.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := callback.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	callbackMixinFields0 := callbackMixin[0].Fields()
+	_ = callbackMixinFields0
+	callbackMixinFields1 := callbackMixin[1].Fields()
+	_ = callbackMixinFields1
+	callbackFields := schema.Callback{}.Fields()
+	_ = callbackFields
+	// callbackDescCreatedAt is the schema descriptor for created_at field.
+	callbackDescCreatedAt := callbackMixinFields0[1].Descriptor()
+	// callback.DefaultCreatedAt holds the default value on creation for the created_at field.
+	callback.DefaultCreatedAt = callbackDescCreatedAt.Default.(func() time.Time)
+	// callbackDescEnterpriseID is the schema descriptor for enterprise_id field.
+	callbackDescEnterpriseID := callbackMixinFields1[0].Descriptor()
+	// callback.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	callback.EnterpriseIDValidator = callbackDescEnterpriseID.Validators[0].(func(string) error)
+	// callbackDescEvent is the schema descriptor for event field.
+	callbackDescEvent := callbackFields[0].Descriptor()
+	// callback.EventValidator is a validator for the "event" field. It is called by the builders before save.
+	callback.EventValidator = callbackDescEvent.Validators[0].(func(string) error)
+	// callbackDescAttempts is the schema descriptor for attempts field.
+	callbackDescAttempts := callbackFields[3].Descriptor()
+	// callback.DefaultAttempts holds the default value on creation for the attempts field.
+	callback.DefaultAttempts = callbackDescAttempts.Default.(int)
+	// callbackDescLastError is the schema descriptor for last_error field.
+	callbackDescLastError := callbackFields[9].Descriptor()
+	// callback.DefaultLastError holds the default value on creation for the last_error field.
+	callback.DefaultLastError = callbackDescLastError.Default.(string)
+	// callbackDescID is the schema descriptor for id field.
+	callbackDescID := callbackMixinFields0[0].Descriptor()
+	// callback.DefaultID holds the default value on creation for the id field.
+	callback.DefaultID = callbackDescID.Default.(func() string)
+	// callback.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	callback.IDValidator = callbackDescID.Validators[0].(func(string) error)
 	confidentialviewMixin := schema.ConfidentialView{}.Mixin()
 	confidentialview.Policy = privacy.NewPolicies(confidentialviewMixin[1], schema.ConfidentialView{})
 	confidentialview.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -372,6 +465,14 @@ func init() {
 			return nil
 		}
 	}()
+	// enterpriseDescFollowerQuota is the schema descriptor for follower_quota field.
+	enterpriseDescFollowerQuota := enterpriseFields[4].Descriptor()
+	// enterprise.FollowerQuotaValidator is a validator for the "follower_quota" field. It is called by the builders before save.
+	enterprise.FollowerQuotaValidator = enterpriseDescFollowerQuota.Validators[0].(func(int) error)
+	// enterpriseDescSecondaryVerification is the schema descriptor for secondary_verification field.
+	enterpriseDescSecondaryVerification := enterpriseFields[12].Descriptor()
+	// enterprise.DefaultSecondaryVerification holds the default value on creation for the secondary_verification field.
+	enterprise.DefaultSecondaryVerification = enterpriseDescSecondaryVerification.Default.(bool)
 	// enterpriseDescID is the schema descriptor for id field.
 	enterpriseDescID := enterpriseMixinFields0[0].Descriptor()
 	// enterprise.DefaultID holds the default value on creation for the id field.
@@ -464,6 +565,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	memberHooks := schema.Member{}.Hooks()
+
+	member.Hooks[1] = memberHooks[0]
 	memberMixinFields0 := memberMixin[0].Fields()
 	_ = memberMixinFields0
 	memberMixinFields1 := memberMixin[1].Fields()
@@ -521,7 +625,7 @@ func init() {
 	// member.PositionValidator is a validator for the "position" field. It is called by the builders before save.
 	member.PositionValidator = memberDescPosition.Validators[0].(func(string) error)
 	// memberDescUpdatedAt is the schema descriptor for updated_at field.
-	memberDescUpdatedAt := memberFields[7].Descriptor()
+	memberDescUpdatedAt := memberFields[9].Descriptor()
 	// member.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	member.DefaultUpdatedAt = memberDescUpdatedAt.Default.(func() time.Time)
 	// member.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -604,6 +708,90 @@ func init() {
 	message.DefaultID = messageDescID.Default.(func() string)
 	// message.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	message.IDValidator = messageDescID.Validators[0].(func(string) error)
+	operatorMixin := schema.Operator{}.Mixin()
+	operator.Policy = privacy.NewPolicies(schema.Operator{})
+	operator.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := operator.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	operatorMixinFields0 := operatorMixin[0].Fields()
+	_ = operatorMixinFields0
+	operatorFields := schema.Operator{}.Fields()
+	_ = operatorFields
+	// operatorDescCreatedAt is the schema descriptor for created_at field.
+	operatorDescCreatedAt := operatorMixinFields0[1].Descriptor()
+	// operator.DefaultCreatedAt holds the default value on creation for the created_at field.
+	operator.DefaultCreatedAt = operatorDescCreatedAt.Default.(func() time.Time)
+	// operatorDescLogin is the schema descriptor for login field.
+	operatorDescLogin := operatorFields[0].Descriptor()
+	// operator.LoginValidator is a validator for the "login" field. It is called by the builders before save.
+	operator.LoginValidator = func() func(string) error {
+		validators := operatorDescLogin.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(login string) error {
+			for _, fn := range fns {
+				if err := fn(login); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// operatorDescName is the schema descriptor for name field.
+	operatorDescName := operatorFields[1].Descriptor()
+	// operator.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	operator.NameValidator = func() func(string) error {
+		validators := operatorDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// operatorDescID is the schema descriptor for id field.
+	operatorDescID := operatorMixinFields0[0].Descriptor()
+	// operator.DefaultID holds the default value on creation for the id field.
+	operator.DefaultID = operatorDescID.Default.(func() string)
+	// operator.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	operator.IDValidator = operatorDescID.Validators[0].(func(string) error)
+	operatorsessionMixin := schema.OperatorSession{}.Mixin()
+	operatorsession.Policy = privacy.NewPolicies(schema.OperatorSession{})
+	operatorsession.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := operatorsession.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	operatorsessionMixinFields0 := operatorsessionMixin[0].Fields()
+	_ = operatorsessionMixinFields0
+	operatorsessionFields := schema.OperatorSession{}.Fields()
+	_ = operatorsessionFields
+	// operatorsessionDescCreatedAt is the schema descriptor for created_at field.
+	operatorsessionDescCreatedAt := operatorsessionMixinFields0[1].Descriptor()
+	// operatorsession.DefaultCreatedAt holds the default value on creation for the created_at field.
+	operatorsession.DefaultCreatedAt = operatorsessionDescCreatedAt.Default.(func() time.Time)
+	// operatorsessionDescID is the schema descriptor for id field.
+	operatorsessionDescID := operatorsessionMixinFields0[0].Descriptor()
+	// operatorsession.DefaultID holds the default value on creation for the id field.
+	operatorsession.DefaultID = operatorsessionDescID.Default.(func() string)
+	// operatorsession.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	operatorsession.IDValidator = operatorsessionDescID.Validators[0].(func(string) error)
 	sessionMixin := schema.Session{}.Mixin()
 	session.Policy = privacy.NewPolicies(sessionMixin[1], schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -5,9 +5,10 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 
-	"github.com/corpline/corpline/internal/ids"
 	"github.com/corpline/corpline/ent/privacy"
+	"github.com/corpline/corpline/internal/ids"
 	"github.com/corpline/corpline/internal/policy"
 )
 
@@ -42,7 +43,63 @@ func (Enterprise) Fields() []ent.Field {
 			Values("EVERYONE", "DEPARTMENT").
 			Default("EVERYONE").
 			Comment("EVERYONE: members see the whole directory; DEPARTMENT: their own departments' subtrees, the ancestors and their leaders."),
+		field.Int("follower_quota").
+			Optional().
+			Nillable().
+			Positive().
+			Comment("Followers a CERTIFIED enterprise may have while its certification is valid, set by the platform operator."),
+		field.Time("certified_until").
+			Optional().
+			Nillable().
+			Comment("End of the paid certification; a lapsed certified enterprise follows REGISTERED rules."),
+		field.Time("trial_ends_at").
+			Optional().
+			Nillable().
+			Comment("When a TRIAL enterprise is reclaimed: 90 days after it was created."),
+		field.Enum("status").
+			Values("ACTIVE", "RECLAIMED").
+			Default("ACTIVE").
+			Comment("RECLAIMED: an expired trial; every call is refused and its data is purged after a grace period."),
+		field.Time("reclaimed_at").
+			Optional().
+			Nillable(),
+		field.Time("purged_at").
+			Optional().
+			Nillable().
+			Comment("When a reclaimed enterprise's data was erased; the enterprise row stays as a record."),
+		field.String("contact_mobile").
+			Optional().
+			Nillable().
+			Annotations(entgql.Skip()).
+			Comment("The trial developer's phone number; the platform operator sees it through usage."),
+		field.String("contact_email").
+			Optional().
+			Nillable().
+			Annotations(entgql.Skip()),
+		field.Bool("secondary_verification").
+			Default(false).
+			Comment("When true, a follow waits as PENDING until the enterprise approves it."),
+		field.String("callback_url").
+			Optional().
+			Nillable().
+			Annotations(entgql.Skip()).
+			Comment("Where the enterprise's system receives signed callbacks (pending activations)."),
+		field.String("callback_secret").
+			Optional().
+			Sensitive().
+			Annotations(entgql.Skip()).
+			Comment("Shared secret of the HMAC-SHA256 callback signatures."),
+		field.String("invite_secret").
+			Optional().
+			Sensitive().
+			Annotations(entgql.Skip()).
+			Comment("Key that signs the enterprise's invite links; rotating it voids every link given out."),
 	}
+}
+
+// Indexes of the Enterprise.
+func (Enterprise) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("account_type", "status", "trial_ends_at")}
 }
 
 // Annotations of the Enterprise.

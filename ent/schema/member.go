@@ -8,9 +8,10 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/corpline/corpline/internal/ids"
 	"github.com/corpline/corpline/ent/privacy"
+	"github.com/corpline/corpline/internal/ids"
 	"github.com/corpline/corpline/internal/policy"
+	"github.com/corpline/corpline/internal/quota"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -30,8 +31,7 @@ func (Member) Fields() []ent.Field {
 		field.String("userid").
 			NotEmpty().
 			MaxLen(64).
-			Immutable().
-			Comment("The enterprise's own identifier for the person, unique within the enterprise.").
+			Comment("The enterprise's own identifier for the person, unique within the enterprise. Never changed through the API; deleting a member frees it (see package lifecycle).").
 			Annotations(entgql.OrderField("USERID")),
 		field.String("name").
 			NotEmpty().
@@ -47,13 +47,23 @@ func (Member) Fields() []ent.Field {
 			Default("").
 			MaxLen(100),
 		field.Enum("status").
-			Values("INVITED", "ACTIVE", "DISABLED").
+			Values("INVITED", "PENDING", "ACTIVE", "DISABLED", "DELETED").
 			Default("INVITED").
+			Comment("INVITED: imported, not following yet; PENDING: followed, waiting for the enterprise's approval; ACTIVE: a follower; DISABLED: locked out by an admin; DELETED: a former member, kept only so that what they wrote stays attributed (outside the directory).").
 			Annotations(entgql.OrderField("STATUS")),
 		field.String("password_hash").
 			Optional().
 			Sensitive().
 			Annotations(entgql.Skip()),
+		field.Time("activated_at").
+			Optional().
+			Nillable().
+			Comment("When the member last became a follower."),
+		field.String("referred_by").
+			Optional().
+			Nillable().
+			Annotations(entgql.Skip()).
+			Comment("The colleague whose referral card the member followed through."),
 		field.Time("updated_at").
 			Default(timeNow).
 			UpdateDefault(timeNow).
@@ -82,7 +92,13 @@ func (Member) Indexes() []ent.Index {
 		// Mobiles and emails are logins too (see internal/directory/contacts.go).
 		index.Fields("enterprise_id", "mobile").Unique(),
 		index.Fields("enterprise_id", "email").Unique(),
+		index.Fields("enterprise_id", "status"),
 	}
+}
+
+// Hooks of the Member: the follower quota holds on every way into ACTIVE.
+func (Member) Hooks() []ent.Hook {
+	return []ent.Hook{quota.Hook()}
 }
 
 // Annotations of the Member.
@@ -97,7 +113,7 @@ func (Member) Annotations() []schema.Annotation {
 // MANAGE_MEMBERS write, inside their scope.
 func (Member) Policy() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{policy.FilterVisibleMembers()},
+		Query: privacy.QueryPolicy{policy.FilterFormerMembers(), policy.FilterVisibleMembers()},
 		Mutation: privacy.MutationPolicy{
 			policy.FilterMemberScope(),
 			policy.AllowIfAdminWith(viewer.RightManageMembers),

@@ -56,8 +56,8 @@ func (Tag) Annotations() []schema.Annotation {
 }
 
 // Policy of the Tag: every member of the enterprise sees tags (their member
-// lists are cut by member visibility), an app only those of its range;
-// admins with MANAGE_MEMBERS write, inside their scope.
+// lists are cut by member visibility), an app those of its range; admins with
+// MANAGE_MEMBERS write, inside their scope.
 func (Tag) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{policy.FilterVisibleTags()},

@@ -17,13 +17,17 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/graph/model"
 	"github.com/corpline/corpline/internal/audience"
+	"github.com/corpline/corpline/internal/invite"
+	"github.com/corpline/corpline/internal/lifecycle"
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/msgtype"
+	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/viewer"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -42,9 +46,11 @@ type ResolverRoot interface {
 	Audience() AudienceResolver
 	Conversation() ConversationResolver
 	Department() DepartmentResolver
+	Enterprise() EnterpriseResolver
 	InboxEntryConnection() InboxEntryConnectionResolver
 	InboxEvent() InboxEventResolver
 	InboxUnread() InboxUnreadResolver
+	Invite() InviteResolver
 	Member() MemberResolver
 	Message() MessageResolver
 	MessageReceipt() MessageReceiptResolver
@@ -60,6 +66,13 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ActivatePayload struct {
+		ExpiresAt func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Token     func(childComplexity int) int
+		Viewer    func(childComplexity int) int
+	}
+
 	AdminRole struct {
 		CreatedAt   func(childComplexity int) int
 		Departments func(childComplexity int) int
@@ -122,6 +135,30 @@ type ComplexityRoot struct {
 		Everyone    func(childComplexity int) int
 		Members     func(childComplexity int) int
 		Tags        func(childComplexity int) int
+	}
+
+	AuditEntry struct {
+		Action       func(childComplexity int) int
+		ActorID      func(childComplexity int) int
+		ActorKind    func(childComplexity int) int
+		ActorName    func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Details      func(childComplexity int) int
+		EnterpriseID func(childComplexity int) int
+		ID           func(childComplexity int) int
+		TargetID     func(childComplexity int) int
+		TargetType   func(childComplexity int) int
+	}
+
+	AuditEntryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Card struct {
@@ -189,6 +226,10 @@ type ComplexityRoot struct {
 		DeletedID func(childComplexity int) int
 	}
 
+	DeleteMemberPayload struct {
+		DeletedID func(childComplexity int) int
+	}
+
 	DeleteTagPayload struct {
 		DeletedID func(childComplexity int) int
 	}
@@ -218,12 +259,20 @@ type ComplexityRoot struct {
 	}
 
 	Enterprise struct {
-		AccountType         func(childComplexity int) int
-		Code                func(childComplexity int) int
-		CreatedAt           func(childComplexity int) int
-		DirectoryVisibility func(childComplexity int) int
-		ID                  func(childComplexity int) int
-		Name                func(childComplexity int) int
+		AccountType           func(childComplexity int) int
+		CertifiedUntil        func(childComplexity int) int
+		Code                  func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		DirectoryVisibility   func(childComplexity int) int
+		FollowerQuota         func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		PurgedAt              func(childComplexity int) int
+		ReclaimedAt           func(childComplexity int) int
+		SecondaryVerification func(childComplexity int) int
+		Status                func(childComplexity int) int
+		TrialEndsAt           func(childComplexity int) int
+		Usage                 func(childComplexity int) int
 	}
 
 	EnterpriseConnection struct {
@@ -235,6 +284,15 @@ type ComplexityRoot struct {
 	EnterpriseEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	EnterpriseUsage struct {
+		CertificationValid func(childComplexity int) int
+		ContactEmail       func(childComplexity int) int
+		ContactMobile      func(childComplexity int) int
+		FollowerLimit      func(childComplexity int) int
+		Followers          func(childComplexity int) int
+		Members            func(childComplexity int) int
 	}
 
 	FileReference struct {
@@ -298,6 +356,14 @@ type ComplexityRoot struct {
 		Total         func(childComplexity int) int
 	}
 
+	Invite struct {
+		EnterpriseName func(childComplexity int) int
+		QRCodePng      func(childComplexity int, size *int) int
+		Referrer       func(childComplexity int) int
+		Token          func(childComplexity int) int
+		URL            func(childComplexity int) int
+	}
+
 	LoginPayload struct {
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
@@ -314,6 +380,7 @@ type ComplexityRoot struct {
 	}
 
 	Member struct {
+		ActivatedAt       func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		Departments       func(childComplexity int) int
 		Email             func(childComplexity int) int
@@ -323,6 +390,7 @@ type ComplexityRoot struct {
 		Name              func(childComplexity int) int
 		Position          func(childComplexity int) int
 		PrimaryDepartment func(childComplexity int) int
+		ReferredBy        func(childComplexity int) int
 		Status            func(childComplexity int) int
 		Tags              func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
@@ -362,6 +430,7 @@ type ComplexityRoot struct {
 		RecalledAt        func(childComplexity int) int
 		Receipts          func(childComplexity int) int
 		Sender            func(childComplexity int) int
+		SenderName        func(childComplexity int) int
 	}
 
 	MessageConnection struct {
@@ -409,33 +478,46 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddConversationMembers    func(childComplexity int, input model.AddConversationMembersInput) int
-		AppToken                  func(childComplexity int, input model.AppTokenInput) int
-		CreateApp                 func(childComplexity int, input model.CreateAppInput) int
-		CreateConversation        func(childComplexity int, input model.CreateConversationInput) int
-		CreateDepartment          func(childComplexity int, input model.CreateDepartmentInput) int
-		CreateMember              func(childComplexity int, input model.CreateMemberInput) int
-		CreateTag                 func(childComplexity int, input model.CreateTagInput) int
-		DeleteDepartment          func(childComplexity int, input model.DeleteDepartmentInput) int
-		DeleteTag                 func(childComplexity int, input model.DeleteTagInput) int
-		ForwardMessage            func(childComplexity int, input model.ForwardMessageInput) int
-		GrantAdmin                func(childComplexity int, input model.GrantAdminInput) int
-		ImportMembers             func(childComplexity int, input model.ImportMembersInput) int
-		Login                     func(childComplexity int, input model.LoginInput) int
-		Logout                    func(childComplexity int) int
-		MarkInboxRead             func(childComplexity int, input model.MarkInboxReadInput) int
-		MoveDepartment            func(childComplexity int, input model.MoveDepartmentInput) int
-		RecallMessage             func(childComplexity int, input model.RecallMessageInput) int
-		RemoveConversationMembers func(childComplexity int, input model.RemoveConversationMembersInput) int
-		RevokeAdmin               func(childComplexity int, input model.RevokeAdminInput) int
-		RotateAppSecret           func(childComplexity int, input model.RotateAppSecretInput) int
-		SendConversationMessage   func(childComplexity int, input model.SendConversationMessageInput) int
-		SendMessage               func(childComplexity int, input model.SendMessageInput) int
-		UpdateApp                 func(childComplexity int, input model.UpdateAppInput) int
-		UpdateDepartment          func(childComplexity int, input model.UpdateDepartmentInput) int
-		UpdateEnterpriseSettings  func(childComplexity int, input model.UpdateEnterpriseSettingsInput) int
-		UpdateMember              func(childComplexity int, input model.UpdateMemberInput) int
-		UpdateTag                 func(childComplexity int, input model.UpdateTagInput) int
+		Activate                   func(childComplexity int, input model.ActivateInput) int
+		AddConversationMembers     func(childComplexity int, input model.AddConversationMembersInput) int
+		AppToken                   func(childComplexity int, input model.AppTokenInput) int
+		ApproveActivation          func(childComplexity int, input model.ApproveActivationInput) int
+		CertifyEnterprise          func(childComplexity int, input model.CertifyEnterpriseInput) int
+		CreateApp                  func(childComplexity int, input model.CreateAppInput) int
+		CreateConversation         func(childComplexity int, input model.CreateConversationInput) int
+		CreateDepartment           func(childComplexity int, input model.CreateDepartmentInput) int
+		CreateEnterprise           func(childComplexity int, input model.CreateEnterpriseInput) int
+		CreateMember               func(childComplexity int, input model.CreateMemberInput) int
+		CreateTag                  func(childComplexity int, input model.CreateTagInput) int
+		DeleteDepartment           func(childComplexity int, input model.DeleteDepartmentInput) int
+		DeleteMember               func(childComplexity int, input model.DeleteMemberInput) int
+		DeleteTag                  func(childComplexity int, input model.DeleteTagInput) int
+		DisableMember              func(childComplexity int, input model.DisableMemberInput) int
+		EnableMember               func(childComplexity int, input model.EnableMemberInput) int
+		ForwardMessage             func(childComplexity int, input model.ForwardMessageInput) int
+		GrantAdmin                 func(childComplexity int, input model.GrantAdminInput) int
+		ImportMembers              func(childComplexity int, input model.ImportMembersInput) int
+		Login                      func(childComplexity int, input model.LoginInput) int
+		Logout                     func(childComplexity int) int
+		MarkInboxRead              func(childComplexity int, input model.MarkInboxReadInput) int
+		MoveDepartment             func(childComplexity int, input model.MoveDepartmentInput) int
+		OperatorLogin              func(childComplexity int, input model.OperatorLoginInput) int
+		RecallMessage              func(childComplexity int, input model.RecallMessageInput) int
+		RejectActivation           func(childComplexity int, input model.RejectActivationInput) int
+		RemoveConversationMembers  func(childComplexity int, input model.RemoveConversationMembersInput) int
+		RevokeAdmin                func(childComplexity int, input model.RevokeAdminInput) int
+		RotateAppSecret            func(childComplexity int, input model.RotateAppSecretInput) int
+		RotateInvite               func(childComplexity int) int
+		SendConversationMessage    func(childComplexity int, input model.SendConversationMessageInput) int
+		SendMessage                func(childComplexity int, input model.SendMessageInput) int
+		SetAccountType             func(childComplexity int, input model.SetAccountTypeInput) int
+		SetFollowerQuota           func(childComplexity int, input model.SetFollowerQuotaInput) int
+		UpdateApp                  func(childComplexity int, input model.UpdateAppInput) int
+		UpdateDepartment           func(childComplexity int, input model.UpdateDepartmentInput) int
+		UpdateEnterpriseSettings   func(childComplexity int, input model.UpdateEnterpriseSettingsInput) int
+		UpdateMember               func(childComplexity int, input model.UpdateMemberInput) int
+		UpdateTag                  func(childComplexity int, input model.UpdateTagInput) int
+		UpdateVerificationSettings func(childComplexity int, input model.UpdateVerificationSettingsInput) int
 	}
 
 	PageInfo struct {
@@ -446,17 +528,22 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AdminRoles    func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AdminRoleOrder, where *ent.AdminRoleWhereInput) int
-		Apps          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) int
-		Conversations func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) int
-		Departments   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
-		Enterprise    func(childComplexity int) int
-		Inbox         func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *ent.InboxEntryWhereInput) int
-		Members       func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Tags          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TagOrder, where *ent.TagWhereInput) int
-		Viewer        func(childComplexity int) int
+		AdminRoles           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AdminRoleOrder, where *ent.AdminRoleWhereInput) int
+		Apps                 func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) int
+		AuditLog             func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) int
+		Conversations        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) int
+		Departments          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
+		Enterprise           func(childComplexity int) int
+		Enterprises          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.EnterpriseOrder, where *ent.EnterpriseWhereInput) int
+		Inbox                func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *ent.InboxEntryWhereInput) int
+		Invite               func(childComplexity int, referral *bool) int
+		Members              func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
+		Node                 func(childComplexity int, id string) int
+		Nodes                func(childComplexity int, ids []string) int
+		PendingActivations   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) int
+		Tags                 func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TagOrder, where *ent.TagWhereInput) int
+		VerificationSettings func(childComplexity int) int
+		Viewer               func(childComplexity int) int
 	}
 
 	RecallMessagePayload struct {
@@ -502,9 +589,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	VerificationSettings struct {
+		CallbackSecret func(childComplexity int) int
+		CallbackURL    func(childComplexity int) int
+		Enabled        func(childComplexity int) int
+	}
+
 	Viewer struct {
 		AdminRole    func(childComplexity int) int
 		Enterprise   func(childComplexity int) int
+		IsOperator   func(childComplexity int) int
 		IsSuperAdmin func(childComplexity int) int
 		Member       func(childComplexity int) int
 	}
@@ -527,6 +621,9 @@ type DepartmentResolver interface {
 	Memberships(ctx context.Context, obj *ent.Department) ([]*ent.Membership, error)
 	Leaders(ctx context.Context, obj *ent.Department) ([]*ent.Member, error)
 }
+type EnterpriseResolver interface {
+	Usage(ctx context.Context, obj *ent.Enterprise) (*operator.Usage, error)
+}
 type InboxEntryConnectionResolver interface {
 	Unread(ctx context.Context, obj *ent.InboxEntryConnection) (*messaging.Unread, error)
 }
@@ -537,10 +634,16 @@ type InboxUnreadResolver interface {
 	Apps(ctx context.Context, obj *messaging.Unread) ([]*model.AppUnread, error)
 	Conversations(ctx context.Context, obj *messaging.Unread) ([]*model.ConversationUnread, error)
 }
+type InviteResolver interface {
+	QRCodePng(ctx context.Context, obj *invite.Invite, size *int) (string, error)
+	Referrer(ctx context.Context, obj *invite.Invite) (*ent.Member, error)
+}
 type MemberResolver interface {
 	PrimaryDepartment(ctx context.Context, obj *ent.Member) (*ent.Department, error)
+	ReferredBy(ctx context.Context, obj *ent.Member) (*ent.Member, error)
 }
 type MessageResolver interface {
+	SenderName(ctx context.Context, obj *ent.Message) (*string, error)
 	Content(ctx context.Context, obj *ent.Message) (*messaging.Content, error)
 	Receipts(ctx context.Context, obj *ent.Message) (*messaging.Receipts, error)
 }
@@ -576,9 +679,22 @@ type MutationResolver interface {
 	RevokeAdmin(ctx context.Context, input model.RevokeAdminInput) (*model.RevokeAdminPayload, error)
 	UpdateEnterpriseSettings(ctx context.Context, input model.UpdateEnterpriseSettingsInput) (*ent.Enterprise, error)
 	MarkInboxRead(ctx context.Context, input model.MarkInboxReadInput) (*model.MarkInboxReadPayload, error)
+	Activate(ctx context.Context, input model.ActivateInput) (*model.ActivatePayload, error)
+	RotateInvite(ctx context.Context) (*invite.Invite, error)
+	ApproveActivation(ctx context.Context, input model.ApproveActivationInput) (*ent.Member, error)
+	RejectActivation(ctx context.Context, input model.RejectActivationInput) (*ent.Member, error)
+	DisableMember(ctx context.Context, input model.DisableMemberInput) (*ent.Member, error)
+	EnableMember(ctx context.Context, input model.EnableMemberInput) (*ent.Member, error)
+	DeleteMember(ctx context.Context, input model.DeleteMemberInput) (*model.DeleteMemberPayload, error)
+	UpdateVerificationSettings(ctx context.Context, input model.UpdateVerificationSettingsInput) (*lifecycle.Settings, error)
 	SendMessage(ctx context.Context, input model.SendMessageInput) (*model.SendMessagePayload, error)
 	ForwardMessage(ctx context.Context, input model.ForwardMessageInput) (*model.SendMessagePayload, error)
 	RecallMessage(ctx context.Context, input model.RecallMessageInput) (*model.RecallMessagePayload, error)
+	OperatorLogin(ctx context.Context, input model.OperatorLoginInput) (*model.LoginPayload, error)
+	CreateEnterprise(ctx context.Context, input model.CreateEnterpriseInput) (*ent.Enterprise, error)
+	SetAccountType(ctx context.Context, input model.SetAccountTypeInput) (*ent.Enterprise, error)
+	CertifyEnterprise(ctx context.Context, input model.CertifyEnterpriseInput) (*ent.Enterprise, error)
+	SetFollowerQuota(ctx context.Context, input model.SetFollowerQuotaInput) (*ent.Enterprise, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -589,9 +705,14 @@ type QueryResolver interface {
 	Departments(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) (*ent.DepartmentConnection, error)
 	Members(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error)
 	Tags(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TagOrder, where *ent.TagWhereInput) (*ent.TagConnection, error)
+	AuditLog(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) (*ent.AuditEntryConnection, error)
 	Viewer(ctx context.Context) (*viewer.Viewer, error)
 	Enterprise(ctx context.Context) (*ent.Enterprise, error)
 	Inbox(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *ent.InboxEntryWhereInput) (*ent.InboxEntryConnection, error)
+	Invite(ctx context.Context, referral *bool) (*invite.Invite, error)
+	PendingActivations(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*ent.MemberConnection, error)
+	VerificationSettings(ctx context.Context) (*lifecycle.Settings, error)
+	Enterprises(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.EnterpriseOrder, where *ent.EnterpriseWhereInput) (*ent.EnterpriseConnection, error)
 }
 type SubscriptionResolver interface {
 	Inbox(ctx context.Context, after *entgql.Cursor[string]) (<-chan *messaging.Event, error)
@@ -619,6 +740,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "ActivatePayload.expiresAt":
+		if e.ComplexityRoot.ActivatePayload.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivatePayload.ExpiresAt(childComplexity), true
+	case "ActivatePayload.status":
+		if e.ComplexityRoot.ActivatePayload.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivatePayload.Status(childComplexity), true
+	case "ActivatePayload.token":
+		if e.ComplexityRoot.ActivatePayload.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivatePayload.Token(childComplexity), true
+	case "ActivatePayload.viewer":
+		if e.ComplexityRoot.ActivatePayload.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivatePayload.Viewer(childComplexity), true
 
 	case "AdminRole.createdAt":
 		if e.ComplexityRoot.AdminRole.CreatedAt == nil {
@@ -834,6 +980,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Audience.Tags(childComplexity), true
 
+	case "AuditEntry.action":
+		if e.ComplexityRoot.AuditEntry.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Action(childComplexity), true
+	case "AuditEntry.actorID":
+		if e.ComplexityRoot.AuditEntry.ActorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ActorID(childComplexity), true
+	case "AuditEntry.actorKind":
+		if e.ComplexityRoot.AuditEntry.ActorKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ActorKind(childComplexity), true
+	case "AuditEntry.actorName":
+		if e.ComplexityRoot.AuditEntry.ActorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ActorName(childComplexity), true
+	case "AuditEntry.createdAt":
+		if e.ComplexityRoot.AuditEntry.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.CreatedAt(childComplexity), true
+	case "AuditEntry.details":
+		if e.ComplexityRoot.AuditEntry.Details == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Details(childComplexity), true
+	case "AuditEntry.enterpriseID":
+		if e.ComplexityRoot.AuditEntry.EnterpriseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.EnterpriseID(childComplexity), true
+	case "AuditEntry.id":
+		if e.ComplexityRoot.AuditEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ID(childComplexity), true
+	case "AuditEntry.targetID":
+		if e.ComplexityRoot.AuditEntry.TargetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.TargetID(childComplexity), true
+	case "AuditEntry.targetType":
+		if e.ComplexityRoot.AuditEntry.TargetType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.TargetType(childComplexity), true
+
+	case "AuditEntryConnection.edges":
+		if e.ComplexityRoot.AuditEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.Edges(childComplexity), true
+	case "AuditEntryConnection.pageInfo":
+		if e.ComplexityRoot.AuditEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.PageInfo(childComplexity), true
+	case "AuditEntryConnection.totalCount":
+		if e.ComplexityRoot.AuditEntryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.TotalCount(childComplexity), true
+
+	case "AuditEntryEdge.cursor":
+		if e.ComplexityRoot.AuditEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Cursor(childComplexity), true
+	case "AuditEntryEdge.node":
+		if e.ComplexityRoot.AuditEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
+
 	case "Card.buttonText":
 		if e.ComplexityRoot.Card.ButtonText == nil {
 			break
@@ -1037,6 +1276,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteDepartmentPayload.DeletedID(childComplexity), true
 
+	case "DeleteMemberPayload.deletedId":
+		if e.ComplexityRoot.DeleteMemberPayload.DeletedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteMemberPayload.DeletedID(childComplexity), true
+
 	case "DeleteTagPayload.deletedId":
 		if e.ComplexityRoot.DeleteTagPayload.DeletedID == nil {
 			break
@@ -1153,6 +1399,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Enterprise.AccountType(childComplexity), true
+	case "Enterprise.certifiedUntil":
+		if e.ComplexityRoot.Enterprise.CertifiedUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.CertifiedUntil(childComplexity), true
 	case "Enterprise.code":
 		if e.ComplexityRoot.Enterprise.Code == nil {
 			break
@@ -1171,6 +1423,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Enterprise.DirectoryVisibility(childComplexity), true
+	case "Enterprise.followerQuota":
+		if e.ComplexityRoot.Enterprise.FollowerQuota == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.FollowerQuota(childComplexity), true
 	case "Enterprise.id":
 		if e.ComplexityRoot.Enterprise.ID == nil {
 			break
@@ -1183,6 +1441,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Enterprise.Name(childComplexity), true
+	case "Enterprise.purgedAt":
+		if e.ComplexityRoot.Enterprise.PurgedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.PurgedAt(childComplexity), true
+	case "Enterprise.reclaimedAt":
+		if e.ComplexityRoot.Enterprise.ReclaimedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.ReclaimedAt(childComplexity), true
+	case "Enterprise.secondaryVerification":
+		if e.ComplexityRoot.Enterprise.SecondaryVerification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.SecondaryVerification(childComplexity), true
+	case "Enterprise.status":
+		if e.ComplexityRoot.Enterprise.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.Status(childComplexity), true
+	case "Enterprise.trialEndsAt":
+		if e.ComplexityRoot.Enterprise.TrialEndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.TrialEndsAt(childComplexity), true
+	case "Enterprise.usage":
+		if e.ComplexityRoot.Enterprise.Usage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.Usage(childComplexity), true
 
 	case "EnterpriseConnection.edges":
 		if e.ComplexityRoot.EnterpriseConnection.Edges == nil {
@@ -1215,6 +1509,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EnterpriseEdge.Node(childComplexity), true
+
+	case "EnterpriseUsage.certificationValid":
+		if e.ComplexityRoot.EnterpriseUsage.CertificationValid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseUsage.CertificationValid(childComplexity), true
+	case "EnterpriseUsage.contactEmail":
+		if e.ComplexityRoot.EnterpriseUsage.ContactEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseUsage.ContactEmail(childComplexity), true
+	case "EnterpriseUsage.contactMobile":
+		if e.ComplexityRoot.EnterpriseUsage.ContactMobile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseUsage.ContactMobile(childComplexity), true
+	case "EnterpriseUsage.followerLimit":
+		if e.ComplexityRoot.EnterpriseUsage.FollowerLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseUsage.FollowerLimit(childComplexity), true
+	case "EnterpriseUsage.followers":
+		if e.ComplexityRoot.EnterpriseUsage.Followers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseUsage.Followers(childComplexity), true
+	case "EnterpriseUsage.members":
+		if e.ComplexityRoot.EnterpriseUsage.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseUsage.Members(childComplexity), true
 
 	case "FileReference.mimeType":
 		if e.ComplexityRoot.FileReference.MimeType == nil {
@@ -1446,6 +1777,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InboxUnread.Total(childComplexity), true
 
+	case "Invite.enterpriseName":
+		if e.ComplexityRoot.Invite.EnterpriseName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invite.EnterpriseName(childComplexity), true
+	case "Invite.qrCodePng":
+		if e.ComplexityRoot.Invite.QRCodePng == nil {
+			break
+		}
+
+		args, err := ec.field_Invite_qrCodePng_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Invite.QRCodePng(childComplexity, args["size"].(*int)), true
+	case "Invite.referrer":
+		if e.ComplexityRoot.Invite.Referrer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invite.Referrer(childComplexity), true
+	case "Invite.token":
+		if e.ComplexityRoot.Invite.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invite.Token(childComplexity), true
+	case "Invite.url":
+		if e.ComplexityRoot.Invite.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invite.URL(childComplexity), true
+
 	case "LoginPayload.expiresAt":
 		if e.ComplexityRoot.LoginPayload.ExpiresAt == nil {
 			break
@@ -1485,6 +1852,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MarkInboxReadPayload.Updated(childComplexity), true
 
+	case "Member.activatedAt":
+		if e.ComplexityRoot.Member.ActivatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.ActivatedAt(childComplexity), true
 	case "Member.createdAt":
 		if e.ComplexityRoot.Member.CreatedAt == nil {
 			break
@@ -1539,6 +1912,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.PrimaryDepartment(childComplexity), true
+	case "Member.referredBy":
+		if e.ComplexityRoot.Member.ReferredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.ReferredBy(childComplexity), true
 	case "Member.status":
 		if e.ComplexityRoot.Member.Status == nil {
 			break
@@ -1710,6 +2089,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Message.Sender(childComplexity), true
+	case "Message.senderName":
+		if e.ComplexityRoot.Message.SenderName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.SenderName(childComplexity), true
 
 	case "MessageConnection.edges":
 		if e.ComplexityRoot.MessageConnection.Edges == nil {
@@ -1866,6 +2251,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MessageReceipts.UnreadCount(childComplexity), true
 
+	case "Mutation.activate":
+		if e.ComplexityRoot.Mutation.Activate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_activate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Activate(childComplexity, args["input"].(model.ActivateInput)), true
 	case "Mutation.addConversationMembers":
 		if e.ComplexityRoot.Mutation.AddConversationMembers == nil {
 			break
@@ -1888,6 +2284,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AppToken(childComplexity, args["input"].(model.AppTokenInput)), true
+	case "Mutation.approveActivation":
+		if e.ComplexityRoot.Mutation.ApproveActivation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveActivation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveActivation(childComplexity, args["input"].(model.ApproveActivationInput)), true
+	case "Mutation.certifyEnterprise":
+		if e.ComplexityRoot.Mutation.CertifyEnterprise == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_certifyEnterprise_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CertifyEnterprise(childComplexity, args["input"].(model.CertifyEnterpriseInput)), true
 	case "Mutation.createApp":
 		if e.ComplexityRoot.Mutation.CreateApp == nil {
 			break
@@ -1921,6 +2339,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateDepartment(childComplexity, args["input"].(model.CreateDepartmentInput)), true
+	case "Mutation.createEnterprise":
+		if e.ComplexityRoot.Mutation.CreateEnterprise == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createEnterprise_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateEnterprise(childComplexity, args["input"].(model.CreateEnterpriseInput)), true
 	case "Mutation.createMember":
 		if e.ComplexityRoot.Mutation.CreateMember == nil {
 			break
@@ -1954,6 +2383,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteDepartment(childComplexity, args["input"].(model.DeleteDepartmentInput)), true
+	case "Mutation.deleteMember":
+		if e.ComplexityRoot.Mutation.DeleteMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMember(childComplexity, args["input"].(model.DeleteMemberInput)), true
 	case "Mutation.deleteTag":
 		if e.ComplexityRoot.Mutation.DeleteTag == nil {
 			break
@@ -1965,6 +2405,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteTag(childComplexity, args["input"].(model.DeleteTagInput)), true
+	case "Mutation.disableMember":
+		if e.ComplexityRoot.Mutation.DisableMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disableMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisableMember(childComplexity, args["input"].(model.DisableMemberInput)), true
+	case "Mutation.enableMember":
+		if e.ComplexityRoot.Mutation.EnableMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_enableMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EnableMember(childComplexity, args["input"].(model.EnableMemberInput)), true
 	case "Mutation.forwardMessage":
 		if e.ComplexityRoot.Mutation.ForwardMessage == nil {
 			break
@@ -2037,6 +2499,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveDepartment(childComplexity, args["input"].(model.MoveDepartmentInput)), true
+	case "Mutation.operatorLogin":
+		if e.ComplexityRoot.Mutation.OperatorLogin == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_operatorLogin_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OperatorLogin(childComplexity, args["input"].(model.OperatorLoginInput)), true
 	case "Mutation.recallMessage":
 		if e.ComplexityRoot.Mutation.RecallMessage == nil {
 			break
@@ -2048,6 +2521,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecallMessage(childComplexity, args["input"].(model.RecallMessageInput)), true
+	case "Mutation.rejectActivation":
+		if e.ComplexityRoot.Mutation.RejectActivation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectActivation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectActivation(childComplexity, args["input"].(model.RejectActivationInput)), true
 	case "Mutation.removeConversationMembers":
 		if e.ComplexityRoot.Mutation.RemoveConversationMembers == nil {
 			break
@@ -2081,6 +2565,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateAppSecret(childComplexity, args["input"].(model.RotateAppSecretInput)), true
+	case "Mutation.rotateInvite":
+		if e.ComplexityRoot.Mutation.RotateInvite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.RotateInvite(childComplexity), true
 	case "Mutation.sendConversationMessage":
 		if e.ComplexityRoot.Mutation.SendConversationMessage == nil {
 			break
@@ -2103,6 +2593,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendMessage(childComplexity, args["input"].(model.SendMessageInput)), true
+	case "Mutation.setAccountType":
+		if e.ComplexityRoot.Mutation.SetAccountType == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setAccountType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetAccountType(childComplexity, args["input"].(model.SetAccountTypeInput)), true
+	case "Mutation.setFollowerQuota":
+		if e.ComplexityRoot.Mutation.SetFollowerQuota == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setFollowerQuota_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetFollowerQuota(childComplexity, args["input"].(model.SetFollowerQuotaInput)), true
 	case "Mutation.updateApp":
 		if e.ComplexityRoot.Mutation.UpdateApp == nil {
 			break
@@ -2158,6 +2670,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateTag(childComplexity, args["input"].(model.UpdateTagInput)), true
+	case "Mutation.updateVerificationSettings":
+		if e.ComplexityRoot.Mutation.UpdateVerificationSettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateVerificationSettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateVerificationSettings(childComplexity, args["input"].(model.UpdateVerificationSettingsInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2206,6 +2729,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Apps(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AppOrder), args["where"].(*ent.AppWhereInput)), true
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AuditEntryOrder), args["where"].(*ent.AuditEntryWhereInput)), true
 	case "Query.conversations":
 		if e.ComplexityRoot.Query.Conversations == nil {
 			break
@@ -2234,6 +2768,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Enterprise(childComplexity), true
+	case "Query.enterprises":
+		if e.ComplexityRoot.Query.Enterprises == nil {
+			break
+		}
+
+		args, err := ec.field_Query_enterprises_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Enterprises(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.EnterpriseOrder), args["where"].(*ent.EnterpriseWhereInput)), true
 	case "Query.inbox":
 		if e.ComplexityRoot.Query.Inbox == nil {
 			break
@@ -2246,6 +2791,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Inbox(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["where"].(*ent.InboxEntryWhereInput)), true
 
+	case "Query.invite":
+		if e.ComplexityRoot.Query.Invite == nil {
+			break
+		}
+
+		args, err := ec.field_Query_invite_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Invite(childComplexity, args["referral"].(*bool)), true
 	case "Query.members":
 		if e.ComplexityRoot.Query.Members == nil {
 			break
@@ -2279,6 +2835,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.pendingActivations":
+		if e.ComplexityRoot.Query.PendingActivations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pendingActivations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PendingActivations(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int)), true
 	case "Query.tags":
 		if e.ComplexityRoot.Query.Tags == nil {
 			break
@@ -2290,6 +2857,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Tags(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.TagOrder), args["where"].(*ent.TagWhereInput)), true
+	case "Query.verificationSettings":
+		if e.ComplexityRoot.Query.VerificationSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.VerificationSettings(childComplexity), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -2429,6 +3002,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TagEdge.Node(childComplexity), true
 
+	case "VerificationSettings.callbackSecret":
+		if e.ComplexityRoot.VerificationSettings.CallbackSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationSettings.CallbackSecret(childComplexity), true
+	case "VerificationSettings.callbackUrl":
+		if e.ComplexityRoot.VerificationSettings.CallbackURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationSettings.CallbackURL(childComplexity), true
+	case "VerificationSettings.enabled":
+		if e.ComplexityRoot.VerificationSettings.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationSettings.Enabled(childComplexity), true
+
 	case "Viewer.adminRole":
 		if e.ComplexityRoot.Viewer.AdminRole == nil {
 			break
@@ -2441,6 +3033,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Enterprise(childComplexity), true
+	case "Viewer.isOperator":
+		if e.ComplexityRoot.Viewer.IsOperator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.IsOperator(childComplexity), true
 	case "Viewer.isSuperAdmin":
 		if e.ComplexityRoot.Viewer.IsSuperAdmin == nil {
 			break
@@ -2463,15 +3061,20 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ActivateInput", ec.unmarshalInputActivateInput),
 			graphql.NewInputUnmarshaler("AddConversationMembersInput", ec.unmarshalInputAddConversationMembersInput),
 			graphql.NewInputUnmarshaler("AdminRoleOrder", ec.unmarshalInputAdminRoleOrder),
 			graphql.NewInputUnmarshaler("AdminRoleWhereInput", ec.unmarshalInputAdminRoleWhereInput),
 			graphql.NewInputUnmarshaler("AppOrder", ec.unmarshalInputAppOrder),
 			graphql.NewInputUnmarshaler("AppTokenInput", ec.unmarshalInputAppTokenInput),
 			graphql.NewInputUnmarshaler("AppWhereInput", ec.unmarshalInputAppWhereInput),
+			graphql.NewInputUnmarshaler("ApproveActivationInput", ec.unmarshalInputApproveActivationInput),
 			graphql.NewInputUnmarshaler("ArticleInput", ec.unmarshalInputArticleInput),
 			graphql.NewInputUnmarshaler("AudienceInput", ec.unmarshalInputAudienceInput),
+			graphql.NewInputUnmarshaler("AuditEntryOrder", ec.unmarshalInputAuditEntryOrder),
+			graphql.NewInputUnmarshaler("AuditEntryWhereInput", ec.unmarshalInputAuditEntryWhereInput),
 			graphql.NewInputUnmarshaler("CardInput", ec.unmarshalInputCardInput),
+			graphql.NewInputUnmarshaler("CertifyEnterpriseInput", ec.unmarshalInputCertifyEnterpriseInput),
 			graphql.NewInputUnmarshaler("ConfidentialViewOrder", ec.unmarshalInputConfidentialViewOrder),
 			graphql.NewInputUnmarshaler("ConfidentialViewWhereInput", ec.unmarshalInputConfidentialViewWhereInput),
 			graphql.NewInputUnmarshaler("ConversationOrder", ec.unmarshalInputConversationOrder),
@@ -2479,12 +3082,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateAppInput", ec.unmarshalInputCreateAppInput),
 			graphql.NewInputUnmarshaler("CreateConversationInput", ec.unmarshalInputCreateConversationInput),
 			graphql.NewInputUnmarshaler("CreateDepartmentInput", ec.unmarshalInputCreateDepartmentInput),
+			graphql.NewInputUnmarshaler("CreateEnterpriseInput", ec.unmarshalInputCreateEnterpriseInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateTagInput", ec.unmarshalInputCreateTagInput),
 			graphql.NewInputUnmarshaler("DeleteDepartmentInput", ec.unmarshalInputDeleteDepartmentInput),
+			graphql.NewInputUnmarshaler("DeleteMemberInput", ec.unmarshalInputDeleteMemberInput),
 			graphql.NewInputUnmarshaler("DeleteTagInput", ec.unmarshalInputDeleteTagInput),
 			graphql.NewInputUnmarshaler("DepartmentOrder", ec.unmarshalInputDepartmentOrder),
 			graphql.NewInputUnmarshaler("DepartmentWhereInput", ec.unmarshalInputDepartmentWhereInput),
+			graphql.NewInputUnmarshaler("DisableMemberInput", ec.unmarshalInputDisableMemberInput),
+			graphql.NewInputUnmarshaler("EnableMemberInput", ec.unmarshalInputEnableMemberInput),
 			graphql.NewInputUnmarshaler("EnterpriseOrder", ec.unmarshalInputEnterpriseOrder),
 			graphql.NewInputUnmarshaler("EnterpriseWhereInput", ec.unmarshalInputEnterpriseWhereInput),
 			graphql.NewInputUnmarshaler("FileInput", ec.unmarshalInputFileInput),
@@ -2505,12 +3112,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MessageOrder", ec.unmarshalInputMessageOrder),
 			graphql.NewInputUnmarshaler("MessageWhereInput", ec.unmarshalInputMessageWhereInput),
 			graphql.NewInputUnmarshaler("MoveDepartmentInput", ec.unmarshalInputMoveDepartmentInput),
+			graphql.NewInputUnmarshaler("OperatorLoginInput", ec.unmarshalInputOperatorLoginInput),
 			graphql.NewInputUnmarshaler("RecallMessageInput", ec.unmarshalInputRecallMessageInput),
+			graphql.NewInputUnmarshaler("RejectActivationInput", ec.unmarshalInputRejectActivationInput),
 			graphql.NewInputUnmarshaler("RemoveConversationMembersInput", ec.unmarshalInputRemoveConversationMembersInput),
 			graphql.NewInputUnmarshaler("RevokeAdminInput", ec.unmarshalInputRevokeAdminInput),
 			graphql.NewInputUnmarshaler("RotateAppSecretInput", ec.unmarshalInputRotateAppSecretInput),
 			graphql.NewInputUnmarshaler("SendConversationMessageInput", ec.unmarshalInputSendConversationMessageInput),
 			graphql.NewInputUnmarshaler("SendMessageInput", ec.unmarshalInputSendMessageInput),
+			graphql.NewInputUnmarshaler("SetAccountTypeInput", ec.unmarshalInputSetAccountTypeInput),
+			graphql.NewInputUnmarshaler("SetFollowerQuotaInput", ec.unmarshalInputSetFollowerQuotaInput),
 			graphql.NewInputUnmarshaler("TagOrder", ec.unmarshalInputTagOrder),
 			graphql.NewInputUnmarshaler("TagWhereInput", ec.unmarshalInputTagWhereInput),
 			graphql.NewInputUnmarshaler("UpdateAppInput", ec.unmarshalInputUpdateAppInput),
@@ -2518,6 +3129,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateEnterpriseSettingsInput", ec.unmarshalInputUpdateEnterpriseSettingsInput),
 			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
 			graphql.NewInputUnmarshaler("UpdateTagInput", ec.unmarshalInputUpdateTagInput),
+			graphql.NewInputUnmarshaler("UpdateVerificationSettingsInput", ec.unmarshalInputUpdateVerificationSettingsInput),
 		)
 	}
 	first := true
@@ -2664,8 +3276,6 @@ extend type Mutation {
   "Exchanges an app's secret for an access token. Needs no other token."
   appToken(input: AppTokenInput!): AppTokenPayload!
 }
-
-extend input AppWhereInput @scopeToViewer
 `, BuiltIn: false},
 	{Name: "../../schema/audience.graphql", Input: `# Audiences: who a piece of content is for (an app's visible range, a
 # message's targets, later announcements and posts).
@@ -2689,6 +3299,22 @@ input AudienceInput {
   departmentIds: [ID!]
   tagIds: [ID!]
   memberIds: [ID!]
+}
+`, BuiltIn: false},
+	{Name: "../../schema/audit.graphql", Input: `# The audit log: every admin and operator action, recorded in the action's
+# transaction.
+
+
+extend type Query {
+  "Audit entries, newest first unless ordered otherwise: super admins read their enterprise's, operators all; others get FORBIDDEN."
+  auditLog(
+    after: Cursor
+    first: Int
+    before: Cursor
+    last: Int
+    orderBy: AuditEntryOrder
+    where: AuditEntryWhereInput
+  ): AuditEntryConnection!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/auth.graphql", Input: `# Signing in and out.
@@ -2768,8 +3394,6 @@ extend type Mutation {
   addConversationMembers(input: AddConversationMembersInput!): Conversation!
   removeConversationMembers(input: RemoveConversationMembersInput!): Conversation!
 }
-
-extend input ConversationWhereInput @scopeToViewer
 `, BuiltIn: false},
 	{Name: "../../schema/directory.graphql", Input: `# The directory: enterprise, departments, members, tags and admins.
 # Types Department, Member, Tag, AdminRole, Membership come from ent.graphql.
@@ -3215,6 +3839,223 @@ input AppWhereInput {
   updatedAtGTE: Time
   updatedAtLT: Time
   updatedAtLTE: Time
+}
+type AuditEntry implements Node {
+  id: ID!
+  createdAt: Time!
+  """
+  The enterprise acted on; null for platform actions that touch none.
+  """
+  enterpriseID: ID
+  actorKind: AuditEntryActorKind!
+  actorID: String!
+  actorName: String!
+  """
+  What was done: the mutation's name (disableMember), or a system job's (reclaimTrial).
+  """
+  action: String!
+  targetID: String!
+  targetType: String!
+  """
+  The action's input as sent, secrets redacted, long lists shortened.
+  """
+  details: Map
+}
+"""
+AuditEntryActorKind is enum for the field actor_kind
+"""
+enum AuditEntryActorKind @goModel(model: "github.com/corpline/corpline/ent/auditentry.ActorKind") {
+  MEMBER
+  APP
+  OPERATOR
+  SYSTEM
+}
+"""
+A connection to a list of items.
+"""
+type AuditEntryConnection {
+  """
+  A list of edges.
+  """
+  edges: [AuditEntryEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type AuditEntryEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: AuditEntry
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for AuditEntry connections
+"""
+input AuditEntryOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order AuditEntries.
+  """
+  field: AuditEntryOrderField!
+}
+"""
+Properties by which AuditEntry connections can be ordered.
+"""
+enum AuditEntryOrderField {
+  CREATED_AT
+}
+"""
+AuditEntryWhereInput is used for filtering AuditEntry objects.
+Input was generated by ent.
+"""
+input AuditEntryWhereInput {
+  not: AuditEntryWhereInput
+  and: [AuditEntryWhereInput!]
+  or: [AuditEntryWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  enterprise_id field predicates
+  """
+  enterpriseID: ID
+  enterpriseIDNEQ: ID
+  enterpriseIDIn: [ID!]
+  enterpriseIDNotIn: [ID!]
+  enterpriseIDGT: ID
+  enterpriseIDGTE: ID
+  enterpriseIDLT: ID
+  enterpriseIDLTE: ID
+  enterpriseIDContains: ID
+  enterpriseIDHasPrefix: ID
+  enterpriseIDHasSuffix: ID
+  enterpriseIDIsNil: Boolean
+  enterpriseIDNotNil: Boolean
+  enterpriseIDEqualFold: ID
+  enterpriseIDContainsFold: ID
+  """
+  actor_kind field predicates
+  """
+  actorKind: AuditEntryActorKind
+  actorKindNEQ: AuditEntryActorKind
+  actorKindIn: [AuditEntryActorKind!]
+  actorKindNotIn: [AuditEntryActorKind!]
+  """
+  actor_id field predicates
+  """
+  actorID: String
+  actorIDNEQ: String
+  actorIDIn: [String!]
+  actorIDNotIn: [String!]
+  actorIDGT: String
+  actorIDGTE: String
+  actorIDLT: String
+  actorIDLTE: String
+  actorIDContains: String
+  actorIDHasPrefix: String
+  actorIDHasSuffix: String
+  actorIDEqualFold: String
+  actorIDContainsFold: String
+  """
+  actor_name field predicates
+  """
+  actorName: String
+  actorNameNEQ: String
+  actorNameIn: [String!]
+  actorNameNotIn: [String!]
+  actorNameGT: String
+  actorNameGTE: String
+  actorNameLT: String
+  actorNameLTE: String
+  actorNameContains: String
+  actorNameHasPrefix: String
+  actorNameHasSuffix: String
+  actorNameEqualFold: String
+  actorNameContainsFold: String
+  """
+  action field predicates
+  """
+  action: String
+  actionNEQ: String
+  actionIn: [String!]
+  actionNotIn: [String!]
+  actionGT: String
+  actionGTE: String
+  actionLT: String
+  actionLTE: String
+  actionContains: String
+  actionHasPrefix: String
+  actionHasSuffix: String
+  actionEqualFold: String
+  actionContainsFold: String
+  """
+  target_id field predicates
+  """
+  targetID: String
+  targetIDNEQ: String
+  targetIDIn: [String!]
+  targetIDNotIn: [String!]
+  targetIDGT: String
+  targetIDGTE: String
+  targetIDLT: String
+  targetIDLTE: String
+  targetIDContains: String
+  targetIDHasPrefix: String
+  targetIDHasSuffix: String
+  targetIDEqualFold: String
+  targetIDContainsFold: String
+  """
+  target_type field predicates
+  """
+  targetType: String
+  targetTypeNEQ: String
+  targetTypeIn: [String!]
+  targetTypeNotIn: [String!]
+  targetTypeGT: String
+  targetTypeGTE: String
+  targetTypeLT: String
+  targetTypeLTE: String
+  targetTypeContains: String
+  targetTypeHasPrefix: String
+  targetTypeHasSuffix: String
+  targetTypeEqualFold: String
+  targetTypeContainsFold: String
 }
 type ConfidentialView implements Node {
   id: ID!
@@ -3682,6 +4523,31 @@ type Enterprise implements Node {
   EVERYONE: members see the whole directory; DEPARTMENT: their own departments' subtrees, the ancestors and their leaders.
   """
   directoryVisibility: EnterpriseDirectoryVisibility!
+  """
+  Followers a CERTIFIED enterprise may have while its certification is valid, set by the platform operator.
+  """
+  followerQuota: Int
+  """
+  End of the paid certification; a lapsed certified enterprise follows REGISTERED rules.
+  """
+  certifiedUntil: Time
+  """
+  When a TRIAL enterprise is reclaimed: 90 days after it was created.
+  """
+  trialEndsAt: Time
+  """
+  RECLAIMED: an expired trial; every call is refused and its data is purged after a grace period.
+  """
+  status: EnterpriseStatus!
+  reclaimedAt: Time
+  """
+  When a reclaimed enterprise's data was erased; the enterprise row stays as a record.
+  """
+  purgedAt: Time
+  """
+  When true, a follow waits as PENDING until the enterprise approves it.
+  """
+  secondaryVerification: Boolean!
 }
 """
 EnterpriseAccountType is enum for the field account_type
@@ -3748,6 +4614,13 @@ enum EnterpriseOrderField {
   CREATED_AT
   CODE
   NAME
+}
+"""
+EnterpriseStatus is enum for the field status
+"""
+enum EnterpriseStatus @goModel(model: "github.com/corpline/corpline/ent/enterprise.Status") {
+  ACTIVE
+  RECLAIMED
 }
 """
 EnterpriseWhereInput is used for filtering Enterprise objects.
@@ -3827,6 +4700,83 @@ input EnterpriseWhereInput {
   directoryVisibilityNEQ: EnterpriseDirectoryVisibility
   directoryVisibilityIn: [EnterpriseDirectoryVisibility!]
   directoryVisibilityNotIn: [EnterpriseDirectoryVisibility!]
+  """
+  follower_quota field predicates
+  """
+  followerQuota: Int
+  followerQuotaNEQ: Int
+  followerQuotaIn: [Int!]
+  followerQuotaNotIn: [Int!]
+  followerQuotaGT: Int
+  followerQuotaGTE: Int
+  followerQuotaLT: Int
+  followerQuotaLTE: Int
+  followerQuotaIsNil: Boolean
+  followerQuotaNotNil: Boolean
+  """
+  certified_until field predicates
+  """
+  certifiedUntil: Time
+  certifiedUntilNEQ: Time
+  certifiedUntilIn: [Time!]
+  certifiedUntilNotIn: [Time!]
+  certifiedUntilGT: Time
+  certifiedUntilGTE: Time
+  certifiedUntilLT: Time
+  certifiedUntilLTE: Time
+  certifiedUntilIsNil: Boolean
+  certifiedUntilNotNil: Boolean
+  """
+  trial_ends_at field predicates
+  """
+  trialEndsAt: Time
+  trialEndsAtNEQ: Time
+  trialEndsAtIn: [Time!]
+  trialEndsAtNotIn: [Time!]
+  trialEndsAtGT: Time
+  trialEndsAtGTE: Time
+  trialEndsAtLT: Time
+  trialEndsAtLTE: Time
+  trialEndsAtIsNil: Boolean
+  trialEndsAtNotNil: Boolean
+  """
+  status field predicates
+  """
+  status: EnterpriseStatus
+  statusNEQ: EnterpriseStatus
+  statusIn: [EnterpriseStatus!]
+  statusNotIn: [EnterpriseStatus!]
+  """
+  reclaimed_at field predicates
+  """
+  reclaimedAt: Time
+  reclaimedAtNEQ: Time
+  reclaimedAtIn: [Time!]
+  reclaimedAtNotIn: [Time!]
+  reclaimedAtGT: Time
+  reclaimedAtGTE: Time
+  reclaimedAtLT: Time
+  reclaimedAtLTE: Time
+  reclaimedAtIsNil: Boolean
+  reclaimedAtNotNil: Boolean
+  """
+  purged_at field predicates
+  """
+  purgedAt: Time
+  purgedAtNEQ: Time
+  purgedAtIn: [Time!]
+  purgedAtNotIn: [Time!]
+  purgedAtGT: Time
+  purgedAtGTE: Time
+  purgedAtLT: Time
+  purgedAtLTE: Time
+  purgedAtIsNil: Boolean
+  purgedAtNotNil: Boolean
+  """
+  secondary_verification field predicates
+  """
+  secondaryVerification: Boolean
+  secondaryVerificationNEQ: Boolean
 }
 type InboxEntry implements Node {
   id: ID!
@@ -3974,18 +4924,29 @@ input InboxEntryWhereInput {
   hasConversation: Boolean
   hasConversationWith: [ConversationWhereInput!]
 }
+"""
+The builtin Map type
+"""
+scalar Map
 type Member implements Node {
   id: ID!
   createdAt: Time!
   """
-  The enterprise's own identifier for the person, unique within the enterprise.
+  The enterprise's own identifier for the person, unique within the enterprise. Never changed through the API; deleting a member frees it (see package lifecycle).
   """
   userid: String!
   name: String!
   mobile: String
   email: String
   position: String!
+  """
+  INVITED: imported, not following yet; PENDING: followed, waiting for the enterprise's approval; ACTIVE: a follower; DISABLED: locked out by an admin; DELETED: a former member, kept only so that what they wrote stays attributed (outside the directory).
+  """
   status: MemberStatus!
+  """
+  When the member last became a follower.
+  """
+  activatedAt: Time
   updatedAt: Time!
   departments: [Department!]
   tags: [Tag!]
@@ -4049,8 +5010,10 @@ MemberStatus is enum for the field status
 """
 enum MemberStatus @goModel(model: "github.com/corpline/corpline/ent/member.Status") {
   INVITED
+  PENDING
   ACTIVE
   DISABLED
+  DELETED
 }
 """
 MemberWhereInput is used for filtering Member objects.
@@ -4175,6 +5138,19 @@ input MemberWhereInput {
   statusNEQ: MemberStatus
   statusIn: [MemberStatus!]
   statusNotIn: [MemberStatus!]
+  """
+  activated_at field predicates
+  """
+  activatedAt: Time
+  activatedAtNEQ: Time
+  activatedAtIn: [Time!]
+  activatedAtNotIn: [Time!]
+  activatedAtGT: Time
+  activatedAtGTE: Time
+  activatedAtLT: Time
+  activatedAtLTE: Time
+  activatedAtIsNil: Boolean
+  activatedAtNotNil: Boolean
   """
   updated_at field predicates
   """
@@ -4930,8 +5906,125 @@ type Subscription {
   """
   inbox(after: Cursor): InboxEvent!
 }
+`, BuiltIn: false},
+	{Name: "../../schema/lifecycle.graphql", Input: `# Following and the member lifecycle: invites and referral cards, activation
+# with identity match, secondary verification, disable, enable and delete.
 
-extend input InboxEntryWhereInput @scopeToViewer
+"A link to follow the enterprise: the enterprise's own invite, or a member's referral card."
+type Invite {
+  "The link to share; the QR code encodes it. It stays valid until an admin rotates the invite."
+  url: String!
+  "The signed token inside the link; activate takes the link or the token."
+  token: String!
+  "The QR code of url: a base64-encoded PNG of size x size pixels (64 to 1024)."
+  qrCodePng(size: Int = 256): String!
+  "The member whose referral card this is; null for the enterprise's invite."
+  referrer: Member
+  enterpriseName: String!
+}
+
+input ActivateInput {
+  "The invite link (or its token) the person scanned."
+  invite: String!
+  "Their name, as in the directory."
+  name: String!
+  "Their mobile or their email (or both), as in the directory."
+  mobile: String
+  email: String
+  "The password they will sign in with (at least 8 characters)."
+  password: String!
+}
+
+type ActivatePayload {
+  "ACTIVE: following now, with a session (token); PENDING: waiting for the enterprise's approval."
+  status: MemberStatus!
+  token: String
+  expiresAt: Time
+  viewer: Viewer
+}
+
+input ApproveActivationInput {
+  memberId: ID!
+}
+
+input RejectActivationInput {
+  memberId: ID!
+  "Recorded in the audit log."
+  reason: String
+}
+
+input DisableMemberInput {
+  id: ID!
+}
+
+input EnableMemberInput {
+  id: ID!
+}
+
+input DeleteMemberInput {
+  id: ID!
+}
+
+type DeleteMemberPayload {
+  deletedId: ID!
+}
+
+"Secondary verification: follows wait for the enterprise's approval, and its system is called back."
+type VerificationSettings {
+  enabled: Boolean!
+  "Where signed callbacks are POSTed (HMAC-SHA256 over timestamp + '.' + body, headers X-Corpline-Timestamp and X-Corpline-Signature)."
+  callbackUrl: String
+  "The shared secret of the signatures, shown only in the answer that generated it."
+  callbackSecret: String
+}
+
+input UpdateVerificationSettingsInput {
+  enabled: Boolean
+  "An http(s) URL; an empty string removes it."
+  callbackUrl: String
+  "Generates a new shared secret (one is generated with the first URL anyway)."
+  rotateSecret: Boolean
+}
+
+extend type Message {
+  """
+  For a message whose sender has since been deleted: their name, as a former
+  member (sender is then null, since former members are outside the
+  directory). Null otherwise.
+  """
+  senderName: String
+}
+
+extend type Member {
+  "The colleague whose referral card the member followed through, when visible."
+  referredBy: Member
+}
+
+extend type Query {
+  "The enterprise's invite (admins with MANAGE_MEMBERS), or, with referral: true, the viewer's own referral card (any member)."
+  invite(referral: Boolean = false): Invite!
+  "Members waiting for approval under secondary verification, inside the admin's scope (admins with MANAGE_MEMBERS)."
+  pendingActivations(after: Cursor, first: Int, before: Cursor, last: Int): MemberConnection!
+  "The enterprise's secondary verification (super admins)."
+  verificationSettings: VerificationSettings!
+}
+
+extend type Mutation {
+  "Follows the enterprise: succeeds only when name and mobile or email match an imported member who is not following yet. A failure never says which part did not match. Rate-limited."
+  activate(input: ActivateInput!): ActivatePayload!
+  "Voids every invite link and referral card of the enterprise and returns the new invite (super admins)."
+  rotateInvite: Invite!
+  approveActivation(input: ApproveActivationInput!): Member!
+  "Sends a pending member back to INVITED; they may follow again."
+  rejectActivation(input: RejectActivationInput!): Member!
+  "Locks a member out at once: sessions revoked, live subscriptions closed, every call answered MEMBER_DISABLED until enabled."
+  disableMember(input: DisableMemberInput!): Member!
+  "Lets a disabled member back in (they sign in again); counts against the follower quota."
+  enableMember(input: EnableMemberInput!): Member!
+  "Removes a member from the directory: they stop following, their sessions end and their inbox is erased. What they wrote for others stays, attributed to a former member."
+  deleteMember(input: DeleteMemberInput!): DeleteMemberPayload!
+  updateVerificationSettings(input: UpdateVerificationSettingsInput!): VerificationSettings!
+}
 `, BuiltIn: false},
 	{Name: "../../schema/messaging.graphql", Input: `# Messages from apps and admins: sending, forwarding, recalling, content,
 # read receipts. Types Message, InboxEntry and ConfidentialView come from
@@ -5092,9 +6185,99 @@ extend type Mutation {
   forwardMessage(input: ForwardMessageInput!): SendMessagePayload!
   recallMessage(input: RecallMessageInput!): RecallMessagePayload!
 }
+`, BuiltIn: false},
+	{Name: "../../schema/operator.graphql", Input: `# The platform operator's API: enterprises, their account types,
+# certification and follower quotas. Only platform operators reach it
+# (` + "`" + `corpline bootstrap --operator` + "`" + ` creates one); members get FORBIDDEN.
 
-extend input MessageWhereInput @scopeToViewer
-extend input ConfidentialViewWhereInput @scopeToViewer
+input OperatorLoginInput {
+  login: String!
+  password: String!
+}
+
+"What an enterprise uses of its account. Operators and the enterprise's super admins see it."
+type EnterpriseUsage {
+  "ACTIVE members (followers), admins included."
+  followers: Int!
+  "Followers the account allows now: REGISTERED 50, TRIAL 10, CERTIFIED its quota while certified."
+  followerLimit: Int!
+  "Members in the directory, whatever their status (former members excluded)."
+  members: Int!
+  "Whether a certification is running now (certifiedUntil is in the future)."
+  certificationValid: Boolean!
+  "The trial developer's phone number (TRIAL accounts); operators only."
+  contactMobile: String
+  "The trial developer's email (TRIAL accounts); operators only."
+  contactEmail: String
+}
+
+extend type Enterprise {
+  "Usage and limits of the account: operators and the enterprise's super admins only (FORBIDDEN for others)."
+  usage: EnterpriseUsage!
+}
+
+extend type Viewer {
+  "True for a platform operator."
+  isOperator: Boolean!
+}
+
+input CreateEnterpriseInput {
+  "Short unique code members type at login: 2 to 32 lowercase letters, digits or '-'."
+  code: String!
+  name: String!
+  accountType: EnterpriseAccountType = REGISTERED
+  "Phone number of the developer; required for TRIAL."
+  contactMobile: String
+  "Email of the developer; required for TRIAL."
+  contactEmail: String
+  "Userid of the enterprise's first super admin."
+  adminLogin: String!
+  adminName: String
+  adminPassword: String!
+  "CERTIFIED only: the follower quota; the certification runs one year from now."
+  followerQuota: Int
+}
+
+input SetAccountTypeInput {
+  enterpriseId: ID!
+  "REGISTERED or CERTIFIED; a TRIAL can only be created as one (it needs a phone and an email and starts its 90 days)."
+  accountType: EnterpriseAccountType!
+}
+
+input CertifyEnterpriseInput {
+  enterpriseId: ID!
+  "The follower quota while certified; keeps the current one when omitted."
+  followerQuota: Int
+}
+
+input SetFollowerQuotaInput {
+  enterpriseId: ID!
+  "1 to 1,000,000; applies while the enterprise is CERTIFIED and its certification valid."
+  followerQuota: Int!
+}
+
+extend type Query {
+  "Every enterprise of the platform, with usage: operators only."
+  enterprises(
+    after: Cursor
+    first: Int
+    before: Cursor
+    last: Int
+    orderBy: EnterpriseOrder
+    where: EnterpriseWhereInput
+  ): EnterpriseConnection!
+}
+
+extend type Mutation {
+  "Signs a platform operator in. The token works like a member's (Authorization: Bearer)."
+  operatorLogin(input: OperatorLoginInput!): LoginPayload!
+  "Creates an enterprise with its root department and first super admin."
+  createEnterprise(input: CreateEnterpriseInput!): Enterprise!
+  setAccountType(input: SetAccountTypeInput!): Enterprise!
+  "Certifies an enterprise for one year (CERTIFIED); on a valid certification, extends it by one year."
+  certifyEnterprise(input: CertifyEnterpriseInput!): Enterprise!
+  setFollowerQuota(input: SetFollowerQuotaInput!): Enterprise!
+}
 `, BuiltIn: false},
 	{Name: "../../schema/visibility.graphql", Input: `# Visibility of has... filters.
 #
@@ -5115,6 +6298,11 @@ extend input MemberWhereInput @scopeToViewer
 extend input MembershipWhereInput @scopeToViewer
 extend input TagWhereInput @scopeToViewer
 extend input AdminRoleWhereInput @scopeToViewer
+extend input AppWhereInput @scopeToViewer
+extend input MessageWhereInput @scopeToViewer
+extend input InboxEntryWhereInput @scopeToViewer
+extend input ConversationWhereInput @scopeToViewer
+extend input ConfidentialViewWhereInput @scopeToViewer
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5122,6 +6310,20 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_ActivatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_ActivatePayload_status(ctx, field)
+	case "token":
+		return ec.fieldContext_ActivatePayload_token(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_ActivatePayload_expiresAt(ctx, field)
+	case "viewer":
+		return ec.fieldContext_ActivatePayload_viewer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivatePayload", field.Name)
+}
 
 func (ec *executionContext) childFields_AdminRole(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -5249,6 +6451,54 @@ func (ec *executionContext) childFields_Audience(ctx context.Context, field grap
 		return ec.fieldContext_Audience_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Audience", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEntry_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AuditEntry_createdAt(ctx, field)
+	case "enterpriseID":
+		return ec.fieldContext_AuditEntry_enterpriseID(ctx, field)
+	case "actorKind":
+		return ec.fieldContext_AuditEntry_actorKind(ctx, field)
+	case "actorID":
+		return ec.fieldContext_AuditEntry_actorID(ctx, field)
+	case "actorName":
+		return ec.fieldContext_AuditEntry_actorName(ctx, field)
+	case "action":
+		return ec.fieldContext_AuditEntry_action(ctx, field)
+	case "targetID":
+		return ec.fieldContext_AuditEntry_targetID(ctx, field)
+	case "targetType":
+		return ec.fieldContext_AuditEntry_targetType(ctx, field)
+	case "details":
+		return ec.fieldContext_AuditEntry_details(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditEntryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditEntryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AuditEntryEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Card(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5381,6 +6631,14 @@ func (ec *executionContext) childFields_DeleteDepartmentPayload(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type DeleteDepartmentPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedId":
+		return ec.fieldContext_DeleteMemberPayload_deletedId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteMemberPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteTagPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deletedId":
@@ -5451,8 +6709,36 @@ func (ec *executionContext) childFields_Enterprise(ctx context.Context, field gr
 		return ec.fieldContext_Enterprise_accountType(ctx, field)
 	case "directoryVisibility":
 		return ec.fieldContext_Enterprise_directoryVisibility(ctx, field)
+	case "followerQuota":
+		return ec.fieldContext_Enterprise_followerQuota(ctx, field)
+	case "certifiedUntil":
+		return ec.fieldContext_Enterprise_certifiedUntil(ctx, field)
+	case "trialEndsAt":
+		return ec.fieldContext_Enterprise_trialEndsAt(ctx, field)
+	case "status":
+		return ec.fieldContext_Enterprise_status(ctx, field)
+	case "reclaimedAt":
+		return ec.fieldContext_Enterprise_reclaimedAt(ctx, field)
+	case "purgedAt":
+		return ec.fieldContext_Enterprise_purgedAt(ctx, field)
+	case "secondaryVerification":
+		return ec.fieldContext_Enterprise_secondaryVerification(ctx, field)
+	case "usage":
+		return ec.fieldContext_Enterprise_usage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Enterprise", field.Name)
+}
+
+func (ec *executionContext) childFields_EnterpriseConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EnterpriseConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EnterpriseConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_EnterpriseConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnterpriseConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_EnterpriseEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5463,6 +6749,24 @@ func (ec *executionContext) childFields_EnterpriseEdge(ctx context.Context, fiel
 		return ec.fieldContext_EnterpriseEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EnterpriseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EnterpriseUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "followers":
+		return ec.fieldContext_EnterpriseUsage_followers(ctx, field)
+	case "followerLimit":
+		return ec.fieldContext_EnterpriseUsage_followerLimit(ctx, field)
+	case "members":
+		return ec.fieldContext_EnterpriseUsage_members(ctx, field)
+	case "certificationValid":
+		return ec.fieldContext_EnterpriseUsage_certificationValid(ctx, field)
+	case "contactMobile":
+		return ec.fieldContext_EnterpriseUsage_contactMobile(ctx, field)
+	case "contactEmail":
+		return ec.fieldContext_EnterpriseUsage_contactEmail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnterpriseUsage", field.Name)
 }
 
 func (ec *executionContext) childFields_FileReference(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5587,6 +6891,22 @@ func (ec *executionContext) childFields_InboxUnread(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type InboxUnread", field.Name)
 }
 
+func (ec *executionContext) childFields_Invite(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_Invite_url(ctx, field)
+	case "token":
+		return ec.fieldContext_Invite_token(ctx, field)
+	case "qrCodePng":
+		return ec.fieldContext_Invite_qrCodePng(ctx, field)
+	case "referrer":
+		return ec.fieldContext_Invite_referrer(ctx, field)
+	case "enterpriseName":
+		return ec.fieldContext_Invite_enterpriseName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Invite", field.Name)
+}
+
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -5635,6 +6955,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_position(ctx, field)
 	case "status":
 		return ec.fieldContext_Member_status(ctx, field)
+	case "activatedAt":
+		return ec.fieldContext_Member_activatedAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Member_updatedAt(ctx, field)
 	case "departments":
@@ -5645,6 +6967,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_memberships(ctx, field)
 	case "primaryDepartment":
 		return ec.fieldContext_Member_primaryDepartment(ctx, field)
+	case "referredBy":
+		return ec.fieldContext_Member_referredBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Member", field.Name)
 }
@@ -5711,6 +7035,8 @@ func (ec *executionContext) childFields_Message(ctx context.Context, field graph
 		return ec.fieldContext_Message_forwardedFrom(ctx, field)
 	case "confidentialViews":
 		return ec.fieldContext_Message_confidentialViews(ctx, field)
+	case "senderName":
+		return ec.fieldContext_Message_senderName(ctx, field)
 	case "content":
 		return ec.fieldContext_Message_content(ctx, field)
 	case "receipts":
@@ -5887,6 +7213,18 @@ func (ec *executionContext) childFields_TagEdge(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type TagEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_VerificationSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enabled":
+		return ec.fieldContext_VerificationSettings_enabled(ctx, field)
+	case "callbackUrl":
+		return ec.fieldContext_VerificationSettings_callbackUrl(ctx, field)
+	case "callbackSecret":
+		return ec.fieldContext_VerificationSettings_callbackSecret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VerificationSettings", field.Name)
+}
+
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "member":
@@ -5897,6 +7235,8 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_adminRole(ctx, field)
 	case "isSuperAdmin":
 		return ec.fieldContext_Viewer_isSuperAdmin(ctx, field)
+	case "isOperator":
+		return ec.fieldContext_Viewer_isOperator(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
@@ -6125,6 +7465,20 @@ func (ec *executionContext) field_Department_members_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Invite_qrCodePng_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "size",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["size"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_MessageReceipts_read_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6247,6 +7601,20 @@ func (ec *executionContext) field_Message_confidentialViews_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_activate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ActivateInput, error) {
+			return ec.unmarshalNActivateInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐActivateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addConversationMembers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6267,6 +7635,34 @@ func (ec *executionContext) field_Mutation_appToken_args(ctx context.Context, ra
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AppTokenInput, error) {
 			return ec.unmarshalNAppTokenInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAppTokenInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_approveActivation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApproveActivationInput, error) {
+			return ec.unmarshalNApproveActivationInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApproveActivationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_certifyEnterprise_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CertifyEnterpriseInput, error) {
+			return ec.unmarshalNCertifyEnterpriseInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCertifyEnterpriseInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6317,6 +7713,20 @@ func (ec *executionContext) field_Mutation_createDepartment_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createEnterprise_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateEnterpriseInput, error) {
+			return ec.unmarshalNCreateEnterpriseInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateEnterpriseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6359,12 +7769,54 @@ func (ec *executionContext) field_Mutation_deleteDepartment_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteMemberInput, error) {
+			return ec.unmarshalNDeleteMemberInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐDeleteMemberInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteTag_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteTagInput, error) {
 			return ec.unmarshalNDeleteTagInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐDeleteTagInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_disableMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DisableMemberInput, error) {
+			return ec.unmarshalNDisableMemberInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐDisableMemberInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_enableMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EnableMemberInput, error) {
+			return ec.unmarshalNEnableMemberInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐEnableMemberInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6457,12 +7909,40 @@ func (ec *executionContext) field_Mutation_moveDepartment_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_operatorLogin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OperatorLoginInput, error) {
+			return ec.unmarshalNOperatorLoginInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐOperatorLoginInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_recallMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RecallMessageInput, error) {
 			return ec.unmarshalNRecallMessageInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRecallMessageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectActivation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RejectActivationInput, error) {
+			return ec.unmarshalNRejectActivationInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRejectActivationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6541,6 +8021,34 @@ func (ec *executionContext) field_Mutation_sendMessage_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setAccountType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetAccountTypeInput, error) {
+			return ec.unmarshalNSetAccountTypeInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐSetAccountTypeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setFollowerQuota_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetFollowerQuotaInput, error) {
+			return ec.unmarshalNSetFollowerQuotaInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐSetFollowerQuotaInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateApp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6603,6 +8111,20 @@ func (ec *executionContext) field_Mutation_updateTag_args(ctx context.Context, r
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateTagInput, error) {
 			return ec.unmarshalNUpdateTagInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateTagInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateVerificationSettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateVerificationSettingsInput, error) {
+			return ec.unmarshalNUpdateVerificationSettingsInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateVerificationSettingsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6733,6 +8255,60 @@ func (ec *executionContext) field_Query_apps_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.AuditEntryOrder, error) {
+			return ec.unmarshalOAuditEntryOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AuditEntryWhereInput, error) {
+			return ec.unmarshalOAuditEntryWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_conversations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6841,6 +8417,60 @@ func (ec *executionContext) field_Query_departments_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_enterprises_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.EnterpriseOrder, error) {
+			return ec.unmarshalOEnterpriseOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐEnterpriseOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.EnterpriseWhereInput, error) {
+			return ec.unmarshalOEnterpriseWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐEnterpriseWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_inbox_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6884,6 +8514,20 @@ func (ec *executionContext) field_Query_inbox_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["where"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_invite_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "referral",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["referral"] = arg0
 	return args, nil
 }
 
@@ -6966,6 +8610,44 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pendingActivations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
 	return args, nil
 }
 
@@ -7164,6 +8846,107 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _ActivatePayload_status(ctx context.Context, field graphql.CollectedField, obj *model.ActivatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivatePayload_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v member.Status) graphql.Marshaler {
+			return ec.marshalNMemberStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋmemberᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivatePayload_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivatePayload", field, false, false, "MemberStatus")
+}
+
+func (ec *executionContext) _ActivatePayload_token(ctx context.Context, field graphql.CollectedField, obj *model.ActivatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivatePayload_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivatePayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivatePayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActivatePayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.ActivatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivatePayload_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivatePayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivatePayload", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ActivatePayload_viewer(ctx context.Context, field graphql.CollectedField, obj *model.ActivatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivatePayload_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Viewer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *viewer.Viewer) graphql.Marshaler {
+			return ec.marshalOViewer2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋviewerᚐViewer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivatePayload_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _AdminRole_id(ctx context.Context, field graphql.CollectedField, obj *ent.AdminRole) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -8064,6 +9847,378 @@ func (ec *executionContext) fieldContext_Audience_members(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEntry_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AuditEntry_enterpriseID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_enterpriseID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnterpriseID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_enterpriseID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEntry_actorKind(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_actorKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v auditentry.ActorKind) graphql.Marshaler {
+			return ec.marshalNAuditEntryActorKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋauditentryᚐActorKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_actorKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "AuditEntryActorKind")
+}
+
+func (ec *executionContext) _AuditEntry_actorID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_actorID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_actorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_actorName(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_actorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_actorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_action(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_targetID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_targetID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_targetID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_targetType(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_targetType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_targetType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_details(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_details(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Details, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOMap2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_details(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "Map")
+}
+
+func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AuditEntryEdge) graphql.Marshaler {
+			return ec.marshalOAuditEntryEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntryConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuditEntry) graphql.Marshaler {
+			return ec.marshalOAuditEntry2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEntryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntryEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _Card_title(ctx context.Context, field graphql.CollectedField, obj *msgtype.CardBody) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8908,6 +11063,29 @@ func (ec *executionContext) fieldContext_DeleteDepartmentPayload_deletedId(_ con
 	return graphql.NewScalarFieldContext("DeleteDepartmentPayload", field, false, false, "ID")
 }
 
+func (ec *executionContext) _DeleteMemberPayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteMemberPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteMemberPayload_deletedId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteMemberPayload_deletedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteMemberPayload", field, false, false, "ID")
+}
+
 func (ec *executionContext) _DeleteTagPayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteTagPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9510,6 +11688,199 @@ func (ec *executionContext) fieldContext_Enterprise_directoryVisibility(_ contex
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "EnterpriseDirectoryVisibility")
 }
 
+func (ec *executionContext) _Enterprise_followerQuota(ctx context.Context, field graphql.CollectedField, obj *ent.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_followerQuota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FollowerQuota, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_followerQuota(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Enterprise_certifiedUntil(ctx context.Context, field graphql.CollectedField, obj *ent.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_certifiedUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CertifiedUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_certifiedUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Enterprise_trialEndsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_trialEndsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrialEndsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_trialEndsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Enterprise_status(ctx context.Context, field graphql.CollectedField, obj *ent.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enterprise.Status) graphql.Marshaler {
+			return ec.marshalNEnterpriseStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "EnterpriseStatus")
+}
+
+func (ec *executionContext) _Enterprise_reclaimedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_reclaimedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReclaimedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_reclaimedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Enterprise_purgedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_purgedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PurgedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_purgedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Enterprise_secondaryVerification(ctx context.Context, field graphql.CollectedField, obj *ent.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_secondaryVerification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SecondaryVerification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_secondaryVerification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Enterprise_usage(ctx context.Context, field graphql.CollectedField, obj *ent.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_usage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Enterprise().Usage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *operator.Usage) graphql.Marshaler {
+			return ec.marshalNEnterpriseUsage2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋoperatorᚐUsage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_usage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Enterprise",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnterpriseUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EnterpriseConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.EnterpriseConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9650,6 +12021,144 @@ func (ec *executionContext) _EnterpriseEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_EnterpriseEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EnterpriseEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _EnterpriseUsage_followers(ctx context.Context, field graphql.CollectedField, obj *operator.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseUsage_followers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Followers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseUsage_followers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EnterpriseUsage_followerLimit(ctx context.Context, field graphql.CollectedField, obj *operator.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseUsage_followerLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FollowerLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseUsage_followerLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EnterpriseUsage_members(ctx context.Context, field graphql.CollectedField, obj *operator.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseUsage_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseUsage_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EnterpriseUsage_certificationValid(ctx context.Context, field graphql.CollectedField, obj *operator.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseUsage_certificationValid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CertificationValid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseUsage_certificationValid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseUsage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EnterpriseUsage_contactMobile(ctx context.Context, field graphql.CollectedField, obj *operator.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseUsage_contactMobile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactMobile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseUsage_contactMobile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _EnterpriseUsage_contactEmail(ctx context.Context, field graphql.CollectedField, obj *operator.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseUsage_contactEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactEmail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseUsage_contactEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseUsage", field, false, false, "String")
 }
 
 func (ec *executionContext) _FileReference_url(ctx context.Context, field graphql.CollectedField, obj *msgtype.FileReference) (ret graphql.Marshaler) {
@@ -10602,6 +13111,151 @@ func (ec *executionContext) fieldContext_InboxUnread_others(_ context.Context, f
 	return graphql.NewScalarFieldContext("InboxUnread", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Invite_url(ctx context.Context, field graphql.CollectedField, obj *invite.Invite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invite_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invite_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invite", field, false, false, "String")
+}
+
+func (ec *executionContext) _Invite_token(ctx context.Context, field graphql.CollectedField, obj *invite.Invite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invite_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invite_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invite", field, false, false, "String")
+}
+
+func (ec *executionContext) _Invite_qrCodePng(ctx context.Context, field graphql.CollectedField, obj *invite.Invite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invite_qrCodePng(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Invite().QRCodePng(ctx, obj, fc.Args["size"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invite_qrCodePng(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Invite",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Invite_qrCodePng_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Invite_referrer(ctx context.Context, field graphql.CollectedField, obj *invite.Invite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invite_referrer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Invite().Referrer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Invite_referrer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Invite",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Invite_enterpriseName(ctx context.Context, field graphql.CollectedField, obj *invite.Invite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invite_enterpriseName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnterpriseName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invite_enterpriseName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invite", field, false, false, "String")
+}
+
 func (ec *executionContext) _LoginPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10942,6 +13596,29 @@ func (ec *executionContext) fieldContext_Member_status(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Member", field, false, false, "MemberStatus")
 }
 
+func (ec *executionContext) _Member_activatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_activatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_activatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Member_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11088,6 +13765,38 @@ func (ec *executionContext) fieldContext_Member_primaryDepartment(_ context.Cont
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Department(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_referredBy(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_referredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().ReferredBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_referredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11676,6 +14385,29 @@ func (ec *executionContext) fieldContext_Message_confidentialViews(ctx context.C
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Message_senderName(ctx context.Context, field graphql.CollectedField, obj *ent.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_senderName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Message().SenderName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_senderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Message", field, true, true, "String")
 }
 
 func (ec *executionContext) _Message_content(ctx context.Context, field graphql.CollectedField, obj *ent.Message) (ret graphql.Marshaler) {
@@ -13447,6 +16179,346 @@ func (ec *executionContext) fieldContext_Mutation_markInboxRead(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_activate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_activate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Activate(ctx, fc.Args["input"].(model.ActivateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ActivatePayload) graphql.Marshaler {
+			return ec.marshalNActivatePayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐActivatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_activate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_activate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateInvite(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateInvite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().RotateInvite(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *invite.Invite) graphql.Marshaler {
+			return ec.marshalNInvite2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋinviteᚐInvite(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateInvite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Invite(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveActivation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveActivation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveActivation(ctx, fc.Args["input"].(model.ApproveActivationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveActivation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveActivation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectActivation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectActivation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectActivation(ctx, fc.Args["input"].(model.RejectActivationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectActivation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectActivation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_disableMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_disableMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DisableMember(ctx, fc.Args["input"].(model.DisableMemberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_disableMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_disableMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_enableMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_enableMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EnableMember(ctx, fc.Args["input"].(model.EnableMemberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_enableMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_enableMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMember(ctx, fc.Args["input"].(model.DeleteMemberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteMemberPayload) graphql.Marshaler {
+			return ec.marshalNDeleteMemberPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐDeleteMemberPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteMemberPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateVerificationSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateVerificationSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateVerificationSettings(ctx, fc.Args["input"].(model.UpdateVerificationSettingsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lifecycle.Settings) graphql.Marshaler {
+			return ec.marshalNVerificationSettings2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋlifecycleᚐSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateVerificationSettings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerificationSettings(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateVerificationSettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_sendMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13573,6 +16645,226 @@ func (ec *executionContext) fieldContext_Mutation_recallMessage(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_recallMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_operatorLogin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_operatorLogin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OperatorLogin(ctx, fc.Args["input"].(model.OperatorLoginInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
+			return ec.marshalNLoginPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐLoginPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_operatorLogin(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoginPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_operatorLogin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createEnterprise(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createEnterprise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateEnterprise(ctx, fc.Args["input"].(model.CreateEnterpriseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createEnterprise(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createEnterprise_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setAccountType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setAccountType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetAccountType(ctx, fc.Args["input"].(model.SetAccountTypeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setAccountType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setAccountType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_certifyEnterprise(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_certifyEnterprise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CertifyEnterprise(ctx, fc.Args["input"].(model.CertifyEnterpriseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_certifyEnterprise(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_certifyEnterprise_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setFollowerQuota(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setFollowerQuota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetFollowerQuota(ctx, fc.Args["input"].(model.SetFollowerQuotaInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setFollowerQuota(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setFollowerQuota_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14023,6 +17315,50 @@ func (ec *executionContext) fieldContext_Query_tags(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_auditLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AuditEntryOrder), fc.Args["where"].(*ent.AuditEntryWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuditEntryConnection) graphql.Marshaler {
+			return ec.marshalNAuditEntryConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14125,6 +17461,170 @@ func (ec *executionContext) fieldContext_Query_inbox(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_inbox_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_invite(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_invite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Invite(ctx, fc.Args["referral"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *invite.Invite) graphql.Marshaler {
+			return ec.marshalNInvite2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋinviteᚐInvite(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_invite(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Invite(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_invite_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pendingActivations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pendingActivations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PendingActivations(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MemberConnection) graphql.Marshaler {
+			return ec.marshalNMemberConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMemberConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pendingActivations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pendingActivations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_verificationSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_verificationSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().VerificationSettings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lifecycle.Settings) graphql.Marshaler {
+			return ec.marshalNVerificationSettings2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋlifecycleᚐSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_verificationSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerificationSettings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_enterprises(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_enterprises(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Enterprises(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.EnterpriseOrder), fc.Args["where"].(*ent.EnterpriseWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EnterpriseConnection) graphql.Marshaler {
+			return ec.marshalNEnterpriseConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐEnterpriseConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_enterprises(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnterpriseConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_enterprises_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14740,6 +18240,75 @@ func (ec *executionContext) fieldContext_TagEdge_cursor(_ context.Context, field
 	return graphql.NewScalarFieldContext("TagEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _VerificationSettings_enabled(ctx context.Context, field graphql.CollectedField, obj *lifecycle.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationSettings_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationSettings_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationSettings", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _VerificationSettings_callbackUrl(ctx context.Context, field graphql.CollectedField, obj *lifecycle.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationSettings_callbackUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallbackURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationSettings_callbackUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationSettings", field, false, false, "String")
+}
+
+func (ec *executionContext) _VerificationSettings_callbackSecret(ctx context.Context, field graphql.CollectedField, obj *lifecycle.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationSettings_callbackSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallbackSecret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationSettings_callbackSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationSettings", field, false, false, "String")
+}
+
 func (ec *executionContext) _Viewer_member(ctx context.Context, field graphql.CollectedField, obj *viewer.Viewer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14856,6 +18425,29 @@ func (ec *executionContext) _Viewer_isSuperAdmin(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Viewer_isSuperAdmin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _Viewer_isOperator(ctx context.Context, field graphql.CollectedField, obj *viewer.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_isOperator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsOperator(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_isOperator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, true, false, "Boolean")
 }
 
@@ -15932,6 +19524,76 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputActivateInput(ctx context.Context, obj any) (model.ActivateInput, error) {
+	var it model.ActivateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"invite", "name", "mobile", "email", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "invite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invite"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Invite = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "mobile":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mobile"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mobile = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActivateInput unmarshals raw into the ActivateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActivateInput(ctx context.Context, raw any) (model.ActivateInput, error) {
+	var out model.ActivateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActivateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAddConversationMembersInput(ctx context.Context, obj any) (model.AddConversationMembersInput, error) {
 	var it model.AddConversationMembersInput
 	if obj == nil {
@@ -16837,6 +20499,48 @@ func UnmarshalAppWhereInput(ctx context.Context, raw any) (ent.AppWhereInput, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputApproveActivationInput(ctx context.Context, obj any) (model.ApproveActivationInput, error) {
+	var it model.ApproveActivationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApproveActivationInput unmarshals raw into the ApproveActivationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApproveActivationInput(ctx context.Context, raw any) (model.ApproveActivationInput, error) {
+	var out model.ApproveActivationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApproveActivationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputArticleInput(ctx context.Context, obj any) (msgtype.ArticleBody, error) {
 	var it msgtype.ArticleBody
 	if obj == nil {
@@ -16967,6 +20671,829 @@ func UnmarshalAudienceInput(ctx context.Context, raw any) (audience.Audience, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAuditEntryOrder(ctx context.Context, obj any) (ent.AuditEntryOrder, error) {
+	var it ent.AuditEntryOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAuditEntryOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuditEntryOrder unmarshals raw into the AuditEntryOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuditEntryOrder(ctx context.Context, raw any) (ent.AuditEntryOrder, error) {
+	var out ent.AuditEntryOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditEntryOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuditEntryWhereInput(ctx context.Context, obj any) (ent.AuditEntryWhereInput, error) {
+	var it ent.AuditEntryWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "enterpriseID", "enterpriseIDNEQ", "enterpriseIDIn", "enterpriseIDNotIn", "enterpriseIDGT", "enterpriseIDGTE", "enterpriseIDLT", "enterpriseIDLTE", "enterpriseIDContains", "enterpriseIDHasPrefix", "enterpriseIDHasSuffix", "enterpriseIDIsNil", "enterpriseIDNotNil", "enterpriseIDEqualFold", "enterpriseIDContainsFold", "actorKind", "actorKindNEQ", "actorKindIn", "actorKindNotIn", "actorID", "actorIDNEQ", "actorIDIn", "actorIDNotIn", "actorIDGT", "actorIDGTE", "actorIDLT", "actorIDLTE", "actorIDContains", "actorIDHasPrefix", "actorIDHasSuffix", "actorIDEqualFold", "actorIDContainsFold", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameEqualFold", "actorNameContainsFold", "action", "actionNEQ", "actionIn", "actionNotIn", "actionGT", "actionGTE", "actionLT", "actionLTE", "actionContains", "actionHasPrefix", "actionHasSuffix", "actionEqualFold", "actionContainsFold", "targetID", "targetIDNEQ", "targetIDIn", "targetIDNotIn", "targetIDGT", "targetIDGTE", "targetIDLT", "targetIDLTE", "targetIDContains", "targetIDHasPrefix", "targetIDHasSuffix", "targetIDEqualFold", "targetIDContainsFold", "targetType", "targetTypeNEQ", "targetTypeIn", "targetTypeNotIn", "targetTypeGT", "targetTypeGTE", "targetTypeLT", "targetTypeLTE", "targetTypeContains", "targetTypeHasPrefix", "targetTypeHasSuffix", "targetTypeEqualFold", "targetTypeContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAuditEntryWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAuditEntryWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAuditEntryWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "enterpriseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseID = data
+		case "enterpriseIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDNEQ = data
+		case "enterpriseIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDIn = data
+		case "enterpriseIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDNotIn = data
+		case "enterpriseIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDGT = data
+		case "enterpriseIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDGTE = data
+		case "enterpriseIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDLT = data
+		case "enterpriseIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDLTE = data
+		case "enterpriseIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDContains"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDContains = data
+		case "enterpriseIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDHasPrefix = data
+		case "enterpriseIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDHasSuffix = data
+		case "enterpriseIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDIsNil = data
+		case "enterpriseIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDNotNil = data
+		case "enterpriseIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDEqualFold = data
+		case "enterpriseIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIDContainsFold = data
+		case "actorKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorKind"))
+			data, err := ec.unmarshalOAuditEntryActorKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋauditentryᚐActorKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorKind = data
+		case "actorKindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorKindNEQ"))
+			data, err := ec.unmarshalOAuditEntryActorKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋauditentryᚐActorKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorKindNEQ = data
+		case "actorKindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorKindIn"))
+			data, err := ec.unmarshalOAuditEntryActorKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋauditentryᚐActorKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorKindIn = data
+		case "actorKindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorKindNotIn"))
+			data, err := ec.unmarshalOAuditEntryActorKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋauditentryᚐActorKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorKindNotIn = data
+		case "actorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorID = data
+		case "actorIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDNEQ = data
+		case "actorIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDIn = data
+		case "actorIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDNotIn = data
+		case "actorIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDGT = data
+		case "actorIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDGTE = data
+		case "actorIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDLT = data
+		case "actorIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDLTE = data
+		case "actorIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDContains = data
+		case "actorIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDHasPrefix = data
+		case "actorIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDHasSuffix = data
+		case "actorIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDEqualFold = data
+		case "actorIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDContainsFold = data
+		case "actorName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorName = data
+		case "actorNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameNEQ = data
+		case "actorNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameIn = data
+		case "actorNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameNotIn = data
+		case "actorNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameGT = data
+		case "actorNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameGTE = data
+		case "actorNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameLT = data
+		case "actorNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameLTE = data
+		case "actorNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameContains = data
+		case "actorNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameHasPrefix = data
+		case "actorNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameHasSuffix = data
+		case "actorNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameEqualFold = data
+		case "actorNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameContainsFold = data
+		case "action":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Action = data
+		case "actionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionNEQ = data
+		case "actionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionIn = data
+		case "actionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionNotIn = data
+		case "actionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionGT = data
+		case "actionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionGTE = data
+		case "actionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionLT = data
+		case "actionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionLTE = data
+		case "actionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionContains = data
+		case "actionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionHasPrefix = data
+		case "actionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionHasSuffix = data
+		case "actionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionEqualFold = data
+		case "actionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionContainsFold = data
+		case "targetID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetID = data
+		case "targetIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDNEQ = data
+		case "targetIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDIn = data
+		case "targetIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDNotIn = data
+		case "targetIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDGT = data
+		case "targetIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDGTE = data
+		case "targetIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDLT = data
+		case "targetIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDLTE = data
+		case "targetIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDContains = data
+		case "targetIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDHasPrefix = data
+		case "targetIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDHasSuffix = data
+		case "targetIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDEqualFold = data
+		case "targetIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDContainsFold = data
+		case "targetType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetType = data
+		case "targetTypeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetTypeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetTypeNEQ = data
+		case "targetTypeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetTypeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetTypeIn = data
+		case "targetTypeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetTypeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetTypeNotIn = data
+		case "targetTypeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetTypeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetTypeGT = data
+		case "targetTypeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetTypeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetTypeGTE = data
+		case "targetTypeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetTypeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetTypeLT = data
+		case "targetTypeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetTypeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetTypeLTE = data
+		case "targetTypeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetTypeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetTypeContains = data
+		case "targetTypeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetTypeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetTypeHasPrefix = data
+		case "targetTypeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetTypeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetTypeHasSuffix = data
+		case "targetTypeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetTypeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetTypeEqualFold = data
+		case "targetTypeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetTypeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetTypeContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuditEntryWhereInput unmarshals raw into the AuditEntryWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuditEntryWhereInput(ctx context.Context, raw any) (ent.AuditEntryWhereInput, error) {
+	var out ent.AuditEntryWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditEntryWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCardInput(ctx context.Context, obj any) (msgtype.CardBody, error) {
 	var it msgtype.CardBody
 	if obj == nil {
@@ -17027,6 +21554,55 @@ func (ec *executionContext) unmarshalInputCardInput(ctx context.Context, obj any
 func UnmarshalCardInput(ctx context.Context, raw any) (msgtype.CardBody, error) {
 	var out msgtype.CardBody
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CardInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCertifyEnterpriseInput(ctx context.Context, obj any) (model.CertifyEnterpriseInput, error) {
+	var it model.CertifyEnterpriseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"enterpriseId", "followerQuota"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "enterpriseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseID = data
+		case "followerQuota":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerQuota"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerQuota = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCertifyEnterpriseInput unmarshals raw into the CertifyEnterpriseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCertifyEnterpriseInput(ctx context.Context, raw any) (model.CertifyEnterpriseInput, error) {
+	var out model.CertifyEnterpriseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CertifyEnterpriseInput", raw, &out)
 	return out, err
 }
 
@@ -17911,6 +22487,108 @@ func UnmarshalCreateDepartmentInput(ctx context.Context, raw any) (model.CreateD
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateEnterpriseInput(ctx context.Context, obj any) (model.CreateEnterpriseInput, error) {
+	var it model.CreateEnterpriseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["accountType"]; !present {
+		asMap["accountType"] = "REGISTERED"
+	}
+
+	fieldsInOrder := [...]string{"code", "name", "accountType", "contactMobile", "contactEmail", "adminLogin", "adminName", "adminPassword", "followerQuota"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "accountType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountType"))
+			data, err := ec.unmarshalOEnterpriseAccountType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐAccountType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountType = data
+		case "contactMobile":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactMobile"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactMobile = data
+		case "contactEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmail = data
+		case "adminLogin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adminLogin"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdminLogin = data
+		case "adminName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adminName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdminName = data
+		case "adminPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adminPassword"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdminPassword = data
+		case "followerQuota":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerQuota"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerQuota = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateEnterpriseInput unmarshals raw into the CreateEnterpriseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateEnterpriseInput(ctx context.Context, raw any) (model.CreateEnterpriseInput, error) {
+	var out model.CreateEnterpriseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateEnterpriseInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateMemberInput(ctx context.Context, obj any) (model.CreateMemberInput, error) {
 	var it model.CreateMemberInput
 	if obj == nil {
@@ -18090,6 +22768,48 @@ func (ec *executionContext) unmarshalInputDeleteDepartmentInput(ctx context.Cont
 func UnmarshalDeleteDepartmentInput(ctx context.Context, raw any) (model.DeleteDepartmentInput, error) {
 	var out model.DeleteDepartmentInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteDepartmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteMemberInput(ctx context.Context, obj any) (model.DeleteMemberInput, error) {
+	var it model.DeleteMemberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteMemberInput unmarshals raw into the DeleteMemberInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteMemberInput(ctx context.Context, raw any) (model.DeleteMemberInput, error) {
+	var out model.DeleteMemberInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteMemberInput", raw, &out)
 	return out, err
 }
 
@@ -18647,6 +23367,90 @@ func UnmarshalDepartmentWhereInput(ctx context.Context, raw any) (ent.Department
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDisableMemberInput(ctx context.Context, obj any) (model.DisableMemberInput, error) {
+	var it model.DisableMemberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDisableMemberInput unmarshals raw into the DisableMemberInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDisableMemberInput(ctx context.Context, raw any) (model.DisableMemberInput, error) {
+	var out model.DisableMemberInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisableMemberInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEnableMemberInput(ctx context.Context, obj any) (model.EnableMemberInput, error) {
+	var it model.EnableMemberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEnableMemberInput unmarshals raw into the EnableMemberInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEnableMemberInput(ctx context.Context, raw any) (model.EnableMemberInput, error) {
+	var out model.EnableMemberInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EnableMemberInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEnterpriseOrder(ctx context.Context, obj any) (ent.EnterpriseOrder, error) {
 	var it ent.EnterpriseOrder
 	if obj == nil {
@@ -18711,7 +23515,7 @@ func (ec *executionContext) unmarshalInputEnterpriseWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "accountType", "accountTypeNEQ", "accountTypeIn", "accountTypeNotIn", "directoryVisibility", "directoryVisibilityNEQ", "directoryVisibilityIn", "directoryVisibilityNotIn"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "accountType", "accountTypeNEQ", "accountTypeIn", "accountTypeNotIn", "directoryVisibility", "directoryVisibilityNEQ", "directoryVisibilityIn", "directoryVisibilityNotIn", "followerQuota", "followerQuotaNEQ", "followerQuotaIn", "followerQuotaNotIn", "followerQuotaGT", "followerQuotaGTE", "followerQuotaLT", "followerQuotaLTE", "followerQuotaIsNil", "followerQuotaNotNil", "certifiedUntil", "certifiedUntilNEQ", "certifiedUntilIn", "certifiedUntilNotIn", "certifiedUntilGT", "certifiedUntilGTE", "certifiedUntilLT", "certifiedUntilLTE", "certifiedUntilIsNil", "certifiedUntilNotNil", "trialEndsAt", "trialEndsAtNEQ", "trialEndsAtIn", "trialEndsAtNotIn", "trialEndsAtGT", "trialEndsAtGTE", "trialEndsAtLT", "trialEndsAtLTE", "trialEndsAtIsNil", "trialEndsAtNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "reclaimedAt", "reclaimedAtNEQ", "reclaimedAtIn", "reclaimedAtNotIn", "reclaimedAtGT", "reclaimedAtGTE", "reclaimedAtLT", "reclaimedAtLTE", "reclaimedAtIsNil", "reclaimedAtNotNil", "purgedAt", "purgedAtNEQ", "purgedAtIn", "purgedAtNotIn", "purgedAtGT", "purgedAtGTE", "purgedAtLT", "purgedAtLTE", "purgedAtIsNil", "purgedAtNotNil", "secondaryVerification", "secondaryVerificationNEQ"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19103,6 +23907,398 @@ func (ec *executionContext) unmarshalInputEnterpriseWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.DirectoryVisibilityNotIn = data
+		case "followerQuota":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerQuota"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerQuota = data
+		case "followerQuotaNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerQuotaNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerQuotaNEQ = data
+		case "followerQuotaIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerQuotaIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerQuotaIn = data
+		case "followerQuotaNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerQuotaNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerQuotaNotIn = data
+		case "followerQuotaGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerQuotaGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerQuotaGT = data
+		case "followerQuotaGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerQuotaGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerQuotaGTE = data
+		case "followerQuotaLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerQuotaLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerQuotaLT = data
+		case "followerQuotaLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerQuotaLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerQuotaLTE = data
+		case "followerQuotaIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerQuotaIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerQuotaIsNil = data
+		case "followerQuotaNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerQuotaNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerQuotaNotNil = data
+		case "certifiedUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certifiedUntil"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertifiedUntil = data
+		case "certifiedUntilNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certifiedUntilNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertifiedUntilNEQ = data
+		case "certifiedUntilIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certifiedUntilIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertifiedUntilIn = data
+		case "certifiedUntilNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certifiedUntilNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertifiedUntilNotIn = data
+		case "certifiedUntilGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certifiedUntilGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertifiedUntilGT = data
+		case "certifiedUntilGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certifiedUntilGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertifiedUntilGTE = data
+		case "certifiedUntilLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certifiedUntilLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertifiedUntilLT = data
+		case "certifiedUntilLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certifiedUntilLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertifiedUntilLTE = data
+		case "certifiedUntilIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certifiedUntilIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertifiedUntilIsNil = data
+		case "certifiedUntilNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certifiedUntilNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertifiedUntilNotNil = data
+		case "trialEndsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialEndsAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialEndsAt = data
+		case "trialEndsAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialEndsAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialEndsAtNEQ = data
+		case "trialEndsAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialEndsAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialEndsAtIn = data
+		case "trialEndsAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialEndsAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialEndsAtNotIn = data
+		case "trialEndsAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialEndsAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialEndsAtGT = data
+		case "trialEndsAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialEndsAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialEndsAtGTE = data
+		case "trialEndsAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialEndsAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialEndsAtLT = data
+		case "trialEndsAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialEndsAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialEndsAtLTE = data
+		case "trialEndsAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialEndsAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialEndsAtIsNil = data
+		case "trialEndsAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialEndsAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialEndsAtNotNil = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOEnterpriseStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOEnterpriseStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOEnterpriseStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOEnterpriseStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "reclaimedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reclaimedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReclaimedAt = data
+		case "reclaimedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reclaimedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReclaimedAtNEQ = data
+		case "reclaimedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reclaimedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReclaimedAtIn = data
+		case "reclaimedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reclaimedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReclaimedAtNotIn = data
+		case "reclaimedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reclaimedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReclaimedAtGT = data
+		case "reclaimedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reclaimedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReclaimedAtGTE = data
+		case "reclaimedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reclaimedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReclaimedAtLT = data
+		case "reclaimedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reclaimedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReclaimedAtLTE = data
+		case "reclaimedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reclaimedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReclaimedAtIsNil = data
+		case "reclaimedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reclaimedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReclaimedAtNotNil = data
+		case "purgedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purgedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PurgedAt = data
+		case "purgedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purgedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PurgedAtNEQ = data
+		case "purgedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purgedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PurgedAtIn = data
+		case "purgedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purgedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PurgedAtNotIn = data
+		case "purgedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purgedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PurgedAtGT = data
+		case "purgedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purgedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PurgedAtGTE = data
+		case "purgedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purgedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PurgedAtLT = data
+		case "purgedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purgedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PurgedAtLTE = data
+		case "purgedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purgedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PurgedAtIsNil = data
+		case "purgedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purgedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PurgedAtNotNil = data
+		case "secondaryVerification":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("secondaryVerification"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SecondaryVerification = data
+		case "secondaryVerificationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("secondaryVerificationNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SecondaryVerificationNEQ = data
 		}
 	}
 	return it, nil
@@ -20124,7 +25320,7 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "userid", "useridNEQ", "useridIn", "useridNotIn", "useridGT", "useridGTE", "useridLT", "useridLTE", "useridContains", "useridHasPrefix", "useridHasSuffix", "useridEqualFold", "useridContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "mobile", "mobileNEQ", "mobileIn", "mobileNotIn", "mobileGT", "mobileGTE", "mobileLT", "mobileLTE", "mobileContains", "mobileHasPrefix", "mobileHasSuffix", "mobileIsNil", "mobileNotNil", "mobileEqualFold", "mobileContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "positionContains", "positionHasPrefix", "positionHasSuffix", "positionEqualFold", "positionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "hasDepartments", "hasDepartmentsWith", "hasTags", "hasTagsWith", "hasMemberships", "hasMembershipsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "userid", "useridNEQ", "useridIn", "useridNotIn", "useridGT", "useridGTE", "useridLT", "useridLTE", "useridContains", "useridHasPrefix", "useridHasSuffix", "useridEqualFold", "useridContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "mobile", "mobileNEQ", "mobileIn", "mobileNotIn", "mobileGT", "mobileGTE", "mobileLT", "mobileLTE", "mobileContains", "mobileHasPrefix", "mobileHasSuffix", "mobileIsNil", "mobileNotNil", "mobileEqualFold", "mobileContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "positionContains", "positionHasPrefix", "positionHasSuffix", "positionEqualFold", "positionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "activatedAt", "activatedAtNEQ", "activatedAtIn", "activatedAtNotIn", "activatedAtGT", "activatedAtGTE", "activatedAtLT", "activatedAtLTE", "activatedAtIsNil", "activatedAtNotNil", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "hasDepartments", "hasDepartmentsWith", "hasTags", "hasTagsWith", "hasMemberships", "hasMembershipsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20789,6 +25985,76 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.StatusNotIn = data
+		case "activatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivatedAt = data
+		case "activatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivatedAtNEQ = data
+		case "activatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivatedAtIn = data
+		case "activatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivatedAtNotIn = data
+		case "activatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivatedAtGT = data
+		case "activatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivatedAtGTE = data
+		case "activatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivatedAtLT = data
+		case "activatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivatedAtLTE = data
+		case "activatedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activatedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivatedAtIsNil = data
+		case "activatedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activatedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivatedAtNotNil = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -21736,6 +27002,55 @@ func UnmarshalMoveDepartmentInput(ctx context.Context, raw any) (model.MoveDepar
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOperatorLoginInput(ctx context.Context, obj any) (model.OperatorLoginInput, error) {
+	var it model.OperatorLoginInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"login", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "login":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("login"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Login = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOperatorLoginInput unmarshals raw into the OperatorLoginInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOperatorLoginInput(ctx context.Context, raw any) (model.OperatorLoginInput, error) {
+	var out model.OperatorLoginInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OperatorLoginInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRecallMessageInput(ctx context.Context, obj any) (model.RecallMessageInput, error) {
 	var it model.RecallMessageInput
 	if obj == nil {
@@ -21775,6 +27090,55 @@ func (ec *executionContext) unmarshalInputRecallMessageInput(ctx context.Context
 func UnmarshalRecallMessageInput(ctx context.Context, raw any) (model.RecallMessageInput, error) {
 	var out model.RecallMessageInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecallMessageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRejectActivationInput(ctx context.Context, obj any) (model.RejectActivationInput, error) {
+	var it model.RejectActivationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRejectActivationInput unmarshals raw into the RejectActivationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRejectActivationInput(ctx context.Context, raw any) (model.RejectActivationInput, error) {
+	var out model.RejectActivationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RejectActivationInput", raw, &out)
 	return out, err
 }
 
@@ -22055,6 +27419,104 @@ func (ec *executionContext) unmarshalInputSendMessageInput(ctx context.Context, 
 func UnmarshalSendMessageInput(ctx context.Context, raw any) (model.SendMessageInput, error) {
 	var out model.SendMessageInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendMessageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetAccountTypeInput(ctx context.Context, obj any) (model.SetAccountTypeInput, error) {
+	var it model.SetAccountTypeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"enterpriseId", "accountType"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "enterpriseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseID = data
+		case "accountType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountType"))
+			data, err := ec.unmarshalNEnterpriseAccountType2githubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐAccountType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountType = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetAccountTypeInput unmarshals raw into the SetAccountTypeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetAccountTypeInput(ctx context.Context, raw any) (model.SetAccountTypeInput, error) {
+	var out model.SetAccountTypeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetAccountTypeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetFollowerQuotaInput(ctx context.Context, obj any) (model.SetFollowerQuotaInput, error) {
+	var it model.SetFollowerQuotaInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"enterpriseId", "followerQuota"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "enterpriseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseID = data
+		case "followerQuota":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerQuota"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerQuota = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetFollowerQuotaInput unmarshals raw into the SetFollowerQuotaInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetFollowerQuotaInput(ctx context.Context, raw any) (model.SetFollowerQuotaInput, error) {
+	var out model.SetFollowerQuotaInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetFollowerQuotaInput", raw, &out)
 	return out, err
 }
 
@@ -22724,6 +28186,62 @@ func UnmarshalUpdateTagInput(ctx context.Context, raw any) (model.UpdateTagInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateVerificationSettingsInput(ctx context.Context, obj any) (model.UpdateVerificationSettingsInput, error) {
+	var it model.UpdateVerificationSettingsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"enabled", "callbackUrl", "rotateSecret"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "callbackUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackURL = data
+		case "rotateSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rotateSecret"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RotateSecret = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateVerificationSettingsInput unmarshals raw into the UpdateVerificationSettingsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateVerificationSettingsInput(ctx context.Context, raw any) (model.UpdateVerificationSettingsInput, error) {
+	var out model.UpdateVerificationSettingsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateVerificationSettingsInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -22777,6 +28295,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ConfidentialView(ctx, sel, obj)
+	case *ent.AuditEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuditEntry(ctx, sel, obj)
 	case *ent.App:
 		if obj == nil {
 			return graphql.Null
@@ -22799,6 +28322,54 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var activatePayloadImplementors = []string{"ActivatePayload"}
+
+func (ec *executionContext) _ActivatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ActivatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivatePayload")
+		case "status":
+			out.Values[i] = ec._ActivatePayload_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._ActivatePayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._ActivatePayload_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "viewer":
+			out.Values[i] = ec._ActivatePayload_viewer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var adminRoleImplementors = []string{"AdminRole", "Node"}
 
@@ -23238,6 +28809,165 @@ func (ec *executionContext) _Audience(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Audience_members(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEntryImplementors = []string{"AuditEntry", "Node"}
+
+func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEntry")
+		case "id":
+			out.Values[i] = ec._AuditEntry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._AuditEntry_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterpriseID":
+			out.Values[i] = ec._AuditEntry_enterpriseID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actorKind":
+			out.Values[i] = ec._AuditEntry_actorKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actorID":
+			out.Values[i] = ec._AuditEntry_actorID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actorName":
+			out.Values[i] = ec._AuditEntry_actorName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._AuditEntry_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targetID":
+			out.Values[i] = ec._AuditEntry_targetID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targetType":
+			out.Values[i] = ec._AuditEntry_targetType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "details":
+			out.Values[i] = ec._AuditEntry_details(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
+
+func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEntryConnection")
+		case "edges":
+			out.Values[i] = ec._AuditEntryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AuditEntryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AuditEntryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
+
+func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEntryEdge")
+		case "node":
+			out.Values[i] = ec._AuditEntryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AuditEntryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23727,6 +29457,39 @@ func (ec *executionContext) _DeleteDepartmentPayload(ctx context.Context, sel as
 	return out
 }
 
+var deleteMemberPayloadImplementors = []string{"DeleteMemberPayload"}
+
+func (ec *executionContext) _DeleteMemberPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteMemberPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteMemberPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteMemberPayload")
+		case "deletedId":
+			out.Values[i] = ec._DeleteMemberPayload_deletedId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deleteTagPayloadImplementors = []string{"DeleteTagPayload"}
 
 func (ec *executionContext) _DeleteTagPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteTagPayload) graphql.Marshaler {
@@ -23938,33 +29701,74 @@ func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSe
 		case "id":
 			out.Values[i] = ec._Enterprise_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Enterprise_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "code":
 			out.Values[i] = ec._Enterprise_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Enterprise_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "accountType":
 			out.Values[i] = ec._Enterprise_accountType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "directoryVisibility":
 			out.Values[i] = ec._Enterprise_directoryVisibility(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "followerQuota":
+			out.Values[i] = ec._Enterprise_followerQuota(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "certifiedUntil":
+			out.Values[i] = ec._Enterprise_certifiedUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trialEndsAt":
+			out.Values[i] = ec._Enterprise_trialEndsAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Enterprise_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reclaimedAt":
+			out.Values[i] = ec._Enterprise_reclaimedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "purgedAt":
+			out.Values[i] = ec._Enterprise_purgedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "secondaryVerification":
+			out.Values[i] = ec._Enterprise_secondaryVerification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "usage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Enterprise_usage(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24044,6 +29848,64 @@ func (ec *executionContext) _EnterpriseEdge(ctx context.Context, sel ast.Selecti
 		case "cursor":
 			out.Values[i] = ec._EnterpriseEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var enterpriseUsageImplementors = []string{"EnterpriseUsage"}
+
+func (ec *executionContext) _EnterpriseUsage(ctx context.Context, sel ast.SelectionSet, obj *operator.Usage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enterpriseUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnterpriseUsage")
+		case "followers":
+			out.Values[i] = ec._EnterpriseUsage_followers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "followerLimit":
+			out.Values[i] = ec._EnterpriseUsage_followerLimit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._EnterpriseUsage_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certificationValid":
+			out.Values[i] = ec._EnterpriseUsage_certificationValid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contactMobile":
+			out.Values[i] = ec._EnterpriseUsage_contactMobile(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "contactEmail":
+			out.Values[i] = ec._EnterpriseUsage_contactEmail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -24479,6 +30341,61 @@ func (ec *executionContext) _InboxUnread(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var inviteImplementors = []string{"Invite"}
+
+func (ec *executionContext) _Invite(ctx context.Context, sel ast.SelectionSet, obj *invite.Invite) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inviteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Invite")
+		case "url":
+			out.Values[i] = ec._Invite_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "token":
+			out.Values[i] = ec._Invite_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "qrCodePng":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Invite_qrCodePng(ctx, field, obj)
+				})
+		case "referrer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Invite_referrer(ctx, field, obj)
+				})
+		case "enterpriseName":
+			out.Values[i] = ec._Invite_enterpriseName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var loginPayloadImplementors = []string{"LoginPayload"}
 
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
@@ -24644,6 +30561,11 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "activatedAt":
+			out.Values[i] = ec._Member_activatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "updatedAt":
 			out.Values[i] = ec._Member_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24672,6 +30594,12 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Member_primaryDepartment(ctx, field, obj)
+				})
+		case "referredBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_referredBy(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24896,6 +30824,12 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Message_confidentialViews(ctx, field, obj)
+				})
+		case "senderName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Message_senderName(ctx, field, obj)
 				})
 		case "content":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -25427,6 +31361,62 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "activate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_activate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateInvite":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateInvite(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveActivation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveActivation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectActivation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectActivation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disableMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_disableMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enableMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_enableMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateVerificationSettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateVerificationSettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "sendMessage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_sendMessage(ctx, field)
@@ -25444,6 +31434,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "recallMessage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recallMessage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operatorLogin":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_operatorLogin(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createEnterprise":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createEnterprise(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setAccountType":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setAccountType(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certifyEnterprise":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_certifyEnterprise(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setFollowerQuota":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setFollowerQuota(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -25580,6 +31605,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_tags(ctx, field)
 				})
+		case "auditLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditLog(ctx, field)
+				})
 		case "viewer":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -25597,6 +31628,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_inbox(ctx, field)
+				})
+		case "invite":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_invite(ctx, field)
+				})
+		case "pendingActivations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pendingActivations(ctx, field)
+				})
+		case "verificationSettings":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_verificationSettings(ctx, field)
+				})
+		case "enterprises":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_enterprises(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -25936,6 +31991,49 @@ func (ec *executionContext) _TagEdge(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var verificationSettingsImplementors = []string{"VerificationSettings"}
+
+func (ec *executionContext) _VerificationSettings(ctx context.Context, sel ast.SelectionSet, obj *lifecycle.Settings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, verificationSettingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VerificationSettings")
+		case "enabled":
+			out.Values[i] = ec._VerificationSettings_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "callbackUrl":
+			out.Values[i] = ec._VerificationSettings_callbackUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "callbackSecret":
+			out.Values[i] = ec._VerificationSettings_callbackSecret(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var viewerImplementors = []string{"Viewer"}
 
 func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *viewer.Viewer) graphql.Marshaler {
@@ -25967,6 +32065,11 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 				})
 		case "isSuperAdmin":
 			out.Values[i] = ec._Viewer_isSuperAdmin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isOperator":
+			out.Values[i] = ec._Viewer_isOperator(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -26349,6 +32452,19 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNActivateInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐActivateInput(ctx context.Context, v any) (model.ActivateInput, error) {
+	res, err := ec.unmarshalInputActivateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActivatePayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐActivatePayload(ctx context.Context, sel ast.SelectionSet, v *model.ActivatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActivatePayload!")
+		return graphql.Null
+	}
+	return ec._ActivatePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAddConversationMembersInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAddConversationMembersInput(ctx context.Context, v any) (model.AddConversationMembersInput, error) {
 	res, err := ec.unmarshalInputAddConversationMembersInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26511,6 +32627,11 @@ func (ec *executionContext) unmarshalNAppWhereInput2ᚖgithubᚗcomᚋcorpline�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNApproveActivationInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApproveActivationInput(ctx context.Context, v any) (model.ApproveActivationInput, error) {
+	res, err := ec.unmarshalInputApproveActivationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNArticle2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐArticleBody(ctx context.Context, sel ast.SelectionSet, v msgtype.ArticleBody) graphql.Marshaler {
 	return ec._Article(ctx, sel, &v)
 }
@@ -26529,6 +32650,43 @@ func (ec *executionContext) unmarshalNAudienceInput2ᚖgithubᚗcomᚋcorpline�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNAuditEntryActorKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋauditentryᚐActorKind(ctx context.Context, v any) (auditentry.ActorKind, error) {
+	var res auditentry.ActorKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAuditEntryActorKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋauditentryᚐActorKind(ctx context.Context, sel ast.SelectionSet, v auditentry.ActorKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAuditEntryConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEntryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEntryConnection!")
+		return graphql.Null
+	}
+	return ec._AuditEntryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAuditEntryOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryOrderField(ctx context.Context, v any) (*ent.AuditEntryOrderField, error) {
+	var res = new(ent.AuditEntryOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAuditEntryOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEntryOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEntryOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAuditEntryWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryWhereInput(ctx context.Context, v any) (*ent.AuditEntryWhereInput, error) {
+	res, err := ec.unmarshalInputAuditEntryWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26541,6 +32699,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNCertifyEnterpriseInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCertifyEnterpriseInput(ctx context.Context, v any) (model.CertifyEnterpriseInput, error) {
+	res, err := ec.unmarshalInputCertifyEnterpriseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNConfidentialViewConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConfidentialViewConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ConfidentialViewConnection) graphql.Marshaler {
@@ -26670,6 +32833,11 @@ func (ec *executionContext) unmarshalNCreateDepartmentInput2githubᚗcomᚋcorpl
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateEnterpriseInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateEnterpriseInput(ctx context.Context, v any) (model.CreateEnterpriseInput, error) {
+	res, err := ec.unmarshalInputCreateEnterpriseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateMemberInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateMemberInput(ctx context.Context, v any) (model.CreateMemberInput, error) {
 	res, err := ec.unmarshalInputCreateMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26701,6 +32869,19 @@ func (ec *executionContext) marshalNDeleteDepartmentPayload2ᚖgithubᚗcomᚋco
 		return graphql.Null
 	}
 	return ec._DeleteDepartmentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteMemberInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐDeleteMemberInput(ctx context.Context, v any) (model.DeleteMemberInput, error) {
+	res, err := ec.unmarshalInputDeleteMemberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteMemberPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐDeleteMemberPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteMemberPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteMemberPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteMemberPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeleteTagInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐDeleteTagInput(ctx context.Context, v any) (model.DeleteTagInput, error) {
@@ -26767,6 +32948,16 @@ func (ec *executionContext) unmarshalNDepartmentWhereInput2ᚖgithubᚗcomᚋcor
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDisableMemberInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐDisableMemberInput(ctx context.Context, v any) (model.DisableMemberInput, error) {
+	res, err := ec.unmarshalInputDisableMemberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEnableMemberInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐEnableMemberInput(ctx context.Context, v any) (model.EnableMemberInput, error) {
+	res, err := ec.unmarshalInputEnableMemberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNEnterprise2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐEnterprise(ctx context.Context, sel ast.SelectionSet, v *ent.Enterprise) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Enterprise!")
@@ -26783,6 +32974,14 @@ func (ec *executionContext) unmarshalNEnterpriseAccountType2githubᚗcomᚋcorpl
 
 func (ec *executionContext) marshalNEnterpriseAccountType2githubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐAccountType(ctx context.Context, sel ast.SelectionSet, v enterprise.AccountType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNEnterpriseConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐEnterpriseConnection(ctx context.Context, sel ast.SelectionSet, v *ent.EnterpriseConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EnterpriseConnection!")
+		return graphql.Null
+	}
+	return ec._EnterpriseConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEnterpriseDirectoryVisibility2githubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐDirectoryVisibility(ctx context.Context, v any) (enterprise.DirectoryVisibility, error) {
@@ -26807,6 +33006,24 @@ func (ec *executionContext) marshalNEnterpriseOrderField2ᚖgithubᚗcomᚋcorpl
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalNEnterpriseStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐStatus(ctx context.Context, v any) (enterprise.Status, error) {
+	var res enterprise.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEnterpriseStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐStatus(ctx context.Context, sel ast.SelectionSet, v enterprise.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNEnterpriseUsage2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋoperatorᚐUsage(ctx context.Context, sel ast.SelectionSet, v *operator.Usage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EnterpriseUsage!")
+		return graphql.Null
+	}
+	return ec._EnterpriseUsage(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEnterpriseWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐEnterpriseWhereInput(ctx context.Context, v any) (*ent.EnterpriseWhereInput, error) {
@@ -27007,6 +33224,14 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNInvite2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋinviteᚐInvite(ctx context.Context, sel ast.SelectionSet, v *invite.Invite) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Invite!")
+		return graphql.Null
+	}
+	return ec._Invite(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNLoginInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
@@ -27255,6 +33480,11 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcorplineᚋcorpline�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNOperatorLoginInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐOperatorLoginInput(ctx context.Context, v any) (model.OperatorLoginInput, error) {
+	res, err := ec.unmarshalInputOperatorLoginInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
 	var res entgql.OrderDirection
 	err := res.UnmarshalGQL(v)
@@ -27288,6 +33518,11 @@ func (ec *executionContext) marshalNRecallMessagePayload2ᚖgithubᚗcomᚋcorpl
 		return graphql.Null
 	}
 	return ec._RecallMessagePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRejectActivationInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRejectActivationInput(ctx context.Context, v any) (model.RejectActivationInput, error) {
+	res, err := ec.unmarshalInputRejectActivationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRemoveConversationMembersInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRemoveConversationMembersInput(ctx context.Context, v any) (model.RemoveConversationMembersInput, error) {
@@ -27337,6 +33572,16 @@ func (ec *executionContext) marshalNSendMessagePayload2ᚖgithubᚗcomᚋcorplin
 		return graphql.Null
 	}
 	return ec._SendMessagePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSetAccountTypeInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐSetAccountTypeInput(ctx context.Context, v any) (model.SetAccountTypeInput, error) {
+	res, err := ec.unmarshalInputSetAccountTypeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSetFollowerQuotaInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐSetFollowerQuotaInput(ctx context.Context, v any) (model.SetFollowerQuotaInput, error) {
+	res, err := ec.unmarshalInputSetFollowerQuotaInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -27441,6 +33686,19 @@ func (ec *executionContext) unmarshalNUpdateMemberInput2githubᚗcomᚋcorpline�
 func (ec *executionContext) unmarshalNUpdateTagInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateTagInput(ctx context.Context, v any) (model.UpdateTagInput, error) {
 	res, err := ec.unmarshalInputUpdateTagInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateVerificationSettingsInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateVerificationSettingsInput(ctx context.Context, v any) (model.UpdateVerificationSettingsInput, error) {
+	res, err := ec.unmarshalInputUpdateVerificationSettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVerificationSettings2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋlifecycleᚐSettings(ctx context.Context, sel ast.SelectionSet, v *lifecycle.Settings) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VerificationSettings!")
+		return graphql.Null
+	}
+	return ec._VerificationSettings(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋviewerᚐViewer(ctx context.Context, sel ast.SelectionSet, v *viewer.Viewer) graphql.Marshaler {
@@ -27842,6 +34100,118 @@ func (ec *executionContext) unmarshalOAudienceInput2ᚖgithubᚗcomᚋcorpline�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputAudienceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAuditEntry2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuditEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAuditEntryActorKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋauditentryᚐActorKindᚄ(ctx context.Context, v any) ([]auditentry.ActorKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]auditentry.ActorKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAuditEntryActorKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋauditentryᚐActorKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAuditEntryActorKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋauditentryᚐActorKindᚄ(ctx context.Context, sel ast.SelectionSet, v []auditentry.ActorKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEntryActorKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋauditentryᚐActorKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAuditEntryActorKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋauditentryᚐActorKind(ctx context.Context, v any) (*auditentry.ActorKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(auditentry.ActorKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAuditEntryActorKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋauditentryᚐActorKind(ctx context.Context, sel ast.SelectionSet, v *auditentry.ActorKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOAuditEntryEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AuditEntryEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAuditEntryEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAuditEntryEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEntryEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuditEntryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAuditEntryOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryOrder(ctx context.Context, v any) (*ent.AuditEntryOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuditEntryOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAuditEntryWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryWhereInputᚄ(ctx context.Context, v any) ([]*ent.AuditEntryWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AuditEntryWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAuditEntryWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAuditEntryWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryWhereInput(ctx context.Context, v any) (*ent.AuditEntryWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuditEntryWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -28288,6 +34658,66 @@ func (ec *executionContext) marshalOEnterpriseEdge2ᚖgithubᚗcomᚋcorplineᚋ
 	return ec._EnterpriseEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOEnterpriseOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐEnterpriseOrder(ctx context.Context, v any) (*ent.EnterpriseOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEnterpriseOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEnterpriseStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐStatusᚄ(ctx context.Context, v any) ([]enterprise.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enterprise.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEnterpriseStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOEnterpriseStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []enterprise.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEnterpriseStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOEnterpriseStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐStatus(ctx context.Context, v any) (*enterprise.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enterprise.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEnterpriseStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐStatus(ctx context.Context, sel ast.SelectionSet, v *enterprise.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOEnterpriseWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐEnterpriseWhereInputᚄ(ctx context.Context, v any) ([]*ent.EnterpriseWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -28548,6 +34978,24 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt64(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOMap2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalMap(v)
 	return res
 }
 
@@ -29037,6 +35485,13 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOViewer2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋviewerᚐViewer(ctx context.Context, sel ast.SelectionSet, v *viewer.Viewer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Viewer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

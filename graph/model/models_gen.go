@@ -10,11 +10,32 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/internal/audience"
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/viewer"
 )
+
+type ActivateInput struct {
+	// The invite link (or its token) the person scanned.
+	Invite string `json:"invite"`
+	// Their name, as in the directory.
+	Name string `json:"name"`
+	// Their mobile or their email (or both), as in the directory.
+	Mobile *string `json:"mobile,omitempty"`
+	Email  *string `json:"email,omitempty"`
+	// The password they will sign in with (at least 8 characters).
+	Password string `json:"password"`
+}
+
+type ActivatePayload struct {
+	// ACTIVE: following now, with a session (token); PENDING: waiting for the enterprise's approval.
+	Status    member.Status  `json:"status"`
+	Token     *string        `json:"token,omitempty"`
+	ExpiresAt *time.Time     `json:"expiresAt,omitempty"`
+	Viewer    *viewer.Viewer `json:"viewer,omitempty"`
+}
 
 type AddConversationMembersInput struct {
 	ConversationID string   `json:"conversationId"`
@@ -39,6 +60,16 @@ type AppUnread struct {
 	// Null when the viewer may no longer see the app.
 	App   *ent.App `json:"app,omitempty"`
 	Count int      `json:"count"`
+}
+
+type ApproveActivationInput struct {
+	MemberID string `json:"memberId"`
+}
+
+type CertifyEnterpriseInput struct {
+	EnterpriseID string `json:"enterpriseId"`
+	// The follower quota while certified; keeps the current one when omitted.
+	FollowerQuota *int `json:"followerQuota,omitempty"`
 }
 
 // Unread entries of one conversation.
@@ -82,6 +113,23 @@ type CreateDepartmentInput struct {
 	Order    *int    `json:"order,omitempty"`
 }
 
+type CreateEnterpriseInput struct {
+	// Short unique code members type at login: 2 to 32 lowercase letters, digits or '-'.
+	Code        string                  `json:"code"`
+	Name        string                  `json:"name"`
+	AccountType *enterprise.AccountType `json:"accountType,omitempty"`
+	// Phone number of the developer; required for TRIAL.
+	ContactMobile *string `json:"contactMobile,omitempty"`
+	// Email of the developer; required for TRIAL.
+	ContactEmail *string `json:"contactEmail,omitempty"`
+	// Userid of the enterprise's first super admin.
+	AdminLogin    string  `json:"adminLogin"`
+	AdminName     *string `json:"adminName,omitempty"`
+	AdminPassword string  `json:"adminPassword"`
+	// CERTIFIED only: the follower quota; the certification runs one year from now.
+	FollowerQuota *int `json:"followerQuota,omitempty"`
+}
+
 type CreateMemberInput struct {
 	Userid   string  `json:"userid"`
 	Name     string  `json:"name"`
@@ -108,12 +156,28 @@ type DeleteDepartmentPayload struct {
 	DeletedID string `json:"deletedId"`
 }
 
+type DeleteMemberInput struct {
+	ID string `json:"id"`
+}
+
+type DeleteMemberPayload struct {
+	DeletedID string `json:"deletedId"`
+}
+
 type DeleteTagInput struct {
 	ID string `json:"id"`
 }
 
 type DeleteTagPayload struct {
 	DeletedID string `json:"deletedId"`
+}
+
+type DisableMemberInput struct {
+	ID string `json:"id"`
+}
+
+type EnableMemberInput struct {
+	ID string `json:"id"`
 }
 
 type ForwardMessageInput struct {
@@ -222,12 +286,23 @@ type MoveDepartmentInput struct {
 	Order    *int    `json:"order,omitempty"`
 }
 
+type OperatorLoginInput struct {
+	Login    string `json:"login"`
+	Password string `json:"password"`
+}
+
 type RecallMessageInput struct {
 	ID string `json:"id"`
 }
 
 type RecallMessagePayload struct {
 	Message *ent.Message `json:"message"`
+}
+
+type RejectActivationInput struct {
+	MemberID string `json:"memberId"`
+	// Recorded in the audit log.
+	Reason *string `json:"reason,omitempty"`
 }
 
 type RemoveConversationMembersInput struct {
@@ -288,6 +363,18 @@ type SendMessagePayload struct {
 	Replayed bool `json:"replayed"`
 }
 
+type SetAccountTypeInput struct {
+	EnterpriseID string `json:"enterpriseId"`
+	// REGISTERED or CERTIFIED; a TRIAL can only be created as one (it needs a phone and an email and starts its 90 days).
+	AccountType enterprise.AccountType `json:"accountType"`
+}
+
+type SetFollowerQuotaInput struct {
+	EnterpriseID string `json:"enterpriseId"`
+	// 1 to 1,000,000; applies while the enterprise is CERTIFIED and its certification valid.
+	FollowerQuota int `json:"followerQuota"`
+}
+
 type Subscription struct {
 }
 
@@ -324,4 +411,12 @@ type UpdateTagInput struct {
 	Name            *string  `json:"name,omitempty"`
 	AddMemberIds    []string `json:"addMemberIds,omitempty"`
 	RemoveMemberIds []string `json:"removeMemberIds,omitempty"`
+}
+
+type UpdateVerificationSettingsInput struct {
+	Enabled *bool `json:"enabled,omitempty"`
+	// An http(s) URL; an empty string removes it.
+	CallbackURL *string `json:"callbackUrl,omitempty"`
+	// Generates a new shared secret (one is generated with the first URL anyway).
+	RotateSecret *bool `json:"rotateSecret,omitempty"`
 }

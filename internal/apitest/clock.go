@@ -31,8 +31,11 @@ func (c *Clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// WithClock makes the server read the time from c.
-func WithClock(c *Clock) Option { return func(cfg *config.Config) { cfg.Now = c.Now } }
+// WithClock makes the server read the time from c (a *Clock, or a
+// *clock.Fake that starts at a chosen date).
+func WithClock(c interface{ Now() time.Time }) Option {
+	return func(cfg *config.Config) { cfg.Now = c.Now }
+}
 
 // WithTokenTTL sets the lifetime of session tokens.
 func WithTokenTTL(d time.Duration) Option { return func(cfg *config.Config) { cfg.TokenTTL = d } }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/provision"
 	"github.com/corpline/corpline/internal/server"
@@ -48,8 +50,15 @@ func StartOn(t testing.TB, db *store.DB, opts ...Option) *Env {
 	cfg := config.Defaults()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.GraphiQL = false
+	// Background jobs (callback outbox, trial reclaim) do not run by
+	// themselves in tests: their statements would land in the middle of what
+	// a test counts or times. Tests run them by hand with env.Server.Jobs().
+	cfg.JobInterval = 0
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	logs := newLogs(t)
 	srv := server.New(cfg, db, server.WithLogger(logs.logger()))
@@ -93,12 +102,25 @@ type Enterprise struct {
 // TestPassword is the password of every member tests create.
 const TestPassword = "test-password-1"
 
-// NewEnterprise provisions an enterprise with a super admin "admin".
+// NewEnterprise provisions an enterprise with a super admin "admin". It is
+// CERTIFIED with a quota of a million followers for a year, so that tests
+// about something else never meet the follower limit; tests about account
+// types use NewEnterpriseOf.
 func (e *Env) NewEnterprise(code string) *Enterprise {
 	e.T.Helper()
-	res, err := provision.Create(context.Background(), e.DB.Client, provision.Enterprise{
-		Code: code, Name: code + " Inc", AdminLogin: "admin", AdminPassword: TestPassword,
+	q, until := provision.MaxFollowerQuota, e.Now().AddDate(1, 0, 0)
+	return e.NewEnterpriseOf(code, provision.Enterprise{
+		AccountType: enterprise.AccountTypeCERTIFIED, FollowerQuota: &q, CertifiedUntil: &until,
 	})
+}
+
+// NewEnterpriseOf provisions an enterprise of the account described by spec
+// (code, name and admin are filled in), with a super admin "admin".
+func (e *Env) NewEnterpriseOf(code string, spec provision.Enterprise) *Enterprise {
+	e.T.Helper()
+	spec.Code, spec.Name, spec.AdminLogin, spec.AdminPassword = code, code+" Inc", "admin", TestPassword
+	ctx := clock.NewContext(context.Background(), e.Config.Now)
+	res, err := provision.Create(ctx, e.DB.Client, spec)
 	if err != nil {
 		e.T.Fatalf("provision %s: %v", code, err)
 	}

@@ -3,217 +3,191 @@ package apitest
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+	"errors"
+	"net/http"
 	"strings"
-	"sync"
+	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 )
 
-// WS is a graphql-transport-ws client, as graphql-ws speaks it: one
-// connection, authenticated by authToken in connection_init, carrying any
-// number of subscriptions.
+// WS is a raw graphql-transport-ws client: it sends and reads protocol
+// messages one at a time, so tests can check every step, close codes
+// included, as a real client would see them.
 type WS struct {
-	env    *Env
-	conn   *websocket.Conn
-	cancel context.CancelFunc
-
-	mu     sync.Mutex
-	subs   map[string]*Stream
-	nextID int
-	closed chan struct{}
-	// CloseErr is why the server closed the connection, once it has.
-	CloseErr error
+	t testing.TB
+	c *websocket.Conn
 }
 
-// wsMessage is one frame of graphql-transport-ws.
-type wsMessage struct {
+// WSMessage is one protocol message.
+type WSMessage struct {
 	ID      string          `json:"id,omitempty"`
 	Type    string          `json:"type"`
 	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
-// StreamMessage is one message of a subscription: a result ("next"), its
-// end ("complete"), or its failure ("error").
-type StreamMessage struct {
-	Type    string
-	Payload json.RawMessage
-}
+// wsWait bounds every read, so a broken server fails a test instead of hanging it.
+const wsWait = 10 * time.Second
 
-// Stream is one subscription's messages, over websocket or SSE.
-type Stream struct {
-	env  *Env
-	msgs chan StreamMessage
-	stop func()
-}
-
-// Wait bounds how long a test waits for a message that should come; it is
-// a guard against hanging, not a timing assertion.
-const Wait = 10 * time.Second
-
-// DialWS opens a websocket to the server and initializes it with token; it
-// fails the test unless the server acknowledges.
-func (e *Env) DialWS(token string) *WS {
+// WS opens a websocket to the server with the graphql-transport-ws subprotocol.
+func (e *Env) WS() *WS {
 	e.T.Helper()
-	ws, err := e.TryDialWS(token)
-	if err != nil {
-		e.T.Fatalf("websocket: %v", err)
-	}
-	return ws
+	return DialWS(e.T, e.URL, "graphql-transport-ws")
 }
 
-// TryDialWS is DialWS returning the error instead.
-func (e *Env) TryDialWS(token string) (*WS, error) {
-	ctx, cancel := context.WithCancel(context.Background())
-	url := "ws" + strings.TrimPrefix(e.URL, "http")
-	dctx, dcancel := context.WithTimeout(ctx, Wait)
-	defer dcancel()
-	conn, _, err := websocket.Dial(dctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	conn.SetReadLimit(16 << 20)
-	ws := &WS{env: e, conn: conn, cancel: cancel, subs: map[string]*Stream{}, closed: make(chan struct{})}
-	e.T.Cleanup(ws.Close)
-	init, _ := json.Marshal(map[string]any{"authToken": token})
-	if err := ws.write(wsMessage{Type: "connection_init", Payload: init}); err != nil {
-		return nil, err
-	}
-	var ack wsMessage
-	if err := readJSON(dctx, conn, &ack); err != nil {
-		ws.Close()
-		return nil, fmt.Errorf("connection_init: %w", err)
-	}
-	if ack.Type != "connection_ack" {
-		ws.Close()
-		return nil, fmt.Errorf("connection_init answered %q", ack.Type)
-	}
-	go ws.read(ctx)
-	return ws, nil
-}
-
-func readJSON(ctx context.Context, conn *websocket.Conn, v any) error {
-	_, b, err := conn.Read(ctx)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
-}
-
-func (w *WS) write(m wsMessage) error {
-	b, _ := json.Marshal(m)
-	ctx, cancel := context.WithTimeout(context.Background(), Wait)
+// DialWS opens a websocket to the GraphQL endpoint at httpURL, offering subprotocols.
+func DialWS(t testing.TB, httpURL string, subprotocols ...string) *WS {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wsWait)
 	defer cancel()
-	return w.conn.Write(ctx, websocket.MessageText, b)
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(httpURL, "http"), &websocket.DialOptions{
+		Subprotocols: subprotocols,
+		HTTPHeader:   http.Header{},
+	})
+	if err != nil {
+		t.Fatalf("dial websocket: %v", err)
+	}
+	c.SetReadLimit(16 << 20)
+	w := &WS{t: t, c: c}
+	t.Cleanup(func() { c.CloseNow() })
+	return w
 }
 
-// read dispatches the server's frames to their subscriptions and answers pings.
-func (w *WS) read(ctx context.Context) {
-	defer func() {
-		w.mu.Lock()
-		for _, s := range w.subs {
-			close(s.msgs)
-		}
-		w.subs = map[string]*Stream{}
-		w.mu.Unlock()
-		close(w.closed)
-	}()
+// Subprotocol is the subprotocol the server chose.
+func (w *WS) Subprotocol() string { return w.c.Subprotocol() }
+
+// SendRaw sends one text frame as is.
+func (w *WS) SendRaw(s string) {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wsWait)
+	defer cancel()
+	if err := w.c.Write(ctx, websocket.MessageText, []byte(s)); err != nil {
+		w.t.Fatalf("websocket write: %v", err)
+	}
+}
+
+// Send sends one message.
+func (w *WS) Send(m any) {
+	w.t.Helper()
+	b, err := json.Marshal(m)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.SendRaw(string(b))
+}
+
+// Read returns the next message; it fails the test if the socket closes.
+func (w *WS) Read() WSMessage {
+	w.t.Helper()
+	m, err := w.read()
+	if err != nil {
+		w.t.Fatalf("websocket read: %v", err)
+	}
+	return m
+}
+
+// TryRead returns the next message, or the error that ended the socket.
+func (w *WS) TryRead() (WSMessage, error) { return w.read() }
+
+func (w *WS) read() (WSMessage, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), wsWait)
+	defer cancel()
+	_, b, err := w.c.Read(ctx)
+	if err != nil {
+		return WSMessage{}, err
+	}
+	var m WSMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return WSMessage{}, errors.New("server sent a message that is not JSON: " + string(b))
+	}
+	return m, nil
+}
+
+// Init sends connection_init with the token and expects connection_ack.
+func (w *WS) Init(token string) {
+	w.t.Helper()
+	w.Send(WSMessage{Type: "connection_init", Payload: mustJSON(map[string]any{"authToken": token})})
+	if m := w.Read(); m.Type != "connection_ack" {
+		w.t.Fatalf("want connection_ack, got %+v", m)
+	}
+}
+
+// Subscribe starts operation id.
+func (w *WS) Subscribe(id, query string, vars map[string]any) {
+	w.t.Helper()
+	w.Send(WSMessage{ID: id, Type: "subscribe", Payload: mustJSON(map[string]any{"query": query, "variables": vars})})
+}
+
+// Complete stops operation id.
+func (w *WS) Complete(id string) {
+	w.t.Helper()
+	w.Send(WSMessage{ID: id, Type: "complete"})
+}
+
+// Next reads until a message that is not a ping (pings are answered) and
+// returns it; the caller checks its type and id.
+func (w *WS) Next() WSMessage {
+	w.t.Helper()
 	for {
-		var m wsMessage
-		if err := readJSON(ctx, w.conn, &m); err != nil {
-			w.CloseErr = err
-			return
+		m := w.Read()
+		if m.Type == "ping" {
+			w.Send(WSMessage{Type: "pong"})
+			continue
 		}
-		switch m.Type {
-		case "ping":
-			w.write(wsMessage{Type: "pong"})
-		case "next", "error", "complete":
-			w.mu.Lock()
-			s := w.subs[m.ID]
-			if m.Type != "next" {
-				delete(w.subs, m.ID)
-			}
-			w.mu.Unlock()
-			if s == nil {
-				continue
-			}
-			s.msgs <- StreamMessage{Type: m.Type, Payload: m.Payload}
-			if m.Type != "next" {
-				close(s.msgs)
-			}
-		}
+		return m
 	}
 }
 
-// Subscribe starts a subscription on the connection.
-func (w *WS) Subscribe(query string, vars map[string]any) *Stream {
-	w.env.T.Helper()
-	w.mu.Lock()
-	w.nextID++
-	id := fmt.Sprint(w.nextID)
-	s := &Stream{env: w.env, msgs: make(chan StreamMessage, 4096)}
-	s.stop = func() {
-		w.write(wsMessage{ID: id, Type: "complete"})
+// NextData reads the next message, which must be "next" for id without
+// errors, and decodes its data into out.
+func (w *WS) NextData(id string, out any) {
+	w.t.Helper()
+	m := w.Next()
+	if m.Type != "next" || m.ID != id {
+		w.t.Fatalf("want next for %s, got %s %s %s", id, m.Type, m.ID, m.Payload)
 	}
-	w.subs[id] = s
-	w.mu.Unlock()
-	payload, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err := w.write(wsMessage{ID: id, Type: "subscribe", Payload: payload}); err != nil {
-		w.env.T.Fatalf("subscribe: %v", err)
-	}
-	return s
-}
-
-// Close closes the connection as a client going away.
-func (w *WS) Close() {
-	w.conn.Close(websocket.StatusNormalClosure, "")
-	w.cancel()
-}
-
-// Closed is closed once the server has closed the connection.
-func (w *WS) Closed() <-chan struct{} { return w.closed }
-
-// Next waits for the subscription's next message; ok is false once the
-// stream has ended (after its complete or error message, or a closed
-// connection). It fails the test when nothing comes within Wait.
-func (s *Stream) Next() (StreamMessage, bool) {
-	s.env.T.Helper()
-	select {
-	case m, ok := <-s.msgs:
-		return m, ok
-	case <-time.After(Wait):
-		s.env.T.Fatalf("no subscription message within %v", Wait)
-		return StreamMessage{}, false
-	}
-}
-
-// NextData waits for the next result and decodes its data into out; it
-// fails the test on anything else.
-func (s *Stream) NextData(out any) {
-	s.env.T.Helper()
-	m, ok := s.Next()
-	if !ok || m.Type != "next" {
-		s.env.T.Fatalf("want a result, got %q %s (open: %v)", m.Type, m.Payload, ok)
-	}
-	var r struct {
-		Data   json.RawMessage
-		Errors []Error
-	}
+	var r Response
 	if err := json.Unmarshal(m.Payload, &r); err != nil {
-		s.env.T.Fatalf("result %s: %v", m.Payload, err)
+		w.t.Fatalf("next payload: %v", err)
 	}
 	if len(r.Errors) > 0 {
-		s.env.T.Fatalf("result has errors: %v", r.Errors)
+		w.t.Fatalf("next for %s has errors: %s", id, m.Payload)
 	}
-	if err := json.Unmarshal(r.Data, out); err != nil {
-		s.env.T.Fatalf("result data %s: %v", r.Data, err)
+	if out != nil {
+		r.Decode(w.t, out)
 	}
 }
 
-// Pending is whether a message is waiting, without waiting for one.
-func (s *Stream) Pending() int { return len(s.msgs) }
+// ExpectClose reads until the server closes the socket, answering pings,
+// and fails the test unless it closes with code. It returns the reason.
+func (w *WS) ExpectClose(code int) string {
+	w.t.Helper()
+	for {
+		m, err := w.read()
+		if err == nil {
+			if m.Type == "ping" {
+				w.Send(WSMessage{Type: "pong"})
+			}
+			continue
+		}
+		got := websocket.CloseStatus(err)
+		if int(got) != code {
+			w.t.Fatalf("want close %d, got %d (%v)", code, got, err)
+		}
+		var ce websocket.CloseError
+		errors.As(err, &ce)
+		return ce.Reason
+	}
+}
 
-// Stop ends the subscription from the client side.
-func (s *Stream) Stop() { s.stop() }
+// Close closes the socket normally.
+func (w *WS) Close() { w.c.Close(websocket.StatusNormalClosure, "") }
+
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

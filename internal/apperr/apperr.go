@@ -22,6 +22,13 @@ const (
 	QuotaExceeded   Code = "QUOTA_EXCEEDED"
 	RateLimited     Code = "RATE_LIMITED"
 	Internal        Code = "INTERNAL"
+	// MemberDisabled answers every call of a member an admin disabled, until
+	// they are enabled again and sign in anew: their client should say so
+	// rather than show a login form.
+	MemberDisabled Code = "MEMBER_DISABLED"
+	// EnterpriseReclaimed answers every call into a trial enterprise the
+	// platform reclaimed after its 90 days.
+	EnterpriseReclaimed Code = "ENTERPRISE_RECLAIMED"
 )
 
 // Error is an error whose message may be shown to the client.

@@ -15,7 +15,6 @@ import (
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/session"
-	"github.com/corpline/corpline/ent/tag"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/ratelimit"
@@ -30,6 +29,7 @@ type Service struct {
 	now      func() time.Time
 	perLogin *ratelimit.Limiter
 	perAddr  *ratelimit.Limiter
+	rechecks rechecker
 }
 
 // Options tune a Service; zero values take the defaults.
@@ -98,6 +98,15 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Session, error) {
 	// Login runs before there is a viewer: the system reads the directory to
 	// find the member, and writes the session.
 	sys := policy.SystemContext(ctx)
+	reclaimed, err := s.client.Enterprise.Query().
+		Where(enterprise.Code(c.Enterprise), enterprise.StatusEQ(enterprise.StatusRECLAIMED)).
+		Exist(sys)
+	if err != nil {
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	if reclaimed {
+		return nil, errReclaimed
+	}
 	m, err := s.findMember(sys, c.Enterprise, strings.TrimSpace(c.Login))
 	if err != nil {
 		return nil, err
@@ -111,31 +120,54 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Session, error) {
 		s.perAddr.Fail(c.ClientAddr)
 		return nil, errBadCredentials
 	}
-	switch m.Status {
-	case member.StatusDISABLED:
-		return nil, apperr.E(apperr.Forbidden, "this member is disabled; ask an admin to enable it")
-	case member.StatusINVITED:
-		return nil, apperr.E(apperr.Forbidden, "this member has not followed the enterprise yet")
+	if err := statusError(m.Status); err != nil {
+		return nil, err
 	}
 	s.perLogin.Reset(loginKey)
-	token, hashed := newToken()
-	expires := s.now().Add(s.tokenTTL)
-	ses, err := store.ClientFrom(ctx, s.client).Session.Create().
-		SetEnterpriseID(m.EnterpriseID).
-		SetMemberID(m.ID).
-		SetTokenHash(hashed).
-		SetExpiresAt(expires).
-		Save(sys)
-	if err != nil {
-		return nil, fmt.Errorf("login: create session: %w", err)
-	}
-	v, err := s.LoadViewer(ctx, m.ID)
+	return s.OpenSession(ctx, m.ID)
+}
+
+// OpenSession signs an ACTIVE member in: a new session and its token. Login
+// calls it after checking credentials, activation after matching identity.
+func (s *Service) OpenSession(ctx context.Context, memberID string) (*Session, error) {
+	v, err := s.LoadViewer(ctx, memberID)
 	if err != nil {
 		return nil, err
+	}
+	token, hashed := newToken()
+	expires := s.now().Add(s.tokenTTL)
+	// Sessions are written by the system: the credentials were checked by the caller.
+	ses, err := store.ClientFrom(ctx, s.client).Session.Create().
+		SetEnterpriseID(v.EnterpriseID).
+		SetMemberID(memberID).
+		SetTokenHash(hashed).
+		SetExpiresAt(expires).
+		Save(policy.SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("open session: %w", err)
 	}
 	v.SessionID = ses.ID
 	return &Session{Token: token, ExpiresAt: expires, Viewer: v}, nil
 }
+
+// statusError is the answer to a member who may not sign in, by status.
+func statusError(st member.Status) error {
+	switch st {
+	case member.StatusACTIVE:
+		return nil
+	case member.StatusDISABLED:
+		return apperr.E(apperr.MemberDisabled, "this member is disabled; ask an admin to enable it")
+	case member.StatusINVITED:
+		return apperr.E(apperr.Forbidden, "this member has not followed the enterprise yet")
+	case member.StatusPENDING:
+		return apperr.E(apperr.Forbidden, "this member's follow is waiting for the enterprise's approval")
+	}
+	return apperr.E(apperr.Unauthenticated, "this member can no longer sign in")
+}
+
+// errReclaimed answers every call into a reclaimed trial enterprise.
+var errReclaimed = apperr.E(apperr.EnterpriseReclaimed,
+	"this trial enterprise was reclaimed after its 90 days; its data is erased after a grace period")
 
 // findMember looks a login up as userid, then mobile, then email.
 func (s *Service) findMember(sys context.Context, code, login string) (*ent.Member, error) {
@@ -166,24 +198,27 @@ func (s *Service) findMember(sys context.Context, code, login string) (*ent.Memb
 	return nil, nil
 }
 
-// errBadToken never says whether a token was unknown, expired or revoked.
-var errBadToken = apperr.E(apperr.Unauthenticated, "invalid or expired token")
-
 // Authenticate returns the viewer a bearer token stands for: a member's
-// session token, or an app's access token.
+// session token, an app's access token or a platform operator's token. A
+// token of a disabled member, or of a reclaimed enterprise, is answered with
+// that reason's own code (MEMBER_DISABLED, ENTERPRISE_RECLAIMED) rather than
+// a bare "invalid token", so clients can tell the person why.
 func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewer, error) {
 	if isAppToken(token) {
 		return s.authenticateApp(ctx, token)
+	}
+	if strings.HasPrefix(token, operatorTokenPrefix) {
+		return s.authenticateOperator(ctx, token)
 	}
 	if !strings.HasPrefix(token, tokenPrefix) {
 		return nil, errBadToken
 	}
 	// The token is the credential: the system looks it up before a viewer exists.
 	ses, err := s.client.Session.Query().
-		Where(session.TokenHash(HashToken(token)), session.RevokedAtIsNil(), session.ExpiresAtGT(s.now())).
+		Where(session.TokenHash(HashToken(token))).
 		Only(policy.SystemContext(ctx))
 	if ent.IsNotFound(err) {
-		return nil, apperr.E(apperr.Unauthenticated, "invalid or expired token")
+		return nil, errBadToken
 	}
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
@@ -192,57 +227,27 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 	if err != nil {
 		return nil, err
 	}
+	if ses.RevokedAt != nil || !ses.ExpiresAt.After(s.now()) {
+		return nil, errBadToken
+	}
 	v.SessionID = ses.ID
 	return v, nil
 }
 
+// errBadToken never says whether a token was unknown, expired or revoked.
+var errBadToken = apperr.E(apperr.Unauthenticated, "invalid or expired token")
+
 // LoadViewer builds the viewer of a member from the database as it is now:
-// departments, enterprise setting and admin scope. Subscriptions call it
-// again to follow transfers while they run.
+// departments, enterprise setting and admin scope. It fails, with the
+// reason's code, for a member who is not ACTIVE or whose enterprise was
+// reclaimed. Subscriptions call it again to follow transfers while they run
+// (see Recheck, which loads many at once through the same loadViewers).
 func (s *Service) LoadViewer(ctx context.Context, memberID string) (*viewer.Viewer, error) {
-	// Building a viewer is the system's job: it reads the facts access is decided by.
-	m, err := s.memberFacts(memberID).Only(policy.SystemContext(ctx))
-	if ent.IsNotFound(err) {
-		return nil, apperr.E(apperr.Unauthenticated, "invalid or expired token")
-	}
+	vs, err := s.loadViewers(ctx, []string{memberID})
 	if err != nil {
-		return nil, fmt.Errorf("load viewer: %w", err)
+		return nil, err
 	}
-	return viewerOf(m)
-}
-
-// memberFacts queries members with everything their viewer is built from.
-func (s *Service) memberFacts(ids ...string) *ent.MemberQuery {
-	return s.client.Member.Query().
-		Where(member.IDIn(ids...)).
-		WithEnterprise().
-		WithDepartments().
-		WithTags(func(q *ent.TagQuery) { q.Select(tag.FieldID) }).
-		WithAdminRoles(func(q *ent.AdminRoleQuery) { q.WithDepartments() })
-}
-
-// viewerOf builds the viewer of a member read by memberFacts.
-func viewerOf(m *ent.Member) (*viewer.Viewer, error) {
-	if m.Status != member.StatusACTIVE {
-		return nil, apperr.E(apperr.Unauthenticated, "this member can no longer sign in")
-	}
-	v := &viewer.Viewer{
-		Kind:         viewer.KindMember,
-		EnterpriseID: m.EnterpriseID,
-		MemberID:     m.ID,
-		Name:         m.Name,
-		Visibility:   viewer.Visibility(m.Edges.Enterprise.DirectoryVisibility),
-	}
-	for _, d := range m.Edges.Departments {
-		v.DeptPaths = append(v.DeptPaths, d.Path)
-	}
-	for _, t := range m.Edges.Tags {
-		v.TagIDs = append(v.TagIDs, t.ID)
-	}
-	if len(m.Edges.AdminRoles) > 0 {
-		v.Admin = AdminOf(m.Edges.AdminRoles[0])
-	}
-	return v, nil
+	return viewerOrError(vs[memberID])
 }
 
 // AdminOf turns a stored role (with its departments loaded) into viewer.Admin.
@@ -262,6 +267,9 @@ func (s *Service) Logout(ctx context.Context) (bool, error) {
 	v := viewer.FromContext(ctx)
 	if v == nil || v.SessionID == "" {
 		return false, apperr.ErrUnauthenticated
+	}
+	if v.Kind == viewer.KindOperator {
+		return s.logoutOperator(ctx, v.SessionID)
 	}
 	n, err := store.ClientFrom(ctx, s.client).Session.Update().
 		Where(session.ID(v.SessionID), session.RevokedAtIsNil()).

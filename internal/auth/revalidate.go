@@ -21,6 +21,12 @@ func (s *Service) Revalidate(ctx context.Context, v *viewer.Viewer) (*viewer.Vie
 	sys := policy.SystemContext(ctx)
 	switch v.Kind {
 	case viewer.KindMember:
+		// The session is read first and the member second, and the member's
+		// refusal wins: a disable or reclaim revokes the sessions in the same
+		// transaction, so whichever side of its commit each read falls, the
+		// answer names the reason (MEMBER_DISABLED, ENTERPRISE_RECLAIMED)
+		// rather than a bare ended session.
+		live := true
 		if v.SessionID != "" {
 			ok, err := s.client.Session.Query().
 				Where(session.ID(v.SessionID), session.RevokedAtIsNil(), session.ExpiresAtGT(s.now())).
@@ -28,13 +34,14 @@ func (s *Service) Revalidate(ctx context.Context, v *viewer.Viewer) (*viewer.Vie
 			if err != nil {
 				return nil, fmt.Errorf("revalidate: %w", err)
 			}
-			if !ok {
-				return nil, errBadToken
-			}
+			live = ok
 		}
 		fresh, err := s.LoadViewer(ctx, v.MemberID)
 		if err != nil {
 			return nil, err
+		}
+		if !live {
+			return nil, errBadToken
 		}
 		fresh.SessionID = v.SessionID
 		return fresh, nil

@@ -25,12 +25,20 @@ type Config struct {
 	// LoginFailures is how many failed logins one enterprise+login may make
 	// per 15 minutes; one client address may make ten times as many.
 	LoginFailures int
+	// PublicURL is the address clients reach the server at, which invite
+	// links start with; empty means http(s)://Addr once bound.
+	PublicURL string
+	// JobInterval is how often background jobs (callback outbox, trial
+	// reclaim) look for work; 0 turns them off (tests run them by hand).
+	JobInterval time.Duration
 
 	Limits   Limits
+	Realtime Realtime
 	Messages Messages
 
-	// Now is the server's clock for sessions and login limits (nil:
-	// time.Now). It is no setting: tests set it to move time forward.
+	// Now is the server's clock for sessions, login limits, quotas, trials
+	// and callbacks (nil: time.Now). It is no setting: tests set it to move
+	// time forward.
 	Now func() time.Time
 }
 
@@ -62,6 +70,7 @@ func Defaults() Config {
 		TokenTTL:    30 * 24 * time.Hour,
 		GraphiQL:    true,
 		LogFormat:   "text",
+		JobInterval: time.Second,
 		// 10 failed logins per enterprise+login per 15 minutes.
 		LoginFailures: 10,
 		Limits: Limits{
@@ -136,5 +145,7 @@ func flagSet(name string, c *Config, origins *string) *flag.FlagSet {
 	fs.IntVar(&c.Limits.Aliases, "max-aliases", c.Limits.Aliases, "aliases per operation (CORPLINE_MAX_ALIASES)")
 	fs.Float64Var(&c.Messages.SendRate, "send-rate", c.Messages.SendRate, "messages a second one sender (app or member) may send, sustained (CORPLINE_SEND_RATE)")
 	fs.IntVar(&c.Messages.SendBurst, "send-burst", c.Messages.SendBurst, "messages one sender may send at once (CORPLINE_SEND_BURST)")
+	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL for invite links, e.g. https://corpline.example.com (CORPLINE_PUBLIC_URL)")
+	fs.DurationVar(&c.JobInterval, "job-interval", c.JobInterval, "how often background jobs (callbacks, trial reclaim) run; 0 turns them off (CORPLINE_JOB_INTERVAL)")
 	return fs
 }

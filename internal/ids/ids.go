@@ -36,6 +36,11 @@ const (
 	Tag        = "tag"
 	AdminRole  = "adm"
 	Session    = "ses"
+	// Operator is a platform operator, outside every enterprise.
+	Operator        = "opr"
+	OperatorSession = "ops"
+	AuditEntry      = "aud"
+	Callback        = "cbk"
 
 	App                = "app"
 	AppToken           = "apt"

@@ -19,10 +19,11 @@ import (
 	"github.com/corpline/corpline/internal/viewer"
 )
 
-// TestDeletingAMemberErasesTheirInbox: the database itself takes a deleted
-// member's entries and counter with them (ON DELETE CASCADE), while the
-// message stays for its other recipients. Member deletion belongs to the
-// lifecycle rules; this holds the schema to what they rely on.
+// TestDeletingAMemberErasesTheirInbox: should a member's row itself be
+// deleted, the database takes their entries and counter with it (ON DELETE
+// CASCADE), while the message stays for its other recipients. (deleteMember
+// keeps a tombstone row and erases explicitly, see EraseMember; this is the
+// schema's second wall.)
 func TestDeletingAMemberErasesTheirInbox(t *testing.T) {
 	db := apitest.NewDB(t)
 	ctx := context.Background()
@@ -49,7 +50,9 @@ func TestDeletingAMemberErasesTheirInbox(t *testing.T) {
 	}
 	db.Client.Membership.Delete().Where(membership.MemberID(ids[0])).ExecX(sys)
 	db.Client.Member.DeleteOneID(ids[0]).ExecX(sys)
-	count := func(q interface{ Count(context.Context) (int, error) }) int {
+	count := func(q interface {
+		Count(context.Context) (int, error)
+	}) int {
 		n, err := q.Count(sys)
 		if err != nil {
 			t.Fatal(err)

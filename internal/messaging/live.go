@@ -7,12 +7,13 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/predicate"
+	"github.com/corpline/corpline/internal/batch"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/viewer"
 )
 
-// The batched halves of a live subscription's wake-up: re-check the viewer,
-// then read what changed. Both run for many subscribers at once.
+// A woken subscription re-checks its viewer (auth.Recheck gathers those of
+// subscriptions woken together) and reads what changed: the reads too are
+// gathered, one statement for a few hundred subscribers.
 
 // liveRead asks for a member's changes after pos.
 type liveRead struct {
@@ -21,18 +22,13 @@ type liveRead struct {
 }
 
 func (s *Service) newBatchers() {
-	s.rechecks = newBatcher(func(vs []*viewer.Viewer) ([]*viewer.Viewer, []error) {
-		// The batch outlives any one subscriber's context.
-		return s.auth.RevalidateMany(context.Background(), vs)
-	})
-	s.reads = newBatcher(s.readLive)
+	s.reads = &batch.Loader[liveRead, []*ent.InboxEntry]{Load: s.readLive}
 }
 
 // readLive reads every change after each member's position, in one query.
 // It serves subscribers that had caught up, whose backlog is what arrived
 // since their last wake-up; a replay from an old cursor pages instead.
-func (s *Service) readLive(reqs []liveRead) ([][]*ent.InboxEntry, []error) {
-	out, errs := make([][]*ent.InboxEntry, len(reqs)), make([]error, len(reqs))
+func (s *Service) readLive(ctx context.Context, reqs []liveRead) (map[liveRead][]*ent.InboxEntry, error) {
 	// Each term is one range of the (member_id, version, seq) index, a
 	// shape both databases turn into index lookups; the seq tiebreak at
 	// the position's own version is applied below.
@@ -44,26 +40,26 @@ func (s *Service) readLive(reqs []liveRead) ([][]*ent.InboxEntry, []error) {
 	es, err := s.client.InboxEntry.Query().
 		Where(inboxentry.Or(ps...)).
 		Order(inboxentry.ByVersion(), inboxentry.BySeq()).
-		All(policy.SystemContext(context.Background()))
+		All(policy.SystemContext(ctx))
 	if err != nil {
-		for i := range errs {
-			errs[i] = fmt.Errorf("inbox stream: %w", err)
-		}
-		return out, errs
+		return nil, fmt.Errorf("inbox stream: %w", err)
 	}
 	byMember := map[string][]*ent.InboxEntry{}
 	for _, e := range es {
 		byMember[e.MemberID] = append(byMember[e.MemberID], e)
 	}
-	for i, r := range reqs {
+	out := make(map[liveRead][]*ent.InboxEntry, len(reqs))
+	for _, r := range reqs {
 		// One member may have two subscriptions at different positions.
+		var es []*ent.InboxEntry
 		for _, e := range byMember[r.memberID] {
 			if e.Version > r.pos.Version || (e.Version == r.pos.Version && e.Seq > r.pos.Seq) {
-				out[i] = append(out[i], e)
+				es = append(es, e)
 			}
 		}
+		out[r] = es
 	}
-	return out, errs
+	return out, nil
 }
 
 // after is the predicate of the changes after pos.

@@ -17,10 +17,10 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/batch"
 	"github.com/corpline/corpline/internal/ratelimit"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
-	"github.com/corpline/corpline/internal/viewer"
 )
 
 // Limits of one send.
@@ -62,8 +62,7 @@ type Service struct {
 	senders *ratelimit.Bucket
 	opts    Options
 
-	rechecks *batcher[*viewer.Viewer, *viewer.Viewer]
-	reads    *batcher[liveRead, []*ent.InboxEntry]
+	reads *batch.Loader[liveRead, []*ent.InboxEntry]
 }
 
 // New returns a Service over client (of the given ent dialect).

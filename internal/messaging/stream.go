@@ -136,7 +136,7 @@ func (s *Service) follow(ctx context.Context, v *viewer.Viewer, pos Position, wa
 	defer recheck.Stop()
 	synced := false
 	for {
-		fresh, err := s.rechecks.do(ctx, v)
+		fresh, err := s.auth.Recheck(ctx, v)
 		if ctx.Err() != nil {
 			return
 		}
@@ -176,7 +176,7 @@ func (s *Service) drain(ctx context.Context, v *viewer.Viewer, pos *Position, ou
 		var es []*ent.InboxEntry
 		var err error
 		if live {
-			es, err = s.reads.do(ctx, liveRead{memberID: v.MemberID, pos: *pos})
+			es, _, err = s.reads.Get(ctx, liveRead{memberID: v.MemberID, pos: *pos})
 		} else {
 			// The stream reads the member's own entries as the system,
 			// recalled ones included: their recall is an event too.

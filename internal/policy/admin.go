@@ -18,8 +18,9 @@ import (
 // denyForbidden is the decision of every admin rule that says no.
 func denyForbidden() error { return privacy.Denyf("%w", apperr.ErrForbidden) }
 
-// AllowIfAdminWith allows a mutation by an operator or an admin holding right.
-// Scope is narrowed by the Filter...Scope rules that run before it.
+// AllowIfAdminWith allows a mutation by an admin holding right. Scope is
+// narrowed by the Filter...Scope rules that run before it. (Operators pass
+// RequireRight but never get here: the tenant policy refuses them first.)
 func AllowIfAdminWith(r viewer.Right) privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
 		if err := RequireRight(viewer.FromContext(ctx), r); err != nil {
@@ -29,7 +30,9 @@ func AllowIfAdminWith(r viewer.Right) privacy.MutationRule {
 	})
 }
 
-// AllowIfSuperAdmin allows a mutation by an operator or a super admin.
+// AllowIfSuperAdmin allows a mutation by an operator or a super admin. Only
+// the Enterprise type uses it without the tenant policy in front, which is how
+// operators change enterprises (package operator).
 func AllowIfSuperAdmin() privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
 		v := viewer.FromContext(ctx)

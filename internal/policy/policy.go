@@ -50,12 +50,15 @@ type enterpriseFilter interface {
 }
 
 // FilterEnterprise narrows queries, updates and deletes to the viewer's
-// enterprise. Operators work across enterprises.
+// enterprise. Operators get no enterprise's data through their own viewer:
+// they act on enterprises only through the operator API, which names the
+// enterprise explicitly (package operator), so a stray `members` query of an
+// operator can never list every enterprise's directory.
 func FilterEnterprise() privacy.QueryMutationRule {
 	return privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
 		v := viewer.FromContext(ctx)
 		if v.Kind == viewer.KindOperator {
-			return privacy.Skip
+			return denyOperator()
 		}
 		ef, ok := f.(enterpriseFilter)
 		if !ok {
@@ -76,15 +79,29 @@ func StampEnterprise() privacy.MutationRule {
 		v := viewer.FromContext(ctx)
 		got, set := m.Field("enterprise_id")
 		switch {
-		case !set && v.Kind == viewer.KindOperator:
-			return privacy.Denyf("policy: operator writes must name the enterprise")
+		case v.Kind == viewer.KindOperator:
+			return denyOperator()
 		case !set:
 			if err := m.SetField("enterprise_id", v.EnterpriseID); err != nil {
 				return privacy.Denyf("policy: %v", err)
 			}
-		case got != v.EnterpriseID && v.Kind != viewer.KindOperator:
+		case got != v.EnterpriseID:
 			return privacy.Denyf("%w", apperr.ErrForbidden)
 		}
 		return privacy.Skip
+	})
+}
+
+// denyOperator refuses an operator's access to enterprise data.
+func denyOperator() error {
+	return privacy.Denyf("%w", apperr.E(apperr.Forbidden, "operators act on enterprises only through the operator API"))
+}
+
+// SystemOnly refuses every viewer: rows of the type are read and written only
+// by the server acting as the system (SystemContext), such as sessions of
+// operators and the callback outbox.
+func SystemOnly() privacy.QueryMutationRule {
+	return privacy.ContextQueryMutationRule(func(context.Context) error {
+		return denyForbidden()
 	})
 }

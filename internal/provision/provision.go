@@ -6,15 +6,19 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/audit"
 	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/directory"
 	"github.com/corpline/corpline/internal/ids"
+	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/policy"
 )
 
@@ -28,7 +32,18 @@ type Enterprise struct {
 	AdminLogin    string                 // userid of the first super admin
 	AdminName     string                 // default "Administrator"
 	AdminPassword string
+
+	// ContactMobile and ContactEmail are the trial developer's; both are
+	// required for a TRIAL account.
+	ContactMobile string
+	ContactEmail  string
+	// FollowerQuota and CertifiedUntil make a CERTIFIED account.
+	FollowerQuota  *int
+	CertifiedUntil *time.Time
 }
+
+// TrialLength is how long a TRIAL enterprise lives before it is reclaimed.
+const TrialLength = 90 * 24 * time.Hour
 
 // Result names what was created.
 type Result struct {
@@ -58,16 +73,36 @@ func Create(ctx context.Context, client *ent.Client, e Enterprise) (*Result, err
 	if e.AccountType == "" {
 		e.AccountType = enterprise.AccountTypeREGISTERED
 	}
+	if err := checkAccount(&e); err != nil {
+		return nil, err
+	}
 	hash, err := auth.HashPassword(e.AdminPassword)
 	if err != nil {
 		return nil, err
 	}
 	sys := policy.SystemContext(ctx)
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		// Inside a request's transaction (createEnterprise): write there, or
+		// SQLite's one writer would wait for itself.
+		res, err := create(sys, tx.Client(), e, hash)
+		if ent.IsConstraintError(err) {
+			return nil, apperr.E(apperr.Conflict, "an enterprise with code %q already exists", e.Code)
+		}
+		return res, err
+	}
 	tx, err := client.Tx(sys)
 	if err != nil {
 		return nil, fmt.Errorf("provision: %w", err)
 	}
 	res, err := create(sys, tx.Client(), e, hash)
+	if err == nil {
+		// Outside a request (bootstrap, demo, tests) the system is the actor;
+		// createEnterprise through the API is recorded with its operator.
+		err = audit.Record(sys, tx.Client(), audit.Entry{
+			EnterpriseID: res.EnterpriseID, Action: "bootstrapEnterprise", TargetID: res.EnterpriseID,
+			Details: map[string]any{"code": e.Code, "name": e.Name, "accountType": string(e.AccountType), "adminLogin": e.AdminLogin},
+		})
+	}
 	if err != nil {
 		tx.Rollback()
 		if ent.IsConstraintError(err) {
@@ -79,7 +114,19 @@ func Create(ctx context.Context, client *ent.Client, e Enterprise) (*Result, err
 }
 
 func create(ctx context.Context, c *ent.Client, e Enterprise, hash string) (*Result, error) {
-	ent_, err := c.Enterprise.Create().SetCode(e.Code).SetName(e.Name).SetAccountType(e.AccountType).Save(ctx)
+	ec := c.Enterprise.Create().
+		SetCode(e.Code).
+		SetName(e.Name).
+		SetAccountType(e.AccountType).
+		SetInviteSecret(invite.NewSecret()).
+		SetNillableFollowerQuota(e.FollowerQuota).
+		SetNillableCertifiedUntil(e.CertifiedUntil)
+	if e.AccountType == enterprise.AccountTypeTRIAL {
+		ec.SetTrialEndsAt(clock.Now(ctx).Add(TrialLength)).
+			SetContactMobile(e.ContactMobile).
+			SetContactEmail(e.ContactEmail)
+	}
+	ent_, err := ec.Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("provision: enterprise: %w", err)
 	}

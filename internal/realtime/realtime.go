@@ -17,6 +17,10 @@ type Bus interface {
 	// (bursts may coalesce into one wake-up) and a function that ends the
 	// subscription.
 	Subscribe(topic string) (<-chan struct{}, func())
+	// SubscribeFunc calls wake after each publish of topic until the
+	// returned function is called. wake must not block: it lets an idle
+	// subscription wait without a goroutine of its own.
+	SubscribeFunc(topic string, wake func()) func()
 }
 
 // MemberTopic is woken when anything a member's live connections follow

@@ -1,9 +1,6 @@
 package server
 
 import (
-	"context"
-	"time"
-
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/config"
+	"github.com/corpline/corpline/internal/live"
 )
 
 // newGraphQL builds the GraphQL handler with the transports and extensions
@@ -21,17 +19,12 @@ import (
 func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 	srv := handler.New(graph.NewSchema(s.resolver))
 
-	srv.AddTransport(transport.Websocket{
-		// The origin is checked before the upgrade, against the same
-		// allow-list as CORS (graphQLEndpoint, origin.go).
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
-			InsecureSkipVerify: true,
-		}},
-		InitFunc:              s.websocketInit,
-		InitTimeout:           10 * time.Second,
-		KeepAlivePingInterval: 15 * time.Second,
-	})
-	srv.AddTransport(transport.SSE{})
+	ws := s.websocketTransport()
+	// The origin is checked before the upgrade, against the same allow-list
+	// as CORS (graphQLEndpoint, origin.go).
+	ws.AcceptOptions = websocket.AcceptOptions{InsecureSkipVerify: true}
+	srv.AddTransport(ws)
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive(cfg)})
 	srv.AddTransport(graphqlHTTP{}) // GET and POST, per the GraphQL over HTTP spec
 
 	cache := lru.New[*ast.QueryDocument](1000)
@@ -50,19 +43,11 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
 	// Mutations run in one transaction each: all of a mutation or none of it.
 	srv.Use(entgql.Transactioner{TxOpener: s.db.Client})
+	// Subscriptions end with a coded reason as their last response.
+	srv.Use(live.Extension{})
 
 	srv.AroundRootFields(graph.RequireViewer)
 	srv.AroundFields(s.resolver.PrefetchEdges)
+	srv.AroundFields(s.resolver.AuditMutations)
 	return srv
-}
-
-// websocketInit authenticates a subscription connection from the authToken
-// of its connection_init payload, through the same function as HTTP.
-func (s *Server) websocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-	token, _ := p["authToken"].(string)
-	v, err := s.auth.Authenticate(ctx, token)
-	if err != nil {
-		return ctx, nil, err
-	}
-	return withViewer(ctx, v), nil, nil
 }

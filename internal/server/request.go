@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/graph"
+	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -72,7 +73,7 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 // work, and every other field answers UNAUTHENTICATED (graph.RequireViewer).
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := viewer.WithSlot(r.Context())
+		ctx := viewer.WithSlot(clock.NewContext(r.Context(), s.cfg.Now))
 		if token, ok := bearer(r); ok {
 			v, err := s.auth.Authenticate(ctx, token)
 			if err != nil {

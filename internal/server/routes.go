@@ -16,7 +16,7 @@ import (
 //	/         GraphiQL, unless disabled
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", s.graphQLEndpoint(s.newGraphQL(s.cfg)))
+	mux.Handle("/graphql", s.graphQLEndpoint(sseDeadlines(writeTimeout(s.cfg), s.newGraphQL(s.cfg))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

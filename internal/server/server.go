@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/corpline/corpline/graph"
@@ -18,7 +19,10 @@ import (
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/conversation"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/invite"
+	"github.com/corpline/corpline/internal/lifecycle"
 	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
 )
@@ -33,6 +37,7 @@ type Server struct {
 	auth     *auth.Service
 	bus      realtime.Bus
 	resolver *graph.Resolver
+	jobs     *Jobs
 	log      *slog.Logger
 	origins  *origins
 	handler  http.Handler
@@ -41,9 +46,18 @@ type Server struct {
 
 	// streams is the parent of every long-lived request (websocket, SSE):
 	// it is cancelled when shutdown begins, so that they end at once while
-	// ordinary requests run to completion.
+	// ordinary requests run to completion. stopping and stop are the same,
+	// under the names the websocket transport and Close use.
 	streams     context.Context
 	stopStreams context.CancelFunc
+	stopping    context.Context
+	stop        context.CancelFunc
+
+	// closeBus stops the bus; conns counts open websocket connections
+	// (see waitConns).
+	closeBus  func() error
+	conns     sync.WaitGroup
+	closeOnce sync.Once
 }
 
 // Option changes how New builds a server.
@@ -54,15 +68,18 @@ func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
 
 // New wires a server over an open database.
 func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	s := &Server{cfg: cfg, db: db, log: slog.Default()}
 	for _, o := range opts {
 		o(s)
 	}
 	s.streams, s.stopStreams = context.WithCancel(context.Background())
+	s.stopping, s.stop = s.streams, s.stopStreams
 	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now, LoginFailures: cfg.LoginFailures})
-	// One process on SQLite: wake-ups stay in the process. The PostgreSQL
-	// bus (LISTEN/NOTIFY between processes) replaces it in production.
-	s.bus = realtime.NewLocal()
+	s.bus, s.closeBus = newBus(db)
+	invites := invite.New(db.Client, s.publicURL)
 	s.resolver = &graph.Resolver{
 		Client:    db.Client,
 		Auth:      s.auth,
@@ -74,13 +91,40 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 			SlowSubscriber: cfg.Messages.SlowSubscriber,
 			Now:            cfg.Now,
 		}),
-		Bus: s.bus,
+		Bus:     s.bus,
+		Live:    s.liveHub(),
+		Invites: invites,
+		Lifecycle: lifecycle.New(db.Client, s.auth, invites, s.bus, lifecycle.Options{
+			Now:     cfg.Now,
+			Erasers: []lifecycle.Eraser{messaging.EraseMember},
+		}),
+		Operator: operator.New(db.Client),
 	}
 	s.resolver.Conversations = conversation.New(db.Client, s.auth, s.resolver.Messaging)
+	lifecycle.Watch(db.Client, s.bus)
+	s.jobs = newJobs(cfg, db, s.bus)
 	s.origins = newOrigins(cfg.CORSOrigins)
 	s.handler = s.routes()
 	return s
 }
+
+// publicURL is where clients reach the server, for invite links.
+func (s *Server) publicURL() string {
+	if s.cfg.PublicURL != "" {
+		return s.cfg.PublicURL
+	}
+	scheme := "http"
+	if s.cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	if s.ln != nil {
+		return scheme + "://" + s.ln.Addr().String()
+	}
+	return scheme + "://" + s.cfg.Addr
+}
+
+// Jobs are the server's background jobs, which tests run by hand.
+func (s *Server) Jobs() *Jobs { return s.jobs }
 
 // Handler is the server's HTTP handler, for in-process tests.
 func (s *Server) Handler() http.Handler { return s.handler }
@@ -102,10 +146,12 @@ func (s *Server) Listen(addr string) error {
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Serve serves until ctx is done, then shuts down gracefully: it stops
-// accepting, ends websocket and SSE streams, and lets requests in flight
-// finish (for up to shutdownGrace). Request contexts do not derive from ctx,
-// or shutting down would cancel the very requests it waits for.
+// accepting, ends websocket (close 1001) and SSE streams, lets requests in
+// flight finish (for up to shutdownGrace), stops the background jobs and the
+// realtime bus. Request contexts do not derive from ctx, or shutting down
+// would cancel the very requests it waits for.
 func (s *Server) Serve(ctx context.Context) error {
+	defer s.Close()
 	s.http = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -114,6 +160,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		TLSConfig:         &tls.Config{MinVersion: tls.VersionTLS12},
 	}
 	s.http.RegisterOnShutdown(s.stopStreams)
+	s.jobs.start(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		var err error
@@ -134,9 +181,11 @@ func (s *Server) Serve(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	err := s.http.Shutdown(sctx)
+	s.jobs.wait()
 	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
 		err = e
 	}
+	s.waitConns(shutdownGrace)
 	s.log.Info("stopped")
 	return err
 }

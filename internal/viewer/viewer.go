@@ -38,6 +38,7 @@ type Viewer struct {
 	Kind         Kind
 	EnterpriseID string
 	MemberID     string // set for KindMember
+	OperatorID   string // set for KindOperator
 	SessionID    string // the session the token belongs to, for logout
 	Name         string
 
@@ -85,6 +86,11 @@ func (a *Admin) InScope(path string) bool {
 // IsSuperAdmin reports whether v administers its whole enterprise.
 func (v *Viewer) IsSuperAdmin() bool {
 	return v != nil && v.Admin != nil && v.Admin.Super
+}
+
+// IsOperator reports whether v is a platform operator.
+func (v *Viewer) IsOperator() bool {
+	return v != nil && v.Kind == KindOperator
 }
 
 // Facts describe a member viewer for audience checks.

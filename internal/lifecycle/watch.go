@@ -1,0 +1,120 @@
+package lifecycle
+
+import (
+	"context"
+
+	"github.com/corpline/corpline/ent"
+	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/hook"
+	"github.com/corpline/corpline/ent/membership"
+	"github.com/corpline/corpline/internal/policy"
+	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/store"
+	"github.com/corpline/corpline/internal/viewer"
+)
+
+// Watch makes every change to what a viewer is built from wake that
+// viewer's live subscriptions, after commit, whichever code makes it:
+//
+//   - a member's departments (a transfer through updateMember, an import, a
+//     tag of placement) and admin role: realtime.MemberTopic of the member;
+//   - a department moved in the tree, or the enterprise's directory
+//     visibility: realtime.EnterpriseTopic, since any member may be affected.
+//
+// A woken subscription reloads its viewer (auth.LoadViewer), so the next
+// event it sends is cut to the new departments. Hooks on the client apply to
+// every transaction opened from it.
+func Watch(client *ent.Client, bus realtime.Bus) {
+	w := watcher{bus: bus}
+	client.Membership.Use(w.memberships)
+	client.AdminRole.Use(w.adminRoles)
+	client.Department.Use(hook.If(w.departments, hook.HasFields("path")))
+	client.Enterprise.Use(hook.If(w.enterprises, hook.HasFields("directory_visibility")))
+}
+
+type watcher struct{ bus realtime.Bus }
+
+func (w watcher) wake(ctx context.Context, topics []string) {
+	if len(topics) == 0 {
+		return
+	}
+	store.AfterCommit(ctx, func() { w.bus.Publish(context.WithoutCancel(ctx), topics...) })
+}
+
+func (w watcher) memberships(next ent.Mutator) ent.Mutator {
+	return hook.MembershipFunc(func(ctx context.Context, m *ent.MembershipMutation) (ent.Value, error) {
+		var members []string
+		if id, ok := m.MemberID(); ok {
+			members = append(members, id)
+		}
+		if !m.Op().Is(ent.OpCreate) {
+			// Read before the rows change (or go), as the system: the
+			// question is only whose placements these are.
+			ids, err := m.IDs(ctx)
+			if err != nil {
+				return nil, err
+			}
+			got, err := m.Client().Membership.Query().Where(membership.IDIn(ids...)).
+				Select(membership.FieldMemberID).Strings(policy.SystemContext(ctx))
+			if err != nil {
+				return nil, err
+			}
+			members = append(members, got...)
+		}
+		w.wake(ctx, memberTopics(members))
+		return next.Mutate(ctx, m)
+	})
+}
+
+func (w watcher) adminRoles(next ent.Mutator) ent.Mutator {
+	return hook.AdminRoleFunc(func(ctx context.Context, m *ent.AdminRoleMutation) (ent.Value, error) {
+		var members []string
+		if id, ok := m.MemberID(); ok {
+			members = append(members, id)
+		}
+		if !m.Op().Is(ent.OpCreate) {
+			ids, err := m.IDs(ctx)
+			if err != nil {
+				return nil, err
+			}
+			got, err := m.Client().AdminRole.Query().Where(adminrole.IDIn(ids...)).
+				Select(adminrole.FieldMemberID).Strings(policy.SystemContext(ctx))
+			if err != nil {
+				return nil, err
+			}
+			members = append(members, got...)
+		}
+		w.wake(ctx, memberTopics(members))
+		return next.Mutate(ctx, m)
+	})
+}
+
+func (w watcher) departments(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		if v := viewer.FromContext(ctx); v != nil && v.EnterpriseID != "" {
+			w.wake(ctx, []string{realtime.EnterpriseTopic(v.EnterpriseID)})
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+func (w watcher) enterprises(next ent.Mutator) ent.Mutator {
+	return hook.EnterpriseFunc(func(ctx context.Context, m *ent.EnterpriseMutation) (ent.Value, error) {
+		if id, ok := m.ID(); ok {
+			w.wake(ctx, []string{realtime.EnterpriseTopic(id)})
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+func memberTopics(ids []string) []string {
+	seen := map[string]bool{}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, realtime.MemberTopic(id))
+		}
+	}
+	return out
+}
