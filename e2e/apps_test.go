@@ -112,7 +112,9 @@ func TestAppWithEveryoneInRangeSeesTheWholeDirectoryOfItsEnterpriseOnly(t *testi
 func TestANewAppTokenNeverEndsAnOlderOneAndRotationEndsThemAll(t *testing.T) {
 	o := newOrg(t)
 	id, secret := o.admin.CreateApp("crm", apitest.Range{Departments: []string{o.sales}})
-	var first struct{ AppToken struct{ AccessToken, ExpiresAt string } }
+	var first struct {
+		AppToken struct{ AccessToken, ExpiresAt string }
+	}
 	o.env.Anonymous().MustDo(`mutation($in: AppTokenInput!) { appToken(input: $in) { accessToken expiresAt } }`,
 		map[string]any{"in": map[string]any{"enterprise": "acme", "appId": id, "secret": secret}}, &first)
 	exp, err := time.Parse(time.RFC3339Nano, first.AppToken.ExpiresAt)

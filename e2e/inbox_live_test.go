@@ -36,14 +36,13 @@ func expectTexts(t *testing.T, next func() apitest.InboxEvent, prefix string, n 
 }
 
 func TestTheInboxOverWebsocketResumesFromTheLastCursorWithNothingLostOrRepeated(t *testing.T) {
-	apitest.CheckGoroutineLeaks(t)
-	o := newOrg(t)
+	o := newSerialOrg(t)
 	crm, _ := o.salesApp()
 	sam := o.login("sam")
 
 	ws := o.env.WS()
 	ws.Init(sam.Token)
-	ws.SubscribeInbox("inbox", apitest.InboxBeginning())
+	ws.SubscribeInbox("inbox", "")
 	sendTexts(crm, "a", 1, o.sam)
 	last := expectTexts(t, func() apitest.InboxEvent { return ws.InboxEvent("inbox") }, "a", 1)
 	ws.Close()
@@ -69,12 +68,11 @@ func TestTheInboxOverWebsocketResumesFromTheLastCursorWithNothingLostOrRepeated(
 }
 
 func TestTheInboxOverSSEResumesFromTheLastCursorWithNothingLostOrRepeated(t *testing.T) {
-	apitest.CheckGoroutineLeaks(t)
-	o := newOrg(t)
+	o := newSerialOrg(t)
 	crm, _ := o.salesApp()
 	sam := o.login("sam")
 
-	sse := sam.SubscribeInbox(apitest.InboxBeginning())
+	sse := sam.SubscribeInbox("")
 	sendTexts(crm, "a", 1, o.sam)
 	last := expectTexts(t, sse.InboxEvent, "a", 1)
 	sse.Close()
@@ -89,13 +87,12 @@ func TestTheInboxOverSSEResumesFromTheLastCursorWithNothingLostOrRepeated(t *tes
 }
 
 func TestMembersOutsideTheAudienceAndOtherEnterprisesReceiveNothingLive(t *testing.T) {
-	apitest.CheckGoroutineLeaks(t)
-	o := newOrg(t)
+	o := newSerialOrg(t)
 	crm, _ := o.salesApp()
 	subscribe := func(c *apitest.Client) *apitest.WS {
 		ws := o.env.WS()
 		ws.Init(c.Token)
-		ws.SubscribeInbox("inbox", apitest.InboxBeginning())
+		ws.SubscribeInbox("inbox", "")
 		return ws
 	}
 	rita, olga := subscribe(o.login("rita")), subscribe(o.env.Login("other", "olga", apitest.TestPassword))
@@ -133,15 +130,14 @@ func TestMembersOutsideTheAudienceAndOtherEnterprisesReceiveNothingLive(t *testi
 }
 
 func TestALoggedOutSessionsSubscriptionClosesAndItsSocketWith4403(t *testing.T) {
-	apitest.CheckGoroutineLeaks(t)
-	o := newOrg(t)
+	o := newSerialOrg(t)
 	crm, _ := o.salesApp()
 	phone, laptop := o.login("sam"), o.login("sam")
 
 	onPhone := o.env.WS()
 	onPhone.Init(phone.Token)
-	onPhone.SubscribeInbox("inbox", apitest.InboxBeginning())
-	onLaptop := laptop.SubscribeInbox(apitest.InboxBeginning())
+	onPhone.SubscribeInbox("inbox", "")
+	onLaptop := laptop.SubscribeInbox("")
 	sendTexts(crm, "a", 1, o.sam)
 	expectTexts(t, func() apitest.InboxEvent { return onPhone.InboxEvent("inbox") }, "a", 1)
 	expectTexts(t, onLaptop.InboxEvent, "a", 1)

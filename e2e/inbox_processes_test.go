@@ -13,16 +13,15 @@ import (
 
 func TestAMessageSentThroughOneProcessReachesASubscriberOnAnother(t *testing.T) {
 	apitest.RequirePostgres(t)
-	apitest.CheckGoroutineLeaks(t)
-	o := newOrg(t)
+	o := newSerialOrg(t)
 	other := o.env.StartAnother()
 	crm, _ := o.salesApp() // its token works on either process: the database is the record
 	sam := other.Login("acme", "sam", apitest.TestPassword)
 
 	ws := other.WS()
 	ws.Init(sam.Token)
-	ws.SubscribeInbox("inbox", apitest.InboxBeginning())
-	sse := sam.SubscribeInbox(apitest.InboxBeginning())
+	ws.SubscribeInbox("inbox", "")
+	sse := sam.SubscribeInbox("")
 	sendTexts(crm, "a", 20, o.sam) // through the first process
 	expectTexts(t, func() apitest.InboxEvent { return ws.InboxEvent("inbox") }, "a", 20)
 	expectTexts(t, sse.InboxEvent, "a", 20)
@@ -32,14 +31,13 @@ func TestAMessageSentThroughOneProcessReachesASubscriberOnAnother(t *testing.T) 
 
 func TestASubscriberCatchesUpAfterItsProcessLosesTheListenerConnection(t *testing.T) {
 	apitest.RequirePostgres(t)
-	apitest.CheckGoroutineLeaks(t)
-	o := newOrg(t)
+	o := newSerialOrg(t)
 	other := o.env.StartAnother()
 	crm, _ := o.salesApp()
 	sam := other.Login("acme", "sam", apitest.TestPassword)
 	ws := other.WS()
 	ws.Init(sam.Token)
-	ws.SubscribeInbox("inbox", apitest.InboxBeginning())
+	ws.SubscribeInbox("inbox", "")
 	next := func() apitest.InboxEvent { return ws.InboxEvent("inbox") }
 
 	sendTexts(crm, "a", 5, o.sam)

@@ -37,7 +37,9 @@ func TestAppMessageToADepartmentReachesItsSubtreeAndNobodyElse(t *testing.T) {
 	}
 	rita := o.login("rita")
 	mustNotFind(t, rita, res.Message.ID)
-	var content struct{ Node struct{ Content *struct{ Text string } } }
+	var content struct {
+		Node struct{ Content *struct{ Text string } }
+	}
 	r := o.login("sam").Do(`query($id: ID!) { node(id: $id) { ... on Message { content { text } } } }`, map[string]any{"id": res.Message.ID})
 	r.Decode(t, &content)
 	if len(r.Errors) > 0 || content.Node.Content == nil || content.Node.Content.Text != "quarterly numbers" {

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/corpline/corpline/internal/apitest"
@@ -26,7 +27,24 @@ type org struct {
 	mgrTag           string
 }
 
+// Tests built on it run in parallel: each has its own server and database,
+// and on PostgreSQL most of their time is spent waiting on the disk.
 func newOrg(t *testing.T, opts ...apitest.Option) *org {
+	t.Helper()
+	t.Parallel()
+	return buildOrg(t, opts...)
+}
+
+// newSerialOrg is newOrg for tests that must run alone: those that check
+// no goroutine outlives them (apitest.CheckGoroutineLeaks) would see the
+// servers of tests running beside them.
+func newSerialOrg(t *testing.T, opts ...apitest.Option) *org {
+	t.Helper()
+	apitest.CheckGoroutineLeaks(t)
+	return buildOrg(t, opts...)
+}
+
+func buildOrg(t *testing.T, opts ...apitest.Option) *org {
 	t.Helper()
 	env := apitest.Start(t, opts...)
 	o := &org{env: env, acme: env.NewEnterprise("acme"), other: env.NewEnterprise("other")}
@@ -69,3 +87,5 @@ func mustFind(t *testing.T, c *apitest.Client, id string) {
 		t.Fatalf("node(%s) = %+v", id, out.Node)
 	}
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

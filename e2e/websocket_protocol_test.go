@@ -129,16 +129,15 @@ func TestAWebsocketRunsOperationsAsTheViewerOfItsToken(t *testing.T) {
 }
 
 func TestAWebsocketReusingTheIDOfARunningSubscriptionIsClosedWith4409(t *testing.T) {
-	apitest.CheckGoroutineLeaks(t)
-	o := newOrg(t)
+	o := newSerialOrg(t)
 	crm, _ := o.salesApp()
 	sam := o.login("sam")
 	ws := o.env.WS()
 	ws.Init(sam.Token)
-	ws.SubscribeInbox("inbox", apitest.InboxBeginning())
+	ws.SubscribeInbox("inbox", "")
 	sendTexts(crm, "a", 1, o.sam)
 	ws.InboxEvent("inbox") // it runs
-	ws.SubscribeInbox("inbox", apitest.InboxBeginning())
+	ws.Subscribe("inbox", apitest.InboxSubscription, nil)
 	if reason := ws.ExpectClose(4409); reason != "Subscriber for inbox already exists" {
 		t.Fatalf("reason = %q", reason)
 	}

@@ -934,11 +934,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 	graph.MustAddE(
 		"forwarded_from",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   message.ForwardedFromTable,
 			Columns: []string{message.ForwardedFromColumn},
-			Bidi:    true,
+			Bidi:    false,
+		},
+		"Message",
+		"Message",
+	)
+	graph.MustAddE(
+		"forwards",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ForwardsTable,
+			Columns: []string{message.ForwardsColumn},
+			Bidi:    false,
 		},
 		"Message",
 		"Message",
@@ -2889,6 +2901,20 @@ func (f *MessageFilter) WhereHasForwardedFrom() {
 // WhereHasForwardedFromWith applies a predicate to check if query has an edge forwarded_from with a given conditions (other predicates).
 func (f *MessageFilter) WhereHasForwardedFromWith(preds ...predicate.Message) {
 	f.Where(entql.HasEdgeWith("forwarded_from", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasForwards applies a predicate to check if query has an edge forwards.
+func (f *MessageFilter) WhereHasForwards() {
+	f.Where(entql.HasEdge("forwards"))
+}
+
+// WhereHasForwardsWith applies a predicate to check if query has an edge forwards with a given conditions (other predicates).
+func (f *MessageFilter) WhereHasForwardsWith(preds ...predicate.Message) {
+	f.Where(entql.HasEdgeWith("forwards", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -1685,7 +1685,7 @@ func (_q *MessageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				path  = append(path, alias)
 				query = (&ConfidentialViewClient{config: _q.config}).Query()
 			)
-			args := newConfidentialViewPaginateArgs(fieldArgs(ctx, new(ConfidentialViewWhereInput), path...))
+			args := newConfidentialViewPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}

@@ -224,11 +224,10 @@ func (_m *Message) ForwardedFrom(ctx context.Context) (*Message, error) {
 }
 
 func (_m *Message) ConfidentialViews(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ConfidentialViewOrder, where *ConfidentialViewWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ConfidentialViewOrder,
 ) (*ConfidentialViewConnection, error) {
 	opts := []ConfidentialViewPaginateOption{
 		WithConfidentialViewOrder(orderBy),
-		WithConfidentialViewFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]

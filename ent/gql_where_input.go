@@ -3713,14 +3713,6 @@ type MessageWhereInput struct {
 	// "conversation" edge predicates.
 	HasConversation     *bool                     `json:"hasConversation,omitempty"`
 	HasConversationWith []*ConversationWhereInput `json:"hasConversationWith,omitempty"`
-
-	// "forwarded_from" edge predicates.
-	HasForwardedFrom     *bool                `json:"hasForwardedFrom,omitempty"`
-	HasForwardedFromWith []*MessageWhereInput `json:"hasForwardedFromWith,omitempty"`
-
-	// "confidential_views" edge predicates.
-	HasConfidentialViews     *bool                         `json:"hasConfidentialViews,omitempty"`
-	HasConfidentialViewsWith []*ConfidentialViewWhereInput `json:"hasConfidentialViewsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3950,42 +3942,6 @@ func (i *MessageWhereInput) P() (predicate.Message, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, message.HasConversationWith(with...))
-	}
-	if i.HasForwardedFrom != nil {
-		p := message.HasForwardedFrom()
-		if !*i.HasForwardedFrom {
-			p = message.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasForwardedFromWith) > 0 {
-		with := make([]predicate.Message, 0, len(i.HasForwardedFromWith))
-		for _, w := range i.HasForwardedFromWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasForwardedFromWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, message.HasForwardedFromWith(with...))
-	}
-	if i.HasConfidentialViews != nil {
-		p := message.HasConfidentialViews()
-		if !*i.HasConfidentialViews {
-			p = message.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasConfidentialViewsWith) > 0 {
-		with := make([]predicate.ConfidentialView, 0, len(i.HasConfidentialViewsWith))
-		for _, w := range i.HasConfidentialViewsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasConfidentialViewsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, message.HasConfidentialViewsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

@@ -72,16 +72,19 @@ type MessageEdges struct {
 	Conversation *Conversation `json:"conversation,omitempty"`
 	// ForwardedFrom holds the value of the forwarded_from edge.
 	ForwardedFrom *Message `json:"forwarded_from,omitempty"`
+	// Forwards holds the value of the forwards edge.
+	Forwards []*Message `json:"forwards,omitempty"`
 	// Entries holds the value of the entries edge.
 	Entries []*InboxEntry `json:"entries,omitempty"`
 	// ConfidentialViews holds the value of the confidential_views edge.
 	ConfidentialViews []*ConfidentialView `json:"confidential_views,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
 	totalCount [5]map[string]int
 
+	namedForwards          map[string][]*Message
 	namedEntries           map[string][]*InboxEntry
 	namedConfidentialViews map[string][]*ConfidentialView
 }
@@ -141,10 +144,19 @@ func (e MessageEdges) ForwardedFromOrErr() (*Message, error) {
 	return nil, &NotLoadedError{edge: "forwarded_from"}
 }
 
+// ForwardsOrErr returns the Forwards value or an error if the edge
+// was not loaded in eager-loading.
+func (e MessageEdges) ForwardsOrErr() ([]*Message, error) {
+	if e.loadedTypes[5] {
+		return e.Forwards, nil
+	}
+	return nil, &NotLoadedError{edge: "forwards"}
+}
+
 // EntriesOrErr returns the Entries value or an error if the edge
 // was not loaded in eager-loading.
 func (e MessageEdges) EntriesOrErr() ([]*InboxEntry, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Entries, nil
 	}
 	return nil, &NotLoadedError{edge: "entries"}
@@ -153,7 +165,7 @@ func (e MessageEdges) EntriesOrErr() ([]*InboxEntry, error) {
 // ConfidentialViewsOrErr returns the ConfidentialViews value or an error if the edge
 // was not loaded in eager-loading.
 func (e MessageEdges) ConfidentialViewsOrErr() ([]*ConfidentialView, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.ConfidentialViews, nil
 	}
 	return nil, &NotLoadedError{edge: "confidential_views"}
@@ -333,6 +345,11 @@ func (_m *Message) QueryForwardedFrom() *MessageQuery {
 	return NewMessageClient(_m.config).QueryForwardedFrom(_m)
 }
 
+// QueryForwards queries the "forwards" edge of the Message entity.
+func (_m *Message) QueryForwards() *MessageQuery {
+	return NewMessageClient(_m.config).QueryForwards(_m)
+}
+
 // QueryEntries queries the "entries" edge of the Message entity.
 func (_m *Message) QueryEntries() *InboxEntryQuery {
 	return NewMessageClient(_m.config).QueryEntries(_m)
@@ -424,6 +441,30 @@ func (_m *Message) String() string {
 	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedForwards returns the Forwards named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Message) NamedForwards(name string) ([]*Message, error) {
+	if _m.Edges.namedForwards == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedForwards[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Message) appendNamedForwards(name string, edges ...*Message) {
+	if _m.Edges.namedForwards == nil {
+		_m.Edges.namedForwards = make(map[string][]*Message)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedForwards[name] = []*Message{}
+	} else {
+		_m.Edges.namedForwards[name] = append(_m.Edges.namedForwards[name], edges...)
+	}
 }
 
 // NamedEntries returns the Entries named value or an error if the edge was not

@@ -254,6 +254,21 @@ func (_c *MessageCreate) SetForwardedFrom(v *Message) *MessageCreate {
 	return _c.SetForwardedFromID(v.ID)
 }
 
+// AddForwardIDs adds the "forwards" edge to the Message entity by IDs.
+func (_c *MessageCreate) AddForwardIDs(ids ...string) *MessageCreate {
+	_c.mutation.AddForwardIDs(ids...)
+	return _c
+}
+
+// AddForwards adds the "forwards" edges to the Message entity.
+func (_c *MessageCreate) AddForwards(v ...*Message) *MessageCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddForwardIDs(ids...)
+}
+
 // AddEntryIDs adds the "entries" edge to the InboxEntry entity by IDs.
 func (_c *MessageCreate) AddEntryIDs(ids ...string) *MessageCreate {
 	_c.mutation.AddEntryIDs(ids...)
@@ -523,11 +538,11 @@ func (_c *MessageCreate) createSpec() (*Message, *sqlgraph.CreateSpec) {
 	}
 	if nodes := _c.mutation.ForwardedFromIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   message.ForwardedFromTable,
 			Columns: []string{message.ForwardedFromColumn},
-			Bidi:    true,
+			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
 			},
@@ -536,6 +551,22 @@ func (_c *MessageCreate) createSpec() (*Message, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.ForwardedFromID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ForwardsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ForwardsTable,
+			Columns: []string{message.ForwardsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.EntriesIDs(); len(nodes) > 0 {

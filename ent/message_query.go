@@ -36,10 +36,12 @@ type MessageQuery struct {
 	withSender                 *MemberQuery
 	withConversation           *ConversationQuery
 	withForwardedFrom          *MessageQuery
+	withForwards               *MessageQuery
 	withEntries                *InboxEntryQuery
 	withConfidentialViews      *ConfidentialViewQuery
 	loadTotal                  []func(context.Context, []*Message) error
 	modifiers                  []func(*sql.Selector)
+	withNamedForwards          map[string]*MessageQuery
 	withNamedEntries           map[string]*InboxEntryQuery
 	withNamedConfidentialViews map[string]*ConfidentialViewQuery
 	// intermediate query (i.e. traversal path).
@@ -180,7 +182,29 @@ func (_q *MessageQuery) QueryForwardedFrom() *MessageQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(message.Table, message.FieldID, selector),
 			sqlgraph.To(message.Table, message.FieldID),
-			sqlgraph.Edge(sqlgraph.O2O, false, message.ForwardedFromTable, message.ForwardedFromColumn),
+			sqlgraph.Edge(sqlgraph.M2O, true, message.ForwardedFromTable, message.ForwardedFromColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryForwards chains the current query on the "forwards" edge.
+func (_q *MessageQuery) QueryForwards() *MessageQuery {
+	query := (&MessageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(message.Table, message.FieldID, selector),
+			sqlgraph.To(message.Table, message.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, message.ForwardsTable, message.ForwardsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -429,6 +453,7 @@ func (_q *MessageQuery) Clone() *MessageQuery {
 		withSender:            _q.withSender.Clone(),
 		withConversation:      _q.withConversation.Clone(),
 		withForwardedFrom:     _q.withForwardedFrom.Clone(),
+		withForwards:          _q.withForwards.Clone(),
 		withEntries:           _q.withEntries.Clone(),
 		withConfidentialViews: _q.withConfidentialViews.Clone(),
 		// clone intermediate query.
@@ -490,6 +515,17 @@ func (_q *MessageQuery) WithForwardedFrom(opts ...func(*MessageQuery)) *MessageQ
 		opt(query)
 	}
 	_q.withForwardedFrom = query
+	return _q
+}
+
+// WithForwards tells the query-builder to eager-load the nodes that are connected to
+// the "forwards" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MessageQuery) WithForwards(opts ...func(*MessageQuery)) *MessageQuery {
+	query := (&MessageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withForwards = query
 	return _q
 }
 
@@ -599,12 +635,13 @@ func (_q *MessageQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Mess
 	var (
 		nodes       = []*Message{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [8]bool{
 			_q.withEnterprise != nil,
 			_q.withApp != nil,
 			_q.withSender != nil,
 			_q.withConversation != nil,
 			_q.withForwardedFrom != nil,
+			_q.withForwards != nil,
 			_q.withEntries != nil,
 			_q.withConfidentialViews != nil,
 		}
@@ -660,6 +697,13 @@ func (_q *MessageQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Mess
 			return nil, err
 		}
 	}
+	if query := _q.withForwards; query != nil {
+		if err := _q.loadForwards(ctx, query, nodes,
+			func(n *Message) { n.Edges.Forwards = []*Message{} },
+			func(n *Message, e *Message) { n.Edges.Forwards = append(n.Edges.Forwards, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withEntries; query != nil {
 		if err := _q.loadEntries(ctx, query, nodes,
 			func(n *Message) { n.Edges.Entries = []*InboxEntry{} },
@@ -673,6 +717,13 @@ func (_q *MessageQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Mess
 			func(n *Message, e *ConfidentialView) {
 				n.Edges.ConfidentialViews = append(n.Edges.ConfidentialViews, e)
 			}); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedForwards {
+		if err := _q.loadForwards(ctx, query, nodes,
+			func(n *Message) { n.appendNamedForwards(name) },
+			func(n *Message, e *Message) { n.appendNamedForwards(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -852,6 +903,39 @@ func (_q *MessageQuery) loadForwardedFrom(ctx context.Context, query *MessageQue
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *MessageQuery) loadForwards(ctx context.Context, query *MessageQuery, nodes []*Message, init func(*Message), assign func(*Message, *Message)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Message)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(message.FieldForwardedFromID)
+	}
+	query.Where(predicate.Message(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(message.ForwardsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ForwardedFromID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "forwarded_from_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "forwarded_from_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -1048,6 +1132,20 @@ func (_q *MessageQuery) ForShare(opts ...sql.LockOption) *MessageQuery {
 func (_q *MessageQuery) Modify(modifiers ...func(s *sql.Selector)) *MessageSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedForwards tells the query-builder to eager-load the nodes that are connected to the "forwards"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MessageQuery) WithNamedForwards(name string, opts ...func(*MessageQuery)) *MessageQuery {
+	query := (&MessageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedForwards == nil {
+		_q.withNamedForwards = make(map[string]*MessageQuery)
+	}
+	_q.withNamedForwards[name] = query
+	return _q
 }
 
 // WithNamedEntries tells the query-builder to eager-load the nodes that are connected to the "entries"

@@ -230,6 +230,21 @@ func (_u *MessageUpdate) SetForwardedFrom(v *Message) *MessageUpdate {
 	return _u.SetForwardedFromID(v.ID)
 }
 
+// AddForwardIDs adds the "forwards" edge to the Message entity by IDs.
+func (_u *MessageUpdate) AddForwardIDs(ids ...string) *MessageUpdate {
+	_u.mutation.AddForwardIDs(ids...)
+	return _u
+}
+
+// AddForwards adds the "forwards" edges to the Message entity.
+func (_u *MessageUpdate) AddForwards(v ...*Message) *MessageUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddForwardIDs(ids...)
+}
+
 // AddEntryIDs adds the "entries" edge to the InboxEntry entity by IDs.
 func (_u *MessageUpdate) AddEntryIDs(ids ...string) *MessageUpdate {
 	_u.mutation.AddEntryIDs(ids...)
@@ -275,6 +290,27 @@ func (_u *MessageUpdate) ClearSender() *MessageUpdate {
 func (_u *MessageUpdate) ClearForwardedFrom() *MessageUpdate {
 	_u.mutation.ClearForwardedFrom()
 	return _u
+}
+
+// ClearForwards clears all "forwards" edges to the Message entity.
+func (_u *MessageUpdate) ClearForwards() *MessageUpdate {
+	_u.mutation.ClearForwards()
+	return _u
+}
+
+// RemoveForwardIDs removes the "forwards" edge to Message entities by IDs.
+func (_u *MessageUpdate) RemoveForwardIDs(ids ...string) *MessageUpdate {
+	_u.mutation.RemoveForwardIDs(ids...)
+	return _u
+}
+
+// RemoveForwards removes "forwards" edges to Message entities.
+func (_u *MessageUpdate) RemoveForwards(v ...*Message) *MessageUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveForwardIDs(ids...)
 }
 
 // ClearEntries clears all "entries" edges to the InboxEntry entity.
@@ -450,11 +486,11 @@ func (_u *MessageUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ForwardedFromCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   message.ForwardedFromTable,
 			Columns: []string{message.ForwardedFromColumn},
-			Bidi:    true,
+			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
 			},
@@ -463,11 +499,56 @@ func (_u *MessageUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if nodes := _u.mutation.ForwardedFromIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   message.ForwardedFromTable,
 			Columns: []string{message.ForwardedFromColumn},
-			Bidi:    true,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ForwardsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ForwardsTable,
+			Columns: []string{message.ForwardsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedForwardsIDs(); len(nodes) > 0 && !_u.mutation.ForwardsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ForwardsTable,
+			Columns: []string{message.ForwardsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ForwardsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ForwardsTable,
+			Columns: []string{message.ForwardsColumn},
+			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
 			},
@@ -785,6 +866,21 @@ func (_u *MessageUpdateOne) SetForwardedFrom(v *Message) *MessageUpdateOne {
 	return _u.SetForwardedFromID(v.ID)
 }
 
+// AddForwardIDs adds the "forwards" edge to the Message entity by IDs.
+func (_u *MessageUpdateOne) AddForwardIDs(ids ...string) *MessageUpdateOne {
+	_u.mutation.AddForwardIDs(ids...)
+	return _u
+}
+
+// AddForwards adds the "forwards" edges to the Message entity.
+func (_u *MessageUpdateOne) AddForwards(v ...*Message) *MessageUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddForwardIDs(ids...)
+}
+
 // AddEntryIDs adds the "entries" edge to the InboxEntry entity by IDs.
 func (_u *MessageUpdateOne) AddEntryIDs(ids ...string) *MessageUpdateOne {
 	_u.mutation.AddEntryIDs(ids...)
@@ -830,6 +926,27 @@ func (_u *MessageUpdateOne) ClearSender() *MessageUpdateOne {
 func (_u *MessageUpdateOne) ClearForwardedFrom() *MessageUpdateOne {
 	_u.mutation.ClearForwardedFrom()
 	return _u
+}
+
+// ClearForwards clears all "forwards" edges to the Message entity.
+func (_u *MessageUpdateOne) ClearForwards() *MessageUpdateOne {
+	_u.mutation.ClearForwards()
+	return _u
+}
+
+// RemoveForwardIDs removes the "forwards" edge to Message entities by IDs.
+func (_u *MessageUpdateOne) RemoveForwardIDs(ids ...string) *MessageUpdateOne {
+	_u.mutation.RemoveForwardIDs(ids...)
+	return _u
+}
+
+// RemoveForwards removes "forwards" edges to Message entities.
+func (_u *MessageUpdateOne) RemoveForwards(v ...*Message) *MessageUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveForwardIDs(ids...)
 }
 
 // ClearEntries clears all "entries" edges to the InboxEntry entity.
@@ -1035,11 +1152,11 @@ func (_u *MessageUpdateOne) sqlSave(ctx context.Context) (_node *Message, err er
 	}
 	if _u.mutation.ForwardedFromCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   message.ForwardedFromTable,
 			Columns: []string{message.ForwardedFromColumn},
-			Bidi:    true,
+			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
 			},
@@ -1048,11 +1165,56 @@ func (_u *MessageUpdateOne) sqlSave(ctx context.Context) (_node *Message, err er
 	}
 	if nodes := _u.mutation.ForwardedFromIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   message.ForwardedFromTable,
 			Columns: []string{message.ForwardedFromColumn},
-			Bidi:    true,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ForwardsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ForwardsTable,
+			Columns: []string{message.ForwardsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedForwardsIDs(); len(nodes) > 0 && !_u.mutation.ForwardsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ForwardsTable,
+			Columns: []string{message.ForwardsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ForwardsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ForwardsTable,
+			Columns: []string{message.ForwardsColumn},
+			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
 			},

@@ -13305,6 +13305,9 @@ type MessageMutation struct {
 	clearedconversation       bool
 	forwarded_from            *string
 	clearedforwarded_from     bool
+	forwards                  map[string]struct{}
+	removedforwards           map[string]struct{}
+	clearedforwards           bool
 	entries                   map[string]struct{}
 	removedentries            map[string]struct{}
 	clearedentries            bool
@@ -14238,6 +14241,60 @@ func (m *MessageMutation) ResetForwardedFrom() {
 	m.clearedforwarded_from = false
 }
 
+// AddForwardIDs adds the "forwards" edge to the Message entity by ids.
+func (m *MessageMutation) AddForwardIDs(ids ...string) {
+	if m.forwards == nil {
+		m.forwards = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.forwards[ids[i]] = struct{}{}
+	}
+}
+
+// ClearForwards clears the "forwards" edge to the Message entity.
+func (m *MessageMutation) ClearForwards() {
+	m.clearedforwards = true
+}
+
+// ForwardsCleared reports if the "forwards" edge to the Message entity was cleared.
+func (m *MessageMutation) ForwardsCleared() bool {
+	return m.clearedforwards
+}
+
+// RemoveForwardIDs removes the "forwards" edge to the Message entity by IDs.
+func (m *MessageMutation) RemoveForwardIDs(ids ...string) {
+	if m.removedforwards == nil {
+		m.removedforwards = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.forwards, ids[i])
+		m.removedforwards[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedForwards returns the removed IDs of the "forwards" edge to the Message entity.
+func (m *MessageMutation) RemovedForwardsIDs() (ids []string) {
+	for id := range m.removedforwards {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ForwardsIDs returns the "forwards" edge IDs in the mutation.
+func (m *MessageMutation) ForwardsIDs() (ids []string) {
+	for id := range m.forwards {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetForwards resets all changes to the "forwards" edge.
+func (m *MessageMutation) ResetForwards() {
+	m.forwards = nil
+	m.clearedforwards = false
+	m.removedforwards = nil
+}
+
 // AddEntryIDs adds the "entries" edge to the InboxEntry entity by ids.
 func (m *MessageMutation) AddEntryIDs(ids ...string) {
 	if m.entries == nil {
@@ -14780,7 +14837,7 @@ func (m *MessageMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MessageMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.enterprise != nil {
 		edges = append(edges, message.EdgeEnterprise)
 	}
@@ -14795,6 +14852,9 @@ func (m *MessageMutation) AddedEdges() []string {
 	}
 	if m.forwarded_from != nil {
 		edges = append(edges, message.EdgeForwardedFrom)
+	}
+	if m.forwards != nil {
+		edges = append(edges, message.EdgeForwards)
 	}
 	if m.entries != nil {
 		edges = append(edges, message.EdgeEntries)
@@ -14829,6 +14889,12 @@ func (m *MessageMutation) AddedIDs(name string) []ent.Value {
 		if id := m.forwarded_from; id != nil {
 			return []ent.Value{*id}
 		}
+	case message.EdgeForwards:
+		ids := make([]ent.Value, 0, len(m.forwards))
+		for id := range m.forwards {
+			ids = append(ids, id)
+		}
+		return ids
 	case message.EdgeEntries:
 		ids := make([]ent.Value, 0, len(m.entries))
 		for id := range m.entries {
@@ -14847,7 +14913,10 @@ func (m *MessageMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MessageMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
+	if m.removedforwards != nil {
+		edges = append(edges, message.EdgeForwards)
+	}
 	if m.removedentries != nil {
 		edges = append(edges, message.EdgeEntries)
 	}
@@ -14861,6 +14930,12 @@ func (m *MessageMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *MessageMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case message.EdgeForwards:
+		ids := make([]ent.Value, 0, len(m.removedforwards))
+		for id := range m.removedforwards {
+			ids = append(ids, id)
+		}
+		return ids
 	case message.EdgeEntries:
 		ids := make([]ent.Value, 0, len(m.removedentries))
 		for id := range m.removedentries {
@@ -14879,7 +14954,7 @@ func (m *MessageMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MessageMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.clearedenterprise {
 		edges = append(edges, message.EdgeEnterprise)
 	}
@@ -14894,6 +14969,9 @@ func (m *MessageMutation) ClearedEdges() []string {
 	}
 	if m.clearedforwarded_from {
 		edges = append(edges, message.EdgeForwardedFrom)
+	}
+	if m.clearedforwards {
+		edges = append(edges, message.EdgeForwards)
 	}
 	if m.clearedentries {
 		edges = append(edges, message.EdgeEntries)
@@ -14918,6 +14996,8 @@ func (m *MessageMutation) EdgeCleared(name string) bool {
 		return m.clearedconversation
 	case message.EdgeForwardedFrom:
 		return m.clearedforwarded_from
+	case message.EdgeForwards:
+		return m.clearedforwards
 	case message.EdgeEntries:
 		return m.clearedentries
 	case message.EdgeConfidentialViews:
@@ -14967,6 +15047,9 @@ func (m *MessageMutation) ResetEdge(name string) error {
 		return nil
 	case message.EdgeForwardedFrom:
 		m.ResetForwardedFrom()
+		return nil
+	case message.EdgeForwards:
+		m.ResetForwards()
 		return nil
 	case message.EdgeEntries:
 		m.ResetEntries()

@@ -62,6 +62,9 @@ func (r *queryResolver) Tags(ctx context.Context, after *entgql.Cursor[string], 
 	return r.Client.Tag.Query().Paginate(ctx, after, first, before, last, ent.WithTagOrder(orderBy), ent.WithTagFilter(where.Filter))
 }
 
+// Conversation returns generated.ConversationResolver implementation.
+func (r *Resolver) Conversation() generated.ConversationResolver { return &conversationResolver{r} }
+
 // Department returns generated.DepartmentResolver implementation.
 func (r *Resolver) Department() generated.DepartmentResolver { return &departmentResolver{r} }
 
@@ -83,6 +86,7 @@ func (r *Resolver) Message() generated.MessageResolver { return &messageResolver
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
+	conversationResolver         struct{ *Resolver }
 	departmentResolver           struct{ *Resolver }
 	enterpriseResolver           struct{ *Resolver }
 	inboxEntryConnectionResolver struct{ *Resolver }

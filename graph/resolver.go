@@ -9,6 +9,7 @@ import (
 	"github.com/corpline/corpline/graph/generated"
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/conversation"
 	"github.com/corpline/corpline/internal/directory"
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/lifecycle"
@@ -20,15 +21,16 @@ import (
 
 // Resolver holds the dependencies of every resolver.
 type Resolver struct {
-	Client    *ent.Client
-	Auth      *auth.Service
-	Directory *directory.Service
-	Apps      *apps.Service
-	Messaging *messaging.Service
-	Bus       realtime.Bus
-	Lifecycle *lifecycle.Service
-	Invites   *invite.Service
-	Operator  *operator.Service
+	Client        *ent.Client
+	Auth          *auth.Service
+	Directory     *directory.Service
+	Apps          *apps.Service
+	Messaging     *messaging.Service
+	Conversations *conversation.Service
+	Bus           realtime.Bus
+	Lifecycle     *lifecycle.Service
+	Invites       *invite.Service
+	Operator      *operator.Service
 	// Live runs subscriptions over Bus (see package live).
 	Live *live.Hub
 }

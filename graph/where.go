@@ -9,8 +9,11 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/department"
+	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
+	"github.com/corpline/corpline/ent/message"
 	"github.com/corpline/corpline/ent/tag"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
@@ -78,29 +81,6 @@ func ScopeToViewer(ctx context.Context, _ any, next graphql.Resolver) (any, erro
 			w.HasMembers, w.Predicates = bareHas(w.HasMembers, tag.HasMembersWith(p), tag.Not, w.Predicates)
 		}
 		return w, nil
-	case ent.AppWhereInput:
-		if p := policy.VisibleApps(v); p != nil {
-			w.AddPredicates(p)
-		}
-		return w, nil
-	case ent.MessageWhereInput:
-		if p := policy.VisibleMessages(v); p != nil {
-			w.AddPredicates(p)
-		}
-		return w, nil
-	case ent.InboxEntryWhereInput:
-		w.AddPredicates(policy.OwnInbox(v))
-		return w, nil
-	case ent.ConversationWhereInput:
-		if p := policy.OwnConversations(v); p != nil {
-			w.AddPredicates(p)
-		}
-		return w, nil
-	case ent.ConfidentialViewWhereInput:
-		if p := policy.VisibleConfidentialViews(v); p != nil {
-			w.AddPredicates(p)
-		}
-		return w, nil
 	case ent.AdminRoleWhereInput:
 		if p := policy.VisibleAdminRoles(v); p != nil {
 			w.AddPredicates(p)
@@ -112,10 +92,49 @@ func ScopeToViewer(ctx context.Context, _ any, next graphql.Resolver) (any, erro
 			w.HasDepartments, w.Predicates = bareHas(w.HasDepartments, adminrole.HasDepartmentsWith(p), adminrole.Not, w.Predicates)
 		}
 		return w, nil
+	case ent.AppWhereInput:
+		if p := policy.VisibleApps(v); p != nil {
+			w.AddPredicates(p)
+		}
+		return w, nil
+	case ent.MessageWhereInput:
+		if p := policy.VisibleMessages(v); p != nil {
+			w.AddPredicates(p)
+		}
+		w.HasApp, w.Predicates = bareHas(w.HasApp, message.HasAppWith(orAll(policy.VisibleApps(v))), message.Not, w.Predicates)
+		w.HasSender, w.Predicates = bareHas(w.HasSender, message.HasSenderWith(orAll(policy.VisibleMembers(v))), message.Not, w.Predicates)
+		w.HasConversation, w.Predicates = bareHas(w.HasConversation, message.HasConversationWith(orAll(policy.OwnConversations(v))), message.Not, w.Predicates)
+		return w, nil
+	case ent.InboxEntryWhereInput:
+		w.AddPredicates(policy.OwnInbox(v))
+		w.HasApp, w.Predicates = bareHas(w.HasApp, inboxentry.HasAppWith(orAll(policy.VisibleApps(v))), inboxentry.Not, w.Predicates)
+		w.HasConversation, w.Predicates = bareHas(w.HasConversation, inboxentry.HasConversationWith(orAll(policy.OwnConversations(v))), inboxentry.Not, w.Predicates)
+		return w, nil
+	case ent.ConversationWhereInput:
+		if p := policy.OwnConversations(v); p != nil {
+			w.AddPredicates(p)
+		}
+		return w, nil
+	case ent.ConfidentialViewWhereInput:
+		if p := policy.VisibleConfidentialViews(v); p != nil {
+			w.AddPredicates(p)
+		}
+		w.HasMember, w.Predicates = bareHas(w.HasMember, confidentialview.HasMemberWith(orAll(policy.VisibleMembers(v))), confidentialview.Not, w.Predicates)
+		w.HasMessage, w.Predicates = bareHas(w.HasMessage, confidentialview.HasMessageWith(orAll(policy.VisibleMessages(v))), confidentialview.Not, w.Predicates)
+		return w, nil
 	}
 	// A where-input marked @scopeToViewer without a rule here would filter
 	// nothing: refuse it loudly rather than leak.
 	return nil, fmt.Errorf("@scopeToViewer: no visibility rule for %T", in)
+}
+
+// orAll turns a visibility predicate that is nil (everything visible) into
+// one that matches every row, for bareHas.
+func orAll[P ~func(*sql.Selector)](p P) P {
+	if p != nil {
+		return p
+	}
+	return func(*sql.Selector) {}
 }
 
 // bareHas rewrites a bare edge filter (hasMembers: true or false) into the

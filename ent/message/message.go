@@ -58,6 +58,8 @@ const (
 	EdgeConversation = "conversation"
 	// EdgeForwardedFrom holds the string denoting the forwarded_from edge name in mutations.
 	EdgeForwardedFrom = "forwarded_from"
+	// EdgeForwards holds the string denoting the forwards edge name in mutations.
+	EdgeForwards = "forwards"
 	// EdgeEntries holds the string denoting the entries edge name in mutations.
 	EdgeEntries = "entries"
 	// EdgeConfidentialViews holds the string denoting the confidential_views edge name in mutations.
@@ -96,6 +98,10 @@ const (
 	ForwardedFromTable = "messages"
 	// ForwardedFromColumn is the table column denoting the forwarded_from relation/edge.
 	ForwardedFromColumn = "forwarded_from_id"
+	// ForwardsTable is the table that holds the forwards relation/edge.
+	ForwardsTable = "messages"
+	// ForwardsColumn is the table column denoting the forwards relation/edge.
+	ForwardsColumn = "forwarded_from_id"
 	// EntriesTable is the table that holds the entries relation/edge.
 	EntriesTable = "inbox_entries"
 	// EntriesInverseTable is the table name for the InboxEntry entity.
@@ -270,6 +276,20 @@ func ByForwardedFromField(field string, opts ...sql.OrderTermOption) OrderOption
 	}
 }
 
+// ByForwardsCount orders the results by forwards count.
+func ByForwardsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newForwardsStep(), opts...)
+	}
+}
+
+// ByForwards orders the results by forwards terms.
+func ByForwards(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newForwardsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByEntriesCount orders the results by entries count.
 func ByEntriesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -329,7 +349,14 @@ func newForwardedFromStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(Table, FieldID),
-		sqlgraph.Edge(sqlgraph.O2O, false, ForwardedFromTable, ForwardedFromColumn),
+		sqlgraph.Edge(sqlgraph.M2O, true, ForwardedFromTable, ForwardedFromColumn),
+	)
+}
+func newForwardsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ForwardsTable, ForwardsColumn),
 	)
 }
 func newEntriesStep() *sqlgraph.Step {

@@ -933,7 +933,7 @@ func HasForwardedFrom() predicate.Message {
 	return predicate.Message(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2O, false, ForwardedFromTable, ForwardedFromColumn),
+			sqlgraph.Edge(sqlgraph.M2O, true, ForwardedFromTable, ForwardedFromColumn),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})
@@ -943,6 +943,29 @@ func HasForwardedFrom() predicate.Message {
 func HasForwardedFromWith(preds ...predicate.Message) predicate.Message {
 	return predicate.Message(func(s *sql.Selector) {
 		step := newForwardedFromStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasForwards applies the HasEdge predicate on the "forwards" edge.
+func HasForwards() predicate.Message {
+	return predicate.Message(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ForwardsTable, ForwardsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasForwardsWith applies the HasEdge predicate on the "forwards" edge with a given conditions (other predicates).
+func HasForwardsWith(preds ...predicate.Message) predicate.Message {
+	return predicate.Message(func(s *sql.Selector) {
+		step := newForwardsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -657,7 +657,7 @@ var (
 		{Name: "app_id", Type: field.TypeString, Nullable: true},
 		{Name: "sender_member_id", Type: field.TypeString, Nullable: true},
 		{Name: "conversation_id", Type: field.TypeString, Nullable: true},
-		{Name: "forwarded_from_id", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "forwarded_from_id", Type: field.TypeString, Nullable: true},
 	}
 	// MessagesTable holds the schema information for the "messages" table.
 	MessagesTable = &schema.Table{
@@ -690,7 +690,7 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "messages_messages_forwarded_from",
+				Symbol:     "messages_messages_forwards",
 				Columns:    []*schema.Column{MessagesColumns[15]},
 				RefColumns: []*schema.Column{MessagesColumns[0]},
 				OnDelete:   schema.SetNull,

@@ -65,11 +65,19 @@ func (Message) Edges() []ent.Edge {
 		edge.To("app", App.Type).Field("app_id").Unique().Immutable(),
 		edge.To("sender", Member.Type).Field("sender_member_id").Unique(),
 		edge.To("conversation", Conversation.Type).Field("conversation_id").Unique().Immutable(),
-		edge.To("forwarded_from", Message.Type).Field("forwarded_from_id").Unique(),
+		// No where-filters on these two: `hasForwardedFrom` and
+		// `hasConfidentialViews` would test rows the viewer may not see
+		// (an original they never received, who read a confidential message).
+		edge.To("forwards", Message.Type).
+			Annotations(entgql.Skip()).
+			From("forwarded_from").
+			Field("forwarded_from_id").
+			Unique().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("entries", InboxEntry.Type).
 			Annotations(entgql.Skip(), entsql.OnDelete(entsql.Cascade)),
 		edge.To("confidential_views", ConfidentialView.Type).
-			Annotations(entgql.RelayConnection(), entsql.OnDelete(entsql.Cascade)),
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
 	}
 }
 

@@ -44,6 +44,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Audience() AudienceResolver
+	Conversation() ConversationResolver
 	Department() DepartmentResolver
 	Enterprise() EnterpriseResolver
 	InboxEntryConnection() InboxEntryConnectionResolver
@@ -186,11 +187,13 @@ type ComplexityRoot struct {
 	}
 
 	Conversation struct {
-		CreatedAt func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Kind      func(childComplexity int) int
-		Title     func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Members     func(childComplexity int) int
+		Title       func(childComplexity int) int
+		UnreadCount func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	ConversationConnection struct {
@@ -212,6 +215,11 @@ type ComplexityRoot struct {
 	CreateAppPayload struct {
 		App    func(childComplexity int) int
 		Secret func(childComplexity int) int
+	}
+
+	CreateConversationPayload struct {
+		Conversation func(childComplexity int) int
+		Created      func(childComplexity int) int
 	}
 
 	DeleteDepartmentPayload struct {
@@ -413,7 +421,7 @@ type ComplexityRoot struct {
 	Message struct {
 		App               func(childComplexity int) int
 		Confidential      func(childComplexity int) int
-		ConfidentialViews func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConfidentialViewOrder, where *ent.ConfidentialViewWhereInput) int
+		ConfidentialViews func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConfidentialViewOrder) int
 		Content           func(childComplexity int) int
 		Conversation      func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
@@ -472,10 +480,12 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		Activate                   func(childComplexity int, input model.ActivateInput) int
+		AddConversationMembers     func(childComplexity int, input model.AddConversationMembersInput) int
 		AppToken                   func(childComplexity int, input model.AppTokenInput) int
 		ApproveActivation          func(childComplexity int, input model.ApproveActivationInput) int
 		CertifyEnterprise          func(childComplexity int, input model.CertifyEnterpriseInput) int
 		CreateApp                  func(childComplexity int, input model.CreateAppInput) int
+		CreateConversation         func(childComplexity int, input model.CreateConversationInput) int
 		CreateDepartment           func(childComplexity int, input model.CreateDepartmentInput) int
 		CreateEnterprise           func(childComplexity int, input model.CreateEnterpriseInput) int
 		CreateMember               func(childComplexity int, input model.CreateMemberInput) int
@@ -495,9 +505,11 @@ type ComplexityRoot struct {
 		OperatorLogin              func(childComplexity int, input model.OperatorLoginInput) int
 		RecallMessage              func(childComplexity int, input model.RecallMessageInput) int
 		RejectActivation           func(childComplexity int, input model.RejectActivationInput) int
+		RemoveConversationMembers  func(childComplexity int, input model.RemoveConversationMembersInput) int
 		RevokeAdmin                func(childComplexity int, input model.RevokeAdminInput) int
 		RotateAppSecret            func(childComplexity int, input model.RotateAppSecretInput) int
 		RotateInvite               func(childComplexity int) int
+		SendConversationMessage    func(childComplexity int, input model.SendConversationMessageInput) int
 		SendMessage                func(childComplexity int, input model.SendMessageInput) int
 		SetAccountType             func(childComplexity int, input model.SetAccountTypeInput) int
 		SetFollowerQuota           func(childComplexity int, input model.SetFollowerQuotaInput) int
@@ -602,6 +614,10 @@ type AudienceResolver interface {
 	Tags(ctx context.Context, obj *audience.Audience) ([]*ent.Tag, error)
 	Members(ctx context.Context, obj *audience.Audience) ([]*ent.Member, error)
 }
+type ConversationResolver interface {
+	Members(ctx context.Context, obj *ent.Conversation) ([]*ent.Member, error)
+	UnreadCount(ctx context.Context, obj *ent.Conversation) (int, error)
+}
 type DepartmentResolver interface {
 	Memberships(ctx context.Context, obj *ent.Department) ([]*ent.Membership, error)
 	Leaders(ctx context.Context, obj *ent.Department) ([]*ent.Member, error)
@@ -646,6 +662,10 @@ type MutationResolver interface {
 	UpdateApp(ctx context.Context, input model.UpdateAppInput) (*ent.App, error)
 	RotateAppSecret(ctx context.Context, input model.RotateAppSecretInput) (*model.RotateAppSecretPayload, error)
 	AppToken(ctx context.Context, input model.AppTokenInput) (*model.AppTokenPayload, error)
+	CreateConversation(ctx context.Context, input model.CreateConversationInput) (*model.CreateConversationPayload, error)
+	SendConversationMessage(ctx context.Context, input model.SendConversationMessageInput) (*model.SendMessagePayload, error)
+	AddConversationMembers(ctx context.Context, input model.AddConversationMembersInput) (*ent.Conversation, error)
+	RemoveConversationMembers(ctx context.Context, input model.RemoveConversationMembersInput) (*ent.Conversation, error)
 	CreateDepartment(ctx context.Context, input model.CreateDepartmentInput) (*ent.Department, error)
 	UpdateDepartment(ctx context.Context, input model.UpdateDepartmentInput) (*ent.Department, error)
 	MoveDepartment(ctx context.Context, input model.MoveDepartmentInput) (*ent.Department, error)
@@ -1154,12 +1174,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Kind(childComplexity), true
+	case "Conversation.members":
+		if e.ComplexityRoot.Conversation.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.Members(childComplexity), true
 	case "Conversation.title":
 		if e.ComplexityRoot.Conversation.Title == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Conversation.Title(childComplexity), true
+	case "Conversation.unreadCount":
+		if e.ComplexityRoot.Conversation.UnreadCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.UnreadCount(childComplexity), true
 	case "Conversation.updatedAt":
 		if e.ComplexityRoot.Conversation.UpdatedAt == nil {
 			break
@@ -1224,6 +1256,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateAppPayload.Secret(childComplexity), true
+
+	case "CreateConversationPayload.conversation":
+		if e.ComplexityRoot.CreateConversationPayload.Conversation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateConversationPayload.Conversation(childComplexity), true
+	case "CreateConversationPayload.created":
+		if e.ComplexityRoot.CreateConversationPayload.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateConversationPayload.Created(childComplexity), true
 
 	case "DeleteDepartmentPayload.deletedId":
 		if e.ComplexityRoot.DeleteDepartmentPayload.DeletedID == nil {
@@ -1996,7 +2041,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Message.ConfidentialViews(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.ConfidentialViewOrder), args["where"].(*ent.ConfidentialViewWhereInput)), true
+		return e.ComplexityRoot.Message.ConfidentialViews(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.ConfidentialViewOrder)), true
 	case "Message.content":
 		if e.ComplexityRoot.Message.Content == nil {
 			break
@@ -2224,6 +2269,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Activate(childComplexity, args["input"].(model.ActivateInput)), true
+	case "Mutation.addConversationMembers":
+		if e.ComplexityRoot.Mutation.AddConversationMembers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addConversationMembers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddConversationMembers(childComplexity, args["input"].(model.AddConversationMembersInput)), true
 	case "Mutation.appToken":
 		if e.ComplexityRoot.Mutation.AppToken == nil {
 			break
@@ -2268,6 +2324,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateApp(childComplexity, args["input"].(model.CreateAppInput)), true
+	case "Mutation.createConversation":
+		if e.ComplexityRoot.Mutation.CreateConversation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createConversation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateConversation(childComplexity, args["input"].(model.CreateConversationInput)), true
 	case "Mutation.createDepartment":
 		if e.ComplexityRoot.Mutation.CreateDepartment == nil {
 			break
@@ -2472,6 +2539,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectActivation(childComplexity, args["input"].(model.RejectActivationInput)), true
+	case "Mutation.removeConversationMembers":
+		if e.ComplexityRoot.Mutation.RemoveConversationMembers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeConversationMembers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveConversationMembers(childComplexity, args["input"].(model.RemoveConversationMembersInput)), true
 	case "Mutation.revokeAdmin":
 		if e.ComplexityRoot.Mutation.RevokeAdmin == nil {
 			break
@@ -2500,6 +2578,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateInvite(childComplexity), true
+	case "Mutation.sendConversationMessage":
+		if e.ComplexityRoot.Mutation.SendConversationMessage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendConversationMessage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendConversationMessage(childComplexity, args["input"].(model.SendConversationMessageInput)), true
 	case "Mutation.sendMessage":
 		if e.ComplexityRoot.Mutation.SendMessage == nil {
 			break
@@ -2980,6 +3069,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActivateInput", ec.unmarshalInputActivateInput),
+			graphql.NewInputUnmarshaler("AddConversationMembersInput", ec.unmarshalInputAddConversationMembersInput),
 			graphql.NewInputUnmarshaler("AdminRoleOrder", ec.unmarshalInputAdminRoleOrder),
 			graphql.NewInputUnmarshaler("AdminRoleWhereInput", ec.unmarshalInputAdminRoleWhereInput),
 			graphql.NewInputUnmarshaler("AppOrder", ec.unmarshalInputAppOrder),
@@ -2997,6 +3087,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ConversationOrder", ec.unmarshalInputConversationOrder),
 			graphql.NewInputUnmarshaler("ConversationWhereInput", ec.unmarshalInputConversationWhereInput),
 			graphql.NewInputUnmarshaler("CreateAppInput", ec.unmarshalInputCreateAppInput),
+			graphql.NewInputUnmarshaler("CreateConversationInput", ec.unmarshalInputCreateConversationInput),
 			graphql.NewInputUnmarshaler("CreateDepartmentInput", ec.unmarshalInputCreateDepartmentInput),
 			graphql.NewInputUnmarshaler("CreateEnterpriseInput", ec.unmarshalInputCreateEnterpriseInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
@@ -3031,8 +3122,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OperatorLoginInput", ec.unmarshalInputOperatorLoginInput),
 			graphql.NewInputUnmarshaler("RecallMessageInput", ec.unmarshalInputRecallMessageInput),
 			graphql.NewInputUnmarshaler("RejectActivationInput", ec.unmarshalInputRejectActivationInput),
+			graphql.NewInputUnmarshaler("RemoveConversationMembersInput", ec.unmarshalInputRemoveConversationMembersInput),
 			graphql.NewInputUnmarshaler("RevokeAdminInput", ec.unmarshalInputRevokeAdminInput),
 			graphql.NewInputUnmarshaler("RotateAppSecretInput", ec.unmarshalInputRotateAppSecretInput),
+			graphql.NewInputUnmarshaler("SendConversationMessageInput", ec.unmarshalInputSendConversationMessageInput),
 			graphql.NewInputUnmarshaler("SendMessageInput", ec.unmarshalInputSendMessageInput),
 			graphql.NewInputUnmarshaler("SetAccountTypeInput", ec.unmarshalInputSetAccountTypeInput),
 			graphql.NewInputUnmarshaler("SetFollowerQuotaInput", ec.unmarshalInputSetFollowerQuotaInput),
@@ -3257,6 +3350,56 @@ type Mutation {
   login(input: LoginInput!): LoginPayload!
   "Revokes the token the request was made with."
   logout: LogoutPayload!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/conversations.graphql", Input: `# Members talking to each other. Type Conversation comes from ent.graphql;
+# its messages arrive in the members' one inbox.
+
+input CreateConversationInput {
+  kind: ConversationKind!
+  "The other members: exactly one for DIRECT. All must be able to see each other."
+  memberIds: [ID!]!
+  "For GROUP; at most 100 characters."
+  title: String
+}
+
+type CreateConversationPayload {
+  conversation: Conversation!
+  "False when the direct conversation of this pair already existed."
+  created: Boolean!
+}
+
+input SendConversationMessageInput {
+  conversationId: ID!
+  "TEXT, MARKDOWN, FILE or IMAGE."
+  kind: MessageKind!
+  content: MessageContentInput!
+  idempotencyKey: String
+}
+
+input AddConversationMembersInput {
+  conversationId: ID!
+  memberIds: [ID!]!
+}
+
+input RemoveConversationMembersInput {
+  conversationId: ID!
+  "The group's creator removes anyone; others only themselves (leaving)."
+  memberIds: [ID!]!
+}
+
+extend type Conversation {
+  "Current members the viewer can see."
+  members: [Member!]!
+  "The viewer's unread entries of this conversation."
+  unreadCount: Int!
+}
+
+extend type Mutation {
+  createConversation(input: CreateConversationInput!): CreateConversationPayload!
+  sendConversationMessage(input: SendConversationMessageInput!): SendMessagePayload!
+  addConversationMembers(input: AddConversationMembersInput!): Conversation!
+  removeConversationMembers(input: RemoveConversationMembersInput!): Conversation!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/directory.graphql", Input: `# The directory: enterprise, departments, members, tags and admins.
@@ -5150,11 +5293,6 @@ type Message implements Node {
     Ordering options for ConfidentialViews returned from the connection.
     """
     orderBy: ConfidentialViewOrder
-
-    """
-    Filtering options for ConfidentialViews returned from the connection.
-    """
-    where: ConfidentialViewWhereInput
   ): ConfidentialViewConnection!
 }
 """
@@ -5289,16 +5427,6 @@ input MessageWhereInput {
   """
   hasConversation: Boolean
   hasConversationWith: [ConversationWhereInput!]
-  """
-  forwarded_from edge predicates
-  """
-  hasForwardedFrom: Boolean
-  hasForwardedFromWith: [MessageWhereInput!]
-  """
-  confidential_views edge predicates
-  """
-  hasConfidentialViews: Boolean
-  hasConfidentialViewsWith: [ConfidentialViewWhereInput!]
 }
 """
 An object with an ID.
@@ -5747,13 +5875,15 @@ enum InboxEventKind {
   READ
   "An entry was recalled: remove it."
   RECALLED
+  "Sent once, when the replay is done: the stream is live from here. A client that subscribed without a cursor may load its inbox page now (deduplicate by seq)."
+  SYNC
   "The stream ends (access ended, or the client fell too far behind); reason says why. Resume from the last cursor received."
   CLOSED
 }
 
 type InboxEvent {
   kind: InboxEventKind!
-  "Pass it as ` + "`" + `after` + "`" + ` to resume just after this event. Null on CLOSED."
+  "Pass it as ` + "`" + `after` + "`" + ` to resume just after this event (or, on SYNC, after everything so far). Null on CLOSED."
   cursor: Cursor
   seq: Int
   entryId: ID
@@ -5783,8 +5913,10 @@ extend type Mutation {
 type Subscription {
   """
   Follows the viewer's inbox: first every change after ` + "`" + `after` + "`" + ` (a cursor of
-  an earlier event), then live changes, with no gap and no repeat. Without
-  ` + "`" + `after` + "`" + `, only changes from now on.
+  an earlier event), then SYNC, then live changes, with no gap and no
+  repeat. An entry that changed several times while away is replayed once,
+  as it is now. Without ` + "`" + `after` + "`" + `, only changes from now on. The stream ends
+  with CLOSED when the member is disabled or deleted or the session ends.
   """
   inbox(after: Cursor): InboxEvent!
 }
@@ -6445,6 +6577,10 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_title(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Conversation_updatedAt(ctx, field)
+	case "members":
+		return ec.fieldContext_Conversation_members(ctx, field)
+	case "unreadCount":
+		return ec.fieldContext_Conversation_unreadCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Conversation", field.Name)
 }
@@ -6489,6 +6625,16 @@ func (ec *executionContext) childFields_CreateAppPayload(ctx context.Context, fi
 		return ec.fieldContext_CreateAppPayload_secret(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAppPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateConversationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "conversation":
+		return ec.fieldContext_CreateConversationPayload_conversation(ctx, field)
+	case "created":
+		return ec.fieldContext_CreateConversationPayload_created(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateConversationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteDepartmentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7468,14 +7614,6 @@ func (ec *executionContext) field_Message_confidentialViews_args(ctx context.Con
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.ConfidentialViewWhereInput, error) {
-			return ec.unmarshalOConfidentialViewWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConfidentialViewWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -7485,6 +7623,20 @@ func (ec *executionContext) field_Mutation_activate_args(ctx context.Context, ra
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ActivateInput, error) {
 			return ec.unmarshalNActivateInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐActivateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addConversationMembers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddConversationMembersInput, error) {
+			return ec.unmarshalNAddConversationMembersInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAddConversationMembersInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7541,6 +7693,20 @@ func (ec *executionContext) field_Mutation_createApp_args(ctx context.Context, r
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateAppInput, error) {
 			return ec.unmarshalNCreateAppInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateAppInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createConversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateConversationInput, error) {
+			return ec.unmarshalNCreateConversationInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateConversationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7801,6 +7967,20 @@ func (ec *executionContext) field_Mutation_rejectActivation_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeConversationMembers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveConversationMembersInput, error) {
+			return ec.unmarshalNRemoveConversationMembersInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRemoveConversationMembersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeAdmin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7821,6 +8001,20 @@ func (ec *executionContext) field_Mutation_rotateAppSecret_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RotateAppSecretInput, error) {
 			return ec.unmarshalNRotateAppSecretInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRotateAppSecretInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendConversationMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SendConversationMessageInput, error) {
+			return ec.unmarshalNSendConversationMessageInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐSendConversationMessageInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10500,6 +10694,61 @@ func (ec *executionContext) fieldContext_Conversation_updatedAt(_ context.Contex
 	return graphql.NewScalarFieldContext("Conversation", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Conversation_members(ctx context.Context, field graphql.CollectedField, obj *ent.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Conversation().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conversation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Conversation_unreadCount(ctx context.Context, field graphql.CollectedField, obj *ent.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_unreadCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Conversation().UnreadCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_unreadCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conversation", field, true, true, "Int")
+}
+
 func (ec *executionContext) _ConversationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ConversationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10750,6 +10999,61 @@ func (ec *executionContext) _CreateAppPayload_secret(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_CreateAppPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAppPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateConversationPayload_conversation(ctx context.Context, field graphql.CollectedField, obj *model.CreateConversationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateConversationPayload_conversation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateConversationPayload_conversation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateConversationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateConversationPayload_created(ctx context.Context, field graphql.CollectedField, obj *model.CreateConversationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateConversationPayload_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateConversationPayload_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateConversationPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _DeleteDepartmentPayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteDepartmentPayload) (ret graphql.Marshaler) {
@@ -14088,7 +14392,7 @@ func (ec *executionContext) _Message_confidentialViews(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.ConfidentialViews(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ConfidentialViewOrder), fc.Args["where"].(*ent.ConfidentialViewWhereInput))
+			return obj.ConfidentialViews(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ConfidentialViewOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ConfidentialViewConnection) graphql.Marshaler {
@@ -15116,6 +15420,182 @@ func (ec *executionContext) fieldContext_Mutation_appToken(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_appToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createConversation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateConversation(ctx, fc.Args["input"].(model.CreateConversationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateConversationPayload) graphql.Marshaler {
+			return ec.marshalNCreateConversationPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateConversationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createConversation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateConversationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendConversationMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendConversationMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendConversationMessage(ctx, fc.Args["input"].(model.SendConversationMessageInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SendMessagePayload) graphql.Marshaler {
+			return ec.marshalNSendMessagePayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐSendMessagePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendConversationMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SendMessagePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendConversationMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addConversationMembers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addConversationMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddConversationMembers(ctx, fc.Args["input"].(model.AddConversationMembersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addConversationMembers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addConversationMembers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeConversationMembers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeConversationMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveConversationMembers(ctx, fc.Args["input"].(model.RemoveConversationMembersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeConversationMembers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeConversationMembers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19153,6 +19633,55 @@ func UnmarshalActivateInput(ctx context.Context, raw any) (model.ActivateInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAddConversationMembersInput(ctx context.Context, obj any) (model.AddConversationMembersInput, error) {
+	var it model.AddConversationMembersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"conversationId", "memberIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "conversationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConversationID = data
+		case "memberIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddConversationMembersInput unmarshals raw into the AddConversationMembersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddConversationMembersInput(ctx context.Context, raw any) (model.AddConversationMembersInput, error) {
+	var out model.AddConversationMembersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddConversationMembersInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAdminRoleOrder(ctx context.Context, obj any) (ent.AdminRoleOrder, error) {
 	var it ent.AdminRoleOrder
 	if obj == nil {
@@ -21878,6 +22407,62 @@ func (ec *executionContext) unmarshalInputCreateAppInput(ctx context.Context, ob
 func UnmarshalCreateAppInput(ctx context.Context, raw any) (model.CreateAppInput, error) {
 	var out model.CreateAppInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateAppInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateConversationInput(ctx context.Context, obj any) (model.CreateConversationInput, error) {
+	var it model.CreateConversationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "memberIds", "title"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNConversationKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋconversationᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "memberIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIds = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateConversationInput unmarshals raw into the CreateConversationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateConversationInput(ctx context.Context, raw any) (model.CreateConversationInput, error) {
+	var out model.CreateConversationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateConversationInput", raw, &out)
 	return out, err
 }
 
@@ -26057,7 +26642,7 @@ func (ec *executionContext) unmarshalInputMessageWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "confidential", "confidentialNEQ", "recalledAt", "recalledAtNEQ", "recalledAtIn", "recalledAtNotIn", "recalledAtGT", "recalledAtGTE", "recalledAtLT", "recalledAtLTE", "recalledAtIsNil", "recalledAtNotNil", "hasApp", "hasAppWith", "hasSender", "hasSenderWith", "hasConversation", "hasConversationWith", "hasForwardedFrom", "hasForwardedFromWith", "hasConfidentialViews", "hasConfidentialViewsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "confidential", "confidentialNEQ", "recalledAt", "recalledAtNEQ", "recalledAtIn", "recalledAtNotIn", "recalledAtGT", "recalledAtGTE", "recalledAtLT", "recalledAtLTE", "recalledAtIsNil", "recalledAtNotNil", "hasApp", "hasAppWith", "hasSender", "hasSenderWith", "hasConversation", "hasConversationWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26365,34 +26950,6 @@ func (ec *executionContext) unmarshalInputMessageWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasConversationWith = data
-		case "hasForwardedFrom":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasForwardedFrom"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasForwardedFrom = data
-		case "hasForwardedFromWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasForwardedFromWith"))
-			data, err := ec.unmarshalOMessageWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMessageWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasForwardedFromWith = data
-		case "hasConfidentialViews":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasConfidentialViews"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasConfidentialViews = data
-		case "hasConfidentialViewsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasConfidentialViewsWith"))
-			data, err := ec.unmarshalOConfidentialViewWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConfidentialViewWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasConfidentialViewsWith = data
 		}
 	}
 	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
@@ -26624,6 +27181,55 @@ func UnmarshalRejectActivationInput(ctx context.Context, raw any) (model.RejectA
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRemoveConversationMembersInput(ctx context.Context, obj any) (model.RemoveConversationMembersInput, error) {
+	var it model.RemoveConversationMembersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"conversationId", "memberIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "conversationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConversationID = data
+		case "memberIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveConversationMembersInput unmarshals raw into the RemoveConversationMembersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveConversationMembersInput(ctx context.Context, raw any) (model.RemoveConversationMembersInput, error) {
+	var out model.RemoveConversationMembersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveConversationMembersInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRevokeAdminInput(ctx context.Context, obj any) (model.RevokeAdminInput, error) {
 	var it model.RevokeAdminInput
 	if obj == nil {
@@ -26705,6 +27311,69 @@ func (ec *executionContext) unmarshalInputRotateAppSecretInput(ctx context.Conte
 func UnmarshalRotateAppSecretInput(ctx context.Context, raw any) (model.RotateAppSecretInput, error) {
 	var out model.RotateAppSecretInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RotateAppSecretInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSendConversationMessageInput(ctx context.Context, obj any) (model.SendConversationMessageInput, error) {
+	var it model.SendConversationMessageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"conversationId", "kind", "content", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "conversationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConversationID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNMessageKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "content":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
+			data, err := ec.unmarshalNMessageContentInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐBody(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Content = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendConversationMessageInput unmarshals raw into the SendConversationMessageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendConversationMessageInput(ctx context.Context, raw any) (model.SendConversationMessageInput, error) {
+	var out model.SendConversationMessageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendConversationMessageInput", raw, &out)
 	return out, err
 }
 
@@ -28548,28 +29217,40 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 		case "id":
 			out.Values[i] = ec._Conversation_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Conversation_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kind":
 			out.Values[i] = ec._Conversation_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
 			out.Values[i] = ec._Conversation_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Conversation_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conversation_members(ctx, field, obj)
+				})
+		case "unreadCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conversation_unreadCount(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28724,6 +29405,44 @@ func (ec *executionContext) _CreateAppPayload(ctx context.Context, sel ast.Selec
 			}
 		case "secret":
 			out.Values[i] = ec._CreateAppPayload_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createConversationPayloadImplementors = []string{"CreateConversationPayload"}
+
+func (ec *executionContext) _CreateConversationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateConversationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createConversationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateConversationPayload")
+		case "conversation":
+			out.Values[i] = ec._CreateConversationPayload_conversation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._CreateConversationPayload_created(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30560,6 +31279,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createConversation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createConversation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendConversationMessage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendConversationMessage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addConversationMembers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addConversationMembers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeConversationMembers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeConversationMembers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createDepartment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createDepartment(ctx, field)
@@ -31762,6 +32509,11 @@ func (ec *executionContext) marshalNActivatePayload2ᚖgithubᚗcomᚋcorpline�
 	return ec._ActivatePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAddConversationMembersInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAddConversationMembersInput(ctx context.Context, v any) (model.AddConversationMembersInput, error) {
+	res, err := ec.unmarshalInputAddConversationMembersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAdminRight2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋviewerᚐRight(ctx context.Context, v any) (viewer.Right, error) {
 	var res viewer.Right
 	err := res.UnmarshalGQL(v)
@@ -32025,6 +32777,14 @@ func (ec *executionContext) unmarshalNConfidentialViewWhereInput2ᚖgithubᚗcom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNConversation2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConversation(ctx context.Context, sel ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Conversation!")
+		return graphql.Null
+	}
+	return ec._Conversation(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNConversationConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConversationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ConversationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ConversationConnection!")
@@ -32097,6 +32857,19 @@ func (ec *executionContext) marshalNCreateAppPayload2ᚖgithubᚗcomᚋcorpline�
 		return graphql.Null
 	}
 	return ec._CreateAppPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateConversationInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateConversationInput(ctx context.Context, v any) (model.CreateConversationInput, error) {
+	res, err := ec.unmarshalInputCreateConversationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateConversationPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateConversationPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateConversationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateConversationPayload!")
+		return graphql.Null
+	}
+	return ec._CreateConversationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateDepartmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateDepartmentInput(ctx context.Context, v any) (model.CreateDepartmentInput, error) {
@@ -32796,6 +33569,11 @@ func (ec *executionContext) unmarshalNRejectActivationInput2githubᚗcomᚋcorpl
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRemoveConversationMembersInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRemoveConversationMembersInput(ctx context.Context, v any) (model.RemoveConversationMembersInput, error) {
+	res, err := ec.unmarshalInputRemoveConversationMembersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRevokeAdminInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRevokeAdminInput(ctx context.Context, v any) (model.RevokeAdminInput, error) {
 	res, err := ec.unmarshalInputRevokeAdminInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32820,6 +33598,11 @@ func (ec *executionContext) marshalNRotateAppSecretPayload2ᚖgithubᚗcomᚋcor
 		return graphql.Null
 	}
 	return ec._RotateAppSecretPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSendConversationMessageInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐSendConversationMessageInput(ctx context.Context, v any) (model.SendConversationMessageInput, error) {
+	res, err := ec.unmarshalInputSendConversationMessageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSendMessageInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐSendMessageInput(ctx context.Context, v any) (model.SendMessageInput, error) {

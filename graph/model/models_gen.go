@@ -8,6 +8,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/internal/audience"
@@ -34,6 +35,11 @@ type ActivatePayload struct {
 	Token     *string        `json:"token,omitempty"`
 	ExpiresAt *time.Time     `json:"expiresAt,omitempty"`
 	Viewer    *viewer.Viewer `json:"viewer,omitempty"`
+}
+
+type AddConversationMembersInput struct {
+	ConversationID string   `json:"conversationId"`
+	MemberIds      []string `json:"memberIds"`
 }
 
 type AppTokenInput struct {
@@ -84,6 +90,20 @@ type CreateAppPayload struct {
 	App *ent.App `json:"app"`
 	// The app's secret, shown only now; it is stored hashed.
 	Secret string `json:"secret"`
+}
+
+type CreateConversationInput struct {
+	Kind conversation.Kind `json:"kind"`
+	// The other members: exactly one for DIRECT. All must be able to see each other.
+	MemberIds []string `json:"memberIds"`
+	// For GROUP; at most 100 characters.
+	Title *string `json:"title,omitempty"`
+}
+
+type CreateConversationPayload struct {
+	Conversation *ent.Conversation `json:"conversation"`
+	// False when the direct conversation of this pair already existed.
+	Created bool `json:"created"`
 }
 
 type CreateDepartmentInput struct {
@@ -285,6 +305,12 @@ type RejectActivationInput struct {
 	Reason *string `json:"reason,omitempty"`
 }
 
+type RemoveConversationMembersInput struct {
+	ConversationID string `json:"conversationId"`
+	// The group's creator removes anyone; others only themselves (leaving).
+	MemberIds []string `json:"memberIds"`
+}
+
 type RevokeAdminInput struct {
 	MemberID string `json:"memberId"`
 }
@@ -301,6 +327,14 @@ type RotateAppSecretPayload struct {
 	App *ent.App `json:"app"`
 	// The new secret, shown only now. Every token of the old secret stops working.
 	Secret string `json:"secret"`
+}
+
+type SendConversationMessageInput struct {
+	ConversationID string `json:"conversationId"`
+	// TEXT, MARKDOWN, FILE or IMAGE.
+	Kind           msgtype.Kind  `json:"kind"`
+	Content        *msgtype.Body `json:"content"`
+	IdempotencyKey *string       `json:"idempotencyKey,omitempty"`
 }
 
 type SendMessageInput struct {

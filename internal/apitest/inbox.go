@@ -1,12 +1,8 @@
 package apitest
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
-
-	"entgo.io/contrib/entgql"
 )
 
 // InboxSubscription follows the viewer's inbox from after (null: from now).
@@ -39,14 +35,30 @@ func (e InboxEvent) Text() string {
 	return e.Entry.Message.Content.Text
 }
 
-// SubscribeInbox starts the inbox subscription id after cursor ("" for now).
+// SubscribeInbox starts the inbox subscription id after cursor; with ""
+// it subscribes from now and returns once the stream is live (its SYNC
+// event has come), so nothing sent afterwards can be missed.
 func (w *WS) SubscribeInbox(id, after string) {
 	w.t.Helper()
 	w.Subscribe(id, InboxSubscription, afterVar(after))
+	if after == "" {
+		if ev := w.inboxEvent(id); ev.Kind != "SYNC" {
+			w.t.Fatalf("a subscription from now starts with SYNC, got %+v", ev)
+		}
+	}
 }
 
-// InboxEvent reads the next event of subscription id.
+// InboxEvent reads the next event of subscription id other than SYNC.
 func (w *WS) InboxEvent(id string) InboxEvent {
+	w.t.Helper()
+	for {
+		if ev := w.inboxEvent(id); ev.Kind != "SYNC" {
+			return ev
+		}
+	}
+}
+
+func (w *WS) inboxEvent(id string) InboxEvent {
 	w.t.Helper()
 	var out struct{ Inbox InboxEvent }
 	w.NextData(id, &out)
@@ -74,18 +86,37 @@ func (w *WS) TryInboxEvent(id string) (InboxEvent, error) {
 		if err := json.Unmarshal(m.Payload, &r); err != nil || len(r.Errors) > 0 {
 			return InboxEvent{}, fmt.Errorf("next for %s: %s", id, m.Payload)
 		}
+		if r.Data.Inbox.Kind == "SYNC" {
+			continue
+		}
 		return r.Data.Inbox, nil
 	}
 }
 
-// SubscribeInbox follows the client's inbox over SSE after cursor ("" for now).
+// SubscribeInbox follows the client's inbox over SSE after cursor; with ""
+// from now, once live (see WS.SubscribeInbox).
 func (c *Client) SubscribeInbox(after string) *SSE {
 	c.env.T.Helper()
-	return c.SSE(InboxSubscription, afterVar(after))
+	s := c.SSE(InboxSubscription, afterVar(after))
+	if after == "" {
+		if ev := s.inboxEvent(); ev.Kind != "SYNC" {
+			c.env.T.Fatalf("a subscription from now starts with SYNC, got %+v", ev)
+		}
+	}
+	return s
 }
 
-// InboxEvent reads the next event of the stream.
+// InboxEvent reads the next event of the stream other than SYNC.
 func (s *SSE) InboxEvent() InboxEvent {
+	s.t.Helper()
+	for {
+		if ev := s.inboxEvent(); ev.Kind != "SYNC" {
+			return ev
+		}
+	}
+}
+
+func (s *SSE) inboxEvent() InboxEvent {
 	s.t.Helper()
 	var out struct{ Inbox InboxEvent }
 	s.NextData(&out)
@@ -97,16 +128,4 @@ func afterVar(after string) map[string]any {
 		return map[string]any{"after": nil}
 	}
 	return map[string]any{"after": after}
-}
-
-// InboxBeginning is the stream cursor before a member's first inbox event.
-// Tests subscribe after it rather than "from now": a subscription becomes
-// live some time after the client sends it, and a message sent meanwhile
-// would be before "now". A fresh member's inbox is empty, so it is the same
-// as now, without the race.
-func InboxBeginning() string {
-	var b bytes.Buffer
-	entgql.Cursor[string]{ID: "inbox:0.0"}.MarshalGQL(&b)
-	s, _ := strconv.Unquote(b.String())
-	return s
 }

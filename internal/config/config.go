@@ -143,8 +143,8 @@ func flagSet(name string, c *Config, origins *string) *flag.FlagSet {
 	fs.IntVar(&c.Limits.ParserTokens, "max-tokens", c.Limits.ParserTokens, "parser token limit (CORPLINE_MAX_TOKENS)")
 	fs.IntVar(&c.Limits.Selections, "max-selections", c.Limits.Selections, "fields and fragments per document (CORPLINE_MAX_SELECTIONS)")
 	fs.IntVar(&c.Limits.Aliases, "max-aliases", c.Limits.Aliases, "aliases per operation (CORPLINE_MAX_ALIASES)")
-	fs.Float64Var(&c.Messages.SendRate, "send-rate", c.Messages.SendRate, "sends a second per sender (CORPLINE_SEND_RATE)")
-	fs.IntVar(&c.Messages.SendBurst, "send-burst", c.Messages.SendBurst, "sends a sender may make at once (CORPLINE_SEND_BURST)")
+	fs.Float64Var(&c.Messages.SendRate, "send-rate", c.Messages.SendRate, "messages a second one sender (app or member) may send, sustained (CORPLINE_SEND_RATE)")
+	fs.IntVar(&c.Messages.SendBurst, "send-burst", c.Messages.SendBurst, "messages one sender may send at once (CORPLINE_SEND_BURST)")
 	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL for invite links, e.g. https://corpline.example.com (CORPLINE_PUBLIC_URL)")
 	fs.DurationVar(&c.JobInterval, "job-interval", c.JobInterval, "how often background jobs (callbacks, trial reclaim) run; 0 turns them off (CORPLINE_JOB_INTERVAL)")
 	return fs

@@ -69,6 +69,8 @@ type outgoing struct {
 	key           string
 	strict        bool
 	forwardedFrom string
+	// conversationID is set for a message posted in a conversation.
+	conversationID string
 }
 
 func (s *Service) broadcast(ctx context.Context, v *viewer.Viewer, o outgoing) (*Result, error) {
@@ -142,6 +144,9 @@ func (s *Service) createMessage(ctx context.Context, v *viewer.Viewer, o outgoin
 	}
 	if o.forwardedFrom != "" {
 		c.SetForwardedFromID(o.forwardedFrom)
+	}
+	if o.conversationID != "" {
+		c.SetConversationID(o.conversationID)
 	}
 	if v.Kind == viewer.KindApp {
 		c.SetAppID(v.AppID)
@@ -222,7 +227,8 @@ func (o outgoing) hash() []byte {
 		Confidential  bool
 		Strict        bool
 		ForwardedFrom string
-	}{o.kind, o.body, o.targets, o.confidential, o.strict, o.forwardedFrom})
+		Conversation  string
+	}{o.kind, o.body, o.targets, o.confidential, o.strict, o.forwardedFrom, o.conversationID})
 	h := sha256.Sum256(b)
 	return h[:]
 }

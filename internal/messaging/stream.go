@@ -30,6 +30,7 @@ const (
 	EventNew      EventKind = "NEW"      // an entry arrived
 	EventRead     EventKind = "READ"     // an entry's read state changed
 	EventRecalled EventKind = "RECALLED" // an entry was recalled: drop it
+	EventSync     EventKind = "SYNC"     // caught up: live from here
 	EventClosed   EventKind = "CLOSED"   // the stream ends; Reason says why
 )
 
@@ -91,7 +92,12 @@ func ParsePosition(c *entgql.Cursor[string]) (*Position, error) {
 // falls too far behind. The stream ends with a CLOSED event saying why.
 func (s *Service) Stream(ctx context.Context, after *Position) (<-chan *Event, error) {
 	v := viewer.FromContext(ctx)
-	if v == nil || v.Kind != viewer.KindMember {
+	if v == nil {
+		// gqlgen runs no root-field middleware for subscriptions: the
+		// guard of graph/guard.go does not reach here.
+		return nil, apperr.ErrUnauthenticated
+	}
+	if v.Kind != viewer.KindMember {
 		return nil, apperr.E(apperr.Forbidden, "only members have an inbox")
 	}
 	head, err := s.head(ctx, v.MemberID)
@@ -107,27 +113,33 @@ func (s *Service) Stream(ctx context.Context, after *Position) (<-chan *Event, e
 		}
 		pos = *after
 	}
-	// The first read replays from the position, a page at a time; the
-	// reads after a wake-up are gathered with every other subscription's
-	// woken at once (see fetches).
-	replay := true
+	// The replay reads from the position a page at a time, and ends with
+	// SYNC: caught up, live from here (a client that subscribed without a
+	// cursor may load its inbox now). The reads after a wake-up are
+	// gathered with every other subscription's woken at once (see fetches).
+	replaying := true
 	return live.Run(ctx, s.opts.Live, live.Source[*Event]{
 		Topics: []string{realtime.InboxTopic(v.MemberID)},
 		Fetch: func(ctx context.Context, limit int) ([]*Event, bool, error) {
 			v := viewer.FromContext(ctx)
-			var es []*ent.InboxEntry
-			var more bool
-			var err error
-			if replay {
-				replay = false
-				es, more, err = s.entriesAfter(ctx, v.MemberID, pos, limit)
-			} else {
-				es, more, err = s.fetches.get(ctx, v.MemberID, pos, limit)
+			if !replaying {
+				es, more, err := s.fetches.get(ctx, v.MemberID, pos, limit)
+				if err != nil {
+					return nil, false, err
+				}
+				return events(es, &pos), more, nil
 			}
+			es, more, err := s.entriesAfter(ctx, v.MemberID, pos, limit)
 			if err != nil {
 				return nil, false, err
 			}
-			return events(es, &pos), more, nil
+			evs := events(es, &pos)
+			if !more {
+				replaying = false
+				p := pos
+				evs = append(evs, &Event{Kind: EventSync, Position: &p})
+			}
+			return evs, more, nil
 		},
 		Closed: closed,
 	})

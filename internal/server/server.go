@@ -17,6 +17,7 @@ import (
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
+	"github.com/corpline/corpline/internal/conversation"
 	"github.com/corpline/corpline/internal/directory"
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/lifecycle"
@@ -90,6 +91,7 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 			SendRate:  cfg.Messages.SendRate,
 			SendBurst: cfg.Messages.SendBurst,
 			Live:      s.liveHub(),
+			Now:       cfg.Now,
 		}),
 		Bus:     s.bus,
 		Live:    s.liveHub(),
@@ -100,6 +102,7 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 		}),
 		Operator: operator.New(db.Client),
 	}
+	s.resolver.Conversations = conversation.New(db.Client, s.auth, s.resolver.Messaging)
 	lifecycle.Watch(db.Client, s.bus)
 	s.jobs = newJobs(cfg, db, s.bus)
 	s.origins = newOrigins(cfg.CORSOrigins)

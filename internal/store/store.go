@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -94,8 +95,15 @@ func sqliteDSN(raw string) (string, error) {
 	return "file:" + path + "?" + q.Encode(), nil
 }
 
+// migrating serializes migrations in one process: ent's migration writes
+// to the package-level table descriptions of ent/migrate, so two at once
+// (parallel tests, each on its own database) race.
+var migrating sync.Mutex
+
 // Migrate creates or updates the schema.
 func (d *DB) Migrate(ctx context.Context) error {
+	migrating.Lock()
+	defer migrating.Unlock()
 	if err := d.Client.Schema.Create(ctx, schema.WithHooks(withJoinTableIndexes)); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
