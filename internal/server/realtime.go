@@ -57,8 +57,8 @@ func (s *Server) websocketTransport() gqlws.Transport {
 		Pusher: func(ctx context.Context) (context.Context, gqlws.Pusher) {
 			return live.NewPump(ctx)
 		},
-		Conns:        &s.conns,
-		Shutdown:     s.stopping,
+		Conns:    &s.conns,
+		Shutdown: s.stopping,
 	}
 }
 
