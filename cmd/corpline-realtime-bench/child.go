@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -39,7 +40,10 @@ func serveChild(ctx context.Context, dbURL string) error {
 	cfg := config.Defaults()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.GraphiQL = false
-	srv := server.New(cfg, db)
+	// Request logs would cost the server more than the benchmark measures.
+	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	slog.SetDefault(quiet)
+	srv := server.New(cfg, db, server.WithLogger(quiet))
 	if err := srv.Listen(cfg.Addr); err != nil {
 		return err
 	}

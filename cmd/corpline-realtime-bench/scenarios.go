@@ -89,7 +89,10 @@ func fanout(ctx context.Context, kind, pgURL string, n int) error {
 		// From now: once the server follows the bus for it (waitSubscribers),
 		// its starting point is read, so the message below cannot be missed.
 		return dialSubscriber(ctx, srv.URL, w.Tokens[i], subscription, map[string]any{"after": nil},
-			func(at time.Time, _ json.RawMessage) {
+			func(at time.Time, payload json.RawMessage) {
+				if !isNew(payload) { // the SYNC that starts a subscription from now
+					return
+				}
 				if recv[i].CompareAndSwap(0, at.UnixNano()) && got.Add(1) == int64(n) {
 					close(all)
 				}
@@ -349,4 +352,12 @@ func sendToDepartment(ctx context.Context, url, app string, w *world, text strin
 		*recipients = sent.SendMessage.RecipientCount
 	}
 	return nil
+}
+
+// isNew tells a NEW event from the others (SYNC) in a next payload.
+func isNew(payload json.RawMessage) bool {
+	var r struct {
+		Data struct{ Inbox struct{ Kind string } }
+	}
+	return json.Unmarshal(payload, &r) == nil && r.Data.Inbox.Kind == "NEW"
 }

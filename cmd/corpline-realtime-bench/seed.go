@@ -15,6 +15,7 @@ import (
 	_ "github.com/lib/pq"
 
 	"github.com/corpline/corpline/ent"
+	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/ids"
@@ -138,8 +139,11 @@ const (
 	benchPassword = "bench-password-1"
 )
 
+// benchEnterprise is a certified account, whose follower quota the platform
+// sets: room for every seeded member.
 func benchEnterprise(quota int, certifiedUntil time.Time) provision.Enterprise {
-	return provision.Enterprise{Code: benchCode, Name: "Bench Inc", AdminLogin: "admin", AdminPassword: benchPassword}
+	return provision.Enterprise{Code: benchCode, Name: "Bench Inc", AdminLogin: "admin", AdminPassword: benchPassword,
+		AccountType: enterprise.AccountTypeCERTIFIED, FollowerQuota: &quota, CertifiedUntil: &certifiedUntil}
 }
 
 // createApp creates the app of the department through the API, as an
