@@ -57,13 +57,13 @@ func TestScenario6ADisabledMemberIsLockedOutAtOnceUntilEnabled(t *testing.T) {
 	}
 	woken(t, wake, "the disabled member's live connections")
 	for name, c := range map[string]*apitest.Client{"phone": phone, "laptop": laptop} {
-		c.MustFail("MEMBER_DISABLED", `{ viewer { member { id } } }`, nil)
-		c.MustFail("MEMBER_DISABLED", `{ members(first: 5) { totalCount } }`, nil)
-		if r := c.Do(`mutation { logout { ok } }`, nil); !r.HasCode("MEMBER_DISABLED") {
+		c.MustFailBecause("FORBIDDEN", "MEMBER_DISABLED", `{ viewer { member { id } } }`, nil)
+		c.MustFailBecause("FORBIDDEN", "MEMBER_DISABLED", `{ members(first: 5) { totalCount } }`, nil)
+		if r := c.Do(`mutation { logout { ok } }`, nil); !(r.HasCode("FORBIDDEN") && r.HasReason("MEMBER_DISABLED")) {
 			t.Fatalf("%s logout: %v", name, r.Errors)
 		}
 	}
-	env.Anonymous().MustFail("MEMBER_DISABLED", loginM, loginVars("acme", "sam"))
+	env.Anonymous().MustFailBecause("FORBIDDEN", "MEMBER_DISABLED", loginM, loginVars("acme", "sam"))
 
 	admin.MustDo(enableM, map[string]any{"id": samID}, nil)
 	woken(t, wake, "the enabled member")
@@ -95,7 +95,7 @@ func TestWhoMayDisableWhom(t *testing.T) {
 	lc.MustDo(disableM, map[string]any{"id": sam}, nil)
 	lc.MustDo(enableM, map[string]any{"id": sam}, nil)
 	admin.MustDo(disableM, map[string]any{"id": boss}, nil) // another super admin remains
-	env.Anonymous().MustFail("MEMBER_DISABLED", loginM, loginVars("acme", "boss"))
+	env.Anonymous().MustFailBecause("FORBIDDEN", "MEMBER_DISABLED", loginM, loginVars("acme", "boss"))
 }
 
 // Deleting a member: they leave the directory and stop following, their

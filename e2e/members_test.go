@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/internal/apitest"
-	"github.com/corpline/corpline/internal/config"
 )
 
 func TestBadMemberInputIsRefusedWithItsFieldAndWritesNothing(t *testing.T) {
@@ -212,7 +211,7 @@ func TestImportReportsDuplicatesUnknownAndOutOfScopeDepartments(t *testing.T) {
 }
 
 func TestImportOfMoreThanTenThousandRowsIsRefused(t *testing.T) {
-	tr := newTree(t, func(c *config.Config) { c.Limits.BodyBytes = 16 << 20 })
+	tr := newTree(t)
 	members := totalCount(t, tr.admin, "members")
 	rows := make([]map[string]any, 10_001)
 	for i := range rows {

@@ -71,16 +71,16 @@ func TestATrialIsReclaimedAfter90DaysAndPurged30DaysLater(t *testing.T) {
 		t.Fatalf("day 90: %+v %v", res, err)
 	}
 	woken(t, wake, "a member of the reclaimed trial")
-	dev.MustFail("ENTERPRISE_RECLAIMED", `{ viewer { member { id } } }`, nil)
-	bot.MustFail("ENTERPRISE_RECLAIMED", `{ members(first: 1) { totalCount } }`, nil)
-	env.Anonymous().MustFail("ENTERPRISE_RECLAIMED", `mutation($in: AppTokenInput!) { appToken(input: $in) { accessToken } }`,
+	dev.MustFailBecause("FORBIDDEN", "ENTERPRISE_RECLAIMED", `{ viewer { member { id } } }`, nil)
+	bot.MustFailBecause("FORBIDDEN", "ENTERPRISE_RECLAIMED", `{ members(first: 1) { totalCount } }`, nil)
+	env.Anonymous().MustFailBecause("FORBIDDEN", "ENTERPRISE_RECLAIMED", `mutation($in: AppTokenInput!) { appToken(input: $in) { accessToken } }`,
 		map[string]any{"in": map[string]any{"enterprise": "lab", "appId": appID, "secret": secret}})
-	env.Anonymous().MustFail("ENTERPRISE_RECLAIMED", loginM, loginVars("lab", "boss"))
-	if r := env.Activate(link, ps[9]); !r.HasCode("ENTERPRISE_RECLAIMED") {
+	env.Anonymous().MustFailBecause("FORBIDDEN", "ENTERPRISE_RECLAIMED", loginM, loginVars("lab", "boss"))
+	if r := env.Activate(link, ps[9]); !(r.HasCode("FORBIDDEN") && r.HasReason("ENTERPRISE_RECLAIMED")) {
 		t.Fatalf("following a reclaimed trial: %v", r.Errors)
 	}
 	op = env.OperatorLogin("root")
-	op.MustFail("ENTERPRISE_RECLAIMED", `mutation($id: ID!) { setAccountType(input: {enterpriseId: $id, accountType: REGISTERED}) { id } }`,
+	op.MustFailBecause("FORBIDDEN", "ENTERPRISE_RECLAIMED", `mutation($id: ID!) { setAccountType(input: {enterpriseId: $id, accountType: REGISTERED}) { id } }`,
 		map[string]any{"id": labID})
 	var st struct {
 		Enterprises struct {
@@ -128,7 +128,7 @@ func TestATrialIsReclaimedAfter90DaysAndPurged30DaysLater(t *testing.T) {
 	if err != nil || !contains(actions, "reclaimTrial") || !contains(actions, "purgeTrial") || !contains(actions, "createEnterprise") {
 		t.Fatalf("audit of the trial = %v, %v", actions, err)
 	}
-	env.Anonymous().MustFail("ENTERPRISE_RECLAIMED", loginM, loginVars("lab", "boss"))
+	env.Anonymous().MustFailBecause("FORBIDDEN", "ENTERPRISE_RECLAIMED", loginM, loginVars("lab", "boss"))
 }
 
 func contains(xs []string, x string) bool {

@@ -27,6 +27,10 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	for k, v := range extra {
 		gerr.Extensions[k] = v
 	}
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Reason != "" {
+		gerr.Extensions["reason"] = string(ae.Reason)
+	}
 	return gerr
 }
 

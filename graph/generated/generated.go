@@ -5892,8 +5892,9 @@ type InboxEvent {
   "The entry, for NEW and READ."
   entry: InboxEntry
   """
-  On CLOSED, why: SLOW_CONSUMER (the client fell too far behind),
-  UNAUTHENTICATED or MEMBER_DISABLED (access ended: the websocket then
+  On CLOSED, why, as the error's extensions.reason or else its code:
+  SLOW_CONSUMER (the client fell too far behind), UNAUTHENTICATED,
+  MEMBER_DISABLED or ENTERPRISE_RECLAIMED (access ended: the websocket then
   closes with 4403), INTERNAL. Resume from the last cursor received.
   """
   code: String
@@ -6031,7 +6032,7 @@ extend type Mutation {
   approveActivation(input: ApproveActivationInput!): Member!
   "Sends a pending member back to INVITED; they may follow again."
   rejectActivation(input: RejectActivationInput!): Member!
-  "Locks a member out at once: sessions revoked, live subscriptions closed, every call answered MEMBER_DISABLED until enabled."
+  "Locks a member out at once: sessions revoked, live subscriptions closed, every call answered FORBIDDEN with reason MEMBER_DISABLED until enabled."
   disableMember(input: DisableMemberInput!): Member!
   "Lets a disabled member back in (they sign in again); counts against the follower quota."
   enableMember(input: EnableMemberInput!): Member!

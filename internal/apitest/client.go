@@ -79,6 +79,16 @@ func (r *Response) HasCode(code string) bool {
 	return false
 }
 
+// HasReason reports whether some error has extensions.reason reason.
+func (r *Response) HasReason(reason string) bool {
+	for _, e := range r.Errors {
+		if e.Extensions["reason"] == reason {
+			return true
+		}
+	}
+	return false
+}
+
 // Decode unmarshals data into out.
 func (r *Response) Decode(t testing.TB, out any) {
 	t.Helper()
@@ -128,6 +138,16 @@ func (c *Client) MustDo(query string, vars map[string]any, out any) {
 	if out != nil {
 		r.Decode(c.env.T, out)
 	}
+}
+
+// MustFailBecause is MustFail that also wants extensions.reason to be reason.
+func (c *Client) MustFailBecause(code, reason, query string, vars map[string]any) *Response {
+	c.env.T.Helper()
+	r := c.MustFail(code, query, vars)
+	if !r.HasReason(reason) {
+		c.env.T.Fatalf("want reason %s, got errors %v\nquery: %s", reason, r.Errors, query)
+	}
+	return r
 }
 
 // MustFail sends one operation and fails the test unless some error has code.

@@ -156,7 +156,7 @@ func statusError(st member.Status) error {
 	case member.StatusACTIVE:
 		return nil
 	case member.StatusDISABLED:
-		return apperr.E(apperr.MemberDisabled, "this member is disabled; ask an admin to enable it")
+		return apperr.Because(apperr.Forbidden, apperr.MemberDisabled, "this member is disabled; ask an admin to enable it")
 	case member.StatusINVITED:
 		return apperr.E(apperr.Forbidden, "this member has not followed the enterprise yet")
 	case member.StatusPENDING:
@@ -166,7 +166,7 @@ func statusError(st member.Status) error {
 }
 
 // errReclaimed answers every call into a reclaimed trial enterprise.
-var errReclaimed = apperr.E(apperr.EnterpriseReclaimed,
+var errReclaimed = apperr.Because(apperr.Forbidden, apperr.EnterpriseReclaimed,
 	"this trial enterprise was reclaimed after its 90 days; its data is erased after a grace period")
 
 // findMember looks a login up as userid, then mobile, then email.

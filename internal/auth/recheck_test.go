@@ -82,7 +82,7 @@ func TestRechecksMadeTogetherAnswerEachViewerForItself(t *testing.T) {
 		if errs[0] != nil || got[0].MemberID != vs[0].MemberID || got[0].SessionID != vs[0].SessionID {
 			t.Fatalf("ann: %+v, %v", got[0], errs[0])
 		}
-		if apperr.CodeOf(errs[1]) != apperr.Unauthenticated || apperr.CodeOf(errs[2]) != apperr.MemberDisabled {
+		if apperr.CodeOf(errs[1]) != apperr.Unauthenticated || apperr.CodeOf(errs[2]) != apperr.Forbidden || apperr.ReasonOf(errs[2]) != string(apperr.MemberDisabled) {
 			t.Fatalf("bob (signed out): %v; cat (disabled): %v", errs[1], errs[2])
 		}
 	}

@@ -74,7 +74,7 @@ func Defaults() Config {
 		// 10 failed logins per enterprise+login per 15 minutes.
 		LoginFailures: 10,
 		Limits: Limits{
-			BodyBytes:    1 << 20,
+			BodyBytes:    4 << 20, // a 10,000-row importMembers is about 2 MB
 			Depth:        15,
 			Complexity:   5000,
 			ParserTokens: 15000,

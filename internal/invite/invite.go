@@ -121,7 +121,7 @@ func (s *Service) Resolve(ctx context.Context, link string) (e *ent.Enterprise, 
 		return nil, "", false, nil
 	}
 	if e.Status == enterprise.StatusRECLAIMED {
-		return nil, "", false, apperr.E(apperr.EnterpriseReclaimed, "this trial enterprise has been reclaimed")
+		return nil, "", false, apperr.Because(apperr.Forbidden, apperr.EnterpriseReclaimed, "this trial enterprise has been reclaimed")
 	}
 	if c.ReferrerID != "" {
 		active, err := db.Member.Query().

@@ -323,7 +323,7 @@ func (s *stream[T]) send(it T) bool {
 		case <-s.ctx.Done():
 			return false
 		case <-stall.C:
-			e := apperr.E(apperr.SlowConsumer,
+			e := apperr.Because(apperr.RateLimited, apperr.SlowConsumer,
 				"the client fell too far behind; subscribe again after the cursor in extensions.cursor")
 			if s.src.Cursor != nil {
 				e.Extra = map[string]any{"cursor": s.cursor}

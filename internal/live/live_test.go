@@ -80,6 +80,9 @@ func lastResponse(ctx context.Context) *graphql.Response {
 			for k, v := range ae.Extra {
 				ext[k] = v
 			}
+			if ae.Reason != "" {
+				ext["reason"] = string(ae.Reason)
+			}
 		}
 		return &gqlerror.Error{Message: err.Error(), Extensions: ext}
 	}
@@ -188,7 +191,7 @@ func TestAClientTooFarBehindIsEndedWithTheCursorToResumeFrom(t *testing.T) {
 	if resp == nil || len(resp.Errors) != 1 {
 		t.Fatalf("last response = %+v", resp)
 	}
-	if e := resp.Errors[0]; e.Extensions["code"] != "SLOW_CONSUMER" || e.Extensions["cursor"] != "4" {
+	if e := resp.Errors[0]; e.Extensions["code"] != "RATE_LIMITED" || e.Extensions["reason"] != "SLOW_CONSUMER" || e.Extensions["cursor"] != "4" {
 		t.Fatalf("error = %+v", e)
 	}
 	if live.Revoked(ctx) {
@@ -369,7 +372,7 @@ func TestAStreamClosedInBandEndsWithItsOwnEventRightAfterWhatTheClientGot(t *tes
 	// last the client got, and it resumes from there.
 	receive(t, ch, -1)
 	ended(t, ch)
-	if apperr.CodeOf(reason) != apperr.SlowConsumer {
+	if apperr.ReasonOf(reason) != string(apperr.SlowConsumer) {
 		t.Fatalf("reason = %v", reason)
 	}
 	if resp := lastResponse(ctx); resp != nil {

@@ -46,8 +46,9 @@ type Event struct {
 	ReadAt    *time.Time
 	// Entry is set for NEW and READ.
 	Entry *ent.InboxEntry
-	// Code and Reason are set on CLOSED: why it ends (an apperr code such
-	// as SLOW_CONSUMER or UNAUTHENTICATED) and what to tell the person.
+	// Code and Reason are set on CLOSED: why it ends (an apperr reason such
+	// as SLOW_CONSUMER or MEMBER_DISABLED, else its code, e.g.
+	// UNAUTHENTICATED) and what to tell the person.
 	Code   *string
 	Reason *string
 }
@@ -211,7 +212,7 @@ func events(es []*ent.InboxEntry, pos *Position) []*Event {
 
 // closed is the last event of a stream that ends for err.
 func closed(err error) *Event {
-	code := string(apperr.CodeOf(err))
+	code := apperr.ReasonOf(err)
 	if code == "" {
 		code = string(apperr.Internal)
 	}

@@ -126,7 +126,7 @@ func (s *Service) editable(ctx context.Context, id string) (*ent.Enterprise, err
 		return nil, err
 	}
 	if e.Status == enterprise.StatusRECLAIMED {
-		return nil, apperr.E(apperr.EnterpriseReclaimed, "this trial enterprise has been reclaimed")
+		return nil, apperr.Because(apperr.Forbidden, apperr.EnterpriseReclaimed, "this trial enterprise has been reclaimed")
 	}
 	return e, nil
 }

@@ -93,7 +93,7 @@ func Reserve(ctx context.Context, db *ent.Client, enterpriseID string, n int) er
 
 func fits(ctx context.Context, db *ent.Client, e *ent.Enterprise, n int) error {
 	if e.Status == enterprise.StatusRECLAIMED {
-		return apperr.E(apperr.EnterpriseReclaimed, "this trial enterprise has been reclaimed")
+		return apperr.Because(apperr.Forbidden, apperr.EnterpriseReclaimed, "this trial enterprise has been reclaimed")
 	}
 	have, err := Followers(ctx, db, e.ID)
 	if err != nil {
