@@ -585,6 +585,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{MembersColumns[12], MembersColumns[7]},
 			},
+			{
+				Name:    "member_enterprise_id_name_id",
+				Unique:  false,
+				Columns: []*schema.Column{MembersColumns[12], MembersColumns[3], MembersColumns[0]},
+			},
 		},
 	}
 	// MembershipsColumns holds the columns for the "memberships" table.

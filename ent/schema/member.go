@@ -93,6 +93,8 @@ func (Member) Indexes() []ent.Index {
 		index.Fields("enterprise_id", "mobile").Unique(),
 		index.Fields("enterprise_id", "email").Unique(),
 		index.Fields("enterprise_id", "status"),
+		// Member pages are ordered by name (then id) within an enterprise.
+		index.Fields("enterprise_id", "name", "id"),
 	}
 }
 
