@@ -39,7 +39,9 @@ func TestEveryOperationButLoginNeedsAToken(t *testing.T) {
 	bad := env.Anonymous()
 	bad.Token = "clt_not-a-real-token"
 	bad.MustFail("UNAUTHENTICATED", `{ departments(first: 5) { totalCount } }`, nil)
-	var schema struct{ Schema struct{ QueryType struct{ Name string } } `json:"__schema"` }
+	var schema struct {
+		Schema struct{ QueryType struct{ Name string } } `json:"__schema"`
+	}
 	anon.MustDo(`{ __schema { queryType { name } } }`, nil, &schema)
 	if schema.Schema.QueryType.Name != "Query" {
 		t.Fatalf("introspection = %+v", schema)
