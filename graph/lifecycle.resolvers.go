@@ -39,6 +39,11 @@ func (r *memberResolver) ReferredBy(ctx context.Context, obj *ent.Member) (*ent.
 
 // SenderName is the resolver for the senderName field.
 func (r *messageResolver) SenderName(ctx context.Context, obj *ent.Message) (*string, error) {
+	if obj.SenderMemberID != nil {
+		if n, ok := prefetchedFrom(ctx).formerSenderName(*obj.SenderMemberID); ok {
+			return n, nil
+		}
+	}
 	return r.Lifecycle.FormerSenderName(ctx, obj.SenderMemberID)
 }
 

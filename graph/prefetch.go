@@ -31,6 +31,7 @@ type prefetched struct {
 	primary     map[string]*ent.Department   // by member ID; nil: none visible
 	leaders     map[string][]*ent.Member     // by department ID
 	memberships map[string][]*ent.Membership // by department ID
+	formerNames map[string]*string           // by sender member ID; nil: not a former member
 }
 
 type prefetchKey struct{}
@@ -52,6 +53,7 @@ func (s withPrefetch) Exec(ctx context.Context) graphql.ResponseHandler {
 			primary:     map[string]*ent.Department{},
 			leaders:     map[string][]*ent.Member{},
 			memberships: map[string][]*ent.Membership{},
+			formerNames: map[string]*string{},
 		}))
 	}
 }
@@ -64,13 +66,24 @@ func (r *Resolver) PrefetchEdges(ctx context.Context, next graphql.Resolver) (an
 		return res, err
 	}
 	members, depts := rowsOf(res)
-	if len(members) < 2 && len(depts) < 2 {
+	msgs := messagesOf(res)
+	if len(members) < 2 && len(depts) < 2 && len(msgs) < 2 {
 		return res, nil
 	}
 	fc := graphql.GetFieldContext(ctx)
 	asked := map[string]bool{}
 	askedBelow(fc.Field.Selections, asked, 0)
 	db := store.ClientFrom(ctx, r.Client)
+	if len(msgs) > 1 && asked["content"] {
+		if err := loadReaderEntries(ctx, db, msgs); err != nil {
+			return nil, err
+		}
+	}
+	if len(msgs) > 1 && asked["senderName"] {
+		if err := pf.loadFormerSenders(ctx, r.Lifecycle, msgs); err != nil {
+			return nil, err
+		}
+	}
 	if len(members) > 1 && asked["primaryDepartment"] {
 		if err := pf.loadPrimary(ctx, db, members); err != nil {
 			return nil, err

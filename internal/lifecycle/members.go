@@ -215,6 +215,22 @@ func (s *Service) FormerSenderName(ctx context.Context, memberID *string) (*stri
 	return &m.Name, nil
 }
 
+// FormerSenderNames is FormerSenderName for many senders in one query: the
+// names of those of memberIDs who are former members, by ID.
+func (s *Service) FormerSenderNames(ctx context.Context, memberIDs []string) (map[string]string, error) {
+	ms, err := s.db(ctx).Member.Query().
+		Where(member.IDIn(memberIDs...), member.StatusEQ(member.StatusDELETED)).
+		All(policy.SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("former senders: %w", err)
+	}
+	out := make(map[string]string, len(ms))
+	for _, m := range ms {
+		out[m.ID] = m.Name
+	}
+	return out, nil
+}
+
 func notFound(err error) error {
 	if ent.IsNotFound(err) {
 		return &apperr.Error{Code: apperr.NotFound, Field: "id", Message: "member not found"}
