@@ -26,8 +26,8 @@ import (
 // every transaction opened from it.
 func Watch(client *ent.Client, bus realtime.Bus) {
 	w := watcher{bus: bus}
-	client.Membership.Use(w.memberships)
-	client.AdminRole.Use(w.adminRoles)
+	client.Membership.Use(w.wakeOwners(membershipOwners))
+	client.AdminRole.Use(w.wakeOwners(adminRoleOwners))
 	client.Department.Use(hook.If(w.departments, hook.HasFields("path")))
 	client.Enterprise.Use(hook.If(w.enterprises, hook.HasFields("directory_visibility")))
 }
@@ -41,52 +41,44 @@ func (w watcher) wake(ctx context.Context, topics []string) {
 	store.AfterCommit(ctx, func() { w.bus.Publish(context.WithoutCancel(ctx), topics...) })
 }
 
-func (w watcher) memberships(next ent.Mutator) ent.Mutator {
-	return hook.MembershipFunc(func(ctx context.Context, m *ent.MembershipMutation) (ent.Value, error) {
-		var members []string
-		if id, ok := m.MemberID(); ok {
-			members = append(members, id)
-		}
-		if !m.Op().Is(ent.OpCreate) {
-			// Read before the rows change (or go), as the system: the
-			// question is only whose placements these are.
-			ids, err := m.IDs(ctx)
-			if err != nil {
-				return nil, err
+// wakeOwners wakes the members whose rows a mutation writes (their
+// member_id): the one it sets, and those of the rows it updates or deletes,
+// read before the rows change (or go). owners reads as the system: the
+// question is only whose rows these are.
+func (w watcher) wakeOwners(owners func(ctx context.Context, m ent.Mutation, ids []string) ([]string, error)) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			var members []string
+			if id, ok := m.Field("member_id"); ok {
+				members = append(members, id.(string))
 			}
-			got, err := m.Client().Membership.Query().Where(membership.IDIn(ids...)).
-				Select(membership.FieldMemberID).Strings(policy.SystemContext(ctx))
-			if err != nil {
-				return nil, err
+			if !m.Op().Is(ent.OpCreate) {
+				ids, err := m.(interface {
+					IDs(context.Context) ([]string, error)
+				}).IDs(ctx)
+				if err != nil {
+					return nil, err
+				}
+				got, err := owners(policy.SystemContext(ctx), m, ids)
+				if err != nil {
+					return nil, err
+				}
+				members = append(members, got...)
 			}
-			members = append(members, got...)
-		}
-		w.wake(ctx, memberTopics(members))
-		return next.Mutate(ctx, m)
-	})
+			w.wake(ctx, memberTopics(members))
+			return next.Mutate(ctx, m)
+		})
+	}
 }
 
-func (w watcher) adminRoles(next ent.Mutator) ent.Mutator {
-	return hook.AdminRoleFunc(func(ctx context.Context, m *ent.AdminRoleMutation) (ent.Value, error) {
-		var members []string
-		if id, ok := m.MemberID(); ok {
-			members = append(members, id)
-		}
-		if !m.Op().Is(ent.OpCreate) {
-			ids, err := m.IDs(ctx)
-			if err != nil {
-				return nil, err
-			}
-			got, err := m.Client().AdminRole.Query().Where(adminrole.IDIn(ids...)).
-				Select(adminrole.FieldMemberID).Strings(policy.SystemContext(ctx))
-			if err != nil {
-				return nil, err
-			}
-			members = append(members, got...)
-		}
-		w.wake(ctx, memberTopics(members))
-		return next.Mutate(ctx, m)
-	})
+func membershipOwners(ctx context.Context, m ent.Mutation, ids []string) ([]string, error) {
+	return m.(*ent.MembershipMutation).Client().Membership.Query().
+		Where(membership.IDIn(ids...)).Select(membership.FieldMemberID).Strings(ctx)
+}
+
+func adminRoleOwners(ctx context.Context, m ent.Mutation, ids []string) ([]string, error) {
+	return m.(*ent.AdminRoleMutation).Client().AdminRole.Query().
+		Where(adminrole.IDIn(ids...)).Select(adminrole.FieldMemberID).Strings(ctx)
 }
 
 func (w watcher) departments(next ent.Mutator) ent.Mutator {
