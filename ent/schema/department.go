@@ -9,8 +9,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/corpline/corpline/internal/ids"
 	"github.com/corpline/corpline/ent/privacy"
+	"github.com/corpline/corpline/internal/ids"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
 )

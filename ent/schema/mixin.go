@@ -68,7 +68,6 @@ func (TenantMixin) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("enterprise_id")}
 }
 
-
 // Policy of the TenantMixin: no viewer, no access; then only the viewer's enterprise.
 func (TenantMixin) Policy() ent.Policy {
 	return policy.Tenant()

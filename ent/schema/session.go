@@ -7,8 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
-	"github.com/corpline/corpline/internal/ids"
 	"github.com/corpline/corpline/ent/privacy"
+	"github.com/corpline/corpline/internal/ids"
 	"github.com/corpline/corpline/internal/policy"
 )
 
