@@ -49,9 +49,8 @@ func TestATrialIsReclaimedAfter90DaysAndPurged30DaysLater(t *testing.T) {
 	ps := people(10)
 	boss.Import(dept, ps)
 	link := boss.InviteURL()
-	var dev *apitest.Client
 	for _, p := range ps[:9] {
-		dev = mustFollow(t, env, link, p)
+		mustFollow(t, env, link, p)
 	}
 	if r := env.Activate(link, ps[9]); !r.HasCode("QUOTA_EXCEEDED") { // the 11th follower
 		t.Fatalf("11th follower of a trial: %v", r.Errors)
@@ -63,7 +62,7 @@ func TestATrialIsReclaimedAfter90DaysAndPurged30DaysLater(t *testing.T) {
 	if res, err := jobs.Reclaim.RunOnce(ctx); err != nil || res != (trial.Result{}) {
 		t.Fatalf("day 89: %+v %v", res, err)
 	}
-	dev = env.Login("lab", ps[8].Userid, apitest.TestPassword)
+	dev := env.Login("lab", ps[8].Userid, apitest.TestPassword)
 	wake, stop := env.Server.Bus().Subscribe(realtime.MemberTopic(dev.MemberID))
 	defer stop()
 	clk.Advance(24 * time.Hour)

@@ -48,9 +48,9 @@ func (s *Service) OperatorLogin(ctx context.Context, login, password, clientAddr
 		return nil, apperr.E(apperr.Unauthenticated, "wrong login or password")
 	}
 	s.perLogin.Reset(key)
-	token, hashed := newToken()
+	token, _ := newToken()
 	token = operatorTokenPrefix + strings.TrimPrefix(token, tokenPrefix)
-	hashed = HashToken(token)
+	hashed := HashToken(token)
 	expires := s.now().Add(s.tokenTTL)
 	ses, err := store.ClientFrom(ctx, s.client).OperatorSession.Create().
 		SetOperatorID(op.ID).

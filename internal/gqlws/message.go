@@ -1,3 +1,5 @@
+//lint:file-ignore ST1005 close reasons are graphql-transport-ws wording, which clients display as sent
+
 package gqlws
 
 import (
