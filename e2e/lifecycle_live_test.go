@@ -14,7 +14,7 @@ import (
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/internal/apitest"
 	"github.com/corpline/corpline/internal/clock"
-	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/inbox"
 	"github.com/corpline/corpline/internal/policy"
 )
 
@@ -27,7 +27,7 @@ const inboxSub = `subscription($after: Cursor) { inbox(after: $after) { kind rea
 func fromTheStart(t *testing.T) string {
 	t.Helper()
 	var b bytes.Buffer
-	messaging.Position{}.Cursor().MarshalGQL(&b)
+	inbox.Position{}.Cursor().MarshalGQL(&b)
 	s, err := strconv.Unquote(b.String())
 	if err != nil {
 		t.Fatal(err)
@@ -106,8 +106,8 @@ func expectEnded(t *testing.T, ws *apitest.WS, want string, since time.Time) tim
 	}
 }
 
-// Scenario 6 of DOMAIN.md, whole: a phone is lost; the admin disables the
-// member; the inbox subscription open on the phone ends (CLOSED with the
+// A lost phone: the admin disables the member, who must lose access on that
+// device at once; the inbox subscription open on the phone ends (CLOSED with the
 // reason, then close 4403), and nothing more reaches that phone. The close
 // is driven by the wake-up of the disable (a quiet subscription re-checks on
 // its own only every few minutes; the socket read gives up after 10 s), and
@@ -154,8 +154,8 @@ func TestADisableClosesTheSubscriptionOnAnotherProcess(t *testing.T) {
 	t.Logf("subscription on the other process closed %v after the disable answered", expectEnded(t, ws, "disabled", start))
 }
 
-// Scenario 5 of DOMAIN.md, live: an employee moves from Sales to R&D while
-// their inbox subscription is open; what is addressed to Sales stops
+// A transfer, live: an employee moves from Sales to R&D while their inbox
+// subscription is open, and their inbox must follow their department; what is addressed to Sales stops
 // reaching it, what is addressed to R&D arrives, on the same stream.
 func TestScenario5ATransferChangesWhatAnOpenSubscriptionDelivers(t *testing.T) {
 	env := apitest.Start(t)

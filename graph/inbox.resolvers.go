@@ -12,16 +12,16 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph/generated"
 	"github.com/corpline/corpline/graph/model"
-	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/inbox"
 )
 
 // Unread is the resolver for the unread field.
-func (r *inboxEntryConnectionResolver) Unread(ctx context.Context, obj *ent.InboxEntryConnection) (*messaging.Unread, error) {
-	return r.Messaging.Unread(ctx)
+func (r *inboxEntryConnectionResolver) Unread(ctx context.Context, obj *ent.InboxEntryConnection) (*inbox.Unread, error) {
+	return r.Inboxes.Unread(ctx)
 }
 
 // Cursor is the resolver for the cursor field.
-func (r *inboxEventResolver) Cursor(ctx context.Context, obj *messaging.Event) (*entgql.Cursor[string], error) {
+func (r *inboxEventResolver) Cursor(ctx context.Context, obj *inbox.Event) (*entgql.Cursor[string], error) {
 	if obj.Position == nil {
 		return nil, nil
 	}
@@ -30,12 +30,12 @@ func (r *inboxEventResolver) Cursor(ctx context.Context, obj *messaging.Event) (
 }
 
 // Apps is the resolver for the apps field.
-func (r *inboxUnreadResolver) Apps(ctx context.Context, obj *messaging.Unread) ([]*model.AppUnread, error) {
+func (r *inboxUnreadResolver) Apps(ctx context.Context, obj *inbox.Unread) ([]*model.AppUnread, error) {
 	return r.unreadApps(ctx, obj.Apps)
 }
 
 // Conversations is the resolver for the conversations field.
-func (r *inboxUnreadResolver) Conversations(ctx context.Context, obj *messaging.Unread) ([]*model.ConversationUnread, error) {
+func (r *inboxUnreadResolver) Conversations(ctx context.Context, obj *inbox.Unread) ([]*model.ConversationUnread, error) {
 	return r.unreadConversations(ctx, obj.Conversations)
 }
 
@@ -45,11 +45,11 @@ func (r *mutationResolver) MarkInboxRead(ctx context.Context, input model.MarkIn
 	if input.UpTo != nil {
 		upTo = &input.UpTo.ID
 	}
-	n, err := r.Messaging.MarkRead(ctx, input.EntryID, upTo)
+	n, err := r.Inboxes.MarkRead(ctx, input.EntryID, upTo)
 	if err != nil {
 		return nil, err
 	}
-	u, err := r.Messaging.Unread(ctx)
+	u, err := r.Inboxes.Unread(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -64,12 +64,12 @@ func (r *queryResolver) Inbox(ctx context.Context, after *entgql.Cursor[string],
 }
 
 // Inbox is the resolver for the inbox field.
-func (r *subscriptionResolver) Inbox(ctx context.Context, after *entgql.Cursor[string]) (<-chan *messaging.Event, error) {
-	pos, err := messaging.ParsePosition(after)
+func (r *subscriptionResolver) Inbox(ctx context.Context, after *entgql.Cursor[string]) (<-chan *inbox.Event, error) {
+	pos, err := inbox.ParsePosition(after)
 	if err != nil {
 		return nil, err
 	}
-	return r.Messaging.Stream(ctx, pos)
+	return r.Inboxes.Stream(ctx, pos)
 }
 
 // InboxEvent returns generated.InboxEventResolver implementation.

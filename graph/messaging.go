@@ -7,11 +7,12 @@ import (
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/graph/model"
-	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/inbox"
+	"github.com/corpline/corpline/internal/messages"
 )
 
 // sendPayload is the answer to a send or a forward.
-func sendPayload(res *messaging.Result, err error) (*model.SendMessagePayload, error) {
+func sendPayload(res *messages.Result, err error) (*model.SendMessagePayload, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +33,7 @@ func nonNil(ids []string) []string {
 }
 
 // receiptConnection turns a page of receipts into its GraphQL connection.
-func receiptConnection(p *messaging.ReceiptPage, err error) (*model.MessageReceiptConnection, error) {
+func receiptConnection(p *messages.ReceiptPage, err error) (*model.MessageReceiptConnection, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +45,7 @@ func receiptConnection(p *messaging.ReceiptPage, err error) (*model.MessageRecei
 }
 
 // unreadApps pairs unread counts with the apps the viewer can see.
-func (r *Resolver) unreadApps(ctx context.Context, counts []messaging.UnreadCount) ([]*model.AppUnread, error) {
+func (r *Resolver) unreadApps(ctx context.Context, counts []inbox.UnreadCount) ([]*model.AppUnread, error) {
 	byID := map[string]*ent.App{}
 	apps, err := r.Client.App.Query().Where(app.IDIn(unreadIDs(counts)...)).All(ctx)
 	if err != nil {
@@ -61,7 +62,7 @@ func (r *Resolver) unreadApps(ctx context.Context, counts []messaging.UnreadCoun
 }
 
 // unreadConversations pairs unread counts with the viewer's conversations.
-func (r *Resolver) unreadConversations(ctx context.Context, counts []messaging.UnreadCount) ([]*model.ConversationUnread, error) {
+func (r *Resolver) unreadConversations(ctx context.Context, counts []inbox.UnreadCount) ([]*model.ConversationUnread, error) {
 	byID := map[string]*ent.Conversation{}
 	cs, err := r.Client.Conversation.Query().Where(conversation.IDIn(unreadIDs(counts)...)).All(ctx)
 	if err != nil {
@@ -77,7 +78,7 @@ func (r *Resolver) unreadConversations(ctx context.Context, counts []messaging.U
 	return out, nil
 }
 
-func unreadIDs(counts []messaging.UnreadCount) []string {
+func unreadIDs(counts []inbox.UnreadCount) []string {
 	out := make([]string, len(counts))
 	for i, c := range counts {
 		out[i] = c.ID

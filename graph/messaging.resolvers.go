@@ -12,21 +12,21 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph/generated"
 	"github.com/corpline/corpline/graph/model"
-	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/messages"
 )
 
 // Content is the resolver for the content field.
-func (r *messageResolver) Content(ctx context.Context, obj *ent.Message) (*messaging.Content, error) {
-	return r.Messaging.Content(ctx, obj)
+func (r *messageResolver) Content(ctx context.Context, obj *ent.Message) (*messages.Content, error) {
+	return r.Messages.Content(ctx, obj)
 }
 
 // Receipts is the resolver for the receipts field.
-func (r *messageResolver) Receipts(ctx context.Context, obj *ent.Message) (*messaging.Receipts, error) {
-	return r.Messaging.Receipts(ctx, obj)
+func (r *messageResolver) Receipts(ctx context.Context, obj *ent.Message) (*messages.Receipts, error) {
+	return r.Messages.Receipts(ctx, obj)
 }
 
 // Member is the resolver for the member field.
-func (r *messageReceiptResolver) Member(ctx context.Context, obj *messaging.Receipt) (*ent.Member, error) {
+func (r *messageReceiptResolver) Member(ctx context.Context, obj *messages.Receipt) (*ent.Member, error) {
 	m, err := r.Client.Member.Get(ctx, obj.MemberID)
 	if ent.IsNotFound(err) {
 		return nil, nil
@@ -35,18 +35,18 @@ func (r *messageReceiptResolver) Member(ctx context.Context, obj *messaging.Rece
 }
 
 // Read is the resolver for the read field.
-func (r *messageReceiptsResolver) Read(ctx context.Context, obj *messaging.Receipts, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*model.MessageReceiptConnection, error) {
-	return receiptConnection(r.Messaging.ReceiptList(ctx, obj, true, after, first, before, last))
+func (r *messageReceiptsResolver) Read(ctx context.Context, obj *messages.Receipts, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*model.MessageReceiptConnection, error) {
+	return receiptConnection(r.Messages.ReceiptList(ctx, obj, true, after, first, before, last))
 }
 
 // Unread is the resolver for the unread field.
-func (r *messageReceiptsResolver) Unread(ctx context.Context, obj *messaging.Receipts, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*model.MessageReceiptConnection, error) {
-	return receiptConnection(r.Messaging.ReceiptList(ctx, obj, false, after, first, before, last))
+func (r *messageReceiptsResolver) Unread(ctx context.Context, obj *messages.Receipts, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*model.MessageReceiptConnection, error) {
+	return receiptConnection(r.Messages.ReceiptList(ctx, obj, false, after, first, before, last))
 }
 
 // SendMessage is the resolver for the sendMessage field.
 func (r *mutationResolver) SendMessage(ctx context.Context, input model.SendMessageInput) (*model.SendMessagePayload, error) {
-	return sendPayload(r.Messaging.Send(ctx, messaging.SendInput{
+	return sendPayload(r.Messages.Send(ctx, messages.SendInput{
 		Kind:           input.Kind,
 		Body:           deref(input.Content),
 		Targets:        deref(input.Targets),
@@ -58,7 +58,7 @@ func (r *mutationResolver) SendMessage(ctx context.Context, input model.SendMess
 
 // ForwardMessage is the resolver for the forwardMessage field.
 func (r *mutationResolver) ForwardMessage(ctx context.Context, input model.ForwardMessageInput) (*model.SendMessagePayload, error) {
-	return sendPayload(r.Messaging.Forward(ctx, messaging.ForwardInput{
+	return sendPayload(r.Messages.Forward(ctx, messages.ForwardInput{
 		MessageID:      input.MessageID,
 		Targets:        deref(input.Targets),
 		IdempotencyKey: deref(input.IdempotencyKey),
@@ -68,7 +68,7 @@ func (r *mutationResolver) ForwardMessage(ctx context.Context, input model.Forwa
 
 // RecallMessage is the resolver for the recallMessage field.
 func (r *mutationResolver) RecallMessage(ctx context.Context, input model.RecallMessageInput) (*model.RecallMessagePayload, error) {
-	m, err := r.Messaging.Recall(ctx, input.ID)
+	m, err := r.Messages.Recall(ctx, input.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 // page instead:
 //   - the viewer's entries of the page's messages, read through the inbox
 //     policy (it shows the viewer's own only) as Content would, and attached
-//     to their message as the inbox stream does (messaging.changes); Content
+//     to their message as the inbox stream does (inbox.events); Content
 //     reads them there and still checks they are the viewer's. The entries of
 //     the connection itself cannot serve: entgql loads only the columns the
 //     query asked for, and a missing withheld would read as false. Every
@@ -38,7 +38,7 @@ func messagesOf(res any) []*ent.Message {
 }
 
 // loadReaderEntries attaches to each message the viewer's entry of it, when
-// there is exactly one (what the query of messaging.readerEntry would find);
+// there is exactly one (what the query of messages.readerEntry would find);
 // otherwise Content queries alone, as it did.
 func loadReaderEntries(ctx context.Context, db *ent.Client, msgs []*ent.Message) error {
 	ids := make([]string, 0, len(msgs))

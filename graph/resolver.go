@@ -11,9 +11,10 @@ import (
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/conversation"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/inbox"
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/lifecycle"
-	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/messages"
 	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/realtime/live"
@@ -25,7 +26,8 @@ type Resolver struct {
 	Auth          *auth.Service
 	Directory     *directory.Service
 	Apps          *apps.Service
-	Messaging     *messaging.Service
+	Messages      *messages.Service
+	Inboxes       *inbox.Service
 	Conversations *conversation.Service
 	Publisher     bus.Publisher
 	Lifecycle     *lifecycle.Service

@@ -23,9 +23,10 @@ import (
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/graph/model"
 	"github.com/corpline/corpline/internal/audience"
+	"github.com/corpline/corpline/internal/inbox"
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/lifecycle"
-	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/messages"
 	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/viewer"
@@ -626,14 +627,14 @@ type EnterpriseResolver interface {
 	Usage(ctx context.Context, obj *ent.Enterprise) (*operator.Usage, error)
 }
 type InboxEntryConnectionResolver interface {
-	Unread(ctx context.Context, obj *ent.InboxEntryConnection) (*messaging.Unread, error)
+	Unread(ctx context.Context, obj *ent.InboxEntryConnection) (*inbox.Unread, error)
 }
 type InboxEventResolver interface {
-	Cursor(ctx context.Context, obj *messaging.Event) (*entgql.Cursor[string], error)
+	Cursor(ctx context.Context, obj *inbox.Event) (*entgql.Cursor[string], error)
 }
 type InboxUnreadResolver interface {
-	Apps(ctx context.Context, obj *messaging.Unread) ([]*model.AppUnread, error)
-	Conversations(ctx context.Context, obj *messaging.Unread) ([]*model.ConversationUnread, error)
+	Apps(ctx context.Context, obj *inbox.Unread) ([]*model.AppUnread, error)
+	Conversations(ctx context.Context, obj *inbox.Unread) ([]*model.ConversationUnread, error)
 }
 type InviteResolver interface {
 	QRCodePng(ctx context.Context, obj *invite.Invite, size *int) (string, error)
@@ -645,15 +646,15 @@ type MemberResolver interface {
 }
 type MessageResolver interface {
 	SenderName(ctx context.Context, obj *ent.Message) (*string, error)
-	Content(ctx context.Context, obj *ent.Message) (*messaging.Content, error)
-	Receipts(ctx context.Context, obj *ent.Message) (*messaging.Receipts, error)
+	Content(ctx context.Context, obj *ent.Message) (*messages.Content, error)
+	Receipts(ctx context.Context, obj *ent.Message) (*messages.Receipts, error)
 }
 type MessageReceiptResolver interface {
-	Member(ctx context.Context, obj *messaging.Receipt) (*ent.Member, error)
+	Member(ctx context.Context, obj *messages.Receipt) (*ent.Member, error)
 }
 type MessageReceiptsResolver interface {
-	Read(ctx context.Context, obj *messaging.Receipts, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*model.MessageReceiptConnection, error)
-	Unread(ctx context.Context, obj *messaging.Receipts, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*model.MessageReceiptConnection, error)
+	Read(ctx context.Context, obj *messages.Receipts, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*model.MessageReceiptConnection, error)
+	Unread(ctx context.Context, obj *messages.Receipts, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*model.MessageReceiptConnection, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
@@ -716,7 +717,7 @@ type QueryResolver interface {
 	Enterprises(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.EnterpriseOrder, where *ent.EnterpriseWhereInput) (*ent.EnterpriseConnection, error)
 }
 type SubscriptionResolver interface {
-	Inbox(ctx context.Context, after *entgql.Cursor[string]) (<-chan *messaging.Event, error)
+	Inbox(ctx context.Context, after *entgql.Cursor[string]) (<-chan *inbox.Event, error)
 }
 type ViewerResolver interface {
 	Member(ctx context.Context, obj *viewer.Viewer) (*ent.Member, error)
@@ -12750,8 +12751,8 @@ func (ec *executionContext) _InboxEntryConnection_unread(ctx context.Context, fi
 			return ec.Resolvers.InboxEntryConnection().Unread(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *messaging.Unread) graphql.Marshaler {
-			return ec.marshalNInboxUnread2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐUnread(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *inbox.Unread) graphql.Marshaler {
+			return ec.marshalNInboxUnread2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋinboxᚐUnread(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12825,7 +12826,7 @@ func (ec *executionContext) fieldContext_InboxEntryEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("InboxEntryEdge", field, false, false, "Cursor")
 }
 
-func (ec *executionContext) _InboxEvent_kind(ctx context.Context, field graphql.CollectedField, obj *messaging.Event) (ret graphql.Marshaler) {
+func (ec *executionContext) _InboxEvent_kind(ctx context.Context, field graphql.CollectedField, obj *inbox.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12837,8 +12838,8 @@ func (ec *executionContext) _InboxEvent_kind(ctx context.Context, field graphql.
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v messaging.EventKind) graphql.Marshaler {
-			return ec.marshalNInboxEventKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐEventKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v inbox.EventKind) graphql.Marshaler {
+			return ec.marshalNInboxEventKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋinboxᚐEventKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12848,7 +12849,7 @@ func (ec *executionContext) fieldContext_InboxEvent_kind(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("InboxEvent", field, false, false, "InboxEventKind")
 }
 
-func (ec *executionContext) _InboxEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *messaging.Event) (ret graphql.Marshaler) {
+func (ec *executionContext) _InboxEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *inbox.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12871,7 +12872,7 @@ func (ec *executionContext) fieldContext_InboxEvent_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("InboxEvent", field, true, true, "Cursor")
 }
 
-func (ec *executionContext) _InboxEvent_seq(ctx context.Context, field graphql.CollectedField, obj *messaging.Event) (ret graphql.Marshaler) {
+func (ec *executionContext) _InboxEvent_seq(ctx context.Context, field graphql.CollectedField, obj *inbox.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12894,7 +12895,7 @@ func (ec *executionContext) fieldContext_InboxEvent_seq(_ context.Context, field
 	return graphql.NewScalarFieldContext("InboxEvent", field, false, false, "Int")
 }
 
-func (ec *executionContext) _InboxEvent_entryId(ctx context.Context, field graphql.CollectedField, obj *messaging.Event) (ret graphql.Marshaler) {
+func (ec *executionContext) _InboxEvent_entryId(ctx context.Context, field graphql.CollectedField, obj *inbox.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12917,7 +12918,7 @@ func (ec *executionContext) fieldContext_InboxEvent_entryId(_ context.Context, f
 	return graphql.NewScalarFieldContext("InboxEvent", field, false, false, "ID")
 }
 
-func (ec *executionContext) _InboxEvent_messageId(ctx context.Context, field graphql.CollectedField, obj *messaging.Event) (ret graphql.Marshaler) {
+func (ec *executionContext) _InboxEvent_messageId(ctx context.Context, field graphql.CollectedField, obj *inbox.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12940,7 +12941,7 @@ func (ec *executionContext) fieldContext_InboxEvent_messageId(_ context.Context,
 	return graphql.NewScalarFieldContext("InboxEvent", field, false, false, "ID")
 }
 
-func (ec *executionContext) _InboxEvent_readAt(ctx context.Context, field graphql.CollectedField, obj *messaging.Event) (ret graphql.Marshaler) {
+func (ec *executionContext) _InboxEvent_readAt(ctx context.Context, field graphql.CollectedField, obj *inbox.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12963,7 +12964,7 @@ func (ec *executionContext) fieldContext_InboxEvent_readAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("InboxEvent", field, false, false, "Time")
 }
 
-func (ec *executionContext) _InboxEvent_entry(ctx context.Context, field graphql.CollectedField, obj *messaging.Event) (ret graphql.Marshaler) {
+func (ec *executionContext) _InboxEvent_entry(ctx context.Context, field graphql.CollectedField, obj *inbox.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12995,7 +12996,7 @@ func (ec *executionContext) fieldContext_InboxEvent_entry(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _InboxEvent_code(ctx context.Context, field graphql.CollectedField, obj *messaging.Event) (ret graphql.Marshaler) {
+func (ec *executionContext) _InboxEvent_code(ctx context.Context, field graphql.CollectedField, obj *inbox.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13018,7 +13019,7 @@ func (ec *executionContext) fieldContext_InboxEvent_code(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("InboxEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _InboxEvent_reason(ctx context.Context, field graphql.CollectedField, obj *messaging.Event) (ret graphql.Marshaler) {
+func (ec *executionContext) _InboxEvent_reason(ctx context.Context, field graphql.CollectedField, obj *inbox.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13041,7 +13042,7 @@ func (ec *executionContext) fieldContext_InboxEvent_reason(_ context.Context, fi
 	return graphql.NewScalarFieldContext("InboxEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _InboxUnread_total(ctx context.Context, field graphql.CollectedField, obj *messaging.Unread) (ret graphql.Marshaler) {
+func (ec *executionContext) _InboxUnread_total(ctx context.Context, field graphql.CollectedField, obj *inbox.Unread) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13064,7 +13065,7 @@ func (ec *executionContext) fieldContext_InboxUnread_total(_ context.Context, fi
 	return graphql.NewScalarFieldContext("InboxUnread", field, false, false, "Int")
 }
 
-func (ec *executionContext) _InboxUnread_apps(ctx context.Context, field graphql.CollectedField, obj *messaging.Unread) (ret graphql.Marshaler) {
+func (ec *executionContext) _InboxUnread_apps(ctx context.Context, field graphql.CollectedField, obj *inbox.Unread) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13096,7 +13097,7 @@ func (ec *executionContext) fieldContext_InboxUnread_apps(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _InboxUnread_conversations(ctx context.Context, field graphql.CollectedField, obj *messaging.Unread) (ret graphql.Marshaler) {
+func (ec *executionContext) _InboxUnread_conversations(ctx context.Context, field graphql.CollectedField, obj *inbox.Unread) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13128,7 +13129,7 @@ func (ec *executionContext) fieldContext_InboxUnread_conversations(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _InboxUnread_others(ctx context.Context, field graphql.CollectedField, obj *messaging.Unread) (ret graphql.Marshaler) {
+func (ec *executionContext) _InboxUnread_others(ctx context.Context, field graphql.CollectedField, obj *inbox.Unread) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13432,8 +13433,8 @@ func (ec *executionContext) _MarkInboxReadPayload_unread(ctx context.Context, fi
 			return obj.Unread, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *messaging.Unread) graphql.Marshaler {
-			return ec.marshalNInboxUnread2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐUnread(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *inbox.Unread) graphql.Marshaler {
+			return ec.marshalNInboxUnread2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋinboxᚐUnread(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14462,8 +14463,8 @@ func (ec *executionContext) _Message_content(ctx context.Context, field graphql.
 			return ec.Resolvers.Message().Content(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *messaging.Content) graphql.Marshaler {
-			return ec.marshalOMessageContent2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐContent(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *messages.Content) graphql.Marshaler {
+			return ec.marshalOMessageContent2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagesᚐContent(ctx, selections, v)
 		},
 		true,
 		false,
@@ -14494,8 +14495,8 @@ func (ec *executionContext) _Message_receipts(ctx context.Context, field graphql
 			return ec.Resolvers.Message().Receipts(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *messaging.Receipts) graphql.Marshaler {
-			return ec.marshalNMessageReceipts2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐReceipts(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *messages.Receipts) graphql.Marshaler {
+			return ec.marshalNMessageReceipts2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagesᚐReceipts(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14601,7 +14602,7 @@ func (ec *executionContext) fieldContext_MessageConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("MessageConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MessageContent_text(ctx context.Context, field graphql.CollectedField, obj *messaging.Content) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageContent_text(ctx context.Context, field graphql.CollectedField, obj *messages.Content) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14624,7 +14625,7 @@ func (ec *executionContext) fieldContext_MessageContent_text(_ context.Context, 
 	return graphql.NewScalarFieldContext("MessageContent", field, false, false, "String")
 }
 
-func (ec *executionContext) _MessageContent_markdown(ctx context.Context, field graphql.CollectedField, obj *messaging.Content) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageContent_markdown(ctx context.Context, field graphql.CollectedField, obj *messages.Content) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14647,7 +14648,7 @@ func (ec *executionContext) fieldContext_MessageContent_markdown(_ context.Conte
 	return graphql.NewScalarFieldContext("MessageContent", field, false, false, "String")
 }
 
-func (ec *executionContext) _MessageContent_card(ctx context.Context, field graphql.CollectedField, obj *messaging.Content) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageContent_card(ctx context.Context, field graphql.CollectedField, obj *messages.Content) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14679,7 +14680,7 @@ func (ec *executionContext) fieldContext_MessageContent_card(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _MessageContent_articles(ctx context.Context, field graphql.CollectedField, obj *messaging.Content) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageContent_articles(ctx context.Context, field graphql.CollectedField, obj *messages.Content) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14711,7 +14712,7 @@ func (ec *executionContext) fieldContext_MessageContent_articles(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _MessageContent_file(ctx context.Context, field graphql.CollectedField, obj *messaging.Content) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageContent_file(ctx context.Context, field graphql.CollectedField, obj *messages.Content) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14743,7 +14744,7 @@ func (ec *executionContext) fieldContext_MessageContent_file(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _MessageContent_watermark(ctx context.Context, field graphql.CollectedField, obj *messaging.Content) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageContent_watermark(ctx context.Context, field graphql.CollectedField, obj *messages.Content) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14821,7 +14822,7 @@ func (ec *executionContext) fieldContext_MessageEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("MessageEdge", field, false, false, "Cursor")
 }
 
-func (ec *executionContext) _MessageReceipt_member(ctx context.Context, field graphql.CollectedField, obj *messaging.Receipt) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageReceipt_member(ctx context.Context, field graphql.CollectedField, obj *messages.Receipt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14853,7 +14854,7 @@ func (ec *executionContext) fieldContext_MessageReceipt_member(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _MessageReceipt_readAt(ctx context.Context, field graphql.CollectedField, obj *messaging.Receipt) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageReceipt_readAt(ctx context.Context, field graphql.CollectedField, obj *messages.Receipt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14975,8 +14976,8 @@ func (ec *executionContext) _MessageReceiptEdge_node(ctx context.Context, field 
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *messaging.Receipt) graphql.Marshaler {
-			return ec.marshalNMessageReceipt2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐReceipt(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *messages.Receipt) graphql.Marshaler {
+			return ec.marshalNMessageReceipt2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagesᚐReceipt(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15018,7 +15019,7 @@ func (ec *executionContext) fieldContext_MessageReceiptEdge_cursor(_ context.Con
 	return graphql.NewScalarFieldContext("MessageReceiptEdge", field, false, false, "Cursor")
 }
 
-func (ec *executionContext) _MessageReceipts_recipientCount(ctx context.Context, field graphql.CollectedField, obj *messaging.Receipts) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageReceipts_recipientCount(ctx context.Context, field graphql.CollectedField, obj *messages.Receipts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15041,7 +15042,7 @@ func (ec *executionContext) fieldContext_MessageReceipts_recipientCount(_ contex
 	return graphql.NewScalarFieldContext("MessageReceipts", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MessageReceipts_readCount(ctx context.Context, field graphql.CollectedField, obj *messaging.Receipts) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageReceipts_readCount(ctx context.Context, field graphql.CollectedField, obj *messages.Receipts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15064,7 +15065,7 @@ func (ec *executionContext) fieldContext_MessageReceipts_readCount(_ context.Con
 	return graphql.NewScalarFieldContext("MessageReceipts", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MessageReceipts_unreadCount(ctx context.Context, field graphql.CollectedField, obj *messaging.Receipts) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageReceipts_unreadCount(ctx context.Context, field graphql.CollectedField, obj *messages.Receipts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15087,7 +15088,7 @@ func (ec *executionContext) fieldContext_MessageReceipts_unreadCount(_ context.C
 	return graphql.NewScalarFieldContext("MessageReceipts", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MessageReceipts_read(ctx context.Context, field graphql.CollectedField, obj *messaging.Receipts) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageReceipts_read(ctx context.Context, field graphql.CollectedField, obj *messages.Receipts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15131,7 +15132,7 @@ func (ec *executionContext) fieldContext_MessageReceipts_read(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _MessageReceipts_unread(ctx context.Context, field graphql.CollectedField, obj *messaging.Receipts) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageReceipts_unread(ctx context.Context, field graphql.CollectedField, obj *messages.Receipts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17994,8 +17995,8 @@ func (ec *executionContext) _Subscription_inbox(ctx context.Context, field graph
 			return ec.Resolvers.Subscription().Inbox(ctx, fc.Args["after"].(*entgql.Cursor[string]))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *messaging.Event) graphql.Marshaler {
-			return ec.marshalNInboxEvent2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐEvent(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *inbox.Event) graphql.Marshaler {
+			return ec.marshalNInboxEvent2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋinboxᚐEvent(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30264,7 +30265,7 @@ func (ec *executionContext) _InboxEntryEdge(ctx context.Context, sel ast.Selecti
 
 var inboxEventImplementors = []string{"InboxEvent"}
 
-func (ec *executionContext) _InboxEvent(ctx context.Context, sel ast.SelectionSet, obj *messaging.Event) graphql.Marshaler {
+func (ec *executionContext) _InboxEvent(ctx context.Context, sel ast.SelectionSet, obj *inbox.Event) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, inboxEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -30338,7 +30339,7 @@ func (ec *executionContext) _InboxEvent(ctx context.Context, sel ast.SelectionSe
 
 var inboxUnreadImplementors = []string{"InboxUnread"}
 
-func (ec *executionContext) _InboxUnread(ctx context.Context, sel ast.SelectionSet, obj *messaging.Unread) graphql.Marshaler {
+func (ec *executionContext) _InboxUnread(ctx context.Context, sel ast.SelectionSet, obj *inbox.Unread) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, inboxUnreadImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -30950,7 +30951,7 @@ func (ec *executionContext) _MessageConnection(ctx context.Context, sel ast.Sele
 
 var messageContentImplementors = []string{"MessageContent"}
 
-func (ec *executionContext) _MessageContent(ctx context.Context, sel ast.SelectionSet, obj *messaging.Content) graphql.Marshaler {
+func (ec *executionContext) _MessageContent(ctx context.Context, sel ast.SelectionSet, obj *messages.Content) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageContentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -31046,7 +31047,7 @@ func (ec *executionContext) _MessageEdge(ctx context.Context, sel ast.SelectionS
 
 var messageReceiptImplementors = []string{"MessageReceipt"}
 
-func (ec *executionContext) _MessageReceipt(ctx context.Context, sel ast.SelectionSet, obj *messaging.Receipt) graphql.Marshaler {
+func (ec *executionContext) _MessageReceipt(ctx context.Context, sel ast.SelectionSet, obj *messages.Receipt) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageReceiptImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -31166,7 +31167,7 @@ func (ec *executionContext) _MessageReceiptEdge(ctx context.Context, sel ast.Sel
 
 var messageReceiptsImplementors = []string{"MessageReceipts"}
 
-func (ec *executionContext) _MessageReceipts(ctx context.Context, sel ast.SelectionSet, obj *messaging.Receipts) graphql.Marshaler {
+func (ec *executionContext) _MessageReceipts(ctx context.Context, sel ast.SelectionSet, obj *messages.Receipts) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageReceiptsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -33212,7 +33213,7 @@ func (ec *executionContext) unmarshalNInboxEntryWhereInput2ᚖgithubᚗcomᚋcor
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNInboxEvent2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐEvent(ctx context.Context, sel ast.SelectionSet, v *messaging.Event) graphql.Marshaler {
+func (ec *executionContext) marshalNInboxEvent2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋinboxᚐEvent(ctx context.Context, sel ast.SelectionSet, v *inbox.Event) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InboxEvent!")
 		return graphql.Null
@@ -33220,13 +33221,13 @@ func (ec *executionContext) marshalNInboxEvent2ᚖgithubᚗcomᚋcorplineᚋcorp
 	return ec._InboxEvent(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNInboxEventKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐEventKind(ctx context.Context, v any) (messaging.EventKind, error) {
+func (ec *executionContext) unmarshalNInboxEventKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋinboxᚐEventKind(ctx context.Context, v any) (inbox.EventKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := messaging.EventKind(tmp)
+	res := inbox.EventKind(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNInboxEventKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐEventKind(ctx context.Context, sel ast.SelectionSet, v messaging.EventKind) graphql.Marshaler {
+func (ec *executionContext) marshalNInboxEventKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋinboxᚐEventKind(ctx context.Context, sel ast.SelectionSet, v inbox.EventKind) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -33235,7 +33236,7 @@ func (ec *executionContext) marshalNInboxEventKind2githubᚗcomᚋcorplineᚋcor
 	return res
 }
 
-func (ec *executionContext) marshalNInboxUnread2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐUnread(ctx context.Context, sel ast.SelectionSet, v *messaging.Unread) graphql.Marshaler {
+func (ec *executionContext) marshalNInboxUnread2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋinboxᚐUnread(ctx context.Context, sel ast.SelectionSet, v *inbox.Unread) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InboxUnread!")
 		return graphql.Null
@@ -33457,7 +33458,7 @@ func (ec *executionContext) marshalNMessageOrderField2ᚖgithubᚗcomᚋcorpline
 	return v
 }
 
-func (ec *executionContext) marshalNMessageReceipt2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐReceipt(ctx context.Context, sel ast.SelectionSet, v *messaging.Receipt) graphql.Marshaler {
+func (ec *executionContext) marshalNMessageReceipt2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagesᚐReceipt(ctx context.Context, sel ast.SelectionSet, v *messages.Receipt) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MessageReceipt!")
 		return graphql.Null
@@ -33497,7 +33498,7 @@ func (ec *executionContext) marshalNMessageReceiptEdge2ᚖgithubᚗcomᚋcorplin
 	return ec._MessageReceiptEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMessageReceipts2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐReceipts(ctx context.Context, sel ast.SelectionSet, v *messaging.Receipts) graphql.Marshaler {
+func (ec *executionContext) marshalNMessageReceipts2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagesᚐReceipts(ctx context.Context, sel ast.SelectionSet, v *messages.Receipts) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MessageReceipts!")
 		return graphql.Null
@@ -35224,7 +35225,7 @@ func (ec *executionContext) marshalOMessage2ᚖgithubᚗcomᚋcorplineᚋcorplin
 	return ec._Message(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOMessageContent2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐContent(ctx context.Context, sel ast.SelectionSet, v *messaging.Content) graphql.Marshaler {
+func (ec *executionContext) marshalOMessageContent2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagesᚐContent(ctx context.Context, sel ast.SelectionSet, v *messages.Content) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -12,7 +12,8 @@ import (
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/internal/audience"
-	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/inbox"
+	"github.com/corpline/corpline/internal/messages"
 	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/viewer"
 )
@@ -258,8 +259,8 @@ type MarkInboxReadInput struct {
 
 type MarkInboxReadPayload struct {
 	// Entries that changed.
-	Updated int               `json:"updated"`
-	Unread  *messaging.Unread `json:"unread"`
+	Updated int           `json:"updated"`
+	Unread  *inbox.Unread `json:"unread"`
 }
 
 type MemberDepartmentInput struct {
@@ -275,7 +276,7 @@ type MessageReceiptConnection struct {
 }
 
 type MessageReceiptEdge struct {
-	Node   *messaging.Receipt    `json:"node"`
+	Node   *messages.Receipt     `json:"node"`
 	Cursor entgql.Cursor[string] `json:"cursor"`
 }
 

@@ -1,7 +1,7 @@
 // Package conversation holds the rules of members talking to each other:
 // one direct conversation per pair, groups of members who can all see each
 // other, membership changes, and posting into the members' inboxes (through
-// package messaging, so conversations share the one inbox stream).
+// package messages, so conversations share the one inbox stream).
 package conversation
 
 import (
@@ -16,7 +16,7 @@ import (
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/auth"
-	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/messages"
 	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/store"
@@ -30,11 +30,11 @@ const MaxMembers = 100
 type Service struct {
 	client *ent.Client
 	auth   *auth.Service
-	msgs   *messaging.Service
+	msgs   *messages.Service
 }
 
 // New returns a Service.
-func New(client *ent.Client, authn *auth.Service, msgs *messaging.Service) *Service {
+func New(client *ent.Client, authn *auth.Service, msgs *messages.Service) *Service {
 	return &Service{client: client, auth: authn, msgs: msgs}
 }
 
@@ -157,7 +157,7 @@ func (s *Service) RemoveMembers(ctx context.Context, id string, remove []string)
 
 // Send posts a message into a conversation the viewer is in, to its
 // current members who are active.
-func (s *Service) Send(ctx context.Context, id string, kind msgtype.Kind, body msgtype.Body, key string) (*messaging.Result, error) {
+func (s *Service) Send(ctx context.Context, id string, kind msgtype.Kind, body msgtype.Body, key string) (*messages.Result, error) {
 	if _, err := asMember(ctx); err != nil {
 		return nil, err
 	}
@@ -173,7 +173,7 @@ func (s *Service) Send(ctx context.Context, id string, kind msgtype.Kind, body m
 	if err != nil {
 		return nil, fmt.Errorf("conversation send: %w", err)
 	}
-	res, err := s.msgs.Post(ctx, messaging.Post{ConversationID: c.ID, Members: active, Kind: kind, Body: body, IdempotencyKey: key})
+	res, err := s.msgs.Post(ctx, messages.Post{ConversationID: c.ID, Members: active, Kind: kind, Body: body, IdempotencyKey: key})
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@
 //
 // Deleting a member: the member leaves the directory and stops following;
 // their sessions, departments, tags, admin role and inbox entries are erased
-// from the database (inbox through the Erasers messaging registers). What
+// from the database (inbox through the Erasers package inbox registers). What
 // they wrote for others (messages, posts) stays, attributed to a former
 // member: the member row stays as a tombstone with status DELETED, their name
 // and nothing else (userid freed for reuse, contact data and password

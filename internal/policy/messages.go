@@ -25,7 +25,7 @@ func CanBroadcast(v *viewer.Viewer) bool {
 // VisibleMessages is the predicate of the messages v may see: those it sent
 // and those in its inbox (not recalled); a super admin also sees every
 // message sent outside conversations (for read receipts and confidential
-// reads). Seeing a message is not reading its content: see package messaging.
+// reads). Seeing a message is not reading its content: see package messages.
 func VisibleMessages(v *viewer.Viewer) predicate.Message {
 	switch v.Kind {
 	case viewer.KindOperator:

@@ -19,9 +19,10 @@ import (
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/conversation"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/inbox"
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/lifecycle"
-	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/messages"
 	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/realtime/live"
@@ -82,15 +83,16 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now, LoginFailures: cfg.LoginFailures})
 	s.bus, s.closeBus = newBus(db)
 	invites := invite.New(db.Client, s.publicURL)
+	inboxes := inbox.New(db.Client, db.Dialect, s.bus, inbox.Options{Live: s.liveHub(), Now: cfg.Now})
 	s.resolver = &graph.Resolver{
 		Client:    db.Client,
 		Auth:      s.auth,
 		Directory: directory.New(db.Client),
 		Apps:      apps.New(db.Client),
-		Messaging: messaging.New(db.Client, db.Dialect, s.bus, s.auth, messaging.Options{
+		Inboxes:   inboxes,
+		Messages: messages.New(db.Client, inboxes, messages.Options{
 			SendRate:  cfg.Messages.SendRate,
 			SendBurst: cfg.Messages.SendBurst,
-			Live:      s.liveHub(),
 			Now:       cfg.Now,
 		}),
 		Publisher: s.bus,
@@ -98,11 +100,11 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 		Invites:   invites,
 		Lifecycle: lifecycle.New(db.Client, s.auth, invites, s.bus, lifecycle.Options{
 			Now:     cfg.Now,
-			Erasers: []lifecycle.Eraser{messaging.EraseMember},
+			Erasers: []lifecycle.Eraser{inbox.EraseMember},
 		}),
 		Operator: operator.New(db.Client),
 	}
-	s.resolver.Conversations = conversation.New(db.Client, s.auth, s.resolver.Messaging)
+	s.resolver.Conversations = conversation.New(db.Client, s.auth, s.resolver.Messages)
 	lifecycle.Watch(db.Client, s.bus)
 	s.jobs = newJobs(cfg, db, s.bus)
 	s.origins = newOrigins(cfg.CORSOrigins)

@@ -1,4 +1,4 @@
-package messaging_test
+package inbox_test
 
 import (
 	"context"
@@ -11,7 +11,8 @@ import (
 	"github.com/corpline/corpline/internal/apitest"
 	"github.com/corpline/corpline/internal/audience"
 	"github.com/corpline/corpline/internal/auth"
-	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/inbox"
+	"github.com/corpline/corpline/internal/messages"
 	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/provision"
@@ -39,13 +40,13 @@ func TestDeletingAMemberErasesTheirInbox(t *testing.T) {
 		ids = append(ids, m.ID)
 	}
 	authn := auth.New(db.Client, auth.Options{})
-	svc := messaging.New(db.Client, db.Dialect, bus.NewLocal(), authn, messaging.Options{})
+	svc := messages.New(db.Client, inbox.New(db.Client, db.Dialect, bus.NewLocal(), inbox.Options{}), messages.Options{})
 	admin, err := authn.LoadViewer(ctx, res.AdminID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	actx := viewer.NewContext(ctx, admin)
-	if _, err := svc.Send(actx, messaging.SendInput{Kind: msgtype.Text, Body: msgtype.Body{Text: "hi"}, Targets: audience.Audience{MemberIDs: ids}}); err != nil {
+	if _, err := svc.Send(actx, messages.SendInput{Kind: msgtype.Text, Body: msgtype.Body{Text: "hi"}, Targets: audience.Audience{MemberIDs: ids}}); err != nil {
 		t.Fatal(err)
 	}
 	db.Client.Membership.Delete().Where(membership.MemberID(ids[0])).ExecX(sys)

@@ -1,16 +1,11 @@
-package messaging
+package messages
 
 import (
 	"context"
 	"fmt"
 
-	"entgo.io/ent/dialect/sql"
-
 	"github.com/corpline/corpline/ent"
-	"github.com/corpline/corpline/ent/inboxcounter"
-	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/internal/apperr"
-	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -38,36 +33,13 @@ func (s *Service) Recall(ctx context.Context, id string) (*ent.Message, error) {
 	if now.Sub(m.CreatedAt) > RecallWindow {
 		return nil, apperr.E(apperr.Forbidden, "a message can be recalled only within %s of sending", RecallWindow)
 	}
-	// Whose entries these are is a tenant-wide read: the sender may recall
-	// entries of other inboxes (policy.AllowInboxEntryWrites) but not read them.
-	members, err := db.InboxEntry.Query().
-		Where(inboxentry.MessageID(m.ID), inboxentry.RecalledAtIsNil()).
-		Select(inboxentry.FieldMemberID).
-		Strings(policy.TenantRead(ctx))
-	if err != nil {
-		return nil, fmt.Errorf("recall: %w", err)
-	}
-	if _, err := s.bump(ctx, m.EnterpriseID, members, false); err != nil {
+	if err := s.inbox.Recall(ctx, m, now); err != nil {
 		return nil, err
-	}
-	// Each entry takes its member's new version, which bump just wrote.
-	err = db.InboxEntry.Update().
-		Where(inboxentry.MessageID(m.ID), inboxentry.RecalledAtIsNil()).
-		SetRecalledAt(now).
-		Modify(func(u *sql.UpdateBuilder) {
-			u.Set(inboxentry.FieldVersion, sql.Expr(fmt.Sprintf("(SELECT %s FROM %s WHERE %s.%s = %s.%s)",
-				inboxcounter.FieldVersion, inboxcounter.Table,
-				inboxcounter.Table, inboxcounter.FieldMemberID, inboxentry.Table, inboxentry.FieldMemberID)))
-		}).
-		Exec(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("recall: %w", err)
 	}
 	m, err = db.Message.UpdateOne(m).SetRecalledAt(now).ClearBody().Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("recall: %w", err)
 	}
-	s.publish(ctx, members)
 	return m, nil
 }
 

@@ -1,4 +1,4 @@
-package messaging
+package messages
 
 import (
 	"context"
@@ -23,8 +23,9 @@ type Post struct {
 // PostKinds are the kinds members post in conversations.
 var PostKinds = []msgtype.Kind{msgtype.Text, msgtype.Markdown, msgtype.File, msgtype.Image}
 
-// Post delivers a conversation message to its members, the poster's own
-// entry born read so their other devices show it in the same stream.
+// Post delivers a conversation message to its members (through broadcast,
+// like every message), the poster's own entry born read so their other
+// devices show it in the same stream.
 func (s *Service) Post(ctx context.Context, p Post) (*Result, error) {
 	v := viewer.FromContext(ctx)
 	if !slices.Contains(PostKinds, p.Kind) {
@@ -34,28 +35,8 @@ func (s *Service) Post(ctx context.Context, p Post) (*Result, error) {
 		return nil, err
 	}
 	body := p.Body
-	o := outgoing{kind: p.Kind, body: &body, key: p.IdempotencyKey, conversationID: p.ConversationID}
-	hash := o.hash()
-	if res, err := s.replay(ctx, v, o.key, hash); res != nil || err != nil {
-		return res, err
-	}
-	if err := s.takeToken(v); err != nil {
-		return nil, err
-	}
-	report := msgtype.Report{RecipientCount: len(p.Members)}
-	m, err := s.createMessage(ctx, v, o, report, hash)
-	if err != nil {
-		return nil, err
-	}
-	err = s.deliver(ctx, delivery{
-		enterpriseID:   v.EnterpriseID,
-		message:        m,
-		members:        p.Members,
-		conversationID: &p.ConversationID,
-		readBy:         v.MemberID,
+	return s.broadcast(ctx, v, outgoing{
+		kind: p.Kind, body: &body, key: p.IdempotencyKey,
+		conversationID: p.ConversationID, members: p.Members,
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &Result{Message: m, Report: report}, nil
 }

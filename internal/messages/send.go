@@ -1,4 +1,4 @@
-package messaging
+package messages
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"github.com/corpline/corpline/ent/message"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/audience"
+	"github.com/corpline/corpline/internal/inbox"
 	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
@@ -60,7 +61,7 @@ func (s *Service) Send(ctx context.Context, in SendInput) (*Result, error) {
 	})
 }
 
-// outgoing is a message about to be broadcast, by Send or Forward.
+// outgoing is a message about to be broadcast, by Send, Forward or Post.
 type outgoing struct {
 	kind          msgtype.Kind
 	body          *msgtype.Body // nil: content withheld (a confidential forward)
@@ -69,10 +70,15 @@ type outgoing struct {
 	key           string
 	strict        bool
 	forwardedFrom string
-	// conversationID is set for a message posted in a conversation.
+	// conversationID is set for a message posted in a conversation, which
+	// goes to members (its current active members) instead of targets.
 	conversationID string
+	members        []string
 }
 
+// broadcast is the one path of every message: a retry answers with the
+// first attempt, the sender spends a token, the recipients are decided,
+// and the message and its entries are written in the request's transaction.
 func (s *Service) broadcast(ctx context.Context, v *viewer.Viewer, o outgoing) (*Result, error) {
 	hash := o.hash()
 	if res, err := s.replay(ctx, v, o.key, hash); res != nil || err != nil {
@@ -81,31 +87,44 @@ func (s *Service) broadcast(ctx context.Context, v *viewer.Viewer, o outgoing) (
 	if err := s.takeToken(v); err != nil {
 		return nil, err
 	}
-	r := policy.ReachOf(v)
-	res, err := s.resolveTargets(ctx, o.targets, r)
+	members, report, err := s.addressees(ctx, v, o)
 	if err != nil {
 		return nil, err
 	}
-	if err := refuseUnreachable(res, o.strict); err != nil {
-		return nil, err
-	}
-	members, err := s.recipients(ctx, res, r)
-	if err != nil {
-		return nil, err
-	}
-	report := msgtype.Report{RecipientCount: len(members), UnknownTargets: res.unknown, OutOfRangeTargets: res.outOfRange}
 	m, err := s.createMessage(ctx, v, o, report, hash)
 	if err != nil {
 		return nil, err
 	}
-	d := delivery{enterpriseID: v.EnterpriseID, message: m, members: members, withheld: o.body == nil}
-	if v.Kind == viewer.KindApp {
-		d.appID = &v.AppID
+	d := inbox.Delivery{Message: m, Members: members, Withheld: o.body == nil}
+	if o.conversationID != "" {
+		// The poster sees their message in their own stream, already read.
+		d.ReadBy = v.MemberID
 	}
-	if err := s.deliver(ctx, d); err != nil {
+	if err := s.inbox.Deliver(ctx, d); err != nil {
 		return nil, err
 	}
 	return &Result{Message: m, Report: report}, nil
+}
+
+// addressees decides who receives o: a conversation's members, or its
+// targets resolved once and cut to the sender's reach.
+func (s *Service) addressees(ctx context.Context, v *viewer.Viewer, o outgoing) ([]string, msgtype.Report, error) {
+	if o.conversationID != "" {
+		return o.members, msgtype.Report{RecipientCount: len(o.members)}, nil
+	}
+	r := policy.ReachOf(v)
+	res, err := s.resolveTargets(ctx, o.targets, r)
+	if err != nil {
+		return nil, msgtype.Report{}, err
+	}
+	if err := refuseUnreachable(res, o.strict); err != nil {
+		return nil, msgtype.Report{}, err
+	}
+	members, err := s.recipients(ctx, res, r)
+	if err != nil {
+		return nil, msgtype.Report{}, err
+	}
+	return members, msgtype.Report{RecipientCount: len(members), UnknownTargets: res.unknown, OutOfRangeTargets: res.outOfRange}, nil
 }
 
 // refuseUnreachable fails a send that would reach no target, or, when
