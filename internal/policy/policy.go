@@ -14,10 +14,12 @@
 //     every row of the enterprise) and a Filter<Type> query rule applying
 //     it, in the type's Policy().Query. Add the where-input case to
 //     ScopeWhereInput and rows to the visibility table tests.
-//  3. Its write rule: a named mutation rule per kind of writer in the
-//     type's Policy().Mutation ("AllowMessageWrites": who may create, which
-//     rows they may update or delete), ending in privacy.Allow for what it
-//     permits. A type without one is denied by the rule list's end.
+//  3. Its write rule: a named mutation rule in the type's Policy().Mutation
+//     (AllowMessageWrites, AllowConversationWrites: who may create, which
+//     rows they may update or delete), returning privacy.Allow for what it
+//     permits and a denial for the rest. It must decide: ent allows a write
+//     whose rules all skip. Prefer rules that read only the mutation and the
+//     viewer; a rule that queries costs a statement per row of a bulk write.
 //
 // Besides the viewer's own decision there are two narrow ones:
 //
