@@ -10,6 +10,7 @@ import (
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/realtime/gqlws"
 	"github.com/corpline/corpline/internal/realtime/live"
+	"github.com/corpline/corpline/internal/request"
 )
 
 // websocketTransport serves subscriptions (and any operation) over
@@ -42,7 +43,7 @@ func (s *Server) websocketInit(ctx context.Context, p map[string]any) (context.C
 		if errors.As(err, &ae) {
 			return ctx, errors.New(ae.Message)
 		}
-		s.log.ErrorContext(ctx, "websocket init", "err", err)
+		request.Logger(ctx).ErrorContext(ctx, "websocket init", "err", err)
 		return ctx, errors.New("internal error")
 	}
 	return withViewer(ctx, v), nil
@@ -73,12 +74,12 @@ func keepAlive(cfg config.Config) time.Duration {
 	if cfg.Realtime.KeepAlive > 0 {
 		return cfg.Realtime.KeepAlive
 	}
-	return 15 * time.Second
+	return config.DefaultKeepAlive
 }
 
 func writeTimeout(cfg config.Config) time.Duration {
 	if cfg.Realtime.WriteTimeout > 0 {
 		return cfg.Realtime.WriteTimeout
 	}
-	return 10 * time.Second
+	return config.DefaultWriteTimeout
 }

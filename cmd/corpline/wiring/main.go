@@ -143,7 +143,6 @@ func (m *Main) build() {
 		Publisher:     m.Bus,
 		Invites:       invites,
 		Lifecycle: lifecycle.New(client, m.Auth, invites, m.Bus, lifecycle.Options{
-			Now:     cfg.Now,
 			Erasers: []lifecycle.Eraser{messaging.EraseMember},
 		}),
 		Operator: operator.New(client),
