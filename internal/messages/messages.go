@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/ent"
+	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/inbox"
 	"github.com/corpline/corpline/internal/ratelimit"
 	"github.com/corpline/corpline/internal/store"
@@ -36,7 +37,7 @@ const (
 // Options tune a Service; zero values take the defaults.
 type Options struct {
 	// SendRate is how many sends a second one sender (app or member) may
-	// make, sustained, with SendBurst at once (defaults 300 and 600).
+	// make, sustained, with SendBurst at once (defaults in package config).
 	SendRate  float64
 	SendBurst int
 	Now       func() time.Time
@@ -53,10 +54,10 @@ type Service struct {
 // New returns a Service over client that delivers into inboxes.
 func New(client *ent.Client, inboxes *inbox.Service, o Options) *Service {
 	if o.SendRate == 0 {
-		o.SendRate = 300
+		o.SendRate = config.DefaultSendRate
 	}
 	if o.SendBurst == 0 {
-		o.SendBurst = 600
+		o.SendBurst = config.DefaultSendBurst
 	}
 	if o.Now == nil {
 		o.Now = time.Now
