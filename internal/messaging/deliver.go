@@ -24,13 +24,32 @@ type delivery struct {
 	readBy string
 }
 
-// deliver writes one inbox entry per member, numbered by their counters,
-// in the request's transaction, and wakes their connections after commit.
+// deliver writes one inbox entry per member for a message.
 func (s *Service) deliver(ctx context.Context, d delivery) error {
-	members := slices.Clone(d.members)
+	now := s.now()
+	return s.writeEntries(ctx, d.enterpriseID, d.members, func(c *ent.InboxEntryCreate, m string) {
+		c.SetMessageID(d.message.ID).
+			SetConfidential(d.message.Confidential).
+			SetWithheld(d.withheld).
+			SetNillableAppID(d.appID).
+			SetNillableConversationID(d.conversationID)
+		if m == d.readBy {
+			c.SetReadAt(now)
+		}
+	})
+}
+
+// writeEntries writes one inbox entry per member, numbered by their
+// counters, in the request's transaction, and wakes their connections after
+// commit; fill sets what the entry carries.
+func (s *Service) writeEntries(ctx context.Context, enterpriseID string, memberIDs []string, fill func(*ent.InboxEntryCreate, string)) error {
+	members := slices.Clone(memberIDs)
 	slices.Sort(members)
 	members = slices.Compact(members)
-	slots, err := s.bump(ctx, d.enterpriseID, members, true)
+	if len(members) == 0 {
+		return nil
+	}
+	slots, err := s.bump(ctx, enterpriseID, members, true)
 	if err != nil {
 		return err
 	}
@@ -45,20 +64,13 @@ func (s *Service) deliver(ctx context.Context, d delivery) error {
 		for i, m := range part {
 			sl := slots[m]
 			c := db.InboxEntry.Create().
-				SetEnterpriseID(d.enterpriseID).
+				SetEnterpriseID(enterpriseID).
 				SetMemberID(m).
-				SetMessageID(d.message.ID).
 				SetSeq(sl.Seq).
 				SetVersion(sl.Version).
 				SetCreatedVersion(sl.Version).
-				SetConfidential(d.message.Confidential).
-				SetWithheld(d.withheld).
-				SetNillableAppID(d.appID).
-				SetNillableConversationID(d.conversationID).
 				SetCreatedAt(now)
-			if m == d.readBy {
-				c.SetReadAt(now)
-			}
+			fill(c, m)
 			creates[i] = c
 		}
 		if err := db.InboxEntry.CreateBulk(creates...).Exec(sys); err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/apps"
+	"github.com/corpline/corpline/internal/assignments"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/conversation"
@@ -103,6 +104,7 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 		Operator: operator.New(db.Client),
 	}
 	s.resolver.Conversations = conversation.New(db.Client, s.auth, s.resolver.Messaging)
+	s.resolver.Assignments = assignments.New(db.Client, s.resolver.Messaging)
 	lifecycle.Watch(db.Client, s.bus)
 	s.jobs = newJobs(cfg, db, s.bus)
 	s.origins = newOrigins(cfg.CORSOrigins)
