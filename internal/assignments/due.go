@@ -83,14 +83,20 @@ func open(st assignment.Status) bool {
 }
 
 // OverdueFilter selects the assignments that are (or, with false, are not)
-// overdue at ctx's time, like Overdue.
+// overdue at ctx's time, like Overdue. It spells out both sides: NOT of a
+// comparison with a null due_at is null in SQL, not true.
 func OverdueFilter(ctx context.Context, overdue bool) predicate.Assignment {
-	p := assignment.And(
-		assignment.StatusNotIn(assignment.StatusDONE, assignment.StatusVERIFIED),
-		assignment.DueAtLTE(clock.Now(ctx)),
-	)
-	if !overdue {
-		p = assignment.Not(p)
+	now := clock.Now(ctx)
+	if overdue {
+		return assignment.And(
+			assignment.StatusNotIn(assignment.StatusDONE, assignment.StatusVERIFIED),
+			assignment.DueAtNotNil(),
+			assignment.DueAtLTE(now),
+		)
 	}
-	return p
+	return assignment.Or(
+		assignment.StatusIn(assignment.StatusDONE, assignment.StatusVERIFIED),
+		assignment.DueAtIsNil(),
+		assignment.DueAtGT(now),
+	)
 }
