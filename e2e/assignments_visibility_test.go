@@ -84,7 +84,9 @@ func TestAssignmentsAreSeenByTheirPeopleAndTheAssignersAdminsOnly(t *testing.T) 
 	sub := eve.Assign(map[string]any{"title": "secret audit, part 1", "assigneeIds": []string{o.eve}, "parentId": a.ID})
 	var ev struct {
 		Node struct {
-			Events struct{ Edges []struct{ Node struct{ ID string } } }
+			Events struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 	}
 	sam.MustDo(`query($id: ID!) { node(id: $id) { ... on Assignment { events(first: 1) { edges { node { id } } } } } }`, map[string]any{"id": a.ID}, &ev)

@@ -80,7 +80,6 @@ func updateAssignmentInput(in model.UpdateAssignmentInput) assignments.UpdateInp
 	}
 }
 
-
 // inboxSubject loads the item an inbox entry is about, as the viewer may
 // see it now: null for entries that carry a message, and for items the
 // viewer no longer sees (moved out of an audience, say).

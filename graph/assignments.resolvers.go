@@ -11,8 +11,8 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/assignmentparticipant"
-	"github.com/corpline/corpline/internal/assignments"
 	"github.com/corpline/corpline/graph/model"
+	"github.com/corpline/corpline/internal/assignments"
 )
 
 // Assigner is the resolver for the assigner field.
@@ -90,4 +90,3 @@ func (r *queryResolver) Assignments(ctx context.Context, after *entgql.Cursor[st
 		Where(assignmentsFilter(filter).Predicates(ctx)...).
 		Paginate(ctx, after, first, before, last, ent.WithAssignmentOrder(orderBy), ent.WithAssignmentFilter(where.Filter))
 }
-
