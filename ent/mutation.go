@@ -2902,7 +2902,7 @@ func (m *AssignmentMutation) AssignerID() (r string, exists bool) {
 // OldAssignerID returns the old "assigner_id" field's value of the Assignment entity.
 // If the Assignment object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AssignmentMutation) OldAssignerID(ctx context.Context) (v string, err error) {
+func (m *AssignmentMutation) OldAssignerID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldAssignerID is only allowed on UpdateOne operations")
 	}
@@ -2916,9 +2916,22 @@ func (m *AssignmentMutation) OldAssignerID(ctx context.Context) (v string, err e
 	return oldValue.AssignerID, nil
 }
 
+// ClearAssignerID clears the value of the "assigner_id" field.
+func (m *AssignmentMutation) ClearAssignerID() {
+	m.assigner = nil
+	m.clearedFields[assignment.FieldAssignerID] = struct{}{}
+}
+
+// AssignerIDCleared returns if the "assigner_id" field was cleared in this mutation.
+func (m *AssignmentMutation) AssignerIDCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldAssignerID]
+	return ok
+}
+
 // ResetAssignerID resets all changes to the "assigner_id" field.
 func (m *AssignmentMutation) ResetAssignerID() {
 	m.assigner = nil
+	delete(m.clearedFields, assignment.FieldAssignerID)
 }
 
 // SetVerifierID sets the "verifier_id" field.
@@ -2938,7 +2951,7 @@ func (m *AssignmentMutation) VerifierID() (r string, exists bool) {
 // OldVerifierID returns the old "verifier_id" field's value of the Assignment entity.
 // If the Assignment object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AssignmentMutation) OldVerifierID(ctx context.Context) (v string, err error) {
+func (m *AssignmentMutation) OldVerifierID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldVerifierID is only allowed on UpdateOne operations")
 	}
@@ -2952,9 +2965,22 @@ func (m *AssignmentMutation) OldVerifierID(ctx context.Context) (v string, err e
 	return oldValue.VerifierID, nil
 }
 
+// ClearVerifierID clears the value of the "verifier_id" field.
+func (m *AssignmentMutation) ClearVerifierID() {
+	m.verifier = nil
+	m.clearedFields[assignment.FieldVerifierID] = struct{}{}
+}
+
+// VerifierIDCleared returns if the "verifier_id" field was cleared in this mutation.
+func (m *AssignmentMutation) VerifierIDCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldVerifierID]
+	return ok
+}
+
 // ResetVerifierID resets all changes to the "verifier_id" field.
 func (m *AssignmentMutation) ResetVerifierID() {
 	m.verifier = nil
+	delete(m.clearedFields, assignment.FieldVerifierID)
 }
 
 // SetParentID sets the "parent_id" field.
@@ -3224,7 +3250,7 @@ func (m *AssignmentMutation) ClearAssigner() {
 
 // AssignerCleared reports if the "assigner" edge to the Member entity was cleared.
 func (m *AssignmentMutation) AssignerCleared() bool {
-	return m.clearedassigner
+	return m.AssignerIDCleared() || m.clearedassigner
 }
 
 // AssignerIDs returns the "assigner" edge IDs in the mutation.
@@ -3251,7 +3277,7 @@ func (m *AssignmentMutation) ClearVerifier() {
 
 // VerifierCleared reports if the "verifier" edge to the Member entity was cleared.
 func (m *AssignmentMutation) VerifierCleared() bool {
-	return m.clearedverifier
+	return m.VerifierIDCleared() || m.clearedverifier
 }
 
 // VerifierIDs returns the "verifier" edge IDs in the mutation.
@@ -3797,6 +3823,12 @@ func (m *AssignmentMutation) ClearedFields() []string {
 	if m.FieldCleared(assignment.FieldDueAt) {
 		fields = append(fields, assignment.FieldDueAt)
 	}
+	if m.FieldCleared(assignment.FieldAssignerID) {
+		fields = append(fields, assignment.FieldAssignerID)
+	}
+	if m.FieldCleared(assignment.FieldVerifierID) {
+		fields = append(fields, assignment.FieldVerifierID)
+	}
 	if m.FieldCleared(assignment.FieldParentID) {
 		fields = append(fields, assignment.FieldParentID)
 	}
@@ -3831,6 +3863,12 @@ func (m *AssignmentMutation) ClearField(name string) error {
 		return nil
 	case assignment.FieldDueAt:
 		m.ClearDueAt()
+		return nil
+	case assignment.FieldAssignerID:
+		m.ClearAssignerID()
+		return nil
+	case assignment.FieldVerifierID:
+		m.ClearVerifierID()
 		return nil
 	case assignment.FieldParentID:
 		m.ClearParentID()
