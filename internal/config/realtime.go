@@ -3,7 +3,7 @@ package config
 import "time"
 
 // The defaults of Realtime and Messages. Defaults sets them; the packages
-// that take these settings (gqlws, live, messaging, server) fall back to the
+// that take these settings (gqlws, live, inbox, messages, server) fall back to the
 // same constants when given zero, so each value is stated here only.
 const (
 	DefaultInitTimeout    = 10 * time.Second

@@ -22,16 +22,36 @@ type Delivery struct {
 	ReadBy string
 }
 
-// Deliver writes one inbox entry per member, numbered by their counters,
-// in the request's transaction, and wakes their connections after commit.
-// The sender writes entries into other members' inboxes: who they are was
-// read through the sender's reach (policy.ReachOf), or is a conversation's
-// members (policy.AllowInboxEntryWrites).
+// Deliver writes one inbox entry per member for a message. The sender
+// writes entries into other members' inboxes: who they are was read through
+// the sender's reach (policy.ReachOf), or is a conversation's members
+// (policy.AllowInboxEntryWrites).
 func (s *Service) Deliver(ctx context.Context, d Delivery) error {
-	members := slices.Clone(d.Members)
+	now := s.now()
+	return s.writeEntries(ctx, d.Message.EnterpriseID, d.Members, func(c *ent.InboxEntryCreate, m string) {
+		c.SetMessageID(d.Message.ID).
+			SetConfidential(d.Message.Confidential).
+			SetWithheld(d.Withheld).
+			SetNillableAppID(d.Message.AppID).
+			SetNillableConversationID(d.Message.ConversationID)
+		if m == d.ReadBy {
+			c.SetReadAt(now)
+		}
+	})
+}
+
+// writeEntries writes one inbox entry per member, numbered by their
+// counters, in the request's transaction, and wakes their connections after
+// commit; fill sets what the entry carries. Who the members are is decided
+// by the caller: a send's reach, a conversation's members, an item's people.
+func (s *Service) writeEntries(ctx context.Context, enterpriseID string, memberIDs []string, fill func(*ent.InboxEntryCreate, string)) error {
+	members := slices.Clone(memberIDs)
 	slices.Sort(members)
 	members = slices.Compact(members)
-	slots, err := s.bump(ctx, d.Message.EnterpriseID, members, true)
+	if len(members) == 0 {
+		return nil
+	}
+	slots, err := s.bump(ctx, enterpriseID, members, true)
 	if err != nil {
 		return err
 	}
@@ -44,18 +64,11 @@ func (s *Service) Deliver(ctx context.Context, d Delivery) error {
 			sl := slots[m]
 			c := db.InboxEntry.Create().
 				SetMemberID(m).
-				SetMessageID(d.Message.ID).
 				SetSeq(sl.Seq).
 				SetVersion(sl.Version).
 				SetCreatedVersion(sl.Version).
-				SetConfidential(d.Message.Confidential).
-				SetWithheld(d.Withheld).
-				SetNillableAppID(d.Message.AppID).
-				SetNillableConversationID(d.Message.ConversationID).
 				SetCreatedAt(now)
-			if m == d.ReadBy {
-				c.SetReadAt(now)
-			}
+			fill(c, m)
 			creates[i] = c
 		}
 		if err := db.InboxEntry.CreateBulk(creates...).Exec(ctx); err != nil {
