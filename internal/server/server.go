@@ -81,6 +81,7 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 	s.stopping, s.stop = s.streams, s.stopStreams
 	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now, LoginFailures: cfg.LoginFailures})
 	s.bus, s.closeBus = newBus(db)
+	s.auth.CacheViewers(s.bus, auth.ViewerCacheTTL)
 	invites := invite.New(db.Client, s.publicURL)
 	s.resolver = &graph.Resolver{
 		Client:    db.Client,
