@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/corpline/corpline/internal/apitest"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 )
 
 // Each process keeps the viewers of the tokens it has seen (auth's viewer
@@ -31,7 +31,7 @@ func warm(c *apitest.Client, query string) {
 // memberID's topic.
 func afterWake(t *testing.T, env *apitest.Env, memberID, what string, change func()) {
 	t.Helper()
-	wake, stop := env.Server.Bus().Subscribe(realtime.MemberTopic(memberID))
+	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(memberID))
 	defer stop()
 	change()
 	woken(t, wake, what)

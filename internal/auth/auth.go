@@ -19,7 +19,7 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/ratelimit"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/store"
 	"github.com/corpline/corpline/internal/viewer"
 )
@@ -254,8 +254,8 @@ func copyViewer(v *viewer.Viewer) *viewer.Viewer {
 // CacheViewers makes Authenticate keep the viewers of member sessions in
 // this process, following bus for the wake-ups that end them (see
 // viewerCache). Call it once, before serving.
-func (s *Service) CacheViewers(bus realtime.Bus, ttl time.Duration) {
-	s.cache = newViewerCache(bus, ttl)
+func (s *Service) CacheViewers(sub bus.Subscriber, ttl time.Duration) {
+	s.cache = newViewerCache(sub, ttl)
 }
 
 // readMemberViewer reads the viewer of the member session whose token

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -20,8 +20,8 @@ const viewerCacheSize = 50000
 // that a warm request learns who is calling without a statement.
 //
 // It is only as fresh as the wake-ups: every change to what a viewer is
-// built from, or to a session, publishes realtime.MemberTopic of the member
-// or realtime.EnterpriseTopic of the enterprise after it commits (disable,
+// built from, or to a session, publishes bus.MemberTopic of the member
+// or bus.EnterpriseTopic of the enterprise after it commits (disable,
 // enable, delete, transfer, tags, admin roles, logout, approval, reclaim,
 // directory visibility, a department moved). The cache follows those topics
 // for every member and enterprise it holds, on every process (the
@@ -35,7 +35,7 @@ const viewerCacheSize = 50000
 // followed from before the read began and have not been woken since (see
 // Service.authenticateMember).
 type viewerCache struct {
-	bus realtime.Bus
+	sub bus.Subscriber
 	ttl time.Duration
 
 	mu      sync.Mutex
@@ -62,8 +62,8 @@ type watch struct {
 	cancel func()
 }
 
-func newViewerCache(bus realtime.Bus, ttl time.Duration) *viewerCache {
-	return &viewerCache{bus: bus, ttl: ttl, tokens: map[[sha256.Size]byte]*cachedViewer{}, watches: map[string]*watch{}}
+func newViewerCache(sub bus.Subscriber, ttl time.Duration) *viewerCache {
+	return &viewerCache{sub: sub, ttl: ttl, tokens: map[[sha256.Size]byte]*cachedViewer{}, watches: map[string]*watch{}}
 }
 
 // get returns a copy of the cached viewer of h, if it is still good at now.
@@ -104,12 +104,12 @@ func (c *viewerCache) begin() fill {
 func (c *viewerCache) settle(f *fill, h [sha256.Size]byte, v *viewer.Viewer, expires, now time.Time) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	m, e := c.watches[realtime.MemberTopic(v.MemberID)], c.watches[realtime.EnterpriseTopic(v.EnterpriseID)]
+	m, e := c.watches[bus.MemberTopic(v.MemberID)], c.watches[bus.EnterpriseTopic(v.EnterpriseID)]
 	if m != nil && e != nil && c.epoch == f.epoch {
 		c.store(h, v, expires, now, m, e)
 		return true
 	}
-	f.member, f.enterprise = c.follow(realtime.MemberTopic(v.MemberID)), c.follow(realtime.EnterpriseTopic(v.EnterpriseID))
+	f.member, f.enterprise = c.follow(bus.MemberTopic(v.MemberID)), c.follow(bus.EnterpriseTopic(v.EnterpriseID))
 	f.member.pins++
 	f.enterprise.pins++
 	f.gens = [2]uint64{f.member.gen, f.enterprise.gen}
@@ -124,7 +124,7 @@ func (c *viewerCache) put(f fill, h [sha256.Size]byte, v *viewer.Viewer, expires
 	f.member.pins--
 	f.enterprise.pins--
 	if v != nil && f.member.gen == f.gens[0] && f.enterprise.gen == f.gens[1] &&
-		f.member.topic == realtime.MemberTopic(v.MemberID) && f.enterprise.topic == realtime.EnterpriseTopic(v.EnterpriseID) {
+		f.member.topic == bus.MemberTopic(v.MemberID) && f.enterprise.topic == bus.EnterpriseTopic(v.EnterpriseID) {
 		c.store(h, v, expires, now, f.member, f.enterprise)
 	}
 	c.release(f.member)
@@ -176,7 +176,7 @@ func (c *viewerCache) follow(topic string) *watch {
 	w := &watch{topic: topic, tokens: map[[sha256.Size]byte]struct{}{}}
 	c.watches[topic] = w
 	c.epoch++
-	w.cancel = c.bus.SubscribeFunc(topic, func() { c.woken(w) })
+	w.cancel = c.sub.SubscribeFunc(topic, func() { c.woken(w) })
 	return w
 }
 

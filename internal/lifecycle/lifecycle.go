@@ -5,7 +5,7 @@
 // What must follow each event at once (DOMAIN.md, Member lifecycle): the
 // session table is the gate of every request (package auth refuses a
 // disabled member's token with MEMBER_DISABLED), and a wake-up of
-// realtime.MemberTopic after commit makes live subscriptions re-check their
+// bus.MemberTopic after commit makes live subscriptions re-check their
 // viewer and close.
 //
 // Deleting a member: the member leaves the directory and stops following;
@@ -25,7 +25,7 @@ import (
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/ratelimit"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/store"
 )
 
@@ -39,7 +39,7 @@ type Service struct {
 	client  *ent.Client
 	auth    *auth.Service
 	invites *invite.Service
-	bus     realtime.Bus
+	pub     bus.Publisher
 	erasers []Eraser
 
 	perAddr     *ratelimit.Limiter
@@ -58,7 +58,7 @@ type Options struct {
 }
 
 // New returns a Service.
-func New(client *ent.Client, authn *auth.Service, invites *invite.Service, bus realtime.Bus, o Options) *Service {
+func New(client *ent.Client, authn *auth.Service, invites *invite.Service, pub bus.Publisher, o Options) *Service {
 	if o.ActivationFailures == 0 {
 		o.ActivationFailures = 20
 	}
@@ -66,7 +66,7 @@ func New(client *ent.Client, authn *auth.Service, invites *invite.Service, bus r
 		o.Now = time.Now
 	}
 	s := &Service{
-		client: client, auth: authn, invites: invites, bus: bus, erasers: o.Erasers,
+		client: client, auth: authn, invites: invites, pub: pub, erasers: o.Erasers,
 		perAddr:     ratelimit.New(o.ActivationFailures, 15*time.Minute),
 		perIdentity: ratelimit.New(max(o.ActivationFailures/4, 1), 15*time.Minute),
 	}
@@ -78,9 +78,5 @@ func (s *Service) db(ctx context.Context) *ent.Client { return store.ClientFrom(
 
 // wake publishes topics once the transaction of ctx has committed.
 func (s *Service) wake(ctx context.Context, topics ...string) {
-	store.AfterCommit(ctx, func() {
-		// A wake-up is a hint; the database is the record. Publish on a fresh
-		// context: the request's may be finishing.
-		s.bus.Publish(context.WithoutCancel(ctx), topics...)
-	})
+	bus.PublishAfterCommit(ctx, s.pub, topics...)
 }

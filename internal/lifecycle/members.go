@@ -13,7 +13,7 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -37,7 +37,7 @@ func (s *Service) Disable(ctx context.Context, id string) (*ent.Member, error) {
 	if err := s.endSessions(ctx, id); err != nil {
 		return nil, err
 	}
-	s.wake(ctx, realtime.MemberTopic(id))
+	s.wake(ctx, bus.MemberTopic(id))
 	return m, nil
 }
 
@@ -58,7 +58,7 @@ func (s *Service) Enable(ctx context.Context, id string) (*ent.Member, error) {
 	if m, err = u.Save(ctx); err != nil {
 		return nil, notFound(err)
 	}
-	s.wake(ctx, realtime.MemberTopic(id))
+	s.wake(ctx, bus.MemberTopic(id))
 	return m, nil
 }
 
@@ -105,7 +105,7 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 			return fmt.Errorf("delete member: %w", err)
 		}
 	}
-	s.wake(ctx, realtime.MemberTopic(id))
+	s.wake(ctx, bus.MemberTopic(id))
 	return nil
 }
 

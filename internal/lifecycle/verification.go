@@ -13,7 +13,7 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -44,7 +44,7 @@ func (s *Service) Approve(ctx context.Context, memberID string) (*ent.Member, er
 	if err != nil {
 		return nil, notFound(err)
 	}
-	s.wake(ctx, realtime.MemberTopic(m.ID), realtime.EnterpriseTopic(m.EnterpriseID))
+	s.wake(ctx, bus.MemberTopic(m.ID), bus.EnterpriseTopic(m.EnterpriseID))
 	return m, nil
 }
 
@@ -63,7 +63,7 @@ func (s *Service) Reject(ctx context.Context, memberID string) (*ent.Member, err
 	if err != nil {
 		return nil, notFound(err)
 	}
-	s.wake(ctx, realtime.MemberTopic(m.ID), realtime.EnterpriseTopic(m.EnterpriseID))
+	s.wake(ctx, bus.MemberTopic(m.ID), bus.EnterpriseTopic(m.EnterpriseID))
 	return m, nil
 }
 

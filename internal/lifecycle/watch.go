@@ -9,8 +9,7 @@ import (
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/tag"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/realtime"
-	"github.com/corpline/corpline/internal/store"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -18,17 +17,16 @@ import (
 // viewer's live subscriptions, after commit, whichever code makes it:
 //
 //   - a member's departments (a transfer through updateMember, an import, a
-//     tag of placement), tags and admin role: realtime.MemberTopic of the
-//     member;
+//     tag of placement), tags and admin role: bus.MemberTopic of the member;
 //   - a department moved in the tree, or the enterprise's directory
-//     visibility: realtime.EnterpriseTopic, since any member may be affected.
+//     visibility: bus.EnterpriseTopic, since any member may be affected.
 //
 // A woken subscription reloads its viewer (auth.LoadViewer), so the next
 // event it sends is cut to the new departments, and every process drops the
 // viewers it cached for the member (auth's viewer cache). Hooks on the client
 // apply to every transaction opened from it.
-func Watch(client *ent.Client, bus realtime.Bus) {
-	w := watcher{bus: bus}
+func Watch(client *ent.Client, pub bus.Publisher) {
+	w := watcher{pub: pub}
 	client.Membership.Use(w.wakeOwners(membershipOwners))
 	client.AdminRole.Use(w.wakeOwners(adminRoleOwners))
 	client.Tag.Use(w.tagMembers)
@@ -37,13 +35,10 @@ func Watch(client *ent.Client, bus realtime.Bus) {
 	client.Enterprise.Use(hook.If(w.enterprises, hook.HasFields("directory_visibility")))
 }
 
-type watcher struct{ bus realtime.Bus }
+type watcher struct{ pub bus.Publisher }
 
 func (w watcher) wake(ctx context.Context, topics []string) {
-	if len(topics) == 0 {
-		return
-	}
-	store.AfterCommit(ctx, func() { w.bus.Publish(context.WithoutCancel(ctx), topics...) })
+	bus.PublishAfterCommit(ctx, w.pub, topics...)
 }
 
 // wakeOwners wakes the members whose rows a mutation writes (their
@@ -125,7 +120,7 @@ func (w watcher) memberTags(next ent.Mutator) ent.Mutator {
 func (w watcher) departments(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 		if v := viewer.FromContext(ctx); v != nil && v.EnterpriseID != "" {
-			w.wake(ctx, []string{realtime.EnterpriseTopic(v.EnterpriseID)})
+			w.wake(ctx, []string{bus.EnterpriseTopic(v.EnterpriseID)})
 		}
 		return next.Mutate(ctx, m)
 	})
@@ -134,7 +129,7 @@ func (w watcher) departments(next ent.Mutator) ent.Mutator {
 func (w watcher) enterprises(next ent.Mutator) ent.Mutator {
 	return hook.EnterpriseFunc(func(ctx context.Context, m *ent.EnterpriseMutation) (ent.Value, error) {
 		if id, ok := m.ID(); ok {
-			w.wake(ctx, []string{realtime.EnterpriseTopic(id)})
+			w.wake(ctx, []string{bus.EnterpriseTopic(id)})
 		}
 		return next.Mutate(ctx, m)
 	})
@@ -146,7 +141,7 @@ func memberTopics(ids []string) []string {
 	for _, id := range ids {
 		if !seen[id] {
 			seen[id] = true
-			out = append(out, realtime.MemberTopic(id))
+			out = append(out, bus.MemberTopic(id))
 		}
 	}
 	return out

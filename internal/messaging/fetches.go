@@ -10,8 +10,8 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/inboxentry"
-	"github.com/corpline/corpline/internal/batch"
 	"github.com/corpline/corpline/internal/policy"
+	"github.com/corpline/corpline/internal/realtime/batch"
 )
 
 // fetches gathers the reads of inbox streams woken together. A message to a

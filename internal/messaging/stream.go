@@ -17,9 +17,9 @@ import (
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/internal/apperr"
-	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
+	"github.com/corpline/corpline/internal/realtime/live"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -120,7 +120,7 @@ func (s *Service) Stream(ctx context.Context, after *Position) (<-chan *Event, e
 	// gathered with every other subscription's woken at once (see fetches).
 	replaying := true
 	return live.Run(ctx, s.opts.Live, live.Source[*Event]{
-		Topics: []string{realtime.InboxTopic(v.MemberID)},
+		Topics: []string{bus.InboxTopic(v.MemberID)},
 		Fetch: func(ctx context.Context, limit int) ([]*Event, bool, error) {
 			v := viewer.FromContext(ctx)
 			if !replaying {
