@@ -217,7 +217,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 		return nil, errBadToken
 	}
 	h := sha256.Sum256([]byte(token))
-	if s.cache == nil {
+	if s.cache == nil || uncached(ctx) {
 		v, _, err := s.readMemberViewer(ctx, h[:])
 		return v, err
 	}
@@ -242,6 +242,18 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 	return copyViewer(v), nil
 }
 
+type uncachedKey struct{}
+
+// Uncached makes Authenticate read the viewer of ctx's token from the
+// database and leave the cache alone. A websocket authenticates once for a
+// connection that may stay open for days, re-checking its viewer at every
+// wake-up: caching it would only hold memory per idle subscription.
+func Uncached(ctx context.Context) context.Context {
+	return context.WithValue(ctx, uncachedKey{}, true)
+}
+
+func uncached(ctx context.Context) bool { return ctx.Value(uncachedKey{}) != nil }
+
 // copyViewer gives a request its own copy of a viewer the cache may share.
 func copyViewer(v *viewer.Viewer) *viewer.Viewer {
 	if v == nil {
@@ -256,6 +268,16 @@ func copyViewer(v *viewer.Viewer) *viewer.Viewer {
 // viewerCache). Call it once, before serving.
 func (s *Service) CacheViewers(sub bus.Subscriber, ttl time.Duration) {
 	s.cache = newViewerCache(sub, ttl)
+}
+
+// CacheWatches counts the bus subscriptions the viewer cache holds (one per
+// member and enterprise it has viewers of), for tests that wait for every
+// stream's subscription to end.
+func (s *Service) CacheWatches() int {
+	if s.cache == nil {
+		return 0
+	}
+	return s.cache.watching()
 }
 
 // readMemberViewer reads the viewer of the member session whose token

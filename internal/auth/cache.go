@@ -66,6 +66,13 @@ func newViewerCache(sub bus.Subscriber, ttl time.Duration) *viewerCache {
 	return &viewerCache{sub: sub, ttl: ttl, tokens: map[[sha256.Size]byte]*cachedViewer{}, watches: map[string]*watch{}}
 }
 
+// watching counts the topics the cache follows.
+func (c *viewerCache) watching() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.watches)
+}
+
 // get returns a copy of the cached viewer of h, if it is still good at now.
 func (c *viewerCache) get(h [sha256.Size]byte, now time.Time) (*viewer.Viewer, bool) {
 	c.mu.Lock()
