@@ -2,8 +2,8 @@
 // following (activation through an invite, with identity match and,
 // per enterprise, secondary verification), disabling, enabling and deleting.
 //
-// What must follow each event at once (DOMAIN.md, Member lifecycle): the
-// session table is the gate of every request (package auth refuses a
+// What must follow each event at once, because a disabled or deleted member
+// must lose access on every device before the admin's answer: the session table is the gate of every request (package auth refuses a
 // disabled member's token with MEMBER_DISABLED), and a wake-up of
 // bus.MemberTopic after commit makes live subscriptions re-check their
 // viewer and close.
@@ -30,8 +30,9 @@ import (
 )
 
 // Eraser erases what belongs to a member being deleted, in the deletion's
-// transaction (db), acting as the system (the admin's right was checked).
-// Messaging registers one that deletes the member's inbox entries.
+// transaction (db), as the admin deleting them: the write rules let an admin
+// holding MANAGE_MEMBERS erase what a deleted member they managed leaves
+// behind. Messaging registers one that deletes the member's inbox entries.
 type Eraser func(ctx context.Context, db *ent.Client, m *ent.Member) error
 
 // Service applies the lifecycle rules.

@@ -43,7 +43,7 @@ func (w watcher) wake(ctx context.Context, topics []string) {
 
 // wakeOwners wakes the members whose rows a mutation writes (their
 // member_id): the one it sets, and those of the rows it updates or deletes,
-// read before the rows change (or go). owners reads as the system: the
+// read before the rows change (or go). owners is a tenant-wide read: the
 // question is only whose rows these are.
 func (w watcher) wakeOwners(owners func(ctx context.Context, m ent.Mutation, ids []string) ([]string, error)) ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
@@ -59,7 +59,7 @@ func (w watcher) wakeOwners(owners func(ctx context.Context, m ent.Mutation, ids
 				if err != nil {
 					return nil, err
 				}
-				got, err := owners(policy.SystemContext(ctx), m, ids)
+				got, err := owners(policy.TenantRead(ctx), m, ids)
 				if err != nil {
 					return nil, err
 				}
