@@ -91,7 +91,7 @@ func (w watcher) tagMembers(next ent.Mutator) ent.Mutator {
 			if err != nil {
 				return nil, err
 			}
-			got, err := m.Client().Tag.Query().Where(tag.IDIn(ids...)).QueryMembers().IDs(policy.SystemContext(ctx))
+			got, err := m.Client().Tag.Query().Where(tag.IDIn(ids...)).QueryMembers().IDs(policy.TenantRead(ctx))
 			if err != nil {
 				return nil, err
 			}
