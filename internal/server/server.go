@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/graph"
+	"github.com/corpline/corpline/internal/announcements"
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/assignments"
 	"github.com/corpline/corpline/internal/auth"
@@ -105,8 +106,10 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 	}
 	s.resolver.Conversations = conversation.New(db.Client, s.auth, s.resolver.Messaging)
 	s.resolver.Assignments = assignments.New(db.Client, s.resolver.Messaging)
+	s.resolver.Announcements = announcements.New(db.Client, s.resolver.Messaging, s.bus)
+	s.resolver.Announcements.Watch(db.Client)
 	lifecycle.Watch(db.Client, s.bus)
-	s.jobs = newJobs(cfg, db, s.bus)
+	s.jobs = newJobs(cfg, db, s.bus, s.resolver.Announcements)
 	s.origins = newOrigins(cfg.CORSOrigins)
 	s.handler = s.routes()
 	return s
