@@ -156,3 +156,19 @@ func TestConcurrentCompletionsCountEachOther(t *testing.T) {
 		t.Fatalf("all %d completed, status %s", len(ids), a.Status)
 	}
 }
+
+// TestDeletingTheAssignerKeepsTheWork: a member who leaves the company is
+// deleted; the work they assigned stays with its assignees, without an
+// assigner or verifier to name.
+func TestDeletingTheAssignerKeepsTheWork(t *testing.T) {
+	o := newOrg(t)
+	a := o.login("rita").Assign(map[string]any{"title": "hand over", "assigneeIds": []string{o.ray}})
+	o.admin.MustDo(deleteM, map[string]any{"id": o.rita}, nil)
+	got := o.login("ray").GetAssignment(a.ID)
+	if got.Assigner != nil || got.Verifier != nil || len(got.Assignees) != 1 {
+		t.Fatalf("after the assigner left: %+v", got)
+	}
+	if got = o.login("ray").ActOnAssignment("completeAssignment", map[string]any{"id": a.ID}); got.Status != "DONE" {
+		t.Fatalf("the assignee cannot finish: %+v", got)
+	}
+}

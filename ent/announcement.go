@@ -45,8 +45,8 @@ type Announcement struct {
 	PinnedUntil *time.Time `json:"pinned_until,omitempty"`
 	// Each reading of the body is recorded, and the body comes with a watermark naming the reader.
 	Confidential bool `json:"confidential,omitempty"`
-	// AuthorID holds the value of the "author_id" field.
-	AuthorID string `json:"author_id,omitempty"`
+	// Null once the author is deleted: the announcement stays.
+	AuthorID *string `json:"author_id,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -217,7 +217,8 @@ func (_m *Announcement) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field author_id", values[i])
 			} else if value.Valid {
-				_m.AuthorID = value.String
+				_m.AuthorID = new(string)
+				*_m.AuthorID = value.String
 			}
 		case announcement.FieldUpdatedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -320,8 +321,10 @@ func (_m *Announcement) String() string {
 	builder.WriteString("confidential=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Confidential))
 	builder.WriteString(", ")
-	builder.WriteString("author_id=")
-	builder.WriteString(_m.AuthorID)
+	if v := _m.AuthorID; v != nil {
+		builder.WriteString("author_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))

@@ -169,6 +169,14 @@ func (_c *AnnouncementCreate) SetAuthorID(v string) *AnnouncementCreate {
 	return _c
 }
 
+// SetNillableAuthorID sets the "author_id" field if the given value is not nil.
+func (_c *AnnouncementCreate) SetNillableAuthorID(v *string) *AnnouncementCreate {
+	if v != nil {
+		_c.SetAuthorID(*v)
+	}
+	return _c
+}
+
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *AnnouncementCreate) SetUpdatedAt(v time.Time) *AnnouncementCreate {
 	_c.mutation.SetUpdatedAt(v)
@@ -336,9 +344,6 @@ func (_c *AnnouncementCreate) check() error {
 	if _, ok := _c.mutation.Confidential(); !ok {
 		return &ValidationError{Name: "confidential", err: errors.New(`ent: missing required field "Announcement.confidential"`)}
 	}
-	if _, ok := _c.mutation.AuthorID(); !ok {
-		return &ValidationError{Name: "author_id", err: errors.New(`ent: missing required field "Announcement.author_id"`)}
-	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Announcement.updated_at"`)}
 	}
@@ -349,9 +354,6 @@ func (_c *AnnouncementCreate) check() error {
 	}
 	if len(_c.mutation.EnterpriseIDs()) == 0 {
 		return &ValidationError{Name: "enterprise", err: errors.New(`ent: missing required edge "Announcement.enterprise"`)}
-	}
-	if len(_c.mutation.AuthorIDs()) == 0 {
-		return &ValidationError{Name: "author", err: errors.New(`ent: missing required edge "Announcement.author"`)}
 	}
 	return nil
 }
@@ -468,7 +470,7 @@ func (_c *AnnouncementCreate) createSpec() (*Announcement, *sqlgraph.CreateSpec)
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.AuthorID = nodes[0]
+		_node.AuthorID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.ReadsIDs(); len(nodes) > 0 {

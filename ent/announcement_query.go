@@ -549,7 +549,10 @@ func (_q *AnnouncementQuery) loadAuthor(ctx context.Context, query *MemberQuery,
 	ids := make([]string, 0, len(nodes))
 	nodeids := make(map[string][]*Announcement)
 	for i := range nodes {
-		fk := nodes[i].AuthorID
+		if nodes[i].AuthorID == nil {
+			continue
+		}
+		fk := *nodes[i].AuthorID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}

@@ -292,9 +292,6 @@ func (_u *AnnouncementUpdate) check() error {
 	if _u.mutation.EnterpriseCleared() && len(_u.mutation.EnterpriseIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Announcement.enterprise"`)
 	}
-	if _u.mutation.AuthorCleared() && len(_u.mutation.AuthorIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Announcement.author"`)
-	}
 	return nil
 }
 
@@ -701,9 +698,6 @@ func (_u *AnnouncementUpdateOne) check() error {
 	}
 	if _u.mutation.EnterpriseCleared() && len(_u.mutation.EnterpriseIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Announcement.enterprise"`)
-	}
-	if _u.mutation.AuthorCleared() && len(_u.mutation.AuthorIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Announcement.author"`)
 	}
 	return nil
 }

@@ -40,9 +40,9 @@ type Assignment struct {
 	// The instant the due date ends in the enterprise's time zone, for ordering and filters.
 	DueAt *time.Time `json:"due_at,omitempty"`
 	// AssignerID holds the value of the "assigner_id" field.
-	AssignerID string `json:"assigner_id,omitempty"`
+	AssignerID *string `json:"assigner_id,omitempty"`
 	// VerifierID holds the value of the "verifier_id" field.
-	VerifierID string `json:"verifier_id,omitempty"`
+	VerifierID *string `json:"verifier_id,omitempty"`
 	// ParentID holds the value of the "parent_id" field.
 	ParentID *string `json:"parent_id,omitempty"`
 	// DoneAt holds the value of the "done_at" field.
@@ -254,13 +254,15 @@ func (_m *Assignment) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field assigner_id", values[i])
 			} else if value.Valid {
-				_m.AssignerID = value.String
+				_m.AssignerID = new(string)
+				*_m.AssignerID = value.String
 			}
 		case assignment.FieldVerifierID:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field verifier_id", values[i])
 			} else if value.Valid {
-				_m.VerifierID = value.String
+				_m.VerifierID = new(string)
+				*_m.VerifierID = value.String
 			}
 		case assignment.FieldParentID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -403,11 +405,15 @@ func (_m *Assignment) String() string {
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")
-	builder.WriteString("assigner_id=")
-	builder.WriteString(_m.AssignerID)
+	if v := _m.AssignerID; v != nil {
+		builder.WriteString("assigner_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
-	builder.WriteString("verifier_id=")
-	builder.WriteString(_m.VerifierID)
+	if v := _m.VerifierID; v != nil {
+		builder.WriteString("verifier_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	if v := _m.ParentID; v != nil {
 		builder.WriteString("parent_id=")

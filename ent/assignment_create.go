@@ -157,9 +157,25 @@ func (_c *AssignmentCreate) SetAssignerID(v string) *AssignmentCreate {
 	return _c
 }
 
+// SetNillableAssignerID sets the "assigner_id" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillableAssignerID(v *string) *AssignmentCreate {
+	if v != nil {
+		_c.SetAssignerID(*v)
+	}
+	return _c
+}
+
 // SetVerifierID sets the "verifier_id" field.
 func (_c *AssignmentCreate) SetVerifierID(v string) *AssignmentCreate {
 	_c.mutation.SetVerifierID(v)
+	return _c
+}
+
+// SetNillableVerifierID sets the "verifier_id" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillableVerifierID(v *string) *AssignmentCreate {
+	if v != nil {
+		_c.SetVerifierID(*v)
+	}
 	return _c
 }
 
@@ -437,12 +453,6 @@ func (_c *AssignmentCreate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Assignment.status": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.AssignerID(); !ok {
-		return &ValidationError{Name: "assigner_id", err: errors.New(`ent: missing required field "Assignment.assigner_id"`)}
-	}
-	if _, ok := _c.mutation.VerifierID(); !ok {
-		return &ValidationError{Name: "verifier_id", err: errors.New(`ent: missing required field "Assignment.verifier_id"`)}
-	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Assignment.updated_at"`)}
 	}
@@ -453,12 +463,6 @@ func (_c *AssignmentCreate) check() error {
 	}
 	if len(_c.mutation.EnterpriseIDs()) == 0 {
 		return &ValidationError{Name: "enterprise", err: errors.New(`ent: missing required edge "Assignment.enterprise"`)}
-	}
-	if len(_c.mutation.AssignerIDs()) == 0 {
-		return &ValidationError{Name: "assigner", err: errors.New(`ent: missing required edge "Assignment.assigner"`)}
-	}
-	if len(_c.mutation.VerifierIDs()) == 0 {
-		return &ValidationError{Name: "verifier", err: errors.New(`ent: missing required edge "Assignment.verifier"`)}
 	}
 	return nil
 }
@@ -579,7 +583,7 @@ func (_c *AssignmentCreate) createSpec() (*Assignment, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.AssignerID = nodes[0]
+		_node.AssignerID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.VerifierIDs(); len(nodes) > 0 {
@@ -596,7 +600,7 @@ func (_c *AssignmentCreate) createSpec() (*Assignment, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.VerifierID = nodes[0]
+		_node.VerifierID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.ParentIDs(); len(nodes) > 0 {
@@ -827,6 +831,12 @@ func (u *AssignmentUpsert) SetVerifierID(v string) *AssignmentUpsert {
 // UpdateVerifierID sets the "verifier_id" field to the value that was provided on create.
 func (u *AssignmentUpsert) UpdateVerifierID() *AssignmentUpsert {
 	u.SetExcluded(assignment.FieldVerifierID)
+	return u
+}
+
+// ClearVerifierID clears the value of the "verifier_id" field.
+func (u *AssignmentUpsert) ClearVerifierID() *AssignmentUpsert {
+	u.SetNull(assignment.FieldVerifierID)
 	return u
 }
 
@@ -1089,6 +1099,13 @@ func (u *AssignmentUpsertOne) SetVerifierID(v string) *AssignmentUpsertOne {
 func (u *AssignmentUpsertOne) UpdateVerifierID() *AssignmentUpsertOne {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.UpdateVerifierID()
+	})
+}
+
+// ClearVerifierID clears the value of the "verifier_id" field.
+func (u *AssignmentUpsertOne) ClearVerifierID() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearVerifierID()
 	})
 }
 
@@ -1529,6 +1546,13 @@ func (u *AssignmentUpsertBulk) SetVerifierID(v string) *AssignmentUpsertBulk {
 func (u *AssignmentUpsertBulk) UpdateVerifierID() *AssignmentUpsertBulk {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.UpdateVerifierID()
+	})
+}
+
+// ClearVerifierID clears the value of the "verifier_id" field.
+func (u *AssignmentUpsertBulk) ClearVerifierID() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearVerifierID()
 	})
 }
 

@@ -736,7 +736,10 @@ func (_q *AssignmentQuery) loadAssigner(ctx context.Context, query *MemberQuery,
 	ids := make([]string, 0, len(nodes))
 	nodeids := make(map[string][]*Assignment)
 	for i := range nodes {
-		fk := nodes[i].AssignerID
+		if nodes[i].AssignerID == nil {
+			continue
+		}
+		fk := *nodes[i].AssignerID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -765,7 +768,10 @@ func (_q *AssignmentQuery) loadVerifier(ctx context.Context, query *MemberQuery,
 	ids := make([]string, 0, len(nodes))
 	nodeids := make(map[string][]*Assignment)
 	for i := range nodes {
-		fk := nodes[i].VerifierID
+		if nodes[i].VerifierID == nil {
+			continue
+		}
+		fk := *nodes[i].VerifierID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}

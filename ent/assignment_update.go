@@ -162,6 +162,12 @@ func (_u *AssignmentUpdate) SetNillableVerifierID(v *string) *AssignmentUpdate {
 	return _u
 }
 
+// ClearVerifierID clears the value of the "verifier_id" field.
+func (_u *AssignmentUpdate) ClearVerifierID() *AssignmentUpdate {
+	_u.mutation.ClearVerifierID()
+	return _u
+}
+
 // SetDoneAt sets the "done_at" field.
 func (_u *AssignmentUpdate) SetDoneAt(v time.Time) *AssignmentUpdate {
 	_u.mutation.SetDoneAt(v)
@@ -406,12 +412,6 @@ func (_u *AssignmentUpdate) check() error {
 	}
 	if _u.mutation.EnterpriseCleared() && len(_u.mutation.EnterpriseIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Assignment.enterprise"`)
-	}
-	if _u.mutation.AssignerCleared() && len(_u.mutation.AssignerIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Assignment.assigner"`)
-	}
-	if _u.mutation.VerifierCleared() && len(_u.mutation.VerifierIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Assignment.verifier"`)
 	}
 	return nil
 }
@@ -801,6 +801,12 @@ func (_u *AssignmentUpdateOne) SetNillableVerifierID(v *string) *AssignmentUpdat
 	return _u
 }
 
+// ClearVerifierID clears the value of the "verifier_id" field.
+func (_u *AssignmentUpdateOne) ClearVerifierID() *AssignmentUpdateOne {
+	_u.mutation.ClearVerifierID()
+	return _u
+}
+
 // SetDoneAt sets the "done_at" field.
 func (_u *AssignmentUpdateOne) SetDoneAt(v time.Time) *AssignmentUpdateOne {
 	_u.mutation.SetDoneAt(v)
@@ -1058,12 +1064,6 @@ func (_u *AssignmentUpdateOne) check() error {
 	}
 	if _u.mutation.EnterpriseCleared() && len(_u.mutation.EnterpriseIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Assignment.enterprise"`)
-	}
-	if _u.mutation.AssignerCleared() && len(_u.mutation.AssignerIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Assignment.assigner"`)
-	}
-	if _u.mutation.VerifierCleared() && len(_u.mutation.VerifierIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Assignment.verifier"`)
 	}
 	return nil
 }

@@ -1537,7 +1537,7 @@ func (m *AnnouncementMutation) AuthorID() (r string, exists bool) {
 // OldAuthorID returns the old "author_id" field's value of the Announcement entity.
 // If the Announcement object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AnnouncementMutation) OldAuthorID(ctx context.Context) (v string, err error) {
+func (m *AnnouncementMutation) OldAuthorID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldAuthorID is only allowed on UpdateOne operations")
 	}
@@ -1551,9 +1551,22 @@ func (m *AnnouncementMutation) OldAuthorID(ctx context.Context) (v string, err e
 	return oldValue.AuthorID, nil
 }
 
+// ClearAuthorID clears the value of the "author_id" field.
+func (m *AnnouncementMutation) ClearAuthorID() {
+	m.author = nil
+	m.clearedFields[announcement.FieldAuthorID] = struct{}{}
+}
+
+// AuthorIDCleared returns if the "author_id" field was cleared in this mutation.
+func (m *AnnouncementMutation) AuthorIDCleared() bool {
+	_, ok := m.clearedFields[announcement.FieldAuthorID]
+	return ok
+}
+
 // ResetAuthorID resets all changes to the "author_id" field.
 func (m *AnnouncementMutation) ResetAuthorID() {
 	m.author = nil
+	delete(m.clearedFields, announcement.FieldAuthorID)
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -1627,7 +1640,7 @@ func (m *AnnouncementMutation) ClearAuthor() {
 
 // AuthorCleared reports if the "author" edge to the Member entity was cleared.
 func (m *AnnouncementMutation) AuthorCleared() bool {
-	return m.clearedauthor
+	return m.AuthorIDCleared() || m.clearedauthor
 }
 
 // AuthorIDs returns the "author" edge IDs in the mutation.
@@ -1999,6 +2012,9 @@ func (m *AnnouncementMutation) ClearedFields() []string {
 	if m.FieldCleared(announcement.FieldPinnedUntil) {
 		fields = append(fields, announcement.FieldPinnedUntil)
 	}
+	if m.FieldCleared(announcement.FieldAuthorID) {
+		fields = append(fields, announcement.FieldAuthorID)
+	}
 	return fields
 }
 
@@ -2024,6 +2040,9 @@ func (m *AnnouncementMutation) ClearField(name string) error {
 		return nil
 	case announcement.FieldPinnedUntil:
 		m.ClearPinnedUntil()
+		return nil
+	case announcement.FieldAuthorID:
+		m.ClearAuthorID()
 		return nil
 	}
 	return fmt.Errorf("unknown Announcement nullable field %s", name)
@@ -4974,7 +4993,7 @@ func (m *AssignmentMutation) AssignerID() (r string, exists bool) {
 // OldAssignerID returns the old "assigner_id" field's value of the Assignment entity.
 // If the Assignment object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AssignmentMutation) OldAssignerID(ctx context.Context) (v string, err error) {
+func (m *AssignmentMutation) OldAssignerID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldAssignerID is only allowed on UpdateOne operations")
 	}
@@ -4988,9 +5007,22 @@ func (m *AssignmentMutation) OldAssignerID(ctx context.Context) (v string, err e
 	return oldValue.AssignerID, nil
 }
 
+// ClearAssignerID clears the value of the "assigner_id" field.
+func (m *AssignmentMutation) ClearAssignerID() {
+	m.assigner = nil
+	m.clearedFields[assignment.FieldAssignerID] = struct{}{}
+}
+
+// AssignerIDCleared returns if the "assigner_id" field was cleared in this mutation.
+func (m *AssignmentMutation) AssignerIDCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldAssignerID]
+	return ok
+}
+
 // ResetAssignerID resets all changes to the "assigner_id" field.
 func (m *AssignmentMutation) ResetAssignerID() {
 	m.assigner = nil
+	delete(m.clearedFields, assignment.FieldAssignerID)
 }
 
 // SetVerifierID sets the "verifier_id" field.
@@ -5010,7 +5042,7 @@ func (m *AssignmentMutation) VerifierID() (r string, exists bool) {
 // OldVerifierID returns the old "verifier_id" field's value of the Assignment entity.
 // If the Assignment object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AssignmentMutation) OldVerifierID(ctx context.Context) (v string, err error) {
+func (m *AssignmentMutation) OldVerifierID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldVerifierID is only allowed on UpdateOne operations")
 	}
@@ -5024,9 +5056,22 @@ func (m *AssignmentMutation) OldVerifierID(ctx context.Context) (v string, err e
 	return oldValue.VerifierID, nil
 }
 
+// ClearVerifierID clears the value of the "verifier_id" field.
+func (m *AssignmentMutation) ClearVerifierID() {
+	m.verifier = nil
+	m.clearedFields[assignment.FieldVerifierID] = struct{}{}
+}
+
+// VerifierIDCleared returns if the "verifier_id" field was cleared in this mutation.
+func (m *AssignmentMutation) VerifierIDCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldVerifierID]
+	return ok
+}
+
 // ResetVerifierID resets all changes to the "verifier_id" field.
 func (m *AssignmentMutation) ResetVerifierID() {
 	m.verifier = nil
+	delete(m.clearedFields, assignment.FieldVerifierID)
 }
 
 // SetParentID sets the "parent_id" field.
@@ -5296,7 +5341,7 @@ func (m *AssignmentMutation) ClearAssigner() {
 
 // AssignerCleared reports if the "assigner" edge to the Member entity was cleared.
 func (m *AssignmentMutation) AssignerCleared() bool {
-	return m.clearedassigner
+	return m.AssignerIDCleared() || m.clearedassigner
 }
 
 // AssignerIDs returns the "assigner" edge IDs in the mutation.
@@ -5323,7 +5368,7 @@ func (m *AssignmentMutation) ClearVerifier() {
 
 // VerifierCleared reports if the "verifier" edge to the Member entity was cleared.
 func (m *AssignmentMutation) VerifierCleared() bool {
-	return m.clearedverifier
+	return m.VerifierIDCleared() || m.clearedverifier
 }
 
 // VerifierIDs returns the "verifier" edge IDs in the mutation.
@@ -5869,6 +5914,12 @@ func (m *AssignmentMutation) ClearedFields() []string {
 	if m.FieldCleared(assignment.FieldDueAt) {
 		fields = append(fields, assignment.FieldDueAt)
 	}
+	if m.FieldCleared(assignment.FieldAssignerID) {
+		fields = append(fields, assignment.FieldAssignerID)
+	}
+	if m.FieldCleared(assignment.FieldVerifierID) {
+		fields = append(fields, assignment.FieldVerifierID)
+	}
 	if m.FieldCleared(assignment.FieldParentID) {
 		fields = append(fields, assignment.FieldParentID)
 	}
@@ -5903,6 +5954,12 @@ func (m *AssignmentMutation) ClearField(name string) error {
 		return nil
 	case assignment.FieldDueAt:
 		m.ClearDueAt()
+		return nil
+	case assignment.FieldAssignerID:
+		m.ClearAssignerID()
+		return nil
+	case assignment.FieldVerifierID:
+		m.ClearVerifierID()
 		return nil
 	case assignment.FieldParentID:
 		m.ClearParentID()

@@ -15,6 +15,9 @@ import (
 // error) when the directory hides it: fields that point at people the
 // viewer may not see are nullable.
 func visibleMember(ctx context.Context, c *ent.Client, id string) (*ent.Member, error) {
+	if id == "" {
+		return nil, nil // the member was deleted
+	}
 	m, err := c.Member.Query().Where(member.ID(id)).Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil

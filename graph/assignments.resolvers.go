@@ -17,12 +17,12 @@ import (
 
 // Assigner is the resolver for the assigner field.
 func (r *assignmentResolver) Assigner(ctx context.Context, obj *ent.Assignment) (*ent.Member, error) {
-	return visibleMember(ctx, r.Client, obj.AssignerID)
+	return visibleMember(ctx, r.Client, deref(obj.AssignerID))
 }
 
 // Verifier is the resolver for the verifier field.
 func (r *assignmentResolver) Verifier(ctx context.Context, obj *ent.Assignment) (*ent.Member, error) {
-	return visibleMember(ctx, r.Client, obj.VerifierID)
+	return visibleMember(ctx, r.Client, deref(obj.VerifierID))
 }
 
 // Assignees is the resolver for the assignees field.

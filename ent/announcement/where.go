@@ -710,6 +710,16 @@ func AuthorIDHasSuffix(v string) predicate.Announcement {
 	return predicate.Announcement(sql.FieldHasSuffix(FieldAuthorID, v))
 }
 
+// AuthorIDIsNil applies the IsNil predicate on the "author_id" field.
+func AuthorIDIsNil() predicate.Announcement {
+	return predicate.Announcement(sql.FieldIsNull(FieldAuthorID))
+}
+
+// AuthorIDNotNil applies the NotNil predicate on the "author_id" field.
+func AuthorIDNotNil() predicate.Announcement {
+	return predicate.Announcement(sql.FieldNotNull(FieldAuthorID))
+}
+
 // AuthorIDEqualFold applies the EqualFold predicate on the "author_id" field.
 func AuthorIDEqualFold(v string) predicate.Announcement {
 	return predicate.Announcement(sql.FieldEqualFold(FieldAuthorID, v))

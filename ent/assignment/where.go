@@ -685,6 +685,16 @@ func AssignerIDHasSuffix(v string) predicate.Assignment {
 	return predicate.Assignment(sql.FieldHasSuffix(FieldAssignerID, v))
 }
 
+// AssignerIDIsNil applies the IsNil predicate on the "assigner_id" field.
+func AssignerIDIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldAssignerID))
+}
+
+// AssignerIDNotNil applies the NotNil predicate on the "assigner_id" field.
+func AssignerIDNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldAssignerID))
+}
+
 // AssignerIDEqualFold applies the EqualFold predicate on the "assigner_id" field.
 func AssignerIDEqualFold(v string) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEqualFold(FieldAssignerID, v))
@@ -748,6 +758,16 @@ func VerifierIDHasPrefix(v string) predicate.Assignment {
 // VerifierIDHasSuffix applies the HasSuffix predicate on the "verifier_id" field.
 func VerifierIDHasSuffix(v string) predicate.Assignment {
 	return predicate.Assignment(sql.FieldHasSuffix(FieldVerifierID, v))
+}
+
+// VerifierIDIsNil applies the IsNil predicate on the "verifier_id" field.
+func VerifierIDIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldVerifierID))
+}
+
+// VerifierIDNotNil applies the NotNil predicate on the "verifier_id" field.
+func VerifierIDNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldVerifierID))
 }
 
 // VerifierIDEqualFold applies the EqualFold predicate on the "verifier_id" field.

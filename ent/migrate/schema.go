@@ -66,7 +66,7 @@ var (
 		{Name: "confidential", Type: field.TypeBool, Default: false},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "enterprise_id", Type: field.TypeString},
-		{Name: "author_id", Type: field.TypeString},
+		{Name: "author_id", Type: field.TypeString, Nullable: true},
 	}
 	// AnnouncementsTable holds the schema information for the "announcements" table.
 	AnnouncementsTable = &schema.Table{
@@ -84,7 +84,7 @@ var (
 				Symbol:     "announcements_members_author",
 				Columns:    []*schema.Column{AnnouncementsColumns[14]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
@@ -253,8 +253,8 @@ var (
 		{Name: "reopen_reason", Type: field.TypeString, Nullable: true},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "enterprise_id", Type: field.TypeString},
-		{Name: "assigner_id", Type: field.TypeString},
-		{Name: "verifier_id", Type: field.TypeString},
+		{Name: "assigner_id", Type: field.TypeString, Nullable: true},
+		{Name: "verifier_id", Type: field.TypeString, Nullable: true},
 		{Name: "parent_id", Type: field.TypeString, Nullable: true},
 	}
 	// AssignmentsTable holds the schema information for the "assignments" table.
@@ -273,13 +273,13 @@ var (
 				Symbol:     "assignments_members_assigner",
 				Columns:    []*schema.Column{AssignmentsColumns[15]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "assignments_members_verifier",
 				Columns:    []*schema.Column{AssignmentsColumns[16]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "assignments_assignments_subtasks",

@@ -57,7 +57,12 @@ func (Announcement) Fields() []ent.Field {
 		field.Bool("confidential").
 			Default(false).
 			Comment("Each reading of the body is recorded, and the body comes with a watermark naming the reader."),
-		field.String("author_id").Immutable().Annotations(entgql.Skip()),
+		field.String("author_id").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("Null once the author is deleted: the announcement stays.").
+			Annotations(entgql.Skip()),
 		field.Time("updated_at").Default(timeNow).Annotations(entgql.OrderField("UPDATED_AT")),
 	}
 }
@@ -66,7 +71,7 @@ func (Announcement) Fields() []ent.Field {
 func (Announcement) Edges() []ent.Edge {
 	return []ent.Edge{
 		// Resolved by hand as nullable: a reader may not see the author in the directory.
-		edge.To("author", Member.Type).Field("author_id").Unique().Required().Immutable().Annotations(entgql.Skip()),
+		edge.To("author", Member.Type).Field("author_id").Unique().Immutable().Annotations(entgql.Skip()),
 		edge.To("reads", AnnouncementRead.Type).
 			Annotations(entgql.Skip(), entsql.OnDelete(entsql.Cascade)),
 	}

@@ -56,8 +56,10 @@ func (Assignment) Fields() []ent.Field {
 			Nillable().
 			Comment("The instant the due date ends in the enterprise's time zone, for ordering and filters.").
 			Annotations(entgql.OrderField("DUE_AT")),
-		field.String("assigner_id").Immutable().Annotations(entgql.Skip()),
-		field.String("verifier_id").Annotations(entgql.Skip()),
+		// Assigner and verifier become null when the member is deleted: the
+		// work others did stays on record.
+		field.String("assigner_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
+		field.String("verifier_id").Optional().Nillable().Annotations(entgql.Skip()),
 		field.String("parent_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
 		field.Time("done_at").Optional().Nillable(),
 		field.Time("verified_at").Optional().Nillable(),
@@ -78,8 +80,8 @@ func (Assignment) Edges() []ent.Edge {
 	return []ent.Edge{
 		// Resolved by hand (schema/assignments.graphql) as nullable: a
 		// participant may not see the assigner or verifier in the directory.
-		edge.To("assigner", Member.Type).Field("assigner_id").Unique().Required().Immutable().Annotations(entgql.Skip()),
-		edge.To("verifier", Member.Type).Field("verifier_id").Unique().Required().Annotations(entgql.Skip()),
+		edge.To("assigner", Member.Type).Field("assigner_id").Unique().Immutable().Annotations(entgql.Skip()),
+		edge.To("verifier", Member.Type).Field("verifier_id").Unique().Annotations(entgql.Skip()),
 		edge.To("subtasks", Assignment.Type).
 			Annotations(noWhere, entsql.OnDelete(entsql.Cascade)).
 			From("parent").

@@ -28,7 +28,7 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/messaging"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/store"
 	"github.com/corpline/corpline/internal/viewer"
 )
@@ -59,15 +59,15 @@ type Inbox interface {
 type Service struct {
 	client *ent.Client
 	inbox  Inbox
-	bus    realtime.Bus
+	pub    bus.Publisher
 
 	mu      sync.Mutex
 	pending map[*ent.Tx]*pending // reconciliations waiting for their commit
 }
 
 // New returns a Service.
-func New(client *ent.Client, inbox Inbox, bus realtime.Bus) *Service {
-	return &Service{client: client, inbox: inbox, bus: bus}
+func New(client *ent.Client, inbox Inbox, pub bus.Publisher) *Service {
+	return &Service{client: client, inbox: inbox, pub: pub}
 }
 
 func (s *Service) db(ctx context.Context) *ent.Client { return store.ClientFrom(ctx, s.client) }

@@ -17,7 +17,10 @@ import (
 // who is in it is not a question of whom the publisher sees.
 func (s *Service) audienceMembers(ctx context.Context, db *ent.Client, a *ent.Announcement) ([]string, error) {
 	ctx = policy.TenantRead(ctx)
-	q := db.Member.Query().Where(member.StatusEQ(member.StatusACTIVE), member.IDNEQ(a.AuthorID))
+	q := db.Member.Query().Where(member.StatusEQ(member.StatusACTIVE))
+	if a.AuthorID != nil {
+		q.Where(member.IDNEQ(*a.AuthorID))
+	}
 	if p := policy.AudienceMembers(a.Audience); p != nil {
 		q.Where(p)
 	}
@@ -34,10 +37,17 @@ func notice(a *ent.Announcement, members []string) messaging.Notice {
 		SubjectType: inboxentry.SubjectTypeANNOUNCEMENT,
 		SubjectID:   a.ID,
 		Event:       EventPublished,
-		ActorID:     a.AuthorID,
+		ActorID:     deref(a.AuthorID),
 		Members:     members,
 	}
 	return n
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // retraction takes the entries of announcement id out of the inboxes of
@@ -45,4 +55,3 @@ func notice(a *ent.Announcement, members []string) messaging.Notice {
 func retraction(id string, members []string) messaging.Retraction {
 	return messaging.Retraction{SubjectType: inboxentry.SubjectTypeANNOUNCEMENT, SubjectID: id, Members: members}
 }
-

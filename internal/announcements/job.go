@@ -95,7 +95,7 @@ func (p *Publisher) publishDue(ctx context.Context, tx *ent.Tx) (int, error) {
 		if a, err = markPublished(sys, db, a, now); err != nil {
 			return 0, err
 		}
-		author := &viewer.Viewer{Kind: viewer.KindMember, EnterpriseID: a.EnterpriseID, MemberID: a.AuthorID}
+		author := &viewer.Viewer{Kind: viewer.KindMember, EnterpriseID: a.EnterpriseID, MemberID: deref(a.AuthorID)}
 		actx := ent.NewTxContext(ent.NewContext(viewer.NewContext(ctx, author), db), tx)
 		if err := p.s.deliver(actx, db, a); err != nil {
 			return 0, err

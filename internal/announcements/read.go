@@ -137,8 +137,10 @@ func (s *Service) UnreadMembers(ctx context.Context, a *ent.Announcement, after 
 	}
 	ps := []predicate.Member{
 		member.StatusEQ(member.StatusACTIVE),
-		member.IDNEQ(a.AuthorID),
 		notReadYet(a.ID),
+	}
+	if a.AuthorID != nil {
+		ps = append(ps, member.IDNEQ(*a.AuthorID))
 	}
 	if p := policy.AudienceMembers(a.Audience); p != nil {
 		ps = append(ps, p)

@@ -14,7 +14,7 @@ import (
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -96,7 +96,10 @@ func (s *Service) reconcileAtCommit(ctx context.Context, members []string) {
 				p.mu.Lock()
 				todo := p.members
 				p.mu.Unlock()
-				touched, err := s.Reconcile(ent.NewContext(ctx, tx.Client()), todo)
+				// The writes join the transaction; their own after-commit
+				// wake-ups, registered while it commits, never run: the
+				// members are woken below, once it has committed.
+				touched, err := s.Reconcile(ent.NewTxContext(ent.NewContext(ctx, tx.Client()), tx), todo)
 				if err != nil {
 					return err
 				}
@@ -130,18 +133,18 @@ func (s *Service) reconcileAndWake(ctx context.Context, db *ent.Client, members 
 	return nil
 }
 
-// wake tells the touched members' live inboxes to read. The inbox writes
-// of a reconciliation run inside the commit, after the transaction's own
-// after-commit wake-ups were gathered, so they are woken here, committed.
+// wake tells the touched members' live inboxes to re-check their viewer
+// (access first: the entries that arrived are about announcements of their
+// new departments, which the old viewer would not show) and read.
 func (s *Service) wake(ctx context.Context, members []string) {
-	if len(members) == 0 || s.bus == nil {
+	if len(members) == 0 || s.pub == nil {
 		return
 	}
-	topics := make([]string, len(members))
-	for i, m := range members {
-		topics[i] = realtime.InboxTopic(m)
+	topics := make([]string, 0, 2*len(members))
+	for _, m := range members {
+		topics = append(topics, bus.MemberTopic(m), bus.InboxTopic(m))
 	}
-	if err := s.bus.Publish(context.WithoutCancel(ctx), topics...); err != nil {
+	if err := s.pub.Publish(context.WithoutCancel(ctx), topics...); err != nil {
 		slog.Error("announcement audiences: wake inboxes", "err", err)
 	}
 }
@@ -228,7 +231,7 @@ func (s *Service) reconcileOne(ctx context.Context, db *ent.Client, memberID str
 			now,
 			announcement.PublishedAtGTE(clock.Now(ctx).Add(-ArrivalWindow)),
 			announcement.IDNotIn(held...),
-			announcement.AuthorIDNEQ(m.ID),
+			announcement.Or(announcement.AuthorIDIsNil(), announcement.AuthorIDNEQ(m.ID)),
 		).
 		Order(announcement.ByPublishedAt()).
 		All(ctx)

@@ -85,6 +85,10 @@ type state struct {
 	participants []*ent.AssignmentParticipant
 }
 
+// is reports whether the member reference p (null once the member was
+// deleted) names id.
+func is(p *string, id string) bool { return p != nil && *p == id }
+
 func (st *state) assignees() []*ent.AssignmentParticipant {
 	var out []*ent.AssignmentParticipant
 	for _, p := range st.participants {
@@ -114,8 +118,12 @@ func (st *state) concerned(actor string) []string {
 			out = append(out, id)
 		}
 	}
-	add(st.a.AssignerID)
-	add(st.a.VerifierID)
+	if st.a.AssignerID != nil {
+		add(*st.a.AssignerID)
+	}
+	if st.a.VerifierID != nil {
+		add(*st.a.VerifierID)
+	}
 	for _, p := range st.participants {
 		add(p.MemberID)
 	}

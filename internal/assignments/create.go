@@ -126,7 +126,7 @@ func (s *Service) checkParent(ctx context.Context, v *viewer.Viewer, id string) 
 	if st.a.ParentID != nil {
 		return apperr.Input("parentId", "subtasks go one level deep: that assignment is a subtask")
 	}
-	if st.a.AssignerID != v.MemberID && st.assignee(v.MemberID) == nil {
+	if !is(st.a.AssignerID, v.MemberID) && st.assignee(v.MemberID) == nil {
 		return apperr.E(apperr.Forbidden, "only the assigner and assignees of an assignment add subtasks to it")
 	}
 	if !open(st.a.Status) {

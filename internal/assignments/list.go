@@ -68,10 +68,10 @@ func RolesOf(ctx context.Context, a *ent.Assignment, participants []*ent.Assignm
 		return nil
 	}
 	var out []Role
-	if a.AssignerID == v.MemberID {
+	if is(a.AssignerID, v.MemberID) {
 		out = append(out, RoleAssigner)
 	}
-	if a.VerifierID == v.MemberID {
+	if is(a.VerifierID, v.MemberID) {
 		out = append(out, RoleVerifier)
 	}
 	for _, p := range participants {

@@ -11,21 +11,14 @@ import (
 	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/clock"
+	"github.com/corpline/corpline/internal/viewer"
 )
 
 // Complete records the viewer's completion of their part. In ANY mode it
 // completes the assignment; in EACH mode the last assignee's does. A
 // second completion by the same assignee changes nothing.
 func (s *Service) Complete(ctx context.Context, id, note string) (*ent.Assignment, error) {
-	v, err := asMember(ctx)
-	if err != nil {
-		return nil, err
-	}
-	note, err = checkText("note", note, 0, MaxComment)
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.load(ctx, id, "id")
+	v, st, note, err := s.begin(ctx, id, "note", note, 0, MaxComment)
 	if err != nil {
 		return nil, err
 	}
@@ -89,19 +82,11 @@ func (s *Service) setStatus(ctx context.Context, st *state, status assignment.St
 
 // Verify closes a DONE assignment; only its verifier may.
 func (s *Service) Verify(ctx context.Context, id, note string) (*ent.Assignment, error) {
-	v, err := asMember(ctx)
+	v, st, note, err := s.begin(ctx, id, "note", note, 0, MaxComment)
 	if err != nil {
 		return nil, err
 	}
-	note, err = checkText("note", note, 0, MaxComment)
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.load(ctx, id, "id")
-	if err != nil {
-		return nil, err
-	}
-	if st.a.VerifierID != v.MemberID {
+	if !is(st.a.VerifierID, v.MemberID) {
 		return nil, apperr.E(apperr.Forbidden, "only the assignment's verifier verifies it")
 	}
 	if st.a.Status != assignment.StatusDONE {
@@ -123,19 +108,11 @@ func (s *Service) Verify(ctx context.Context, id, note string) (*ent.Assignment,
 // Reopen sends a DONE assignment back to its assignees with a reason: their
 // completions are cleared. The verifier or the assigner may.
 func (s *Service) Reopen(ctx context.Context, id, reason string) (*ent.Assignment, error) {
-	v, err := asMember(ctx)
+	v, st, reason, err := s.begin(ctx, id, "reason", reason, 1, MaxReason)
 	if err != nil {
 		return nil, err
 	}
-	reason, err = checkText("reason", reason, 1, MaxReason)
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.load(ctx, id, "id")
-	if err != nil {
-		return nil, err
-	}
-	if st.a.VerifierID != v.MemberID && st.a.AssignerID != v.MemberID {
+	if !is(st.a.VerifierID, v.MemberID) && !is(st.a.AssignerID, v.MemberID) {
 		return nil, apperr.E(apperr.Forbidden, "only the assignment's verifier or assigner reopens it")
 	}
 	if st.a.Status != assignment.StatusDONE {
@@ -165,17 +142,28 @@ func (s *Service) Reopen(ctx context.Context, id, reason string) (*ent.Assignmen
 // Comment adds a comment to the timeline of an assignment the viewer sees
 // (followers and admins included), for everyone else concerned.
 func (s *Service) Comment(ctx context.Context, id, body string) (*ent.AssignmentEvent, error) {
-	v, err := asMember(ctx)
-	if err != nil {
-		return nil, err
-	}
-	body, err = checkText("body", body, 1, MaxComment)
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.load(ctx, id, "id")
+	v, st, body, err := s.begin(ctx, id, "body", body, 1, MaxComment)
 	if err != nil {
 		return nil, err
 	}
 	return s.recordEvent(ctx, st, assignmentevent.KindCOMMENTED, body, st.concerned(v.MemberID))
+}
+
+// begin is the start of every change by the viewer to assignment id: a
+// member, with a text input (field, between minLen and maxLen characters,
+// trimmed), on an assignment they see, locked.
+func (s *Service) begin(ctx context.Context, id, field, text string, minLen, maxLen int) (*viewer.Viewer, *state, string, error) {
+	v, err := asMember(ctx)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	text, err = checkText(field, text, minLen, maxLen)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	st, err := s.load(ctx, id, "id")
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return v, st, text, nil
 }

@@ -39,7 +39,7 @@ func (s *Service) Update(ctx context.Context, in UpdateInput) (*ent.Assignment, 
 	if err != nil {
 		return nil, err
 	}
-	if st.a.AssignerID != v.MemberID {
+	if !is(st.a.AssignerID, v.MemberID) {
 		return nil, apperr.E(apperr.Forbidden, "only the assigner changes an assignment")
 	}
 	if st.a.Status == assignment.StatusVERIFIED {
@@ -83,7 +83,7 @@ func (s *Service) Update(ctx context.Context, in UpdateInput) (*ent.Assignment, 
 		}
 	}
 	var fresh []string
-	if in.VerifierID != nil && *in.VerifierID != st.a.VerifierID {
+	if in.VerifierID != nil && !is(st.a.VerifierID, *in.VerifierID) {
 		if err := s.requireVisible(ctx, "verifierId", []string{*in.VerifierID}); err != nil {
 			return nil, err
 		}

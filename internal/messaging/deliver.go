@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/corpline/corpline/ent"
-	"github.com/corpline/corpline/internal/policy"
 )
 
 // delivery is one message on its way into inboxes.
@@ -41,7 +40,10 @@ func (s *Service) deliver(ctx context.Context, d delivery) error {
 
 // writeEntries writes one inbox entry per member, numbered by their
 // counters, in the request's transaction, and wakes their connections after
-// commit; fill sets what the entry carries.
+// commit; fill sets what the entry carries. The writer puts entries into
+// other members' inboxes: who they are was read through the writer's reach
+// (policy.ReachOf), or is decided by the domain package that calls (a
+// conversation's members, an assignment's people).
 func (s *Service) writeEntries(ctx context.Context, enterpriseID string, memberIDs []string, fill func(*ent.InboxEntryCreate, string)) error {
 	members := slices.Clone(memberIDs)
 	slices.Sort(members)
@@ -53,9 +55,6 @@ func (s *Service) writeEntries(ctx context.Context, enterpriseID string, memberI
 	if err != nil {
 		return err
 	}
-	// Entries are written as the system: they land in other members'
-	// inboxes, and who may send to them was decided before.
-	sys := policy.SystemContext(ctx)
 	db := s.db(ctx)
 	now := s.now()
 	for start := 0; start < len(members); start += chunk {
@@ -64,7 +63,6 @@ func (s *Service) writeEntries(ctx context.Context, enterpriseID string, memberI
 		for i, m := range part {
 			sl := slots[m]
 			c := db.InboxEntry.Create().
-				SetEnterpriseID(enterpriseID).
 				SetMemberID(m).
 				SetSeq(sl.Seq).
 				SetVersion(sl.Version).
@@ -73,7 +71,7 @@ func (s *Service) writeEntries(ctx context.Context, enterpriseID string, memberI
 			fill(c, m)
 			creates[i] = c
 		}
-		if err := db.InboxEntry.CreateBulk(creates...).Exec(sys); err != nil {
+		if err := db.InboxEntry.CreateBulk(creates...).Exec(ctx); err != nil {
 			return fmt.Errorf("deliver: %w", err)
 		}
 	}
