@@ -32,7 +32,7 @@ func TestScheduledAnnouncementsArePublishedOnceByTwoProcesses(t *testing.T) {
 	var published atomic.Int64
 	var wg sync.WaitGroup
 	for _, env := range []*apitest.Env{o.env, other} {
-		job := env.Server.Jobs().Announcements
+		job := env.Main.Jobs.Announcements
 		job.Batch = 4 // small claims, so that the two interleave
 		wg.Add(1)
 		go func() {

@@ -31,7 +31,9 @@ func TestScenario5TransferMovesAnnouncements(t *testing.T) {
 	ws.Init(sam.Token)
 	ws.SubscribeSubjects("in")
 	var before struct {
-		Inbox struct{ Edges []struct{ Node struct{ Seq int } } }
+		Inbox struct {
+			Edges []struct{ Node struct{ Seq int } }
+		}
 	}
 	sam.MustDo(`{ inbox(first: 1) { edges { node { seq } } } }`, nil, &before)
 	salesSeq := before.Inbox.Edges[0].Node.Seq
@@ -84,12 +86,12 @@ func TestAnAnnouncementGoesFromDraftToPublishedToWithdrawn(t *testing.T) {
 	if a.Status != "SCHEDULED" || a.PublishAt == nil {
 		t.Fatalf("scheduled %+v", a)
 	}
-	if n, _ := o.env.Server.Jobs().Announcements.RunOnce(t.Context()); n != 0 {
+	if n, _ := o.env.Main.Jobs.Announcements.RunOnce(t.Context()); n != 0 {
 		t.Fatalf("published %d before its time", n)
 	}
 	mustNotFind(t, sam, a.ID)
 	clk.Advance(time.Hour)
-	if n, err := o.env.Server.Jobs().Announcements.RunOnce(t.Context()); n != 1 || err != nil {
+	if n, err := o.env.Main.Jobs.Announcements.RunOnce(t.Context()); n != 1 || err != nil {
 		t.Fatalf("published %d at its time (%v)", n, err)
 	}
 	if got := sam.AnnouncementIDs(""); !slices.Equal(got, []string{a.ID}) {
@@ -148,7 +150,9 @@ func TestAuthorsSeeWhoHasReadAndWhoHasNot(t *testing.T) {
 		Node struct {
 			Readers *struct {
 				TotalCount int
-				Edges      []struct{ Node struct{ Member *struct{ ID string } } }
+				Edges      []struct {
+					Node struct{ Member *struct{ ID string } }
+				}
 			}
 			UnreadMembers *struct {
 				TotalCount int
@@ -178,7 +182,9 @@ func TestConfidentialAnnouncementsCarryAWatermarkAndRecordEveryRead(t *testing.T
 	o.admin.ActOnAnnouncement("publishAnnouncement", map[string]any{"id": a.ID})
 	sam := o.login("sam")
 	read := `query($id: ID!) { node(id: $id) { ... on Announcement { body watermark } } }`
-	var out struct{ Node struct{ Body, Watermark string } }
+	var out struct {
+		Node struct{ Body, Watermark string }
+	}
 	for range 2 {
 		sam.MustDo(read, map[string]any{"id": a.ID}, &out)
 	}
@@ -226,10 +232,10 @@ func TestAnnouncementInputAndRightsAreChecked(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) { mustFailOn(t, hankC, c.code, c.field, create, c.vars) })
 	}
-	o.login("sam").MustFail("FORBIDDEN", create, in())                                                       // no right
-	hankC.MustFail("FORBIDDEN", create, in("audience", depts(o.rnd)))                                         // outside scope
-	hankC.MustFail("FORBIDDEN", create, in("audience", map[string]any{"everyone": true}))                     // scoped admins never address everyone
-	a := hankC.ActOnAnnouncement("createAnnouncement", in()["in"].(map[string]any))                            // inside scope
+	o.login("sam").MustFail("FORBIDDEN", create, in())                                    // no right
+	hankC.MustFail("FORBIDDEN", create, in("audience", depts(o.rnd)))                     // outside scope
+	hankC.MustFail("FORBIDDEN", create, in("audience", map[string]any{"everyone": true})) // scoped admins never address everyone
+	a := hankC.ActOnAnnouncement("createAnnouncement", in()["in"].(map[string]any))       // inside scope
 	past := clk.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
 	mustFailOn(t, hankC, "BAD_USER_INPUT", "at", apitest.AnnouncementOp("publishAnnouncement"), map[string]any{"in": map[string]any{"id": a.ID, "at": past}})
 	hankC.ActOnAnnouncement("publishAnnouncement", map[string]any{"id": a.ID})

@@ -65,7 +65,9 @@ func TestAnnouncementsAreSeenByTheirAudienceAuthorAndManagersOnly(t *testing.T) 
 	sam.ActOnAnnouncement("markAnnouncementRead", map[string]any{"id": pub.ID})
 	var rd struct {
 		Node struct {
-			Readers struct{ Edges []struct{ Node struct{ ID string } } }
+			Readers struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 	}
 	hankC.MustDo(`query($id: ID!) { node(id: $id) { ... on Announcement { readers(first: 1) { edges { node { id } } } } } }`, map[string]any{"id": pub.ID}, &rd)

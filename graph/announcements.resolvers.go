@@ -11,9 +11,14 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/corpline/corpline/ent"
-	"github.com/corpline/corpline/internal/announcements"
 	"github.com/corpline/corpline/graph/model"
+	"github.com/corpline/corpline/internal/announcements"
 )
+
+// Body is the resolver for the body field.
+func (r *announcementResolver) Body(ctx context.Context, obj *ent.Announcement) (string, error) {
+	return r.Announcements.Body(ctx, obj)
+}
 
 // Author is the resolver for the author field.
 func (r *announcementResolver) Author(ctx context.Context, obj *ent.Announcement) (*ent.Member, error) {

@@ -759,6 +759,7 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AnnouncementResolver interface {
+	Body(ctx context.Context, obj *ent.Announcement) (string, error)
 	Author(ctx context.Context, obj *ent.Announcement) (*ent.Member, error)
 	Pinned(ctx context.Context, obj *ent.Announcement) (bool, error)
 	Watermark(ctx context.Context, obj *ent.Announcement) (*string, error)
@@ -12366,7 +12367,7 @@ func (ec *executionContext) _Announcement_body(ctx context.Context, field graphq
 			return ec.fieldContext_Announcement_body(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Body, nil
+			return ec.Resolvers.Announcement().Body(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12377,7 +12378,7 @@ func (ec *executionContext) _Announcement_body(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Announcement_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Announcement", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Announcement", field, true, true, "String")
 }
 
 func (ec *executionContext) _Announcement_author(ctx context.Context, field graphql.CollectedField, obj *ent.Announcement) (ret graphql.Marshaler) {
@@ -38295,10 +38296,11 @@ func (ec *executionContext) _Announcement(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "body":
-			out.Values[i] = ec._Announcement_body(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Announcement_body(ctx, field, obj)
+				})
 		case "author":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
