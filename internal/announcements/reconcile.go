@@ -72,6 +72,11 @@ type pending struct {
 // registering it on the transaction's first call. Without a transaction
 // (a single statement) it reconciles at once.
 func (s *Service) reconcileAtCommit(ctx context.Context, members []string) {
+	if v := viewer.FromContext(ctx); v == nil || v.Kind == viewer.KindOperator {
+		// Provisioning (the system, an operator creating an enterprise)
+		// places members of an enterprise that has no announcements yet.
+		return
+	}
 	tx := ent.TxFromContext(ctx)
 	if tx == nil {
 		if err := s.reconcileAndWake(ctx, s.client, members); err != nil {
