@@ -54,7 +54,13 @@ func (r *queryResolver) Departments(ctx context.Context, after *entgql.Cursor[st
 
 // Members is the resolver for the members field.
 func (r *queryResolver) Members(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error) {
-	return r.Client.Member.Query().Paginate(ctx, after, first, before, last, ent.WithMemberOrder(orderBy), ent.WithMemberFilter(where.Filter))
+	q := r.Client.Member.Query()
+	ctx, counted := pageInOne(ctx, q, after != nil || before != nil)
+	conn, err := q.Paginate(ctx, after, first, before, last, ent.WithMemberOrder(orderBy), ent.WithMemberFilter(where.Filter))
+	if err == nil && counted {
+		conn.TotalCount, err = pageTotal(conn.Edges, func(e *ent.MemberEdge) *ent.Member { return e.Node })
+	}
+	return conn, err
 }
 
 // Tags is the resolver for the tags field.

@@ -122,6 +122,7 @@ func (m *Main) build() {
 	cfg, client := m.Config, m.DB.Client
 	lifecycle.Watch(client, m.Bus)
 	m.Auth = auth.New(client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now, LoginFailures: cfg.LoginFailures})
+	m.Auth.CacheViewers(m.Bus, auth.ViewerCacheTTL)
 	hub := &live.Hub{
 		Subscriber: m.Bus,
 		Recheck:    m.Auth.Recheck,
