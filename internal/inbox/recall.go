@@ -34,15 +34,19 @@ func (s *Service) Recall(ctx context.Context, m *ent.Message, now time.Time) err
 	err = db.InboxEntry.Update().
 		Where(inboxentry.MessageID(m.ID), inboxentry.RecalledAtIsNil()).
 		SetRecalledAt(now).
-		Modify(func(u *sql.UpdateBuilder) {
-			u.Set(inboxentry.FieldVersion, sql.Expr(fmt.Sprintf("(SELECT %s FROM %s WHERE %s.%s = %s.%s)",
-				inboxcounter.FieldVersion, inboxcounter.Table,
-				inboxcounter.Table, inboxcounter.FieldMemberID, inboxentry.Table, inboxentry.FieldMemberID)))
-		}).
+		Modify(setVersionFromCounter).
 		Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("recall: %w", err)
 	}
 	s.publish(ctx, members)
 	return nil
+}
+
+// setVersionFromCounter sets each updated entry's version to its member's
+// counter, which a bump just advanced.
+func setVersionFromCounter(u *sql.UpdateBuilder) {
+	u.Set(inboxentry.FieldVersion, sql.Expr(fmt.Sprintf("(SELECT %s FROM %s WHERE %s.%s = %s.%s)",
+		inboxcounter.FieldVersion, inboxcounter.Table,
+		inboxcounter.Table, inboxcounter.FieldMemberID, inboxentry.Table, inboxentry.FieldMemberID)))
 }
