@@ -90,7 +90,7 @@ func pendingFollow(t *testing.T, env *apitest.Env, link string, p apitest.Person
 
 func TestTheVerificationCallbackArrivesSignedOnceTheEnterpriseAnswers(t *testing.T) {
 	clk := clock.NewFake(time.Date(2030, 3, 1, 8, 0, 0, 0, time.UTC))
-	env := apitest.Start(t, apitest.WithClock(clk))
+	env := apitest.Start(t, apitest.WithClock(clk), apitest.WithPrivateCallbacks())
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
 	dept := admin.CreateDepartment("Staff", acme.RootID)
@@ -196,7 +196,7 @@ func TestARejectedFollowGoesBackToInvited(t *testing.T) {
 
 func TestACallbackNobodyAnswersExpiresAfterADay(t *testing.T) {
 	clk := clock.NewFake(time.Date(2030, 3, 1, 8, 0, 0, 0, time.UTC))
-	env := apitest.Start(t, apitest.WithClock(clk))
+	env := apitest.Start(t, apitest.WithClock(clk), apitest.WithPrivateCallbacks())
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
 	dept := admin.CreateDepartment("Staff", acme.RootID)
@@ -230,8 +230,8 @@ func TestACallbackNobodyAnswersExpiresAfterADay(t *testing.T) {
 
 // Two server processes share the outbox: each callback is sent once.
 func TestTwoProcessesSendEachCallbackOnce(t *testing.T) {
-	env := apitest.Start(t)
-	other := apitest.StartOn(t, env.DB)
+	env := apitest.Start(t, apitest.WithPrivateCallbacks())
+	other := apitest.StartOn(t, env.DB, apitest.WithPrivateCallbacks())
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
 	dept := admin.CreateDepartment("Staff", acme.RootID)
@@ -365,7 +365,7 @@ func TestTheEnterpriseSystemApprovesWithItsAppToken(t *testing.T) {
 // A running server sends callbacks by itself (the outbox job runs every
 // --job-interval); the wait only guards against a hang.
 func TestTheServerSendsCallbacksInTheBackground(t *testing.T) {
-	env := apitest.Start(t, func(c *config.Config) { c.JobInterval = 20 * time.Millisecond })
+	env := apitest.Start(t, apitest.WithPrivateCallbacks(), func(c *config.Config) { c.JobInterval = 20 * time.Millisecond })
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
 	dept := admin.CreateDepartment("Staff", acme.RootID)

@@ -43,3 +43,9 @@ func WithTokenTTL(d time.Duration) Option { return func(cfg *config.Config) { cf
 // WithLoginFailures sets how many failed logins an enterprise+login may make
 // per 15 minutes (an address: ten times as many).
 func WithLoginFailures(n int) Option { return func(cfg *config.Config) { cfg.LoginFailures = n } }
+
+// WithPrivateCallbacks lets callbacks reach loopback, where tests run the
+// enterprise systems that receive them (--callbacks-allow-private).
+func WithPrivateCallbacks() Option {
+	return func(cfg *config.Config) { cfg.CallbacksAllowPrivate = true }
+}

@@ -31,6 +31,10 @@ type Config struct {
 	// JobInterval is how often background jobs (callback outbox, trial
 	// reclaim) look for work; 0 turns them off (tests run them by hand).
 	JobInterval time.Duration
+	// CallbacksAllowPrivate lets callbacks reach loopback and private
+	// addresses, over https or plain http (package egress): for on-premise
+	// deployments whose enterprises' systems share the operator's network.
+	CallbacksAllowPrivate bool
 
 	Limits   Limits
 	Realtime Realtime
@@ -147,5 +151,6 @@ func flagSet(name string, c *Config, origins *string) *flag.FlagSet {
 	fs.IntVar(&c.Messages.SendBurst, "send-burst", c.Messages.SendBurst, "messages one sender may send at once (CORPLINE_SEND_BURST)")
 	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL for invite links, e.g. https://corpline.example.com (CORPLINE_PUBLIC_URL)")
 	fs.DurationVar(&c.JobInterval, "job-interval", c.JobInterval, "how often background jobs (callbacks, trial reclaim) run; 0 turns them off (CORPLINE_JOB_INTERVAL)")
+	fs.BoolVar(&c.CallbacksAllowPrivate, "callbacks-allow-private", c.CallbacksAllowPrivate, "let callbacks reach loopback and private addresses, also over plain http (CORPLINE_CALLBACKS_ALLOW_PRIVATE)")
 	return fs
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/egress"
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/ratelimit"
 	"github.com/corpline/corpline/internal/realtime"
@@ -41,6 +42,7 @@ type Service struct {
 	invites *invite.Service
 	bus     realtime.Bus
 	erasers []Eraser
+	dest    egress.Policy
 
 	perAddr     *ratelimit.Limiter
 	perIdentity *ratelimit.Limiter
@@ -54,7 +56,9 @@ type Options struct {
 	// per 15 minutes (default 20); one identity (enterprise and mobile or
 	// email) may fail a quarter as often.
 	ActivationFailures int
-	Now                func() time.Time
+	// Callbacks is where callback URLs may point.
+	Callbacks egress.Policy
+	Now       func() time.Time
 }
 
 // New returns a Service.
@@ -66,7 +70,7 @@ func New(client *ent.Client, authn *auth.Service, invites *invite.Service, bus r
 		o.Now = time.Now
 	}
 	s := &Service{
-		client: client, auth: authn, invites: invites, bus: bus, erasers: o.Erasers,
+		client: client, auth: authn, invites: invites, bus: bus, erasers: o.Erasers, dest: o.Callbacks,
 		perAddr:     ratelimit.New(o.ActivationFailures, 15*time.Minute),
 		perIdentity: ratelimit.New(max(o.ActivationFailures/4, 1), 15*time.Minute),
 	}

@@ -5,13 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/clock"
+	"github.com/corpline/corpline/internal/egress"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/viewer"
@@ -136,7 +136,7 @@ func (s *Service) UpdateVerificationSettings(ctx context.Context, in SettingsUpd
 		u.SetSecondaryVerification(*in.Enabled)
 	}
 	if in.CallbackURL != nil {
-		if err := checkCallbackURL(*in.CallbackURL); err != nil {
+		if err := s.checkCallbackURL(*in.CallbackURL); err != nil {
 			return nil, err
 		}
 		if strings.TrimSpace(*in.CallbackURL) == "" {
@@ -159,15 +159,18 @@ func (s *Service) UpdateVerificationSettings(ctx context.Context, in SettingsUpd
 	return &Settings{Enabled: e.SecondaryVerification, CallbackURL: e.CallbackURL, CallbackSecret: secret}, nil
 }
 
-// checkCallbackURL accepts "" (none) or an absolute http(s) URL.
-func checkCallbackURL(raw string) error {
+// checkCallbackURL accepts "" (none) or a URL the callback policy can reach
+// (package egress; the address a name resolves to is checked when sending).
+func (s *Service) checkCallbackURL(raw string) error {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return nil
 	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(raw) > 2000 || u.User != nil {
-		return apperr.Input("callbackUrl", "callbackUrl must be an absolute http or https URL without credentials")
+	if len(raw) > 2000 {
+		return apperr.Input("callbackUrl", "callbackUrl is longer than 2000 bytes")
+	}
+	if err := s.dest.CheckURL(raw); err != nil {
+		return apperr.Input("callbackUrl", "callbackUrl must be an absolute https URL to a public address, without credentials: "+strings.TrimPrefix(err.Error(), egress.ErrRefused.Error()+": "))
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/internal/clock"
+	"github.com/corpline/corpline/internal/egress"
 	"github.com/corpline/corpline/internal/policy"
 )
 
@@ -33,8 +34,9 @@ type Worker struct {
 	Lease time.Duration
 }
 
-// NewWorker returns a worker over client, reading time from now.
-func NewWorker(client *ent.Client, now clock.Clock) *Worker {
+// NewWorker returns a worker over client, reading time from now, that sends
+// only where dest allows.
+func NewWorker(client *ent.Client, now clock.Clock, dest egress.Policy) *Worker {
 	b := make([]byte, 8)
 	rand.Read(b)
 	return &Worker{
@@ -43,12 +45,7 @@ func NewWorker(client *ent.Client, now clock.Clock) *Worker {
 		owner:  hex.EncodeToString(b),
 		Batch:  20,
 		Lease:  30 * time.Second,
-		http: &http.Client{
-			Timeout: 10 * time.Second,
-			// A redirect is an answer, not a delivery: the enterprise
-			// configured the URL it means.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+		http:   dest.Client(10 * time.Second),
 	}
 }
 

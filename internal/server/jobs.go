@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/corpline/corpline/internal/config"
+	"github.com/corpline/corpline/internal/egress"
 	"github.com/corpline/corpline/internal/outbox"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
@@ -28,7 +29,7 @@ type Jobs struct {
 
 func newJobs(cfg config.Config, db *store.DB, bus realtime.Bus) *Jobs {
 	return &Jobs{
-		Outbox:  outbox.NewWorker(db.Client, cfg.Now),
+		Outbox:  outbox.NewWorker(db.Client, cfg.Now, egress.Policy{AllowPrivate: cfg.CallbacksAllowPrivate}),
 		Reclaim: trial.NewReclaimer(db.Client, db.Dialect, bus, cfg.Now),
 		cfg:     cfg,
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/conversation"
 	"github.com/corpline/corpline/internal/directory"
+	"github.com/corpline/corpline/internal/egress"
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/lifecycle"
 	"github.com/corpline/corpline/internal/live"
@@ -97,8 +98,9 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 		Live:    s.liveHub(),
 		Invites: invites,
 		Lifecycle: lifecycle.New(db.Client, s.auth, invites, s.bus, lifecycle.Options{
-			Now:     cfg.Now,
-			Erasers: []lifecycle.Eraser{messaging.EraseMember},
+			Now:       cfg.Now,
+			Erasers:   []lifecycle.Eraser{messaging.EraseMember},
+			Callbacks: egress.Policy{AllowPrivate: cfg.CallbacksAllowPrivate},
 		}),
 		Operator: operator.New(db.Client),
 	}
