@@ -170,7 +170,7 @@ func (s *Service) checkCallbackURL(raw string) error {
 		return apperr.Input("callbackUrl", "callbackUrl is longer than 2000 bytes")
 	}
 	if err := s.dest.CheckURL(raw); err != nil {
-		return apperr.Input("callbackUrl", "callbackUrl must be an absolute https URL to a public address, without credentials: "+strings.TrimPrefix(err.Error(), egress.ErrRefused.Error()+": "))
+		return apperr.Input("callbackUrl", "callbackUrl must be an absolute https URL to a public address, without credentials: %s", strings.TrimPrefix(err.Error(), egress.ErrRefused.Error()+": "))
 	}
 	return nil
 }
