@@ -299,6 +299,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldCreatedAt:    {Type: field.TypeTime, Column: member.FieldCreatedAt},
 			member.FieldEnterpriseID: {Type: field.TypeString, Column: member.FieldEnterpriseID},
 			member.FieldUserid:       {Type: field.TypeString, Column: member.FieldUserid},
+			member.FieldUseridKey:    {Type: field.TypeString, Column: member.FieldUseridKey},
 			member.FieldName:         {Type: field.TypeString, Column: member.FieldName},
 			member.FieldMobile:       {Type: field.TypeString, Column: member.FieldMobile},
 			member.FieldEmail:        {Type: field.TypeString, Column: member.FieldEmail},
@@ -2479,6 +2480,11 @@ func (f *MemberFilter) WhereEnterpriseID(p entql.StringP) {
 // WhereUserid applies the entql string predicate on the userid field.
 func (f *MemberFilter) WhereUserid(p entql.StringP) {
 	f.Where(p.Field(member.FieldUserid))
+}
+
+// WhereUseridKey applies the entql string predicate on the userid_key field.
+func (f *MemberFilter) WhereUseridKey(p entql.StringP) {
+	f.Where(p.Field(member.FieldUseridKey))
 }
 
 // WhereName applies the entql string predicate on the name field.

@@ -24,6 +24,8 @@ type Member struct {
 	EnterpriseID string `json:"enterprise_id,omitempty"`
 	// The enterprise's own identifier for the person, unique within the enterprise. Never changed through the API; deleting a member frees it (see package lifecycle).
 	Userid string `json:"userid,omitempty"`
+	// The userid in the form logins compare it (lower case), set by logins.Hook: unique per enterprise, so userids differing only in case cannot both exist.
+	UseridKey string `json:"userid_key,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
 	// Mobile holds the value of the "mobile" field.
@@ -136,7 +138,7 @@ func (*Member) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case member.FieldID, member.FieldEnterpriseID, member.FieldUserid, member.FieldName, member.FieldMobile, member.FieldEmail, member.FieldPosition, member.FieldStatus, member.FieldPasswordHash, member.FieldReferredBy:
+		case member.FieldID, member.FieldEnterpriseID, member.FieldUserid, member.FieldUseridKey, member.FieldName, member.FieldMobile, member.FieldEmail, member.FieldPosition, member.FieldStatus, member.FieldPasswordHash, member.FieldReferredBy:
 			values[i] = new(sql.NullString)
 		case member.FieldCreatedAt, member.FieldActivatedAt, member.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -178,6 +180,12 @@ func (_m *Member) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field userid", values[i])
 			} else if value.Valid {
 				_m.Userid = value.String
+			}
+		case member.FieldUseridKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field userid_key", values[i])
+			} else if value.Valid {
+				_m.UseridKey = value.String
 			}
 		case member.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -311,6 +319,9 @@ func (_m *Member) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("userid=")
 	builder.WriteString(_m.Userid)
+	builder.WriteString(", ")
+	builder.WriteString("userid_key=")
+	builder.WriteString(_m.UseridKey)
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

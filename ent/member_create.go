@@ -55,6 +55,20 @@ func (_c *MemberCreate) SetUserid(v string) *MemberCreate {
 	return _c
 }
 
+// SetUseridKey sets the "userid_key" field.
+func (_c *MemberCreate) SetUseridKey(v string) *MemberCreate {
+	_c.mutation.SetUseridKey(v)
+	return _c
+}
+
+// SetNillableUseridKey sets the "userid_key" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableUseridKey(v *string) *MemberCreate {
+	if v != nil {
+		_c.SetUseridKey(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *MemberCreate) SetName(v string) *MemberCreate {
 	_c.mutation.SetName(v)
@@ -436,6 +450,10 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 		_spec.SetField(member.FieldUserid, field.TypeString, value)
 		_node.Userid = value
 	}
+	if value, ok := _c.mutation.UseridKey(); ok {
+		_spec.SetField(member.FieldUseridKey, field.TypeString, value)
+		_node.UseridKey = value
+	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(member.FieldName, field.TypeString, value)
 		_node.Name = value
@@ -637,6 +655,24 @@ func (u *MemberUpsert) SetUserid(v string) *MemberUpsert {
 // UpdateUserid sets the "userid" field to the value that was provided on create.
 func (u *MemberUpsert) UpdateUserid() *MemberUpsert {
 	u.SetExcluded(member.FieldUserid)
+	return u
+}
+
+// SetUseridKey sets the "userid_key" field.
+func (u *MemberUpsert) SetUseridKey(v string) *MemberUpsert {
+	u.Set(member.FieldUseridKey, v)
+	return u
+}
+
+// UpdateUseridKey sets the "userid_key" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateUseridKey() *MemberUpsert {
+	u.SetExcluded(member.FieldUseridKey)
+	return u
+}
+
+// ClearUseridKey clears the value of the "userid_key" field.
+func (u *MemberUpsert) ClearUseridKey() *MemberUpsert {
+	u.SetNull(member.FieldUseridKey)
 	return u
 }
 
@@ -843,6 +879,27 @@ func (u *MemberUpsertOne) SetUserid(v string) *MemberUpsertOne {
 func (u *MemberUpsertOne) UpdateUserid() *MemberUpsertOne {
 	return u.Update(func(s *MemberUpsert) {
 		s.UpdateUserid()
+	})
+}
+
+// SetUseridKey sets the "userid_key" field.
+func (u *MemberUpsertOne) SetUseridKey(v string) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetUseridKey(v)
+	})
+}
+
+// UpdateUseridKey sets the "userid_key" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateUseridKey() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateUseridKey()
+	})
+}
+
+// ClearUseridKey clears the value of the "userid_key" field.
+func (u *MemberUpsertOne) ClearUseridKey() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearUseridKey()
 	})
 }
 
@@ -1239,6 +1296,27 @@ func (u *MemberUpsertBulk) SetUserid(v string) *MemberUpsertBulk {
 func (u *MemberUpsertBulk) UpdateUserid() *MemberUpsertBulk {
 	return u.Update(func(s *MemberUpsert) {
 		s.UpdateUserid()
+	})
+}
+
+// SetUseridKey sets the "userid_key" field.
+func (u *MemberUpsertBulk) SetUseridKey(v string) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetUseridKey(v)
+	})
+}
+
+// UpdateUseridKey sets the "userid_key" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateUseridKey() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateUseridKey()
+	})
+}
+
+// ClearUseridKey clears the value of the "userid_key" field.
+func (u *MemberUpsertBulk) ClearUseridKey() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearUseridKey()
 	})
 }
 

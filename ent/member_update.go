@@ -48,6 +48,26 @@ func (_u *MemberUpdate) SetNillableUserid(v *string) *MemberUpdate {
 	return _u
 }
 
+// SetUseridKey sets the "userid_key" field.
+func (_u *MemberUpdate) SetUseridKey(v string) *MemberUpdate {
+	_u.mutation.SetUseridKey(v)
+	return _u
+}
+
+// SetNillableUseridKey sets the "userid_key" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableUseridKey(v *string) *MemberUpdate {
+	if v != nil {
+		_u.SetUseridKey(*v)
+	}
+	return _u
+}
+
+// ClearUseridKey clears the value of the "userid_key" field.
+func (_u *MemberUpdate) ClearUseridKey() *MemberUpdate {
+	_u.mutation.ClearUseridKey()
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *MemberUpdate) SetName(v string) *MemberUpdate {
 	_u.mutation.SetName(v)
@@ -472,6 +492,12 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Userid(); ok {
 		_spec.SetField(member.FieldUserid, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.UseridKey(); ok {
+		_spec.SetField(member.FieldUseridKey, field.TypeString, value)
+	}
+	if _u.mutation.UseridKeyCleared() {
+		_spec.ClearField(member.FieldUseridKey, field.TypeString)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(member.FieldName, field.TypeString, value)
 	}
@@ -793,6 +819,26 @@ func (_u *MemberUpdateOne) SetNillableUserid(v *string) *MemberUpdateOne {
 	if v != nil {
 		_u.SetUserid(*v)
 	}
+	return _u
+}
+
+// SetUseridKey sets the "userid_key" field.
+func (_u *MemberUpdateOne) SetUseridKey(v string) *MemberUpdateOne {
+	_u.mutation.SetUseridKey(v)
+	return _u
+}
+
+// SetNillableUseridKey sets the "userid_key" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableUseridKey(v *string) *MemberUpdateOne {
+	if v != nil {
+		_u.SetUseridKey(*v)
+	}
+	return _u
+}
+
+// ClearUseridKey clears the value of the "userid_key" field.
+func (_u *MemberUpdateOne) ClearUseridKey() *MemberUpdateOne {
+	_u.mutation.ClearUseridKey()
 	return _u
 }
 
@@ -1249,6 +1295,12 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 	}
 	if value, ok := _u.mutation.Userid(); ok {
 		_spec.SetField(member.FieldUserid, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.UseridKey(); ok {
+		_spec.SetField(member.FieldUseridKey, field.TypeString, value)
+	}
+	if _u.mutation.UseridKeyCleared() {
+		_spec.ClearField(member.FieldUseridKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(member.FieldName, field.TypeString, value)

@@ -11043,6 +11043,7 @@ type MemberMutation struct {
 	id                 *string
 	created_at         *time.Time
 	userid             *string
+	userid_key         *string
 	name               *string
 	mobile             *string
 	email              *string
@@ -11285,6 +11286,55 @@ func (m *MemberMutation) OldUserid(ctx context.Context) (v string, err error) {
 // ResetUserid resets all changes to the "userid" field.
 func (m *MemberMutation) ResetUserid() {
 	m.userid = nil
+}
+
+// SetUseridKey sets the "userid_key" field.
+func (m *MemberMutation) SetUseridKey(s string) {
+	m.userid_key = &s
+}
+
+// UseridKey returns the value of the "userid_key" field in the mutation.
+func (m *MemberMutation) UseridKey() (r string, exists bool) {
+	v := m.userid_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUseridKey returns the old "userid_key" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldUseridKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUseridKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUseridKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUseridKey: %w", err)
+	}
+	return oldValue.UseridKey, nil
+}
+
+// ClearUseridKey clears the value of the "userid_key" field.
+func (m *MemberMutation) ClearUseridKey() {
+	m.userid_key = nil
+	m.clearedFields[member.FieldUseridKey] = struct{}{}
+}
+
+// UseridKeyCleared returns if the "userid_key" field was cleared in this mutation.
+func (m *MemberMutation) UseridKeyCleared() bool {
+	_, ok := m.clearedFields[member.FieldUseridKey]
+	return ok
+}
+
+// ResetUseridKey resets all changes to the "userid_key" field.
+func (m *MemberMutation) ResetUseridKey() {
+	m.userid_key = nil
+	delete(m.clearedFields, member.FieldUseridKey)
 }
 
 // SetName sets the "name" field.
@@ -12007,7 +12057,7 @@ func (m *MemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MemberMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, member.FieldCreatedAt)
 	}
@@ -12016,6 +12066,9 @@ func (m *MemberMutation) Fields() []string {
 	}
 	if m.userid != nil {
 		fields = append(fields, member.FieldUserid)
+	}
+	if m.userid_key != nil {
+		fields = append(fields, member.FieldUseridKey)
 	}
 	if m.name != nil {
 		fields = append(fields, member.FieldName)
@@ -12058,6 +12111,8 @@ func (m *MemberMutation) Field(name string) (ent.Value, bool) {
 		return m.EnterpriseID()
 	case member.FieldUserid:
 		return m.Userid()
+	case member.FieldUseridKey:
+		return m.UseridKey()
 	case member.FieldName:
 		return m.Name()
 	case member.FieldMobile:
@@ -12091,6 +12146,8 @@ func (m *MemberMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldEnterpriseID(ctx)
 	case member.FieldUserid:
 		return m.OldUserid(ctx)
+	case member.FieldUseridKey:
+		return m.OldUseridKey(ctx)
 	case member.FieldName:
 		return m.OldName(ctx)
 	case member.FieldMobile:
@@ -12138,6 +12195,13 @@ func (m *MemberMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUserid(v)
+		return nil
+	case member.FieldUseridKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUseridKey(v)
 		return nil
 	case member.FieldName:
 		v, ok := value.(string)
@@ -12232,6 +12296,9 @@ func (m *MemberMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *MemberMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(member.FieldUseridKey) {
+		fields = append(fields, member.FieldUseridKey)
+	}
 	if m.FieldCleared(member.FieldMobile) {
 		fields = append(fields, member.FieldMobile)
 	}
@@ -12261,6 +12328,9 @@ func (m *MemberMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *MemberMutation) ClearField(name string) error {
 	switch name {
+	case member.FieldUseridKey:
+		m.ClearUseridKey()
+		return nil
 	case member.FieldMobile:
 		m.ClearMobile()
 		return nil
@@ -12292,6 +12362,9 @@ func (m *MemberMutation) ResetField(name string) error {
 		return nil
 	case member.FieldUserid:
 		m.ResetUserid()
+		return nil
+	case member.FieldUseridKey:
+		m.ResetUseridKey()
 		return nil
 	case member.FieldName:
 		m.ResetName()

@@ -24,6 +24,8 @@ const (
 	FieldEnterpriseID = "enterprise_id"
 	// FieldUserid holds the string denoting the userid field in the database.
 	FieldUserid = "userid"
+	// FieldUseridKey holds the string denoting the userid_key field in the database.
+	FieldUseridKey = "userid_key"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
 	// FieldMobile holds the string denoting the mobile field in the database.
@@ -102,6 +104,7 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldEnterpriseID,
 	FieldUserid,
+	FieldUseridKey,
 	FieldName,
 	FieldMobile,
 	FieldEmail,
@@ -138,7 +141,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/corpline/corpline/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -212,6 +215,11 @@ func ByEnterpriseID(opts ...sql.OrderTermOption) OrderOption {
 // ByUserid orders the results by the userid field.
 func ByUserid(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUserid, opts...).ToFunc()
+}
+
+// ByUseridKey orders the results by the userid_key field.
+func ByUseridKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUseridKey, opts...).ToFunc()
 }
 
 // ByName orders the results by the name field.

@@ -80,6 +80,11 @@ func Userid(v string) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldUserid, v))
 }
 
+// UseridKey applies equality check predicate on the "userid_key" field. It's identical to UseridKeyEQ.
+func UseridKey(v string) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldUseridKey, v))
+}
+
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
 func Name(v string) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldName, v))
@@ -288,6 +293,81 @@ func UseridEqualFold(v string) predicate.Member {
 // UseridContainsFold applies the ContainsFold predicate on the "userid" field.
 func UseridContainsFold(v string) predicate.Member {
 	return predicate.Member(sql.FieldContainsFold(FieldUserid, v))
+}
+
+// UseridKeyEQ applies the EQ predicate on the "userid_key" field.
+func UseridKeyEQ(v string) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldUseridKey, v))
+}
+
+// UseridKeyNEQ applies the NEQ predicate on the "userid_key" field.
+func UseridKeyNEQ(v string) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldUseridKey, v))
+}
+
+// UseridKeyIn applies the In predicate on the "userid_key" field.
+func UseridKeyIn(vs ...string) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldUseridKey, vs...))
+}
+
+// UseridKeyNotIn applies the NotIn predicate on the "userid_key" field.
+func UseridKeyNotIn(vs ...string) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldUseridKey, vs...))
+}
+
+// UseridKeyGT applies the GT predicate on the "userid_key" field.
+func UseridKeyGT(v string) predicate.Member {
+	return predicate.Member(sql.FieldGT(FieldUseridKey, v))
+}
+
+// UseridKeyGTE applies the GTE predicate on the "userid_key" field.
+func UseridKeyGTE(v string) predicate.Member {
+	return predicate.Member(sql.FieldGTE(FieldUseridKey, v))
+}
+
+// UseridKeyLT applies the LT predicate on the "userid_key" field.
+func UseridKeyLT(v string) predicate.Member {
+	return predicate.Member(sql.FieldLT(FieldUseridKey, v))
+}
+
+// UseridKeyLTE applies the LTE predicate on the "userid_key" field.
+func UseridKeyLTE(v string) predicate.Member {
+	return predicate.Member(sql.FieldLTE(FieldUseridKey, v))
+}
+
+// UseridKeyContains applies the Contains predicate on the "userid_key" field.
+func UseridKeyContains(v string) predicate.Member {
+	return predicate.Member(sql.FieldContains(FieldUseridKey, v))
+}
+
+// UseridKeyHasPrefix applies the HasPrefix predicate on the "userid_key" field.
+func UseridKeyHasPrefix(v string) predicate.Member {
+	return predicate.Member(sql.FieldHasPrefix(FieldUseridKey, v))
+}
+
+// UseridKeyHasSuffix applies the HasSuffix predicate on the "userid_key" field.
+func UseridKeyHasSuffix(v string) predicate.Member {
+	return predicate.Member(sql.FieldHasSuffix(FieldUseridKey, v))
+}
+
+// UseridKeyIsNil applies the IsNil predicate on the "userid_key" field.
+func UseridKeyIsNil() predicate.Member {
+	return predicate.Member(sql.FieldIsNull(FieldUseridKey))
+}
+
+// UseridKeyNotNil applies the NotNil predicate on the "userid_key" field.
+func UseridKeyNotNil() predicate.Member {
+	return predicate.Member(sql.FieldNotNull(FieldUseridKey))
+}
+
+// UseridKeyEqualFold applies the EqualFold predicate on the "userid_key" field.
+func UseridKeyEqualFold(v string) predicate.Member {
+	return predicate.Member(sql.FieldEqualFold(FieldUseridKey, v))
+}
+
+// UseridKeyContainsFold applies the ContainsFold predicate on the "userid_key" field.
+func UseridKeyContainsFold(v string) predicate.Member {
+	return predicate.Member(sql.FieldContainsFold(FieldUseridKey, v))
 }
 
 // NameEQ applies the EQ predicate on the "name" field.

@@ -535,6 +535,7 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "userid", Type: field.TypeString, Size: 64},
+		{Name: "userid_key", Type: field.TypeString, Nullable: true},
 		{Name: "name", Type: field.TypeString, Size: 100},
 		{Name: "mobile", Type: field.TypeString, Nullable: true},
 		{Name: "email", Type: field.TypeString, Nullable: true},
@@ -554,7 +555,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_enterprises_enterprise",
-				Columns:    []*schema.Column{MembersColumns[12]},
+				Columns:    []*schema.Column{MembersColumns[13]},
 				RefColumns: []*schema.Column{EnterprisesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -563,32 +564,37 @@ var (
 			{
 				Name:    "member_enterprise_id",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[12]},
+				Columns: []*schema.Column{MembersColumns[13]},
 			},
 			{
 				Name:    "member_enterprise_id_userid",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[12], MembersColumns[2]},
+				Columns: []*schema.Column{MembersColumns[13], MembersColumns[2]},
+			},
+			{
+				Name:    "member_enterprise_id_userid_key",
+				Unique:  true,
+				Columns: []*schema.Column{MembersColumns[13], MembersColumns[3]},
 			},
 			{
 				Name:    "member_enterprise_id_mobile",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[12], MembersColumns[4]},
+				Columns: []*schema.Column{MembersColumns[13], MembersColumns[5]},
 			},
 			{
 				Name:    "member_enterprise_id_email",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[12], MembersColumns[5]},
+				Columns: []*schema.Column{MembersColumns[13], MembersColumns[6]},
 			},
 			{
 				Name:    "member_enterprise_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[12], MembersColumns[7]},
+				Columns: []*schema.Column{MembersColumns[13], MembersColumns[8]},
 			},
 			{
 				Name:    "member_enterprise_id_name_id",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[12], MembersColumns[3], MembersColumns[0]},
+				Columns: []*schema.Column{MembersColumns[13], MembersColumns[4], MembersColumns[0]},
 			},
 		},
 	}

@@ -568,6 +568,8 @@ func init() {
 	memberHooks := schema.Member{}.Hooks()
 
 	member.Hooks[1] = memberHooks[0]
+
+	member.Hooks[2] = memberHooks[1]
 	memberMixinFields0 := memberMixin[0].Fields()
 	_ = memberMixinFields0
 	memberMixinFields1 := memberMixin[1].Fields()
@@ -601,7 +603,7 @@ func init() {
 		}
 	}()
 	// memberDescName is the schema descriptor for name field.
-	memberDescName := memberFields[1].Descriptor()
+	memberDescName := memberFields[2].Descriptor()
 	// member.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	member.NameValidator = func() func(string) error {
 		validators := memberDescName.Validators
@@ -619,13 +621,13 @@ func init() {
 		}
 	}()
 	// memberDescPosition is the schema descriptor for position field.
-	memberDescPosition := memberFields[4].Descriptor()
+	memberDescPosition := memberFields[5].Descriptor()
 	// member.DefaultPosition holds the default value on creation for the position field.
 	member.DefaultPosition = memberDescPosition.Default.(string)
 	// member.PositionValidator is a validator for the "position" field. It is called by the builders before save.
 	member.PositionValidator = memberDescPosition.Validators[0].(func(string) error)
 	// memberDescUpdatedAt is the schema descriptor for updated_at field.
-	memberDescUpdatedAt := memberFields[9].Descriptor()
+	memberDescUpdatedAt := memberFields[10].Descriptor()
 	// member.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	member.DefaultUpdatedAt = memberDescUpdatedAt.Default.(func() time.Time)
 	// member.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/corpline/corpline/ent/privacy"
 	"github.com/corpline/corpline/internal/ids"
+	"github.com/corpline/corpline/internal/logins"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/quota"
 	"github.com/corpline/corpline/internal/viewer"
@@ -33,6 +34,10 @@ func (Member) Fields() []ent.Field {
 			MaxLen(64).
 			Comment("The enterprise's own identifier for the person, unique within the enterprise. Never changed through the API; deleting a member frees it (see package lifecycle).").
 			Annotations(entgql.OrderField("USERID")),
+		field.String("userid_key").
+			Optional().
+			Annotations(entgql.Skip()).
+			Comment("The userid in the form logins compare it (lower case), set by logins.Hook: unique per enterprise, so userids differing only in case cannot both exist."),
 		field.String("name").
 			NotEmpty().
 			MaxLen(100).
@@ -89,6 +94,7 @@ func (Member) Edges() []ent.Edge {
 func (Member) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("enterprise_id", "userid").Unique(),
+		index.Fields("enterprise_id", "userid_key").Unique(),
 		// Mobiles and emails are logins too (see internal/directory/contacts.go).
 		index.Fields("enterprise_id", "mobile").Unique(),
 		index.Fields("enterprise_id", "email").Unique(),
@@ -98,9 +104,10 @@ func (Member) Indexes() []ent.Index {
 	}
 }
 
-// Hooks of the Member: the follower quota holds on every way into ACTIVE.
+// Hooks of the Member: the follower quota holds on every way into ACTIVE;
+// userid_key follows userid.
 func (Member) Hooks() []ent.Hook {
-	return []ent.Hook{quota.Hook()}
+	return []ent.Hook{quota.Hook(), logins.Hook()}
 }
 
 // Annotations of the Member.

@@ -16,6 +16,7 @@ import (
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/logins"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/ratelimit"
 	"github.com/corpline/corpline/internal/store"
@@ -169,7 +170,9 @@ func statusError(st member.Status) error {
 var errReclaimed = apperr.Because(apperr.Forbidden, apperr.EnterpriseReclaimed,
 	"this trial enterprise was reclaimed after its 90 days; its data is erased after a grace period")
 
-// findMember looks a login up as userid, then mobile, then email.
+// findMember looks a login up as userid, then mobile, then email, without
+// case. The three are one namespace (package logins), so at most one member
+// matches; the order only matters for rows older than that rule.
 func (s *Service) findMember(sys context.Context, code, login string) (*ent.Member, error) {
 	if login == "" {
 		return nil, nil
@@ -177,7 +180,7 @@ func (s *Service) findMember(sys context.Context, code, login string) (*ent.Memb
 	ms, err := s.client.Member.Query().
 		Where(
 			member.HasEnterpriseWith(enterprise.Code(code)),
-			member.Or(member.Userid(login), member.Mobile(login), member.EmailEqualFold(login)),
+			member.Or(member.UseridKey(logins.Key(login)), member.Mobile(login), member.EmailEqualFold(login)),
 		).
 		Limit(3).
 		All(sys)
@@ -185,7 +188,7 @@ func (s *Service) findMember(sys context.Context, code, login string) (*ent.Memb
 		return nil, fmt.Errorf("login: find member: %w", err)
 	}
 	for _, pick := range []func(*ent.Member) bool{
-		func(m *ent.Member) bool { return m.Userid == login },
+		func(m *ent.Member) bool { return m.UseridKey == logins.Key(login) },
 		func(m *ent.Member) bool { return m.Mobile != nil && *m.Mobile == login },
 		func(m *ent.Member) bool { return m.Email != nil && strings.EqualFold(*m.Email, login) },
 	} {

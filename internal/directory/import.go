@@ -8,6 +8,7 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/logins"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
 )
@@ -55,29 +56,16 @@ func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNo
 	if err != nil {
 		return nil, err
 	}
-	userids := make([]string, 0, len(rows))
+	var keys []string
 	for i := range rows {
 		rows[i].Password = nil // imported members follow (activate) to set a password
-		userids = append(userids, rows[i].Userid)
+		keys = append(keys, keysOf(namesOf(rows[i].Userid, emptyToNil(rows[i].Mobile), normalizeEmail(emptyToNil(rows[i].Email))))...)
 	}
-	taken, err := s.takenUserids(ctx, userids)
+	taken, err := logins.Taken(ctx, s.db(ctx), enterpriseOf(ctx), "", keys)
 	if err != nil {
 		return nil, err
 	}
-	var mobiles, emails []string
-	for i := range rows {
-		if m := emptyToNil(rows[i].Mobile); m != nil {
-			mobiles = append(mobiles, *m)
-		}
-		if e := normalizeEmail(emptyToNil(rows[i].Email)); e != nil {
-			emails = append(emails, *e)
-		}
-	}
-	takenM, takenE, err := s.takenContacts(ctx, "", mobiles, emails)
-	if err != nil {
-		return nil, err
-	}
-	seen, seenM, seenE := map[string]int{}, map[string]int{}, map[string]int{}
+	seen := map[string]int{} // login key -> the row that signs in with it
 	valid := make([]int, 0, len(rows))
 	for i := range rows {
 		r := &rows[i]
@@ -89,24 +77,13 @@ func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNo
 			bad(i, err)
 			continue
 		}
-		if taken[r.Userid] {
-			bad(i, &apperr.Error{Code: apperr.Conflict, Field: fmt.Sprintf("rows[%d].userid", i), Message: fmt.Sprintf("userid %q is already taken", r.Userid)})
-			continue
-		}
-		if j, dup := seen[r.Userid]; dup {
-			bad(i, &apperr.Error{Code: apperr.Conflict, Field: fmt.Sprintf("rows[%d].userid", i), Message: fmt.Sprintf("userid %q also appears in row %d", r.Userid, j)})
-			continue
-		}
-		if err := checkContactsFree(i, r, takenM, takenE, seenM, seenE); err != nil {
+		ns := namesOf(r.Userid, r.Mobile, r.Email)
+		if err := checkLoginsFree(i, ns, taken, seen); err != nil {
 			bad(i, err)
 			continue
 		}
-		seen[r.Userid] = i
-		if r.Mobile != nil {
-			seenM[*r.Mobile] = i
-		}
-		if r.Email != nil {
-			seenE[*r.Email] = i
+		for _, n := range ns {
+			seen[n.key] = i
 		}
 		valid = append(valid, i)
 	}
@@ -120,30 +97,17 @@ func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNo
 	return res, nil
 }
 
-// checkContactsFree refuses row i when its mobile or email belongs to a
+// checkLoginsFree refuses row i when one of its login names belongs to a
 // member already, or to an earlier row.
-func checkContactsFree(i int, r *MemberInput, takenM, takenE map[string]bool, seenM, seenE map[string]int) error {
-	conflict := func(field, what string, j int, dup bool) error {
-		msg := fmt.Sprintf("another member already has this %s", what)
-		if dup {
-			msg = fmt.Sprintf("this %s also appears in row %d", what, j)
+func checkLoginsFree(i int, ns []loginName, taken map[string]bool, seen map[string]int) error {
+	prefix := fmt.Sprintf("rows[%d].", i)
+	for _, n := range ns {
+		if taken[n.key] {
+			return loginTaken(prefix, n)
 		}
-		return &apperr.Error{Code: apperr.Conflict, Field: fmt.Sprintf("rows[%d].%s", i, field), Message: msg}
-	}
-	if r.Mobile != nil {
-		if takenM[*r.Mobile] {
-			return conflict("mobile", "mobile", 0, false)
-		}
-		if j, dup := seenM[*r.Mobile]; dup {
-			return conflict("mobile", "mobile", j, true)
-		}
-	}
-	if r.Email != nil {
-		if takenE[*r.Email] {
-			return conflict("email", "email", 0, false)
-		}
-		if j, dup := seenE[*r.Email]; dup {
-			return conflict("email", "email", j, true)
+		if j, dup := seen[n.key]; dup {
+			return &apperr.Error{Code: apperr.Conflict, Field: prefix + n.field,
+				Message: fmt.Sprintf("this %s is also a login name of row %d", n.what, j)}
 		}
 	}
 	return nil

@@ -131,10 +131,7 @@ func (s *Service) CreateMember(ctx context.Context, in MemberInput) (*ent.Member
 	if err := s.requireDepartments(ctx, "departments", in.Departments); err != nil {
 		return nil, err
 	}
-	if err := s.requireFreeUserids(ctx, in.Userid); err != nil {
-		return nil, err
-	}
-	if err := s.requireFreeContacts(ctx, "", in.Mobile, in.Email); err != nil {
+	if err := s.requireFreeLogins(ctx, "", in.Userid, in.Mobile, in.Email); err != nil {
 		return nil, err
 	}
 	c := db.Member.Create().
@@ -203,7 +200,7 @@ func (s *Service) UpdateMember(ctx context.Context, in MemberUpdate) (*ent.Membe
 			return nil, err
 		}
 	}
-	if err := s.requireFreeContacts(ctx, in.ID, in.Mobile, in.Email); err != nil {
+	if err := s.requireFreeLogins(ctx, in.ID, "", in.Mobile, in.Email); err != nil {
 		return nil, err
 	}
 	u := db.Member.UpdateOneID(in.ID).
@@ -267,41 +264,6 @@ func (s *Service) requireDepartments(ctx context.Context, field string, ps []Pla
 		return apperr.Input(field, "unknown department")
 	}
 	return nil
-}
-
-// requireFreeUserids fails with CONFLICT when a userid is taken in the
-// enterprise, by anyone: uniqueness does not depend on what the viewer sees.
-func (s *Service) requireFreeUserids(ctx context.Context, userids ...string) error {
-	taken, err := s.takenUserids(ctx, userids)
-	if err != nil {
-		return err
-	}
-	for _, u := range userids {
-		if taken[u] {
-			return &apperr.Error{Code: apperr.Conflict, Message: fmt.Sprintf("userid %q is already taken", u), Field: "userid"}
-		}
-	}
-	return nil
-}
-
-func (s *Service) takenUserids(ctx context.Context, userids []string) (map[string]bool, error) {
-	taken := map[string]bool{}
-	for start := 0; start < len(userids); start += 1000 {
-		chunk := userids[start:min(start+1000, len(userids))]
-		// Read as the system inside the viewer's enterprise, which the tenant
-		// filter would otherwise add.
-		got, err := s.db(ctx).Member.Query().
-			Where(member.EnterpriseID(enterpriseOf(ctx)), member.UseridIn(chunk...)).
-			Select(member.FieldUserid).
-			Strings(policy.SystemContext(ctx))
-		if err != nil {
-			return nil, fmt.Errorf("check userids: %w", err)
-		}
-		for _, u := range got {
-			taken[u] = true
-		}
-	}
-	return taken, nil
 }
 
 // place creates a member's memberships.

@@ -107,6 +107,12 @@ func (d *DB) Migrate(ctx context.Context) error {
 	if err := d.Client.Schema.Create(ctx, schema.WithHooks(withJoinTableIndexes)); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	// Members written before userid_key existed get theirs (package
+	// logins); two userids differing only in case stop the migration here,
+	// for an operator to rename one.
+	if _, err := d.SQL.ExecContext(ctx, `UPDATE members SET userid_key = lower(userid) WHERE userid_key IS NULL`); err != nil {
+		return fmt.Errorf("migrate: fill members.userid_key: %w", err)
+	}
 	return nil
 }
 
