@@ -25,6 +25,7 @@ import (
 	"github.com/corpline/corpline/ent/conversationmember"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/failure"
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
@@ -63,6 +64,8 @@ type Client struct {
 	Department *DepartmentClient
 	// Enterprise is the client for interacting with the Enterprise builders.
 	Enterprise *EnterpriseClient
+	// Failure is the client for interacting with the Failure builders.
+	Failure *FailureClient
 	// InboxCounter is the client for interacting with the InboxCounter builders.
 	InboxCounter *InboxCounterClient
 	// InboxEntry is the client for interacting with the InboxEntry builders.
@@ -102,6 +105,7 @@ func (c *Client) init() {
 	c.ConversationMember = NewConversationMemberClient(c.config)
 	c.Department = NewDepartmentClient(c.config)
 	c.Enterprise = NewEnterpriseClient(c.config)
+	c.Failure = NewFailureClient(c.config)
 	c.InboxCounter = NewInboxCounterClient(c.config)
 	c.InboxEntry = NewInboxEntryClient(c.config)
 	c.Member = NewMemberClient(c.config)
@@ -213,6 +217,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ConversationMember: NewConversationMemberClient(cfg),
 		Department:         NewDepartmentClient(cfg),
 		Enterprise:         NewEnterpriseClient(cfg),
+		Failure:            NewFailureClient(cfg),
 		InboxCounter:       NewInboxCounterClient(cfg),
 		InboxEntry:         NewInboxEntryClient(cfg),
 		Member:             NewMemberClient(cfg),
@@ -251,6 +256,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ConversationMember: NewConversationMemberClient(cfg),
 		Department:         NewDepartmentClient(cfg),
 		Enterprise:         NewEnterpriseClient(cfg),
+		Failure:            NewFailureClient(cfg),
 		InboxCounter:       NewInboxCounterClient(cfg),
 		InboxEntry:         NewInboxEntryClient(cfg),
 		Member:             NewMemberClient(cfg),
@@ -290,7 +296,7 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
-		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
+		c.Conversation, c.ConversationMember, c.Department, c.Enterprise, c.Failure,
 		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
 		c.OperatorSession, c.Session, c.Tag,
 	} {
@@ -303,7 +309,7 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
-		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
+		c.Conversation, c.ConversationMember, c.Department, c.Enterprise, c.Failure,
 		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
 		c.OperatorSession, c.Session, c.Tag,
 	} {
@@ -334,6 +340,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Department.mutate(ctx, m)
 	case *EnterpriseMutation:
 		return c.Enterprise.mutate(ctx, m)
+	case *FailureMutation:
+		return c.Failure.mutate(ctx, m)
 	case *InboxCounterMutation:
 		return c.InboxCounter.mutate(ctx, m)
 	case *InboxEntryMutation:
@@ -2049,6 +2057,140 @@ func (c *EnterpriseClient) mutate(ctx context.Context, m *EnterpriseMutation) (V
 	}
 }
 
+// FailureClient is a client for the Failure schema.
+type FailureClient struct {
+	config
+}
+
+// NewFailureClient returns a client for the Failure from the given config.
+func NewFailureClient(c config) *FailureClient {
+	return &FailureClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `failure.Hooks(f(g(h())))`.
+func (c *FailureClient) Use(hooks ...Hook) {
+	c.hooks.Failure = append(c.hooks.Failure, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `failure.Intercept(f(g(h())))`.
+func (c *FailureClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Failure = append(c.inters.Failure, interceptors...)
+}
+
+// Create returns a builder for creating a Failure entity.
+func (c *FailureClient) Create() *FailureCreate {
+	mutation := newFailureMutation(c.config, OpCreate)
+	return &FailureCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Failure entities.
+func (c *FailureClient) CreateBulk(builders ...*FailureCreate) *FailureCreateBulk {
+	return &FailureCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FailureClient) MapCreateBulk(slice any, setFunc func(*FailureCreate, int)) *FailureCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FailureCreateBulk{err: fmt.Errorf("calling to FailureClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FailureCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FailureCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Failure.
+func (c *FailureClient) Update() *FailureUpdate {
+	mutation := newFailureMutation(c.config, OpUpdate)
+	return &FailureUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FailureClient) UpdateOne(_m *Failure) *FailureUpdateOne {
+	mutation := newFailureMutation(c.config, OpUpdateOne, withFailure(_m))
+	return &FailureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FailureClient) UpdateOneID(id string) *FailureUpdateOne {
+	mutation := newFailureMutation(c.config, OpUpdateOne, withFailureID(id))
+	return &FailureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Failure.
+func (c *FailureClient) Delete() *FailureDelete {
+	mutation := newFailureMutation(c.config, OpDelete)
+	return &FailureDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FailureClient) DeleteOne(_m *Failure) *FailureDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FailureClient) DeleteOneID(id string) *FailureDeleteOne {
+	builder := c.Delete().Where(failure.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FailureDeleteOne{builder}
+}
+
+// Query returns a query builder for Failure.
+func (c *FailureClient) Query() *FailureQuery {
+	return &FailureQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFailure},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Failure entity by its id.
+func (c *FailureClient) Get(ctx context.Context, id string) (*Failure, error) {
+	return c.Query().Where(failure.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FailureClient) GetX(ctx context.Context, id string) *Failure {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *FailureClient) Hooks() []Hook {
+	hooks := c.hooks.Failure
+	return append(hooks[:len(hooks):len(hooks)], failure.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FailureClient) Interceptors() []Interceptor {
+	return c.inters.Failure
+}
+
+func (c *FailureClient) mutate(ctx context.Context, m *FailureMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FailureCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FailureUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FailureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FailureDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Failure mutation op: %q", m.Op())
+	}
+}
+
 // InboxCounterClient is a client for the InboxCounter schema.
 type InboxCounterClient struct {
 	config
@@ -3739,13 +3881,14 @@ func (c *TagClient) mutate(ctx context.Context, m *TagMutation) (Value, error) {
 type (
 	hooks struct {
 		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
-		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
-		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Hook
+		ConversationMember, Department, Enterprise, Failure, InboxCounter, InboxEntry,
+		Member, Membership, Message, Operator, OperatorSession, Session, Tag []ent.Hook
 	}
 	inters struct {
 		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
-		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
-		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Interceptor
+		ConversationMember, Department, Enterprise, Failure, InboxCounter, InboxEntry,
+		Member, Membership, Message, Operator, OperatorSession, Session,
+		Tag []ent.Interceptor
 	}
 )
 

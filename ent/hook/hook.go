@@ -129,6 +129,18 @@ func (f EnterpriseFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EnterpriseMutation", m)
 }
 
+// The FailureFunc type is an adapter to allow the use of ordinary
+// function as Failure mutator.
+type FailureFunc func(context.Context, *ent.FailureMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FailureFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FailureMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FailureMutation", m)
+}
+
 // The InboxCounterFunc type is an adapter to allow the use of ordinary
 // function as InboxCounter mutator.
 type InboxCounterFunc func(context.Context, *ent.InboxCounterMutation) (ent.Value, error)

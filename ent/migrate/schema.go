@@ -412,6 +412,32 @@ var (
 			},
 		},
 	}
+	// FailuresColumns holds the columns for the "failures" table.
+	FailuresColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "scope", Type: field.TypeString},
+		{Name: "key", Type: field.TypeString},
+		{Name: "at", Type: field.TypeTime},
+	}
+	// FailuresTable holds the schema information for the "failures" table.
+	FailuresTable = &schema.Table{
+		Name:       "failures",
+		Columns:    FailuresColumns,
+		PrimaryKey: []*schema.Column{FailuresColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "failure_key_at",
+				Unique:  false,
+				Columns: []*schema.Column{FailuresColumns[3], FailuresColumns[4]},
+			},
+			{
+				Name:    "failure_scope_at",
+				Unique:  false,
+				Columns: []*schema.Column{FailuresColumns[2], FailuresColumns[4]},
+			},
+		},
+	}
 	// InboxCountersColumns holds the columns for the "inbox_counters" table.
 	InboxCountersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -894,6 +920,7 @@ var (
 		ConversationMembersTable,
 		DepartmentsTable,
 		EnterprisesTable,
+		FailuresTable,
 		InboxCountersTable,
 		InboxEntriesTable,
 		MembersTable,

@@ -16,6 +16,7 @@ import (
 	"github.com/corpline/corpline/ent/conversationmember"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/failure"
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
@@ -479,6 +480,38 @@ func init() {
 	enterprise.DefaultID = enterpriseDescID.Default.(func() string)
 	// enterprise.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	enterprise.IDValidator = enterpriseDescID.Validators[0].(func(string) error)
+	failureMixin := schema.Failure{}.Mixin()
+	failure.Policy = privacy.NewPolicies(schema.Failure{})
+	failure.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := failure.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	failureMixinFields0 := failureMixin[0].Fields()
+	_ = failureMixinFields0
+	failureFields := schema.Failure{}.Fields()
+	_ = failureFields
+	// failureDescCreatedAt is the schema descriptor for created_at field.
+	failureDescCreatedAt := failureMixinFields0[1].Descriptor()
+	// failure.DefaultCreatedAt holds the default value on creation for the created_at field.
+	failure.DefaultCreatedAt = failureDescCreatedAt.Default.(func() time.Time)
+	// failureDescScope is the schema descriptor for scope field.
+	failureDescScope := failureFields[0].Descriptor()
+	// failure.ScopeValidator is a validator for the "scope" field. It is called by the builders before save.
+	failure.ScopeValidator = failureDescScope.Validators[0].(func(string) error)
+	// failureDescKey is the schema descriptor for key field.
+	failureDescKey := failureFields[1].Descriptor()
+	// failure.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	failure.KeyValidator = failureDescKey.Validators[0].(func(string) error)
+	// failureDescID is the schema descriptor for id field.
+	failureDescID := failureMixinFields0[0].Descriptor()
+	// failure.DefaultID holds the default value on creation for the id field.
+	failure.DefaultID = failureDescID.Default.(func() string)
+	// failure.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	failure.IDValidator = failureDescID.Validators[0].(func(string) error)
 	inboxcounterMixin := schema.InboxCounter{}.Mixin()
 	inboxcounter.Policy = privacy.NewPolicies(inboxcounterMixin[1], schema.InboxCounter{})
 	inboxcounter.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -43,15 +43,9 @@ var errBadAppCredentials = apperr.E(apperr.Unauthenticated, "wrong enterprise, a
 // those already expired.
 func (s *Service) IssueAppToken(ctx context.Context, c AppCredentials) (*AppToken, error) {
 	key := "app\x00" + c.AppID
-	for _, k := range []struct {
-		l   *ratelimit.Limiter
-		key string
-	}{{s.perLogin, key}, {s.perAddr, c.ClientAddr}} {
-		if blocked, wait := k.l.Blocked(k.key); blocked {
-			e := apperr.E(apperr.RateLimited, "too many failed attempts; try again later")
-			e.Extra = map[string]any{"retryAfter": int(wait.Seconds()) + 1}
-			return nil, e
-		}
+	perLogin, perAddr := ratelimit.Keyed{Counter: s.perLogin, Key: key}, ratelimit.Keyed{Counter: s.perAddr, Key: c.ClientAddr}
+	if err := ratelimit.Check(ctx, "too many failed attempts; try again later", perLogin, perAddr); err != nil {
+		return nil, err
 	}
 	// The secret is the credential: the system finds the app before any viewer exists.
 	sys := policy.SystemContext(ctx)
@@ -66,11 +60,10 @@ func (s *Service) IssueAppToken(ctx context.Context, c AppCredentials) (*AppToke
 		want = a.SecretHash
 	}
 	if subtle.ConstantTimeCompare(HashToken(c.Secret), want) != 1 || a == nil {
-		s.perLogin.Fail(key)
-		s.perAddr.Fail(c.ClientAddr)
+		ratelimit.Fail(ctx, perLogin, perAddr)
 		return nil, errBadAppCredentials
 	}
-	s.perLogin.Reset(key)
+	ratelimit.Reset(ctx, perLogin)
 	if _, err := s.LoadAppViewer(ctx, a.ID); err != nil { // a reclaimed enterprise's apps get no token
 		return nil, err
 	}

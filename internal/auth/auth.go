@@ -7,7 +7,6 @@ package auth
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -28,8 +27,8 @@ type Service struct {
 	client   *ent.Client
 	tokenTTL time.Duration
 	now      func() time.Time
-	perLogin *ratelimit.Limiter
-	perAddr  *ratelimit.Limiter
+	perLogin ratelimit.Counter
+	perAddr  ratelimit.Counter
 	rechecks rechecker
 }
 
@@ -40,6 +39,8 @@ type Options struct {
 	// LoginFailures is how many failed logins one enterprise+login may make per
 	// 15 minutes (default 10); an address may make ten times as many.
 	LoginFailures int
+	// Counters count failed attempts (default: in the process).
+	Counters ratelimit.Counters
 }
 
 // New returns a Service over client.
@@ -53,15 +54,16 @@ func New(client *ent.Client, o Options) *Service {
 	if o.LoginFailures == 0 {
 		o.LoginFailures = 10
 	}
-	s := &Service{
+	if o.Counters == nil {
+		o.Counters = ratelimit.Local(o.Now)
+	}
+	return &Service{
 		client:   client,
 		tokenTTL: o.TokenTTL,
 		now:      o.Now,
-		perLogin: ratelimit.New(o.LoginFailures, 15*time.Minute),
-		perAddr:  ratelimit.New(o.LoginFailures*10, 15*time.Minute),
+		perLogin: o.Counters("login", o.LoginFailures, 15*time.Minute),
+		perAddr:  o.Counters("address", o.LoginFailures*10, 15*time.Minute),
 	}
-	s.perLogin.Now, s.perAddr.Now = o.Now, o.Now
-	return s
 }
 
 // Credentials are what a login presents.
@@ -85,16 +87,9 @@ var errBadCredentials = apperr.E(apperr.Unauthenticated, "wrong enterprise, logi
 // Login checks credentials and opens a session.
 func (s *Service) Login(ctx context.Context, c Credentials) (*Session, error) {
 	loginKey := strings.ToLower(c.Enterprise) + "\x00" + strings.ToLower(strings.TrimSpace(c.Login))
-	for _, k := range []struct {
-		l   *ratelimit.Limiter
-		key string
-	}{{s.perLogin, loginKey}, {s.perAddr, c.ClientAddr}} {
-		if blocked, wait := k.l.Blocked(k.key); blocked {
-			e := apperr.E(apperr.RateLimited, "too many failed logins; try again later")
-			// Whole seconds, rounded up: retrying after that many is never early.
-			e.Extra = map[string]any{"retryAfter": max(1, int(math.Ceil(wait.Seconds())))}
-			return nil, e
-		}
+	perLogin, perAddr := ratelimit.Keyed{Counter: s.perLogin, Key: loginKey}, ratelimit.Keyed{Counter: s.perAddr, Key: c.ClientAddr}
+	if err := ratelimit.Check(ctx, "too many failed logins; try again later", perLogin, perAddr); err != nil {
+		return nil, err
 	}
 	// Login runs before there is a viewer: the system reads the directory to
 	// find the member, and writes the session.
@@ -117,14 +112,13 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Session, error) {
 		hash = m.PasswordHash
 	}
 	if !CheckPassword(hash, c.Password) || m == nil || m.PasswordHash == "" {
-		s.perLogin.Fail(loginKey)
-		s.perAddr.Fail(c.ClientAddr)
+		ratelimit.Fail(ctx, perLogin, perAddr)
 		return nil, errBadCredentials
 	}
 	if err := statusError(m.Status); err != nil {
 		return nil, err
 	}
-	s.perLogin.Reset(loginKey)
+	ratelimit.Reset(ctx, perLogin)
 	return s.OpenSession(ctx, m.ID)
 }
 

@@ -22,15 +22,9 @@ const operatorTokenPrefix = "clo_"
 // OperatorLogin signs a platform operator in.
 func (s *Service) OperatorLogin(ctx context.Context, login, password, clientAddr string) (*Session, error) {
 	key := "\x00operator\x00" + strings.ToLower(strings.TrimSpace(login))
-	for _, k := range []struct {
-		l   *ratelimit.Limiter
-		key string
-	}{{s.perLogin, key}, {s.perAddr, clientAddr}} {
-		if blocked, wait := k.l.Blocked(k.key); blocked {
-			e := apperr.E(apperr.RateLimited, "too many failed logins; try again later")
-			e.Extra = map[string]any{"retryAfter": int(wait.Seconds()) + 1}
-			return nil, e
-		}
+	perLogin, perAddr := ratelimit.Keyed{Counter: s.perLogin, Key: key}, ratelimit.Keyed{Counter: s.perAddr, Key: clientAddr}
+	if err := ratelimit.Check(ctx, "too many failed logins; try again later", perLogin, perAddr); err != nil {
+		return nil, err
 	}
 	// Before there is a viewer, the system looks the operator up.
 	sys := policy.SystemContext(ctx)
@@ -43,11 +37,10 @@ func (s *Service) OperatorLogin(ctx context.Context, login, password, clientAddr
 		hash = op.PasswordHash
 	}
 	if !CheckPassword(hash, password) || op == nil {
-		s.perLogin.Fail(key)
-		s.perAddr.Fail(clientAddr)
+		ratelimit.Fail(ctx, perLogin, perAddr)
 		return nil, apperr.E(apperr.Unauthenticated, "wrong login or password")
 	}
-	s.perLogin.Reset(key)
+	ratelimit.Reset(ctx, perLogin)
 	token, _ := newToken()
 	token = operatorTokenPrefix + strings.TrimPrefix(token, tokenPrefix)
 	hashed := HashToken(token)

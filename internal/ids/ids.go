@@ -41,6 +41,7 @@ const (
 	OperatorSession = "ops"
 	AuditEntry      = "aud"
 	Callback        = "cbk"
+	Failure         = "flr"
 
 	App                = "app"
 	AppToken           = "apt"

@@ -64,12 +64,12 @@ func (s *Service) Activate(ctx context.Context, in ActivateInput) (*Activation, 
 		idKey = c.EnterpriseID
 	}
 	idKey += "\x00" + mobile + "\x00" + strings.ToLower(email)
-	if err := s.checkRate(in.ClientAddr, idKey); err != nil {
+	perAddr, perIdentity := ratelimit.Keyed{Counter: s.perAddr, Key: in.ClientAddr}, ratelimit.Keyed{Counter: s.perIdentity, Key: idKey}
+	if err := ratelimit.Check(ctx, "too many failed attempts to follow; try again later", perAddr, perIdentity); err != nil {
 		return nil, err
 	}
 	fail := func() error {
-		s.perAddr.Fail(in.ClientAddr)
-		s.perIdentity.Fail(idKey)
+		ratelimit.Fail(ctx, perAddr, perIdentity)
 		return errNoMatch
 	}
 	// Before anyone is signed in, the system checks the invite and the
@@ -135,20 +135,6 @@ func (s *Service) Activate(ctx context.Context, in ActivateInput) (*Activation, 
 		return nil, err
 	}
 	return &Activation{Member: m, Session: ses}, nil
-}
-
-func (s *Service) checkRate(addr, idKey string) error {
-	for _, k := range []struct {
-		l   *ratelimit.Limiter
-		key string
-	}{{s.perAddr, addr}, {s.perIdentity, idKey}} {
-		if blocked, wait := k.l.Blocked(k.key); blocked {
-			e := apperr.E(apperr.RateLimited, "too many failed attempts to follow; try again later")
-			e.Extra = map[string]any{"retryAfter": int(wait.Seconds()) + 1}
-			return e
-		}
-	}
-	return nil
 }
 
 // match finds the invited member of the enterprise with this identity: name

@@ -44,8 +44,8 @@ type Service struct {
 	erasers []Eraser
 	dest    egress.Policy
 
-	perAddr     *ratelimit.Limiter
-	perIdentity *ratelimit.Limiter
+	perAddr     ratelimit.Counter
+	perIdentity ratelimit.Counter
 }
 
 // Options tune a Service; zero values take the defaults.
@@ -56,6 +56,8 @@ type Options struct {
 	// per 15 minutes (default 20); one identity (enterprise and mobile or
 	// email) may fail a quarter as often.
 	ActivationFailures int
+	// Counters count failed activations (default: in the process).
+	Counters ratelimit.Counters
 	// Callbacks is where callback URLs may point.
 	Callbacks egress.Policy
 	Now       func() time.Time
@@ -69,12 +71,14 @@ func New(client *ent.Client, authn *auth.Service, invites *invite.Service, bus r
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Counters == nil {
+		o.Counters = ratelimit.Local(o.Now)
+	}
 	s := &Service{
 		client: client, auth: authn, invites: invites, bus: bus, erasers: o.Erasers, dest: o.Callbacks,
-		perAddr:     ratelimit.New(o.ActivationFailures, 15*time.Minute),
-		perIdentity: ratelimit.New(max(o.ActivationFailures/4, 1), 15*time.Minute),
+		perAddr:     o.Counters("activation-address", o.ActivationFailures, 15*time.Minute),
+		perIdentity: o.Counters("activation-identity", max(o.ActivationFailures/4, 1), 15*time.Minute),
 	}
-	s.perAddr.Now, s.perIdentity.Now = o.Now, o.Now
 	return s
 }
 

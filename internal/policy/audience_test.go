@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -58,7 +59,7 @@ func newDirectory(t *testing.T, client *ent.Client, code string, rng *rand.Rand)
 		d.tags = append(d.tags, tg.ID)
 	}
 	for i := range 40 {
-		m := client.Member.Create().SetEnterpriseID(d.enterpriseID).SetUserid(code + string(rune('A'+i))).SetName("m").SaveX(ctx)
+		m := client.Member.Create().SetEnterpriseID(d.enterpriseID).SetUserid(fmt.Sprintf("%s%02d", code, i)).SetName("m").SaveX(ctx)
 		f := audience.Facts{MemberID: m.ID}
 		for j, dep := range pick(rng, d.depts, 1+rng.IntN(2)) {
 			client.Membership.Create().SetEnterpriseID(d.enterpriseID).SetMemberID(m.ID).SetDepartmentID(dep).

@@ -1,9 +1,10 @@
 // Package ratelimit counts failures per key in a sliding window, to slow
 // down password guessing.
 //
-// The counts live in the process: with several server processes each keeps
-// its own, so the effective limit is the per-process limit times the number
-// of processes. That is stated in the README.
+// Limiter counts in the process. Counter is what the services use: Local
+// (a Limiter, for one process on SQLite) or Shared (the failures table, so
+// that every process of a PostgreSQL database counts against one limit
+// instead of each giving an attacker its own).
 package ratelimit
 
 import (
@@ -11,7 +12,7 @@ import (
 	"time"
 )
 
-// Limiter allows at most Max failures per key within Window.
+// Limiter allows at most Max failures per key within Window, in the process.
 type Limiter struct {
 	Max    int
 	Window time.Duration

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
@@ -25,6 +27,7 @@ import (
 	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/operator"
+	"github.com/corpline/corpline/internal/ratelimit"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
 )
@@ -80,7 +83,8 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 	}
 	s.streams, s.stopStreams = context.WithCancel(context.Background())
 	s.stopping, s.stop = s.streams, s.stopStreams
-	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now, LoginFailures: cfg.LoginFailures})
+	counters := failureCounters(cfg, db)
+	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now, LoginFailures: cfg.LoginFailures, Counters: counters})
 	s.bus, s.closeBus = newBus(db)
 	invites := invite.New(db.Client, s.publicURL)
 	s.resolver = &graph.Resolver{
@@ -101,6 +105,7 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 			Now:       cfg.Now,
 			Erasers:   []lifecycle.Eraser{messaging.EraseMember},
 			Callbacks: egress.Policy{AllowPrivate: cfg.CallbacksAllowPrivate},
+			Counters:  counters,
 		}),
 		Operator: operator.New(db.Client),
 	}
@@ -110,6 +115,16 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 	s.origins = newOrigins(cfg.CORSOrigins)
 	s.handler = s.routes()
 	return s
+}
+
+// failureCounters count failed logins and activations: in the database on
+// PostgreSQL, which several processes may share; in the process on SQLite,
+// which serves one.
+func failureCounters(cfg config.Config, db *store.DB) ratelimit.Counters {
+	if db.Dialect == dialect.Postgres {
+		return ratelimit.Shared(db.Client, cfg.Now)
+	}
+	return ratelimit.Local(cfg.Now)
 }
 
 // publicURL is where clients reach the server, for invite links.
