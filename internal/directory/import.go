@@ -61,7 +61,7 @@ func (s *Service) ImportMembers(ctx context.Context, rows []MemberInput, allOrNo
 		rows[i].Password = nil // imported members follow (activate) to set a password
 		keys = append(keys, keysOf(namesOf(rows[i].Userid, emptyToNil(rows[i].Mobile), normalizeEmail(emptyToNil(rows[i].Email))))...)
 	}
-	taken, err := logins.Taken(ctx, s.db(ctx), enterpriseOf(ctx), "", keys)
+	taken, err := logins.Taken(ctx, s.db(ctx), "", keys)
 	if err != nil {
 		return nil, err
 	}

@@ -65,7 +65,7 @@ func (s *Service) requireFreeLogins(ctx context.Context, exceptID, userid string
 	if len(ns) == 0 {
 		return nil
 	}
-	taken, err := logins.Taken(ctx, s.db(ctx), enterpriseOf(ctx), exceptID, keysOf(ns))
+	taken, err := logins.Taken(ctx, s.db(ctx), exceptID, keysOf(ns))
 	if err != nil {
 		return err
 	}

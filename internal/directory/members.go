@@ -232,12 +232,12 @@ func (s *Service) replacePlacements(ctx context.Context, memberID string, ps []P
 	if _, err := db.Membership.Delete().Where(membership.MemberID(memberID)).Exec(ctx); err != nil {
 		return fmt.Errorf("update member: %w", err)
 	}
-	// What is left lies outside the viewer's subtrees; read as the system,
+	// What is left lies outside the viewer's subtrees; a tenant-wide read,
 	// because those placements may be invisible to the viewer, and the one
 	// primary rule counts them all.
 	keptPrimary, err := db.Membership.Query().
 		Where(membership.MemberID(memberID), membership.IsPrimary(true)).
-		Exist(policy.SystemContext(ctx))
+		Exist(policy.TenantRead(ctx))
 	if err != nil {
 		return fmt.Errorf("update member: %w", err)
 	}

@@ -12,22 +12,22 @@ import (
 // chunk bounds the values of one IN list.
 const chunk = 500
 
-// Taken returns which of keys (folded names) some member of the enterprise
-// other than exceptID signs in with, as userid, mobile or email. It reads
-// as the system: uniqueness does not depend on what the caller may see.
-func Taken(ctx context.Context, db *ent.Client, enterpriseID, exceptID string, keys []string) (map[string]bool, error) {
+// Taken returns which of keys (folded names) some member of the viewer's
+// enterprise other than exceptID signs in with, as userid, mobile or email.
+// A tenant-wide read: uniqueness does not depend on what the viewer sees,
+// and former members keep their userid too.
+func Taken(ctx context.Context, db *ent.Client, exceptID string, keys []string) (map[string]bool, error) {
 	taken := map[string]bool{}
-	sys := policy.SystemContext(ctx)
+	tenant := policy.TenantRead(ctx)
 	for start := 0; start < len(keys); start += chunk {
 		part := keys[start:min(start+chunk, len(keys))]
 		ms, err := db.Member.Query().
 			Where(
-				member.EnterpriseID(enterpriseID),
 				member.IDNEQ(exceptID),
 				member.Or(member.UseridKeyIn(part...), member.MobileIn(part...), member.EmailIn(part...)),
 			).
 			Select(member.FieldUseridKey, member.FieldMobile, member.FieldEmail).
-			All(sys)
+			All(tenant)
 		if err != nil {
 			return nil, fmt.Errorf("check logins: %w", err)
 		}
