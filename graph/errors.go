@@ -55,12 +55,14 @@ func classify(ctx context.Context, err error, gerr *gqlerror.Error) (apperr.Code
 	case errors.Is(err, privacy.Deny):
 		return apperr.Forbidden, "not allowed", "", nil
 	}
-	// Errors of the GraphQL layer itself (parse, validation, variables) are
-	// about the request, and their messages are safe.
+	// Errors of the GraphQL layer itself (parse, validation, variables,
+	// limits) are about the request, and their messages are safe; a limit
+	// names the input it refused.
+	field, _ := gerr.Extensions["field"].(string)
 	if c, ok := gerr.Extensions["code"].(string); ok {
 		switch c {
 		case errcode.ValidationFailed, errcode.ParseFailed, "BAD_USER_INPUT", "COMPLEXITY_LIMIT_EXCEEDED":
-			return apperr.BadUserInput, gerr.Message, "", nil
+			return apperr.BadUserInput, gerr.Message, field, nil
 		}
 	}
 	var ge *gqlerror.Error

@@ -25,7 +25,7 @@ func serve(ctx context.Context, args []string, out io.Writer, demo bool) error {
 		return err
 	}
 	setupLogging(cfg)
-	db, err := openMigrated(ctx, cfg.DatabaseURL)
+	db, err := openMigrated(ctx, store.WithStatementTimeout(cfg.DatabaseURL, cfg.StatementTimeout))
 	if err != nil {
 		return err
 	}

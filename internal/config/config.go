@@ -35,6 +35,9 @@ type Config struct {
 	// addresses, over https or plain http (package egress): for on-premise
 	// deployments whose enterprises' systems share the operator's network.
 	CallbacksAllowPrivate bool
+	// StatementTimeout ends any PostgreSQL statement running longer (0:
+	// none): a backstop behind the request limits.
+	StatementTimeout time.Duration
 
 	Limits   Limits
 	Realtime Realtime
@@ -75,6 +78,8 @@ func Defaults() Config {
 		GraphiQL:    true,
 		LogFormat:   "text",
 		JobInterval: time.Second,
+		// A backstop: requests are bounded before they run.
+		StatementTimeout: 15 * time.Second,
 		// 10 failed logins per enterprise+login per 15 minutes.
 		LoginFailures: 10,
 		Limits: Limits{
@@ -151,6 +156,7 @@ func flagSet(name string, c *Config, origins *string) *flag.FlagSet {
 	fs.IntVar(&c.Messages.SendBurst, "send-burst", c.Messages.SendBurst, "messages one sender may send at once (CORPLINE_SEND_BURST)")
 	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL for invite links, e.g. https://corpline.example.com (CORPLINE_PUBLIC_URL)")
 	fs.DurationVar(&c.JobInterval, "job-interval", c.JobInterval, "how often background jobs (callbacks, trial reclaim) run; 0 turns them off (CORPLINE_JOB_INTERVAL)")
+	fs.DurationVar(&c.StatementTimeout, "statement-timeout", c.StatementTimeout, "PostgreSQL statement_timeout of every connection; 0 for none (CORPLINE_STATEMENT_TIMEOUT)")
 	fs.BoolVar(&c.CallbacksAllowPrivate, "callbacks-allow-private", c.CallbacksAllowPrivate, "let callbacks reach loopback and private addresses, also over plain http (CORPLINE_CALLBACKS_ALLOW_PRIVATE)")
 	return fs
 }

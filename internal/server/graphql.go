@@ -37,6 +37,8 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 	srv.Use(extension.Introspection{})
 	// Before parsing and validation (see limits_document.go).
 	srv.Use(documentLimit{Selections: cfg.Limits.Selections, Tokens: cfg.Limits.ParserTokens, Cache: cache})
+	// Text, cursors and filters are checked before anything runs.
+	srv.Use(&inputCheck{})
 	// shapeLimit first: it bounds what the complexity walker will expand.
 	srv.Use(shapeLimit{Depth: cfg.Limits.Depth, Aliases: cfg.Limits.Aliases,
 		PageSize: cfg.Limits.PageSize, Complexity: cfg.Limits.Complexity})

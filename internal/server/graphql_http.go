@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -61,6 +62,9 @@ func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	}
 	params, status, msg := readParams(r)
 	if msg != "" {
+		if status == 0 {
+			status = requestErrorStatus(media)
+		}
 		writeRequestError(w, status, media, msg)
 		return
 	}
@@ -158,8 +162,14 @@ type wireParams struct {
 	Extensions    json.RawMessage `json:"extensions"`
 }
 
+// badText is what a request with invalid UTF-8 is told: JSON decoding would
+// turn it into U+FFFD silently, so it is refused before (a GraphQL request
+// error, status 0 from readParams).
+const badText = "the request must be valid UTF-8"
+
 // readParams reads a GraphQL request from the query string (GET) or a JSON
-// body (POST). On failure it returns the status and a message for the client.
+// body (POST). On failure it returns the status and a message for the
+// client; status 0 is a GraphQL request error (BAD_USER_INPUT).
 func readParams(r *http.Request) (*graphql.RawParams, int, string) {
 	p := &graphql.RawParams{}
 	p.ReadTime.Start = graphql.Now()
@@ -168,6 +178,11 @@ func readParams(r *http.Request) (*graphql.RawParams, int, string) {
 		q := r.URL.Query()
 		if !q.Has("query") {
 			return nil, http.StatusBadRequest, "the query parameter is required"
+		}
+		for _, k := range []string{"query", "operationName", "variables", "extensions"} {
+			if !utf8.ValidString(q.Get(k)) {
+				return nil, 0, badText
+			}
 		}
 		wire.Query, _ = json.Marshal(q.Get("query"))
 		if q.Get("operationName") != "" {
@@ -186,6 +201,9 @@ func readParams(r *http.Request) (*graphql.RawParams, int, string) {
 			return nil, http.StatusRequestEntityTooLarge, tooLargeMessage(tooLarge.Limit)
 		case err != nil:
 			return nil, http.StatusBadRequest, "could not read the request body"
+		}
+		if !utf8.Valid(body) {
+			return nil, 0, badText
 		}
 		if err := json.Unmarshal(body, &wire); err != nil {
 			return nil, http.StatusBadRequest, "the body is not a JSON object with a query"

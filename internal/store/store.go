@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -40,7 +41,10 @@ const (
 
 // Open opens the database at rawURL: postgres://..., sqlite://PATH, or a bare file path.
 func Open(rawURL string) (*DB, error) {
-	if strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://") {
+	if isPostgres(rawURL) {
+		if u, err := url.Parse(rawURL); err == nil && !u.Query().Has("statement_timeout") {
+			rawURL = WithStatementTimeout(rawURL, DefaultStatementTimeout)
+		}
 		db, err := sql.Open("postgres", rawURL)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
@@ -63,6 +67,34 @@ func Open(rawURL string) (*DB, error) {
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
 	return wrap(db, dialect.SQLite, ""), nil
+}
+
+func isPostgres(rawURL string) bool {
+	return strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://")
+}
+
+// DefaultStatementTimeout is the statement_timeout of PostgreSQL
+// connections whose URL sets none: a backstop, so that no statement holds a
+// backend for long (the bounds on requests come first; see the README's
+// limits). A request that ends cancels its statement anyway: lib/pq sends
+// PostgreSQL a cancel request when the query's context ends.
+const DefaultStatementTimeout = 15 * time.Second
+
+// WithStatementTimeout returns rawURL with statement_timeout d (0: none),
+// which lib/pq sets on every connection it opens; URLs of other databases
+// come back unchanged.
+func WithStatementTimeout(rawURL string, d time.Duration) string {
+	if !isPostgres(rawURL) {
+		return rawURL
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	q := u.Query()
+	q.Set("statement_timeout", strconv.FormatInt(d.Milliseconds(), 10))
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func wrap(db *sql.DB, dia, u string) *DB {

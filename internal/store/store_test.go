@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -67,4 +68,53 @@ func openMigrated(t *testing.T, url string) *store.DB {
 		t.Fatalf("%s: enterprises after migrate: %d, %v", url, n, err)
 	}
 	return db
+}
+
+// Behind the request limits, no PostgreSQL statement runs past
+// statement_timeout (default 15 s), and a statement whose request ends is
+// cancelled in the database, not left running (issue 8, finding 1).
+func TestPostgresStatementsEndOnTimeoutAndWithTheirRequest(t *testing.T) {
+	apitest.RequirePostgres(t)
+	url := apitest.NewDatabaseURL(t)
+	db, err := store.Open(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var setting string
+	if err := db.SQL.QueryRow("SHOW statement_timeout").Scan(&setting); err != nil || setting != "15s" {
+		t.Fatalf("statement_timeout = %q, %v; want 15s", setting, err)
+	}
+
+	short, err := store.Open(store.WithStatementTimeout(url, 300*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer short.Close()
+	start := time.Now()
+	_, err = short.SQL.Exec("SELECT pg_sleep(30)")
+	if err == nil || !strings.Contains(err.Error(), "statement timeout") || time.Since(start) > 10*time.Second {
+		t.Fatalf("pg_sleep(30) under a 300 ms timeout: %v after %s", err, time.Since(start))
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start = time.Now()
+	if _, err := db.SQL.ExecContext(ctx, "SELECT pg_sleep(30)"); err == nil || time.Since(start) > 10*time.Second {
+		t.Fatalf("cancelled pg_sleep(30): %v after %s", err, time.Since(start))
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var running int
+		if err := db.SQL.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'`).Scan(&running); err != nil {
+			t.Fatal(err)
+		}
+		if running == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the cancelled statement still runs in the database")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
