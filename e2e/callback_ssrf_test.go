@@ -22,7 +22,7 @@ func TestCallbacksNeverReachInternalAddresses(t *testing.T) {
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
 	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(1)
+	ps := apitest.People(1)
 	admin.Import(dept, ps)
 	rc := &receiver{}
 	hook := httptest.NewTLSServer(rc)
@@ -57,7 +57,7 @@ func TestCallbacksNeverReachInternalAddresses(t *testing.T) {
 	// A name passes until it is resolved: localhost is 127.0.0.1.
 	turnOnVerification(t, admin, "https://localhost:"+port+"/corpline")
 	pendingFollow(t, env, admin.InviteURL(), ps[0])
-	res, err := env.Server.Jobs().Outbox.RunOnce(context.Background())
+	res, err := env.Main.Jobs.Outbox.RunOnce(context.Background())
 	if err != nil || res.Failed != 1 || res.Delivered != 0 {
 		t.Fatalf("outbox run = %+v, %v; want one failed attempt", res, err)
 	}

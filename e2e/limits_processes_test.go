@@ -17,18 +17,18 @@ func TestFailedLoginsAndActivationsAreCountedAcrossProcesses(t *testing.T) {
 	admin := env.Admin(acme)
 	dept := admin.CreateDepartment("Staff", acme.RootID)
 	admin.CreateMember(apitest.MemberSpec{Userid: "sam", Depts: []string{dept}})
-	ps := people(1)
+	ps := apitest.People(1)
 	admin.Import(dept, ps)
 	link := admin.InviteURL()
 
 	// Four failed logins, two on each process: the limit, counted once.
 	for i, e := range []*apitest.Env{env, other, env, other} {
-		if r := login(e.Anonymous(), "acme", "sam", "wrong-password"); !r.HasCode("UNAUTHENTICATED") {
+		if r := e.Anonymous().TryLogin("acme", "sam", "wrong-password"); !r.HasCode("UNAUTHENTICATED") {
 			t.Fatalf("failure %d: %v", i+1, r.Errors)
 		}
 	}
 	for _, e := range []*apitest.Env{env, other} {
-		rateLimited(t, login(e.Anonymous(), "acme", "sam", apitest.TestPassword), 15*60)
+		rateLimited(t, e.Anonymous().TryLogin("acme", "sam", apitest.TestPassword), 15*60)
 	}
 
 	// Five failed follows of one identity (the limit), alternating.

@@ -55,7 +55,7 @@ func New(client *ent.Client, o Options) *Service {
 		o.LoginFailures = 10
 	}
 	if o.Counters == nil {
-		o.Counters = ratelimit.Local(o.Now)
+		o.Counters = ratelimit.Local()
 	}
 	return &Service{
 		client:   client,

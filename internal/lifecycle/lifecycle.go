@@ -61,7 +61,6 @@ type Options struct {
 	Counters ratelimit.Counters
 	// Callbacks is where callback URLs may point.
 	Callbacks egress.Policy
-	Now       func() time.Time
 }
 
 // New returns a Service.
@@ -69,11 +68,8 @@ func New(client *ent.Client, authn *auth.Service, invites *invite.Service, pub b
 	if o.ActivationFailures == 0 {
 		o.ActivationFailures = 20
 	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
 	if o.Counters == nil {
-		o.Counters = ratelimit.Local(o.Now)
+		o.Counters = ratelimit.Local()
 	}
 	s := &Service{
 		client: client, auth: authn, invites: invites, pub: pub, erasers: o.Erasers, dest: o.Callbacks,

@@ -12,6 +12,7 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/failure"
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/policy"
 )
 
@@ -31,38 +32,30 @@ type Counter interface {
 // what is limited: "login", "address" ...).
 type Counters func(scope string, max int, window time.Duration) Counter
 
-// Local counts in the process: enough for one process (SQLite). now is the
-// clock (nil: time.Now).
-func Local(now func() time.Time) Counters {
+// Local counts in the process: enough for one process (SQLite).
+func Local() Counters {
 	return func(_ string, max int, window time.Duration) Counter {
-		l := New(max, window)
-		if now != nil {
-			l.Now = now
-		}
-		return local{l}
+		return local{New(max, window)}
 	}
 }
 
 type local struct{ l *Limiter }
 
-func (c local) Blocked(_ context.Context, key string) (bool, time.Duration, error) {
-	b, wait := c.l.Blocked(key)
+func (c local) Blocked(ctx context.Context, key string) (bool, time.Duration, error) {
+	b, wait := c.l.Blocked(ctx, key)
 	return b, wait, nil
 }
-func (c local) Fail(_ context.Context, key string) error  { c.l.Fail(key); return nil }
-func (c local) Reset(_ context.Context, key string) error { c.l.Reset(key); return nil }
+func (c local) Fail(ctx context.Context, key string) error { c.l.Fail(ctx, key); return nil }
+func (c local) Reset(_ context.Context, key string) error  { c.l.Reset(key); return nil }
 
 // Shared counts in the database (table failures), so that every process of
 // one database counts against the same limit: N processes do not give an
 // attacker N times the attempts. Failures are written beside the request's
 // transaction, which a failed attempt rolls back, and outlive a client that
-// hangs up. now is the clock (nil: time.Now).
-func Shared(client *ent.Client, now func() time.Time) Counters {
-	if now == nil {
-		now = time.Now
-	}
+// hangs up. Time is the request's clock (clock.Now).
+func Shared(client *ent.Client) Counters {
 	return func(scope string, max int, window time.Duration) Counter {
-		return &shared{client: client, scope: scope, max: max, window: window, now: now}
+		return &shared{client: client, scope: scope, max: max, window: window}
 	}
 }
 
@@ -71,7 +64,6 @@ type shared struct {
 	scope  string
 	max    int
 	window time.Duration
-	now    func() time.Time
 }
 
 // hash keeps login strings and addresses out of the table, and bounds the
@@ -82,7 +74,7 @@ func (s *shared) hash(key string) string {
 }
 
 func (s *shared) Blocked(ctx context.Context, key string) (bool, time.Duration, error) {
-	now := s.now()
+	now := clock.Now(ctx)
 	ats, err := s.client.Failure.Query().
 		Where(failure.Key(s.hash(key)), failure.AtGT(now.Add(-s.window))).
 		Order(failure.ByAt()).
@@ -103,7 +95,7 @@ func (s *shared) Fail(ctx context.Context, key string) error {
 	// Stored to the microsecond, rounded down: PostgreSQL would round to
 	// the nearest, and a failure stored later than it happened would block
 	// a moment longer than the window.
-	now := s.now().Truncate(time.Microsecond)
+	now := clock.Now(ctx).Truncate(time.Microsecond)
 	if err := s.client.Failure.Create().SetScope(s.scope).SetKey(s.hash(key)).SetAt(now).Exec(ctx); err != nil {
 		return fmt.Errorf("rate limit %s: %w", s.scope, err)
 	}
