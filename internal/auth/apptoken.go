@@ -106,7 +106,7 @@ func (s *Service) authenticateApp(ctx context.Context, token string) (*viewer.Vi
 	if !t.ExpiresAt.After(s.now()) {
 		return nil, errBadToken
 	}
-	v.AppTokenID = t.ID
+	v.AppTokenID, v.Expires = t.ID, t.ExpiresAt
 	return v, nil
 }
 

@@ -141,7 +141,7 @@ func (s *Service) OpenSession(ctx context.Context, memberID string) (*Session, e
 	if err != nil {
 		return nil, fmt.Errorf("open session: %w", err)
 	}
-	v.SessionID = ses.ID
+	v.SessionID, v.Expires = ses.ID, expires
 	return &Session{Token: token, ExpiresAt: expires, Viewer: v}, nil
 }
 
@@ -227,7 +227,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 	if ses.RevokedAt != nil || !ses.ExpiresAt.After(s.now()) {
 		return nil, errBadToken
 	}
-	v.SessionID = ses.ID
+	v.SessionID, v.Expires = ses.ID, ses.ExpiresAt
 	return v, nil
 }
 

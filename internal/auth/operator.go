@@ -75,7 +75,9 @@ func (s *Service) authenticateOperator(ctx context.Context, token string) (*view
 	if err != nil {
 		return nil, fmt.Errorf("authenticate operator: %w", err)
 	}
-	return operatorViewer(ses.Edges.Operator, ses.ID), nil
+	v := operatorViewer(ses.Edges.Operator, ses.ID)
+	v.Expires = ses.ExpiresAt
+	return v, nil
 }
 
 func (s *Service) logoutOperator(ctx context.Context, sessionID string) (bool, error) {

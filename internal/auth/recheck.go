@@ -38,7 +38,7 @@ func (s *Service) Recheck(ctx context.Context, v *viewer.Viewer) (*viewer.Viewer
 	// Each caller gets its own copy: the loaded viewer may be shared by
 	// several subscriptions of the member.
 	out := *fresh
-	out.SessionID = v.SessionID
+	out.SessionID, out.Expires = v.SessionID, v.Expires
 	return &out, nil
 }
 

@@ -43,7 +43,7 @@ func (s *Service) Revalidate(ctx context.Context, v *viewer.Viewer) (*viewer.Vie
 		if !live {
 			return nil, errBadToken
 		}
-		fresh.SessionID = v.SessionID
+		fresh.SessionID, fresh.Expires = v.SessionID, v.Expires
 		return fresh, nil
 	case viewer.KindApp:
 		_, err := s.client.AppToken.Query().
@@ -59,7 +59,7 @@ func (s *Service) Revalidate(ctx context.Context, v *viewer.Viewer) (*viewer.Vie
 		if err != nil {
 			return nil, err
 		}
-		fresh.AppTokenID = v.AppTokenID
+		fresh.AppTokenID, fresh.Expires = v.AppTokenID, v.Expires
 		return fresh, nil
 	}
 	return v, nil

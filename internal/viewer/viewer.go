@@ -9,6 +9,7 @@ import (
 	"context"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/corpline/corpline/internal/audience"
 )
@@ -40,6 +41,9 @@ type Viewer struct {
 	MemberID     string // set for KindMember
 	OperatorID   string // set for KindOperator
 	SessionID    string // the session the token belongs to, for logout
+	// Expires is when the token presented stops being valid (session or
+	// app token): a live subscription ends then (package live).
+	Expires time.Time
 	Name         string
 
 	// AppID is set for KindApp, with AppTokenID the token it presented.

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/viewer"
@@ -41,7 +42,7 @@ type Options struct {
 	// Page is how many events one read of the database asks for (default 100).
 	Page int
 	// Quiet is how often a quiet subscription wakes by itself, to re-check
-	// its viewer (a session expires without any event) and read what a lost
+	// its viewer (a session revoked where no wake-up reached) and read what a lost
 	// wake-up would have announced (default 5m, with jitter).
 	Quiet time.Duration
 }
@@ -118,6 +119,11 @@ func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
 	s.stale = true
 	s.unchecked = false // (unless woken meanwhile)
 	s.timer = time.AfterFunc(s.quiet(), s.tick)
+	if !v.Expires.IsZero() {
+		// The session's end re-checks at once, which ends the stream: a
+		// token's validity is not left to the quiet wake-up.
+		s.expiry = time.AfterFunc(v.Expires.Sub(clock.Now(ctx))+time.Millisecond, s.wakeAccess)
+	}
 	s.mu.Unlock()
 	stop := context.AfterFunc(ctx, s.cancelled)
 	s.mu.Lock()
@@ -148,6 +154,7 @@ type stream[T any] struct {
 	unchecked            bool // woken by an access change since the last re-check
 	stopCtx              func() bool
 	timer                *time.Timer // the quiet wake-up (see Options.Quiet)
+	expiry               *time.Timer // the viewer's token expires (Viewer.Expires)
 	finishing            sync.Once
 
 	// cursor is that of the last event handed to the client's buffer.
@@ -249,13 +256,15 @@ func (s *stream[T]) work() {
 func (s *stream[T]) finish() {
 	s.finishing.Do(func() {
 		s.mu.Lock()
-		stop, timer := s.stopCtx, s.timer
+		stop, timer, expiry := s.stopCtx, s.timer, s.expiry
 		s.mu.Unlock()
 		if stop != nil {
 			stop()
 		}
-		if timer != nil {
-			timer.Stop()
+		for _, t := range []*time.Timer{timer, expiry} {
+			if t != nil {
+				t.Stop()
+			}
 		}
 		s.unsubscribe()
 		s.closed.Store(true)
