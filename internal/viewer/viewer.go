@@ -44,7 +44,7 @@ type Viewer struct {
 	// Expires is when the token presented stops being valid (session or
 	// app token): a live subscription ends then (package live).
 	Expires time.Time
-	Name         string
+	Name    string
 
 	// AppID is set for KindApp, with AppTokenID the token it presented.
 	AppID      string
