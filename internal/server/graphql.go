@@ -37,11 +37,11 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 	srv.Use(extension.Introspection{})
 	// Before parsing and validation (see limits_document.go).
 	srv.Use(documentLimit{Selections: cfg.Limits.Selections, Tokens: cfg.Limits.ParserTokens, Cache: cache})
-	// Text, cursors and filters are checked before anything runs.
-	srv.Use(&inputCheck{})
 	// shapeLimit first: it bounds what the complexity walker will expand.
 	srv.Use(shapeLimit{Depth: cfg.Limits.Depth, Aliases: cfg.Limits.Aliases,
 		PageSize: cfg.Limits.PageSize, Complexity: cfg.Limits.Complexity})
+	// Text, cursors and filters, once the shape is known to be bounded.
+	srv.Use(&inputCheck{})
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
 	// Mutations run in one transaction each: all of a mutation or none of it.
 	srv.Use(entgql.Transactioner{TxOpener: s.resolver.Client})
