@@ -23,6 +23,7 @@ import (
 
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/apps"
+	"github.com/corpline/corpline/internal/assignments"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/conversation"
@@ -123,6 +124,7 @@ func (m *Main) build() {
 	lifecycle.Watch(client, m.Bus)
 	counters := failureCounters(m.DB)
 	m.Auth = auth.New(client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now, LoginFailures: cfg.LoginFailures, Counters: counters})
+	m.Auth.CacheViewers(m.Bus, auth.ViewerCacheTTL)
 	hub := &live.Hub{
 		Subscriber: m.Bus,
 		Recheck:    m.Auth.Recheck,
@@ -143,6 +145,7 @@ func (m *Main) build() {
 		Apps:          apps.New(client),
 		Messaging:     msgs,
 		Conversations: conversation.New(client, m.Auth, msgs),
+		Assignments:   assignments.New(client, msgs),
 		Publisher:     m.Bus,
 		Invites:       invites,
 		Lifecycle: lifecycle.New(client, m.Auth, invites, m.Bus, lifecycle.Options{
