@@ -53,8 +53,11 @@ type Main struct {
 
 	wrapDriver func(dialect.Driver) dialect.Driver
 	closeBus   func() error
-	closeOnce  sync.Once
-	closeErr   error
+	// counters is the connection pool of the shared failure counters, apart
+	// from the requests' (see failureCounters).
+	counters  *store.DB
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Option changes how NewMain builds a process.
@@ -114,6 +117,21 @@ func (m *Main) openStore(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	if db.Dialect == dialect.Postgres {
+		// Failed logins and activations are counted in the database, which
+		// every process shares, through a pool of their own: a failure is
+		// recorded beside the request's transaction, and with the request
+		// pool full of such transactions, borrowing from it would wait
+		// forever.
+		counters, err := store.Open(db.URL)
+		if err != nil {
+			db.Close()
+			return err
+		}
+		counters.SQL.SetMaxOpenConns(4)
+		counters.SQL.SetMaxIdleConns(4)
+		m.counters = counters
+	}
 	return nil
 }
 
@@ -122,7 +140,10 @@ func (m *Main) openStore(ctx context.Context) error {
 func (m *Main) build() {
 	cfg, client := m.Config, m.DB.Client
 	lifecycle.Watch(client, m.Bus)
-	counters := failureCounters(m.DB)
+	counters := ratelimit.Local()
+	if m.counters != nil {
+		counters = ratelimit.Shared(m.counters.Client)
+	}
 	m.Auth = auth.New(client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now, LoginFailures: cfg.LoginFailures, Counters: counters})
 	m.Auth.CacheViewers(m.Bus, auth.ViewerCacheTTL)
 	hub := &live.Hub{
@@ -164,16 +185,6 @@ func (m *Main) build() {
 	})
 }
 
-// failureCounters count failed logins and activations: in the database on
-// PostgreSQL, which several processes may share; in the process on SQLite,
-// which serves one.
-func failureCounters(db *store.DB) ratelimit.Counters {
-	if db.Dialect == dialect.Postgres {
-		return ratelimit.Shared(db.Client)
-	}
-	return ratelimit.Local()
-}
-
 // newBus picks the realtime bus for the database: on PostgreSQL, any number
 // of processes share it, so wake-ups travel through LISTEN/NOTIFY; SQLite
 // is one process, and they stay in it.
@@ -208,6 +219,9 @@ func (m *Main) Close() error {
 		}
 		if m.closeBus != nil {
 			errs = append(errs, m.closeBus())
+		}
+		if m.counters != nil {
+			errs = append(errs, m.counters.Close())
 		}
 		if m.DB != nil {
 			errs = append(errs, m.DB.Close())
