@@ -41,6 +41,7 @@ type Resolver struct {
 // field middleware).
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
 	return withPrefetch{weighedSchema{generated.NewExecutableSchema(generated.Config{
+		Schema:     PublicSchema(),
 		Resolvers:  r,
 		Directives: generated.DirectiveRoot{ScopeToViewer: ScopeToViewer},
 	})}}

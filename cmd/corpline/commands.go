@@ -115,7 +115,7 @@ func bootstrap(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func printSchema(out io.Writer) error {
-	schema := graph.NewSchema(&graph.Resolver{}).Schema()
+	schema := graph.PublicSchema()
 	formatter.NewFormatter(out, formatter.WithIndent("  ")).FormatSchema(schema)
 	return nil
 }
