@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/corpline/corpline/internal/graphiql"
 )
 
 // routes maps the server's paths:
@@ -13,7 +13,7 @@ import (
 //	/graphql  GraphQL over HTTP (GET, POST), websocket and SSE
 //	/healthz  the process is up
 //	/readyz   the process can reach its database
-//	/         GraphiQL, unless disabled
+//	/         GraphiQL (its files under /graphiql/), unless disabled
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", s.graphQLEndpoint(sseDeadlines(writeTimeout(s.cfg), s.newGraphQL(s.cfg))))
@@ -22,7 +22,9 @@ func (s *Server) routes() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
 	if s.cfg.GraphiQL {
-		mux.Handle("GET /{$}", playground.Handler("corpline", "/graphql"))
+		page := graphiql.Handler()
+		mux.Handle("GET /{$}", page)
+		mux.Handle("GET /graphiql/", page)
 	}
 	return s.withRequest(s.origins.cors.Handler(mux))
 }
