@@ -31,6 +31,9 @@ type Config struct {
 	// JobInterval is how often background jobs (callback outbox, trial
 	// reclaim) look for work; 0 turns them off (tests run them by hand).
 	JobInterval time.Duration
+	// MetricsAddr is where /metrics (Prometheus) is served, on a listener
+	// of its own so that it stays off the public address; empty: nowhere.
+	MetricsAddr string
 
 	Limits   Limits
 	Realtime Realtime
@@ -147,5 +150,6 @@ func flagSet(name string, c *Config, origins *string) *flag.FlagSet {
 	fs.IntVar(&c.Messages.SendBurst, "send-burst", c.Messages.SendBurst, "messages one sender may send at once (CORPLINE_SEND_BURST)")
 	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL for invite links, e.g. https://corpline.example.com (CORPLINE_PUBLIC_URL)")
 	fs.DurationVar(&c.JobInterval, "job-interval", c.JobInterval, "how often background jobs (callbacks, trial reclaim) run; 0 turns them off (CORPLINE_JOB_INTERVAL)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve /metrics (Prometheus) on this address HOST:PORT, apart from the API; none: no metrics (CORPLINE_METRICS_ADDR)")
 	return fs
 }

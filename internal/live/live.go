@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/metrics"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/viewer"
 )
@@ -152,6 +153,10 @@ type stream[T any] struct {
 	// cursor is that of the last event handed to the client's buffer.
 	cursor string
 	err    error
+	// wokenAt is when the first wake-up not yet read for came (under mu);
+	// woken is the one the worker is reading for now (the worker's own),
+	// zero for the replay and the first read. They time the fan-out.
+	wokenAt, woken time.Time
 }
 
 // wakeAccess is the bus's callback for the viewer's topics: re-check,
@@ -166,6 +171,9 @@ func (s *stream[T]) wakeUp(access bool) {
 	if s.done {
 		s.mu.Unlock()
 		return
+	}
+	if !s.stale {
+		s.wokenAt = time.Now()
 	}
 	s.stale = true
 	if access {
@@ -229,6 +237,7 @@ func (s *stream[T]) work() {
 		s.stale = false
 		check := s.unchecked
 		s.unchecked = false
+		s.woken, s.wokenAt = s.wokenAt, time.Time{}
 		s.mu.Unlock()
 		select {
 		case <-s.poke: // covered by this round
@@ -323,6 +332,7 @@ func (s *stream[T]) send(it T) bool {
 		case <-s.ctx.Done():
 			return false
 		case <-stall.C:
+			metrics.SlowSubscribers.Inc()
 			e := apperr.Because(apperr.RateLimited, apperr.SlowConsumer,
 				"the client fell too far behind; subscribe again after the cursor in extensions.cursor")
 			if s.src.Cursor != nil {
@@ -344,6 +354,9 @@ func (s *stream[T]) send(it T) bool {
 
 // sent notes the cursor of an event handed to the client's buffer.
 func (s *stream[T]) sent(it T) {
+	if !s.woken.IsZero() {
+		metrics.Fanout.Observe(time.Since(s.woken).Seconds())
+	}
 	if s.src.Cursor != nil {
 		s.cursor = s.src.Cursor(it)
 	}
@@ -387,12 +400,21 @@ func (s *stream[T]) end(err error, revoked bool) {
 	// Whatever the client has not taken yet is dropped, oldest first, so
 	// that the closing event comes right after the last event it got: it
 	// resumes from there. (The worker is the only sender.)
+	dropped := 0
 	for drained := false; !drained; {
 		select {
 		case <-s.out:
+			dropped++
 		default:
 			drained = true
 		}
+	}
+	if dropped > 0 {
+		reason := "closed"
+		if apperr.ReasonOf(err) == string(apperr.SlowConsumer) {
+			reason = "slow_consumer"
+		}
+		metrics.EventsDropped.WithLabelValues(reason).Add(float64(dropped))
 	}
 	s.out <- s.src.Closed(err)
 	s.kick()

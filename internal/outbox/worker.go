@@ -18,6 +18,7 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/internal/clock"
+	"github.com/corpline/corpline/internal/metrics"
 	"github.com/corpline/corpline/internal/policy"
 )
 
@@ -74,10 +75,10 @@ func (w *Worker) Run(ctx context.Context, every time.Duration) {
 }
 
 // RunOnce claims the callbacks due now and tries each once.
-func (w *Worker) RunOnce(ctx context.Context) (Result, error) {
+func (w *Worker) RunOnce(ctx context.Context) (res Result, err error) {
+	defer metrics.ObserveJob("outbox", time.Now(), &err)
 	// The worker is the system: callbacks belong to no viewer.
 	ctx = policy.SystemContext(ctx)
-	var res Result
 	rows, err := w.claim(ctx)
 	if err != nil {
 		return res, err
@@ -92,7 +93,16 @@ func (w *Worker) RunOnce(ctx context.Context) (Result, error) {
 			res.Failed++
 		}
 	}
+	metrics.Callbacks.WithLabelValues("delivered").Add(float64(res.Delivered))
+	metrics.Callbacks.WithLabelValues("failed").Add(float64(res.Failed))
+	metrics.Callbacks.WithLabelValues("expired").Add(float64(res.Expired))
 	return res, nil
+}
+
+// Backlog counts the callbacks waiting to be delivered (for metrics).
+func Backlog(ctx context.Context, client *ent.Client) (int, error) {
+	// Callbacks of every enterprise: the count belongs to no viewer.
+	return client.Callback.Query().Where(callback.StatusEQ(callback.StatusPENDING)).Count(policy.SystemContext(ctx))
 }
 
 // claim leases up to Batch due rows to this worker, in one transaction.

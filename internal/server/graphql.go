@@ -12,6 +12,7 @@ import (
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/live"
+	"github.com/corpline/corpline/internal/metrics"
 )
 
 // newGraphQL builds the GraphQL handler with the transports and extensions
@@ -45,6 +46,8 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 	srv.Use(entgql.Transactioner{TxOpener: s.db.Client})
 	// Subscriptions end with a coded reason as their last response.
 	srv.Use(live.Extension{})
+	// Operations, open subscriptions and their events, for /metrics.
+	srv.Use(metrics.GraphQL{})
 
 	srv.AroundRootFields(graph.RequireViewer)
 	srv.AroundFields(s.resolver.PrefetchEdges)

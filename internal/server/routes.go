@@ -3,9 +3,11 @@ package server
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/corpline/corpline/internal/graphiql"
+	"github.com/corpline/corpline/internal/metrics"
 )
 
 // routes maps the server's paths:
@@ -40,9 +42,20 @@ func (s *Server) graphQLEndpoint(gql http.Handler) http.Handler {
 		case r.Header.Get("Upgrade") != "" && !s.origins.allowUpgrade(r):
 			writeRequestError(w, http.StatusForbidden, mediaJSON, "origin not allowed")
 		default:
-			s.authenticate(gql).ServeHTTP(w, r)
+			s.authenticate(gql).ServeHTTP(w, r.WithContext(metrics.WithTransport(r.Context(), transportOf(r))))
 		}
 	})
+}
+
+// transportOf names the transport r is served by, for metrics.
+func transportOf(r *http.Request) string {
+	switch {
+	case r.Header.Get("Upgrade") != "":
+		return metrics.WebSocket
+	case strings.Contains(r.Header.Get("Accept"), "text/event-stream"):
+		return metrics.SSE
+	}
+	return metrics.HTTP
 }
 
 // ready answers 503 when the database does not answer within 2 seconds.

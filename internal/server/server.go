@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
@@ -23,7 +25,9 @@ import (
 	"github.com/corpline/corpline/internal/lifecycle"
 	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/messaging"
+	"github.com/corpline/corpline/internal/metrics"
 	"github.com/corpline/corpline/internal/operator"
+	"github.com/corpline/corpline/internal/outbox"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
 )
@@ -44,6 +48,9 @@ type Server struct {
 	handler  http.Handler
 	http     *http.Server
 	ln       net.Listener
+	// metrics serves /metrics on a listener of its own (Config.MetricsAddr).
+	metrics   *prometheus.Registry
+	metricsLn net.Listener
 
 	// streams is the parent of every long-lived request (websocket, SSE):
 	// it is cancelled when shutdown begins, so that they end at once while
@@ -107,6 +114,10 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 	s.jobs = newJobs(cfg, db, s.bus)
 	s.origins = newOrigins(cfg.CORSOrigins)
 	s.handler = s.routes()
+	s.metrics = metrics.NewRegistry(metrics.Source{
+		DB:            db.SQL,
+		OutboxBacklog: func(ctx context.Context) (int, error) { return outbox.Backlog(ctx, db.Client) },
+	})
 	return s
 }
 
@@ -141,11 +152,38 @@ func (s *Server) Listen(addr string) error {
 		return fmt.Errorf("listen %s: %w", addr, err)
 	}
 	s.ln = ln
+	if s.cfg.MetricsAddr != "" {
+		if s.metricsLn, err = net.Listen("tcp", s.cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("listen %s for metrics: %w", s.cfg.MetricsAddr, err)
+		}
+	}
 	return nil
 }
 
 // Addr is the bound address, after Listen.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// MetricsAddr is the bound address of /metrics, after Listen ("" without
+// Config.MetricsAddr).
+func (s *Server) MetricsAddr() string {
+	if s.metricsLn == nil {
+		return ""
+	}
+	return s.metricsLn.Addr().String()
+}
+
+// serveMetrics serves /metrics until the returned function stops it.
+func (s *Server) serveMetrics() func() {
+	if s.metricsLn == nil {
+		return func() {}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler(s.metrics))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(s.metricsLn)
+	return func() { srv.Close() }
+}
 
 // Serve serves until ctx is done, then shuts down gracefully: it stops
 // accepting, ends websocket (close 1001) and SSE streams, lets requests in
@@ -163,6 +201,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	s.http.RegisterOnShutdown(s.stopStreams)
 	s.jobs.start(ctx)
+	defer s.serveMetrics()()
 	errc := make(chan error, 1)
 	go func() {
 		var err error

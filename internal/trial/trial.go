@@ -22,6 +22,7 @@ import (
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/internal/audit"
 	"github.com/corpline/corpline/internal/clock"
+	"github.com/corpline/corpline/internal/metrics"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/realtime"
 )
@@ -64,11 +65,11 @@ func (r *Reclaimer) Run(ctx context.Context, every time.Duration) {
 
 // RunOnce reclaims the trials whose time is over and purges those whose
 // grace period is over.
-func (r *Reclaimer) RunOnce(ctx context.Context) (Result, error) {
+func (r *Reclaimer) RunOnce(ctx context.Context) (res Result, err error) {
+	defer metrics.ObserveJob("trial_reclaim", time.Now(), &err)
 	// The job is the system acting on its own schedule.
 	ctx = clock.NewContext(policy.SystemContext(ctx), r.now)
 	now := r.now()
-	var res Result
 	due, err := r.client.Enterprise.Query().
 		Where(
 			enterprise.AccountTypeEQ(enterprise.AccountTypeTRIAL),
