@@ -1,14 +1,21 @@
 package graph
 
 import (
+	"io"
 	"maps"
 	"slices"
 	"sync"
 
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/formatter"
 
 	"github.com/corpline/corpline/graph/generated"
 )
+
+// PrintSchema writes the served schema as SDL (`corpline schema`).
+func PrintSchema(w io.Writer) {
+	formatter.NewFormatter(w, formatter.WithIndent("  ")).FormatSchema(PublicSchema())
+}
 
 // PublicSchema is the schema corpline serves: what introspection answers and
 // `corpline schema` prints.

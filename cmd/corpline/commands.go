@@ -10,8 +10,6 @@ import (
 	"net"
 	"os"
 
-	"github.com/vektah/gqlparser/v2/formatter"
-
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/provision"
@@ -115,8 +113,7 @@ func bootstrap(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func printSchema(out io.Writer) error {
-	schema := graph.PublicSchema()
-	formatter.NewFormatter(out, formatter.WithIndent("  ")).FormatSchema(schema)
+	graph.PrintSchema(out)
 	return nil
 }
 
