@@ -599,6 +599,7 @@ type ComplexityRoot struct {
 	Viewer struct {
 		AdminRole    func(childComplexity int) int
 		Enterprise   func(childComplexity int) int
+		ID           func(childComplexity int) int
 		IsOperator   func(childComplexity int) int
 		IsSuperAdmin func(childComplexity int) int
 		Member       func(childComplexity int) int
@@ -3040,6 +3041,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Enterprise(childComplexity), true
+	case "Viewer.id":
+		if e.ComplexityRoot.Viewer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.ID(childComplexity), true
 	case "Viewer.isOperator":
 		if e.ComplexityRoot.Viewer.IsOperator == nil {
 			break
@@ -3415,6 +3422,8 @@ enum AdminRight {
 
 "Who is calling."
 type Viewer {
+  "Who is signed in: the member's, app's or operator's id. Client caches (Apollo, urql's Graphcache) normalize the viewer by it."
+  id: ID!
   "The member signed in; null for apps and operators."
   member: Member
   "The enterprise the viewer belongs to; null for operators."
@@ -7244,6 +7253,8 @@ func (ec *executionContext) childFields_VerificationSettings(ctx context.Context
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Viewer_id(ctx, field)
 	case "member":
 		return ec.fieldContext_Viewer_member(ctx, field)
 	case "enterprise":
@@ -18347,6 +18358,29 @@ func (ec *executionContext) _VerificationSettings_callbackSecret(ctx context.Con
 }
 func (ec *executionContext) fieldContext_VerificationSettings_callbackSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VerificationSettings", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_id(ctx context.Context, field graphql.CollectedField, obj *viewer.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Viewer_member(ctx context.Context, field graphql.CollectedField, obj *viewer.Viewer) (ret graphql.Marshaler) {
@@ -32090,6 +32124,11 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Viewer")
+		case "id":
+			out.Values[i] = ec._Viewer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "member":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,

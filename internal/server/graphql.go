@@ -1,11 +1,9 @@
 package server
 
 import (
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -25,7 +23,7 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 	// as CORS (graphQLEndpoint, origin.go).
 	ws.AcceptOptions = websocket.AcceptOptions{InsecureSkipVerify: true}
 	srv.AddTransport(ws)
-	srv.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive(cfg)})
+	srv.AddTransport(newSSETransport(keepAlive(cfg), writeTimeout(cfg), s.streams))
 	srv.AddTransport(graphqlHTTP{}) // GET and POST, per the GraphQL over HTTP spec
 
 	cache := lru.New[*ast.QueryDocument](1000)
@@ -43,7 +41,7 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 		PageSize: cfg.Limits.PageSize, Complexity: cfg.Limits.Complexity})
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
 	// Mutations run in one transaction each: all of a mutation or none of it.
-	srv.Use(entgql.Transactioner{TxOpener: s.db.Client})
+	srv.Use(transactions{client: s.db.Client})
 	// Subscriptions end with a coded reason as their last response.
 	srv.Use(live.Extension{})
 	// Operations, open subscriptions and their events, for /metrics.

@@ -8,20 +8,19 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/mediatype"
 )
 
 // Media types of the GraphQL over HTTP spec.
 const (
-	mediaJSON            = "application/json"
-	mediaGraphQLResponse = "application/graphql-response+json"
+	mediaJSON            = mediatype.JSON
+	mediaGraphQLResponse = mediatype.GraphQLResponse
 )
 
 // graphqlHTTP serves queries (GET and POST) and mutations (POST) as the
@@ -39,7 +38,8 @@ const (
 //	415  a POST whose body is not application/json
 //	413  a body past the size limit, with or without Content-Length
 //	400  a body or query string that is not a GraphQL request (bad JSON, no query, variables not an object)
-//	405  a mutation or subscription over GET, with Allow: POST
+//	405  a mutation over GET, with Allow: POST
+//	200/400  a subscription (it needs the websocket or SSE): a request error
 //	200  application/json: every well-formed request, whatever its GraphQL errors
 //	400  application/graphql-response+json: parse, validation, variable and limit errors (no `data` key)
 //	200  application/graphql-response+json: an executed operation (`data` present, maybe null)
@@ -74,6 +74,11 @@ func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		writeResponse(w, requestErrorStatus(media), media, &graphql.Response{Errors: resp.Errors, Extensions: resp.Extensions})
 		return
 	}
+	if oc.Operation.Operation == ast.Subscription {
+		// A single JSON response cannot carry a stream of events.
+		writeRequestError(w, requestErrorStatus(media), media, subscriptionTransports)
+		return
+	}
 	if r.Method == http.MethodGet && oc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", http.MethodPost)
 		writeRequestError(w, http.StatusMethodNotAllowed, media,
@@ -101,6 +106,11 @@ func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	writeResponse(w, status, media, resp)
 }
 
+// subscriptionTransports tells a client that sent a subscription as a
+// plain request where subscriptions are served.
+const subscriptionTransports = "subscriptions are served over a websocket (graphql-transport-ws) or server-sent events " +
+	"(Accept: text/event-stream, the graphql-sse protocol) at /graphql, not as a single JSON response"
+
 // requestErrorStatus is the status of a well-formed request that failed to
 // parse, validate, coerce its variables or pass a limit.
 func requestErrorStatus(media string) int {
@@ -110,44 +120,11 @@ func requestErrorStatus(media string) int {
 	return http.StatusOK
 }
 
-// negotiate picks the response media type from the Accept headers: the
-// acceptable type with the highest q (the first on a tie), application/json
-// when there is no Accept header or for */* and application/*.
+// negotiate picks the response media type from the Accept headers (see
+// package mediatype): application/json when there is no Accept header or
+// for */* and application/*.
 func negotiate(accept []string) (string, bool) {
-	if len(accept) == 0 {
-		return mediaJSON, true
-	}
-	best, bestQ := "", 0.0
-	for _, h := range accept {
-		for part := range strings.SplitSeq(h, ",") {
-			mt, p, err := mime.ParseMediaType(strings.TrimSpace(part))
-			if err != nil {
-				continue
-			}
-			if cs, ok := p["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-				continue
-			}
-			q := 1.0
-			if s, ok := p["q"]; ok {
-				if q, err = strconv.ParseFloat(s, 64); err != nil {
-					continue
-				}
-			}
-			var m string
-			switch mt {
-			case mediaGraphQLResponse:
-				m = mediaGraphQLResponse
-			case mediaJSON, "application/*", "*/*":
-				m = mediaJSON
-			default:
-				continue
-			}
-			if q > bestQ {
-				best, bestQ = m, q
-			}
-		}
-	}
-	return best, best != ""
+	return mediatype.Negotiate(accept, mediaJSON, mediaGraphQLResponse)
 }
 
 // wireParams are the request parameters as sent, checked one by one.

@@ -105,7 +105,7 @@ func tooLargeMessage(limit int64) string {
 
 // isStream reports whether r opens a long-lived stream (websocket or SSE).
 func isStream(r *http.Request) bool {
-	return r.Header.Get("Upgrade") != "" || strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+	return r.Header.Get("Upgrade") != "" || (isSSE(r) && r.Method == http.MethodGet) || (wantsEventStream(r) && r.Method == http.MethodPost)
 }
 
 func bearer(r *http.Request) (string, bool) {

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/corpline/corpline/internal/graphiql"
@@ -18,7 +17,7 @@ import (
 //	/         GraphiQL (its files under /graphiql/), unless disabled
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", s.graphQLEndpoint(sseDeadlines(writeTimeout(s.cfg), s.newGraphQL(s.cfg))))
+	mux.Handle("/graphql", s.graphQLEndpoint(s.newGraphQL(s.cfg)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -31,13 +30,14 @@ func (s *Server) routes() http.Handler {
 	return s.withRequest(s.origins.cors.Handler(mux))
 }
 
-// graphQLEndpoint admits to the GraphQL handler only the methods it serves,
+// graphQLEndpoint admits to the GraphQL handler only the methods it serves
+// (PUT and DELETE for graphql-sse's single connection mode),
 // and only websocket upgrades from allowed origins.
 func (s *Server) graphQLEndpoint(gql http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case r.Method != http.MethodGet && r.Method != http.MethodPost:
-			w.Header().Set("Allow", "GET, POST")
+		case r.Method != http.MethodGet && r.Method != http.MethodPost && !isSSE(r):
+			w.Header().Set("Allow", "GET, POST, PUT, DELETE")
 			writeRequestError(w, http.StatusMethodNotAllowed, mediaJSON, "use GET or POST")
 		case r.Header.Get("Upgrade") != "" && !s.origins.allowUpgrade(r):
 			writeRequestError(w, http.StatusForbidden, mediaJSON, "origin not allowed")
@@ -52,7 +52,7 @@ func transportOf(r *http.Request) string {
 	switch {
 	case r.Header.Get("Upgrade") != "":
 		return metrics.WebSocket
-	case strings.Contains(r.Header.Get("Accept"), "text/event-stream"):
+	case isSSE(r):
 		return metrics.SSE
 	}
 	return metrics.HTTP

@@ -59,6 +59,18 @@ type Viewer struct {
 	Admin *Admin
 }
 
+// ID identifies who v is: the member, app or operator. It is the GraphQL
+// Viewer's id, by which client caches normalize it.
+func (v *Viewer) ID() string {
+	switch {
+	case v.MemberID != "":
+		return v.MemberID
+	case v.AppID != "":
+		return v.AppID
+	}
+	return v.OperatorID
+}
+
 // Admin is what a viewer may administer.
 type Admin struct {
 	Super bool

@@ -11,7 +11,9 @@ const { url } = env();
 function make(token) {
   return new Client({
     url,
-    exchanges: [cacheExchange({}), fetchExchange],
+    // MessageContent is a value inside its Message, not an entity: an app
+    // tells Graphcache so, as its documentation asks for such types.
+    exchanges: [cacheExchange({ keys: { MessageContent: () => null } }), fetchExchange],
     fetchSubscriptions: true,
     requestPolicy: 'network-only',
     fetchOptions: () => ({ headers: token ? { authorization: `Bearer ${token}` } : {} }),
