@@ -49,8 +49,8 @@ type reservation struct {
 	// stream once open.
 	connected bool
 	stream    *eventStream
-	ops     map[string]context.CancelFunc
-	running sync.WaitGroup // the operations writing to stream
+	ops       map[string]context.CancelFunc
+	running   sync.WaitGroup // the operations writing to stream
 }
 
 func newReservations() *reservations { return &reservations{m: map[string]*reservation{}} }
