@@ -127,7 +127,7 @@ func TestMutationOverSSEIsOneNextEventThenCompleteWithData(t *testing.T) {
 	ent := env.NewEnterprise("ssemut")
 	admin := env.Admin(ent)
 	st := openStream(t, graphQLRequest(t, http.MethodPost, env.URL, admin.Token, map[string]any{
-		"query": `mutation($in: CreateDepartmentInput!) { createDepartment(input: $in) { id name } }`,
+		"query":     `mutation($in: CreateDepartmentInput!) { createDepartment(input: $in) { id name } }`,
 		"variables": map[string]any{"in": map[string]any{"name": "Over SSE", "parentId": ent.RootID}},
 	}, "Accept", "text/event-stream"))
 	ev := st.next()

@@ -1,6 +1,6 @@
 // Command corpline runs the corpline server and its admin commands.
 //
-//	corpline                      serve the demo on ./corpline.db (127.0.0.1:8080)
+//	corpline [serve flags]        serve the demo on ./corpline.db (127.0.0.1:8080)
 //	corpline serve [flags]        serve
 //	corpline migrate [flags]      create or update the database schema
 //	corpline bootstrap [flags]    create an enterprise with a super admin
@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -28,8 +29,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if len(args) == 0 {
-		return serve(ctx, nil, out, true)
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && !isHelp(args[0]) {
+		// The bare command serves the demo, with serve's flags.
+		return serve(ctx, args, out, true)
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "serve":
@@ -40,10 +42,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return bootstrap(ctx, rest, out)
 	case "schema":
 		return printSchema(out)
-	case "-h", "--help", "help":
+	case "-h", "--help", "-help", "help":
 		fmt.Fprintln(out, "usage: corpline [serve|migrate|bootstrap|schema] [flags]; corpline <command> -h for flags")
 		return nil
 	default:
 		return fmt.Errorf("unknown command %q (serve, migrate, bootstrap, schema)", cmd)
 	}
 }
+
+func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "-help" }

@@ -45,5 +45,25 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return conn, bufio.NewReadWriter(br, bufio.NewWriterSize(conn, writeBuffer)), nil
 }
 
+// WriteHeader spells the subprotocol header as RFC 6455 does before the 101
+// goes out: http.Header canonicalizes it to Sec-Websocket-Protocol, and
+// clients that compare header names case-sensitively (Python's gql) miss
+// it and fall back to the legacy protocol. net/http copies the header map
+// when the status is written; the canonical key is back right after, where
+// websocket.Accept reads the subprotocol it chose.
+func (w smallBuffers) WriteHeader(code int) {
+	h := w.Header()
+	v, ok := h["Sec-Websocket-Protocol"]
+	if !ok {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	delete(h, "Sec-Websocket-Protocol")
+	h["Sec-WebSocket-Protocol"] = v
+	w.ResponseWriter.WriteHeader(code)
+	delete(h, "Sec-WebSocket-Protocol")
+	h["Sec-Websocket-Protocol"] = v
+}
+
 // Unwrap lets http.ResponseController reach the original writer.
 func (w smallBuffers) Unwrap() http.ResponseWriter { return w.ResponseWriter }

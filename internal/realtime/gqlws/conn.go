@@ -318,16 +318,24 @@ func (c *conn) panicked(ctx context.Context, id string, p any) {
 		Message: "internal error", Extensions: map[string]any{"code": "INTERNAL"}}}})
 }
 
-// ping sends a ping message and schedules the next, or drops a client that
-// has been silent for two intervals.
+// ping checks, every interval, that a client silent for that long is still
+// there, with a websocket ping frame: the client's websocket library
+// answers it by itself. The server sends no graphql-transport-ws ping
+// message, which is the application's to answer: clients that do not know
+// it (genqlient's ends every subscription on a message without an
+// operation id) would break. A socket that does not answer within an
+// interval is dropped.
 func (c *conn) ping() {
 	every := c.t.keepAlive()
-	if time.Since(time.Unix(0, c.lastRead.Load())) > 2*every {
-		c.ws.CloseNow()
-		return
-	}
-	if c.write(outgoing{Type: typePing}) != nil {
-		return
+	if time.Since(time.Unix(0, c.lastRead.Load())) >= every {
+		ctx, cancel := context.WithTimeout(context.Background(), every)
+		err := c.ws.Ping(ctx)
+		cancel()
+		if err != nil {
+			c.ws.CloseNow()
+			return
+		}
+		c.lastRead.Store(time.Now().UnixNano())
 	}
 	c.mu.Lock()
 	if !c.ended {

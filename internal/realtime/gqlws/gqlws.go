@@ -52,9 +52,9 @@ type Transport struct {
 	// InitTimeout is how long a client may take to send connection_init
 	// (default 10s); then the socket closes with 4408.
 	InitTimeout time.Duration
-	// KeepAlive is the interval of the server's ping messages once the
-	// connection is acknowledged (default 15s). A client that has sent
-	// nothing, not even a pong, for two intervals is dropped.
+	// KeepAlive is how often, once the connection is acknowledged, a
+	// client silent for that long is sent a websocket ping frame (default
+	// 15s); one whose socket does not answer within an interval is dropped.
 	KeepAlive time.Duration
 	// WriteTimeout bounds each write (default 10s): a client that cannot
 	// take one message in that time is gone, and is dropped.

@@ -179,30 +179,97 @@ func TestAnInvalidOperationGetsAnErrorMessageAndNoComplete(t *testing.T) {
 	ws.Close()
 }
 
-func TestTheServerPingsAndDropsAClientThatNeverAnswers(t *testing.T) {
-	_, url := serve(t, func(tr *gqlws.Transport) { tr.KeepAlive = 30 * time.Millisecond })
+// genqlient answers no graphql-transport-ws ping, and ends its
+// subscriptions on receiving one: the server sends none, and keeps a
+// connection whose socket answers websocket pings.
+func TestAClientThatSendsNothingStaysWhileItsSocketAnswersPings(t *testing.T) {
+	ts, url := serve(t, func(tr *gqlws.Transport) { tr.KeepAlive = 20 * time.Millisecond })
 	ws := dial(t, url)
 	ws.Init("good")
-	if m := ws.Read(); m.Type != "ping" {
-		t.Fatalf("want ping, got %+v", m)
+	ws.Subscribe("1", `subscription { name }`, nil)
+	// A read in progress answers the server's ping frames (the websocket
+	// library does); no message comes in ten intervals.
+	type read struct {
+		m   apitest.WSMessage
+		err error
 	}
-	// Answered pings keep the connection open.
-	for range 3 {
-		ws.Send(apitest.WSMessage{Type: "pong"})
-		if m := ws.Read(); m.Type != "ping" {
-			t.Fatalf("want ping, got %+v", m)
-		}
-	}
-	// Silence drops it (without a close frame: the peer is presumed gone).
-	for {
+	got := make(chan read, 1)
+	go func() {
 		m, err := ws.TryRead()
+		got <- read{m, err}
+	}()
+	select {
+	case r := <-got:
+		t.Fatalf("a silent client got %+v (%v)", r.m, r.err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	// The subscription still delivers.
+	ts.SendNextSubscriptionMessage()
+	if r := <-got; r.err != nil || r.m.Type != "next" || r.m.ID != "1" {
+		t.Fatalf("want next for 1, got %+v (%v)", r.m, r.err)
+	}
+	ws.Close()
+}
+
+// A peer that is gone (it answers no websocket ping) is dropped.
+func TestASocketThatAnswersNoPingIsDropped(t *testing.T) {
+	_, url := serve(t, func(tr *gqlws.Transport) { tr.KeepAlive = 20 * time.Millisecond })
+	conn, r := rawUpgrade(t, url, `{"type":"connection_init","payload":{"authToken":"good"}}`)
+	// Read the ack, then nothing more is answered: the server's ping goes
+	// unanswered, and it closes the connection.
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		t.Fatalf("the connection was not closed: %v", err)
+	}
+}
+
+// rawUpgrade opens a websocket by hand, sending frame (masked, as a client
+// must) with the upgrade request, and returns the connection and a reader
+// past the 101 response, whose header it checks is spelled as RFC 6455
+// spells it.
+func rawUpgrade(t *testing.T, url, frame string) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	mask := []byte{1, 2, 3, 4}
+	b := []byte{0x81, 0x80 | byte(len(frame))}
+	b = append(b, mask...)
+	for i, c := range []byte(frame) {
+		b = append(b, c^mask[i%4])
+	}
+	req := "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+		"Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n"
+	if _, err := conn.Write(append([]byte(req), b...)); err != nil {
+		t.Fatal(err)
+	}
+	r := bufio.NewReader(conn)
+	var head []string
+	for {
+		line, err := r.ReadString('\n')
 		if err != nil {
+			t.Fatalf("upgrade response: %v", err)
+		}
+		if line == "\r\n" {
 			break
 		}
-		if m.Type != "ping" {
-			t.Fatalf("want ping, got %+v", m)
-		}
+		head = append(head, strings.TrimRight(line, "\r\n"))
 	}
+	if len(head) == 0 || !strings.Contains(head[0], " 101 ") {
+		t.Fatalf("upgrade answered %q", head)
+	}
+	found := false
+	for _, h := range head {
+		found = found || h == "Sec-WebSocket-Protocol: graphql-transport-ws"
+	}
+	if !found {
+		t.Fatalf("no header spelled Sec-WebSocket-Protocol in %q", head)
+	}
+	return conn, r
 }
 
 // A client may send connection_init in the same packet as its upgrade
