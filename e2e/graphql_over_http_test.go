@@ -182,7 +182,8 @@ func TestMalformedRequestsAre4xx(t *testing.T) {
 		{"no content type", post(`{"query":"{ __typename }"}`, ""), http.StatusUnsupportedMediaType},
 		{"GET without query", env.HTTP(http.MethodGet, "/graphql", nil, "Accept", gqlResponseJSON), http.StatusBadRequest},
 		{"GET with bad variables", env.HTTP(http.MethodGet, "/graphql?query=%7B__typename%7D&variables=%5B%5D", nil), http.StatusBadRequest},
-		{"PUT", env.HTTP(http.MethodPut, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`), "Content-Type", plainJSON), http.StatusMethodNotAllowed},
+		// (PUT reserves a graphql-sse stream: sse_protocol_test.go.)
+		{"PATCH", env.HTTP(http.MethodPatch, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`), "Content-Type", plainJSON), http.StatusMethodNotAllowed},
 	} {
 		if tc.r.Status != tc.want {
 			t.Errorf("%s: HTTP %d, want %d: %s", tc.name, tc.r.Status, tc.want, tc.r.Body)

@@ -64,8 +64,6 @@ func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		writeRequestError(w, status, media, msg)
 		return
 	}
-	params.Headers = r.Header
-	params.ReadTime.End = graphql.Now()
 
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
@@ -180,6 +178,8 @@ func readParams(r *http.Request) (*graphql.RawParams, int, string) {
 	if err := decodeObject(wire.Extensions, &p.Extensions); err != nil {
 		return nil, http.StatusBadRequest, "extensions must be a JSON object"
 	}
+	p.Headers = r.Header
+	p.ReadTime.End = graphql.Now()
 	return p, 0, ""
 }
 

@@ -94,8 +94,6 @@ func (t *sseTransport) distinct(w http.ResponseWriter, r *http.Request, exec gra
 		writeRequestError(w, status, mediaJSON, msg)
 		return
 	}
-	params.Headers = r.Header
-	params.ReadTime.End = graphql.Now()
 	oc, errs := exec.CreateOperationContext(r.Context(), params)
 	if errs == nil && r.Method == http.MethodGet && oc.Operation.Operation == ast.Mutation {
 		w.Header().Set("Allow", http.MethodPost)

@@ -150,8 +150,6 @@ func (rs *reservations) execute(w http.ResponseWriter, r *http.Request, token st
 		writeRequestError(w, http.StatusBadRequest, media, "extensions.operationId is required on an event stream")
 		return
 	}
-	params.Headers = r.Header
-	params.ReadTime.End = graphql.Now()
 	// The operation outlives this request: it keeps the request's values
 	// (viewer, request id) and ends with the stream or a DELETE.
 	rs.mu.Lock()
