@@ -60,7 +60,7 @@ func waitMetric(t *testing.T, addr, series string, before map[string]float64, wa
 // beside a test that is not parallel.
 func TestMetricsCountOperationsSubscriptionsEventsPoolAndJobs(t *testing.T) {
 	env := apitest.Start(t, func(c *config.Config) { c.MetricsAddr = "127.0.0.1:0" })
-	addr := env.Server.MetricsAddr()
+	addr := env.Main.MetricsAddr()
 	if addr == "" {
 		t.Fatal("no metrics listener")
 	}
@@ -114,7 +114,7 @@ func TestMetricsCountOperationsSubscriptionsEventsPoolAndJobs(t *testing.T) {
 	waitMetric(t, addr, `corpline_subscriptions_open{transport="sse"}`, before, 0)
 
 	// The database pool, the outbox backlog and job runs.
-	if _, err := env.Server.Jobs().Outbox.RunOnce(t.Context()); err != nil {
+	if _, err := env.Main.Jobs.Outbox.RunOnce(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	final := scrape(t, addr)

@@ -16,7 +16,6 @@ import (
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/realtime/bus"
-	"github.com/corpline/corpline/internal/realtime/live"
 )
 
 // Resolver holds the dependencies of every resolver.
@@ -31,8 +30,6 @@ type Resolver struct {
 	Lifecycle     *lifecycle.Service
 	Invites       *invite.Service
 	Operator      *operator.Service
-	// Live runs subscriptions (see package live) (see package live).
-	Live *live.Hub
 }
 
 // NewSchema returns corpline's executable schema over r, with connections

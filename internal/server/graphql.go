@@ -41,7 +41,7 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 		PageSize: cfg.Limits.PageSize, Complexity: cfg.Limits.Complexity})
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
 	// Mutations run in one transaction each: all of a mutation or none of it.
-	srv.Use(transactions{client: s.db.Client})
+	srv.Use(transactions{client: s.resolver.Client})
 	// Subscriptions end with a coded reason as their last response.
 	srv.Use(live.Extension{})
 	// Operations, open subscriptions and their events, for /metrics.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"sync"
 
@@ -9,7 +10,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph"
 )
 
@@ -24,7 +24,14 @@ import (
 //     errors of its nil response: every mutation over SSE panicked.
 //   - a transaction that fails to begin or to commit is an INTERNAL error,
 //     logged with its cause by the error presenter, not driver text.
-type transactions struct{ client *ent.Client }
+type transactions struct {
+	// client opens the transactions (the ent client: ent.Client.OpenTx puts
+	// the transaction and its client in the context, where resolvers and
+	// the after-commit publish find them).
+	client interface {
+		OpenTx(ctx context.Context) (context.Context, driver.Tx, error)
+	}
+}
 
 var (
 	_ graphql.HandlerExtension        = transactions{}
