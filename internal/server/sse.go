@@ -102,6 +102,7 @@ func (t *sseTransport) distinct(w http.ResponseWriter, r *http.Request, exec gra
 	}
 	st := t.open(w, r)
 	defer st.close()
+	st.begin(t.keepAlive)
 	ctx := graphql.WithOperationContext(st.ctx, oc)
 	if errs != nil {
 		st.send("next", exec.DispatchError(ctx, errs))
@@ -134,8 +135,8 @@ type eventStream struct {
 	closed bool
 }
 
-// open starts the event stream of r: its headers and a first comment go
-// out at once, so the client knows it is connected.
+// open prepares the event stream of r; nothing reaches the client before
+// begin.
 func (t *sseTransport) open(w http.ResponseWriter, r *http.Request) *eventStream {
 	ctx, end := context.WithCancel(r.Context())
 	stopOnShutdown := context.AfterFunc(t.shutdown, end)
@@ -145,11 +146,16 @@ func (t *sseTransport) open(w http.ResponseWriter, r *http.Request) *eventStream
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no") // proxies such as nginx: do not buffer the stream
 	w.WriteHeader(http.StatusOK)
-	st.comment("")
-	if t.keepAlive > 0 {
-		go st.keepAlive(t.keepAlive)
-	}
 	return st
+}
+
+// begin sends the headers and a first comment at once, so that the client
+// knows it is connected, and then a comment every keepAlive.
+func (st *eventStream) begin(keepAlive time.Duration) {
+	st.comment("")
+	if keepAlive > 0 {
+		go st.keepAlive(keepAlive)
+	}
 }
 
 func (st *eventStream) keepAlive(every time.Duration) {

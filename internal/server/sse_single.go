@@ -113,10 +113,13 @@ func (rs *reservations) connect(w http.ResponseWriter, r *http.Request, token st
 		writeRequestError(w, http.StatusConflict, mediaJSON, "this reservation's event stream is already open")
 		return
 	}
+	// The stream is the reservation's before the client learns it is open:
+	// its first operation may come right after.
 	st := t.open(w, r)
 	rs.mu.Lock()
 	res.stream = st
 	rs.mu.Unlock()
+	st.begin(t.keepAlive)
 	<-st.ctx.Done()
 	rs.mu.Lock()
 	delete(rs.m, token)

@@ -323,12 +323,13 @@ func (c *conn) panicked(ctx context.Context, id string, p any) {
 // answers it by itself. The server sends no graphql-transport-ws ping
 // message, which is the application's to answer: clients that do not know
 // it (genqlient's ends every subscription on a message without an
-// operation id) would break. A socket that does not answer within an
-// interval is dropped.
+// operation id) would break. A socket that does not answer within two
+// intervals, or the write timeout if longer (a slow client's socket may
+// still be taking a large message), is dropped.
 func (c *conn) ping() {
 	every := c.t.keepAlive()
 	if time.Since(time.Unix(0, c.lastRead.Load())) >= every {
-		ctx, cancel := context.WithTimeout(context.Background(), every)
+		ctx, cancel := context.WithTimeout(context.Background(), max(2*every, c.t.writeTimeout()))
 		err := c.ws.Ping(ctx)
 		cancel()
 		if err != nil {

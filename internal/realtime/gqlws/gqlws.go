@@ -55,7 +55,8 @@ type Transport struct {
 	InitTimeout time.Duration
 	// KeepAlive is how often, once the connection is acknowledged, a
 	// client silent for that long is sent a websocket ping frame (default
-	// 15s); one whose socket does not answer within an interval is dropped.
+	// 15s); one whose socket does not answer within two intervals (or
+	// WriteTimeout, if longer) is dropped.
 	KeepAlive time.Duration
 	// WriteTimeout bounds each write (default 10s): a client that cannot
 	// take one message in that time is gone, and is dropped.

@@ -213,7 +213,9 @@ func TestAClientThatSendsNothingStaysWhileItsSocketAnswersPings(t *testing.T) {
 
 // A peer that is gone (it answers no websocket ping) is dropped.
 func TestASocketThatAnswersNoPingIsDropped(t *testing.T) {
-	_, url := serve(t, func(tr *gqlws.Transport) { tr.KeepAlive = 20 * time.Millisecond })
+	_, url := serve(t, func(tr *gqlws.Transport) {
+		tr.KeepAlive, tr.WriteTimeout = 20*time.Millisecond, 20*time.Millisecond
+	})
 	conn, r := rawUpgrade(t, url, `{"type":"connection_init","payload":{"authToken":"good"}}`)
 	// Read the ack, then nothing more is answered: the server's ping goes
 	// unanswered, and it closes the connection.
