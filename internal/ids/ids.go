@@ -54,4 +54,6 @@ const (
 	Assignment            = "asn"
 	AssignmentParticipant = "asp"
 	AssignmentEvent       = "ase"
+	Announcement          = "ann"
+	AnnouncementRead      = "anr"
 )
