@@ -14,10 +14,13 @@ const (
 	RightManageDepartments Right = "MANAGE_DEPARTMENTS"
 	RightSendMessages      Right = "SEND_MESSAGES"
 	RightManageApps        Right = "MANAGE_APPS"
+	// RightManageApprovals manages approval templates whose audience lies in
+	// the admin's subtrees, and reads the approvals of applicants there.
+	RightManageApprovals Right = "MANAGE_APPROVALS"
 )
 
 // AllRights lists every right, in the order the schema shows them.
-var AllRights = []Right{RightManageMembers, RightManageDepartments, RightSendMessages, RightManageApps}
+var AllRights = []Right{RightManageMembers, RightManageDepartments, RightSendMessages, RightManageApps, RightManageApprovals}
 
 // IsValid reports whether r is a known right.
 func (r Right) IsValid() bool {
