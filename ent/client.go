@@ -17,6 +17,13 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/approval"
+	"github.com/corpline/corpline/ent/approvalcc"
+	"github.com/corpline/corpline/ent/approvalnode"
+	"github.com/corpline/corpline/ent/approvaltask"
+	"github.com/corpline/corpline/ent/approvaltemplate"
+	"github.com/corpline/corpline/ent/approvaltemplateversion"
+	"github.com/corpline/corpline/ent/approvaltimelineentry"
 	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
@@ -49,6 +56,20 @@ type Client struct {
 	App *AppClient
 	// AppToken is the client for interacting with the AppToken builders.
 	AppToken *AppTokenClient
+	// Approval is the client for interacting with the Approval builders.
+	Approval *ApprovalClient
+	// ApprovalCc is the client for interacting with the ApprovalCc builders.
+	ApprovalCc *ApprovalCcClient
+	// ApprovalNode is the client for interacting with the ApprovalNode builders.
+	ApprovalNode *ApprovalNodeClient
+	// ApprovalTask is the client for interacting with the ApprovalTask builders.
+	ApprovalTask *ApprovalTaskClient
+	// ApprovalTemplate is the client for interacting with the ApprovalTemplate builders.
+	ApprovalTemplate *ApprovalTemplateClient
+	// ApprovalTemplateVersion is the client for interacting with the ApprovalTemplateVersion builders.
+	ApprovalTemplateVersion *ApprovalTemplateVersionClient
+	// ApprovalTimelineEntry is the client for interacting with the ApprovalTimelineEntry builders.
+	ApprovalTimelineEntry *ApprovalTimelineEntryClient
 	// AuditEntry is the client for interacting with the AuditEntry builders.
 	AuditEntry *AuditEntryClient
 	// Callback is the client for interacting with the Callback builders.
@@ -95,6 +116,13 @@ func (c *Client) init() {
 	c.AdminRole = NewAdminRoleClient(c.config)
 	c.App = NewAppClient(c.config)
 	c.AppToken = NewAppTokenClient(c.config)
+	c.Approval = NewApprovalClient(c.config)
+	c.ApprovalCc = NewApprovalCcClient(c.config)
+	c.ApprovalNode = NewApprovalNodeClient(c.config)
+	c.ApprovalTask = NewApprovalTaskClient(c.config)
+	c.ApprovalTemplate = NewApprovalTemplateClient(c.config)
+	c.ApprovalTemplateVersion = NewApprovalTemplateVersionClient(c.config)
+	c.ApprovalTimelineEntry = NewApprovalTimelineEntryClient(c.config)
 	c.AuditEntry = NewAuditEntryClient(c.config)
 	c.Callback = NewCallbackClient(c.config)
 	c.ConfidentialView = NewConfidentialViewClient(c.config)
@@ -201,27 +229,34 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:                ctx,
-		config:             cfg,
-		AdminRole:          NewAdminRoleClient(cfg),
-		App:                NewAppClient(cfg),
-		AppToken:           NewAppTokenClient(cfg),
-		AuditEntry:         NewAuditEntryClient(cfg),
-		Callback:           NewCallbackClient(cfg),
-		ConfidentialView:   NewConfidentialViewClient(cfg),
-		Conversation:       NewConversationClient(cfg),
-		ConversationMember: NewConversationMemberClient(cfg),
-		Department:         NewDepartmentClient(cfg),
-		Enterprise:         NewEnterpriseClient(cfg),
-		InboxCounter:       NewInboxCounterClient(cfg),
-		InboxEntry:         NewInboxEntryClient(cfg),
-		Member:             NewMemberClient(cfg),
-		Membership:         NewMembershipClient(cfg),
-		Message:            NewMessageClient(cfg),
-		Operator:           NewOperatorClient(cfg),
-		OperatorSession:    NewOperatorSessionClient(cfg),
-		Session:            NewSessionClient(cfg),
-		Tag:                NewTagClient(cfg),
+		ctx:                     ctx,
+		config:                  cfg,
+		AdminRole:               NewAdminRoleClient(cfg),
+		App:                     NewAppClient(cfg),
+		AppToken:                NewAppTokenClient(cfg),
+		Approval:                NewApprovalClient(cfg),
+		ApprovalCc:              NewApprovalCcClient(cfg),
+		ApprovalNode:            NewApprovalNodeClient(cfg),
+		ApprovalTask:            NewApprovalTaskClient(cfg),
+		ApprovalTemplate:        NewApprovalTemplateClient(cfg),
+		ApprovalTemplateVersion: NewApprovalTemplateVersionClient(cfg),
+		ApprovalTimelineEntry:   NewApprovalTimelineEntryClient(cfg),
+		AuditEntry:              NewAuditEntryClient(cfg),
+		Callback:                NewCallbackClient(cfg),
+		ConfidentialView:        NewConfidentialViewClient(cfg),
+		Conversation:            NewConversationClient(cfg),
+		ConversationMember:      NewConversationMemberClient(cfg),
+		Department:              NewDepartmentClient(cfg),
+		Enterprise:              NewEnterpriseClient(cfg),
+		InboxCounter:            NewInboxCounterClient(cfg),
+		InboxEntry:              NewInboxEntryClient(cfg),
+		Member:                  NewMemberClient(cfg),
+		Membership:              NewMembershipClient(cfg),
+		Message:                 NewMessageClient(cfg),
+		Operator:                NewOperatorClient(cfg),
+		OperatorSession:         NewOperatorSessionClient(cfg),
+		Session:                 NewSessionClient(cfg),
+		Tag:                     NewTagClient(cfg),
 	}, nil
 }
 
@@ -239,27 +274,34 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:                ctx,
-		config:             cfg,
-		AdminRole:          NewAdminRoleClient(cfg),
-		App:                NewAppClient(cfg),
-		AppToken:           NewAppTokenClient(cfg),
-		AuditEntry:         NewAuditEntryClient(cfg),
-		Callback:           NewCallbackClient(cfg),
-		ConfidentialView:   NewConfidentialViewClient(cfg),
-		Conversation:       NewConversationClient(cfg),
-		ConversationMember: NewConversationMemberClient(cfg),
-		Department:         NewDepartmentClient(cfg),
-		Enterprise:         NewEnterpriseClient(cfg),
-		InboxCounter:       NewInboxCounterClient(cfg),
-		InboxEntry:         NewInboxEntryClient(cfg),
-		Member:             NewMemberClient(cfg),
-		Membership:         NewMembershipClient(cfg),
-		Message:            NewMessageClient(cfg),
-		Operator:           NewOperatorClient(cfg),
-		OperatorSession:    NewOperatorSessionClient(cfg),
-		Session:            NewSessionClient(cfg),
-		Tag:                NewTagClient(cfg),
+		ctx:                     ctx,
+		config:                  cfg,
+		AdminRole:               NewAdminRoleClient(cfg),
+		App:                     NewAppClient(cfg),
+		AppToken:                NewAppTokenClient(cfg),
+		Approval:                NewApprovalClient(cfg),
+		ApprovalCc:              NewApprovalCcClient(cfg),
+		ApprovalNode:            NewApprovalNodeClient(cfg),
+		ApprovalTask:            NewApprovalTaskClient(cfg),
+		ApprovalTemplate:        NewApprovalTemplateClient(cfg),
+		ApprovalTemplateVersion: NewApprovalTemplateVersionClient(cfg),
+		ApprovalTimelineEntry:   NewApprovalTimelineEntryClient(cfg),
+		AuditEntry:              NewAuditEntryClient(cfg),
+		Callback:                NewCallbackClient(cfg),
+		ConfidentialView:        NewConfidentialViewClient(cfg),
+		Conversation:            NewConversationClient(cfg),
+		ConversationMember:      NewConversationMemberClient(cfg),
+		Department:              NewDepartmentClient(cfg),
+		Enterprise:              NewEnterpriseClient(cfg),
+		InboxCounter:            NewInboxCounterClient(cfg),
+		InboxEntry:              NewInboxEntryClient(cfg),
+		Member:                  NewMemberClient(cfg),
+		Membership:              NewMembershipClient(cfg),
+		Message:                 NewMessageClient(cfg),
+		Operator:                NewOperatorClient(cfg),
+		OperatorSession:         NewOperatorSessionClient(cfg),
+		Session:                 NewSessionClient(cfg),
+		Tag:                     NewTagClient(cfg),
 	}, nil
 }
 
@@ -289,7 +331,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
+		c.AdminRole, c.App, c.AppToken, c.Approval, c.ApprovalCc, c.ApprovalNode,
+		c.ApprovalTask, c.ApprovalTemplate, c.ApprovalTemplateVersion,
+		c.ApprovalTimelineEntry, c.AuditEntry, c.Callback, c.ConfidentialView,
 		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
 		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
 		c.OperatorSession, c.Session, c.Tag,
@@ -302,7 +346,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
+		c.AdminRole, c.App, c.AppToken, c.Approval, c.ApprovalCc, c.ApprovalNode,
+		c.ApprovalTask, c.ApprovalTemplate, c.ApprovalTemplateVersion,
+		c.ApprovalTimelineEntry, c.AuditEntry, c.Callback, c.ConfidentialView,
 		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
 		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
 		c.OperatorSession, c.Session, c.Tag,
@@ -320,6 +366,20 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.App.mutate(ctx, m)
 	case *AppTokenMutation:
 		return c.AppToken.mutate(ctx, m)
+	case *ApprovalMutation:
+		return c.Approval.mutate(ctx, m)
+	case *ApprovalCcMutation:
+		return c.ApprovalCc.mutate(ctx, m)
+	case *ApprovalNodeMutation:
+		return c.ApprovalNode.mutate(ctx, m)
+	case *ApprovalTaskMutation:
+		return c.ApprovalTask.mutate(ctx, m)
+	case *ApprovalTemplateMutation:
+		return c.ApprovalTemplate.mutate(ctx, m)
+	case *ApprovalTemplateVersionMutation:
+		return c.ApprovalTemplateVersion.mutate(ctx, m)
+	case *ApprovalTimelineEntryMutation:
+		return c.ApprovalTimelineEntry.mutate(ctx, m)
 	case *AuditEntryMutation:
 		return c.AuditEntry.mutate(ctx, m)
 	case *CallbackMutation:
@@ -868,6 +928,1328 @@ func (c *AppTokenClient) mutate(ctx context.Context, m *AppTokenMutation) (Value
 		return (&AppTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AppToken mutation op: %q", m.Op())
+	}
+}
+
+// ApprovalClient is a client for the Approval schema.
+type ApprovalClient struct {
+	config
+}
+
+// NewApprovalClient returns a client for the Approval from the given config.
+func NewApprovalClient(c config) *ApprovalClient {
+	return &ApprovalClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `approval.Hooks(f(g(h())))`.
+func (c *ApprovalClient) Use(hooks ...Hook) {
+	c.hooks.Approval = append(c.hooks.Approval, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `approval.Intercept(f(g(h())))`.
+func (c *ApprovalClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Approval = append(c.inters.Approval, interceptors...)
+}
+
+// Create returns a builder for creating a Approval entity.
+func (c *ApprovalClient) Create() *ApprovalCreate {
+	mutation := newApprovalMutation(c.config, OpCreate)
+	return &ApprovalCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Approval entities.
+func (c *ApprovalClient) CreateBulk(builders ...*ApprovalCreate) *ApprovalCreateBulk {
+	return &ApprovalCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ApprovalClient) MapCreateBulk(slice any, setFunc func(*ApprovalCreate, int)) *ApprovalCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ApprovalCreateBulk{err: fmt.Errorf("calling to ApprovalClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ApprovalCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ApprovalCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Approval.
+func (c *ApprovalClient) Update() *ApprovalUpdate {
+	mutation := newApprovalMutation(c.config, OpUpdate)
+	return &ApprovalUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ApprovalClient) UpdateOne(_m *Approval) *ApprovalUpdateOne {
+	mutation := newApprovalMutation(c.config, OpUpdateOne, withApproval(_m))
+	return &ApprovalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ApprovalClient) UpdateOneID(id string) *ApprovalUpdateOne {
+	mutation := newApprovalMutation(c.config, OpUpdateOne, withApprovalID(id))
+	return &ApprovalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Approval.
+func (c *ApprovalClient) Delete() *ApprovalDelete {
+	mutation := newApprovalMutation(c.config, OpDelete)
+	return &ApprovalDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ApprovalClient) DeleteOne(_m *Approval) *ApprovalDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ApprovalClient) DeleteOneID(id string) *ApprovalDeleteOne {
+	builder := c.Delete().Where(approval.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ApprovalDeleteOne{builder}
+}
+
+// Query returns a query builder for Approval.
+func (c *ApprovalClient) Query() *ApprovalQuery {
+	return &ApprovalQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeApproval},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Approval entity by its id.
+func (c *ApprovalClient) Get(ctx context.Context, id string) (*Approval, error) {
+	return c.Query().Where(approval.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ApprovalClient) GetX(ctx context.Context, id string) *Approval {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a Approval.
+func (c *ApprovalClient) QueryEnterprise(_m *Approval) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approval.Table, approval.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approval.EnterpriseTable, approval.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApplicant queries the applicant edge of a Approval.
+func (c *ApprovalClient) QueryApplicant(_m *Approval) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approval.Table, approval.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approval.ApplicantTable, approval.ApplicantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTemplate queries the template edge of a Approval.
+func (c *ApprovalClient) QueryTemplate(_m *Approval) *ApprovalTemplateQuery {
+	query := (&ApprovalTemplateClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approval.Table, approval.FieldID, id),
+			sqlgraph.To(approvaltemplate.Table, approvaltemplate.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approval.TemplateTable, approval.TemplateColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTemplateVersion queries the template_version edge of a Approval.
+func (c *ApprovalClient) QueryTemplateVersion(_m *Approval) *ApprovalTemplateVersionQuery {
+	query := (&ApprovalTemplateVersionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approval.Table, approval.FieldID, id),
+			sqlgraph.To(approvaltemplateversion.Table, approvaltemplateversion.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approval.TemplateVersionTable, approval.TemplateVersionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryNodes queries the nodes edge of a Approval.
+func (c *ApprovalClient) QueryNodes(_m *Approval) *ApprovalNodeQuery {
+	query := (&ApprovalNodeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approval.Table, approval.FieldID, id),
+			sqlgraph.To(approvalnode.Table, approvalnode.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, approval.NodesTable, approval.NodesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTasks queries the tasks edge of a Approval.
+func (c *ApprovalClient) QueryTasks(_m *Approval) *ApprovalTaskQuery {
+	query := (&ApprovalTaskClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approval.Table, approval.FieldID, id),
+			sqlgraph.To(approvaltask.Table, approvaltask.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, approval.TasksTable, approval.TasksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTimeline queries the timeline edge of a Approval.
+func (c *ApprovalClient) QueryTimeline(_m *Approval) *ApprovalTimelineEntryQuery {
+	query := (&ApprovalTimelineEntryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approval.Table, approval.FieldID, id),
+			sqlgraph.To(approvaltimelineentry.Table, approvaltimelineentry.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, approval.TimelineTable, approval.TimelineColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCcs queries the ccs edge of a Approval.
+func (c *ApprovalClient) QueryCcs(_m *Approval) *ApprovalCcQuery {
+	query := (&ApprovalCcClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approval.Table, approval.FieldID, id),
+			sqlgraph.To(approvalcc.Table, approvalcc.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, approval.CcsTable, approval.CcsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ApprovalClient) Hooks() []Hook {
+	hooks := c.hooks.Approval
+	return append(hooks[:len(hooks):len(hooks)], approval.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ApprovalClient) Interceptors() []Interceptor {
+	return c.inters.Approval
+}
+
+func (c *ApprovalClient) mutate(ctx context.Context, m *ApprovalMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ApprovalCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ApprovalUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ApprovalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ApprovalDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Approval mutation op: %q", m.Op())
+	}
+}
+
+// ApprovalCcClient is a client for the ApprovalCc schema.
+type ApprovalCcClient struct {
+	config
+}
+
+// NewApprovalCcClient returns a client for the ApprovalCc from the given config.
+func NewApprovalCcClient(c config) *ApprovalCcClient {
+	return &ApprovalCcClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `approvalcc.Hooks(f(g(h())))`.
+func (c *ApprovalCcClient) Use(hooks ...Hook) {
+	c.hooks.ApprovalCc = append(c.hooks.ApprovalCc, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `approvalcc.Intercept(f(g(h())))`.
+func (c *ApprovalCcClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ApprovalCc = append(c.inters.ApprovalCc, interceptors...)
+}
+
+// Create returns a builder for creating a ApprovalCc entity.
+func (c *ApprovalCcClient) Create() *ApprovalCcCreate {
+	mutation := newApprovalCcMutation(c.config, OpCreate)
+	return &ApprovalCcCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ApprovalCc entities.
+func (c *ApprovalCcClient) CreateBulk(builders ...*ApprovalCcCreate) *ApprovalCcCreateBulk {
+	return &ApprovalCcCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ApprovalCcClient) MapCreateBulk(slice any, setFunc func(*ApprovalCcCreate, int)) *ApprovalCcCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ApprovalCcCreateBulk{err: fmt.Errorf("calling to ApprovalCcClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ApprovalCcCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ApprovalCcCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ApprovalCc.
+func (c *ApprovalCcClient) Update() *ApprovalCcUpdate {
+	mutation := newApprovalCcMutation(c.config, OpUpdate)
+	return &ApprovalCcUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ApprovalCcClient) UpdateOne(_m *ApprovalCc) *ApprovalCcUpdateOne {
+	mutation := newApprovalCcMutation(c.config, OpUpdateOne, withApprovalCc(_m))
+	return &ApprovalCcUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ApprovalCcClient) UpdateOneID(id string) *ApprovalCcUpdateOne {
+	mutation := newApprovalCcMutation(c.config, OpUpdateOne, withApprovalCcID(id))
+	return &ApprovalCcUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ApprovalCc.
+func (c *ApprovalCcClient) Delete() *ApprovalCcDelete {
+	mutation := newApprovalCcMutation(c.config, OpDelete)
+	return &ApprovalCcDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ApprovalCcClient) DeleteOne(_m *ApprovalCc) *ApprovalCcDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ApprovalCcClient) DeleteOneID(id string) *ApprovalCcDeleteOne {
+	builder := c.Delete().Where(approvalcc.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ApprovalCcDeleteOne{builder}
+}
+
+// Query returns a query builder for ApprovalCc.
+func (c *ApprovalCcClient) Query() *ApprovalCcQuery {
+	return &ApprovalCcQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeApprovalCc},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ApprovalCc entity by its id.
+func (c *ApprovalCcClient) Get(ctx context.Context, id string) (*ApprovalCc, error) {
+	return c.Query().Where(approvalcc.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ApprovalCcClient) GetX(ctx context.Context, id string) *ApprovalCc {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a ApprovalCc.
+func (c *ApprovalCcClient) QueryEnterprise(_m *ApprovalCc) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvalcc.Table, approvalcc.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approvalcc.EnterpriseTable, approvalcc.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApproval queries the approval edge of a ApprovalCc.
+func (c *ApprovalCcClient) QueryApproval(_m *ApprovalCc) *ApprovalQuery {
+	query := (&ApprovalClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvalcc.Table, approvalcc.FieldID, id),
+			sqlgraph.To(approval.Table, approval.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, approvalcc.ApprovalTable, approvalcc.ApprovalColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a ApprovalCc.
+func (c *ApprovalCcClient) QueryMember(_m *ApprovalCc) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvalcc.Table, approvalcc.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approvalcc.MemberTable, approvalcc.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ApprovalCcClient) Hooks() []Hook {
+	hooks := c.hooks.ApprovalCc
+	return append(hooks[:len(hooks):len(hooks)], approvalcc.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ApprovalCcClient) Interceptors() []Interceptor {
+	return c.inters.ApprovalCc
+}
+
+func (c *ApprovalCcClient) mutate(ctx context.Context, m *ApprovalCcMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ApprovalCcCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ApprovalCcUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ApprovalCcUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ApprovalCcDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ApprovalCc mutation op: %q", m.Op())
+	}
+}
+
+// ApprovalNodeClient is a client for the ApprovalNode schema.
+type ApprovalNodeClient struct {
+	config
+}
+
+// NewApprovalNodeClient returns a client for the ApprovalNode from the given config.
+func NewApprovalNodeClient(c config) *ApprovalNodeClient {
+	return &ApprovalNodeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `approvalnode.Hooks(f(g(h())))`.
+func (c *ApprovalNodeClient) Use(hooks ...Hook) {
+	c.hooks.ApprovalNode = append(c.hooks.ApprovalNode, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `approvalnode.Intercept(f(g(h())))`.
+func (c *ApprovalNodeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ApprovalNode = append(c.inters.ApprovalNode, interceptors...)
+}
+
+// Create returns a builder for creating a ApprovalNode entity.
+func (c *ApprovalNodeClient) Create() *ApprovalNodeCreate {
+	mutation := newApprovalNodeMutation(c.config, OpCreate)
+	return &ApprovalNodeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ApprovalNode entities.
+func (c *ApprovalNodeClient) CreateBulk(builders ...*ApprovalNodeCreate) *ApprovalNodeCreateBulk {
+	return &ApprovalNodeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ApprovalNodeClient) MapCreateBulk(slice any, setFunc func(*ApprovalNodeCreate, int)) *ApprovalNodeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ApprovalNodeCreateBulk{err: fmt.Errorf("calling to ApprovalNodeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ApprovalNodeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ApprovalNodeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ApprovalNode.
+func (c *ApprovalNodeClient) Update() *ApprovalNodeUpdate {
+	mutation := newApprovalNodeMutation(c.config, OpUpdate)
+	return &ApprovalNodeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ApprovalNodeClient) UpdateOne(_m *ApprovalNode) *ApprovalNodeUpdateOne {
+	mutation := newApprovalNodeMutation(c.config, OpUpdateOne, withApprovalNode(_m))
+	return &ApprovalNodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ApprovalNodeClient) UpdateOneID(id string) *ApprovalNodeUpdateOne {
+	mutation := newApprovalNodeMutation(c.config, OpUpdateOne, withApprovalNodeID(id))
+	return &ApprovalNodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ApprovalNode.
+func (c *ApprovalNodeClient) Delete() *ApprovalNodeDelete {
+	mutation := newApprovalNodeMutation(c.config, OpDelete)
+	return &ApprovalNodeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ApprovalNodeClient) DeleteOne(_m *ApprovalNode) *ApprovalNodeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ApprovalNodeClient) DeleteOneID(id string) *ApprovalNodeDeleteOne {
+	builder := c.Delete().Where(approvalnode.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ApprovalNodeDeleteOne{builder}
+}
+
+// Query returns a query builder for ApprovalNode.
+func (c *ApprovalNodeClient) Query() *ApprovalNodeQuery {
+	return &ApprovalNodeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeApprovalNode},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ApprovalNode entity by its id.
+func (c *ApprovalNodeClient) Get(ctx context.Context, id string) (*ApprovalNode, error) {
+	return c.Query().Where(approvalnode.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ApprovalNodeClient) GetX(ctx context.Context, id string) *ApprovalNode {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a ApprovalNode.
+func (c *ApprovalNodeClient) QueryEnterprise(_m *ApprovalNode) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvalnode.Table, approvalnode.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approvalnode.EnterpriseTable, approvalnode.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApproval queries the approval edge of a ApprovalNode.
+func (c *ApprovalNodeClient) QueryApproval(_m *ApprovalNode) *ApprovalQuery {
+	query := (&ApprovalClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvalnode.Table, approvalnode.FieldID, id),
+			sqlgraph.To(approval.Table, approval.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, approvalnode.ApprovalTable, approvalnode.ApprovalColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ApprovalNodeClient) Hooks() []Hook {
+	hooks := c.hooks.ApprovalNode
+	return append(hooks[:len(hooks):len(hooks)], approvalnode.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ApprovalNodeClient) Interceptors() []Interceptor {
+	return c.inters.ApprovalNode
+}
+
+func (c *ApprovalNodeClient) mutate(ctx context.Context, m *ApprovalNodeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ApprovalNodeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ApprovalNodeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ApprovalNodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ApprovalNodeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ApprovalNode mutation op: %q", m.Op())
+	}
+}
+
+// ApprovalTaskClient is a client for the ApprovalTask schema.
+type ApprovalTaskClient struct {
+	config
+}
+
+// NewApprovalTaskClient returns a client for the ApprovalTask from the given config.
+func NewApprovalTaskClient(c config) *ApprovalTaskClient {
+	return &ApprovalTaskClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `approvaltask.Hooks(f(g(h())))`.
+func (c *ApprovalTaskClient) Use(hooks ...Hook) {
+	c.hooks.ApprovalTask = append(c.hooks.ApprovalTask, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `approvaltask.Intercept(f(g(h())))`.
+func (c *ApprovalTaskClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ApprovalTask = append(c.inters.ApprovalTask, interceptors...)
+}
+
+// Create returns a builder for creating a ApprovalTask entity.
+func (c *ApprovalTaskClient) Create() *ApprovalTaskCreate {
+	mutation := newApprovalTaskMutation(c.config, OpCreate)
+	return &ApprovalTaskCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ApprovalTask entities.
+func (c *ApprovalTaskClient) CreateBulk(builders ...*ApprovalTaskCreate) *ApprovalTaskCreateBulk {
+	return &ApprovalTaskCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ApprovalTaskClient) MapCreateBulk(slice any, setFunc func(*ApprovalTaskCreate, int)) *ApprovalTaskCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ApprovalTaskCreateBulk{err: fmt.Errorf("calling to ApprovalTaskClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ApprovalTaskCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ApprovalTaskCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ApprovalTask.
+func (c *ApprovalTaskClient) Update() *ApprovalTaskUpdate {
+	mutation := newApprovalTaskMutation(c.config, OpUpdate)
+	return &ApprovalTaskUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ApprovalTaskClient) UpdateOne(_m *ApprovalTask) *ApprovalTaskUpdateOne {
+	mutation := newApprovalTaskMutation(c.config, OpUpdateOne, withApprovalTask(_m))
+	return &ApprovalTaskUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ApprovalTaskClient) UpdateOneID(id string) *ApprovalTaskUpdateOne {
+	mutation := newApprovalTaskMutation(c.config, OpUpdateOne, withApprovalTaskID(id))
+	return &ApprovalTaskUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ApprovalTask.
+func (c *ApprovalTaskClient) Delete() *ApprovalTaskDelete {
+	mutation := newApprovalTaskMutation(c.config, OpDelete)
+	return &ApprovalTaskDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ApprovalTaskClient) DeleteOne(_m *ApprovalTask) *ApprovalTaskDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ApprovalTaskClient) DeleteOneID(id string) *ApprovalTaskDeleteOne {
+	builder := c.Delete().Where(approvaltask.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ApprovalTaskDeleteOne{builder}
+}
+
+// Query returns a query builder for ApprovalTask.
+func (c *ApprovalTaskClient) Query() *ApprovalTaskQuery {
+	return &ApprovalTaskQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeApprovalTask},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ApprovalTask entity by its id.
+func (c *ApprovalTaskClient) Get(ctx context.Context, id string) (*ApprovalTask, error) {
+	return c.Query().Where(approvaltask.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ApprovalTaskClient) GetX(ctx context.Context, id string) *ApprovalTask {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a ApprovalTask.
+func (c *ApprovalTaskClient) QueryEnterprise(_m *ApprovalTask) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvaltask.Table, approvaltask.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approvaltask.EnterpriseTable, approvaltask.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApproval queries the approval edge of a ApprovalTask.
+func (c *ApprovalTaskClient) QueryApproval(_m *ApprovalTask) *ApprovalQuery {
+	query := (&ApprovalClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvaltask.Table, approvaltask.FieldID, id),
+			sqlgraph.To(approval.Table, approval.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, approvaltask.ApprovalTable, approvaltask.ApprovalColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryNode queries the node edge of a ApprovalTask.
+func (c *ApprovalTaskClient) QueryNode(_m *ApprovalTask) *ApprovalNodeQuery {
+	query := (&ApprovalNodeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvaltask.Table, approvaltask.FieldID, id),
+			sqlgraph.To(approvalnode.Table, approvalnode.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approvaltask.NodeTable, approvaltask.NodeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAssignee queries the assignee edge of a ApprovalTask.
+func (c *ApprovalTaskClient) QueryAssignee(_m *ApprovalTask) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvaltask.Table, approvaltask.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approvaltask.AssigneeTable, approvaltask.AssigneeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ApprovalTaskClient) Hooks() []Hook {
+	hooks := c.hooks.ApprovalTask
+	return append(hooks[:len(hooks):len(hooks)], approvaltask.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ApprovalTaskClient) Interceptors() []Interceptor {
+	return c.inters.ApprovalTask
+}
+
+func (c *ApprovalTaskClient) mutate(ctx context.Context, m *ApprovalTaskMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ApprovalTaskCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ApprovalTaskUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ApprovalTaskUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ApprovalTaskDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ApprovalTask mutation op: %q", m.Op())
+	}
+}
+
+// ApprovalTemplateClient is a client for the ApprovalTemplate schema.
+type ApprovalTemplateClient struct {
+	config
+}
+
+// NewApprovalTemplateClient returns a client for the ApprovalTemplate from the given config.
+func NewApprovalTemplateClient(c config) *ApprovalTemplateClient {
+	return &ApprovalTemplateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `approvaltemplate.Hooks(f(g(h())))`.
+func (c *ApprovalTemplateClient) Use(hooks ...Hook) {
+	c.hooks.ApprovalTemplate = append(c.hooks.ApprovalTemplate, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `approvaltemplate.Intercept(f(g(h())))`.
+func (c *ApprovalTemplateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ApprovalTemplate = append(c.inters.ApprovalTemplate, interceptors...)
+}
+
+// Create returns a builder for creating a ApprovalTemplate entity.
+func (c *ApprovalTemplateClient) Create() *ApprovalTemplateCreate {
+	mutation := newApprovalTemplateMutation(c.config, OpCreate)
+	return &ApprovalTemplateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ApprovalTemplate entities.
+func (c *ApprovalTemplateClient) CreateBulk(builders ...*ApprovalTemplateCreate) *ApprovalTemplateCreateBulk {
+	return &ApprovalTemplateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ApprovalTemplateClient) MapCreateBulk(slice any, setFunc func(*ApprovalTemplateCreate, int)) *ApprovalTemplateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ApprovalTemplateCreateBulk{err: fmt.Errorf("calling to ApprovalTemplateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ApprovalTemplateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ApprovalTemplateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ApprovalTemplate.
+func (c *ApprovalTemplateClient) Update() *ApprovalTemplateUpdate {
+	mutation := newApprovalTemplateMutation(c.config, OpUpdate)
+	return &ApprovalTemplateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ApprovalTemplateClient) UpdateOne(_m *ApprovalTemplate) *ApprovalTemplateUpdateOne {
+	mutation := newApprovalTemplateMutation(c.config, OpUpdateOne, withApprovalTemplate(_m))
+	return &ApprovalTemplateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ApprovalTemplateClient) UpdateOneID(id string) *ApprovalTemplateUpdateOne {
+	mutation := newApprovalTemplateMutation(c.config, OpUpdateOne, withApprovalTemplateID(id))
+	return &ApprovalTemplateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ApprovalTemplate.
+func (c *ApprovalTemplateClient) Delete() *ApprovalTemplateDelete {
+	mutation := newApprovalTemplateMutation(c.config, OpDelete)
+	return &ApprovalTemplateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ApprovalTemplateClient) DeleteOne(_m *ApprovalTemplate) *ApprovalTemplateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ApprovalTemplateClient) DeleteOneID(id string) *ApprovalTemplateDeleteOne {
+	builder := c.Delete().Where(approvaltemplate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ApprovalTemplateDeleteOne{builder}
+}
+
+// Query returns a query builder for ApprovalTemplate.
+func (c *ApprovalTemplateClient) Query() *ApprovalTemplateQuery {
+	return &ApprovalTemplateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeApprovalTemplate},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ApprovalTemplate entity by its id.
+func (c *ApprovalTemplateClient) Get(ctx context.Context, id string) (*ApprovalTemplate, error) {
+	return c.Query().Where(approvaltemplate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ApprovalTemplateClient) GetX(ctx context.Context, id string) *ApprovalTemplate {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a ApprovalTemplate.
+func (c *ApprovalTemplateClient) QueryEnterprise(_m *ApprovalTemplate) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvaltemplate.Table, approvaltemplate.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approvaltemplate.EnterpriseTable, approvaltemplate.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryVersions queries the versions edge of a ApprovalTemplate.
+func (c *ApprovalTemplateClient) QueryVersions(_m *ApprovalTemplate) *ApprovalTemplateVersionQuery {
+	query := (&ApprovalTemplateVersionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvaltemplate.Table, approvaltemplate.FieldID, id),
+			sqlgraph.To(approvaltemplateversion.Table, approvaltemplateversion.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, approvaltemplate.VersionsTable, approvaltemplate.VersionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ApprovalTemplateClient) Hooks() []Hook {
+	hooks := c.hooks.ApprovalTemplate
+	return append(hooks[:len(hooks):len(hooks)], approvaltemplate.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ApprovalTemplateClient) Interceptors() []Interceptor {
+	return c.inters.ApprovalTemplate
+}
+
+func (c *ApprovalTemplateClient) mutate(ctx context.Context, m *ApprovalTemplateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ApprovalTemplateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ApprovalTemplateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ApprovalTemplateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ApprovalTemplateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ApprovalTemplate mutation op: %q", m.Op())
+	}
+}
+
+// ApprovalTemplateVersionClient is a client for the ApprovalTemplateVersion schema.
+type ApprovalTemplateVersionClient struct {
+	config
+}
+
+// NewApprovalTemplateVersionClient returns a client for the ApprovalTemplateVersion from the given config.
+func NewApprovalTemplateVersionClient(c config) *ApprovalTemplateVersionClient {
+	return &ApprovalTemplateVersionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `approvaltemplateversion.Hooks(f(g(h())))`.
+func (c *ApprovalTemplateVersionClient) Use(hooks ...Hook) {
+	c.hooks.ApprovalTemplateVersion = append(c.hooks.ApprovalTemplateVersion, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `approvaltemplateversion.Intercept(f(g(h())))`.
+func (c *ApprovalTemplateVersionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ApprovalTemplateVersion = append(c.inters.ApprovalTemplateVersion, interceptors...)
+}
+
+// Create returns a builder for creating a ApprovalTemplateVersion entity.
+func (c *ApprovalTemplateVersionClient) Create() *ApprovalTemplateVersionCreate {
+	mutation := newApprovalTemplateVersionMutation(c.config, OpCreate)
+	return &ApprovalTemplateVersionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ApprovalTemplateVersion entities.
+func (c *ApprovalTemplateVersionClient) CreateBulk(builders ...*ApprovalTemplateVersionCreate) *ApprovalTemplateVersionCreateBulk {
+	return &ApprovalTemplateVersionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ApprovalTemplateVersionClient) MapCreateBulk(slice any, setFunc func(*ApprovalTemplateVersionCreate, int)) *ApprovalTemplateVersionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ApprovalTemplateVersionCreateBulk{err: fmt.Errorf("calling to ApprovalTemplateVersionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ApprovalTemplateVersionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ApprovalTemplateVersionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ApprovalTemplateVersion.
+func (c *ApprovalTemplateVersionClient) Update() *ApprovalTemplateVersionUpdate {
+	mutation := newApprovalTemplateVersionMutation(c.config, OpUpdate)
+	return &ApprovalTemplateVersionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ApprovalTemplateVersionClient) UpdateOne(_m *ApprovalTemplateVersion) *ApprovalTemplateVersionUpdateOne {
+	mutation := newApprovalTemplateVersionMutation(c.config, OpUpdateOne, withApprovalTemplateVersion(_m))
+	return &ApprovalTemplateVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ApprovalTemplateVersionClient) UpdateOneID(id string) *ApprovalTemplateVersionUpdateOne {
+	mutation := newApprovalTemplateVersionMutation(c.config, OpUpdateOne, withApprovalTemplateVersionID(id))
+	return &ApprovalTemplateVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ApprovalTemplateVersion.
+func (c *ApprovalTemplateVersionClient) Delete() *ApprovalTemplateVersionDelete {
+	mutation := newApprovalTemplateVersionMutation(c.config, OpDelete)
+	return &ApprovalTemplateVersionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ApprovalTemplateVersionClient) DeleteOne(_m *ApprovalTemplateVersion) *ApprovalTemplateVersionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ApprovalTemplateVersionClient) DeleteOneID(id string) *ApprovalTemplateVersionDeleteOne {
+	builder := c.Delete().Where(approvaltemplateversion.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ApprovalTemplateVersionDeleteOne{builder}
+}
+
+// Query returns a query builder for ApprovalTemplateVersion.
+func (c *ApprovalTemplateVersionClient) Query() *ApprovalTemplateVersionQuery {
+	return &ApprovalTemplateVersionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeApprovalTemplateVersion},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ApprovalTemplateVersion entity by its id.
+func (c *ApprovalTemplateVersionClient) Get(ctx context.Context, id string) (*ApprovalTemplateVersion, error) {
+	return c.Query().Where(approvaltemplateversion.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ApprovalTemplateVersionClient) GetX(ctx context.Context, id string) *ApprovalTemplateVersion {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a ApprovalTemplateVersion.
+func (c *ApprovalTemplateVersionClient) QueryEnterprise(_m *ApprovalTemplateVersion) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvaltemplateversion.Table, approvaltemplateversion.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approvaltemplateversion.EnterpriseTable, approvaltemplateversion.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTemplate queries the template edge of a ApprovalTemplateVersion.
+func (c *ApprovalTemplateVersionClient) QueryTemplate(_m *ApprovalTemplateVersion) *ApprovalTemplateQuery {
+	query := (&ApprovalTemplateClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvaltemplateversion.Table, approvaltemplateversion.FieldID, id),
+			sqlgraph.To(approvaltemplate.Table, approvaltemplate.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, approvaltemplateversion.TemplateTable, approvaltemplateversion.TemplateColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ApprovalTemplateVersionClient) Hooks() []Hook {
+	hooks := c.hooks.ApprovalTemplateVersion
+	return append(hooks[:len(hooks):len(hooks)], approvaltemplateversion.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ApprovalTemplateVersionClient) Interceptors() []Interceptor {
+	return c.inters.ApprovalTemplateVersion
+}
+
+func (c *ApprovalTemplateVersionClient) mutate(ctx context.Context, m *ApprovalTemplateVersionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ApprovalTemplateVersionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ApprovalTemplateVersionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ApprovalTemplateVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ApprovalTemplateVersionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ApprovalTemplateVersion mutation op: %q", m.Op())
+	}
+}
+
+// ApprovalTimelineEntryClient is a client for the ApprovalTimelineEntry schema.
+type ApprovalTimelineEntryClient struct {
+	config
+}
+
+// NewApprovalTimelineEntryClient returns a client for the ApprovalTimelineEntry from the given config.
+func NewApprovalTimelineEntryClient(c config) *ApprovalTimelineEntryClient {
+	return &ApprovalTimelineEntryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `approvaltimelineentry.Hooks(f(g(h())))`.
+func (c *ApprovalTimelineEntryClient) Use(hooks ...Hook) {
+	c.hooks.ApprovalTimelineEntry = append(c.hooks.ApprovalTimelineEntry, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `approvaltimelineentry.Intercept(f(g(h())))`.
+func (c *ApprovalTimelineEntryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ApprovalTimelineEntry = append(c.inters.ApprovalTimelineEntry, interceptors...)
+}
+
+// Create returns a builder for creating a ApprovalTimelineEntry entity.
+func (c *ApprovalTimelineEntryClient) Create() *ApprovalTimelineEntryCreate {
+	mutation := newApprovalTimelineEntryMutation(c.config, OpCreate)
+	return &ApprovalTimelineEntryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ApprovalTimelineEntry entities.
+func (c *ApprovalTimelineEntryClient) CreateBulk(builders ...*ApprovalTimelineEntryCreate) *ApprovalTimelineEntryCreateBulk {
+	return &ApprovalTimelineEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ApprovalTimelineEntryClient) MapCreateBulk(slice any, setFunc func(*ApprovalTimelineEntryCreate, int)) *ApprovalTimelineEntryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ApprovalTimelineEntryCreateBulk{err: fmt.Errorf("calling to ApprovalTimelineEntryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ApprovalTimelineEntryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ApprovalTimelineEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ApprovalTimelineEntry.
+func (c *ApprovalTimelineEntryClient) Update() *ApprovalTimelineEntryUpdate {
+	mutation := newApprovalTimelineEntryMutation(c.config, OpUpdate)
+	return &ApprovalTimelineEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ApprovalTimelineEntryClient) UpdateOne(_m *ApprovalTimelineEntry) *ApprovalTimelineEntryUpdateOne {
+	mutation := newApprovalTimelineEntryMutation(c.config, OpUpdateOne, withApprovalTimelineEntry(_m))
+	return &ApprovalTimelineEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ApprovalTimelineEntryClient) UpdateOneID(id string) *ApprovalTimelineEntryUpdateOne {
+	mutation := newApprovalTimelineEntryMutation(c.config, OpUpdateOne, withApprovalTimelineEntryID(id))
+	return &ApprovalTimelineEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ApprovalTimelineEntry.
+func (c *ApprovalTimelineEntryClient) Delete() *ApprovalTimelineEntryDelete {
+	mutation := newApprovalTimelineEntryMutation(c.config, OpDelete)
+	return &ApprovalTimelineEntryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ApprovalTimelineEntryClient) DeleteOne(_m *ApprovalTimelineEntry) *ApprovalTimelineEntryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ApprovalTimelineEntryClient) DeleteOneID(id string) *ApprovalTimelineEntryDeleteOne {
+	builder := c.Delete().Where(approvaltimelineentry.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ApprovalTimelineEntryDeleteOne{builder}
+}
+
+// Query returns a query builder for ApprovalTimelineEntry.
+func (c *ApprovalTimelineEntryClient) Query() *ApprovalTimelineEntryQuery {
+	return &ApprovalTimelineEntryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeApprovalTimelineEntry},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ApprovalTimelineEntry entity by its id.
+func (c *ApprovalTimelineEntryClient) Get(ctx context.Context, id string) (*ApprovalTimelineEntry, error) {
+	return c.Query().Where(approvaltimelineentry.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ApprovalTimelineEntryClient) GetX(ctx context.Context, id string) *ApprovalTimelineEntry {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a ApprovalTimelineEntry.
+func (c *ApprovalTimelineEntryClient) QueryEnterprise(_m *ApprovalTimelineEntry) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvaltimelineentry.Table, approvaltimelineentry.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approvaltimelineentry.EnterpriseTable, approvaltimelineentry.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApproval queries the approval edge of a ApprovalTimelineEntry.
+func (c *ApprovalTimelineEntryClient) QueryApproval(_m *ApprovalTimelineEntry) *ApprovalQuery {
+	query := (&ApprovalClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvaltimelineentry.Table, approvaltimelineentry.FieldID, id),
+			sqlgraph.To(approval.Table, approval.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, approvaltimelineentry.ApprovalTable, approvaltimelineentry.ApprovalColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryActor queries the actor edge of a ApprovalTimelineEntry.
+func (c *ApprovalTimelineEntryClient) QueryActor(_m *ApprovalTimelineEntry) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(approvaltimelineentry.Table, approvaltimelineentry.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, approvaltimelineentry.ActorTable, approvaltimelineentry.ActorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ApprovalTimelineEntryClient) Hooks() []Hook {
+	hooks := c.hooks.ApprovalTimelineEntry
+	return append(hooks[:len(hooks):len(hooks)], approvaltimelineentry.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ApprovalTimelineEntryClient) Interceptors() []Interceptor {
+	return c.inters.ApprovalTimelineEntry
+}
+
+func (c *ApprovalTimelineEntryClient) mutate(ctx context.Context, m *ApprovalTimelineEntryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ApprovalTimelineEntryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ApprovalTimelineEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ApprovalTimelineEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ApprovalTimelineEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ApprovalTimelineEntry mutation op: %q", m.Op())
 	}
 }
 
@@ -3738,14 +5120,18 @@ func (c *TagClient) mutate(ctx context.Context, m *TagMutation) (Value, error) {
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
-		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
-		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Hook
+		AdminRole, App, AppToken, Approval, ApprovalCc, ApprovalNode, ApprovalTask,
+		ApprovalTemplate, ApprovalTemplateVersion, ApprovalTimelineEntry, AuditEntry,
+		Callback, ConfidentialView, Conversation, ConversationMember, Department,
+		Enterprise, InboxCounter, InboxEntry, Member, Membership, Message, Operator,
+		OperatorSession, Session, Tag []ent.Hook
 	}
 	inters struct {
-		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
-		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
-		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Interceptor
+		AdminRole, App, AppToken, Approval, ApprovalCc, ApprovalNode, ApprovalTask,
+		ApprovalTemplate, ApprovalTemplateVersion, ApprovalTimelineEntry, AuditEntry,
+		Callback, ConfidentialView, Conversation, ConversationMember, Department,
+		Enterprise, InboxCounter, InboxEntry, Member, Membership, Message, Operator,
+		OperatorSession, Session, Tag []ent.Interceptor
 	}
 )
 

@@ -14,6 +14,13 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/approval"
+	"github.com/corpline/corpline/ent/approvalcc"
+	"github.com/corpline/corpline/ent/approvalnode"
+	"github.com/corpline/corpline/ent/approvaltask"
+	"github.com/corpline/corpline/ent/approvaltemplate"
+	"github.com/corpline/corpline/ent/approvaltemplateversion"
+	"github.com/corpline/corpline/ent/approvaltimelineentry"
 	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
@@ -91,25 +98,32 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			adminrole.Table:          adminrole.ValidColumn,
-			app.Table:                app.ValidColumn,
-			apptoken.Table:           apptoken.ValidColumn,
-			auditentry.Table:         auditentry.ValidColumn,
-			callback.Table:           callback.ValidColumn,
-			confidentialview.Table:   confidentialview.ValidColumn,
-			conversation.Table:       conversation.ValidColumn,
-			conversationmember.Table: conversationmember.ValidColumn,
-			department.Table:         department.ValidColumn,
-			enterprise.Table:         enterprise.ValidColumn,
-			inboxcounter.Table:       inboxcounter.ValidColumn,
-			inboxentry.Table:         inboxentry.ValidColumn,
-			member.Table:             member.ValidColumn,
-			membership.Table:         membership.ValidColumn,
-			message.Table:            message.ValidColumn,
-			operator.Table:           operator.ValidColumn,
-			operatorsession.Table:    operatorsession.ValidColumn,
-			session.Table:            session.ValidColumn,
-			tag.Table:                tag.ValidColumn,
+			adminrole.Table:               adminrole.ValidColumn,
+			app.Table:                     app.ValidColumn,
+			apptoken.Table:                apptoken.ValidColumn,
+			approval.Table:                approval.ValidColumn,
+			approvalcc.Table:              approvalcc.ValidColumn,
+			approvalnode.Table:            approvalnode.ValidColumn,
+			approvaltask.Table:            approvaltask.ValidColumn,
+			approvaltemplate.Table:        approvaltemplate.ValidColumn,
+			approvaltemplateversion.Table: approvaltemplateversion.ValidColumn,
+			approvaltimelineentry.Table:   approvaltimelineentry.ValidColumn,
+			auditentry.Table:              auditentry.ValidColumn,
+			callback.Table:                callback.ValidColumn,
+			confidentialview.Table:        confidentialview.ValidColumn,
+			conversation.Table:            conversation.ValidColumn,
+			conversationmember.Table:      conversationmember.ValidColumn,
+			department.Table:              department.ValidColumn,
+			enterprise.Table:              enterprise.ValidColumn,
+			inboxcounter.Table:            inboxcounter.ValidColumn,
+			inboxentry.Table:              inboxentry.ValidColumn,
+			member.Table:                  member.ValidColumn,
+			membership.Table:              membership.ValidColumn,
+			message.Table:                 message.ValidColumn,
+			operator.Table:                operator.ValidColumn,
+			operatorsession.Table:         operatorsession.ValidColumn,
+			session.Table:                 session.ValidColumn,
+			tag.Table:                     tag.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -5,6 +5,13 @@ package ent
 import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/approval"
+	"github.com/corpline/corpline/ent/approvalcc"
+	"github.com/corpline/corpline/ent/approvalnode"
+	"github.com/corpline/corpline/ent/approvaltask"
+	"github.com/corpline/corpline/ent/approvaltemplate"
+	"github.com/corpline/corpline/ent/approvaltemplateversion"
+	"github.com/corpline/corpline/ent/approvaltimelineentry"
 	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
@@ -32,7 +39,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminrole.Table,
@@ -92,6 +99,175 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   approval.Table,
+			Columns: approval.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: approval.FieldID,
+			},
+		},
+		Type: "Approval",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			approval.FieldCreatedAt:         {Type: field.TypeTime, Column: approval.FieldCreatedAt},
+			approval.FieldEnterpriseID:      {Type: field.TypeString, Column: approval.FieldEnterpriseID},
+			approval.FieldApplicantID:       {Type: field.TypeString, Column: approval.FieldApplicantID},
+			approval.FieldTemplateID:        {Type: field.TypeString, Column: approval.FieldTemplateID},
+			approval.FieldTemplateVersionID: {Type: field.TypeString, Column: approval.FieldTemplateVersionID},
+			approval.FieldKind:              {Type: field.TypeString, Column: approval.FieldKind},
+			approval.FieldTitle:             {Type: field.TypeString, Column: approval.FieldTitle},
+			approval.FieldSummary:           {Type: field.TypeString, Column: approval.FieldSummary},
+			approval.FieldForm:              {Type: field.TypeJSON, Column: approval.FieldForm},
+			approval.FieldControls:          {Type: field.TypeJSON, Column: approval.FieldControls},
+			approval.FieldFlow:              {Type: field.TypeJSON, Column: approval.FieldFlow},
+			approval.FieldStatus:            {Type: field.TypeEnum, Column: approval.FieldStatus},
+			approval.FieldRound:             {Type: field.TypeInt, Column: approval.FieldRound},
+			approval.FieldCurrentNodeID:     {Type: field.TypeString, Column: approval.FieldCurrentNodeID},
+			approval.FieldSubmittedAt:       {Type: field.TypeTime, Column: approval.FieldSubmittedAt},
+			approval.FieldFinishedAt:        {Type: field.TypeTime, Column: approval.FieldFinishedAt},
+			approval.FieldUpdatedAt:         {Type: field.TypeTime, Column: approval.FieldUpdatedAt},
+			approval.FieldIdempotencyKey:    {Type: field.TypeString, Column: approval.FieldIdempotencyKey},
+			approval.FieldRequestHash:       {Type: field.TypeBytes, Column: approval.FieldRequestHash},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   approvalcc.Table,
+			Columns: approvalcc.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: approvalcc.FieldID,
+			},
+		},
+		Type: "ApprovalCc",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			approvalcc.FieldCreatedAt:    {Type: field.TypeTime, Column: approvalcc.FieldCreatedAt},
+			approvalcc.FieldEnterpriseID: {Type: field.TypeString, Column: approvalcc.FieldEnterpriseID},
+			approvalcc.FieldApprovalID:   {Type: field.TypeString, Column: approvalcc.FieldApprovalID},
+			approvalcc.FieldMemberID:     {Type: field.TypeString, Column: approvalcc.FieldMemberID},
+			approvalcc.FieldStage:        {Type: field.TypeEnum, Column: approvalcc.FieldStage},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   approvalnode.Table,
+			Columns: approvalnode.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: approvalnode.FieldID,
+			},
+		},
+		Type: "ApprovalNode",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			approvalnode.FieldCreatedAt:    {Type: field.TypeTime, Column: approvalnode.FieldCreatedAt},
+			approvalnode.FieldEnterpriseID: {Type: field.TypeString, Column: approvalnode.FieldEnterpriseID},
+			approvalnode.FieldApprovalID:   {Type: field.TypeString, Column: approvalnode.FieldApprovalID},
+			approvalnode.FieldNodeKey:      {Type: field.TypeString, Column: approvalnode.FieldNodeKey},
+			approvalnode.FieldName:         {Type: field.TypeString, Column: approvalnode.FieldName},
+			approvalnode.FieldRound:        {Type: field.TypeInt, Column: approvalnode.FieldRound},
+			approvalnode.FieldPosition:     {Type: field.TypeInt, Column: approvalnode.FieldPosition},
+			approvalnode.FieldMode:         {Type: field.TypeEnum, Column: approvalnode.FieldMode},
+			approvalnode.FieldApproverIds:  {Type: field.TypeJSON, Column: approvalnode.FieldApproverIds},
+			approvalnode.FieldStatus:       {Type: field.TypeEnum, Column: approvalnode.FieldStatus},
+			approvalnode.FieldAuto:         {Type: field.TypeString, Column: approvalnode.FieldAuto},
+			approvalnode.FieldSelfPolicy:   {Type: field.TypeEnum, Column: approvalnode.FieldSelfPolicy},
+			approvalnode.FieldAdded:        {Type: field.TypeBool, Column: approvalnode.FieldAdded},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   approvaltask.Table,
+			Columns: approvaltask.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: approvaltask.FieldID,
+			},
+		},
+		Type: "ApprovalTask",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			approvaltask.FieldCreatedAt:       {Type: field.TypeTime, Column: approvaltask.FieldCreatedAt},
+			approvaltask.FieldEnterpriseID:    {Type: field.TypeString, Column: approvaltask.FieldEnterpriseID},
+			approvaltask.FieldApprovalID:      {Type: field.TypeString, Column: approvaltask.FieldApprovalID},
+			approvaltask.FieldNodeID:          {Type: field.TypeString, Column: approvaltask.FieldNodeID},
+			approvaltask.FieldNodeKey:         {Type: field.TypeString, Column: approvaltask.FieldNodeKey},
+			approvaltask.FieldAssigneeID:      {Type: field.TypeString, Column: approvaltask.FieldAssigneeID},
+			approvaltask.FieldStatus:          {Type: field.TypeEnum, Column: approvaltask.FieldStatus},
+			approvaltask.FieldComment:         {Type: field.TypeString, Column: approvaltask.FieldComment},
+			approvaltask.FieldAttachments:     {Type: field.TypeJSON, Column: approvaltask.FieldAttachments},
+			approvaltask.FieldAuto:            {Type: field.TypeBool, Column: approvaltask.FieldAuto},
+			approvaltask.FieldDecidedAt:       {Type: field.TypeTime, Column: approvaltask.FieldDecidedAt},
+			approvaltask.FieldUrgedAt:         {Type: field.TypeTime, Column: approvaltask.FieldUrgedAt},
+			approvaltask.FieldTransferredToID: {Type: field.TypeString, Column: approvaltask.FieldTransferredToID},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   approvaltemplate.Table,
+			Columns: approvaltemplate.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: approvaltemplate.FieldID,
+			},
+		},
+		Type: "ApprovalTemplate",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			approvaltemplate.FieldCreatedAt:        {Type: field.TypeTime, Column: approvaltemplate.FieldCreatedAt},
+			approvaltemplate.FieldEnterpriseID:     {Type: field.TypeString, Column: approvaltemplate.FieldEnterpriseID},
+			approvaltemplate.FieldName:             {Type: field.TypeString, Column: approvaltemplate.FieldName},
+			approvaltemplate.FieldIcon:             {Type: field.TypeString, Column: approvaltemplate.FieldIcon},
+			approvaltemplate.FieldGroup:            {Type: field.TypeString, Column: approvaltemplate.FieldGroup},
+			approvaltemplate.FieldKind:             {Type: field.TypeString, Column: approvaltemplate.FieldKind},
+			approvaltemplate.FieldAudience:         {Type: field.TypeJSON, Column: approvaltemplate.FieldAudience},
+			approvaltemplate.FieldVersion:          {Type: field.TypeInt, Column: approvaltemplate.FieldVersion},
+			approvaltemplate.FieldCurrentVersionID: {Type: field.TypeString, Column: approvaltemplate.FieldCurrentVersionID},
+			approvaltemplate.FieldArchivedAt:       {Type: field.TypeTime, Column: approvaltemplate.FieldArchivedAt},
+			approvaltemplate.FieldUpdatedAt:        {Type: field.TypeTime, Column: approvaltemplate.FieldUpdatedAt},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   approvaltemplateversion.Table,
+			Columns: approvaltemplateversion.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: approvaltemplateversion.FieldID,
+			},
+		},
+		Type: "ApprovalTemplateVersion",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			approvaltemplateversion.FieldCreatedAt:    {Type: field.TypeTime, Column: approvaltemplateversion.FieldCreatedAt},
+			approvaltemplateversion.FieldEnterpriseID: {Type: field.TypeString, Column: approvaltemplateversion.FieldEnterpriseID},
+			approvaltemplateversion.FieldTemplateID:   {Type: field.TypeString, Column: approvaltemplateversion.FieldTemplateID},
+			approvaltemplateversion.FieldVersion:      {Type: field.TypeInt, Column: approvaltemplateversion.FieldVersion},
+			approvaltemplateversion.FieldControls:     {Type: field.TypeJSON, Column: approvaltemplateversion.FieldControls},
+			approvaltemplateversion.FieldFlow:         {Type: field.TypeJSON, Column: approvaltemplateversion.FieldFlow},
+			approvaltemplateversion.FieldCreatedBy:    {Type: field.TypeString, Column: approvaltemplateversion.FieldCreatedBy},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   approvaltimelineentry.Table,
+			Columns: approvaltimelineentry.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: approvaltimelineentry.FieldID,
+			},
+		},
+		Type: "ApprovalTimelineEntry",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			approvaltimelineentry.FieldCreatedAt:    {Type: field.TypeTime, Column: approvaltimelineentry.FieldCreatedAt},
+			approvaltimelineentry.FieldEnterpriseID: {Type: field.TypeString, Column: approvaltimelineentry.FieldEnterpriseID},
+			approvaltimelineentry.FieldApprovalID:   {Type: field.TypeString, Column: approvaltimelineentry.FieldApprovalID},
+			approvaltimelineentry.FieldAction:       {Type: field.TypeEnum, Column: approvaltimelineentry.FieldAction},
+			approvaltimelineentry.FieldActorID:      {Type: field.TypeString, Column: approvaltimelineentry.FieldActorID},
+			approvaltimelineentry.FieldNodeKey:      {Type: field.TypeString, Column: approvaltimelineentry.FieldNodeKey},
+			approvaltimelineentry.FieldTaskID:       {Type: field.TypeString, Column: approvaltimelineentry.FieldTaskID},
+			approvaltimelineentry.FieldComment:      {Type: field.TypeString, Column: approvaltimelineentry.FieldComment},
+			approvaltimelineentry.FieldAttachments:  {Type: field.TypeJSON, Column: approvaltimelineentry.FieldAttachments},
+			approvaltimelineentry.FieldMemberIds:    {Type: field.TypeJSON, Column: approvaltimelineentry.FieldMemberIds},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditentry.Table,
 			Columns: auditentry.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -112,7 +288,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditentry.FieldDetails:      {Type: field.TypeJSON, Column: auditentry.FieldDetails},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   callback.Table,
 			Columns: callback.Columns,
@@ -137,7 +313,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			callback.FieldLastError:     {Type: field.TypeString, Column: callback.FieldLastError},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   confidentialview.Table,
 			Columns: confidentialview.Columns,
@@ -154,7 +330,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			confidentialview.FieldMemberID:     {Type: field.TypeString, Column: confidentialview.FieldMemberID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   conversation.Table,
 			Columns: conversation.Columns,
@@ -174,7 +350,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conversation.FieldUpdatedAt:    {Type: field.TypeTime, Column: conversation.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   conversationmember.Table,
 			Columns: conversationmember.Columns,
@@ -191,7 +367,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conversationmember.FieldMemberID:       {Type: field.TypeString, Column: conversationmember.FieldMemberID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
@@ -211,7 +387,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldDepth:        {Type: field.TypeInt, Column: department.FieldDepth},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   enterprise.Table,
 			Columns: enterprise.Columns,
@@ -241,7 +417,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			enterprise.FieldInviteSecret:          {Type: field.TypeString, Column: enterprise.FieldInviteSecret},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inboxcounter.Table,
 			Columns: inboxcounter.Columns,
@@ -259,7 +435,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inboxcounter.FieldVersion:      {Type: field.TypeInt64, Column: inboxcounter.FieldVersion},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inboxentry.Table,
 			Columns: inboxentry.Columns,
@@ -285,7 +461,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inboxentry.FieldConversationID: {Type: field.TypeString, Column: inboxentry.FieldConversationID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -310,7 +486,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldUpdatedAt:    {Type: field.TypeTime, Column: member.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -329,7 +505,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldIsLeader:     {Type: field.TypeBool, Column: membership.FieldIsLeader},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   message.Table,
 			Columns: message.Columns,
@@ -357,7 +533,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			message.FieldRecalledAt:      {Type: field.TypeTime, Column: message.FieldRecalledAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operator.Table,
 			Columns: operator.Columns,
@@ -374,7 +550,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operator.FieldPasswordHash: {Type: field.TypeString, Column: operator.FieldPasswordHash},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operatorsession.Table,
 			Columns: operatorsession.Columns,
@@ -392,7 +568,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operatorsession.FieldRevokedAt:  {Type: field.TypeTime, Column: operatorsession.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -411,7 +587,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:    {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tag.Table,
 			Columns: tag.Columns,
@@ -510,6 +686,294 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"AppToken",
 		"App",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approval.EnterpriseTable,
+			Columns: []string{approval.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"Approval",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"applicant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approval.ApplicantTable,
+			Columns: []string{approval.ApplicantColumn},
+			Bidi:    false,
+		},
+		"Approval",
+		"Member",
+	)
+	graph.MustAddE(
+		"template",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approval.TemplateTable,
+			Columns: []string{approval.TemplateColumn},
+			Bidi:    false,
+		},
+		"Approval",
+		"ApprovalTemplate",
+	)
+	graph.MustAddE(
+		"template_version",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approval.TemplateVersionTable,
+			Columns: []string{approval.TemplateVersionColumn},
+			Bidi:    false,
+		},
+		"Approval",
+		"ApprovalTemplateVersion",
+	)
+	graph.MustAddE(
+		"nodes",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   approval.NodesTable,
+			Columns: []string{approval.NodesColumn},
+			Bidi:    false,
+		},
+		"Approval",
+		"ApprovalNode",
+	)
+	graph.MustAddE(
+		"tasks",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   approval.TasksTable,
+			Columns: []string{approval.TasksColumn},
+			Bidi:    false,
+		},
+		"Approval",
+		"ApprovalTask",
+	)
+	graph.MustAddE(
+		"timeline",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   approval.TimelineTable,
+			Columns: []string{approval.TimelineColumn},
+			Bidi:    false,
+		},
+		"Approval",
+		"ApprovalTimelineEntry",
+	)
+	graph.MustAddE(
+		"ccs",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   approval.CcsTable,
+			Columns: []string{approval.CcsColumn},
+			Bidi:    false,
+		},
+		"Approval",
+		"ApprovalCc",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approvalcc.EnterpriseTable,
+			Columns: []string{approvalcc.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"ApprovalCc",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"approval",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   approvalcc.ApprovalTable,
+			Columns: []string{approvalcc.ApprovalColumn},
+			Bidi:    false,
+		},
+		"ApprovalCc",
+		"Approval",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approvalcc.MemberTable,
+			Columns: []string{approvalcc.MemberColumn},
+			Bidi:    false,
+		},
+		"ApprovalCc",
+		"Member",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approvalnode.EnterpriseTable,
+			Columns: []string{approvalnode.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"ApprovalNode",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"approval",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   approvalnode.ApprovalTable,
+			Columns: []string{approvalnode.ApprovalColumn},
+			Bidi:    false,
+		},
+		"ApprovalNode",
+		"Approval",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approvaltask.EnterpriseTable,
+			Columns: []string{approvaltask.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"ApprovalTask",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"approval",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   approvaltask.ApprovalTable,
+			Columns: []string{approvaltask.ApprovalColumn},
+			Bidi:    false,
+		},
+		"ApprovalTask",
+		"Approval",
+	)
+	graph.MustAddE(
+		"node",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approvaltask.NodeTable,
+			Columns: []string{approvaltask.NodeColumn},
+			Bidi:    false,
+		},
+		"ApprovalTask",
+		"ApprovalNode",
+	)
+	graph.MustAddE(
+		"assignee",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approvaltask.AssigneeTable,
+			Columns: []string{approvaltask.AssigneeColumn},
+			Bidi:    false,
+		},
+		"ApprovalTask",
+		"Member",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approvaltemplate.EnterpriseTable,
+			Columns: []string{approvaltemplate.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"ApprovalTemplate",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"versions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   approvaltemplate.VersionsTable,
+			Columns: []string{approvaltemplate.VersionsColumn},
+			Bidi:    false,
+		},
+		"ApprovalTemplate",
+		"ApprovalTemplateVersion",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approvaltemplateversion.EnterpriseTable,
+			Columns: []string{approvaltemplateversion.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"ApprovalTemplateVersion",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"template",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   approvaltemplateversion.TemplateTable,
+			Columns: []string{approvaltemplateversion.TemplateColumn},
+			Bidi:    false,
+		},
+		"ApprovalTemplateVersion",
+		"ApprovalTemplate",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approvaltimelineentry.EnterpriseTable,
+			Columns: []string{approvaltimelineentry.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"ApprovalTimelineEntry",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"approval",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   approvaltimelineentry.ApprovalTable,
+			Columns: []string{approvaltimelineentry.ApprovalColumn},
+			Bidi:    false,
+		},
+		"ApprovalTimelineEntry",
+		"Approval",
+	)
+	graph.MustAddE(
+		"actor",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   approvaltimelineentry.ActorTable,
+			Columns: []string{approvaltimelineentry.ActorColumn},
+			Bidi:    false,
+		},
+		"ApprovalTimelineEntry",
+		"Member",
 	)
 	graph.MustAddE(
 		"enterprise",
@@ -1369,6 +1833,1012 @@ func (f *AppTokenFilter) WhereHasAppWith(preds ...predicate.App) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ApprovalQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ApprovalQuery builder.
+func (_q *ApprovalQuery) Filter() *ApprovalFilter {
+	return &ApprovalFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ApprovalMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ApprovalMutation builder.
+func (m *ApprovalMutation) Filter() *ApprovalFilter {
+	return &ApprovalFilter{config: m.config, predicateAdder: m}
+}
+
+// ApprovalFilter provides a generic filtering capability at runtime for ApprovalQuery.
+type ApprovalFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ApprovalFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ApprovalFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(approval.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ApprovalFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(approval.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *ApprovalFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(approval.FieldEnterpriseID))
+}
+
+// WhereApplicantID applies the entql string predicate on the applicant_id field.
+func (f *ApprovalFilter) WhereApplicantID(p entql.StringP) {
+	f.Where(p.Field(approval.FieldApplicantID))
+}
+
+// WhereTemplateID applies the entql string predicate on the template_id field.
+func (f *ApprovalFilter) WhereTemplateID(p entql.StringP) {
+	f.Where(p.Field(approval.FieldTemplateID))
+}
+
+// WhereTemplateVersionID applies the entql string predicate on the template_version_id field.
+func (f *ApprovalFilter) WhereTemplateVersionID(p entql.StringP) {
+	f.Where(p.Field(approval.FieldTemplateVersionID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ApprovalFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(approval.FieldKind))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *ApprovalFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(approval.FieldTitle))
+}
+
+// WhereSummary applies the entql string predicate on the summary field.
+func (f *ApprovalFilter) WhereSummary(p entql.StringP) {
+	f.Where(p.Field(approval.FieldSummary))
+}
+
+// WhereForm applies the entql json.RawMessage predicate on the form field.
+func (f *ApprovalFilter) WhereForm(p entql.BytesP) {
+	f.Where(p.Field(approval.FieldForm))
+}
+
+// WhereControls applies the entql json.RawMessage predicate on the controls field.
+func (f *ApprovalFilter) WhereControls(p entql.BytesP) {
+	f.Where(p.Field(approval.FieldControls))
+}
+
+// WhereFlow applies the entql json.RawMessage predicate on the flow field.
+func (f *ApprovalFilter) WhereFlow(p entql.BytesP) {
+	f.Where(p.Field(approval.FieldFlow))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *ApprovalFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(approval.FieldStatus))
+}
+
+// WhereRound applies the entql int predicate on the round field.
+func (f *ApprovalFilter) WhereRound(p entql.IntP) {
+	f.Where(p.Field(approval.FieldRound))
+}
+
+// WhereCurrentNodeID applies the entql string predicate on the current_node_id field.
+func (f *ApprovalFilter) WhereCurrentNodeID(p entql.StringP) {
+	f.Where(p.Field(approval.FieldCurrentNodeID))
+}
+
+// WhereSubmittedAt applies the entql time.Time predicate on the submitted_at field.
+func (f *ApprovalFilter) WhereSubmittedAt(p entql.TimeP) {
+	f.Where(p.Field(approval.FieldSubmittedAt))
+}
+
+// WhereFinishedAt applies the entql time.Time predicate on the finished_at field.
+func (f *ApprovalFilter) WhereFinishedAt(p entql.TimeP) {
+	f.Where(p.Field(approval.FieldFinishedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ApprovalFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(approval.FieldUpdatedAt))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *ApprovalFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(approval.FieldIdempotencyKey))
+}
+
+// WhereRequestHash applies the entql []byte predicate on the request_hash field.
+func (f *ApprovalFilter) WhereRequestHash(p entql.BytesP) {
+	f.Where(p.Field(approval.FieldRequestHash))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *ApprovalFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *ApprovalFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApplicant applies a predicate to check if query has an edge applicant.
+func (f *ApprovalFilter) WhereHasApplicant() {
+	f.Where(entql.HasEdge("applicant"))
+}
+
+// WhereHasApplicantWith applies a predicate to check if query has an edge applicant with a given conditions (other predicates).
+func (f *ApprovalFilter) WhereHasApplicantWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("applicant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTemplate applies a predicate to check if query has an edge template.
+func (f *ApprovalFilter) WhereHasTemplate() {
+	f.Where(entql.HasEdge("template"))
+}
+
+// WhereHasTemplateWith applies a predicate to check if query has an edge template with a given conditions (other predicates).
+func (f *ApprovalFilter) WhereHasTemplateWith(preds ...predicate.ApprovalTemplate) {
+	f.Where(entql.HasEdgeWith("template", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTemplateVersion applies a predicate to check if query has an edge template_version.
+func (f *ApprovalFilter) WhereHasTemplateVersion() {
+	f.Where(entql.HasEdge("template_version"))
+}
+
+// WhereHasTemplateVersionWith applies a predicate to check if query has an edge template_version with a given conditions (other predicates).
+func (f *ApprovalFilter) WhereHasTemplateVersionWith(preds ...predicate.ApprovalTemplateVersion) {
+	f.Where(entql.HasEdgeWith("template_version", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasNodes applies a predicate to check if query has an edge nodes.
+func (f *ApprovalFilter) WhereHasNodes() {
+	f.Where(entql.HasEdge("nodes"))
+}
+
+// WhereHasNodesWith applies a predicate to check if query has an edge nodes with a given conditions (other predicates).
+func (f *ApprovalFilter) WhereHasNodesWith(preds ...predicate.ApprovalNode) {
+	f.Where(entql.HasEdgeWith("nodes", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTasks applies a predicate to check if query has an edge tasks.
+func (f *ApprovalFilter) WhereHasTasks() {
+	f.Where(entql.HasEdge("tasks"))
+}
+
+// WhereHasTasksWith applies a predicate to check if query has an edge tasks with a given conditions (other predicates).
+func (f *ApprovalFilter) WhereHasTasksWith(preds ...predicate.ApprovalTask) {
+	f.Where(entql.HasEdgeWith("tasks", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTimeline applies a predicate to check if query has an edge timeline.
+func (f *ApprovalFilter) WhereHasTimeline() {
+	f.Where(entql.HasEdge("timeline"))
+}
+
+// WhereHasTimelineWith applies a predicate to check if query has an edge timeline with a given conditions (other predicates).
+func (f *ApprovalFilter) WhereHasTimelineWith(preds ...predicate.ApprovalTimelineEntry) {
+	f.Where(entql.HasEdgeWith("timeline", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCcs applies a predicate to check if query has an edge ccs.
+func (f *ApprovalFilter) WhereHasCcs() {
+	f.Where(entql.HasEdge("ccs"))
+}
+
+// WhereHasCcsWith applies a predicate to check if query has an edge ccs with a given conditions (other predicates).
+func (f *ApprovalFilter) WhereHasCcsWith(preds ...predicate.ApprovalCc) {
+	f.Where(entql.HasEdgeWith("ccs", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ApprovalCcQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ApprovalCcQuery builder.
+func (_q *ApprovalCcQuery) Filter() *ApprovalCcFilter {
+	return &ApprovalCcFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ApprovalCcMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ApprovalCcMutation builder.
+func (m *ApprovalCcMutation) Filter() *ApprovalCcFilter {
+	return &ApprovalCcFilter{config: m.config, predicateAdder: m}
+}
+
+// ApprovalCcFilter provides a generic filtering capability at runtime for ApprovalCcQuery.
+type ApprovalCcFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ApprovalCcFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ApprovalCcFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(approvalcc.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ApprovalCcFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(approvalcc.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *ApprovalCcFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(approvalcc.FieldEnterpriseID))
+}
+
+// WhereApprovalID applies the entql string predicate on the approval_id field.
+func (f *ApprovalCcFilter) WhereApprovalID(p entql.StringP) {
+	f.Where(p.Field(approvalcc.FieldApprovalID))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *ApprovalCcFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(approvalcc.FieldMemberID))
+}
+
+// WhereStage applies the entql string predicate on the stage field.
+func (f *ApprovalCcFilter) WhereStage(p entql.StringP) {
+	f.Where(p.Field(approvalcc.FieldStage))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *ApprovalCcFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *ApprovalCcFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApproval applies a predicate to check if query has an edge approval.
+func (f *ApprovalCcFilter) WhereHasApproval() {
+	f.Where(entql.HasEdge("approval"))
+}
+
+// WhereHasApprovalWith applies a predicate to check if query has an edge approval with a given conditions (other predicates).
+func (f *ApprovalCcFilter) WhereHasApprovalWith(preds ...predicate.Approval) {
+	f.Where(entql.HasEdgeWith("approval", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *ApprovalCcFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *ApprovalCcFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ApprovalNodeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ApprovalNodeQuery builder.
+func (_q *ApprovalNodeQuery) Filter() *ApprovalNodeFilter {
+	return &ApprovalNodeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ApprovalNodeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ApprovalNodeMutation builder.
+func (m *ApprovalNodeMutation) Filter() *ApprovalNodeFilter {
+	return &ApprovalNodeFilter{config: m.config, predicateAdder: m}
+}
+
+// ApprovalNodeFilter provides a generic filtering capability at runtime for ApprovalNodeQuery.
+type ApprovalNodeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ApprovalNodeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ApprovalNodeFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(approvalnode.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ApprovalNodeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(approvalnode.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *ApprovalNodeFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(approvalnode.FieldEnterpriseID))
+}
+
+// WhereApprovalID applies the entql string predicate on the approval_id field.
+func (f *ApprovalNodeFilter) WhereApprovalID(p entql.StringP) {
+	f.Where(p.Field(approvalnode.FieldApprovalID))
+}
+
+// WhereNodeKey applies the entql string predicate on the node_key field.
+func (f *ApprovalNodeFilter) WhereNodeKey(p entql.StringP) {
+	f.Where(p.Field(approvalnode.FieldNodeKey))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *ApprovalNodeFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(approvalnode.FieldName))
+}
+
+// WhereRound applies the entql int predicate on the round field.
+func (f *ApprovalNodeFilter) WhereRound(p entql.IntP) {
+	f.Where(p.Field(approvalnode.FieldRound))
+}
+
+// WherePosition applies the entql int predicate on the position field.
+func (f *ApprovalNodeFilter) WherePosition(p entql.IntP) {
+	f.Where(p.Field(approvalnode.FieldPosition))
+}
+
+// WhereMode applies the entql string predicate on the mode field.
+func (f *ApprovalNodeFilter) WhereMode(p entql.StringP) {
+	f.Where(p.Field(approvalnode.FieldMode))
+}
+
+// WhereApproverIds applies the entql json.RawMessage predicate on the approver_ids field.
+func (f *ApprovalNodeFilter) WhereApproverIds(p entql.BytesP) {
+	f.Where(p.Field(approvalnode.FieldApproverIds))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *ApprovalNodeFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(approvalnode.FieldStatus))
+}
+
+// WhereAuto applies the entql string predicate on the auto field.
+func (f *ApprovalNodeFilter) WhereAuto(p entql.StringP) {
+	f.Where(p.Field(approvalnode.FieldAuto))
+}
+
+// WhereSelfPolicy applies the entql string predicate on the self_policy field.
+func (f *ApprovalNodeFilter) WhereSelfPolicy(p entql.StringP) {
+	f.Where(p.Field(approvalnode.FieldSelfPolicy))
+}
+
+// WhereAdded applies the entql bool predicate on the added field.
+func (f *ApprovalNodeFilter) WhereAdded(p entql.BoolP) {
+	f.Where(p.Field(approvalnode.FieldAdded))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *ApprovalNodeFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *ApprovalNodeFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApproval applies a predicate to check if query has an edge approval.
+func (f *ApprovalNodeFilter) WhereHasApproval() {
+	f.Where(entql.HasEdge("approval"))
+}
+
+// WhereHasApprovalWith applies a predicate to check if query has an edge approval with a given conditions (other predicates).
+func (f *ApprovalNodeFilter) WhereHasApprovalWith(preds ...predicate.Approval) {
+	f.Where(entql.HasEdgeWith("approval", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ApprovalTaskQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ApprovalTaskQuery builder.
+func (_q *ApprovalTaskQuery) Filter() *ApprovalTaskFilter {
+	return &ApprovalTaskFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ApprovalTaskMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ApprovalTaskMutation builder.
+func (m *ApprovalTaskMutation) Filter() *ApprovalTaskFilter {
+	return &ApprovalTaskFilter{config: m.config, predicateAdder: m}
+}
+
+// ApprovalTaskFilter provides a generic filtering capability at runtime for ApprovalTaskQuery.
+type ApprovalTaskFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ApprovalTaskFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ApprovalTaskFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(approvaltask.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ApprovalTaskFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(approvaltask.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *ApprovalTaskFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(approvaltask.FieldEnterpriseID))
+}
+
+// WhereApprovalID applies the entql string predicate on the approval_id field.
+func (f *ApprovalTaskFilter) WhereApprovalID(p entql.StringP) {
+	f.Where(p.Field(approvaltask.FieldApprovalID))
+}
+
+// WhereNodeID applies the entql string predicate on the node_id field.
+func (f *ApprovalTaskFilter) WhereNodeID(p entql.StringP) {
+	f.Where(p.Field(approvaltask.FieldNodeID))
+}
+
+// WhereNodeKey applies the entql string predicate on the node_key field.
+func (f *ApprovalTaskFilter) WhereNodeKey(p entql.StringP) {
+	f.Where(p.Field(approvaltask.FieldNodeKey))
+}
+
+// WhereAssigneeID applies the entql string predicate on the assignee_id field.
+func (f *ApprovalTaskFilter) WhereAssigneeID(p entql.StringP) {
+	f.Where(p.Field(approvaltask.FieldAssigneeID))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *ApprovalTaskFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(approvaltask.FieldStatus))
+}
+
+// WhereComment applies the entql string predicate on the comment field.
+func (f *ApprovalTaskFilter) WhereComment(p entql.StringP) {
+	f.Where(p.Field(approvaltask.FieldComment))
+}
+
+// WhereAttachments applies the entql json.RawMessage predicate on the attachments field.
+func (f *ApprovalTaskFilter) WhereAttachments(p entql.BytesP) {
+	f.Where(p.Field(approvaltask.FieldAttachments))
+}
+
+// WhereAuto applies the entql bool predicate on the auto field.
+func (f *ApprovalTaskFilter) WhereAuto(p entql.BoolP) {
+	f.Where(p.Field(approvaltask.FieldAuto))
+}
+
+// WhereDecidedAt applies the entql time.Time predicate on the decided_at field.
+func (f *ApprovalTaskFilter) WhereDecidedAt(p entql.TimeP) {
+	f.Where(p.Field(approvaltask.FieldDecidedAt))
+}
+
+// WhereUrgedAt applies the entql time.Time predicate on the urged_at field.
+func (f *ApprovalTaskFilter) WhereUrgedAt(p entql.TimeP) {
+	f.Where(p.Field(approvaltask.FieldUrgedAt))
+}
+
+// WhereTransferredToID applies the entql string predicate on the transferred_to_id field.
+func (f *ApprovalTaskFilter) WhereTransferredToID(p entql.StringP) {
+	f.Where(p.Field(approvaltask.FieldTransferredToID))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *ApprovalTaskFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *ApprovalTaskFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApproval applies a predicate to check if query has an edge approval.
+func (f *ApprovalTaskFilter) WhereHasApproval() {
+	f.Where(entql.HasEdge("approval"))
+}
+
+// WhereHasApprovalWith applies a predicate to check if query has an edge approval with a given conditions (other predicates).
+func (f *ApprovalTaskFilter) WhereHasApprovalWith(preds ...predicate.Approval) {
+	f.Where(entql.HasEdgeWith("approval", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasNode applies a predicate to check if query has an edge node.
+func (f *ApprovalTaskFilter) WhereHasNode() {
+	f.Where(entql.HasEdge("node"))
+}
+
+// WhereHasNodeWith applies a predicate to check if query has an edge node with a given conditions (other predicates).
+func (f *ApprovalTaskFilter) WhereHasNodeWith(preds ...predicate.ApprovalNode) {
+	f.Where(entql.HasEdgeWith("node", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAssignee applies a predicate to check if query has an edge assignee.
+func (f *ApprovalTaskFilter) WhereHasAssignee() {
+	f.Where(entql.HasEdge("assignee"))
+}
+
+// WhereHasAssigneeWith applies a predicate to check if query has an edge assignee with a given conditions (other predicates).
+func (f *ApprovalTaskFilter) WhereHasAssigneeWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("assignee", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ApprovalTemplateQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ApprovalTemplateQuery builder.
+func (_q *ApprovalTemplateQuery) Filter() *ApprovalTemplateFilter {
+	return &ApprovalTemplateFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ApprovalTemplateMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ApprovalTemplateMutation builder.
+func (m *ApprovalTemplateMutation) Filter() *ApprovalTemplateFilter {
+	return &ApprovalTemplateFilter{config: m.config, predicateAdder: m}
+}
+
+// ApprovalTemplateFilter provides a generic filtering capability at runtime for ApprovalTemplateQuery.
+type ApprovalTemplateFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ApprovalTemplateFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ApprovalTemplateFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(approvaltemplate.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ApprovalTemplateFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(approvaltemplate.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *ApprovalTemplateFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(approvaltemplate.FieldEnterpriseID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *ApprovalTemplateFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(approvaltemplate.FieldName))
+}
+
+// WhereIcon applies the entql string predicate on the icon field.
+func (f *ApprovalTemplateFilter) WhereIcon(p entql.StringP) {
+	f.Where(p.Field(approvaltemplate.FieldIcon))
+}
+
+// WhereGroup applies the entql string predicate on the group field.
+func (f *ApprovalTemplateFilter) WhereGroup(p entql.StringP) {
+	f.Where(p.Field(approvaltemplate.FieldGroup))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ApprovalTemplateFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(approvaltemplate.FieldKind))
+}
+
+// WhereAudience applies the entql json.RawMessage predicate on the audience field.
+func (f *ApprovalTemplateFilter) WhereAudience(p entql.BytesP) {
+	f.Where(p.Field(approvaltemplate.FieldAudience))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *ApprovalTemplateFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(approvaltemplate.FieldVersion))
+}
+
+// WhereCurrentVersionID applies the entql string predicate on the current_version_id field.
+func (f *ApprovalTemplateFilter) WhereCurrentVersionID(p entql.StringP) {
+	f.Where(p.Field(approvaltemplate.FieldCurrentVersionID))
+}
+
+// WhereArchivedAt applies the entql time.Time predicate on the archived_at field.
+func (f *ApprovalTemplateFilter) WhereArchivedAt(p entql.TimeP) {
+	f.Where(p.Field(approvaltemplate.FieldArchivedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ApprovalTemplateFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(approvaltemplate.FieldUpdatedAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *ApprovalTemplateFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *ApprovalTemplateFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasVersions applies a predicate to check if query has an edge versions.
+func (f *ApprovalTemplateFilter) WhereHasVersions() {
+	f.Where(entql.HasEdge("versions"))
+}
+
+// WhereHasVersionsWith applies a predicate to check if query has an edge versions with a given conditions (other predicates).
+func (f *ApprovalTemplateFilter) WhereHasVersionsWith(preds ...predicate.ApprovalTemplateVersion) {
+	f.Where(entql.HasEdgeWith("versions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ApprovalTemplateVersionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ApprovalTemplateVersionQuery builder.
+func (_q *ApprovalTemplateVersionQuery) Filter() *ApprovalTemplateVersionFilter {
+	return &ApprovalTemplateVersionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ApprovalTemplateVersionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ApprovalTemplateVersionMutation builder.
+func (m *ApprovalTemplateVersionMutation) Filter() *ApprovalTemplateVersionFilter {
+	return &ApprovalTemplateVersionFilter{config: m.config, predicateAdder: m}
+}
+
+// ApprovalTemplateVersionFilter provides a generic filtering capability at runtime for ApprovalTemplateVersionQuery.
+type ApprovalTemplateVersionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ApprovalTemplateVersionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ApprovalTemplateVersionFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(approvaltemplateversion.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ApprovalTemplateVersionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(approvaltemplateversion.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *ApprovalTemplateVersionFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(approvaltemplateversion.FieldEnterpriseID))
+}
+
+// WhereTemplateID applies the entql string predicate on the template_id field.
+func (f *ApprovalTemplateVersionFilter) WhereTemplateID(p entql.StringP) {
+	f.Where(p.Field(approvaltemplateversion.FieldTemplateID))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *ApprovalTemplateVersionFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(approvaltemplateversion.FieldVersion))
+}
+
+// WhereControls applies the entql json.RawMessage predicate on the controls field.
+func (f *ApprovalTemplateVersionFilter) WhereControls(p entql.BytesP) {
+	f.Where(p.Field(approvaltemplateversion.FieldControls))
+}
+
+// WhereFlow applies the entql json.RawMessage predicate on the flow field.
+func (f *ApprovalTemplateVersionFilter) WhereFlow(p entql.BytesP) {
+	f.Where(p.Field(approvaltemplateversion.FieldFlow))
+}
+
+// WhereCreatedBy applies the entql string predicate on the created_by field.
+func (f *ApprovalTemplateVersionFilter) WhereCreatedBy(p entql.StringP) {
+	f.Where(p.Field(approvaltemplateversion.FieldCreatedBy))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *ApprovalTemplateVersionFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *ApprovalTemplateVersionFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTemplate applies a predicate to check if query has an edge template.
+func (f *ApprovalTemplateVersionFilter) WhereHasTemplate() {
+	f.Where(entql.HasEdge("template"))
+}
+
+// WhereHasTemplateWith applies a predicate to check if query has an edge template with a given conditions (other predicates).
+func (f *ApprovalTemplateVersionFilter) WhereHasTemplateWith(preds ...predicate.ApprovalTemplate) {
+	f.Where(entql.HasEdgeWith("template", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ApprovalTimelineEntryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ApprovalTimelineEntryQuery builder.
+func (_q *ApprovalTimelineEntryQuery) Filter() *ApprovalTimelineEntryFilter {
+	return &ApprovalTimelineEntryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ApprovalTimelineEntryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ApprovalTimelineEntryMutation builder.
+func (m *ApprovalTimelineEntryMutation) Filter() *ApprovalTimelineEntryFilter {
+	return &ApprovalTimelineEntryFilter{config: m.config, predicateAdder: m}
+}
+
+// ApprovalTimelineEntryFilter provides a generic filtering capability at runtime for ApprovalTimelineEntryQuery.
+type ApprovalTimelineEntryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ApprovalTimelineEntryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ApprovalTimelineEntryFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(approvaltimelineentry.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ApprovalTimelineEntryFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(approvaltimelineentry.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *ApprovalTimelineEntryFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(approvaltimelineentry.FieldEnterpriseID))
+}
+
+// WhereApprovalID applies the entql string predicate on the approval_id field.
+func (f *ApprovalTimelineEntryFilter) WhereApprovalID(p entql.StringP) {
+	f.Where(p.Field(approvaltimelineentry.FieldApprovalID))
+}
+
+// WhereAction applies the entql string predicate on the action field.
+func (f *ApprovalTimelineEntryFilter) WhereAction(p entql.StringP) {
+	f.Where(p.Field(approvaltimelineentry.FieldAction))
+}
+
+// WhereActorID applies the entql string predicate on the actor_id field.
+func (f *ApprovalTimelineEntryFilter) WhereActorID(p entql.StringP) {
+	f.Where(p.Field(approvaltimelineentry.FieldActorID))
+}
+
+// WhereNodeKey applies the entql string predicate on the node_key field.
+func (f *ApprovalTimelineEntryFilter) WhereNodeKey(p entql.StringP) {
+	f.Where(p.Field(approvaltimelineentry.FieldNodeKey))
+}
+
+// WhereTaskID applies the entql string predicate on the task_id field.
+func (f *ApprovalTimelineEntryFilter) WhereTaskID(p entql.StringP) {
+	f.Where(p.Field(approvaltimelineentry.FieldTaskID))
+}
+
+// WhereComment applies the entql string predicate on the comment field.
+func (f *ApprovalTimelineEntryFilter) WhereComment(p entql.StringP) {
+	f.Where(p.Field(approvaltimelineentry.FieldComment))
+}
+
+// WhereAttachments applies the entql json.RawMessage predicate on the attachments field.
+func (f *ApprovalTimelineEntryFilter) WhereAttachments(p entql.BytesP) {
+	f.Where(p.Field(approvaltimelineentry.FieldAttachments))
+}
+
+// WhereMemberIds applies the entql json.RawMessage predicate on the member_ids field.
+func (f *ApprovalTimelineEntryFilter) WhereMemberIds(p entql.BytesP) {
+	f.Where(p.Field(approvaltimelineentry.FieldMemberIds))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *ApprovalTimelineEntryFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *ApprovalTimelineEntryFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApproval applies a predicate to check if query has an edge approval.
+func (f *ApprovalTimelineEntryFilter) WhereHasApproval() {
+	f.Where(entql.HasEdge("approval"))
+}
+
+// WhereHasApprovalWith applies a predicate to check if query has an edge approval with a given conditions (other predicates).
+func (f *ApprovalTimelineEntryFilter) WhereHasApprovalWith(preds ...predicate.Approval) {
+	f.Where(entql.HasEdgeWith("approval", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasActor applies a predicate to check if query has an edge actor.
+func (f *ApprovalTimelineEntryFilter) WhereHasActor() {
+	f.Where(entql.HasEdge("actor"))
+}
+
+// WhereHasActorWith applies a predicate to check if query has an edge actor with a given conditions (other predicates).
+func (f *ApprovalTimelineEntryFilter) WhereHasActorWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("actor", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AuditEntryQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1397,7 +2867,7 @@ type AuditEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1482,7 +2952,7 @@ type CallbackFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CallbackFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1596,7 +3066,7 @@ type ConfidentialViewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConfidentialViewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1698,7 +3168,7 @@ type ConversationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConversationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1801,7 +3271,7 @@ type ConversationMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConversationMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1903,7 +3373,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2062,7 +3532,7 @@ type EnterpriseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EnterpriseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2187,7 +3657,7 @@ type InboxCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InboxCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2280,7 +3750,7 @@ type InboxEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InboxEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2455,7 +3925,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2639,7 +4109,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2751,7 +4221,7 @@ type MessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2978,7 +4448,7 @@ type OperatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3052,7 +4522,7 @@ type OperatorSessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatorSessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3131,7 +4601,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3229,7 +4699,7 @@ type TagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

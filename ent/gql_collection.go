@@ -12,6 +12,13 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/approval"
+	"github.com/corpline/corpline/ent/approvalcc"
+	"github.com/corpline/corpline/ent/approvalnode"
+	"github.com/corpline/corpline/ent/approvaltask"
+	"github.com/corpline/corpline/ent/approvaltemplate"
+	"github.com/corpline/corpline/ent/approvaltemplateversion"
+	"github.com/corpline/corpline/ent/approvaltimelineentry"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
@@ -256,6 +263,867 @@ func newAppPaginateArgs(rv map[string]any) *appPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AppWhereInput); ok {
 		args.opts = append(args.opts, WithAppFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ApprovalQuery) CollectFields(ctx context.Context, satisfies ...string) (*ApprovalQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ApprovalQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(approval.Columns))
+		selectedFields = []string{approval.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "applicant":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withApplicant = query
+			if _, ok := fieldSeen[approval.FieldApplicantID]; !ok {
+				selectedFields = append(selectedFields, approval.FieldApplicantID)
+				fieldSeen[approval.FieldApplicantID] = struct{}{}
+			}
+
+		case "template":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ApprovalTemplateClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, approvaltemplateImplementors)...); err != nil {
+				return err
+			}
+			_q.withTemplate = query
+			if _, ok := fieldSeen[approval.FieldTemplateID]; !ok {
+				selectedFields = append(selectedFields, approval.FieldTemplateID)
+				fieldSeen[approval.FieldTemplateID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[approval.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, approval.FieldCreatedAt)
+				fieldSeen[approval.FieldCreatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[approval.FieldKind]; !ok {
+				selectedFields = append(selectedFields, approval.FieldKind)
+				fieldSeen[approval.FieldKind] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[approval.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, approval.FieldTitle)
+				fieldSeen[approval.FieldTitle] = struct{}{}
+			}
+		case "summary":
+			if _, ok := fieldSeen[approval.FieldSummary]; !ok {
+				selectedFields = append(selectedFields, approval.FieldSummary)
+				fieldSeen[approval.FieldSummary] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[approval.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, approval.FieldStatus)
+				fieldSeen[approval.FieldStatus] = struct{}{}
+			}
+		case "submittedAt":
+			if _, ok := fieldSeen[approval.FieldSubmittedAt]; !ok {
+				selectedFields = append(selectedFields, approval.FieldSubmittedAt)
+				fieldSeen[approval.FieldSubmittedAt] = struct{}{}
+			}
+		case "finishedAt":
+			if _, ok := fieldSeen[approval.FieldFinishedAt]; !ok {
+				selectedFields = append(selectedFields, approval.FieldFinishedAt)
+				fieldSeen[approval.FieldFinishedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[approval.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, approval.FieldUpdatedAt)
+				fieldSeen[approval.FieldUpdatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type approvalPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ApprovalPaginateOption
+}
+
+func newApprovalPaginateArgs(rv map[string]any) *approvalPaginateArgs {
+	args := &approvalPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ApprovalOrder{Field: &ApprovalOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithApprovalOrder(order))
+			}
+		case *ApprovalOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithApprovalOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ApprovalWhereInput); ok {
+		args.opts = append(args.opts, WithApprovalFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ApprovalCcQuery) CollectFields(ctx context.Context, satisfies ...string) (*ApprovalCcQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ApprovalCcQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(approvalcc.Columns))
+		selectedFields = []string{approvalcc.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[approvalcc.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, approvalcc.FieldCreatedAt)
+				fieldSeen[approvalcc.FieldCreatedAt] = struct{}{}
+			}
+		case "stage":
+			if _, ok := fieldSeen[approvalcc.FieldStage]; !ok {
+				selectedFields = append(selectedFields, approvalcc.FieldStage)
+				fieldSeen[approvalcc.FieldStage] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type approvalccPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ApprovalCcPaginateOption
+}
+
+func newApprovalCcPaginateArgs(rv map[string]any) *approvalccPaginateArgs {
+	args := &approvalccPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ApprovalCcOrder{Field: &ApprovalCcOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithApprovalCcOrder(order))
+			}
+		case *ApprovalCcOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithApprovalCcOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ApprovalCcWhereInput); ok {
+		args.opts = append(args.opts, WithApprovalCcFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ApprovalNodeQuery) CollectFields(ctx context.Context, satisfies ...string) (*ApprovalNodeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ApprovalNodeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(approvalnode.Columns))
+		selectedFields = []string{approvalnode.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[approvalnode.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, approvalnode.FieldCreatedAt)
+				fieldSeen[approvalnode.FieldCreatedAt] = struct{}{}
+			}
+		case "nodeKey":
+			if _, ok := fieldSeen[approvalnode.FieldNodeKey]; !ok {
+				selectedFields = append(selectedFields, approvalnode.FieldNodeKey)
+				fieldSeen[approvalnode.FieldNodeKey] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[approvalnode.FieldName]; !ok {
+				selectedFields = append(selectedFields, approvalnode.FieldName)
+				fieldSeen[approvalnode.FieldName] = struct{}{}
+			}
+		case "position":
+			if _, ok := fieldSeen[approvalnode.FieldPosition]; !ok {
+				selectedFields = append(selectedFields, approvalnode.FieldPosition)
+				fieldSeen[approvalnode.FieldPosition] = struct{}{}
+			}
+		case "mode":
+			if _, ok := fieldSeen[approvalnode.FieldMode]; !ok {
+				selectedFields = append(selectedFields, approvalnode.FieldMode)
+				fieldSeen[approvalnode.FieldMode] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[approvalnode.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, approvalnode.FieldStatus)
+				fieldSeen[approvalnode.FieldStatus] = struct{}{}
+			}
+		case "added":
+			if _, ok := fieldSeen[approvalnode.FieldAdded]; !ok {
+				selectedFields = append(selectedFields, approvalnode.FieldAdded)
+				fieldSeen[approvalnode.FieldAdded] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type approvalnodePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ApprovalNodePaginateOption
+}
+
+func newApprovalNodePaginateArgs(rv map[string]any) *approvalnodePaginateArgs {
+	args := &approvalnodePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ApprovalNodeOrder{Field: &ApprovalNodeOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithApprovalNodeOrder(order))
+			}
+		case *ApprovalNodeOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithApprovalNodeOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ApprovalNodeWhereInput); ok {
+		args.opts = append(args.opts, WithApprovalNodeFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ApprovalTaskQuery) CollectFields(ctx context.Context, satisfies ...string) (*ApprovalTaskQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ApprovalTaskQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(approvaltask.Columns))
+		selectedFields = []string{approvaltask.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "approval":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ApprovalClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, approvalImplementors)...); err != nil {
+				return err
+			}
+			_q.withApproval = query
+			if _, ok := fieldSeen[approvaltask.FieldApprovalID]; !ok {
+				selectedFields = append(selectedFields, approvaltask.FieldApprovalID)
+				fieldSeen[approvaltask.FieldApprovalID] = struct{}{}
+			}
+
+		case "assignee":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withAssignee = query
+			if _, ok := fieldSeen[approvaltask.FieldAssigneeID]; !ok {
+				selectedFields = append(selectedFields, approvaltask.FieldAssigneeID)
+				fieldSeen[approvaltask.FieldAssigneeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[approvaltask.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, approvaltask.FieldCreatedAt)
+				fieldSeen[approvaltask.FieldCreatedAt] = struct{}{}
+			}
+		case "nodeKey":
+			if _, ok := fieldSeen[approvaltask.FieldNodeKey]; !ok {
+				selectedFields = append(selectedFields, approvaltask.FieldNodeKey)
+				fieldSeen[approvaltask.FieldNodeKey] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[approvaltask.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, approvaltask.FieldStatus)
+				fieldSeen[approvaltask.FieldStatus] = struct{}{}
+			}
+		case "comment":
+			if _, ok := fieldSeen[approvaltask.FieldComment]; !ok {
+				selectedFields = append(selectedFields, approvaltask.FieldComment)
+				fieldSeen[approvaltask.FieldComment] = struct{}{}
+			}
+		case "auto":
+			if _, ok := fieldSeen[approvaltask.FieldAuto]; !ok {
+				selectedFields = append(selectedFields, approvaltask.FieldAuto)
+				fieldSeen[approvaltask.FieldAuto] = struct{}{}
+			}
+		case "decidedAt":
+			if _, ok := fieldSeen[approvaltask.FieldDecidedAt]; !ok {
+				selectedFields = append(selectedFields, approvaltask.FieldDecidedAt)
+				fieldSeen[approvaltask.FieldDecidedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type approvaltaskPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ApprovalTaskPaginateOption
+}
+
+func newApprovalTaskPaginateArgs(rv map[string]any) *approvaltaskPaginateArgs {
+	args := &approvaltaskPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ApprovalTaskOrder{Field: &ApprovalTaskOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithApprovalTaskOrder(order))
+			}
+		case *ApprovalTaskOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithApprovalTaskOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ApprovalTaskWhereInput); ok {
+		args.opts = append(args.opts, WithApprovalTaskFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ApprovalTemplateQuery) CollectFields(ctx context.Context, satisfies ...string) (*ApprovalTemplateQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ApprovalTemplateQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(approvaltemplate.Columns))
+		selectedFields = []string{approvaltemplate.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "versions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ApprovalTemplateVersionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, approvaltemplateversionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedVersions(alias, func(wq *ApprovalTemplateVersionQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[approvaltemplate.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, approvaltemplate.FieldCreatedAt)
+				fieldSeen[approvaltemplate.FieldCreatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[approvaltemplate.FieldName]; !ok {
+				selectedFields = append(selectedFields, approvaltemplate.FieldName)
+				fieldSeen[approvaltemplate.FieldName] = struct{}{}
+			}
+		case "icon":
+			if _, ok := fieldSeen[approvaltemplate.FieldIcon]; !ok {
+				selectedFields = append(selectedFields, approvaltemplate.FieldIcon)
+				fieldSeen[approvaltemplate.FieldIcon] = struct{}{}
+			}
+		case "group":
+			if _, ok := fieldSeen[approvaltemplate.FieldGroup]; !ok {
+				selectedFields = append(selectedFields, approvaltemplate.FieldGroup)
+				fieldSeen[approvaltemplate.FieldGroup] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[approvaltemplate.FieldKind]; !ok {
+				selectedFields = append(selectedFields, approvaltemplate.FieldKind)
+				fieldSeen[approvaltemplate.FieldKind] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[approvaltemplate.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, approvaltemplate.FieldVersion)
+				fieldSeen[approvaltemplate.FieldVersion] = struct{}{}
+			}
+		case "archivedAt":
+			if _, ok := fieldSeen[approvaltemplate.FieldArchivedAt]; !ok {
+				selectedFields = append(selectedFields, approvaltemplate.FieldArchivedAt)
+				fieldSeen[approvaltemplate.FieldArchivedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[approvaltemplate.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, approvaltemplate.FieldUpdatedAt)
+				fieldSeen[approvaltemplate.FieldUpdatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type approvaltemplatePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ApprovalTemplatePaginateOption
+}
+
+func newApprovalTemplatePaginateArgs(rv map[string]any) *approvaltemplatePaginateArgs {
+	args := &approvaltemplatePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ApprovalTemplateOrder{Field: &ApprovalTemplateOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithApprovalTemplateOrder(order))
+			}
+		case *ApprovalTemplateOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithApprovalTemplateOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ApprovalTemplateWhereInput); ok {
+		args.opts = append(args.opts, WithApprovalTemplateFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ApprovalTemplateVersionQuery) CollectFields(ctx context.Context, satisfies ...string) (*ApprovalTemplateVersionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ApprovalTemplateVersionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(approvaltemplateversion.Columns))
+		selectedFields = []string{approvaltemplateversion.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "template":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ApprovalTemplateClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, approvaltemplateImplementors)...); err != nil {
+				return err
+			}
+			_q.withTemplate = query
+			if _, ok := fieldSeen[approvaltemplateversion.FieldTemplateID]; !ok {
+				selectedFields = append(selectedFields, approvaltemplateversion.FieldTemplateID)
+				fieldSeen[approvaltemplateversion.FieldTemplateID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[approvaltemplateversion.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, approvaltemplateversion.FieldCreatedAt)
+				fieldSeen[approvaltemplateversion.FieldCreatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[approvaltemplateversion.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, approvaltemplateversion.FieldVersion)
+				fieldSeen[approvaltemplateversion.FieldVersion] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type approvaltemplateversionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ApprovalTemplateVersionPaginateOption
+}
+
+func newApprovalTemplateVersionPaginateArgs(rv map[string]any) *approvaltemplateversionPaginateArgs {
+	args := &approvaltemplateversionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ApprovalTemplateVersionOrder{Field: &ApprovalTemplateVersionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithApprovalTemplateVersionOrder(order))
+			}
+		case *ApprovalTemplateVersionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithApprovalTemplateVersionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ApprovalTemplateVersionWhereInput); ok {
+		args.opts = append(args.opts, WithApprovalTemplateVersionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ApprovalTimelineEntryQuery) CollectFields(ctx context.Context, satisfies ...string) (*ApprovalTimelineEntryQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ApprovalTimelineEntryQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(approvaltimelineentry.Columns))
+		selectedFields = []string{approvaltimelineentry.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[approvaltimelineentry.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, approvaltimelineentry.FieldCreatedAt)
+				fieldSeen[approvaltimelineentry.FieldCreatedAt] = struct{}{}
+			}
+		case "action":
+			if _, ok := fieldSeen[approvaltimelineentry.FieldAction]; !ok {
+				selectedFields = append(selectedFields, approvaltimelineentry.FieldAction)
+				fieldSeen[approvaltimelineentry.FieldAction] = struct{}{}
+			}
+		case "nodeKey":
+			if _, ok := fieldSeen[approvaltimelineentry.FieldNodeKey]; !ok {
+				selectedFields = append(selectedFields, approvaltimelineentry.FieldNodeKey)
+				fieldSeen[approvaltimelineentry.FieldNodeKey] = struct{}{}
+			}
+		case "comment":
+			if _, ok := fieldSeen[approvaltimelineentry.FieldComment]; !ok {
+				selectedFields = append(selectedFields, approvaltimelineentry.FieldComment)
+				fieldSeen[approvaltimelineentry.FieldComment] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type approvaltimelineentryPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ApprovalTimelineEntryPaginateOption
+}
+
+func newApprovalTimelineEntryPaginateArgs(rv map[string]any) *approvaltimelineentryPaginateArgs {
+	args := &approvaltimelineentryPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ApprovalTimelineEntryOrder{Field: &ApprovalTimelineEntryOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithApprovalTimelineEntryOrder(order))
+			}
+		case *ApprovalTimelineEntryOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithApprovalTimelineEntryOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ApprovalTimelineEntryWhereInput); ok {
+		args.opts = append(args.opts, WithApprovalTimelineEntryFilter(v.Filter))
 	}
 	return args
 }

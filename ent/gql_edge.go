@@ -28,6 +28,58 @@ func (_m *AdminRole) Departments(ctx context.Context) (result []*Department, err
 	return result, err
 }
 
+func (_m *Approval) Applicant(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.ApplicantOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryApplicant().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Approval) Template(ctx context.Context) (*ApprovalTemplate, error) {
+	result, err := _m.Edges.TemplateOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTemplate().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ApprovalTask) Approval(ctx context.Context) (*Approval, error) {
+	result, err := _m.Edges.ApprovalOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryApproval().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ApprovalTask) Assignee(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.AssigneeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAssignee().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ApprovalTemplate) Versions(ctx context.Context) (result []*ApprovalTemplateVersion, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedVersions(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.VersionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVersions().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *ApprovalTemplateVersion) Template(ctx context.Context) (*ApprovalTemplate, error) {
+	result, err := _m.Edges.TemplateOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTemplate().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *ConfidentialView) Message(ctx context.Context) (*Message, error) {
 	result, err := _m.Edges.MessageOrErr()
 	if IsNotLoaded(err) {

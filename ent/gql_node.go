@@ -10,6 +10,13 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/approval"
+	"github.com/corpline/corpline/ent/approvalcc"
+	"github.com/corpline/corpline/ent/approvalnode"
+	"github.com/corpline/corpline/ent/approvaltask"
+	"github.com/corpline/corpline/ent/approvaltemplate"
+	"github.com/corpline/corpline/ent/approvaltemplateversion"
+	"github.com/corpline/corpline/ent/approvaltimelineentry"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
@@ -37,6 +44,41 @@ var appImplementors = []string{"App", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*App) IsNode() {}
+
+var approvalImplementors = []string{"Approval", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Approval) IsNode() {}
+
+var approvalccImplementors = []string{"ApprovalCc", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ApprovalCc) IsNode() {}
+
+var approvalnodeImplementors = []string{"ApprovalNode", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ApprovalNode) IsNode() {}
+
+var approvaltaskImplementors = []string{"ApprovalTask", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ApprovalTask) IsNode() {}
+
+var approvaltemplateImplementors = []string{"ApprovalTemplate", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ApprovalTemplate) IsNode() {}
+
+var approvaltemplateversionImplementors = []string{"ApprovalTemplateVersion", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ApprovalTemplateVersion) IsNode() {}
+
+var approvaltimelineentryImplementors = []string{"ApprovalTimelineEntry", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ApprovalTimelineEntry) IsNode() {}
 
 var auditentryImplementors = []string{"AuditEntry", "Node"}
 
@@ -160,6 +202,69 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(app.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, appImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case approval.Table:
+		query := c.Approval.Query().
+			Where(approval.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, approvalImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case approvalcc.Table:
+		query := c.ApprovalCc.Query().
+			Where(approvalcc.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, approvalccImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case approvalnode.Table:
+		query := c.ApprovalNode.Query().
+			Where(approvalnode.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, approvalnodeImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case approvaltask.Table:
+		query := c.ApprovalTask.Query().
+			Where(approvaltask.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, approvaltaskImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case approvaltemplate.Table:
+		query := c.ApprovalTemplate.Query().
+			Where(approvaltemplate.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, approvaltemplateImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case approvaltemplateversion.Table:
+		query := c.ApprovalTemplateVersion.Query().
+			Where(approvaltemplateversion.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, approvaltemplateversionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case approvaltimelineentry.Table:
+		query := c.ApprovalTimelineEntry.Query().
+			Where(approvaltimelineentry.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, approvaltimelineentryImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -347,6 +452,118 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.App.Query().
 			Where(app.IDIn(ids...))
 		query, err := query.CollectFields(ctx, appImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case approval.Table:
+		query := c.Approval.Query().
+			Where(approval.IDIn(ids...))
+		query, err := query.CollectFields(ctx, approvalImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case approvalcc.Table:
+		query := c.ApprovalCc.Query().
+			Where(approvalcc.IDIn(ids...))
+		query, err := query.CollectFields(ctx, approvalccImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case approvalnode.Table:
+		query := c.ApprovalNode.Query().
+			Where(approvalnode.IDIn(ids...))
+		query, err := query.CollectFields(ctx, approvalnodeImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case approvaltask.Table:
+		query := c.ApprovalTask.Query().
+			Where(approvaltask.IDIn(ids...))
+		query, err := query.CollectFields(ctx, approvaltaskImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case approvaltemplate.Table:
+		query := c.ApprovalTemplate.Query().
+			Where(approvaltemplate.IDIn(ids...))
+		query, err := query.CollectFields(ctx, approvaltemplateImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case approvaltemplateversion.Table:
+		query := c.ApprovalTemplateVersion.Query().
+			Where(approvaltemplateversion.IDIn(ids...))
+		query, err := query.CollectFields(ctx, approvaltemplateversionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case approvaltimelineentry.Table:
+		query := c.ApprovalTimelineEntry.Query().
+			Where(approvaltimelineentry.IDIn(ids...))
+		query, err := query.CollectFields(ctx, approvaltimelineentryImplementors...)
 		if err != nil {
 			return nil, err
 		}

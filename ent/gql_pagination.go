@@ -16,6 +16,13 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/approval"
+	"github.com/corpline/corpline/ent/approvalcc"
+	"github.com/corpline/corpline/ent/approvalnode"
+	"github.com/corpline/corpline/ent/approvaltask"
+	"github.com/corpline/corpline/ent/approvaltemplate"
+	"github.com/corpline/corpline/ent/approvaltemplateversion"
+	"github.com/corpline/corpline/ent/approvaltimelineentry"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
@@ -714,6 +721,2168 @@ func (_m *App) ToEdge(order *AppOrder) *AppEdge {
 		order = DefaultAppOrder
 	}
 	return &AppEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ApprovalEdge is the edge representation of Approval.
+type ApprovalEdge struct {
+	Node   *Approval `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// ApprovalConnection is the connection containing edges to Approval.
+type ApprovalConnection struct {
+	Edges      []*ApprovalEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *ApprovalConnection) build(nodes []*Approval, pager *approvalPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Approval
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Approval {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Approval {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ApprovalEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ApprovalEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ApprovalPaginateOption enables pagination customization.
+type ApprovalPaginateOption func(*approvalPager) error
+
+// WithApprovalOrder configures pagination ordering.
+func WithApprovalOrder(order *ApprovalOrder) ApprovalPaginateOption {
+	if order == nil {
+		order = DefaultApprovalOrder
+	}
+	o := *order
+	return func(pager *approvalPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultApprovalOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithApprovalFilter configures pagination filter.
+func WithApprovalFilter(filter func(*ApprovalQuery) (*ApprovalQuery, error)) ApprovalPaginateOption {
+	return func(pager *approvalPager) error {
+		if filter == nil {
+			return errors.New("ApprovalQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type approvalPager struct {
+	reverse bool
+	order   *ApprovalOrder
+	filter  func(*ApprovalQuery) (*ApprovalQuery, error)
+}
+
+func newApprovalPager(opts []ApprovalPaginateOption, reverse bool) (*approvalPager, error) {
+	pager := &approvalPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultApprovalOrder
+	}
+	return pager, nil
+}
+
+func (p *approvalPager) applyFilter(query *ApprovalQuery) (*ApprovalQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *approvalPager) toCursor(_m *Approval) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *approvalPager) applyCursors(query *ApprovalQuery, after, before *Cursor) (*ApprovalQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultApprovalOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *approvalPager) applyOrder(query *ApprovalQuery) *ApprovalQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultApprovalOrder.Field {
+		query = query.Order(DefaultApprovalOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *approvalPager) orderExpr(query *ApprovalQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultApprovalOrder.Field {
+			b.Comma().Ident(DefaultApprovalOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Approval.
+func (_m *ApprovalQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ApprovalPaginateOption,
+) (*ApprovalConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newApprovalPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ApprovalConnection{Edges: []*ApprovalEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ApprovalOrderFieldCreatedAt orders Approval by created_at.
+	ApprovalOrderFieldCreatedAt = &ApprovalOrderField{
+		Value: func(_m *Approval) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: approval.FieldCreatedAt,
+		toTerm: approval.ByCreatedAt,
+		toCursor: func(_m *Approval) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ApprovalOrderFieldStatus orders Approval by status.
+	ApprovalOrderFieldStatus = &ApprovalOrderField{
+		Value: func(_m *Approval) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: approval.FieldStatus,
+		toTerm: approval.ByStatus,
+		toCursor: func(_m *Approval) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+	// ApprovalOrderFieldSubmittedAt orders Approval by submitted_at.
+	ApprovalOrderFieldSubmittedAt = &ApprovalOrderField{
+		Value: func(_m *Approval) (ent.Value, error) {
+			return _m.SubmittedAt, nil
+		},
+		column: approval.FieldSubmittedAt,
+		toTerm: approval.BySubmittedAt,
+		toCursor: func(_m *Approval) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.SubmittedAt,
+			}
+		},
+	}
+	// ApprovalOrderFieldUpdatedAt orders Approval by updated_at.
+	ApprovalOrderFieldUpdatedAt = &ApprovalOrderField{
+		Value: func(_m *Approval) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: approval.FieldUpdatedAt,
+		toTerm: approval.ByUpdatedAt,
+		toCursor: func(_m *Approval) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ApprovalOrderField) String() string {
+	var str string
+	switch f.column {
+	case ApprovalOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ApprovalOrderFieldStatus.column:
+		str = "STATUS"
+	case ApprovalOrderFieldSubmittedAt.column:
+		str = "SUBMITTED_AT"
+	case ApprovalOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ApprovalOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ApprovalOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ApprovalOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ApprovalOrderFieldCreatedAt
+	case "STATUS":
+		*f = *ApprovalOrderFieldStatus
+	case "SUBMITTED_AT":
+		*f = *ApprovalOrderFieldSubmittedAt
+	case "UPDATED_AT":
+		*f = *ApprovalOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ApprovalOrderField", str)
+	}
+	return nil
+}
+
+// ApprovalOrderField defines the ordering field of Approval.
+type ApprovalOrderField struct {
+	// Value extracts the ordering value from the given Approval.
+	Value    func(*Approval) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) approval.OrderOption
+	toCursor func(*Approval) Cursor
+}
+
+// ApprovalOrder defines the ordering of Approval.
+type ApprovalOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *ApprovalOrderField `json:"field"`
+}
+
+// DefaultApprovalOrder is the default ordering of Approval.
+var DefaultApprovalOrder = &ApprovalOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ApprovalOrderField{
+		Value: func(_m *Approval) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: approval.FieldID,
+		toTerm: approval.ByID,
+		toCursor: func(_m *Approval) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Approval into ApprovalEdge.
+func (_m *Approval) ToEdge(order *ApprovalOrder) *ApprovalEdge {
+	if order == nil {
+		order = DefaultApprovalOrder
+	}
+	return &ApprovalEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ApprovalCcEdge is the edge representation of ApprovalCc.
+type ApprovalCcEdge struct {
+	Node   *ApprovalCc `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// ApprovalCcConnection is the connection containing edges to ApprovalCc.
+type ApprovalCcConnection struct {
+	Edges      []*ApprovalCcEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *ApprovalCcConnection) build(nodes []*ApprovalCc, pager *approvalccPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ApprovalCc
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ApprovalCc {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ApprovalCc {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ApprovalCcEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ApprovalCcEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ApprovalCcPaginateOption enables pagination customization.
+type ApprovalCcPaginateOption func(*approvalccPager) error
+
+// WithApprovalCcOrder configures pagination ordering.
+func WithApprovalCcOrder(order *ApprovalCcOrder) ApprovalCcPaginateOption {
+	if order == nil {
+		order = DefaultApprovalCcOrder
+	}
+	o := *order
+	return func(pager *approvalccPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultApprovalCcOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithApprovalCcFilter configures pagination filter.
+func WithApprovalCcFilter(filter func(*ApprovalCcQuery) (*ApprovalCcQuery, error)) ApprovalCcPaginateOption {
+	return func(pager *approvalccPager) error {
+		if filter == nil {
+			return errors.New("ApprovalCcQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type approvalccPager struct {
+	reverse bool
+	order   *ApprovalCcOrder
+	filter  func(*ApprovalCcQuery) (*ApprovalCcQuery, error)
+}
+
+func newApprovalCcPager(opts []ApprovalCcPaginateOption, reverse bool) (*approvalccPager, error) {
+	pager := &approvalccPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultApprovalCcOrder
+	}
+	return pager, nil
+}
+
+func (p *approvalccPager) applyFilter(query *ApprovalCcQuery) (*ApprovalCcQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *approvalccPager) toCursor(_m *ApprovalCc) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *approvalccPager) applyCursors(query *ApprovalCcQuery, after, before *Cursor) (*ApprovalCcQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultApprovalCcOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *approvalccPager) applyOrder(query *ApprovalCcQuery) *ApprovalCcQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultApprovalCcOrder.Field {
+		query = query.Order(DefaultApprovalCcOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *approvalccPager) orderExpr(query *ApprovalCcQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultApprovalCcOrder.Field {
+			b.Comma().Ident(DefaultApprovalCcOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ApprovalCc.
+func (_m *ApprovalCcQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ApprovalCcPaginateOption,
+) (*ApprovalCcConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newApprovalCcPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ApprovalCcConnection{Edges: []*ApprovalCcEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ApprovalCcOrderFieldCreatedAt orders ApprovalCc by created_at.
+	ApprovalCcOrderFieldCreatedAt = &ApprovalCcOrderField{
+		Value: func(_m *ApprovalCc) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: approvalcc.FieldCreatedAt,
+		toTerm: approvalcc.ByCreatedAt,
+		toCursor: func(_m *ApprovalCc) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ApprovalCcOrderField) String() string {
+	var str string
+	switch f.column {
+	case ApprovalCcOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ApprovalCcOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ApprovalCcOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ApprovalCcOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ApprovalCcOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ApprovalCcOrderField", str)
+	}
+	return nil
+}
+
+// ApprovalCcOrderField defines the ordering field of ApprovalCc.
+type ApprovalCcOrderField struct {
+	// Value extracts the ordering value from the given ApprovalCc.
+	Value    func(*ApprovalCc) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) approvalcc.OrderOption
+	toCursor func(*ApprovalCc) Cursor
+}
+
+// ApprovalCcOrder defines the ordering of ApprovalCc.
+type ApprovalCcOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *ApprovalCcOrderField `json:"field"`
+}
+
+// DefaultApprovalCcOrder is the default ordering of ApprovalCc.
+var DefaultApprovalCcOrder = &ApprovalCcOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ApprovalCcOrderField{
+		Value: func(_m *ApprovalCc) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: approvalcc.FieldID,
+		toTerm: approvalcc.ByID,
+		toCursor: func(_m *ApprovalCc) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ApprovalCc into ApprovalCcEdge.
+func (_m *ApprovalCc) ToEdge(order *ApprovalCcOrder) *ApprovalCcEdge {
+	if order == nil {
+		order = DefaultApprovalCcOrder
+	}
+	return &ApprovalCcEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ApprovalNodeEdge is the edge representation of ApprovalNode.
+type ApprovalNodeEdge struct {
+	Node   *ApprovalNode `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// ApprovalNodeConnection is the connection containing edges to ApprovalNode.
+type ApprovalNodeConnection struct {
+	Edges      []*ApprovalNodeEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *ApprovalNodeConnection) build(nodes []*ApprovalNode, pager *approvalnodePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ApprovalNode
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ApprovalNode {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ApprovalNode {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ApprovalNodeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ApprovalNodeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ApprovalNodePaginateOption enables pagination customization.
+type ApprovalNodePaginateOption func(*approvalnodePager) error
+
+// WithApprovalNodeOrder configures pagination ordering.
+func WithApprovalNodeOrder(order *ApprovalNodeOrder) ApprovalNodePaginateOption {
+	if order == nil {
+		order = DefaultApprovalNodeOrder
+	}
+	o := *order
+	return func(pager *approvalnodePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultApprovalNodeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithApprovalNodeFilter configures pagination filter.
+func WithApprovalNodeFilter(filter func(*ApprovalNodeQuery) (*ApprovalNodeQuery, error)) ApprovalNodePaginateOption {
+	return func(pager *approvalnodePager) error {
+		if filter == nil {
+			return errors.New("ApprovalNodeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type approvalnodePager struct {
+	reverse bool
+	order   *ApprovalNodeOrder
+	filter  func(*ApprovalNodeQuery) (*ApprovalNodeQuery, error)
+}
+
+func newApprovalNodePager(opts []ApprovalNodePaginateOption, reverse bool) (*approvalnodePager, error) {
+	pager := &approvalnodePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultApprovalNodeOrder
+	}
+	return pager, nil
+}
+
+func (p *approvalnodePager) applyFilter(query *ApprovalNodeQuery) (*ApprovalNodeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *approvalnodePager) toCursor(_m *ApprovalNode) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *approvalnodePager) applyCursors(query *ApprovalNodeQuery, after, before *Cursor) (*ApprovalNodeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultApprovalNodeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *approvalnodePager) applyOrder(query *ApprovalNodeQuery) *ApprovalNodeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultApprovalNodeOrder.Field {
+		query = query.Order(DefaultApprovalNodeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *approvalnodePager) orderExpr(query *ApprovalNodeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultApprovalNodeOrder.Field {
+			b.Comma().Ident(DefaultApprovalNodeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ApprovalNode.
+func (_m *ApprovalNodeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ApprovalNodePaginateOption,
+) (*ApprovalNodeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newApprovalNodePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ApprovalNodeConnection{Edges: []*ApprovalNodeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ApprovalNodeOrderFieldCreatedAt orders ApprovalNode by created_at.
+	ApprovalNodeOrderFieldCreatedAt = &ApprovalNodeOrderField{
+		Value: func(_m *ApprovalNode) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: approvalnode.FieldCreatedAt,
+		toTerm: approvalnode.ByCreatedAt,
+		toCursor: func(_m *ApprovalNode) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ApprovalNodeOrderField) String() string {
+	var str string
+	switch f.column {
+	case ApprovalNodeOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ApprovalNodeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ApprovalNodeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ApprovalNodeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ApprovalNodeOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ApprovalNodeOrderField", str)
+	}
+	return nil
+}
+
+// ApprovalNodeOrderField defines the ordering field of ApprovalNode.
+type ApprovalNodeOrderField struct {
+	// Value extracts the ordering value from the given ApprovalNode.
+	Value    func(*ApprovalNode) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) approvalnode.OrderOption
+	toCursor func(*ApprovalNode) Cursor
+}
+
+// ApprovalNodeOrder defines the ordering of ApprovalNode.
+type ApprovalNodeOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *ApprovalNodeOrderField `json:"field"`
+}
+
+// DefaultApprovalNodeOrder is the default ordering of ApprovalNode.
+var DefaultApprovalNodeOrder = &ApprovalNodeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ApprovalNodeOrderField{
+		Value: func(_m *ApprovalNode) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: approvalnode.FieldID,
+		toTerm: approvalnode.ByID,
+		toCursor: func(_m *ApprovalNode) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ApprovalNode into ApprovalNodeEdge.
+func (_m *ApprovalNode) ToEdge(order *ApprovalNodeOrder) *ApprovalNodeEdge {
+	if order == nil {
+		order = DefaultApprovalNodeOrder
+	}
+	return &ApprovalNodeEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ApprovalTaskEdge is the edge representation of ApprovalTask.
+type ApprovalTaskEdge struct {
+	Node   *ApprovalTask `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// ApprovalTaskConnection is the connection containing edges to ApprovalTask.
+type ApprovalTaskConnection struct {
+	Edges      []*ApprovalTaskEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *ApprovalTaskConnection) build(nodes []*ApprovalTask, pager *approvaltaskPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ApprovalTask
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ApprovalTask {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ApprovalTask {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ApprovalTaskEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ApprovalTaskEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ApprovalTaskPaginateOption enables pagination customization.
+type ApprovalTaskPaginateOption func(*approvaltaskPager) error
+
+// WithApprovalTaskOrder configures pagination ordering.
+func WithApprovalTaskOrder(order *ApprovalTaskOrder) ApprovalTaskPaginateOption {
+	if order == nil {
+		order = DefaultApprovalTaskOrder
+	}
+	o := *order
+	return func(pager *approvaltaskPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultApprovalTaskOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithApprovalTaskFilter configures pagination filter.
+func WithApprovalTaskFilter(filter func(*ApprovalTaskQuery) (*ApprovalTaskQuery, error)) ApprovalTaskPaginateOption {
+	return func(pager *approvaltaskPager) error {
+		if filter == nil {
+			return errors.New("ApprovalTaskQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type approvaltaskPager struct {
+	reverse bool
+	order   *ApprovalTaskOrder
+	filter  func(*ApprovalTaskQuery) (*ApprovalTaskQuery, error)
+}
+
+func newApprovalTaskPager(opts []ApprovalTaskPaginateOption, reverse bool) (*approvaltaskPager, error) {
+	pager := &approvaltaskPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultApprovalTaskOrder
+	}
+	return pager, nil
+}
+
+func (p *approvaltaskPager) applyFilter(query *ApprovalTaskQuery) (*ApprovalTaskQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *approvaltaskPager) toCursor(_m *ApprovalTask) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *approvaltaskPager) applyCursors(query *ApprovalTaskQuery, after, before *Cursor) (*ApprovalTaskQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultApprovalTaskOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *approvaltaskPager) applyOrder(query *ApprovalTaskQuery) *ApprovalTaskQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultApprovalTaskOrder.Field {
+		query = query.Order(DefaultApprovalTaskOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *approvaltaskPager) orderExpr(query *ApprovalTaskQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultApprovalTaskOrder.Field {
+			b.Comma().Ident(DefaultApprovalTaskOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ApprovalTask.
+func (_m *ApprovalTaskQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ApprovalTaskPaginateOption,
+) (*ApprovalTaskConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newApprovalTaskPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ApprovalTaskConnection{Edges: []*ApprovalTaskEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ApprovalTaskOrderFieldCreatedAt orders ApprovalTask by created_at.
+	ApprovalTaskOrderFieldCreatedAt = &ApprovalTaskOrderField{
+		Value: func(_m *ApprovalTask) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: approvaltask.FieldCreatedAt,
+		toTerm: approvaltask.ByCreatedAt,
+		toCursor: func(_m *ApprovalTask) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ApprovalTaskOrderField) String() string {
+	var str string
+	switch f.column {
+	case ApprovalTaskOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ApprovalTaskOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ApprovalTaskOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ApprovalTaskOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ApprovalTaskOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ApprovalTaskOrderField", str)
+	}
+	return nil
+}
+
+// ApprovalTaskOrderField defines the ordering field of ApprovalTask.
+type ApprovalTaskOrderField struct {
+	// Value extracts the ordering value from the given ApprovalTask.
+	Value    func(*ApprovalTask) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) approvaltask.OrderOption
+	toCursor func(*ApprovalTask) Cursor
+}
+
+// ApprovalTaskOrder defines the ordering of ApprovalTask.
+type ApprovalTaskOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *ApprovalTaskOrderField `json:"field"`
+}
+
+// DefaultApprovalTaskOrder is the default ordering of ApprovalTask.
+var DefaultApprovalTaskOrder = &ApprovalTaskOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ApprovalTaskOrderField{
+		Value: func(_m *ApprovalTask) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: approvaltask.FieldID,
+		toTerm: approvaltask.ByID,
+		toCursor: func(_m *ApprovalTask) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ApprovalTask into ApprovalTaskEdge.
+func (_m *ApprovalTask) ToEdge(order *ApprovalTaskOrder) *ApprovalTaskEdge {
+	if order == nil {
+		order = DefaultApprovalTaskOrder
+	}
+	return &ApprovalTaskEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ApprovalTemplateEdge is the edge representation of ApprovalTemplate.
+type ApprovalTemplateEdge struct {
+	Node   *ApprovalTemplate `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// ApprovalTemplateConnection is the connection containing edges to ApprovalTemplate.
+type ApprovalTemplateConnection struct {
+	Edges      []*ApprovalTemplateEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *ApprovalTemplateConnection) build(nodes []*ApprovalTemplate, pager *approvaltemplatePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ApprovalTemplate
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ApprovalTemplate {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ApprovalTemplate {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ApprovalTemplateEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ApprovalTemplateEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ApprovalTemplatePaginateOption enables pagination customization.
+type ApprovalTemplatePaginateOption func(*approvaltemplatePager) error
+
+// WithApprovalTemplateOrder configures pagination ordering.
+func WithApprovalTemplateOrder(order *ApprovalTemplateOrder) ApprovalTemplatePaginateOption {
+	if order == nil {
+		order = DefaultApprovalTemplateOrder
+	}
+	o := *order
+	return func(pager *approvaltemplatePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultApprovalTemplateOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithApprovalTemplateFilter configures pagination filter.
+func WithApprovalTemplateFilter(filter func(*ApprovalTemplateQuery) (*ApprovalTemplateQuery, error)) ApprovalTemplatePaginateOption {
+	return func(pager *approvaltemplatePager) error {
+		if filter == nil {
+			return errors.New("ApprovalTemplateQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type approvaltemplatePager struct {
+	reverse bool
+	order   *ApprovalTemplateOrder
+	filter  func(*ApprovalTemplateQuery) (*ApprovalTemplateQuery, error)
+}
+
+func newApprovalTemplatePager(opts []ApprovalTemplatePaginateOption, reverse bool) (*approvaltemplatePager, error) {
+	pager := &approvaltemplatePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultApprovalTemplateOrder
+	}
+	return pager, nil
+}
+
+func (p *approvaltemplatePager) applyFilter(query *ApprovalTemplateQuery) (*ApprovalTemplateQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *approvaltemplatePager) toCursor(_m *ApprovalTemplate) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *approvaltemplatePager) applyCursors(query *ApprovalTemplateQuery, after, before *Cursor) (*ApprovalTemplateQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultApprovalTemplateOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *approvaltemplatePager) applyOrder(query *ApprovalTemplateQuery) *ApprovalTemplateQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultApprovalTemplateOrder.Field {
+		query = query.Order(DefaultApprovalTemplateOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *approvaltemplatePager) orderExpr(query *ApprovalTemplateQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultApprovalTemplateOrder.Field {
+			b.Comma().Ident(DefaultApprovalTemplateOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ApprovalTemplate.
+func (_m *ApprovalTemplateQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ApprovalTemplatePaginateOption,
+) (*ApprovalTemplateConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newApprovalTemplatePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ApprovalTemplateConnection{Edges: []*ApprovalTemplateEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ApprovalTemplateOrderFieldCreatedAt orders ApprovalTemplate by created_at.
+	ApprovalTemplateOrderFieldCreatedAt = &ApprovalTemplateOrderField{
+		Value: func(_m *ApprovalTemplate) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: approvaltemplate.FieldCreatedAt,
+		toTerm: approvaltemplate.ByCreatedAt,
+		toCursor: func(_m *ApprovalTemplate) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ApprovalTemplateOrderFieldName orders ApprovalTemplate by name.
+	ApprovalTemplateOrderFieldName = &ApprovalTemplateOrderField{
+		Value: func(_m *ApprovalTemplate) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: approvaltemplate.FieldName,
+		toTerm: approvaltemplate.ByName,
+		toCursor: func(_m *ApprovalTemplate) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// ApprovalTemplateOrderFieldUpdatedAt orders ApprovalTemplate by updated_at.
+	ApprovalTemplateOrderFieldUpdatedAt = &ApprovalTemplateOrderField{
+		Value: func(_m *ApprovalTemplate) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: approvaltemplate.FieldUpdatedAt,
+		toTerm: approvaltemplate.ByUpdatedAt,
+		toCursor: func(_m *ApprovalTemplate) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ApprovalTemplateOrderField) String() string {
+	var str string
+	switch f.column {
+	case ApprovalTemplateOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ApprovalTemplateOrderFieldName.column:
+		str = "NAME"
+	case ApprovalTemplateOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ApprovalTemplateOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ApprovalTemplateOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ApprovalTemplateOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ApprovalTemplateOrderFieldCreatedAt
+	case "NAME":
+		*f = *ApprovalTemplateOrderFieldName
+	case "UPDATED_AT":
+		*f = *ApprovalTemplateOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ApprovalTemplateOrderField", str)
+	}
+	return nil
+}
+
+// ApprovalTemplateOrderField defines the ordering field of ApprovalTemplate.
+type ApprovalTemplateOrderField struct {
+	// Value extracts the ordering value from the given ApprovalTemplate.
+	Value    func(*ApprovalTemplate) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) approvaltemplate.OrderOption
+	toCursor func(*ApprovalTemplate) Cursor
+}
+
+// ApprovalTemplateOrder defines the ordering of ApprovalTemplate.
+type ApprovalTemplateOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *ApprovalTemplateOrderField `json:"field"`
+}
+
+// DefaultApprovalTemplateOrder is the default ordering of ApprovalTemplate.
+var DefaultApprovalTemplateOrder = &ApprovalTemplateOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ApprovalTemplateOrderField{
+		Value: func(_m *ApprovalTemplate) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: approvaltemplate.FieldID,
+		toTerm: approvaltemplate.ByID,
+		toCursor: func(_m *ApprovalTemplate) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ApprovalTemplate into ApprovalTemplateEdge.
+func (_m *ApprovalTemplate) ToEdge(order *ApprovalTemplateOrder) *ApprovalTemplateEdge {
+	if order == nil {
+		order = DefaultApprovalTemplateOrder
+	}
+	return &ApprovalTemplateEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ApprovalTemplateVersionEdge is the edge representation of ApprovalTemplateVersion.
+type ApprovalTemplateVersionEdge struct {
+	Node   *ApprovalTemplateVersion `json:"node"`
+	Cursor Cursor                   `json:"cursor"`
+}
+
+// ApprovalTemplateVersionConnection is the connection containing edges to ApprovalTemplateVersion.
+type ApprovalTemplateVersionConnection struct {
+	Edges      []*ApprovalTemplateVersionEdge `json:"edges"`
+	PageInfo   PageInfo                       `json:"pageInfo"`
+	TotalCount int                            `json:"totalCount"`
+}
+
+func (c *ApprovalTemplateVersionConnection) build(nodes []*ApprovalTemplateVersion, pager *approvaltemplateversionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ApprovalTemplateVersion
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ApprovalTemplateVersion {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ApprovalTemplateVersion {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ApprovalTemplateVersionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ApprovalTemplateVersionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ApprovalTemplateVersionPaginateOption enables pagination customization.
+type ApprovalTemplateVersionPaginateOption func(*approvaltemplateversionPager) error
+
+// WithApprovalTemplateVersionOrder configures pagination ordering.
+func WithApprovalTemplateVersionOrder(order *ApprovalTemplateVersionOrder) ApprovalTemplateVersionPaginateOption {
+	if order == nil {
+		order = DefaultApprovalTemplateVersionOrder
+	}
+	o := *order
+	return func(pager *approvaltemplateversionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultApprovalTemplateVersionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithApprovalTemplateVersionFilter configures pagination filter.
+func WithApprovalTemplateVersionFilter(filter func(*ApprovalTemplateVersionQuery) (*ApprovalTemplateVersionQuery, error)) ApprovalTemplateVersionPaginateOption {
+	return func(pager *approvaltemplateversionPager) error {
+		if filter == nil {
+			return errors.New("ApprovalTemplateVersionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type approvaltemplateversionPager struct {
+	reverse bool
+	order   *ApprovalTemplateVersionOrder
+	filter  func(*ApprovalTemplateVersionQuery) (*ApprovalTemplateVersionQuery, error)
+}
+
+func newApprovalTemplateVersionPager(opts []ApprovalTemplateVersionPaginateOption, reverse bool) (*approvaltemplateversionPager, error) {
+	pager := &approvaltemplateversionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultApprovalTemplateVersionOrder
+	}
+	return pager, nil
+}
+
+func (p *approvaltemplateversionPager) applyFilter(query *ApprovalTemplateVersionQuery) (*ApprovalTemplateVersionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *approvaltemplateversionPager) toCursor(_m *ApprovalTemplateVersion) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *approvaltemplateversionPager) applyCursors(query *ApprovalTemplateVersionQuery, after, before *Cursor) (*ApprovalTemplateVersionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultApprovalTemplateVersionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *approvaltemplateversionPager) applyOrder(query *ApprovalTemplateVersionQuery) *ApprovalTemplateVersionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultApprovalTemplateVersionOrder.Field {
+		query = query.Order(DefaultApprovalTemplateVersionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *approvaltemplateversionPager) orderExpr(query *ApprovalTemplateVersionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultApprovalTemplateVersionOrder.Field {
+			b.Comma().Ident(DefaultApprovalTemplateVersionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ApprovalTemplateVersion.
+func (_m *ApprovalTemplateVersionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ApprovalTemplateVersionPaginateOption,
+) (*ApprovalTemplateVersionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newApprovalTemplateVersionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ApprovalTemplateVersionConnection{Edges: []*ApprovalTemplateVersionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ApprovalTemplateVersionOrderFieldCreatedAt orders ApprovalTemplateVersion by created_at.
+	ApprovalTemplateVersionOrderFieldCreatedAt = &ApprovalTemplateVersionOrderField{
+		Value: func(_m *ApprovalTemplateVersion) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: approvaltemplateversion.FieldCreatedAt,
+		toTerm: approvaltemplateversion.ByCreatedAt,
+		toCursor: func(_m *ApprovalTemplateVersion) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ApprovalTemplateVersionOrderField) String() string {
+	var str string
+	switch f.column {
+	case ApprovalTemplateVersionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ApprovalTemplateVersionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ApprovalTemplateVersionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ApprovalTemplateVersionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ApprovalTemplateVersionOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ApprovalTemplateVersionOrderField", str)
+	}
+	return nil
+}
+
+// ApprovalTemplateVersionOrderField defines the ordering field of ApprovalTemplateVersion.
+type ApprovalTemplateVersionOrderField struct {
+	// Value extracts the ordering value from the given ApprovalTemplateVersion.
+	Value    func(*ApprovalTemplateVersion) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) approvaltemplateversion.OrderOption
+	toCursor func(*ApprovalTemplateVersion) Cursor
+}
+
+// ApprovalTemplateVersionOrder defines the ordering of ApprovalTemplateVersion.
+type ApprovalTemplateVersionOrder struct {
+	Direction OrderDirection                     `json:"direction"`
+	Field     *ApprovalTemplateVersionOrderField `json:"field"`
+}
+
+// DefaultApprovalTemplateVersionOrder is the default ordering of ApprovalTemplateVersion.
+var DefaultApprovalTemplateVersionOrder = &ApprovalTemplateVersionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ApprovalTemplateVersionOrderField{
+		Value: func(_m *ApprovalTemplateVersion) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: approvaltemplateversion.FieldID,
+		toTerm: approvaltemplateversion.ByID,
+		toCursor: func(_m *ApprovalTemplateVersion) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ApprovalTemplateVersion into ApprovalTemplateVersionEdge.
+func (_m *ApprovalTemplateVersion) ToEdge(order *ApprovalTemplateVersionOrder) *ApprovalTemplateVersionEdge {
+	if order == nil {
+		order = DefaultApprovalTemplateVersionOrder
+	}
+	return &ApprovalTemplateVersionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ApprovalTimelineEntryEdge is the edge representation of ApprovalTimelineEntry.
+type ApprovalTimelineEntryEdge struct {
+	Node   *ApprovalTimelineEntry `json:"node"`
+	Cursor Cursor                 `json:"cursor"`
+}
+
+// ApprovalTimelineEntryConnection is the connection containing edges to ApprovalTimelineEntry.
+type ApprovalTimelineEntryConnection struct {
+	Edges      []*ApprovalTimelineEntryEdge `json:"edges"`
+	PageInfo   PageInfo                     `json:"pageInfo"`
+	TotalCount int                          `json:"totalCount"`
+}
+
+func (c *ApprovalTimelineEntryConnection) build(nodes []*ApprovalTimelineEntry, pager *approvaltimelineentryPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ApprovalTimelineEntry
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ApprovalTimelineEntry {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ApprovalTimelineEntry {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ApprovalTimelineEntryEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ApprovalTimelineEntryEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ApprovalTimelineEntryPaginateOption enables pagination customization.
+type ApprovalTimelineEntryPaginateOption func(*approvaltimelineentryPager) error
+
+// WithApprovalTimelineEntryOrder configures pagination ordering.
+func WithApprovalTimelineEntryOrder(order *ApprovalTimelineEntryOrder) ApprovalTimelineEntryPaginateOption {
+	if order == nil {
+		order = DefaultApprovalTimelineEntryOrder
+	}
+	o := *order
+	return func(pager *approvaltimelineentryPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultApprovalTimelineEntryOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithApprovalTimelineEntryFilter configures pagination filter.
+func WithApprovalTimelineEntryFilter(filter func(*ApprovalTimelineEntryQuery) (*ApprovalTimelineEntryQuery, error)) ApprovalTimelineEntryPaginateOption {
+	return func(pager *approvaltimelineentryPager) error {
+		if filter == nil {
+			return errors.New("ApprovalTimelineEntryQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type approvaltimelineentryPager struct {
+	reverse bool
+	order   *ApprovalTimelineEntryOrder
+	filter  func(*ApprovalTimelineEntryQuery) (*ApprovalTimelineEntryQuery, error)
+}
+
+func newApprovalTimelineEntryPager(opts []ApprovalTimelineEntryPaginateOption, reverse bool) (*approvaltimelineentryPager, error) {
+	pager := &approvaltimelineentryPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultApprovalTimelineEntryOrder
+	}
+	return pager, nil
+}
+
+func (p *approvaltimelineentryPager) applyFilter(query *ApprovalTimelineEntryQuery) (*ApprovalTimelineEntryQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *approvaltimelineentryPager) toCursor(_m *ApprovalTimelineEntry) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *approvaltimelineentryPager) applyCursors(query *ApprovalTimelineEntryQuery, after, before *Cursor) (*ApprovalTimelineEntryQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultApprovalTimelineEntryOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *approvaltimelineentryPager) applyOrder(query *ApprovalTimelineEntryQuery) *ApprovalTimelineEntryQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultApprovalTimelineEntryOrder.Field {
+		query = query.Order(DefaultApprovalTimelineEntryOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *approvaltimelineentryPager) orderExpr(query *ApprovalTimelineEntryQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultApprovalTimelineEntryOrder.Field {
+			b.Comma().Ident(DefaultApprovalTimelineEntryOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ApprovalTimelineEntry.
+func (_m *ApprovalTimelineEntryQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ApprovalTimelineEntryPaginateOption,
+) (*ApprovalTimelineEntryConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newApprovalTimelineEntryPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ApprovalTimelineEntryConnection{Edges: []*ApprovalTimelineEntryEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ApprovalTimelineEntryOrderFieldCreatedAt orders ApprovalTimelineEntry by created_at.
+	ApprovalTimelineEntryOrderFieldCreatedAt = &ApprovalTimelineEntryOrderField{
+		Value: func(_m *ApprovalTimelineEntry) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: approvaltimelineentry.FieldCreatedAt,
+		toTerm: approvaltimelineentry.ByCreatedAt,
+		toCursor: func(_m *ApprovalTimelineEntry) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ApprovalTimelineEntryOrderField) String() string {
+	var str string
+	switch f.column {
+	case ApprovalTimelineEntryOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ApprovalTimelineEntryOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ApprovalTimelineEntryOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ApprovalTimelineEntryOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ApprovalTimelineEntryOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ApprovalTimelineEntryOrderField", str)
+	}
+	return nil
+}
+
+// ApprovalTimelineEntryOrderField defines the ordering field of ApprovalTimelineEntry.
+type ApprovalTimelineEntryOrderField struct {
+	// Value extracts the ordering value from the given ApprovalTimelineEntry.
+	Value    func(*ApprovalTimelineEntry) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) approvaltimelineentry.OrderOption
+	toCursor func(*ApprovalTimelineEntry) Cursor
+}
+
+// ApprovalTimelineEntryOrder defines the ordering of ApprovalTimelineEntry.
+type ApprovalTimelineEntryOrder struct {
+	Direction OrderDirection                   `json:"direction"`
+	Field     *ApprovalTimelineEntryOrderField `json:"field"`
+}
+
+// DefaultApprovalTimelineEntryOrder is the default ordering of ApprovalTimelineEntry.
+var DefaultApprovalTimelineEntryOrder = &ApprovalTimelineEntryOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ApprovalTimelineEntryOrderField{
+		Value: func(_m *ApprovalTimelineEntry) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: approvaltimelineentry.FieldID,
+		toTerm: approvaltimelineentry.ByID,
+		toCursor: func(_m *ApprovalTimelineEntry) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ApprovalTimelineEntry into ApprovalTimelineEntryEdge.
+func (_m *ApprovalTimelineEntry) ToEdge(order *ApprovalTimelineEntryOrder) *ApprovalTimelineEntryEdge {
+	if order == nil {
+		order = DefaultApprovalTimelineEntryOrder
+	}
+	return &ApprovalTimelineEntryEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -9,6 +9,13 @@ import (
 
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/approval"
+	"github.com/corpline/corpline/ent/approvalcc"
+	"github.com/corpline/corpline/ent/approvalnode"
+	"github.com/corpline/corpline/ent/approvaltask"
+	"github.com/corpline/corpline/ent/approvaltemplate"
+	"github.com/corpline/corpline/ent/approvaltemplateversion"
+	"github.com/corpline/corpline/ent/approvaltimelineentry"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
@@ -20,6 +27,7 @@ import (
 	"github.com/corpline/corpline/ent/message"
 	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/ent/tag"
+	"github.com/corpline/corpline/internal/approval/flow"
 	"github.com/corpline/corpline/internal/msgtype"
 )
 
@@ -556,6 +564,2352 @@ func (i *AppWhereInput) P() (predicate.App, error) {
 		return predicates[0], nil
 	default:
 		return app.And(predicates...), nil
+	}
+}
+
+// ApprovalWhereInput represents a where input for filtering Approval queries.
+type ApprovalWhereInput struct {
+	Predicates []predicate.Approval  `json:"-"`
+	Not        *ApprovalWhereInput   `json:"not,omitempty"`
+	Or         []*ApprovalWhereInput `json:"or,omitempty"`
+	And        []*ApprovalWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind             *string  `json:"kind,omitempty"`
+	KindNEQ          *string  `json:"kindNEQ,omitempty"`
+	KindIn           []string `json:"kindIn,omitempty"`
+	KindNotIn        []string `json:"kindNotIn,omitempty"`
+	KindGT           *string  `json:"kindGT,omitempty"`
+	KindGTE          *string  `json:"kindGTE,omitempty"`
+	KindLT           *string  `json:"kindLT,omitempty"`
+	KindLTE          *string  `json:"kindLTE,omitempty"`
+	KindContains     *string  `json:"kindContains,omitempty"`
+	KindHasPrefix    *string  `json:"kindHasPrefix,omitempty"`
+	KindHasSuffix    *string  `json:"kindHasSuffix,omitempty"`
+	KindEqualFold    *string  `json:"kindEqualFold,omitempty"`
+	KindContainsFold *string  `json:"kindContainsFold,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "summary" field predicates.
+	Summary             *string  `json:"summary,omitempty"`
+	SummaryNEQ          *string  `json:"summaryNEQ,omitempty"`
+	SummaryIn           []string `json:"summaryIn,omitempty"`
+	SummaryNotIn        []string `json:"summaryNotIn,omitempty"`
+	SummaryGT           *string  `json:"summaryGT,omitempty"`
+	SummaryGTE          *string  `json:"summaryGTE,omitempty"`
+	SummaryLT           *string  `json:"summaryLT,omitempty"`
+	SummaryLTE          *string  `json:"summaryLTE,omitempty"`
+	SummaryContains     *string  `json:"summaryContains,omitempty"`
+	SummaryHasPrefix    *string  `json:"summaryHasPrefix,omitempty"`
+	SummaryHasSuffix    *string  `json:"summaryHasSuffix,omitempty"`
+	SummaryEqualFold    *string  `json:"summaryEqualFold,omitempty"`
+	SummaryContainsFold *string  `json:"summaryContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *flow.Status  `json:"status,omitempty"`
+	StatusNEQ   *flow.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []flow.Status `json:"statusIn,omitempty"`
+	StatusNotIn []flow.Status `json:"statusNotIn,omitempty"`
+
+	// "submitted_at" field predicates.
+	SubmittedAt      *time.Time  `json:"submittedAt,omitempty"`
+	SubmittedAtNEQ   *time.Time  `json:"submittedAtNEQ,omitempty"`
+	SubmittedAtIn    []time.Time `json:"submittedAtIn,omitempty"`
+	SubmittedAtNotIn []time.Time `json:"submittedAtNotIn,omitempty"`
+	SubmittedAtGT    *time.Time  `json:"submittedAtGT,omitempty"`
+	SubmittedAtGTE   *time.Time  `json:"submittedAtGTE,omitempty"`
+	SubmittedAtLT    *time.Time  `json:"submittedAtLT,omitempty"`
+	SubmittedAtLTE   *time.Time  `json:"submittedAtLTE,omitempty"`
+
+	// "finished_at" field predicates.
+	FinishedAt       *time.Time  `json:"finishedAt,omitempty"`
+	FinishedAtNEQ    *time.Time  `json:"finishedAtNEQ,omitempty"`
+	FinishedAtIn     []time.Time `json:"finishedAtIn,omitempty"`
+	FinishedAtNotIn  []time.Time `json:"finishedAtNotIn,omitempty"`
+	FinishedAtGT     *time.Time  `json:"finishedAtGT,omitempty"`
+	FinishedAtGTE    *time.Time  `json:"finishedAtGTE,omitempty"`
+	FinishedAtLT     *time.Time  `json:"finishedAtLT,omitempty"`
+	FinishedAtLTE    *time.Time  `json:"finishedAtLTE,omitempty"`
+	FinishedAtIsNil  bool        `json:"finishedAtIsNil,omitempty"`
+	FinishedAtNotNil bool        `json:"finishedAtNotNil,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ApprovalWhereInput) AddPredicates(predicates ...predicate.Approval) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ApprovalWhereInput filter on the ApprovalQuery builder.
+func (i *ApprovalWhereInput) Filter(q *ApprovalQuery) (*ApprovalQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyApprovalWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyApprovalWhereInput is returned in case the ApprovalWhereInput is empty.
+var ErrEmptyApprovalWhereInput = errors.New("ent: empty predicate ApprovalWhereInput")
+
+// P returns a predicate for filtering approvals.
+// An error is returned if the input is empty or invalid.
+func (i *ApprovalWhereInput) P() (predicate.Approval, error) {
+	var predicates []predicate.Approval
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, approval.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Approval, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, approval.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Approval, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, approval.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, approval.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, approval.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, approval.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, approval.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, approval.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, approval.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, approval.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, approval.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, approval.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, approval.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, approval.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, approval.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, approval.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, approval.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, approval.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, approval.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, approval.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, approval.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, approval.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, approval.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, approval.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, approval.KindNotIn(i.KindNotIn...))
+	}
+	if i.KindGT != nil {
+		predicates = append(predicates, approval.KindGT(*i.KindGT))
+	}
+	if i.KindGTE != nil {
+		predicates = append(predicates, approval.KindGTE(*i.KindGTE))
+	}
+	if i.KindLT != nil {
+		predicates = append(predicates, approval.KindLT(*i.KindLT))
+	}
+	if i.KindLTE != nil {
+		predicates = append(predicates, approval.KindLTE(*i.KindLTE))
+	}
+	if i.KindContains != nil {
+		predicates = append(predicates, approval.KindContains(*i.KindContains))
+	}
+	if i.KindHasPrefix != nil {
+		predicates = append(predicates, approval.KindHasPrefix(*i.KindHasPrefix))
+	}
+	if i.KindHasSuffix != nil {
+		predicates = append(predicates, approval.KindHasSuffix(*i.KindHasSuffix))
+	}
+	if i.KindEqualFold != nil {
+		predicates = append(predicates, approval.KindEqualFold(*i.KindEqualFold))
+	}
+	if i.KindContainsFold != nil {
+		predicates = append(predicates, approval.KindContainsFold(*i.KindContainsFold))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, approval.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, approval.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, approval.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, approval.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, approval.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, approval.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, approval.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, approval.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, approval.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, approval.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, approval.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, approval.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, approval.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Summary != nil {
+		predicates = append(predicates, approval.SummaryEQ(*i.Summary))
+	}
+	if i.SummaryNEQ != nil {
+		predicates = append(predicates, approval.SummaryNEQ(*i.SummaryNEQ))
+	}
+	if len(i.SummaryIn) > 0 {
+		predicates = append(predicates, approval.SummaryIn(i.SummaryIn...))
+	}
+	if len(i.SummaryNotIn) > 0 {
+		predicates = append(predicates, approval.SummaryNotIn(i.SummaryNotIn...))
+	}
+	if i.SummaryGT != nil {
+		predicates = append(predicates, approval.SummaryGT(*i.SummaryGT))
+	}
+	if i.SummaryGTE != nil {
+		predicates = append(predicates, approval.SummaryGTE(*i.SummaryGTE))
+	}
+	if i.SummaryLT != nil {
+		predicates = append(predicates, approval.SummaryLT(*i.SummaryLT))
+	}
+	if i.SummaryLTE != nil {
+		predicates = append(predicates, approval.SummaryLTE(*i.SummaryLTE))
+	}
+	if i.SummaryContains != nil {
+		predicates = append(predicates, approval.SummaryContains(*i.SummaryContains))
+	}
+	if i.SummaryHasPrefix != nil {
+		predicates = append(predicates, approval.SummaryHasPrefix(*i.SummaryHasPrefix))
+	}
+	if i.SummaryHasSuffix != nil {
+		predicates = append(predicates, approval.SummaryHasSuffix(*i.SummaryHasSuffix))
+	}
+	if i.SummaryEqualFold != nil {
+		predicates = append(predicates, approval.SummaryEqualFold(*i.SummaryEqualFold))
+	}
+	if i.SummaryContainsFold != nil {
+		predicates = append(predicates, approval.SummaryContainsFold(*i.SummaryContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, approval.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, approval.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, approval.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, approval.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.SubmittedAt != nil {
+		predicates = append(predicates, approval.SubmittedAtEQ(*i.SubmittedAt))
+	}
+	if i.SubmittedAtNEQ != nil {
+		predicates = append(predicates, approval.SubmittedAtNEQ(*i.SubmittedAtNEQ))
+	}
+	if len(i.SubmittedAtIn) > 0 {
+		predicates = append(predicates, approval.SubmittedAtIn(i.SubmittedAtIn...))
+	}
+	if len(i.SubmittedAtNotIn) > 0 {
+		predicates = append(predicates, approval.SubmittedAtNotIn(i.SubmittedAtNotIn...))
+	}
+	if i.SubmittedAtGT != nil {
+		predicates = append(predicates, approval.SubmittedAtGT(*i.SubmittedAtGT))
+	}
+	if i.SubmittedAtGTE != nil {
+		predicates = append(predicates, approval.SubmittedAtGTE(*i.SubmittedAtGTE))
+	}
+	if i.SubmittedAtLT != nil {
+		predicates = append(predicates, approval.SubmittedAtLT(*i.SubmittedAtLT))
+	}
+	if i.SubmittedAtLTE != nil {
+		predicates = append(predicates, approval.SubmittedAtLTE(*i.SubmittedAtLTE))
+	}
+	if i.FinishedAt != nil {
+		predicates = append(predicates, approval.FinishedAtEQ(*i.FinishedAt))
+	}
+	if i.FinishedAtNEQ != nil {
+		predicates = append(predicates, approval.FinishedAtNEQ(*i.FinishedAtNEQ))
+	}
+	if len(i.FinishedAtIn) > 0 {
+		predicates = append(predicates, approval.FinishedAtIn(i.FinishedAtIn...))
+	}
+	if len(i.FinishedAtNotIn) > 0 {
+		predicates = append(predicates, approval.FinishedAtNotIn(i.FinishedAtNotIn...))
+	}
+	if i.FinishedAtGT != nil {
+		predicates = append(predicates, approval.FinishedAtGT(*i.FinishedAtGT))
+	}
+	if i.FinishedAtGTE != nil {
+		predicates = append(predicates, approval.FinishedAtGTE(*i.FinishedAtGTE))
+	}
+	if i.FinishedAtLT != nil {
+		predicates = append(predicates, approval.FinishedAtLT(*i.FinishedAtLT))
+	}
+	if i.FinishedAtLTE != nil {
+		predicates = append(predicates, approval.FinishedAtLTE(*i.FinishedAtLTE))
+	}
+	if i.FinishedAtIsNil {
+		predicates = append(predicates, approval.FinishedAtIsNil())
+	}
+	if i.FinishedAtNotNil {
+		predicates = append(predicates, approval.FinishedAtNotNil())
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, approval.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, approval.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, approval.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, approval.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, approval.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, approval.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, approval.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, approval.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyApprovalWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return approval.And(predicates...), nil
+	}
+}
+
+// ApprovalCcWhereInput represents a where input for filtering ApprovalCc queries.
+type ApprovalCcWhereInput struct {
+	Predicates []predicate.ApprovalCc  `json:"-"`
+	Not        *ApprovalCcWhereInput   `json:"not,omitempty"`
+	Or         []*ApprovalCcWhereInput `json:"or,omitempty"`
+	And        []*ApprovalCcWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "stage" field predicates.
+	Stage      *flow.CcStage  `json:"stage,omitempty"`
+	StageNEQ   *flow.CcStage  `json:"stageNEQ,omitempty"`
+	StageIn    []flow.CcStage `json:"stageIn,omitempty"`
+	StageNotIn []flow.CcStage `json:"stageNotIn,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ApprovalCcWhereInput) AddPredicates(predicates ...predicate.ApprovalCc) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ApprovalCcWhereInput filter on the ApprovalCcQuery builder.
+func (i *ApprovalCcWhereInput) Filter(q *ApprovalCcQuery) (*ApprovalCcQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyApprovalCcWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyApprovalCcWhereInput is returned in case the ApprovalCcWhereInput is empty.
+var ErrEmptyApprovalCcWhereInput = errors.New("ent: empty predicate ApprovalCcWhereInput")
+
+// P returns a predicate for filtering approvalccs.
+// An error is returned if the input is empty or invalid.
+func (i *ApprovalCcWhereInput) P() (predicate.ApprovalCc, error) {
+	var predicates []predicate.ApprovalCc
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, approvalcc.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ApprovalCc, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, approvalcc.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ApprovalCc, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, approvalcc.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, approvalcc.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, approvalcc.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, approvalcc.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, approvalcc.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, approvalcc.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, approvalcc.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, approvalcc.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, approvalcc.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, approvalcc.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, approvalcc.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, approvalcc.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, approvalcc.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, approvalcc.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, approvalcc.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, approvalcc.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, approvalcc.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, approvalcc.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, approvalcc.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.Stage != nil {
+		predicates = append(predicates, approvalcc.StageEQ(*i.Stage))
+	}
+	if i.StageNEQ != nil {
+		predicates = append(predicates, approvalcc.StageNEQ(*i.StageNEQ))
+	}
+	if len(i.StageIn) > 0 {
+		predicates = append(predicates, approvalcc.StageIn(i.StageIn...))
+	}
+	if len(i.StageNotIn) > 0 {
+		predicates = append(predicates, approvalcc.StageNotIn(i.StageNotIn...))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyApprovalCcWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return approvalcc.And(predicates...), nil
+	}
+}
+
+// ApprovalNodeWhereInput represents a where input for filtering ApprovalNode queries.
+type ApprovalNodeWhereInput struct {
+	Predicates []predicate.ApprovalNode  `json:"-"`
+	Not        *ApprovalNodeWhereInput   `json:"not,omitempty"`
+	Or         []*ApprovalNodeWhereInput `json:"or,omitempty"`
+	And        []*ApprovalNodeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "node_key" field predicates.
+	NodeKey             *string  `json:"nodeKey,omitempty"`
+	NodeKeyNEQ          *string  `json:"nodeKeyNEQ,omitempty"`
+	NodeKeyIn           []string `json:"nodeKeyIn,omitempty"`
+	NodeKeyNotIn        []string `json:"nodeKeyNotIn,omitempty"`
+	NodeKeyGT           *string  `json:"nodeKeyGT,omitempty"`
+	NodeKeyGTE          *string  `json:"nodeKeyGTE,omitempty"`
+	NodeKeyLT           *string  `json:"nodeKeyLT,omitempty"`
+	NodeKeyLTE          *string  `json:"nodeKeyLTE,omitempty"`
+	NodeKeyContains     *string  `json:"nodeKeyContains,omitempty"`
+	NodeKeyHasPrefix    *string  `json:"nodeKeyHasPrefix,omitempty"`
+	NodeKeyHasSuffix    *string  `json:"nodeKeyHasSuffix,omitempty"`
+	NodeKeyEqualFold    *string  `json:"nodeKeyEqualFold,omitempty"`
+	NodeKeyContainsFold *string  `json:"nodeKeyContainsFold,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "position" field predicates.
+	Position      *int  `json:"position,omitempty"`
+	PositionNEQ   *int  `json:"positionNEQ,omitempty"`
+	PositionIn    []int `json:"positionIn,omitempty"`
+	PositionNotIn []int `json:"positionNotIn,omitempty"`
+	PositionGT    *int  `json:"positionGT,omitempty"`
+	PositionGTE   *int  `json:"positionGTE,omitempty"`
+	PositionLT    *int  `json:"positionLT,omitempty"`
+	PositionLTE   *int  `json:"positionLTE,omitempty"`
+
+	// "mode" field predicates.
+	Mode      *flow.Mode  `json:"mode,omitempty"`
+	ModeNEQ   *flow.Mode  `json:"modeNEQ,omitempty"`
+	ModeIn    []flow.Mode `json:"modeIn,omitempty"`
+	ModeNotIn []flow.Mode `json:"modeNotIn,omitempty"`
+
+	// "status" field predicates.
+	Status      *flow.NodeStatus  `json:"status,omitempty"`
+	StatusNEQ   *flow.NodeStatus  `json:"statusNEQ,omitempty"`
+	StatusIn    []flow.NodeStatus `json:"statusIn,omitempty"`
+	StatusNotIn []flow.NodeStatus `json:"statusNotIn,omitempty"`
+
+	// "added" field predicates.
+	Added    *bool `json:"added,omitempty"`
+	AddedNEQ *bool `json:"addedNEQ,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ApprovalNodeWhereInput) AddPredicates(predicates ...predicate.ApprovalNode) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ApprovalNodeWhereInput filter on the ApprovalNodeQuery builder.
+func (i *ApprovalNodeWhereInput) Filter(q *ApprovalNodeQuery) (*ApprovalNodeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyApprovalNodeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyApprovalNodeWhereInput is returned in case the ApprovalNodeWhereInput is empty.
+var ErrEmptyApprovalNodeWhereInput = errors.New("ent: empty predicate ApprovalNodeWhereInput")
+
+// P returns a predicate for filtering approvalnodes.
+// An error is returned if the input is empty or invalid.
+func (i *ApprovalNodeWhereInput) P() (predicate.ApprovalNode, error) {
+	var predicates []predicate.ApprovalNode
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, approvalnode.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ApprovalNode, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, approvalnode.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ApprovalNode, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, approvalnode.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, approvalnode.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, approvalnode.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, approvalnode.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, approvalnode.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, approvalnode.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, approvalnode.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, approvalnode.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, approvalnode.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, approvalnode.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, approvalnode.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, approvalnode.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, approvalnode.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, approvalnode.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, approvalnode.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, approvalnode.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, approvalnode.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, approvalnode.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, approvalnode.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.NodeKey != nil {
+		predicates = append(predicates, approvalnode.NodeKeyEQ(*i.NodeKey))
+	}
+	if i.NodeKeyNEQ != nil {
+		predicates = append(predicates, approvalnode.NodeKeyNEQ(*i.NodeKeyNEQ))
+	}
+	if len(i.NodeKeyIn) > 0 {
+		predicates = append(predicates, approvalnode.NodeKeyIn(i.NodeKeyIn...))
+	}
+	if len(i.NodeKeyNotIn) > 0 {
+		predicates = append(predicates, approvalnode.NodeKeyNotIn(i.NodeKeyNotIn...))
+	}
+	if i.NodeKeyGT != nil {
+		predicates = append(predicates, approvalnode.NodeKeyGT(*i.NodeKeyGT))
+	}
+	if i.NodeKeyGTE != nil {
+		predicates = append(predicates, approvalnode.NodeKeyGTE(*i.NodeKeyGTE))
+	}
+	if i.NodeKeyLT != nil {
+		predicates = append(predicates, approvalnode.NodeKeyLT(*i.NodeKeyLT))
+	}
+	if i.NodeKeyLTE != nil {
+		predicates = append(predicates, approvalnode.NodeKeyLTE(*i.NodeKeyLTE))
+	}
+	if i.NodeKeyContains != nil {
+		predicates = append(predicates, approvalnode.NodeKeyContains(*i.NodeKeyContains))
+	}
+	if i.NodeKeyHasPrefix != nil {
+		predicates = append(predicates, approvalnode.NodeKeyHasPrefix(*i.NodeKeyHasPrefix))
+	}
+	if i.NodeKeyHasSuffix != nil {
+		predicates = append(predicates, approvalnode.NodeKeyHasSuffix(*i.NodeKeyHasSuffix))
+	}
+	if i.NodeKeyEqualFold != nil {
+		predicates = append(predicates, approvalnode.NodeKeyEqualFold(*i.NodeKeyEqualFold))
+	}
+	if i.NodeKeyContainsFold != nil {
+		predicates = append(predicates, approvalnode.NodeKeyContainsFold(*i.NodeKeyContainsFold))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, approvalnode.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, approvalnode.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, approvalnode.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, approvalnode.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, approvalnode.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, approvalnode.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, approvalnode.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, approvalnode.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, approvalnode.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, approvalnode.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, approvalnode.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, approvalnode.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, approvalnode.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Position != nil {
+		predicates = append(predicates, approvalnode.PositionEQ(*i.Position))
+	}
+	if i.PositionNEQ != nil {
+		predicates = append(predicates, approvalnode.PositionNEQ(*i.PositionNEQ))
+	}
+	if len(i.PositionIn) > 0 {
+		predicates = append(predicates, approvalnode.PositionIn(i.PositionIn...))
+	}
+	if len(i.PositionNotIn) > 0 {
+		predicates = append(predicates, approvalnode.PositionNotIn(i.PositionNotIn...))
+	}
+	if i.PositionGT != nil {
+		predicates = append(predicates, approvalnode.PositionGT(*i.PositionGT))
+	}
+	if i.PositionGTE != nil {
+		predicates = append(predicates, approvalnode.PositionGTE(*i.PositionGTE))
+	}
+	if i.PositionLT != nil {
+		predicates = append(predicates, approvalnode.PositionLT(*i.PositionLT))
+	}
+	if i.PositionLTE != nil {
+		predicates = append(predicates, approvalnode.PositionLTE(*i.PositionLTE))
+	}
+	if i.Mode != nil {
+		predicates = append(predicates, approvalnode.ModeEQ(*i.Mode))
+	}
+	if i.ModeNEQ != nil {
+		predicates = append(predicates, approvalnode.ModeNEQ(*i.ModeNEQ))
+	}
+	if len(i.ModeIn) > 0 {
+		predicates = append(predicates, approvalnode.ModeIn(i.ModeIn...))
+	}
+	if len(i.ModeNotIn) > 0 {
+		predicates = append(predicates, approvalnode.ModeNotIn(i.ModeNotIn...))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, approvalnode.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, approvalnode.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, approvalnode.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, approvalnode.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Added != nil {
+		predicates = append(predicates, approvalnode.AddedEQ(*i.Added))
+	}
+	if i.AddedNEQ != nil {
+		predicates = append(predicates, approvalnode.AddedNEQ(*i.AddedNEQ))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyApprovalNodeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return approvalnode.And(predicates...), nil
+	}
+}
+
+// ApprovalTaskWhereInput represents a where input for filtering ApprovalTask queries.
+type ApprovalTaskWhereInput struct {
+	Predicates []predicate.ApprovalTask  `json:"-"`
+	Not        *ApprovalTaskWhereInput   `json:"not,omitempty"`
+	Or         []*ApprovalTaskWhereInput `json:"or,omitempty"`
+	And        []*ApprovalTaskWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "node_key" field predicates.
+	NodeKey             *string  `json:"nodeKey,omitempty"`
+	NodeKeyNEQ          *string  `json:"nodeKeyNEQ,omitempty"`
+	NodeKeyIn           []string `json:"nodeKeyIn,omitempty"`
+	NodeKeyNotIn        []string `json:"nodeKeyNotIn,omitempty"`
+	NodeKeyGT           *string  `json:"nodeKeyGT,omitempty"`
+	NodeKeyGTE          *string  `json:"nodeKeyGTE,omitempty"`
+	NodeKeyLT           *string  `json:"nodeKeyLT,omitempty"`
+	NodeKeyLTE          *string  `json:"nodeKeyLTE,omitempty"`
+	NodeKeyContains     *string  `json:"nodeKeyContains,omitempty"`
+	NodeKeyHasPrefix    *string  `json:"nodeKeyHasPrefix,omitempty"`
+	NodeKeyHasSuffix    *string  `json:"nodeKeyHasSuffix,omitempty"`
+	NodeKeyEqualFold    *string  `json:"nodeKeyEqualFold,omitempty"`
+	NodeKeyContainsFold *string  `json:"nodeKeyContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *flow.TaskStatus  `json:"status,omitempty"`
+	StatusNEQ   *flow.TaskStatus  `json:"statusNEQ,omitempty"`
+	StatusIn    []flow.TaskStatus `json:"statusIn,omitempty"`
+	StatusNotIn []flow.TaskStatus `json:"statusNotIn,omitempty"`
+
+	// "comment" field predicates.
+	Comment             *string  `json:"comment,omitempty"`
+	CommentNEQ          *string  `json:"commentNEQ,omitempty"`
+	CommentIn           []string `json:"commentIn,omitempty"`
+	CommentNotIn        []string `json:"commentNotIn,omitempty"`
+	CommentGT           *string  `json:"commentGT,omitempty"`
+	CommentGTE          *string  `json:"commentGTE,omitempty"`
+	CommentLT           *string  `json:"commentLT,omitempty"`
+	CommentLTE          *string  `json:"commentLTE,omitempty"`
+	CommentContains     *string  `json:"commentContains,omitempty"`
+	CommentHasPrefix    *string  `json:"commentHasPrefix,omitempty"`
+	CommentHasSuffix    *string  `json:"commentHasSuffix,omitempty"`
+	CommentIsNil        bool     `json:"commentIsNil,omitempty"`
+	CommentNotNil       bool     `json:"commentNotNil,omitempty"`
+	CommentEqualFold    *string  `json:"commentEqualFold,omitempty"`
+	CommentContainsFold *string  `json:"commentContainsFold,omitempty"`
+
+	// "auto" field predicates.
+	Auto    *bool `json:"auto,omitempty"`
+	AutoNEQ *bool `json:"autoNEQ,omitempty"`
+
+	// "decided_at" field predicates.
+	DecidedAt       *time.Time  `json:"decidedAt,omitempty"`
+	DecidedAtNEQ    *time.Time  `json:"decidedAtNEQ,omitempty"`
+	DecidedAtIn     []time.Time `json:"decidedAtIn,omitempty"`
+	DecidedAtNotIn  []time.Time `json:"decidedAtNotIn,omitempty"`
+	DecidedAtGT     *time.Time  `json:"decidedAtGT,omitempty"`
+	DecidedAtGTE    *time.Time  `json:"decidedAtGTE,omitempty"`
+	DecidedAtLT     *time.Time  `json:"decidedAtLT,omitempty"`
+	DecidedAtLTE    *time.Time  `json:"decidedAtLTE,omitempty"`
+	DecidedAtIsNil  bool        `json:"decidedAtIsNil,omitempty"`
+	DecidedAtNotNil bool        `json:"decidedAtNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ApprovalTaskWhereInput) AddPredicates(predicates ...predicate.ApprovalTask) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ApprovalTaskWhereInput filter on the ApprovalTaskQuery builder.
+func (i *ApprovalTaskWhereInput) Filter(q *ApprovalTaskQuery) (*ApprovalTaskQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyApprovalTaskWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyApprovalTaskWhereInput is returned in case the ApprovalTaskWhereInput is empty.
+var ErrEmptyApprovalTaskWhereInput = errors.New("ent: empty predicate ApprovalTaskWhereInput")
+
+// P returns a predicate for filtering approvaltasks.
+// An error is returned if the input is empty or invalid.
+func (i *ApprovalTaskWhereInput) P() (predicate.ApprovalTask, error) {
+	var predicates []predicate.ApprovalTask
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, approvaltask.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ApprovalTask, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, approvaltask.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ApprovalTask, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, approvaltask.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, approvaltask.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, approvaltask.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, approvaltask.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, approvaltask.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, approvaltask.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, approvaltask.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, approvaltask.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, approvaltask.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, approvaltask.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, approvaltask.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, approvaltask.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, approvaltask.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, approvaltask.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, approvaltask.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, approvaltask.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, approvaltask.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, approvaltask.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, approvaltask.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.NodeKey != nil {
+		predicates = append(predicates, approvaltask.NodeKeyEQ(*i.NodeKey))
+	}
+	if i.NodeKeyNEQ != nil {
+		predicates = append(predicates, approvaltask.NodeKeyNEQ(*i.NodeKeyNEQ))
+	}
+	if len(i.NodeKeyIn) > 0 {
+		predicates = append(predicates, approvaltask.NodeKeyIn(i.NodeKeyIn...))
+	}
+	if len(i.NodeKeyNotIn) > 0 {
+		predicates = append(predicates, approvaltask.NodeKeyNotIn(i.NodeKeyNotIn...))
+	}
+	if i.NodeKeyGT != nil {
+		predicates = append(predicates, approvaltask.NodeKeyGT(*i.NodeKeyGT))
+	}
+	if i.NodeKeyGTE != nil {
+		predicates = append(predicates, approvaltask.NodeKeyGTE(*i.NodeKeyGTE))
+	}
+	if i.NodeKeyLT != nil {
+		predicates = append(predicates, approvaltask.NodeKeyLT(*i.NodeKeyLT))
+	}
+	if i.NodeKeyLTE != nil {
+		predicates = append(predicates, approvaltask.NodeKeyLTE(*i.NodeKeyLTE))
+	}
+	if i.NodeKeyContains != nil {
+		predicates = append(predicates, approvaltask.NodeKeyContains(*i.NodeKeyContains))
+	}
+	if i.NodeKeyHasPrefix != nil {
+		predicates = append(predicates, approvaltask.NodeKeyHasPrefix(*i.NodeKeyHasPrefix))
+	}
+	if i.NodeKeyHasSuffix != nil {
+		predicates = append(predicates, approvaltask.NodeKeyHasSuffix(*i.NodeKeyHasSuffix))
+	}
+	if i.NodeKeyEqualFold != nil {
+		predicates = append(predicates, approvaltask.NodeKeyEqualFold(*i.NodeKeyEqualFold))
+	}
+	if i.NodeKeyContainsFold != nil {
+		predicates = append(predicates, approvaltask.NodeKeyContainsFold(*i.NodeKeyContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, approvaltask.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, approvaltask.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, approvaltask.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, approvaltask.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Comment != nil {
+		predicates = append(predicates, approvaltask.CommentEQ(*i.Comment))
+	}
+	if i.CommentNEQ != nil {
+		predicates = append(predicates, approvaltask.CommentNEQ(*i.CommentNEQ))
+	}
+	if len(i.CommentIn) > 0 {
+		predicates = append(predicates, approvaltask.CommentIn(i.CommentIn...))
+	}
+	if len(i.CommentNotIn) > 0 {
+		predicates = append(predicates, approvaltask.CommentNotIn(i.CommentNotIn...))
+	}
+	if i.CommentGT != nil {
+		predicates = append(predicates, approvaltask.CommentGT(*i.CommentGT))
+	}
+	if i.CommentGTE != nil {
+		predicates = append(predicates, approvaltask.CommentGTE(*i.CommentGTE))
+	}
+	if i.CommentLT != nil {
+		predicates = append(predicates, approvaltask.CommentLT(*i.CommentLT))
+	}
+	if i.CommentLTE != nil {
+		predicates = append(predicates, approvaltask.CommentLTE(*i.CommentLTE))
+	}
+	if i.CommentContains != nil {
+		predicates = append(predicates, approvaltask.CommentContains(*i.CommentContains))
+	}
+	if i.CommentHasPrefix != nil {
+		predicates = append(predicates, approvaltask.CommentHasPrefix(*i.CommentHasPrefix))
+	}
+	if i.CommentHasSuffix != nil {
+		predicates = append(predicates, approvaltask.CommentHasSuffix(*i.CommentHasSuffix))
+	}
+	if i.CommentIsNil {
+		predicates = append(predicates, approvaltask.CommentIsNil())
+	}
+	if i.CommentNotNil {
+		predicates = append(predicates, approvaltask.CommentNotNil())
+	}
+	if i.CommentEqualFold != nil {
+		predicates = append(predicates, approvaltask.CommentEqualFold(*i.CommentEqualFold))
+	}
+	if i.CommentContainsFold != nil {
+		predicates = append(predicates, approvaltask.CommentContainsFold(*i.CommentContainsFold))
+	}
+	if i.Auto != nil {
+		predicates = append(predicates, approvaltask.AutoEQ(*i.Auto))
+	}
+	if i.AutoNEQ != nil {
+		predicates = append(predicates, approvaltask.AutoNEQ(*i.AutoNEQ))
+	}
+	if i.DecidedAt != nil {
+		predicates = append(predicates, approvaltask.DecidedAtEQ(*i.DecidedAt))
+	}
+	if i.DecidedAtNEQ != nil {
+		predicates = append(predicates, approvaltask.DecidedAtNEQ(*i.DecidedAtNEQ))
+	}
+	if len(i.DecidedAtIn) > 0 {
+		predicates = append(predicates, approvaltask.DecidedAtIn(i.DecidedAtIn...))
+	}
+	if len(i.DecidedAtNotIn) > 0 {
+		predicates = append(predicates, approvaltask.DecidedAtNotIn(i.DecidedAtNotIn...))
+	}
+	if i.DecidedAtGT != nil {
+		predicates = append(predicates, approvaltask.DecidedAtGT(*i.DecidedAtGT))
+	}
+	if i.DecidedAtGTE != nil {
+		predicates = append(predicates, approvaltask.DecidedAtGTE(*i.DecidedAtGTE))
+	}
+	if i.DecidedAtLT != nil {
+		predicates = append(predicates, approvaltask.DecidedAtLT(*i.DecidedAtLT))
+	}
+	if i.DecidedAtLTE != nil {
+		predicates = append(predicates, approvaltask.DecidedAtLTE(*i.DecidedAtLTE))
+	}
+	if i.DecidedAtIsNil {
+		predicates = append(predicates, approvaltask.DecidedAtIsNil())
+	}
+	if i.DecidedAtNotNil {
+		predicates = append(predicates, approvaltask.DecidedAtNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyApprovalTaskWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return approvaltask.And(predicates...), nil
+	}
+}
+
+// ApprovalTemplateWhereInput represents a where input for filtering ApprovalTemplate queries.
+type ApprovalTemplateWhereInput struct {
+	Predicates []predicate.ApprovalTemplate  `json:"-"`
+	Not        *ApprovalTemplateWhereInput   `json:"not,omitempty"`
+	Or         []*ApprovalTemplateWhereInput `json:"or,omitempty"`
+	And        []*ApprovalTemplateWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "icon" field predicates.
+	Icon             *string  `json:"icon,omitempty"`
+	IconNEQ          *string  `json:"iconNEQ,omitempty"`
+	IconIn           []string `json:"iconIn,omitempty"`
+	IconNotIn        []string `json:"iconNotIn,omitempty"`
+	IconGT           *string  `json:"iconGT,omitempty"`
+	IconGTE          *string  `json:"iconGTE,omitempty"`
+	IconLT           *string  `json:"iconLT,omitempty"`
+	IconLTE          *string  `json:"iconLTE,omitempty"`
+	IconContains     *string  `json:"iconContains,omitempty"`
+	IconHasPrefix    *string  `json:"iconHasPrefix,omitempty"`
+	IconHasSuffix    *string  `json:"iconHasSuffix,omitempty"`
+	IconEqualFold    *string  `json:"iconEqualFold,omitempty"`
+	IconContainsFold *string  `json:"iconContainsFold,omitempty"`
+
+	// "group" field predicates.
+	Group             *string  `json:"group,omitempty"`
+	GroupNEQ          *string  `json:"groupNEQ,omitempty"`
+	GroupIn           []string `json:"groupIn,omitempty"`
+	GroupNotIn        []string `json:"groupNotIn,omitempty"`
+	GroupGT           *string  `json:"groupGT,omitempty"`
+	GroupGTE          *string  `json:"groupGTE,omitempty"`
+	GroupLT           *string  `json:"groupLT,omitempty"`
+	GroupLTE          *string  `json:"groupLTE,omitempty"`
+	GroupContains     *string  `json:"groupContains,omitempty"`
+	GroupHasPrefix    *string  `json:"groupHasPrefix,omitempty"`
+	GroupHasSuffix    *string  `json:"groupHasSuffix,omitempty"`
+	GroupEqualFold    *string  `json:"groupEqualFold,omitempty"`
+	GroupContainsFold *string  `json:"groupContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind             *string  `json:"kind,omitempty"`
+	KindNEQ          *string  `json:"kindNEQ,omitempty"`
+	KindIn           []string `json:"kindIn,omitempty"`
+	KindNotIn        []string `json:"kindNotIn,omitempty"`
+	KindGT           *string  `json:"kindGT,omitempty"`
+	KindGTE          *string  `json:"kindGTE,omitempty"`
+	KindLT           *string  `json:"kindLT,omitempty"`
+	KindLTE          *string  `json:"kindLTE,omitempty"`
+	KindContains     *string  `json:"kindContains,omitempty"`
+	KindHasPrefix    *string  `json:"kindHasPrefix,omitempty"`
+	KindHasSuffix    *string  `json:"kindHasSuffix,omitempty"`
+	KindEqualFold    *string  `json:"kindEqualFold,omitempty"`
+	KindContainsFold *string  `json:"kindContainsFold,omitempty"`
+
+	// "version" field predicates.
+	Version      *int  `json:"version,omitempty"`
+	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
+	VersionIn    []int `json:"versionIn,omitempty"`
+	VersionNotIn []int `json:"versionNotIn,omitempty"`
+	VersionGT    *int  `json:"versionGT,omitempty"`
+	VersionGTE   *int  `json:"versionGTE,omitempty"`
+	VersionLT    *int  `json:"versionLT,omitempty"`
+	VersionLTE   *int  `json:"versionLTE,omitempty"`
+
+	// "archived_at" field predicates.
+	ArchivedAt       *time.Time  `json:"archivedAt,omitempty"`
+	ArchivedAtNEQ    *time.Time  `json:"archivedAtNEQ,omitempty"`
+	ArchivedAtIn     []time.Time `json:"archivedAtIn,omitempty"`
+	ArchivedAtNotIn  []time.Time `json:"archivedAtNotIn,omitempty"`
+	ArchivedAtGT     *time.Time  `json:"archivedAtGT,omitempty"`
+	ArchivedAtGTE    *time.Time  `json:"archivedAtGTE,omitempty"`
+	ArchivedAtLT     *time.Time  `json:"archivedAtLT,omitempty"`
+	ArchivedAtLTE    *time.Time  `json:"archivedAtLTE,omitempty"`
+	ArchivedAtIsNil  bool        `json:"archivedAtIsNil,omitempty"`
+	ArchivedAtNotNil bool        `json:"archivedAtNotNil,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ApprovalTemplateWhereInput) AddPredicates(predicates ...predicate.ApprovalTemplate) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ApprovalTemplateWhereInput filter on the ApprovalTemplateQuery builder.
+func (i *ApprovalTemplateWhereInput) Filter(q *ApprovalTemplateQuery) (*ApprovalTemplateQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyApprovalTemplateWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyApprovalTemplateWhereInput is returned in case the ApprovalTemplateWhereInput is empty.
+var ErrEmptyApprovalTemplateWhereInput = errors.New("ent: empty predicate ApprovalTemplateWhereInput")
+
+// P returns a predicate for filtering approvaltemplates.
+// An error is returned if the input is empty or invalid.
+func (i *ApprovalTemplateWhereInput) P() (predicate.ApprovalTemplate, error) {
+	var predicates []predicate.ApprovalTemplate
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, approvaltemplate.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ApprovalTemplate, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, approvaltemplate.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ApprovalTemplate, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, approvaltemplate.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, approvaltemplate.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, approvaltemplate.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, approvaltemplate.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, approvaltemplate.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, approvaltemplate.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, approvaltemplate.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, approvaltemplate.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, approvaltemplate.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, approvaltemplate.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, approvaltemplate.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, approvaltemplate.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, approvaltemplate.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, approvaltemplate.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, approvaltemplate.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, approvaltemplate.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, approvaltemplate.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, approvaltemplate.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, approvaltemplate.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, approvaltemplate.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, approvaltemplate.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, approvaltemplate.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, approvaltemplate.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, approvaltemplate.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, approvaltemplate.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, approvaltemplate.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, approvaltemplate.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, approvaltemplate.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, approvaltemplate.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, approvaltemplate.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, approvaltemplate.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, approvaltemplate.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Icon != nil {
+		predicates = append(predicates, approvaltemplate.IconEQ(*i.Icon))
+	}
+	if i.IconNEQ != nil {
+		predicates = append(predicates, approvaltemplate.IconNEQ(*i.IconNEQ))
+	}
+	if len(i.IconIn) > 0 {
+		predicates = append(predicates, approvaltemplate.IconIn(i.IconIn...))
+	}
+	if len(i.IconNotIn) > 0 {
+		predicates = append(predicates, approvaltemplate.IconNotIn(i.IconNotIn...))
+	}
+	if i.IconGT != nil {
+		predicates = append(predicates, approvaltemplate.IconGT(*i.IconGT))
+	}
+	if i.IconGTE != nil {
+		predicates = append(predicates, approvaltemplate.IconGTE(*i.IconGTE))
+	}
+	if i.IconLT != nil {
+		predicates = append(predicates, approvaltemplate.IconLT(*i.IconLT))
+	}
+	if i.IconLTE != nil {
+		predicates = append(predicates, approvaltemplate.IconLTE(*i.IconLTE))
+	}
+	if i.IconContains != nil {
+		predicates = append(predicates, approvaltemplate.IconContains(*i.IconContains))
+	}
+	if i.IconHasPrefix != nil {
+		predicates = append(predicates, approvaltemplate.IconHasPrefix(*i.IconHasPrefix))
+	}
+	if i.IconHasSuffix != nil {
+		predicates = append(predicates, approvaltemplate.IconHasSuffix(*i.IconHasSuffix))
+	}
+	if i.IconEqualFold != nil {
+		predicates = append(predicates, approvaltemplate.IconEqualFold(*i.IconEqualFold))
+	}
+	if i.IconContainsFold != nil {
+		predicates = append(predicates, approvaltemplate.IconContainsFold(*i.IconContainsFold))
+	}
+	if i.Group != nil {
+		predicates = append(predicates, approvaltemplate.GroupEQ(*i.Group))
+	}
+	if i.GroupNEQ != nil {
+		predicates = append(predicates, approvaltemplate.GroupNEQ(*i.GroupNEQ))
+	}
+	if len(i.GroupIn) > 0 {
+		predicates = append(predicates, approvaltemplate.GroupIn(i.GroupIn...))
+	}
+	if len(i.GroupNotIn) > 0 {
+		predicates = append(predicates, approvaltemplate.GroupNotIn(i.GroupNotIn...))
+	}
+	if i.GroupGT != nil {
+		predicates = append(predicates, approvaltemplate.GroupGT(*i.GroupGT))
+	}
+	if i.GroupGTE != nil {
+		predicates = append(predicates, approvaltemplate.GroupGTE(*i.GroupGTE))
+	}
+	if i.GroupLT != nil {
+		predicates = append(predicates, approvaltemplate.GroupLT(*i.GroupLT))
+	}
+	if i.GroupLTE != nil {
+		predicates = append(predicates, approvaltemplate.GroupLTE(*i.GroupLTE))
+	}
+	if i.GroupContains != nil {
+		predicates = append(predicates, approvaltemplate.GroupContains(*i.GroupContains))
+	}
+	if i.GroupHasPrefix != nil {
+		predicates = append(predicates, approvaltemplate.GroupHasPrefix(*i.GroupHasPrefix))
+	}
+	if i.GroupHasSuffix != nil {
+		predicates = append(predicates, approvaltemplate.GroupHasSuffix(*i.GroupHasSuffix))
+	}
+	if i.GroupEqualFold != nil {
+		predicates = append(predicates, approvaltemplate.GroupEqualFold(*i.GroupEqualFold))
+	}
+	if i.GroupContainsFold != nil {
+		predicates = append(predicates, approvaltemplate.GroupContainsFold(*i.GroupContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, approvaltemplate.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, approvaltemplate.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, approvaltemplate.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, approvaltemplate.KindNotIn(i.KindNotIn...))
+	}
+	if i.KindGT != nil {
+		predicates = append(predicates, approvaltemplate.KindGT(*i.KindGT))
+	}
+	if i.KindGTE != nil {
+		predicates = append(predicates, approvaltemplate.KindGTE(*i.KindGTE))
+	}
+	if i.KindLT != nil {
+		predicates = append(predicates, approvaltemplate.KindLT(*i.KindLT))
+	}
+	if i.KindLTE != nil {
+		predicates = append(predicates, approvaltemplate.KindLTE(*i.KindLTE))
+	}
+	if i.KindContains != nil {
+		predicates = append(predicates, approvaltemplate.KindContains(*i.KindContains))
+	}
+	if i.KindHasPrefix != nil {
+		predicates = append(predicates, approvaltemplate.KindHasPrefix(*i.KindHasPrefix))
+	}
+	if i.KindHasSuffix != nil {
+		predicates = append(predicates, approvaltemplate.KindHasSuffix(*i.KindHasSuffix))
+	}
+	if i.KindEqualFold != nil {
+		predicates = append(predicates, approvaltemplate.KindEqualFold(*i.KindEqualFold))
+	}
+	if i.KindContainsFold != nil {
+		predicates = append(predicates, approvaltemplate.KindContainsFold(*i.KindContainsFold))
+	}
+	if i.Version != nil {
+		predicates = append(predicates, approvaltemplate.VersionEQ(*i.Version))
+	}
+	if i.VersionNEQ != nil {
+		predicates = append(predicates, approvaltemplate.VersionNEQ(*i.VersionNEQ))
+	}
+	if len(i.VersionIn) > 0 {
+		predicates = append(predicates, approvaltemplate.VersionIn(i.VersionIn...))
+	}
+	if len(i.VersionNotIn) > 0 {
+		predicates = append(predicates, approvaltemplate.VersionNotIn(i.VersionNotIn...))
+	}
+	if i.VersionGT != nil {
+		predicates = append(predicates, approvaltemplate.VersionGT(*i.VersionGT))
+	}
+	if i.VersionGTE != nil {
+		predicates = append(predicates, approvaltemplate.VersionGTE(*i.VersionGTE))
+	}
+	if i.VersionLT != nil {
+		predicates = append(predicates, approvaltemplate.VersionLT(*i.VersionLT))
+	}
+	if i.VersionLTE != nil {
+		predicates = append(predicates, approvaltemplate.VersionLTE(*i.VersionLTE))
+	}
+	if i.ArchivedAt != nil {
+		predicates = append(predicates, approvaltemplate.ArchivedAtEQ(*i.ArchivedAt))
+	}
+	if i.ArchivedAtNEQ != nil {
+		predicates = append(predicates, approvaltemplate.ArchivedAtNEQ(*i.ArchivedAtNEQ))
+	}
+	if len(i.ArchivedAtIn) > 0 {
+		predicates = append(predicates, approvaltemplate.ArchivedAtIn(i.ArchivedAtIn...))
+	}
+	if len(i.ArchivedAtNotIn) > 0 {
+		predicates = append(predicates, approvaltemplate.ArchivedAtNotIn(i.ArchivedAtNotIn...))
+	}
+	if i.ArchivedAtGT != nil {
+		predicates = append(predicates, approvaltemplate.ArchivedAtGT(*i.ArchivedAtGT))
+	}
+	if i.ArchivedAtGTE != nil {
+		predicates = append(predicates, approvaltemplate.ArchivedAtGTE(*i.ArchivedAtGTE))
+	}
+	if i.ArchivedAtLT != nil {
+		predicates = append(predicates, approvaltemplate.ArchivedAtLT(*i.ArchivedAtLT))
+	}
+	if i.ArchivedAtLTE != nil {
+		predicates = append(predicates, approvaltemplate.ArchivedAtLTE(*i.ArchivedAtLTE))
+	}
+	if i.ArchivedAtIsNil {
+		predicates = append(predicates, approvaltemplate.ArchivedAtIsNil())
+	}
+	if i.ArchivedAtNotNil {
+		predicates = append(predicates, approvaltemplate.ArchivedAtNotNil())
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, approvaltemplate.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, approvaltemplate.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, approvaltemplate.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, approvaltemplate.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, approvaltemplate.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, approvaltemplate.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, approvaltemplate.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, approvaltemplate.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyApprovalTemplateWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return approvaltemplate.And(predicates...), nil
+	}
+}
+
+// ApprovalTemplateVersionWhereInput represents a where input for filtering ApprovalTemplateVersion queries.
+type ApprovalTemplateVersionWhereInput struct {
+	Predicates []predicate.ApprovalTemplateVersion  `json:"-"`
+	Not        *ApprovalTemplateVersionWhereInput   `json:"not,omitempty"`
+	Or         []*ApprovalTemplateVersionWhereInput `json:"or,omitempty"`
+	And        []*ApprovalTemplateVersionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "version" field predicates.
+	Version      *int  `json:"version,omitempty"`
+	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
+	VersionIn    []int `json:"versionIn,omitempty"`
+	VersionNotIn []int `json:"versionNotIn,omitempty"`
+	VersionGT    *int  `json:"versionGT,omitempty"`
+	VersionGTE   *int  `json:"versionGTE,omitempty"`
+	VersionLT    *int  `json:"versionLT,omitempty"`
+	VersionLTE   *int  `json:"versionLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ApprovalTemplateVersionWhereInput) AddPredicates(predicates ...predicate.ApprovalTemplateVersion) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ApprovalTemplateVersionWhereInput filter on the ApprovalTemplateVersionQuery builder.
+func (i *ApprovalTemplateVersionWhereInput) Filter(q *ApprovalTemplateVersionQuery) (*ApprovalTemplateVersionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyApprovalTemplateVersionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyApprovalTemplateVersionWhereInput is returned in case the ApprovalTemplateVersionWhereInput is empty.
+var ErrEmptyApprovalTemplateVersionWhereInput = errors.New("ent: empty predicate ApprovalTemplateVersionWhereInput")
+
+// P returns a predicate for filtering approvaltemplateversions.
+// An error is returned if the input is empty or invalid.
+func (i *ApprovalTemplateVersionWhereInput) P() (predicate.ApprovalTemplateVersion, error) {
+	var predicates []predicate.ApprovalTemplateVersion
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, approvaltemplateversion.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ApprovalTemplateVersion, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, approvaltemplateversion.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ApprovalTemplateVersion, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, approvaltemplateversion.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, approvaltemplateversion.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, approvaltemplateversion.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, approvaltemplateversion.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, approvaltemplateversion.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, approvaltemplateversion.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, approvaltemplateversion.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, approvaltemplateversion.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, approvaltemplateversion.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, approvaltemplateversion.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, approvaltemplateversion.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, approvaltemplateversion.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, approvaltemplateversion.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, approvaltemplateversion.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, approvaltemplateversion.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, approvaltemplateversion.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, approvaltemplateversion.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, approvaltemplateversion.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, approvaltemplateversion.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.Version != nil {
+		predicates = append(predicates, approvaltemplateversion.VersionEQ(*i.Version))
+	}
+	if i.VersionNEQ != nil {
+		predicates = append(predicates, approvaltemplateversion.VersionNEQ(*i.VersionNEQ))
+	}
+	if len(i.VersionIn) > 0 {
+		predicates = append(predicates, approvaltemplateversion.VersionIn(i.VersionIn...))
+	}
+	if len(i.VersionNotIn) > 0 {
+		predicates = append(predicates, approvaltemplateversion.VersionNotIn(i.VersionNotIn...))
+	}
+	if i.VersionGT != nil {
+		predicates = append(predicates, approvaltemplateversion.VersionGT(*i.VersionGT))
+	}
+	if i.VersionGTE != nil {
+		predicates = append(predicates, approvaltemplateversion.VersionGTE(*i.VersionGTE))
+	}
+	if i.VersionLT != nil {
+		predicates = append(predicates, approvaltemplateversion.VersionLT(*i.VersionLT))
+	}
+	if i.VersionLTE != nil {
+		predicates = append(predicates, approvaltemplateversion.VersionLTE(*i.VersionLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyApprovalTemplateVersionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return approvaltemplateversion.And(predicates...), nil
+	}
+}
+
+// ApprovalTimelineEntryWhereInput represents a where input for filtering ApprovalTimelineEntry queries.
+type ApprovalTimelineEntryWhereInput struct {
+	Predicates []predicate.ApprovalTimelineEntry  `json:"-"`
+	Not        *ApprovalTimelineEntryWhereInput   `json:"not,omitempty"`
+	Or         []*ApprovalTimelineEntryWhereInput `json:"or,omitempty"`
+	And        []*ApprovalTimelineEntryWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "action" field predicates.
+	Action      *flow.Action  `json:"action,omitempty"`
+	ActionNEQ   *flow.Action  `json:"actionNEQ,omitempty"`
+	ActionIn    []flow.Action `json:"actionIn,omitempty"`
+	ActionNotIn []flow.Action `json:"actionNotIn,omitempty"`
+
+	// "node_key" field predicates.
+	NodeKey             *string  `json:"nodeKey,omitempty"`
+	NodeKeyNEQ          *string  `json:"nodeKeyNEQ,omitempty"`
+	NodeKeyIn           []string `json:"nodeKeyIn,omitempty"`
+	NodeKeyNotIn        []string `json:"nodeKeyNotIn,omitempty"`
+	NodeKeyGT           *string  `json:"nodeKeyGT,omitempty"`
+	NodeKeyGTE          *string  `json:"nodeKeyGTE,omitempty"`
+	NodeKeyLT           *string  `json:"nodeKeyLT,omitempty"`
+	NodeKeyLTE          *string  `json:"nodeKeyLTE,omitempty"`
+	NodeKeyContains     *string  `json:"nodeKeyContains,omitempty"`
+	NodeKeyHasPrefix    *string  `json:"nodeKeyHasPrefix,omitempty"`
+	NodeKeyHasSuffix    *string  `json:"nodeKeyHasSuffix,omitempty"`
+	NodeKeyIsNil        bool     `json:"nodeKeyIsNil,omitempty"`
+	NodeKeyNotNil       bool     `json:"nodeKeyNotNil,omitempty"`
+	NodeKeyEqualFold    *string  `json:"nodeKeyEqualFold,omitempty"`
+	NodeKeyContainsFold *string  `json:"nodeKeyContainsFold,omitempty"`
+
+	// "comment" field predicates.
+	Comment             *string  `json:"comment,omitempty"`
+	CommentNEQ          *string  `json:"commentNEQ,omitempty"`
+	CommentIn           []string `json:"commentIn,omitempty"`
+	CommentNotIn        []string `json:"commentNotIn,omitempty"`
+	CommentGT           *string  `json:"commentGT,omitempty"`
+	CommentGTE          *string  `json:"commentGTE,omitempty"`
+	CommentLT           *string  `json:"commentLT,omitempty"`
+	CommentLTE          *string  `json:"commentLTE,omitempty"`
+	CommentContains     *string  `json:"commentContains,omitempty"`
+	CommentHasPrefix    *string  `json:"commentHasPrefix,omitempty"`
+	CommentHasSuffix    *string  `json:"commentHasSuffix,omitempty"`
+	CommentIsNil        bool     `json:"commentIsNil,omitempty"`
+	CommentNotNil       bool     `json:"commentNotNil,omitempty"`
+	CommentEqualFold    *string  `json:"commentEqualFold,omitempty"`
+	CommentContainsFold *string  `json:"commentContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ApprovalTimelineEntryWhereInput) AddPredicates(predicates ...predicate.ApprovalTimelineEntry) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ApprovalTimelineEntryWhereInput filter on the ApprovalTimelineEntryQuery builder.
+func (i *ApprovalTimelineEntryWhereInput) Filter(q *ApprovalTimelineEntryQuery) (*ApprovalTimelineEntryQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyApprovalTimelineEntryWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyApprovalTimelineEntryWhereInput is returned in case the ApprovalTimelineEntryWhereInput is empty.
+var ErrEmptyApprovalTimelineEntryWhereInput = errors.New("ent: empty predicate ApprovalTimelineEntryWhereInput")
+
+// P returns a predicate for filtering approvaltimelineentries.
+// An error is returned if the input is empty or invalid.
+func (i *ApprovalTimelineEntryWhereInput) P() (predicate.ApprovalTimelineEntry, error) {
+	var predicates []predicate.ApprovalTimelineEntry
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, approvaltimelineentry.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ApprovalTimelineEntry, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, approvaltimelineentry.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ApprovalTimelineEntry, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, approvaltimelineentry.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, approvaltimelineentry.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, approvaltimelineentry.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, approvaltimelineentry.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, approvaltimelineentry.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, approvaltimelineentry.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, approvaltimelineentry.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, approvaltimelineentry.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, approvaltimelineentry.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, approvaltimelineentry.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, approvaltimelineentry.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, approvaltimelineentry.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, approvaltimelineentry.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, approvaltimelineentry.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, approvaltimelineentry.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, approvaltimelineentry.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, approvaltimelineentry.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, approvaltimelineentry.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, approvaltimelineentry.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.Action != nil {
+		predicates = append(predicates, approvaltimelineentry.ActionEQ(*i.Action))
+	}
+	if i.ActionNEQ != nil {
+		predicates = append(predicates, approvaltimelineentry.ActionNEQ(*i.ActionNEQ))
+	}
+	if len(i.ActionIn) > 0 {
+		predicates = append(predicates, approvaltimelineentry.ActionIn(i.ActionIn...))
+	}
+	if len(i.ActionNotIn) > 0 {
+		predicates = append(predicates, approvaltimelineentry.ActionNotIn(i.ActionNotIn...))
+	}
+	if i.NodeKey != nil {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyEQ(*i.NodeKey))
+	}
+	if i.NodeKeyNEQ != nil {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyNEQ(*i.NodeKeyNEQ))
+	}
+	if len(i.NodeKeyIn) > 0 {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyIn(i.NodeKeyIn...))
+	}
+	if len(i.NodeKeyNotIn) > 0 {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyNotIn(i.NodeKeyNotIn...))
+	}
+	if i.NodeKeyGT != nil {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyGT(*i.NodeKeyGT))
+	}
+	if i.NodeKeyGTE != nil {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyGTE(*i.NodeKeyGTE))
+	}
+	if i.NodeKeyLT != nil {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyLT(*i.NodeKeyLT))
+	}
+	if i.NodeKeyLTE != nil {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyLTE(*i.NodeKeyLTE))
+	}
+	if i.NodeKeyContains != nil {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyContains(*i.NodeKeyContains))
+	}
+	if i.NodeKeyHasPrefix != nil {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyHasPrefix(*i.NodeKeyHasPrefix))
+	}
+	if i.NodeKeyHasSuffix != nil {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyHasSuffix(*i.NodeKeyHasSuffix))
+	}
+	if i.NodeKeyIsNil {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyIsNil())
+	}
+	if i.NodeKeyNotNil {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyNotNil())
+	}
+	if i.NodeKeyEqualFold != nil {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyEqualFold(*i.NodeKeyEqualFold))
+	}
+	if i.NodeKeyContainsFold != nil {
+		predicates = append(predicates, approvaltimelineentry.NodeKeyContainsFold(*i.NodeKeyContainsFold))
+	}
+	if i.Comment != nil {
+		predicates = append(predicates, approvaltimelineentry.CommentEQ(*i.Comment))
+	}
+	if i.CommentNEQ != nil {
+		predicates = append(predicates, approvaltimelineentry.CommentNEQ(*i.CommentNEQ))
+	}
+	if len(i.CommentIn) > 0 {
+		predicates = append(predicates, approvaltimelineentry.CommentIn(i.CommentIn...))
+	}
+	if len(i.CommentNotIn) > 0 {
+		predicates = append(predicates, approvaltimelineentry.CommentNotIn(i.CommentNotIn...))
+	}
+	if i.CommentGT != nil {
+		predicates = append(predicates, approvaltimelineentry.CommentGT(*i.CommentGT))
+	}
+	if i.CommentGTE != nil {
+		predicates = append(predicates, approvaltimelineentry.CommentGTE(*i.CommentGTE))
+	}
+	if i.CommentLT != nil {
+		predicates = append(predicates, approvaltimelineentry.CommentLT(*i.CommentLT))
+	}
+	if i.CommentLTE != nil {
+		predicates = append(predicates, approvaltimelineentry.CommentLTE(*i.CommentLTE))
+	}
+	if i.CommentContains != nil {
+		predicates = append(predicates, approvaltimelineentry.CommentContains(*i.CommentContains))
+	}
+	if i.CommentHasPrefix != nil {
+		predicates = append(predicates, approvaltimelineentry.CommentHasPrefix(*i.CommentHasPrefix))
+	}
+	if i.CommentHasSuffix != nil {
+		predicates = append(predicates, approvaltimelineentry.CommentHasSuffix(*i.CommentHasSuffix))
+	}
+	if i.CommentIsNil {
+		predicates = append(predicates, approvaltimelineentry.CommentIsNil())
+	}
+	if i.CommentNotNil {
+		predicates = append(predicates, approvaltimelineentry.CommentNotNil())
+	}
+	if i.CommentEqualFold != nil {
+		predicates = append(predicates, approvaltimelineentry.CommentEqualFold(*i.CommentEqualFold))
+	}
+	if i.CommentContainsFold != nil {
+		predicates = append(predicates, approvaltimelineentry.CommentContainsFold(*i.CommentContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyApprovalTimelineEntryWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return approvaltimelineentry.And(predicates...), nil
 	}
 }
 

@@ -13,6 +13,13 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/approval"
+	"github.com/corpline/corpline/ent/approvalcc"
+	"github.com/corpline/corpline/ent/approvalnode"
+	"github.com/corpline/corpline/ent/approvaltask"
+	"github.com/corpline/corpline/ent/approvaltemplate"
+	"github.com/corpline/corpline/ent/approvaltemplateversion"
+	"github.com/corpline/corpline/ent/approvaltimelineentry"
 	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
@@ -31,6 +38,7 @@ import (
 	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/ent/tag"
+	"github.com/corpline/corpline/internal/approval/flow"
 	"github.com/corpline/corpline/internal/audience"
 	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/viewer"
@@ -45,25 +53,32 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAdminRole          = "AdminRole"
-	TypeApp                = "App"
-	TypeAppToken           = "AppToken"
-	TypeAuditEntry         = "AuditEntry"
-	TypeCallback           = "Callback"
-	TypeConfidentialView   = "ConfidentialView"
-	TypeConversation       = "Conversation"
-	TypeConversationMember = "ConversationMember"
-	TypeDepartment         = "Department"
-	TypeEnterprise         = "Enterprise"
-	TypeInboxCounter       = "InboxCounter"
-	TypeInboxEntry         = "InboxEntry"
-	TypeMember             = "Member"
-	TypeMembership         = "Membership"
-	TypeMessage            = "Message"
-	TypeOperator           = "Operator"
-	TypeOperatorSession    = "OperatorSession"
-	TypeSession            = "Session"
-	TypeTag                = "Tag"
+	TypeAdminRole               = "AdminRole"
+	TypeApp                     = "App"
+	TypeAppToken                = "AppToken"
+	TypeApproval                = "Approval"
+	TypeApprovalCc              = "ApprovalCc"
+	TypeApprovalNode            = "ApprovalNode"
+	TypeApprovalTask            = "ApprovalTask"
+	TypeApprovalTemplate        = "ApprovalTemplate"
+	TypeApprovalTemplateVersion = "ApprovalTemplateVersion"
+	TypeApprovalTimelineEntry   = "ApprovalTimelineEntry"
+	TypeAuditEntry              = "AuditEntry"
+	TypeCallback                = "Callback"
+	TypeConfidentialView        = "ConfidentialView"
+	TypeConversation            = "Conversation"
+	TypeConversationMember      = "ConversationMember"
+	TypeDepartment              = "Department"
+	TypeEnterprise              = "Enterprise"
+	TypeInboxCounter            = "InboxCounter"
+	TypeInboxEntry              = "InboxEntry"
+	TypeMember                  = "Member"
+	TypeMembership              = "Membership"
+	TypeMessage                 = "Message"
+	TypeOperator                = "Operator"
+	TypeOperatorSession         = "OperatorSession"
+	TypeSession                 = "Session"
+	TypeTag                     = "Tag"
 )
 
 // AdminRoleMutation represents an operation that mutates the AdminRole nodes in the graph.
@@ -2332,6 +2347,8200 @@ func (m *AppTokenMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown AppToken edge %s", name)
+}
+
+// ApprovalMutation represents an operation that mutates the Approval nodes in the graph.
+type ApprovalMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *string
+	created_at              *time.Time
+	kind                    *string
+	title                   *string
+	summary                 *string
+	form                    *flow.Form
+	appendform              flow.Form
+	controls                *[]flow.Control
+	appendcontrols          []flow.Control
+	flow                    *flow.Flow
+	status                  *flow.Status
+	round                   *int
+	addround                *int
+	current_node_id         *string
+	submitted_at            *time.Time
+	finished_at             *time.Time
+	updated_at              *time.Time
+	idempotency_key         *string
+	request_hash            *[]byte
+	clearedFields           map[string]struct{}
+	enterprise              *string
+	clearedenterprise       bool
+	applicant               *string
+	clearedapplicant        bool
+	template                *string
+	clearedtemplate         bool
+	template_version        *string
+	clearedtemplate_version bool
+	nodes                   map[string]struct{}
+	removednodes            map[string]struct{}
+	clearednodes            bool
+	tasks                   map[string]struct{}
+	removedtasks            map[string]struct{}
+	clearedtasks            bool
+	timeline                map[string]struct{}
+	removedtimeline         map[string]struct{}
+	clearedtimeline         bool
+	ccs                     map[string]struct{}
+	removedccs              map[string]struct{}
+	clearedccs              bool
+	done                    bool
+	oldValue                func(context.Context) (*Approval, error)
+	predicates              []predicate.Approval
+}
+
+var _ ent.Mutation = (*ApprovalMutation)(nil)
+
+// approvalOption allows management of the mutation configuration using functional options.
+type approvalOption func(*ApprovalMutation)
+
+// newApprovalMutation creates new mutation for the Approval entity.
+func newApprovalMutation(c config, op Op, opts ...approvalOption) *ApprovalMutation {
+	m := &ApprovalMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeApproval,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withApprovalID sets the ID field of the mutation.
+func withApprovalID(id string) approvalOption {
+	return func(m *ApprovalMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Approval
+		)
+		m.oldValue = func(ctx context.Context) (*Approval, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Approval.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withApproval sets the old Approval of the mutation.
+func withApproval(node *Approval) approvalOption {
+	return func(m *ApprovalMutation) {
+		m.oldValue = func(context.Context) (*Approval, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ApprovalMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ApprovalMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Approval entities.
+func (m *ApprovalMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ApprovalMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ApprovalMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Approval.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ApprovalMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ApprovalMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ApprovalMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *ApprovalMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *ApprovalMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *ApprovalMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetApplicantID sets the "applicant_id" field.
+func (m *ApprovalMutation) SetApplicantID(s string) {
+	m.applicant = &s
+}
+
+// ApplicantID returns the value of the "applicant_id" field in the mutation.
+func (m *ApprovalMutation) ApplicantID() (r string, exists bool) {
+	v := m.applicant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicantID returns the old "applicant_id" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldApplicantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicantID: %w", err)
+	}
+	return oldValue.ApplicantID, nil
+}
+
+// ResetApplicantID resets all changes to the "applicant_id" field.
+func (m *ApprovalMutation) ResetApplicantID() {
+	m.applicant = nil
+}
+
+// SetTemplateID sets the "template_id" field.
+func (m *ApprovalMutation) SetTemplateID(s string) {
+	m.template = &s
+}
+
+// TemplateID returns the value of the "template_id" field in the mutation.
+func (m *ApprovalMutation) TemplateID() (r string, exists bool) {
+	v := m.template
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTemplateID returns the old "template_id" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldTemplateID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTemplateID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTemplateID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTemplateID: %w", err)
+	}
+	return oldValue.TemplateID, nil
+}
+
+// ClearTemplateID clears the value of the "template_id" field.
+func (m *ApprovalMutation) ClearTemplateID() {
+	m.template = nil
+	m.clearedFields[approval.FieldTemplateID] = struct{}{}
+}
+
+// TemplateIDCleared returns if the "template_id" field was cleared in this mutation.
+func (m *ApprovalMutation) TemplateIDCleared() bool {
+	_, ok := m.clearedFields[approval.FieldTemplateID]
+	return ok
+}
+
+// ResetTemplateID resets all changes to the "template_id" field.
+func (m *ApprovalMutation) ResetTemplateID() {
+	m.template = nil
+	delete(m.clearedFields, approval.FieldTemplateID)
+}
+
+// SetTemplateVersionID sets the "template_version_id" field.
+func (m *ApprovalMutation) SetTemplateVersionID(s string) {
+	m.template_version = &s
+}
+
+// TemplateVersionID returns the value of the "template_version_id" field in the mutation.
+func (m *ApprovalMutation) TemplateVersionID() (r string, exists bool) {
+	v := m.template_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTemplateVersionID returns the old "template_version_id" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldTemplateVersionID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTemplateVersionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTemplateVersionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTemplateVersionID: %w", err)
+	}
+	return oldValue.TemplateVersionID, nil
+}
+
+// ClearTemplateVersionID clears the value of the "template_version_id" field.
+func (m *ApprovalMutation) ClearTemplateVersionID() {
+	m.template_version = nil
+	m.clearedFields[approval.FieldTemplateVersionID] = struct{}{}
+}
+
+// TemplateVersionIDCleared returns if the "template_version_id" field was cleared in this mutation.
+func (m *ApprovalMutation) TemplateVersionIDCleared() bool {
+	_, ok := m.clearedFields[approval.FieldTemplateVersionID]
+	return ok
+}
+
+// ResetTemplateVersionID resets all changes to the "template_version_id" field.
+func (m *ApprovalMutation) ResetTemplateVersionID() {
+	m.template_version = nil
+	delete(m.clearedFields, approval.FieldTemplateVersionID)
+}
+
+// SetKind sets the "kind" field.
+func (m *ApprovalMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ApprovalMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ApprovalMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *ApprovalMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *ApprovalMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *ApprovalMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetSummary sets the "summary" field.
+func (m *ApprovalMutation) SetSummary(s string) {
+	m.summary = &s
+}
+
+// Summary returns the value of the "summary" field in the mutation.
+func (m *ApprovalMutation) Summary() (r string, exists bool) {
+	v := m.summary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSummary returns the old "summary" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldSummary(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSummary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSummary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSummary: %w", err)
+	}
+	return oldValue.Summary, nil
+}
+
+// ResetSummary resets all changes to the "summary" field.
+func (m *ApprovalMutation) ResetSummary() {
+	m.summary = nil
+}
+
+// SetForm sets the "form" field.
+func (m *ApprovalMutation) SetForm(f flow.Form) {
+	m.form = &f
+	m.appendform = nil
+}
+
+// Form returns the value of the "form" field in the mutation.
+func (m *ApprovalMutation) Form() (r flow.Form, exists bool) {
+	v := m.form
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldForm returns the old "form" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldForm(ctx context.Context) (v flow.Form, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldForm is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldForm requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldForm: %w", err)
+	}
+	return oldValue.Form, nil
+}
+
+// AppendForm adds f to the "form" field.
+func (m *ApprovalMutation) AppendForm(f flow.Form) {
+	m.appendform = append(m.appendform, f...)
+}
+
+// AppendedForm returns the list of values that were appended to the "form" field in this mutation.
+func (m *ApprovalMutation) AppendedForm() (flow.Form, bool) {
+	if len(m.appendform) == 0 {
+		return nil, false
+	}
+	return m.appendform, true
+}
+
+// ResetForm resets all changes to the "form" field.
+func (m *ApprovalMutation) ResetForm() {
+	m.form = nil
+	m.appendform = nil
+}
+
+// SetControls sets the "controls" field.
+func (m *ApprovalMutation) SetControls(f []flow.Control) {
+	m.controls = &f
+	m.appendcontrols = nil
+}
+
+// Controls returns the value of the "controls" field in the mutation.
+func (m *ApprovalMutation) Controls() (r []flow.Control, exists bool) {
+	v := m.controls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldControls returns the old "controls" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldControls(ctx context.Context) (v []flow.Control, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldControls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldControls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldControls: %w", err)
+	}
+	return oldValue.Controls, nil
+}
+
+// AppendControls adds f to the "controls" field.
+func (m *ApprovalMutation) AppendControls(f []flow.Control) {
+	m.appendcontrols = append(m.appendcontrols, f...)
+}
+
+// AppendedControls returns the list of values that were appended to the "controls" field in this mutation.
+func (m *ApprovalMutation) AppendedControls() ([]flow.Control, bool) {
+	if len(m.appendcontrols) == 0 {
+		return nil, false
+	}
+	return m.appendcontrols, true
+}
+
+// ResetControls resets all changes to the "controls" field.
+func (m *ApprovalMutation) ResetControls() {
+	m.controls = nil
+	m.appendcontrols = nil
+}
+
+// SetFlow sets the "flow" field.
+func (m *ApprovalMutation) SetFlow(f flow.Flow) {
+	m.flow = &f
+}
+
+// Flow returns the value of the "flow" field in the mutation.
+func (m *ApprovalMutation) Flow() (r flow.Flow, exists bool) {
+	v := m.flow
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFlow returns the old "flow" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldFlow(ctx context.Context) (v flow.Flow, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFlow is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFlow requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFlow: %w", err)
+	}
+	return oldValue.Flow, nil
+}
+
+// ResetFlow resets all changes to the "flow" field.
+func (m *ApprovalMutation) ResetFlow() {
+	m.flow = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *ApprovalMutation) SetStatus(f flow.Status) {
+	m.status = &f
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *ApprovalMutation) Status() (r flow.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldStatus(ctx context.Context) (v flow.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *ApprovalMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetRound sets the "round" field.
+func (m *ApprovalMutation) SetRound(i int) {
+	m.round = &i
+	m.addround = nil
+}
+
+// Round returns the value of the "round" field in the mutation.
+func (m *ApprovalMutation) Round() (r int, exists bool) {
+	v := m.round
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRound returns the old "round" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldRound(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRound is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRound requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRound: %w", err)
+	}
+	return oldValue.Round, nil
+}
+
+// AddRound adds i to the "round" field.
+func (m *ApprovalMutation) AddRound(i int) {
+	if m.addround != nil {
+		*m.addround += i
+	} else {
+		m.addround = &i
+	}
+}
+
+// AddedRound returns the value that was added to the "round" field in this mutation.
+func (m *ApprovalMutation) AddedRound() (r int, exists bool) {
+	v := m.addround
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRound resets all changes to the "round" field.
+func (m *ApprovalMutation) ResetRound() {
+	m.round = nil
+	m.addround = nil
+}
+
+// SetCurrentNodeID sets the "current_node_id" field.
+func (m *ApprovalMutation) SetCurrentNodeID(s string) {
+	m.current_node_id = &s
+}
+
+// CurrentNodeID returns the value of the "current_node_id" field in the mutation.
+func (m *ApprovalMutation) CurrentNodeID() (r string, exists bool) {
+	v := m.current_node_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrentNodeID returns the old "current_node_id" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldCurrentNodeID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrentNodeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrentNodeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrentNodeID: %w", err)
+	}
+	return oldValue.CurrentNodeID, nil
+}
+
+// ClearCurrentNodeID clears the value of the "current_node_id" field.
+func (m *ApprovalMutation) ClearCurrentNodeID() {
+	m.current_node_id = nil
+	m.clearedFields[approval.FieldCurrentNodeID] = struct{}{}
+}
+
+// CurrentNodeIDCleared returns if the "current_node_id" field was cleared in this mutation.
+func (m *ApprovalMutation) CurrentNodeIDCleared() bool {
+	_, ok := m.clearedFields[approval.FieldCurrentNodeID]
+	return ok
+}
+
+// ResetCurrentNodeID resets all changes to the "current_node_id" field.
+func (m *ApprovalMutation) ResetCurrentNodeID() {
+	m.current_node_id = nil
+	delete(m.clearedFields, approval.FieldCurrentNodeID)
+}
+
+// SetSubmittedAt sets the "submitted_at" field.
+func (m *ApprovalMutation) SetSubmittedAt(t time.Time) {
+	m.submitted_at = &t
+}
+
+// SubmittedAt returns the value of the "submitted_at" field in the mutation.
+func (m *ApprovalMutation) SubmittedAt() (r time.Time, exists bool) {
+	v := m.submitted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubmittedAt returns the old "submitted_at" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldSubmittedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubmittedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubmittedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubmittedAt: %w", err)
+	}
+	return oldValue.SubmittedAt, nil
+}
+
+// ResetSubmittedAt resets all changes to the "submitted_at" field.
+func (m *ApprovalMutation) ResetSubmittedAt() {
+	m.submitted_at = nil
+}
+
+// SetFinishedAt sets the "finished_at" field.
+func (m *ApprovalMutation) SetFinishedAt(t time.Time) {
+	m.finished_at = &t
+}
+
+// FinishedAt returns the value of the "finished_at" field in the mutation.
+func (m *ApprovalMutation) FinishedAt() (r time.Time, exists bool) {
+	v := m.finished_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFinishedAt returns the old "finished_at" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldFinishedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFinishedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFinishedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFinishedAt: %w", err)
+	}
+	return oldValue.FinishedAt, nil
+}
+
+// ClearFinishedAt clears the value of the "finished_at" field.
+func (m *ApprovalMutation) ClearFinishedAt() {
+	m.finished_at = nil
+	m.clearedFields[approval.FieldFinishedAt] = struct{}{}
+}
+
+// FinishedAtCleared returns if the "finished_at" field was cleared in this mutation.
+func (m *ApprovalMutation) FinishedAtCleared() bool {
+	_, ok := m.clearedFields[approval.FieldFinishedAt]
+	return ok
+}
+
+// ResetFinishedAt resets all changes to the "finished_at" field.
+func (m *ApprovalMutation) ResetFinishedAt() {
+	m.finished_at = nil
+	delete(m.clearedFields, approval.FieldFinishedAt)
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ApprovalMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ApprovalMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ApprovalMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *ApprovalMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *ApprovalMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldIdempotencyKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (m *ApprovalMutation) ClearIdempotencyKey() {
+	m.idempotency_key = nil
+	m.clearedFields[approval.FieldIdempotencyKey] = struct{}{}
+}
+
+// IdempotencyKeyCleared returns if the "idempotency_key" field was cleared in this mutation.
+func (m *ApprovalMutation) IdempotencyKeyCleared() bool {
+	_, ok := m.clearedFields[approval.FieldIdempotencyKey]
+	return ok
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *ApprovalMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+	delete(m.clearedFields, approval.FieldIdempotencyKey)
+}
+
+// SetRequestHash sets the "request_hash" field.
+func (m *ApprovalMutation) SetRequestHash(b []byte) {
+	m.request_hash = &b
+}
+
+// RequestHash returns the value of the "request_hash" field in the mutation.
+func (m *ApprovalMutation) RequestHash() (r []byte, exists bool) {
+	v := m.request_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestHash returns the old "request_hash" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldRequestHash(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestHash: %w", err)
+	}
+	return oldValue.RequestHash, nil
+}
+
+// ClearRequestHash clears the value of the "request_hash" field.
+func (m *ApprovalMutation) ClearRequestHash() {
+	m.request_hash = nil
+	m.clearedFields[approval.FieldRequestHash] = struct{}{}
+}
+
+// RequestHashCleared returns if the "request_hash" field was cleared in this mutation.
+func (m *ApprovalMutation) RequestHashCleared() bool {
+	_, ok := m.clearedFields[approval.FieldRequestHash]
+	return ok
+}
+
+// ResetRequestHash resets all changes to the "request_hash" field.
+func (m *ApprovalMutation) ResetRequestHash() {
+	m.request_hash = nil
+	delete(m.clearedFields, approval.FieldRequestHash)
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *ApprovalMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[approval.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *ApprovalMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *ApprovalMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *ApprovalMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearApplicant clears the "applicant" edge to the Member entity.
+func (m *ApprovalMutation) ClearApplicant() {
+	m.clearedapplicant = true
+	m.clearedFields[approval.FieldApplicantID] = struct{}{}
+}
+
+// ApplicantCleared reports if the "applicant" edge to the Member entity was cleared.
+func (m *ApprovalMutation) ApplicantCleared() bool {
+	return m.clearedapplicant
+}
+
+// ApplicantIDs returns the "applicant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApplicantID instead. It exists only for internal usage by the builders.
+func (m *ApprovalMutation) ApplicantIDs() (ids []string) {
+	if id := m.applicant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApplicant resets all changes to the "applicant" edge.
+func (m *ApprovalMutation) ResetApplicant() {
+	m.applicant = nil
+	m.clearedapplicant = false
+}
+
+// ClearTemplate clears the "template" edge to the ApprovalTemplate entity.
+func (m *ApprovalMutation) ClearTemplate() {
+	m.clearedtemplate = true
+	m.clearedFields[approval.FieldTemplateID] = struct{}{}
+}
+
+// TemplateCleared reports if the "template" edge to the ApprovalTemplate entity was cleared.
+func (m *ApprovalMutation) TemplateCleared() bool {
+	return m.TemplateIDCleared() || m.clearedtemplate
+}
+
+// TemplateIDs returns the "template" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TemplateID instead. It exists only for internal usage by the builders.
+func (m *ApprovalMutation) TemplateIDs() (ids []string) {
+	if id := m.template; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTemplate resets all changes to the "template" edge.
+func (m *ApprovalMutation) ResetTemplate() {
+	m.template = nil
+	m.clearedtemplate = false
+}
+
+// ClearTemplateVersion clears the "template_version" edge to the ApprovalTemplateVersion entity.
+func (m *ApprovalMutation) ClearTemplateVersion() {
+	m.clearedtemplate_version = true
+	m.clearedFields[approval.FieldTemplateVersionID] = struct{}{}
+}
+
+// TemplateVersionCleared reports if the "template_version" edge to the ApprovalTemplateVersion entity was cleared.
+func (m *ApprovalMutation) TemplateVersionCleared() bool {
+	return m.TemplateVersionIDCleared() || m.clearedtemplate_version
+}
+
+// TemplateVersionIDs returns the "template_version" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TemplateVersionID instead. It exists only for internal usage by the builders.
+func (m *ApprovalMutation) TemplateVersionIDs() (ids []string) {
+	if id := m.template_version; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTemplateVersion resets all changes to the "template_version" edge.
+func (m *ApprovalMutation) ResetTemplateVersion() {
+	m.template_version = nil
+	m.clearedtemplate_version = false
+}
+
+// AddNodeIDs adds the "nodes" edge to the ApprovalNode entity by ids.
+func (m *ApprovalMutation) AddNodeIDs(ids ...string) {
+	if m.nodes == nil {
+		m.nodes = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.nodes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearNodes clears the "nodes" edge to the ApprovalNode entity.
+func (m *ApprovalMutation) ClearNodes() {
+	m.clearednodes = true
+}
+
+// NodesCleared reports if the "nodes" edge to the ApprovalNode entity was cleared.
+func (m *ApprovalMutation) NodesCleared() bool {
+	return m.clearednodes
+}
+
+// RemoveNodeIDs removes the "nodes" edge to the ApprovalNode entity by IDs.
+func (m *ApprovalMutation) RemoveNodeIDs(ids ...string) {
+	if m.removednodes == nil {
+		m.removednodes = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.nodes, ids[i])
+		m.removednodes[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedNodes returns the removed IDs of the "nodes" edge to the ApprovalNode entity.
+func (m *ApprovalMutation) RemovedNodesIDs() (ids []string) {
+	for id := range m.removednodes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// NodesIDs returns the "nodes" edge IDs in the mutation.
+func (m *ApprovalMutation) NodesIDs() (ids []string) {
+	for id := range m.nodes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetNodes resets all changes to the "nodes" edge.
+func (m *ApprovalMutation) ResetNodes() {
+	m.nodes = nil
+	m.clearednodes = false
+	m.removednodes = nil
+}
+
+// AddTaskIDs adds the "tasks" edge to the ApprovalTask entity by ids.
+func (m *ApprovalMutation) AddTaskIDs(ids ...string) {
+	if m.tasks == nil {
+		m.tasks = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.tasks[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTasks clears the "tasks" edge to the ApprovalTask entity.
+func (m *ApprovalMutation) ClearTasks() {
+	m.clearedtasks = true
+}
+
+// TasksCleared reports if the "tasks" edge to the ApprovalTask entity was cleared.
+func (m *ApprovalMutation) TasksCleared() bool {
+	return m.clearedtasks
+}
+
+// RemoveTaskIDs removes the "tasks" edge to the ApprovalTask entity by IDs.
+func (m *ApprovalMutation) RemoveTaskIDs(ids ...string) {
+	if m.removedtasks == nil {
+		m.removedtasks = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.tasks, ids[i])
+		m.removedtasks[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTasks returns the removed IDs of the "tasks" edge to the ApprovalTask entity.
+func (m *ApprovalMutation) RemovedTasksIDs() (ids []string) {
+	for id := range m.removedtasks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TasksIDs returns the "tasks" edge IDs in the mutation.
+func (m *ApprovalMutation) TasksIDs() (ids []string) {
+	for id := range m.tasks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTasks resets all changes to the "tasks" edge.
+func (m *ApprovalMutation) ResetTasks() {
+	m.tasks = nil
+	m.clearedtasks = false
+	m.removedtasks = nil
+}
+
+// AddTimelineIDs adds the "timeline" edge to the ApprovalTimelineEntry entity by ids.
+func (m *ApprovalMutation) AddTimelineIDs(ids ...string) {
+	if m.timeline == nil {
+		m.timeline = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.timeline[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTimeline clears the "timeline" edge to the ApprovalTimelineEntry entity.
+func (m *ApprovalMutation) ClearTimeline() {
+	m.clearedtimeline = true
+}
+
+// TimelineCleared reports if the "timeline" edge to the ApprovalTimelineEntry entity was cleared.
+func (m *ApprovalMutation) TimelineCleared() bool {
+	return m.clearedtimeline
+}
+
+// RemoveTimelineIDs removes the "timeline" edge to the ApprovalTimelineEntry entity by IDs.
+func (m *ApprovalMutation) RemoveTimelineIDs(ids ...string) {
+	if m.removedtimeline == nil {
+		m.removedtimeline = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.timeline, ids[i])
+		m.removedtimeline[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTimeline returns the removed IDs of the "timeline" edge to the ApprovalTimelineEntry entity.
+func (m *ApprovalMutation) RemovedTimelineIDs() (ids []string) {
+	for id := range m.removedtimeline {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TimelineIDs returns the "timeline" edge IDs in the mutation.
+func (m *ApprovalMutation) TimelineIDs() (ids []string) {
+	for id := range m.timeline {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTimeline resets all changes to the "timeline" edge.
+func (m *ApprovalMutation) ResetTimeline() {
+	m.timeline = nil
+	m.clearedtimeline = false
+	m.removedtimeline = nil
+}
+
+// AddCcIDs adds the "ccs" edge to the ApprovalCc entity by ids.
+func (m *ApprovalMutation) AddCcIDs(ids ...string) {
+	if m.ccs == nil {
+		m.ccs = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.ccs[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCcs clears the "ccs" edge to the ApprovalCc entity.
+func (m *ApprovalMutation) ClearCcs() {
+	m.clearedccs = true
+}
+
+// CcsCleared reports if the "ccs" edge to the ApprovalCc entity was cleared.
+func (m *ApprovalMutation) CcsCleared() bool {
+	return m.clearedccs
+}
+
+// RemoveCcIDs removes the "ccs" edge to the ApprovalCc entity by IDs.
+func (m *ApprovalMutation) RemoveCcIDs(ids ...string) {
+	if m.removedccs == nil {
+		m.removedccs = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.ccs, ids[i])
+		m.removedccs[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCcs returns the removed IDs of the "ccs" edge to the ApprovalCc entity.
+func (m *ApprovalMutation) RemovedCcsIDs() (ids []string) {
+	for id := range m.removedccs {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CcsIDs returns the "ccs" edge IDs in the mutation.
+func (m *ApprovalMutation) CcsIDs() (ids []string) {
+	for id := range m.ccs {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCcs resets all changes to the "ccs" edge.
+func (m *ApprovalMutation) ResetCcs() {
+	m.ccs = nil
+	m.clearedccs = false
+	m.removedccs = nil
+}
+
+// Where appends a list predicates to the ApprovalMutation builder.
+func (m *ApprovalMutation) Where(ps ...predicate.Approval) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ApprovalMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ApprovalMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Approval, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ApprovalMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ApprovalMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Approval).
+func (m *ApprovalMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ApprovalMutation) Fields() []string {
+	fields := make([]string, 0, 19)
+	if m.created_at != nil {
+		fields = append(fields, approval.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, approval.FieldEnterpriseID)
+	}
+	if m.applicant != nil {
+		fields = append(fields, approval.FieldApplicantID)
+	}
+	if m.template != nil {
+		fields = append(fields, approval.FieldTemplateID)
+	}
+	if m.template_version != nil {
+		fields = append(fields, approval.FieldTemplateVersionID)
+	}
+	if m.kind != nil {
+		fields = append(fields, approval.FieldKind)
+	}
+	if m.title != nil {
+		fields = append(fields, approval.FieldTitle)
+	}
+	if m.summary != nil {
+		fields = append(fields, approval.FieldSummary)
+	}
+	if m.form != nil {
+		fields = append(fields, approval.FieldForm)
+	}
+	if m.controls != nil {
+		fields = append(fields, approval.FieldControls)
+	}
+	if m.flow != nil {
+		fields = append(fields, approval.FieldFlow)
+	}
+	if m.status != nil {
+		fields = append(fields, approval.FieldStatus)
+	}
+	if m.round != nil {
+		fields = append(fields, approval.FieldRound)
+	}
+	if m.current_node_id != nil {
+		fields = append(fields, approval.FieldCurrentNodeID)
+	}
+	if m.submitted_at != nil {
+		fields = append(fields, approval.FieldSubmittedAt)
+	}
+	if m.finished_at != nil {
+		fields = append(fields, approval.FieldFinishedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, approval.FieldUpdatedAt)
+	}
+	if m.idempotency_key != nil {
+		fields = append(fields, approval.FieldIdempotencyKey)
+	}
+	if m.request_hash != nil {
+		fields = append(fields, approval.FieldRequestHash)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ApprovalMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case approval.FieldCreatedAt:
+		return m.CreatedAt()
+	case approval.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case approval.FieldApplicantID:
+		return m.ApplicantID()
+	case approval.FieldTemplateID:
+		return m.TemplateID()
+	case approval.FieldTemplateVersionID:
+		return m.TemplateVersionID()
+	case approval.FieldKind:
+		return m.Kind()
+	case approval.FieldTitle:
+		return m.Title()
+	case approval.FieldSummary:
+		return m.Summary()
+	case approval.FieldForm:
+		return m.Form()
+	case approval.FieldControls:
+		return m.Controls()
+	case approval.FieldFlow:
+		return m.Flow()
+	case approval.FieldStatus:
+		return m.Status()
+	case approval.FieldRound:
+		return m.Round()
+	case approval.FieldCurrentNodeID:
+		return m.CurrentNodeID()
+	case approval.FieldSubmittedAt:
+		return m.SubmittedAt()
+	case approval.FieldFinishedAt:
+		return m.FinishedAt()
+	case approval.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case approval.FieldIdempotencyKey:
+		return m.IdempotencyKey()
+	case approval.FieldRequestHash:
+		return m.RequestHash()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ApprovalMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case approval.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case approval.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case approval.FieldApplicantID:
+		return m.OldApplicantID(ctx)
+	case approval.FieldTemplateID:
+		return m.OldTemplateID(ctx)
+	case approval.FieldTemplateVersionID:
+		return m.OldTemplateVersionID(ctx)
+	case approval.FieldKind:
+		return m.OldKind(ctx)
+	case approval.FieldTitle:
+		return m.OldTitle(ctx)
+	case approval.FieldSummary:
+		return m.OldSummary(ctx)
+	case approval.FieldForm:
+		return m.OldForm(ctx)
+	case approval.FieldControls:
+		return m.OldControls(ctx)
+	case approval.FieldFlow:
+		return m.OldFlow(ctx)
+	case approval.FieldStatus:
+		return m.OldStatus(ctx)
+	case approval.FieldRound:
+		return m.OldRound(ctx)
+	case approval.FieldCurrentNodeID:
+		return m.OldCurrentNodeID(ctx)
+	case approval.FieldSubmittedAt:
+		return m.OldSubmittedAt(ctx)
+	case approval.FieldFinishedAt:
+		return m.OldFinishedAt(ctx)
+	case approval.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case approval.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
+	case approval.FieldRequestHash:
+		return m.OldRequestHash(ctx)
+	}
+	return nil, fmt.Errorf("unknown Approval field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case approval.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case approval.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case approval.FieldApplicantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicantID(v)
+		return nil
+	case approval.FieldTemplateID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTemplateID(v)
+		return nil
+	case approval.FieldTemplateVersionID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTemplateVersionID(v)
+		return nil
+	case approval.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case approval.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case approval.FieldSummary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSummary(v)
+		return nil
+	case approval.FieldForm:
+		v, ok := value.(flow.Form)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetForm(v)
+		return nil
+	case approval.FieldControls:
+		v, ok := value.([]flow.Control)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetControls(v)
+		return nil
+	case approval.FieldFlow:
+		v, ok := value.(flow.Flow)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFlow(v)
+		return nil
+	case approval.FieldStatus:
+		v, ok := value.(flow.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case approval.FieldRound:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRound(v)
+		return nil
+	case approval.FieldCurrentNodeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrentNodeID(v)
+		return nil
+	case approval.FieldSubmittedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubmittedAt(v)
+		return nil
+	case approval.FieldFinishedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFinishedAt(v)
+		return nil
+	case approval.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case approval.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
+		return nil
+	case approval.FieldRequestHash:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestHash(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Approval field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ApprovalMutation) AddedFields() []string {
+	var fields []string
+	if m.addround != nil {
+		fields = append(fields, approval.FieldRound)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ApprovalMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case approval.FieldRound:
+		return m.AddedRound()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case approval.FieldRound:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRound(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Approval numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ApprovalMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(approval.FieldTemplateID) {
+		fields = append(fields, approval.FieldTemplateID)
+	}
+	if m.FieldCleared(approval.FieldTemplateVersionID) {
+		fields = append(fields, approval.FieldTemplateVersionID)
+	}
+	if m.FieldCleared(approval.FieldCurrentNodeID) {
+		fields = append(fields, approval.FieldCurrentNodeID)
+	}
+	if m.FieldCleared(approval.FieldFinishedAt) {
+		fields = append(fields, approval.FieldFinishedAt)
+	}
+	if m.FieldCleared(approval.FieldIdempotencyKey) {
+		fields = append(fields, approval.FieldIdempotencyKey)
+	}
+	if m.FieldCleared(approval.FieldRequestHash) {
+		fields = append(fields, approval.FieldRequestHash)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ApprovalMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ApprovalMutation) ClearField(name string) error {
+	switch name {
+	case approval.FieldTemplateID:
+		m.ClearTemplateID()
+		return nil
+	case approval.FieldTemplateVersionID:
+		m.ClearTemplateVersionID()
+		return nil
+	case approval.FieldCurrentNodeID:
+		m.ClearCurrentNodeID()
+		return nil
+	case approval.FieldFinishedAt:
+		m.ClearFinishedAt()
+		return nil
+	case approval.FieldIdempotencyKey:
+		m.ClearIdempotencyKey()
+		return nil
+	case approval.FieldRequestHash:
+		m.ClearRequestHash()
+		return nil
+	}
+	return fmt.Errorf("unknown Approval nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ApprovalMutation) ResetField(name string) error {
+	switch name {
+	case approval.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case approval.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case approval.FieldApplicantID:
+		m.ResetApplicantID()
+		return nil
+	case approval.FieldTemplateID:
+		m.ResetTemplateID()
+		return nil
+	case approval.FieldTemplateVersionID:
+		m.ResetTemplateVersionID()
+		return nil
+	case approval.FieldKind:
+		m.ResetKind()
+		return nil
+	case approval.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case approval.FieldSummary:
+		m.ResetSummary()
+		return nil
+	case approval.FieldForm:
+		m.ResetForm()
+		return nil
+	case approval.FieldControls:
+		m.ResetControls()
+		return nil
+	case approval.FieldFlow:
+		m.ResetFlow()
+		return nil
+	case approval.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case approval.FieldRound:
+		m.ResetRound()
+		return nil
+	case approval.FieldCurrentNodeID:
+		m.ResetCurrentNodeID()
+		return nil
+	case approval.FieldSubmittedAt:
+		m.ResetSubmittedAt()
+		return nil
+	case approval.FieldFinishedAt:
+		m.ResetFinishedAt()
+		return nil
+	case approval.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case approval.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
+		return nil
+	case approval.FieldRequestHash:
+		m.ResetRequestHash()
+		return nil
+	}
+	return fmt.Errorf("unknown Approval field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ApprovalMutation) AddedEdges() []string {
+	edges := make([]string, 0, 8)
+	if m.enterprise != nil {
+		edges = append(edges, approval.EdgeEnterprise)
+	}
+	if m.applicant != nil {
+		edges = append(edges, approval.EdgeApplicant)
+	}
+	if m.template != nil {
+		edges = append(edges, approval.EdgeTemplate)
+	}
+	if m.template_version != nil {
+		edges = append(edges, approval.EdgeTemplateVersion)
+	}
+	if m.nodes != nil {
+		edges = append(edges, approval.EdgeNodes)
+	}
+	if m.tasks != nil {
+		edges = append(edges, approval.EdgeTasks)
+	}
+	if m.timeline != nil {
+		edges = append(edges, approval.EdgeTimeline)
+	}
+	if m.ccs != nil {
+		edges = append(edges, approval.EdgeCcs)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ApprovalMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case approval.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case approval.EdgeApplicant:
+		if id := m.applicant; id != nil {
+			return []ent.Value{*id}
+		}
+	case approval.EdgeTemplate:
+		if id := m.template; id != nil {
+			return []ent.Value{*id}
+		}
+	case approval.EdgeTemplateVersion:
+		if id := m.template_version; id != nil {
+			return []ent.Value{*id}
+		}
+	case approval.EdgeNodes:
+		ids := make([]ent.Value, 0, len(m.nodes))
+		for id := range m.nodes {
+			ids = append(ids, id)
+		}
+		return ids
+	case approval.EdgeTasks:
+		ids := make([]ent.Value, 0, len(m.tasks))
+		for id := range m.tasks {
+			ids = append(ids, id)
+		}
+		return ids
+	case approval.EdgeTimeline:
+		ids := make([]ent.Value, 0, len(m.timeline))
+		for id := range m.timeline {
+			ids = append(ids, id)
+		}
+		return ids
+	case approval.EdgeCcs:
+		ids := make([]ent.Value, 0, len(m.ccs))
+		for id := range m.ccs {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ApprovalMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 8)
+	if m.removednodes != nil {
+		edges = append(edges, approval.EdgeNodes)
+	}
+	if m.removedtasks != nil {
+		edges = append(edges, approval.EdgeTasks)
+	}
+	if m.removedtimeline != nil {
+		edges = append(edges, approval.EdgeTimeline)
+	}
+	if m.removedccs != nil {
+		edges = append(edges, approval.EdgeCcs)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ApprovalMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case approval.EdgeNodes:
+		ids := make([]ent.Value, 0, len(m.removednodes))
+		for id := range m.removednodes {
+			ids = append(ids, id)
+		}
+		return ids
+	case approval.EdgeTasks:
+		ids := make([]ent.Value, 0, len(m.removedtasks))
+		for id := range m.removedtasks {
+			ids = append(ids, id)
+		}
+		return ids
+	case approval.EdgeTimeline:
+		ids := make([]ent.Value, 0, len(m.removedtimeline))
+		for id := range m.removedtimeline {
+			ids = append(ids, id)
+		}
+		return ids
+	case approval.EdgeCcs:
+		ids := make([]ent.Value, 0, len(m.removedccs))
+		for id := range m.removedccs {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ApprovalMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 8)
+	if m.clearedenterprise {
+		edges = append(edges, approval.EdgeEnterprise)
+	}
+	if m.clearedapplicant {
+		edges = append(edges, approval.EdgeApplicant)
+	}
+	if m.clearedtemplate {
+		edges = append(edges, approval.EdgeTemplate)
+	}
+	if m.clearedtemplate_version {
+		edges = append(edges, approval.EdgeTemplateVersion)
+	}
+	if m.clearednodes {
+		edges = append(edges, approval.EdgeNodes)
+	}
+	if m.clearedtasks {
+		edges = append(edges, approval.EdgeTasks)
+	}
+	if m.clearedtimeline {
+		edges = append(edges, approval.EdgeTimeline)
+	}
+	if m.clearedccs {
+		edges = append(edges, approval.EdgeCcs)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ApprovalMutation) EdgeCleared(name string) bool {
+	switch name {
+	case approval.EdgeEnterprise:
+		return m.clearedenterprise
+	case approval.EdgeApplicant:
+		return m.clearedapplicant
+	case approval.EdgeTemplate:
+		return m.clearedtemplate
+	case approval.EdgeTemplateVersion:
+		return m.clearedtemplate_version
+	case approval.EdgeNodes:
+		return m.clearednodes
+	case approval.EdgeTasks:
+		return m.clearedtasks
+	case approval.EdgeTimeline:
+		return m.clearedtimeline
+	case approval.EdgeCcs:
+		return m.clearedccs
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ApprovalMutation) ClearEdge(name string) error {
+	switch name {
+	case approval.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case approval.EdgeApplicant:
+		m.ClearApplicant()
+		return nil
+	case approval.EdgeTemplate:
+		m.ClearTemplate()
+		return nil
+	case approval.EdgeTemplateVersion:
+		m.ClearTemplateVersion()
+		return nil
+	}
+	return fmt.Errorf("unknown Approval unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ApprovalMutation) ResetEdge(name string) error {
+	switch name {
+	case approval.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case approval.EdgeApplicant:
+		m.ResetApplicant()
+		return nil
+	case approval.EdgeTemplate:
+		m.ResetTemplate()
+		return nil
+	case approval.EdgeTemplateVersion:
+		m.ResetTemplateVersion()
+		return nil
+	case approval.EdgeNodes:
+		m.ResetNodes()
+		return nil
+	case approval.EdgeTasks:
+		m.ResetTasks()
+		return nil
+	case approval.EdgeTimeline:
+		m.ResetTimeline()
+		return nil
+	case approval.EdgeCcs:
+		m.ResetCcs()
+		return nil
+	}
+	return fmt.Errorf("unknown Approval edge %s", name)
+}
+
+// ApprovalCcMutation represents an operation that mutates the ApprovalCc nodes in the graph.
+type ApprovalCcMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	stage             *flow.CcStage
+	clearedFields     map[string]struct{}
+	enterprise        *string
+	clearedenterprise bool
+	approval          *string
+	clearedapproval   bool
+	member            *string
+	clearedmember     bool
+	done              bool
+	oldValue          func(context.Context) (*ApprovalCc, error)
+	predicates        []predicate.ApprovalCc
+}
+
+var _ ent.Mutation = (*ApprovalCcMutation)(nil)
+
+// approvalccOption allows management of the mutation configuration using functional options.
+type approvalccOption func(*ApprovalCcMutation)
+
+// newApprovalCcMutation creates new mutation for the ApprovalCc entity.
+func newApprovalCcMutation(c config, op Op, opts ...approvalccOption) *ApprovalCcMutation {
+	m := &ApprovalCcMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeApprovalCc,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withApprovalCcID sets the ID field of the mutation.
+func withApprovalCcID(id string) approvalccOption {
+	return func(m *ApprovalCcMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ApprovalCc
+		)
+		m.oldValue = func(ctx context.Context) (*ApprovalCc, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ApprovalCc.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withApprovalCc sets the old ApprovalCc of the mutation.
+func withApprovalCc(node *ApprovalCc) approvalccOption {
+	return func(m *ApprovalCcMutation) {
+		m.oldValue = func(context.Context) (*ApprovalCc, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ApprovalCcMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ApprovalCcMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ApprovalCc entities.
+func (m *ApprovalCcMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ApprovalCcMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ApprovalCcMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ApprovalCc.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ApprovalCcMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ApprovalCcMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ApprovalCc entity.
+// If the ApprovalCc object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalCcMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ApprovalCcMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *ApprovalCcMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *ApprovalCcMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the ApprovalCc entity.
+// If the ApprovalCc object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalCcMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *ApprovalCcMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetApprovalID sets the "approval_id" field.
+func (m *ApprovalCcMutation) SetApprovalID(s string) {
+	m.approval = &s
+}
+
+// ApprovalID returns the value of the "approval_id" field in the mutation.
+func (m *ApprovalCcMutation) ApprovalID() (r string, exists bool) {
+	v := m.approval
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovalID returns the old "approval_id" field's value of the ApprovalCc entity.
+// If the ApprovalCc object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalCcMutation) OldApprovalID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovalID: %w", err)
+	}
+	return oldValue.ApprovalID, nil
+}
+
+// ResetApprovalID resets all changes to the "approval_id" field.
+func (m *ApprovalCcMutation) ResetApprovalID() {
+	m.approval = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *ApprovalCcMutation) SetMemberID(s string) {
+	m.member = &s
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *ApprovalCcMutation) MemberID() (r string, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the ApprovalCc entity.
+// If the ApprovalCc object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalCcMutation) OldMemberID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *ApprovalCcMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetStage sets the "stage" field.
+func (m *ApprovalCcMutation) SetStage(fs flow.CcStage) {
+	m.stage = &fs
+}
+
+// Stage returns the value of the "stage" field in the mutation.
+func (m *ApprovalCcMutation) Stage() (r flow.CcStage, exists bool) {
+	v := m.stage
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStage returns the old "stage" field's value of the ApprovalCc entity.
+// If the ApprovalCc object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalCcMutation) OldStage(ctx context.Context) (v flow.CcStage, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStage: %w", err)
+	}
+	return oldValue.Stage, nil
+}
+
+// ResetStage resets all changes to the "stage" field.
+func (m *ApprovalCcMutation) ResetStage() {
+	m.stage = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *ApprovalCcMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[approvalcc.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *ApprovalCcMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *ApprovalCcMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *ApprovalCcMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearApproval clears the "approval" edge to the Approval entity.
+func (m *ApprovalCcMutation) ClearApproval() {
+	m.clearedapproval = true
+	m.clearedFields[approvalcc.FieldApprovalID] = struct{}{}
+}
+
+// ApprovalCleared reports if the "approval" edge to the Approval entity was cleared.
+func (m *ApprovalCcMutation) ApprovalCleared() bool {
+	return m.clearedapproval
+}
+
+// ApprovalIDs returns the "approval" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApprovalID instead. It exists only for internal usage by the builders.
+func (m *ApprovalCcMutation) ApprovalIDs() (ids []string) {
+	if id := m.approval; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApproval resets all changes to the "approval" edge.
+func (m *ApprovalCcMutation) ResetApproval() {
+	m.approval = nil
+	m.clearedapproval = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *ApprovalCcMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[approvalcc.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *ApprovalCcMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *ApprovalCcMutation) MemberIDs() (ids []string) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *ApprovalCcMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the ApprovalCcMutation builder.
+func (m *ApprovalCcMutation) Where(ps ...predicate.ApprovalCc) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ApprovalCcMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ApprovalCcMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ApprovalCc, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ApprovalCcMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ApprovalCcMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ApprovalCc).
+func (m *ApprovalCcMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ApprovalCcMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, approvalcc.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, approvalcc.FieldEnterpriseID)
+	}
+	if m.approval != nil {
+		fields = append(fields, approvalcc.FieldApprovalID)
+	}
+	if m.member != nil {
+		fields = append(fields, approvalcc.FieldMemberID)
+	}
+	if m.stage != nil {
+		fields = append(fields, approvalcc.FieldStage)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ApprovalCcMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case approvalcc.FieldCreatedAt:
+		return m.CreatedAt()
+	case approvalcc.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case approvalcc.FieldApprovalID:
+		return m.ApprovalID()
+	case approvalcc.FieldMemberID:
+		return m.MemberID()
+	case approvalcc.FieldStage:
+		return m.Stage()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ApprovalCcMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case approvalcc.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case approvalcc.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case approvalcc.FieldApprovalID:
+		return m.OldApprovalID(ctx)
+	case approvalcc.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case approvalcc.FieldStage:
+		return m.OldStage(ctx)
+	}
+	return nil, fmt.Errorf("unknown ApprovalCc field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalCcMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case approvalcc.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case approvalcc.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case approvalcc.FieldApprovalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovalID(v)
+		return nil
+	case approvalcc.FieldMemberID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case approvalcc.FieldStage:
+		v, ok := value.(flow.CcStage)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStage(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalCc field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ApprovalCcMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ApprovalCcMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalCcMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ApprovalCc numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ApprovalCcMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ApprovalCcMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ApprovalCcMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ApprovalCc nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ApprovalCcMutation) ResetField(name string) error {
+	switch name {
+	case approvalcc.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case approvalcc.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case approvalcc.FieldApprovalID:
+		m.ResetApprovalID()
+		return nil
+	case approvalcc.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case approvalcc.FieldStage:
+		m.ResetStage()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalCc field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ApprovalCcMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.enterprise != nil {
+		edges = append(edges, approvalcc.EdgeEnterprise)
+	}
+	if m.approval != nil {
+		edges = append(edges, approvalcc.EdgeApproval)
+	}
+	if m.member != nil {
+		edges = append(edges, approvalcc.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ApprovalCcMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case approvalcc.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case approvalcc.EdgeApproval:
+		if id := m.approval; id != nil {
+			return []ent.Value{*id}
+		}
+	case approvalcc.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ApprovalCcMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ApprovalCcMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ApprovalCcMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedenterprise {
+		edges = append(edges, approvalcc.EdgeEnterprise)
+	}
+	if m.clearedapproval {
+		edges = append(edges, approvalcc.EdgeApproval)
+	}
+	if m.clearedmember {
+		edges = append(edges, approvalcc.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ApprovalCcMutation) EdgeCleared(name string) bool {
+	switch name {
+	case approvalcc.EdgeEnterprise:
+		return m.clearedenterprise
+	case approvalcc.EdgeApproval:
+		return m.clearedapproval
+	case approvalcc.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ApprovalCcMutation) ClearEdge(name string) error {
+	switch name {
+	case approvalcc.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case approvalcc.EdgeApproval:
+		m.ClearApproval()
+		return nil
+	case approvalcc.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalCc unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ApprovalCcMutation) ResetEdge(name string) error {
+	switch name {
+	case approvalcc.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case approvalcc.EdgeApproval:
+		m.ResetApproval()
+		return nil
+	case approvalcc.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalCc edge %s", name)
+}
+
+// ApprovalNodeMutation represents an operation that mutates the ApprovalNode nodes in the graph.
+type ApprovalNodeMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *string
+	created_at         *time.Time
+	node_key           *string
+	name               *string
+	round              *int
+	addround           *int
+	position           *int
+	addposition        *int
+	mode               *flow.Mode
+	approver_ids       *[]string
+	appendapprover_ids []string
+	status             *flow.NodeStatus
+	auto               *string
+	self_policy        *flow.SelfPolicy
+	added              *bool
+	clearedFields      map[string]struct{}
+	enterprise         *string
+	clearedenterprise  bool
+	approval           *string
+	clearedapproval    bool
+	done               bool
+	oldValue           func(context.Context) (*ApprovalNode, error)
+	predicates         []predicate.ApprovalNode
+}
+
+var _ ent.Mutation = (*ApprovalNodeMutation)(nil)
+
+// approvalnodeOption allows management of the mutation configuration using functional options.
+type approvalnodeOption func(*ApprovalNodeMutation)
+
+// newApprovalNodeMutation creates new mutation for the ApprovalNode entity.
+func newApprovalNodeMutation(c config, op Op, opts ...approvalnodeOption) *ApprovalNodeMutation {
+	m := &ApprovalNodeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeApprovalNode,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withApprovalNodeID sets the ID field of the mutation.
+func withApprovalNodeID(id string) approvalnodeOption {
+	return func(m *ApprovalNodeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ApprovalNode
+		)
+		m.oldValue = func(ctx context.Context) (*ApprovalNode, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ApprovalNode.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withApprovalNode sets the old ApprovalNode of the mutation.
+func withApprovalNode(node *ApprovalNode) approvalnodeOption {
+	return func(m *ApprovalNodeMutation) {
+		m.oldValue = func(context.Context) (*ApprovalNode, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ApprovalNodeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ApprovalNodeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ApprovalNode entities.
+func (m *ApprovalNodeMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ApprovalNodeMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ApprovalNodeMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ApprovalNode.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ApprovalNodeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ApprovalNodeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ApprovalNode entity.
+// If the ApprovalNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalNodeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ApprovalNodeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *ApprovalNodeMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *ApprovalNodeMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the ApprovalNode entity.
+// If the ApprovalNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalNodeMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *ApprovalNodeMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetApprovalID sets the "approval_id" field.
+func (m *ApprovalNodeMutation) SetApprovalID(s string) {
+	m.approval = &s
+}
+
+// ApprovalID returns the value of the "approval_id" field in the mutation.
+func (m *ApprovalNodeMutation) ApprovalID() (r string, exists bool) {
+	v := m.approval
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovalID returns the old "approval_id" field's value of the ApprovalNode entity.
+// If the ApprovalNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalNodeMutation) OldApprovalID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovalID: %w", err)
+	}
+	return oldValue.ApprovalID, nil
+}
+
+// ResetApprovalID resets all changes to the "approval_id" field.
+func (m *ApprovalNodeMutation) ResetApprovalID() {
+	m.approval = nil
+}
+
+// SetNodeKey sets the "node_key" field.
+func (m *ApprovalNodeMutation) SetNodeKey(s string) {
+	m.node_key = &s
+}
+
+// NodeKey returns the value of the "node_key" field in the mutation.
+func (m *ApprovalNodeMutation) NodeKey() (r string, exists bool) {
+	v := m.node_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNodeKey returns the old "node_key" field's value of the ApprovalNode entity.
+// If the ApprovalNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalNodeMutation) OldNodeKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNodeKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNodeKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNodeKey: %w", err)
+	}
+	return oldValue.NodeKey, nil
+}
+
+// ResetNodeKey resets all changes to the "node_key" field.
+func (m *ApprovalNodeMutation) ResetNodeKey() {
+	m.node_key = nil
+}
+
+// SetName sets the "name" field.
+func (m *ApprovalNodeMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ApprovalNodeMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the ApprovalNode entity.
+// If the ApprovalNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalNodeMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ApprovalNodeMutation) ResetName() {
+	m.name = nil
+}
+
+// SetRound sets the "round" field.
+func (m *ApprovalNodeMutation) SetRound(i int) {
+	m.round = &i
+	m.addround = nil
+}
+
+// Round returns the value of the "round" field in the mutation.
+func (m *ApprovalNodeMutation) Round() (r int, exists bool) {
+	v := m.round
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRound returns the old "round" field's value of the ApprovalNode entity.
+// If the ApprovalNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalNodeMutation) OldRound(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRound is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRound requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRound: %w", err)
+	}
+	return oldValue.Round, nil
+}
+
+// AddRound adds i to the "round" field.
+func (m *ApprovalNodeMutation) AddRound(i int) {
+	if m.addround != nil {
+		*m.addround += i
+	} else {
+		m.addround = &i
+	}
+}
+
+// AddedRound returns the value that was added to the "round" field in this mutation.
+func (m *ApprovalNodeMutation) AddedRound() (r int, exists bool) {
+	v := m.addround
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRound resets all changes to the "round" field.
+func (m *ApprovalNodeMutation) ResetRound() {
+	m.round = nil
+	m.addround = nil
+}
+
+// SetPosition sets the "position" field.
+func (m *ApprovalNodeMutation) SetPosition(i int) {
+	m.position = &i
+	m.addposition = nil
+}
+
+// Position returns the value of the "position" field in the mutation.
+func (m *ApprovalNodeMutation) Position() (r int, exists bool) {
+	v := m.position
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPosition returns the old "position" field's value of the ApprovalNode entity.
+// If the ApprovalNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalNodeMutation) OldPosition(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPosition is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPosition requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPosition: %w", err)
+	}
+	return oldValue.Position, nil
+}
+
+// AddPosition adds i to the "position" field.
+func (m *ApprovalNodeMutation) AddPosition(i int) {
+	if m.addposition != nil {
+		*m.addposition += i
+	} else {
+		m.addposition = &i
+	}
+}
+
+// AddedPosition returns the value that was added to the "position" field in this mutation.
+func (m *ApprovalNodeMutation) AddedPosition() (r int, exists bool) {
+	v := m.addposition
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPosition resets all changes to the "position" field.
+func (m *ApprovalNodeMutation) ResetPosition() {
+	m.position = nil
+	m.addposition = nil
+}
+
+// SetMode sets the "mode" field.
+func (m *ApprovalNodeMutation) SetMode(f flow.Mode) {
+	m.mode = &f
+}
+
+// Mode returns the value of the "mode" field in the mutation.
+func (m *ApprovalNodeMutation) Mode() (r flow.Mode, exists bool) {
+	v := m.mode
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMode returns the old "mode" field's value of the ApprovalNode entity.
+// If the ApprovalNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalNodeMutation) OldMode(ctx context.Context) (v flow.Mode, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMode: %w", err)
+	}
+	return oldValue.Mode, nil
+}
+
+// ResetMode resets all changes to the "mode" field.
+func (m *ApprovalNodeMutation) ResetMode() {
+	m.mode = nil
+}
+
+// SetApproverIds sets the "approver_ids" field.
+func (m *ApprovalNodeMutation) SetApproverIds(s []string) {
+	m.approver_ids = &s
+	m.appendapprover_ids = nil
+}
+
+// ApproverIds returns the value of the "approver_ids" field in the mutation.
+func (m *ApprovalNodeMutation) ApproverIds() (r []string, exists bool) {
+	v := m.approver_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApproverIds returns the old "approver_ids" field's value of the ApprovalNode entity.
+// If the ApprovalNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalNodeMutation) OldApproverIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApproverIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApproverIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApproverIds: %w", err)
+	}
+	return oldValue.ApproverIds, nil
+}
+
+// AppendApproverIds adds s to the "approver_ids" field.
+func (m *ApprovalNodeMutation) AppendApproverIds(s []string) {
+	m.appendapprover_ids = append(m.appendapprover_ids, s...)
+}
+
+// AppendedApproverIds returns the list of values that were appended to the "approver_ids" field in this mutation.
+func (m *ApprovalNodeMutation) AppendedApproverIds() ([]string, bool) {
+	if len(m.appendapprover_ids) == 0 {
+		return nil, false
+	}
+	return m.appendapprover_ids, true
+}
+
+// ResetApproverIds resets all changes to the "approver_ids" field.
+func (m *ApprovalNodeMutation) ResetApproverIds() {
+	m.approver_ids = nil
+	m.appendapprover_ids = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *ApprovalNodeMutation) SetStatus(fs flow.NodeStatus) {
+	m.status = &fs
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *ApprovalNodeMutation) Status() (r flow.NodeStatus, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the ApprovalNode entity.
+// If the ApprovalNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalNodeMutation) OldStatus(ctx context.Context) (v flow.NodeStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *ApprovalNodeMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetAuto sets the "auto" field.
+func (m *ApprovalNodeMutation) SetAuto(s string) {
+	m.auto = &s
+}
+
+// Auto returns the value of the "auto" field in the mutation.
+func (m *ApprovalNodeMutation) Auto() (r string, exists bool) {
+	v := m.auto
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuto returns the old "auto" field's value of the ApprovalNode entity.
+// If the ApprovalNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalNodeMutation) OldAuto(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuto is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuto requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuto: %w", err)
+	}
+	return oldValue.Auto, nil
+}
+
+// ResetAuto resets all changes to the "auto" field.
+func (m *ApprovalNodeMutation) ResetAuto() {
+	m.auto = nil
+}
+
+// SetSelfPolicy sets the "self_policy" field.
+func (m *ApprovalNodeMutation) SetSelfPolicy(fp flow.SelfPolicy) {
+	m.self_policy = &fp
+}
+
+// SelfPolicy returns the value of the "self_policy" field in the mutation.
+func (m *ApprovalNodeMutation) SelfPolicy() (r flow.SelfPolicy, exists bool) {
+	v := m.self_policy
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSelfPolicy returns the old "self_policy" field's value of the ApprovalNode entity.
+// If the ApprovalNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalNodeMutation) OldSelfPolicy(ctx context.Context) (v flow.SelfPolicy, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSelfPolicy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSelfPolicy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSelfPolicy: %w", err)
+	}
+	return oldValue.SelfPolicy, nil
+}
+
+// ResetSelfPolicy resets all changes to the "self_policy" field.
+func (m *ApprovalNodeMutation) ResetSelfPolicy() {
+	m.self_policy = nil
+}
+
+// SetAdded sets the "added" field.
+func (m *ApprovalNodeMutation) SetAdded(b bool) {
+	m.added = &b
+}
+
+// Added returns the value of the "added" field in the mutation.
+func (m *ApprovalNodeMutation) Added() (r bool, exists bool) {
+	v := m.added
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAdded returns the old "added" field's value of the ApprovalNode entity.
+// If the ApprovalNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalNodeMutation) OldAdded(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAdded is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAdded requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAdded: %w", err)
+	}
+	return oldValue.Added, nil
+}
+
+// ResetAdded resets all changes to the "added" field.
+func (m *ApprovalNodeMutation) ResetAdded() {
+	m.added = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *ApprovalNodeMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[approvalnode.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *ApprovalNodeMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *ApprovalNodeMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *ApprovalNodeMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearApproval clears the "approval" edge to the Approval entity.
+func (m *ApprovalNodeMutation) ClearApproval() {
+	m.clearedapproval = true
+	m.clearedFields[approvalnode.FieldApprovalID] = struct{}{}
+}
+
+// ApprovalCleared reports if the "approval" edge to the Approval entity was cleared.
+func (m *ApprovalNodeMutation) ApprovalCleared() bool {
+	return m.clearedapproval
+}
+
+// ApprovalIDs returns the "approval" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApprovalID instead. It exists only for internal usage by the builders.
+func (m *ApprovalNodeMutation) ApprovalIDs() (ids []string) {
+	if id := m.approval; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApproval resets all changes to the "approval" edge.
+func (m *ApprovalNodeMutation) ResetApproval() {
+	m.approval = nil
+	m.clearedapproval = false
+}
+
+// Where appends a list predicates to the ApprovalNodeMutation builder.
+func (m *ApprovalNodeMutation) Where(ps ...predicate.ApprovalNode) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ApprovalNodeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ApprovalNodeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ApprovalNode, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ApprovalNodeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ApprovalNodeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ApprovalNode).
+func (m *ApprovalNodeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ApprovalNodeMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, approvalnode.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, approvalnode.FieldEnterpriseID)
+	}
+	if m.approval != nil {
+		fields = append(fields, approvalnode.FieldApprovalID)
+	}
+	if m.node_key != nil {
+		fields = append(fields, approvalnode.FieldNodeKey)
+	}
+	if m.name != nil {
+		fields = append(fields, approvalnode.FieldName)
+	}
+	if m.round != nil {
+		fields = append(fields, approvalnode.FieldRound)
+	}
+	if m.position != nil {
+		fields = append(fields, approvalnode.FieldPosition)
+	}
+	if m.mode != nil {
+		fields = append(fields, approvalnode.FieldMode)
+	}
+	if m.approver_ids != nil {
+		fields = append(fields, approvalnode.FieldApproverIds)
+	}
+	if m.status != nil {
+		fields = append(fields, approvalnode.FieldStatus)
+	}
+	if m.auto != nil {
+		fields = append(fields, approvalnode.FieldAuto)
+	}
+	if m.self_policy != nil {
+		fields = append(fields, approvalnode.FieldSelfPolicy)
+	}
+	if m.added != nil {
+		fields = append(fields, approvalnode.FieldAdded)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ApprovalNodeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case approvalnode.FieldCreatedAt:
+		return m.CreatedAt()
+	case approvalnode.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case approvalnode.FieldApprovalID:
+		return m.ApprovalID()
+	case approvalnode.FieldNodeKey:
+		return m.NodeKey()
+	case approvalnode.FieldName:
+		return m.Name()
+	case approvalnode.FieldRound:
+		return m.Round()
+	case approvalnode.FieldPosition:
+		return m.Position()
+	case approvalnode.FieldMode:
+		return m.Mode()
+	case approvalnode.FieldApproverIds:
+		return m.ApproverIds()
+	case approvalnode.FieldStatus:
+		return m.Status()
+	case approvalnode.FieldAuto:
+		return m.Auto()
+	case approvalnode.FieldSelfPolicy:
+		return m.SelfPolicy()
+	case approvalnode.FieldAdded:
+		return m.Added()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ApprovalNodeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case approvalnode.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case approvalnode.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case approvalnode.FieldApprovalID:
+		return m.OldApprovalID(ctx)
+	case approvalnode.FieldNodeKey:
+		return m.OldNodeKey(ctx)
+	case approvalnode.FieldName:
+		return m.OldName(ctx)
+	case approvalnode.FieldRound:
+		return m.OldRound(ctx)
+	case approvalnode.FieldPosition:
+		return m.OldPosition(ctx)
+	case approvalnode.FieldMode:
+		return m.OldMode(ctx)
+	case approvalnode.FieldApproverIds:
+		return m.OldApproverIds(ctx)
+	case approvalnode.FieldStatus:
+		return m.OldStatus(ctx)
+	case approvalnode.FieldAuto:
+		return m.OldAuto(ctx)
+	case approvalnode.FieldSelfPolicy:
+		return m.OldSelfPolicy(ctx)
+	case approvalnode.FieldAdded:
+		return m.OldAdded(ctx)
+	}
+	return nil, fmt.Errorf("unknown ApprovalNode field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalNodeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case approvalnode.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case approvalnode.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case approvalnode.FieldApprovalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovalID(v)
+		return nil
+	case approvalnode.FieldNodeKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNodeKey(v)
+		return nil
+	case approvalnode.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case approvalnode.FieldRound:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRound(v)
+		return nil
+	case approvalnode.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPosition(v)
+		return nil
+	case approvalnode.FieldMode:
+		v, ok := value.(flow.Mode)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMode(v)
+		return nil
+	case approvalnode.FieldApproverIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApproverIds(v)
+		return nil
+	case approvalnode.FieldStatus:
+		v, ok := value.(flow.NodeStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case approvalnode.FieldAuto:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuto(v)
+		return nil
+	case approvalnode.FieldSelfPolicy:
+		v, ok := value.(flow.SelfPolicy)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSelfPolicy(v)
+		return nil
+	case approvalnode.FieldAdded:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAdded(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalNode field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ApprovalNodeMutation) AddedFields() []string {
+	var fields []string
+	if m.addround != nil {
+		fields = append(fields, approvalnode.FieldRound)
+	}
+	if m.addposition != nil {
+		fields = append(fields, approvalnode.FieldPosition)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ApprovalNodeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case approvalnode.FieldRound:
+		return m.AddedRound()
+	case approvalnode.FieldPosition:
+		return m.AddedPosition()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalNodeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case approvalnode.FieldRound:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRound(v)
+		return nil
+	case approvalnode.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPosition(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalNode numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ApprovalNodeMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ApprovalNodeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ApprovalNodeMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ApprovalNode nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ApprovalNodeMutation) ResetField(name string) error {
+	switch name {
+	case approvalnode.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case approvalnode.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case approvalnode.FieldApprovalID:
+		m.ResetApprovalID()
+		return nil
+	case approvalnode.FieldNodeKey:
+		m.ResetNodeKey()
+		return nil
+	case approvalnode.FieldName:
+		m.ResetName()
+		return nil
+	case approvalnode.FieldRound:
+		m.ResetRound()
+		return nil
+	case approvalnode.FieldPosition:
+		m.ResetPosition()
+		return nil
+	case approvalnode.FieldMode:
+		m.ResetMode()
+		return nil
+	case approvalnode.FieldApproverIds:
+		m.ResetApproverIds()
+		return nil
+	case approvalnode.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case approvalnode.FieldAuto:
+		m.ResetAuto()
+		return nil
+	case approvalnode.FieldSelfPolicy:
+		m.ResetSelfPolicy()
+		return nil
+	case approvalnode.FieldAdded:
+		m.ResetAdded()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalNode field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ApprovalNodeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.enterprise != nil {
+		edges = append(edges, approvalnode.EdgeEnterprise)
+	}
+	if m.approval != nil {
+		edges = append(edges, approvalnode.EdgeApproval)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ApprovalNodeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case approvalnode.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case approvalnode.EdgeApproval:
+		if id := m.approval; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ApprovalNodeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ApprovalNodeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ApprovalNodeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedenterprise {
+		edges = append(edges, approvalnode.EdgeEnterprise)
+	}
+	if m.clearedapproval {
+		edges = append(edges, approvalnode.EdgeApproval)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ApprovalNodeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case approvalnode.EdgeEnterprise:
+		return m.clearedenterprise
+	case approvalnode.EdgeApproval:
+		return m.clearedapproval
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ApprovalNodeMutation) ClearEdge(name string) error {
+	switch name {
+	case approvalnode.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case approvalnode.EdgeApproval:
+		m.ClearApproval()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalNode unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ApprovalNodeMutation) ResetEdge(name string) error {
+	switch name {
+	case approvalnode.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case approvalnode.EdgeApproval:
+		m.ResetApproval()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalNode edge %s", name)
+}
+
+// ApprovalTaskMutation represents an operation that mutates the ApprovalTask nodes in the graph.
+type ApprovalTaskMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	node_key          *string
+	status            *flow.TaskStatus
+	comment           *string
+	attachments       *[]msgtype.FileReference
+	appendattachments []msgtype.FileReference
+	auto              *bool
+	decided_at        *time.Time
+	urged_at          *time.Time
+	transferred_to_id *string
+	clearedFields     map[string]struct{}
+	enterprise        *string
+	clearedenterprise bool
+	approval          *string
+	clearedapproval   bool
+	node              *string
+	clearednode       bool
+	assignee          *string
+	clearedassignee   bool
+	done              bool
+	oldValue          func(context.Context) (*ApprovalTask, error)
+	predicates        []predicate.ApprovalTask
+}
+
+var _ ent.Mutation = (*ApprovalTaskMutation)(nil)
+
+// approvaltaskOption allows management of the mutation configuration using functional options.
+type approvaltaskOption func(*ApprovalTaskMutation)
+
+// newApprovalTaskMutation creates new mutation for the ApprovalTask entity.
+func newApprovalTaskMutation(c config, op Op, opts ...approvaltaskOption) *ApprovalTaskMutation {
+	m := &ApprovalTaskMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeApprovalTask,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withApprovalTaskID sets the ID field of the mutation.
+func withApprovalTaskID(id string) approvaltaskOption {
+	return func(m *ApprovalTaskMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ApprovalTask
+		)
+		m.oldValue = func(ctx context.Context) (*ApprovalTask, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ApprovalTask.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withApprovalTask sets the old ApprovalTask of the mutation.
+func withApprovalTask(node *ApprovalTask) approvaltaskOption {
+	return func(m *ApprovalTaskMutation) {
+		m.oldValue = func(context.Context) (*ApprovalTask, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ApprovalTaskMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ApprovalTaskMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ApprovalTask entities.
+func (m *ApprovalTaskMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ApprovalTaskMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ApprovalTaskMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ApprovalTask.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ApprovalTaskMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ApprovalTaskMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ApprovalTaskMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *ApprovalTaskMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *ApprovalTaskMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *ApprovalTaskMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetApprovalID sets the "approval_id" field.
+func (m *ApprovalTaskMutation) SetApprovalID(s string) {
+	m.approval = &s
+}
+
+// ApprovalID returns the value of the "approval_id" field in the mutation.
+func (m *ApprovalTaskMutation) ApprovalID() (r string, exists bool) {
+	v := m.approval
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovalID returns the old "approval_id" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldApprovalID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovalID: %w", err)
+	}
+	return oldValue.ApprovalID, nil
+}
+
+// ResetApprovalID resets all changes to the "approval_id" field.
+func (m *ApprovalTaskMutation) ResetApprovalID() {
+	m.approval = nil
+}
+
+// SetNodeID sets the "node_id" field.
+func (m *ApprovalTaskMutation) SetNodeID(s string) {
+	m.node = &s
+}
+
+// NodeID returns the value of the "node_id" field in the mutation.
+func (m *ApprovalTaskMutation) NodeID() (r string, exists bool) {
+	v := m.node
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNodeID returns the old "node_id" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldNodeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNodeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNodeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNodeID: %w", err)
+	}
+	return oldValue.NodeID, nil
+}
+
+// ResetNodeID resets all changes to the "node_id" field.
+func (m *ApprovalTaskMutation) ResetNodeID() {
+	m.node = nil
+}
+
+// SetNodeKey sets the "node_key" field.
+func (m *ApprovalTaskMutation) SetNodeKey(s string) {
+	m.node_key = &s
+}
+
+// NodeKey returns the value of the "node_key" field in the mutation.
+func (m *ApprovalTaskMutation) NodeKey() (r string, exists bool) {
+	v := m.node_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNodeKey returns the old "node_key" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldNodeKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNodeKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNodeKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNodeKey: %w", err)
+	}
+	return oldValue.NodeKey, nil
+}
+
+// ResetNodeKey resets all changes to the "node_key" field.
+func (m *ApprovalTaskMutation) ResetNodeKey() {
+	m.node_key = nil
+}
+
+// SetAssigneeID sets the "assignee_id" field.
+func (m *ApprovalTaskMutation) SetAssigneeID(s string) {
+	m.assignee = &s
+}
+
+// AssigneeID returns the value of the "assignee_id" field in the mutation.
+func (m *ApprovalTaskMutation) AssigneeID() (r string, exists bool) {
+	v := m.assignee
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssigneeID returns the old "assignee_id" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldAssigneeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssigneeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssigneeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssigneeID: %w", err)
+	}
+	return oldValue.AssigneeID, nil
+}
+
+// ResetAssigneeID resets all changes to the "assignee_id" field.
+func (m *ApprovalTaskMutation) ResetAssigneeID() {
+	m.assignee = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *ApprovalTaskMutation) SetStatus(fs flow.TaskStatus) {
+	m.status = &fs
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *ApprovalTaskMutation) Status() (r flow.TaskStatus, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldStatus(ctx context.Context) (v flow.TaskStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *ApprovalTaskMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetComment sets the "comment" field.
+func (m *ApprovalTaskMutation) SetComment(s string) {
+	m.comment = &s
+}
+
+// Comment returns the value of the "comment" field in the mutation.
+func (m *ApprovalTaskMutation) Comment() (r string, exists bool) {
+	v := m.comment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldComment returns the old "comment" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldComment(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldComment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldComment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldComment: %w", err)
+	}
+	return oldValue.Comment, nil
+}
+
+// ClearComment clears the value of the "comment" field.
+func (m *ApprovalTaskMutation) ClearComment() {
+	m.comment = nil
+	m.clearedFields[approvaltask.FieldComment] = struct{}{}
+}
+
+// CommentCleared returns if the "comment" field was cleared in this mutation.
+func (m *ApprovalTaskMutation) CommentCleared() bool {
+	_, ok := m.clearedFields[approvaltask.FieldComment]
+	return ok
+}
+
+// ResetComment resets all changes to the "comment" field.
+func (m *ApprovalTaskMutation) ResetComment() {
+	m.comment = nil
+	delete(m.clearedFields, approvaltask.FieldComment)
+}
+
+// SetAttachments sets the "attachments" field.
+func (m *ApprovalTaskMutation) SetAttachments(mr []msgtype.FileReference) {
+	m.attachments = &mr
+	m.appendattachments = nil
+}
+
+// Attachments returns the value of the "attachments" field in the mutation.
+func (m *ApprovalTaskMutation) Attachments() (r []msgtype.FileReference, exists bool) {
+	v := m.attachments
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttachments returns the old "attachments" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldAttachments(ctx context.Context) (v []msgtype.FileReference, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttachments is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttachments requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttachments: %w", err)
+	}
+	return oldValue.Attachments, nil
+}
+
+// AppendAttachments adds mr to the "attachments" field.
+func (m *ApprovalTaskMutation) AppendAttachments(mr []msgtype.FileReference) {
+	m.appendattachments = append(m.appendattachments, mr...)
+}
+
+// AppendedAttachments returns the list of values that were appended to the "attachments" field in this mutation.
+func (m *ApprovalTaskMutation) AppendedAttachments() ([]msgtype.FileReference, bool) {
+	if len(m.appendattachments) == 0 {
+		return nil, false
+	}
+	return m.appendattachments, true
+}
+
+// ClearAttachments clears the value of the "attachments" field.
+func (m *ApprovalTaskMutation) ClearAttachments() {
+	m.attachments = nil
+	m.appendattachments = nil
+	m.clearedFields[approvaltask.FieldAttachments] = struct{}{}
+}
+
+// AttachmentsCleared returns if the "attachments" field was cleared in this mutation.
+func (m *ApprovalTaskMutation) AttachmentsCleared() bool {
+	_, ok := m.clearedFields[approvaltask.FieldAttachments]
+	return ok
+}
+
+// ResetAttachments resets all changes to the "attachments" field.
+func (m *ApprovalTaskMutation) ResetAttachments() {
+	m.attachments = nil
+	m.appendattachments = nil
+	delete(m.clearedFields, approvaltask.FieldAttachments)
+}
+
+// SetAuto sets the "auto" field.
+func (m *ApprovalTaskMutation) SetAuto(b bool) {
+	m.auto = &b
+}
+
+// Auto returns the value of the "auto" field in the mutation.
+func (m *ApprovalTaskMutation) Auto() (r bool, exists bool) {
+	v := m.auto
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuto returns the old "auto" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldAuto(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuto is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuto requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuto: %w", err)
+	}
+	return oldValue.Auto, nil
+}
+
+// ResetAuto resets all changes to the "auto" field.
+func (m *ApprovalTaskMutation) ResetAuto() {
+	m.auto = nil
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (m *ApprovalTaskMutation) SetDecidedAt(t time.Time) {
+	m.decided_at = &t
+}
+
+// DecidedAt returns the value of the "decided_at" field in the mutation.
+func (m *ApprovalTaskMutation) DecidedAt() (r time.Time, exists bool) {
+	v := m.decided_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedAt returns the old "decided_at" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldDecidedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedAt: %w", err)
+	}
+	return oldValue.DecidedAt, nil
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (m *ApprovalTaskMutation) ClearDecidedAt() {
+	m.decided_at = nil
+	m.clearedFields[approvaltask.FieldDecidedAt] = struct{}{}
+}
+
+// DecidedAtCleared returns if the "decided_at" field was cleared in this mutation.
+func (m *ApprovalTaskMutation) DecidedAtCleared() bool {
+	_, ok := m.clearedFields[approvaltask.FieldDecidedAt]
+	return ok
+}
+
+// ResetDecidedAt resets all changes to the "decided_at" field.
+func (m *ApprovalTaskMutation) ResetDecidedAt() {
+	m.decided_at = nil
+	delete(m.clearedFields, approvaltask.FieldDecidedAt)
+}
+
+// SetUrgedAt sets the "urged_at" field.
+func (m *ApprovalTaskMutation) SetUrgedAt(t time.Time) {
+	m.urged_at = &t
+}
+
+// UrgedAt returns the value of the "urged_at" field in the mutation.
+func (m *ApprovalTaskMutation) UrgedAt() (r time.Time, exists bool) {
+	v := m.urged_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUrgedAt returns the old "urged_at" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldUrgedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUrgedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUrgedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUrgedAt: %w", err)
+	}
+	return oldValue.UrgedAt, nil
+}
+
+// ClearUrgedAt clears the value of the "urged_at" field.
+func (m *ApprovalTaskMutation) ClearUrgedAt() {
+	m.urged_at = nil
+	m.clearedFields[approvaltask.FieldUrgedAt] = struct{}{}
+}
+
+// UrgedAtCleared returns if the "urged_at" field was cleared in this mutation.
+func (m *ApprovalTaskMutation) UrgedAtCleared() bool {
+	_, ok := m.clearedFields[approvaltask.FieldUrgedAt]
+	return ok
+}
+
+// ResetUrgedAt resets all changes to the "urged_at" field.
+func (m *ApprovalTaskMutation) ResetUrgedAt() {
+	m.urged_at = nil
+	delete(m.clearedFields, approvaltask.FieldUrgedAt)
+}
+
+// SetTransferredToID sets the "transferred_to_id" field.
+func (m *ApprovalTaskMutation) SetTransferredToID(s string) {
+	m.transferred_to_id = &s
+}
+
+// TransferredToID returns the value of the "transferred_to_id" field in the mutation.
+func (m *ApprovalTaskMutation) TransferredToID() (r string, exists bool) {
+	v := m.transferred_to_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransferredToID returns the old "transferred_to_id" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldTransferredToID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransferredToID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransferredToID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransferredToID: %w", err)
+	}
+	return oldValue.TransferredToID, nil
+}
+
+// ClearTransferredToID clears the value of the "transferred_to_id" field.
+func (m *ApprovalTaskMutation) ClearTransferredToID() {
+	m.transferred_to_id = nil
+	m.clearedFields[approvaltask.FieldTransferredToID] = struct{}{}
+}
+
+// TransferredToIDCleared returns if the "transferred_to_id" field was cleared in this mutation.
+func (m *ApprovalTaskMutation) TransferredToIDCleared() bool {
+	_, ok := m.clearedFields[approvaltask.FieldTransferredToID]
+	return ok
+}
+
+// ResetTransferredToID resets all changes to the "transferred_to_id" field.
+func (m *ApprovalTaskMutation) ResetTransferredToID() {
+	m.transferred_to_id = nil
+	delete(m.clearedFields, approvaltask.FieldTransferredToID)
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *ApprovalTaskMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[approvaltask.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *ApprovalTaskMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *ApprovalTaskMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *ApprovalTaskMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearApproval clears the "approval" edge to the Approval entity.
+func (m *ApprovalTaskMutation) ClearApproval() {
+	m.clearedapproval = true
+	m.clearedFields[approvaltask.FieldApprovalID] = struct{}{}
+}
+
+// ApprovalCleared reports if the "approval" edge to the Approval entity was cleared.
+func (m *ApprovalTaskMutation) ApprovalCleared() bool {
+	return m.clearedapproval
+}
+
+// ApprovalIDs returns the "approval" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApprovalID instead. It exists only for internal usage by the builders.
+func (m *ApprovalTaskMutation) ApprovalIDs() (ids []string) {
+	if id := m.approval; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApproval resets all changes to the "approval" edge.
+func (m *ApprovalTaskMutation) ResetApproval() {
+	m.approval = nil
+	m.clearedapproval = false
+}
+
+// ClearNode clears the "node" edge to the ApprovalNode entity.
+func (m *ApprovalTaskMutation) ClearNode() {
+	m.clearednode = true
+	m.clearedFields[approvaltask.FieldNodeID] = struct{}{}
+}
+
+// NodeCleared reports if the "node" edge to the ApprovalNode entity was cleared.
+func (m *ApprovalTaskMutation) NodeCleared() bool {
+	return m.clearednode
+}
+
+// NodeIDs returns the "node" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// NodeID instead. It exists only for internal usage by the builders.
+func (m *ApprovalTaskMutation) NodeIDs() (ids []string) {
+	if id := m.node; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetNode resets all changes to the "node" edge.
+func (m *ApprovalTaskMutation) ResetNode() {
+	m.node = nil
+	m.clearednode = false
+}
+
+// ClearAssignee clears the "assignee" edge to the Member entity.
+func (m *ApprovalTaskMutation) ClearAssignee() {
+	m.clearedassignee = true
+	m.clearedFields[approvaltask.FieldAssigneeID] = struct{}{}
+}
+
+// AssigneeCleared reports if the "assignee" edge to the Member entity was cleared.
+func (m *ApprovalTaskMutation) AssigneeCleared() bool {
+	return m.clearedassignee
+}
+
+// AssigneeIDs returns the "assignee" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AssigneeID instead. It exists only for internal usage by the builders.
+func (m *ApprovalTaskMutation) AssigneeIDs() (ids []string) {
+	if id := m.assignee; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAssignee resets all changes to the "assignee" edge.
+func (m *ApprovalTaskMutation) ResetAssignee() {
+	m.assignee = nil
+	m.clearedassignee = false
+}
+
+// Where appends a list predicates to the ApprovalTaskMutation builder.
+func (m *ApprovalTaskMutation) Where(ps ...predicate.ApprovalTask) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ApprovalTaskMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ApprovalTaskMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ApprovalTask, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ApprovalTaskMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ApprovalTaskMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ApprovalTask).
+func (m *ApprovalTaskMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ApprovalTaskMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, approvaltask.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, approvaltask.FieldEnterpriseID)
+	}
+	if m.approval != nil {
+		fields = append(fields, approvaltask.FieldApprovalID)
+	}
+	if m.node != nil {
+		fields = append(fields, approvaltask.FieldNodeID)
+	}
+	if m.node_key != nil {
+		fields = append(fields, approvaltask.FieldNodeKey)
+	}
+	if m.assignee != nil {
+		fields = append(fields, approvaltask.FieldAssigneeID)
+	}
+	if m.status != nil {
+		fields = append(fields, approvaltask.FieldStatus)
+	}
+	if m.comment != nil {
+		fields = append(fields, approvaltask.FieldComment)
+	}
+	if m.attachments != nil {
+		fields = append(fields, approvaltask.FieldAttachments)
+	}
+	if m.auto != nil {
+		fields = append(fields, approvaltask.FieldAuto)
+	}
+	if m.decided_at != nil {
+		fields = append(fields, approvaltask.FieldDecidedAt)
+	}
+	if m.urged_at != nil {
+		fields = append(fields, approvaltask.FieldUrgedAt)
+	}
+	if m.transferred_to_id != nil {
+		fields = append(fields, approvaltask.FieldTransferredToID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ApprovalTaskMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case approvaltask.FieldCreatedAt:
+		return m.CreatedAt()
+	case approvaltask.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case approvaltask.FieldApprovalID:
+		return m.ApprovalID()
+	case approvaltask.FieldNodeID:
+		return m.NodeID()
+	case approvaltask.FieldNodeKey:
+		return m.NodeKey()
+	case approvaltask.FieldAssigneeID:
+		return m.AssigneeID()
+	case approvaltask.FieldStatus:
+		return m.Status()
+	case approvaltask.FieldComment:
+		return m.Comment()
+	case approvaltask.FieldAttachments:
+		return m.Attachments()
+	case approvaltask.FieldAuto:
+		return m.Auto()
+	case approvaltask.FieldDecidedAt:
+		return m.DecidedAt()
+	case approvaltask.FieldUrgedAt:
+		return m.UrgedAt()
+	case approvaltask.FieldTransferredToID:
+		return m.TransferredToID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ApprovalTaskMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case approvaltask.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case approvaltask.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case approvaltask.FieldApprovalID:
+		return m.OldApprovalID(ctx)
+	case approvaltask.FieldNodeID:
+		return m.OldNodeID(ctx)
+	case approvaltask.FieldNodeKey:
+		return m.OldNodeKey(ctx)
+	case approvaltask.FieldAssigneeID:
+		return m.OldAssigneeID(ctx)
+	case approvaltask.FieldStatus:
+		return m.OldStatus(ctx)
+	case approvaltask.FieldComment:
+		return m.OldComment(ctx)
+	case approvaltask.FieldAttachments:
+		return m.OldAttachments(ctx)
+	case approvaltask.FieldAuto:
+		return m.OldAuto(ctx)
+	case approvaltask.FieldDecidedAt:
+		return m.OldDecidedAt(ctx)
+	case approvaltask.FieldUrgedAt:
+		return m.OldUrgedAt(ctx)
+	case approvaltask.FieldTransferredToID:
+		return m.OldTransferredToID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ApprovalTask field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalTaskMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case approvaltask.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case approvaltask.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case approvaltask.FieldApprovalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovalID(v)
+		return nil
+	case approvaltask.FieldNodeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNodeID(v)
+		return nil
+	case approvaltask.FieldNodeKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNodeKey(v)
+		return nil
+	case approvaltask.FieldAssigneeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssigneeID(v)
+		return nil
+	case approvaltask.FieldStatus:
+		v, ok := value.(flow.TaskStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case approvaltask.FieldComment:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetComment(v)
+		return nil
+	case approvaltask.FieldAttachments:
+		v, ok := value.([]msgtype.FileReference)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttachments(v)
+		return nil
+	case approvaltask.FieldAuto:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuto(v)
+		return nil
+	case approvaltask.FieldDecidedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedAt(v)
+		return nil
+	case approvaltask.FieldUrgedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUrgedAt(v)
+		return nil
+	case approvaltask.FieldTransferredToID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransferredToID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTask field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ApprovalTaskMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ApprovalTaskMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalTaskMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ApprovalTask numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ApprovalTaskMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(approvaltask.FieldComment) {
+		fields = append(fields, approvaltask.FieldComment)
+	}
+	if m.FieldCleared(approvaltask.FieldAttachments) {
+		fields = append(fields, approvaltask.FieldAttachments)
+	}
+	if m.FieldCleared(approvaltask.FieldDecidedAt) {
+		fields = append(fields, approvaltask.FieldDecidedAt)
+	}
+	if m.FieldCleared(approvaltask.FieldUrgedAt) {
+		fields = append(fields, approvaltask.FieldUrgedAt)
+	}
+	if m.FieldCleared(approvaltask.FieldTransferredToID) {
+		fields = append(fields, approvaltask.FieldTransferredToID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ApprovalTaskMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ApprovalTaskMutation) ClearField(name string) error {
+	switch name {
+	case approvaltask.FieldComment:
+		m.ClearComment()
+		return nil
+	case approvaltask.FieldAttachments:
+		m.ClearAttachments()
+		return nil
+	case approvaltask.FieldDecidedAt:
+		m.ClearDecidedAt()
+		return nil
+	case approvaltask.FieldUrgedAt:
+		m.ClearUrgedAt()
+		return nil
+	case approvaltask.FieldTransferredToID:
+		m.ClearTransferredToID()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTask nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ApprovalTaskMutation) ResetField(name string) error {
+	switch name {
+	case approvaltask.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case approvaltask.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case approvaltask.FieldApprovalID:
+		m.ResetApprovalID()
+		return nil
+	case approvaltask.FieldNodeID:
+		m.ResetNodeID()
+		return nil
+	case approvaltask.FieldNodeKey:
+		m.ResetNodeKey()
+		return nil
+	case approvaltask.FieldAssigneeID:
+		m.ResetAssigneeID()
+		return nil
+	case approvaltask.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case approvaltask.FieldComment:
+		m.ResetComment()
+		return nil
+	case approvaltask.FieldAttachments:
+		m.ResetAttachments()
+		return nil
+	case approvaltask.FieldAuto:
+		m.ResetAuto()
+		return nil
+	case approvaltask.FieldDecidedAt:
+		m.ResetDecidedAt()
+		return nil
+	case approvaltask.FieldUrgedAt:
+		m.ResetUrgedAt()
+		return nil
+	case approvaltask.FieldTransferredToID:
+		m.ResetTransferredToID()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTask field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ApprovalTaskMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.enterprise != nil {
+		edges = append(edges, approvaltask.EdgeEnterprise)
+	}
+	if m.approval != nil {
+		edges = append(edges, approvaltask.EdgeApproval)
+	}
+	if m.node != nil {
+		edges = append(edges, approvaltask.EdgeNode)
+	}
+	if m.assignee != nil {
+		edges = append(edges, approvaltask.EdgeAssignee)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ApprovalTaskMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case approvaltask.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case approvaltask.EdgeApproval:
+		if id := m.approval; id != nil {
+			return []ent.Value{*id}
+		}
+	case approvaltask.EdgeNode:
+		if id := m.node; id != nil {
+			return []ent.Value{*id}
+		}
+	case approvaltask.EdgeAssignee:
+		if id := m.assignee; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ApprovalTaskMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ApprovalTaskMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ApprovalTaskMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedenterprise {
+		edges = append(edges, approvaltask.EdgeEnterprise)
+	}
+	if m.clearedapproval {
+		edges = append(edges, approvaltask.EdgeApproval)
+	}
+	if m.clearednode {
+		edges = append(edges, approvaltask.EdgeNode)
+	}
+	if m.clearedassignee {
+		edges = append(edges, approvaltask.EdgeAssignee)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ApprovalTaskMutation) EdgeCleared(name string) bool {
+	switch name {
+	case approvaltask.EdgeEnterprise:
+		return m.clearedenterprise
+	case approvaltask.EdgeApproval:
+		return m.clearedapproval
+	case approvaltask.EdgeNode:
+		return m.clearednode
+	case approvaltask.EdgeAssignee:
+		return m.clearedassignee
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ApprovalTaskMutation) ClearEdge(name string) error {
+	switch name {
+	case approvaltask.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case approvaltask.EdgeApproval:
+		m.ClearApproval()
+		return nil
+	case approvaltask.EdgeNode:
+		m.ClearNode()
+		return nil
+	case approvaltask.EdgeAssignee:
+		m.ClearAssignee()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTask unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ApprovalTaskMutation) ResetEdge(name string) error {
+	switch name {
+	case approvaltask.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case approvaltask.EdgeApproval:
+		m.ResetApproval()
+		return nil
+	case approvaltask.EdgeNode:
+		m.ResetNode()
+		return nil
+	case approvaltask.EdgeAssignee:
+		m.ResetAssignee()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTask edge %s", name)
+}
+
+// ApprovalTemplateMutation represents an operation that mutates the ApprovalTemplate nodes in the graph.
+type ApprovalTemplateMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *string
+	created_at         *time.Time
+	name               *string
+	icon               *string
+	group              *string
+	kind               *string
+	audience           *audience.Audience
+	version            *int
+	addversion         *int
+	current_version_id *string
+	archived_at        *time.Time
+	updated_at         *time.Time
+	clearedFields      map[string]struct{}
+	enterprise         *string
+	clearedenterprise  bool
+	versions           map[string]struct{}
+	removedversions    map[string]struct{}
+	clearedversions    bool
+	done               bool
+	oldValue           func(context.Context) (*ApprovalTemplate, error)
+	predicates         []predicate.ApprovalTemplate
+}
+
+var _ ent.Mutation = (*ApprovalTemplateMutation)(nil)
+
+// approvaltemplateOption allows management of the mutation configuration using functional options.
+type approvaltemplateOption func(*ApprovalTemplateMutation)
+
+// newApprovalTemplateMutation creates new mutation for the ApprovalTemplate entity.
+func newApprovalTemplateMutation(c config, op Op, opts ...approvaltemplateOption) *ApprovalTemplateMutation {
+	m := &ApprovalTemplateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeApprovalTemplate,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withApprovalTemplateID sets the ID field of the mutation.
+func withApprovalTemplateID(id string) approvaltemplateOption {
+	return func(m *ApprovalTemplateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ApprovalTemplate
+		)
+		m.oldValue = func(ctx context.Context) (*ApprovalTemplate, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ApprovalTemplate.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withApprovalTemplate sets the old ApprovalTemplate of the mutation.
+func withApprovalTemplate(node *ApprovalTemplate) approvaltemplateOption {
+	return func(m *ApprovalTemplateMutation) {
+		m.oldValue = func(context.Context) (*ApprovalTemplate, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ApprovalTemplateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ApprovalTemplateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ApprovalTemplate entities.
+func (m *ApprovalTemplateMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ApprovalTemplateMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ApprovalTemplateMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ApprovalTemplate.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ApprovalTemplateMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ApprovalTemplateMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ApprovalTemplate entity.
+// If the ApprovalTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ApprovalTemplateMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *ApprovalTemplateMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *ApprovalTemplateMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the ApprovalTemplate entity.
+// If the ApprovalTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *ApprovalTemplateMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetName sets the "name" field.
+func (m *ApprovalTemplateMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ApprovalTemplateMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the ApprovalTemplate entity.
+// If the ApprovalTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ApprovalTemplateMutation) ResetName() {
+	m.name = nil
+}
+
+// SetIcon sets the "icon" field.
+func (m *ApprovalTemplateMutation) SetIcon(s string) {
+	m.icon = &s
+}
+
+// Icon returns the value of the "icon" field in the mutation.
+func (m *ApprovalTemplateMutation) Icon() (r string, exists bool) {
+	v := m.icon
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIcon returns the old "icon" field's value of the ApprovalTemplate entity.
+// If the ApprovalTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateMutation) OldIcon(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIcon is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIcon requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIcon: %w", err)
+	}
+	return oldValue.Icon, nil
+}
+
+// ResetIcon resets all changes to the "icon" field.
+func (m *ApprovalTemplateMutation) ResetIcon() {
+	m.icon = nil
+}
+
+// SetGroup sets the "group" field.
+func (m *ApprovalTemplateMutation) SetGroup(s string) {
+	m.group = &s
+}
+
+// Group returns the value of the "group" field in the mutation.
+func (m *ApprovalTemplateMutation) Group() (r string, exists bool) {
+	v := m.group
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGroup returns the old "group" field's value of the ApprovalTemplate entity.
+// If the ApprovalTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateMutation) OldGroup(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGroup is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGroup requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGroup: %w", err)
+	}
+	return oldValue.Group, nil
+}
+
+// ResetGroup resets all changes to the "group" field.
+func (m *ApprovalTemplateMutation) ResetGroup() {
+	m.group = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ApprovalTemplateMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ApprovalTemplateMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the ApprovalTemplate entity.
+// If the ApprovalTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ApprovalTemplateMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetAudience sets the "audience" field.
+func (m *ApprovalTemplateMutation) SetAudience(a audience.Audience) {
+	m.audience = &a
+}
+
+// Audience returns the value of the "audience" field in the mutation.
+func (m *ApprovalTemplateMutation) Audience() (r audience.Audience, exists bool) {
+	v := m.audience
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAudience returns the old "audience" field's value of the ApprovalTemplate entity.
+// If the ApprovalTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateMutation) OldAudience(ctx context.Context) (v audience.Audience, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAudience is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAudience requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAudience: %w", err)
+	}
+	return oldValue.Audience, nil
+}
+
+// ResetAudience resets all changes to the "audience" field.
+func (m *ApprovalTemplateMutation) ResetAudience() {
+	m.audience = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ApprovalTemplateMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ApprovalTemplateMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the ApprovalTemplate entity.
+// If the ApprovalTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ApprovalTemplateMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ApprovalTemplateMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ApprovalTemplateMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetCurrentVersionID sets the "current_version_id" field.
+func (m *ApprovalTemplateMutation) SetCurrentVersionID(s string) {
+	m.current_version_id = &s
+}
+
+// CurrentVersionID returns the value of the "current_version_id" field in the mutation.
+func (m *ApprovalTemplateMutation) CurrentVersionID() (r string, exists bool) {
+	v := m.current_version_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrentVersionID returns the old "current_version_id" field's value of the ApprovalTemplate entity.
+// If the ApprovalTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateMutation) OldCurrentVersionID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrentVersionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrentVersionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrentVersionID: %w", err)
+	}
+	return oldValue.CurrentVersionID, nil
+}
+
+// ClearCurrentVersionID clears the value of the "current_version_id" field.
+func (m *ApprovalTemplateMutation) ClearCurrentVersionID() {
+	m.current_version_id = nil
+	m.clearedFields[approvaltemplate.FieldCurrentVersionID] = struct{}{}
+}
+
+// CurrentVersionIDCleared returns if the "current_version_id" field was cleared in this mutation.
+func (m *ApprovalTemplateMutation) CurrentVersionIDCleared() bool {
+	_, ok := m.clearedFields[approvaltemplate.FieldCurrentVersionID]
+	return ok
+}
+
+// ResetCurrentVersionID resets all changes to the "current_version_id" field.
+func (m *ApprovalTemplateMutation) ResetCurrentVersionID() {
+	m.current_version_id = nil
+	delete(m.clearedFields, approvaltemplate.FieldCurrentVersionID)
+}
+
+// SetArchivedAt sets the "archived_at" field.
+func (m *ApprovalTemplateMutation) SetArchivedAt(t time.Time) {
+	m.archived_at = &t
+}
+
+// ArchivedAt returns the value of the "archived_at" field in the mutation.
+func (m *ApprovalTemplateMutation) ArchivedAt() (r time.Time, exists bool) {
+	v := m.archived_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArchivedAt returns the old "archived_at" field's value of the ApprovalTemplate entity.
+// If the ApprovalTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateMutation) OldArchivedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArchivedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArchivedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArchivedAt: %w", err)
+	}
+	return oldValue.ArchivedAt, nil
+}
+
+// ClearArchivedAt clears the value of the "archived_at" field.
+func (m *ApprovalTemplateMutation) ClearArchivedAt() {
+	m.archived_at = nil
+	m.clearedFields[approvaltemplate.FieldArchivedAt] = struct{}{}
+}
+
+// ArchivedAtCleared returns if the "archived_at" field was cleared in this mutation.
+func (m *ApprovalTemplateMutation) ArchivedAtCleared() bool {
+	_, ok := m.clearedFields[approvaltemplate.FieldArchivedAt]
+	return ok
+}
+
+// ResetArchivedAt resets all changes to the "archived_at" field.
+func (m *ApprovalTemplateMutation) ResetArchivedAt() {
+	m.archived_at = nil
+	delete(m.clearedFields, approvaltemplate.FieldArchivedAt)
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ApprovalTemplateMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ApprovalTemplateMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ApprovalTemplate entity.
+// If the ApprovalTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ApprovalTemplateMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *ApprovalTemplateMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[approvaltemplate.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *ApprovalTemplateMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *ApprovalTemplateMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *ApprovalTemplateMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// AddVersionIDs adds the "versions" edge to the ApprovalTemplateVersion entity by ids.
+func (m *ApprovalTemplateMutation) AddVersionIDs(ids ...string) {
+	if m.versions == nil {
+		m.versions = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.versions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearVersions clears the "versions" edge to the ApprovalTemplateVersion entity.
+func (m *ApprovalTemplateMutation) ClearVersions() {
+	m.clearedversions = true
+}
+
+// VersionsCleared reports if the "versions" edge to the ApprovalTemplateVersion entity was cleared.
+func (m *ApprovalTemplateMutation) VersionsCleared() bool {
+	return m.clearedversions
+}
+
+// RemoveVersionIDs removes the "versions" edge to the ApprovalTemplateVersion entity by IDs.
+func (m *ApprovalTemplateMutation) RemoveVersionIDs(ids ...string) {
+	if m.removedversions == nil {
+		m.removedversions = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.versions, ids[i])
+		m.removedversions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedVersions returns the removed IDs of the "versions" edge to the ApprovalTemplateVersion entity.
+func (m *ApprovalTemplateMutation) RemovedVersionsIDs() (ids []string) {
+	for id := range m.removedversions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// VersionsIDs returns the "versions" edge IDs in the mutation.
+func (m *ApprovalTemplateMutation) VersionsIDs() (ids []string) {
+	for id := range m.versions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetVersions resets all changes to the "versions" edge.
+func (m *ApprovalTemplateMutation) ResetVersions() {
+	m.versions = nil
+	m.clearedversions = false
+	m.removedversions = nil
+}
+
+// Where appends a list predicates to the ApprovalTemplateMutation builder.
+func (m *ApprovalTemplateMutation) Where(ps ...predicate.ApprovalTemplate) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ApprovalTemplateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ApprovalTemplateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ApprovalTemplate, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ApprovalTemplateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ApprovalTemplateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ApprovalTemplate).
+func (m *ApprovalTemplateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ApprovalTemplateMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, approvaltemplate.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, approvaltemplate.FieldEnterpriseID)
+	}
+	if m.name != nil {
+		fields = append(fields, approvaltemplate.FieldName)
+	}
+	if m.icon != nil {
+		fields = append(fields, approvaltemplate.FieldIcon)
+	}
+	if m.group != nil {
+		fields = append(fields, approvaltemplate.FieldGroup)
+	}
+	if m.kind != nil {
+		fields = append(fields, approvaltemplate.FieldKind)
+	}
+	if m.audience != nil {
+		fields = append(fields, approvaltemplate.FieldAudience)
+	}
+	if m.version != nil {
+		fields = append(fields, approvaltemplate.FieldVersion)
+	}
+	if m.current_version_id != nil {
+		fields = append(fields, approvaltemplate.FieldCurrentVersionID)
+	}
+	if m.archived_at != nil {
+		fields = append(fields, approvaltemplate.FieldArchivedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, approvaltemplate.FieldUpdatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ApprovalTemplateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case approvaltemplate.FieldCreatedAt:
+		return m.CreatedAt()
+	case approvaltemplate.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case approvaltemplate.FieldName:
+		return m.Name()
+	case approvaltemplate.FieldIcon:
+		return m.Icon()
+	case approvaltemplate.FieldGroup:
+		return m.Group()
+	case approvaltemplate.FieldKind:
+		return m.Kind()
+	case approvaltemplate.FieldAudience:
+		return m.Audience()
+	case approvaltemplate.FieldVersion:
+		return m.Version()
+	case approvaltemplate.FieldCurrentVersionID:
+		return m.CurrentVersionID()
+	case approvaltemplate.FieldArchivedAt:
+		return m.ArchivedAt()
+	case approvaltemplate.FieldUpdatedAt:
+		return m.UpdatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ApprovalTemplateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case approvaltemplate.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case approvaltemplate.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case approvaltemplate.FieldName:
+		return m.OldName(ctx)
+	case approvaltemplate.FieldIcon:
+		return m.OldIcon(ctx)
+	case approvaltemplate.FieldGroup:
+		return m.OldGroup(ctx)
+	case approvaltemplate.FieldKind:
+		return m.OldKind(ctx)
+	case approvaltemplate.FieldAudience:
+		return m.OldAudience(ctx)
+	case approvaltemplate.FieldVersion:
+		return m.OldVersion(ctx)
+	case approvaltemplate.FieldCurrentVersionID:
+		return m.OldCurrentVersionID(ctx)
+	case approvaltemplate.FieldArchivedAt:
+		return m.OldArchivedAt(ctx)
+	case approvaltemplate.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown ApprovalTemplate field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalTemplateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case approvaltemplate.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case approvaltemplate.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case approvaltemplate.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case approvaltemplate.FieldIcon:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIcon(v)
+		return nil
+	case approvaltemplate.FieldGroup:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGroup(v)
+		return nil
+	case approvaltemplate.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case approvaltemplate.FieldAudience:
+		v, ok := value.(audience.Audience)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAudience(v)
+		return nil
+	case approvaltemplate.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case approvaltemplate.FieldCurrentVersionID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrentVersionID(v)
+		return nil
+	case approvaltemplate.FieldArchivedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArchivedAt(v)
+		return nil
+	case approvaltemplate.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTemplate field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ApprovalTemplateMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, approvaltemplate.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ApprovalTemplateMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case approvaltemplate.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalTemplateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case approvaltemplate.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTemplate numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ApprovalTemplateMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(approvaltemplate.FieldCurrentVersionID) {
+		fields = append(fields, approvaltemplate.FieldCurrentVersionID)
+	}
+	if m.FieldCleared(approvaltemplate.FieldArchivedAt) {
+		fields = append(fields, approvaltemplate.FieldArchivedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ApprovalTemplateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ApprovalTemplateMutation) ClearField(name string) error {
+	switch name {
+	case approvaltemplate.FieldCurrentVersionID:
+		m.ClearCurrentVersionID()
+		return nil
+	case approvaltemplate.FieldArchivedAt:
+		m.ClearArchivedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTemplate nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ApprovalTemplateMutation) ResetField(name string) error {
+	switch name {
+	case approvaltemplate.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case approvaltemplate.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case approvaltemplate.FieldName:
+		m.ResetName()
+		return nil
+	case approvaltemplate.FieldIcon:
+		m.ResetIcon()
+		return nil
+	case approvaltemplate.FieldGroup:
+		m.ResetGroup()
+		return nil
+	case approvaltemplate.FieldKind:
+		m.ResetKind()
+		return nil
+	case approvaltemplate.FieldAudience:
+		m.ResetAudience()
+		return nil
+	case approvaltemplate.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case approvaltemplate.FieldCurrentVersionID:
+		m.ResetCurrentVersionID()
+		return nil
+	case approvaltemplate.FieldArchivedAt:
+		m.ResetArchivedAt()
+		return nil
+	case approvaltemplate.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTemplate field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ApprovalTemplateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.enterprise != nil {
+		edges = append(edges, approvaltemplate.EdgeEnterprise)
+	}
+	if m.versions != nil {
+		edges = append(edges, approvaltemplate.EdgeVersions)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ApprovalTemplateMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case approvaltemplate.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case approvaltemplate.EdgeVersions:
+		ids := make([]ent.Value, 0, len(m.versions))
+		for id := range m.versions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ApprovalTemplateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedversions != nil {
+		edges = append(edges, approvaltemplate.EdgeVersions)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ApprovalTemplateMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case approvaltemplate.EdgeVersions:
+		ids := make([]ent.Value, 0, len(m.removedversions))
+		for id := range m.removedversions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ApprovalTemplateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedenterprise {
+		edges = append(edges, approvaltemplate.EdgeEnterprise)
+	}
+	if m.clearedversions {
+		edges = append(edges, approvaltemplate.EdgeVersions)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ApprovalTemplateMutation) EdgeCleared(name string) bool {
+	switch name {
+	case approvaltemplate.EdgeEnterprise:
+		return m.clearedenterprise
+	case approvaltemplate.EdgeVersions:
+		return m.clearedversions
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ApprovalTemplateMutation) ClearEdge(name string) error {
+	switch name {
+	case approvaltemplate.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTemplate unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ApprovalTemplateMutation) ResetEdge(name string) error {
+	switch name {
+	case approvaltemplate.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case approvaltemplate.EdgeVersions:
+		m.ResetVersions()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTemplate edge %s", name)
+}
+
+// ApprovalTemplateVersionMutation represents an operation that mutates the ApprovalTemplateVersion nodes in the graph.
+type ApprovalTemplateVersionMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	version           *int
+	addversion        *int
+	controls          *[]flow.Control
+	appendcontrols    []flow.Control
+	flow              *flow.Flow
+	created_by        *string
+	clearedFields     map[string]struct{}
+	enterprise        *string
+	clearedenterprise bool
+	template          *string
+	clearedtemplate   bool
+	done              bool
+	oldValue          func(context.Context) (*ApprovalTemplateVersion, error)
+	predicates        []predicate.ApprovalTemplateVersion
+}
+
+var _ ent.Mutation = (*ApprovalTemplateVersionMutation)(nil)
+
+// approvaltemplateversionOption allows management of the mutation configuration using functional options.
+type approvaltemplateversionOption func(*ApprovalTemplateVersionMutation)
+
+// newApprovalTemplateVersionMutation creates new mutation for the ApprovalTemplateVersion entity.
+func newApprovalTemplateVersionMutation(c config, op Op, opts ...approvaltemplateversionOption) *ApprovalTemplateVersionMutation {
+	m := &ApprovalTemplateVersionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeApprovalTemplateVersion,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withApprovalTemplateVersionID sets the ID field of the mutation.
+func withApprovalTemplateVersionID(id string) approvaltemplateversionOption {
+	return func(m *ApprovalTemplateVersionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ApprovalTemplateVersion
+		)
+		m.oldValue = func(ctx context.Context) (*ApprovalTemplateVersion, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ApprovalTemplateVersion.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withApprovalTemplateVersion sets the old ApprovalTemplateVersion of the mutation.
+func withApprovalTemplateVersion(node *ApprovalTemplateVersion) approvaltemplateversionOption {
+	return func(m *ApprovalTemplateVersionMutation) {
+		m.oldValue = func(context.Context) (*ApprovalTemplateVersion, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ApprovalTemplateVersionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ApprovalTemplateVersionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ApprovalTemplateVersion entities.
+func (m *ApprovalTemplateVersionMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ApprovalTemplateVersionMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ApprovalTemplateVersionMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ApprovalTemplateVersion.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ApprovalTemplateVersionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ApprovalTemplateVersionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ApprovalTemplateVersion entity.
+// If the ApprovalTemplateVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateVersionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ApprovalTemplateVersionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *ApprovalTemplateVersionMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *ApprovalTemplateVersionMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the ApprovalTemplateVersion entity.
+// If the ApprovalTemplateVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateVersionMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *ApprovalTemplateVersionMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetTemplateID sets the "template_id" field.
+func (m *ApprovalTemplateVersionMutation) SetTemplateID(s string) {
+	m.template = &s
+}
+
+// TemplateID returns the value of the "template_id" field in the mutation.
+func (m *ApprovalTemplateVersionMutation) TemplateID() (r string, exists bool) {
+	v := m.template
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTemplateID returns the old "template_id" field's value of the ApprovalTemplateVersion entity.
+// If the ApprovalTemplateVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateVersionMutation) OldTemplateID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTemplateID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTemplateID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTemplateID: %w", err)
+	}
+	return oldValue.TemplateID, nil
+}
+
+// ResetTemplateID resets all changes to the "template_id" field.
+func (m *ApprovalTemplateVersionMutation) ResetTemplateID() {
+	m.template = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ApprovalTemplateVersionMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ApprovalTemplateVersionMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the ApprovalTemplateVersion entity.
+// If the ApprovalTemplateVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateVersionMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ApprovalTemplateVersionMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ApprovalTemplateVersionMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ApprovalTemplateVersionMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetControls sets the "controls" field.
+func (m *ApprovalTemplateVersionMutation) SetControls(f []flow.Control) {
+	m.controls = &f
+	m.appendcontrols = nil
+}
+
+// Controls returns the value of the "controls" field in the mutation.
+func (m *ApprovalTemplateVersionMutation) Controls() (r []flow.Control, exists bool) {
+	v := m.controls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldControls returns the old "controls" field's value of the ApprovalTemplateVersion entity.
+// If the ApprovalTemplateVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateVersionMutation) OldControls(ctx context.Context) (v []flow.Control, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldControls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldControls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldControls: %w", err)
+	}
+	return oldValue.Controls, nil
+}
+
+// AppendControls adds f to the "controls" field.
+func (m *ApprovalTemplateVersionMutation) AppendControls(f []flow.Control) {
+	m.appendcontrols = append(m.appendcontrols, f...)
+}
+
+// AppendedControls returns the list of values that were appended to the "controls" field in this mutation.
+func (m *ApprovalTemplateVersionMutation) AppendedControls() ([]flow.Control, bool) {
+	if len(m.appendcontrols) == 0 {
+		return nil, false
+	}
+	return m.appendcontrols, true
+}
+
+// ResetControls resets all changes to the "controls" field.
+func (m *ApprovalTemplateVersionMutation) ResetControls() {
+	m.controls = nil
+	m.appendcontrols = nil
+}
+
+// SetFlow sets the "flow" field.
+func (m *ApprovalTemplateVersionMutation) SetFlow(f flow.Flow) {
+	m.flow = &f
+}
+
+// Flow returns the value of the "flow" field in the mutation.
+func (m *ApprovalTemplateVersionMutation) Flow() (r flow.Flow, exists bool) {
+	v := m.flow
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFlow returns the old "flow" field's value of the ApprovalTemplateVersion entity.
+// If the ApprovalTemplateVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateVersionMutation) OldFlow(ctx context.Context) (v flow.Flow, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFlow is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFlow requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFlow: %w", err)
+	}
+	return oldValue.Flow, nil
+}
+
+// ResetFlow resets all changes to the "flow" field.
+func (m *ApprovalTemplateVersionMutation) ResetFlow() {
+	m.flow = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *ApprovalTemplateVersionMutation) SetCreatedBy(s string) {
+	m.created_by = &s
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *ApprovalTemplateVersionMutation) CreatedBy() (r string, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the ApprovalTemplateVersion entity.
+// If the ApprovalTemplateVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTemplateVersionMutation) OldCreatedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *ApprovalTemplateVersionMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.clearedFields[approvaltemplateversion.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *ApprovalTemplateVersionMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[approvaltemplateversion.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *ApprovalTemplateVersionMutation) ResetCreatedBy() {
+	m.created_by = nil
+	delete(m.clearedFields, approvaltemplateversion.FieldCreatedBy)
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *ApprovalTemplateVersionMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[approvaltemplateversion.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *ApprovalTemplateVersionMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *ApprovalTemplateVersionMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *ApprovalTemplateVersionMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearTemplate clears the "template" edge to the ApprovalTemplate entity.
+func (m *ApprovalTemplateVersionMutation) ClearTemplate() {
+	m.clearedtemplate = true
+	m.clearedFields[approvaltemplateversion.FieldTemplateID] = struct{}{}
+}
+
+// TemplateCleared reports if the "template" edge to the ApprovalTemplate entity was cleared.
+func (m *ApprovalTemplateVersionMutation) TemplateCleared() bool {
+	return m.clearedtemplate
+}
+
+// TemplateIDs returns the "template" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TemplateID instead. It exists only for internal usage by the builders.
+func (m *ApprovalTemplateVersionMutation) TemplateIDs() (ids []string) {
+	if id := m.template; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTemplate resets all changes to the "template" edge.
+func (m *ApprovalTemplateVersionMutation) ResetTemplate() {
+	m.template = nil
+	m.clearedtemplate = false
+}
+
+// Where appends a list predicates to the ApprovalTemplateVersionMutation builder.
+func (m *ApprovalTemplateVersionMutation) Where(ps ...predicate.ApprovalTemplateVersion) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ApprovalTemplateVersionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ApprovalTemplateVersionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ApprovalTemplateVersion, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ApprovalTemplateVersionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ApprovalTemplateVersionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ApprovalTemplateVersion).
+func (m *ApprovalTemplateVersionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ApprovalTemplateVersionMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, approvaltemplateversion.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, approvaltemplateversion.FieldEnterpriseID)
+	}
+	if m.template != nil {
+		fields = append(fields, approvaltemplateversion.FieldTemplateID)
+	}
+	if m.version != nil {
+		fields = append(fields, approvaltemplateversion.FieldVersion)
+	}
+	if m.controls != nil {
+		fields = append(fields, approvaltemplateversion.FieldControls)
+	}
+	if m.flow != nil {
+		fields = append(fields, approvaltemplateversion.FieldFlow)
+	}
+	if m.created_by != nil {
+		fields = append(fields, approvaltemplateversion.FieldCreatedBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ApprovalTemplateVersionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case approvaltemplateversion.FieldCreatedAt:
+		return m.CreatedAt()
+	case approvaltemplateversion.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case approvaltemplateversion.FieldTemplateID:
+		return m.TemplateID()
+	case approvaltemplateversion.FieldVersion:
+		return m.Version()
+	case approvaltemplateversion.FieldControls:
+		return m.Controls()
+	case approvaltemplateversion.FieldFlow:
+		return m.Flow()
+	case approvaltemplateversion.FieldCreatedBy:
+		return m.CreatedBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ApprovalTemplateVersionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case approvaltemplateversion.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case approvaltemplateversion.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case approvaltemplateversion.FieldTemplateID:
+		return m.OldTemplateID(ctx)
+	case approvaltemplateversion.FieldVersion:
+		return m.OldVersion(ctx)
+	case approvaltemplateversion.FieldControls:
+		return m.OldControls(ctx)
+	case approvaltemplateversion.FieldFlow:
+		return m.OldFlow(ctx)
+	case approvaltemplateversion.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown ApprovalTemplateVersion field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalTemplateVersionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case approvaltemplateversion.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case approvaltemplateversion.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case approvaltemplateversion.FieldTemplateID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTemplateID(v)
+		return nil
+	case approvaltemplateversion.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case approvaltemplateversion.FieldControls:
+		v, ok := value.([]flow.Control)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetControls(v)
+		return nil
+	case approvaltemplateversion.FieldFlow:
+		v, ok := value.(flow.Flow)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFlow(v)
+		return nil
+	case approvaltemplateversion.FieldCreatedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTemplateVersion field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ApprovalTemplateVersionMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, approvaltemplateversion.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ApprovalTemplateVersionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case approvaltemplateversion.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalTemplateVersionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case approvaltemplateversion.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTemplateVersion numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ApprovalTemplateVersionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(approvaltemplateversion.FieldCreatedBy) {
+		fields = append(fields, approvaltemplateversion.FieldCreatedBy)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ApprovalTemplateVersionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ApprovalTemplateVersionMutation) ClearField(name string) error {
+	switch name {
+	case approvaltemplateversion.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTemplateVersion nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ApprovalTemplateVersionMutation) ResetField(name string) error {
+	switch name {
+	case approvaltemplateversion.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case approvaltemplateversion.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case approvaltemplateversion.FieldTemplateID:
+		m.ResetTemplateID()
+		return nil
+	case approvaltemplateversion.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case approvaltemplateversion.FieldControls:
+		m.ResetControls()
+		return nil
+	case approvaltemplateversion.FieldFlow:
+		m.ResetFlow()
+		return nil
+	case approvaltemplateversion.FieldCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTemplateVersion field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ApprovalTemplateVersionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.enterprise != nil {
+		edges = append(edges, approvaltemplateversion.EdgeEnterprise)
+	}
+	if m.template != nil {
+		edges = append(edges, approvaltemplateversion.EdgeTemplate)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ApprovalTemplateVersionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case approvaltemplateversion.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case approvaltemplateversion.EdgeTemplate:
+		if id := m.template; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ApprovalTemplateVersionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ApprovalTemplateVersionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ApprovalTemplateVersionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedenterprise {
+		edges = append(edges, approvaltemplateversion.EdgeEnterprise)
+	}
+	if m.clearedtemplate {
+		edges = append(edges, approvaltemplateversion.EdgeTemplate)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ApprovalTemplateVersionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case approvaltemplateversion.EdgeEnterprise:
+		return m.clearedenterprise
+	case approvaltemplateversion.EdgeTemplate:
+		return m.clearedtemplate
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ApprovalTemplateVersionMutation) ClearEdge(name string) error {
+	switch name {
+	case approvaltemplateversion.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case approvaltemplateversion.EdgeTemplate:
+		m.ClearTemplate()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTemplateVersion unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ApprovalTemplateVersionMutation) ResetEdge(name string) error {
+	switch name {
+	case approvaltemplateversion.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case approvaltemplateversion.EdgeTemplate:
+		m.ResetTemplate()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTemplateVersion edge %s", name)
+}
+
+// ApprovalTimelineEntryMutation represents an operation that mutates the ApprovalTimelineEntry nodes in the graph.
+type ApprovalTimelineEntryMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	action            *flow.Action
+	node_key          *string
+	task_id           *string
+	comment           *string
+	attachments       *[]msgtype.FileReference
+	appendattachments []msgtype.FileReference
+	member_ids        *[]string
+	appendmember_ids  []string
+	clearedFields     map[string]struct{}
+	enterprise        *string
+	clearedenterprise bool
+	approval          *string
+	clearedapproval   bool
+	actor             *string
+	clearedactor      bool
+	done              bool
+	oldValue          func(context.Context) (*ApprovalTimelineEntry, error)
+	predicates        []predicate.ApprovalTimelineEntry
+}
+
+var _ ent.Mutation = (*ApprovalTimelineEntryMutation)(nil)
+
+// approvaltimelineentryOption allows management of the mutation configuration using functional options.
+type approvaltimelineentryOption func(*ApprovalTimelineEntryMutation)
+
+// newApprovalTimelineEntryMutation creates new mutation for the ApprovalTimelineEntry entity.
+func newApprovalTimelineEntryMutation(c config, op Op, opts ...approvaltimelineentryOption) *ApprovalTimelineEntryMutation {
+	m := &ApprovalTimelineEntryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeApprovalTimelineEntry,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withApprovalTimelineEntryID sets the ID field of the mutation.
+func withApprovalTimelineEntryID(id string) approvaltimelineentryOption {
+	return func(m *ApprovalTimelineEntryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ApprovalTimelineEntry
+		)
+		m.oldValue = func(ctx context.Context) (*ApprovalTimelineEntry, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ApprovalTimelineEntry.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withApprovalTimelineEntry sets the old ApprovalTimelineEntry of the mutation.
+func withApprovalTimelineEntry(node *ApprovalTimelineEntry) approvaltimelineentryOption {
+	return func(m *ApprovalTimelineEntryMutation) {
+		m.oldValue = func(context.Context) (*ApprovalTimelineEntry, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ApprovalTimelineEntryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ApprovalTimelineEntryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ApprovalTimelineEntry entities.
+func (m *ApprovalTimelineEntryMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ApprovalTimelineEntryMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ApprovalTimelineEntryMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ApprovalTimelineEntry.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ApprovalTimelineEntryMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ApprovalTimelineEntryMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ApprovalTimelineEntry entity.
+// If the ApprovalTimelineEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTimelineEntryMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ApprovalTimelineEntryMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *ApprovalTimelineEntryMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *ApprovalTimelineEntryMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the ApprovalTimelineEntry entity.
+// If the ApprovalTimelineEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTimelineEntryMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *ApprovalTimelineEntryMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetApprovalID sets the "approval_id" field.
+func (m *ApprovalTimelineEntryMutation) SetApprovalID(s string) {
+	m.approval = &s
+}
+
+// ApprovalID returns the value of the "approval_id" field in the mutation.
+func (m *ApprovalTimelineEntryMutation) ApprovalID() (r string, exists bool) {
+	v := m.approval
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovalID returns the old "approval_id" field's value of the ApprovalTimelineEntry entity.
+// If the ApprovalTimelineEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTimelineEntryMutation) OldApprovalID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovalID: %w", err)
+	}
+	return oldValue.ApprovalID, nil
+}
+
+// ResetApprovalID resets all changes to the "approval_id" field.
+func (m *ApprovalTimelineEntryMutation) ResetApprovalID() {
+	m.approval = nil
+}
+
+// SetAction sets the "action" field.
+func (m *ApprovalTimelineEntryMutation) SetAction(f flow.Action) {
+	m.action = &f
+}
+
+// Action returns the value of the "action" field in the mutation.
+func (m *ApprovalTimelineEntryMutation) Action() (r flow.Action, exists bool) {
+	v := m.action
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAction returns the old "action" field's value of the ApprovalTimelineEntry entity.
+// If the ApprovalTimelineEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTimelineEntryMutation) OldAction(ctx context.Context) (v flow.Action, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAction: %w", err)
+	}
+	return oldValue.Action, nil
+}
+
+// ResetAction resets all changes to the "action" field.
+func (m *ApprovalTimelineEntryMutation) ResetAction() {
+	m.action = nil
+}
+
+// SetActorID sets the "actor_id" field.
+func (m *ApprovalTimelineEntryMutation) SetActorID(s string) {
+	m.actor = &s
+}
+
+// ActorID returns the value of the "actor_id" field in the mutation.
+func (m *ApprovalTimelineEntryMutation) ActorID() (r string, exists bool) {
+	v := m.actor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorID returns the old "actor_id" field's value of the ApprovalTimelineEntry entity.
+// If the ApprovalTimelineEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTimelineEntryMutation) OldActorID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorID: %w", err)
+	}
+	return oldValue.ActorID, nil
+}
+
+// ClearActorID clears the value of the "actor_id" field.
+func (m *ApprovalTimelineEntryMutation) ClearActorID() {
+	m.actor = nil
+	m.clearedFields[approvaltimelineentry.FieldActorID] = struct{}{}
+}
+
+// ActorIDCleared returns if the "actor_id" field was cleared in this mutation.
+func (m *ApprovalTimelineEntryMutation) ActorIDCleared() bool {
+	_, ok := m.clearedFields[approvaltimelineentry.FieldActorID]
+	return ok
+}
+
+// ResetActorID resets all changes to the "actor_id" field.
+func (m *ApprovalTimelineEntryMutation) ResetActorID() {
+	m.actor = nil
+	delete(m.clearedFields, approvaltimelineentry.FieldActorID)
+}
+
+// SetNodeKey sets the "node_key" field.
+func (m *ApprovalTimelineEntryMutation) SetNodeKey(s string) {
+	m.node_key = &s
+}
+
+// NodeKey returns the value of the "node_key" field in the mutation.
+func (m *ApprovalTimelineEntryMutation) NodeKey() (r string, exists bool) {
+	v := m.node_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNodeKey returns the old "node_key" field's value of the ApprovalTimelineEntry entity.
+// If the ApprovalTimelineEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTimelineEntryMutation) OldNodeKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNodeKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNodeKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNodeKey: %w", err)
+	}
+	return oldValue.NodeKey, nil
+}
+
+// ClearNodeKey clears the value of the "node_key" field.
+func (m *ApprovalTimelineEntryMutation) ClearNodeKey() {
+	m.node_key = nil
+	m.clearedFields[approvaltimelineentry.FieldNodeKey] = struct{}{}
+}
+
+// NodeKeyCleared returns if the "node_key" field was cleared in this mutation.
+func (m *ApprovalTimelineEntryMutation) NodeKeyCleared() bool {
+	_, ok := m.clearedFields[approvaltimelineentry.FieldNodeKey]
+	return ok
+}
+
+// ResetNodeKey resets all changes to the "node_key" field.
+func (m *ApprovalTimelineEntryMutation) ResetNodeKey() {
+	m.node_key = nil
+	delete(m.clearedFields, approvaltimelineentry.FieldNodeKey)
+}
+
+// SetTaskID sets the "task_id" field.
+func (m *ApprovalTimelineEntryMutation) SetTaskID(s string) {
+	m.task_id = &s
+}
+
+// TaskID returns the value of the "task_id" field in the mutation.
+func (m *ApprovalTimelineEntryMutation) TaskID() (r string, exists bool) {
+	v := m.task_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTaskID returns the old "task_id" field's value of the ApprovalTimelineEntry entity.
+// If the ApprovalTimelineEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTimelineEntryMutation) OldTaskID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTaskID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTaskID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTaskID: %w", err)
+	}
+	return oldValue.TaskID, nil
+}
+
+// ClearTaskID clears the value of the "task_id" field.
+func (m *ApprovalTimelineEntryMutation) ClearTaskID() {
+	m.task_id = nil
+	m.clearedFields[approvaltimelineentry.FieldTaskID] = struct{}{}
+}
+
+// TaskIDCleared returns if the "task_id" field was cleared in this mutation.
+func (m *ApprovalTimelineEntryMutation) TaskIDCleared() bool {
+	_, ok := m.clearedFields[approvaltimelineentry.FieldTaskID]
+	return ok
+}
+
+// ResetTaskID resets all changes to the "task_id" field.
+func (m *ApprovalTimelineEntryMutation) ResetTaskID() {
+	m.task_id = nil
+	delete(m.clearedFields, approvaltimelineentry.FieldTaskID)
+}
+
+// SetComment sets the "comment" field.
+func (m *ApprovalTimelineEntryMutation) SetComment(s string) {
+	m.comment = &s
+}
+
+// Comment returns the value of the "comment" field in the mutation.
+func (m *ApprovalTimelineEntryMutation) Comment() (r string, exists bool) {
+	v := m.comment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldComment returns the old "comment" field's value of the ApprovalTimelineEntry entity.
+// If the ApprovalTimelineEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTimelineEntryMutation) OldComment(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldComment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldComment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldComment: %w", err)
+	}
+	return oldValue.Comment, nil
+}
+
+// ClearComment clears the value of the "comment" field.
+func (m *ApprovalTimelineEntryMutation) ClearComment() {
+	m.comment = nil
+	m.clearedFields[approvaltimelineentry.FieldComment] = struct{}{}
+}
+
+// CommentCleared returns if the "comment" field was cleared in this mutation.
+func (m *ApprovalTimelineEntryMutation) CommentCleared() bool {
+	_, ok := m.clearedFields[approvaltimelineentry.FieldComment]
+	return ok
+}
+
+// ResetComment resets all changes to the "comment" field.
+func (m *ApprovalTimelineEntryMutation) ResetComment() {
+	m.comment = nil
+	delete(m.clearedFields, approvaltimelineentry.FieldComment)
+}
+
+// SetAttachments sets the "attachments" field.
+func (m *ApprovalTimelineEntryMutation) SetAttachments(mr []msgtype.FileReference) {
+	m.attachments = &mr
+	m.appendattachments = nil
+}
+
+// Attachments returns the value of the "attachments" field in the mutation.
+func (m *ApprovalTimelineEntryMutation) Attachments() (r []msgtype.FileReference, exists bool) {
+	v := m.attachments
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttachments returns the old "attachments" field's value of the ApprovalTimelineEntry entity.
+// If the ApprovalTimelineEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTimelineEntryMutation) OldAttachments(ctx context.Context) (v []msgtype.FileReference, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttachments is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttachments requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttachments: %w", err)
+	}
+	return oldValue.Attachments, nil
+}
+
+// AppendAttachments adds mr to the "attachments" field.
+func (m *ApprovalTimelineEntryMutation) AppendAttachments(mr []msgtype.FileReference) {
+	m.appendattachments = append(m.appendattachments, mr...)
+}
+
+// AppendedAttachments returns the list of values that were appended to the "attachments" field in this mutation.
+func (m *ApprovalTimelineEntryMutation) AppendedAttachments() ([]msgtype.FileReference, bool) {
+	if len(m.appendattachments) == 0 {
+		return nil, false
+	}
+	return m.appendattachments, true
+}
+
+// ClearAttachments clears the value of the "attachments" field.
+func (m *ApprovalTimelineEntryMutation) ClearAttachments() {
+	m.attachments = nil
+	m.appendattachments = nil
+	m.clearedFields[approvaltimelineentry.FieldAttachments] = struct{}{}
+}
+
+// AttachmentsCleared returns if the "attachments" field was cleared in this mutation.
+func (m *ApprovalTimelineEntryMutation) AttachmentsCleared() bool {
+	_, ok := m.clearedFields[approvaltimelineentry.FieldAttachments]
+	return ok
+}
+
+// ResetAttachments resets all changes to the "attachments" field.
+func (m *ApprovalTimelineEntryMutation) ResetAttachments() {
+	m.attachments = nil
+	m.appendattachments = nil
+	delete(m.clearedFields, approvaltimelineentry.FieldAttachments)
+}
+
+// SetMemberIds sets the "member_ids" field.
+func (m *ApprovalTimelineEntryMutation) SetMemberIds(s []string) {
+	m.member_ids = &s
+	m.appendmember_ids = nil
+}
+
+// MemberIds returns the value of the "member_ids" field in the mutation.
+func (m *ApprovalTimelineEntryMutation) MemberIds() (r []string, exists bool) {
+	v := m.member_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberIds returns the old "member_ids" field's value of the ApprovalTimelineEntry entity.
+// If the ApprovalTimelineEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTimelineEntryMutation) OldMemberIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberIds: %w", err)
+	}
+	return oldValue.MemberIds, nil
+}
+
+// AppendMemberIds adds s to the "member_ids" field.
+func (m *ApprovalTimelineEntryMutation) AppendMemberIds(s []string) {
+	m.appendmember_ids = append(m.appendmember_ids, s...)
+}
+
+// AppendedMemberIds returns the list of values that were appended to the "member_ids" field in this mutation.
+func (m *ApprovalTimelineEntryMutation) AppendedMemberIds() ([]string, bool) {
+	if len(m.appendmember_ids) == 0 {
+		return nil, false
+	}
+	return m.appendmember_ids, true
+}
+
+// ClearMemberIds clears the value of the "member_ids" field.
+func (m *ApprovalTimelineEntryMutation) ClearMemberIds() {
+	m.member_ids = nil
+	m.appendmember_ids = nil
+	m.clearedFields[approvaltimelineentry.FieldMemberIds] = struct{}{}
+}
+
+// MemberIdsCleared returns if the "member_ids" field was cleared in this mutation.
+func (m *ApprovalTimelineEntryMutation) MemberIdsCleared() bool {
+	_, ok := m.clearedFields[approvaltimelineentry.FieldMemberIds]
+	return ok
+}
+
+// ResetMemberIds resets all changes to the "member_ids" field.
+func (m *ApprovalTimelineEntryMutation) ResetMemberIds() {
+	m.member_ids = nil
+	m.appendmember_ids = nil
+	delete(m.clearedFields, approvaltimelineentry.FieldMemberIds)
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *ApprovalTimelineEntryMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[approvaltimelineentry.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *ApprovalTimelineEntryMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *ApprovalTimelineEntryMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *ApprovalTimelineEntryMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearApproval clears the "approval" edge to the Approval entity.
+func (m *ApprovalTimelineEntryMutation) ClearApproval() {
+	m.clearedapproval = true
+	m.clearedFields[approvaltimelineentry.FieldApprovalID] = struct{}{}
+}
+
+// ApprovalCleared reports if the "approval" edge to the Approval entity was cleared.
+func (m *ApprovalTimelineEntryMutation) ApprovalCleared() bool {
+	return m.clearedapproval
+}
+
+// ApprovalIDs returns the "approval" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApprovalID instead. It exists only for internal usage by the builders.
+func (m *ApprovalTimelineEntryMutation) ApprovalIDs() (ids []string) {
+	if id := m.approval; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApproval resets all changes to the "approval" edge.
+func (m *ApprovalTimelineEntryMutation) ResetApproval() {
+	m.approval = nil
+	m.clearedapproval = false
+}
+
+// ClearActor clears the "actor" edge to the Member entity.
+func (m *ApprovalTimelineEntryMutation) ClearActor() {
+	m.clearedactor = true
+	m.clearedFields[approvaltimelineentry.FieldActorID] = struct{}{}
+}
+
+// ActorCleared reports if the "actor" edge to the Member entity was cleared.
+func (m *ApprovalTimelineEntryMutation) ActorCleared() bool {
+	return m.ActorIDCleared() || m.clearedactor
+}
+
+// ActorIDs returns the "actor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActorID instead. It exists only for internal usage by the builders.
+func (m *ApprovalTimelineEntryMutation) ActorIDs() (ids []string) {
+	if id := m.actor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActor resets all changes to the "actor" edge.
+func (m *ApprovalTimelineEntryMutation) ResetActor() {
+	m.actor = nil
+	m.clearedactor = false
+}
+
+// Where appends a list predicates to the ApprovalTimelineEntryMutation builder.
+func (m *ApprovalTimelineEntryMutation) Where(ps ...predicate.ApprovalTimelineEntry) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ApprovalTimelineEntryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ApprovalTimelineEntryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ApprovalTimelineEntry, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ApprovalTimelineEntryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ApprovalTimelineEntryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ApprovalTimelineEntry).
+func (m *ApprovalTimelineEntryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ApprovalTimelineEntryMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, approvaltimelineentry.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, approvaltimelineentry.FieldEnterpriseID)
+	}
+	if m.approval != nil {
+		fields = append(fields, approvaltimelineentry.FieldApprovalID)
+	}
+	if m.action != nil {
+		fields = append(fields, approvaltimelineentry.FieldAction)
+	}
+	if m.actor != nil {
+		fields = append(fields, approvaltimelineentry.FieldActorID)
+	}
+	if m.node_key != nil {
+		fields = append(fields, approvaltimelineentry.FieldNodeKey)
+	}
+	if m.task_id != nil {
+		fields = append(fields, approvaltimelineentry.FieldTaskID)
+	}
+	if m.comment != nil {
+		fields = append(fields, approvaltimelineentry.FieldComment)
+	}
+	if m.attachments != nil {
+		fields = append(fields, approvaltimelineentry.FieldAttachments)
+	}
+	if m.member_ids != nil {
+		fields = append(fields, approvaltimelineentry.FieldMemberIds)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ApprovalTimelineEntryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case approvaltimelineentry.FieldCreatedAt:
+		return m.CreatedAt()
+	case approvaltimelineentry.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case approvaltimelineentry.FieldApprovalID:
+		return m.ApprovalID()
+	case approvaltimelineentry.FieldAction:
+		return m.Action()
+	case approvaltimelineentry.FieldActorID:
+		return m.ActorID()
+	case approvaltimelineentry.FieldNodeKey:
+		return m.NodeKey()
+	case approvaltimelineentry.FieldTaskID:
+		return m.TaskID()
+	case approvaltimelineentry.FieldComment:
+		return m.Comment()
+	case approvaltimelineentry.FieldAttachments:
+		return m.Attachments()
+	case approvaltimelineentry.FieldMemberIds:
+		return m.MemberIds()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ApprovalTimelineEntryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case approvaltimelineentry.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case approvaltimelineentry.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case approvaltimelineentry.FieldApprovalID:
+		return m.OldApprovalID(ctx)
+	case approvaltimelineentry.FieldAction:
+		return m.OldAction(ctx)
+	case approvaltimelineentry.FieldActorID:
+		return m.OldActorID(ctx)
+	case approvaltimelineentry.FieldNodeKey:
+		return m.OldNodeKey(ctx)
+	case approvaltimelineentry.FieldTaskID:
+		return m.OldTaskID(ctx)
+	case approvaltimelineentry.FieldComment:
+		return m.OldComment(ctx)
+	case approvaltimelineentry.FieldAttachments:
+		return m.OldAttachments(ctx)
+	case approvaltimelineentry.FieldMemberIds:
+		return m.OldMemberIds(ctx)
+	}
+	return nil, fmt.Errorf("unknown ApprovalTimelineEntry field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalTimelineEntryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case approvaltimelineentry.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case approvaltimelineentry.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case approvaltimelineentry.FieldApprovalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovalID(v)
+		return nil
+	case approvaltimelineentry.FieldAction:
+		v, ok := value.(flow.Action)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAction(v)
+		return nil
+	case approvaltimelineentry.FieldActorID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorID(v)
+		return nil
+	case approvaltimelineentry.FieldNodeKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNodeKey(v)
+		return nil
+	case approvaltimelineentry.FieldTaskID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTaskID(v)
+		return nil
+	case approvaltimelineentry.FieldComment:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetComment(v)
+		return nil
+	case approvaltimelineentry.FieldAttachments:
+		v, ok := value.([]msgtype.FileReference)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttachments(v)
+		return nil
+	case approvaltimelineentry.FieldMemberIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberIds(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTimelineEntry field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ApprovalTimelineEntryMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ApprovalTimelineEntryMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApprovalTimelineEntryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ApprovalTimelineEntry numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ApprovalTimelineEntryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(approvaltimelineentry.FieldActorID) {
+		fields = append(fields, approvaltimelineentry.FieldActorID)
+	}
+	if m.FieldCleared(approvaltimelineentry.FieldNodeKey) {
+		fields = append(fields, approvaltimelineentry.FieldNodeKey)
+	}
+	if m.FieldCleared(approvaltimelineentry.FieldTaskID) {
+		fields = append(fields, approvaltimelineentry.FieldTaskID)
+	}
+	if m.FieldCleared(approvaltimelineentry.FieldComment) {
+		fields = append(fields, approvaltimelineentry.FieldComment)
+	}
+	if m.FieldCleared(approvaltimelineentry.FieldAttachments) {
+		fields = append(fields, approvaltimelineentry.FieldAttachments)
+	}
+	if m.FieldCleared(approvaltimelineentry.FieldMemberIds) {
+		fields = append(fields, approvaltimelineentry.FieldMemberIds)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ApprovalTimelineEntryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ApprovalTimelineEntryMutation) ClearField(name string) error {
+	switch name {
+	case approvaltimelineentry.FieldActorID:
+		m.ClearActorID()
+		return nil
+	case approvaltimelineentry.FieldNodeKey:
+		m.ClearNodeKey()
+		return nil
+	case approvaltimelineentry.FieldTaskID:
+		m.ClearTaskID()
+		return nil
+	case approvaltimelineentry.FieldComment:
+		m.ClearComment()
+		return nil
+	case approvaltimelineentry.FieldAttachments:
+		m.ClearAttachments()
+		return nil
+	case approvaltimelineentry.FieldMemberIds:
+		m.ClearMemberIds()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTimelineEntry nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ApprovalTimelineEntryMutation) ResetField(name string) error {
+	switch name {
+	case approvaltimelineentry.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case approvaltimelineentry.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case approvaltimelineentry.FieldApprovalID:
+		m.ResetApprovalID()
+		return nil
+	case approvaltimelineentry.FieldAction:
+		m.ResetAction()
+		return nil
+	case approvaltimelineentry.FieldActorID:
+		m.ResetActorID()
+		return nil
+	case approvaltimelineentry.FieldNodeKey:
+		m.ResetNodeKey()
+		return nil
+	case approvaltimelineentry.FieldTaskID:
+		m.ResetTaskID()
+		return nil
+	case approvaltimelineentry.FieldComment:
+		m.ResetComment()
+		return nil
+	case approvaltimelineentry.FieldAttachments:
+		m.ResetAttachments()
+		return nil
+	case approvaltimelineentry.FieldMemberIds:
+		m.ResetMemberIds()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTimelineEntry field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ApprovalTimelineEntryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.enterprise != nil {
+		edges = append(edges, approvaltimelineentry.EdgeEnterprise)
+	}
+	if m.approval != nil {
+		edges = append(edges, approvaltimelineentry.EdgeApproval)
+	}
+	if m.actor != nil {
+		edges = append(edges, approvaltimelineentry.EdgeActor)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ApprovalTimelineEntryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case approvaltimelineentry.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case approvaltimelineentry.EdgeApproval:
+		if id := m.approval; id != nil {
+			return []ent.Value{*id}
+		}
+	case approvaltimelineentry.EdgeActor:
+		if id := m.actor; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ApprovalTimelineEntryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ApprovalTimelineEntryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ApprovalTimelineEntryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedenterprise {
+		edges = append(edges, approvaltimelineentry.EdgeEnterprise)
+	}
+	if m.clearedapproval {
+		edges = append(edges, approvaltimelineentry.EdgeApproval)
+	}
+	if m.clearedactor {
+		edges = append(edges, approvaltimelineentry.EdgeActor)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ApprovalTimelineEntryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case approvaltimelineentry.EdgeEnterprise:
+		return m.clearedenterprise
+	case approvaltimelineentry.EdgeApproval:
+		return m.clearedapproval
+	case approvaltimelineentry.EdgeActor:
+		return m.clearedactor
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ApprovalTimelineEntryMutation) ClearEdge(name string) error {
+	switch name {
+	case approvaltimelineentry.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case approvaltimelineentry.EdgeApproval:
+		m.ClearApproval()
+		return nil
+	case approvaltimelineentry.EdgeActor:
+		m.ClearActor()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTimelineEntry unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ApprovalTimelineEntryMutation) ResetEdge(name string) error {
+	switch name {
+	case approvaltimelineentry.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case approvaltimelineentry.EdgeApproval:
+		m.ResetApproval()
+		return nil
+	case approvaltimelineentry.EdgeActor:
+		m.ResetActor()
+		return nil
+	}
+	return fmt.Errorf("unknown ApprovalTimelineEntry edge %s", name)
 }
 
 // AuditEntryMutation represents an operation that mutates the AuditEntry nodes in the graph.

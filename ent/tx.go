@@ -20,6 +20,20 @@ type Tx struct {
 	App *AppClient
 	// AppToken is the client for interacting with the AppToken builders.
 	AppToken *AppTokenClient
+	// Approval is the client for interacting with the Approval builders.
+	Approval *ApprovalClient
+	// ApprovalCc is the client for interacting with the ApprovalCc builders.
+	ApprovalCc *ApprovalCcClient
+	// ApprovalNode is the client for interacting with the ApprovalNode builders.
+	ApprovalNode *ApprovalNodeClient
+	// ApprovalTask is the client for interacting with the ApprovalTask builders.
+	ApprovalTask *ApprovalTaskClient
+	// ApprovalTemplate is the client for interacting with the ApprovalTemplate builders.
+	ApprovalTemplate *ApprovalTemplateClient
+	// ApprovalTemplateVersion is the client for interacting with the ApprovalTemplateVersion builders.
+	ApprovalTemplateVersion *ApprovalTemplateVersionClient
+	// ApprovalTimelineEntry is the client for interacting with the ApprovalTimelineEntry builders.
+	ApprovalTimelineEntry *ApprovalTimelineEntryClient
 	// AuditEntry is the client for interacting with the AuditEntry builders.
 	AuditEntry *AuditEntryClient
 	// Callback is the client for interacting with the Callback builders.
@@ -186,6 +200,13 @@ func (tx *Tx) init() {
 	tx.AdminRole = NewAdminRoleClient(tx.config)
 	tx.App = NewAppClient(tx.config)
 	tx.AppToken = NewAppTokenClient(tx.config)
+	tx.Approval = NewApprovalClient(tx.config)
+	tx.ApprovalCc = NewApprovalCcClient(tx.config)
+	tx.ApprovalNode = NewApprovalNodeClient(tx.config)
+	tx.ApprovalTask = NewApprovalTaskClient(tx.config)
+	tx.ApprovalTemplate = NewApprovalTemplateClient(tx.config)
+	tx.ApprovalTemplateVersion = NewApprovalTemplateVersionClient(tx.config)
+	tx.ApprovalTimelineEntry = NewApprovalTimelineEntryClient(tx.config)
 	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.Callback = NewCallbackClient(tx.config)
 	tx.ConfidentialView = NewConfidentialViewClient(tx.config)

@@ -45,6 +45,90 @@ func (f AppTokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AppTokenMutation", m)
 }
 
+// The ApprovalFunc type is an adapter to allow the use of ordinary
+// function as Approval mutator.
+type ApprovalFunc func(context.Context, *ent.ApprovalMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ApprovalFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ApprovalMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ApprovalMutation", m)
+}
+
+// The ApprovalCcFunc type is an adapter to allow the use of ordinary
+// function as ApprovalCc mutator.
+type ApprovalCcFunc func(context.Context, *ent.ApprovalCcMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ApprovalCcFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ApprovalCcMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ApprovalCcMutation", m)
+}
+
+// The ApprovalNodeFunc type is an adapter to allow the use of ordinary
+// function as ApprovalNode mutator.
+type ApprovalNodeFunc func(context.Context, *ent.ApprovalNodeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ApprovalNodeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ApprovalNodeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ApprovalNodeMutation", m)
+}
+
+// The ApprovalTaskFunc type is an adapter to allow the use of ordinary
+// function as ApprovalTask mutator.
+type ApprovalTaskFunc func(context.Context, *ent.ApprovalTaskMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ApprovalTaskFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ApprovalTaskMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ApprovalTaskMutation", m)
+}
+
+// The ApprovalTemplateFunc type is an adapter to allow the use of ordinary
+// function as ApprovalTemplate mutator.
+type ApprovalTemplateFunc func(context.Context, *ent.ApprovalTemplateMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ApprovalTemplateFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ApprovalTemplateMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ApprovalTemplateMutation", m)
+}
+
+// The ApprovalTemplateVersionFunc type is an adapter to allow the use of ordinary
+// function as ApprovalTemplateVersion mutator.
+type ApprovalTemplateVersionFunc func(context.Context, *ent.ApprovalTemplateVersionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ApprovalTemplateVersionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ApprovalTemplateVersionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ApprovalTemplateVersionMutation", m)
+}
+
+// The ApprovalTimelineEntryFunc type is an adapter to allow the use of ordinary
+// function as ApprovalTimelineEntry mutator.
+type ApprovalTimelineEntryFunc func(context.Context, *ent.ApprovalTimelineEntryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ApprovalTimelineEntryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ApprovalTimelineEntryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ApprovalTimelineEntryMutation", m)
+}
+
 // The AuditEntryFunc type is an adapter to allow the use of ordinary
 // function as AuditEntry mutator.
 type AuditEntryFunc func(context.Context, *ent.AuditEntryMutation) (ent.Value, error)

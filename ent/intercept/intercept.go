@@ -10,6 +10,13 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/approval"
+	"github.com/corpline/corpline/ent/approvalcc"
+	"github.com/corpline/corpline/ent/approvalnode"
+	"github.com/corpline/corpline/ent/approvaltask"
+	"github.com/corpline/corpline/ent/approvaltemplate"
+	"github.com/corpline/corpline/ent/approvaltemplateversion"
+	"github.com/corpline/corpline/ent/approvaltimelineentry"
 	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
@@ -165,6 +172,195 @@ func (f TraverseAppToken) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AppTokenQuery", q)
+}
+
+// The ApprovalFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ApprovalFunc func(context.Context, *ent.ApprovalQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ApprovalFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ApprovalQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ApprovalQuery", q)
+}
+
+// The TraverseApproval type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseApproval func(context.Context, *ent.ApprovalQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseApproval) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseApproval) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ApprovalQuery", q)
+}
+
+// The ApprovalCcFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ApprovalCcFunc func(context.Context, *ent.ApprovalCcQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ApprovalCcFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ApprovalCcQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ApprovalCcQuery", q)
+}
+
+// The TraverseApprovalCc type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseApprovalCc func(context.Context, *ent.ApprovalCcQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseApprovalCc) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseApprovalCc) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalCcQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ApprovalCcQuery", q)
+}
+
+// The ApprovalNodeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ApprovalNodeFunc func(context.Context, *ent.ApprovalNodeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ApprovalNodeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ApprovalNodeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ApprovalNodeQuery", q)
+}
+
+// The TraverseApprovalNode type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseApprovalNode func(context.Context, *ent.ApprovalNodeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseApprovalNode) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseApprovalNode) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalNodeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ApprovalNodeQuery", q)
+}
+
+// The ApprovalTaskFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ApprovalTaskFunc func(context.Context, *ent.ApprovalTaskQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ApprovalTaskFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ApprovalTaskQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ApprovalTaskQuery", q)
+}
+
+// The TraverseApprovalTask type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseApprovalTask func(context.Context, *ent.ApprovalTaskQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseApprovalTask) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseApprovalTask) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalTaskQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ApprovalTaskQuery", q)
+}
+
+// The ApprovalTemplateFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ApprovalTemplateFunc func(context.Context, *ent.ApprovalTemplateQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ApprovalTemplateFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ApprovalTemplateQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ApprovalTemplateQuery", q)
+}
+
+// The TraverseApprovalTemplate type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseApprovalTemplate func(context.Context, *ent.ApprovalTemplateQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseApprovalTemplate) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseApprovalTemplate) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalTemplateQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ApprovalTemplateQuery", q)
+}
+
+// The ApprovalTemplateVersionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ApprovalTemplateVersionFunc func(context.Context, *ent.ApprovalTemplateVersionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ApprovalTemplateVersionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ApprovalTemplateVersionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ApprovalTemplateVersionQuery", q)
+}
+
+// The TraverseApprovalTemplateVersion type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseApprovalTemplateVersion func(context.Context, *ent.ApprovalTemplateVersionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseApprovalTemplateVersion) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseApprovalTemplateVersion) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalTemplateVersionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ApprovalTemplateVersionQuery", q)
+}
+
+// The ApprovalTimelineEntryFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ApprovalTimelineEntryFunc func(context.Context, *ent.ApprovalTimelineEntryQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ApprovalTimelineEntryFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ApprovalTimelineEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ApprovalTimelineEntryQuery", q)
+}
+
+// The TraverseApprovalTimelineEntry type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseApprovalTimelineEntry func(context.Context, *ent.ApprovalTimelineEntryQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseApprovalTimelineEntry) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseApprovalTimelineEntry) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalTimelineEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ApprovalTimelineEntryQuery", q)
 }
 
 // The AuditEntryFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -608,6 +804,20 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AppQuery, predicate.App, app.OrderOption]{typ: ent.TypeApp, tq: q}, nil
 	case *ent.AppTokenQuery:
 		return &query[*ent.AppTokenQuery, predicate.AppToken, apptoken.OrderOption]{typ: ent.TypeAppToken, tq: q}, nil
+	case *ent.ApprovalQuery:
+		return &query[*ent.ApprovalQuery, predicate.Approval, approval.OrderOption]{typ: ent.TypeApproval, tq: q}, nil
+	case *ent.ApprovalCcQuery:
+		return &query[*ent.ApprovalCcQuery, predicate.ApprovalCc, approvalcc.OrderOption]{typ: ent.TypeApprovalCc, tq: q}, nil
+	case *ent.ApprovalNodeQuery:
+		return &query[*ent.ApprovalNodeQuery, predicate.ApprovalNode, approvalnode.OrderOption]{typ: ent.TypeApprovalNode, tq: q}, nil
+	case *ent.ApprovalTaskQuery:
+		return &query[*ent.ApprovalTaskQuery, predicate.ApprovalTask, approvaltask.OrderOption]{typ: ent.TypeApprovalTask, tq: q}, nil
+	case *ent.ApprovalTemplateQuery:
+		return &query[*ent.ApprovalTemplateQuery, predicate.ApprovalTemplate, approvaltemplate.OrderOption]{typ: ent.TypeApprovalTemplate, tq: q}, nil
+	case *ent.ApprovalTemplateVersionQuery:
+		return &query[*ent.ApprovalTemplateVersionQuery, predicate.ApprovalTemplateVersion, approvaltemplateversion.OrderOption]{typ: ent.TypeApprovalTemplateVersion, tq: q}, nil
+	case *ent.ApprovalTimelineEntryQuery:
+		return &query[*ent.ApprovalTimelineEntryQuery, predicate.ApprovalTimelineEntry, approvaltimelineentry.OrderOption]{typ: ent.TypeApprovalTimelineEntry, tq: q}, nil
 	case *ent.AuditEntryQuery:
 		return &query[*ent.AuditEntryQuery, predicate.AuditEntry, auditentry.OrderOption]{typ: ent.TypeAuditEntry, tq: q}, nil
 	case *ent.CallbackQuery:

@@ -123,6 +123,391 @@ var (
 			},
 		},
 	}
+	// ApprovalsColumns holds the columns for the "approvals" table.
+	ApprovalsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeString, Default: "GENERAL"},
+		{Name: "title", Type: field.TypeString, Size: 200},
+		{Name: "summary", Type: field.TypeString, Default: ""},
+		{Name: "form", Type: field.TypeJSON},
+		{Name: "controls", Type: field.TypeJSON},
+		{Name: "flow", Type: field.TypeJSON},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"RUNNING", "APPROVED", "REJECTED", "WITHDRAWN", "REVOKED", "RETURNED"}, Default: "RUNNING"},
+		{Name: "round", Type: field.TypeInt, Default: 1},
+		{Name: "current_node_id", Type: field.TypeString, Nullable: true},
+		{Name: "submitted_at", Type: field.TypeTime},
+		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "idempotency_key", Type: field.TypeString, Nullable: true},
+		{Name: "request_hash", Type: field.TypeBytes, Nullable: true},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "applicant_id", Type: field.TypeString},
+		{Name: "template_id", Type: field.TypeString, Nullable: true},
+		{Name: "template_version_id", Type: field.TypeString, Nullable: true},
+	}
+	// ApprovalsTable holds the schema information for the "approvals" table.
+	ApprovalsTable = &schema.Table{
+		Name:       "approvals",
+		Columns:    ApprovalsColumns,
+		PrimaryKey: []*schema.Column{ApprovalsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "approvals_enterprises_enterprise",
+				Columns:    []*schema.Column{ApprovalsColumns[16]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "approvals_members_applicant",
+				Columns:    []*schema.Column{ApprovalsColumns[17]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "approvals_approval_templates_template",
+				Columns:    []*schema.Column{ApprovalsColumns[18]},
+				RefColumns: []*schema.Column{ApprovalTemplatesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "approvals_approval_template_versions_template_version",
+				Columns:    []*schema.Column{ApprovalsColumns[19]},
+				RefColumns: []*schema.Column{ApprovalTemplateVersionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "approval_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalsColumns[16]},
+			},
+			{
+				Name:    "approval_enterprise_id_applicant_id_submitted_at",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalsColumns[16], ApprovalsColumns[17], ApprovalsColumns[11]},
+			},
+			{
+				Name:    "approval_enterprise_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalsColumns[16], ApprovalsColumns[8]},
+			},
+			{
+				Name:    "approval_enterprise_id_applicant_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{ApprovalsColumns[16], ApprovalsColumns[17], ApprovalsColumns[14]},
+			},
+		},
+	}
+	// ApprovalCcsColumns holds the columns for the "approval_ccs" table.
+	ApprovalCcsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "stage", Type: field.TypeEnum, Enums: []string{"SUBMIT", "FINISH"}},
+		{Name: "approval_id", Type: field.TypeString},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeString},
+	}
+	// ApprovalCcsTable holds the schema information for the "approval_ccs" table.
+	ApprovalCcsTable = &schema.Table{
+		Name:       "approval_ccs",
+		Columns:    ApprovalCcsColumns,
+		PrimaryKey: []*schema.Column{ApprovalCcsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "approval_ccs_approvals_ccs",
+				Columns:    []*schema.Column{ApprovalCcsColumns[3]},
+				RefColumns: []*schema.Column{ApprovalsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "approval_ccs_enterprises_enterprise",
+				Columns:    []*schema.Column{ApprovalCcsColumns[4]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "approval_ccs_members_member",
+				Columns:    []*schema.Column{ApprovalCcsColumns[5]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "approvalcc_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalCcsColumns[4]},
+			},
+			{
+				Name:    "approvalcc_approval_id_member_id_stage",
+				Unique:  true,
+				Columns: []*schema.Column{ApprovalCcsColumns[3], ApprovalCcsColumns[5], ApprovalCcsColumns[2]},
+			},
+			{
+				Name:    "approvalcc_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalCcsColumns[5]},
+			},
+		},
+	}
+	// ApprovalNodesColumns holds the columns for the "approval_nodes" table.
+	ApprovalNodesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "node_key", Type: field.TypeString},
+		{Name: "name", Type: field.TypeString},
+		{Name: "round", Type: field.TypeInt},
+		{Name: "position", Type: field.TypeInt},
+		{Name: "mode", Type: field.TypeEnum, Enums: []string{"ALL", "ANY", "SEQUENTIAL"}},
+		{Name: "approver_ids", Type: field.TypeJSON},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"WAITING", "RUNNING", "APPROVED", "REJECTED", "CANCELED"}},
+		{Name: "auto", Type: field.TypeString, Default: ""},
+		{Name: "self_policy", Type: field.TypeEnum, Enums: []string{"AUTO_APPROVE", "ASK"}},
+		{Name: "added", Type: field.TypeBool, Default: false},
+		{Name: "approval_id", Type: field.TypeString},
+		{Name: "enterprise_id", Type: field.TypeString},
+	}
+	// ApprovalNodesTable holds the schema information for the "approval_nodes" table.
+	ApprovalNodesTable = &schema.Table{
+		Name:       "approval_nodes",
+		Columns:    ApprovalNodesColumns,
+		PrimaryKey: []*schema.Column{ApprovalNodesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "approval_nodes_approvals_nodes",
+				Columns:    []*schema.Column{ApprovalNodesColumns[12]},
+				RefColumns: []*schema.Column{ApprovalsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "approval_nodes_enterprises_enterprise",
+				Columns:    []*schema.Column{ApprovalNodesColumns[13]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "approvalnode_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalNodesColumns[13]},
+			},
+			{
+				Name:    "approvalnode_approval_id_round_position",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalNodesColumns[12], ApprovalNodesColumns[4], ApprovalNodesColumns[5]},
+			},
+		},
+	}
+	// ApprovalTasksColumns holds the columns for the "approval_tasks" table.
+	ApprovalTasksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "node_key", Type: field.TypeString},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "APPROVED", "REJECTED", "TRANSFERRED", "RETURNED", "CANCELED"}, Default: "PENDING"},
+		{Name: "comment", Type: field.TypeString, Nullable: true},
+		{Name: "attachments", Type: field.TypeJSON, Nullable: true},
+		{Name: "auto", Type: field.TypeBool, Default: false},
+		{Name: "decided_at", Type: field.TypeTime, Nullable: true},
+		{Name: "urged_at", Type: field.TypeTime, Nullable: true},
+		{Name: "transferred_to_id", Type: field.TypeString, Nullable: true},
+		{Name: "approval_id", Type: field.TypeString},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "node_id", Type: field.TypeString},
+		{Name: "assignee_id", Type: field.TypeString},
+	}
+	// ApprovalTasksTable holds the schema information for the "approval_tasks" table.
+	ApprovalTasksTable = &schema.Table{
+		Name:       "approval_tasks",
+		Columns:    ApprovalTasksColumns,
+		PrimaryKey: []*schema.Column{ApprovalTasksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "approval_tasks_approvals_tasks",
+				Columns:    []*schema.Column{ApprovalTasksColumns[10]},
+				RefColumns: []*schema.Column{ApprovalsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "approval_tasks_enterprises_enterprise",
+				Columns:    []*schema.Column{ApprovalTasksColumns[11]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "approval_tasks_approval_nodes_node",
+				Columns:    []*schema.Column{ApprovalTasksColumns[12]},
+				RefColumns: []*schema.Column{ApprovalNodesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "approval_tasks_members_assignee",
+				Columns:    []*schema.Column{ApprovalTasksColumns[13]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "approvaltask_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalTasksColumns[11]},
+			},
+			{
+				Name:    "approvaltask_assignee_id_status_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalTasksColumns[13], ApprovalTasksColumns[3], ApprovalTasksColumns[1]},
+			},
+			{
+				Name:    "approvaltask_approval_id",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalTasksColumns[10]},
+			},
+			{
+				Name:    "approvaltask_node_id",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalTasksColumns[12]},
+			},
+		},
+	}
+	// ApprovalTemplatesColumns holds the columns for the "approval_templates" table.
+	ApprovalTemplatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "icon", Type: field.TypeString, Size: 64, Default: ""},
+		{Name: "group", Type: field.TypeString, Size: 64, Default: ""},
+		{Name: "kind", Type: field.TypeString, Default: "GENERAL"},
+		{Name: "audience", Type: field.TypeJSON},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "current_version_id", Type: field.TypeString, Nullable: true},
+		{Name: "archived_at", Type: field.TypeTime, Nullable: true},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "enterprise_id", Type: field.TypeString},
+	}
+	// ApprovalTemplatesTable holds the schema information for the "approval_templates" table.
+	ApprovalTemplatesTable = &schema.Table{
+		Name:       "approval_templates",
+		Columns:    ApprovalTemplatesColumns,
+		PrimaryKey: []*schema.Column{ApprovalTemplatesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "approval_templates_enterprises_enterprise",
+				Columns:    []*schema.Column{ApprovalTemplatesColumns[11]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "approvaltemplate_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalTemplatesColumns[11]},
+			},
+			{
+				Name:    "approvaltemplate_enterprise_id_kind",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalTemplatesColumns[11], ApprovalTemplatesColumns[5]},
+			},
+		},
+	}
+	// ApprovalTemplateVersionsColumns holds the columns for the "approval_template_versions" table.
+	ApprovalTemplateVersionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt},
+		{Name: "controls", Type: field.TypeJSON},
+		{Name: "flow", Type: field.TypeJSON},
+		{Name: "created_by", Type: field.TypeString, Nullable: true},
+		{Name: "template_id", Type: field.TypeString},
+		{Name: "enterprise_id", Type: field.TypeString},
+	}
+	// ApprovalTemplateVersionsTable holds the schema information for the "approval_template_versions" table.
+	ApprovalTemplateVersionsTable = &schema.Table{
+		Name:       "approval_template_versions",
+		Columns:    ApprovalTemplateVersionsColumns,
+		PrimaryKey: []*schema.Column{ApprovalTemplateVersionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "approval_template_versions_approval_templates_versions",
+				Columns:    []*schema.Column{ApprovalTemplateVersionsColumns[6]},
+				RefColumns: []*schema.Column{ApprovalTemplatesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "approval_template_versions_enterprises_enterprise",
+				Columns:    []*schema.Column{ApprovalTemplateVersionsColumns[7]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "approvaltemplateversion_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalTemplateVersionsColumns[7]},
+			},
+			{
+				Name:    "approvaltemplateversion_template_id_version",
+				Unique:  true,
+				Columns: []*schema.Column{ApprovalTemplateVersionsColumns[6], ApprovalTemplateVersionsColumns[2]},
+			},
+		},
+	}
+	// ApprovalTimelineEntriesColumns holds the columns for the "approval_timeline_entries" table.
+	ApprovalTimelineEntriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"SUBMITTED", "RESUBMITTED", "APPROVED", "REJECTED", "AUTO_APPROVED", "AUTO_REJECTED", "RETURNED", "TRANSFERRED", "APPROVERS_ADDED", "WITHDRAWN", "REVOKED", "URGED", "COMMENTED", "REASSIGNED", "FINISHED"}},
+		{Name: "node_key", Type: field.TypeString, Nullable: true},
+		{Name: "task_id", Type: field.TypeString, Nullable: true},
+		{Name: "comment", Type: field.TypeString, Nullable: true},
+		{Name: "attachments", Type: field.TypeJSON, Nullable: true},
+		{Name: "member_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "approval_id", Type: field.TypeString},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "actor_id", Type: field.TypeString, Nullable: true},
+	}
+	// ApprovalTimelineEntriesTable holds the schema information for the "approval_timeline_entries" table.
+	ApprovalTimelineEntriesTable = &schema.Table{
+		Name:       "approval_timeline_entries",
+		Columns:    ApprovalTimelineEntriesColumns,
+		PrimaryKey: []*schema.Column{ApprovalTimelineEntriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "approval_timeline_entries_approvals_timeline",
+				Columns:    []*schema.Column{ApprovalTimelineEntriesColumns[8]},
+				RefColumns: []*schema.Column{ApprovalsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "approval_timeline_entries_enterprises_enterprise",
+				Columns:    []*schema.Column{ApprovalTimelineEntriesColumns[9]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "approval_timeline_entries_members_actor",
+				Columns:    []*schema.Column{ApprovalTimelineEntriesColumns[10]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "approvaltimelineentry_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalTimelineEntriesColumns[9]},
+			},
+			{
+				Name:    "approvaltimelineentry_approval_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ApprovalTimelineEntriesColumns[8], ApprovalTimelineEntriesColumns[1]},
+			},
+		},
+	}
 	// AuditEntriesColumns holds the columns for the "audit_entries" table.
 	AuditEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -881,6 +1266,13 @@ var (
 		AdminRolesTable,
 		AppsTable,
 		AppTokensTable,
+		ApprovalsTable,
+		ApprovalCcsTable,
+		ApprovalNodesTable,
+		ApprovalTasksTable,
+		ApprovalTemplatesTable,
+		ApprovalTemplateVersionsTable,
+		ApprovalTimelineEntriesTable,
 		AuditEntriesTable,
 		CallbacksTable,
 		ConfidentialViewsTable,
@@ -908,6 +1300,25 @@ func init() {
 	AppsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	AppTokensTable.ForeignKeys[0].RefTable = AppsTable
 	AppTokensTable.ForeignKeys[1].RefTable = EnterprisesTable
+	ApprovalsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	ApprovalsTable.ForeignKeys[1].RefTable = MembersTable
+	ApprovalsTable.ForeignKeys[2].RefTable = ApprovalTemplatesTable
+	ApprovalsTable.ForeignKeys[3].RefTable = ApprovalTemplateVersionsTable
+	ApprovalCcsTable.ForeignKeys[0].RefTable = ApprovalsTable
+	ApprovalCcsTable.ForeignKeys[1].RefTable = EnterprisesTable
+	ApprovalCcsTable.ForeignKeys[2].RefTable = MembersTable
+	ApprovalNodesTable.ForeignKeys[0].RefTable = ApprovalsTable
+	ApprovalNodesTable.ForeignKeys[1].RefTable = EnterprisesTable
+	ApprovalTasksTable.ForeignKeys[0].RefTable = ApprovalsTable
+	ApprovalTasksTable.ForeignKeys[1].RefTable = EnterprisesTable
+	ApprovalTasksTable.ForeignKeys[2].RefTable = ApprovalNodesTable
+	ApprovalTasksTable.ForeignKeys[3].RefTable = MembersTable
+	ApprovalTemplatesTable.ForeignKeys[0].RefTable = EnterprisesTable
+	ApprovalTemplateVersionsTable.ForeignKeys[0].RefTable = ApprovalTemplatesTable
+	ApprovalTemplateVersionsTable.ForeignKeys[1].RefTable = EnterprisesTable
+	ApprovalTimelineEntriesTable.ForeignKeys[0].RefTable = ApprovalsTable
+	ApprovalTimelineEntriesTable.ForeignKeys[1].RefTable = EnterprisesTable
+	ApprovalTimelineEntriesTable.ForeignKeys[2].RefTable = MembersTable
 	CallbacksTable.ForeignKeys[0].RefTable = EnterprisesTable
 	ConfidentialViewsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	ConfidentialViewsTable.ForeignKeys[1].RefTable = MembersTable

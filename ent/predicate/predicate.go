@@ -15,6 +15,27 @@ type App func(*sql.Selector)
 // AppToken is the predicate function for apptoken builders.
 type AppToken func(*sql.Selector)
 
+// Approval is the predicate function for approval builders.
+type Approval func(*sql.Selector)
+
+// ApprovalCc is the predicate function for approvalcc builders.
+type ApprovalCc func(*sql.Selector)
+
+// ApprovalNode is the predicate function for approvalnode builders.
+type ApprovalNode func(*sql.Selector)
+
+// ApprovalTask is the predicate function for approvaltask builders.
+type ApprovalTask func(*sql.Selector)
+
+// ApprovalTemplate is the predicate function for approvaltemplate builders.
+type ApprovalTemplate func(*sql.Selector)
+
+// ApprovalTemplateVersion is the predicate function for approvaltemplateversion builders.
+type ApprovalTemplateVersion func(*sql.Selector)
+
+// ApprovalTimelineEntry is the predicate function for approvaltimelineentry builders.
+type ApprovalTimelineEntry func(*sql.Selector)
+
 // AuditEntry is the predicate function for auditentry builders.
 type AuditEntry func(*sql.Selector)
 

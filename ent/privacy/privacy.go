@@ -183,6 +183,174 @@ func (f AppTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppTokenMutation", m)
 }
 
+// The ApprovalQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ApprovalQueryRuleFunc func(context.Context, *ent.ApprovalQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ApprovalQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ApprovalQuery", q)
+}
+
+// The ApprovalMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ApprovalMutationRuleFunc func(context.Context, *ent.ApprovalMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ApprovalMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ApprovalMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ApprovalMutation", m)
+}
+
+// The ApprovalCcQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ApprovalCcQueryRuleFunc func(context.Context, *ent.ApprovalCcQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ApprovalCcQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalCcQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ApprovalCcQuery", q)
+}
+
+// The ApprovalCcMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ApprovalCcMutationRuleFunc func(context.Context, *ent.ApprovalCcMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ApprovalCcMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ApprovalCcMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ApprovalCcMutation", m)
+}
+
+// The ApprovalNodeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ApprovalNodeQueryRuleFunc func(context.Context, *ent.ApprovalNodeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ApprovalNodeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalNodeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ApprovalNodeQuery", q)
+}
+
+// The ApprovalNodeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ApprovalNodeMutationRuleFunc func(context.Context, *ent.ApprovalNodeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ApprovalNodeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ApprovalNodeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ApprovalNodeMutation", m)
+}
+
+// The ApprovalTaskQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ApprovalTaskQueryRuleFunc func(context.Context, *ent.ApprovalTaskQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ApprovalTaskQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalTaskQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ApprovalTaskQuery", q)
+}
+
+// The ApprovalTaskMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ApprovalTaskMutationRuleFunc func(context.Context, *ent.ApprovalTaskMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ApprovalTaskMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ApprovalTaskMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ApprovalTaskMutation", m)
+}
+
+// The ApprovalTemplateQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ApprovalTemplateQueryRuleFunc func(context.Context, *ent.ApprovalTemplateQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ApprovalTemplateQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalTemplateQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ApprovalTemplateQuery", q)
+}
+
+// The ApprovalTemplateMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ApprovalTemplateMutationRuleFunc func(context.Context, *ent.ApprovalTemplateMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ApprovalTemplateMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ApprovalTemplateMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ApprovalTemplateMutation", m)
+}
+
+// The ApprovalTemplateVersionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ApprovalTemplateVersionQueryRuleFunc func(context.Context, *ent.ApprovalTemplateVersionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ApprovalTemplateVersionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalTemplateVersionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ApprovalTemplateVersionQuery", q)
+}
+
+// The ApprovalTemplateVersionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ApprovalTemplateVersionMutationRuleFunc func(context.Context, *ent.ApprovalTemplateVersionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ApprovalTemplateVersionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ApprovalTemplateVersionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ApprovalTemplateVersionMutation", m)
+}
+
+// The ApprovalTimelineEntryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ApprovalTimelineEntryQueryRuleFunc func(context.Context, *ent.ApprovalTimelineEntryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ApprovalTimelineEntryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApprovalTimelineEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ApprovalTimelineEntryQuery", q)
+}
+
+// The ApprovalTimelineEntryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ApprovalTimelineEntryMutationRuleFunc func(context.Context, *ent.ApprovalTimelineEntryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ApprovalTimelineEntryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ApprovalTimelineEntryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ApprovalTimelineEntryMutation", m)
+}
+
 // The AuditEntryQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AuditEntryQueryRuleFunc func(context.Context, *ent.AuditEntryQuery) error
@@ -608,6 +776,20 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AppTokenQuery:
 		return q.Filter(), nil
+	case *ent.ApprovalQuery:
+		return q.Filter(), nil
+	case *ent.ApprovalCcQuery:
+		return q.Filter(), nil
+	case *ent.ApprovalNodeQuery:
+		return q.Filter(), nil
+	case *ent.ApprovalTaskQuery:
+		return q.Filter(), nil
+	case *ent.ApprovalTemplateQuery:
+		return q.Filter(), nil
+	case *ent.ApprovalTemplateVersionQuery:
+		return q.Filter(), nil
+	case *ent.ApprovalTimelineEntryQuery:
+		return q.Filter(), nil
 	case *ent.AuditEntryQuery:
 		return q.Filter(), nil
 	case *ent.CallbackQuery:
@@ -652,6 +834,20 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.AppMutation:
 		return m.Filter(), nil
 	case *ent.AppTokenMutation:
+		return m.Filter(), nil
+	case *ent.ApprovalMutation:
+		return m.Filter(), nil
+	case *ent.ApprovalCcMutation:
+		return m.Filter(), nil
+	case *ent.ApprovalNodeMutation:
+		return m.Filter(), nil
+	case *ent.ApprovalTaskMutation:
+		return m.Filter(), nil
+	case *ent.ApprovalTemplateMutation:
+		return m.Filter(), nil
+	case *ent.ApprovalTemplateVersionMutation:
+		return m.Filter(), nil
+	case *ent.ApprovalTimelineEntryMutation:
 		return m.Filter(), nil
 	case *ent.AuditEntryMutation:
 		return m.Filter(), nil

@@ -8,6 +8,13 @@ import (
 
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/approval"
+	"github.com/corpline/corpline/ent/approvalcc"
+	"github.com/corpline/corpline/ent/approvalnode"
+	"github.com/corpline/corpline/ent/approvaltask"
+	"github.com/corpline/corpline/ent/approvaltemplate"
+	"github.com/corpline/corpline/ent/approvaltemplateversion"
+	"github.com/corpline/corpline/ent/approvaltimelineentry"
 	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
@@ -160,6 +167,308 @@ func init() {
 	apptoken.DefaultID = apptokenDescID.Default.(func() string)
 	// apptoken.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	apptoken.IDValidator = apptokenDescID.Validators[0].(func(string) error)
+	approvalMixin := schema.Approval{}.Mixin()
+	approval.Policy = privacy.NewPolicies(approvalMixin[1], schema.Approval{})
+	approval.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := approval.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	approvalMixinFields0 := approvalMixin[0].Fields()
+	_ = approvalMixinFields0
+	approvalMixinFields1 := approvalMixin[1].Fields()
+	_ = approvalMixinFields1
+	approvalFields := schema.Approval{}.Fields()
+	_ = approvalFields
+	// approvalDescCreatedAt is the schema descriptor for created_at field.
+	approvalDescCreatedAt := approvalMixinFields0[1].Descriptor()
+	// approval.DefaultCreatedAt holds the default value on creation for the created_at field.
+	approval.DefaultCreatedAt = approvalDescCreatedAt.Default.(func() time.Time)
+	// approvalDescEnterpriseID is the schema descriptor for enterprise_id field.
+	approvalDescEnterpriseID := approvalMixinFields1[0].Descriptor()
+	// approval.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	approval.EnterpriseIDValidator = approvalDescEnterpriseID.Validators[0].(func(string) error)
+	// approvalDescKind is the schema descriptor for kind field.
+	approvalDescKind := approvalFields[3].Descriptor()
+	// approval.DefaultKind holds the default value on creation for the kind field.
+	approval.DefaultKind = approvalDescKind.Default.(string)
+	// approvalDescTitle is the schema descriptor for title field.
+	approvalDescTitle := approvalFields[4].Descriptor()
+	// approval.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	approval.TitleValidator = func() func(string) error {
+		validators := approvalDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// approvalDescSummary is the schema descriptor for summary field.
+	approvalDescSummary := approvalFields[5].Descriptor()
+	// approval.DefaultSummary holds the default value on creation for the summary field.
+	approval.DefaultSummary = approvalDescSummary.Default.(string)
+	// approvalDescRound is the schema descriptor for round field.
+	approvalDescRound := approvalFields[10].Descriptor()
+	// approval.DefaultRound holds the default value on creation for the round field.
+	approval.DefaultRound = approvalDescRound.Default.(int)
+	// approvalDescUpdatedAt is the schema descriptor for updated_at field.
+	approvalDescUpdatedAt := approvalFields[14].Descriptor()
+	// approval.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	approval.DefaultUpdatedAt = approvalDescUpdatedAt.Default.(func() time.Time)
+	// approval.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	approval.UpdateDefaultUpdatedAt = approvalDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// approvalDescID is the schema descriptor for id field.
+	approvalDescID := approvalMixinFields0[0].Descriptor()
+	// approval.DefaultID holds the default value on creation for the id field.
+	approval.DefaultID = approvalDescID.Default.(func() string)
+	// approval.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	approval.IDValidator = approvalDescID.Validators[0].(func(string) error)
+	approvalccMixin := schema.ApprovalCc{}.Mixin()
+	approvalcc.Policy = privacy.NewPolicies(approvalccMixin[1], schema.ApprovalCc{})
+	approvalcc.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := approvalcc.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	approvalccMixinFields0 := approvalccMixin[0].Fields()
+	_ = approvalccMixinFields0
+	approvalccMixinFields1 := approvalccMixin[1].Fields()
+	_ = approvalccMixinFields1
+	approvalccFields := schema.ApprovalCc{}.Fields()
+	_ = approvalccFields
+	// approvalccDescCreatedAt is the schema descriptor for created_at field.
+	approvalccDescCreatedAt := approvalccMixinFields0[1].Descriptor()
+	// approvalcc.DefaultCreatedAt holds the default value on creation for the created_at field.
+	approvalcc.DefaultCreatedAt = approvalccDescCreatedAt.Default.(func() time.Time)
+	// approvalccDescEnterpriseID is the schema descriptor for enterprise_id field.
+	approvalccDescEnterpriseID := approvalccMixinFields1[0].Descriptor()
+	// approvalcc.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	approvalcc.EnterpriseIDValidator = approvalccDescEnterpriseID.Validators[0].(func(string) error)
+	// approvalccDescID is the schema descriptor for id field.
+	approvalccDescID := approvalccMixinFields0[0].Descriptor()
+	// approvalcc.DefaultID holds the default value on creation for the id field.
+	approvalcc.DefaultID = approvalccDescID.Default.(func() string)
+	// approvalcc.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	approvalcc.IDValidator = approvalccDescID.Validators[0].(func(string) error)
+	approvalnodeMixin := schema.ApprovalNode{}.Mixin()
+	approvalnode.Policy = privacy.NewPolicies(approvalnodeMixin[1], schema.ApprovalNode{})
+	approvalnode.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := approvalnode.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	approvalnodeMixinFields0 := approvalnodeMixin[0].Fields()
+	_ = approvalnodeMixinFields0
+	approvalnodeMixinFields1 := approvalnodeMixin[1].Fields()
+	_ = approvalnodeMixinFields1
+	approvalnodeFields := schema.ApprovalNode{}.Fields()
+	_ = approvalnodeFields
+	// approvalnodeDescCreatedAt is the schema descriptor for created_at field.
+	approvalnodeDescCreatedAt := approvalnodeMixinFields0[1].Descriptor()
+	// approvalnode.DefaultCreatedAt holds the default value on creation for the created_at field.
+	approvalnode.DefaultCreatedAt = approvalnodeDescCreatedAt.Default.(func() time.Time)
+	// approvalnodeDescEnterpriseID is the schema descriptor for enterprise_id field.
+	approvalnodeDescEnterpriseID := approvalnodeMixinFields1[0].Descriptor()
+	// approvalnode.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	approvalnode.EnterpriseIDValidator = approvalnodeDescEnterpriseID.Validators[0].(func(string) error)
+	// approvalnodeDescAuto is the schema descriptor for auto field.
+	approvalnodeDescAuto := approvalnodeFields[8].Descriptor()
+	// approvalnode.DefaultAuto holds the default value on creation for the auto field.
+	approvalnode.DefaultAuto = approvalnodeDescAuto.Default.(string)
+	// approvalnodeDescAdded is the schema descriptor for added field.
+	approvalnodeDescAdded := approvalnodeFields[10].Descriptor()
+	// approvalnode.DefaultAdded holds the default value on creation for the added field.
+	approvalnode.DefaultAdded = approvalnodeDescAdded.Default.(bool)
+	// approvalnodeDescID is the schema descriptor for id field.
+	approvalnodeDescID := approvalnodeMixinFields0[0].Descriptor()
+	// approvalnode.DefaultID holds the default value on creation for the id field.
+	approvalnode.DefaultID = approvalnodeDescID.Default.(func() string)
+	// approvalnode.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	approvalnode.IDValidator = approvalnodeDescID.Validators[0].(func(string) error)
+	approvaltaskMixin := schema.ApprovalTask{}.Mixin()
+	approvaltask.Policy = privacy.NewPolicies(approvaltaskMixin[1], schema.ApprovalTask{})
+	approvaltask.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := approvaltask.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	approvaltaskMixinFields0 := approvaltaskMixin[0].Fields()
+	_ = approvaltaskMixinFields0
+	approvaltaskMixinFields1 := approvaltaskMixin[1].Fields()
+	_ = approvaltaskMixinFields1
+	approvaltaskFields := schema.ApprovalTask{}.Fields()
+	_ = approvaltaskFields
+	// approvaltaskDescCreatedAt is the schema descriptor for created_at field.
+	approvaltaskDescCreatedAt := approvaltaskMixinFields0[1].Descriptor()
+	// approvaltask.DefaultCreatedAt holds the default value on creation for the created_at field.
+	approvaltask.DefaultCreatedAt = approvaltaskDescCreatedAt.Default.(func() time.Time)
+	// approvaltaskDescEnterpriseID is the schema descriptor for enterprise_id field.
+	approvaltaskDescEnterpriseID := approvaltaskMixinFields1[0].Descriptor()
+	// approvaltask.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	approvaltask.EnterpriseIDValidator = approvaltaskDescEnterpriseID.Validators[0].(func(string) error)
+	// approvaltaskDescAuto is the schema descriptor for auto field.
+	approvaltaskDescAuto := approvaltaskFields[7].Descriptor()
+	// approvaltask.DefaultAuto holds the default value on creation for the auto field.
+	approvaltask.DefaultAuto = approvaltaskDescAuto.Default.(bool)
+	// approvaltaskDescID is the schema descriptor for id field.
+	approvaltaskDescID := approvaltaskMixinFields0[0].Descriptor()
+	// approvaltask.DefaultID holds the default value on creation for the id field.
+	approvaltask.DefaultID = approvaltaskDescID.Default.(func() string)
+	// approvaltask.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	approvaltask.IDValidator = approvaltaskDescID.Validators[0].(func(string) error)
+	approvaltemplateMixin := schema.ApprovalTemplate{}.Mixin()
+	approvaltemplate.Policy = privacy.NewPolicies(approvaltemplateMixin[1], schema.ApprovalTemplate{})
+	approvaltemplate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := approvaltemplate.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	approvaltemplateMixinFields0 := approvaltemplateMixin[0].Fields()
+	_ = approvaltemplateMixinFields0
+	approvaltemplateMixinFields1 := approvaltemplateMixin[1].Fields()
+	_ = approvaltemplateMixinFields1
+	approvaltemplateFields := schema.ApprovalTemplate{}.Fields()
+	_ = approvaltemplateFields
+	// approvaltemplateDescCreatedAt is the schema descriptor for created_at field.
+	approvaltemplateDescCreatedAt := approvaltemplateMixinFields0[1].Descriptor()
+	// approvaltemplate.DefaultCreatedAt holds the default value on creation for the created_at field.
+	approvaltemplate.DefaultCreatedAt = approvaltemplateDescCreatedAt.Default.(func() time.Time)
+	// approvaltemplateDescEnterpriseID is the schema descriptor for enterprise_id field.
+	approvaltemplateDescEnterpriseID := approvaltemplateMixinFields1[0].Descriptor()
+	// approvaltemplate.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	approvaltemplate.EnterpriseIDValidator = approvaltemplateDescEnterpriseID.Validators[0].(func(string) error)
+	// approvaltemplateDescName is the schema descriptor for name field.
+	approvaltemplateDescName := approvaltemplateFields[0].Descriptor()
+	// approvaltemplate.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	approvaltemplate.NameValidator = func() func(string) error {
+		validators := approvaltemplateDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// approvaltemplateDescIcon is the schema descriptor for icon field.
+	approvaltemplateDescIcon := approvaltemplateFields[1].Descriptor()
+	// approvaltemplate.DefaultIcon holds the default value on creation for the icon field.
+	approvaltemplate.DefaultIcon = approvaltemplateDescIcon.Default.(string)
+	// approvaltemplate.IconValidator is a validator for the "icon" field. It is called by the builders before save.
+	approvaltemplate.IconValidator = approvaltemplateDescIcon.Validators[0].(func(string) error)
+	// approvaltemplateDescGroup is the schema descriptor for group field.
+	approvaltemplateDescGroup := approvaltemplateFields[2].Descriptor()
+	// approvaltemplate.DefaultGroup holds the default value on creation for the group field.
+	approvaltemplate.DefaultGroup = approvaltemplateDescGroup.Default.(string)
+	// approvaltemplate.GroupValidator is a validator for the "group" field. It is called by the builders before save.
+	approvaltemplate.GroupValidator = approvaltemplateDescGroup.Validators[0].(func(string) error)
+	// approvaltemplateDescKind is the schema descriptor for kind field.
+	approvaltemplateDescKind := approvaltemplateFields[3].Descriptor()
+	// approvaltemplate.DefaultKind holds the default value on creation for the kind field.
+	approvaltemplate.DefaultKind = approvaltemplateDescKind.Default.(string)
+	// approvaltemplateDescVersion is the schema descriptor for version field.
+	approvaltemplateDescVersion := approvaltemplateFields[5].Descriptor()
+	// approvaltemplate.DefaultVersion holds the default value on creation for the version field.
+	approvaltemplate.DefaultVersion = approvaltemplateDescVersion.Default.(int)
+	// approvaltemplateDescUpdatedAt is the schema descriptor for updated_at field.
+	approvaltemplateDescUpdatedAt := approvaltemplateFields[8].Descriptor()
+	// approvaltemplate.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	approvaltemplate.DefaultUpdatedAt = approvaltemplateDescUpdatedAt.Default.(func() time.Time)
+	// approvaltemplate.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	approvaltemplate.UpdateDefaultUpdatedAt = approvaltemplateDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// approvaltemplateDescID is the schema descriptor for id field.
+	approvaltemplateDescID := approvaltemplateMixinFields0[0].Descriptor()
+	// approvaltemplate.DefaultID holds the default value on creation for the id field.
+	approvaltemplate.DefaultID = approvaltemplateDescID.Default.(func() string)
+	// approvaltemplate.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	approvaltemplate.IDValidator = approvaltemplateDescID.Validators[0].(func(string) error)
+	approvaltemplateversionMixin := schema.ApprovalTemplateVersion{}.Mixin()
+	approvaltemplateversion.Policy = privacy.NewPolicies(approvaltemplateversionMixin[1], schema.ApprovalTemplateVersion{})
+	approvaltemplateversion.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := approvaltemplateversion.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	approvaltemplateversionMixinFields0 := approvaltemplateversionMixin[0].Fields()
+	_ = approvaltemplateversionMixinFields0
+	approvaltemplateversionMixinFields1 := approvaltemplateversionMixin[1].Fields()
+	_ = approvaltemplateversionMixinFields1
+	approvaltemplateversionFields := schema.ApprovalTemplateVersion{}.Fields()
+	_ = approvaltemplateversionFields
+	// approvaltemplateversionDescCreatedAt is the schema descriptor for created_at field.
+	approvaltemplateversionDescCreatedAt := approvaltemplateversionMixinFields0[1].Descriptor()
+	// approvaltemplateversion.DefaultCreatedAt holds the default value on creation for the created_at field.
+	approvaltemplateversion.DefaultCreatedAt = approvaltemplateversionDescCreatedAt.Default.(func() time.Time)
+	// approvaltemplateversionDescEnterpriseID is the schema descriptor for enterprise_id field.
+	approvaltemplateversionDescEnterpriseID := approvaltemplateversionMixinFields1[0].Descriptor()
+	// approvaltemplateversion.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	approvaltemplateversion.EnterpriseIDValidator = approvaltemplateversionDescEnterpriseID.Validators[0].(func(string) error)
+	// approvaltemplateversionDescID is the schema descriptor for id field.
+	approvaltemplateversionDescID := approvaltemplateversionMixinFields0[0].Descriptor()
+	// approvaltemplateversion.DefaultID holds the default value on creation for the id field.
+	approvaltemplateversion.DefaultID = approvaltemplateversionDescID.Default.(func() string)
+	// approvaltemplateversion.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	approvaltemplateversion.IDValidator = approvaltemplateversionDescID.Validators[0].(func(string) error)
+	approvaltimelineentryMixin := schema.ApprovalTimelineEntry{}.Mixin()
+	approvaltimelineentry.Policy = privacy.NewPolicies(approvaltimelineentryMixin[1], schema.ApprovalTimelineEntry{})
+	approvaltimelineentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := approvaltimelineentry.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	approvaltimelineentryMixinFields0 := approvaltimelineentryMixin[0].Fields()
+	_ = approvaltimelineentryMixinFields0
+	approvaltimelineentryMixinFields1 := approvaltimelineentryMixin[1].Fields()
+	_ = approvaltimelineentryMixinFields1
+	approvaltimelineentryFields := schema.ApprovalTimelineEntry{}.Fields()
+	_ = approvaltimelineentryFields
+	// approvaltimelineentryDescCreatedAt is the schema descriptor for created_at field.
+	approvaltimelineentryDescCreatedAt := approvaltimelineentryMixinFields0[1].Descriptor()
+	// approvaltimelineentry.DefaultCreatedAt holds the default value on creation for the created_at field.
+	approvaltimelineentry.DefaultCreatedAt = approvaltimelineentryDescCreatedAt.Default.(func() time.Time)
+	// approvaltimelineentryDescEnterpriseID is the schema descriptor for enterprise_id field.
+	approvaltimelineentryDescEnterpriseID := approvaltimelineentryMixinFields1[0].Descriptor()
+	// approvaltimelineentry.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	approvaltimelineentry.EnterpriseIDValidator = approvaltimelineentryDescEnterpriseID.Validators[0].(func(string) error)
+	// approvaltimelineentryDescID is the schema descriptor for id field.
+	approvaltimelineentryDescID := approvaltimelineentryMixinFields0[0].Descriptor()
+	// approvaltimelineentry.DefaultID holds the default value on creation for the id field.
+	approvaltimelineentry.DefaultID = approvaltimelineentryDescID.Default.(func() string)
+	// approvaltimelineentry.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	approvaltimelineentry.IDValidator = approvaltimelineentryDescID.Validators[0].(func(string) error)
 	auditentryMixin := schema.AuditEntry{}.Mixin()
 	auditentry.Policy = privacy.NewPolicies(schema.AuditEntry{})
 	auditentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -2,14 +2,10 @@
 // templates with versioned forms and flows, approvals submitted along them,
 // and every action an applicant or approver takes.
 //
-// The flow engine is pure: ValidateControls and ValidateForm check forms,
-// ValidateFlow checks flows (cycles, unreachable nodes, branches without a
-// default, more than MaxNodes nodes or MaxApprovers approvers), Resolve turns
-// a flow into a path of people for one applicant and form, and Tally decides
-// a node from its votes. The Service writes approvals through ent in the
-// request's transaction; who may see and write what is decided by named
-// rules in internal/policy attached to the ent schemas (see
-// ent/schema/approval*.go).
+// The rules of forms and flows are pure, in package flow. The Service
+// writes approvals through ent in the request's transaction; who may see and
+// write what is decided by named rules in internal/policy attached to the
+// ent schemas (ent/schema/approval*.go).
 //
 // States. An approval is RUNNING, then APPROVED, REJECTED, WITHDRAWN (by
 // the applicant while running) or RETURNED (to the applicant, who may

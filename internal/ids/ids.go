@@ -50,4 +50,12 @@ const (
 	Conversation       = "cnv"
 	ConversationMember = "cvm"
 	ConfidentialView   = "cfv"
+
+	ApprovalTemplate        = "atp"
+	ApprovalTemplateVersion = "atv"
+	Approval                = "apv"
+	ApprovalNode            = "apn"
+	ApprovalTask            = "atk"
+	ApprovalTimelineEntry   = "atl"
+	ApprovalCc              = "acc"
 )

@@ -1,4 +1,4 @@
-package approval
+package flow
 
 // Status is the state of an approval.
 type Status string

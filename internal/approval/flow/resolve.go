@@ -1,4 +1,4 @@
-package approval
+package flow
 
 import (
 	"slices"
@@ -34,9 +34,9 @@ type Applicant struct {
 
 // Step is one approval node of a resolved path, with its people.
 type Step struct {
-	NodeID    string `json:"nodeId"`
-	Name      string `json:"name"`
-	Mode      Mode   `json:"mode"`
+	NodeID    string   `json:"nodeId"`
+	Name      string   `json:"name"`
+	Mode      Mode     `json:"mode"`
 	Approvers []string `json:"approvers"`
 	// Auto is APPROVED or REJECTED when the node resolved to nobody and its
 	// empty policy decides it; "" when people decide.
