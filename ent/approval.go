@@ -47,6 +47,8 @@ type Approval struct {
 	Flow flow.Flow `json:"flow,omitempty"`
 	// Status holds the value of the "status" field.
 	Status flow.Status `json:"status,omitempty"`
+	// Copied when the approval ends approved, resolved at submit.
+	CcOnFinish []string `json:"cc_on_finish,omitempty"`
 	// 1, plus one for each resubmission.
 	Round int `json:"round,omitempty"`
 	// CurrentNodeID holds the value of the "current_node_id" field.
@@ -182,7 +184,7 @@ func (*Approval) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case approval.FieldForm, approval.FieldControls, approval.FieldFlow, approval.FieldRequestHash:
+		case approval.FieldForm, approval.FieldControls, approval.FieldFlow, approval.FieldCcOnFinish, approval.FieldRequestHash:
 			values[i] = new([]byte)
 		case approval.FieldRound:
 			values[i] = new(sql.NullInt64)
@@ -290,6 +292,14 @@ func (_m *Approval) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
 				_m.Status = flow.Status(value.String)
+			}
+		case approval.FieldCcOnFinish:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field cc_on_finish", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.CcOnFinish); err != nil {
+					return fmt.Errorf("unmarshal field cc_on_finish: %w", err)
+				}
 			}
 		case approval.FieldRound:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -451,6 +461,9 @@ func (_m *Approval) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
+	builder.WriteString(", ")
+	builder.WriteString("cc_on_finish=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CcOnFinish))
 	builder.WriteString(", ")
 	builder.WriteString("round=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Round))

@@ -152,6 +152,12 @@ func (_c *ApprovalCreate) SetNillableStatus(v *flow.Status) *ApprovalCreate {
 	return _c
 }
 
+// SetCcOnFinish sets the "cc_on_finish" field.
+func (_c *ApprovalCreate) SetCcOnFinish(v []string) *ApprovalCreate {
+	_c.mutation.SetCcOnFinish(v)
+	return _c
+}
+
 // SetRound sets the "round" field.
 func (_c *ApprovalCreate) SetRound(v int) *ApprovalCreate {
 	_c.mutation.SetRound(v)
@@ -540,6 +546,10 @@ func (_c *ApprovalCreate) createSpec() (*Approval, *sqlgraph.CreateSpec) {
 		_spec.SetField(approval.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
 	}
+	if value, ok := _c.mutation.CcOnFinish(); ok {
+		_spec.SetField(approval.FieldCcOnFinish, field.TypeJSON, value)
+		_node.CcOnFinish = value
+	}
 	if value, ok := _c.mutation.Round(); ok {
 		_spec.SetField(approval.FieldRound, field.TypeInt, value)
 		_node.Round = value
@@ -842,6 +852,24 @@ func (u *ApprovalUpsert) UpdateStatus() *ApprovalUpsert {
 	return u
 }
 
+// SetCcOnFinish sets the "cc_on_finish" field.
+func (u *ApprovalUpsert) SetCcOnFinish(v []string) *ApprovalUpsert {
+	u.Set(approval.FieldCcOnFinish, v)
+	return u
+}
+
+// UpdateCcOnFinish sets the "cc_on_finish" field to the value that was provided on create.
+func (u *ApprovalUpsert) UpdateCcOnFinish() *ApprovalUpsert {
+	u.SetExcluded(approval.FieldCcOnFinish)
+	return u
+}
+
+// ClearCcOnFinish clears the value of the "cc_on_finish" field.
+func (u *ApprovalUpsert) ClearCcOnFinish() *ApprovalUpsert {
+	u.SetNull(approval.FieldCcOnFinish)
+	return u
+}
+
 // SetRound sets the "round" field.
 func (u *ApprovalUpsert) SetRound(v int) *ApprovalUpsert {
 	u.Set(approval.FieldRound, v)
@@ -920,6 +948,24 @@ func (u *ApprovalUpsert) UpdateUpdatedAt() *ApprovalUpsert {
 	return u
 }
 
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (u *ApprovalUpsert) SetIdempotencyKey(v string) *ApprovalUpsert {
+	u.Set(approval.FieldIdempotencyKey, v)
+	return u
+}
+
+// UpdateIdempotencyKey sets the "idempotency_key" field to the value that was provided on create.
+func (u *ApprovalUpsert) UpdateIdempotencyKey() *ApprovalUpsert {
+	u.SetExcluded(approval.FieldIdempotencyKey)
+	return u
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (u *ApprovalUpsert) ClearIdempotencyKey() *ApprovalUpsert {
+	u.SetNull(approval.FieldIdempotencyKey)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -951,9 +997,6 @@ func (u *ApprovalUpsertOne) UpdateNewValues() *ApprovalUpsertOne {
 		}
 		if _, exists := u.create.mutation.Kind(); exists {
 			s.SetIgnore(approval.FieldKind)
-		}
-		if _, exists := u.create.mutation.IdempotencyKey(); exists {
-			s.SetIgnore(approval.FieldIdempotencyKey)
 		}
 		if _, exists := u.create.mutation.RequestHash(); exists {
 			s.SetIgnore(approval.FieldRequestHash)
@@ -1094,6 +1137,27 @@ func (u *ApprovalUpsertOne) UpdateStatus() *ApprovalUpsertOne {
 	})
 }
 
+// SetCcOnFinish sets the "cc_on_finish" field.
+func (u *ApprovalUpsertOne) SetCcOnFinish(v []string) *ApprovalUpsertOne {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.SetCcOnFinish(v)
+	})
+}
+
+// UpdateCcOnFinish sets the "cc_on_finish" field to the value that was provided on create.
+func (u *ApprovalUpsertOne) UpdateCcOnFinish() *ApprovalUpsertOne {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.UpdateCcOnFinish()
+	})
+}
+
+// ClearCcOnFinish clears the value of the "cc_on_finish" field.
+func (u *ApprovalUpsertOne) ClearCcOnFinish() *ApprovalUpsertOne {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.ClearCcOnFinish()
+	})
+}
+
 // SetRound sets the "round" field.
 func (u *ApprovalUpsertOne) SetRound(v int) *ApprovalUpsertOne {
 	return u.Update(func(s *ApprovalUpsert) {
@@ -1182,6 +1246,27 @@ func (u *ApprovalUpsertOne) SetUpdatedAt(v time.Time) *ApprovalUpsertOne {
 func (u *ApprovalUpsertOne) UpdateUpdatedAt() *ApprovalUpsertOne {
 	return u.Update(func(s *ApprovalUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (u *ApprovalUpsertOne) SetIdempotencyKey(v string) *ApprovalUpsertOne {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.SetIdempotencyKey(v)
+	})
+}
+
+// UpdateIdempotencyKey sets the "idempotency_key" field to the value that was provided on create.
+func (u *ApprovalUpsertOne) UpdateIdempotencyKey() *ApprovalUpsertOne {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.UpdateIdempotencyKey()
+	})
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (u *ApprovalUpsertOne) ClearIdempotencyKey() *ApprovalUpsertOne {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.ClearIdempotencyKey()
 	})
 }
 
@@ -1383,9 +1468,6 @@ func (u *ApprovalUpsertBulk) UpdateNewValues() *ApprovalUpsertBulk {
 			if _, exists := b.mutation.Kind(); exists {
 				s.SetIgnore(approval.FieldKind)
 			}
-			if _, exists := b.mutation.IdempotencyKey(); exists {
-				s.SetIgnore(approval.FieldIdempotencyKey)
-			}
 			if _, exists := b.mutation.RequestHash(); exists {
 				s.SetIgnore(approval.FieldRequestHash)
 			}
@@ -1526,6 +1608,27 @@ func (u *ApprovalUpsertBulk) UpdateStatus() *ApprovalUpsertBulk {
 	})
 }
 
+// SetCcOnFinish sets the "cc_on_finish" field.
+func (u *ApprovalUpsertBulk) SetCcOnFinish(v []string) *ApprovalUpsertBulk {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.SetCcOnFinish(v)
+	})
+}
+
+// UpdateCcOnFinish sets the "cc_on_finish" field to the value that was provided on create.
+func (u *ApprovalUpsertBulk) UpdateCcOnFinish() *ApprovalUpsertBulk {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.UpdateCcOnFinish()
+	})
+}
+
+// ClearCcOnFinish clears the value of the "cc_on_finish" field.
+func (u *ApprovalUpsertBulk) ClearCcOnFinish() *ApprovalUpsertBulk {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.ClearCcOnFinish()
+	})
+}
+
 // SetRound sets the "round" field.
 func (u *ApprovalUpsertBulk) SetRound(v int) *ApprovalUpsertBulk {
 	return u.Update(func(s *ApprovalUpsert) {
@@ -1614,6 +1717,27 @@ func (u *ApprovalUpsertBulk) SetUpdatedAt(v time.Time) *ApprovalUpsertBulk {
 func (u *ApprovalUpsertBulk) UpdateUpdatedAt() *ApprovalUpsertBulk {
 	return u.Update(func(s *ApprovalUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (u *ApprovalUpsertBulk) SetIdempotencyKey(v string) *ApprovalUpsertBulk {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.SetIdempotencyKey(v)
+	})
+}
+
+// UpdateIdempotencyKey sets the "idempotency_key" field to the value that was provided on create.
+func (u *ApprovalUpsertBulk) UpdateIdempotencyKey() *ApprovalUpsertBulk {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.UpdateIdempotencyKey()
+	})
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (u *ApprovalUpsertBulk) ClearIdempotencyKey() *ApprovalUpsertBulk {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.ClearIdempotencyKey()
 	})
 }
 

@@ -136,6 +136,24 @@ func (_u *ApprovalUpdate) SetNillableStatus(v *flow.Status) *ApprovalUpdate {
 	return _u
 }
 
+// SetCcOnFinish sets the "cc_on_finish" field.
+func (_u *ApprovalUpdate) SetCcOnFinish(v []string) *ApprovalUpdate {
+	_u.mutation.SetCcOnFinish(v)
+	return _u
+}
+
+// AppendCcOnFinish appends value to the "cc_on_finish" field.
+func (_u *ApprovalUpdate) AppendCcOnFinish(v []string) *ApprovalUpdate {
+	_u.mutation.AppendCcOnFinish(v)
+	return _u
+}
+
+// ClearCcOnFinish clears the value of the "cc_on_finish" field.
+func (_u *ApprovalUpdate) ClearCcOnFinish() *ApprovalUpdate {
+	_u.mutation.ClearCcOnFinish()
+	return _u
+}
+
 // SetRound sets the "round" field.
 func (_u *ApprovalUpdate) SetRound(v int) *ApprovalUpdate {
 	_u.mutation.ResetRound()
@@ -214,6 +232,26 @@ func (_u *ApprovalUpdate) ClearFinishedAt() *ApprovalUpdate {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ApprovalUpdate) SetUpdatedAt(v time.Time) *ApprovalUpdate {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (_u *ApprovalUpdate) SetIdempotencyKey(v string) *ApprovalUpdate {
+	_u.mutation.SetIdempotencyKey(v)
+	return _u
+}
+
+// SetNillableIdempotencyKey sets the "idempotency_key" field if the given value is not nil.
+func (_u *ApprovalUpdate) SetNillableIdempotencyKey(v *string) *ApprovalUpdate {
+	if v != nil {
+		_u.SetIdempotencyKey(*v)
+	}
+	return _u
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (_u *ApprovalUpdate) ClearIdempotencyKey() *ApprovalUpdate {
+	_u.mutation.ClearIdempotencyKey()
 	return _u
 }
 
@@ -486,6 +524,17 @@ func (_u *ApprovalUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(approval.FieldStatus, field.TypeEnum, value)
 	}
+	if value, ok := _u.mutation.CcOnFinish(); ok {
+		_spec.SetField(approval.FieldCcOnFinish, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedCcOnFinish(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, approval.FieldCcOnFinish, value)
+		})
+	}
+	if _u.mutation.CcOnFinishCleared() {
+		_spec.ClearField(approval.FieldCcOnFinish, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.Round(); ok {
 		_spec.SetField(approval.FieldRound, field.TypeInt, value)
 	}
@@ -509,6 +558,9 @@ func (_u *ApprovalUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(approval.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.IdempotencyKey(); ok {
+		_spec.SetField(approval.FieldIdempotencyKey, field.TypeString, value)
 	}
 	if _u.mutation.IdempotencyKeyCleared() {
 		_spec.ClearField(approval.FieldIdempotencyKey, field.TypeString)
@@ -847,6 +899,24 @@ func (_u *ApprovalUpdateOne) SetNillableStatus(v *flow.Status) *ApprovalUpdateOn
 	return _u
 }
 
+// SetCcOnFinish sets the "cc_on_finish" field.
+func (_u *ApprovalUpdateOne) SetCcOnFinish(v []string) *ApprovalUpdateOne {
+	_u.mutation.SetCcOnFinish(v)
+	return _u
+}
+
+// AppendCcOnFinish appends value to the "cc_on_finish" field.
+func (_u *ApprovalUpdateOne) AppendCcOnFinish(v []string) *ApprovalUpdateOne {
+	_u.mutation.AppendCcOnFinish(v)
+	return _u
+}
+
+// ClearCcOnFinish clears the value of the "cc_on_finish" field.
+func (_u *ApprovalUpdateOne) ClearCcOnFinish() *ApprovalUpdateOne {
+	_u.mutation.ClearCcOnFinish()
+	return _u
+}
+
 // SetRound sets the "round" field.
 func (_u *ApprovalUpdateOne) SetRound(v int) *ApprovalUpdateOne {
 	_u.mutation.ResetRound()
@@ -925,6 +995,26 @@ func (_u *ApprovalUpdateOne) ClearFinishedAt() *ApprovalUpdateOne {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ApprovalUpdateOne) SetUpdatedAt(v time.Time) *ApprovalUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (_u *ApprovalUpdateOne) SetIdempotencyKey(v string) *ApprovalUpdateOne {
+	_u.mutation.SetIdempotencyKey(v)
+	return _u
+}
+
+// SetNillableIdempotencyKey sets the "idempotency_key" field if the given value is not nil.
+func (_u *ApprovalUpdateOne) SetNillableIdempotencyKey(v *string) *ApprovalUpdateOne {
+	if v != nil {
+		_u.SetIdempotencyKey(*v)
+	}
+	return _u
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (_u *ApprovalUpdateOne) ClearIdempotencyKey() *ApprovalUpdateOne {
+	_u.mutation.ClearIdempotencyKey()
 	return _u
 }
 
@@ -1227,6 +1317,17 @@ func (_u *ApprovalUpdateOne) sqlSave(ctx context.Context) (_node *Approval, err 
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(approval.FieldStatus, field.TypeEnum, value)
 	}
+	if value, ok := _u.mutation.CcOnFinish(); ok {
+		_spec.SetField(approval.FieldCcOnFinish, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedCcOnFinish(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, approval.FieldCcOnFinish, value)
+		})
+	}
+	if _u.mutation.CcOnFinishCleared() {
+		_spec.ClearField(approval.FieldCcOnFinish, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.Round(); ok {
 		_spec.SetField(approval.FieldRound, field.TypeInt, value)
 	}
@@ -1250,6 +1351,9 @@ func (_u *ApprovalUpdateOne) sqlSave(ctx context.Context) (_node *Approval, err 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(approval.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.IdempotencyKey(); ok {
+		_spec.SetField(approval.FieldIdempotencyKey, field.TypeString, value)
 	}
 	if _u.mutation.IdempotencyKeyCleared() {
 		_spec.ClearField(approval.FieldIdempotencyKey, field.TypeString)

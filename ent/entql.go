@@ -120,6 +120,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			approval.FieldControls:          {Type: field.TypeJSON, Column: approval.FieldControls},
 			approval.FieldFlow:              {Type: field.TypeJSON, Column: approval.FieldFlow},
 			approval.FieldStatus:            {Type: field.TypeEnum, Column: approval.FieldStatus},
+			approval.FieldCcOnFinish:        {Type: field.TypeJSON, Column: approval.FieldCcOnFinish},
 			approval.FieldRound:             {Type: field.TypeInt, Column: approval.FieldRound},
 			approval.FieldCurrentNodeID:     {Type: field.TypeString, Column: approval.FieldCurrentNodeID},
 			approval.FieldSubmittedAt:       {Type: field.TypeTime, Column: approval.FieldSubmittedAt},
@@ -1930,6 +1931,11 @@ func (f *ApprovalFilter) WhereFlow(p entql.BytesP) {
 // WhereStatus applies the entql string predicate on the status field.
 func (f *ApprovalFilter) WhereStatus(p entql.StringP) {
 	f.Where(p.Field(approval.FieldStatus))
+}
+
+// WhereCcOnFinish applies the entql json.RawMessage predicate on the cc_on_finish field.
+func (f *ApprovalFilter) WhereCcOnFinish(p entql.BytesP) {
+	f.Where(p.Field(approval.FieldCcOnFinish))
 }
 
 // WhereRound applies the entql int predicate on the round field.

@@ -2365,6 +2365,8 @@ type ApprovalMutation struct {
 	appendcontrols          []flow.Control
 	flow                    *flow.Flow
 	status                  *flow.Status
+	cc_on_finish            *[]string
+	appendcc_on_finish      []string
 	round                   *int
 	addround                *int
 	current_node_id         *string
@@ -2989,6 +2991,71 @@ func (m *ApprovalMutation) OldStatus(ctx context.Context) (v flow.Status, err er
 // ResetStatus resets all changes to the "status" field.
 func (m *ApprovalMutation) ResetStatus() {
 	m.status = nil
+}
+
+// SetCcOnFinish sets the "cc_on_finish" field.
+func (m *ApprovalMutation) SetCcOnFinish(s []string) {
+	m.cc_on_finish = &s
+	m.appendcc_on_finish = nil
+}
+
+// CcOnFinish returns the value of the "cc_on_finish" field in the mutation.
+func (m *ApprovalMutation) CcOnFinish() (r []string, exists bool) {
+	v := m.cc_on_finish
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCcOnFinish returns the old "cc_on_finish" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldCcOnFinish(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCcOnFinish is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCcOnFinish requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCcOnFinish: %w", err)
+	}
+	return oldValue.CcOnFinish, nil
+}
+
+// AppendCcOnFinish adds s to the "cc_on_finish" field.
+func (m *ApprovalMutation) AppendCcOnFinish(s []string) {
+	m.appendcc_on_finish = append(m.appendcc_on_finish, s...)
+}
+
+// AppendedCcOnFinish returns the list of values that were appended to the "cc_on_finish" field in this mutation.
+func (m *ApprovalMutation) AppendedCcOnFinish() ([]string, bool) {
+	if len(m.appendcc_on_finish) == 0 {
+		return nil, false
+	}
+	return m.appendcc_on_finish, true
+}
+
+// ClearCcOnFinish clears the value of the "cc_on_finish" field.
+func (m *ApprovalMutation) ClearCcOnFinish() {
+	m.cc_on_finish = nil
+	m.appendcc_on_finish = nil
+	m.clearedFields[approval.FieldCcOnFinish] = struct{}{}
+}
+
+// CcOnFinishCleared returns if the "cc_on_finish" field was cleared in this mutation.
+func (m *ApprovalMutation) CcOnFinishCleared() bool {
+	_, ok := m.clearedFields[approval.FieldCcOnFinish]
+	return ok
+}
+
+// ResetCcOnFinish resets all changes to the "cc_on_finish" field.
+func (m *ApprovalMutation) ResetCcOnFinish() {
+	m.cc_on_finish = nil
+	m.appendcc_on_finish = nil
+	delete(m.clearedFields, approval.FieldCcOnFinish)
 }
 
 // SetRound sets the "round" field.
@@ -3673,7 +3740,7 @@ func (m *ApprovalMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ApprovalMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, approval.FieldCreatedAt)
 	}
@@ -3709,6 +3776,9 @@ func (m *ApprovalMutation) Fields() []string {
 	}
 	if m.status != nil {
 		fields = append(fields, approval.FieldStatus)
+	}
+	if m.cc_on_finish != nil {
+		fields = append(fields, approval.FieldCcOnFinish)
 	}
 	if m.round != nil {
 		fields = append(fields, approval.FieldRound)
@@ -3763,6 +3833,8 @@ func (m *ApprovalMutation) Field(name string) (ent.Value, bool) {
 		return m.Flow()
 	case approval.FieldStatus:
 		return m.Status()
+	case approval.FieldCcOnFinish:
+		return m.CcOnFinish()
 	case approval.FieldRound:
 		return m.Round()
 	case approval.FieldCurrentNodeID:
@@ -3810,6 +3882,8 @@ func (m *ApprovalMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldFlow(ctx)
 	case approval.FieldStatus:
 		return m.OldStatus(ctx)
+	case approval.FieldCcOnFinish:
+		return m.OldCcOnFinish(ctx)
 	case approval.FieldRound:
 		return m.OldRound(ctx)
 	case approval.FieldCurrentNodeID:
@@ -3917,6 +3991,13 @@ func (m *ApprovalMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStatus(v)
 		return nil
+	case approval.FieldCcOnFinish:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCcOnFinish(v)
+		return nil
 	case approval.FieldRound:
 		v, ok := value.(int)
 		if !ok {
@@ -4017,6 +4098,9 @@ func (m *ApprovalMutation) ClearedFields() []string {
 	if m.FieldCleared(approval.FieldTemplateVersionID) {
 		fields = append(fields, approval.FieldTemplateVersionID)
 	}
+	if m.FieldCleared(approval.FieldCcOnFinish) {
+		fields = append(fields, approval.FieldCcOnFinish)
+	}
 	if m.FieldCleared(approval.FieldCurrentNodeID) {
 		fields = append(fields, approval.FieldCurrentNodeID)
 	}
@@ -4048,6 +4132,9 @@ func (m *ApprovalMutation) ClearField(name string) error {
 		return nil
 	case approval.FieldTemplateVersionID:
 		m.ClearTemplateVersionID()
+		return nil
+	case approval.FieldCcOnFinish:
+		m.ClearCcOnFinish()
 		return nil
 	case approval.FieldCurrentNodeID:
 		m.ClearCurrentNodeID()
@@ -4104,6 +4191,9 @@ func (m *ApprovalMutation) ResetField(name string) error {
 		return nil
 	case approval.FieldStatus:
 		m.ResetStatus()
+		return nil
+	case approval.FieldCcOnFinish:
+		m.ResetCcOnFinish()
 		return nil
 	case approval.FieldRound:
 		m.ResetRound()

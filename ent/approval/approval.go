@@ -42,6 +42,8 @@ const (
 	FieldFlow = "flow"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
+	// FieldCcOnFinish holds the string denoting the cc_on_finish field in the database.
+	FieldCcOnFinish = "cc_on_finish"
 	// FieldRound holds the string denoting the round field in the database.
 	FieldRound = "round"
 	// FieldCurrentNodeID holds the string denoting the current_node_id field in the database.
@@ -147,6 +149,7 @@ var Columns = []string{
 	FieldControls,
 	FieldFlow,
 	FieldStatus,
+	FieldCcOnFinish,
 	FieldRound,
 	FieldCurrentNodeID,
 	FieldSubmittedAt,

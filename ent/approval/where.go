@@ -686,6 +686,16 @@ func StatusNotIn(vs ...flow.Status) predicate.Approval {
 	return predicate.Approval(sql.FieldNotIn(FieldStatus, v...))
 }
 
+// CcOnFinishIsNil applies the IsNil predicate on the "cc_on_finish" field.
+func CcOnFinishIsNil() predicate.Approval {
+	return predicate.Approval(sql.FieldIsNull(FieldCcOnFinish))
+}
+
+// CcOnFinishNotNil applies the NotNil predicate on the "cc_on_finish" field.
+func CcOnFinishNotNil() predicate.Approval {
+	return predicate.Approval(sql.FieldNotNull(FieldCcOnFinish))
+}
+
 // RoundEQ applies the EQ predicate on the "round" field.
 func RoundEQ(v int) predicate.Approval {
 	return predicate.Approval(sql.FieldEQ(FieldRound, v))

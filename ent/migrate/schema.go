@@ -134,6 +134,7 @@ var (
 		{Name: "controls", Type: field.TypeJSON},
 		{Name: "flow", Type: field.TypeJSON},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"RUNNING", "APPROVED", "REJECTED", "WITHDRAWN", "REVOKED", "RETURNED"}, Default: "RUNNING"},
+		{Name: "cc_on_finish", Type: field.TypeJSON, Nullable: true},
 		{Name: "round", Type: field.TypeInt, Default: 1},
 		{Name: "current_node_id", Type: field.TypeString, Nullable: true},
 		{Name: "submitted_at", Type: field.TypeTime},
@@ -154,25 +155,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "approvals_enterprises_enterprise",
-				Columns:    []*schema.Column{ApprovalsColumns[16]},
+				Columns:    []*schema.Column{ApprovalsColumns[17]},
 				RefColumns: []*schema.Column{EnterprisesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "approvals_members_applicant",
-				Columns:    []*schema.Column{ApprovalsColumns[17]},
+				Columns:    []*schema.Column{ApprovalsColumns[18]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "approvals_approval_templates_template",
-				Columns:    []*schema.Column{ApprovalsColumns[18]},
+				Columns:    []*schema.Column{ApprovalsColumns[19]},
 				RefColumns: []*schema.Column{ApprovalTemplatesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "approvals_approval_template_versions_template_version",
-				Columns:    []*schema.Column{ApprovalsColumns[19]},
+				Columns:    []*schema.Column{ApprovalsColumns[20]},
 				RefColumns: []*schema.Column{ApprovalTemplateVersionsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -181,22 +182,22 @@ var (
 			{
 				Name:    "approval_enterprise_id",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalsColumns[16]},
+				Columns: []*schema.Column{ApprovalsColumns[17]},
 			},
 			{
 				Name:    "approval_enterprise_id_applicant_id_submitted_at",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalsColumns[16], ApprovalsColumns[17], ApprovalsColumns[11]},
+				Columns: []*schema.Column{ApprovalsColumns[17], ApprovalsColumns[18], ApprovalsColumns[12]},
 			},
 			{
 				Name:    "approval_enterprise_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalsColumns[16], ApprovalsColumns[8]},
+				Columns: []*schema.Column{ApprovalsColumns[17], ApprovalsColumns[8]},
 			},
 			{
 				Name:    "approval_enterprise_id_applicant_id_idempotency_key",
 				Unique:  true,
-				Columns: []*schema.Column{ApprovalsColumns[16], ApprovalsColumns[17], ApprovalsColumns[14]},
+				Columns: []*schema.Column{ApprovalsColumns[17], ApprovalsColumns[18], ApprovalsColumns[15]},
 			},
 		},
 	}

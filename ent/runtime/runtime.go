@@ -218,11 +218,11 @@ func init() {
 	// approval.DefaultSummary holds the default value on creation for the summary field.
 	approval.DefaultSummary = approvalDescSummary.Default.(string)
 	// approvalDescRound is the schema descriptor for round field.
-	approvalDescRound := approvalFields[10].Descriptor()
+	approvalDescRound := approvalFields[11].Descriptor()
 	// approval.DefaultRound holds the default value on creation for the round field.
 	approval.DefaultRound = approvalDescRound.Default.(int)
 	// approvalDescUpdatedAt is the schema descriptor for updated_at field.
-	approvalDescUpdatedAt := approvalFields[14].Descriptor()
+	approvalDescUpdatedAt := approvalFields[15].Descriptor()
 	// approval.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	approval.DefaultUpdatedAt = approvalDescUpdatedAt.Default.(func() time.Time)
 	// approval.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.

@@ -40,12 +40,13 @@ func (Approval) Fields() []ent.Field {
 		field.JSON("flow", flow.Flow{}).Annotations(entgql.Skip()),
 		field.Enum("status").GoType(flow.Status("")).Default(string(flow.StatusRunning)).
 			Annotations(entgql.Type("ApprovalStatus"), entgql.OrderField("STATUS")),
+		field.Strings("cc_on_finish").Optional().Comment("Copied when the approval ends approved, resolved at submit.").Annotations(entgql.Skip()),
 		field.Int("round").Default(1).Comment("1, plus one for each resubmission.").Annotations(entgql.Skip()),
 		field.String("current_node_id").Optional().Nillable().Annotations(entgql.Skip()),
 		field.Time("submitted_at").Annotations(entgql.OrderField("SUBMITTED_AT")),
 		field.Time("finished_at").Optional().Nillable(),
 		field.Time("updated_at").Default(timeNow).UpdateDefault(timeNow).Annotations(entgql.OrderField("UPDATED_AT")),
-		field.String("idempotency_key").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
+		field.String("idempotency_key").Optional().Nillable().Annotations(entgql.Skip()),
 		field.Bytes("request_hash").Optional().Immutable().Annotations(entgql.Skip()),
 	}
 }
