@@ -33,6 +33,8 @@ type Approval struct {
 	TemplateID *string `json:"template_id,omitempty"`
 	// TemplateVersionID holds the value of the "template_version_id" field.
 	TemplateVersionID *string `json:"template_version_id,omitempty"`
+	// The applicant's name when submitted: part of the record, shown to everyone who sees the approval.
+	ApplicantName string `json:"applicant_name,omitempty"`
 	// Kind holds the value of the "kind" field.
 	Kind string `json:"kind,omitempty"`
 	// The template's name when submitted.
@@ -91,7 +93,7 @@ type ApprovalEdges struct {
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [1]map[string]int
 
 	namedNodes    map[string][]*ApprovalNode
 	namedTasks    map[string][]*ApprovalTask
@@ -188,7 +190,7 @@ func (*Approval) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case approval.FieldRound:
 			values[i] = new(sql.NullInt64)
-		case approval.FieldID, approval.FieldEnterpriseID, approval.FieldApplicantID, approval.FieldTemplateID, approval.FieldTemplateVersionID, approval.FieldKind, approval.FieldTitle, approval.FieldSummary, approval.FieldStatus, approval.FieldCurrentNodeID, approval.FieldIdempotencyKey:
+		case approval.FieldID, approval.FieldEnterpriseID, approval.FieldApplicantID, approval.FieldTemplateID, approval.FieldTemplateVersionID, approval.FieldApplicantName, approval.FieldKind, approval.FieldTitle, approval.FieldSummary, approval.FieldStatus, approval.FieldCurrentNodeID, approval.FieldIdempotencyKey:
 			values[i] = new(sql.NullString)
 		case approval.FieldCreatedAt, approval.FieldSubmittedAt, approval.FieldFinishedAt, approval.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -244,6 +246,12 @@ func (_m *Approval) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TemplateVersionID = new(string)
 				*_m.TemplateVersionID = value.String
+			}
+		case approval.FieldApplicantName:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field applicant_name", values[i])
+			} else if value.Valid {
+				_m.ApplicantName = value.String
 			}
 		case approval.FieldKind:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -440,6 +448,9 @@ func (_m *Approval) String() string {
 		builder.WriteString("template_version_id=")
 		builder.WriteString(*v)
 	}
+	builder.WriteString(", ")
+	builder.WriteString("applicant_name=")
+	builder.WriteString(_m.ApplicantName)
 	builder.WriteString(", ")
 	builder.WriteString("kind=")
 	builder.WriteString(_m.Kind)

@@ -86,6 +86,12 @@ func (_c *ApprovalCreate) SetNillableTemplateVersionID(v *string) *ApprovalCreat
 	return _c
 }
 
+// SetApplicantName sets the "applicant_name" field.
+func (_c *ApprovalCreate) SetApplicantName(v string) *ApprovalCreate {
+	_c.mutation.SetApplicantName(v)
+	return _c
+}
+
 // SetKind sets the "kind" field.
 func (_c *ApprovalCreate) SetKind(v string) *ApprovalCreate {
 	_c.mutation.SetKind(v)
@@ -427,6 +433,9 @@ func (_c *ApprovalCreate) check() error {
 	if _, ok := _c.mutation.ApplicantID(); !ok {
 		return &ValidationError{Name: "applicant_id", err: errors.New(`ent: missing required field "Approval.applicant_id"`)}
 	}
+	if _, ok := _c.mutation.ApplicantName(); !ok {
+		return &ValidationError{Name: "applicant_name", err: errors.New(`ent: missing required field "Approval.applicant_name"`)}
+	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "Approval.kind"`)}
 	}
@@ -517,6 +526,10 @@ func (_c *ApprovalCreate) createSpec() (*Approval, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(approval.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
+	}
+	if value, ok := _c.mutation.ApplicantName(); ok {
+		_spec.SetField(approval.FieldApplicantName, field.TypeString, value)
+		_node.ApplicantName = value
 	}
 	if value, ok := _c.mutation.Kind(); ok {
 		_spec.SetField(approval.FieldKind, field.TypeString, value)
@@ -995,6 +1008,9 @@ func (u *ApprovalUpsertOne) UpdateNewValues() *ApprovalUpsertOne {
 		if _, exists := u.create.mutation.TemplateID(); exists {
 			s.SetIgnore(approval.FieldTemplateID)
 		}
+		if _, exists := u.create.mutation.ApplicantName(); exists {
+			s.SetIgnore(approval.FieldApplicantName)
+		}
 		if _, exists := u.create.mutation.Kind(); exists {
 			s.SetIgnore(approval.FieldKind)
 		}
@@ -1464,6 +1480,9 @@ func (u *ApprovalUpsertBulk) UpdateNewValues() *ApprovalUpsertBulk {
 			}
 			if _, exists := b.mutation.TemplateID(); exists {
 				s.SetIgnore(approval.FieldTemplateID)
+			}
+			if _, exists := b.mutation.ApplicantName(); exists {
+				s.SetIgnore(approval.FieldApplicantName)
 			}
 			if _, exists := b.mutation.Kind(); exists {
 				s.SetIgnore(approval.FieldKind)

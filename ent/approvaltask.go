@@ -36,6 +36,8 @@ type ApprovalTask struct {
 	NodeKey string `json:"node_key,omitempty"`
 	// AssigneeID holds the value of the "assignee_id" field.
 	AssigneeID string `json:"assignee_id,omitempty"`
+	// The approver's name when the task was given.
+	AssigneeName string `json:"assignee_name,omitempty"`
 	// Status holds the value of the "status" field.
 	Status flow.TaskStatus `json:"status,omitempty"`
 	// Comment holds the value of the "comment" field.
@@ -126,7 +128,7 @@ func (*ApprovalTask) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case approvaltask.FieldAuto:
 			values[i] = new(sql.NullBool)
-		case approvaltask.FieldID, approvaltask.FieldEnterpriseID, approvaltask.FieldApprovalID, approvaltask.FieldNodeID, approvaltask.FieldNodeKey, approvaltask.FieldAssigneeID, approvaltask.FieldStatus, approvaltask.FieldComment, approvaltask.FieldTransferredToID:
+		case approvaltask.FieldID, approvaltask.FieldEnterpriseID, approvaltask.FieldApprovalID, approvaltask.FieldNodeID, approvaltask.FieldNodeKey, approvaltask.FieldAssigneeID, approvaltask.FieldAssigneeName, approvaltask.FieldStatus, approvaltask.FieldComment, approvaltask.FieldTransferredToID:
 			values[i] = new(sql.NullString)
 		case approvaltask.FieldCreatedAt, approvaltask.FieldDecidedAt, approvaltask.FieldUrgedAt:
 			values[i] = new(sql.NullTime)
@@ -186,6 +188,12 @@ func (_m *ApprovalTask) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field assignee_id", values[i])
 			} else if value.Valid {
 				_m.AssigneeID = value.String
+			}
+		case approvaltask.FieldAssigneeName:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field assignee_name", values[i])
+			} else if value.Valid {
+				_m.AssigneeName = value.String
 			}
 		case approvaltask.FieldStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -308,6 +316,9 @@ func (_m *ApprovalTask) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("assignee_id=")
 	builder.WriteString(_m.AssigneeID)
+	builder.WriteString(", ")
+	builder.WriteString("assignee_name=")
+	builder.WriteString(_m.AssigneeName)
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))

@@ -73,6 +73,12 @@ func (_c *ApprovalTaskCreate) SetAssigneeID(v string) *ApprovalTaskCreate {
 	return _c
 }
 
+// SetAssigneeName sets the "assignee_name" field.
+func (_c *ApprovalTaskCreate) SetAssigneeName(v string) *ApprovalTaskCreate {
+	_c.mutation.SetAssigneeName(v)
+	return _c
+}
+
 // SetStatus sets the "status" field.
 func (_c *ApprovalTaskCreate) SetStatus(v flow.TaskStatus) *ApprovalTaskCreate {
 	_c.mutation.SetStatus(v)
@@ -284,6 +290,9 @@ func (_c *ApprovalTaskCreate) check() error {
 	if _, ok := _c.mutation.AssigneeID(); !ok {
 		return &ValidationError{Name: "assignee_id", err: errors.New(`ent: missing required field "ApprovalTask.assignee_id"`)}
 	}
+	if _, ok := _c.mutation.AssigneeName(); !ok {
+		return &ValidationError{Name: "assignee_name", err: errors.New(`ent: missing required field "ApprovalTask.assignee_name"`)}
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "ApprovalTask.status"`)}
 	}
@@ -355,6 +364,10 @@ func (_c *ApprovalTaskCreate) createSpec() (*ApprovalTask, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.NodeKey(); ok {
 		_spec.SetField(approvaltask.FieldNodeKey, field.TypeString, value)
 		_node.NodeKey = value
+	}
+	if value, ok := _c.mutation.AssigneeName(); ok {
+		_spec.SetField(approvaltask.FieldAssigneeName, field.TypeString, value)
+		_node.AssigneeName = value
 	}
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(approvaltask.FieldStatus, field.TypeEnum, value)
@@ -652,6 +665,9 @@ func (u *ApprovalTaskUpsertOne) UpdateNewValues() *ApprovalTaskUpsertOne {
 		}
 		if _, exists := u.create.mutation.AssigneeID(); exists {
 			s.SetIgnore(approvaltask.FieldAssigneeID)
+		}
+		if _, exists := u.create.mutation.AssigneeName(); exists {
+			s.SetIgnore(approvaltask.FieldAssigneeName)
 		}
 	}))
 	return u
@@ -1017,6 +1033,9 @@ func (u *ApprovalTaskUpsertBulk) UpdateNewValues() *ApprovalTaskUpsertBulk {
 			}
 			if _, exists := b.mutation.AssigneeID(); exists {
 				s.SetIgnore(approvaltask.FieldAssigneeID)
+			}
+			if _, exists := b.mutation.AssigneeName(); exists {
+				s.SetIgnore(approvaltask.FieldAssigneeName)
 			}
 		}
 	}))

@@ -33,6 +33,8 @@ type ApprovalTimelineEntry struct {
 	Action flow.Action `json:"action,omitempty"`
 	// Null when the flow acted by itself (a policy, a disabled approver's task moving).
 	ActorID *string `json:"actor_id,omitempty"`
+	// The actor's name at the time.
+	ActorName *string `json:"actor_name,omitempty"`
 	// NodeKey holds the value of the "node_key" field.
 	NodeKey *string `json:"node_key,omitempty"`
 	// TaskID holds the value of the "task_id" field.
@@ -102,7 +104,7 @@ func (*ApprovalTimelineEntry) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case approvaltimelineentry.FieldAttachments, approvaltimelineentry.FieldMemberIds:
 			values[i] = new([]byte)
-		case approvaltimelineentry.FieldID, approvaltimelineentry.FieldEnterpriseID, approvaltimelineentry.FieldApprovalID, approvaltimelineentry.FieldAction, approvaltimelineentry.FieldActorID, approvaltimelineentry.FieldNodeKey, approvaltimelineentry.FieldTaskID, approvaltimelineentry.FieldComment:
+		case approvaltimelineentry.FieldID, approvaltimelineentry.FieldEnterpriseID, approvaltimelineentry.FieldApprovalID, approvaltimelineentry.FieldAction, approvaltimelineentry.FieldActorID, approvaltimelineentry.FieldActorName, approvaltimelineentry.FieldNodeKey, approvaltimelineentry.FieldTaskID, approvaltimelineentry.FieldComment:
 			values[i] = new(sql.NullString)
 		case approvaltimelineentry.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
@@ -157,6 +159,13 @@ func (_m *ApprovalTimelineEntry) assignValues(columns []string, values []any) er
 			} else if value.Valid {
 				_m.ActorID = new(string)
 				*_m.ActorID = value.String
+			}
+		case approvaltimelineentry.FieldActorName:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field actor_name", values[i])
+			} else if value.Valid {
+				_m.ActorName = new(string)
+				*_m.ActorName = value.String
 			}
 		case approvaltimelineentry.FieldNodeKey:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -260,6 +269,11 @@ func (_m *ApprovalTimelineEntry) String() string {
 	builder.WriteString(", ")
 	if v := _m.ActorID; v != nil {
 		builder.WriteString("actor_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ActorName; v != nil {
+		builder.WriteString("actor_name=")
 		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")

@@ -74,6 +74,20 @@ func (_c *ApprovalTimelineEntryCreate) SetNillableActorID(v *string) *ApprovalTi
 	return _c
 }
 
+// SetActorName sets the "actor_name" field.
+func (_c *ApprovalTimelineEntryCreate) SetActorName(v string) *ApprovalTimelineEntryCreate {
+	_c.mutation.SetActorName(v)
+	return _c
+}
+
+// SetNillableActorName sets the "actor_name" field if the given value is not nil.
+func (_c *ApprovalTimelineEntryCreate) SetNillableActorName(v *string) *ApprovalTimelineEntryCreate {
+	if v != nil {
+		_c.SetActorName(*v)
+	}
+	return _c
+}
+
 // SetNodeKey sets the "node_key" field.
 func (_c *ApprovalTimelineEntryCreate) SetNodeKey(v string) *ApprovalTimelineEntryCreate {
 	_c.mutation.SetNodeKey(v)
@@ -290,6 +304,10 @@ func (_c *ApprovalTimelineEntryCreate) createSpec() (*ApprovalTimelineEntry, *sq
 		_spec.SetField(approvaltimelineentry.FieldAction, field.TypeEnum, value)
 		_node.Action = value
 	}
+	if value, ok := _c.mutation.ActorName(); ok {
+		_spec.SetField(approvaltimelineentry.FieldActorName, field.TypeString, value)
+		_node.ActorName = &value
+	}
 	if value, ok := _c.mutation.NodeKey(); ok {
 		_spec.SetField(approvaltimelineentry.FieldNodeKey, field.TypeString, value)
 		_node.NodeKey = &value
@@ -444,6 +462,9 @@ func (u *ApprovalTimelineEntryUpsertOne) UpdateNewValues() *ApprovalTimelineEntr
 		}
 		if _, exists := u.create.mutation.ActorID(); exists {
 			s.SetIgnore(approvaltimelineentry.FieldActorID)
+		}
+		if _, exists := u.create.mutation.ActorName(); exists {
+			s.SetIgnore(approvaltimelineentry.FieldActorName)
 		}
 		if _, exists := u.create.mutation.NodeKey(); exists {
 			s.SetIgnore(approvaltimelineentry.FieldNodeKey)
@@ -688,6 +709,9 @@ func (u *ApprovalTimelineEntryUpsertBulk) UpdateNewValues() *ApprovalTimelineEnt
 			}
 			if _, exists := b.mutation.ActorID(); exists {
 				s.SetIgnore(approvaltimelineentry.FieldActorID)
+			}
+			if _, exists := b.mutation.ActorName(); exists {
+				s.SetIgnore(approvaltimelineentry.FieldActorName)
 			}
 			if _, exists := b.mutation.NodeKey(); exists {
 				s.SetIgnore(approvaltimelineentry.FieldNodeKey)

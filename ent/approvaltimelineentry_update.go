@@ -89,6 +89,9 @@ func (_u *ApprovalTimelineEntryUpdate) sqlSave(ctx context.Context) (_node int, 
 			}
 		}
 	}
+	if _u.mutation.ActorNameCleared() {
+		_spec.ClearField(approvaltimelineentry.FieldActorName, field.TypeString)
+	}
 	if _u.mutation.NodeKeyCleared() {
 		_spec.ClearField(approvaltimelineentry.FieldNodeKey, field.TypeString)
 	}
@@ -216,6 +219,9 @@ func (_u *ApprovalTimelineEntryUpdateOne) sqlSave(ctx context.Context) (_node *A
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.ActorNameCleared() {
+		_spec.ClearField(approvaltimelineentry.FieldActorName, field.TypeString)
 	}
 	if _u.mutation.NodeKeyCleared() {
 		_spec.ClearField(approvaltimelineentry.FieldNodeKey, field.TypeString)

@@ -113,6 +113,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			approval.FieldApplicantID:       {Type: field.TypeString, Column: approval.FieldApplicantID},
 			approval.FieldTemplateID:        {Type: field.TypeString, Column: approval.FieldTemplateID},
 			approval.FieldTemplateVersionID: {Type: field.TypeString, Column: approval.FieldTemplateVersionID},
+			approval.FieldApplicantName:     {Type: field.TypeString, Column: approval.FieldApplicantName},
 			approval.FieldKind:              {Type: field.TypeString, Column: approval.FieldKind},
 			approval.FieldTitle:             {Type: field.TypeString, Column: approval.FieldTitle},
 			approval.FieldSummary:           {Type: field.TypeString, Column: approval.FieldSummary},
@@ -191,6 +192,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			approvaltask.FieldNodeID:          {Type: field.TypeString, Column: approvaltask.FieldNodeID},
 			approvaltask.FieldNodeKey:         {Type: field.TypeString, Column: approvaltask.FieldNodeKey},
 			approvaltask.FieldAssigneeID:      {Type: field.TypeString, Column: approvaltask.FieldAssigneeID},
+			approvaltask.FieldAssigneeName:    {Type: field.TypeString, Column: approvaltask.FieldAssigneeName},
 			approvaltask.FieldStatus:          {Type: field.TypeEnum, Column: approvaltask.FieldStatus},
 			approvaltask.FieldComment:         {Type: field.TypeString, Column: approvaltask.FieldComment},
 			approvaltask.FieldAttachments:     {Type: field.TypeJSON, Column: approvaltask.FieldAttachments},
@@ -260,6 +262,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			approvaltimelineentry.FieldApprovalID:   {Type: field.TypeString, Column: approvaltimelineentry.FieldApprovalID},
 			approvaltimelineentry.FieldAction:       {Type: field.TypeEnum, Column: approvaltimelineentry.FieldAction},
 			approvaltimelineentry.FieldActorID:      {Type: field.TypeString, Column: approvaltimelineentry.FieldActorID},
+			approvaltimelineentry.FieldActorName:    {Type: field.TypeString, Column: approvaltimelineentry.FieldActorName},
 			approvaltimelineentry.FieldNodeKey:      {Type: field.TypeString, Column: approvaltimelineentry.FieldNodeKey},
 			approvaltimelineentry.FieldTaskID:       {Type: field.TypeString, Column: approvaltimelineentry.FieldTaskID},
 			approvaltimelineentry.FieldComment:      {Type: field.TypeString, Column: approvaltimelineentry.FieldComment},
@@ -1898,6 +1901,11 @@ func (f *ApprovalFilter) WhereTemplateVersionID(p entql.StringP) {
 	f.Where(p.Field(approval.FieldTemplateVersionID))
 }
 
+// WhereApplicantName applies the entql string predicate on the applicant_name field.
+func (f *ApprovalFilter) WhereApplicantName(p entql.StringP) {
+	f.Where(p.Field(approval.FieldApplicantName))
+}
+
 // WhereKind applies the entql string predicate on the kind field.
 func (f *ApprovalFilter) WhereKind(p entql.StringP) {
 	f.Where(p.Field(approval.FieldKind))
@@ -2395,6 +2403,11 @@ func (f *ApprovalTaskFilter) WhereAssigneeID(p entql.StringP) {
 	f.Where(p.Field(approvaltask.FieldAssigneeID))
 }
 
+// WhereAssigneeName applies the entql string predicate on the assignee_name field.
+func (f *ApprovalTaskFilter) WhereAssigneeName(p entql.StringP) {
+	f.Where(p.Field(approvaltask.FieldAssigneeName))
+}
+
 // WhereStatus applies the entql string predicate on the status field.
 func (f *ApprovalTaskFilter) WhereStatus(p entql.StringP) {
 	f.Where(p.Field(approvaltask.FieldStatus))
@@ -2775,6 +2788,11 @@ func (f *ApprovalTimelineEntryFilter) WhereAction(p entql.StringP) {
 // WhereActorID applies the entql string predicate on the actor_id field.
 func (f *ApprovalTimelineEntryFilter) WhereActorID(p entql.StringP) {
 	f.Where(p.Field(approvaltimelineentry.FieldActorID))
+}
+
+// WhereActorName applies the entql string predicate on the actor_name field.
+func (f *ApprovalTimelineEntryFilter) WhereActorName(p entql.StringP) {
+	f.Where(p.Field(approvaltimelineentry.FieldActorName))
 }
 
 // WhereNodeKey applies the entql string predicate on the node_key field.

@@ -289,21 +289,6 @@ func (_q *ApprovalQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
-		case "applicant":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&MemberClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
-				return err
-			}
-			_q.withApplicant = query
-			if _, ok := fieldSeen[approval.FieldApplicantID]; !ok {
-				selectedFields = append(selectedFields, approval.FieldApplicantID)
-				fieldSeen[approval.FieldApplicantID] = struct{}{}
-			}
-
 		case "template":
 			var (
 				alias = field.Alias
@@ -322,6 +307,11 @@ func (_q *ApprovalQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[approval.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, approval.FieldCreatedAt)
 				fieldSeen[approval.FieldCreatedAt] = struct{}{}
+			}
+		case "applicantName":
+			if _, ok := fieldSeen[approval.FieldApplicantName]; !ok {
+				selectedFields = append(selectedFields, approval.FieldApplicantName)
+				fieldSeen[approval.FieldApplicantName] = struct{}{}
 			}
 		case "kind":
 			if _, ok := fieldSeen[approval.FieldKind]; !ok {
@@ -671,19 +661,19 @@ func (_q *ApprovalTaskQuery) collectField(ctx context.Context, oneNode bool, opC
 				fieldSeen[approvaltask.FieldApprovalID] = struct{}{}
 			}
 
-		case "assignee":
+		case "node":
 			var (
 				alias = field.Alias
 				path  = append(path, alias)
-				query = (&MemberClient{config: _q.config}).Query()
+				query = (&ApprovalNodeClient{config: _q.config}).Query()
 			)
-			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, approvalnodeImplementors)...); err != nil {
 				return err
 			}
-			_q.withAssignee = query
-			if _, ok := fieldSeen[approvaltask.FieldAssigneeID]; !ok {
-				selectedFields = append(selectedFields, approvaltask.FieldAssigneeID)
-				fieldSeen[approvaltask.FieldAssigneeID] = struct{}{}
+			_q.withNode = query
+			if _, ok := fieldSeen[approvaltask.FieldNodeID]; !ok {
+				selectedFields = append(selectedFields, approvaltask.FieldNodeID)
+				fieldSeen[approvaltask.FieldNodeID] = struct{}{}
 			}
 		case "createdAt":
 			if _, ok := fieldSeen[approvaltask.FieldCreatedAt]; !ok {
@@ -694,6 +684,11 @@ func (_q *ApprovalTaskQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[approvaltask.FieldNodeKey]; !ok {
 				selectedFields = append(selectedFields, approvaltask.FieldNodeKey)
 				fieldSeen[approvaltask.FieldNodeKey] = struct{}{}
+			}
+		case "assigneeName":
+			if _, ok := fieldSeen[approvaltask.FieldAssigneeName]; !ok {
+				selectedFields = append(selectedFields, approvaltask.FieldAssigneeName)
+				fieldSeen[approvaltask.FieldAssigneeName] = struct{}{}
 			}
 		case "status":
 			if _, ok := fieldSeen[approvaltask.FieldStatus]; !ok {
@@ -1054,6 +1049,11 @@ func (_q *ApprovalTimelineEntryQuery) collectField(ctx context.Context, oneNode 
 			if _, ok := fieldSeen[approvaltimelineentry.FieldAction]; !ok {
 				selectedFields = append(selectedFields, approvaltimelineentry.FieldAction)
 				fieldSeen[approvaltimelineentry.FieldAction] = struct{}{}
+			}
+		case "actorName":
+			if _, ok := fieldSeen[approvaltimelineentry.FieldActorName]; !ok {
+				selectedFields = append(selectedFields, approvaltimelineentry.FieldActorName)
+				fieldSeen[approvaltimelineentry.FieldActorName] = struct{}{}
 			}
 		case "nodeKey":
 			if _, ok := fieldSeen[approvaltimelineentry.FieldNodeKey]; !ok {

@@ -28,14 +28,6 @@ func (_m *AdminRole) Departments(ctx context.Context) (result []*Department, err
 	return result, err
 }
 
-func (_m *Approval) Applicant(ctx context.Context) (*Member, error) {
-	result, err := _m.Edges.ApplicantOrErr()
-	if IsNotLoaded(err) {
-		result, err = _m.QueryApplicant().Only(ctx)
-	}
-	return result, err
-}
-
 func (_m *Approval) Template(ctx context.Context) (*ApprovalTemplate, error) {
 	result, err := _m.Edges.TemplateOrErr()
 	if IsNotLoaded(err) {
@@ -52,10 +44,10 @@ func (_m *ApprovalTask) Approval(ctx context.Context) (*Approval, error) {
 	return result, err
 }
 
-func (_m *ApprovalTask) Assignee(ctx context.Context) (*Member, error) {
-	result, err := _m.Edges.AssigneeOrErr()
+func (_m *ApprovalTask) Node(ctx context.Context) (*ApprovalNode, error) {
+	result, err := _m.Edges.NodeOrErr()
 	if IsNotLoaded(err) {
-		result, err = _m.QueryAssignee().Only(ctx)
+		result, err = _m.QueryNode().Only(ctx)
 	}
 	return result, err
 }

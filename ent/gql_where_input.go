@@ -596,6 +596,21 @@ type ApprovalWhereInput struct {
 	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
 	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
 
+	// "applicant_name" field predicates.
+	ApplicantName             *string  `json:"applicantName,omitempty"`
+	ApplicantNameNEQ          *string  `json:"applicantNameNEQ,omitempty"`
+	ApplicantNameIn           []string `json:"applicantNameIn,omitempty"`
+	ApplicantNameNotIn        []string `json:"applicantNameNotIn,omitempty"`
+	ApplicantNameGT           *string  `json:"applicantNameGT,omitempty"`
+	ApplicantNameGTE          *string  `json:"applicantNameGTE,omitempty"`
+	ApplicantNameLT           *string  `json:"applicantNameLT,omitempty"`
+	ApplicantNameLTE          *string  `json:"applicantNameLTE,omitempty"`
+	ApplicantNameContains     *string  `json:"applicantNameContains,omitempty"`
+	ApplicantNameHasPrefix    *string  `json:"applicantNameHasPrefix,omitempty"`
+	ApplicantNameHasSuffix    *string  `json:"applicantNameHasSuffix,omitempty"`
+	ApplicantNameEqualFold    *string  `json:"applicantNameEqualFold,omitempty"`
+	ApplicantNameContainsFold *string  `json:"applicantNameContainsFold,omitempty"`
+
 	// "kind" field predicates.
 	Kind             *string  `json:"kind,omitempty"`
 	KindNEQ          *string  `json:"kindNEQ,omitempty"`
@@ -804,6 +819,45 @@ func (i *ApprovalWhereInput) P() (predicate.Approval, error) {
 	}
 	if i.CreatedAtLTE != nil {
 		predicates = append(predicates, approval.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.ApplicantName != nil {
+		predicates = append(predicates, approval.ApplicantNameEQ(*i.ApplicantName))
+	}
+	if i.ApplicantNameNEQ != nil {
+		predicates = append(predicates, approval.ApplicantNameNEQ(*i.ApplicantNameNEQ))
+	}
+	if len(i.ApplicantNameIn) > 0 {
+		predicates = append(predicates, approval.ApplicantNameIn(i.ApplicantNameIn...))
+	}
+	if len(i.ApplicantNameNotIn) > 0 {
+		predicates = append(predicates, approval.ApplicantNameNotIn(i.ApplicantNameNotIn...))
+	}
+	if i.ApplicantNameGT != nil {
+		predicates = append(predicates, approval.ApplicantNameGT(*i.ApplicantNameGT))
+	}
+	if i.ApplicantNameGTE != nil {
+		predicates = append(predicates, approval.ApplicantNameGTE(*i.ApplicantNameGTE))
+	}
+	if i.ApplicantNameLT != nil {
+		predicates = append(predicates, approval.ApplicantNameLT(*i.ApplicantNameLT))
+	}
+	if i.ApplicantNameLTE != nil {
+		predicates = append(predicates, approval.ApplicantNameLTE(*i.ApplicantNameLTE))
+	}
+	if i.ApplicantNameContains != nil {
+		predicates = append(predicates, approval.ApplicantNameContains(*i.ApplicantNameContains))
+	}
+	if i.ApplicantNameHasPrefix != nil {
+		predicates = append(predicates, approval.ApplicantNameHasPrefix(*i.ApplicantNameHasPrefix))
+	}
+	if i.ApplicantNameHasSuffix != nil {
+		predicates = append(predicates, approval.ApplicantNameHasSuffix(*i.ApplicantNameHasSuffix))
+	}
+	if i.ApplicantNameEqualFold != nil {
+		predicates = append(predicates, approval.ApplicantNameEqualFold(*i.ApplicantNameEqualFold))
+	}
+	if i.ApplicantNameContainsFold != nil {
+		predicates = append(predicates, approval.ApplicantNameContainsFold(*i.ApplicantNameContainsFold))
 	}
 	if i.Kind != nil {
 		predicates = append(predicates, approval.KindEQ(*i.Kind))
@@ -1605,6 +1659,21 @@ type ApprovalTaskWhereInput struct {
 	NodeKeyEqualFold    *string  `json:"nodeKeyEqualFold,omitempty"`
 	NodeKeyContainsFold *string  `json:"nodeKeyContainsFold,omitempty"`
 
+	// "assignee_name" field predicates.
+	AssigneeName             *string  `json:"assigneeName,omitempty"`
+	AssigneeNameNEQ          *string  `json:"assigneeNameNEQ,omitempty"`
+	AssigneeNameIn           []string `json:"assigneeNameIn,omitempty"`
+	AssigneeNameNotIn        []string `json:"assigneeNameNotIn,omitempty"`
+	AssigneeNameGT           *string  `json:"assigneeNameGT,omitempty"`
+	AssigneeNameGTE          *string  `json:"assigneeNameGTE,omitempty"`
+	AssigneeNameLT           *string  `json:"assigneeNameLT,omitempty"`
+	AssigneeNameLTE          *string  `json:"assigneeNameLTE,omitempty"`
+	AssigneeNameContains     *string  `json:"assigneeNameContains,omitempty"`
+	AssigneeNameHasPrefix    *string  `json:"assigneeNameHasPrefix,omitempty"`
+	AssigneeNameHasSuffix    *string  `json:"assigneeNameHasSuffix,omitempty"`
+	AssigneeNameEqualFold    *string  `json:"assigneeNameEqualFold,omitempty"`
+	AssigneeNameContainsFold *string  `json:"assigneeNameContainsFold,omitempty"`
+
 	// "status" field predicates.
 	Status      *flow.TaskStatus  `json:"status,omitempty"`
 	StatusNEQ   *flow.TaskStatus  `json:"statusNEQ,omitempty"`
@@ -1808,6 +1877,45 @@ func (i *ApprovalTaskWhereInput) P() (predicate.ApprovalTask, error) {
 	}
 	if i.NodeKeyContainsFold != nil {
 		predicates = append(predicates, approvaltask.NodeKeyContainsFold(*i.NodeKeyContainsFold))
+	}
+	if i.AssigneeName != nil {
+		predicates = append(predicates, approvaltask.AssigneeNameEQ(*i.AssigneeName))
+	}
+	if i.AssigneeNameNEQ != nil {
+		predicates = append(predicates, approvaltask.AssigneeNameNEQ(*i.AssigneeNameNEQ))
+	}
+	if len(i.AssigneeNameIn) > 0 {
+		predicates = append(predicates, approvaltask.AssigneeNameIn(i.AssigneeNameIn...))
+	}
+	if len(i.AssigneeNameNotIn) > 0 {
+		predicates = append(predicates, approvaltask.AssigneeNameNotIn(i.AssigneeNameNotIn...))
+	}
+	if i.AssigneeNameGT != nil {
+		predicates = append(predicates, approvaltask.AssigneeNameGT(*i.AssigneeNameGT))
+	}
+	if i.AssigneeNameGTE != nil {
+		predicates = append(predicates, approvaltask.AssigneeNameGTE(*i.AssigneeNameGTE))
+	}
+	if i.AssigneeNameLT != nil {
+		predicates = append(predicates, approvaltask.AssigneeNameLT(*i.AssigneeNameLT))
+	}
+	if i.AssigneeNameLTE != nil {
+		predicates = append(predicates, approvaltask.AssigneeNameLTE(*i.AssigneeNameLTE))
+	}
+	if i.AssigneeNameContains != nil {
+		predicates = append(predicates, approvaltask.AssigneeNameContains(*i.AssigneeNameContains))
+	}
+	if i.AssigneeNameHasPrefix != nil {
+		predicates = append(predicates, approvaltask.AssigneeNameHasPrefix(*i.AssigneeNameHasPrefix))
+	}
+	if i.AssigneeNameHasSuffix != nil {
+		predicates = append(predicates, approvaltask.AssigneeNameHasSuffix(*i.AssigneeNameHasSuffix))
+	}
+	if i.AssigneeNameEqualFold != nil {
+		predicates = append(predicates, approvaltask.AssigneeNameEqualFold(*i.AssigneeNameEqualFold))
+	}
+	if i.AssigneeNameContainsFold != nil {
+		predicates = append(predicates, approvaltask.AssigneeNameContainsFold(*i.AssigneeNameContainsFold))
 	}
 	if i.Status != nil {
 		predicates = append(predicates, approvaltask.StatusEQ(*i.Status))
@@ -2640,6 +2748,23 @@ type ApprovalTimelineEntryWhereInput struct {
 	ActionIn    []flow.Action `json:"actionIn,omitempty"`
 	ActionNotIn []flow.Action `json:"actionNotIn,omitempty"`
 
+	// "actor_name" field predicates.
+	ActorName             *string  `json:"actorName,omitempty"`
+	ActorNameNEQ          *string  `json:"actorNameNEQ,omitempty"`
+	ActorNameIn           []string `json:"actorNameIn,omitempty"`
+	ActorNameNotIn        []string `json:"actorNameNotIn,omitempty"`
+	ActorNameGT           *string  `json:"actorNameGT,omitempty"`
+	ActorNameGTE          *string  `json:"actorNameGTE,omitempty"`
+	ActorNameLT           *string  `json:"actorNameLT,omitempty"`
+	ActorNameLTE          *string  `json:"actorNameLTE,omitempty"`
+	ActorNameContains     *string  `json:"actorNameContains,omitempty"`
+	ActorNameHasPrefix    *string  `json:"actorNameHasPrefix,omitempty"`
+	ActorNameHasSuffix    *string  `json:"actorNameHasSuffix,omitempty"`
+	ActorNameIsNil        bool     `json:"actorNameIsNil,omitempty"`
+	ActorNameNotNil       bool     `json:"actorNameNotNil,omitempty"`
+	ActorNameEqualFold    *string  `json:"actorNameEqualFold,omitempty"`
+	ActorNameContainsFold *string  `json:"actorNameContainsFold,omitempty"`
+
 	// "node_key" field predicates.
 	NodeKey             *string  `json:"nodeKey,omitempty"`
 	NodeKeyNEQ          *string  `json:"nodeKeyNEQ,omitempty"`
@@ -2811,6 +2936,51 @@ func (i *ApprovalTimelineEntryWhereInput) P() (predicate.ApprovalTimelineEntry, 
 	}
 	if len(i.ActionNotIn) > 0 {
 		predicates = append(predicates, approvaltimelineentry.ActionNotIn(i.ActionNotIn...))
+	}
+	if i.ActorName != nil {
+		predicates = append(predicates, approvaltimelineentry.ActorNameEQ(*i.ActorName))
+	}
+	if i.ActorNameNEQ != nil {
+		predicates = append(predicates, approvaltimelineentry.ActorNameNEQ(*i.ActorNameNEQ))
+	}
+	if len(i.ActorNameIn) > 0 {
+		predicates = append(predicates, approvaltimelineentry.ActorNameIn(i.ActorNameIn...))
+	}
+	if len(i.ActorNameNotIn) > 0 {
+		predicates = append(predicates, approvaltimelineentry.ActorNameNotIn(i.ActorNameNotIn...))
+	}
+	if i.ActorNameGT != nil {
+		predicates = append(predicates, approvaltimelineentry.ActorNameGT(*i.ActorNameGT))
+	}
+	if i.ActorNameGTE != nil {
+		predicates = append(predicates, approvaltimelineentry.ActorNameGTE(*i.ActorNameGTE))
+	}
+	if i.ActorNameLT != nil {
+		predicates = append(predicates, approvaltimelineentry.ActorNameLT(*i.ActorNameLT))
+	}
+	if i.ActorNameLTE != nil {
+		predicates = append(predicates, approvaltimelineentry.ActorNameLTE(*i.ActorNameLTE))
+	}
+	if i.ActorNameContains != nil {
+		predicates = append(predicates, approvaltimelineentry.ActorNameContains(*i.ActorNameContains))
+	}
+	if i.ActorNameHasPrefix != nil {
+		predicates = append(predicates, approvaltimelineentry.ActorNameHasPrefix(*i.ActorNameHasPrefix))
+	}
+	if i.ActorNameHasSuffix != nil {
+		predicates = append(predicates, approvaltimelineentry.ActorNameHasSuffix(*i.ActorNameHasSuffix))
+	}
+	if i.ActorNameIsNil {
+		predicates = append(predicates, approvaltimelineentry.ActorNameIsNil())
+	}
+	if i.ActorNameNotNil {
+		predicates = append(predicates, approvaltimelineentry.ActorNameNotNil())
+	}
+	if i.ActorNameEqualFold != nil {
+		predicates = append(predicates, approvaltimelineentry.ActorNameEqualFold(*i.ActorNameEqualFold))
+	}
+	if i.ActorNameContainsFold != nil {
+		predicates = append(predicates, approvaltimelineentry.ActorNameContainsFold(*i.ActorNameContainsFold))
 	}
 	if i.NodeKey != nil {
 		predicates = append(predicates, approvaltimelineentry.NodeKeyEQ(*i.NodeKey))

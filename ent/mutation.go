@@ -2356,6 +2356,7 @@ type ApprovalMutation struct {
 	typ                     string
 	id                      *string
 	created_at              *time.Time
+	applicant_name          *string
 	kind                    *string
 	title                   *string
 	summary                 *string
@@ -2709,6 +2710,42 @@ func (m *ApprovalMutation) TemplateVersionIDCleared() bool {
 func (m *ApprovalMutation) ResetTemplateVersionID() {
 	m.template_version = nil
 	delete(m.clearedFields, approval.FieldTemplateVersionID)
+}
+
+// SetApplicantName sets the "applicant_name" field.
+func (m *ApprovalMutation) SetApplicantName(s string) {
+	m.applicant_name = &s
+}
+
+// ApplicantName returns the value of the "applicant_name" field in the mutation.
+func (m *ApprovalMutation) ApplicantName() (r string, exists bool) {
+	v := m.applicant_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicantName returns the old "applicant_name" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldApplicantName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicantName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicantName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicantName: %w", err)
+	}
+	return oldValue.ApplicantName, nil
+}
+
+// ResetApplicantName resets all changes to the "applicant_name" field.
+func (m *ApprovalMutation) ResetApplicantName() {
+	m.applicant_name = nil
 }
 
 // SetKind sets the "kind" field.
@@ -3740,7 +3777,7 @@ func (m *ApprovalMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ApprovalMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, approval.FieldCreatedAt)
 	}
@@ -3755,6 +3792,9 @@ func (m *ApprovalMutation) Fields() []string {
 	}
 	if m.template_version != nil {
 		fields = append(fields, approval.FieldTemplateVersionID)
+	}
+	if m.applicant_name != nil {
+		fields = append(fields, approval.FieldApplicantName)
 	}
 	if m.kind != nil {
 		fields = append(fields, approval.FieldKind)
@@ -3819,6 +3859,8 @@ func (m *ApprovalMutation) Field(name string) (ent.Value, bool) {
 		return m.TemplateID()
 	case approval.FieldTemplateVersionID:
 		return m.TemplateVersionID()
+	case approval.FieldApplicantName:
+		return m.ApplicantName()
 	case approval.FieldKind:
 		return m.Kind()
 	case approval.FieldTitle:
@@ -3868,6 +3910,8 @@ func (m *ApprovalMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldTemplateID(ctx)
 	case approval.FieldTemplateVersionID:
 		return m.OldTemplateVersionID(ctx)
+	case approval.FieldApplicantName:
+		return m.OldApplicantName(ctx)
 	case approval.FieldKind:
 		return m.OldKind(ctx)
 	case approval.FieldTitle:
@@ -3941,6 +3985,13 @@ func (m *ApprovalMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTemplateVersionID(v)
+		return nil
+	case approval.FieldApplicantName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicantName(v)
 		return nil
 	case approval.FieldKind:
 		v, ok := value.(string)
@@ -4170,6 +4221,9 @@ func (m *ApprovalMutation) ResetField(name string) error {
 		return nil
 	case approval.FieldTemplateVersionID:
 		m.ResetTemplateVersionID()
+		return nil
+	case approval.FieldApplicantName:
+		m.ResetApplicantName()
 		return nil
 	case approval.FieldKind:
 		m.ResetKind()
@@ -6321,6 +6375,7 @@ type ApprovalTaskMutation struct {
 	id                *string
 	created_at        *time.Time
 	node_key          *string
+	assignee_name     *string
 	status            *flow.TaskStatus
 	comment           *string
 	attachments       *[]msgtype.FileReference
@@ -6661,6 +6716,42 @@ func (m *ApprovalTaskMutation) OldAssigneeID(ctx context.Context) (v string, err
 // ResetAssigneeID resets all changes to the "assignee_id" field.
 func (m *ApprovalTaskMutation) ResetAssigneeID() {
 	m.assignee = nil
+}
+
+// SetAssigneeName sets the "assignee_name" field.
+func (m *ApprovalTaskMutation) SetAssigneeName(s string) {
+	m.assignee_name = &s
+}
+
+// AssigneeName returns the value of the "assignee_name" field in the mutation.
+func (m *ApprovalTaskMutation) AssigneeName() (r string, exists bool) {
+	v := m.assignee_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssigneeName returns the old "assignee_name" field's value of the ApprovalTask entity.
+// If the ApprovalTask object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTaskMutation) OldAssigneeName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssigneeName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssigneeName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssigneeName: %w", err)
+	}
+	return oldValue.AssigneeName, nil
+}
+
+// ResetAssigneeName resets all changes to the "assignee_name" field.
+func (m *ApprovalTaskMutation) ResetAssigneeName() {
+	m.assignee_name = nil
 }
 
 // SetStatus sets the "status" field.
@@ -7138,7 +7229,7 @@ func (m *ApprovalTaskMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ApprovalTaskMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, approvaltask.FieldCreatedAt)
 	}
@@ -7156,6 +7247,9 @@ func (m *ApprovalTaskMutation) Fields() []string {
 	}
 	if m.assignee != nil {
 		fields = append(fields, approvaltask.FieldAssigneeID)
+	}
+	if m.assignee_name != nil {
+		fields = append(fields, approvaltask.FieldAssigneeName)
 	}
 	if m.status != nil {
 		fields = append(fields, approvaltask.FieldStatus)
@@ -7198,6 +7292,8 @@ func (m *ApprovalTaskMutation) Field(name string) (ent.Value, bool) {
 		return m.NodeKey()
 	case approvaltask.FieldAssigneeID:
 		return m.AssigneeID()
+	case approvaltask.FieldAssigneeName:
+		return m.AssigneeName()
 	case approvaltask.FieldStatus:
 		return m.Status()
 	case approvaltask.FieldComment:
@@ -7233,6 +7329,8 @@ func (m *ApprovalTaskMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldNodeKey(ctx)
 	case approvaltask.FieldAssigneeID:
 		return m.OldAssigneeID(ctx)
+	case approvaltask.FieldAssigneeName:
+		return m.OldAssigneeName(ctx)
 	case approvaltask.FieldStatus:
 		return m.OldStatus(ctx)
 	case approvaltask.FieldComment:
@@ -7297,6 +7395,13 @@ func (m *ApprovalTaskMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAssigneeID(v)
+		return nil
+	case approvaltask.FieldAssigneeName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssigneeName(v)
 		return nil
 	case approvaltask.FieldStatus:
 		v, ok := value.(flow.TaskStatus)
@@ -7446,6 +7551,9 @@ func (m *ApprovalTaskMutation) ResetField(name string) error {
 		return nil
 	case approvaltask.FieldAssigneeID:
 		m.ResetAssigneeID()
+		return nil
+	case approvaltask.FieldAssigneeName:
+		m.ResetAssigneeName()
 		return nil
 	case approvaltask.FieldStatus:
 		m.ResetStatus()
@@ -9526,6 +9634,7 @@ type ApprovalTimelineEntryMutation struct {
 	id                *string
 	created_at        *time.Time
 	action            *flow.Action
+	actor_name        *string
 	node_key          *string
 	task_id           *string
 	comment           *string
@@ -9840,6 +9949,55 @@ func (m *ApprovalTimelineEntryMutation) ActorIDCleared() bool {
 func (m *ApprovalTimelineEntryMutation) ResetActorID() {
 	m.actor = nil
 	delete(m.clearedFields, approvaltimelineentry.FieldActorID)
+}
+
+// SetActorName sets the "actor_name" field.
+func (m *ApprovalTimelineEntryMutation) SetActorName(s string) {
+	m.actor_name = &s
+}
+
+// ActorName returns the value of the "actor_name" field in the mutation.
+func (m *ApprovalTimelineEntryMutation) ActorName() (r string, exists bool) {
+	v := m.actor_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorName returns the old "actor_name" field's value of the ApprovalTimelineEntry entity.
+// If the ApprovalTimelineEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalTimelineEntryMutation) OldActorName(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorName: %w", err)
+	}
+	return oldValue.ActorName, nil
+}
+
+// ClearActorName clears the value of the "actor_name" field.
+func (m *ApprovalTimelineEntryMutation) ClearActorName() {
+	m.actor_name = nil
+	m.clearedFields[approvaltimelineentry.FieldActorName] = struct{}{}
+}
+
+// ActorNameCleared returns if the "actor_name" field was cleared in this mutation.
+func (m *ApprovalTimelineEntryMutation) ActorNameCleared() bool {
+	_, ok := m.clearedFields[approvaltimelineentry.FieldActorName]
+	return ok
+}
+
+// ResetActorName resets all changes to the "actor_name" field.
+func (m *ApprovalTimelineEntryMutation) ResetActorName() {
+	m.actor_name = nil
+	delete(m.clearedFields, approvaltimelineentry.FieldActorName)
 }
 
 // SetNodeKey sets the "node_key" field.
@@ -10234,7 +10392,7 @@ func (m *ApprovalTimelineEntryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ApprovalTimelineEntryMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, approvaltimelineentry.FieldCreatedAt)
 	}
@@ -10249,6 +10407,9 @@ func (m *ApprovalTimelineEntryMutation) Fields() []string {
 	}
 	if m.actor != nil {
 		fields = append(fields, approvaltimelineentry.FieldActorID)
+	}
+	if m.actor_name != nil {
+		fields = append(fields, approvaltimelineentry.FieldActorName)
 	}
 	if m.node_key != nil {
 		fields = append(fields, approvaltimelineentry.FieldNodeKey)
@@ -10283,6 +10444,8 @@ func (m *ApprovalTimelineEntryMutation) Field(name string) (ent.Value, bool) {
 		return m.Action()
 	case approvaltimelineentry.FieldActorID:
 		return m.ActorID()
+	case approvaltimelineentry.FieldActorName:
+		return m.ActorName()
 	case approvaltimelineentry.FieldNodeKey:
 		return m.NodeKey()
 	case approvaltimelineentry.FieldTaskID:
@@ -10312,6 +10475,8 @@ func (m *ApprovalTimelineEntryMutation) OldField(ctx context.Context, name strin
 		return m.OldAction(ctx)
 	case approvaltimelineentry.FieldActorID:
 		return m.OldActorID(ctx)
+	case approvaltimelineentry.FieldActorName:
+		return m.OldActorName(ctx)
 	case approvaltimelineentry.FieldNodeKey:
 		return m.OldNodeKey(ctx)
 	case approvaltimelineentry.FieldTaskID:
@@ -10365,6 +10530,13 @@ func (m *ApprovalTimelineEntryMutation) SetField(name string, value ent.Value) e
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetActorID(v)
+		return nil
+	case approvaltimelineentry.FieldActorName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorName(v)
 		return nil
 	case approvaltimelineentry.FieldNodeKey:
 		v, ok := value.(string)
@@ -10434,6 +10606,9 @@ func (m *ApprovalTimelineEntryMutation) ClearedFields() []string {
 	if m.FieldCleared(approvaltimelineentry.FieldActorID) {
 		fields = append(fields, approvaltimelineentry.FieldActorID)
 	}
+	if m.FieldCleared(approvaltimelineentry.FieldActorName) {
+		fields = append(fields, approvaltimelineentry.FieldActorName)
+	}
 	if m.FieldCleared(approvaltimelineentry.FieldNodeKey) {
 		fields = append(fields, approvaltimelineentry.FieldNodeKey)
 	}
@@ -10465,6 +10640,9 @@ func (m *ApprovalTimelineEntryMutation) ClearField(name string) error {
 	switch name {
 	case approvaltimelineentry.FieldActorID:
 		m.ClearActorID()
+		return nil
+	case approvaltimelineentry.FieldActorName:
+		m.ClearActorName()
 		return nil
 	case approvaltimelineentry.FieldNodeKey:
 		m.ClearNodeKey()
@@ -10503,6 +10681,9 @@ func (m *ApprovalTimelineEntryMutation) ResetField(name string) error {
 		return nil
 	case approvaltimelineentry.FieldActorID:
 		m.ResetActorID()
+		return nil
+	case approvaltimelineentry.FieldActorName:
+		m.ResetActorName()
 		return nil
 	case approvaltimelineentry.FieldNodeKey:
 		m.ResetNodeKey()

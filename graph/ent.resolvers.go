@@ -62,6 +62,33 @@ func (r *queryResolver) Tags(ctx context.Context, after *entgql.Cursor[string], 
 	return r.Client.Tag.Query().Paginate(ctx, after, first, before, last, ent.WithTagOrder(orderBy), ent.WithTagFilter(where.Filter))
 }
 
+// Approval returns generated.ApprovalResolver implementation.
+func (r *Resolver) Approval() generated.ApprovalResolver { return &approvalResolver{r} }
+
+// ApprovalCc returns generated.ApprovalCcResolver implementation.
+func (r *Resolver) ApprovalCc() generated.ApprovalCcResolver { return &approvalCcResolver{r} }
+
+// ApprovalNode returns generated.ApprovalNodeResolver implementation.
+func (r *Resolver) ApprovalNode() generated.ApprovalNodeResolver { return &approvalNodeResolver{r} }
+
+// ApprovalTask returns generated.ApprovalTaskResolver implementation.
+func (r *Resolver) ApprovalTask() generated.ApprovalTaskResolver { return &approvalTaskResolver{r} }
+
+// ApprovalTemplate returns generated.ApprovalTemplateResolver implementation.
+func (r *Resolver) ApprovalTemplate() generated.ApprovalTemplateResolver {
+	return &approvalTemplateResolver{r}
+}
+
+// ApprovalTemplateVersion returns generated.ApprovalTemplateVersionResolver implementation.
+func (r *Resolver) ApprovalTemplateVersion() generated.ApprovalTemplateVersionResolver {
+	return &approvalTemplateVersionResolver{r}
+}
+
+// ApprovalTimelineEntry returns generated.ApprovalTimelineEntryResolver implementation.
+func (r *Resolver) ApprovalTimelineEntry() generated.ApprovalTimelineEntryResolver {
+	return &approvalTimelineEntryResolver{r}
+}
+
 // Conversation returns generated.ConversationResolver implementation.
 func (r *Resolver) Conversation() generated.ConversationResolver { return &conversationResolver{r} }
 
@@ -86,11 +113,18 @@ func (r *Resolver) Message() generated.MessageResolver { return &messageResolver
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
-	conversationResolver         struct{ *Resolver }
-	departmentResolver           struct{ *Resolver }
-	enterpriseResolver           struct{ *Resolver }
-	inboxEntryConnectionResolver struct{ *Resolver }
-	memberResolver               struct{ *Resolver }
-	messageResolver              struct{ *Resolver }
-	queryResolver                struct{ *Resolver }
+	approvalResolver                struct{ *Resolver }
+	approvalCcResolver              struct{ *Resolver }
+	approvalNodeResolver            struct{ *Resolver }
+	approvalTaskResolver            struct{ *Resolver }
+	approvalTemplateResolver        struct{ *Resolver }
+	approvalTemplateVersionResolver struct{ *Resolver }
+	approvalTimelineEntryResolver   struct{ *Resolver }
+	conversationResolver            struct{ *Resolver }
+	departmentResolver              struct{ *Resolver }
+	enterpriseResolver              struct{ *Resolver }
+	inboxEntryConnectionResolver    struct{ *Resolver }
+	memberResolver                  struct{ *Resolver }
+	messageResolver                 struct{ *Resolver }
+	queryResolver                   struct{ *Resolver }
 )

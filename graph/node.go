@@ -5,6 +5,13 @@ import (
 
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/approval"
+	"github.com/corpline/corpline/ent/approvalcc"
+	"github.com/corpline/corpline/ent/approvalnode"
+	"github.com/corpline/corpline/ent/approvaltask"
+	"github.com/corpline/corpline/ent/approvaltemplate"
+	"github.com/corpline/corpline/ent/approvaltemplateversion"
+	"github.com/corpline/corpline/ent/approvaltimelineentry"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
@@ -33,6 +40,14 @@ var nodeTables = map[string]string{
 	ids.Conversation:     conversation.Table,
 	ids.ConfidentialView: confidentialview.Table,
 	ids.AuditEntry:       auditentry.Table,
+
+	ids.ApprovalTemplate:        approvaltemplate.Table,
+	ids.ApprovalTemplateVersion: approvaltemplateversion.Table,
+	ids.Approval:                approval.Table,
+	ids.ApprovalNode:            approvalnode.Table,
+	ids.ApprovalTask:            approvaltask.Table,
+	ids.ApprovalTimelineEntry:   approvaltimelineentry.Table,
+	ids.ApprovalCc:              approvalcc.Table,
 }
 
 // nodeType resolves the table of a global ID from its prefix. Sessions have

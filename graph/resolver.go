@@ -7,6 +7,7 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph/generated"
+	"github.com/corpline/corpline/internal/approval"
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/conversation"
@@ -31,6 +32,7 @@ type Resolver struct {
 	Lifecycle     *lifecycle.Service
 	Invites       *invite.Service
 	Operator      *operator.Service
+	Workflow      *approval.Service // workflow approvals
 	// Live runs subscriptions over Bus (see package live).
 	Live *live.Hub
 }

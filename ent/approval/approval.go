@@ -28,6 +28,8 @@ const (
 	FieldTemplateID = "template_id"
 	// FieldTemplateVersionID holds the string denoting the template_version_id field in the database.
 	FieldTemplateVersionID = "template_version_id"
+	// FieldApplicantName holds the string denoting the applicant_name field in the database.
+	FieldApplicantName = "applicant_name"
 	// FieldKind holds the string denoting the kind field in the database.
 	FieldKind = "kind"
 	// FieldTitle holds the string denoting the title field in the database.
@@ -142,6 +144,7 @@ var Columns = []string{
 	FieldApplicantID,
 	FieldTemplateID,
 	FieldTemplateVersionID,
+	FieldApplicantName,
 	FieldKind,
 	FieldTitle,
 	FieldSummary,
@@ -242,6 +245,11 @@ func ByTemplateID(opts ...sql.OrderTermOption) OrderOption {
 // ByTemplateVersionID orders the results by the template_version_id field.
 func ByTemplateVersionID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTemplateVersionID, opts...).ToFunc()
+}
+
+// ByApplicantName orders the results by the applicant_name field.
+func ByApplicantName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldApplicantName, opts...).ToFunc()
 }
 
 // ByKind orders the results by the kind field.

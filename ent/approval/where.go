@@ -91,6 +91,11 @@ func TemplateVersionID(v string) predicate.Approval {
 	return predicate.Approval(sql.FieldEQ(FieldTemplateVersionID, v))
 }
 
+// ApplicantName applies equality check predicate on the "applicant_name" field. It's identical to ApplicantNameEQ.
+func ApplicantName(v string) predicate.Approval {
+	return predicate.Approval(sql.FieldEQ(FieldApplicantName, v))
+}
+
 // Kind applies equality check predicate on the "kind" field. It's identical to KindEQ.
 func Kind(v string) predicate.Approval {
 	return predicate.Approval(sql.FieldEQ(FieldKind, v))
@@ -459,6 +464,71 @@ func TemplateVersionIDEqualFold(v string) predicate.Approval {
 // TemplateVersionIDContainsFold applies the ContainsFold predicate on the "template_version_id" field.
 func TemplateVersionIDContainsFold(v string) predicate.Approval {
 	return predicate.Approval(sql.FieldContainsFold(FieldTemplateVersionID, v))
+}
+
+// ApplicantNameEQ applies the EQ predicate on the "applicant_name" field.
+func ApplicantNameEQ(v string) predicate.Approval {
+	return predicate.Approval(sql.FieldEQ(FieldApplicantName, v))
+}
+
+// ApplicantNameNEQ applies the NEQ predicate on the "applicant_name" field.
+func ApplicantNameNEQ(v string) predicate.Approval {
+	return predicate.Approval(sql.FieldNEQ(FieldApplicantName, v))
+}
+
+// ApplicantNameIn applies the In predicate on the "applicant_name" field.
+func ApplicantNameIn(vs ...string) predicate.Approval {
+	return predicate.Approval(sql.FieldIn(FieldApplicantName, vs...))
+}
+
+// ApplicantNameNotIn applies the NotIn predicate on the "applicant_name" field.
+func ApplicantNameNotIn(vs ...string) predicate.Approval {
+	return predicate.Approval(sql.FieldNotIn(FieldApplicantName, vs...))
+}
+
+// ApplicantNameGT applies the GT predicate on the "applicant_name" field.
+func ApplicantNameGT(v string) predicate.Approval {
+	return predicate.Approval(sql.FieldGT(FieldApplicantName, v))
+}
+
+// ApplicantNameGTE applies the GTE predicate on the "applicant_name" field.
+func ApplicantNameGTE(v string) predicate.Approval {
+	return predicate.Approval(sql.FieldGTE(FieldApplicantName, v))
+}
+
+// ApplicantNameLT applies the LT predicate on the "applicant_name" field.
+func ApplicantNameLT(v string) predicate.Approval {
+	return predicate.Approval(sql.FieldLT(FieldApplicantName, v))
+}
+
+// ApplicantNameLTE applies the LTE predicate on the "applicant_name" field.
+func ApplicantNameLTE(v string) predicate.Approval {
+	return predicate.Approval(sql.FieldLTE(FieldApplicantName, v))
+}
+
+// ApplicantNameContains applies the Contains predicate on the "applicant_name" field.
+func ApplicantNameContains(v string) predicate.Approval {
+	return predicate.Approval(sql.FieldContains(FieldApplicantName, v))
+}
+
+// ApplicantNameHasPrefix applies the HasPrefix predicate on the "applicant_name" field.
+func ApplicantNameHasPrefix(v string) predicate.Approval {
+	return predicate.Approval(sql.FieldHasPrefix(FieldApplicantName, v))
+}
+
+// ApplicantNameHasSuffix applies the HasSuffix predicate on the "applicant_name" field.
+func ApplicantNameHasSuffix(v string) predicate.Approval {
+	return predicate.Approval(sql.FieldHasSuffix(FieldApplicantName, v))
+}
+
+// ApplicantNameEqualFold applies the EqualFold predicate on the "applicant_name" field.
+func ApplicantNameEqualFold(v string) predicate.Approval {
+	return predicate.Approval(sql.FieldEqualFold(FieldApplicantName, v))
+}
+
+// ApplicantNameContainsFold applies the ContainsFold predicate on the "applicant_name" field.
+func ApplicantNameContainsFold(v string) predicate.Approval {
+	return predicate.Approval(sql.FieldContainsFold(FieldApplicantName, v))
 }
 
 // KindEQ applies the EQ predicate on the "kind" field.

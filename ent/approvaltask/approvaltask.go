@@ -30,6 +30,8 @@ const (
 	FieldNodeKey = "node_key"
 	// FieldAssigneeID holds the string denoting the assignee_id field in the database.
 	FieldAssigneeID = "assignee_id"
+	// FieldAssigneeName holds the string denoting the assignee_name field in the database.
+	FieldAssigneeName = "assignee_name"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
 	// FieldComment holds the string denoting the comment field in the database.
@@ -93,6 +95,7 @@ var Columns = []string{
 	FieldNodeID,
 	FieldNodeKey,
 	FieldAssigneeID,
+	FieldAssigneeName,
 	FieldStatus,
 	FieldComment,
 	FieldAttachments,
@@ -180,6 +183,11 @@ func ByNodeKey(opts ...sql.OrderTermOption) OrderOption {
 // ByAssigneeID orders the results by the assignee_id field.
 func ByAssigneeID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAssigneeID, opts...).ToFunc()
+}
+
+// ByAssigneeName orders the results by the assignee_name field.
+func ByAssigneeName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAssigneeName, opts...).ToFunc()
 }
 
 // ByStatus orders the results by the status field.

@@ -96,6 +96,11 @@ func AssigneeID(v string) predicate.ApprovalTask {
 	return predicate.ApprovalTask(sql.FieldEQ(FieldAssigneeID, v))
 }
 
+// AssigneeName applies equality check predicate on the "assignee_name" field. It's identical to AssigneeNameEQ.
+func AssigneeName(v string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldEQ(FieldAssigneeName, v))
+}
+
 // Comment applies equality check predicate on the "comment" field. It's identical to CommentEQ.
 func Comment(v string) predicate.ApprovalTask {
 	return predicate.ApprovalTask(sql.FieldEQ(FieldComment, v))
@@ -484,6 +489,71 @@ func AssigneeIDEqualFold(v string) predicate.ApprovalTask {
 // AssigneeIDContainsFold applies the ContainsFold predicate on the "assignee_id" field.
 func AssigneeIDContainsFold(v string) predicate.ApprovalTask {
 	return predicate.ApprovalTask(sql.FieldContainsFold(FieldAssigneeID, v))
+}
+
+// AssigneeNameEQ applies the EQ predicate on the "assignee_name" field.
+func AssigneeNameEQ(v string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldEQ(FieldAssigneeName, v))
+}
+
+// AssigneeNameNEQ applies the NEQ predicate on the "assignee_name" field.
+func AssigneeNameNEQ(v string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldNEQ(FieldAssigneeName, v))
+}
+
+// AssigneeNameIn applies the In predicate on the "assignee_name" field.
+func AssigneeNameIn(vs ...string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldIn(FieldAssigneeName, vs...))
+}
+
+// AssigneeNameNotIn applies the NotIn predicate on the "assignee_name" field.
+func AssigneeNameNotIn(vs ...string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldNotIn(FieldAssigneeName, vs...))
+}
+
+// AssigneeNameGT applies the GT predicate on the "assignee_name" field.
+func AssigneeNameGT(v string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldGT(FieldAssigneeName, v))
+}
+
+// AssigneeNameGTE applies the GTE predicate on the "assignee_name" field.
+func AssigneeNameGTE(v string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldGTE(FieldAssigneeName, v))
+}
+
+// AssigneeNameLT applies the LT predicate on the "assignee_name" field.
+func AssigneeNameLT(v string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldLT(FieldAssigneeName, v))
+}
+
+// AssigneeNameLTE applies the LTE predicate on the "assignee_name" field.
+func AssigneeNameLTE(v string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldLTE(FieldAssigneeName, v))
+}
+
+// AssigneeNameContains applies the Contains predicate on the "assignee_name" field.
+func AssigneeNameContains(v string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldContains(FieldAssigneeName, v))
+}
+
+// AssigneeNameHasPrefix applies the HasPrefix predicate on the "assignee_name" field.
+func AssigneeNameHasPrefix(v string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldHasPrefix(FieldAssigneeName, v))
+}
+
+// AssigneeNameHasSuffix applies the HasSuffix predicate on the "assignee_name" field.
+func AssigneeNameHasSuffix(v string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldHasSuffix(FieldAssigneeName, v))
+}
+
+// AssigneeNameEqualFold applies the EqualFold predicate on the "assignee_name" field.
+func AssigneeNameEqualFold(v string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldEqualFold(FieldAssigneeName, v))
+}
+
+// AssigneeNameContainsFold applies the ContainsFold predicate on the "assignee_name" field.
+func AssigneeNameContainsFold(v string) predicate.ApprovalTask {
+	return predicate.ApprovalTask(sql.FieldContainsFold(FieldAssigneeName, v))
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.

@@ -28,6 +28,8 @@ const (
 	FieldAction = "action"
 	// FieldActorID holds the string denoting the actor_id field in the database.
 	FieldActorID = "actor_id"
+	// FieldActorName holds the string denoting the actor_name field in the database.
+	FieldActorName = "actor_name"
 	// FieldNodeKey holds the string denoting the node_key field in the database.
 	FieldNodeKey = "node_key"
 	// FieldTaskID holds the string denoting the task_id field in the database.
@@ -77,6 +79,7 @@ var Columns = []string{
 	FieldApprovalID,
 	FieldAction,
 	FieldActorID,
+	FieldActorName,
 	FieldNodeKey,
 	FieldTaskID,
 	FieldComment,
@@ -153,6 +156,11 @@ func ByAction(opts ...sql.OrderTermOption) OrderOption {
 // ByActorID orders the results by the actor_id field.
 func ByActorID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldActorID, opts...).ToFunc()
+}
+
+// ByActorName orders the results by the actor_name field.
+func ByActorName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActorName, opts...).ToFunc()
 }
 
 // ByNodeKey orders the results by the node_key field.

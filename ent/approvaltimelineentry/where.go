@@ -86,6 +86,11 @@ func ActorID(v string) predicate.ApprovalTimelineEntry {
 	return predicate.ApprovalTimelineEntry(sql.FieldEQ(FieldActorID, v))
 }
 
+// ActorName applies equality check predicate on the "actor_name" field. It's identical to ActorNameEQ.
+func ActorName(v string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldEQ(FieldActorName, v))
+}
+
 // NodeKey applies equality check predicate on the "node_key" field. It's identical to NodeKeyEQ.
 func NodeKey(v string) predicate.ApprovalTimelineEntry {
 	return predicate.ApprovalTimelineEntry(sql.FieldEQ(FieldNodeKey, v))
@@ -374,6 +379,81 @@ func ActorIDEqualFold(v string) predicate.ApprovalTimelineEntry {
 // ActorIDContainsFold applies the ContainsFold predicate on the "actor_id" field.
 func ActorIDContainsFold(v string) predicate.ApprovalTimelineEntry {
 	return predicate.ApprovalTimelineEntry(sql.FieldContainsFold(FieldActorID, v))
+}
+
+// ActorNameEQ applies the EQ predicate on the "actor_name" field.
+func ActorNameEQ(v string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldEQ(FieldActorName, v))
+}
+
+// ActorNameNEQ applies the NEQ predicate on the "actor_name" field.
+func ActorNameNEQ(v string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldNEQ(FieldActorName, v))
+}
+
+// ActorNameIn applies the In predicate on the "actor_name" field.
+func ActorNameIn(vs ...string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldIn(FieldActorName, vs...))
+}
+
+// ActorNameNotIn applies the NotIn predicate on the "actor_name" field.
+func ActorNameNotIn(vs ...string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldNotIn(FieldActorName, vs...))
+}
+
+// ActorNameGT applies the GT predicate on the "actor_name" field.
+func ActorNameGT(v string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldGT(FieldActorName, v))
+}
+
+// ActorNameGTE applies the GTE predicate on the "actor_name" field.
+func ActorNameGTE(v string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldGTE(FieldActorName, v))
+}
+
+// ActorNameLT applies the LT predicate on the "actor_name" field.
+func ActorNameLT(v string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldLT(FieldActorName, v))
+}
+
+// ActorNameLTE applies the LTE predicate on the "actor_name" field.
+func ActorNameLTE(v string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldLTE(FieldActorName, v))
+}
+
+// ActorNameContains applies the Contains predicate on the "actor_name" field.
+func ActorNameContains(v string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldContains(FieldActorName, v))
+}
+
+// ActorNameHasPrefix applies the HasPrefix predicate on the "actor_name" field.
+func ActorNameHasPrefix(v string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldHasPrefix(FieldActorName, v))
+}
+
+// ActorNameHasSuffix applies the HasSuffix predicate on the "actor_name" field.
+func ActorNameHasSuffix(v string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldHasSuffix(FieldActorName, v))
+}
+
+// ActorNameIsNil applies the IsNil predicate on the "actor_name" field.
+func ActorNameIsNil() predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldIsNull(FieldActorName))
+}
+
+// ActorNameNotNil applies the NotNil predicate on the "actor_name" field.
+func ActorNameNotNil() predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldNotNull(FieldActorName))
+}
+
+// ActorNameEqualFold applies the EqualFold predicate on the "actor_name" field.
+func ActorNameEqualFold(v string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldEqualFold(FieldActorName, v))
+}
+
+// ActorNameContainsFold applies the ContainsFold predicate on the "actor_name" field.
+func ActorNameContainsFold(v string) predicate.ApprovalTimelineEntry {
+	return predicate.ApprovalTimelineEntry(sql.FieldContainsFold(FieldActorName, v))
 }
 
 // NodeKeyEQ applies the EQ predicate on the "node_key" field.

@@ -127,6 +127,7 @@ var (
 	ApprovalsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
+		{Name: "applicant_name", Type: field.TypeString},
 		{Name: "kind", Type: field.TypeString, Default: "GENERAL"},
 		{Name: "title", Type: field.TypeString, Size: 200},
 		{Name: "summary", Type: field.TypeString, Default: ""},
@@ -155,25 +156,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "approvals_enterprises_enterprise",
-				Columns:    []*schema.Column{ApprovalsColumns[17]},
+				Columns:    []*schema.Column{ApprovalsColumns[18]},
 				RefColumns: []*schema.Column{EnterprisesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "approvals_members_applicant",
-				Columns:    []*schema.Column{ApprovalsColumns[18]},
+				Columns:    []*schema.Column{ApprovalsColumns[19]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "approvals_approval_templates_template",
-				Columns:    []*schema.Column{ApprovalsColumns[19]},
+				Columns:    []*schema.Column{ApprovalsColumns[20]},
 				RefColumns: []*schema.Column{ApprovalTemplatesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "approvals_approval_template_versions_template_version",
-				Columns:    []*schema.Column{ApprovalsColumns[20]},
+				Columns:    []*schema.Column{ApprovalsColumns[21]},
 				RefColumns: []*schema.Column{ApprovalTemplateVersionsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -182,22 +183,22 @@ var (
 			{
 				Name:    "approval_enterprise_id",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalsColumns[17]},
+				Columns: []*schema.Column{ApprovalsColumns[18]},
 			},
 			{
 				Name:    "approval_enterprise_id_applicant_id_submitted_at",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalsColumns[17], ApprovalsColumns[18], ApprovalsColumns[12]},
+				Columns: []*schema.Column{ApprovalsColumns[18], ApprovalsColumns[19], ApprovalsColumns[13]},
 			},
 			{
 				Name:    "approval_enterprise_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalsColumns[17], ApprovalsColumns[8]},
+				Columns: []*schema.Column{ApprovalsColumns[18], ApprovalsColumns[9]},
 			},
 			{
 				Name:    "approval_enterprise_id_applicant_id_idempotency_key",
 				Unique:  true,
-				Columns: []*schema.Column{ApprovalsColumns[17], ApprovalsColumns[18], ApprovalsColumns[15]},
+				Columns: []*schema.Column{ApprovalsColumns[18], ApprovalsColumns[19], ApprovalsColumns[16]},
 			},
 		},
 	}
@@ -307,6 +308,7 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "node_key", Type: field.TypeString},
+		{Name: "assignee_name", Type: field.TypeString},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "APPROVED", "REJECTED", "TRANSFERRED", "RETURNED", "CANCELED"}, Default: "PENDING"},
 		{Name: "comment", Type: field.TypeString, Nullable: true},
 		{Name: "attachments", Type: field.TypeJSON, Nullable: true},
@@ -327,25 +329,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "approval_tasks_approvals_tasks",
-				Columns:    []*schema.Column{ApprovalTasksColumns[10]},
+				Columns:    []*schema.Column{ApprovalTasksColumns[11]},
 				RefColumns: []*schema.Column{ApprovalsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "approval_tasks_enterprises_enterprise",
-				Columns:    []*schema.Column{ApprovalTasksColumns[11]},
+				Columns:    []*schema.Column{ApprovalTasksColumns[12]},
 				RefColumns: []*schema.Column{EnterprisesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "approval_tasks_approval_nodes_node",
-				Columns:    []*schema.Column{ApprovalTasksColumns[12]},
+				Columns:    []*schema.Column{ApprovalTasksColumns[13]},
 				RefColumns: []*schema.Column{ApprovalNodesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "approval_tasks_members_assignee",
-				Columns:    []*schema.Column{ApprovalTasksColumns[13]},
+				Columns:    []*schema.Column{ApprovalTasksColumns[14]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -354,22 +356,22 @@ var (
 			{
 				Name:    "approvaltask_enterprise_id",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalTasksColumns[11]},
+				Columns: []*schema.Column{ApprovalTasksColumns[12]},
 			},
 			{
 				Name:    "approvaltask_assignee_id_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalTasksColumns[13], ApprovalTasksColumns[3], ApprovalTasksColumns[1]},
+				Columns: []*schema.Column{ApprovalTasksColumns[14], ApprovalTasksColumns[4], ApprovalTasksColumns[1]},
 			},
 			{
 				Name:    "approvaltask_approval_id",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalTasksColumns[10]},
+				Columns: []*schema.Column{ApprovalTasksColumns[11]},
 			},
 			{
 				Name:    "approvaltask_node_id",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalTasksColumns[12]},
+				Columns: []*schema.Column{ApprovalTasksColumns[13]},
 			},
 		},
 	}
@@ -462,6 +464,7 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "action", Type: field.TypeEnum, Enums: []string{"SUBMITTED", "RESUBMITTED", "APPROVED", "REJECTED", "AUTO_APPROVED", "AUTO_REJECTED", "RETURNED", "TRANSFERRED", "APPROVERS_ADDED", "WITHDRAWN", "REVOKED", "URGED", "COMMENTED", "REASSIGNED", "FINISHED"}},
+		{Name: "actor_name", Type: field.TypeString, Nullable: true},
 		{Name: "node_key", Type: field.TypeString, Nullable: true},
 		{Name: "task_id", Type: field.TypeString, Nullable: true},
 		{Name: "comment", Type: field.TypeString, Nullable: true},
@@ -479,19 +482,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "approval_timeline_entries_approvals_timeline",
-				Columns:    []*schema.Column{ApprovalTimelineEntriesColumns[8]},
+				Columns:    []*schema.Column{ApprovalTimelineEntriesColumns[9]},
 				RefColumns: []*schema.Column{ApprovalsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "approval_timeline_entries_enterprises_enterprise",
-				Columns:    []*schema.Column{ApprovalTimelineEntriesColumns[9]},
+				Columns:    []*schema.Column{ApprovalTimelineEntriesColumns[10]},
 				RefColumns: []*schema.Column{EnterprisesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "approval_timeline_entries_members_actor",
-				Columns:    []*schema.Column{ApprovalTimelineEntriesColumns[10]},
+				Columns:    []*schema.Column{ApprovalTimelineEntriesColumns[11]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -500,12 +503,12 @@ var (
 			{
 				Name:    "approvaltimelineentry_enterprise_id",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalTimelineEntriesColumns[9]},
+				Columns: []*schema.Column{ApprovalTimelineEntriesColumns[10]},
 			},
 			{
 				Name:    "approvaltimelineentry_approval_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalTimelineEntriesColumns[8], ApprovalTimelineEntriesColumns[1]},
+				Columns: []*schema.Column{ApprovalTimelineEntriesColumns[9], ApprovalTimelineEntriesColumns[1]},
 			},
 		},
 	}

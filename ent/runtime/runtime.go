@@ -192,11 +192,11 @@ func init() {
 	// approval.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
 	approval.EnterpriseIDValidator = approvalDescEnterpriseID.Validators[0].(func(string) error)
 	// approvalDescKind is the schema descriptor for kind field.
-	approvalDescKind := approvalFields[3].Descriptor()
+	approvalDescKind := approvalFields[4].Descriptor()
 	// approval.DefaultKind holds the default value on creation for the kind field.
 	approval.DefaultKind = approvalDescKind.Default.(string)
 	// approvalDescTitle is the schema descriptor for title field.
-	approvalDescTitle := approvalFields[4].Descriptor()
+	approvalDescTitle := approvalFields[5].Descriptor()
 	// approval.TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	approval.TitleValidator = func() func(string) error {
 		validators := approvalDescTitle.Validators
@@ -214,15 +214,15 @@ func init() {
 		}
 	}()
 	// approvalDescSummary is the schema descriptor for summary field.
-	approvalDescSummary := approvalFields[5].Descriptor()
+	approvalDescSummary := approvalFields[6].Descriptor()
 	// approval.DefaultSummary holds the default value on creation for the summary field.
 	approval.DefaultSummary = approvalDescSummary.Default.(string)
 	// approvalDescRound is the schema descriptor for round field.
-	approvalDescRound := approvalFields[11].Descriptor()
+	approvalDescRound := approvalFields[12].Descriptor()
 	// approval.DefaultRound holds the default value on creation for the round field.
 	approval.DefaultRound = approvalDescRound.Default.(int)
 	// approvalDescUpdatedAt is the schema descriptor for updated_at field.
-	approvalDescUpdatedAt := approvalFields[15].Descriptor()
+	approvalDescUpdatedAt := approvalFields[16].Descriptor()
 	// approval.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	approval.DefaultUpdatedAt = approvalDescUpdatedAt.Default.(func() time.Time)
 	// approval.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -326,7 +326,7 @@ func init() {
 	// approvaltask.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
 	approvaltask.EnterpriseIDValidator = approvaltaskDescEnterpriseID.Validators[0].(func(string) error)
 	// approvaltaskDescAuto is the schema descriptor for auto field.
-	approvaltaskDescAuto := approvaltaskFields[7].Descriptor()
+	approvaltaskDescAuto := approvaltaskFields[8].Descriptor()
 	// approvaltask.DefaultAuto holds the default value on creation for the auto field.
 	approvaltask.DefaultAuto = approvaltaskDescAuto.Default.(bool)
 	// approvaltaskDescID is the schema descriptor for id field.

@@ -32,6 +32,7 @@ func (Approval) Fields() []ent.Field {
 		field.String("applicant_id").Immutable().Annotations(entgql.Skip()),
 		field.String("template_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
 		field.String("template_version_id").Optional().Nillable().Annotations(entgql.Skip()),
+		field.String("applicant_name").Immutable().Comment("The applicant's name when submitted: part of the record, shown to everyone who sees the approval."),
 		field.String("kind").Immutable().Default("GENERAL"),
 		field.String("title").NotEmpty().MaxLen(200).Comment("The template's name when submitted."),
 		field.String("summary").Default("").Comment("The first values of the form, for lists."),
@@ -55,8 +56,11 @@ func (Approval) Fields() []ent.Field {
 func (Approval) Edges() []ent.Edge {
 	skipWhere := entgql.Skip(entgql.SkipWhereInput)
 	return []ent.Edge{
+		// Shown by a resolver (graph/approvals.resolvers.go) that answers
+		// null for an applicant the viewer may not see; applicant_name is
+		// shown to everyone who sees the approval.
 		edge.To("applicant", Member.Type).Field("applicant_id").Unique().Required().Immutable().
-			Annotations(skipWhere),
+			Annotations(entgql.Skip()),
 		edge.To("template", ApprovalTemplate.Type).Field("template_id").Unique().Immutable().
 			Annotations(skipWhere),
 		edge.To("template_version", ApprovalTemplateVersion.Type).Field("template_version_id").Unique().

@@ -32,6 +32,7 @@ func (ApprovalTask) Fields() []ent.Field {
 		field.String("node_id").Immutable().Annotations(entgql.Skip()),
 		field.String("node_key").Immutable(),
 		field.String("assignee_id").Immutable().Annotations(entgql.Skip()),
+		field.String("assignee_name").Immutable().Comment("The approver's name when the task was given."),
 		field.Enum("status").GoType(flow.TaskStatus("")).Default(string(flow.TaskPending)).
 			Annotations(entgql.Type("ApprovalTaskStatus")),
 		field.String("comment").Optional().Nillable(),
@@ -49,9 +50,10 @@ func (ApprovalTask) Edges() []ent.Edge {
 		edge.From("approval", Approval.Type).Ref("tasks").Field("approval_id").
 			Unique().Required().Immutable().Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("node", ApprovalNode.Type).Field("node_id").Unique().Required().Immutable().
-			Annotations(entgql.Skip()),
-		edge.To("assignee", Member.Type).Field("assignee_id").Unique().Required().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		// Shown by a resolver, as Approval.applicant.
+		edge.To("assignee", Member.Type).Field("assignee_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip()),
 	}
 }
 

@@ -34,6 +34,7 @@ func (ApprovalTimelineEntry) Fields() []ent.Field {
 		field.String("actor_id").Optional().Nillable().Immutable().
 			Comment("Null when the flow acted by itself (a policy, a disabled approver's task moving).").
 			Annotations(entgql.Skip()),
+		field.String("actor_name").Optional().Nillable().Immutable().Comment("The actor's name at the time."),
 		field.String("node_key").Optional().Nillable().Immutable(),
 		field.String("task_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
 		field.String("comment").Optional().Nillable().Immutable(),

@@ -22,6 +22,8 @@ import (
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/graph/model"
+	"github.com/corpline/corpline/internal/approval"
+	"github.com/corpline/corpline/internal/approval/flow"
 	"github.com/corpline/corpline/internal/audience"
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/lifecycle"
@@ -29,6 +31,7 @@ import (
 	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/viewer"
+	"github.com/shopspring/decimal"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -43,6 +46,15 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Approval() ApprovalResolver
+	ApprovalCc() ApprovalCcResolver
+	ApprovalNode() ApprovalNodeResolver
+	ApprovalPreview() ApprovalPreviewResolver
+	ApprovalPreviewStep() ApprovalPreviewStepResolver
+	ApprovalTask() ApprovalTaskResolver
+	ApprovalTemplate() ApprovalTemplateResolver
+	ApprovalTemplateVersion() ApprovalTemplateVersionResolver
+	ApprovalTimelineEntry() ApprovalTimelineEntryResolver
 	Audience() AudienceResolver
 	Conversation() ConversationResolver
 	Department() DepartmentResolver
@@ -121,6 +133,315 @@ type ComplexityRoot struct {
 	AppUnread struct {
 		App   func(childComplexity int) int
 		Count func(childComplexity int) int
+	}
+
+	Approval struct {
+		Applicant       func(childComplexity int) int
+		ApplicantName   func(childComplexity int) int
+		Ccs             func(childComplexity int) int
+		Controls        func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		CurrentNode     func(childComplexity int) int
+		FinishedAt      func(childComplexity int) int
+		Form            func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Path            func(childComplexity int) int
+		RevocableUntil  func(childComplexity int) int
+		Status          func(childComplexity int) int
+		SubmittedAt     func(childComplexity int) int
+		Summary         func(childComplexity int) int
+		Tasks           func(childComplexity int) int
+		Template        func(childComplexity int) int
+		TemplateVersion func(childComplexity int) int
+		Timeline        func(childComplexity int) int
+		Title           func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		ViewerCan       func(childComplexity int) int
+	}
+
+	ApprovalBasicControl struct {
+		Key      func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Label    func(childComplexity int) int
+		Required func(childComplexity int) int
+	}
+
+	ApprovalBranch struct {
+		Conditions func(childComplexity int) int
+		Default    func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Next       func(childComplexity int) int
+	}
+
+	ApprovalCc struct {
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Member    func(childComplexity int) int
+		Stage     func(childComplexity int) int
+	}
+
+	ApprovalCondition struct {
+		DepartmentIDs func(childComplexity int) int
+		Field         func(childComplexity int) int
+		Number        func(childComplexity int) int
+		Op            func(childComplexity int) int
+		OptionKeys    func(childComplexity int) int
+	}
+
+	ApprovalConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ApprovalDateControl struct {
+		Key      func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Label    func(childComplexity int) int
+		Required func(childComplexity int) int
+	}
+
+	ApprovalDateRange struct {
+		Days  func(childComplexity int) int
+		End   func(childComplexity int) int
+		Start func(childComplexity int) int
+	}
+
+	ApprovalDescriptionControl struct {
+		Key      func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Label    func(childComplexity int) int
+		Required func(childComplexity int) int
+		Text     func(childComplexity int) int
+	}
+
+	ApprovalEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ApprovalField struct {
+		ApprovalIDs   func(childComplexity int) int
+		Attachments   func(childComplexity int) int
+		Date          func(childComplexity int) int
+		DateRange     func(childComplexity int) int
+		DateTime      func(childComplexity int) int
+		DepartmentIDs func(childComplexity int) int
+		Key           func(childComplexity int) int
+		Location      func(childComplexity int) int
+		MemberIDs     func(childComplexity int) int
+		Number        func(childComplexity int) int
+		OptionKeys    func(childComplexity int) int
+		Rows          func(childComplexity int) int
+		Text          func(childComplexity int) int
+	}
+
+	ApprovalFlow struct {
+		CcOnFinish func(childComplexity int) int
+		CcOnSubmit func(childComplexity int) int
+		Dedup      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		RevokeDays func(childComplexity int) int
+		Start      func(childComplexity int) int
+	}
+
+	ApprovalFlowNode struct {
+		Approvers   func(childComplexity int) int
+		Branches    func(childComplexity int) int
+		EmptyPolicy func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Mode        func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Next        func(childComplexity int) int
+		SelfPolicy  func(childComplexity int) int
+	}
+
+	ApprovalLocation struct {
+		Address   func(childComplexity int) int
+		Latitude  func(childComplexity int) int
+		Longitude func(childComplexity int) int
+	}
+
+	ApprovalNode struct {
+		Added     func(childComplexity int) int
+		Approvers func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Mode      func(childComplexity int) int
+		Name      func(childComplexity int) int
+		NodeKey   func(childComplexity int) int
+		Position  func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Tasks     func(childComplexity int) int
+	}
+
+	ApprovalNumberControl struct {
+		Currency func(childComplexity int) int
+		Key      func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Label    func(childComplexity int) int
+		Max      func(childComplexity int) int
+		Min      func(childComplexity int) int
+		Required func(childComplexity int) int
+	}
+
+	ApprovalOption struct {
+		Key   func(childComplexity int) int
+		Label func(childComplexity int) int
+	}
+
+	ApprovalPickerControl struct {
+		Key      func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Label    func(childComplexity int) int
+		Multiple func(childComplexity int) int
+		Required func(childComplexity int) int
+	}
+
+	ApprovalPreview struct {
+		CcOnFinish func(childComplexity int) int
+		CcOnSubmit func(childComplexity int) int
+		Steps      func(childComplexity int) int
+	}
+
+	ApprovalPreviewStep struct {
+		Approvers     func(childComplexity int) int
+		Auto          func(childComplexity int) int
+		Mode          func(childComplexity int) int
+		Name          func(childComplexity int) int
+		NodeID        func(childComplexity int) int
+		ToSuperAdmins func(childComplexity int) int
+	}
+
+	ApprovalRow struct {
+		Fields func(childComplexity int) int
+	}
+
+	ApprovalSelectControl struct {
+		Key      func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Label    func(childComplexity int) int
+		Options  func(childComplexity int) int
+		Required func(childComplexity int) int
+	}
+
+	ApprovalSource struct {
+		DepartmentIDs func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Level         func(childComplexity int) int
+		MaxCount      func(childComplexity int) int
+		MemberIDs     func(childComplexity int) int
+		MinCount      func(childComplexity int) int
+		Range         func(childComplexity int) int
+		TagIDs        func(childComplexity int) int
+	}
+
+	ApprovalTableControl struct {
+		Columns  func(childComplexity int) int
+		Key      func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Label    func(childComplexity int) int
+		Required func(childComplexity int) int
+	}
+
+	ApprovalTask struct {
+		Approval     func(childComplexity int) int
+		Assignee     func(childComplexity int) int
+		AssigneeName func(childComplexity int) int
+		Attachments  func(childComplexity int) int
+		Auto         func(childComplexity int) int
+		Comment      func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		DecidedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Node         func(childComplexity int) int
+		NodeKey      func(childComplexity int) int
+		Status       func(childComplexity int) int
+		ViewerCan    func(childComplexity int) int
+	}
+
+	ApprovalTaskConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ApprovalTaskEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ApprovalTemplate struct {
+		ArchivedAt     func(childComplexity int) int
+		Audience       func(childComplexity int) int
+		Controls       func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Flow           func(childComplexity int) int
+		Group          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Icon           func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Name           func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int) int
+		Versions       func(childComplexity int) int
+		ViewerCanApply func(childComplexity int) int
+	}
+
+	ApprovalTemplateConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ApprovalTemplateEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ApprovalTemplateVersion struct {
+		Controls  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Flow      func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Template  func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	ApprovalTextControl struct {
+		Key       func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Label     func(childComplexity int) int
+		MaxLength func(childComplexity int) int
+		MinLength func(childComplexity int) int
+		Required  func(childComplexity int) int
+	}
+
+	ApprovalTimelineEntry struct {
+		Action      func(childComplexity int) int
+		Actor       func(childComplexity int) int
+		ActorName   func(childComplexity int) int
+		Attachments func(childComplexity int) int
+		Comment     func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Members     func(childComplexity int) int
+		NodeKey     func(childComplexity int) int
+		TaskID      func(childComplexity int) int
+	}
+
+	ApprovalViewerCan struct {
+		AddApprovers func(childComplexity int) int
+		Approve      func(childComplexity int) int
+		Comment      func(childComplexity int) int
+		Reject       func(childComplexity int) int
+		Return       func(childComplexity int) int
+		Revoke       func(childComplexity int) int
+		Transfer     func(childComplexity int) int
+		Urge         func(childComplexity int) int
+		Withdraw     func(childComplexity int) int
 	}
 
 	Article struct {
@@ -483,8 +804,11 @@ type ComplexityRoot struct {
 		AddConversationMembers     func(childComplexity int, input model.AddConversationMembersInput) int
 		AppToken                   func(childComplexity int, input model.AppTokenInput) int
 		ApproveActivation          func(childComplexity int, input model.ApproveActivationInput) int
+		ApproveApprovalTask        func(childComplexity int, input model.ApprovalDecisionInput) int
+		ArchiveApprovalTemplate    func(childComplexity int, id string) int
 		CertifyEnterprise          func(childComplexity int, input model.CertifyEnterpriseInput) int
 		CreateApp                  func(childComplexity int, input model.CreateAppInput) int
+		CreateApprovalTemplate     func(childComplexity int, input model.ApprovalTemplateInput) int
 		CreateConversation         func(childComplexity int, input model.CreateConversationInput) int
 		CreateDepartment           func(childComplexity int, input model.CreateDepartmentInput) int
 		CreateEnterprise           func(childComplexity int, input model.CreateEnterpriseInput) int
@@ -505,6 +829,7 @@ type ComplexityRoot struct {
 		OperatorLogin              func(childComplexity int, input model.OperatorLoginInput) int
 		RecallMessage              func(childComplexity int, input model.RecallMessageInput) int
 		RejectActivation           func(childComplexity int, input model.RejectActivationInput) int
+		RejectApprovalTask         func(childComplexity int, input model.ApprovalDecisionInput) int
 		RemoveConversationMembers  func(childComplexity int, input model.RemoveConversationMembersInput) int
 		RevokeAdmin                func(childComplexity int, input model.RevokeAdminInput) int
 		RotateAppSecret            func(childComplexity int, input model.RotateAppSecretInput) int
@@ -513,7 +838,9 @@ type ComplexityRoot struct {
 		SendMessage                func(childComplexity int, input model.SendMessageInput) int
 		SetAccountType             func(childComplexity int, input model.SetAccountTypeInput) int
 		SetFollowerQuota           func(childComplexity int, input model.SetFollowerQuotaInput) int
+		SubmitApproval             func(childComplexity int, input model.SubmitApprovalInput) int
 		UpdateApp                  func(childComplexity int, input model.UpdateAppInput) int
+		UpdateApprovalTemplate     func(childComplexity int, id string, input model.ApprovalTemplateInput) int
 		UpdateDepartment           func(childComplexity int, input model.UpdateDepartmentInput) int
 		UpdateEnterpriseSettings   func(childComplexity int, input model.UpdateEnterpriseSettingsInput) int
 		UpdateMember               func(childComplexity int, input model.UpdateMemberInput) int
@@ -530,6 +857,10 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AdminRoles           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AdminRoleOrder, where *ent.AdminRoleWhereInput) int
+		ApprovalPreview      func(childComplexity int, templateID string, form []*flow.Field, chosenApprovers []*model.ChosenApproversInput) int
+		ApprovalTasks        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ApprovalTaskOrder, where *ent.ApprovalTaskWhereInput, status []flow.TaskStatus) int
+		ApprovalTemplates    func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ApprovalTemplateOrder, where *ent.ApprovalTemplateWhereInput, includeArchived *bool) int
+		Approvals            func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ApprovalOrder, where *ent.ApprovalWhereInput, filter *model.ApprovalListFilter) int
 		Apps                 func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) int
 		AuditLog             func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) int
 		Conversations        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) int
@@ -566,6 +897,11 @@ type ComplexityRoot struct {
 		RecipientCount    func(childComplexity int) int
 		Replayed          func(childComplexity int) int
 		UnknownTargets    func(childComplexity int) int
+	}
+
+	SubmitApprovalPayload struct {
+		Approval func(childComplexity int) int
+		Replayed func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -609,6 +945,50 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ApprovalResolver interface {
+	TemplateVersion(ctx context.Context, obj *ent.Approval) (*int, error)
+	Controls(ctx context.Context, obj *ent.Approval) ([]model.ApprovalControl, error)
+	Form(ctx context.Context, obj *ent.Approval) ([]*flow.Field, error)
+	Path(ctx context.Context, obj *ent.Approval) ([]*ent.ApprovalNode, error)
+	CurrentNode(ctx context.Context, obj *ent.Approval) (*ent.ApprovalNode, error)
+	Tasks(ctx context.Context, obj *ent.Approval) ([]*ent.ApprovalTask, error)
+	Timeline(ctx context.Context, obj *ent.Approval) ([]*ent.ApprovalTimelineEntry, error)
+	Ccs(ctx context.Context, obj *ent.Approval) ([]*ent.ApprovalCc, error)
+	ViewerCan(ctx context.Context, obj *ent.Approval) (*approval.Can, error)
+	RevocableUntil(ctx context.Context, obj *ent.Approval) (*time.Time, error)
+	Applicant(ctx context.Context, obj *ent.Approval) (*ent.Member, error)
+}
+type ApprovalCcResolver interface {
+	Member(ctx context.Context, obj *ent.ApprovalCc) (*ent.Member, error)
+}
+type ApprovalNodeResolver interface {
+	Approvers(ctx context.Context, obj *ent.ApprovalNode) ([]*ent.Member, error)
+	Tasks(ctx context.Context, obj *ent.ApprovalNode) ([]*ent.ApprovalTask, error)
+}
+type ApprovalPreviewResolver interface {
+	CcOnSubmit(ctx context.Context, obj *flow.Path) ([]*ent.Member, error)
+	CcOnFinish(ctx context.Context, obj *flow.Path) ([]*ent.Member, error)
+}
+type ApprovalPreviewStepResolver interface {
+	Approvers(ctx context.Context, obj *flow.Step) ([]*ent.Member, error)
+}
+type ApprovalTaskResolver interface {
+	ViewerCan(ctx context.Context, obj *ent.ApprovalTask) (*approval.Can, error)
+	Assignee(ctx context.Context, obj *ent.ApprovalTask) (*ent.Member, error)
+}
+type ApprovalTemplateResolver interface {
+	Controls(ctx context.Context, obj *ent.ApprovalTemplate) ([]model.ApprovalControl, error)
+	Flow(ctx context.Context, obj *ent.ApprovalTemplate) (*flow.Flow, error)
+	ViewerCanApply(ctx context.Context, obj *ent.ApprovalTemplate) (bool, error)
+}
+type ApprovalTemplateVersionResolver interface {
+	Controls(ctx context.Context, obj *ent.ApprovalTemplateVersion) ([]model.ApprovalControl, error)
+}
+type ApprovalTimelineEntryResolver interface {
+	Members(ctx context.Context, obj *ent.ApprovalTimelineEntry) ([]*ent.Member, error)
+
+	Actor(ctx context.Context, obj *ent.ApprovalTimelineEntry) (*ent.Member, error)
+}
 type AudienceResolver interface {
 	Departments(ctx context.Context, obj *audience.Audience) ([]*ent.Department, error)
 	Tags(ctx context.Context, obj *audience.Audience) ([]*ent.Tag, error)
@@ -658,6 +1038,12 @@ type MessageReceiptsResolver interface {
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
 	Logout(ctx context.Context) (*model.LogoutPayload, error)
+	CreateApprovalTemplate(ctx context.Context, input model.ApprovalTemplateInput) (*ent.ApprovalTemplate, error)
+	UpdateApprovalTemplate(ctx context.Context, id string, input model.ApprovalTemplateInput) (*ent.ApprovalTemplate, error)
+	ArchiveApprovalTemplate(ctx context.Context, id string) (*ent.ApprovalTemplate, error)
+	SubmitApproval(ctx context.Context, input model.SubmitApprovalInput) (*approval.Submitted, error)
+	ApproveApprovalTask(ctx context.Context, input model.ApprovalDecisionInput) (*ent.ApprovalTask, error)
+	RejectApprovalTask(ctx context.Context, input model.ApprovalDecisionInput) (*ent.ApprovalTask, error)
 	CreateApp(ctx context.Context, input model.CreateAppInput) (*model.CreateAppPayload, error)
 	UpdateApp(ctx context.Context, input model.UpdateAppInput) (*ent.App, error)
 	RotateAppSecret(ctx context.Context, input model.RotateAppSecretInput) (*model.RotateAppSecretPayload, error)
@@ -706,6 +1092,10 @@ type QueryResolver interface {
 	Departments(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) (*ent.DepartmentConnection, error)
 	Members(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error)
 	Tags(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TagOrder, where *ent.TagWhereInput) (*ent.TagConnection, error)
+	ApprovalTemplates(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ApprovalTemplateOrder, where *ent.ApprovalTemplateWhereInput, includeArchived *bool) (*ent.ApprovalTemplateConnection, error)
+	Approvals(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ApprovalOrder, where *ent.ApprovalWhereInput, filter *model.ApprovalListFilter) (*ent.ApprovalConnection, error)
+	ApprovalTasks(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ApprovalTaskOrder, where *ent.ApprovalTaskWhereInput, status []flow.TaskStatus) (*ent.ApprovalTaskConnection, error)
+	ApprovalPreview(ctx context.Context, templateID string, form []*flow.Field, chosenApprovers []*model.ChosenApproversInput) (*flow.Path, error)
 	AuditLog(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) (*ent.AuditEntryConnection, error)
 	Viewer(ctx context.Context) (*viewer.Viewer, error)
 	Enterprise(ctx context.Context) (*ent.Enterprise, error)
@@ -930,6 +1320,1282 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AppUnread.Count(childComplexity), true
+
+	case "Approval.applicant":
+		if e.ComplexityRoot.Approval.Applicant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Applicant(childComplexity), true
+	case "Approval.applicantName":
+		if e.ComplexityRoot.Approval.ApplicantName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.ApplicantName(childComplexity), true
+	case "Approval.ccs":
+		if e.ComplexityRoot.Approval.Ccs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Ccs(childComplexity), true
+	case "Approval.controls":
+		if e.ComplexityRoot.Approval.Controls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Controls(childComplexity), true
+	case "Approval.createdAt":
+		if e.ComplexityRoot.Approval.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.CreatedAt(childComplexity), true
+	case "Approval.currentNode":
+		if e.ComplexityRoot.Approval.CurrentNode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.CurrentNode(childComplexity), true
+	case "Approval.finishedAt":
+		if e.ComplexityRoot.Approval.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.FinishedAt(childComplexity), true
+	case "Approval.form":
+		if e.ComplexityRoot.Approval.Form == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Form(childComplexity), true
+	case "Approval.id":
+		if e.ComplexityRoot.Approval.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.ID(childComplexity), true
+	case "Approval.kind":
+		if e.ComplexityRoot.Approval.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Kind(childComplexity), true
+	case "Approval.path":
+		if e.ComplexityRoot.Approval.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Path(childComplexity), true
+	case "Approval.revocableUntil":
+		if e.ComplexityRoot.Approval.RevocableUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.RevocableUntil(childComplexity), true
+	case "Approval.status":
+		if e.ComplexityRoot.Approval.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Status(childComplexity), true
+	case "Approval.submittedAt":
+		if e.ComplexityRoot.Approval.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.SubmittedAt(childComplexity), true
+	case "Approval.summary":
+		if e.ComplexityRoot.Approval.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Summary(childComplexity), true
+	case "Approval.tasks":
+		if e.ComplexityRoot.Approval.Tasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Tasks(childComplexity), true
+	case "Approval.template":
+		if e.ComplexityRoot.Approval.Template == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Template(childComplexity), true
+	case "Approval.templateVersion":
+		if e.ComplexityRoot.Approval.TemplateVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.TemplateVersion(childComplexity), true
+	case "Approval.timeline":
+		if e.ComplexityRoot.Approval.Timeline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Timeline(childComplexity), true
+	case "Approval.title":
+		if e.ComplexityRoot.Approval.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Title(childComplexity), true
+	case "Approval.updatedAt":
+		if e.ComplexityRoot.Approval.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.UpdatedAt(childComplexity), true
+	case "Approval.viewerCan":
+		if e.ComplexityRoot.Approval.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.ViewerCan(childComplexity), true
+
+	case "ApprovalBasicControl.key":
+		if e.ComplexityRoot.ApprovalBasicControl.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalBasicControl.Key(childComplexity), true
+	case "ApprovalBasicControl.kind":
+		if e.ComplexityRoot.ApprovalBasicControl.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalBasicControl.Kind(childComplexity), true
+	case "ApprovalBasicControl.label":
+		if e.ComplexityRoot.ApprovalBasicControl.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalBasicControl.Label(childComplexity), true
+	case "ApprovalBasicControl.required":
+		if e.ComplexityRoot.ApprovalBasicControl.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalBasicControl.Required(childComplexity), true
+
+	case "ApprovalBranch.conditions":
+		if e.ComplexityRoot.ApprovalBranch.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalBranch.Conditions(childComplexity), true
+	case "ApprovalBranch.default":
+		if e.ComplexityRoot.ApprovalBranch.Default == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalBranch.Default(childComplexity), true
+	case "ApprovalBranch.name":
+		if e.ComplexityRoot.ApprovalBranch.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalBranch.Name(childComplexity), true
+	case "ApprovalBranch.next":
+		if e.ComplexityRoot.ApprovalBranch.Next == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalBranch.Next(childComplexity), true
+
+	case "ApprovalCc.createdAt":
+		if e.ComplexityRoot.ApprovalCc.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalCc.CreatedAt(childComplexity), true
+	case "ApprovalCc.id":
+		if e.ComplexityRoot.ApprovalCc.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalCc.ID(childComplexity), true
+	case "ApprovalCc.member":
+		if e.ComplexityRoot.ApprovalCc.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalCc.Member(childComplexity), true
+	case "ApprovalCc.stage":
+		if e.ComplexityRoot.ApprovalCc.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalCc.Stage(childComplexity), true
+
+	case "ApprovalCondition.departmentIds":
+		if e.ComplexityRoot.ApprovalCondition.DepartmentIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalCondition.DepartmentIDs(childComplexity), true
+	case "ApprovalCondition.field":
+		if e.ComplexityRoot.ApprovalCondition.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalCondition.Field(childComplexity), true
+	case "ApprovalCondition.number":
+		if e.ComplexityRoot.ApprovalCondition.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalCondition.Number(childComplexity), true
+	case "ApprovalCondition.op":
+		if e.ComplexityRoot.ApprovalCondition.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalCondition.Op(childComplexity), true
+	case "ApprovalCondition.optionKeys":
+		if e.ComplexityRoot.ApprovalCondition.OptionKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalCondition.OptionKeys(childComplexity), true
+
+	case "ApprovalConnection.edges":
+		if e.ComplexityRoot.ApprovalConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalConnection.Edges(childComplexity), true
+	case "ApprovalConnection.pageInfo":
+		if e.ComplexityRoot.ApprovalConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalConnection.PageInfo(childComplexity), true
+	case "ApprovalConnection.totalCount":
+		if e.ComplexityRoot.ApprovalConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalConnection.TotalCount(childComplexity), true
+
+	case "ApprovalDateControl.key":
+		if e.ComplexityRoot.ApprovalDateControl.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalDateControl.Key(childComplexity), true
+	case "ApprovalDateControl.kind":
+		if e.ComplexityRoot.ApprovalDateControl.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalDateControl.Kind(childComplexity), true
+	case "ApprovalDateControl.label":
+		if e.ComplexityRoot.ApprovalDateControl.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalDateControl.Label(childComplexity), true
+	case "ApprovalDateControl.required":
+		if e.ComplexityRoot.ApprovalDateControl.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalDateControl.Required(childComplexity), true
+
+	case "ApprovalDateRange.days":
+		if e.ComplexityRoot.ApprovalDateRange.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalDateRange.Days(childComplexity), true
+	case "ApprovalDateRange.end":
+		if e.ComplexityRoot.ApprovalDateRange.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalDateRange.End(childComplexity), true
+	case "ApprovalDateRange.start":
+		if e.ComplexityRoot.ApprovalDateRange.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalDateRange.Start(childComplexity), true
+
+	case "ApprovalDescriptionControl.key":
+		if e.ComplexityRoot.ApprovalDescriptionControl.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalDescriptionControl.Key(childComplexity), true
+	case "ApprovalDescriptionControl.kind":
+		if e.ComplexityRoot.ApprovalDescriptionControl.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalDescriptionControl.Kind(childComplexity), true
+	case "ApprovalDescriptionControl.label":
+		if e.ComplexityRoot.ApprovalDescriptionControl.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalDescriptionControl.Label(childComplexity), true
+	case "ApprovalDescriptionControl.required":
+		if e.ComplexityRoot.ApprovalDescriptionControl.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalDescriptionControl.Required(childComplexity), true
+	case "ApprovalDescriptionControl.text":
+		if e.ComplexityRoot.ApprovalDescriptionControl.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalDescriptionControl.Text(childComplexity), true
+
+	case "ApprovalEdge.cursor":
+		if e.ComplexityRoot.ApprovalEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalEdge.Cursor(childComplexity), true
+	case "ApprovalEdge.node":
+		if e.ComplexityRoot.ApprovalEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalEdge.Node(childComplexity), true
+
+	case "ApprovalField.approvalIds":
+		if e.ComplexityRoot.ApprovalField.ApprovalIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalField.ApprovalIDs(childComplexity), true
+	case "ApprovalField.attachments":
+		if e.ComplexityRoot.ApprovalField.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalField.Attachments(childComplexity), true
+	case "ApprovalField.date":
+		if e.ComplexityRoot.ApprovalField.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalField.Date(childComplexity), true
+	case "ApprovalField.dateRange":
+		if e.ComplexityRoot.ApprovalField.DateRange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalField.DateRange(childComplexity), true
+	case "ApprovalField.dateTime":
+		if e.ComplexityRoot.ApprovalField.DateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalField.DateTime(childComplexity), true
+	case "ApprovalField.departmentIds":
+		if e.ComplexityRoot.ApprovalField.DepartmentIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalField.DepartmentIDs(childComplexity), true
+	case "ApprovalField.key":
+		if e.ComplexityRoot.ApprovalField.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalField.Key(childComplexity), true
+	case "ApprovalField.location":
+		if e.ComplexityRoot.ApprovalField.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalField.Location(childComplexity), true
+	case "ApprovalField.memberIds":
+		if e.ComplexityRoot.ApprovalField.MemberIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalField.MemberIDs(childComplexity), true
+	case "ApprovalField.number":
+		if e.ComplexityRoot.ApprovalField.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalField.Number(childComplexity), true
+	case "ApprovalField.optionKeys":
+		if e.ComplexityRoot.ApprovalField.OptionKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalField.OptionKeys(childComplexity), true
+	case "ApprovalField.rows":
+		if e.ComplexityRoot.ApprovalField.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalField.Rows(childComplexity), true
+	case "ApprovalField.text":
+		if e.ComplexityRoot.ApprovalField.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalField.Text(childComplexity), true
+
+	case "ApprovalFlow.ccOnFinish":
+		if e.ComplexityRoot.ApprovalFlow.CcOnFinish == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlow.CcOnFinish(childComplexity), true
+	case "ApprovalFlow.ccOnSubmit":
+		if e.ComplexityRoot.ApprovalFlow.CcOnSubmit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlow.CcOnSubmit(childComplexity), true
+	case "ApprovalFlow.dedup":
+		if e.ComplexityRoot.ApprovalFlow.Dedup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlow.Dedup(childComplexity), true
+	case "ApprovalFlow.nodes":
+		if e.ComplexityRoot.ApprovalFlow.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlow.Nodes(childComplexity), true
+	case "ApprovalFlow.revokeDays":
+		if e.ComplexityRoot.ApprovalFlow.RevokeDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlow.RevokeDays(childComplexity), true
+	case "ApprovalFlow.start":
+		if e.ComplexityRoot.ApprovalFlow.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlow.Start(childComplexity), true
+
+	case "ApprovalFlowNode.approvers":
+		if e.ComplexityRoot.ApprovalFlowNode.Approvers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlowNode.Approvers(childComplexity), true
+	case "ApprovalFlowNode.branches":
+		if e.ComplexityRoot.ApprovalFlowNode.Branches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlowNode.Branches(childComplexity), true
+	case "ApprovalFlowNode.emptyPolicy":
+		if e.ComplexityRoot.ApprovalFlowNode.EmptyPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlowNode.EmptyPolicy(childComplexity), true
+	case "ApprovalFlowNode.id":
+		if e.ComplexityRoot.ApprovalFlowNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlowNode.ID(childComplexity), true
+	case "ApprovalFlowNode.kind":
+		if e.ComplexityRoot.ApprovalFlowNode.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlowNode.Kind(childComplexity), true
+	case "ApprovalFlowNode.mode":
+		if e.ComplexityRoot.ApprovalFlowNode.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlowNode.Mode(childComplexity), true
+	case "ApprovalFlowNode.name":
+		if e.ComplexityRoot.ApprovalFlowNode.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlowNode.Name(childComplexity), true
+	case "ApprovalFlowNode.next":
+		if e.ComplexityRoot.ApprovalFlowNode.Next == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlowNode.Next(childComplexity), true
+	case "ApprovalFlowNode.selfPolicy":
+		if e.ComplexityRoot.ApprovalFlowNode.SelfPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalFlowNode.SelfPolicy(childComplexity), true
+
+	case "ApprovalLocation.address":
+		if e.ComplexityRoot.ApprovalLocation.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalLocation.Address(childComplexity), true
+	case "ApprovalLocation.latitude":
+		if e.ComplexityRoot.ApprovalLocation.Latitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalLocation.Latitude(childComplexity), true
+	case "ApprovalLocation.longitude":
+		if e.ComplexityRoot.ApprovalLocation.Longitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalLocation.Longitude(childComplexity), true
+
+	case "ApprovalNode.added":
+		if e.ComplexityRoot.ApprovalNode.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNode.Added(childComplexity), true
+	case "ApprovalNode.approvers":
+		if e.ComplexityRoot.ApprovalNode.Approvers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNode.Approvers(childComplexity), true
+	case "ApprovalNode.createdAt":
+		if e.ComplexityRoot.ApprovalNode.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNode.CreatedAt(childComplexity), true
+	case "ApprovalNode.id":
+		if e.ComplexityRoot.ApprovalNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNode.ID(childComplexity), true
+	case "ApprovalNode.mode":
+		if e.ComplexityRoot.ApprovalNode.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNode.Mode(childComplexity), true
+	case "ApprovalNode.name":
+		if e.ComplexityRoot.ApprovalNode.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNode.Name(childComplexity), true
+	case "ApprovalNode.nodeKey":
+		if e.ComplexityRoot.ApprovalNode.NodeKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNode.NodeKey(childComplexity), true
+	case "ApprovalNode.position":
+		if e.ComplexityRoot.ApprovalNode.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNode.Position(childComplexity), true
+	case "ApprovalNode.status":
+		if e.ComplexityRoot.ApprovalNode.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNode.Status(childComplexity), true
+	case "ApprovalNode.tasks":
+		if e.ComplexityRoot.ApprovalNode.Tasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNode.Tasks(childComplexity), true
+
+	case "ApprovalNumberControl.currency":
+		if e.ComplexityRoot.ApprovalNumberControl.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNumberControl.Currency(childComplexity), true
+	case "ApprovalNumberControl.key":
+		if e.ComplexityRoot.ApprovalNumberControl.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNumberControl.Key(childComplexity), true
+	case "ApprovalNumberControl.kind":
+		if e.ComplexityRoot.ApprovalNumberControl.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNumberControl.Kind(childComplexity), true
+	case "ApprovalNumberControl.label":
+		if e.ComplexityRoot.ApprovalNumberControl.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNumberControl.Label(childComplexity), true
+	case "ApprovalNumberControl.max":
+		if e.ComplexityRoot.ApprovalNumberControl.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNumberControl.Max(childComplexity), true
+	case "ApprovalNumberControl.min":
+		if e.ComplexityRoot.ApprovalNumberControl.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNumberControl.Min(childComplexity), true
+	case "ApprovalNumberControl.required":
+		if e.ComplexityRoot.ApprovalNumberControl.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalNumberControl.Required(childComplexity), true
+
+	case "ApprovalOption.key":
+		if e.ComplexityRoot.ApprovalOption.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalOption.Key(childComplexity), true
+	case "ApprovalOption.label":
+		if e.ComplexityRoot.ApprovalOption.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalOption.Label(childComplexity), true
+
+	case "ApprovalPickerControl.key":
+		if e.ComplexityRoot.ApprovalPickerControl.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPickerControl.Key(childComplexity), true
+	case "ApprovalPickerControl.kind":
+		if e.ComplexityRoot.ApprovalPickerControl.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPickerControl.Kind(childComplexity), true
+	case "ApprovalPickerControl.label":
+		if e.ComplexityRoot.ApprovalPickerControl.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPickerControl.Label(childComplexity), true
+	case "ApprovalPickerControl.multiple":
+		if e.ComplexityRoot.ApprovalPickerControl.Multiple == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPickerControl.Multiple(childComplexity), true
+	case "ApprovalPickerControl.required":
+		if e.ComplexityRoot.ApprovalPickerControl.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPickerControl.Required(childComplexity), true
+
+	case "ApprovalPreview.ccOnFinish":
+		if e.ComplexityRoot.ApprovalPreview.CcOnFinish == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPreview.CcOnFinish(childComplexity), true
+	case "ApprovalPreview.ccOnSubmit":
+		if e.ComplexityRoot.ApprovalPreview.CcOnSubmit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPreview.CcOnSubmit(childComplexity), true
+	case "ApprovalPreview.steps":
+		if e.ComplexityRoot.ApprovalPreview.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPreview.Steps(childComplexity), true
+
+	case "ApprovalPreviewStep.approvers":
+		if e.ComplexityRoot.ApprovalPreviewStep.Approvers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPreviewStep.Approvers(childComplexity), true
+	case "ApprovalPreviewStep.auto":
+		if e.ComplexityRoot.ApprovalPreviewStep.Auto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPreviewStep.Auto(childComplexity), true
+	case "ApprovalPreviewStep.mode":
+		if e.ComplexityRoot.ApprovalPreviewStep.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPreviewStep.Mode(childComplexity), true
+	case "ApprovalPreviewStep.name":
+		if e.ComplexityRoot.ApprovalPreviewStep.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPreviewStep.Name(childComplexity), true
+	case "ApprovalPreviewStep.nodeId":
+		if e.ComplexityRoot.ApprovalPreviewStep.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPreviewStep.NodeID(childComplexity), true
+	case "ApprovalPreviewStep.toSuperAdmins":
+		if e.ComplexityRoot.ApprovalPreviewStep.ToSuperAdmins == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalPreviewStep.ToSuperAdmins(childComplexity), true
+
+	case "ApprovalRow.fields":
+		if e.ComplexityRoot.ApprovalRow.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRow.Fields(childComplexity), true
+
+	case "ApprovalSelectControl.key":
+		if e.ComplexityRoot.ApprovalSelectControl.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSelectControl.Key(childComplexity), true
+	case "ApprovalSelectControl.kind":
+		if e.ComplexityRoot.ApprovalSelectControl.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSelectControl.Kind(childComplexity), true
+	case "ApprovalSelectControl.label":
+		if e.ComplexityRoot.ApprovalSelectControl.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSelectControl.Label(childComplexity), true
+	case "ApprovalSelectControl.options":
+		if e.ComplexityRoot.ApprovalSelectControl.Options == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSelectControl.Options(childComplexity), true
+	case "ApprovalSelectControl.required":
+		if e.ComplexityRoot.ApprovalSelectControl.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSelectControl.Required(childComplexity), true
+
+	case "ApprovalSource.departmentIds":
+		if e.ComplexityRoot.ApprovalSource.DepartmentIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSource.DepartmentIDs(childComplexity), true
+	case "ApprovalSource.kind":
+		if e.ComplexityRoot.ApprovalSource.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSource.Kind(childComplexity), true
+	case "ApprovalSource.level":
+		if e.ComplexityRoot.ApprovalSource.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSource.Level(childComplexity), true
+	case "ApprovalSource.maxCount":
+		if e.ComplexityRoot.ApprovalSource.MaxCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSource.MaxCount(childComplexity), true
+	case "ApprovalSource.memberIds":
+		if e.ComplexityRoot.ApprovalSource.MemberIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSource.MemberIDs(childComplexity), true
+	case "ApprovalSource.minCount":
+		if e.ComplexityRoot.ApprovalSource.MinCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSource.MinCount(childComplexity), true
+	case "ApprovalSource.range":
+		if e.ComplexityRoot.ApprovalSource.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSource.Range(childComplexity), true
+	case "ApprovalSource.tagIds":
+		if e.ComplexityRoot.ApprovalSource.TagIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSource.TagIDs(childComplexity), true
+
+	case "ApprovalTableControl.columns":
+		if e.ComplexityRoot.ApprovalTableControl.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTableControl.Columns(childComplexity), true
+	case "ApprovalTableControl.key":
+		if e.ComplexityRoot.ApprovalTableControl.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTableControl.Key(childComplexity), true
+	case "ApprovalTableControl.kind":
+		if e.ComplexityRoot.ApprovalTableControl.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTableControl.Kind(childComplexity), true
+	case "ApprovalTableControl.label":
+		if e.ComplexityRoot.ApprovalTableControl.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTableControl.Label(childComplexity), true
+	case "ApprovalTableControl.required":
+		if e.ComplexityRoot.ApprovalTableControl.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTableControl.Required(childComplexity), true
+
+	case "ApprovalTask.approval":
+		if e.ComplexityRoot.ApprovalTask.Approval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTask.Approval(childComplexity), true
+	case "ApprovalTask.assignee":
+		if e.ComplexityRoot.ApprovalTask.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTask.Assignee(childComplexity), true
+	case "ApprovalTask.assigneeName":
+		if e.ComplexityRoot.ApprovalTask.AssigneeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTask.AssigneeName(childComplexity), true
+	case "ApprovalTask.attachments":
+		if e.ComplexityRoot.ApprovalTask.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTask.Attachments(childComplexity), true
+	case "ApprovalTask.auto":
+		if e.ComplexityRoot.ApprovalTask.Auto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTask.Auto(childComplexity), true
+	case "ApprovalTask.comment":
+		if e.ComplexityRoot.ApprovalTask.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTask.Comment(childComplexity), true
+	case "ApprovalTask.createdAt":
+		if e.ComplexityRoot.ApprovalTask.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTask.CreatedAt(childComplexity), true
+	case "ApprovalTask.decidedAt":
+		if e.ComplexityRoot.ApprovalTask.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTask.DecidedAt(childComplexity), true
+	case "ApprovalTask.id":
+		if e.ComplexityRoot.ApprovalTask.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTask.ID(childComplexity), true
+	case "ApprovalTask.node":
+		if e.ComplexityRoot.ApprovalTask.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTask.Node(childComplexity), true
+	case "ApprovalTask.nodeKey":
+		if e.ComplexityRoot.ApprovalTask.NodeKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTask.NodeKey(childComplexity), true
+	case "ApprovalTask.status":
+		if e.ComplexityRoot.ApprovalTask.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTask.Status(childComplexity), true
+	case "ApprovalTask.viewerCan":
+		if e.ComplexityRoot.ApprovalTask.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTask.ViewerCan(childComplexity), true
+
+	case "ApprovalTaskConnection.edges":
+		if e.ComplexityRoot.ApprovalTaskConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTaskConnection.Edges(childComplexity), true
+	case "ApprovalTaskConnection.pageInfo":
+		if e.ComplexityRoot.ApprovalTaskConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTaskConnection.PageInfo(childComplexity), true
+	case "ApprovalTaskConnection.totalCount":
+		if e.ComplexityRoot.ApprovalTaskConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTaskConnection.TotalCount(childComplexity), true
+
+	case "ApprovalTaskEdge.cursor":
+		if e.ComplexityRoot.ApprovalTaskEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTaskEdge.Cursor(childComplexity), true
+	case "ApprovalTaskEdge.node":
+		if e.ComplexityRoot.ApprovalTaskEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTaskEdge.Node(childComplexity), true
+
+	case "ApprovalTemplate.archivedAt":
+		if e.ComplexityRoot.ApprovalTemplate.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.ArchivedAt(childComplexity), true
+	case "ApprovalTemplate.audience":
+		if e.ComplexityRoot.ApprovalTemplate.Audience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.Audience(childComplexity), true
+	case "ApprovalTemplate.controls":
+		if e.ComplexityRoot.ApprovalTemplate.Controls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.Controls(childComplexity), true
+	case "ApprovalTemplate.createdAt":
+		if e.ComplexityRoot.ApprovalTemplate.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.CreatedAt(childComplexity), true
+	case "ApprovalTemplate.flow":
+		if e.ComplexityRoot.ApprovalTemplate.Flow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.Flow(childComplexity), true
+	case "ApprovalTemplate.group":
+		if e.ComplexityRoot.ApprovalTemplate.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.Group(childComplexity), true
+	case "ApprovalTemplate.id":
+		if e.ComplexityRoot.ApprovalTemplate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.ID(childComplexity), true
+	case "ApprovalTemplate.icon":
+		if e.ComplexityRoot.ApprovalTemplate.Icon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.Icon(childComplexity), true
+	case "ApprovalTemplate.kind":
+		if e.ComplexityRoot.ApprovalTemplate.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.Kind(childComplexity), true
+	case "ApprovalTemplate.name":
+		if e.ComplexityRoot.ApprovalTemplate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.Name(childComplexity), true
+	case "ApprovalTemplate.updatedAt":
+		if e.ComplexityRoot.ApprovalTemplate.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.UpdatedAt(childComplexity), true
+	case "ApprovalTemplate.version":
+		if e.ComplexityRoot.ApprovalTemplate.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.Version(childComplexity), true
+	case "ApprovalTemplate.versions":
+		if e.ComplexityRoot.ApprovalTemplate.Versions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.Versions(childComplexity), true
+	case "ApprovalTemplate.viewerCanApply":
+		if e.ComplexityRoot.ApprovalTemplate.ViewerCanApply == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplate.ViewerCanApply(childComplexity), true
+
+	case "ApprovalTemplateConnection.edges":
+		if e.ComplexityRoot.ApprovalTemplateConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplateConnection.Edges(childComplexity), true
+	case "ApprovalTemplateConnection.pageInfo":
+		if e.ComplexityRoot.ApprovalTemplateConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplateConnection.PageInfo(childComplexity), true
+	case "ApprovalTemplateConnection.totalCount":
+		if e.ComplexityRoot.ApprovalTemplateConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplateConnection.TotalCount(childComplexity), true
+
+	case "ApprovalTemplateEdge.cursor":
+		if e.ComplexityRoot.ApprovalTemplateEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplateEdge.Cursor(childComplexity), true
+	case "ApprovalTemplateEdge.node":
+		if e.ComplexityRoot.ApprovalTemplateEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplateEdge.Node(childComplexity), true
+
+	case "ApprovalTemplateVersion.controls":
+		if e.ComplexityRoot.ApprovalTemplateVersion.Controls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplateVersion.Controls(childComplexity), true
+	case "ApprovalTemplateVersion.createdAt":
+		if e.ComplexityRoot.ApprovalTemplateVersion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplateVersion.CreatedAt(childComplexity), true
+	case "ApprovalTemplateVersion.flow":
+		if e.ComplexityRoot.ApprovalTemplateVersion.Flow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplateVersion.Flow(childComplexity), true
+	case "ApprovalTemplateVersion.id":
+		if e.ComplexityRoot.ApprovalTemplateVersion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplateVersion.ID(childComplexity), true
+	case "ApprovalTemplateVersion.template":
+		if e.ComplexityRoot.ApprovalTemplateVersion.Template == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplateVersion.Template(childComplexity), true
+	case "ApprovalTemplateVersion.version":
+		if e.ComplexityRoot.ApprovalTemplateVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTemplateVersion.Version(childComplexity), true
+
+	case "ApprovalTextControl.key":
+		if e.ComplexityRoot.ApprovalTextControl.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTextControl.Key(childComplexity), true
+	case "ApprovalTextControl.kind":
+		if e.ComplexityRoot.ApprovalTextControl.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTextControl.Kind(childComplexity), true
+	case "ApprovalTextControl.label":
+		if e.ComplexityRoot.ApprovalTextControl.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTextControl.Label(childComplexity), true
+	case "ApprovalTextControl.maxLength":
+		if e.ComplexityRoot.ApprovalTextControl.MaxLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTextControl.MaxLength(childComplexity), true
+	case "ApprovalTextControl.minLength":
+		if e.ComplexityRoot.ApprovalTextControl.MinLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTextControl.MinLength(childComplexity), true
+	case "ApprovalTextControl.required":
+		if e.ComplexityRoot.ApprovalTextControl.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTextControl.Required(childComplexity), true
+
+	case "ApprovalTimelineEntry.action":
+		if e.ComplexityRoot.ApprovalTimelineEntry.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTimelineEntry.Action(childComplexity), true
+	case "ApprovalTimelineEntry.actor":
+		if e.ComplexityRoot.ApprovalTimelineEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTimelineEntry.Actor(childComplexity), true
+	case "ApprovalTimelineEntry.actorName":
+		if e.ComplexityRoot.ApprovalTimelineEntry.ActorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTimelineEntry.ActorName(childComplexity), true
+	case "ApprovalTimelineEntry.attachments":
+		if e.ComplexityRoot.ApprovalTimelineEntry.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTimelineEntry.Attachments(childComplexity), true
+	case "ApprovalTimelineEntry.comment":
+		if e.ComplexityRoot.ApprovalTimelineEntry.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTimelineEntry.Comment(childComplexity), true
+	case "ApprovalTimelineEntry.createdAt":
+		if e.ComplexityRoot.ApprovalTimelineEntry.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTimelineEntry.CreatedAt(childComplexity), true
+	case "ApprovalTimelineEntry.id":
+		if e.ComplexityRoot.ApprovalTimelineEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTimelineEntry.ID(childComplexity), true
+	case "ApprovalTimelineEntry.members":
+		if e.ComplexityRoot.ApprovalTimelineEntry.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTimelineEntry.Members(childComplexity), true
+	case "ApprovalTimelineEntry.nodeKey":
+		if e.ComplexityRoot.ApprovalTimelineEntry.NodeKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTimelineEntry.NodeKey(childComplexity), true
+	case "ApprovalTimelineEntry.taskId":
+		if e.ComplexityRoot.ApprovalTimelineEntry.TaskID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalTimelineEntry.TaskID(childComplexity), true
+
+	case "ApprovalViewerCan.addApprovers":
+		if e.ComplexityRoot.ApprovalViewerCan.AddApprovers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalViewerCan.AddApprovers(childComplexity), true
+	case "ApprovalViewerCan.approve":
+		if e.ComplexityRoot.ApprovalViewerCan.Approve == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalViewerCan.Approve(childComplexity), true
+	case "ApprovalViewerCan.comment":
+		if e.ComplexityRoot.ApprovalViewerCan.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalViewerCan.Comment(childComplexity), true
+	case "ApprovalViewerCan.reject":
+		if e.ComplexityRoot.ApprovalViewerCan.Reject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalViewerCan.Reject(childComplexity), true
+	case "ApprovalViewerCan.return":
+		if e.ComplexityRoot.ApprovalViewerCan.Return == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalViewerCan.Return(childComplexity), true
+	case "ApprovalViewerCan.revoke":
+		if e.ComplexityRoot.ApprovalViewerCan.Revoke == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalViewerCan.Revoke(childComplexity), true
+	case "ApprovalViewerCan.transfer":
+		if e.ComplexityRoot.ApprovalViewerCan.Transfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalViewerCan.Transfer(childComplexity), true
+	case "ApprovalViewerCan.urge":
+		if e.ComplexityRoot.ApprovalViewerCan.Urge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalViewerCan.Urge(childComplexity), true
+	case "ApprovalViewerCan.withdraw":
+		if e.ComplexityRoot.ApprovalViewerCan.Withdraw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalViewerCan.Withdraw(childComplexity), true
 
 	case "Article.description":
 		if e.ComplexityRoot.Article.Description == nil {
@@ -2302,6 +3968,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveActivation(childComplexity, args["input"].(model.ApproveActivationInput)), true
+	case "Mutation.approveApprovalTask":
+		if e.ComplexityRoot.Mutation.ApproveApprovalTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveApprovalTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveApprovalTask(childComplexity, args["input"].(model.ApprovalDecisionInput)), true
+	case "Mutation.archiveApprovalTemplate":
+		if e.ComplexityRoot.Mutation.ArchiveApprovalTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveApprovalTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveApprovalTemplate(childComplexity, args["id"].(string)), true
 	case "Mutation.certifyEnterprise":
 		if e.ComplexityRoot.Mutation.CertifyEnterprise == nil {
 			break
@@ -2324,6 +4012,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateApp(childComplexity, args["input"].(model.CreateAppInput)), true
+	case "Mutation.createApprovalTemplate":
+		if e.ComplexityRoot.Mutation.CreateApprovalTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createApprovalTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateApprovalTemplate(childComplexity, args["input"].(model.ApprovalTemplateInput)), true
 	case "Mutation.createConversation":
 		if e.ComplexityRoot.Mutation.CreateConversation == nil {
 			break
@@ -2539,6 +4238,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectActivation(childComplexity, args["input"].(model.RejectActivationInput)), true
+	case "Mutation.rejectApprovalTask":
+		if e.ComplexityRoot.Mutation.RejectApprovalTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectApprovalTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectApprovalTask(childComplexity, args["input"].(model.ApprovalDecisionInput)), true
 	case "Mutation.removeConversationMembers":
 		if e.ComplexityRoot.Mutation.RemoveConversationMembers == nil {
 			break
@@ -2622,6 +4332,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetFollowerQuota(childComplexity, args["input"].(model.SetFollowerQuotaInput)), true
+	case "Mutation.submitApproval":
+		if e.ComplexityRoot.Mutation.SubmitApproval == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitApproval_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitApproval(childComplexity, args["input"].(model.SubmitApprovalInput)), true
 	case "Mutation.updateApp":
 		if e.ComplexityRoot.Mutation.UpdateApp == nil {
 			break
@@ -2633,6 +4354,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateApp(childComplexity, args["input"].(model.UpdateAppInput)), true
+	case "Mutation.updateApprovalTemplate":
+		if e.ComplexityRoot.Mutation.UpdateApprovalTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateApprovalTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateApprovalTemplate(childComplexity, args["id"].(string), args["input"].(model.ApprovalTemplateInput)), true
 	case "Mutation.updateDepartment":
 		if e.ComplexityRoot.Mutation.UpdateDepartment == nil {
 			break
@@ -2725,6 +4457,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AdminRoles(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AdminRoleOrder), args["where"].(*ent.AdminRoleWhereInput)), true
+	case "Query.approvalPreview":
+		if e.ComplexityRoot.Query.ApprovalPreview == nil {
+			break
+		}
+
+		args, err := ec.field_Query_approvalPreview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ApprovalPreview(childComplexity, args["templateId"].(string), args["form"].([]*flow.Field), args["chosenApprovers"].([]*model.ChosenApproversInput)), true
+	case "Query.approvalTasks":
+		if e.ComplexityRoot.Query.ApprovalTasks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_approvalTasks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ApprovalTasks(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.ApprovalTaskOrder), args["where"].(*ent.ApprovalTaskWhereInput), args["status"].([]flow.TaskStatus)), true
+	case "Query.approvalTemplates":
+		if e.ComplexityRoot.Query.ApprovalTemplates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_approvalTemplates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ApprovalTemplates(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.ApprovalTemplateOrder), args["where"].(*ent.ApprovalTemplateWhereInput), args["includeArchived"].(*bool)), true
+	case "Query.approvals":
+		if e.ComplexityRoot.Query.Approvals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_approvals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Approvals(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.ApprovalOrder), args["where"].(*ent.ApprovalWhereInput), args["filter"].(*model.ApprovalListFilter)), true
 	case "Query.apps":
 		if e.ComplexityRoot.Query.Apps == nil {
 			break
@@ -2935,6 +4711,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SendMessagePayload.UnknownTargets(childComplexity), true
 
+	case "SubmitApprovalPayload.approval":
+		if e.ComplexityRoot.SubmitApprovalPayload.Approval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitApprovalPayload.Approval(childComplexity), true
+	case "SubmitApprovalPayload.replayed":
+		if e.ComplexityRoot.SubmitApprovalPayload.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitApprovalPayload.Replayed(childComplexity), true
+
 	case "Subscription.inbox":
 		if e.ComplexityRoot.Subscription.Inbox == nil {
 			break
@@ -3075,6 +4864,34 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AppOrder", ec.unmarshalInputAppOrder),
 			graphql.NewInputUnmarshaler("AppTokenInput", ec.unmarshalInputAppTokenInput),
 			graphql.NewInputUnmarshaler("AppWhereInput", ec.unmarshalInputAppWhereInput),
+			graphql.NewInputUnmarshaler("ApprovalBranchInput", ec.unmarshalInputApprovalBranchInput),
+			graphql.NewInputUnmarshaler("ApprovalCcOrder", ec.unmarshalInputApprovalCcOrder),
+			graphql.NewInputUnmarshaler("ApprovalCcWhereInput", ec.unmarshalInputApprovalCcWhereInput),
+			graphql.NewInputUnmarshaler("ApprovalConditionInput", ec.unmarshalInputApprovalConditionInput),
+			graphql.NewInputUnmarshaler("ApprovalControlInput", ec.unmarshalInputApprovalControlInput),
+			graphql.NewInputUnmarshaler("ApprovalDateRangeInput", ec.unmarshalInputApprovalDateRangeInput),
+			graphql.NewInputUnmarshaler("ApprovalDecisionInput", ec.unmarshalInputApprovalDecisionInput),
+			graphql.NewInputUnmarshaler("ApprovalFieldInput", ec.unmarshalInputApprovalFieldInput),
+			graphql.NewInputUnmarshaler("ApprovalFlowInput", ec.unmarshalInputApprovalFlowInput),
+			graphql.NewInputUnmarshaler("ApprovalFlowNodeInput", ec.unmarshalInputApprovalFlowNodeInput),
+			graphql.NewInputUnmarshaler("ApprovalListFilter", ec.unmarshalInputApprovalListFilter),
+			graphql.NewInputUnmarshaler("ApprovalLocationInput", ec.unmarshalInputApprovalLocationInput),
+			graphql.NewInputUnmarshaler("ApprovalNodeOrder", ec.unmarshalInputApprovalNodeOrder),
+			graphql.NewInputUnmarshaler("ApprovalNodeWhereInput", ec.unmarshalInputApprovalNodeWhereInput),
+			graphql.NewInputUnmarshaler("ApprovalOptionInput", ec.unmarshalInputApprovalOptionInput),
+			graphql.NewInputUnmarshaler("ApprovalOrder", ec.unmarshalInputApprovalOrder),
+			graphql.NewInputUnmarshaler("ApprovalRowInput", ec.unmarshalInputApprovalRowInput),
+			graphql.NewInputUnmarshaler("ApprovalSourceInput", ec.unmarshalInputApprovalSourceInput),
+			graphql.NewInputUnmarshaler("ApprovalTaskOrder", ec.unmarshalInputApprovalTaskOrder),
+			graphql.NewInputUnmarshaler("ApprovalTaskWhereInput", ec.unmarshalInputApprovalTaskWhereInput),
+			graphql.NewInputUnmarshaler("ApprovalTemplateInput", ec.unmarshalInputApprovalTemplateInput),
+			graphql.NewInputUnmarshaler("ApprovalTemplateOrder", ec.unmarshalInputApprovalTemplateOrder),
+			graphql.NewInputUnmarshaler("ApprovalTemplateVersionOrder", ec.unmarshalInputApprovalTemplateVersionOrder),
+			graphql.NewInputUnmarshaler("ApprovalTemplateVersionWhereInput", ec.unmarshalInputApprovalTemplateVersionWhereInput),
+			graphql.NewInputUnmarshaler("ApprovalTemplateWhereInput", ec.unmarshalInputApprovalTemplateWhereInput),
+			graphql.NewInputUnmarshaler("ApprovalTimelineEntryOrder", ec.unmarshalInputApprovalTimelineEntryOrder),
+			graphql.NewInputUnmarshaler("ApprovalTimelineEntryWhereInput", ec.unmarshalInputApprovalTimelineEntryWhereInput),
+			graphql.NewInputUnmarshaler("ApprovalWhereInput", ec.unmarshalInputApprovalWhereInput),
 			graphql.NewInputUnmarshaler("ApproveActivationInput", ec.unmarshalInputApproveActivationInput),
 			graphql.NewInputUnmarshaler("ArticleInput", ec.unmarshalInputArticleInput),
 			graphql.NewInputUnmarshaler("AudienceInput", ec.unmarshalInputAudienceInput),
@@ -3082,6 +4899,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditEntryWhereInput", ec.unmarshalInputAuditEntryWhereInput),
 			graphql.NewInputUnmarshaler("CardInput", ec.unmarshalInputCardInput),
 			graphql.NewInputUnmarshaler("CertifyEnterpriseInput", ec.unmarshalInputCertifyEnterpriseInput),
+			graphql.NewInputUnmarshaler("ChosenApproversInput", ec.unmarshalInputChosenApproversInput),
 			graphql.NewInputUnmarshaler("ConfidentialViewOrder", ec.unmarshalInputConfidentialViewOrder),
 			graphql.NewInputUnmarshaler("ConfidentialViewWhereInput", ec.unmarshalInputConfidentialViewWhereInput),
 			graphql.NewInputUnmarshaler("ConversationOrder", ec.unmarshalInputConversationOrder),
@@ -3129,6 +4947,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SendMessageInput", ec.unmarshalInputSendMessageInput),
 			graphql.NewInputUnmarshaler("SetAccountTypeInput", ec.unmarshalInputSetAccountTypeInput),
 			graphql.NewInputUnmarshaler("SetFollowerQuotaInput", ec.unmarshalInputSetFollowerQuotaInput),
+			graphql.NewInputUnmarshaler("SubmitApprovalInput", ec.unmarshalInputSubmitApprovalInput),
 			graphql.NewInputUnmarshaler("TagOrder", ec.unmarshalInputTagOrder),
 			graphql.NewInputUnmarshaler("TagWhereInput", ec.unmarshalInputTagWhereInput),
 			graphql.NewInputUnmarshaler("UpdateAppInput", ec.unmarshalInputUpdateAppInput),
@@ -3230,6 +5049,597 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../../schema/approvals.graphql", Input: `# Workflow approvals: templates with versioned forms and flows, approvals,
+# tasks and their timeline. Types ApprovalTemplate, ApprovalTemplateVersion,
+# Approval, ApprovalNode, ApprovalTask, ApprovalTimelineEntry and ApprovalCc
+# come from ent.graphql. The rules are in internal/approval; who sees what in
+# internal/policy (approvals.go).
+
+"An exact decimal number, as a string (\"1234.50\"), for amounts and durations."
+scalar Decimal
+
+"""
+The kind of a form control. This enum is open for extension: new kinds will
+be added. A client meeting a kind it does not know should show the control's
+label and skip it, never fail.
+"""
+enum ApprovalControlKind {
+  TEXT
+  TEXTAREA
+  NUMBER
+  MONEY
+  DATE
+  DATE_TIME
+  DATE_RANGE
+  SELECT
+  MULTI_SELECT
+  MEMBER
+  DEPARTMENT
+  ATTACHMENT
+  LOCATION
+  DESCRIPTION
+  TABLE
+  RELATED_APPROVAL
+}
+
+"""
+One control of a template's form. Open for extension: new implementations
+(and kinds) will be added; a client should switch on ` + "`" + `kind` + "`" + ` (or
+` + "`" + `__typename` + "`" + `) and show an unknown control by its label only.
+"""
+interface ApprovalControl {
+  "Stable key: form values and branch conditions refer to it."
+  key: String!
+  kind: ApprovalControlKind!
+  label: String!
+  required: Boolean!
+}
+
+"TEXT and TEXTAREA."
+type ApprovalTextControl implements ApprovalControl {
+  key: String!
+  kind: ApprovalControlKind!
+  label: String!
+  required: Boolean!
+  minLength: Int
+  maxLength: Int
+}
+
+"NUMBER and MONEY (with its currency)."
+type ApprovalNumberControl implements ApprovalControl {
+  key: String!
+  kind: ApprovalControlKind!
+  label: String!
+  required: Boolean!
+  min: Decimal
+  max: Decimal
+  currency: String
+}
+
+"DATE, DATE_TIME and DATE_RANGE (whose value has a duration in days)."
+type ApprovalDateControl implements ApprovalControl {
+  key: String!
+  kind: ApprovalControlKind!
+  label: String!
+  required: Boolean!
+}
+
+"SELECT and MULTI_SELECT: values are option keys, stable across relabelling."
+type ApprovalSelectControl implements ApprovalControl {
+  key: String!
+  kind: ApprovalControlKind!
+  label: String!
+  required: Boolean!
+  options: [ApprovalOption!]!
+}
+
+"MEMBER and DEPARTMENT pickers."
+type ApprovalPickerControl implements ApprovalControl {
+  key: String!
+  kind: ApprovalControlKind!
+  label: String!
+  required: Boolean!
+  multiple: Boolean!
+}
+
+"DESCRIPTION: text shown on the form; it takes no value."
+type ApprovalDescriptionControl implements ApprovalControl {
+  key: String!
+  kind: ApprovalControlKind!
+  label: String!
+  required: Boolean!
+  text: String!
+}
+
+"TABLE: up to 100 rows of simple controls."
+type ApprovalTableControl implements ApprovalControl {
+  key: String!
+  kind: ApprovalControlKind!
+  label: String!
+  required: Boolean!
+  columns: [ApprovalControl!]!
+}
+
+"ATTACHMENT, LOCATION, RELATED_APPROVAL, and kinds with no settings of their own."
+type ApprovalBasicControl implements ApprovalControl {
+  key: String!
+  kind: ApprovalControlKind!
+  label: String!
+  required: Boolean!
+}
+
+type ApprovalOption {
+  key: String!
+  label: String!
+}
+
+input ApprovalOptionInput {
+  key: String!
+  label: String!
+}
+
+"A control to define; only the settings of its kind are used."
+input ApprovalControlInput {
+  key: String!
+  kind: ApprovalControlKind!
+  label: String!
+  required: Boolean = false
+  minLength: Int
+  maxLength: Int
+  min: Decimal
+  max: Decimal
+  "ISO 4217 code of a MONEY control."
+  currency: String
+  options: [ApprovalOptionInput!]
+  multiple: Boolean = false
+  columns: [ApprovalControlInput!]
+  text: String
+}
+
+enum ApprovalNodeKind {
+  APPROVAL
+  CONDITION
+}
+
+enum ApprovalSourceKind {
+  "Named members."
+  MEMBERS
+  "The applicant's level-th leader, bottom-up from their primary department through department leaders."
+  LEADER
+  "The leaders of named departments."
+  DEPARTMENT_LEADERS
+  "The members of tags."
+  TAG
+  "Chosen by the applicant at submit, inside range, minCount to maxCount people."
+  CHOSEN
+}
+
+"What a node does when its approvers resolve to nobody."
+enum ApprovalEmptyPolicy {
+  AUTO_APPROVE
+  AUTO_REJECT
+  "The enterprise's super admins decide."
+  SUPER_ADMINS
+}
+
+"What happens when the applicant is an approver of a node."
+enum ApprovalSelfPolicy {
+  AUTO_APPROVE
+  ASK
+}
+
+enum ApprovalConditionOp {
+  LT
+  LTE
+  GT
+  GTE
+  EQ
+  "A select's option (any, for a multi-select) is one of optionKeys."
+  IN
+  "The applicant's primary department lies under one of departmentIds."
+  APPLICANT_DEPARTMENT_IN
+}
+
+"Where approvers (or CC recipients) come from."
+type ApprovalSource {
+  kind: ApprovalSourceKind!
+  memberIds: [ID!]!
+  level: Int!
+  departmentIds: [ID!]!
+  tagIds: [ID!]!
+  range: Audience
+  minCount: Int!
+  maxCount: Int!
+}
+
+input ApprovalSourceInput {
+  kind: ApprovalSourceKind!
+  memberIds: [ID!]
+  "For LEADER: 1 is the leader of the applicant's own department."
+  level: Int
+  departmentIds: [ID!]
+  tagIds: [ID!]
+  "For CHOSEN: who may be chosen (anyone when null)."
+  range: AudienceInput
+  minCount: Int
+  maxCount: Int
+}
+
+"""
+A test of a branch. LT, LTE, GT, GTE and EQ compare a NUMBER or MONEY value,
+or a DATE_RANGE's duration in days, with number; EQ and IN test a select's
+option keys; APPLICANT_DEPARTMENT_IN names no field.
+"""
+type ApprovalCondition {
+  field: String
+  op: ApprovalConditionOp!
+  number: Decimal
+  optionKeys: [String!]!
+  departmentIds: [ID!]!
+}
+
+input ApprovalConditionInput {
+  field: String
+  op: ApprovalConditionOp!
+  number: Decimal
+  optionKeys: [String!]
+  departmentIds: [ID!]
+}
+
+"A branch of a condition node: taken when all its conditions hold; exactly one branch is the default."
+type ApprovalBranch {
+  name: String!
+  conditions: [ApprovalCondition!]!
+  default: Boolean!
+  "The node it leads to; empty ends the flow."
+  next: String
+}
+
+input ApprovalBranchInput {
+  name: String!
+  conditions: [ApprovalConditionInput!]
+  default: Boolean = false
+  next: String
+}
+
+"A node of a template's flow. Its id is stable across versions."
+type ApprovalFlowNode {
+  id: String!
+  name: String!
+  kind: ApprovalNodeKind!
+  approvers: [ApprovalSource!]!
+  mode: ApprovalMode
+  emptyPolicy: ApprovalEmptyPolicy
+  selfPolicy: ApprovalSelfPolicy
+  "The next node of an approval node; empty ends the flow."
+  next: String
+  branches: [ApprovalBranch!]!
+}
+
+input ApprovalFlowNodeInput {
+  id: String!
+  name: String!
+  kind: ApprovalNodeKind!
+  approvers: [ApprovalSourceInput!]
+  mode: ApprovalMode
+  emptyPolicy: ApprovalEmptyPolicy
+  selfPolicy: ApprovalSelfPolicy
+  next: String
+  branches: [ApprovalBranchInput!]
+}
+
+"""
+A template's flow: at most 50 nodes, at most 100 approvers a node, no
+cycle, every node reachable, every condition node with one default branch.
+"""
+type ApprovalFlow {
+  start: String!
+  nodes: [ApprovalFlowNode!]!
+  "Consecutive identical approvers decide once."
+  dedup: Boolean!
+  ccOnSubmit: [ApprovalSource!]!
+  ccOnFinish: [ApprovalSource!]!
+  "Days after approval during which the applicant may revoke; 0 never."
+  revokeDays: Int!
+}
+
+input ApprovalFlowInput {
+  start: String!
+  nodes: [ApprovalFlowNodeInput!]!
+  dedup: Boolean = false
+  ccOnSubmit: [ApprovalSourceInput!]
+  ccOnFinish: [ApprovalSourceInput!]
+  revokeDays: Int = 0
+}
+
+input ApprovalTemplateInput {
+  name: String!
+  "An icon key the clients know."
+  icon: String
+  group: String
+  "GENERAL, or a built-in kind another app reacts to (LEAVE, BUSINESS_TRIP...)."
+  kind: String
+  "Who may apply."
+  audience: AudienceInput!
+  controls: [ApprovalControlInput!]!
+  flow: ApprovalFlowInput!
+}
+
+type ApprovalDateRange {
+  start: Time!
+  end: Time!
+  "The duration in days (fractions for part days)."
+  days: Decimal!
+}
+
+input ApprovalDateRangeInput {
+  start: Time!
+  end: Time!
+}
+
+type ApprovalLocation {
+  latitude: Float!
+  longitude: Float!
+  address: String
+}
+
+input ApprovalLocationInput {
+  latitude: Float!
+  longitude: Float!
+  address: String
+}
+
+"A submitted value: the member that fits its control's kind is set."
+type ApprovalField {
+  key: String!
+  text: String
+  number: Decimal
+  "YYYY-MM-DD."
+  date: String
+  dateTime: Time
+  dateRange: ApprovalDateRange
+  optionKeys: [String!]
+  memberIds: [ID!]
+  departmentIds: [ID!]
+  attachments: [FileReference!]
+  location: ApprovalLocation
+  rows: [ApprovalRow!]
+  approvalIds: [ID!]
+}
+
+type ApprovalRow {
+  fields: [ApprovalField!]!
+}
+
+"""
+A value for the control with key: set exactly the member its kind takes
+(text for TEXT and TEXTAREA, number for NUMBER and MONEY, date, dateTime,
+dateRange, optionKeys for selects, memberIds, departmentIds, attachments,
+location, rows for TABLE, approvalIds for RELATED_APPROVAL). Errors name the
+control key in extensions.field.
+"""
+input ApprovalFieldInput {
+  key: String!
+  text: String
+  number: Decimal
+  date: String
+  dateTime: Time
+  dateRange: ApprovalDateRangeInput
+  optionKeys: [String!]
+  memberIds: [ID!]
+  departmentIds: [ID!]
+  attachments: [FileInput!]
+  location: ApprovalLocationInput
+  rows: [ApprovalRowInput!]
+  approvalIds: [ID!]
+}
+
+input ApprovalRowInput {
+  fields: [ApprovalFieldInput!]!
+}
+
+input ChosenApproversInput {
+  "The flow node (a CHOSEN source's node)."
+  nodeId: String!
+  memberIds: [ID!]!
+}
+
+input SubmitApprovalInput {
+  templateId: ID!
+  "The template version the form was filled in from; a stale one is refused (CONFLICT)."
+  version: Int
+  form: [ApprovalFieldInput!]!
+  chosenApprovers: [ChosenApproversInput!]
+  "Extra members to copy at submit."
+  cc: [ID!]
+  "A retry with the same key within 4 hours submits nothing and answers the first approval (replayed)."
+  idempotencyKey: String
+}
+
+type SubmitApprovalPayload {
+  approval: Approval!
+  replayed: Boolean!
+}
+
+input ApprovalDecisionInput {
+  taskId: ID!
+  comment: String
+  attachments: [FileInput!]
+}
+
+"One step of a preview: who would decide it."
+type ApprovalPreviewStep {
+  nodeId: String!
+  name: String!
+  mode: ApprovalMode!
+  approvers: [Member!]!
+  "APPROVED or REJECTED when nobody resolved and the node's empty policy decides."
+  auto: ApprovalTaskStatus
+  "The node's own approvers resolved to nobody and it went to the super admins."
+  toSuperAdmins: Boolean!
+}
+
+"The path an approval would take if submitted now."
+type ApprovalPreview {
+  steps: [ApprovalPreviewStep!]!
+  ccOnSubmit: [Member!]!
+  ccOnFinish: [Member!]!
+}
+
+"What the viewer may do now, on a task or (for the viewer's pending task in it) an approval."
+type ApprovalViewerCan {
+  approve: Boolean!
+  reject: Boolean!
+  return: Boolean!
+  transfer: Boolean!
+  addApprovers: Boolean!
+  withdraw: Boolean!
+  revoke: Boolean!
+  urge: Boolean!
+  comment: Boolean!
+}
+
+"Which approvals of the viewer's to list."
+enum ApprovalRole {
+  "Submitted by the viewer."
+  APPLIED
+  "With a pending task of the viewer's."
+  TO_APPROVE
+  "With a task the viewer has decided (approved, rejected, returned or transferred)."
+  APPROVED_BY_ME
+  "Copied to the viewer."
+  CC
+}
+
+input ApprovalListFilter {
+  role: ApprovalRole
+  status: [ApprovalStatus!]
+  templateId: ID
+  submittedAfter: Time
+  submittedBefore: Time
+}
+
+extend type ApprovalTemplate {
+  audience: Audience!
+  "The current version's form."
+  controls: [ApprovalControl!]!
+  "The current version's flow."
+  flow: ApprovalFlow!
+  "Whether the viewer is in the audience (may apply)."
+  viewerCanApply: Boolean!
+}
+
+extend type ApprovalTemplateVersion {
+  controls: [ApprovalControl!]!
+  flow: ApprovalFlow!
+}
+
+extend type Approval {
+  "The template version it was submitted with (null for a built-in kind's default form)."
+  templateVersion: Int
+  "The controls it was submitted with."
+  controls: [ApprovalControl!]!
+  "The values as submitted."
+  form: [ApprovalField!]!
+  "The steps of its current round, in order; a returned approval starts a new round."
+  path: [ApprovalNode!]!
+  "The step it is on; null once ended."
+  currentNode: ApprovalNode
+  "Every task, in the order they were given."
+  tasks: [ApprovalTask!]!
+  "Everything that happened, oldest first."
+  timeline: [ApprovalTimelineEntry!]!
+  ccs: [ApprovalCc!]!
+  viewerCan: ApprovalViewerCan!
+  "Until when the applicant may revoke it (approved approvals of templates that allow it)."
+  revocableUntil: Time
+}
+
+extend type ApprovalNode {
+  approvers: [Member!]!
+  tasks: [ApprovalTask!]!
+}
+
+extend type ApprovalTask {
+  attachments: [FileReference!]!
+  viewerCan: ApprovalViewerCan!
+}
+
+extend type ApprovalTimelineEntry {
+  "The members the action names: mentioned, added, transferred to, copied."
+  members: [Member!]!
+  attachments: [FileReference!]!
+  taskId: ID
+}
+
+extend type Query {
+  "Templates the viewer sees: those they may apply with, and all for approval admins."
+  approvalTemplates(
+    after: Cursor
+    first: Int
+    before: Cursor
+    last: Int
+    orderBy: ApprovalTemplateOrder
+    where: ApprovalTemplateWhereInput
+    includeArchived: Boolean = false
+  ): ApprovalTemplateConnection!
+  "Approvals the viewer sees, narrowed by filter."
+  approvals(
+    after: Cursor
+    first: Int
+    before: Cursor
+    last: Int
+    orderBy: ApprovalOrder
+    where: ApprovalWhereInput
+    filter: ApprovalListFilter
+  ): ApprovalConnection!
+  "The viewer's own tasks (the to-do list), by default the pending ones."
+  approvalTasks(
+    after: Cursor
+    first: Int
+    before: Cursor
+    last: Int
+    orderBy: ApprovalTaskOrder
+    where: ApprovalTaskWhereInput
+    status: [ApprovalTaskStatus!] = [PENDING]
+  ): ApprovalTaskConnection!
+  "The path an approval would take if the viewer submitted form now."
+  approvalPreview(templateId: ID!, form: [ApprovalFieldInput!]!, chosenApprovers: [ChosenApproversInput!]): ApprovalPreview!
+}
+
+extend type Mutation {
+  "Needs MANAGE_APPROVALS; a scoped admin's audience must lie in their subtrees."
+  createApprovalTemplate(input: ApprovalTemplateInput!): ApprovalTemplate!
+  "Adds a version: approvals already submitted keep theirs."
+  updateApprovalTemplate(id: ID!, input: ApprovalTemplateInput!): ApprovalTemplate!
+  "Stops new approvals; running ones go on."
+  archiveApprovalTemplate(id: ID!): ApprovalTemplate!
+  submitApproval(input: SubmitApprovalInput!): SubmitApprovalPayload!
+  "Approve the viewer's pending task. Approving twice answers the first approval; a task no longer pending is CONFLICT with extensions.state."
+  approveApprovalTask(input: ApprovalDecisionInput!): ApprovalTask!
+  "Reject the viewer's pending task: the approval ends REJECTED."
+  rejectApprovalTask(input: ApprovalDecisionInput!): ApprovalTask!
+}
+
+extend type Approval {
+  "Null when the viewer may not see the applicant in the directory; applicantName is always there."
+  applicant: Member
+}
+
+extend type ApprovalTask {
+  "Null when the viewer may not see the approver in the directory; assigneeName is always there."
+  assignee: Member
+}
+
+extend type ApprovalTimelineEntry {
+  "Null for the flow acting by itself, or an actor the viewer may not see; actorName is there when a person acted."
+  actor: Member
+}
+
+extend type ApprovalCc {
+  member: Member
+}
+`, BuiltIn: false},
 	{Name: "../../schema/apps.graphql", Input: `# Enterprise apps: their visible range, their secret and their access tokens.
 # Type App comes from ent.graphql.
 
@@ -3411,6 +5821,7 @@ enum AdminRight {
   MANAGE_DEPARTMENTS
   SEND_MESSAGES
   MANAGE_APPS
+  MANAGE_APPROVALS
 }
 
 "Who is calling."
@@ -3835,6 +6246,1058 @@ input AppWhereInput {
   descriptionHasSuffix: String
   descriptionEqualFold: String
   descriptionContainsFold: String
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+}
+type Approval implements Node {
+  id: ID!
+  createdAt: Time!
+  """
+  The applicant's name when submitted: part of the record, shown to everyone who sees the approval.
+  """
+  applicantName: String!
+  kind: String!
+  """
+  The template's name when submitted.
+  """
+  title: String!
+  """
+  The first values of the form, for lists.
+  """
+  summary: String!
+  status: ApprovalStatus!
+  submittedAt: Time!
+  finishedAt: Time
+  updatedAt: Time!
+  template: ApprovalTemplate
+}
+"""
+ApprovalAction is enum for the field action
+"""
+enum ApprovalAction @goModel(model: "github.com/corpline/corpline/internal/approval/flow.Action") {
+  SUBMITTED
+  RESUBMITTED
+  APPROVED
+  REJECTED
+  AUTO_APPROVED
+  AUTO_REJECTED
+  RETURNED
+  TRANSFERRED
+  APPROVERS_ADDED
+  WITHDRAWN
+  REVOKED
+  URGED
+  COMMENTED
+  REASSIGNED
+  FINISHED
+}
+type ApprovalCc implements Node {
+  id: ID!
+  createdAt: Time!
+  stage: ApprovalCcStage!
+}
+"""
+Ordering options for ApprovalCc connections
+"""
+input ApprovalCcOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ApprovalCcs.
+  """
+  field: ApprovalCcOrderField!
+}
+"""
+Properties by which ApprovalCc connections can be ordered.
+"""
+enum ApprovalCcOrderField {
+  CREATED_AT
+}
+"""
+ApprovalCcStage is enum for the field stage
+"""
+enum ApprovalCcStage @goModel(model: "github.com/corpline/corpline/internal/approval/flow.CcStage") {
+  SUBMIT
+  FINISH
+}
+"""
+ApprovalCcWhereInput is used for filtering ApprovalCc objects.
+Input was generated by ent.
+"""
+input ApprovalCcWhereInput {
+  not: ApprovalCcWhereInput
+  and: [ApprovalCcWhereInput!]
+  or: [ApprovalCcWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  stage field predicates
+  """
+  stage: ApprovalCcStage
+  stageNEQ: ApprovalCcStage
+  stageIn: [ApprovalCcStage!]
+  stageNotIn: [ApprovalCcStage!]
+}
+"""
+A connection to a list of items.
+"""
+type ApprovalConnection {
+  """
+  A list of edges.
+  """
+  edges: [ApprovalEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ApprovalEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Approval
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+ApprovalMode is enum for the field mode
+"""
+enum ApprovalMode @goModel(model: "github.com/corpline/corpline/internal/approval/flow.Mode") {
+  ALL
+  ANY
+  SEQUENTIAL
+}
+type ApprovalNode implements Node {
+  id: ID!
+  createdAt: Time!
+  nodeKey: String!
+  name: String!
+  """
+  Order along the path, from 0.
+  """
+  position: Int!
+  mode: ApprovalMode!
+  status: ApprovalNodeStatus!
+  """
+  Added by an approver (加签), not by the template.
+  """
+  added: Boolean!
+}
+"""
+Ordering options for ApprovalNode connections
+"""
+input ApprovalNodeOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ApprovalNodes.
+  """
+  field: ApprovalNodeOrderField!
+}
+"""
+Properties by which ApprovalNode connections can be ordered.
+"""
+enum ApprovalNodeOrderField {
+  CREATED_AT
+}
+"""
+ApprovalNodeStatus is enum for the field status
+"""
+enum ApprovalNodeStatus @goModel(model: "github.com/corpline/corpline/internal/approval/flow.NodeStatus") {
+  WAITING
+  RUNNING
+  APPROVED
+  REJECTED
+  CANCELED
+}
+"""
+ApprovalNodeWhereInput is used for filtering ApprovalNode objects.
+Input was generated by ent.
+"""
+input ApprovalNodeWhereInput {
+  not: ApprovalNodeWhereInput
+  and: [ApprovalNodeWhereInput!]
+  or: [ApprovalNodeWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  node_key field predicates
+  """
+  nodeKey: String
+  nodeKeyNEQ: String
+  nodeKeyIn: [String!]
+  nodeKeyNotIn: [String!]
+  nodeKeyGT: String
+  nodeKeyGTE: String
+  nodeKeyLT: String
+  nodeKeyLTE: String
+  nodeKeyContains: String
+  nodeKeyHasPrefix: String
+  nodeKeyHasSuffix: String
+  nodeKeyEqualFold: String
+  nodeKeyContainsFold: String
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  position field predicates
+  """
+  position: Int
+  positionNEQ: Int
+  positionIn: [Int!]
+  positionNotIn: [Int!]
+  positionGT: Int
+  positionGTE: Int
+  positionLT: Int
+  positionLTE: Int
+  """
+  mode field predicates
+  """
+  mode: ApprovalMode
+  modeNEQ: ApprovalMode
+  modeIn: [ApprovalMode!]
+  modeNotIn: [ApprovalMode!]
+  """
+  status field predicates
+  """
+  status: ApprovalNodeStatus
+  statusNEQ: ApprovalNodeStatus
+  statusIn: [ApprovalNodeStatus!]
+  statusNotIn: [ApprovalNodeStatus!]
+  """
+  added field predicates
+  """
+  added: Boolean
+  addedNEQ: Boolean
+}
+"""
+Ordering options for Approval connections
+"""
+input ApprovalOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Approvals.
+  """
+  field: ApprovalOrderField!
+}
+"""
+Properties by which Approval connections can be ordered.
+"""
+enum ApprovalOrderField {
+  CREATED_AT
+  STATUS
+  SUBMITTED_AT
+  UPDATED_AT
+}
+"""
+ApprovalStatus is enum for the field status
+"""
+enum ApprovalStatus @goModel(model: "github.com/corpline/corpline/internal/approval/flow.Status") {
+  RUNNING
+  APPROVED
+  REJECTED
+  WITHDRAWN
+  REVOKED
+  RETURNED
+}
+type ApprovalTask implements Node {
+  id: ID!
+  createdAt: Time!
+  nodeKey: String!
+  """
+  The approver's name when the task was given.
+  """
+  assigneeName: String!
+  status: ApprovalTaskStatus!
+  comment: String
+  """
+  Decided by a policy (applicant as approver, repeated approver), not by a person.
+  """
+  auto: Boolean!
+  decidedAt: Time
+  approval: Approval!
+  node: ApprovalNode!
+}
+"""
+A connection to a list of items.
+"""
+type ApprovalTaskConnection {
+  """
+  A list of edges.
+  """
+  edges: [ApprovalTaskEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ApprovalTaskEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: ApprovalTask
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for ApprovalTask connections
+"""
+input ApprovalTaskOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ApprovalTasks.
+  """
+  field: ApprovalTaskOrderField!
+}
+"""
+Properties by which ApprovalTask connections can be ordered.
+"""
+enum ApprovalTaskOrderField {
+  CREATED_AT
+}
+"""
+ApprovalTaskStatus is enum for the field status
+"""
+enum ApprovalTaskStatus @goModel(model: "github.com/corpline/corpline/internal/approval/flow.TaskStatus") {
+  PENDING
+  APPROVED
+  REJECTED
+  TRANSFERRED
+  RETURNED
+  CANCELED
+}
+"""
+ApprovalTaskWhereInput is used for filtering ApprovalTask objects.
+Input was generated by ent.
+"""
+input ApprovalTaskWhereInput {
+  not: ApprovalTaskWhereInput
+  and: [ApprovalTaskWhereInput!]
+  or: [ApprovalTaskWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  node_key field predicates
+  """
+  nodeKey: String
+  nodeKeyNEQ: String
+  nodeKeyIn: [String!]
+  nodeKeyNotIn: [String!]
+  nodeKeyGT: String
+  nodeKeyGTE: String
+  nodeKeyLT: String
+  nodeKeyLTE: String
+  nodeKeyContains: String
+  nodeKeyHasPrefix: String
+  nodeKeyHasSuffix: String
+  nodeKeyEqualFold: String
+  nodeKeyContainsFold: String
+  """
+  assignee_name field predicates
+  """
+  assigneeName: String
+  assigneeNameNEQ: String
+  assigneeNameIn: [String!]
+  assigneeNameNotIn: [String!]
+  assigneeNameGT: String
+  assigneeNameGTE: String
+  assigneeNameLT: String
+  assigneeNameLTE: String
+  assigneeNameContains: String
+  assigneeNameHasPrefix: String
+  assigneeNameHasSuffix: String
+  assigneeNameEqualFold: String
+  assigneeNameContainsFold: String
+  """
+  status field predicates
+  """
+  status: ApprovalTaskStatus
+  statusNEQ: ApprovalTaskStatus
+  statusIn: [ApprovalTaskStatus!]
+  statusNotIn: [ApprovalTaskStatus!]
+  """
+  comment field predicates
+  """
+  comment: String
+  commentNEQ: String
+  commentIn: [String!]
+  commentNotIn: [String!]
+  commentGT: String
+  commentGTE: String
+  commentLT: String
+  commentLTE: String
+  commentContains: String
+  commentHasPrefix: String
+  commentHasSuffix: String
+  commentIsNil: Boolean
+  commentNotNil: Boolean
+  commentEqualFold: String
+  commentContainsFold: String
+  """
+  auto field predicates
+  """
+  auto: Boolean
+  autoNEQ: Boolean
+  """
+  decided_at field predicates
+  """
+  decidedAt: Time
+  decidedAtNEQ: Time
+  decidedAtIn: [Time!]
+  decidedAtNotIn: [Time!]
+  decidedAtGT: Time
+  decidedAtGTE: Time
+  decidedAtLT: Time
+  decidedAtLTE: Time
+  decidedAtIsNil: Boolean
+  decidedAtNotNil: Boolean
+}
+type ApprovalTemplate implements Node {
+  id: ID!
+  createdAt: Time!
+  name: String!
+  """
+  An icon key the clients know.
+  """
+  icon: String!
+  """
+  The group the template is listed under.
+  """
+  group: String!
+  """
+  GENERAL, or a built-in kind another app reacts to (LEAVE, BUSINESS_TRIP...).
+  """
+  kind: String!
+  """
+  The current version's number.
+  """
+  version: Int!
+  """
+  Archived templates take no new approvals.
+  """
+  archivedAt: Time
+  updatedAt: Time!
+  versions: [ApprovalTemplateVersion!]
+}
+"""
+A connection to a list of items.
+"""
+type ApprovalTemplateConnection {
+  """
+  A list of edges.
+  """
+  edges: [ApprovalTemplateEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ApprovalTemplateEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: ApprovalTemplate
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for ApprovalTemplate connections
+"""
+input ApprovalTemplateOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ApprovalTemplates.
+  """
+  field: ApprovalTemplateOrderField!
+}
+"""
+Properties by which ApprovalTemplate connections can be ordered.
+"""
+enum ApprovalTemplateOrderField {
+  CREATED_AT
+  NAME
+  UPDATED_AT
+}
+type ApprovalTemplateVersion implements Node {
+  id: ID!
+  createdAt: Time!
+  version: Int!
+  template: ApprovalTemplate!
+}
+"""
+Ordering options for ApprovalTemplateVersion connections
+"""
+input ApprovalTemplateVersionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ApprovalTemplateVersions.
+  """
+  field: ApprovalTemplateVersionOrderField!
+}
+"""
+Properties by which ApprovalTemplateVersion connections can be ordered.
+"""
+enum ApprovalTemplateVersionOrderField {
+  CREATED_AT
+}
+"""
+ApprovalTemplateVersionWhereInput is used for filtering ApprovalTemplateVersion objects.
+Input was generated by ent.
+"""
+input ApprovalTemplateVersionWhereInput {
+  not: ApprovalTemplateVersionWhereInput
+  and: [ApprovalTemplateVersionWhereInput!]
+  or: [ApprovalTemplateVersionWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  version field predicates
+  """
+  version: Int
+  versionNEQ: Int
+  versionIn: [Int!]
+  versionNotIn: [Int!]
+  versionGT: Int
+  versionGTE: Int
+  versionLT: Int
+  versionLTE: Int
+}
+"""
+ApprovalTemplateWhereInput is used for filtering ApprovalTemplate objects.
+Input was generated by ent.
+"""
+input ApprovalTemplateWhereInput {
+  not: ApprovalTemplateWhereInput
+  and: [ApprovalTemplateWhereInput!]
+  or: [ApprovalTemplateWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  icon field predicates
+  """
+  icon: String
+  iconNEQ: String
+  iconIn: [String!]
+  iconNotIn: [String!]
+  iconGT: String
+  iconGTE: String
+  iconLT: String
+  iconLTE: String
+  iconContains: String
+  iconHasPrefix: String
+  iconHasSuffix: String
+  iconEqualFold: String
+  iconContainsFold: String
+  """
+  group field predicates
+  """
+  group: String
+  groupNEQ: String
+  groupIn: [String!]
+  groupNotIn: [String!]
+  groupGT: String
+  groupGTE: String
+  groupLT: String
+  groupLTE: String
+  groupContains: String
+  groupHasPrefix: String
+  groupHasSuffix: String
+  groupEqualFold: String
+  groupContainsFold: String
+  """
+  kind field predicates
+  """
+  kind: String
+  kindNEQ: String
+  kindIn: [String!]
+  kindNotIn: [String!]
+  kindGT: String
+  kindGTE: String
+  kindLT: String
+  kindLTE: String
+  kindContains: String
+  kindHasPrefix: String
+  kindHasSuffix: String
+  kindEqualFold: String
+  kindContainsFold: String
+  """
+  version field predicates
+  """
+  version: Int
+  versionNEQ: Int
+  versionIn: [Int!]
+  versionNotIn: [Int!]
+  versionGT: Int
+  versionGTE: Int
+  versionLT: Int
+  versionLTE: Int
+  """
+  archived_at field predicates
+  """
+  archivedAt: Time
+  archivedAtNEQ: Time
+  archivedAtIn: [Time!]
+  archivedAtNotIn: [Time!]
+  archivedAtGT: Time
+  archivedAtGTE: Time
+  archivedAtLT: Time
+  archivedAtLTE: Time
+  archivedAtIsNil: Boolean
+  archivedAtNotNil: Boolean
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+}
+type ApprovalTimelineEntry implements Node {
+  id: ID!
+  createdAt: Time!
+  action: ApprovalAction!
+  """
+  The actor's name at the time.
+  """
+  actorName: String
+  nodeKey: String
+  comment: String
+}
+"""
+Ordering options for ApprovalTimelineEntry connections
+"""
+input ApprovalTimelineEntryOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ApprovalTimelineEntries.
+  """
+  field: ApprovalTimelineEntryOrderField!
+}
+"""
+Properties by which ApprovalTimelineEntry connections can be ordered.
+"""
+enum ApprovalTimelineEntryOrderField {
+  CREATED_AT
+}
+"""
+ApprovalTimelineEntryWhereInput is used for filtering ApprovalTimelineEntry objects.
+Input was generated by ent.
+"""
+input ApprovalTimelineEntryWhereInput {
+  not: ApprovalTimelineEntryWhereInput
+  and: [ApprovalTimelineEntryWhereInput!]
+  or: [ApprovalTimelineEntryWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  action field predicates
+  """
+  action: ApprovalAction
+  actionNEQ: ApprovalAction
+  actionIn: [ApprovalAction!]
+  actionNotIn: [ApprovalAction!]
+  """
+  actor_name field predicates
+  """
+  actorName: String
+  actorNameNEQ: String
+  actorNameIn: [String!]
+  actorNameNotIn: [String!]
+  actorNameGT: String
+  actorNameGTE: String
+  actorNameLT: String
+  actorNameLTE: String
+  actorNameContains: String
+  actorNameHasPrefix: String
+  actorNameHasSuffix: String
+  actorNameIsNil: Boolean
+  actorNameNotNil: Boolean
+  actorNameEqualFold: String
+  actorNameContainsFold: String
+  """
+  node_key field predicates
+  """
+  nodeKey: String
+  nodeKeyNEQ: String
+  nodeKeyIn: [String!]
+  nodeKeyNotIn: [String!]
+  nodeKeyGT: String
+  nodeKeyGTE: String
+  nodeKeyLT: String
+  nodeKeyLTE: String
+  nodeKeyContains: String
+  nodeKeyHasPrefix: String
+  nodeKeyHasSuffix: String
+  nodeKeyIsNil: Boolean
+  nodeKeyNotNil: Boolean
+  nodeKeyEqualFold: String
+  nodeKeyContainsFold: String
+  """
+  comment field predicates
+  """
+  comment: String
+  commentNEQ: String
+  commentIn: [String!]
+  commentNotIn: [String!]
+  commentGT: String
+  commentGTE: String
+  commentLT: String
+  commentLTE: String
+  commentContains: String
+  commentHasPrefix: String
+  commentHasSuffix: String
+  commentIsNil: Boolean
+  commentNotNil: Boolean
+  commentEqualFold: String
+  commentContainsFold: String
+}
+"""
+ApprovalWhereInput is used for filtering Approval objects.
+Input was generated by ent.
+"""
+input ApprovalWhereInput {
+  not: ApprovalWhereInput
+  and: [ApprovalWhereInput!]
+  or: [ApprovalWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  applicant_name field predicates
+  """
+  applicantName: String
+  applicantNameNEQ: String
+  applicantNameIn: [String!]
+  applicantNameNotIn: [String!]
+  applicantNameGT: String
+  applicantNameGTE: String
+  applicantNameLT: String
+  applicantNameLTE: String
+  applicantNameContains: String
+  applicantNameHasPrefix: String
+  applicantNameHasSuffix: String
+  applicantNameEqualFold: String
+  applicantNameContainsFold: String
+  """
+  kind field predicates
+  """
+  kind: String
+  kindNEQ: String
+  kindIn: [String!]
+  kindNotIn: [String!]
+  kindGT: String
+  kindGTE: String
+  kindLT: String
+  kindLTE: String
+  kindContains: String
+  kindHasPrefix: String
+  kindHasSuffix: String
+  kindEqualFold: String
+  kindContainsFold: String
+  """
+  title field predicates
+  """
+  title: String
+  titleNEQ: String
+  titleIn: [String!]
+  titleNotIn: [String!]
+  titleGT: String
+  titleGTE: String
+  titleLT: String
+  titleLTE: String
+  titleContains: String
+  titleHasPrefix: String
+  titleHasSuffix: String
+  titleEqualFold: String
+  titleContainsFold: String
+  """
+  summary field predicates
+  """
+  summary: String
+  summaryNEQ: String
+  summaryIn: [String!]
+  summaryNotIn: [String!]
+  summaryGT: String
+  summaryGTE: String
+  summaryLT: String
+  summaryLTE: String
+  summaryContains: String
+  summaryHasPrefix: String
+  summaryHasSuffix: String
+  summaryEqualFold: String
+  summaryContainsFold: String
+  """
+  status field predicates
+  """
+  status: ApprovalStatus
+  statusNEQ: ApprovalStatus
+  statusIn: [ApprovalStatus!]
+  statusNotIn: [ApprovalStatus!]
+  """
+  submitted_at field predicates
+  """
+  submittedAt: Time
+  submittedAtNEQ: Time
+  submittedAtIn: [Time!]
+  submittedAtNotIn: [Time!]
+  submittedAtGT: Time
+  submittedAtGTE: Time
+  submittedAtLT: Time
+  submittedAtLTE: Time
+  """
+  finished_at field predicates
+  """
+  finishedAt: Time
+  finishedAtNEQ: Time
+  finishedAtIn: [Time!]
+  finishedAtNotIn: [Time!]
+  finishedAtGT: Time
+  finishedAtGTE: Time
+  finishedAtLT: Time
+  finishedAtLTE: Time
+  finishedAtIsNil: Boolean
+  finishedAtNotNil: Boolean
   """
   updated_at field predicates
   """
@@ -6440,6 +9903,494 @@ func (ec *executionContext) childFields_AppUnread(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type AppUnread", field.Name)
 }
 
+func (ec *executionContext) childFields_Approval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Approval_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Approval_createdAt(ctx, field)
+	case "applicantName":
+		return ec.fieldContext_Approval_applicantName(ctx, field)
+	case "kind":
+		return ec.fieldContext_Approval_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_Approval_title(ctx, field)
+	case "summary":
+		return ec.fieldContext_Approval_summary(ctx, field)
+	case "status":
+		return ec.fieldContext_Approval_status(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_Approval_submittedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_Approval_finishedAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Approval_updatedAt(ctx, field)
+	case "template":
+		return ec.fieldContext_Approval_template(ctx, field)
+	case "templateVersion":
+		return ec.fieldContext_Approval_templateVersion(ctx, field)
+	case "controls":
+		return ec.fieldContext_Approval_controls(ctx, field)
+	case "form":
+		return ec.fieldContext_Approval_form(ctx, field)
+	case "path":
+		return ec.fieldContext_Approval_path(ctx, field)
+	case "currentNode":
+		return ec.fieldContext_Approval_currentNode(ctx, field)
+	case "tasks":
+		return ec.fieldContext_Approval_tasks(ctx, field)
+	case "timeline":
+		return ec.fieldContext_Approval_timeline(ctx, field)
+	case "ccs":
+		return ec.fieldContext_Approval_ccs(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_Approval_viewerCan(ctx, field)
+	case "revocableUntil":
+		return ec.fieldContext_Approval_revocableUntil(ctx, field)
+	case "applicant":
+		return ec.fieldContext_Approval_applicant(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Approval", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalBranch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ApprovalBranch_name(ctx, field)
+	case "conditions":
+		return ec.fieldContext_ApprovalBranch_conditions(ctx, field)
+	case "default":
+		return ec.fieldContext_ApprovalBranch_default(ctx, field)
+	case "next":
+		return ec.fieldContext_ApprovalBranch_next(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalBranch", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalCc(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ApprovalCc_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ApprovalCc_createdAt(ctx, field)
+	case "stage":
+		return ec.fieldContext_ApprovalCc_stage(ctx, field)
+	case "member":
+		return ec.fieldContext_ApprovalCc_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalCc", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_ApprovalCondition_field(ctx, field)
+	case "op":
+		return ec.fieldContext_ApprovalCondition_op(ctx, field)
+	case "number":
+		return ec.fieldContext_ApprovalCondition_number(ctx, field)
+	case "optionKeys":
+		return ec.fieldContext_ApprovalCondition_optionKeys(ctx, field)
+	case "departmentIds":
+		return ec.fieldContext_ApprovalCondition_departmentIds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalCondition", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ApprovalConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ApprovalConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ApprovalConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalDateRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_ApprovalDateRange_start(ctx, field)
+	case "end":
+		return ec.fieldContext_ApprovalDateRange_end(ctx, field)
+	case "days":
+		return ec.fieldContext_ApprovalDateRange_days(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalDateRange", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ApprovalEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ApprovalEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ApprovalField_key(ctx, field)
+	case "text":
+		return ec.fieldContext_ApprovalField_text(ctx, field)
+	case "number":
+		return ec.fieldContext_ApprovalField_number(ctx, field)
+	case "date":
+		return ec.fieldContext_ApprovalField_date(ctx, field)
+	case "dateTime":
+		return ec.fieldContext_ApprovalField_dateTime(ctx, field)
+	case "dateRange":
+		return ec.fieldContext_ApprovalField_dateRange(ctx, field)
+	case "optionKeys":
+		return ec.fieldContext_ApprovalField_optionKeys(ctx, field)
+	case "memberIds":
+		return ec.fieldContext_ApprovalField_memberIds(ctx, field)
+	case "departmentIds":
+		return ec.fieldContext_ApprovalField_departmentIds(ctx, field)
+	case "attachments":
+		return ec.fieldContext_ApprovalField_attachments(ctx, field)
+	case "location":
+		return ec.fieldContext_ApprovalField_location(ctx, field)
+	case "rows":
+		return ec.fieldContext_ApprovalField_rows(ctx, field)
+	case "approvalIds":
+		return ec.fieldContext_ApprovalField_approvalIds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalField", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalFlow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_ApprovalFlow_start(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ApprovalFlow_nodes(ctx, field)
+	case "dedup":
+		return ec.fieldContext_ApprovalFlow_dedup(ctx, field)
+	case "ccOnSubmit":
+		return ec.fieldContext_ApprovalFlow_ccOnSubmit(ctx, field)
+	case "ccOnFinish":
+		return ec.fieldContext_ApprovalFlow_ccOnFinish(ctx, field)
+	case "revokeDays":
+		return ec.fieldContext_ApprovalFlow_revokeDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalFlow", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalFlowNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ApprovalFlowNode_id(ctx, field)
+	case "name":
+		return ec.fieldContext_ApprovalFlowNode_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_ApprovalFlowNode_kind(ctx, field)
+	case "approvers":
+		return ec.fieldContext_ApprovalFlowNode_approvers(ctx, field)
+	case "mode":
+		return ec.fieldContext_ApprovalFlowNode_mode(ctx, field)
+	case "emptyPolicy":
+		return ec.fieldContext_ApprovalFlowNode_emptyPolicy(ctx, field)
+	case "selfPolicy":
+		return ec.fieldContext_ApprovalFlowNode_selfPolicy(ctx, field)
+	case "next":
+		return ec.fieldContext_ApprovalFlowNode_next(ctx, field)
+	case "branches":
+		return ec.fieldContext_ApprovalFlowNode_branches(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalFlowNode", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalLocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "latitude":
+		return ec.fieldContext_ApprovalLocation_latitude(ctx, field)
+	case "longitude":
+		return ec.fieldContext_ApprovalLocation_longitude(ctx, field)
+	case "address":
+		return ec.fieldContext_ApprovalLocation_address(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalLocation", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ApprovalNode_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ApprovalNode_createdAt(ctx, field)
+	case "nodeKey":
+		return ec.fieldContext_ApprovalNode_nodeKey(ctx, field)
+	case "name":
+		return ec.fieldContext_ApprovalNode_name(ctx, field)
+	case "position":
+		return ec.fieldContext_ApprovalNode_position(ctx, field)
+	case "mode":
+		return ec.fieldContext_ApprovalNode_mode(ctx, field)
+	case "status":
+		return ec.fieldContext_ApprovalNode_status(ctx, field)
+	case "added":
+		return ec.fieldContext_ApprovalNode_added(ctx, field)
+	case "approvers":
+		return ec.fieldContext_ApprovalNode_approvers(ctx, field)
+	case "tasks":
+		return ec.fieldContext_ApprovalNode_tasks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalNode", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalOption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ApprovalOption_key(ctx, field)
+	case "label":
+		return ec.fieldContext_ApprovalOption_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalOption", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalPreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "steps":
+		return ec.fieldContext_ApprovalPreview_steps(ctx, field)
+	case "ccOnSubmit":
+		return ec.fieldContext_ApprovalPreview_ccOnSubmit(ctx, field)
+	case "ccOnFinish":
+		return ec.fieldContext_ApprovalPreview_ccOnFinish(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalPreview", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalPreviewStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodeId":
+		return ec.fieldContext_ApprovalPreviewStep_nodeId(ctx, field)
+	case "name":
+		return ec.fieldContext_ApprovalPreviewStep_name(ctx, field)
+	case "mode":
+		return ec.fieldContext_ApprovalPreviewStep_mode(ctx, field)
+	case "approvers":
+		return ec.fieldContext_ApprovalPreviewStep_approvers(ctx, field)
+	case "auto":
+		return ec.fieldContext_ApprovalPreviewStep_auto(ctx, field)
+	case "toSuperAdmins":
+		return ec.fieldContext_ApprovalPreviewStep_toSuperAdmins(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalPreviewStep", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fields":
+		return ec.fieldContext_ApprovalRow_fields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalRow", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalSource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ApprovalSource_kind(ctx, field)
+	case "memberIds":
+		return ec.fieldContext_ApprovalSource_memberIds(ctx, field)
+	case "level":
+		return ec.fieldContext_ApprovalSource_level(ctx, field)
+	case "departmentIds":
+		return ec.fieldContext_ApprovalSource_departmentIds(ctx, field)
+	case "tagIds":
+		return ec.fieldContext_ApprovalSource_tagIds(ctx, field)
+	case "range":
+		return ec.fieldContext_ApprovalSource_range(ctx, field)
+	case "minCount":
+		return ec.fieldContext_ApprovalSource_minCount(ctx, field)
+	case "maxCount":
+		return ec.fieldContext_ApprovalSource_maxCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalSource", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalTask(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ApprovalTask_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ApprovalTask_createdAt(ctx, field)
+	case "nodeKey":
+		return ec.fieldContext_ApprovalTask_nodeKey(ctx, field)
+	case "assigneeName":
+		return ec.fieldContext_ApprovalTask_assigneeName(ctx, field)
+	case "status":
+		return ec.fieldContext_ApprovalTask_status(ctx, field)
+	case "comment":
+		return ec.fieldContext_ApprovalTask_comment(ctx, field)
+	case "auto":
+		return ec.fieldContext_ApprovalTask_auto(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_ApprovalTask_decidedAt(ctx, field)
+	case "approval":
+		return ec.fieldContext_ApprovalTask_approval(ctx, field)
+	case "node":
+		return ec.fieldContext_ApprovalTask_node(ctx, field)
+	case "attachments":
+		return ec.fieldContext_ApprovalTask_attachments(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_ApprovalTask_viewerCan(ctx, field)
+	case "assignee":
+		return ec.fieldContext_ApprovalTask_assignee(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalTask", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalTaskConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ApprovalTaskConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ApprovalTaskConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ApprovalTaskConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalTaskConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalTaskEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ApprovalTaskEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ApprovalTaskEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalTaskEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalTemplate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ApprovalTemplate_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ApprovalTemplate_createdAt(ctx, field)
+	case "name":
+		return ec.fieldContext_ApprovalTemplate_name(ctx, field)
+	case "icon":
+		return ec.fieldContext_ApprovalTemplate_icon(ctx, field)
+	case "group":
+		return ec.fieldContext_ApprovalTemplate_group(ctx, field)
+	case "kind":
+		return ec.fieldContext_ApprovalTemplate_kind(ctx, field)
+	case "version":
+		return ec.fieldContext_ApprovalTemplate_version(ctx, field)
+	case "archivedAt":
+		return ec.fieldContext_ApprovalTemplate_archivedAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ApprovalTemplate_updatedAt(ctx, field)
+	case "versions":
+		return ec.fieldContext_ApprovalTemplate_versions(ctx, field)
+	case "audience":
+		return ec.fieldContext_ApprovalTemplate_audience(ctx, field)
+	case "controls":
+		return ec.fieldContext_ApprovalTemplate_controls(ctx, field)
+	case "flow":
+		return ec.fieldContext_ApprovalTemplate_flow(ctx, field)
+	case "viewerCanApply":
+		return ec.fieldContext_ApprovalTemplate_viewerCanApply(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalTemplate", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalTemplateConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ApprovalTemplateConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ApprovalTemplateConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ApprovalTemplateConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalTemplateConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalTemplateEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ApprovalTemplateEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ApprovalTemplateEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalTemplateEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalTemplateVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ApprovalTemplateVersion_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ApprovalTemplateVersion_createdAt(ctx, field)
+	case "version":
+		return ec.fieldContext_ApprovalTemplateVersion_version(ctx, field)
+	case "template":
+		return ec.fieldContext_ApprovalTemplateVersion_template(ctx, field)
+	case "controls":
+		return ec.fieldContext_ApprovalTemplateVersion_controls(ctx, field)
+	case "flow":
+		return ec.fieldContext_ApprovalTemplateVersion_flow(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalTemplateVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalTimelineEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ApprovalTimelineEntry_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ApprovalTimelineEntry_createdAt(ctx, field)
+	case "action":
+		return ec.fieldContext_ApprovalTimelineEntry_action(ctx, field)
+	case "actorName":
+		return ec.fieldContext_ApprovalTimelineEntry_actorName(ctx, field)
+	case "nodeKey":
+		return ec.fieldContext_ApprovalTimelineEntry_nodeKey(ctx, field)
+	case "comment":
+		return ec.fieldContext_ApprovalTimelineEntry_comment(ctx, field)
+	case "members":
+		return ec.fieldContext_ApprovalTimelineEntry_members(ctx, field)
+	case "attachments":
+		return ec.fieldContext_ApprovalTimelineEntry_attachments(ctx, field)
+	case "taskId":
+		return ec.fieldContext_ApprovalTimelineEntry_taskId(ctx, field)
+	case "actor":
+		return ec.fieldContext_ApprovalTimelineEntry_actor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalTimelineEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "approve":
+		return ec.fieldContext_ApprovalViewerCan_approve(ctx, field)
+	case "reject":
+		return ec.fieldContext_ApprovalViewerCan_reject(ctx, field)
+	case "return":
+		return ec.fieldContext_ApprovalViewerCan_return(ctx, field)
+	case "transfer":
+		return ec.fieldContext_ApprovalViewerCan_transfer(ctx, field)
+	case "addApprovers":
+		return ec.fieldContext_ApprovalViewerCan_addApprovers(ctx, field)
+	case "withdraw":
+		return ec.fieldContext_ApprovalViewerCan_withdraw(ctx, field)
+	case "revoke":
+		return ec.fieldContext_ApprovalViewerCan_revoke(ctx, field)
+	case "urge":
+		return ec.fieldContext_ApprovalViewerCan_urge(ctx, field)
+	case "comment":
+		return ec.fieldContext_ApprovalViewerCan_comment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalViewerCan", field.Name)
+}
+
 func (ec *executionContext) childFields_Article(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "title":
@@ -7194,6 +11145,16 @@ func (ec *executionContext) childFields_SendMessagePayload(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type SendMessagePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SubmitApprovalPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "approval":
+		return ec.fieldContext_SubmitApprovalPayload_approval(ctx, field)
+	case "replayed":
+		return ec.fieldContext_SubmitApprovalPayload_replayed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmitApprovalPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Tag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7674,6 +11635,34 @@ func (ec *executionContext) field_Mutation_approveActivation_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_approveApprovalTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApprovalDecisionInput, error) {
+			return ec.unmarshalNApprovalDecisionInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalDecisionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_archiveApprovalTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_certifyEnterprise_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7694,6 +11683,20 @@ func (ec *executionContext) field_Mutation_createApp_args(ctx context.Context, r
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateAppInput, error) {
 			return ec.unmarshalNCreateAppInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateAppInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createApprovalTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApprovalTemplateInput, error) {
+			return ec.unmarshalNApprovalTemplateInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalTemplateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7968,6 +11971,20 @@ func (ec *executionContext) field_Mutation_rejectActivation_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_rejectApprovalTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApprovalDecisionInput, error) {
+			return ec.unmarshalNApprovalDecisionInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalDecisionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeConversationMembers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8066,6 +12083,20 @@ func (ec *executionContext) field_Mutation_setFollowerQuota_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_submitApproval_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitApprovalInput, error) {
+			return ec.unmarshalNSubmitApprovalInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐSubmitApprovalInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateApp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8077,6 +12108,28 @@ func (ec *executionContext) field_Mutation_updateApp_args(ctx context.Context, r
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateApprovalTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApprovalTemplateInput, error) {
+			return ec.unmarshalNApprovalTemplateInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalTemplateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -8215,6 +12268,222 @@ func (ec *executionContext) field_Query_adminRoles_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_approvalPreview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "templateId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["templateId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "form",
+		func(ctx context.Context, v any) ([]*flow.Field, error) {
+			return ec.unmarshalNApprovalFieldInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFieldᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["form"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "chosenApprovers",
+		func(ctx context.Context, v any) ([]*model.ChosenApproversInput, error) {
+			return ec.unmarshalOChosenApproversInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐChosenApproversInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["chosenApprovers"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_approvalTasks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ApprovalTaskOrder, error) {
+			return ec.unmarshalOApprovalTaskOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ApprovalTaskWhereInput, error) {
+			return ec.unmarshalOApprovalTaskWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) ([]flow.TaskStatus, error) {
+			return ec.unmarshalOApprovalTaskStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatusᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_approvalTemplates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ApprovalTemplateOrder, error) {
+			return ec.unmarshalOApprovalTemplateOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ApprovalTemplateWhereInput, error) {
+			return ec.unmarshalOApprovalTemplateWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeArchived",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeArchived"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_approvals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ApprovalOrder, error) {
+			return ec.unmarshalOApprovalOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ApprovalWhereInput, error) {
+			return ec.unmarshalOApprovalWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ApprovalListFilter, error) {
+			return ec.unmarshalOApprovalListFilter2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalListFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg6
 	return args, nil
 }
 
@@ -9651,6 +13920,5262 @@ func (ec *executionContext) _AppUnread_count(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_AppUnread_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AppUnread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Approval_id(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Approval_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Approval_applicantName(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_applicantName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicantName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_applicantName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "String")
+}
+
+func (ec *executionContext) _Approval_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "String")
+}
+
+func (ec *executionContext) _Approval_title(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "String")
+}
+
+func (ec *executionContext) _Approval_summary(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "String")
+}
+
+func (ec *executionContext) _Approval_status(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.Status) graphql.Marshaler {
+			return ec.marshalNApprovalStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "ApprovalStatus")
+}
+
+func (ec *executionContext) _Approval_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Approval_finishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Approval_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Approval_template(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_template(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Template(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTemplate) graphql.Marshaler {
+			return ec.marshalOApprovalTemplate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_template(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Approval",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Approval_templateVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_templateVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Approval().TemplateVersion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_templateVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Approval_controls(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_controls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Approval().Controls(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ApprovalControl) graphql.Marshaler {
+			return ec.marshalNApprovalControl2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalControlᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_controls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Approval",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Approval_form(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_form(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Approval().Form(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*flow.Field) graphql.Marshaler {
+			return ec.marshalNApprovalField2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_form(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Approval",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Approval_path(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Approval().Path(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ApprovalNode) graphql.Marshaler {
+			return ec.marshalNApprovalNode2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Approval",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Approval_currentNode(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_currentNode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Approval().CurrentNode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalNode) graphql.Marshaler {
+			return ec.marshalOApprovalNode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_currentNode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Approval",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Approval_tasks(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_tasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Approval().Tasks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ApprovalTask) graphql.Marshaler {
+			return ec.marshalNApprovalTask2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Approval",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTask(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Approval_timeline(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_timeline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Approval().Timeline(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ApprovalTimelineEntry) graphql.Marshaler {
+			return ec.marshalNApprovalTimelineEntry2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_timeline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Approval",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTimelineEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Approval_ccs(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_ccs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Approval().Ccs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ApprovalCc) graphql.Marshaler {
+			return ec.marshalNApprovalCc2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCcᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_ccs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Approval",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalCc(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Approval_viewerCan(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Approval().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *approval.Can) graphql.Marshaler {
+			return ec.marshalNApprovalViewerCan2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚐCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Approval",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Approval_revocableUntil(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_revocableUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Approval().RevocableUntil(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_revocableUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, true, true, "Time")
+}
+
+func (ec *executionContext) _Approval_applicant(ctx context.Context, field graphql.CollectedField, obj *ent.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_applicant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Approval().Applicant(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_applicant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Approval",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalBasicControl_key(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalBasicControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalBasicControl_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalBasicControl_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalBasicControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalBasicControl_kind(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalBasicControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalBasicControl_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.ControlKind) graphql.Marshaler {
+			return ec.marshalNApprovalControlKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalBasicControl_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalBasicControl", field, false, false, "ApprovalControlKind")
+}
+
+func (ec *executionContext) _ApprovalBasicControl_label(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalBasicControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalBasicControl_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalBasicControl_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalBasicControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalBasicControl_required(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalBasicControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalBasicControl_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalBasicControl_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalBasicControl", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalBranch_name(ctx context.Context, field graphql.CollectedField, obj *flow.Branch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalBranch_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalBranch_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalBranch", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalBranch_conditions(ctx context.Context, field graphql.CollectedField, obj *flow.Branch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalBranch_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conditions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []flow.Condition) graphql.Marshaler {
+			return ec.marshalNApprovalCondition2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalBranch_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalBranch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalCondition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalBranch_default(ctx context.Context, field graphql.CollectedField, obj *flow.Branch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalBranch_default(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Default, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalBranch_default(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalBranch", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalBranch_next(ctx context.Context, field graphql.CollectedField, obj *flow.Branch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalBranch_next(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Next, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalBranch_next(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalBranch", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalCc_id(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalCc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalCc_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalCc_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalCc", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalCc_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalCc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalCc_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalCc_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalCc", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApprovalCc_stage(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalCc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalCc_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.CcStage) graphql.Marshaler {
+			return ec.marshalNApprovalCcStage2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCcStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalCc_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalCc", field, false, false, "ApprovalCcStage")
+}
+
+func (ec *executionContext) _ApprovalCc_member(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalCc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalCc_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalCc().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalCc_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalCc",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalCondition_field(ctx context.Context, field graphql.CollectedField, obj *flow.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalCondition_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalCondition_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalCondition", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalCondition_op(ctx context.Context, field graphql.CollectedField, obj *flow.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalCondition_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.CondOp) graphql.Marshaler {
+			return ec.marshalNApprovalConditionOp2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCondOp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalCondition_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalCondition", field, false, false, "ApprovalConditionOp")
+}
+
+func (ec *executionContext) _ApprovalCondition_number(ctx context.Context, field graphql.CollectedField, obj *flow.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalCondition_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalCondition_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalCondition", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ApprovalCondition_optionKeys(ctx context.Context, field graphql.CollectedField, obj *flow.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalCondition_optionKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OptionKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalCondition_optionKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalCondition", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalCondition_departmentIds(ctx context.Context, field graphql.CollectedField, obj *flow.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalCondition_departmentIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalCondition_departmentIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalCondition", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ApprovalEdge) graphql.Marshaler {
+			return ec.marshalOApprovalEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ApprovalDateControl_key(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalDateControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalDateControl_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalDateControl_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalDateControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalDateControl_kind(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalDateControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalDateControl_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.ControlKind) graphql.Marshaler {
+			return ec.marshalNApprovalControlKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalDateControl_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalDateControl", field, false, false, "ApprovalControlKind")
+}
+
+func (ec *executionContext) _ApprovalDateControl_label(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalDateControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalDateControl_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalDateControl_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalDateControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalDateControl_required(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalDateControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalDateControl_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalDateControl_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalDateControl", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalDateRange_start(ctx context.Context, field graphql.CollectedField, obj *flow.DateRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalDateRange_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalDateRange_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalDateRange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApprovalDateRange_end(ctx context.Context, field graphql.CollectedField, obj *flow.DateRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalDateRange_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalDateRange_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalDateRange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApprovalDateRange_days(ctx context.Context, field graphql.CollectedField, obj *flow.DateRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalDateRange_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalDateRange_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalDateRange", field, true, false, "Decimal")
+}
+
+func (ec *executionContext) _ApprovalDescriptionControl_key(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalDescriptionControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalDescriptionControl_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalDescriptionControl_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalDescriptionControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalDescriptionControl_kind(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalDescriptionControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalDescriptionControl_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.ControlKind) graphql.Marshaler {
+			return ec.marshalNApprovalControlKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalDescriptionControl_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalDescriptionControl", field, false, false, "ApprovalControlKind")
+}
+
+func (ec *executionContext) _ApprovalDescriptionControl_label(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalDescriptionControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalDescriptionControl_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalDescriptionControl_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalDescriptionControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalDescriptionControl_required(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalDescriptionControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalDescriptionControl_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalDescriptionControl_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalDescriptionControl", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalDescriptionControl_text(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalDescriptionControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalDescriptionControl_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalDescriptionControl_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalDescriptionControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Approval) graphql.Marshaler {
+			return ec.marshalOApproval2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApproval(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Approval(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ApprovalField_key(ctx context.Context, field graphql.CollectedField, obj *flow.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalField_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalField_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalField", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalField_text(ctx context.Context, field graphql.CollectedField, obj *flow.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalField_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalField_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalField", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalField_number(ctx context.Context, field graphql.CollectedField, obj *flow.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalField_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalField_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalField", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ApprovalField_date(ctx context.Context, field graphql.CollectedField, obj *flow.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalField_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalField_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalField", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalField_dateTime(ctx context.Context, field graphql.CollectedField, obj *flow.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalField_dateTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalField_dateTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalField", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApprovalField_dateRange(ctx context.Context, field graphql.CollectedField, obj *flow.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalField_dateRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateRange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *flow.DateRange) graphql.Marshaler {
+			return ec.marshalOApprovalDateRange2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐDateRange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalField_dateRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalField",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalDateRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalField_optionKeys(ctx context.Context, field graphql.CollectedField, obj *flow.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalField_optionKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OptionKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalField_optionKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalField", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalField_memberIds(ctx context.Context, field graphql.CollectedField, obj *flow.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalField_memberIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalField_memberIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalField", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalField_departmentIds(ctx context.Context, field graphql.CollectedField, obj *flow.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalField_departmentIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalField_departmentIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalField", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalField_attachments(ctx context.Context, field graphql.CollectedField, obj *flow.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalField_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []msgtype.FileReference) graphql.Marshaler {
+			return ec.marshalOFileReference2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReferenceᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalField_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalField",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FileReference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalField_location(ctx context.Context, field graphql.CollectedField, obj *flow.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalField_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *flow.Location) graphql.Marshaler {
+			return ec.marshalOApprovalLocation2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalField_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalField",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalLocation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalField_rows(ctx context.Context, field graphql.CollectedField, obj *flow.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalField_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []flow.Row) graphql.Marshaler {
+			return ec.marshalOApprovalRow2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalField_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalField",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalField_approvalIds(ctx context.Context, field graphql.CollectedField, obj *flow.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalField_approvalIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovalIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalField_approvalIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalField", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalFlow_start(ctx context.Context, field graphql.CollectedField, obj *flow.Flow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlow_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlow_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalFlow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalFlow_nodes(ctx context.Context, field graphql.CollectedField, obj *flow.Flow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlow_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []flow.Node) graphql.Marshaler {
+			return ec.marshalNApprovalFlowNode2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlow_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalFlow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalFlowNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalFlow_dedup(ctx context.Context, field graphql.CollectedField, obj *flow.Flow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlow_dedup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dedup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlow_dedup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalFlow", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalFlow_ccOnSubmit(ctx context.Context, field graphql.CollectedField, obj *flow.Flow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlow_ccOnSubmit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CcOnSubmit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []flow.Source) graphql.Marshaler {
+			return ec.marshalNApprovalSource2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlow_ccOnSubmit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalFlow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalSource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalFlow_ccOnFinish(ctx context.Context, field graphql.CollectedField, obj *flow.Flow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlow_ccOnFinish(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CcOnFinish, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []flow.Source) graphql.Marshaler {
+			return ec.marshalNApprovalSource2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlow_ccOnFinish(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalFlow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalSource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalFlow_revokeDays(ctx context.Context, field graphql.CollectedField, obj *flow.Flow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlow_revokeDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokeDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlow_revokeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalFlow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ApprovalFlowNode_id(ctx context.Context, field graphql.CollectedField, obj *flow.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlowNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlowNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalFlowNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalFlowNode_name(ctx context.Context, field graphql.CollectedField, obj *flow.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlowNode_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlowNode_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalFlowNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalFlowNode_kind(ctx context.Context, field graphql.CollectedField, obj *flow.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlowNode_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.NodeKind) graphql.Marshaler {
+			return ec.marshalNApprovalNodeKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlowNode_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalFlowNode", field, false, false, "ApprovalNodeKind")
+}
+
+func (ec *executionContext) _ApprovalFlowNode_approvers(ctx context.Context, field graphql.CollectedField, obj *flow.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlowNode_approvers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approvers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []flow.Source) graphql.Marshaler {
+			return ec.marshalNApprovalSource2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlowNode_approvers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalFlowNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalSource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalFlowNode_mode(ctx context.Context, field graphql.CollectedField, obj *flow.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlowNode_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.Mode) graphql.Marshaler {
+			return ec.marshalOApprovalMode2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlowNode_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalFlowNode", field, false, false, "ApprovalMode")
+}
+
+func (ec *executionContext) _ApprovalFlowNode_emptyPolicy(ctx context.Context, field graphql.CollectedField, obj *flow.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlowNode_emptyPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmptyPolicy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.EmptyPolicy) graphql.Marshaler {
+			return ec.marshalOApprovalEmptyPolicy2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐEmptyPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlowNode_emptyPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalFlowNode", field, false, false, "ApprovalEmptyPolicy")
+}
+
+func (ec *executionContext) _ApprovalFlowNode_selfPolicy(ctx context.Context, field graphql.CollectedField, obj *flow.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlowNode_selfPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SelfPolicy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.SelfPolicy) graphql.Marshaler {
+			return ec.marshalOApprovalSelfPolicy2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSelfPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlowNode_selfPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalFlowNode", field, false, false, "ApprovalSelfPolicy")
+}
+
+func (ec *executionContext) _ApprovalFlowNode_next(ctx context.Context, field graphql.CollectedField, obj *flow.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlowNode_next(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Next, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlowNode_next(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalFlowNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalFlowNode_branches(ctx context.Context, field graphql.CollectedField, obj *flow.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalFlowNode_branches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Branches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []flow.Branch) graphql.Marshaler {
+			return ec.marshalNApprovalBranch2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐBranchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalFlowNode_branches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalFlowNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalBranch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalLocation_latitude(ctx context.Context, field graphql.CollectedField, obj *flow.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalLocation_latitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalLocation_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalLocation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ApprovalLocation_longitude(ctx context.Context, field graphql.CollectedField, obj *flow.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalLocation_longitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Longitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalLocation_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalLocation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ApprovalLocation_address(ctx context.Context, field graphql.CollectedField, obj *flow.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalLocation_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalLocation_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalLocation", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalNode_id(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNode", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalNode_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNode_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNode_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNode", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApprovalNode_nodeKey(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNode_nodeKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNode_nodeKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalNode_name(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNode_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNode_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalNode_position(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNode_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNode_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ApprovalNode_mode(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNode_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.Mode) graphql.Marshaler {
+			return ec.marshalNApprovalMode2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNode_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNode", field, false, false, "ApprovalMode")
+}
+
+func (ec *executionContext) _ApprovalNode_status(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNode_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.NodeStatus) graphql.Marshaler {
+			return ec.marshalNApprovalNodeStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNode_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNode", field, false, false, "ApprovalNodeStatus")
+}
+
+func (ec *executionContext) _ApprovalNode_added(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNode_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNode_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNode", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalNode_approvers(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNode_approvers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalNode().Approvers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNode_approvers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalNode",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalNode_tasks(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNode_tasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalNode().Tasks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ApprovalTask) graphql.Marshaler {
+			return ec.marshalNApprovalTask2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNode_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalNode",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTask(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalNumberControl_key(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalNumberControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNumberControl_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNumberControl_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNumberControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalNumberControl_kind(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalNumberControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNumberControl_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.ControlKind) graphql.Marshaler {
+			return ec.marshalNApprovalControlKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNumberControl_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNumberControl", field, false, false, "ApprovalControlKind")
+}
+
+func (ec *executionContext) _ApprovalNumberControl_label(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalNumberControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNumberControl_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNumberControl_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNumberControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalNumberControl_required(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalNumberControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNumberControl_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNumberControl_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNumberControl", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalNumberControl_min(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalNumberControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNumberControl_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNumberControl_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNumberControl", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ApprovalNumberControl_max(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalNumberControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNumberControl_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNumberControl_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNumberControl", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ApprovalNumberControl_currency(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalNumberControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalNumberControl_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalNumberControl_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalNumberControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalOption_key(ctx context.Context, field graphql.CollectedField, obj *flow.Option) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalOption_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalOption_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalOption", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalOption_label(ctx context.Context, field graphql.CollectedField, obj *flow.Option) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalOption_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalOption_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalOption", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalPickerControl_key(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalPickerControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPickerControl_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPickerControl_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalPickerControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalPickerControl_kind(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalPickerControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPickerControl_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.ControlKind) graphql.Marshaler {
+			return ec.marshalNApprovalControlKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPickerControl_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalPickerControl", field, false, false, "ApprovalControlKind")
+}
+
+func (ec *executionContext) _ApprovalPickerControl_label(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalPickerControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPickerControl_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPickerControl_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalPickerControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalPickerControl_required(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalPickerControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPickerControl_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPickerControl_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalPickerControl", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalPickerControl_multiple(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalPickerControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPickerControl_multiple(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Multiple, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPickerControl_multiple(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalPickerControl", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalPreview_steps(ctx context.Context, field graphql.CollectedField, obj *flow.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPreview_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []flow.Step) graphql.Marshaler {
+			return ec.marshalNApprovalPreviewStep2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPreview_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalPreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalPreviewStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalPreview_ccOnSubmit(ctx context.Context, field graphql.CollectedField, obj *flow.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPreview_ccOnSubmit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalPreview().CcOnSubmit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPreview_ccOnSubmit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalPreview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalPreview_ccOnFinish(ctx context.Context, field graphql.CollectedField, obj *flow.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPreview_ccOnFinish(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalPreview().CcOnFinish(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPreview_ccOnFinish(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalPreview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalPreviewStep_nodeId(ctx context.Context, field graphql.CollectedField, obj *flow.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPreviewStep_nodeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPreviewStep_nodeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalPreviewStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalPreviewStep_name(ctx context.Context, field graphql.CollectedField, obj *flow.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPreviewStep_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPreviewStep_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalPreviewStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalPreviewStep_mode(ctx context.Context, field graphql.CollectedField, obj *flow.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPreviewStep_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.Mode) graphql.Marshaler {
+			return ec.marshalNApprovalMode2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPreviewStep_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalPreviewStep", field, false, false, "ApprovalMode")
+}
+
+func (ec *executionContext) _ApprovalPreviewStep_approvers(ctx context.Context, field graphql.CollectedField, obj *flow.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPreviewStep_approvers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalPreviewStep().Approvers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPreviewStep_approvers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalPreviewStep",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalPreviewStep_auto(ctx context.Context, field graphql.CollectedField, obj *flow.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPreviewStep_auto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Auto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.TaskStatus) graphql.Marshaler {
+			return ec.marshalOApprovalTaskStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPreviewStep_auto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalPreviewStep", field, false, false, "ApprovalTaskStatus")
+}
+
+func (ec *executionContext) _ApprovalPreviewStep_toSuperAdmins(ctx context.Context, field graphql.CollectedField, obj *flow.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalPreviewStep_toSuperAdmins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToSuperAdmins, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalPreviewStep_toSuperAdmins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalPreviewStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalRow_fields(ctx context.Context, field graphql.CollectedField, obj *flow.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalRow_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []flow.Field) graphql.Marshaler {
+			return ec.marshalNApprovalField2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalRow_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalSelectControl_key(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalSelectControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalSelectControl_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalSelectControl_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalSelectControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalSelectControl_kind(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalSelectControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalSelectControl_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.ControlKind) graphql.Marshaler {
+			return ec.marshalNApprovalControlKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalSelectControl_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalSelectControl", field, false, false, "ApprovalControlKind")
+}
+
+func (ec *executionContext) _ApprovalSelectControl_label(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalSelectControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalSelectControl_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalSelectControl_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalSelectControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalSelectControl_required(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalSelectControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalSelectControl_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalSelectControl_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalSelectControl", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalSelectControl_options(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalSelectControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalSelectControl_options(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Options, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []flow.Option) graphql.Marshaler {
+			return ec.marshalNApprovalOption2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐOptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalSelectControl_options(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalSelectControl",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalOption(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalSource_kind(ctx context.Context, field graphql.CollectedField, obj *flow.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalSource_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.SourceKind) graphql.Marshaler {
+			return ec.marshalNApprovalSourceKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSourceKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalSource_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalSource", field, false, false, "ApprovalSourceKind")
+}
+
+func (ec *executionContext) _ApprovalSource_memberIds(ctx context.Context, field graphql.CollectedField, obj *flow.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalSource_memberIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalSource_memberIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalSource", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalSource_level(ctx context.Context, field graphql.CollectedField, obj *flow.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalSource_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalSource_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalSource", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ApprovalSource_departmentIds(ctx context.Context, field graphql.CollectedField, obj *flow.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalSource_departmentIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalSource_departmentIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalSource", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalSource_tagIds(ctx context.Context, field graphql.CollectedField, obj *flow.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalSource_tagIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TagIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalSource_tagIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalSource", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalSource_range(ctx context.Context, field graphql.CollectedField, obj *flow.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalSource_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *audience.Audience) graphql.Marshaler {
+			return ec.marshalOAudience2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalSource_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalSource",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Audience(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalSource_minCount(ctx context.Context, field graphql.CollectedField, obj *flow.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalSource_minCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalSource_minCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalSource", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ApprovalSource_maxCount(ctx context.Context, field graphql.CollectedField, obj *flow.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalSource_maxCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalSource_maxCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalSource", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ApprovalTableControl_key(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalTableControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTableControl_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTableControl_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTableControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTableControl_kind(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalTableControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTableControl_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.ControlKind) graphql.Marshaler {
+			return ec.marshalNApprovalControlKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTableControl_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTableControl", field, false, false, "ApprovalControlKind")
+}
+
+func (ec *executionContext) _ApprovalTableControl_label(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalTableControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTableControl_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTableControl_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTableControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTableControl_required(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalTableControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTableControl_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTableControl_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTableControl", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalTableControl_columns(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalTableControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTableControl_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ApprovalControl) graphql.Marshaler {
+			return ec.marshalNApprovalControl2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalControlᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTableControl_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTableControl",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTask_id(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTask_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTask_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTask", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalTask_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTask_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTask_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTask", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApprovalTask_nodeKey(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTask_nodeKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTask_nodeKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTask", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTask_assigneeName(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTask_assigneeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssigneeName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTask_assigneeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTask", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTask_status(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTask_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.TaskStatus) graphql.Marshaler {
+			return ec.marshalNApprovalTaskStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTask_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTask", field, false, false, "ApprovalTaskStatus")
+}
+
+func (ec *executionContext) _ApprovalTask_comment(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTask_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTask_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTask", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTask_auto(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTask_auto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Auto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTask_auto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTask", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalTask_decidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTask_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTask_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTask", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApprovalTask_approval(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTask_approval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approval(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Approval) graphql.Marshaler {
+			return ec.marshalNApproval2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApproval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTask_approval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTask",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Approval(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTask_node(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTask_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalNode) graphql.Marshaler {
+			return ec.marshalNApprovalNode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTask_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTask",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTask_attachments(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTask_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []msgtype.FileReference) graphql.Marshaler {
+			return ec.marshalNFileReference2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTask_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTask",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FileReference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTask_viewerCan(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTask_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalTask().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *approval.Can) graphql.Marshaler {
+			return ec.marshalNApprovalViewerCan2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚐCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTask_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTask",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTask_assignee(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTask_assignee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalTask().Assignee(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTask_assignee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTask",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTaskConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTaskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTaskConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ApprovalTaskEdge) graphql.Marshaler {
+			return ec.marshalOApprovalTaskEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTaskConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTaskConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTaskEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTaskConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTaskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTaskConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTaskConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTaskConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTaskConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTaskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTaskConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTaskConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTaskConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ApprovalTaskEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTaskEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTaskEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTask) graphql.Marshaler {
+			return ec.marshalOApprovalTask2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTask(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTaskEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTaskEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTask(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTaskEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTaskEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTaskEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTaskEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTaskEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ApprovalTemplate_id(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalTemplate_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApprovalTemplate_name(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTemplate_icon(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_icon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Icon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_icon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTemplate_group(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTemplate_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTemplate_version(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ApprovalTemplate_archivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApprovalTemplate_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApprovalTemplate_versions(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_versions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Versions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ApprovalTemplateVersion) graphql.Marshaler {
+			return ec.marshalOApprovalTemplateVersion2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersionᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_versions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTemplate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTemplateVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTemplate_audience(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_audience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Audience, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v audience.Audience) graphql.Marshaler {
+			return ec.marshalNAudience2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_audience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTemplate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Audience(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTemplate_controls(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_controls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalTemplate().Controls(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ApprovalControl) graphql.Marshaler {
+			return ec.marshalNApprovalControl2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalControlᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_controls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTemplate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTemplate_flow(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_flow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalTemplate().Flow(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *flow.Flow) graphql.Marshaler {
+			return ec.marshalNApprovalFlow2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFlow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_flow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTemplate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalFlow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTemplate_viewerCanApply(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplate_viewerCanApply(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalTemplate().ViewerCanApply(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplate_viewerCanApply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplate", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalTemplateConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplateConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ApprovalTemplateEdge) graphql.Marshaler {
+			return ec.marshalOApprovalTemplateEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplateConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTemplateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTemplateEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTemplateConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplateConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplateConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTemplateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTemplateConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplateConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplateConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplateConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ApprovalTemplateEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplateEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplateEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTemplate) graphql.Marshaler {
+			return ec.marshalOApprovalTemplate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplateEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTemplateEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTemplateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplateEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplateEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplateEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplateEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ApprovalTemplateVersion_id(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplateVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplateVersion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplateVersion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplateVersion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalTemplateVersion_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplateVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplateVersion_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplateVersion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplateVersion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApprovalTemplateVersion_version(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplateVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplateVersion_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplateVersion_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTemplateVersion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ApprovalTemplateVersion_template(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplateVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplateVersion_template(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Template(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTemplate) graphql.Marshaler {
+			return ec.marshalNApprovalTemplate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplateVersion_template(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTemplateVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTemplateVersion_controls(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplateVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplateVersion_controls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalTemplateVersion().Controls(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ApprovalControl) graphql.Marshaler {
+			return ec.marshalNApprovalControl2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalControlᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplateVersion_controls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTemplateVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTemplateVersion_flow(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTemplateVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTemplateVersion_flow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Flow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.Flow) graphql.Marshaler {
+			return ec.marshalNApprovalFlow2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFlow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTemplateVersion_flow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTemplateVersion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalFlow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTextControl_key(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalTextControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTextControl_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTextControl_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTextControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTextControl_kind(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalTextControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTextControl_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.ControlKind) graphql.Marshaler {
+			return ec.marshalNApprovalControlKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTextControl_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTextControl", field, false, false, "ApprovalControlKind")
+}
+
+func (ec *executionContext) _ApprovalTextControl_label(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalTextControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTextControl_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTextControl_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTextControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTextControl_required(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalTextControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTextControl_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTextControl_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTextControl", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalTextControl_minLength(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalTextControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTextControl_minLength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinLength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTextControl_minLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTextControl", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ApprovalTextControl_maxLength(ctx context.Context, field graphql.CollectedField, obj *model.ApprovalTextControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTextControl_maxLength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxLength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTextControl_maxLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTextControl", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ApprovalTimelineEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTimelineEntry_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTimelineEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTimelineEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalTimelineEntry_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTimelineEntry_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTimelineEntry_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTimelineEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApprovalTimelineEntry_action(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTimelineEntry_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flow.Action) graphql.Marshaler {
+			return ec.marshalNApprovalAction2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTimelineEntry_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTimelineEntry", field, false, false, "ApprovalAction")
+}
+
+func (ec *executionContext) _ApprovalTimelineEntry_actorName(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTimelineEntry_actorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTimelineEntry_actorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTimelineEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTimelineEntry_nodeKey(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTimelineEntry_nodeKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTimelineEntry_nodeKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTimelineEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTimelineEntry_comment(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTimelineEntry_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTimelineEntry_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTimelineEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApprovalTimelineEntry_members(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTimelineEntry_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalTimelineEntry().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTimelineEntry_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTimelineEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTimelineEntry_attachments(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTimelineEntry_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []msgtype.FileReference) graphql.Marshaler {
+			return ec.marshalNFileReference2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTimelineEntry_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTimelineEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FileReference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalTimelineEntry_taskId(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTimelineEntry_taskId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaskID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTimelineEntry_taskId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalTimelineEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApprovalTimelineEntry_actor(ctx context.Context, field graphql.CollectedField, obj *ent.ApprovalTimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalTimelineEntry_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApprovalTimelineEntry().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalTimelineEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApprovalTimelineEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApprovalViewerCan_approve(ctx context.Context, field graphql.CollectedField, obj *approval.Can) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalViewerCan_approve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approve, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalViewerCan_approve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalViewerCan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalViewerCan_reject(ctx context.Context, field graphql.CollectedField, obj *approval.Can) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalViewerCan_reject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalViewerCan_reject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalViewerCan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalViewerCan_return(ctx context.Context, field graphql.CollectedField, obj *approval.Can) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalViewerCan_return(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Return, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalViewerCan_return(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalViewerCan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalViewerCan_transfer(ctx context.Context, field graphql.CollectedField, obj *approval.Can) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalViewerCan_transfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transfer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalViewerCan_transfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalViewerCan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalViewerCan_addApprovers(ctx context.Context, field graphql.CollectedField, obj *approval.Can) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalViewerCan_addApprovers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddApprovers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalViewerCan_addApprovers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalViewerCan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalViewerCan_withdraw(ctx context.Context, field graphql.CollectedField, obj *approval.Can) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalViewerCan_withdraw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withdraw, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalViewerCan_withdraw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalViewerCan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalViewerCan_revoke(ctx context.Context, field graphql.CollectedField, obj *approval.Can) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalViewerCan_revoke(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revoke, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalViewerCan_revoke(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalViewerCan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalViewerCan_urge(ctx context.Context, field graphql.CollectedField, obj *approval.Can) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalViewerCan_urge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Urge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalViewerCan_urge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalViewerCan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApprovalViewerCan_comment(ctx context.Context, field graphql.CollectedField, obj *approval.Can) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApprovalViewerCan_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApprovalViewerCan_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApprovalViewerCan", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Article_title(ctx context.Context, field graphql.CollectedField, obj *msgtype.ArticleBody) (ret graphql.Marshaler) {
@@ -15251,6 +24776,270 @@ func (ec *executionContext) fieldContext_Mutation_logout(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createApprovalTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createApprovalTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateApprovalTemplate(ctx, fc.Args["input"].(model.ApprovalTemplateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTemplate) graphql.Marshaler {
+			return ec.marshalNApprovalTemplate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createApprovalTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTemplate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createApprovalTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateApprovalTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateApprovalTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateApprovalTemplate(ctx, fc.Args["id"].(string), fc.Args["input"].(model.ApprovalTemplateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTemplate) graphql.Marshaler {
+			return ec.marshalNApprovalTemplate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateApprovalTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTemplate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateApprovalTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveApprovalTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveApprovalTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveApprovalTemplate(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTemplate) graphql.Marshaler {
+			return ec.marshalNApprovalTemplate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveApprovalTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTemplate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveApprovalTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitApproval(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitApproval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitApproval(ctx, fc.Args["input"].(model.SubmitApprovalInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *approval.Submitted) graphql.Marshaler {
+			return ec.marshalNSubmitApprovalPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚐSubmitted(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitApproval(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmitApprovalPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitApproval_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveApprovalTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveApprovalTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveApprovalTask(ctx, fc.Args["input"].(model.ApprovalDecisionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTask) graphql.Marshaler {
+			return ec.marshalNApprovalTask2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveApprovalTask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTask(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveApprovalTask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectApprovalTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectApprovalTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectApprovalTask(ctx, fc.Args["input"].(model.ApprovalDecisionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTask) graphql.Marshaler {
+			return ec.marshalNApprovalTask2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectApprovalTask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTask(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectApprovalTask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createApp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17355,6 +27144,182 @@ func (ec *executionContext) fieldContext_Query_tags(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_approvalTemplates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_approvalTemplates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ApprovalTemplates(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ApprovalTemplateOrder), fc.Args["where"].(*ent.ApprovalTemplateWhereInput), fc.Args["includeArchived"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTemplateConnection) graphql.Marshaler {
+			return ec.marshalNApprovalTemplateConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_approvalTemplates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTemplateConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_approvalTemplates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_approvals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_approvals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Approvals(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ApprovalOrder), fc.Args["where"].(*ent.ApprovalWhereInput), fc.Args["filter"].(*model.ApprovalListFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalConnection) graphql.Marshaler {
+			return ec.marshalNApprovalConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_approvals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_approvals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_approvalTasks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_approvalTasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ApprovalTasks(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ApprovalTaskOrder), fc.Args["where"].(*ent.ApprovalTaskWhereInput), fc.Args["status"].([]flow.TaskStatus))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTaskConnection) graphql.Marshaler {
+			return ec.marshalNApprovalTaskConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_approvalTasks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTaskConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_approvalTasks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_approvalPreview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_approvalPreview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ApprovalPreview(ctx, fc.Args["templateId"].(string), fc.Args["form"].([]*flow.Field), fc.Args["chosenApprovers"].([]*model.ChosenApproversInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *flow.Path) graphql.Marshaler {
+			return ec.marshalNApprovalPreview2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐPath(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_approvalPreview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalPreview(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_approvalPreview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17979,6 +27944,61 @@ func (ec *executionContext) _SendMessagePayload_replayed(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_SendMessagePayload_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SendMessagePayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SubmitApprovalPayload_approval(ctx context.Context, field graphql.CollectedField, obj *approval.Submitted) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitApprovalPayload_approval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approval, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Approval) graphql.Marshaler {
+			return ec.marshalNApproval2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApproval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitApprovalPayload_approval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmitApprovalPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Approval(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmitApprovalPayload_replayed(ctx context.Context, field graphql.CollectedField, obj *approval.Submitted) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitApprovalPayload_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitApprovalPayload_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmitApprovalPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Subscription_inbox(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -20539,6 +30559,4980 @@ func UnmarshalAppWhereInput(ctx context.Context, raw any) (ent.AppWhereInput, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputApprovalBranchInput(ctx context.Context, obj any) (flow.Branch, error) {
+	var it flow.Branch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["default"]; !present {
+		asMap["default"] = false
+	}
+
+	fieldsInOrder := [...]string{"name", "conditions", "default", "next"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "conditions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conditions"))
+			data, err := ec.unmarshalOApprovalConditionInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐConditionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Conditions = data
+		case "default":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("default"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Default = data
+		case "next":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("next"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Next = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalBranchInput unmarshals raw into the ApprovalBranchInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalBranchInput(ctx context.Context, raw any) (flow.Branch, error) {
+	var out flow.Branch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalBranchInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalCcOrder(ctx context.Context, obj any) (ent.ApprovalCcOrder, error) {
+	var it ent.ApprovalCcOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNApprovalCcOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCcOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalCcOrder unmarshals raw into the ApprovalCcOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalCcOrder(ctx context.Context, raw any) (ent.ApprovalCcOrder, error) {
+	var out ent.ApprovalCcOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalCcOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalCcWhereInput(ctx context.Context, obj any) (ent.ApprovalCcWhereInput, error) {
+	var it ent.ApprovalCcWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "stage", "stageNEQ", "stageIn", "stageNotIn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOApprovalCcWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCcWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOApprovalCcWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCcWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOApprovalCcWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCcWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "stage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stage"))
+			data, err := ec.unmarshalOApprovalCcStage2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCcStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Stage = data
+		case "stageNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stageNEQ"))
+			data, err := ec.unmarshalOApprovalCcStage2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCcStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StageNEQ = data
+		case "stageIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stageIn"))
+			data, err := ec.unmarshalOApprovalCcStage2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCcStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StageIn = data
+		case "stageNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stageNotIn"))
+			data, err := ec.unmarshalOApprovalCcStage2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCcStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StageNotIn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalCcWhereInput unmarshals raw into the ApprovalCcWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalCcWhereInput(ctx context.Context, raw any) (ent.ApprovalCcWhereInput, error) {
+	var out ent.ApprovalCcWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalCcWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalConditionInput(ctx context.Context, obj any) (flow.Condition, error) {
+	var it flow.Condition
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "op", "number", "optionKeys", "departmentIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "op":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
+			data, err := ec.unmarshalNApprovalConditionOp2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCondOp(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Op = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "optionKeys":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("optionKeys"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OptionKeys = data
+		case "departmentIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalConditionInput unmarshals raw into the ApprovalConditionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalConditionInput(ctx context.Context, raw any) (flow.Condition, error) {
+	var out flow.Condition
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalConditionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalControlInput(ctx context.Context, obj any) (flow.Control, error) {
+	var it flow.Control
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["required"]; !present {
+		asMap["required"] = false
+	}
+	if _, present := asMap["multiple"]; !present {
+		asMap["multiple"] = false
+	}
+
+	fieldsInOrder := [...]string{"key", "kind", "label", "required", "minLength", "maxLength", "min", "max", "currency", "options", "multiple", "columns", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNApprovalControlKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "required":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("required"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Required = data
+		case "minLength":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minLength"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinLength = data
+		case "maxLength":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxLength"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxLength = data
+		case "min":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("min"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Min = data
+		case "max":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("max"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Max = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "options":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("options"))
+			data, err := ec.unmarshalOApprovalOptionInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐOptionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Options = data
+		case "multiple":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("multiple"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Multiple = data
+		case "columns":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("columns"))
+			data, err := ec.unmarshalOApprovalControlInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Columns = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalControlInput unmarshals raw into the ApprovalControlInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalControlInput(ctx context.Context, raw any) (flow.Control, error) {
+	var out flow.Control
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalControlInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalDateRangeInput(ctx context.Context, obj any) (flow.DateRange, error) {
+	var it flow.DateRange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"start", "end"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalDateRangeInput unmarshals raw into the ApprovalDateRangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalDateRangeInput(ctx context.Context, raw any) (flow.DateRange, error) {
+	var out flow.DateRange
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalDateRangeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalDecisionInput(ctx context.Context, obj any) (model.ApprovalDecisionInput, error) {
+	var it model.ApprovalDecisionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"taskId", "comment", "attachments"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "taskId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskID = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		case "attachments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachments"))
+			data, err := ec.unmarshalOFileInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReferenceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attachments = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalDecisionInput unmarshals raw into the ApprovalDecisionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalDecisionInput(ctx context.Context, raw any) (model.ApprovalDecisionInput, error) {
+	var out model.ApprovalDecisionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalDecisionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalFieldInput(ctx context.Context, obj any) (flow.Field, error) {
+	var it flow.Field
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "text", "number", "date", "dateTime", "dateRange", "optionKeys", "memberIds", "departmentIds", "attachments", "location", "rows", "approvalIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "dateTime":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateTime"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateTime = data
+		case "dateRange":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateRange"))
+			data, err := ec.unmarshalOApprovalDateRangeInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐDateRange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateRange = data
+		case "optionKeys":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("optionKeys"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OptionKeys = data
+		case "memberIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDs = data
+		case "departmentIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentIDs = data
+		case "attachments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachments"))
+			data, err := ec.unmarshalOFileInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReferenceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attachments = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOApprovalLocationInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐLocation(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "rows":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rows"))
+			data, err := ec.unmarshalOApprovalRowInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐRowᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rows = data
+		case "approvalIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalFieldInput unmarshals raw into the ApprovalFieldInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalFieldInput(ctx context.Context, raw any) (flow.Field, error) {
+	var out flow.Field
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalFieldInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalFlowInput(ctx context.Context, obj any) (flow.Flow, error) {
+	var it flow.Flow
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["dedup"]; !present {
+		asMap["dedup"] = false
+	}
+	if _, present := asMap["revokeDays"]; !present {
+		asMap["revokeDays"] = 0
+	}
+
+	fieldsInOrder := [...]string{"start", "nodes", "dedup", "ccOnSubmit", "ccOnFinish", "revokeDays"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "nodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodes"))
+			data, err := ec.unmarshalNApprovalFlowNodeInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nodes = data
+		case "dedup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dedup"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dedup = data
+		case "ccOnSubmit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ccOnSubmit"))
+			data, err := ec.unmarshalOApprovalSourceInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CcOnSubmit = data
+		case "ccOnFinish":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ccOnFinish"))
+			data, err := ec.unmarshalOApprovalSourceInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CcOnFinish = data
+		case "revokeDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revokeDays"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevokeDays = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalFlowInput unmarshals raw into the ApprovalFlowInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalFlowInput(ctx context.Context, raw any) (flow.Flow, error) {
+	var out flow.Flow
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalFlowInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalFlowNodeInput(ctx context.Context, obj any) (flow.Node, error) {
+	var it flow.Node
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "kind", "approvers", "mode", "emptyPolicy", "selfPolicy", "next", "branches"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNApprovalNodeKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "approvers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvers"))
+			data, err := ec.unmarshalOApprovalSourceInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Approvers = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOApprovalMode2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "emptyPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emptyPolicy"))
+			data, err := ec.unmarshalOApprovalEmptyPolicy2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐEmptyPolicy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmptyPolicy = data
+		case "selfPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("selfPolicy"))
+			data, err := ec.unmarshalOApprovalSelfPolicy2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSelfPolicy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SelfPolicy = data
+		case "next":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("next"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Next = data
+		case "branches":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("branches"))
+			data, err := ec.unmarshalOApprovalBranchInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐBranchᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Branches = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalFlowNodeInput unmarshals raw into the ApprovalFlowNodeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalFlowNodeInput(ctx context.Context, raw any) (flow.Node, error) {
+	var out flow.Node
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalFlowNodeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalListFilter(ctx context.Context, obj any) (model.ApprovalListFilter, error) {
+	var it model.ApprovalListFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"role", "status", "templateId", "submittedAfter", "submittedBefore"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOApprovalRole2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOApprovalStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "templateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("templateId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TemplateID = data
+		case "submittedAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedAfter"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedAfter = data
+		case "submittedBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedBefore"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedBefore = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalListFilter unmarshals raw into the ApprovalListFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalListFilter(ctx context.Context, raw any) (model.ApprovalListFilter, error) {
+	var out model.ApprovalListFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalListFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalLocationInput(ctx context.Context, obj any) (flow.Location, error) {
+	var it flow.Location
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"latitude", "longitude", "address"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "latitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitude"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latitude = data
+		case "longitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitude"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Longitude = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalLocationInput unmarshals raw into the ApprovalLocationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalLocationInput(ctx context.Context, raw any) (flow.Location, error) {
+	var out flow.Location
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalLocationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalNodeOrder(ctx context.Context, obj any) (ent.ApprovalNodeOrder, error) {
+	var it ent.ApprovalNodeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNApprovalNodeOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNodeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalNodeOrder unmarshals raw into the ApprovalNodeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalNodeOrder(ctx context.Context, raw any) (ent.ApprovalNodeOrder, error) {
+	var out ent.ApprovalNodeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalNodeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalNodeWhereInput(ctx context.Context, obj any) (ent.ApprovalNodeWhereInput, error) {
+	var it ent.ApprovalNodeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "nodeKey", "nodeKeyNEQ", "nodeKeyIn", "nodeKeyNotIn", "nodeKeyGT", "nodeKeyGTE", "nodeKeyLT", "nodeKeyLTE", "nodeKeyContains", "nodeKeyHasPrefix", "nodeKeyHasSuffix", "nodeKeyEqualFold", "nodeKeyContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "mode", "modeNEQ", "modeIn", "modeNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "added", "addedNEQ"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOApprovalNodeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNodeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOApprovalNodeWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNodeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOApprovalNodeWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNodeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "nodeKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKey = data
+		case "nodeKeyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyNEQ = data
+		case "nodeKeyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyIn = data
+		case "nodeKeyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyNotIn = data
+		case "nodeKeyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyGT = data
+		case "nodeKeyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyGTE = data
+		case "nodeKeyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyLT = data
+		case "nodeKeyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyLTE = data
+		case "nodeKeyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyContains = data
+		case "nodeKeyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyHasPrefix = data
+		case "nodeKeyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyHasSuffix = data
+		case "nodeKeyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyEqualFold = data
+		case "nodeKeyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyContainsFold = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "positionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionNEQ = data
+		case "positionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionIn = data
+		case "positionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionNotIn = data
+		case "positionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionGT = data
+		case "positionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionGTE = data
+		case "positionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionLT = data
+		case "positionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionLTE = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOApprovalMode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "modeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modeNEQ"))
+			data, err := ec.unmarshalOApprovalMode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModeNEQ = data
+		case "modeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modeIn"))
+			data, err := ec.unmarshalOApprovalMode2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐModeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModeIn = data
+		case "modeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modeNotIn"))
+			data, err := ec.unmarshalOApprovalMode2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐModeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModeNotIn = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOApprovalNodeStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOApprovalNodeStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOApprovalNodeStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOApprovalNodeStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "added":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("added"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Added = data
+		case "addedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addedNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddedNEQ = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalNodeWhereInput unmarshals raw into the ApprovalNodeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalNodeWhereInput(ctx context.Context, raw any) (ent.ApprovalNodeWhereInput, error) {
+	var out ent.ApprovalNodeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalNodeWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalOptionInput(ctx context.Context, obj any) (flow.Option, error) {
+	var it flow.Option
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "label"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalOptionInput unmarshals raw into the ApprovalOptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalOptionInput(ctx context.Context, raw any) (flow.Option, error) {
+	var out flow.Option
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalOptionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalOrder(ctx context.Context, obj any) (ent.ApprovalOrder, error) {
+	var it ent.ApprovalOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNApprovalOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalOrder unmarshals raw into the ApprovalOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalOrder(ctx context.Context, raw any) (ent.ApprovalOrder, error) {
+	var out ent.ApprovalOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalRowInput(ctx context.Context, obj any) (flow.Row, error) {
+	var it flow.Row
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fields"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fields"))
+			data, err := ec.unmarshalNApprovalFieldInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFieldᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fields = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalRowInput unmarshals raw into the ApprovalRowInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalRowInput(ctx context.Context, raw any) (flow.Row, error) {
+	var out flow.Row
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalRowInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalSourceInput(ctx context.Context, obj any) (flow.Source, error) {
+	var it flow.Source
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "memberIds", "level", "departmentIds", "tagIds", "range", "minCount", "maxCount"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNApprovalSourceKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSourceKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "memberIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDs = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "departmentIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentIDs = data
+		case "tagIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tagIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TagIDs = data
+		case "range":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("range"))
+			data, err := ec.unmarshalOAudienceInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Range = data
+		case "minCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minCount"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinCount = data
+		case "maxCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxCount"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxCount = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalSourceInput unmarshals raw into the ApprovalSourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalSourceInput(ctx context.Context, raw any) (flow.Source, error) {
+	var out flow.Source
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalSourceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalTaskOrder(ctx context.Context, obj any) (ent.ApprovalTaskOrder, error) {
+	var it ent.ApprovalTaskOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNApprovalTaskOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalTaskOrder unmarshals raw into the ApprovalTaskOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalTaskOrder(ctx context.Context, raw any) (ent.ApprovalTaskOrder, error) {
+	var out ent.ApprovalTaskOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalTaskOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalTaskWhereInput(ctx context.Context, obj any) (ent.ApprovalTaskWhereInput, error) {
+	var it ent.ApprovalTaskWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "nodeKey", "nodeKeyNEQ", "nodeKeyIn", "nodeKeyNotIn", "nodeKeyGT", "nodeKeyGTE", "nodeKeyLT", "nodeKeyLTE", "nodeKeyContains", "nodeKeyHasPrefix", "nodeKeyHasSuffix", "nodeKeyEqualFold", "nodeKeyContainsFold", "assigneeName", "assigneeNameNEQ", "assigneeNameIn", "assigneeNameNotIn", "assigneeNameGT", "assigneeNameGTE", "assigneeNameLT", "assigneeNameLTE", "assigneeNameContains", "assigneeNameHasPrefix", "assigneeNameHasSuffix", "assigneeNameEqualFold", "assigneeNameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "comment", "commentNEQ", "commentIn", "commentNotIn", "commentGT", "commentGTE", "commentLT", "commentLTE", "commentContains", "commentHasPrefix", "commentHasSuffix", "commentIsNil", "commentNotNil", "commentEqualFold", "commentContainsFold", "auto", "autoNEQ", "decidedAt", "decidedAtNEQ", "decidedAtIn", "decidedAtNotIn", "decidedAtGT", "decidedAtGTE", "decidedAtLT", "decidedAtLTE", "decidedAtIsNil", "decidedAtNotNil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOApprovalTaskWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOApprovalTaskWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOApprovalTaskWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "nodeKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKey = data
+		case "nodeKeyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyNEQ = data
+		case "nodeKeyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyIn = data
+		case "nodeKeyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyNotIn = data
+		case "nodeKeyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyGT = data
+		case "nodeKeyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyGTE = data
+		case "nodeKeyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyLT = data
+		case "nodeKeyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyLTE = data
+		case "nodeKeyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyContains = data
+		case "nodeKeyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyHasPrefix = data
+		case "nodeKeyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyHasSuffix = data
+		case "nodeKeyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyEqualFold = data
+		case "nodeKeyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyContainsFold = data
+		case "assigneeName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeName = data
+		case "assigneeNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeNameNEQ = data
+		case "assigneeNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeNameIn = data
+		case "assigneeNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeNameNotIn = data
+		case "assigneeNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeNameGT = data
+		case "assigneeNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeNameGTE = data
+		case "assigneeNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeNameLT = data
+		case "assigneeNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeNameLTE = data
+		case "assigneeNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeNameContains = data
+		case "assigneeNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeNameHasPrefix = data
+		case "assigneeNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeNameHasSuffix = data
+		case "assigneeNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeNameEqualFold = data
+		case "assigneeNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeNameContainsFold = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOApprovalTaskStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOApprovalTaskStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOApprovalTaskStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOApprovalTaskStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		case "commentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNEQ = data
+		case "commentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentIn = data
+		case "commentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNotIn = data
+		case "commentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentGT = data
+		case "commentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentGTE = data
+		case "commentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentLT = data
+		case "commentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentLTE = data
+		case "commentContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentContains = data
+		case "commentHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentHasPrefix = data
+		case "commentHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentHasSuffix = data
+		case "commentIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentIsNil = data
+		case "commentNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNotNil = data
+		case "commentEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentEqualFold = data
+		case "commentContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentContainsFold = data
+		case "auto":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("auto"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Auto = data
+		case "autoNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("autoNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AutoNEQ = data
+		case "decidedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAt = data
+		case "decidedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtNEQ = data
+		case "decidedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtIn = data
+		case "decidedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtNotIn = data
+		case "decidedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtGT = data
+		case "decidedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtGTE = data
+		case "decidedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtLT = data
+		case "decidedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtLTE = data
+		case "decidedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtIsNil = data
+		case "decidedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtNotNil = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalTaskWhereInput unmarshals raw into the ApprovalTaskWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalTaskWhereInput(ctx context.Context, raw any) (ent.ApprovalTaskWhereInput, error) {
+	var out ent.ApprovalTaskWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalTaskWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalTemplateInput(ctx context.Context, obj any) (model.ApprovalTemplateInput, error) {
+	var it model.ApprovalTemplateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "icon", "group", "kind", "audience", "controls", "flow"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "icon":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("icon"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Icon = data
+		case "group":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("group"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Group = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalNAudienceInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audience = data
+		case "controls":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("controls"))
+			data, err := ec.unmarshalNApprovalControlInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Controls = data
+		case "flow":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("flow"))
+			data, err := ec.unmarshalNApprovalFlowInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFlow(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Flow = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalTemplateInput unmarshals raw into the ApprovalTemplateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalTemplateInput(ctx context.Context, raw any) (model.ApprovalTemplateInput, error) {
+	var out model.ApprovalTemplateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalTemplateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalTemplateOrder(ctx context.Context, obj any) (ent.ApprovalTemplateOrder, error) {
+	var it ent.ApprovalTemplateOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNApprovalTemplateOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalTemplateOrder unmarshals raw into the ApprovalTemplateOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalTemplateOrder(ctx context.Context, raw any) (ent.ApprovalTemplateOrder, error) {
+	var out ent.ApprovalTemplateOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalTemplateOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalTemplateVersionOrder(ctx context.Context, obj any) (ent.ApprovalTemplateVersionOrder, error) {
+	var it ent.ApprovalTemplateVersionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNApprovalTemplateVersionOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalTemplateVersionOrder unmarshals raw into the ApprovalTemplateVersionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalTemplateVersionOrder(ctx context.Context, raw any) (ent.ApprovalTemplateVersionOrder, error) {
+	var out ent.ApprovalTemplateVersionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalTemplateVersionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalTemplateVersionWhereInput(ctx context.Context, obj any) (ent.ApprovalTemplateVersionWhereInput, error) {
+	var it ent.ApprovalTemplateVersionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOApprovalTemplateVersionWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOApprovalTemplateVersionWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOApprovalTemplateVersionWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "versionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNEQ = data
+		case "versionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionIn = data
+		case "versionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNotIn = data
+		case "versionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGT = data
+		case "versionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGTE = data
+		case "versionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLT = data
+		case "versionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLTE = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalTemplateVersionWhereInput unmarshals raw into the ApprovalTemplateVersionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalTemplateVersionWhereInput(ctx context.Context, raw any) (ent.ApprovalTemplateVersionWhereInput, error) {
+	var out ent.ApprovalTemplateVersionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalTemplateVersionWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalTemplateWhereInput(ctx context.Context, obj any) (ent.ApprovalTemplateWhereInput, error) {
+	var it ent.ApprovalTemplateWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "icon", "iconNEQ", "iconIn", "iconNotIn", "iconGT", "iconGTE", "iconLT", "iconLTE", "iconContains", "iconHasPrefix", "iconHasSuffix", "iconEqualFold", "iconContainsFold", "group", "groupNEQ", "groupIn", "groupNotIn", "groupGT", "groupGTE", "groupLT", "groupLTE", "groupContains", "groupHasPrefix", "groupHasSuffix", "groupEqualFold", "groupContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindGT", "kindGTE", "kindLT", "kindLTE", "kindContains", "kindHasPrefix", "kindHasSuffix", "kindEqualFold", "kindContainsFold", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOApprovalTemplateWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOApprovalTemplateWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOApprovalTemplateWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "icon":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("icon"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Icon = data
+		case "iconNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iconNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IconNEQ = data
+		case "iconIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iconIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IconIn = data
+		case "iconNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iconNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IconNotIn = data
+		case "iconGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iconGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IconGT = data
+		case "iconGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iconGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IconGTE = data
+		case "iconLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iconLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IconLT = data
+		case "iconLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iconLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IconLTE = data
+		case "iconContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iconContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IconContains = data
+		case "iconHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iconHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IconHasPrefix = data
+		case "iconHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iconHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IconHasSuffix = data
+		case "iconEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iconEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IconEqualFold = data
+		case "iconContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iconContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IconContainsFold = data
+		case "group":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("group"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Group = data
+		case "groupNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupNEQ = data
+		case "groupIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupIn = data
+		case "groupNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupNotIn = data
+		case "groupGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupGT = data
+		case "groupGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupGTE = data
+		case "groupLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupLT = data
+		case "groupLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupLTE = data
+		case "groupContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupContains = data
+		case "groupHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupHasPrefix = data
+		case "groupHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupHasSuffix = data
+		case "groupEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupEqualFold = data
+		case "groupContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupContainsFold = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "kindGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindGT = data
+		case "kindGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindGTE = data
+		case "kindLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindLT = data
+		case "kindLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindLTE = data
+		case "kindContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindContains = data
+		case "kindHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindHasPrefix = data
+		case "kindHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindHasSuffix = data
+		case "kindEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindEqualFold = data
+		case "kindContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindContainsFold = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "versionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNEQ = data
+		case "versionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionIn = data
+		case "versionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNotIn = data
+		case "versionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGT = data
+		case "versionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGTE = data
+		case "versionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLT = data
+		case "versionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLTE = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
+		case "archivedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNEQ = data
+		case "archivedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtIn = data
+		case "archivedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNotIn = data
+		case "archivedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtGT = data
+		case "archivedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtGTE = data
+		case "archivedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtLT = data
+		case "archivedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtLTE = data
+		case "archivedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtIsNil = data
+		case "archivedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNotNil = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalTemplateWhereInput unmarshals raw into the ApprovalTemplateWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalTemplateWhereInput(ctx context.Context, raw any) (ent.ApprovalTemplateWhereInput, error) {
+	var out ent.ApprovalTemplateWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalTemplateWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalTimelineEntryOrder(ctx context.Context, obj any) (ent.ApprovalTimelineEntryOrder, error) {
+	var it ent.ApprovalTimelineEntryOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNApprovalTimelineEntryOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntryOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalTimelineEntryOrder unmarshals raw into the ApprovalTimelineEntryOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalTimelineEntryOrder(ctx context.Context, raw any) (ent.ApprovalTimelineEntryOrder, error) {
+	var out ent.ApprovalTimelineEntryOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalTimelineEntryOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalTimelineEntryWhereInput(ctx context.Context, obj any) (ent.ApprovalTimelineEntryWhereInput, error) {
+	var it ent.ApprovalTimelineEntryWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "action", "actionNEQ", "actionIn", "actionNotIn", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameIsNil", "actorNameNotNil", "actorNameEqualFold", "actorNameContainsFold", "nodeKey", "nodeKeyNEQ", "nodeKeyIn", "nodeKeyNotIn", "nodeKeyGT", "nodeKeyGTE", "nodeKeyLT", "nodeKeyLTE", "nodeKeyContains", "nodeKeyHasPrefix", "nodeKeyHasSuffix", "nodeKeyIsNil", "nodeKeyNotNil", "nodeKeyEqualFold", "nodeKeyContainsFold", "comment", "commentNEQ", "commentIn", "commentNotIn", "commentGT", "commentGTE", "commentLT", "commentLTE", "commentContains", "commentHasPrefix", "commentHasSuffix", "commentIsNil", "commentNotNil", "commentEqualFold", "commentContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOApprovalTimelineEntryWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntryWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOApprovalTimelineEntryWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOApprovalTimelineEntryWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "action":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
+			data, err := ec.unmarshalOApprovalAction2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐAction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Action = data
+		case "actionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionNEQ"))
+			data, err := ec.unmarshalOApprovalAction2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐAction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionNEQ = data
+		case "actionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionIn"))
+			data, err := ec.unmarshalOApprovalAction2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐActionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionIn = data
+		case "actionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionNotIn"))
+			data, err := ec.unmarshalOApprovalAction2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐActionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionNotIn = data
+		case "actorName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorName = data
+		case "actorNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameNEQ = data
+		case "actorNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameIn = data
+		case "actorNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameNotIn = data
+		case "actorNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameGT = data
+		case "actorNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameGTE = data
+		case "actorNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameLT = data
+		case "actorNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameLTE = data
+		case "actorNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameContains = data
+		case "actorNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameHasPrefix = data
+		case "actorNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameHasSuffix = data
+		case "actorNameIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameIsNil = data
+		case "actorNameNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameNotNil = data
+		case "actorNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameEqualFold = data
+		case "actorNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameContainsFold = data
+		case "nodeKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKey = data
+		case "nodeKeyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyNEQ = data
+		case "nodeKeyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyIn = data
+		case "nodeKeyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyNotIn = data
+		case "nodeKeyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyGT = data
+		case "nodeKeyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyGTE = data
+		case "nodeKeyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyLT = data
+		case "nodeKeyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyLTE = data
+		case "nodeKeyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyContains = data
+		case "nodeKeyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyHasPrefix = data
+		case "nodeKeyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyHasSuffix = data
+		case "nodeKeyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyIsNil = data
+		case "nodeKeyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyNotNil = data
+		case "nodeKeyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyEqualFold = data
+		case "nodeKeyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKeyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKeyContainsFold = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		case "commentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNEQ = data
+		case "commentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentIn = data
+		case "commentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNotIn = data
+		case "commentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentGT = data
+		case "commentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentGTE = data
+		case "commentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentLT = data
+		case "commentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentLTE = data
+		case "commentContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentContains = data
+		case "commentHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentHasPrefix = data
+		case "commentHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentHasSuffix = data
+		case "commentIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentIsNil = data
+		case "commentNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNotNil = data
+		case "commentEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentEqualFold = data
+		case "commentContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalTimelineEntryWhereInput unmarshals raw into the ApprovalTimelineEntryWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalTimelineEntryWhereInput(ctx context.Context, raw any) (ent.ApprovalTimelineEntryWhereInput, error) {
+	var out ent.ApprovalTimelineEntryWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalTimelineEntryWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalWhereInput(ctx context.Context, obj any) (ent.ApprovalWhereInput, error) {
+	var it ent.ApprovalWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "applicantName", "applicantNameNEQ", "applicantNameIn", "applicantNameNotIn", "applicantNameGT", "applicantNameGTE", "applicantNameLT", "applicantNameLTE", "applicantNameContains", "applicantNameHasPrefix", "applicantNameHasSuffix", "applicantNameEqualFold", "applicantNameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindGT", "kindGTE", "kindLT", "kindLTE", "kindContains", "kindHasPrefix", "kindHasSuffix", "kindEqualFold", "kindContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryEqualFold", "summaryContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "submittedAt", "submittedAtNEQ", "submittedAtIn", "submittedAtNotIn", "submittedAtGT", "submittedAtGTE", "submittedAtLT", "submittedAtLTE", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOApprovalWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOApprovalWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOApprovalWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "applicantName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantName = data
+		case "applicantNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantNameNEQ = data
+		case "applicantNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantNameIn = data
+		case "applicantNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantNameNotIn = data
+		case "applicantNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantNameGT = data
+		case "applicantNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantNameGTE = data
+		case "applicantNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantNameLT = data
+		case "applicantNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantNameLTE = data
+		case "applicantNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantNameContains = data
+		case "applicantNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantNameHasPrefix = data
+		case "applicantNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantNameHasSuffix = data
+		case "applicantNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantNameEqualFold = data
+		case "applicantNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantNameContainsFold = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "kindGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindGT = data
+		case "kindGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindGTE = data
+		case "kindLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindLT = data
+		case "kindLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindLTE = data
+		case "kindContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindContains = data
+		case "kindHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindHasPrefix = data
+		case "kindHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindHasSuffix = data
+		case "kindEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindEqualFold = data
+		case "kindContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindContainsFold = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNEQ = data
+		case "titleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIn = data
+		case "titleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotIn = data
+		case "titleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGT = data
+		case "titleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGTE = data
+		case "titleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLT = data
+		case "titleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLTE = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		case "titleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasPrefix = data
+		case "titleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasSuffix = data
+		case "titleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEqualFold = data
+		case "titleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContainsFold = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "summaryNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryNEQ = data
+		case "summaryIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryIn = data
+		case "summaryNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryNotIn = data
+		case "summaryGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryGT = data
+		case "summaryGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryGTE = data
+		case "summaryLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryLT = data
+		case "summaryLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryLTE = data
+		case "summaryContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryContains = data
+		case "summaryHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryHasPrefix = data
+		case "summaryHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryHasSuffix = data
+		case "summaryEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryEqualFold = data
+		case "summaryContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryContainsFold = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOApprovalStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOApprovalStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOApprovalStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOApprovalStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "submittedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedAt = data
+		case "submittedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedAtNEQ = data
+		case "submittedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedAtIn = data
+		case "submittedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedAtNotIn = data
+		case "submittedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedAtGT = data
+		case "submittedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedAtGTE = data
+		case "submittedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedAtLT = data
+		case "submittedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedAtLTE = data
+		case "finishedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAt = data
+		case "finishedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtNEQ = data
+		case "finishedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtIn = data
+		case "finishedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtNotIn = data
+		case "finishedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtGT = data
+		case "finishedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtGTE = data
+		case "finishedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtLT = data
+		case "finishedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtLTE = data
+		case "finishedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtIsNil = data
+		case "finishedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtNotNil = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalWhereInput unmarshals raw into the ApprovalWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalWhereInput(ctx context.Context, raw any) (ent.ApprovalWhereInput, error) {
+	var out ent.ApprovalWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputApproveActivationInput(ctx context.Context, obj any) (model.ApproveActivationInput, error) {
 	var it model.ApproveActivationInput
 	if obj == nil {
@@ -21643,6 +36637,55 @@ func (ec *executionContext) unmarshalInputCertifyEnterpriseInput(ctx context.Con
 func UnmarshalCertifyEnterpriseInput(ctx context.Context, raw any) (model.CertifyEnterpriseInput, error) {
 	var out model.CertifyEnterpriseInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CertifyEnterpriseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputChosenApproversInput(ctx context.Context, obj any) (model.ChosenApproversInput, error) {
+	var it model.ChosenApproversInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nodeId", "memberIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nodeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeID = data
+		case "memberIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChosenApproversInput unmarshals raw into the ChosenApproversInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChosenApproversInput(ctx context.Context, raw any) (model.ChosenApproversInput, error) {
+	var out model.ChosenApproversInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChosenApproversInput", raw, &out)
 	return out, err
 }
 
@@ -27560,6 +42603,83 @@ func UnmarshalSetFollowerQuotaInput(ctx context.Context, raw any) (model.SetFoll
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSubmitApprovalInput(ctx context.Context, obj any) (model.SubmitApprovalInput, error) {
+	var it model.SubmitApprovalInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"templateId", "version", "form", "chosenApprovers", "cc", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "templateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("templateId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TemplateID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "form":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("form"))
+			data, err := ec.unmarshalNApprovalFieldInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFieldᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Form = data
+		case "chosenApprovers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chosenApprovers"))
+			data, err := ec.unmarshalOChosenApproversInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐChosenApproversInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChosenApprovers = data
+		case "cc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cc"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cc = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitApprovalInput unmarshals raw into the SubmitApprovalInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitApprovalInput(ctx context.Context, raw any) (model.SubmitApprovalInput, error) {
+	var out model.SubmitApprovalInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitApprovalInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTagOrder(ctx context.Context, obj any) (ent.TagOrder, error) {
 	var it ent.TagOrder
 	if obj == nil {
@@ -28286,6 +43406,75 @@ func UnmarshalUpdateVerificationSettingsInput(ctx context.Context, raw any) (mod
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _ApprovalControl(ctx context.Context, sel ast.SelectionSet, obj model.ApprovalControl) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.ApprovalTextControl:
+		return ec._ApprovalTextControl(ctx, sel, &obj)
+	case *model.ApprovalTextControl:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalTextControl(ctx, sel, obj)
+	case model.ApprovalTableControl:
+		return ec._ApprovalTableControl(ctx, sel, &obj)
+	case *model.ApprovalTableControl:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalTableControl(ctx, sel, obj)
+	case model.ApprovalSelectControl:
+		return ec._ApprovalSelectControl(ctx, sel, &obj)
+	case *model.ApprovalSelectControl:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalSelectControl(ctx, sel, obj)
+	case model.ApprovalPickerControl:
+		return ec._ApprovalPickerControl(ctx, sel, &obj)
+	case *model.ApprovalPickerControl:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalPickerControl(ctx, sel, obj)
+	case model.ApprovalNumberControl:
+		return ec._ApprovalNumberControl(ctx, sel, &obj)
+	case *model.ApprovalNumberControl:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalNumberControl(ctx, sel, obj)
+	case model.ApprovalDescriptionControl:
+		return ec._ApprovalDescriptionControl(ctx, sel, &obj)
+	case *model.ApprovalDescriptionControl:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalDescriptionControl(ctx, sel, obj)
+	case model.ApprovalDateControl:
+		return ec._ApprovalDateControl(ctx, sel, &obj)
+	case *model.ApprovalDateControl:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalDateControl(ctx, sel, obj)
+	case model.ApprovalBasicControl:
+		return ec._ApprovalBasicControl(ctx, sel, &obj)
+	case *model.ApprovalBasicControl:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalBasicControl(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of ApprovalControl must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -28340,6 +43529,41 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._AuditEntry(ctx, sel, obj)
+	case *ent.ApprovalTimelineEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalTimelineEntry(ctx, sel, obj)
+	case *ent.ApprovalTemplateVersion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalTemplateVersion(ctx, sel, obj)
+	case *ent.ApprovalTemplate:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalTemplate(ctx, sel, obj)
+	case *ent.ApprovalTask:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalTask(ctx, sel, obj)
+	case *ent.ApprovalNode:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalNode(ctx, sel, obj)
+	case *ent.ApprovalCc:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApprovalCc(ctx, sel, obj)
+	case *ent.Approval:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Approval(ctx, sel, obj)
 	case *ent.App:
 		if obj == nil {
 			return graphql.Null
@@ -28747,6 +43971,2023 @@ func (ec *executionContext) _AppUnread(ctx context.Context, sel ast.SelectionSet
 			}
 		case "count":
 			out.Values[i] = ec._AppUnread_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalImplementors = []string{"Approval", "Node"}
+
+func (ec *executionContext) _Approval(ctx context.Context, sel ast.SelectionSet, obj *ent.Approval) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Approval")
+		case "id":
+			out.Values[i] = ec._Approval_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Approval_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicantName":
+			out.Values[i] = ec._Approval_applicantName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Approval_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Approval_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.Values[i] = ec._Approval_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Approval_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedAt":
+			out.Values[i] = ec._Approval_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finishedAt":
+			out.Values[i] = ec._Approval_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Approval_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "template":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Approval_template(ctx, field, obj)
+				})
+		case "templateVersion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Approval_templateVersion(ctx, field, obj)
+				})
+		case "controls":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Approval_controls(ctx, field, obj)
+				})
+		case "form":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Approval_form(ctx, field, obj)
+				})
+		case "path":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Approval_path(ctx, field, obj)
+				})
+		case "currentNode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Approval_currentNode(ctx, field, obj)
+				})
+		case "tasks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Approval_tasks(ctx, field, obj)
+				})
+		case "timeline":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Approval_timeline(ctx, field, obj)
+				})
+		case "ccs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Approval_ccs(ctx, field, obj)
+				})
+		case "viewerCan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Approval_viewerCan(ctx, field, obj)
+				})
+		case "revocableUntil":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Approval_revocableUntil(ctx, field, obj)
+				})
+		case "applicant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Approval_applicant(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalBasicControlImplementors = []string{"ApprovalBasicControl", "ApprovalControl"}
+
+func (ec *executionContext) _ApprovalBasicControl(ctx context.Context, sel ast.SelectionSet, obj *model.ApprovalBasicControl) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalBasicControlImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalBasicControl")
+		case "key":
+			out.Values[i] = ec._ApprovalBasicControl_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ApprovalBasicControl_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ApprovalBasicControl_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._ApprovalBasicControl_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalBranchImplementors = []string{"ApprovalBranch"}
+
+func (ec *executionContext) _ApprovalBranch(ctx context.Context, sel ast.SelectionSet, obj *flow.Branch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalBranchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalBranch")
+		case "name":
+			out.Values[i] = ec._ApprovalBranch_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conditions":
+			out.Values[i] = ec._ApprovalBranch_conditions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "default":
+			out.Values[i] = ec._ApprovalBranch_default(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "next":
+			out.Values[i] = ec._ApprovalBranch_next(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalCcImplementors = []string{"ApprovalCc", "Node"}
+
+func (ec *executionContext) _ApprovalCc(ctx context.Context, sel ast.SelectionSet, obj *ent.ApprovalCc) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalCcImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalCc")
+		case "id":
+			out.Values[i] = ec._ApprovalCc_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ApprovalCc_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stage":
+			out.Values[i] = ec._ApprovalCc_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalCc_member(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalConditionImplementors = []string{"ApprovalCondition"}
+
+func (ec *executionContext) _ApprovalCondition(ctx context.Context, sel ast.SelectionSet, obj *flow.Condition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalConditionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalCondition")
+		case "field":
+			out.Values[i] = ec._ApprovalCondition_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "op":
+			out.Values[i] = ec._ApprovalCondition_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "number":
+			out.Values[i] = ec._ApprovalCondition_number(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "optionKeys":
+			out.Values[i] = ec._ApprovalCondition_optionKeys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentIds":
+			out.Values[i] = ec._ApprovalCondition_departmentIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalConnectionImplementors = []string{"ApprovalConnection"}
+
+func (ec *executionContext) _ApprovalConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ApprovalConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalConnection")
+		case "edges":
+			out.Values[i] = ec._ApprovalConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ApprovalConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ApprovalConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalDateControlImplementors = []string{"ApprovalDateControl", "ApprovalControl"}
+
+func (ec *executionContext) _ApprovalDateControl(ctx context.Context, sel ast.SelectionSet, obj *model.ApprovalDateControl) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalDateControlImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalDateControl")
+		case "key":
+			out.Values[i] = ec._ApprovalDateControl_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ApprovalDateControl_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ApprovalDateControl_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._ApprovalDateControl_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalDateRangeImplementors = []string{"ApprovalDateRange"}
+
+func (ec *executionContext) _ApprovalDateRange(ctx context.Context, sel ast.SelectionSet, obj *flow.DateRange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalDateRangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalDateRange")
+		case "start":
+			out.Values[i] = ec._ApprovalDateRange_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._ApprovalDateRange_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "days":
+			out.Values[i] = ec._ApprovalDateRange_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalDescriptionControlImplementors = []string{"ApprovalDescriptionControl", "ApprovalControl"}
+
+func (ec *executionContext) _ApprovalDescriptionControl(ctx context.Context, sel ast.SelectionSet, obj *model.ApprovalDescriptionControl) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalDescriptionControlImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalDescriptionControl")
+		case "key":
+			out.Values[i] = ec._ApprovalDescriptionControl_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ApprovalDescriptionControl_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ApprovalDescriptionControl_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._ApprovalDescriptionControl_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._ApprovalDescriptionControl_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalEdgeImplementors = []string{"ApprovalEdge"}
+
+func (ec *executionContext) _ApprovalEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ApprovalEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalEdge")
+		case "node":
+			out.Values[i] = ec._ApprovalEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ApprovalEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalFieldImplementors = []string{"ApprovalField"}
+
+func (ec *executionContext) _ApprovalField(ctx context.Context, sel ast.SelectionSet, obj *flow.Field) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalField")
+		case "key":
+			out.Values[i] = ec._ApprovalField_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._ApprovalField_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "number":
+			out.Values[i] = ec._ApprovalField_number(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._ApprovalField_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dateTime":
+			out.Values[i] = ec._ApprovalField_dateTime(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dateRange":
+			out.Values[i] = ec._ApprovalField_dateRange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "optionKeys":
+			out.Values[i] = ec._ApprovalField_optionKeys(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "memberIds":
+			out.Values[i] = ec._ApprovalField_memberIds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "departmentIds":
+			out.Values[i] = ec._ApprovalField_departmentIds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attachments":
+			out.Values[i] = ec._ApprovalField_attachments(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "location":
+			out.Values[i] = ec._ApprovalField_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._ApprovalField_rows(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "approvalIds":
+			out.Values[i] = ec._ApprovalField_approvalIds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalFlowImplementors = []string{"ApprovalFlow"}
+
+func (ec *executionContext) _ApprovalFlow(ctx context.Context, sel ast.SelectionSet, obj *flow.Flow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalFlowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalFlow")
+		case "start":
+			out.Values[i] = ec._ApprovalFlow_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ApprovalFlow_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dedup":
+			out.Values[i] = ec._ApprovalFlow_dedup(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ccOnSubmit":
+			out.Values[i] = ec._ApprovalFlow_ccOnSubmit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ccOnFinish":
+			out.Values[i] = ec._ApprovalFlow_ccOnFinish(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeDays":
+			out.Values[i] = ec._ApprovalFlow_revokeDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalFlowNodeImplementors = []string{"ApprovalFlowNode"}
+
+func (ec *executionContext) _ApprovalFlowNode(ctx context.Context, sel ast.SelectionSet, obj *flow.Node) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalFlowNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalFlowNode")
+		case "id":
+			out.Values[i] = ec._ApprovalFlowNode_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ApprovalFlowNode_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ApprovalFlowNode_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approvers":
+			out.Values[i] = ec._ApprovalFlowNode_approvers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._ApprovalFlowNode_mode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "emptyPolicy":
+			out.Values[i] = ec._ApprovalFlowNode_emptyPolicy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "selfPolicy":
+			out.Values[i] = ec._ApprovalFlowNode_selfPolicy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "next":
+			out.Values[i] = ec._ApprovalFlowNode_next(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "branches":
+			out.Values[i] = ec._ApprovalFlowNode_branches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalLocationImplementors = []string{"ApprovalLocation"}
+
+func (ec *executionContext) _ApprovalLocation(ctx context.Context, sel ast.SelectionSet, obj *flow.Location) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalLocationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalLocation")
+		case "latitude":
+			out.Values[i] = ec._ApprovalLocation_latitude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "longitude":
+			out.Values[i] = ec._ApprovalLocation_longitude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "address":
+			out.Values[i] = ec._ApprovalLocation_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalNodeImplementors = []string{"ApprovalNode", "Node"}
+
+func (ec *executionContext) _ApprovalNode(ctx context.Context, sel ast.SelectionSet, obj *ent.ApprovalNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalNode")
+		case "id":
+			out.Values[i] = ec._ApprovalNode_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ApprovalNode_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodeKey":
+			out.Values[i] = ec._ApprovalNode_nodeKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ApprovalNode_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "position":
+			out.Values[i] = ec._ApprovalNode_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mode":
+			out.Values[i] = ec._ApprovalNode_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ApprovalNode_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "added":
+			out.Values[i] = ec._ApprovalNode_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalNode_approvers(ctx, field, obj)
+				})
+		case "tasks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalNode_tasks(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalNumberControlImplementors = []string{"ApprovalNumberControl", "ApprovalControl"}
+
+func (ec *executionContext) _ApprovalNumberControl(ctx context.Context, sel ast.SelectionSet, obj *model.ApprovalNumberControl) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalNumberControlImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalNumberControl")
+		case "key":
+			out.Values[i] = ec._ApprovalNumberControl_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ApprovalNumberControl_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ApprovalNumberControl_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._ApprovalNumberControl_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._ApprovalNumberControl_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._ApprovalNumberControl_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._ApprovalNumberControl_currency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalOptionImplementors = []string{"ApprovalOption"}
+
+func (ec *executionContext) _ApprovalOption(ctx context.Context, sel ast.SelectionSet, obj *flow.Option) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalOptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalOption")
+		case "key":
+			out.Values[i] = ec._ApprovalOption_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ApprovalOption_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalPickerControlImplementors = []string{"ApprovalPickerControl", "ApprovalControl"}
+
+func (ec *executionContext) _ApprovalPickerControl(ctx context.Context, sel ast.SelectionSet, obj *model.ApprovalPickerControl) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalPickerControlImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalPickerControl")
+		case "key":
+			out.Values[i] = ec._ApprovalPickerControl_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ApprovalPickerControl_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ApprovalPickerControl_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._ApprovalPickerControl_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "multiple":
+			out.Values[i] = ec._ApprovalPickerControl_multiple(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalPreviewImplementors = []string{"ApprovalPreview"}
+
+func (ec *executionContext) _ApprovalPreview(ctx context.Context, sel ast.SelectionSet, obj *flow.Path) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalPreviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalPreview")
+		case "steps":
+			out.Values[i] = ec._ApprovalPreview_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ccOnSubmit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalPreview_ccOnSubmit(ctx, field, obj)
+				})
+		case "ccOnFinish":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalPreview_ccOnFinish(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalPreviewStepImplementors = []string{"ApprovalPreviewStep"}
+
+func (ec *executionContext) _ApprovalPreviewStep(ctx context.Context, sel ast.SelectionSet, obj *flow.Step) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalPreviewStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalPreviewStep")
+		case "nodeId":
+			out.Values[i] = ec._ApprovalPreviewStep_nodeId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ApprovalPreviewStep_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mode":
+			out.Values[i] = ec._ApprovalPreviewStep_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalPreviewStep_approvers(ctx, field, obj)
+				})
+		case "auto":
+			out.Values[i] = ec._ApprovalPreviewStep_auto(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toSuperAdmins":
+			out.Values[i] = ec._ApprovalPreviewStep_toSuperAdmins(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalRowImplementors = []string{"ApprovalRow"}
+
+func (ec *executionContext) _ApprovalRow(ctx context.Context, sel ast.SelectionSet, obj *flow.Row) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalRow")
+		case "fields":
+			out.Values[i] = ec._ApprovalRow_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalSelectControlImplementors = []string{"ApprovalSelectControl", "ApprovalControl"}
+
+func (ec *executionContext) _ApprovalSelectControl(ctx context.Context, sel ast.SelectionSet, obj *model.ApprovalSelectControl) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalSelectControlImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalSelectControl")
+		case "key":
+			out.Values[i] = ec._ApprovalSelectControl_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ApprovalSelectControl_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ApprovalSelectControl_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._ApprovalSelectControl_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "options":
+			out.Values[i] = ec._ApprovalSelectControl_options(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalSourceImplementors = []string{"ApprovalSource"}
+
+func (ec *executionContext) _ApprovalSource(ctx context.Context, sel ast.SelectionSet, obj *flow.Source) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalSourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalSource")
+		case "kind":
+			out.Values[i] = ec._ApprovalSource_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "memberIds":
+			out.Values[i] = ec._ApprovalSource_memberIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._ApprovalSource_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentIds":
+			out.Values[i] = ec._ApprovalSource_departmentIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tagIds":
+			out.Values[i] = ec._ApprovalSource_tagIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "range":
+			out.Values[i] = ec._ApprovalSource_range(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "minCount":
+			out.Values[i] = ec._ApprovalSource_minCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxCount":
+			out.Values[i] = ec._ApprovalSource_maxCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalTableControlImplementors = []string{"ApprovalTableControl", "ApprovalControl"}
+
+func (ec *executionContext) _ApprovalTableControl(ctx context.Context, sel ast.SelectionSet, obj *model.ApprovalTableControl) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalTableControlImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalTableControl")
+		case "key":
+			out.Values[i] = ec._ApprovalTableControl_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ApprovalTableControl_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ApprovalTableControl_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._ApprovalTableControl_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "columns":
+			out.Values[i] = ec._ApprovalTableControl_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalTaskImplementors = []string{"ApprovalTask", "Node"}
+
+func (ec *executionContext) _ApprovalTask(ctx context.Context, sel ast.SelectionSet, obj *ent.ApprovalTask) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalTaskImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalTask")
+		case "id":
+			out.Values[i] = ec._ApprovalTask_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ApprovalTask_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodeKey":
+			out.Values[i] = ec._ApprovalTask_nodeKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assigneeName":
+			out.Values[i] = ec._ApprovalTask_assigneeName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ApprovalTask_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comment":
+			out.Values[i] = ec._ApprovalTask_comment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "auto":
+			out.Values[i] = ec._ApprovalTask_auto(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._ApprovalTask_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approval":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalTask_approval(ctx, field, obj)
+				})
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalTask_node(ctx, field, obj)
+				})
+		case "attachments":
+			out.Values[i] = ec._ApprovalTask_attachments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "viewerCan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalTask_viewerCan(ctx, field, obj)
+				})
+		case "assignee":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalTask_assignee(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalTaskConnectionImplementors = []string{"ApprovalTaskConnection"}
+
+func (ec *executionContext) _ApprovalTaskConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ApprovalTaskConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalTaskConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalTaskConnection")
+		case "edges":
+			out.Values[i] = ec._ApprovalTaskConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ApprovalTaskConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ApprovalTaskConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalTaskEdgeImplementors = []string{"ApprovalTaskEdge"}
+
+func (ec *executionContext) _ApprovalTaskEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ApprovalTaskEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalTaskEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalTaskEdge")
+		case "node":
+			out.Values[i] = ec._ApprovalTaskEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ApprovalTaskEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalTemplateImplementors = []string{"ApprovalTemplate", "Node"}
+
+func (ec *executionContext) _ApprovalTemplate(ctx context.Context, sel ast.SelectionSet, obj *ent.ApprovalTemplate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalTemplateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalTemplate")
+		case "id":
+			out.Values[i] = ec._ApprovalTemplate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ApprovalTemplate_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ApprovalTemplate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "icon":
+			out.Values[i] = ec._ApprovalTemplate_icon(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "group":
+			out.Values[i] = ec._ApprovalTemplate_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ApprovalTemplate_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._ApprovalTemplate_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "archivedAt":
+			out.Values[i] = ec._ApprovalTemplate_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ApprovalTemplate_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "versions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalTemplate_versions(ctx, field, obj)
+				})
+		case "audience":
+			out.Values[i] = ec._ApprovalTemplate_audience(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "controls":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalTemplate_controls(ctx, field, obj)
+				})
+		case "flow":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalTemplate_flow(ctx, field, obj)
+				})
+		case "viewerCanApply":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalTemplate_viewerCanApply(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalTemplateConnectionImplementors = []string{"ApprovalTemplateConnection"}
+
+func (ec *executionContext) _ApprovalTemplateConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ApprovalTemplateConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalTemplateConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalTemplateConnection")
+		case "edges":
+			out.Values[i] = ec._ApprovalTemplateConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ApprovalTemplateConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ApprovalTemplateConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalTemplateEdgeImplementors = []string{"ApprovalTemplateEdge"}
+
+func (ec *executionContext) _ApprovalTemplateEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ApprovalTemplateEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalTemplateEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalTemplateEdge")
+		case "node":
+			out.Values[i] = ec._ApprovalTemplateEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ApprovalTemplateEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalTemplateVersionImplementors = []string{"ApprovalTemplateVersion", "Node"}
+
+func (ec *executionContext) _ApprovalTemplateVersion(ctx context.Context, sel ast.SelectionSet, obj *ent.ApprovalTemplateVersion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalTemplateVersionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalTemplateVersion")
+		case "id":
+			out.Values[i] = ec._ApprovalTemplateVersion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ApprovalTemplateVersion_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._ApprovalTemplateVersion_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "template":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalTemplateVersion_template(ctx, field, obj)
+				})
+		case "controls":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalTemplateVersion_controls(ctx, field, obj)
+				})
+		case "flow":
+			out.Values[i] = ec._ApprovalTemplateVersion_flow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalTextControlImplementors = []string{"ApprovalTextControl", "ApprovalControl"}
+
+func (ec *executionContext) _ApprovalTextControl(ctx context.Context, sel ast.SelectionSet, obj *model.ApprovalTextControl) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalTextControlImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalTextControl")
+		case "key":
+			out.Values[i] = ec._ApprovalTextControl_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ApprovalTextControl_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ApprovalTextControl_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._ApprovalTextControl_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minLength":
+			out.Values[i] = ec._ApprovalTextControl_minLength(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxLength":
+			out.Values[i] = ec._ApprovalTextControl_maxLength(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalTimelineEntryImplementors = []string{"ApprovalTimelineEntry", "Node"}
+
+func (ec *executionContext) _ApprovalTimelineEntry(ctx context.Context, sel ast.SelectionSet, obj *ent.ApprovalTimelineEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalTimelineEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalTimelineEntry")
+		case "id":
+			out.Values[i] = ec._ApprovalTimelineEntry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ApprovalTimelineEntry_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "action":
+			out.Values[i] = ec._ApprovalTimelineEntry_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actorName":
+			out.Values[i] = ec._ApprovalTimelineEntry_actorName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodeKey":
+			out.Values[i] = ec._ApprovalTimelineEntry_nodeKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comment":
+			out.Values[i] = ec._ApprovalTimelineEntry_comment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalTimelineEntry_members(ctx, field, obj)
+				})
+		case "attachments":
+			out.Values[i] = ec._ApprovalTimelineEntry_attachments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "taskId":
+			out.Values[i] = ec._ApprovalTimelineEntry_taskId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApprovalTimelineEntry_actor(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalViewerCanImplementors = []string{"ApprovalViewerCan"}
+
+func (ec *executionContext) _ApprovalViewerCan(ctx context.Context, sel ast.SelectionSet, obj *approval.Can) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApprovalViewerCan")
+		case "approve":
+			out.Values[i] = ec._ApprovalViewerCan_approve(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reject":
+			out.Values[i] = ec._ApprovalViewerCan_reject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "return":
+			out.Values[i] = ec._ApprovalViewerCan_return(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transfer":
+			out.Values[i] = ec._ApprovalViewerCan_transfer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addApprovers":
+			out.Values[i] = ec._ApprovalViewerCan_addApprovers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdraw":
+			out.Values[i] = ec._ApprovalViewerCan_withdraw(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revoke":
+			out.Values[i] = ec._ApprovalViewerCan_revoke(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "urge":
+			out.Values[i] = ec._ApprovalViewerCan_urge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comment":
+			out.Values[i] = ec._ApprovalViewerCan_comment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31252,6 +48493,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createApprovalTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createApprovalTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateApprovalTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateApprovalTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveApprovalTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveApprovalTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitApproval":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitApproval(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveApprovalTask":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveApprovalTask(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectApprovalTask":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectApprovalTask(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createApp":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createApp(ctx, field)
@@ -31650,6 +48933,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_tags(ctx, field)
 				})
+		case "approvalTemplates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_approvalTemplates(ctx, field)
+				})
+		case "approvals":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_approvals(ctx, field)
+				})
+		case "approvalTasks":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_approvalTasks(ctx, field)
+				})
+		case "approvalPreview":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_approvalPreview(ctx, field)
+				})
 		case "auditLog":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -31866,6 +49173,44 @@ func (ec *executionContext) _SendMessagePayload(ctx context.Context, sel ast.Sel
 			}
 		case "replayed":
 			out.Values[i] = ec._SendMessagePayload_replayed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var submitApprovalPayloadImplementors = []string{"SubmitApprovalPayload"}
+
+func (ec *executionContext) _SubmitApprovalPayload(ctx context.Context, sel ast.SelectionSet, obj *approval.Submitted) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submitApprovalPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmitApprovalPayload")
+		case "approval":
+			out.Values[i] = ec._SubmitApprovalPayload_approval(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayed":
+			out.Values[i] = ec._SubmitApprovalPayload_replayed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32672,6 +50017,724 @@ func (ec *executionContext) unmarshalNAppWhereInput2ᚖgithubᚗcomᚋcorpline�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNApproval2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApproval(ctx context.Context, sel ast.SelectionSet, v *ent.Approval) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Approval!")
+		return graphql.Null
+	}
+	return ec._Approval(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApprovalAction2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐAction(ctx context.Context, v any) (flow.Action, error) {
+	var res flow.Action
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalAction2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐAction(ctx context.Context, sel ast.SelectionSet, v flow.Action) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNApprovalBranch2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐBranch(ctx context.Context, sel ast.SelectionSet, v flow.Branch) graphql.Marshaler {
+	return ec._ApprovalBranch(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNApprovalBranch2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐBranchᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.Branch) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalBranch2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐBranch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNApprovalBranchInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐBranch(ctx context.Context, v any) (flow.Branch, error) {
+	res, err := ec.unmarshalInputApprovalBranchInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalCc2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCcᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ApprovalCc) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalCc2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCc(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApprovalCc2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCc(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalCc) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalCc!")
+		return graphql.Null
+	}
+	return ec._ApprovalCc(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApprovalCcOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCcOrderField(ctx context.Context, v any) (*ent.ApprovalCcOrderField, error) {
+	var res = new(ent.ApprovalCcOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalCcOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCcOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalCcOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalCcOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNApprovalCcStage2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCcStage(ctx context.Context, v any) (flow.CcStage, error) {
+	var res flow.CcStage
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalCcStage2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCcStage(ctx context.Context, sel ast.SelectionSet, v flow.CcStage) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNApprovalCcWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCcWhereInput(ctx context.Context, v any) (*ent.ApprovalCcWhereInput, error) {
+	res, err := ec.unmarshalInputApprovalCcWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalCondition2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCondition(ctx context.Context, sel ast.SelectionSet, v flow.Condition) graphql.Marshaler {
+	return ec._ApprovalCondition(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNApprovalCondition2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐConditionᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.Condition) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalCondition2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCondition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNApprovalConditionInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCondition(ctx context.Context, v any) (flow.Condition, error) {
+	res, err := ec.unmarshalInputApprovalConditionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApprovalConditionOp2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCondOp(ctx context.Context, v any) (flow.CondOp, error) {
+	var res flow.CondOp
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalConditionOp2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCondOp(ctx context.Context, sel ast.SelectionSet, v flow.CondOp) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNApprovalConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalConnection!")
+		return graphql.Null
+	}
+	return ec._ApprovalConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNApprovalControl2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalControl(ctx context.Context, sel ast.SelectionSet, v model.ApprovalControl) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalControl!")
+		return graphql.Null
+	}
+	return ec._ApprovalControl(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNApprovalControl2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalControlᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ApprovalControl) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalControl2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalControl(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNApprovalControlInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControl(ctx context.Context, v any) (flow.Control, error) {
+	res, err := ec.unmarshalInputApprovalControlInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApprovalControlInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlᚄ(ctx context.Context, v any) ([]*flow.Control, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*flow.Control, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalControlInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControl(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNApprovalControlInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControl(ctx context.Context, v any) (*flow.Control, error) {
+	res, err := ec.unmarshalInputApprovalControlInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApprovalControlKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlKind(ctx context.Context, v any) (flow.ControlKind, error) {
+	var res flow.ControlKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalControlKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlKind(ctx context.Context, sel ast.SelectionSet, v flow.ControlKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNApprovalDecisionInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalDecisionInput(ctx context.Context, v any) (model.ApprovalDecisionInput, error) {
+	res, err := ec.unmarshalInputApprovalDecisionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalField2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐField(ctx context.Context, sel ast.SelectionSet, v flow.Field) graphql.Marshaler {
+	return ec._ApprovalField(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNApprovalField2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.Field) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalField2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApprovalField2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []*flow.Field) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApprovalField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐField(ctx context.Context, sel ast.SelectionSet, v *flow.Field) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalField!")
+		return graphql.Null
+	}
+	return ec._ApprovalField(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApprovalFieldInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐField(ctx context.Context, v any) (flow.Field, error) {
+	res, err := ec.unmarshalInputApprovalFieldInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApprovalFieldInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFieldᚄ(ctx context.Context, v any) ([]flow.Field, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.Field, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalFieldInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐField(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNApprovalFieldInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFieldᚄ(ctx context.Context, v any) ([]*flow.Field, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*flow.Field, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalFieldInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐField(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNApprovalFieldInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐField(ctx context.Context, v any) (*flow.Field, error) {
+	res, err := ec.unmarshalInputApprovalFieldInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalFlow2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFlow(ctx context.Context, sel ast.SelectionSet, v flow.Flow) graphql.Marshaler {
+	return ec._ApprovalFlow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNApprovalFlow2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFlow(ctx context.Context, sel ast.SelectionSet, v *flow.Flow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalFlow!")
+		return graphql.Null
+	}
+	return ec._ApprovalFlow(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApprovalFlowInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFlow(ctx context.Context, v any) (*flow.Flow, error) {
+	res, err := ec.unmarshalInputApprovalFlowInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalFlowNode2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNode(ctx context.Context, sel ast.SelectionSet, v flow.Node) graphql.Marshaler {
+	return ec._ApprovalFlowNode(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNApprovalFlowNode2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalFlowNode2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNApprovalFlowNodeInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNode(ctx context.Context, v any) (flow.Node, error) {
+	res, err := ec.unmarshalInputApprovalFlowNodeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApprovalFlowNodeInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeᚄ(ctx context.Context, v any) ([]flow.Node, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.Node, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalFlowNodeInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNode(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNApprovalMode2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx context.Context, v any) (flow.Mode, error) {
+	var res flow.Mode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalMode2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx context.Context, sel ast.SelectionSet, v flow.Mode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNApprovalNode2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ApprovalNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalNode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApprovalNode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNode(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalNode) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalNode!")
+		return graphql.Null
+	}
+	return ec._ApprovalNode(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApprovalNodeKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeKind(ctx context.Context, v any) (flow.NodeKind, error) {
+	var res flow.NodeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalNodeKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeKind(ctx context.Context, sel ast.SelectionSet, v flow.NodeKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNApprovalNodeOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNodeOrderField(ctx context.Context, v any) (*ent.ApprovalNodeOrderField, error) {
+	var res = new(ent.ApprovalNodeOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalNodeOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNodeOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalNodeOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalNodeOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNApprovalNodeStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeStatus(ctx context.Context, v any) (flow.NodeStatus, error) {
+	var res flow.NodeStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalNodeStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeStatus(ctx context.Context, sel ast.SelectionSet, v flow.NodeStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNApprovalNodeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNodeWhereInput(ctx context.Context, v any) (*ent.ApprovalNodeWhereInput, error) {
+	res, err := ec.unmarshalInputApprovalNodeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalOption2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐOption(ctx context.Context, sel ast.SelectionSet, v flow.Option) graphql.Marshaler {
+	return ec._ApprovalOption(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNApprovalOption2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐOptionᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.Option) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalOption2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐOption(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNApprovalOptionInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐOption(ctx context.Context, v any) (flow.Option, error) {
+	res, err := ec.unmarshalInputApprovalOptionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApprovalOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalOrderField(ctx context.Context, v any) (*ent.ApprovalOrderField, error) {
+	var res = new(ent.ApprovalOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNApprovalPreview2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐPath(ctx context.Context, sel ast.SelectionSet, v *flow.Path) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalPreview!")
+		return graphql.Null
+	}
+	return ec._ApprovalPreview(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNApprovalPreviewStep2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStep(ctx context.Context, sel ast.SelectionSet, v flow.Step) graphql.Marshaler {
+	return ec._ApprovalPreviewStep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNApprovalPreviewStep2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStepᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.Step) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalPreviewStep2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApprovalRow2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐRow(ctx context.Context, sel ast.SelectionSet, v flow.Row) graphql.Marshaler {
+	return ec._ApprovalRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNApprovalRowInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐRow(ctx context.Context, v any) (flow.Row, error) {
+	res, err := ec.unmarshalInputApprovalRowInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalSource2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSource(ctx context.Context, sel ast.SelectionSet, v flow.Source) graphql.Marshaler {
+	return ec._ApprovalSource(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNApprovalSource2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.Source) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalSource2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNApprovalSourceInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSource(ctx context.Context, v any) (flow.Source, error) {
+	res, err := ec.unmarshalInputApprovalSourceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApprovalSourceKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSourceKind(ctx context.Context, v any) (flow.SourceKind, error) {
+	var res flow.SourceKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalSourceKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSourceKind(ctx context.Context, sel ast.SelectionSet, v flow.SourceKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNApprovalStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatus(ctx context.Context, v any) (flow.Status, error) {
+	var res flow.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatus(ctx context.Context, sel ast.SelectionSet, v flow.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNApprovalTask2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ApprovalTask) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalTask2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTask(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApprovalTask2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTask(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTask) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalTask!")
+		return graphql.Null
+	}
+	return ec._ApprovalTask(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNApprovalTaskConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTaskConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalTaskConnection!")
+		return graphql.Null
+	}
+	return ec._ApprovalTaskConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApprovalTaskOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskOrderField(ctx context.Context, v any) (*ent.ApprovalTaskOrderField, error) {
+	var res = new(ent.ApprovalTaskOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalTaskOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTaskOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalTaskOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNApprovalTaskStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatus(ctx context.Context, v any) (flow.TaskStatus, error) {
+	var res flow.TaskStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalTaskStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatus(ctx context.Context, sel ast.SelectionSet, v flow.TaskStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNApprovalTaskWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskWhereInput(ctx context.Context, v any) (*ent.ApprovalTaskWhereInput, error) {
+	res, err := ec.unmarshalInputApprovalTaskWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalTemplate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplate(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTemplate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalTemplate!")
+		return graphql.Null
+	}
+	return ec._ApprovalTemplate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNApprovalTemplateConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTemplateConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalTemplateConnection!")
+		return graphql.Null
+	}
+	return ec._ApprovalTemplateConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApprovalTemplateInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalTemplateInput(ctx context.Context, v any) (model.ApprovalTemplateInput, error) {
+	res, err := ec.unmarshalInputApprovalTemplateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApprovalTemplateOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateOrderField(ctx context.Context, v any) (*ent.ApprovalTemplateOrderField, error) {
+	var res = new(ent.ApprovalTemplateOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalTemplateOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTemplateOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalTemplateOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNApprovalTemplateVersion2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersion(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTemplateVersion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalTemplateVersion!")
+		return graphql.Null
+	}
+	return ec._ApprovalTemplateVersion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApprovalTemplateVersionOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersionOrderField(ctx context.Context, v any) (*ent.ApprovalTemplateVersionOrderField, error) {
+	var res = new(ent.ApprovalTemplateVersionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalTemplateVersionOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTemplateVersionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalTemplateVersionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNApprovalTemplateVersionWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersionWhereInput(ctx context.Context, v any) (*ent.ApprovalTemplateVersionWhereInput, error) {
+	res, err := ec.unmarshalInputApprovalTemplateVersionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApprovalTemplateWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateWhereInput(ctx context.Context, v any) (*ent.ApprovalTemplateWhereInput, error) {
+	res, err := ec.unmarshalInputApprovalTemplateWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalTimelineEntry2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ApprovalTimelineEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalTimelineEntry2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApprovalTimelineEntry2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntry(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTimelineEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalTimelineEntry!")
+		return graphql.Null
+	}
+	return ec._ApprovalTimelineEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApprovalTimelineEntryOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntryOrderField(ctx context.Context, v any) (*ent.ApprovalTimelineEntryOrderField, error) {
+	var res = new(ent.ApprovalTimelineEntryOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalTimelineEntryOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntryOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTimelineEntryOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalTimelineEntryOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNApprovalTimelineEntryWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntryWhereInput(ctx context.Context, v any) (*ent.ApprovalTimelineEntryWhereInput, error) {
+	res, err := ec.unmarshalInputApprovalTimelineEntryWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalViewerCan2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚐCan(ctx context.Context, sel ast.SelectionSet, v *approval.Can) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApprovalViewerCan!")
+		return graphql.Null
+	}
+	return ec._ApprovalViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApprovalWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalWhereInput(ctx context.Context, v any) (*ent.ApprovalWhereInput, error) {
+	res, err := ec.unmarshalInputApprovalWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNApproveActivationInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApproveActivationInput(ctx context.Context, v any) (model.ApproveActivationInput, error) {
 	res, err := ec.unmarshalInputApproveActivationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32749,6 +50812,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 func (ec *executionContext) unmarshalNCertifyEnterpriseInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCertifyEnterpriseInput(ctx context.Context, v any) (model.CertifyEnterpriseInput, error) {
 	res, err := ec.unmarshalInputCertifyEnterpriseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNChosenApproversInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐChosenApproversInput(ctx context.Context, v any) (*model.ChosenApproversInput, error) {
+	res, err := ec.unmarshalInputChosenApproversInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNConfidentialViewConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConfidentialViewConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ConfidentialViewConnection) graphql.Marshaler {
@@ -32901,6 +50969,20 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (decimal.Decimal, error) {
+	res, err := model.UnmarshalDecimal(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalDecimal(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNDeleteDepartmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐDeleteDepartmentInput(ctx context.Context, v any) (model.DeleteDepartmentInput, error) {
@@ -33074,6 +51156,50 @@ func (ec *executionContext) marshalNEnterpriseUsage2ᚖgithubᚗcomᚋcorpline�
 func (ec *executionContext) unmarshalNEnterpriseWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐEnterpriseWhereInput(ctx context.Context, v any) (*ent.EnterpriseWhereInput, error) {
 	res, err := ec.unmarshalInputEnterpriseWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFileInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReference(ctx context.Context, v any) (msgtype.FileReference, error) {
+	res, err := ec.unmarshalInputFileInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFileInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReference(ctx context.Context, v any) (*msgtype.FileReference, error) {
+	res, err := ec.unmarshalInputFileInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFileReference2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReference(ctx context.Context, sel ast.SelectionSet, v msgtype.FileReference) graphql.Marshaler {
+	return ec._FileReference(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFileReference2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReferenceᚄ(ctx context.Context, sel ast.SelectionSet, v []msgtype.FileReference) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFileReference2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReference(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNForwardMessageInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐForwardMessageInput(ctx context.Context, v any) (model.ForwardMessageInput, error) {
@@ -33643,6 +51769,48 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSubmitApprovalInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐSubmitApprovalInput(ctx context.Context, v any) (model.SubmitApprovalInput, error) {
+	res, err := ec.unmarshalInputSubmitApprovalInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSubmitApprovalPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚐSubmitted(ctx context.Context, sel ast.SelectionSet, v *approval.Submitted) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubmitApprovalPayload!")
+		return graphql.Null
+	}
+	return ec._SubmitApprovalPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTag2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐTagᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Tag) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -34104,6 +52272,839 @@ func (ec *executionContext) unmarshalOAppWhereInput2ᚖgithubᚗcomᚋcorpline�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOApproval2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApproval(ctx context.Context, sel ast.SelectionSet, v *ent.Approval) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Approval(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOApprovalAction2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐActionᚄ(ctx context.Context, v any) ([]flow.Action, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.Action, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalAction2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐAction(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOApprovalAction2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.Action) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalAction2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOApprovalAction2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐAction(ctx context.Context, v any) (*flow.Action, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(flow.Action)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalAction2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐAction(ctx context.Context, sel ast.SelectionSet, v *flow.Action) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOApprovalBranchInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐBranchᚄ(ctx context.Context, v any) ([]flow.Branch, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.Branch, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalBranchInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐBranch(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOApprovalCcStage2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCcStageᚄ(ctx context.Context, v any) ([]flow.CcStage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.CcStage, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalCcStage2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCcStage(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOApprovalCcStage2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCcStageᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.CcStage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalCcStage2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCcStage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOApprovalCcStage2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCcStage(ctx context.Context, v any) (*flow.CcStage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(flow.CcStage)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalCcStage2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCcStage(ctx context.Context, sel ast.SelectionSet, v *flow.CcStage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOApprovalCcWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCcWhereInputᚄ(ctx context.Context, v any) ([]*ent.ApprovalCcWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ApprovalCcWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalCcWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCcWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOApprovalCcWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalCcWhereInput(ctx context.Context, v any) (*ent.ApprovalCcWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalCcWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOApprovalConditionInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐConditionᚄ(ctx context.Context, v any) ([]flow.Condition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.Condition, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalConditionInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐCondition(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOApprovalControlInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControlᚄ(ctx context.Context, v any) ([]flow.Control, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.Control, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalControlInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐControl(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOApprovalDateRange2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐDateRange(ctx context.Context, sel ast.SelectionSet, v *flow.DateRange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ApprovalDateRange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOApprovalDateRangeInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐDateRange(ctx context.Context, v any) (*flow.DateRange, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalDateRangeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ApprovalEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOApprovalEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOApprovalEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ApprovalEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOApprovalEmptyPolicy2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐEmptyPolicy(ctx context.Context, v any) (flow.EmptyPolicy, error) {
+	var res flow.EmptyPolicy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalEmptyPolicy2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐEmptyPolicy(ctx context.Context, sel ast.SelectionSet, v flow.EmptyPolicy) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalOApprovalListFilter2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalListFilter(ctx context.Context, v any) (*model.ApprovalListFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalListFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalLocation2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐLocation(ctx context.Context, sel ast.SelectionSet, v *flow.Location) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ApprovalLocation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOApprovalLocationInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐLocation(ctx context.Context, v any) (*flow.Location, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalLocationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOApprovalMode2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx context.Context, v any) (flow.Mode, error) {
+	var res flow.Mode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalMode2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx context.Context, sel ast.SelectionSet, v flow.Mode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalOApprovalMode2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐModeᚄ(ctx context.Context, v any) ([]flow.Mode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.Mode, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalMode2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOApprovalMode2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐModeᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.Mode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalMode2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOApprovalMode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx context.Context, v any) (*flow.Mode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(flow.Mode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalMode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx context.Context, sel ast.SelectionSet, v *flow.Mode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOApprovalNode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNode(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalNode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ApprovalNode(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOApprovalNodeStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeStatusᚄ(ctx context.Context, v any) ([]flow.NodeStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.NodeStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalNodeStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOApprovalNodeStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.NodeStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalNodeStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOApprovalNodeStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeStatus(ctx context.Context, v any) (*flow.NodeStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(flow.NodeStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalNodeStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐNodeStatus(ctx context.Context, sel ast.SelectionSet, v *flow.NodeStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOApprovalNodeWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNodeWhereInputᚄ(ctx context.Context, v any) ([]*ent.ApprovalNodeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ApprovalNodeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalNodeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNodeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOApprovalNodeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalNodeWhereInput(ctx context.Context, v any) (*ent.ApprovalNodeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalNodeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOApprovalOptionInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐOptionᚄ(ctx context.Context, v any) ([]flow.Option, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.Option, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalOptionInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐOption(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOApprovalOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalOrder(ctx context.Context, v any) (*ent.ApprovalOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOApprovalRole2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalRole(ctx context.Context, v any) (*model.ApprovalRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ApprovalRole)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalRole2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalRole(ctx context.Context, sel ast.SelectionSet, v *model.ApprovalRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOApprovalRow2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐRowᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.Row) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalRow2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOApprovalRowInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐRowᚄ(ctx context.Context, v any) ([]flow.Row, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.Row, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalRowInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐRow(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOApprovalSelfPolicy2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSelfPolicy(ctx context.Context, v any) (flow.SelfPolicy, error) {
+	var res flow.SelfPolicy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalSelfPolicy2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSelfPolicy(ctx context.Context, sel ast.SelectionSet, v flow.SelfPolicy) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalOApprovalSourceInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSourceᚄ(ctx context.Context, v any) ([]flow.Source, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.Source, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalSourceInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐSource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOApprovalStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatusᚄ(ctx context.Context, v any) ([]flow.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOApprovalStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOApprovalStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatus(ctx context.Context, v any) (*flow.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(flow.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐStatus(ctx context.Context, sel ast.SelectionSet, v *flow.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOApprovalTask2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTask(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTask) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ApprovalTask(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOApprovalTaskEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ApprovalTaskEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOApprovalTaskEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOApprovalTaskEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTaskEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ApprovalTaskEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOApprovalTaskOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskOrder(ctx context.Context, v any) (*ent.ApprovalTaskOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalTaskOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOApprovalTaskStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatus(ctx context.Context, v any) (flow.TaskStatus, error) {
+	var res flow.TaskStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalTaskStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatus(ctx context.Context, sel ast.SelectionSet, v flow.TaskStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalOApprovalTaskStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatusᚄ(ctx context.Context, v any) ([]flow.TaskStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]flow.TaskStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalTaskStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOApprovalTaskStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []flow.TaskStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalTaskStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOApprovalTaskStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatus(ctx context.Context, v any) (*flow.TaskStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(flow.TaskStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalTaskStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐTaskStatus(ctx context.Context, sel ast.SelectionSet, v *flow.TaskStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOApprovalTaskWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskWhereInputᚄ(ctx context.Context, v any) ([]*ent.ApprovalTaskWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ApprovalTaskWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalTaskWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOApprovalTaskWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTaskWhereInput(ctx context.Context, v any) (*ent.ApprovalTaskWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalTaskWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalTemplate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplate(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTemplate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ApprovalTemplate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOApprovalTemplateEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ApprovalTemplateEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOApprovalTemplateEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOApprovalTemplateEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ApprovalTemplateEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ApprovalTemplateEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOApprovalTemplateOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateOrder(ctx context.Context, v any) (*ent.ApprovalTemplateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalTemplateOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOApprovalTemplateVersion2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ApprovalTemplateVersion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApprovalTemplateVersion2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOApprovalTemplateVersionWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersionWhereInputᚄ(ctx context.Context, v any) ([]*ent.ApprovalTemplateVersionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ApprovalTemplateVersionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalTemplateVersionWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOApprovalTemplateVersionWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateVersionWhereInput(ctx context.Context, v any) (*ent.ApprovalTemplateVersionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalTemplateVersionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOApprovalTemplateWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateWhereInputᚄ(ctx context.Context, v any) ([]*ent.ApprovalTemplateWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ApprovalTemplateWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalTemplateWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOApprovalTemplateWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTemplateWhereInput(ctx context.Context, v any) (*ent.ApprovalTemplateWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalTemplateWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOApprovalTimelineEntryWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntryWhereInputᚄ(ctx context.Context, v any) ([]*ent.ApprovalTimelineEntryWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ApprovalTimelineEntryWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalTimelineEntryWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntryWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOApprovalTimelineEntryWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTimelineEntryWhereInput(ctx context.Context, v any) (*ent.ApprovalTimelineEntryWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalTimelineEntryWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOApprovalWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalWhereInputᚄ(ctx context.Context, v any) ([]*ent.ApprovalWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ApprovalWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovalWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOApprovalWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalWhereInput(ctx context.Context, v any) (*ent.ApprovalWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOArticle2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐArticleBodyᚄ(ctx context.Context, sel ast.SelectionSet, v []msgtype.ArticleBody) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -34138,6 +53139,13 @@ func (ec *executionContext) unmarshalOArticleInput2ᚕgithubᚗcomᚋcorplineᚋ
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOAudience2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx context.Context, sel ast.SelectionSet, v *audience.Audience) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Audience(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOAudienceInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx context.Context, v any) (*audience.Audience, error) {
@@ -34303,6 +53311,23 @@ func (ec *executionContext) unmarshalOCardInput2ᚖgithubᚗcomᚋcorplineᚋcor
 	}
 	res, err := ec.unmarshalInputCardInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOChosenApproversInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐChosenApproversInputᚄ(ctx context.Context, v any) ([]*model.ChosenApproversInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ChosenApproversInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChosenApproversInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐChosenApproversInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOConfidentialView2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConfidentialView(ctx context.Context, sel ast.SelectionSet, v *ent.ConfidentialView) graphql.Marshaler {
@@ -34491,6 +53516,24 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := model.UnmarshalDecimal(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalDecimal(*v)
+	return res
 }
 
 func (ec *executionContext) marshalODepartment2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐDepartmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Department) graphql.Marshaler {
@@ -34788,12 +53831,65 @@ func (ec *executionContext) unmarshalOEnterpriseWhereInput2ᚖgithubᚗcomᚋcor
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFileInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReferenceᚄ(ctx context.Context, v any) ([]msgtype.FileReference, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]msgtype.FileReference, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFileInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReference(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOFileInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReferenceᚄ(ctx context.Context, v any) ([]*msgtype.FileReference, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*msgtype.FileReference, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFileInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReference(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOFileInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReference(ctx context.Context, v any) (*msgtype.FileReference, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputFileInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFileReference2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReferenceᚄ(ctx context.Context, sel ast.SelectionSet, v []msgtype.FileReference) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFileReference2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReference(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOFileReference2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReference(ctx context.Context, sel ast.SelectionSet, v *msgtype.FileReference) graphql.Marshaler {
@@ -34906,6 +54002,18 @@ func (ec *executionContext) unmarshalOInboxEntryWhereInput2ᚖgithubᚗcomᚋcor
 	}
 	res, err := ec.unmarshalInputInboxEntryWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInt2int64(ctx context.Context, v any) (int64, error) {

@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -11,6 +15,7 @@ import (
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
+	"github.com/corpline/corpline/internal/approval/flow"
 	"github.com/corpline/corpline/internal/audience"
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/msgtype"
@@ -62,6 +67,33 @@ type AppUnread struct {
 	Count int      `json:"count"`
 }
 
+type ApprovalDecisionInput struct {
+	TaskID      string                   `json:"taskId"`
+	Comment     *string                  `json:"comment,omitempty"`
+	Attachments []*msgtype.FileReference `json:"attachments,omitempty"`
+}
+
+type ApprovalListFilter struct {
+	Role            *ApprovalRole `json:"role,omitempty"`
+	Status          []flow.Status `json:"status,omitempty"`
+	TemplateID      *string       `json:"templateId,omitempty"`
+	SubmittedAfter  *time.Time    `json:"submittedAfter,omitempty"`
+	SubmittedBefore *time.Time    `json:"submittedBefore,omitempty"`
+}
+
+type ApprovalTemplateInput struct {
+	Name string `json:"name"`
+	// An icon key the clients know.
+	Icon  *string `json:"icon,omitempty"`
+	Group *string `json:"group,omitempty"`
+	// GENERAL, or a built-in kind another app reacts to (LEAVE, BUSINESS_TRIP...).
+	Kind *string `json:"kind,omitempty"`
+	// Who may apply.
+	Audience *audience.Audience `json:"audience"`
+	Controls []*flow.Control    `json:"controls"`
+	Flow     *flow.Flow         `json:"flow"`
+}
+
 type ApproveActivationInput struct {
 	MemberID string `json:"memberId"`
 }
@@ -70,6 +102,12 @@ type CertifyEnterpriseInput struct {
 	EnterpriseID string `json:"enterpriseId"`
 	// The follower quota while certified; keeps the current one when omitted.
 	FollowerQuota *int `json:"followerQuota,omitempty"`
+}
+
+type ChosenApproversInput struct {
+	// The flow node (a CHOSEN source's node).
+	NodeID    string   `json:"nodeId"`
+	MemberIds []string `json:"memberIds"`
 }
 
 // Unread entries of one conversation.
@@ -375,6 +413,18 @@ type SetFollowerQuotaInput struct {
 	FollowerQuota int `json:"followerQuota"`
 }
 
+type SubmitApprovalInput struct {
+	TemplateID string `json:"templateId"`
+	// The template version the form was filled in from; a stale one is refused (CONFLICT).
+	Version         *int                    `json:"version,omitempty"`
+	Form            []*flow.Field           `json:"form"`
+	ChosenApprovers []*ChosenApproversInput `json:"chosenApprovers,omitempty"`
+	// Extra members to copy at submit.
+	Cc []string `json:"cc,omitempty"`
+	// A retry with the same key within 4 hours submits nothing and answers the first approval (replayed).
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
 type Subscription struct {
 }
 
@@ -419,4 +469,68 @@ type UpdateVerificationSettingsInput struct {
 	CallbackURL *string `json:"callbackUrl,omitempty"`
 	// Generates a new shared secret (one is generated with the first URL anyway).
 	RotateSecret *bool `json:"rotateSecret,omitempty"`
+}
+
+// Which approvals of the viewer's to list.
+type ApprovalRole string
+
+const (
+	// Submitted by the viewer.
+	ApprovalRoleApplied ApprovalRole = "APPLIED"
+	// With a pending task of the viewer's.
+	ApprovalRoleToApprove ApprovalRole = "TO_APPROVE"
+	// With a task the viewer has decided (approved, rejected, returned or transferred).
+	ApprovalRoleApprovedByMe ApprovalRole = "APPROVED_BY_ME"
+	// Copied to the viewer.
+	ApprovalRoleCc ApprovalRole = "CC"
+)
+
+var AllApprovalRole = []ApprovalRole{
+	ApprovalRoleApplied,
+	ApprovalRoleToApprove,
+	ApprovalRoleApprovedByMe,
+	ApprovalRoleCc,
+}
+
+func (e ApprovalRole) IsValid() bool {
+	switch e {
+	case ApprovalRoleApplied, ApprovalRoleToApprove, ApprovalRoleApprovedByMe, ApprovalRoleCc:
+		return true
+	}
+	return false
+}
+
+func (e ApprovalRole) String() string {
+	return string(e)
+}
+
+func (e *ApprovalRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ApprovalRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ApprovalRole", str)
+	}
+	return nil
+}
+
+func (e ApprovalRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ApprovalRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ApprovalRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

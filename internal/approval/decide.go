@@ -123,6 +123,7 @@ func (s *Service) lock(ctx context.Context, approvalID, actor string) (*run, err
 		return nil, notFound(err, "approval")
 	}
 	r := s.newRun(ctx, a, actor)
+	r.actorName = viewer.FromContext(ctx).Name
 	if err := r.loadNodes(); err != nil {
 		return nil, err
 	}

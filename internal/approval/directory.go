@@ -156,6 +156,20 @@ func (s *Service) loadDirectory(ctx context.Context, f flow.Flow, a flow.Applica
 	return d, nil
 }
 
+// names reads the names of members, to record them on their tasks.
+func (s *Service) names(ctx context.Context, ids []string) (map[string]string, error) {
+	ms, err := s.db(ctx).Member.Query().Where(member.IDIn(ids...)).
+		Select(member.FieldID, member.FieldName).All(directoryRead(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("member names: %w", err)
+	}
+	out := make(map[string]string, len(ms))
+	for _, m := range ms {
+		out[m.ID] = m.Name
+	}
+	return out, nil
+}
+
 // directoryRead is the context in which a flow reads the directory. Who
 // leads a department, who carries a tag and who the super admins are must
 // not depend on what the applicant may see: those people approve whether

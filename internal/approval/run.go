@@ -18,14 +18,15 @@ import (
 // forward as far as it goes by itself, collects the notifications, and
 // saves everything before the transaction commits.
 type run struct {
-	s       *Service
-	ctx     context.Context
-	db      *ent.Client
-	now     time.Time
-	actor   string // member acting; "" when the flow acts by itself
-	a       *ent.Approval
-	nodes   []*ent.ApprovalNode // of the current round, by position
-	notices []Notice
+	s         *Service
+	ctx       context.Context
+	db        *ent.Client
+	now       time.Time
+	actor     string // member acting; "" when the flow acts by itself
+	actorName string
+	a         *ent.Approval
+	nodes     []*ent.ApprovalNode // of the current round, by position
+	notices   []Notice
 }
 
 func (s *Service) newRun(ctx context.Context, a *ent.Approval, actor string) *run {
@@ -181,13 +182,17 @@ func (r *run) ask(n *ent.ApprovalNode, approvers []string) (bool, error) {
 			}
 		}
 	}
+	names, err := r.s.names(r.ctx, approvers)
+	if err != nil {
+		return false, err
+	}
 	decided := false
 	for _, m := range approvers {
 		self := m == r.a.ApplicantID && n.SelfPolicy == flow.SelfAutoApprove
 		dup := slices.Contains(prevApproved, m)
 		c := r.db.ApprovalTask.Create().
 			SetApprovalID(r.a.ID).SetNodeID(n.ID).SetNodeKey(n.NodeKey).SetAssigneeID(m).
-			SetCreatedAt(r.now)
+			SetAssigneeName(names[m]).SetCreatedAt(r.now)
 		if self || dup {
 			c.SetStatus(flow.TaskApproved).SetAuto(true).SetDecidedAt(r.now)
 		}
@@ -307,7 +312,7 @@ func (r *run) log(action flow.Action, n *ent.ApprovalNode, t *ent.ApprovalTask, 
 	c := r.db.ApprovalTimelineEntry.Create().
 		SetApprovalID(r.a.ID).SetAction(action).SetCreatedAt(r.now)
 	if r.actor != "" && action != flow.ActionAutoApproved && action != flow.ActionAutoRejected {
-		c.SetActorID(r.actor)
+		c.SetActorID(r.actor).SetActorName(r.actorName)
 	}
 	if n != nil {
 		c.SetNodeKey(n.NodeKey)

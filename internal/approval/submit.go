@@ -122,6 +122,7 @@ func (s *Service) submit(ctx context.Context, def definition, in SubmitInput) (*
 	now := s.now(ctx)
 	c := s.db(ctx).Approval.Create().
 		SetApplicantID(v.MemberID).
+		SetApplicantName(v.Name).
 		SetKind(def.kind).
 		SetTitle(def.title).
 		SetSummary(summarize(def.controls, form)).
@@ -148,6 +149,7 @@ func (s *Service) submit(ctx context.Context, def definition, in SubmitInput) (*
 		return nil, fmt.Errorf("create approval: %w", err)
 	}
 	r := s.newRun(ctx, a, v.MemberID)
+	r.actorName = v.Name
 	if err := r.start(path, flow.ActionSubmitted, ""); err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/graph"
+	"github.com/corpline/corpline/internal/approval"
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
@@ -87,6 +88,7 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 		Auth:      s.auth,
 		Directory: directory.New(db.Client),
 		Apps:      apps.New(db.Client),
+		Workflow:  approval.New(db.Client, db.Dialect, s.bus, nil),
 		Messaging: messaging.New(db.Client, db.Dialect, s.bus, s.auth, messaging.Options{
 			SendRate:  cfg.Messages.SendRate,
 			SendBurst: cfg.Messages.SendBurst,

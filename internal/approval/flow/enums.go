@@ -25,7 +25,15 @@ func names[T ~string](vs []T) []string {
 	return out
 }
 
-func marshal[T ~string](w io.Writer, v T) { io.WriteString(w, strconv.Quote(string(v))) }
+// marshal writes v as a GraphQL enum value, and an unset one as null (a
+// condition node has no mode, a step decided by people no auto result).
+func marshal[T ~string](w io.Writer, v T) {
+	if v == "" {
+		io.WriteString(w, "null")
+		return
+	}
+	io.WriteString(w, strconv.Quote(string(v)))
+}
 
 func unmarshal[T ~string](dst *T, v any, valid []T, name string) error {
 	s, ok := v.(string)
