@@ -12,6 +12,7 @@ import (
 	"github.com/corpline/corpline/ent/tag"
 	"github.com/corpline/corpline/internal/approval/flow"
 	"github.com/corpline/corpline/internal/audience"
+	"github.com/corpline/corpline/internal/policy"
 )
 
 // snapshot is the part of the directory one resolution needs, loaded in a
@@ -174,4 +175,4 @@ func (s *Service) names(ctx context.Context, ids []string) (map[string]string, e
 // leads a department, who carries a tag and who the super admins are must
 // not depend on what the applicant may see: those people approve whether
 // or not the applicant's directory shows them.
-func directoryRead(ctx context.Context) context.Context { return ctx }
+func directoryRead(ctx context.Context) context.Context { return policy.TenantRead(ctx) }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/internal/clock"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/store"
 )
 
@@ -24,11 +25,6 @@ const (
 	MaxComment   = 2000
 )
 
-// Publisher wakes live subscriptions (see internal/realtime).
-type Publisher interface {
-	Publish(ctx context.Context, topics ...string) error
-}
-
 // Topic is woken each time the approval with id changes: the approval(id)
 // subscription re-reads it.
 func Topic(id string) string { return "approval:" + id }
@@ -37,7 +33,7 @@ func Topic(id string) string { return "approval:" + id }
 type Service struct {
 	client   *ent.Client
 	dialect  string
-	pub      Publisher
+	pub      bus.Publisher
 	notifier Notifier
 
 	mu    sync.RWMutex
@@ -46,7 +42,7 @@ type Service struct {
 
 // New returns a Service over client (of the given ent dialect). notifier
 // puts approval notifications into inboxes; nil sends none.
-func New(client *ent.Client, dialectName string, pub Publisher, notifier Notifier) *Service {
+func New(client *ent.Client, dialectName string, pub bus.Publisher, notifier Notifier) *Service {
 	if notifier == nil {
 		notifier = noNotifier{}
 	}
@@ -68,12 +64,7 @@ func (s *Service) wake(ctx context.Context, approvalIDs ...string) {
 	for i, id := range approvalIDs {
 		topics[i] = Topic(id)
 	}
-	bg := context.WithoutCancel(ctx)
-	store.AfterCommit(ctx, func() {
-		// A lost wake-up delays a live view until its next one; the rows
-		// are committed either way.
-		_ = s.pub.Publish(bg, topics...)
-	})
+	bus.PublishAfterCommit(ctx, s.pub, topics...)
 }
 
 // inTx runs f in the request's transaction, or in a new one when ctx has
