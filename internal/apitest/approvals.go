@@ -18,7 +18,9 @@ func ApprovalNode(id, next string, mode string, sources ...map[string]any) map[s
 }
 
 // Members is an approver source naming members.
-func Members(ids ...string) map[string]any { return map[string]any{"kind": "MEMBERS", "memberIds": ids} }
+func Members(ids ...string) map[string]any {
+	return map[string]any{"kind": "MEMBERS", "memberIds": ids}
+}
 
 // Leader is an approver source: the applicant's level-th leader.
 func Leader(level int) map[string]any { return map[string]any{"kind": "LEADER", "level": level} }

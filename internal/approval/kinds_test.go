@@ -8,9 +8,9 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/approval"
 	"github.com/corpline/corpline/internal/apitest"
+	"github.com/corpline/corpline/internal/apperr"
 	appr "github.com/corpline/corpline/internal/approval"
 	"github.com/corpline/corpline/internal/approval/flow"
-	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
 )
