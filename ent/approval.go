@@ -51,6 +51,8 @@ type Approval struct {
 	Status flow.Status `json:"status,omitempty"`
 	// Copied when the approval ends approved, resolved at submit.
 	CcOnFinish []string `json:"cc_on_finish,omitempty"`
+	// Counts the changes of the approval: one per action, so a live view knows it has the latest.
+	Revision int `json:"revision,omitempty"`
 	// 1, plus one for each resubmission.
 	Round int `json:"round,omitempty"`
 	// CurrentNodeID holds the value of the "current_node_id" field.
@@ -188,7 +190,7 @@ func (*Approval) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case approval.FieldForm, approval.FieldControls, approval.FieldFlow, approval.FieldCcOnFinish, approval.FieldRequestHash:
 			values[i] = new([]byte)
-		case approval.FieldRound:
+		case approval.FieldRevision, approval.FieldRound:
 			values[i] = new(sql.NullInt64)
 		case approval.FieldID, approval.FieldEnterpriseID, approval.FieldApplicantID, approval.FieldTemplateID, approval.FieldTemplateVersionID, approval.FieldApplicantName, approval.FieldKind, approval.FieldTitle, approval.FieldSummary, approval.FieldStatus, approval.FieldCurrentNodeID, approval.FieldIdempotencyKey:
 			values[i] = new(sql.NullString)
@@ -308,6 +310,12 @@ func (_m *Approval) assignValues(columns []string, values []any) error {
 				if err := json.Unmarshal(*value, &_m.CcOnFinish); err != nil {
 					return fmt.Errorf("unmarshal field cc_on_finish: %w", err)
 				}
+			}
+		case approval.FieldRevision:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field revision", values[i])
+			} else if value.Valid {
+				_m.Revision = int(value.Int64)
 			}
 		case approval.FieldRound:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -475,6 +483,9 @@ func (_m *Approval) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("cc_on_finish=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CcOnFinish))
+	builder.WriteString(", ")
+	builder.WriteString("revision=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Revision))
 	builder.WriteString(", ")
 	builder.WriteString("round=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Round))

@@ -164,6 +164,20 @@ func (_c *ApprovalCreate) SetCcOnFinish(v []string) *ApprovalCreate {
 	return _c
 }
 
+// SetRevision sets the "revision" field.
+func (_c *ApprovalCreate) SetRevision(v int) *ApprovalCreate {
+	_c.mutation.SetRevision(v)
+	return _c
+}
+
+// SetNillableRevision sets the "revision" field if the given value is not nil.
+func (_c *ApprovalCreate) SetNillableRevision(v *int) *ApprovalCreate {
+	if v != nil {
+		_c.SetRevision(*v)
+	}
+	return _c
+}
+
 // SetRound sets the "round" field.
 func (_c *ApprovalCreate) SetRound(v int) *ApprovalCreate {
 	_c.mutation.SetRound(v)
@@ -396,6 +410,10 @@ func (_c *ApprovalCreate) defaults() error {
 		v := approval.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.Revision(); !ok {
+		v := approval.DefaultRevision
+		_c.mutation.SetRevision(v)
+	}
 	if _, ok := _c.mutation.Round(); !ok {
 		v := approval.DefaultRound
 		_c.mutation.SetRound(v)
@@ -466,6 +484,9 @@ func (_c *ApprovalCreate) check() error {
 		if err := approval.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Approval.status": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.Revision(); !ok {
+		return &ValidationError{Name: "revision", err: errors.New(`ent: missing required field "Approval.revision"`)}
 	}
 	if _, ok := _c.mutation.Round(); !ok {
 		return &ValidationError{Name: "round", err: errors.New(`ent: missing required field "Approval.round"`)}
@@ -562,6 +583,10 @@ func (_c *ApprovalCreate) createSpec() (*Approval, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CcOnFinish(); ok {
 		_spec.SetField(approval.FieldCcOnFinish, field.TypeJSON, value)
 		_node.CcOnFinish = value
+	}
+	if value, ok := _c.mutation.Revision(); ok {
+		_spec.SetField(approval.FieldRevision, field.TypeInt, value)
+		_node.Revision = value
 	}
 	if value, ok := _c.mutation.Round(); ok {
 		_spec.SetField(approval.FieldRound, field.TypeInt, value)
@@ -883,6 +908,24 @@ func (u *ApprovalUpsert) ClearCcOnFinish() *ApprovalUpsert {
 	return u
 }
 
+// SetRevision sets the "revision" field.
+func (u *ApprovalUpsert) SetRevision(v int) *ApprovalUpsert {
+	u.Set(approval.FieldRevision, v)
+	return u
+}
+
+// UpdateRevision sets the "revision" field to the value that was provided on create.
+func (u *ApprovalUpsert) UpdateRevision() *ApprovalUpsert {
+	u.SetExcluded(approval.FieldRevision)
+	return u
+}
+
+// AddRevision adds v to the "revision" field.
+func (u *ApprovalUpsert) AddRevision(v int) *ApprovalUpsert {
+	u.Add(approval.FieldRevision, v)
+	return u
+}
+
 // SetRound sets the "round" field.
 func (u *ApprovalUpsert) SetRound(v int) *ApprovalUpsert {
 	u.Set(approval.FieldRound, v)
@@ -1171,6 +1214,27 @@ func (u *ApprovalUpsertOne) UpdateCcOnFinish() *ApprovalUpsertOne {
 func (u *ApprovalUpsertOne) ClearCcOnFinish() *ApprovalUpsertOne {
 	return u.Update(func(s *ApprovalUpsert) {
 		s.ClearCcOnFinish()
+	})
+}
+
+// SetRevision sets the "revision" field.
+func (u *ApprovalUpsertOne) SetRevision(v int) *ApprovalUpsertOne {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.SetRevision(v)
+	})
+}
+
+// AddRevision adds v to the "revision" field.
+func (u *ApprovalUpsertOne) AddRevision(v int) *ApprovalUpsertOne {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.AddRevision(v)
+	})
+}
+
+// UpdateRevision sets the "revision" field to the value that was provided on create.
+func (u *ApprovalUpsertOne) UpdateRevision() *ApprovalUpsertOne {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.UpdateRevision()
 	})
 }
 
@@ -1645,6 +1709,27 @@ func (u *ApprovalUpsertBulk) UpdateCcOnFinish() *ApprovalUpsertBulk {
 func (u *ApprovalUpsertBulk) ClearCcOnFinish() *ApprovalUpsertBulk {
 	return u.Update(func(s *ApprovalUpsert) {
 		s.ClearCcOnFinish()
+	})
+}
+
+// SetRevision sets the "revision" field.
+func (u *ApprovalUpsertBulk) SetRevision(v int) *ApprovalUpsertBulk {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.SetRevision(v)
+	})
+}
+
+// AddRevision adds v to the "revision" field.
+func (u *ApprovalUpsertBulk) AddRevision(v int) *ApprovalUpsertBulk {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.AddRevision(v)
+	})
+}
+
+// UpdateRevision sets the "revision" field to the value that was provided on create.
+func (u *ApprovalUpsertBulk) UpdateRevision() *ApprovalUpsertBulk {
+	return u.Update(func(s *ApprovalUpsert) {
+		s.UpdateRevision()
 	})
 }
 

@@ -154,6 +154,27 @@ func (_u *ApprovalUpdate) ClearCcOnFinish() *ApprovalUpdate {
 	return _u
 }
 
+// SetRevision sets the "revision" field.
+func (_u *ApprovalUpdate) SetRevision(v int) *ApprovalUpdate {
+	_u.mutation.ResetRevision()
+	_u.mutation.SetRevision(v)
+	return _u
+}
+
+// SetNillableRevision sets the "revision" field if the given value is not nil.
+func (_u *ApprovalUpdate) SetNillableRevision(v *int) *ApprovalUpdate {
+	if v != nil {
+		_u.SetRevision(*v)
+	}
+	return _u
+}
+
+// AddRevision adds value to the "revision" field.
+func (_u *ApprovalUpdate) AddRevision(v int) *ApprovalUpdate {
+	_u.mutation.AddRevision(v)
+	return _u
+}
+
 // SetRound sets the "round" field.
 func (_u *ApprovalUpdate) SetRound(v int) *ApprovalUpdate {
 	_u.mutation.ResetRound()
@@ -535,6 +556,12 @@ func (_u *ApprovalUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.CcOnFinishCleared() {
 		_spec.ClearField(approval.FieldCcOnFinish, field.TypeJSON)
 	}
+	if value, ok := _u.mutation.Revision(); ok {
+		_spec.SetField(approval.FieldRevision, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRevision(); ok {
+		_spec.AddField(approval.FieldRevision, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Round(); ok {
 		_spec.SetField(approval.FieldRound, field.TypeInt, value)
 	}
@@ -914,6 +941,27 @@ func (_u *ApprovalUpdateOne) AppendCcOnFinish(v []string) *ApprovalUpdateOne {
 // ClearCcOnFinish clears the value of the "cc_on_finish" field.
 func (_u *ApprovalUpdateOne) ClearCcOnFinish() *ApprovalUpdateOne {
 	_u.mutation.ClearCcOnFinish()
+	return _u
+}
+
+// SetRevision sets the "revision" field.
+func (_u *ApprovalUpdateOne) SetRevision(v int) *ApprovalUpdateOne {
+	_u.mutation.ResetRevision()
+	_u.mutation.SetRevision(v)
+	return _u
+}
+
+// SetNillableRevision sets the "revision" field if the given value is not nil.
+func (_u *ApprovalUpdateOne) SetNillableRevision(v *int) *ApprovalUpdateOne {
+	if v != nil {
+		_u.SetRevision(*v)
+	}
+	return _u
+}
+
+// AddRevision adds value to the "revision" field.
+func (_u *ApprovalUpdateOne) AddRevision(v int) *ApprovalUpdateOne {
+	_u.mutation.AddRevision(v)
 	return _u
 }
 
@@ -1327,6 +1375,12 @@ func (_u *ApprovalUpdateOne) sqlSave(ctx context.Context) (_node *Approval, err 
 	}
 	if _u.mutation.CcOnFinishCleared() {
 		_spec.ClearField(approval.FieldCcOnFinish, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Revision(); ok {
+		_spec.SetField(approval.FieldRevision, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRevision(); ok {
+		_spec.AddField(approval.FieldRevision, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Round(); ok {
 		_spec.SetField(approval.FieldRound, field.TypeInt, value)

@@ -122,6 +122,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			approval.FieldFlow:              {Type: field.TypeJSON, Column: approval.FieldFlow},
 			approval.FieldStatus:            {Type: field.TypeEnum, Column: approval.FieldStatus},
 			approval.FieldCcOnFinish:        {Type: field.TypeJSON, Column: approval.FieldCcOnFinish},
+			approval.FieldRevision:          {Type: field.TypeInt, Column: approval.FieldRevision},
 			approval.FieldRound:             {Type: field.TypeInt, Column: approval.FieldRound},
 			approval.FieldCurrentNodeID:     {Type: field.TypeString, Column: approval.FieldCurrentNodeID},
 			approval.FieldSubmittedAt:       {Type: field.TypeTime, Column: approval.FieldSubmittedAt},
@@ -1944,6 +1945,11 @@ func (f *ApprovalFilter) WhereStatus(p entql.StringP) {
 // WhereCcOnFinish applies the entql json.RawMessage predicate on the cc_on_finish field.
 func (f *ApprovalFilter) WhereCcOnFinish(p entql.BytesP) {
 	f.Where(p.Field(approval.FieldCcOnFinish))
+}
+
+// WhereRevision applies the entql int predicate on the revision field.
+func (f *ApprovalFilter) WhereRevision(p entql.IntP) {
+	f.Where(p.Field(approval.FieldRevision))
 }
 
 // WhereRound applies the entql int predicate on the round field.

@@ -333,6 +333,11 @@ func (_q *ApprovalQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, approval.FieldStatus)
 				fieldSeen[approval.FieldStatus] = struct{}{}
 			}
+		case "revision":
+			if _, ok := fieldSeen[approval.FieldRevision]; !ok {
+				selectedFields = append(selectedFields, approval.FieldRevision)
+				fieldSeen[approval.FieldRevision] = struct{}{}
+			}
 		case "submittedAt":
 			if _, ok := fieldSeen[approval.FieldSubmittedAt]; !ok {
 				selectedFields = append(selectedFields, approval.FieldSubmittedAt)

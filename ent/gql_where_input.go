@@ -662,6 +662,16 @@ type ApprovalWhereInput struct {
 	StatusIn    []flow.Status `json:"statusIn,omitempty"`
 	StatusNotIn []flow.Status `json:"statusNotIn,omitempty"`
 
+	// "revision" field predicates.
+	Revision      *int  `json:"revision,omitempty"`
+	RevisionNEQ   *int  `json:"revisionNEQ,omitempty"`
+	RevisionIn    []int `json:"revisionIn,omitempty"`
+	RevisionNotIn []int `json:"revisionNotIn,omitempty"`
+	RevisionGT    *int  `json:"revisionGT,omitempty"`
+	RevisionGTE   *int  `json:"revisionGTE,omitempty"`
+	RevisionLT    *int  `json:"revisionLT,omitempty"`
+	RevisionLTE   *int  `json:"revisionLTE,omitempty"`
+
 	// "submitted_at" field predicates.
 	SubmittedAt      *time.Time  `json:"submittedAt,omitempty"`
 	SubmittedAtNEQ   *time.Time  `json:"submittedAtNEQ,omitempty"`
@@ -987,6 +997,30 @@ func (i *ApprovalWhereInput) P() (predicate.Approval, error) {
 	}
 	if len(i.StatusNotIn) > 0 {
 		predicates = append(predicates, approval.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Revision != nil {
+		predicates = append(predicates, approval.RevisionEQ(*i.Revision))
+	}
+	if i.RevisionNEQ != nil {
+		predicates = append(predicates, approval.RevisionNEQ(*i.RevisionNEQ))
+	}
+	if len(i.RevisionIn) > 0 {
+		predicates = append(predicates, approval.RevisionIn(i.RevisionIn...))
+	}
+	if len(i.RevisionNotIn) > 0 {
+		predicates = append(predicates, approval.RevisionNotIn(i.RevisionNotIn...))
+	}
+	if i.RevisionGT != nil {
+		predicates = append(predicates, approval.RevisionGT(*i.RevisionGT))
+	}
+	if i.RevisionGTE != nil {
+		predicates = append(predicates, approval.RevisionGTE(*i.RevisionGTE))
+	}
+	if i.RevisionLT != nil {
+		predicates = append(predicates, approval.RevisionLT(*i.RevisionLT))
+	}
+	if i.RevisionLTE != nil {
+		predicates = append(predicates, approval.RevisionLTE(*i.RevisionLTE))
 	}
 	if i.SubmittedAt != nil {
 		predicates = append(predicates, approval.SubmittedAtEQ(*i.SubmittedAt))

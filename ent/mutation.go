@@ -2368,6 +2368,8 @@ type ApprovalMutation struct {
 	status                  *flow.Status
 	cc_on_finish            *[]string
 	appendcc_on_finish      []string
+	revision                *int
+	addrevision             *int
 	round                   *int
 	addround                *int
 	current_node_id         *string
@@ -3095,6 +3097,62 @@ func (m *ApprovalMutation) ResetCcOnFinish() {
 	delete(m.clearedFields, approval.FieldCcOnFinish)
 }
 
+// SetRevision sets the "revision" field.
+func (m *ApprovalMutation) SetRevision(i int) {
+	m.revision = &i
+	m.addrevision = nil
+}
+
+// Revision returns the value of the "revision" field in the mutation.
+func (m *ApprovalMutation) Revision() (r int, exists bool) {
+	v := m.revision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevision returns the old "revision" field's value of the Approval entity.
+// If the Approval object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApprovalMutation) OldRevision(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevision is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevision requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevision: %w", err)
+	}
+	return oldValue.Revision, nil
+}
+
+// AddRevision adds i to the "revision" field.
+func (m *ApprovalMutation) AddRevision(i int) {
+	if m.addrevision != nil {
+		*m.addrevision += i
+	} else {
+		m.addrevision = &i
+	}
+}
+
+// AddedRevision returns the value that was added to the "revision" field in this mutation.
+func (m *ApprovalMutation) AddedRevision() (r int, exists bool) {
+	v := m.addrevision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRevision resets all changes to the "revision" field.
+func (m *ApprovalMutation) ResetRevision() {
+	m.revision = nil
+	m.addrevision = nil
+}
+
 // SetRound sets the "round" field.
 func (m *ApprovalMutation) SetRound(i int) {
 	m.round = &i
@@ -3777,7 +3835,7 @@ func (m *ApprovalMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ApprovalMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, approval.FieldCreatedAt)
 	}
@@ -3819,6 +3877,9 @@ func (m *ApprovalMutation) Fields() []string {
 	}
 	if m.cc_on_finish != nil {
 		fields = append(fields, approval.FieldCcOnFinish)
+	}
+	if m.revision != nil {
+		fields = append(fields, approval.FieldRevision)
 	}
 	if m.round != nil {
 		fields = append(fields, approval.FieldRound)
@@ -3877,6 +3938,8 @@ func (m *ApprovalMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case approval.FieldCcOnFinish:
 		return m.CcOnFinish()
+	case approval.FieldRevision:
+		return m.Revision()
 	case approval.FieldRound:
 		return m.Round()
 	case approval.FieldCurrentNodeID:
@@ -3928,6 +3991,8 @@ func (m *ApprovalMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldStatus(ctx)
 	case approval.FieldCcOnFinish:
 		return m.OldCcOnFinish(ctx)
+	case approval.FieldRevision:
+		return m.OldRevision(ctx)
 	case approval.FieldRound:
 		return m.OldRound(ctx)
 	case approval.FieldCurrentNodeID:
@@ -4049,6 +4114,13 @@ func (m *ApprovalMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCcOnFinish(v)
 		return nil
+	case approval.FieldRevision:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevision(v)
+		return nil
 	case approval.FieldRound:
 		v, ok := value.(int)
 		if !ok {
@@ -4106,6 +4178,9 @@ func (m *ApprovalMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ApprovalMutation) AddedFields() []string {
 	var fields []string
+	if m.addrevision != nil {
+		fields = append(fields, approval.FieldRevision)
+	}
 	if m.addround != nil {
 		fields = append(fields, approval.FieldRound)
 	}
@@ -4117,6 +4192,8 @@ func (m *ApprovalMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ApprovalMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case approval.FieldRevision:
+		return m.AddedRevision()
 	case approval.FieldRound:
 		return m.AddedRound()
 	}
@@ -4128,6 +4205,13 @@ func (m *ApprovalMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ApprovalMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case approval.FieldRevision:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRevision(v)
+		return nil
 	case approval.FieldRound:
 		v, ok := value.(int)
 		if !ok {
@@ -4248,6 +4332,9 @@ func (m *ApprovalMutation) ResetField(name string) error {
 		return nil
 	case approval.FieldCcOnFinish:
 		m.ResetCcOnFinish()
+		return nil
+	case approval.FieldRevision:
+		m.ResetRevision()
 		return nil
 	case approval.FieldRound:
 		m.ResetRound()

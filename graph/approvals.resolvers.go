@@ -220,6 +220,11 @@ func (r *queryResolver) ApprovalPreview(ctx context.Context, templateID string, 
 	return &p, nil
 }
 
+// Approval is the resolver for the approval field.
+func (r *subscriptionResolver) Approval(ctx context.Context, id string) (<-chan *ent.Approval, error) {
+	return r.Workflow.Follow(ctx, r.Live, id)
+}
+
 // ApprovalPreview returns generated.ApprovalPreviewResolver implementation.
 func (r *Resolver) ApprovalPreview() generated.ApprovalPreviewResolver {
 	return &approvalPreviewResolver{r}

@@ -46,6 +46,8 @@ const (
 	FieldStatus = "status"
 	// FieldCcOnFinish holds the string denoting the cc_on_finish field in the database.
 	FieldCcOnFinish = "cc_on_finish"
+	// FieldRevision holds the string denoting the revision field in the database.
+	FieldRevision = "revision"
 	// FieldRound holds the string denoting the round field in the database.
 	FieldRound = "round"
 	// FieldCurrentNodeID holds the string denoting the current_node_id field in the database.
@@ -153,6 +155,7 @@ var Columns = []string{
 	FieldFlow,
 	FieldStatus,
 	FieldCcOnFinish,
+	FieldRevision,
 	FieldRound,
 	FieldCurrentNodeID,
 	FieldSubmittedAt,
@@ -190,6 +193,8 @@ var (
 	TitleValidator func(string) error
 	// DefaultSummary holds the default value on creation for the "summary" field.
 	DefaultSummary string
+	// DefaultRevision holds the default value on creation for the "revision" field.
+	DefaultRevision int
 	// DefaultRound holds the default value on creation for the "round" field.
 	DefaultRound int
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
@@ -270,6 +275,11 @@ func BySummary(opts ...sql.OrderTermOption) OrderOption {
 // ByStatus orders the results by the status field.
 func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByRevision orders the results by the revision field.
+func ByRevision(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRevision, opts...).ToFunc()
 }
 
 // ByRound orders the results by the round field.

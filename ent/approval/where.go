@@ -111,6 +111,11 @@ func Summary(v string) predicate.Approval {
 	return predicate.Approval(sql.FieldEQ(FieldSummary, v))
 }
 
+// Revision applies equality check predicate on the "revision" field. It's identical to RevisionEQ.
+func Revision(v int) predicate.Approval {
+	return predicate.Approval(sql.FieldEQ(FieldRevision, v))
+}
+
 // Round applies equality check predicate on the "round" field. It's identical to RoundEQ.
 func Round(v int) predicate.Approval {
 	return predicate.Approval(sql.FieldEQ(FieldRound, v))
@@ -764,6 +769,46 @@ func CcOnFinishIsNil() predicate.Approval {
 // CcOnFinishNotNil applies the NotNil predicate on the "cc_on_finish" field.
 func CcOnFinishNotNil() predicate.Approval {
 	return predicate.Approval(sql.FieldNotNull(FieldCcOnFinish))
+}
+
+// RevisionEQ applies the EQ predicate on the "revision" field.
+func RevisionEQ(v int) predicate.Approval {
+	return predicate.Approval(sql.FieldEQ(FieldRevision, v))
+}
+
+// RevisionNEQ applies the NEQ predicate on the "revision" field.
+func RevisionNEQ(v int) predicate.Approval {
+	return predicate.Approval(sql.FieldNEQ(FieldRevision, v))
+}
+
+// RevisionIn applies the In predicate on the "revision" field.
+func RevisionIn(vs ...int) predicate.Approval {
+	return predicate.Approval(sql.FieldIn(FieldRevision, vs...))
+}
+
+// RevisionNotIn applies the NotIn predicate on the "revision" field.
+func RevisionNotIn(vs ...int) predicate.Approval {
+	return predicate.Approval(sql.FieldNotIn(FieldRevision, vs...))
+}
+
+// RevisionGT applies the GT predicate on the "revision" field.
+func RevisionGT(v int) predicate.Approval {
+	return predicate.Approval(sql.FieldGT(FieldRevision, v))
+}
+
+// RevisionGTE applies the GTE predicate on the "revision" field.
+func RevisionGTE(v int) predicate.Approval {
+	return predicate.Approval(sql.FieldGTE(FieldRevision, v))
+}
+
+// RevisionLT applies the LT predicate on the "revision" field.
+func RevisionLT(v int) predicate.Approval {
+	return predicate.Approval(sql.FieldLT(FieldRevision, v))
+}
+
+// RevisionLTE applies the LTE predicate on the "revision" field.
+func RevisionLTE(v int) predicate.Approval {
+	return predicate.Approval(sql.FieldLTE(FieldRevision, v))
 }
 
 // RoundEQ applies the EQ predicate on the "round" field.

@@ -136,6 +136,7 @@ var (
 		{Name: "flow", Type: field.TypeJSON},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"RUNNING", "APPROVED", "REJECTED", "WITHDRAWN", "REVOKED", "RETURNED"}, Default: "RUNNING"},
 		{Name: "cc_on_finish", Type: field.TypeJSON, Nullable: true},
+		{Name: "revision", Type: field.TypeInt, Default: 0},
 		{Name: "round", Type: field.TypeInt, Default: 1},
 		{Name: "current_node_id", Type: field.TypeString, Nullable: true},
 		{Name: "submitted_at", Type: field.TypeTime},
@@ -156,25 +157,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "approvals_enterprises_enterprise",
-				Columns:    []*schema.Column{ApprovalsColumns[18]},
+				Columns:    []*schema.Column{ApprovalsColumns[19]},
 				RefColumns: []*schema.Column{EnterprisesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "approvals_members_applicant",
-				Columns:    []*schema.Column{ApprovalsColumns[19]},
+				Columns:    []*schema.Column{ApprovalsColumns[20]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "approvals_approval_templates_template",
-				Columns:    []*schema.Column{ApprovalsColumns[20]},
+				Columns:    []*schema.Column{ApprovalsColumns[21]},
 				RefColumns: []*schema.Column{ApprovalTemplatesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "approvals_approval_template_versions_template_version",
-				Columns:    []*schema.Column{ApprovalsColumns[21]},
+				Columns:    []*schema.Column{ApprovalsColumns[22]},
 				RefColumns: []*schema.Column{ApprovalTemplateVersionsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -183,22 +184,22 @@ var (
 			{
 				Name:    "approval_enterprise_id",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalsColumns[18]},
+				Columns: []*schema.Column{ApprovalsColumns[19]},
 			},
 			{
 				Name:    "approval_enterprise_id_applicant_id_submitted_at",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalsColumns[18], ApprovalsColumns[19], ApprovalsColumns[13]},
+				Columns: []*schema.Column{ApprovalsColumns[19], ApprovalsColumns[20], ApprovalsColumns[14]},
 			},
 			{
 				Name:    "approval_enterprise_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{ApprovalsColumns[18], ApprovalsColumns[9]},
+				Columns: []*schema.Column{ApprovalsColumns[19], ApprovalsColumns[9]},
 			},
 			{
 				Name:    "approval_enterprise_id_applicant_id_idempotency_key",
 				Unique:  true,
-				Columns: []*schema.Column{ApprovalsColumns[18], ApprovalsColumns[19], ApprovalsColumns[16]},
+				Columns: []*schema.Column{ApprovalsColumns[19], ApprovalsColumns[20], ApprovalsColumns[17]},
 			},
 		},
 	}

@@ -217,12 +217,16 @@ func init() {
 	approvalDescSummary := approvalFields[6].Descriptor()
 	// approval.DefaultSummary holds the default value on creation for the summary field.
 	approval.DefaultSummary = approvalDescSummary.Default.(string)
+	// approvalDescRevision is the schema descriptor for revision field.
+	approvalDescRevision := approvalFields[12].Descriptor()
+	// approval.DefaultRevision holds the default value on creation for the revision field.
+	approval.DefaultRevision = approvalDescRevision.Default.(int)
 	// approvalDescRound is the schema descriptor for round field.
-	approvalDescRound := approvalFields[12].Descriptor()
+	approvalDescRound := approvalFields[13].Descriptor()
 	// approval.DefaultRound holds the default value on creation for the round field.
 	approval.DefaultRound = approvalDescRound.Default.(int)
 	// approvalDescUpdatedAt is the schema descriptor for updated_at field.
-	approvalDescUpdatedAt := approvalFields[16].Descriptor()
+	approvalDescUpdatedAt := approvalFields[17].Descriptor()
 	// approval.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	approval.DefaultUpdatedAt = approvalDescUpdatedAt.Default.(func() time.Time)
 	// approval.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.

@@ -42,6 +42,7 @@ func (Approval) Fields() []ent.Field {
 		field.Enum("status").GoType(flow.Status("")).Default(string(flow.StatusRunning)).
 			Annotations(entgql.Type("ApprovalStatus"), entgql.OrderField("STATUS")),
 		field.Strings("cc_on_finish").Optional().Comment("Copied when the approval ends approved, resolved at submit.").Annotations(entgql.Skip()),
+		field.Int("revision").Default(0).Comment("Counts the changes of the approval: one per action, so a live view knows it has the latest."),
 		field.Int("round").Default(1).Comment("1, plus one for each resubmission.").Annotations(entgql.Skip()),
 		field.String("current_node_id").Optional().Nillable().Annotations(entgql.Skip()),
 		field.Time("submitted_at").Annotations(entgql.OrderField("SUBMITTED_AT")),

@@ -342,6 +342,11 @@ func (r *run) notify(kind NoticeKind, member string) {
 // done sends the notifications in the transaction and wakes the
 // approval's live views after commit.
 func (r *run) done() (*ent.Approval, error) {
+	a, err := r.db.Approval.UpdateOne(r.a).AddRevision(1).SetUpdatedAt(r.now).Save(r.ctx)
+	if err != nil {
+		return nil, fmt.Errorf("approval revision: %w", err)
+	}
+	r.a = a
 	if err := r.s.notifier.Notify(r.ctx, r.notices); err != nil {
 		return nil, err
 	}
