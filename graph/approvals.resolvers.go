@@ -193,6 +193,46 @@ func (r *mutationResolver) RejectApprovalTask(ctx context.Context, input model.A
 	return r.Workflow.Reject(ctx, decision(input))
 }
 
+// ReturnApproval is the resolver for the returnApproval field.
+func (r *mutationResolver) ReturnApproval(ctx context.Context, input model.ReturnApprovalInput) (*ent.ApprovalTask, error) {
+	return r.Workflow.Return(ctx, input.TaskID, approval.ReturnTarget{NodeKey: deref(input.ToNodeID)}, deref(input.Comment))
+}
+
+// TransferApprovalTask is the resolver for the transferApprovalTask field.
+func (r *mutationResolver) TransferApprovalTask(ctx context.Context, input model.TransferApprovalTaskInput) (*ent.ApprovalTask, error) {
+	return r.Workflow.Transfer(ctx, input.TaskID, input.ToMemberID, deref(input.Comment))
+}
+
+// AddApprovalApprovers is the resolver for the addApprovalApprovers field.
+func (r *mutationResolver) AddApprovalApprovers(ctx context.Context, input model.AddApprovalApproversInput) (*ent.ApprovalTask, error) {
+	return r.Workflow.AddApprovers(ctx, input.TaskID, approval.Position(input.Position), deref(input.Mode), input.MemberIds, deref(input.Comment))
+}
+
+// WithdrawApproval is the resolver for the withdrawApproval field.
+func (r *mutationResolver) WithdrawApproval(ctx context.Context, input model.ApprovalActionInput) (*ent.Approval, error) {
+	return r.Workflow.Withdraw(ctx, input.ApprovalID, deref(input.Comment))
+}
+
+// RevokeApproval is the resolver for the revokeApproval field.
+func (r *mutationResolver) RevokeApproval(ctx context.Context, input model.ApprovalActionInput) (*ent.Approval, error) {
+	return r.Workflow.Revoke(ctx, input.ApprovalID, deref(input.Comment))
+}
+
+// UrgeApproval is the resolver for the urgeApproval field.
+func (r *mutationResolver) UrgeApproval(ctx context.Context, approvalID string) (*ent.Approval, error) {
+	return r.Workflow.Urge(ctx, approvalID)
+}
+
+// CommentOnApproval is the resolver for the commentOnApproval field.
+func (r *mutationResolver) CommentOnApproval(ctx context.Context, input model.CommentOnApprovalInput) (*ent.Approval, error) {
+	return r.Workflow.Comment(ctx, input.ApprovalID, approval.Decision{Comment: input.Text, Attachments: vals(input.Attachments)}, input.Mentions)
+}
+
+// ResubmitApproval is the resolver for the resubmitApproval field.
+func (r *mutationResolver) ResubmitApproval(ctx context.Context, input model.ResubmitApprovalInput) (*ent.Approval, error) {
+	return r.Workflow.Resubmit(ctx, input.ApprovalID, values(input.Form), chosen(input.ChosenApprovers), deref(input.Comment))
+}
+
 // ApprovalTemplates is the resolver for the approvalTemplates field.
 func (r *queryResolver) ApprovalTemplates(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ApprovalTemplateOrder, where *ent.ApprovalTemplateWhereInput, includeArchived *bool) (*ent.ApprovalTemplateConnection, error) {
 	return r.Client.ApprovalTemplate.Query().Where(approval.Templates(deref(includeArchived))...).

@@ -802,12 +802,14 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		Activate                   func(childComplexity int, input model.ActivateInput) int
+		AddApprovalApprovers       func(childComplexity int, input model.AddApprovalApproversInput) int
 		AddConversationMembers     func(childComplexity int, input model.AddConversationMembersInput) int
 		AppToken                   func(childComplexity int, input model.AppTokenInput) int
 		ApproveActivation          func(childComplexity int, input model.ApproveActivationInput) int
 		ApproveApprovalTask        func(childComplexity int, input model.ApprovalDecisionInput) int
 		ArchiveApprovalTemplate    func(childComplexity int, id string) int
 		CertifyEnterprise          func(childComplexity int, input model.CertifyEnterpriseInput) int
+		CommentOnApproval          func(childComplexity int, input model.CommentOnApprovalInput) int
 		CreateApp                  func(childComplexity int, input model.CreateAppInput) int
 		CreateApprovalTemplate     func(childComplexity int, input model.ApprovalTemplateInput) int
 		CreateConversation         func(childComplexity int, input model.CreateConversationInput) int
@@ -832,7 +834,10 @@ type ComplexityRoot struct {
 		RejectActivation           func(childComplexity int, input model.RejectActivationInput) int
 		RejectApprovalTask         func(childComplexity int, input model.ApprovalDecisionInput) int
 		RemoveConversationMembers  func(childComplexity int, input model.RemoveConversationMembersInput) int
+		ResubmitApproval           func(childComplexity int, input model.ResubmitApprovalInput) int
+		ReturnApproval             func(childComplexity int, input model.ReturnApprovalInput) int
 		RevokeAdmin                func(childComplexity int, input model.RevokeAdminInput) int
+		RevokeApproval             func(childComplexity int, input model.ApprovalActionInput) int
 		RotateAppSecret            func(childComplexity int, input model.RotateAppSecretInput) int
 		RotateInvite               func(childComplexity int) int
 		SendConversationMessage    func(childComplexity int, input model.SendConversationMessageInput) int
@@ -840,6 +845,7 @@ type ComplexityRoot struct {
 		SetAccountType             func(childComplexity int, input model.SetAccountTypeInput) int
 		SetFollowerQuota           func(childComplexity int, input model.SetFollowerQuotaInput) int
 		SubmitApproval             func(childComplexity int, input model.SubmitApprovalInput) int
+		TransferApprovalTask       func(childComplexity int, input model.TransferApprovalTaskInput) int
 		UpdateApp                  func(childComplexity int, input model.UpdateAppInput) int
 		UpdateApprovalTemplate     func(childComplexity int, id string, input model.ApprovalTemplateInput) int
 		UpdateDepartment           func(childComplexity int, input model.UpdateDepartmentInput) int
@@ -847,6 +853,8 @@ type ComplexityRoot struct {
 		UpdateMember               func(childComplexity int, input model.UpdateMemberInput) int
 		UpdateTag                  func(childComplexity int, input model.UpdateTagInput) int
 		UpdateVerificationSettings func(childComplexity int, input model.UpdateVerificationSettingsInput) int
+		UrgeApproval               func(childComplexity int, approvalID string) int
+		WithdrawApproval           func(childComplexity int, input model.ApprovalActionInput) int
 	}
 
 	PageInfo struct {
@@ -1046,6 +1054,14 @@ type MutationResolver interface {
 	SubmitApproval(ctx context.Context, input model.SubmitApprovalInput) (*approval.Submitted, error)
 	ApproveApprovalTask(ctx context.Context, input model.ApprovalDecisionInput) (*ent.ApprovalTask, error)
 	RejectApprovalTask(ctx context.Context, input model.ApprovalDecisionInput) (*ent.ApprovalTask, error)
+	ReturnApproval(ctx context.Context, input model.ReturnApprovalInput) (*ent.ApprovalTask, error)
+	TransferApprovalTask(ctx context.Context, input model.TransferApprovalTaskInput) (*ent.ApprovalTask, error)
+	AddApprovalApprovers(ctx context.Context, input model.AddApprovalApproversInput) (*ent.ApprovalTask, error)
+	WithdrawApproval(ctx context.Context, input model.ApprovalActionInput) (*ent.Approval, error)
+	RevokeApproval(ctx context.Context, input model.ApprovalActionInput) (*ent.Approval, error)
+	UrgeApproval(ctx context.Context, approvalID string) (*ent.Approval, error)
+	CommentOnApproval(ctx context.Context, input model.CommentOnApprovalInput) (*ent.Approval, error)
+	ResubmitApproval(ctx context.Context, input model.ResubmitApprovalInput) (*ent.Approval, error)
 	CreateApp(ctx context.Context, input model.CreateAppInput) (*model.CreateAppPayload, error)
 	UpdateApp(ctx context.Context, input model.UpdateAppInput) (*ent.App, error)
 	RotateAppSecret(ctx context.Context, input model.RotateAppSecretInput) (*model.RotateAppSecretPayload, error)
@@ -3944,6 +3960,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Activate(childComplexity, args["input"].(model.ActivateInput)), true
+	case "Mutation.addApprovalApprovers":
+		if e.ComplexityRoot.Mutation.AddApprovalApprovers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addApprovalApprovers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddApprovalApprovers(childComplexity, args["input"].(model.AddApprovalApproversInput)), true
 	case "Mutation.addConversationMembers":
 		if e.ComplexityRoot.Mutation.AddConversationMembers == nil {
 			break
@@ -4010,6 +4037,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CertifyEnterprise(childComplexity, args["input"].(model.CertifyEnterpriseInput)), true
+	case "Mutation.commentOnApproval":
+		if e.ComplexityRoot.Mutation.CommentOnApproval == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_commentOnApproval_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CommentOnApproval(childComplexity, args["input"].(model.CommentOnApprovalInput)), true
 	case "Mutation.createApp":
 		if e.ComplexityRoot.Mutation.CreateApp == nil {
 			break
@@ -4269,6 +4307,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveConversationMembers(childComplexity, args["input"].(model.RemoveConversationMembersInput)), true
+	case "Mutation.resubmitApproval":
+		if e.ComplexityRoot.Mutation.ResubmitApproval == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resubmitApproval_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResubmitApproval(childComplexity, args["input"].(model.ResubmitApprovalInput)), true
+	case "Mutation.returnApproval":
+		if e.ComplexityRoot.Mutation.ReturnApproval == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_returnApproval_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReturnApproval(childComplexity, args["input"].(model.ReturnApprovalInput)), true
 	case "Mutation.revokeAdmin":
 		if e.ComplexityRoot.Mutation.RevokeAdmin == nil {
 			break
@@ -4280,6 +4340,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAdmin(childComplexity, args["input"].(model.RevokeAdminInput)), true
+	case "Mutation.revokeApproval":
+		if e.ComplexityRoot.Mutation.RevokeApproval == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeApproval_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeApproval(childComplexity, args["input"].(model.ApprovalActionInput)), true
 	case "Mutation.rotateAppSecret":
 		if e.ComplexityRoot.Mutation.RotateAppSecret == nil {
 			break
@@ -4352,6 +4423,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitApproval(childComplexity, args["input"].(model.SubmitApprovalInput)), true
+	case "Mutation.transferApprovalTask":
+		if e.ComplexityRoot.Mutation.TransferApprovalTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_transferApprovalTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TransferApprovalTask(childComplexity, args["input"].(model.TransferApprovalTaskInput)), true
 	case "Mutation.updateApp":
 		if e.ComplexityRoot.Mutation.UpdateApp == nil {
 			break
@@ -4429,6 +4511,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateVerificationSettings(childComplexity, args["input"].(model.UpdateVerificationSettingsInput)), true
+	case "Mutation.urgeApproval":
+		if e.ComplexityRoot.Mutation.UrgeApproval == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_urgeApproval_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UrgeApproval(childComplexity, args["approvalId"].(string)), true
+	case "Mutation.withdrawApproval":
+		if e.ComplexityRoot.Mutation.WithdrawApproval == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawApproval_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawApproval(childComplexity, args["input"].(model.ApprovalActionInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -4878,12 +4982,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActivateInput", ec.unmarshalInputActivateInput),
+			graphql.NewInputUnmarshaler("AddApprovalApproversInput", ec.unmarshalInputAddApprovalApproversInput),
 			graphql.NewInputUnmarshaler("AddConversationMembersInput", ec.unmarshalInputAddConversationMembersInput),
 			graphql.NewInputUnmarshaler("AdminRoleOrder", ec.unmarshalInputAdminRoleOrder),
 			graphql.NewInputUnmarshaler("AdminRoleWhereInput", ec.unmarshalInputAdminRoleWhereInput),
 			graphql.NewInputUnmarshaler("AppOrder", ec.unmarshalInputAppOrder),
 			graphql.NewInputUnmarshaler("AppTokenInput", ec.unmarshalInputAppTokenInput),
 			graphql.NewInputUnmarshaler("AppWhereInput", ec.unmarshalInputAppWhereInput),
+			graphql.NewInputUnmarshaler("ApprovalActionInput", ec.unmarshalInputApprovalActionInput),
 			graphql.NewInputUnmarshaler("ApprovalBranchInput", ec.unmarshalInputApprovalBranchInput),
 			graphql.NewInputUnmarshaler("ApprovalCcOrder", ec.unmarshalInputApprovalCcOrder),
 			graphql.NewInputUnmarshaler("ApprovalCcWhereInput", ec.unmarshalInputApprovalCcWhereInput),
@@ -4920,6 +5026,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CardInput", ec.unmarshalInputCardInput),
 			graphql.NewInputUnmarshaler("CertifyEnterpriseInput", ec.unmarshalInputCertifyEnterpriseInput),
 			graphql.NewInputUnmarshaler("ChosenApproversInput", ec.unmarshalInputChosenApproversInput),
+			graphql.NewInputUnmarshaler("CommentOnApprovalInput", ec.unmarshalInputCommentOnApprovalInput),
 			graphql.NewInputUnmarshaler("ConfidentialViewOrder", ec.unmarshalInputConfidentialViewOrder),
 			graphql.NewInputUnmarshaler("ConfidentialViewWhereInput", ec.unmarshalInputConfidentialViewWhereInput),
 			graphql.NewInputUnmarshaler("ConversationOrder", ec.unmarshalInputConversationOrder),
@@ -4961,6 +5068,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RecallMessageInput", ec.unmarshalInputRecallMessageInput),
 			graphql.NewInputUnmarshaler("RejectActivationInput", ec.unmarshalInputRejectActivationInput),
 			graphql.NewInputUnmarshaler("RemoveConversationMembersInput", ec.unmarshalInputRemoveConversationMembersInput),
+			graphql.NewInputUnmarshaler("ResubmitApprovalInput", ec.unmarshalInputResubmitApprovalInput),
+			graphql.NewInputUnmarshaler("ReturnApprovalInput", ec.unmarshalInputReturnApprovalInput),
 			graphql.NewInputUnmarshaler("RevokeAdminInput", ec.unmarshalInputRevokeAdminInput),
 			graphql.NewInputUnmarshaler("RotateAppSecretInput", ec.unmarshalInputRotateAppSecretInput),
 			graphql.NewInputUnmarshaler("SendConversationMessageInput", ec.unmarshalInputSendConversationMessageInput),
@@ -4970,6 +5079,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SubmitApprovalInput", ec.unmarshalInputSubmitApprovalInput),
 			graphql.NewInputUnmarshaler("TagOrder", ec.unmarshalInputTagOrder),
 			graphql.NewInputUnmarshaler("TagWhereInput", ec.unmarshalInputTagWhereInput),
+			graphql.NewInputUnmarshaler("TransferApprovalTaskInput", ec.unmarshalInputTransferApprovalTaskInput),
 			graphql.NewInputUnmarshaler("UpdateAppInput", ec.unmarshalInputUpdateAppInput),
 			graphql.NewInputUnmarshaler("UpdateDepartmentInput", ec.unmarshalInputUpdateDepartmentInput),
 			graphql.NewInputUnmarshaler("UpdateEnterpriseSettingsInput", ec.unmarshalInputUpdateEnterpriseSettingsInput),
@@ -5667,6 +5777,77 @@ extend type Subscription {
   if the viewer loses sight of the approval.
   """
   approval(id: ID!): Approval!
+}
+
+"Where added approvers go (加签)."
+enum ApprovalAddPosition {
+  "In a step of their own before the viewer's, which waits and then asks again those of it who had not approved."
+  BEFORE
+  "In a step of their own after the viewer's."
+  AFTER
+  "In the viewer's step, which keeps its mode."
+  ALONGSIDE
+}
+
+input ReturnApprovalInput {
+  taskId: ID!
+  "A step of the path that has passed, by node id; null returns the approval to its applicant, who may resubmit."
+  toNodeId: String
+  comment: String
+}
+
+input TransferApprovalTaskInput {
+  taskId: ID!
+  toMemberId: ID!
+  comment: String
+}
+
+input AddApprovalApproversInput {
+  taskId: ID!
+  position: ApprovalAddPosition!
+  "How a new step (BEFORE, AFTER) decides: ANY or ALL."
+  mode: ApprovalMode = ANY
+  memberIds: [ID!]!
+  comment: String
+}
+
+input ApprovalActionInput {
+  approvalId: ID!
+  comment: String
+}
+
+input CommentOnApprovalInput {
+  approvalId: ID!
+  text: String!
+  "Members taking part in the approval (applicant, approvers, CC) to tell."
+  mentions: [ID!]
+  attachments: [FileInput!]
+}
+
+input ResubmitApprovalInput {
+  approvalId: ID!
+  form: [ApprovalFieldInput!]!
+  chosenApprovers: [ChosenApproversInput!]
+  comment: String
+}
+
+extend type Mutation {
+  "Send the approval back to its applicant or to an earlier step that has passed (退回)."
+  returnApproval(input: ReturnApprovalInput!): ApprovalTask!
+  "Hand the viewer's pending task to another member (转交)."
+  transferApprovalTask(input: TransferApprovalTaskInput!): ApprovalTask!
+  "Add approvers before, after or alongside the viewer's pending task (加签)."
+  addApprovalApprovers(input: AddApprovalApproversInput!): ApprovalTask!
+  "The applicant ends a running approval (撤回)."
+  withdrawApproval(input: ApprovalActionInput!): Approval!
+  "The applicant revokes an approved approval within the template's window of days (撤销); after it, FORBIDDEN."
+  revokeApproval(input: ApprovalActionInput!): Approval!
+  "The applicant reminds the pending approvers (催办): each task once an hour, else RATE_LIMITED with retryAfter seconds."
+  urgeApproval(approvalId: ID!): Approval!
+  "Anyone who sees the approval comments on it."
+  commentOnApproval(input: CommentOnApprovalInput!): Approval!
+  "The applicant sends a returned approval again, with a corrected form."
+  resubmitApproval(input: ResubmitApprovalInput!): Approval!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/apps.graphql", Input: `# Enterprise apps: their visible range, their secret and their access tokens.
@@ -11639,6 +11820,20 @@ func (ec *executionContext) field_Mutation_activate_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addApprovalApprovers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddApprovalApproversInput, error) {
+			return ec.unmarshalNAddApprovalApproversInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAddApprovalApproversInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addConversationMembers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11715,6 +11910,20 @@ func (ec *executionContext) field_Mutation_certifyEnterprise_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CertifyEnterpriseInput, error) {
 			return ec.unmarshalNCertifyEnterpriseInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCertifyEnterpriseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_commentOnApproval_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CommentOnApprovalInput, error) {
+			return ec.unmarshalNCommentOnApprovalInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCommentOnApprovalInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12045,12 +12254,54 @@ func (ec *executionContext) field_Mutation_removeConversationMembers_args(ctx co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_resubmitApproval_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ResubmitApprovalInput, error) {
+			return ec.unmarshalNResubmitApprovalInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐResubmitApprovalInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_returnApproval_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReturnApprovalInput, error) {
+			return ec.unmarshalNReturnApprovalInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐReturnApprovalInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeAdmin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeAdminInput, error) {
 			return ec.unmarshalNRevokeAdminInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRevokeAdminInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeApproval_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApprovalActionInput, error) {
+			return ec.unmarshalNApprovalActionInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalActionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12135,6 +12386,20 @@ func (ec *executionContext) field_Mutation_submitApproval_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SubmitApprovalInput, error) {
 			return ec.unmarshalNSubmitApprovalInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐSubmitApprovalInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_transferApprovalTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.TransferApprovalTaskInput, error) {
+			return ec.unmarshalNTransferApprovalTaskInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐTransferApprovalTaskInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12241,6 +12506,34 @@ func (ec *executionContext) field_Mutation_updateVerificationSettings_args(ctx c
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateVerificationSettingsInput, error) {
 			return ec.unmarshalNUpdateVerificationSettingsInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateVerificationSettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_urgeApproval_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "approvalId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["approvalId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawApproval_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApprovalActionInput, error) {
+			return ec.unmarshalNApprovalActionInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalActionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -25123,6 +25416,358 @@ func (ec *executionContext) fieldContext_Mutation_rejectApprovalTask(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_returnApproval(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_returnApproval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReturnApproval(ctx, fc.Args["input"].(model.ReturnApprovalInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTask) graphql.Marshaler {
+			return ec.marshalNApprovalTask2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_returnApproval(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTask(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_returnApproval_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_transferApprovalTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_transferApprovalTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TransferApprovalTask(ctx, fc.Args["input"].(model.TransferApprovalTaskInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTask) graphql.Marshaler {
+			return ec.marshalNApprovalTask2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_transferApprovalTask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTask(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_transferApprovalTask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addApprovalApprovers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addApprovalApprovers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddApprovalApprovers(ctx, fc.Args["input"].(model.AddApprovalApproversInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApprovalTask) graphql.Marshaler {
+			return ec.marshalNApprovalTask2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApprovalTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addApprovalApprovers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApprovalTask(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addApprovalApprovers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawApproval(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawApproval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawApproval(ctx, fc.Args["input"].(model.ApprovalActionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Approval) graphql.Marshaler {
+			return ec.marshalNApproval2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApproval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawApproval(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Approval(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawApproval_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeApproval(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeApproval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeApproval(ctx, fc.Args["input"].(model.ApprovalActionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Approval) graphql.Marshaler {
+			return ec.marshalNApproval2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApproval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeApproval(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Approval(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeApproval_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_urgeApproval(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_urgeApproval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UrgeApproval(ctx, fc.Args["approvalId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Approval) graphql.Marshaler {
+			return ec.marshalNApproval2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApproval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_urgeApproval(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Approval(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_urgeApproval_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_commentOnApproval(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_commentOnApproval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CommentOnApproval(ctx, fc.Args["input"].(model.CommentOnApprovalInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Approval) graphql.Marshaler {
+			return ec.marshalNApproval2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApproval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_commentOnApproval(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Approval(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_commentOnApproval_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resubmitApproval(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resubmitApproval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResubmitApproval(ctx, fc.Args["input"].(model.ResubmitApprovalInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Approval) graphql.Marshaler {
+			return ec.marshalNApproval2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐApproval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resubmitApproval(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Approval(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resubmitApproval_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createApp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29781,6 +30426,80 @@ func UnmarshalActivateInput(ctx context.Context, raw any) (model.ActivateInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAddApprovalApproversInput(ctx context.Context, obj any) (model.AddApprovalApproversInput, error) {
+	var it model.AddApprovalApproversInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ANY"
+	}
+
+	fieldsInOrder := [...]string{"taskId", "position", "mode", "memberIds", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "taskId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskID = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalNApprovalAddPosition2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalAddPosition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOApprovalMode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "memberIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIds = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddApprovalApproversInput unmarshals raw into the AddApprovalApproversInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddApprovalApproversInput(ctx context.Context, raw any) (model.AddApprovalApproversInput, error) {
+	var out model.AddApprovalApproversInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddApprovalApproversInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAddConversationMembersInput(ctx context.Context, obj any) (model.AddConversationMembersInput, error) {
 	var it model.AddConversationMembersInput
 	if obj == nil {
@@ -30683,6 +31402,55 @@ func (ec *executionContext) unmarshalInputAppWhereInput(ctx context.Context, obj
 func UnmarshalAppWhereInput(ctx context.Context, raw any) (ent.AppWhereInput, error) {
 	var out ent.AppWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AppWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovalActionInput(ctx context.Context, obj any) (model.ApprovalActionInput, error) {
+	var it model.ApprovalActionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"approvalId", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "approvalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalID = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalActionInput unmarshals raw into the ApprovalActionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalActionInput(ctx context.Context, raw any) (model.ApprovalActionInput, error) {
+	var out model.ApprovalActionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalActionInput", raw, &out)
 	return out, err
 }
 
@@ -36872,6 +37640,69 @@ func UnmarshalChosenApproversInput(ctx context.Context, raw any) (model.ChosenAp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCommentOnApprovalInput(ctx context.Context, obj any) (model.CommentOnApprovalInput, error) {
+	var it model.CommentOnApprovalInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"approvalId", "text", "mentions", "attachments"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "approvalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "mentions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentions"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mentions = data
+		case "attachments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachments"))
+			data, err := ec.unmarshalOFileInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReferenceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attachments = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCommentOnApprovalInput unmarshals raw into the CommentOnApprovalInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCommentOnApprovalInput(ctx context.Context, raw any) (model.CommentOnApprovalInput, error) {
+	var out model.CommentOnApprovalInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CommentOnApprovalInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConfidentialViewOrder(ctx context.Context, obj any) (ent.ConfidentialViewOrder, error) {
 	var it ent.ConfidentialViewOrder
 	if obj == nil {
@@ -42457,6 +43288,125 @@ func UnmarshalRemoveConversationMembersInput(ctx context.Context, raw any) (mode
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputResubmitApprovalInput(ctx context.Context, obj any) (model.ResubmitApprovalInput, error) {
+	var it model.ResubmitApprovalInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"approvalId", "form", "chosenApprovers", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "approvalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalID = data
+		case "form":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("form"))
+			data, err := ec.unmarshalNApprovalFieldInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐFieldᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Form = data
+		case "chosenApprovers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chosenApprovers"))
+			data, err := ec.unmarshalOChosenApproversInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐChosenApproversInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChosenApprovers = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalResubmitApprovalInput unmarshals raw into the ResubmitApprovalInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalResubmitApprovalInput(ctx context.Context, raw any) (model.ResubmitApprovalInput, error) {
+	var out model.ResubmitApprovalInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResubmitApprovalInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReturnApprovalInput(ctx context.Context, obj any) (model.ReturnApprovalInput, error) {
+	var it model.ReturnApprovalInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"taskId", "toNodeId", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "taskId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskID = data
+		case "toNodeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toNodeId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToNodeID = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReturnApprovalInput unmarshals raw into the ReturnApprovalInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReturnApprovalInput(ctx context.Context, raw any) (model.ReturnApprovalInput, error) {
+	var out model.ReturnApprovalInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReturnApprovalInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRevokeAdminInput(ctx context.Context, obj any) (model.RevokeAdminInput, error) {
 	var it model.RevokeAdminInput
 	if obj == nil {
@@ -43218,6 +44168,62 @@ func (ec *executionContext) unmarshalInputTagWhereInput(ctx context.Context, obj
 func UnmarshalTagWhereInput(ctx context.Context, raw any) (ent.TagWhereInput, error) {
 	var out ent.TagWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "TagWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTransferApprovalTaskInput(ctx context.Context, obj any) (model.TransferApprovalTaskInput, error) {
+	var it model.TransferApprovalTaskInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"taskId", "toMemberId", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "taskId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskID = data
+		case "toMemberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toMemberId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToMemberID = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTransferApprovalTaskInput unmarshals raw into the TransferApprovalTaskInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTransferApprovalTaskInput(ctx context.Context, raw any) (model.TransferApprovalTaskInput, error) {
+	var out model.TransferApprovalTaskInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TransferApprovalTaskInput", raw, &out)
 	return out, err
 }
 
@@ -48723,6 +49729,62 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "returnApproval":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_returnApproval(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transferApprovalTask":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_transferApprovalTask(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addApprovalApprovers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addApprovalApprovers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawApproval":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawApproval(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeApproval":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeApproval(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "urgeApproval":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_urgeApproval(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "commentOnApproval":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_commentOnApproval(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resubmitApproval":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resubmitApproval(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createApp":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createApp(ctx, field)
@@ -50045,6 +51107,11 @@ func (ec *executionContext) marshalNActivatePayload2ᚖgithubᚗcomᚋcorpline�
 	return ec._ActivatePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAddApprovalApproversInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAddApprovalApproversInput(ctx context.Context, v any) (model.AddApprovalApproversInput, error) {
+	res, err := ec.unmarshalInputAddApprovalApproversInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAddConversationMembersInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAddConversationMembersInput(ctx context.Context, v any) (model.AddConversationMembersInput, error) {
 	res, err := ec.unmarshalInputAddConversationMembersInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -50222,6 +51289,21 @@ func (ec *executionContext) unmarshalNApprovalAction2githubᚗcomᚋcorplineᚋc
 }
 
 func (ec *executionContext) marshalNApprovalAction2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋapprovalᚋflowᚐAction(ctx context.Context, sel ast.SelectionSet, v flow.Action) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNApprovalActionInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalActionInput(ctx context.Context, v any) (model.ApprovalActionInput, error) {
+	res, err := ec.unmarshalInputApprovalActionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApprovalAddPosition2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalAddPosition(ctx context.Context, v any) (model.ApprovalAddPosition, error) {
+	var res model.ApprovalAddPosition
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalAddPosition2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐApprovalAddPosition(ctx context.Context, sel ast.SelectionSet, v model.ApprovalAddPosition) graphql.Marshaler {
 	return v
 }
 
@@ -51007,6 +52089,11 @@ func (ec *executionContext) unmarshalNCertifyEnterpriseInput2githubᚗcomᚋcorp
 func (ec *executionContext) unmarshalNChosenApproversInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐChosenApproversInput(ctx context.Context, v any) (*model.ChosenApproversInput, error) {
 	res, err := ec.unmarshalInputChosenApproversInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCommentOnApprovalInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCommentOnApprovalInput(ctx context.Context, v any) (model.CommentOnApprovalInput, error) {
+	res, err := ec.unmarshalInputCommentOnApprovalInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNConfidentialViewConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConfidentialViewConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ConfidentialViewConnection) graphql.Marshaler {
@@ -51891,6 +52978,16 @@ func (ec *executionContext) unmarshalNRemoveConversationMembersInput2githubᚗco
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNResubmitApprovalInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐResubmitApprovalInput(ctx context.Context, v any) (model.ResubmitApprovalInput, error) {
+	res, err := ec.unmarshalInputResubmitApprovalInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReturnApprovalInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐReturnApprovalInput(ctx context.Context, v any) (model.ReturnApprovalInput, error) {
+	res, err := ec.unmarshalInputReturnApprovalInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRevokeAdminInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRevokeAdminInput(ctx context.Context, v any) (model.RevokeAdminInput, error) {
 	res, err := ec.unmarshalInputRevokeAdminInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -52064,6 +53161,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNTransferApprovalTaskInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐTransferApprovalTaskInput(ctx context.Context, v any) (model.TransferApprovalTaskInput, error) {
+	res, err := ec.unmarshalInputTransferApprovalTaskInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateAppInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateAppInput(ctx context.Context, v any) (model.UpdateAppInput, error) {

@@ -42,6 +42,15 @@ type ActivatePayload struct {
 	Viewer    *viewer.Viewer `json:"viewer,omitempty"`
 }
 
+type AddApprovalApproversInput struct {
+	TaskID   string              `json:"taskId"`
+	Position ApprovalAddPosition `json:"position"`
+	// How a new step (BEFORE, AFTER) decides: ANY or ALL.
+	Mode      *flow.Mode `json:"mode,omitempty"`
+	MemberIds []string   `json:"memberIds"`
+	Comment   *string    `json:"comment,omitempty"`
+}
+
 type AddConversationMembersInput struct {
 	ConversationID string   `json:"conversationId"`
 	MemberIds      []string `json:"memberIds"`
@@ -65,6 +74,11 @@ type AppUnread struct {
 	// Null when the viewer may no longer see the app.
 	App   *ent.App `json:"app,omitempty"`
 	Count int      `json:"count"`
+}
+
+type ApprovalActionInput struct {
+	ApprovalID string  `json:"approvalId"`
+	Comment    *string `json:"comment,omitempty"`
 }
 
 type ApprovalDecisionInput struct {
@@ -108,6 +122,14 @@ type ChosenApproversInput struct {
 	// The flow node (a CHOSEN source's node).
 	NodeID    string   `json:"nodeId"`
 	MemberIds []string `json:"memberIds"`
+}
+
+type CommentOnApprovalInput struct {
+	ApprovalID string `json:"approvalId"`
+	Text       string `json:"text"`
+	// Members taking part in the approval (applicant, approvers, CC) to tell.
+	Mentions    []string                 `json:"mentions,omitempty"`
+	Attachments []*msgtype.FileReference `json:"attachments,omitempty"`
 }
 
 // Unread entries of one conversation.
@@ -349,6 +371,20 @@ type RemoveConversationMembersInput struct {
 	MemberIds []string `json:"memberIds"`
 }
 
+type ResubmitApprovalInput struct {
+	ApprovalID      string                  `json:"approvalId"`
+	Form            []*flow.Field           `json:"form"`
+	ChosenApprovers []*ChosenApproversInput `json:"chosenApprovers,omitempty"`
+	Comment         *string                 `json:"comment,omitempty"`
+}
+
+type ReturnApprovalInput struct {
+	TaskID string `json:"taskId"`
+	// A step of the path that has passed, by node id; null returns the approval to its applicant, who may resubmit.
+	ToNodeID *string `json:"toNodeId,omitempty"`
+	Comment  *string `json:"comment,omitempty"`
+}
+
 type RevokeAdminInput struct {
 	MemberID string `json:"memberId"`
 }
@@ -428,6 +464,12 @@ type SubmitApprovalInput struct {
 type Subscription struct {
 }
 
+type TransferApprovalTaskInput struct {
+	TaskID     string  `json:"taskId"`
+	ToMemberID string  `json:"toMemberId"`
+	Comment    *string `json:"comment,omitempty"`
+}
+
 type UpdateAppInput struct {
 	ID           string             `json:"id"`
 	Name         *string            `json:"name,omitempty"`
@@ -469,6 +511,67 @@ type UpdateVerificationSettingsInput struct {
 	CallbackURL *string `json:"callbackUrl,omitempty"`
 	// Generates a new shared secret (one is generated with the first URL anyway).
 	RotateSecret *bool `json:"rotateSecret,omitempty"`
+}
+
+// Where added approvers go (加签).
+type ApprovalAddPosition string
+
+const (
+	// In a step of their own before the viewer's, which waits and then asks again those of it who had not approved.
+	ApprovalAddPositionBefore ApprovalAddPosition = "BEFORE"
+	// In a step of their own after the viewer's.
+	ApprovalAddPositionAfter ApprovalAddPosition = "AFTER"
+	// In the viewer's step, which keeps its mode.
+	ApprovalAddPositionAlongside ApprovalAddPosition = "ALONGSIDE"
+)
+
+var AllApprovalAddPosition = []ApprovalAddPosition{
+	ApprovalAddPositionBefore,
+	ApprovalAddPositionAfter,
+	ApprovalAddPositionAlongside,
+}
+
+func (e ApprovalAddPosition) IsValid() bool {
+	switch e {
+	case ApprovalAddPositionBefore, ApprovalAddPositionAfter, ApprovalAddPositionAlongside:
+		return true
+	}
+	return false
+}
+
+func (e ApprovalAddPosition) String() string {
+	return string(e)
+}
+
+func (e *ApprovalAddPosition) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ApprovalAddPosition(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ApprovalAddPosition", str)
+	}
+	return nil
+}
+
+func (e ApprovalAddPosition) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ApprovalAddPosition) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ApprovalAddPosition) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Which approvals of the viewer's to list.
