@@ -47,7 +47,7 @@ func TestScenario6ADisabledMemberIsLockedOutAtOnceUntilEnabled(t *testing.T) {
 	phone := env.Login("acme", "sam", apitest.TestPassword)
 	laptop := env.Login("acme", "sam", apitest.TestPassword)
 	phone.MustDo(`{ viewer { member { id } } }`, nil, nil)
-	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(samID))
+	wake, stop := env.Main.Bus.Subscribe(bus.MemberTopic(samID))
 	defer stop()
 
 	var out struct{ DisableMember struct{ Status string } }
@@ -112,7 +112,7 @@ func TestADeletedMemberLeavesTheDirectoryAndStopsFollowing(t *testing.T) {
 	if n, _ := followers(t, admin); n != 2 {
 		t.Fatalf("followers = %d", n)
 	}
-	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(samID))
+	wake, stop := env.Main.Bus.Subscribe(bus.MemberTopic(samID))
 	defer stop()
 
 	var out struct{ DeleteMember struct{ DeletedID string } }
@@ -218,7 +218,7 @@ func TestScenario5ATransferChangesWhatTheNextQuerySees(t *testing.T) {
 	if s := sees(); !s["sue"] || s["rita"] {
 		t.Fatalf("in Sales, sam sees %v", s)
 	}
-	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(samID))
+	wake, stop := env.Main.Bus.Subscribe(bus.MemberTopic(samID))
 	defer stop()
 	admin.MustDo(`mutation($in: UpdateMemberInput!) { updateMember(input: $in) { id } }`, map[string]any{"in": map[string]any{
 		"id": samID, "departments": []map[string]any{{"departmentId": rnd, "isPrimary": true}},

@@ -56,14 +56,14 @@ func TestATrialIsReclaimedAfter90DaysAndPurged30DaysLater(t *testing.T) {
 		t.Fatalf("11th follower of a trial: %v", r.Errors)
 	}
 
-	jobs := env.Server.Jobs()
+	jobs := env.Main.Jobs
 	ctx := context.Background()
 	clk.Advance(89 * 24 * time.Hour)
 	if res, err := jobs.Reclaim.RunOnce(ctx); err != nil || res != (trial.Result{}) {
 		t.Fatalf("day 89: %+v %v", res, err)
 	}
 	dev := env.Login("lab", ps[8].Userid, apitest.TestPassword)
-	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(dev.MemberID))
+	wake, stop := env.Main.Bus.Subscribe(bus.MemberTopic(dev.MemberID))
 	defer stop()
 	clk.Advance(24 * time.Hour)
 	if res, err := jobs.Reclaim.RunOnce(ctx); err != nil || res.Reclaimed != 1 {

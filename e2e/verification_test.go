@@ -122,7 +122,7 @@ func TestTheVerificationCallbackArrivesSignedOnceTheEnterpriseAnswers(t *testing
 	if rc.count() != 0 {
 		t.Fatalf("sent before the worker ran")
 	}
-	jobs := env.Server.Jobs()
+	jobs := env.Main.Jobs
 	ctx := context.Background()
 	if res, err := jobs.Outbox.RunOnce(ctx); err != nil || res.Failed != 1 || rc.count() != 1 {
 		t.Fatalf("first attempt: %+v %v, received %d", res, err, rc.count())
@@ -210,7 +210,7 @@ func TestACallbackNobodyAnswersExpiresAfterADay(t *testing.T) {
 
 	expired := 0
 	for i := 0; i < 100 && expired == 0; i++ {
-		res, err := env.Server.Jobs().Outbox.RunOnce(context.Background())
+		res, err := env.Main.Jobs.Outbox.RunOnce(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +231,7 @@ func TestACallbackNobodyAnswersExpiresAfterADay(t *testing.T) {
 // Two server processes share the outbox: each callback is sent once.
 func TestTwoProcessesSendEachCallbackOnce(t *testing.T) {
 	env := apitest.Start(t)
-	other := apitest.StartOn(t, env.DB)
+	other := env.StartAnother()
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
 	dept := admin.CreateDepartment("Staff", acme.RootID)
@@ -252,7 +252,7 @@ func TestTwoProcessesSendEachCallbackOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				res, err := e.Server.Jobs().Outbox.RunOnce(context.Background())
+				res, err := e.Main.Jobs.Outbox.RunOnce(context.Background())
 				if err != nil || res == (outbox.Result{}) {
 					return
 				}

@@ -262,7 +262,7 @@ func (r *queryResolver) ApprovalPreview(ctx context.Context, templateID string, 
 
 // Approval is the resolver for the approval field.
 func (r *subscriptionResolver) Approval(ctx context.Context, id string) (<-chan *ent.Approval, error) {
-	return r.Workflow.Follow(ctx, r.Live, id)
+	return r.Workflow.Follow(ctx, id)
 }
 
 // ApprovalPreview returns generated.ApprovalPreviewResolver implementation.

@@ -17,7 +17,6 @@ import (
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/realtime/bus"
-	"github.com/corpline/corpline/internal/realtime/live"
 )
 
 // Resolver holds the dependencies of every resolver.
@@ -33,8 +32,6 @@ type Resolver struct {
 	Invites       *invite.Service
 	Operator      *operator.Service
 	Workflow      *approval.Service // workflow approvals
-	// Live runs subscriptions (see package live) (see package live).
-	Live *live.Hub
 }
 
 // NewSchema returns corpline's executable schema over r, with connections

@@ -39,7 +39,7 @@ func TestKindHooksRunInTheActionsTransaction(t *testing.T) {
 	ann := admin.CreateMember(apitest.MemberSpec{Userid: "ann", Depts: []string{dept}})
 
 	client := env.DB.Client
-	svc := appr.New(client, env.DB.Dialect, nil, nil)
+	svc := env.Main.Approvals
 	var events []appr.Event
 	svc.RegisterKind(appr.KindLeave, appr.KindSpec{
 		Title: "Leave", DefaultControls: leaveControls, DefaultFlow: leaveFlow,
@@ -57,7 +57,7 @@ func TestKindHooksRunInTheActionsTransaction(t *testing.T) {
 			},
 		},
 	})
-	auth := env.Server.Auth()
+	auth := env.Main.Auth
 	as := func(memberID string) context.Context {
 		v, err := auth.LoadViewer(policy.SystemContext(context.Background()), memberID)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/realtime/bus"
+	"github.com/corpline/corpline/internal/realtime/live"
 	"github.com/corpline/corpline/internal/store"
 )
 
@@ -35,18 +36,27 @@ type Service struct {
 	dialect  string
 	pub      bus.Publisher
 	notifier Notifier
+	live     *live.Hub
 
 	mu    sync.RWMutex
 	kinds map[string]KindSpec
 }
 
-// New returns a Service over client (of the given ent dialect). notifier
-// puts approval notifications into inboxes; nil sends none.
-func New(client *ent.Client, dialectName string, pub bus.Publisher, notifier Notifier) *Service {
-	if notifier == nil {
-		notifier = noNotifier{}
+// Options are a Service's collaborators besides the store and the bus.
+type Options struct {
+	// Live runs the approval(id) subscription.
+	Live *live.Hub
+	// Notifier puts approval notices into inboxes; nil sends none.
+	Notifier Notifier
+}
+
+// New returns a Service over client (of the given ent dialect).
+func New(client *ent.Client, dialectName string, pub bus.Publisher, o Options) *Service {
+	if o.Notifier == nil {
+		o.Notifier = noNotifier{}
 	}
-	return &Service{client: client, dialect: dialectName, pub: pub, notifier: notifier, kinds: map[string]KindSpec{}}
+	return &Service{client: client, dialect: dialectName, pub: pub, notifier: o.Notifier, live: o.Live,
+		kinds: map[string]KindSpec{}}
 }
 
 // db is the client of the request's transaction, if any.
