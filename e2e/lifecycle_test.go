@@ -27,12 +27,7 @@ const (
 	disableM = `mutation($id: ID!) { disableMember(input: {id: $id}) { status } }`
 	enableM  = `mutation($id: ID!) { enableMember(input: {id: $id}) { status } }`
 	deleteM  = `mutation($id: ID!) { deleteMember(input: {id: $id}) { deletedId } }`
-	loginM   = `mutation($in: LoginInput!) { login(input: $in) { token } }`
 )
-
-func loginVars(code, login string) map[string]any {
-	return map[string]any{"in": map[string]any{"enterprise": code, "login": login, "password": apitest.TestPassword}}
-}
 
 // Scenario 6 of DOMAIN.md, the token part: a phone is lost; the admin
 // disables the member; every session stops at once and every call says why,
@@ -63,7 +58,7 @@ func TestScenario6ADisabledMemberIsLockedOutAtOnceUntilEnabled(t *testing.T) {
 			t.Fatalf("%s logout: %v", name, r.Errors)
 		}
 	}
-	env.Anonymous().MustFailBecause("FORBIDDEN", "MEMBER_DISABLED", loginM, loginVars("acme", "sam"))
+	env.Anonymous().MustFailBecause("FORBIDDEN", "MEMBER_DISABLED", apitest.LoginMutation, apitest.LoginVars("acme", "sam", apitest.TestPassword))
 
 	admin.MustDo(enableM, map[string]any{"id": samID}, nil)
 	woken(t, wake, "the enabled member")
@@ -95,7 +90,7 @@ func TestWhoMayDisableWhom(t *testing.T) {
 	lc.MustDo(disableM, map[string]any{"id": sam}, nil)
 	lc.MustDo(enableM, map[string]any{"id": sam}, nil)
 	admin.MustDo(disableM, map[string]any{"id": boss}, nil) // another super admin remains
-	env.Anonymous().MustFailBecause("FORBIDDEN", "MEMBER_DISABLED", loginM, loginVars("acme", "boss"))
+	env.Anonymous().MustFailBecause("FORBIDDEN", "MEMBER_DISABLED", apitest.LoginMutation, apitest.LoginVars("acme", "boss", apitest.TestPassword))
 }
 
 // Deleting a member: they leave the directory and stop following, their
@@ -122,8 +117,8 @@ func TestADeletedMemberLeavesTheDirectoryAndStopsFollowing(t *testing.T) {
 	}
 	woken(t, wake, "the deleted member's live connections")
 	sam.MustFail("UNAUTHENTICATED", `{ viewer { member { id } } }`, nil)
-	env.Anonymous().MustFail("UNAUTHENTICATED", loginM, loginVars("acme", "sam"))
-	env.Anonymous().MustFail("UNAUTHENTICATED", loginM, loginVars("acme", "+8613900000001"))
+	env.Anonymous().MustFail("UNAUTHENTICATED", apitest.LoginMutation, apitest.LoginVars("acme", "sam", apitest.TestPassword))
+	env.Anonymous().MustFail("UNAUTHENTICATED", apitest.LoginMutation, apitest.LoginVars("acme", "+8613900000001", apitest.TestPassword))
 
 	var dir struct {
 		Members struct{ TotalCount int }

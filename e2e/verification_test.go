@@ -93,17 +93,15 @@ func TestTheVerificationCallbackArrivesSignedOnceTheEnterpriseAnswers(t *testing
 	env := apitest.Start(t, apitest.WithClock(clk))
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(1)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 1)
 	rc := &receiver{failures: 1}
 	hook := httptest.NewServer(rc)
 	defer hook.Close()
 	secret := turnOnVerification(t, admin, hook.URL+"/corpline")
 
 	pendingFollow(t, env, admin.InviteURL(), ps[0])
-	env.Anonymous().MustFail("FORBIDDEN", `mutation($in: LoginInput!) { login(input: $in) { token } }`,
-		map[string]any{"in": map[string]any{"enterprise": "acme", "login": ps[0].Userid, "password": apitest.TestPassword}})
+	env.Anonymous().MustFail("FORBIDDEN", apitest.LoginMutation,
+		apitest.LoginVars("acme", ps[0].Userid, apitest.TestPassword))
 	var pending struct {
 		PendingActivations struct {
 			TotalCount int
@@ -175,9 +173,7 @@ func TestARejectedFollowGoesBackToInvited(t *testing.T) {
 	env := apitest.Start(t)
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(1)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 1)
 	admin.MustDo(settingsMutation, map[string]any{"in": map[string]any{"enabled": true}}, nil) // no callback URL: admins only
 	link := admin.InviteURL()
 	pendingFollow(t, env, link, ps[0])
@@ -189,8 +185,8 @@ func TestARejectedFollowGoesBackToInvited(t *testing.T) {
 		t.Fatalf("rejected member is %s", rejected.RejectActivation.Status)
 	}
 	admin.MustFail("NOT_FOUND", `mutation($id: ID!) { approveActivation(input: {memberId: $id}) { status } }`, map[string]any{"id": id})
-	env.Anonymous().MustFail("UNAUTHENTICATED", `mutation($in: LoginInput!) { login(input: $in) { token } }`,
-		map[string]any{"in": map[string]any{"enterprise": "acme", "login": ps[0].Userid, "password": apitest.TestPassword}})
+	env.Anonymous().MustFail("UNAUTHENTICATED", apitest.LoginMutation,
+		apitest.LoginVars("acme", ps[0].Userid, apitest.TestPassword))
 	pendingFollow(t, env, link, ps[0]) // may follow again
 }
 
@@ -199,9 +195,7 @@ func TestACallbackNobodyAnswersExpiresAfterADay(t *testing.T) {
 	env := apitest.Start(t, apitest.WithClock(clk))
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(1)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 1)
 	rc := &receiver{failures: 1 << 30}
 	hook := httptest.NewServer(rc)
 	defer hook.Close()
@@ -234,9 +228,7 @@ func TestTwoProcessesSendEachCallbackOnce(t *testing.T) {
 	other := env.StartAnother()
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(30)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 30)
 	rc := &receiver{}
 	hook := httptest.NewServer(rc)
 	defer hook.Close()
@@ -277,7 +269,7 @@ func TestPendingActivationsAreSeenOnlyByTheAdminsWhoManageThem(t *testing.T) {
 	admin := env.Admin(acme)
 	sales := admin.CreateDepartment("Sales", acme.RootID)
 	rnd := admin.CreateDepartment("R&D", acme.RootID)
-	ps := people(1)
+	ps := apitest.People(1)
 	admin.Import(sales, ps)
 	admin.CreateMember(apitest.MemberSpec{Userid: "sam", Depts: []string{sales}})
 	salesLead := admin.CreateMember(apitest.MemberSpec{Userid: "slead", Depts: []string{sales}})
@@ -326,7 +318,7 @@ func TestTheEnterpriseSystemApprovesWithItsAppToken(t *testing.T) {
 	admin := env.Admin(acme)
 	sales := admin.CreateDepartment("Sales", acme.RootID)
 	rnd := admin.CreateDepartment("R&D", acme.RootID)
-	ps := people(2)
+	ps := apitest.People(2)
 	admin.Import(sales, ps[:1])
 	admin.Import(rnd, ps[1:])
 	admin.MustDo(settingsMutation, map[string]any{"in": map[string]any{"enabled": true}}, nil)
@@ -368,9 +360,7 @@ func TestTheServerSendsCallbacksInTheBackground(t *testing.T) {
 	env := apitest.Start(t, func(c *config.Config) { c.JobInterval = 20 * time.Millisecond })
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(1)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 1)
 	rc := &receiver{}
 	hook := httptest.NewServer(rc)
 	defer hook.Close()

@@ -22,6 +22,9 @@ import (
 	"github.com/corpline/corpline/ent/approvaltemplateversion"
 	"github.com/corpline/corpline/ent/approvaltimelineentry"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/ent/confidentialview"
@@ -108,6 +111,9 @@ func checkColumn(t, c string) error {
 			approvaltemplate.Table:        approvaltemplate.ValidColumn,
 			approvaltemplateversion.Table: approvaltemplateversion.ValidColumn,
 			approvaltimelineentry.Table:   approvaltimelineentry.ValidColumn,
+			assignment.Table:              assignment.ValidColumn,
+			assignmentevent.Table:         assignmentevent.ValidColumn,
+			assignmentparticipant.Table:   assignmentparticipant.ValidColumn,
 			auditentry.Table:              auditentry.ValidColumn,
 			callback.Table:                callback.ValidColumn,
 			confidentialview.Table:        confidentialview.ValidColumn,

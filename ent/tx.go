@@ -34,6 +34,12 @@ type Tx struct {
 	ApprovalTemplateVersion *ApprovalTemplateVersionClient
 	// ApprovalTimelineEntry is the client for interacting with the ApprovalTimelineEntry builders.
 	ApprovalTimelineEntry *ApprovalTimelineEntryClient
+	// Assignment is the client for interacting with the Assignment builders.
+	Assignment *AssignmentClient
+	// AssignmentEvent is the client for interacting with the AssignmentEvent builders.
+	AssignmentEvent *AssignmentEventClient
+	// AssignmentParticipant is the client for interacting with the AssignmentParticipant builders.
+	AssignmentParticipant *AssignmentParticipantClient
 	// AuditEntry is the client for interacting with the AuditEntry builders.
 	AuditEntry *AuditEntryClient
 	// Callback is the client for interacting with the Callback builders.
@@ -207,6 +213,9 @@ func (tx *Tx) init() {
 	tx.ApprovalTemplate = NewApprovalTemplateClient(tx.config)
 	tx.ApprovalTemplateVersion = NewApprovalTemplateVersionClient(tx.config)
 	tx.ApprovalTimelineEntry = NewApprovalTimelineEntryClient(tx.config)
+	tx.Assignment = NewAssignmentClient(tx.config)
+	tx.AssignmentEvent = NewAssignmentEventClient(tx.config)
+	tx.AssignmentParticipant = NewAssignmentParticipantClient(tx.config)
 	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.Callback = NewCallbackClient(tx.config)
 	tx.ConfidentialView = NewConfidentialViewClient(tx.config)

@@ -63,16 +63,6 @@ func listFilter(f *model.ApprovalListFilter) approval.ListFilter {
 	return out
 }
 
-// visibleMember is the member with id as the viewer sees the directory, or
-// nil when they may not see them.
-func visibleMember(ctx context.Context, c *ent.Client, id string) (*ent.Member, error) {
-	m, err := c.Member.Get(ctx, id)
-	if ent.IsNotFound(err) {
-		return nil, nil
-	}
-	return m, err
-}
-
 // visibleMembers are the members with ids the viewer may see, in the order given.
 func visibleMembers(ctx context.Context, c *ent.Client, ids []string) ([]*ent.Member, error) {
 	if len(ids) == 0 {

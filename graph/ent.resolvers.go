@@ -89,6 +89,14 @@ func (r *Resolver) ApprovalTimelineEntry() generated.ApprovalTimelineEntryResolv
 	return &approvalTimelineEntryResolver{r}
 }
 
+// Assignment returns generated.AssignmentResolver implementation.
+func (r *Resolver) Assignment() generated.AssignmentResolver { return &assignmentResolver{r} }
+
+// AssignmentParticipant returns generated.AssignmentParticipantResolver implementation.
+func (r *Resolver) AssignmentParticipant() generated.AssignmentParticipantResolver {
+	return &assignmentParticipantResolver{r}
+}
+
 // Conversation returns generated.ConversationResolver implementation.
 func (r *Resolver) Conversation() generated.ConversationResolver { return &conversationResolver{r} }
 
@@ -97,6 +105,9 @@ func (r *Resolver) Department() generated.DepartmentResolver { return &departmen
 
 // Enterprise returns generated.EnterpriseResolver implementation.
 func (r *Resolver) Enterprise() generated.EnterpriseResolver { return &enterpriseResolver{r} }
+
+// InboxEntry returns generated.InboxEntryResolver implementation.
+func (r *Resolver) InboxEntry() generated.InboxEntryResolver { return &inboxEntryResolver{r} }
 
 // InboxEntryConnection returns generated.InboxEntryConnectionResolver implementation.
 func (r *Resolver) InboxEntryConnection() generated.InboxEntryConnectionResolver {
@@ -120,9 +131,12 @@ type (
 	approvalTemplateResolver        struct{ *Resolver }
 	approvalTemplateVersionResolver struct{ *Resolver }
 	approvalTimelineEntryResolver   struct{ *Resolver }
+	assignmentResolver              struct{ *Resolver }
+	assignmentParticipantResolver   struct{ *Resolver }
 	conversationResolver            struct{ *Resolver }
 	departmentResolver              struct{ *Resolver }
 	enterpriseResolver              struct{ *Resolver }
+	inboxEntryResolver              struct{ *Resolver }
 	inboxEntryConnectionResolver    struct{ *Resolver }
 	memberResolver                  struct{ *Resolver }
 	messageResolver                 struct{ *Resolver }

@@ -12,6 +12,9 @@ import (
 	"github.com/corpline/corpline/ent/approvaltemplate"
 	"github.com/corpline/corpline/ent/approvaltemplateversion"
 	"github.com/corpline/corpline/ent/approvaltimelineentry"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
@@ -48,6 +51,9 @@ var nodeTables = map[string]string{
 	ids.ApprovalTask:            approvaltask.Table,
 	ids.ApprovalTimelineEntry:   approvaltimelineentry.Table,
 	ids.ApprovalCc:              approvalcc.Table,
+	ids.Assignment:              assignment.Table,
+	ids.AssignmentParticipant:   assignmentparticipant.Table,
+	ids.AssignmentEvent:         assignmentevent.Table,
 }
 
 // nodeType resolves the table of a global ID from its prefix. Sessions have

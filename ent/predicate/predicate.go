@@ -36,6 +36,15 @@ type ApprovalTemplateVersion func(*sql.Selector)
 // ApprovalTimelineEntry is the predicate function for approvaltimelineentry builders.
 type ApprovalTimelineEntry func(*sql.Selector)
 
+// Assignment is the predicate function for assignment builders.
+type Assignment func(*sql.Selector)
+
+// AssignmentEvent is the predicate function for assignmentevent builders.
+type AssignmentEvent func(*sql.Selector)
+
+// AssignmentParticipant is the predicate function for assignmentparticipant builders.
+type AssignmentParticipant func(*sql.Selector)
+
 // AuditEntry is the predicate function for auditentry builders.
 type AuditEntry func(*sql.Selector)
 

@@ -58,4 +58,7 @@ const (
 	ApprovalTask            = "atk"
 	ApprovalTimelineEntry   = "atl"
 	ApprovalCc              = "acc"
+	Assignment              = "asn"
+	AssignmentParticipant   = "asp"
+	AssignmentEvent         = "ase"
 )

@@ -24,6 +24,7 @@ import (
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/approval"
 	"github.com/corpline/corpline/internal/apps"
+	"github.com/corpline/corpline/internal/assignments"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/conversation"
@@ -145,6 +146,7 @@ func (m *Main) build() {
 		Apps:          apps.New(client),
 		Messaging:     msgs,
 		Conversations: conversation.New(client, m.Auth, msgs),
+		Assignments:   assignments.New(client, msgs),
 		Publisher:     m.Bus,
 		Invites:       invites,
 		Lifecycle: lifecycle.New(client, m.Auth, invites, m.Bus, lifecycle.Options{
