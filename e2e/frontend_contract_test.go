@@ -39,6 +39,8 @@ func TestEveryFrontendContractOperationRuns(t *testing.T) {
 	admin.MustDo(`mutation($in: CreateTagInput!) { createTag(input: $in) { id } }`,
 		map[string]any{"in": map[string]any{"name": "Travel", "memberIds": []string{sam}}}, nil)
 
+	admin.Send(apitest.Text("Welcome, Sam", apitest.Range{Members: []string{sam}}))
+
 	var samClient *apitest.Client
 	ids := map[string]string{}
 	asAdmin := func() *apitest.Client { return admin }
@@ -61,6 +63,7 @@ func TestEveryFrontendContractOperationRuns(t *testing.T) {
 		{op: "MemberSearch", as: asSam, vars: func() map[string]any { return map[string]any{"text": "eri"} }, want: []string{`"name":"Erin East"`}},
 		{op: "MembersPage", as: asSam, want: []string{`"name":"Erin East"`, `"name":"Sales East"`}},
 		{op: "DepartmentMembers", as: asSam, vars: func() map[string]any { return map[string]any{"departmentId": sales} }, want: []string{`"name":"Sam Seller"`}},
+		{op: "InboxPage", as: asSam, want: []string{`"text":"Welcome, Sam"`, `"name":"Administrator"`}},
 		{op: "MemberProfile", as: asSam, vars: func() map[string]any { return map[string]any{"id": sam} }, want: []string{`"name":"Travel"`, `"isLeader":true`}},
 		{op: "AdminConsole", as: asAdmin, want: []string{`"name":"Travel"`, `"kind":"SUPER"`}},
 		{op: "CreateDepartment", as: asAdmin, vars: input(map[string]any{"name": "Support", "parentId": acme.RootID}),

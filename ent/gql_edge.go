@@ -28,6 +28,14 @@ func (_m *AdminRole) Departments(ctx context.Context) (result []*Department, err
 	return result, err
 }
 
+func (_m *AnnouncementRead) Announcement(ctx context.Context) (*Announcement, error) {
+	result, err := _m.Edges.AnnouncementOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAnnouncement().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Approval) Template(ctx context.Context) (*ApprovalTemplate, error) {
 	result, err := _m.Edges.TemplateOrErr()
 	if IsNotLoaded(err) {

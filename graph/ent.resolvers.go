@@ -54,12 +54,26 @@ func (r *queryResolver) Departments(ctx context.Context, after *entgql.Cursor[st
 
 // Members is the resolver for the members field.
 func (r *queryResolver) Members(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error) {
-	return r.Client.Member.Query().Paginate(ctx, after, first, before, last, ent.WithMemberOrder(orderBy), ent.WithMemberFilter(where.Filter))
+	q := r.Client.Member.Query()
+	ctx, counted := pageInOne(ctx, q, after != nil || before != nil)
+	conn, err := q.Paginate(ctx, after, first, before, last, ent.WithMemberOrder(orderBy), ent.WithMemberFilter(where.Filter))
+	if err == nil && counted {
+		conn.TotalCount, err = pageTotal(conn.Edges, func(e *ent.MemberEdge) *ent.Member { return e.Node })
+	}
+	return conn, err
 }
 
 // Tags is the resolver for the tags field.
 func (r *queryResolver) Tags(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TagOrder, where *ent.TagWhereInput) (*ent.TagConnection, error) {
 	return r.Client.Tag.Query().Paginate(ctx, after, first, before, last, ent.WithTagOrder(orderBy), ent.WithTagFilter(where.Filter))
+}
+
+// Announcement returns generated.AnnouncementResolver implementation.
+func (r *Resolver) Announcement() generated.AnnouncementResolver { return &announcementResolver{r} }
+
+// AnnouncementRead returns generated.AnnouncementReadResolver implementation.
+func (r *Resolver) AnnouncementRead() generated.AnnouncementReadResolver {
+	return &announcementReadResolver{r}
 }
 
 // Approval returns generated.ApprovalResolver implementation.
@@ -124,6 +138,8 @@ func (r *Resolver) Message() generated.MessageResolver { return &messageResolver
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
+	announcementResolver            struct{ *Resolver }
+	announcementReadResolver        struct{ *Resolver }
 	approvalResolver                struct{ *Resolver }
 	approvalCcResolver              struct{ *Resolver }
 	approvalNodeResolver            struct{ *Resolver }

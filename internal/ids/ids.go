@@ -61,4 +61,6 @@ const (
 	Assignment              = "asn"
 	AssignmentParticipant   = "asp"
 	AssignmentEvent         = "ase"
+	Announcement            = "ann"
+	AnnouncementRead        = "anr"
 )

@@ -14,13 +14,17 @@ const (
 	RightManageDepartments Right = "MANAGE_DEPARTMENTS"
 	RightSendMessages      Right = "SEND_MESSAGES"
 	RightManageApps        Right = "MANAGE_APPS"
+	// RightManageAnnouncements writes, publishes and follows the reading of
+	// announcements by authors of the admin's subtrees, to audiences inside them.
+	RightManageAnnouncements Right = "MANAGE_ANNOUNCEMENTS"
 	// RightManageApprovals manages approval templates whose audience lies in
 	// the admin's subtrees, and reads the approvals of applicants there.
 	RightManageApprovals Right = "MANAGE_APPROVALS"
 )
 
 // AllRights lists every right, in the order the schema shows them.
-var AllRights = []Right{RightManageMembers, RightManageDepartments, RightSendMessages, RightManageApps, RightManageApprovals}
+var AllRights = []Right{RightManageMembers, RightManageDepartments, RightSendMessages, RightManageApps,
+	RightManageAnnouncements, RightManageApprovals}
 
 // IsValid reports whether r is a known right.
 func (r Right) IsValid() bool {

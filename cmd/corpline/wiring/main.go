@@ -22,6 +22,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/corpline/corpline/graph"
+	"github.com/corpline/corpline/internal/announcements"
 	"github.com/corpline/corpline/internal/approval"
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/assignments"
@@ -125,6 +126,7 @@ func (m *Main) build() {
 	cfg, client := m.Config, m.DB.Client
 	lifecycle.Watch(client, m.Bus)
 	m.Auth = auth.New(client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now, LoginFailures: cfg.LoginFailures})
+	m.Auth.CacheViewers(m.Bus, auth.ViewerCacheTTL)
 	hub := &live.Hub{
 		Subscriber: m.Bus,
 		Recheck:    m.Auth.Recheck,
@@ -139,6 +141,8 @@ func (m *Main) build() {
 		Now:       cfg.Now,
 	})
 	m.Approvals = approval.New(client, m.DB.Dialect, m.Bus, approval.Options{Live: hub})
+	anns := announcements.New(client, msgs, m.Bus)
+	anns.Watch(client)
 	resolver := &graph.Resolver{
 		Client:        client,
 		Auth:          m.Auth,
@@ -147,6 +151,7 @@ func (m *Main) build() {
 		Messaging:     msgs,
 		Conversations: conversation.New(client, m.Auth, msgs),
 		Assignments:   assignments.New(client, msgs),
+		Announcements: anns,
 		Publisher:     m.Bus,
 		Invites:       invites,
 		Lifecycle: lifecycle.New(client, m.Auth, invites, m.Bus, lifecycle.Options{
@@ -155,7 +160,7 @@ func (m *Main) build() {
 		Operator: operator.New(client),
 		Workflow: m.Approvals,
 	}
-	m.Jobs = newJobs(cfg, m.DB, m.Bus)
+	m.Jobs = newJobs(cfg, m.DB, m.Bus, anns)
 	m.Server = server.New(cfg, server.Deps{
 		Resolver: resolver,
 		Auth:     m.Auth,
