@@ -171,6 +171,7 @@ type SubjectType string
 const (
 	SubjectTypeASSIGNMENT   SubjectType = "ASSIGNMENT"
 	SubjectTypeANNOUNCEMENT SubjectType = "ANNOUNCEMENT"
+	SubjectTypeAPPROVAL     SubjectType = "APPROVAL"
 )
 
 func (st SubjectType) String() string {
@@ -180,7 +181,7 @@ func (st SubjectType) String() string {
 // SubjectTypeValidator is a validator for the "subject_type" field enum values. It is called by the builders before save.
 func SubjectTypeValidator(st SubjectType) error {
 	switch st {
-	case SubjectTypeASSIGNMENT, SubjectTypeANNOUNCEMENT:
+	case SubjectTypeASSIGNMENT, SubjectTypeANNOUNCEMENT, SubjectTypeAPPROVAL:
 		return nil
 	default:
 		return fmt.Errorf("inboxentry: invalid enum value for subject_type field: %q", st)

@@ -1137,7 +1137,7 @@ var (
 	InboxEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "subject_type", Type: field.TypeEnum, Nullable: true, Enums: []string{"ASSIGNMENT", "ANNOUNCEMENT"}},
+		{Name: "subject_type", Type: field.TypeEnum, Nullable: true, Enums: []string{"ASSIGNMENT", "ANNOUNCEMENT", "APPROVAL"}},
 		{Name: "subject_id", Type: field.TypeString, Nullable: true},
 		{Name: "subject_event", Type: field.TypeString, Nullable: true},
 		{Name: "seq", Type: field.TypeInt64},

@@ -40,7 +40,7 @@ func (InboxEntry) Fields() []ent.Field {
 			Comment("The message, for entries that carry one; null for entries about an item (subject_type).").
 			Annotations(entgql.Skip()),
 		field.Enum("subject_type").
-			Values("ASSIGNMENT", "ANNOUNCEMENT").
+			Values("ASSIGNMENT", "ANNOUNCEMENT", "APPROVAL").
 			Optional().
 			Nillable().
 			Immutable().

@@ -10712,6 +10712,7 @@ InboxSubjectType is enum for the field subject_type
 enum InboxSubjectType @goModel(model: "github.com/corpline/corpline/ent/inboxentry.SubjectType") {
   ASSIGNMENT
   ANNOUNCEMENT
+  APPROVAL
 }
 """
 The builtin Map type
@@ -11636,7 +11637,7 @@ type InboxUnread {
 An item of an office app that an inbox entry is about. The entry references
 it and copies nothing: it shows the item as it is now.
 """
-union InboxSubject = Assignment | Announcement
+union InboxSubject = Assignment | Announcement | Approval
 
 extend type InboxEntry {
   """
@@ -54298,6 +54299,11 @@ func (ec *executionContext) _InboxSubject(ctx context.Context, sel ast.Selection
 			return graphql.Null
 		}
 		return ec._Assignment(ctx, sel, obj)
+	case *ent.Approval:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Approval(ctx, sel, obj)
 	case *ent.Announcement:
 		if obj == nil {
 			return graphql.Null
@@ -55206,7 +55212,7 @@ func (ec *executionContext) _AppUnread(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
-var approvalImplementors = []string{"Approval", "Node"}
+var approvalImplementors = []string{"Approval", "Node", "InboxSubject"}
 
 func (ec *executionContext) _Approval(ctx context.Context, sel ast.SelectionSet, obj *ent.Approval) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, approvalImplementors)

@@ -140,7 +140,7 @@ func (m *Main) build() {
 		Live:      hub,
 		Now:       cfg.Now,
 	})
-	m.Approvals = approval.New(client, m.DB.Dialect, m.Bus, approval.Options{Live: hub})
+	m.Approvals = approval.New(client, m.DB.Dialect, m.Bus, approval.Options{Live: hub, Notifier: approval.InboxNotifier(msgs)})
 	anns := announcements.New(client, msgs, m.Bus)
 	anns.Watch(client)
 	resolver := &graph.Resolver{
