@@ -18,8 +18,11 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/attendancerequest"
+	"github.com/corpline/corpline/ent/attendancerule"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
+	"github.com/corpline/corpline/ent/checkin"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/conversationmember"
@@ -27,6 +30,10 @@ import (
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
+	"github.com/corpline/corpline/ent/leavebalance"
+	"github.com/corpline/corpline/ent/leavebalancechange"
+	"github.com/corpline/corpline/ent/leaverequest"
+	"github.com/corpline/corpline/ent/leavetype"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
@@ -34,6 +41,7 @@ import (
 	"github.com/corpline/corpline/ent/operatorsession"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/ent/tag"
+	"github.com/corpline/corpline/ent/workcalendar"
 
 	stdsql "database/sql"
 )
@@ -49,10 +57,16 @@ type Client struct {
 	App *AppClient
 	// AppToken is the client for interacting with the AppToken builders.
 	AppToken *AppTokenClient
+	// AttendanceRequest is the client for interacting with the AttendanceRequest builders.
+	AttendanceRequest *AttendanceRequestClient
+	// AttendanceRule is the client for interacting with the AttendanceRule builders.
+	AttendanceRule *AttendanceRuleClient
 	// AuditEntry is the client for interacting with the AuditEntry builders.
 	AuditEntry *AuditEntryClient
 	// Callback is the client for interacting with the Callback builders.
 	Callback *CallbackClient
+	// CheckIn is the client for interacting with the CheckIn builders.
+	CheckIn *CheckInClient
 	// ConfidentialView is the client for interacting with the ConfidentialView builders.
 	ConfidentialView *ConfidentialViewClient
 	// Conversation is the client for interacting with the Conversation builders.
@@ -67,6 +81,14 @@ type Client struct {
 	InboxCounter *InboxCounterClient
 	// InboxEntry is the client for interacting with the InboxEntry builders.
 	InboxEntry *InboxEntryClient
+	// LeaveBalance is the client for interacting with the LeaveBalance builders.
+	LeaveBalance *LeaveBalanceClient
+	// LeaveBalanceChange is the client for interacting with the LeaveBalanceChange builders.
+	LeaveBalanceChange *LeaveBalanceChangeClient
+	// LeaveRequest is the client for interacting with the LeaveRequest builders.
+	LeaveRequest *LeaveRequestClient
+	// LeaveType is the client for interacting with the LeaveType builders.
+	LeaveType *LeaveTypeClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Membership is the client for interacting with the Membership builders.
@@ -81,6 +103,8 @@ type Client struct {
 	Session *SessionClient
 	// Tag is the client for interacting with the Tag builders.
 	Tag *TagClient
+	// WorkCalendar is the client for interacting with the WorkCalendar builders.
+	WorkCalendar *WorkCalendarClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -95,8 +119,11 @@ func (c *Client) init() {
 	c.AdminRole = NewAdminRoleClient(c.config)
 	c.App = NewAppClient(c.config)
 	c.AppToken = NewAppTokenClient(c.config)
+	c.AttendanceRequest = NewAttendanceRequestClient(c.config)
+	c.AttendanceRule = NewAttendanceRuleClient(c.config)
 	c.AuditEntry = NewAuditEntryClient(c.config)
 	c.Callback = NewCallbackClient(c.config)
+	c.CheckIn = NewCheckInClient(c.config)
 	c.ConfidentialView = NewConfidentialViewClient(c.config)
 	c.Conversation = NewConversationClient(c.config)
 	c.ConversationMember = NewConversationMemberClient(c.config)
@@ -104,6 +131,10 @@ func (c *Client) init() {
 	c.Enterprise = NewEnterpriseClient(c.config)
 	c.InboxCounter = NewInboxCounterClient(c.config)
 	c.InboxEntry = NewInboxEntryClient(c.config)
+	c.LeaveBalance = NewLeaveBalanceClient(c.config)
+	c.LeaveBalanceChange = NewLeaveBalanceChangeClient(c.config)
+	c.LeaveRequest = NewLeaveRequestClient(c.config)
+	c.LeaveType = NewLeaveTypeClient(c.config)
 	c.Member = NewMemberClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.Message = NewMessageClient(c.config)
@@ -111,6 +142,7 @@ func (c *Client) init() {
 	c.OperatorSession = NewOperatorSessionClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Tag = NewTagClient(c.config)
+	c.WorkCalendar = NewWorkCalendarClient(c.config)
 }
 
 type (
@@ -206,8 +238,11 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AdminRole:          NewAdminRoleClient(cfg),
 		App:                NewAppClient(cfg),
 		AppToken:           NewAppTokenClient(cfg),
+		AttendanceRequest:  NewAttendanceRequestClient(cfg),
+		AttendanceRule:     NewAttendanceRuleClient(cfg),
 		AuditEntry:         NewAuditEntryClient(cfg),
 		Callback:           NewCallbackClient(cfg),
+		CheckIn:            NewCheckInClient(cfg),
 		ConfidentialView:   NewConfidentialViewClient(cfg),
 		Conversation:       NewConversationClient(cfg),
 		ConversationMember: NewConversationMemberClient(cfg),
@@ -215,6 +250,10 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Enterprise:         NewEnterpriseClient(cfg),
 		InboxCounter:       NewInboxCounterClient(cfg),
 		InboxEntry:         NewInboxEntryClient(cfg),
+		LeaveBalance:       NewLeaveBalanceClient(cfg),
+		LeaveBalanceChange: NewLeaveBalanceChangeClient(cfg),
+		LeaveRequest:       NewLeaveRequestClient(cfg),
+		LeaveType:          NewLeaveTypeClient(cfg),
 		Member:             NewMemberClient(cfg),
 		Membership:         NewMembershipClient(cfg),
 		Message:            NewMessageClient(cfg),
@@ -222,6 +261,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		OperatorSession:    NewOperatorSessionClient(cfg),
 		Session:            NewSessionClient(cfg),
 		Tag:                NewTagClient(cfg),
+		WorkCalendar:       NewWorkCalendarClient(cfg),
 	}, nil
 }
 
@@ -244,8 +284,11 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AdminRole:          NewAdminRoleClient(cfg),
 		App:                NewAppClient(cfg),
 		AppToken:           NewAppTokenClient(cfg),
+		AttendanceRequest:  NewAttendanceRequestClient(cfg),
+		AttendanceRule:     NewAttendanceRuleClient(cfg),
 		AuditEntry:         NewAuditEntryClient(cfg),
 		Callback:           NewCallbackClient(cfg),
+		CheckIn:            NewCheckInClient(cfg),
 		ConfidentialView:   NewConfidentialViewClient(cfg),
 		Conversation:       NewConversationClient(cfg),
 		ConversationMember: NewConversationMemberClient(cfg),
@@ -253,6 +296,10 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Enterprise:         NewEnterpriseClient(cfg),
 		InboxCounter:       NewInboxCounterClient(cfg),
 		InboxEntry:         NewInboxEntryClient(cfg),
+		LeaveBalance:       NewLeaveBalanceClient(cfg),
+		LeaveBalanceChange: NewLeaveBalanceChangeClient(cfg),
+		LeaveRequest:       NewLeaveRequestClient(cfg),
+		LeaveType:          NewLeaveTypeClient(cfg),
 		Member:             NewMemberClient(cfg),
 		Membership:         NewMembershipClient(cfg),
 		Message:            NewMessageClient(cfg),
@@ -260,6 +307,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		OperatorSession:    NewOperatorSessionClient(cfg),
 		Session:            NewSessionClient(cfg),
 		Tag:                NewTagClient(cfg),
+		WorkCalendar:       NewWorkCalendarClient(cfg),
 	}, nil
 }
 
@@ -289,10 +337,12 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
-		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
-		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
-		c.OperatorSession, c.Session, c.Tag,
+		c.AdminRole, c.App, c.AppToken, c.AttendanceRequest, c.AttendanceRule,
+		c.AuditEntry, c.Callback, c.CheckIn, c.ConfidentialView, c.Conversation,
+		c.ConversationMember, c.Department, c.Enterprise, c.InboxCounter, c.InboxEntry,
+		c.LeaveBalance, c.LeaveBalanceChange, c.LeaveRequest, c.LeaveType, c.Member,
+		c.Membership, c.Message, c.Operator, c.OperatorSession, c.Session, c.Tag,
+		c.WorkCalendar,
 	} {
 		n.Use(hooks...)
 	}
@@ -302,10 +352,12 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
-		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
-		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
-		c.OperatorSession, c.Session, c.Tag,
+		c.AdminRole, c.App, c.AppToken, c.AttendanceRequest, c.AttendanceRule,
+		c.AuditEntry, c.Callback, c.CheckIn, c.ConfidentialView, c.Conversation,
+		c.ConversationMember, c.Department, c.Enterprise, c.InboxCounter, c.InboxEntry,
+		c.LeaveBalance, c.LeaveBalanceChange, c.LeaveRequest, c.LeaveType, c.Member,
+		c.Membership, c.Message, c.Operator, c.OperatorSession, c.Session, c.Tag,
+		c.WorkCalendar,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -320,10 +372,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.App.mutate(ctx, m)
 	case *AppTokenMutation:
 		return c.AppToken.mutate(ctx, m)
+	case *AttendanceRequestMutation:
+		return c.AttendanceRequest.mutate(ctx, m)
+	case *AttendanceRuleMutation:
+		return c.AttendanceRule.mutate(ctx, m)
 	case *AuditEntryMutation:
 		return c.AuditEntry.mutate(ctx, m)
 	case *CallbackMutation:
 		return c.Callback.mutate(ctx, m)
+	case *CheckInMutation:
+		return c.CheckIn.mutate(ctx, m)
 	case *ConfidentialViewMutation:
 		return c.ConfidentialView.mutate(ctx, m)
 	case *ConversationMutation:
@@ -338,6 +396,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.InboxCounter.mutate(ctx, m)
 	case *InboxEntryMutation:
 		return c.InboxEntry.mutate(ctx, m)
+	case *LeaveBalanceMutation:
+		return c.LeaveBalance.mutate(ctx, m)
+	case *LeaveBalanceChangeMutation:
+		return c.LeaveBalanceChange.mutate(ctx, m)
+	case *LeaveRequestMutation:
+		return c.LeaveRequest.mutate(ctx, m)
+	case *LeaveTypeMutation:
+		return c.LeaveType.mutate(ctx, m)
 	case *MemberMutation:
 		return c.Member.mutate(ctx, m)
 	case *MembershipMutation:
@@ -352,6 +418,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Session.mutate(ctx, m)
 	case *TagMutation:
 		return c.Tag.mutate(ctx, m)
+	case *WorkCalendarMutation:
+		return c.WorkCalendar.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -871,6 +939,322 @@ func (c *AppTokenClient) mutate(ctx context.Context, m *AppTokenMutation) (Value
 	}
 }
 
+// AttendanceRequestClient is a client for the AttendanceRequest schema.
+type AttendanceRequestClient struct {
+	config
+}
+
+// NewAttendanceRequestClient returns a client for the AttendanceRequest from the given config.
+func NewAttendanceRequestClient(c config) *AttendanceRequestClient {
+	return &AttendanceRequestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `attendancerequest.Hooks(f(g(h())))`.
+func (c *AttendanceRequestClient) Use(hooks ...Hook) {
+	c.hooks.AttendanceRequest = append(c.hooks.AttendanceRequest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `attendancerequest.Intercept(f(g(h())))`.
+func (c *AttendanceRequestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AttendanceRequest = append(c.inters.AttendanceRequest, interceptors...)
+}
+
+// Create returns a builder for creating a AttendanceRequest entity.
+func (c *AttendanceRequestClient) Create() *AttendanceRequestCreate {
+	mutation := newAttendanceRequestMutation(c.config, OpCreate)
+	return &AttendanceRequestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AttendanceRequest entities.
+func (c *AttendanceRequestClient) CreateBulk(builders ...*AttendanceRequestCreate) *AttendanceRequestCreateBulk {
+	return &AttendanceRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AttendanceRequestClient) MapCreateBulk(slice any, setFunc func(*AttendanceRequestCreate, int)) *AttendanceRequestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AttendanceRequestCreateBulk{err: fmt.Errorf("calling to AttendanceRequestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AttendanceRequestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AttendanceRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AttendanceRequest.
+func (c *AttendanceRequestClient) Update() *AttendanceRequestUpdate {
+	mutation := newAttendanceRequestMutation(c.config, OpUpdate)
+	return &AttendanceRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AttendanceRequestClient) UpdateOne(_m *AttendanceRequest) *AttendanceRequestUpdateOne {
+	mutation := newAttendanceRequestMutation(c.config, OpUpdateOne, withAttendanceRequest(_m))
+	return &AttendanceRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AttendanceRequestClient) UpdateOneID(id string) *AttendanceRequestUpdateOne {
+	mutation := newAttendanceRequestMutation(c.config, OpUpdateOne, withAttendanceRequestID(id))
+	return &AttendanceRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AttendanceRequest.
+func (c *AttendanceRequestClient) Delete() *AttendanceRequestDelete {
+	mutation := newAttendanceRequestMutation(c.config, OpDelete)
+	return &AttendanceRequestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AttendanceRequestClient) DeleteOne(_m *AttendanceRequest) *AttendanceRequestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AttendanceRequestClient) DeleteOneID(id string) *AttendanceRequestDeleteOne {
+	builder := c.Delete().Where(attendancerequest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AttendanceRequestDeleteOne{builder}
+}
+
+// Query returns a query builder for AttendanceRequest.
+func (c *AttendanceRequestClient) Query() *AttendanceRequestQuery {
+	return &AttendanceRequestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAttendanceRequest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AttendanceRequest entity by its id.
+func (c *AttendanceRequestClient) Get(ctx context.Context, id string) (*AttendanceRequest, error) {
+	return c.Query().Where(attendancerequest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AttendanceRequestClient) GetX(ctx context.Context, id string) *AttendanceRequest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a AttendanceRequest.
+func (c *AttendanceRequestClient) QueryEnterprise(_m *AttendanceRequest) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(attendancerequest.Table, attendancerequest.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, attendancerequest.EnterpriseTable, attendancerequest.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a AttendanceRequest.
+func (c *AttendanceRequestClient) QueryMember(_m *AttendanceRequest) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(attendancerequest.Table, attendancerequest.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, attendancerequest.MemberTable, attendancerequest.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AttendanceRequestClient) Hooks() []Hook {
+	hooks := c.hooks.AttendanceRequest
+	return append(hooks[:len(hooks):len(hooks)], attendancerequest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AttendanceRequestClient) Interceptors() []Interceptor {
+	return c.inters.AttendanceRequest
+}
+
+func (c *AttendanceRequestClient) mutate(ctx context.Context, m *AttendanceRequestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AttendanceRequestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AttendanceRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AttendanceRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AttendanceRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AttendanceRequest mutation op: %q", m.Op())
+	}
+}
+
+// AttendanceRuleClient is a client for the AttendanceRule schema.
+type AttendanceRuleClient struct {
+	config
+}
+
+// NewAttendanceRuleClient returns a client for the AttendanceRule from the given config.
+func NewAttendanceRuleClient(c config) *AttendanceRuleClient {
+	return &AttendanceRuleClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `attendancerule.Hooks(f(g(h())))`.
+func (c *AttendanceRuleClient) Use(hooks ...Hook) {
+	c.hooks.AttendanceRule = append(c.hooks.AttendanceRule, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `attendancerule.Intercept(f(g(h())))`.
+func (c *AttendanceRuleClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AttendanceRule = append(c.inters.AttendanceRule, interceptors...)
+}
+
+// Create returns a builder for creating a AttendanceRule entity.
+func (c *AttendanceRuleClient) Create() *AttendanceRuleCreate {
+	mutation := newAttendanceRuleMutation(c.config, OpCreate)
+	return &AttendanceRuleCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AttendanceRule entities.
+func (c *AttendanceRuleClient) CreateBulk(builders ...*AttendanceRuleCreate) *AttendanceRuleCreateBulk {
+	return &AttendanceRuleCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AttendanceRuleClient) MapCreateBulk(slice any, setFunc func(*AttendanceRuleCreate, int)) *AttendanceRuleCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AttendanceRuleCreateBulk{err: fmt.Errorf("calling to AttendanceRuleClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AttendanceRuleCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AttendanceRuleCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AttendanceRule.
+func (c *AttendanceRuleClient) Update() *AttendanceRuleUpdate {
+	mutation := newAttendanceRuleMutation(c.config, OpUpdate)
+	return &AttendanceRuleUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AttendanceRuleClient) UpdateOne(_m *AttendanceRule) *AttendanceRuleUpdateOne {
+	mutation := newAttendanceRuleMutation(c.config, OpUpdateOne, withAttendanceRule(_m))
+	return &AttendanceRuleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AttendanceRuleClient) UpdateOneID(id string) *AttendanceRuleUpdateOne {
+	mutation := newAttendanceRuleMutation(c.config, OpUpdateOne, withAttendanceRuleID(id))
+	return &AttendanceRuleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AttendanceRule.
+func (c *AttendanceRuleClient) Delete() *AttendanceRuleDelete {
+	mutation := newAttendanceRuleMutation(c.config, OpDelete)
+	return &AttendanceRuleDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AttendanceRuleClient) DeleteOne(_m *AttendanceRule) *AttendanceRuleDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AttendanceRuleClient) DeleteOneID(id string) *AttendanceRuleDeleteOne {
+	builder := c.Delete().Where(attendancerule.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AttendanceRuleDeleteOne{builder}
+}
+
+// Query returns a query builder for AttendanceRule.
+func (c *AttendanceRuleClient) Query() *AttendanceRuleQuery {
+	return &AttendanceRuleQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAttendanceRule},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AttendanceRule entity by its id.
+func (c *AttendanceRuleClient) Get(ctx context.Context, id string) (*AttendanceRule, error) {
+	return c.Query().Where(attendancerule.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AttendanceRuleClient) GetX(ctx context.Context, id string) *AttendanceRule {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a AttendanceRule.
+func (c *AttendanceRuleClient) QueryEnterprise(_m *AttendanceRule) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(attendancerule.Table, attendancerule.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, attendancerule.EnterpriseTable, attendancerule.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AttendanceRuleClient) Hooks() []Hook {
+	hooks := c.hooks.AttendanceRule
+	return append(hooks[:len(hooks):len(hooks)], attendancerule.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AttendanceRuleClient) Interceptors() []Interceptor {
+	return c.inters.AttendanceRule
+}
+
+func (c *AttendanceRuleClient) mutate(ctx context.Context, m *AttendanceRuleMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AttendanceRuleCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AttendanceRuleUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AttendanceRuleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AttendanceRuleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AttendanceRule mutation op: %q", m.Op())
+	}
+}
+
 // AuditEntryClient is a client for the AuditEntry schema.
 type AuditEntryClient struct {
 	config
@@ -1152,6 +1536,172 @@ func (c *CallbackClient) mutate(ctx context.Context, m *CallbackMutation) (Value
 		return (&CallbackDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Callback mutation op: %q", m.Op())
+	}
+}
+
+// CheckInClient is a client for the CheckIn schema.
+type CheckInClient struct {
+	config
+}
+
+// NewCheckInClient returns a client for the CheckIn from the given config.
+func NewCheckInClient(c config) *CheckInClient {
+	return &CheckInClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `checkin.Hooks(f(g(h())))`.
+func (c *CheckInClient) Use(hooks ...Hook) {
+	c.hooks.CheckIn = append(c.hooks.CheckIn, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `checkin.Intercept(f(g(h())))`.
+func (c *CheckInClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CheckIn = append(c.inters.CheckIn, interceptors...)
+}
+
+// Create returns a builder for creating a CheckIn entity.
+func (c *CheckInClient) Create() *CheckInCreate {
+	mutation := newCheckInMutation(c.config, OpCreate)
+	return &CheckInCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CheckIn entities.
+func (c *CheckInClient) CreateBulk(builders ...*CheckInCreate) *CheckInCreateBulk {
+	return &CheckInCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CheckInClient) MapCreateBulk(slice any, setFunc func(*CheckInCreate, int)) *CheckInCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CheckInCreateBulk{err: fmt.Errorf("calling to CheckInClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CheckInCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CheckInCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CheckIn.
+func (c *CheckInClient) Update() *CheckInUpdate {
+	mutation := newCheckInMutation(c.config, OpUpdate)
+	return &CheckInUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CheckInClient) UpdateOne(_m *CheckIn) *CheckInUpdateOne {
+	mutation := newCheckInMutation(c.config, OpUpdateOne, withCheckIn(_m))
+	return &CheckInUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CheckInClient) UpdateOneID(id string) *CheckInUpdateOne {
+	mutation := newCheckInMutation(c.config, OpUpdateOne, withCheckInID(id))
+	return &CheckInUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CheckIn.
+func (c *CheckInClient) Delete() *CheckInDelete {
+	mutation := newCheckInMutation(c.config, OpDelete)
+	return &CheckInDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CheckInClient) DeleteOne(_m *CheckIn) *CheckInDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CheckInClient) DeleteOneID(id string) *CheckInDeleteOne {
+	builder := c.Delete().Where(checkin.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CheckInDeleteOne{builder}
+}
+
+// Query returns a query builder for CheckIn.
+func (c *CheckInClient) Query() *CheckInQuery {
+	return &CheckInQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCheckIn},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CheckIn entity by its id.
+func (c *CheckInClient) Get(ctx context.Context, id string) (*CheckIn, error) {
+	return c.Query().Where(checkin.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CheckInClient) GetX(ctx context.Context, id string) *CheckIn {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a CheckIn.
+func (c *CheckInClient) QueryEnterprise(_m *CheckIn) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(checkin.Table, checkin.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, checkin.EnterpriseTable, checkin.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a CheckIn.
+func (c *CheckInClient) QueryMember(_m *CheckIn) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(checkin.Table, checkin.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, checkin.MemberTable, checkin.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CheckInClient) Hooks() []Hook {
+	hooks := c.hooks.CheckIn
+	return append(hooks[:len(hooks):len(hooks)], checkin.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CheckInClient) Interceptors() []Interceptor {
+	return c.inters.CheckIn
+}
+
+func (c *CheckInClient) mutate(ctx context.Context, m *CheckInMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CheckInCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CheckInUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CheckInUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CheckInDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CheckIn mutation op: %q", m.Op())
 	}
 }
 
@@ -2426,6 +2976,718 @@ func (c *InboxEntryClient) mutate(ctx context.Context, m *InboxEntryMutation) (V
 		return (&InboxEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown InboxEntry mutation op: %q", m.Op())
+	}
+}
+
+// LeaveBalanceClient is a client for the LeaveBalance schema.
+type LeaveBalanceClient struct {
+	config
+}
+
+// NewLeaveBalanceClient returns a client for the LeaveBalance from the given config.
+func NewLeaveBalanceClient(c config) *LeaveBalanceClient {
+	return &LeaveBalanceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `leavebalance.Hooks(f(g(h())))`.
+func (c *LeaveBalanceClient) Use(hooks ...Hook) {
+	c.hooks.LeaveBalance = append(c.hooks.LeaveBalance, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `leavebalance.Intercept(f(g(h())))`.
+func (c *LeaveBalanceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LeaveBalance = append(c.inters.LeaveBalance, interceptors...)
+}
+
+// Create returns a builder for creating a LeaveBalance entity.
+func (c *LeaveBalanceClient) Create() *LeaveBalanceCreate {
+	mutation := newLeaveBalanceMutation(c.config, OpCreate)
+	return &LeaveBalanceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LeaveBalance entities.
+func (c *LeaveBalanceClient) CreateBulk(builders ...*LeaveBalanceCreate) *LeaveBalanceCreateBulk {
+	return &LeaveBalanceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LeaveBalanceClient) MapCreateBulk(slice any, setFunc func(*LeaveBalanceCreate, int)) *LeaveBalanceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LeaveBalanceCreateBulk{err: fmt.Errorf("calling to LeaveBalanceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LeaveBalanceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LeaveBalanceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LeaveBalance.
+func (c *LeaveBalanceClient) Update() *LeaveBalanceUpdate {
+	mutation := newLeaveBalanceMutation(c.config, OpUpdate)
+	return &LeaveBalanceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LeaveBalanceClient) UpdateOne(_m *LeaveBalance) *LeaveBalanceUpdateOne {
+	mutation := newLeaveBalanceMutation(c.config, OpUpdateOne, withLeaveBalance(_m))
+	return &LeaveBalanceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LeaveBalanceClient) UpdateOneID(id string) *LeaveBalanceUpdateOne {
+	mutation := newLeaveBalanceMutation(c.config, OpUpdateOne, withLeaveBalanceID(id))
+	return &LeaveBalanceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LeaveBalance.
+func (c *LeaveBalanceClient) Delete() *LeaveBalanceDelete {
+	mutation := newLeaveBalanceMutation(c.config, OpDelete)
+	return &LeaveBalanceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LeaveBalanceClient) DeleteOne(_m *LeaveBalance) *LeaveBalanceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LeaveBalanceClient) DeleteOneID(id string) *LeaveBalanceDeleteOne {
+	builder := c.Delete().Where(leavebalance.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LeaveBalanceDeleteOne{builder}
+}
+
+// Query returns a query builder for LeaveBalance.
+func (c *LeaveBalanceClient) Query() *LeaveBalanceQuery {
+	return &LeaveBalanceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLeaveBalance},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LeaveBalance entity by its id.
+func (c *LeaveBalanceClient) Get(ctx context.Context, id string) (*LeaveBalance, error) {
+	return c.Query().Where(leavebalance.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LeaveBalanceClient) GetX(ctx context.Context, id string) *LeaveBalance {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a LeaveBalance.
+func (c *LeaveBalanceClient) QueryEnterprise(_m *LeaveBalance) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leavebalance.Table, leavebalance.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leavebalance.EnterpriseTable, leavebalance.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a LeaveBalance.
+func (c *LeaveBalanceClient) QueryMember(_m *LeaveBalance) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leavebalance.Table, leavebalance.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leavebalance.MemberTable, leavebalance.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLeaveType queries the leave_type edge of a LeaveBalance.
+func (c *LeaveBalanceClient) QueryLeaveType(_m *LeaveBalance) *LeaveTypeQuery {
+	query := (&LeaveTypeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leavebalance.Table, leavebalance.FieldID, id),
+			sqlgraph.To(leavetype.Table, leavetype.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leavebalance.LeaveTypeTable, leavebalance.LeaveTypeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryChanges queries the changes edge of a LeaveBalance.
+func (c *LeaveBalanceClient) QueryChanges(_m *LeaveBalance) *LeaveBalanceChangeQuery {
+	query := (&LeaveBalanceChangeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leavebalance.Table, leavebalance.FieldID, id),
+			sqlgraph.To(leavebalancechange.Table, leavebalancechange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, leavebalance.ChangesTable, leavebalance.ChangesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LeaveBalanceClient) Hooks() []Hook {
+	hooks := c.hooks.LeaveBalance
+	return append(hooks[:len(hooks):len(hooks)], leavebalance.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LeaveBalanceClient) Interceptors() []Interceptor {
+	return c.inters.LeaveBalance
+}
+
+func (c *LeaveBalanceClient) mutate(ctx context.Context, m *LeaveBalanceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LeaveBalanceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LeaveBalanceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LeaveBalanceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LeaveBalanceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LeaveBalance mutation op: %q", m.Op())
+	}
+}
+
+// LeaveBalanceChangeClient is a client for the LeaveBalanceChange schema.
+type LeaveBalanceChangeClient struct {
+	config
+}
+
+// NewLeaveBalanceChangeClient returns a client for the LeaveBalanceChange from the given config.
+func NewLeaveBalanceChangeClient(c config) *LeaveBalanceChangeClient {
+	return &LeaveBalanceChangeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `leavebalancechange.Hooks(f(g(h())))`.
+func (c *LeaveBalanceChangeClient) Use(hooks ...Hook) {
+	c.hooks.LeaveBalanceChange = append(c.hooks.LeaveBalanceChange, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `leavebalancechange.Intercept(f(g(h())))`.
+func (c *LeaveBalanceChangeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LeaveBalanceChange = append(c.inters.LeaveBalanceChange, interceptors...)
+}
+
+// Create returns a builder for creating a LeaveBalanceChange entity.
+func (c *LeaveBalanceChangeClient) Create() *LeaveBalanceChangeCreate {
+	mutation := newLeaveBalanceChangeMutation(c.config, OpCreate)
+	return &LeaveBalanceChangeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LeaveBalanceChange entities.
+func (c *LeaveBalanceChangeClient) CreateBulk(builders ...*LeaveBalanceChangeCreate) *LeaveBalanceChangeCreateBulk {
+	return &LeaveBalanceChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LeaveBalanceChangeClient) MapCreateBulk(slice any, setFunc func(*LeaveBalanceChangeCreate, int)) *LeaveBalanceChangeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LeaveBalanceChangeCreateBulk{err: fmt.Errorf("calling to LeaveBalanceChangeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LeaveBalanceChangeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LeaveBalanceChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LeaveBalanceChange.
+func (c *LeaveBalanceChangeClient) Update() *LeaveBalanceChangeUpdate {
+	mutation := newLeaveBalanceChangeMutation(c.config, OpUpdate)
+	return &LeaveBalanceChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LeaveBalanceChangeClient) UpdateOne(_m *LeaveBalanceChange) *LeaveBalanceChangeUpdateOne {
+	mutation := newLeaveBalanceChangeMutation(c.config, OpUpdateOne, withLeaveBalanceChange(_m))
+	return &LeaveBalanceChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LeaveBalanceChangeClient) UpdateOneID(id string) *LeaveBalanceChangeUpdateOne {
+	mutation := newLeaveBalanceChangeMutation(c.config, OpUpdateOne, withLeaveBalanceChangeID(id))
+	return &LeaveBalanceChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LeaveBalanceChange.
+func (c *LeaveBalanceChangeClient) Delete() *LeaveBalanceChangeDelete {
+	mutation := newLeaveBalanceChangeMutation(c.config, OpDelete)
+	return &LeaveBalanceChangeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LeaveBalanceChangeClient) DeleteOne(_m *LeaveBalanceChange) *LeaveBalanceChangeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LeaveBalanceChangeClient) DeleteOneID(id string) *LeaveBalanceChangeDeleteOne {
+	builder := c.Delete().Where(leavebalancechange.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LeaveBalanceChangeDeleteOne{builder}
+}
+
+// Query returns a query builder for LeaveBalanceChange.
+func (c *LeaveBalanceChangeClient) Query() *LeaveBalanceChangeQuery {
+	return &LeaveBalanceChangeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLeaveBalanceChange},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LeaveBalanceChange entity by its id.
+func (c *LeaveBalanceChangeClient) Get(ctx context.Context, id string) (*LeaveBalanceChange, error) {
+	return c.Query().Where(leavebalancechange.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LeaveBalanceChangeClient) GetX(ctx context.Context, id string) *LeaveBalanceChange {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a LeaveBalanceChange.
+func (c *LeaveBalanceChangeClient) QueryEnterprise(_m *LeaveBalanceChange) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leavebalancechange.Table, leavebalancechange.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leavebalancechange.EnterpriseTable, leavebalancechange.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a LeaveBalanceChange.
+func (c *LeaveBalanceChangeClient) QueryMember(_m *LeaveBalanceChange) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leavebalancechange.Table, leavebalancechange.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leavebalancechange.MemberTable, leavebalancechange.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBalance queries the balance edge of a LeaveBalanceChange.
+func (c *LeaveBalanceChangeClient) QueryBalance(_m *LeaveBalanceChange) *LeaveBalanceQuery {
+	query := (&LeaveBalanceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leavebalancechange.Table, leavebalancechange.FieldID, id),
+			sqlgraph.To(leavebalance.Table, leavebalance.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, leavebalancechange.BalanceTable, leavebalancechange.BalanceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LeaveBalanceChangeClient) Hooks() []Hook {
+	hooks := c.hooks.LeaveBalanceChange
+	return append(hooks[:len(hooks):len(hooks)], leavebalancechange.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LeaveBalanceChangeClient) Interceptors() []Interceptor {
+	return c.inters.LeaveBalanceChange
+}
+
+func (c *LeaveBalanceChangeClient) mutate(ctx context.Context, m *LeaveBalanceChangeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LeaveBalanceChangeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LeaveBalanceChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LeaveBalanceChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LeaveBalanceChangeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LeaveBalanceChange mutation op: %q", m.Op())
+	}
+}
+
+// LeaveRequestClient is a client for the LeaveRequest schema.
+type LeaveRequestClient struct {
+	config
+}
+
+// NewLeaveRequestClient returns a client for the LeaveRequest from the given config.
+func NewLeaveRequestClient(c config) *LeaveRequestClient {
+	return &LeaveRequestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `leaverequest.Hooks(f(g(h())))`.
+func (c *LeaveRequestClient) Use(hooks ...Hook) {
+	c.hooks.LeaveRequest = append(c.hooks.LeaveRequest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `leaverequest.Intercept(f(g(h())))`.
+func (c *LeaveRequestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LeaveRequest = append(c.inters.LeaveRequest, interceptors...)
+}
+
+// Create returns a builder for creating a LeaveRequest entity.
+func (c *LeaveRequestClient) Create() *LeaveRequestCreate {
+	mutation := newLeaveRequestMutation(c.config, OpCreate)
+	return &LeaveRequestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LeaveRequest entities.
+func (c *LeaveRequestClient) CreateBulk(builders ...*LeaveRequestCreate) *LeaveRequestCreateBulk {
+	return &LeaveRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LeaveRequestClient) MapCreateBulk(slice any, setFunc func(*LeaveRequestCreate, int)) *LeaveRequestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LeaveRequestCreateBulk{err: fmt.Errorf("calling to LeaveRequestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LeaveRequestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LeaveRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LeaveRequest.
+func (c *LeaveRequestClient) Update() *LeaveRequestUpdate {
+	mutation := newLeaveRequestMutation(c.config, OpUpdate)
+	return &LeaveRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LeaveRequestClient) UpdateOne(_m *LeaveRequest) *LeaveRequestUpdateOne {
+	mutation := newLeaveRequestMutation(c.config, OpUpdateOne, withLeaveRequest(_m))
+	return &LeaveRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LeaveRequestClient) UpdateOneID(id string) *LeaveRequestUpdateOne {
+	mutation := newLeaveRequestMutation(c.config, OpUpdateOne, withLeaveRequestID(id))
+	return &LeaveRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LeaveRequest.
+func (c *LeaveRequestClient) Delete() *LeaveRequestDelete {
+	mutation := newLeaveRequestMutation(c.config, OpDelete)
+	return &LeaveRequestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LeaveRequestClient) DeleteOne(_m *LeaveRequest) *LeaveRequestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LeaveRequestClient) DeleteOneID(id string) *LeaveRequestDeleteOne {
+	builder := c.Delete().Where(leaverequest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LeaveRequestDeleteOne{builder}
+}
+
+// Query returns a query builder for LeaveRequest.
+func (c *LeaveRequestClient) Query() *LeaveRequestQuery {
+	return &LeaveRequestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLeaveRequest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LeaveRequest entity by its id.
+func (c *LeaveRequestClient) Get(ctx context.Context, id string) (*LeaveRequest, error) {
+	return c.Query().Where(leaverequest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LeaveRequestClient) GetX(ctx context.Context, id string) *LeaveRequest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a LeaveRequest.
+func (c *LeaveRequestClient) QueryEnterprise(_m *LeaveRequest) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leaverequest.Table, leaverequest.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leaverequest.EnterpriseTable, leaverequest.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a LeaveRequest.
+func (c *LeaveRequestClient) QueryMember(_m *LeaveRequest) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leaverequest.Table, leaverequest.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leaverequest.MemberTable, leaverequest.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLeaveType queries the leave_type edge of a LeaveRequest.
+func (c *LeaveRequestClient) QueryLeaveType(_m *LeaveRequest) *LeaveTypeQuery {
+	query := (&LeaveTypeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leaverequest.Table, leaverequest.FieldID, id),
+			sqlgraph.To(leavetype.Table, leavetype.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leaverequest.LeaveTypeTable, leaverequest.LeaveTypeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LeaveRequestClient) Hooks() []Hook {
+	hooks := c.hooks.LeaveRequest
+	return append(hooks[:len(hooks):len(hooks)], leaverequest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LeaveRequestClient) Interceptors() []Interceptor {
+	return c.inters.LeaveRequest
+}
+
+func (c *LeaveRequestClient) mutate(ctx context.Context, m *LeaveRequestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LeaveRequestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LeaveRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LeaveRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LeaveRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LeaveRequest mutation op: %q", m.Op())
+	}
+}
+
+// LeaveTypeClient is a client for the LeaveType schema.
+type LeaveTypeClient struct {
+	config
+}
+
+// NewLeaveTypeClient returns a client for the LeaveType from the given config.
+func NewLeaveTypeClient(c config) *LeaveTypeClient {
+	return &LeaveTypeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `leavetype.Hooks(f(g(h())))`.
+func (c *LeaveTypeClient) Use(hooks ...Hook) {
+	c.hooks.LeaveType = append(c.hooks.LeaveType, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `leavetype.Intercept(f(g(h())))`.
+func (c *LeaveTypeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LeaveType = append(c.inters.LeaveType, interceptors...)
+}
+
+// Create returns a builder for creating a LeaveType entity.
+func (c *LeaveTypeClient) Create() *LeaveTypeCreate {
+	mutation := newLeaveTypeMutation(c.config, OpCreate)
+	return &LeaveTypeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LeaveType entities.
+func (c *LeaveTypeClient) CreateBulk(builders ...*LeaveTypeCreate) *LeaveTypeCreateBulk {
+	return &LeaveTypeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LeaveTypeClient) MapCreateBulk(slice any, setFunc func(*LeaveTypeCreate, int)) *LeaveTypeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LeaveTypeCreateBulk{err: fmt.Errorf("calling to LeaveTypeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LeaveTypeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LeaveTypeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LeaveType.
+func (c *LeaveTypeClient) Update() *LeaveTypeUpdate {
+	mutation := newLeaveTypeMutation(c.config, OpUpdate)
+	return &LeaveTypeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LeaveTypeClient) UpdateOne(_m *LeaveType) *LeaveTypeUpdateOne {
+	mutation := newLeaveTypeMutation(c.config, OpUpdateOne, withLeaveType(_m))
+	return &LeaveTypeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LeaveTypeClient) UpdateOneID(id string) *LeaveTypeUpdateOne {
+	mutation := newLeaveTypeMutation(c.config, OpUpdateOne, withLeaveTypeID(id))
+	return &LeaveTypeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LeaveType.
+func (c *LeaveTypeClient) Delete() *LeaveTypeDelete {
+	mutation := newLeaveTypeMutation(c.config, OpDelete)
+	return &LeaveTypeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LeaveTypeClient) DeleteOne(_m *LeaveType) *LeaveTypeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LeaveTypeClient) DeleteOneID(id string) *LeaveTypeDeleteOne {
+	builder := c.Delete().Where(leavetype.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LeaveTypeDeleteOne{builder}
+}
+
+// Query returns a query builder for LeaveType.
+func (c *LeaveTypeClient) Query() *LeaveTypeQuery {
+	return &LeaveTypeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLeaveType},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LeaveType entity by its id.
+func (c *LeaveTypeClient) Get(ctx context.Context, id string) (*LeaveType, error) {
+	return c.Query().Where(leavetype.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LeaveTypeClient) GetX(ctx context.Context, id string) *LeaveType {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a LeaveType.
+func (c *LeaveTypeClient) QueryEnterprise(_m *LeaveType) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leavetype.Table, leavetype.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leavetype.EnterpriseTable, leavetype.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LeaveTypeClient) Hooks() []Hook {
+	hooks := c.hooks.LeaveType
+	return append(hooks[:len(hooks):len(hooks)], leavetype.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LeaveTypeClient) Interceptors() []Interceptor {
+	return c.inters.LeaveType
+}
+
+func (c *LeaveTypeClient) mutate(ctx context.Context, m *LeaveTypeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LeaveTypeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LeaveTypeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LeaveTypeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LeaveTypeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LeaveType mutation op: %q", m.Op())
 	}
 }
 
@@ -3735,17 +4997,171 @@ func (c *TagClient) mutate(ctx context.Context, m *TagMutation) (Value, error) {
 	}
 }
 
+// WorkCalendarClient is a client for the WorkCalendar schema.
+type WorkCalendarClient struct {
+	config
+}
+
+// NewWorkCalendarClient returns a client for the WorkCalendar from the given config.
+func NewWorkCalendarClient(c config) *WorkCalendarClient {
+	return &WorkCalendarClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `workcalendar.Hooks(f(g(h())))`.
+func (c *WorkCalendarClient) Use(hooks ...Hook) {
+	c.hooks.WorkCalendar = append(c.hooks.WorkCalendar, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `workcalendar.Intercept(f(g(h())))`.
+func (c *WorkCalendarClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WorkCalendar = append(c.inters.WorkCalendar, interceptors...)
+}
+
+// Create returns a builder for creating a WorkCalendar entity.
+func (c *WorkCalendarClient) Create() *WorkCalendarCreate {
+	mutation := newWorkCalendarMutation(c.config, OpCreate)
+	return &WorkCalendarCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WorkCalendar entities.
+func (c *WorkCalendarClient) CreateBulk(builders ...*WorkCalendarCreate) *WorkCalendarCreateBulk {
+	return &WorkCalendarCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WorkCalendarClient) MapCreateBulk(slice any, setFunc func(*WorkCalendarCreate, int)) *WorkCalendarCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WorkCalendarCreateBulk{err: fmt.Errorf("calling to WorkCalendarClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WorkCalendarCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WorkCalendarCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WorkCalendar.
+func (c *WorkCalendarClient) Update() *WorkCalendarUpdate {
+	mutation := newWorkCalendarMutation(c.config, OpUpdate)
+	return &WorkCalendarUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WorkCalendarClient) UpdateOne(_m *WorkCalendar) *WorkCalendarUpdateOne {
+	mutation := newWorkCalendarMutation(c.config, OpUpdateOne, withWorkCalendar(_m))
+	return &WorkCalendarUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WorkCalendarClient) UpdateOneID(id string) *WorkCalendarUpdateOne {
+	mutation := newWorkCalendarMutation(c.config, OpUpdateOne, withWorkCalendarID(id))
+	return &WorkCalendarUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WorkCalendar.
+func (c *WorkCalendarClient) Delete() *WorkCalendarDelete {
+	mutation := newWorkCalendarMutation(c.config, OpDelete)
+	return &WorkCalendarDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WorkCalendarClient) DeleteOne(_m *WorkCalendar) *WorkCalendarDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WorkCalendarClient) DeleteOneID(id string) *WorkCalendarDeleteOne {
+	builder := c.Delete().Where(workcalendar.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WorkCalendarDeleteOne{builder}
+}
+
+// Query returns a query builder for WorkCalendar.
+func (c *WorkCalendarClient) Query() *WorkCalendarQuery {
+	return &WorkCalendarQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWorkCalendar},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WorkCalendar entity by its id.
+func (c *WorkCalendarClient) Get(ctx context.Context, id string) (*WorkCalendar, error) {
+	return c.Query().Where(workcalendar.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WorkCalendarClient) GetX(ctx context.Context, id string) *WorkCalendar {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a WorkCalendar.
+func (c *WorkCalendarClient) QueryEnterprise(_m *WorkCalendar) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(workcalendar.Table, workcalendar.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, workcalendar.EnterpriseTable, workcalendar.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WorkCalendarClient) Hooks() []Hook {
+	hooks := c.hooks.WorkCalendar
+	return append(hooks[:len(hooks):len(hooks)], workcalendar.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WorkCalendarClient) Interceptors() []Interceptor {
+	return c.inters.WorkCalendar
+}
+
+func (c *WorkCalendarClient) mutate(ctx context.Context, m *WorkCalendarMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WorkCalendarCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WorkCalendarUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WorkCalendarUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WorkCalendarDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WorkCalendar mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
-		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
-		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Hook
+		AdminRole, App, AppToken, AttendanceRequest, AttendanceRule, AuditEntry,
+		Callback, CheckIn, ConfidentialView, Conversation, ConversationMember,
+		Department, Enterprise, InboxCounter, InboxEntry, LeaveBalance,
+		LeaveBalanceChange, LeaveRequest, LeaveType, Member, Membership, Message,
+		Operator, OperatorSession, Session, Tag, WorkCalendar []ent.Hook
 	}
 	inters struct {
-		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
-		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
-		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Interceptor
+		AdminRole, App, AppToken, AttendanceRequest, AttendanceRule, AuditEntry,
+		Callback, CheckIn, ConfidentialView, Conversation, ConversationMember,
+		Department, Enterprise, InboxCounter, InboxEntry, LeaveBalance,
+		LeaveBalanceChange, LeaveRequest, LeaveType, Member, Membership, Message,
+		Operator, OperatorSession, Session, Tag, WorkCalendar []ent.Interceptor
 	}
 )
 

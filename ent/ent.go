@@ -15,8 +15,11 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/attendancerequest"
+	"github.com/corpline/corpline/ent/attendancerule"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
+	"github.com/corpline/corpline/ent/checkin"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/conversationmember"
@@ -24,6 +27,10 @@ import (
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
+	"github.com/corpline/corpline/ent/leavebalance"
+	"github.com/corpline/corpline/ent/leavebalancechange"
+	"github.com/corpline/corpline/ent/leaverequest"
+	"github.com/corpline/corpline/ent/leavetype"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
@@ -31,6 +38,7 @@ import (
 	"github.com/corpline/corpline/ent/operatorsession"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/ent/tag"
+	"github.com/corpline/corpline/ent/workcalendar"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -94,8 +102,11 @@ func checkColumn(t, c string) error {
 			adminrole.Table:          adminrole.ValidColumn,
 			app.Table:                app.ValidColumn,
 			apptoken.Table:           apptoken.ValidColumn,
+			attendancerequest.Table:  attendancerequest.ValidColumn,
+			attendancerule.Table:     attendancerule.ValidColumn,
 			auditentry.Table:         auditentry.ValidColumn,
 			callback.Table:           callback.ValidColumn,
+			checkin.Table:            checkin.ValidColumn,
 			confidentialview.Table:   confidentialview.ValidColumn,
 			conversation.Table:       conversation.ValidColumn,
 			conversationmember.Table: conversationmember.ValidColumn,
@@ -103,6 +114,10 @@ func checkColumn(t, c string) error {
 			enterprise.Table:         enterprise.ValidColumn,
 			inboxcounter.Table:       inboxcounter.ValidColumn,
 			inboxentry.Table:         inboxentry.ValidColumn,
+			leavebalance.Table:       leavebalance.ValidColumn,
+			leavebalancechange.Table: leavebalancechange.ValidColumn,
+			leaverequest.Table:       leaverequest.ValidColumn,
+			leavetype.Table:          leavetype.ValidColumn,
 			member.Table:             member.ValidColumn,
 			membership.Table:         membership.ValidColumn,
 			message.Table:            message.ValidColumn,
@@ -110,6 +125,7 @@ func checkColumn(t, c string) error {
 			operatorsession.Table:    operatorsession.ValidColumn,
 			session.Table:            session.ValidColumn,
 			tag.Table:                tag.ValidColumn,
+			workcalendar.Table:       workcalendar.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -6,8 +6,11 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/attendancerequest"
+	"github.com/corpline/corpline/ent/attendancerule"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
+	"github.com/corpline/corpline/ent/checkin"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/conversationmember"
@@ -15,6 +18,10 @@ import (
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
+	"github.com/corpline/corpline/ent/leavebalance"
+	"github.com/corpline/corpline/ent/leavebalancechange"
+	"github.com/corpline/corpline/ent/leaverequest"
+	"github.com/corpline/corpline/ent/leavetype"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
@@ -23,6 +30,7 @@ import (
 	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/ent/tag"
+	"github.com/corpline/corpline/ent/workcalendar"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -32,7 +40,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 27)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminrole.Table,
@@ -92,6 +100,67 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   attendancerequest.Table,
+			Columns: attendancerequest.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: attendancerequest.FieldID,
+			},
+		},
+		Type: "AttendanceRequest",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			attendancerequest.FieldCreatedAt:    {Type: field.TypeTime, Column: attendancerequest.FieldCreatedAt},
+			attendancerequest.FieldEnterpriseID: {Type: field.TypeString, Column: attendancerequest.FieldEnterpriseID},
+			attendancerequest.FieldMemberID:     {Type: field.TypeString, Column: attendancerequest.FieldMemberID},
+			attendancerequest.FieldKind:         {Type: field.TypeEnum, Column: attendancerequest.FieldKind},
+			attendancerequest.FieldStart:        {Type: field.TypeTime, Column: attendancerequest.FieldStart},
+			attendancerequest.FieldEnd:          {Type: field.TypeTime, Column: attendancerequest.FieldEnd},
+			attendancerequest.FieldFirstDay:     {Type: field.TypeString, Column: attendancerequest.FieldFirstDay},
+			attendancerequest.FieldLastDay:      {Type: field.TypeString, Column: attendancerequest.FieldLastDay},
+			attendancerequest.FieldDestination:  {Type: field.TypeString, Column: attendancerequest.FieldDestination},
+			attendancerequest.FieldReason:       {Type: field.TypeString, Column: attendancerequest.FieldReason},
+			attendancerequest.FieldPunchKind:    {Type: field.TypeEnum, Column: attendancerequest.FieldPunchKind},
+			attendancerequest.FieldStatus:       {Type: field.TypeEnum, Column: attendancerequest.FieldStatus},
+			attendancerequest.FieldApprovalID:   {Type: field.TypeString, Column: attendancerequest.FieldApprovalID},
+			attendancerequest.FieldUpdatedAt:    {Type: field.TypeTime, Column: attendancerequest.FieldUpdatedAt},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   attendancerule.Table,
+			Columns: attendancerule.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: attendancerule.FieldID,
+			},
+		},
+		Type: "AttendanceRule",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			attendancerule.FieldCreatedAt:          {Type: field.TypeTime, Column: attendancerule.FieldCreatedAt},
+			attendancerule.FieldEnterpriseID:       {Type: field.TypeString, Column: attendancerule.FieldEnterpriseID},
+			attendancerule.FieldName:               {Type: field.TypeString, Column: attendancerule.FieldName},
+			attendancerule.FieldAudience:           {Type: field.TypeJSON, Column: attendancerule.FieldAudience},
+			attendancerule.FieldPriority:           {Type: field.TypeInt, Column: attendancerule.FieldPriority},
+			attendancerule.FieldKind:               {Type: field.TypeEnum, Column: attendancerule.FieldKind},
+			attendancerule.FieldOnDuty:             {Type: field.TypeString, Column: attendancerule.FieldOnDuty},
+			attendancerule.FieldOffDuty:            {Type: field.TypeString, Column: attendancerule.FieldOffDuty},
+			attendancerule.FieldLateGraceMinutes:   {Type: field.TypeInt, Column: attendancerule.FieldLateGraceMinutes},
+			attendancerule.FieldEarlyGraceMinutes:  {Type: field.TypeInt, Column: attendancerule.FieldEarlyGraceMinutes},
+			attendancerule.FieldSeriousLateMinutes: {Type: field.TypeInt, Column: attendancerule.FieldSeriousLateMinutes},
+			attendancerule.FieldLunchStart:         {Type: field.TypeString, Column: attendancerule.FieldLunchStart},
+			attendancerule.FieldLunchEnd:           {Type: field.TypeString, Column: attendancerule.FieldLunchEnd},
+			attendancerule.FieldCoreStart:          {Type: field.TypeString, Column: attendancerule.FieldCoreStart},
+			attendancerule.FieldCoreEnd:            {Type: field.TypeString, Column: attendancerule.FieldCoreEnd},
+			attendancerule.FieldRequiredMinutes:    {Type: field.TypeInt, Column: attendancerule.FieldRequiredMinutes},
+			attendancerule.FieldDayStartsAt:        {Type: field.TypeString, Column: attendancerule.FieldDayStartsAt},
+			attendancerule.FieldPlaces:             {Type: field.TypeJSON, Column: attendancerule.FieldPlaces},
+			attendancerule.FieldFieldCheckIn:       {Type: field.TypeEnum, Column: attendancerule.FieldFieldCheckIn},
+			attendancerule.FieldCheckInOnLeave:     {Type: field.TypeBool, Column: attendancerule.FieldCheckInOnLeave},
+			attendancerule.FieldUpdatedAt:          {Type: field.TypeTime, Column: attendancerule.FieldUpdatedAt},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditentry.Table,
 			Columns: auditentry.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -112,7 +181,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditentry.FieldDetails:      {Type: field.TypeJSON, Column: auditentry.FieldDetails},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   callback.Table,
 			Columns: callback.Columns,
@@ -137,7 +206,38 @@ var schemaGraph = func() *sqlgraph.Schema {
 			callback.FieldLastError:     {Type: field.TypeString, Column: callback.FieldLastError},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   checkin.Table,
+			Columns: checkin.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: checkin.FieldID,
+			},
+		},
+		Type: "CheckIn",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			checkin.FieldCreatedAt:      {Type: field.TypeTime, Column: checkin.FieldCreatedAt},
+			checkin.FieldEnterpriseID:   {Type: field.TypeString, Column: checkin.FieldEnterpriseID},
+			checkin.FieldMemberID:       {Type: field.TypeString, Column: checkin.FieldMemberID},
+			checkin.FieldAt:             {Type: field.TypeTime, Column: checkin.FieldAt},
+			checkin.FieldWorkDate:       {Type: field.TypeString, Column: checkin.FieldWorkDate},
+			checkin.FieldKind:           {Type: field.TypeEnum, Column: checkin.FieldKind},
+			checkin.FieldLatitude:       {Type: field.TypeFloat64, Column: checkin.FieldLatitude},
+			checkin.FieldLongitude:      {Type: field.TypeFloat64, Column: checkin.FieldLongitude},
+			checkin.FieldAccuracy:       {Type: field.TypeFloat64, Column: checkin.FieldAccuracy},
+			checkin.FieldNote:           {Type: field.TypeString, Column: checkin.FieldNote},
+			checkin.FieldPhotoRef:       {Type: field.TypeString, Column: checkin.FieldPhotoRef},
+			checkin.FieldTimeResult:     {Type: field.TypeEnum, Column: checkin.FieldTimeResult},
+			checkin.FieldMinutes:        {Type: field.TypeInt, Column: checkin.FieldMinutes},
+			checkin.FieldLocationResult: {Type: field.TypeEnum, Column: checkin.FieldLocationResult},
+			checkin.FieldPlaceName:      {Type: field.TypeString, Column: checkin.FieldPlaceName},
+			checkin.FieldDistance:       {Type: field.TypeFloat64, Column: checkin.FieldDistance},
+			checkin.FieldRuleID:         {Type: field.TypeString, Column: checkin.FieldRuleID},
+			checkin.FieldApprovalID:     {Type: field.TypeString, Column: checkin.FieldApprovalID},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   confidentialview.Table,
 			Columns: confidentialview.Columns,
@@ -154,7 +254,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			confidentialview.FieldMemberID:     {Type: field.TypeString, Column: confidentialview.FieldMemberID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   conversation.Table,
 			Columns: conversation.Columns,
@@ -174,7 +274,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conversation.FieldUpdatedAt:    {Type: field.TypeTime, Column: conversation.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   conversationmember.Table,
 			Columns: conversationmember.Columns,
@@ -191,7 +291,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conversationmember.FieldMemberID:       {Type: field.TypeString, Column: conversationmember.FieldMemberID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
@@ -211,7 +311,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldDepth:        {Type: field.TypeInt, Column: department.FieldDepth},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   enterprise.Table,
 			Columns: enterprise.Columns,
@@ -241,7 +341,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			enterprise.FieldInviteSecret:          {Type: field.TypeString, Column: enterprise.FieldInviteSecret},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inboxcounter.Table,
 			Columns: inboxcounter.Columns,
@@ -259,7 +359,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inboxcounter.FieldVersion:      {Type: field.TypeInt64, Column: inboxcounter.FieldVersion},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inboxentry.Table,
 			Columns: inboxentry.Columns,
@@ -285,7 +385,117 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inboxentry.FieldConversationID: {Type: field.TypeString, Column: inboxentry.FieldConversationID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   leavebalance.Table,
+			Columns: leavebalance.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: leavebalance.FieldID,
+			},
+		},
+		Type: "LeaveBalance",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			leavebalance.FieldCreatedAt:        {Type: field.TypeTime, Column: leavebalance.FieldCreatedAt},
+			leavebalance.FieldEnterpriseID:     {Type: field.TypeString, Column: leavebalance.FieldEnterpriseID},
+			leavebalance.FieldMemberID:         {Type: field.TypeString, Column: leavebalance.FieldMemberID},
+			leavebalance.FieldLeaveTypeID:      {Type: field.TypeString, Column: leavebalance.FieldLeaveTypeID},
+			leavebalance.FieldYear:             {Type: field.TypeInt, Column: leavebalance.FieldYear},
+			leavebalance.FieldValidUntil:       {Type: field.TypeString, Column: leavebalance.FieldValidUntil},
+			leavebalance.FieldGrantedMinutes:   {Type: field.TypeInt, Column: leavebalance.FieldGrantedMinutes},
+			leavebalance.FieldAvailableMinutes: {Type: field.TypeInt, Column: leavebalance.FieldAvailableMinutes},
+			leavebalance.FieldReservedMinutes:  {Type: field.TypeInt, Column: leavebalance.FieldReservedMinutes},
+			leavebalance.FieldUsedMinutes:      {Type: field.TypeInt, Column: leavebalance.FieldUsedMinutes},
+			leavebalance.FieldExpiredMinutes:   {Type: field.TypeInt, Column: leavebalance.FieldExpiredMinutes},
+			leavebalance.FieldExpiredAt:        {Type: field.TypeTime, Column: leavebalance.FieldExpiredAt},
+			leavebalance.FieldUpdatedAt:        {Type: field.TypeTime, Column: leavebalance.FieldUpdatedAt},
+		},
+	}
+	graph.Nodes[16] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   leavebalancechange.Table,
+			Columns: leavebalancechange.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: leavebalancechange.FieldID,
+			},
+		},
+		Type: "LeaveBalanceChange",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			leavebalancechange.FieldCreatedAt:      {Type: field.TypeTime, Column: leavebalancechange.FieldCreatedAt},
+			leavebalancechange.FieldEnterpriseID:   {Type: field.TypeString, Column: leavebalancechange.FieldEnterpriseID},
+			leavebalancechange.FieldMemberID:       {Type: field.TypeString, Column: leavebalancechange.FieldMemberID},
+			leavebalancechange.FieldBalanceID:      {Type: field.TypeString, Column: leavebalancechange.FieldBalanceID},
+			leavebalancechange.FieldKind:           {Type: field.TypeEnum, Column: leavebalancechange.FieldKind},
+			leavebalancechange.FieldMinutes:        {Type: field.TypeInt, Column: leavebalancechange.FieldMinutes},
+			leavebalancechange.FieldAvailableAfter: {Type: field.TypeInt, Column: leavebalancechange.FieldAvailableAfter},
+			leavebalancechange.FieldReason:         {Type: field.TypeString, Column: leavebalancechange.FieldReason},
+			leavebalancechange.FieldLeaveRequestID: {Type: field.TypeString, Column: leavebalancechange.FieldLeaveRequestID},
+			leavebalancechange.FieldApprovalID:     {Type: field.TypeString, Column: leavebalancechange.FieldApprovalID},
+			leavebalancechange.FieldActorID:        {Type: field.TypeString, Column: leavebalancechange.FieldActorID},
+		},
+	}
+	graph.Nodes[17] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   leaverequest.Table,
+			Columns: leaverequest.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: leaverequest.FieldID,
+			},
+		},
+		Type: "LeaveRequest",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			leaverequest.FieldCreatedAt:        {Type: field.TypeTime, Column: leaverequest.FieldCreatedAt},
+			leaverequest.FieldEnterpriseID:     {Type: field.TypeString, Column: leaverequest.FieldEnterpriseID},
+			leaverequest.FieldMemberID:         {Type: field.TypeString, Column: leaverequest.FieldMemberID},
+			leaverequest.FieldLeaveTypeID:      {Type: field.TypeString, Column: leaverequest.FieldLeaveTypeID},
+			leaverequest.FieldBalanceID:        {Type: field.TypeString, Column: leaverequest.FieldBalanceID},
+			leaverequest.FieldStart:            {Type: field.TypeTime, Column: leaverequest.FieldStart},
+			leaverequest.FieldEnd:              {Type: field.TypeTime, Column: leaverequest.FieldEnd},
+			leaverequest.FieldMinutes:          {Type: field.TypeInt, Column: leaverequest.FieldMinutes},
+			leaverequest.FieldCancelledMinutes: {Type: field.TypeInt, Column: leaverequest.FieldCancelledMinutes},
+			leaverequest.FieldDays:             {Type: field.TypeJSON, Column: leaverequest.FieldDays},
+			leaverequest.FieldFirstDay:         {Type: field.TypeString, Column: leaverequest.FieldFirstDay},
+			leaverequest.FieldLastDay:          {Type: field.TypeString, Column: leaverequest.FieldLastDay},
+			leaverequest.FieldStatus:           {Type: field.TypeEnum, Column: leaverequest.FieldStatus},
+			leaverequest.FieldReason:           {Type: field.TypeString, Column: leaverequest.FieldReason},
+			leaverequest.FieldApprovalID:       {Type: field.TypeString, Column: leaverequest.FieldApprovalID},
+			leaverequest.FieldCancelStatus:     {Type: field.TypeEnum, Column: leaverequest.FieldCancelStatus},
+			leaverequest.FieldCancelFrom:       {Type: field.TypeTime, Column: leaverequest.FieldCancelFrom},
+			leaverequest.FieldCancelApprovalID: {Type: field.TypeString, Column: leaverequest.FieldCancelApprovalID},
+			leaverequest.FieldUpdatedAt:        {Type: field.TypeTime, Column: leaverequest.FieldUpdatedAt},
+		},
+	}
+	graph.Nodes[18] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   leavetype.Table,
+			Columns: leavetype.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: leavetype.FieldID,
+			},
+		},
+		Type: "LeaveType",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			leavetype.FieldCreatedAt:          {Type: field.TypeTime, Column: leavetype.FieldCreatedAt},
+			leavetype.FieldEnterpriseID:       {Type: field.TypeString, Column: leavetype.FieldEnterpriseID},
+			leavetype.FieldName:               {Type: field.TypeString, Column: leavetype.FieldName},
+			leavetype.FieldUnit:               {Type: field.TypeEnum, Column: leavetype.FieldUnit},
+			leavetype.FieldCounting:           {Type: field.TypeEnum, Column: leavetype.FieldCounting},
+			leavetype.FieldMinutesPerDay:      {Type: field.TypeInt, Column: leavetype.FieldMinutesPerDay},
+			leavetype.FieldPaid:               {Type: field.TypeBool, Column: leavetype.FieldPaid},
+			leavetype.FieldAudience:           {Type: field.TypeJSON, Column: leavetype.FieldAudience},
+			leavetype.FieldNeedsBalance:       {Type: field.TypeBool, Column: leavetype.FieldNeedsBalance},
+			leavetype.FieldStepMinutes:        {Type: field.TypeInt, Column: leavetype.FieldStepMinutes},
+			leavetype.FieldMaxDaysInAdvance:   {Type: field.TypeInt, Column: leavetype.FieldMaxDaysInAdvance},
+			leavetype.FieldMaxDaysLate:        {Type: field.TypeInt, Column: leavetype.FieldMaxDaysLate},
+			leavetype.FieldApprovalTemplateID: {Type: field.TypeString, Column: leavetype.FieldApprovalTemplateID},
+			leavetype.FieldGrant:              {Type: field.TypeJSON, Column: leavetype.FieldGrant},
+			leavetype.FieldActive:             {Type: field.TypeBool, Column: leavetype.FieldActive},
+		},
+	}
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -307,10 +517,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldPasswordHash: {Type: field.TypeString, Column: member.FieldPasswordHash},
 			member.FieldActivatedAt:  {Type: field.TypeTime, Column: member.FieldActivatedAt},
 			member.FieldReferredBy:   {Type: field.TypeString, Column: member.FieldReferredBy},
+			member.FieldHiredOn:      {Type: field.TypeString, Column: member.FieldHiredOn},
 			member.FieldUpdatedAt:    {Type: field.TypeTime, Column: member.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -329,7 +540,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldIsLeader:     {Type: field.TypeBool, Column: membership.FieldIsLeader},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   message.Table,
 			Columns: message.Columns,
@@ -357,7 +568,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			message.FieldRecalledAt:      {Type: field.TypeTime, Column: message.FieldRecalledAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operator.Table,
 			Columns: operator.Columns,
@@ -374,7 +585,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operator.FieldPasswordHash: {Type: field.TypeString, Column: operator.FieldPasswordHash},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operatorsession.Table,
 			Columns: operatorsession.Columns,
@@ -392,7 +603,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operatorsession.FieldRevokedAt:  {Type: field.TypeTime, Column: operatorsession.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -411,7 +622,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:    {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tag.Table,
 			Columns: tag.Columns,
@@ -425,6 +636,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tag.FieldCreatedAt:    {Type: field.TypeTime, Column: tag.FieldCreatedAt},
 			tag.FieldEnterpriseID: {Type: field.TypeString, Column: tag.FieldEnterpriseID},
 			tag.FieldName:         {Type: field.TypeString, Column: tag.FieldName},
+		},
+	}
+	graph.Nodes[26] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   workcalendar.Table,
+			Columns: workcalendar.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: workcalendar.FieldID,
+			},
+		},
+		Type: "WorkCalendar",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			workcalendar.FieldCreatedAt:    {Type: field.TypeTime, Column: workcalendar.FieldCreatedAt},
+			workcalendar.FieldEnterpriseID: {Type: field.TypeString, Column: workcalendar.FieldEnterpriseID},
+			workcalendar.FieldTimeZone:     {Type: field.TypeString, Column: workcalendar.FieldTimeZone},
+			workcalendar.FieldWorkingWeek:  {Type: field.TypeJSON, Column: workcalendar.FieldWorkingWeek},
+			workcalendar.FieldHolidays:     {Type: field.TypeJSON, Column: workcalendar.FieldHolidays},
+			workcalendar.FieldMakeUpDays:   {Type: field.TypeJSON, Column: workcalendar.FieldMakeUpDays},
+			workcalendar.FieldHours:        {Type: field.TypeJSON, Column: workcalendar.FieldHours},
+			workcalendar.FieldUpdatedAt:    {Type: field.TypeTime, Column: workcalendar.FieldUpdatedAt},
 		},
 	}
 	graph.MustAddE(
@@ -516,12 +748,72 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   attendancerequest.EnterpriseTable,
+			Columns: []string{attendancerequest.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"AttendanceRequest",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   attendancerequest.MemberTable,
+			Columns: []string{attendancerequest.MemberColumn},
+			Bidi:    false,
+		},
+		"AttendanceRequest",
+		"Member",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   attendancerule.EnterpriseTable,
+			Columns: []string{attendancerule.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"AttendanceRule",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   callback.EnterpriseTable,
 			Columns: []string{callback.EnterpriseColumn},
 			Bidi:    false,
 		},
 		"Callback",
 		"Enterprise",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   checkin.EnterpriseTable,
+			Columns: []string{checkin.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"CheckIn",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   checkin.MemberTable,
+			Columns: []string{checkin.MemberColumn},
+			Bidi:    false,
+		},
+		"CheckIn",
+		"Member",
 	)
 	graph.MustAddE(
 		"enterprise",
@@ -774,6 +1066,138 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"InboxEntry",
 		"Conversation",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   leavebalance.EnterpriseTable,
+			Columns: []string{leavebalance.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"LeaveBalance",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   leavebalance.MemberTable,
+			Columns: []string{leavebalance.MemberColumn},
+			Bidi:    false,
+		},
+		"LeaveBalance",
+		"Member",
+	)
+	graph.MustAddE(
+		"leave_type",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   leavebalance.LeaveTypeTable,
+			Columns: []string{leavebalance.LeaveTypeColumn},
+			Bidi:    false,
+		},
+		"LeaveBalance",
+		"LeaveType",
+	)
+	graph.MustAddE(
+		"changes",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   leavebalance.ChangesTable,
+			Columns: []string{leavebalance.ChangesColumn},
+			Bidi:    false,
+		},
+		"LeaveBalance",
+		"LeaveBalanceChange",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   leavebalancechange.EnterpriseTable,
+			Columns: []string{leavebalancechange.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"LeaveBalanceChange",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   leavebalancechange.MemberTable,
+			Columns: []string{leavebalancechange.MemberColumn},
+			Bidi:    false,
+		},
+		"LeaveBalanceChange",
+		"Member",
+	)
+	graph.MustAddE(
+		"balance",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   leavebalancechange.BalanceTable,
+			Columns: []string{leavebalancechange.BalanceColumn},
+			Bidi:    false,
+		},
+		"LeaveBalanceChange",
+		"LeaveBalance",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   leaverequest.EnterpriseTable,
+			Columns: []string{leaverequest.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"LeaveRequest",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   leaverequest.MemberTable,
+			Columns: []string{leaverequest.MemberColumn},
+			Bidi:    false,
+		},
+		"LeaveRequest",
+		"Member",
+	)
+	graph.MustAddE(
+		"leave_type",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   leaverequest.LeaveTypeTable,
+			Columns: []string{leaverequest.LeaveTypeColumn},
+			Bidi:    false,
+		},
+		"LeaveRequest",
+		"LeaveType",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   leavetype.EnterpriseTable,
+			Columns: []string{leavetype.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"LeaveType",
+		"Enterprise",
 	)
 	graph.MustAddE(
 		"enterprise",
@@ -1050,6 +1474,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Tag",
 		"Member",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   workcalendar.EnterpriseTable,
+			Columns: []string{workcalendar.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"WorkCalendar",
+		"Enterprise",
 	)
 	return graph
 }()
@@ -1369,6 +1805,303 @@ func (f *AppTokenFilter) WhereHasAppWith(preds ...predicate.App) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AttendanceRequestQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AttendanceRequestQuery builder.
+func (_q *AttendanceRequestQuery) Filter() *AttendanceRequestFilter {
+	return &AttendanceRequestFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AttendanceRequestMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AttendanceRequestMutation builder.
+func (m *AttendanceRequestMutation) Filter() *AttendanceRequestFilter {
+	return &AttendanceRequestFilter{config: m.config, predicateAdder: m}
+}
+
+// AttendanceRequestFilter provides a generic filtering capability at runtime for AttendanceRequestQuery.
+type AttendanceRequestFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AttendanceRequestFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AttendanceRequestFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(attendancerequest.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AttendanceRequestFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(attendancerequest.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *AttendanceRequestFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(attendancerequest.FieldEnterpriseID))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *AttendanceRequestFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(attendancerequest.FieldMemberID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *AttendanceRequestFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(attendancerequest.FieldKind))
+}
+
+// WhereStart applies the entql time.Time predicate on the start field.
+func (f *AttendanceRequestFilter) WhereStart(p entql.TimeP) {
+	f.Where(p.Field(attendancerequest.FieldStart))
+}
+
+// WhereEnd applies the entql time.Time predicate on the end field.
+func (f *AttendanceRequestFilter) WhereEnd(p entql.TimeP) {
+	f.Where(p.Field(attendancerequest.FieldEnd))
+}
+
+// WhereFirstDay applies the entql string predicate on the first_day field.
+func (f *AttendanceRequestFilter) WhereFirstDay(p entql.StringP) {
+	f.Where(p.Field(attendancerequest.FieldFirstDay))
+}
+
+// WhereLastDay applies the entql string predicate on the last_day field.
+func (f *AttendanceRequestFilter) WhereLastDay(p entql.StringP) {
+	f.Where(p.Field(attendancerequest.FieldLastDay))
+}
+
+// WhereDestination applies the entql string predicate on the destination field.
+func (f *AttendanceRequestFilter) WhereDestination(p entql.StringP) {
+	f.Where(p.Field(attendancerequest.FieldDestination))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *AttendanceRequestFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(attendancerequest.FieldReason))
+}
+
+// WherePunchKind applies the entql string predicate on the punch_kind field.
+func (f *AttendanceRequestFilter) WherePunchKind(p entql.StringP) {
+	f.Where(p.Field(attendancerequest.FieldPunchKind))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *AttendanceRequestFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(attendancerequest.FieldStatus))
+}
+
+// WhereApprovalID applies the entql string predicate on the approval_id field.
+func (f *AttendanceRequestFilter) WhereApprovalID(p entql.StringP) {
+	f.Where(p.Field(attendancerequest.FieldApprovalID))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AttendanceRequestFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(attendancerequest.FieldUpdatedAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *AttendanceRequestFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *AttendanceRequestFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *AttendanceRequestFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *AttendanceRequestFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AttendanceRuleQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AttendanceRuleQuery builder.
+func (_q *AttendanceRuleQuery) Filter() *AttendanceRuleFilter {
+	return &AttendanceRuleFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AttendanceRuleMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AttendanceRuleMutation builder.
+func (m *AttendanceRuleMutation) Filter() *AttendanceRuleFilter {
+	return &AttendanceRuleFilter{config: m.config, predicateAdder: m}
+}
+
+// AttendanceRuleFilter provides a generic filtering capability at runtime for AttendanceRuleQuery.
+type AttendanceRuleFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AttendanceRuleFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AttendanceRuleFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(attendancerule.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AttendanceRuleFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(attendancerule.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *AttendanceRuleFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(attendancerule.FieldEnterpriseID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *AttendanceRuleFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(attendancerule.FieldName))
+}
+
+// WhereAudience applies the entql json.RawMessage predicate on the audience field.
+func (f *AttendanceRuleFilter) WhereAudience(p entql.BytesP) {
+	f.Where(p.Field(attendancerule.FieldAudience))
+}
+
+// WherePriority applies the entql int predicate on the priority field.
+func (f *AttendanceRuleFilter) WherePriority(p entql.IntP) {
+	f.Where(p.Field(attendancerule.FieldPriority))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *AttendanceRuleFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(attendancerule.FieldKind))
+}
+
+// WhereOnDuty applies the entql string predicate on the on_duty field.
+func (f *AttendanceRuleFilter) WhereOnDuty(p entql.StringP) {
+	f.Where(p.Field(attendancerule.FieldOnDuty))
+}
+
+// WhereOffDuty applies the entql string predicate on the off_duty field.
+func (f *AttendanceRuleFilter) WhereOffDuty(p entql.StringP) {
+	f.Where(p.Field(attendancerule.FieldOffDuty))
+}
+
+// WhereLateGraceMinutes applies the entql int predicate on the late_grace_minutes field.
+func (f *AttendanceRuleFilter) WhereLateGraceMinutes(p entql.IntP) {
+	f.Where(p.Field(attendancerule.FieldLateGraceMinutes))
+}
+
+// WhereEarlyGraceMinutes applies the entql int predicate on the early_grace_minutes field.
+func (f *AttendanceRuleFilter) WhereEarlyGraceMinutes(p entql.IntP) {
+	f.Where(p.Field(attendancerule.FieldEarlyGraceMinutes))
+}
+
+// WhereSeriousLateMinutes applies the entql int predicate on the serious_late_minutes field.
+func (f *AttendanceRuleFilter) WhereSeriousLateMinutes(p entql.IntP) {
+	f.Where(p.Field(attendancerule.FieldSeriousLateMinutes))
+}
+
+// WhereLunchStart applies the entql string predicate on the lunch_start field.
+func (f *AttendanceRuleFilter) WhereLunchStart(p entql.StringP) {
+	f.Where(p.Field(attendancerule.FieldLunchStart))
+}
+
+// WhereLunchEnd applies the entql string predicate on the lunch_end field.
+func (f *AttendanceRuleFilter) WhereLunchEnd(p entql.StringP) {
+	f.Where(p.Field(attendancerule.FieldLunchEnd))
+}
+
+// WhereCoreStart applies the entql string predicate on the core_start field.
+func (f *AttendanceRuleFilter) WhereCoreStart(p entql.StringP) {
+	f.Where(p.Field(attendancerule.FieldCoreStart))
+}
+
+// WhereCoreEnd applies the entql string predicate on the core_end field.
+func (f *AttendanceRuleFilter) WhereCoreEnd(p entql.StringP) {
+	f.Where(p.Field(attendancerule.FieldCoreEnd))
+}
+
+// WhereRequiredMinutes applies the entql int predicate on the required_minutes field.
+func (f *AttendanceRuleFilter) WhereRequiredMinutes(p entql.IntP) {
+	f.Where(p.Field(attendancerule.FieldRequiredMinutes))
+}
+
+// WhereDayStartsAt applies the entql string predicate on the day_starts_at field.
+func (f *AttendanceRuleFilter) WhereDayStartsAt(p entql.StringP) {
+	f.Where(p.Field(attendancerule.FieldDayStartsAt))
+}
+
+// WherePlaces applies the entql json.RawMessage predicate on the places field.
+func (f *AttendanceRuleFilter) WherePlaces(p entql.BytesP) {
+	f.Where(p.Field(attendancerule.FieldPlaces))
+}
+
+// WhereFieldCheckIn applies the entql string predicate on the field_check_in field.
+func (f *AttendanceRuleFilter) WhereFieldCheckIn(p entql.StringP) {
+	f.Where(p.Field(attendancerule.FieldFieldCheckIn))
+}
+
+// WhereCheckInOnLeave applies the entql bool predicate on the check_in_on_leave field.
+func (f *AttendanceRuleFilter) WhereCheckInOnLeave(p entql.BoolP) {
+	f.Where(p.Field(attendancerule.FieldCheckInOnLeave))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AttendanceRuleFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(attendancerule.FieldUpdatedAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *AttendanceRuleFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *AttendanceRuleFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AuditEntryQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1397,7 +2130,7 @@ type AuditEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1482,7 +2215,7 @@ type CallbackFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CallbackFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1568,6 +2301,164 @@ func (f *CallbackFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CheckInQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CheckInQuery builder.
+func (_q *CheckInQuery) Filter() *CheckInFilter {
+	return &CheckInFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CheckInMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CheckInMutation builder.
+func (m *CheckInMutation) Filter() *CheckInFilter {
+	return &CheckInFilter{config: m.config, predicateAdder: m}
+}
+
+// CheckInFilter provides a generic filtering capability at runtime for CheckInQuery.
+type CheckInFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CheckInFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *CheckInFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(checkin.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CheckInFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(checkin.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *CheckInFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(checkin.FieldEnterpriseID))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *CheckInFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(checkin.FieldMemberID))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *CheckInFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(checkin.FieldAt))
+}
+
+// WhereWorkDate applies the entql string predicate on the work_date field.
+func (f *CheckInFilter) WhereWorkDate(p entql.StringP) {
+	f.Where(p.Field(checkin.FieldWorkDate))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *CheckInFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(checkin.FieldKind))
+}
+
+// WhereLatitude applies the entql float64 predicate on the latitude field.
+func (f *CheckInFilter) WhereLatitude(p entql.Float64P) {
+	f.Where(p.Field(checkin.FieldLatitude))
+}
+
+// WhereLongitude applies the entql float64 predicate on the longitude field.
+func (f *CheckInFilter) WhereLongitude(p entql.Float64P) {
+	f.Where(p.Field(checkin.FieldLongitude))
+}
+
+// WhereAccuracy applies the entql float64 predicate on the accuracy field.
+func (f *CheckInFilter) WhereAccuracy(p entql.Float64P) {
+	f.Where(p.Field(checkin.FieldAccuracy))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *CheckInFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(checkin.FieldNote))
+}
+
+// WherePhotoRef applies the entql string predicate on the photo_ref field.
+func (f *CheckInFilter) WherePhotoRef(p entql.StringP) {
+	f.Where(p.Field(checkin.FieldPhotoRef))
+}
+
+// WhereTimeResult applies the entql string predicate on the time_result field.
+func (f *CheckInFilter) WhereTimeResult(p entql.StringP) {
+	f.Where(p.Field(checkin.FieldTimeResult))
+}
+
+// WhereMinutes applies the entql int predicate on the minutes field.
+func (f *CheckInFilter) WhereMinutes(p entql.IntP) {
+	f.Where(p.Field(checkin.FieldMinutes))
+}
+
+// WhereLocationResult applies the entql string predicate on the location_result field.
+func (f *CheckInFilter) WhereLocationResult(p entql.StringP) {
+	f.Where(p.Field(checkin.FieldLocationResult))
+}
+
+// WherePlaceName applies the entql string predicate on the place_name field.
+func (f *CheckInFilter) WherePlaceName(p entql.StringP) {
+	f.Where(p.Field(checkin.FieldPlaceName))
+}
+
+// WhereDistance applies the entql float64 predicate on the distance field.
+func (f *CheckInFilter) WhereDistance(p entql.Float64P) {
+	f.Where(p.Field(checkin.FieldDistance))
+}
+
+// WhereRuleID applies the entql string predicate on the rule_id field.
+func (f *CheckInFilter) WhereRuleID(p entql.StringP) {
+	f.Where(p.Field(checkin.FieldRuleID))
+}
+
+// WhereApprovalID applies the entql string predicate on the approval_id field.
+func (f *CheckInFilter) WhereApprovalID(p entql.StringP) {
+	f.Where(p.Field(checkin.FieldApprovalID))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *CheckInFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *CheckInFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *CheckInFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *CheckInFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ConfidentialViewQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1596,7 +2487,7 @@ type ConfidentialViewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConfidentialViewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1698,7 +2589,7 @@ type ConversationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConversationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1801,7 +2692,7 @@ type ConversationMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConversationMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1903,7 +2794,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2062,7 +2953,7 @@ type EnterpriseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EnterpriseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2187,7 +3078,7 @@ type InboxCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InboxCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2280,7 +3171,7 @@ type InboxEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InboxEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2427,6 +3318,610 @@ func (f *InboxEntryFilter) WhereHasConversationWith(preds ...predicate.Conversat
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *LeaveBalanceQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LeaveBalanceQuery builder.
+func (_q *LeaveBalanceQuery) Filter() *LeaveBalanceFilter {
+	return &LeaveBalanceFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LeaveBalanceMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LeaveBalanceMutation builder.
+func (m *LeaveBalanceMutation) Filter() *LeaveBalanceFilter {
+	return &LeaveBalanceFilter{config: m.config, predicateAdder: m}
+}
+
+// LeaveBalanceFilter provides a generic filtering capability at runtime for LeaveBalanceQuery.
+type LeaveBalanceFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LeaveBalanceFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *LeaveBalanceFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(leavebalance.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LeaveBalanceFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(leavebalance.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *LeaveBalanceFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(leavebalance.FieldEnterpriseID))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *LeaveBalanceFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(leavebalance.FieldMemberID))
+}
+
+// WhereLeaveTypeID applies the entql string predicate on the leave_type_id field.
+func (f *LeaveBalanceFilter) WhereLeaveTypeID(p entql.StringP) {
+	f.Where(p.Field(leavebalance.FieldLeaveTypeID))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *LeaveBalanceFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(leavebalance.FieldYear))
+}
+
+// WhereValidUntil applies the entql string predicate on the valid_until field.
+func (f *LeaveBalanceFilter) WhereValidUntil(p entql.StringP) {
+	f.Where(p.Field(leavebalance.FieldValidUntil))
+}
+
+// WhereGrantedMinutes applies the entql int predicate on the granted_minutes field.
+func (f *LeaveBalanceFilter) WhereGrantedMinutes(p entql.IntP) {
+	f.Where(p.Field(leavebalance.FieldGrantedMinutes))
+}
+
+// WhereAvailableMinutes applies the entql int predicate on the available_minutes field.
+func (f *LeaveBalanceFilter) WhereAvailableMinutes(p entql.IntP) {
+	f.Where(p.Field(leavebalance.FieldAvailableMinutes))
+}
+
+// WhereReservedMinutes applies the entql int predicate on the reserved_minutes field.
+func (f *LeaveBalanceFilter) WhereReservedMinutes(p entql.IntP) {
+	f.Where(p.Field(leavebalance.FieldReservedMinutes))
+}
+
+// WhereUsedMinutes applies the entql int predicate on the used_minutes field.
+func (f *LeaveBalanceFilter) WhereUsedMinutes(p entql.IntP) {
+	f.Where(p.Field(leavebalance.FieldUsedMinutes))
+}
+
+// WhereExpiredMinutes applies the entql int predicate on the expired_minutes field.
+func (f *LeaveBalanceFilter) WhereExpiredMinutes(p entql.IntP) {
+	f.Where(p.Field(leavebalance.FieldExpiredMinutes))
+}
+
+// WhereExpiredAt applies the entql time.Time predicate on the expired_at field.
+func (f *LeaveBalanceFilter) WhereExpiredAt(p entql.TimeP) {
+	f.Where(p.Field(leavebalance.FieldExpiredAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *LeaveBalanceFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(leavebalance.FieldUpdatedAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *LeaveBalanceFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *LeaveBalanceFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *LeaveBalanceFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *LeaveBalanceFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasLeaveType applies a predicate to check if query has an edge leave_type.
+func (f *LeaveBalanceFilter) WhereHasLeaveType() {
+	f.Where(entql.HasEdge("leave_type"))
+}
+
+// WhereHasLeaveTypeWith applies a predicate to check if query has an edge leave_type with a given conditions (other predicates).
+func (f *LeaveBalanceFilter) WhereHasLeaveTypeWith(preds ...predicate.LeaveType) {
+	f.Where(entql.HasEdgeWith("leave_type", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasChanges applies a predicate to check if query has an edge changes.
+func (f *LeaveBalanceFilter) WhereHasChanges() {
+	f.Where(entql.HasEdge("changes"))
+}
+
+// WhereHasChangesWith applies a predicate to check if query has an edge changes with a given conditions (other predicates).
+func (f *LeaveBalanceFilter) WhereHasChangesWith(preds ...predicate.LeaveBalanceChange) {
+	f.Where(entql.HasEdgeWith("changes", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *LeaveBalanceChangeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LeaveBalanceChangeQuery builder.
+func (_q *LeaveBalanceChangeQuery) Filter() *LeaveBalanceChangeFilter {
+	return &LeaveBalanceChangeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LeaveBalanceChangeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LeaveBalanceChangeMutation builder.
+func (m *LeaveBalanceChangeMutation) Filter() *LeaveBalanceChangeFilter {
+	return &LeaveBalanceChangeFilter{config: m.config, predicateAdder: m}
+}
+
+// LeaveBalanceChangeFilter provides a generic filtering capability at runtime for LeaveBalanceChangeQuery.
+type LeaveBalanceChangeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LeaveBalanceChangeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *LeaveBalanceChangeFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(leavebalancechange.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LeaveBalanceChangeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(leavebalancechange.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *LeaveBalanceChangeFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(leavebalancechange.FieldEnterpriseID))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *LeaveBalanceChangeFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(leavebalancechange.FieldMemberID))
+}
+
+// WhereBalanceID applies the entql string predicate on the balance_id field.
+func (f *LeaveBalanceChangeFilter) WhereBalanceID(p entql.StringP) {
+	f.Where(p.Field(leavebalancechange.FieldBalanceID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *LeaveBalanceChangeFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(leavebalancechange.FieldKind))
+}
+
+// WhereMinutes applies the entql int predicate on the minutes field.
+func (f *LeaveBalanceChangeFilter) WhereMinutes(p entql.IntP) {
+	f.Where(p.Field(leavebalancechange.FieldMinutes))
+}
+
+// WhereAvailableAfter applies the entql int predicate on the available_after field.
+func (f *LeaveBalanceChangeFilter) WhereAvailableAfter(p entql.IntP) {
+	f.Where(p.Field(leavebalancechange.FieldAvailableAfter))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *LeaveBalanceChangeFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(leavebalancechange.FieldReason))
+}
+
+// WhereLeaveRequestID applies the entql string predicate on the leave_request_id field.
+func (f *LeaveBalanceChangeFilter) WhereLeaveRequestID(p entql.StringP) {
+	f.Where(p.Field(leavebalancechange.FieldLeaveRequestID))
+}
+
+// WhereApprovalID applies the entql string predicate on the approval_id field.
+func (f *LeaveBalanceChangeFilter) WhereApprovalID(p entql.StringP) {
+	f.Where(p.Field(leavebalancechange.FieldApprovalID))
+}
+
+// WhereActorID applies the entql string predicate on the actor_id field.
+func (f *LeaveBalanceChangeFilter) WhereActorID(p entql.StringP) {
+	f.Where(p.Field(leavebalancechange.FieldActorID))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *LeaveBalanceChangeFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *LeaveBalanceChangeFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *LeaveBalanceChangeFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *LeaveBalanceChangeFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasBalance applies a predicate to check if query has an edge balance.
+func (f *LeaveBalanceChangeFilter) WhereHasBalance() {
+	f.Where(entql.HasEdge("balance"))
+}
+
+// WhereHasBalanceWith applies a predicate to check if query has an edge balance with a given conditions (other predicates).
+func (f *LeaveBalanceChangeFilter) WhereHasBalanceWith(preds ...predicate.LeaveBalance) {
+	f.Where(entql.HasEdgeWith("balance", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *LeaveRequestQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LeaveRequestQuery builder.
+func (_q *LeaveRequestQuery) Filter() *LeaveRequestFilter {
+	return &LeaveRequestFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LeaveRequestMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LeaveRequestMutation builder.
+func (m *LeaveRequestMutation) Filter() *LeaveRequestFilter {
+	return &LeaveRequestFilter{config: m.config, predicateAdder: m}
+}
+
+// LeaveRequestFilter provides a generic filtering capability at runtime for LeaveRequestQuery.
+type LeaveRequestFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LeaveRequestFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *LeaveRequestFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(leaverequest.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LeaveRequestFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(leaverequest.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *LeaveRequestFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(leaverequest.FieldEnterpriseID))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *LeaveRequestFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(leaverequest.FieldMemberID))
+}
+
+// WhereLeaveTypeID applies the entql string predicate on the leave_type_id field.
+func (f *LeaveRequestFilter) WhereLeaveTypeID(p entql.StringP) {
+	f.Where(p.Field(leaverequest.FieldLeaveTypeID))
+}
+
+// WhereBalanceID applies the entql string predicate on the balance_id field.
+func (f *LeaveRequestFilter) WhereBalanceID(p entql.StringP) {
+	f.Where(p.Field(leaverequest.FieldBalanceID))
+}
+
+// WhereStart applies the entql time.Time predicate on the start field.
+func (f *LeaveRequestFilter) WhereStart(p entql.TimeP) {
+	f.Where(p.Field(leaverequest.FieldStart))
+}
+
+// WhereEnd applies the entql time.Time predicate on the end field.
+func (f *LeaveRequestFilter) WhereEnd(p entql.TimeP) {
+	f.Where(p.Field(leaverequest.FieldEnd))
+}
+
+// WhereMinutes applies the entql int predicate on the minutes field.
+func (f *LeaveRequestFilter) WhereMinutes(p entql.IntP) {
+	f.Where(p.Field(leaverequest.FieldMinutes))
+}
+
+// WhereCancelledMinutes applies the entql int predicate on the cancelled_minutes field.
+func (f *LeaveRequestFilter) WhereCancelledMinutes(p entql.IntP) {
+	f.Where(p.Field(leaverequest.FieldCancelledMinutes))
+}
+
+// WhereDays applies the entql json.RawMessage predicate on the days field.
+func (f *LeaveRequestFilter) WhereDays(p entql.BytesP) {
+	f.Where(p.Field(leaverequest.FieldDays))
+}
+
+// WhereFirstDay applies the entql string predicate on the first_day field.
+func (f *LeaveRequestFilter) WhereFirstDay(p entql.StringP) {
+	f.Where(p.Field(leaverequest.FieldFirstDay))
+}
+
+// WhereLastDay applies the entql string predicate on the last_day field.
+func (f *LeaveRequestFilter) WhereLastDay(p entql.StringP) {
+	f.Where(p.Field(leaverequest.FieldLastDay))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *LeaveRequestFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(leaverequest.FieldStatus))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *LeaveRequestFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(leaverequest.FieldReason))
+}
+
+// WhereApprovalID applies the entql string predicate on the approval_id field.
+func (f *LeaveRequestFilter) WhereApprovalID(p entql.StringP) {
+	f.Where(p.Field(leaverequest.FieldApprovalID))
+}
+
+// WhereCancelStatus applies the entql string predicate on the cancel_status field.
+func (f *LeaveRequestFilter) WhereCancelStatus(p entql.StringP) {
+	f.Where(p.Field(leaverequest.FieldCancelStatus))
+}
+
+// WhereCancelFrom applies the entql time.Time predicate on the cancel_from field.
+func (f *LeaveRequestFilter) WhereCancelFrom(p entql.TimeP) {
+	f.Where(p.Field(leaverequest.FieldCancelFrom))
+}
+
+// WhereCancelApprovalID applies the entql string predicate on the cancel_approval_id field.
+func (f *LeaveRequestFilter) WhereCancelApprovalID(p entql.StringP) {
+	f.Where(p.Field(leaverequest.FieldCancelApprovalID))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *LeaveRequestFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(leaverequest.FieldUpdatedAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *LeaveRequestFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *LeaveRequestFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *LeaveRequestFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *LeaveRequestFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasLeaveType applies a predicate to check if query has an edge leave_type.
+func (f *LeaveRequestFilter) WhereHasLeaveType() {
+	f.Where(entql.HasEdge("leave_type"))
+}
+
+// WhereHasLeaveTypeWith applies a predicate to check if query has an edge leave_type with a given conditions (other predicates).
+func (f *LeaveRequestFilter) WhereHasLeaveTypeWith(preds ...predicate.LeaveType) {
+	f.Where(entql.HasEdgeWith("leave_type", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *LeaveTypeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LeaveTypeQuery builder.
+func (_q *LeaveTypeQuery) Filter() *LeaveTypeFilter {
+	return &LeaveTypeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LeaveTypeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LeaveTypeMutation builder.
+func (m *LeaveTypeMutation) Filter() *LeaveTypeFilter {
+	return &LeaveTypeFilter{config: m.config, predicateAdder: m}
+}
+
+// LeaveTypeFilter provides a generic filtering capability at runtime for LeaveTypeQuery.
+type LeaveTypeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LeaveTypeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *LeaveTypeFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(leavetype.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LeaveTypeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(leavetype.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *LeaveTypeFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(leavetype.FieldEnterpriseID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *LeaveTypeFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(leavetype.FieldName))
+}
+
+// WhereUnit applies the entql string predicate on the unit field.
+func (f *LeaveTypeFilter) WhereUnit(p entql.StringP) {
+	f.Where(p.Field(leavetype.FieldUnit))
+}
+
+// WhereCounting applies the entql string predicate on the counting field.
+func (f *LeaveTypeFilter) WhereCounting(p entql.StringP) {
+	f.Where(p.Field(leavetype.FieldCounting))
+}
+
+// WhereMinutesPerDay applies the entql int predicate on the minutes_per_day field.
+func (f *LeaveTypeFilter) WhereMinutesPerDay(p entql.IntP) {
+	f.Where(p.Field(leavetype.FieldMinutesPerDay))
+}
+
+// WherePaid applies the entql bool predicate on the paid field.
+func (f *LeaveTypeFilter) WherePaid(p entql.BoolP) {
+	f.Where(p.Field(leavetype.FieldPaid))
+}
+
+// WhereAudience applies the entql json.RawMessage predicate on the audience field.
+func (f *LeaveTypeFilter) WhereAudience(p entql.BytesP) {
+	f.Where(p.Field(leavetype.FieldAudience))
+}
+
+// WhereNeedsBalance applies the entql bool predicate on the needs_balance field.
+func (f *LeaveTypeFilter) WhereNeedsBalance(p entql.BoolP) {
+	f.Where(p.Field(leavetype.FieldNeedsBalance))
+}
+
+// WhereStepMinutes applies the entql int predicate on the step_minutes field.
+func (f *LeaveTypeFilter) WhereStepMinutes(p entql.IntP) {
+	f.Where(p.Field(leavetype.FieldStepMinutes))
+}
+
+// WhereMaxDaysInAdvance applies the entql int predicate on the max_days_in_advance field.
+func (f *LeaveTypeFilter) WhereMaxDaysInAdvance(p entql.IntP) {
+	f.Where(p.Field(leavetype.FieldMaxDaysInAdvance))
+}
+
+// WhereMaxDaysLate applies the entql int predicate on the max_days_late field.
+func (f *LeaveTypeFilter) WhereMaxDaysLate(p entql.IntP) {
+	f.Where(p.Field(leavetype.FieldMaxDaysLate))
+}
+
+// WhereApprovalTemplateID applies the entql string predicate on the approval_template_id field.
+func (f *LeaveTypeFilter) WhereApprovalTemplateID(p entql.StringP) {
+	f.Where(p.Field(leavetype.FieldApprovalTemplateID))
+}
+
+// WhereGrant applies the entql json.RawMessage predicate on the grant field.
+func (f *LeaveTypeFilter) WhereGrant(p entql.BytesP) {
+	f.Where(p.Field(leavetype.FieldGrant))
+}
+
+// WhereActive applies the entql bool predicate on the active field.
+func (f *LeaveTypeFilter) WhereActive(p entql.BoolP) {
+	f.Where(p.Field(leavetype.FieldActive))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *LeaveTypeFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *LeaveTypeFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MemberQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2455,7 +3950,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2519,6 +4014,11 @@ func (f *MemberFilter) WhereActivatedAt(p entql.TimeP) {
 // WhereReferredBy applies the entql string predicate on the referred_by field.
 func (f *MemberFilter) WhereReferredBy(p entql.StringP) {
 	f.Where(p.Field(member.FieldReferredBy))
+}
+
+// WhereHiredOn applies the entql string predicate on the hired_on field.
+func (f *MemberFilter) WhereHiredOn(p entql.StringP) {
+	f.Where(p.Field(member.FieldHiredOn))
 }
 
 // WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
@@ -2639,7 +4139,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2751,7 +4251,7 @@ type MessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2978,7 +4478,7 @@ type OperatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3052,7 +4552,7 @@ type OperatorSessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatorSessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3131,7 +4631,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3229,7 +4729,7 @@ type TagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3277,6 +4777,100 @@ func (f *TagFilter) WhereHasMembers() {
 // WhereHasMembersWith applies a predicate to check if query has an edge members with a given conditions (other predicates).
 func (f *TagFilter) WhereHasMembersWith(preds ...predicate.Member) {
 	f.Where(entql.HasEdgeWith("members", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *WorkCalendarQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the WorkCalendarQuery builder.
+func (_q *WorkCalendarQuery) Filter() *WorkCalendarFilter {
+	return &WorkCalendarFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *WorkCalendarMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the WorkCalendarMutation builder.
+func (m *WorkCalendarMutation) Filter() *WorkCalendarFilter {
+	return &WorkCalendarFilter{config: m.config, predicateAdder: m}
+}
+
+// WorkCalendarFilter provides a generic filtering capability at runtime for WorkCalendarQuery.
+type WorkCalendarFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *WorkCalendarFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *WorkCalendarFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(workcalendar.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *WorkCalendarFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(workcalendar.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *WorkCalendarFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(workcalendar.FieldEnterpriseID))
+}
+
+// WhereTimeZone applies the entql string predicate on the time_zone field.
+func (f *WorkCalendarFilter) WhereTimeZone(p entql.StringP) {
+	f.Where(p.Field(workcalendar.FieldTimeZone))
+}
+
+// WhereWorkingWeek applies the entql json.RawMessage predicate on the working_week field.
+func (f *WorkCalendarFilter) WhereWorkingWeek(p entql.BytesP) {
+	f.Where(p.Field(workcalendar.FieldWorkingWeek))
+}
+
+// WhereHolidays applies the entql json.RawMessage predicate on the holidays field.
+func (f *WorkCalendarFilter) WhereHolidays(p entql.BytesP) {
+	f.Where(p.Field(workcalendar.FieldHolidays))
+}
+
+// WhereMakeUpDays applies the entql json.RawMessage predicate on the make_up_days field.
+func (f *WorkCalendarFilter) WhereMakeUpDays(p entql.BytesP) {
+	f.Where(p.Field(workcalendar.FieldMakeUpDays))
+}
+
+// WhereHours applies the entql json.RawMessage predicate on the hours field.
+func (f *WorkCalendarFilter) WhereHours(p entql.BytesP) {
+	f.Where(p.Field(workcalendar.FieldHours))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *WorkCalendarFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(workcalendar.FieldUpdatedAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *WorkCalendarFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *WorkCalendarFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -12,12 +12,19 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/attendancerequest"
+	"github.com/corpline/corpline/ent/attendancerule"
 	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/checkin"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/inboxentry"
+	"github.com/corpline/corpline/ent/leavebalance"
+	"github.com/corpline/corpline/ent/leavebalancechange"
+	"github.com/corpline/corpline/ent/leaverequest"
+	"github.com/corpline/corpline/ent/leavetype"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
@@ -261,6 +268,354 @@ func newAppPaginateArgs(rv map[string]any) *appPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AttendanceRequestQuery) CollectFields(ctx context.Context, satisfies ...string) (*AttendanceRequestQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AttendanceRequestQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(attendancerequest.Columns))
+		selectedFields = []string{attendancerequest.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[attendancerequest.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldMemberID)
+				fieldSeen[attendancerequest.FieldMemberID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[attendancerequest.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldCreatedAt)
+				fieldSeen[attendancerequest.FieldCreatedAt] = struct{}{}
+			}
+		case "memberID":
+			if _, ok := fieldSeen[attendancerequest.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldMemberID)
+				fieldSeen[attendancerequest.FieldMemberID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[attendancerequest.FieldKind]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldKind)
+				fieldSeen[attendancerequest.FieldKind] = struct{}{}
+			}
+		case "start":
+			if _, ok := fieldSeen[attendancerequest.FieldStart]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldStart)
+				fieldSeen[attendancerequest.FieldStart] = struct{}{}
+			}
+		case "end":
+			if _, ok := fieldSeen[attendancerequest.FieldEnd]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldEnd)
+				fieldSeen[attendancerequest.FieldEnd] = struct{}{}
+			}
+		case "firstDay":
+			if _, ok := fieldSeen[attendancerequest.FieldFirstDay]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldFirstDay)
+				fieldSeen[attendancerequest.FieldFirstDay] = struct{}{}
+			}
+		case "lastDay":
+			if _, ok := fieldSeen[attendancerequest.FieldLastDay]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldLastDay)
+				fieldSeen[attendancerequest.FieldLastDay] = struct{}{}
+			}
+		case "destination":
+			if _, ok := fieldSeen[attendancerequest.FieldDestination]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldDestination)
+				fieldSeen[attendancerequest.FieldDestination] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[attendancerequest.FieldReason]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldReason)
+				fieldSeen[attendancerequest.FieldReason] = struct{}{}
+			}
+		case "punchKind":
+			if _, ok := fieldSeen[attendancerequest.FieldPunchKind]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldPunchKind)
+				fieldSeen[attendancerequest.FieldPunchKind] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[attendancerequest.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldStatus)
+				fieldSeen[attendancerequest.FieldStatus] = struct{}{}
+			}
+		case "approvalID":
+			if _, ok := fieldSeen[attendancerequest.FieldApprovalID]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldApprovalID)
+				fieldSeen[attendancerequest.FieldApprovalID] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[attendancerequest.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, attendancerequest.FieldUpdatedAt)
+				fieldSeen[attendancerequest.FieldUpdatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type attendancerequestPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AttendanceRequestPaginateOption
+}
+
+func newAttendanceRequestPaginateArgs(rv map[string]any) *attendancerequestPaginateArgs {
+	args := &attendancerequestPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AttendanceRequestOrder{Field: &AttendanceRequestOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAttendanceRequestOrder(order))
+			}
+		case *AttendanceRequestOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAttendanceRequestOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AttendanceRequestWhereInput); ok {
+		args.opts = append(args.opts, WithAttendanceRequestFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AttendanceRuleQuery) CollectFields(ctx context.Context, satisfies ...string) (*AttendanceRuleQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AttendanceRuleQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(attendancerule.Columns))
+		selectedFields = []string{attendancerule.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[attendancerule.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldCreatedAt)
+				fieldSeen[attendancerule.FieldCreatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[attendancerule.FieldName]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldName)
+				fieldSeen[attendancerule.FieldName] = struct{}{}
+			}
+		case "audience":
+			if _, ok := fieldSeen[attendancerule.FieldAudience]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldAudience)
+				fieldSeen[attendancerule.FieldAudience] = struct{}{}
+			}
+		case "priority":
+			if _, ok := fieldSeen[attendancerule.FieldPriority]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldPriority)
+				fieldSeen[attendancerule.FieldPriority] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[attendancerule.FieldKind]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldKind)
+				fieldSeen[attendancerule.FieldKind] = struct{}{}
+			}
+		case "onDuty":
+			if _, ok := fieldSeen[attendancerule.FieldOnDuty]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldOnDuty)
+				fieldSeen[attendancerule.FieldOnDuty] = struct{}{}
+			}
+		case "offDuty":
+			if _, ok := fieldSeen[attendancerule.FieldOffDuty]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldOffDuty)
+				fieldSeen[attendancerule.FieldOffDuty] = struct{}{}
+			}
+		case "lateGraceMinutes":
+			if _, ok := fieldSeen[attendancerule.FieldLateGraceMinutes]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldLateGraceMinutes)
+				fieldSeen[attendancerule.FieldLateGraceMinutes] = struct{}{}
+			}
+		case "earlyGraceMinutes":
+			if _, ok := fieldSeen[attendancerule.FieldEarlyGraceMinutes]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldEarlyGraceMinutes)
+				fieldSeen[attendancerule.FieldEarlyGraceMinutes] = struct{}{}
+			}
+		case "seriousLateMinutes":
+			if _, ok := fieldSeen[attendancerule.FieldSeriousLateMinutes]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldSeriousLateMinutes)
+				fieldSeen[attendancerule.FieldSeriousLateMinutes] = struct{}{}
+			}
+		case "lunchStart":
+			if _, ok := fieldSeen[attendancerule.FieldLunchStart]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldLunchStart)
+				fieldSeen[attendancerule.FieldLunchStart] = struct{}{}
+			}
+		case "lunchEnd":
+			if _, ok := fieldSeen[attendancerule.FieldLunchEnd]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldLunchEnd)
+				fieldSeen[attendancerule.FieldLunchEnd] = struct{}{}
+			}
+		case "coreStart":
+			if _, ok := fieldSeen[attendancerule.FieldCoreStart]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldCoreStart)
+				fieldSeen[attendancerule.FieldCoreStart] = struct{}{}
+			}
+		case "coreEnd":
+			if _, ok := fieldSeen[attendancerule.FieldCoreEnd]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldCoreEnd)
+				fieldSeen[attendancerule.FieldCoreEnd] = struct{}{}
+			}
+		case "requiredMinutes":
+			if _, ok := fieldSeen[attendancerule.FieldRequiredMinutes]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldRequiredMinutes)
+				fieldSeen[attendancerule.FieldRequiredMinutes] = struct{}{}
+			}
+		case "dayStartsAt":
+			if _, ok := fieldSeen[attendancerule.FieldDayStartsAt]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldDayStartsAt)
+				fieldSeen[attendancerule.FieldDayStartsAt] = struct{}{}
+			}
+		case "places":
+			if _, ok := fieldSeen[attendancerule.FieldPlaces]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldPlaces)
+				fieldSeen[attendancerule.FieldPlaces] = struct{}{}
+			}
+		case "fieldCheckIn":
+			if _, ok := fieldSeen[attendancerule.FieldFieldCheckIn]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldFieldCheckIn)
+				fieldSeen[attendancerule.FieldFieldCheckIn] = struct{}{}
+			}
+		case "checkInOnLeave":
+			if _, ok := fieldSeen[attendancerule.FieldCheckInOnLeave]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldCheckInOnLeave)
+				fieldSeen[attendancerule.FieldCheckInOnLeave] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[attendancerule.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, attendancerule.FieldUpdatedAt)
+				fieldSeen[attendancerule.FieldUpdatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type attendancerulePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AttendanceRulePaginateOption
+}
+
+func newAttendanceRulePaginateArgs(rv map[string]any) *attendancerulePaginateArgs {
+	args := &attendancerulePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AttendanceRuleOrder{Field: &AttendanceRuleOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAttendanceRuleOrder(order))
+			}
+		case *AttendanceRuleOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAttendanceRuleOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AttendanceRuleWhereInput); ok {
+		args.opts = append(args.opts, WithAttendanceRuleFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *AuditEntryQuery) CollectFields(ctx context.Context, satisfies ...string) (*AuditEntryQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -385,6 +740,190 @@ func newAuditEntryPaginateArgs(rv map[string]any) *auditentryPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AuditEntryWhereInput); ok {
 		args.opts = append(args.opts, WithAuditEntryFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CheckInQuery) CollectFields(ctx context.Context, satisfies ...string) (*CheckInQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CheckInQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(checkin.Columns))
+		selectedFields = []string{checkin.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[checkin.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldMemberID)
+				fieldSeen[checkin.FieldMemberID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[checkin.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldCreatedAt)
+				fieldSeen[checkin.FieldCreatedAt] = struct{}{}
+			}
+		case "memberID":
+			if _, ok := fieldSeen[checkin.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldMemberID)
+				fieldSeen[checkin.FieldMemberID] = struct{}{}
+			}
+		case "at":
+			if _, ok := fieldSeen[checkin.FieldAt]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldAt)
+				fieldSeen[checkin.FieldAt] = struct{}{}
+			}
+		case "workDate":
+			if _, ok := fieldSeen[checkin.FieldWorkDate]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldWorkDate)
+				fieldSeen[checkin.FieldWorkDate] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[checkin.FieldKind]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldKind)
+				fieldSeen[checkin.FieldKind] = struct{}{}
+			}
+		case "latitude":
+			if _, ok := fieldSeen[checkin.FieldLatitude]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldLatitude)
+				fieldSeen[checkin.FieldLatitude] = struct{}{}
+			}
+		case "longitude":
+			if _, ok := fieldSeen[checkin.FieldLongitude]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldLongitude)
+				fieldSeen[checkin.FieldLongitude] = struct{}{}
+			}
+		case "accuracy":
+			if _, ok := fieldSeen[checkin.FieldAccuracy]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldAccuracy)
+				fieldSeen[checkin.FieldAccuracy] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[checkin.FieldNote]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldNote)
+				fieldSeen[checkin.FieldNote] = struct{}{}
+			}
+		case "photoRef":
+			if _, ok := fieldSeen[checkin.FieldPhotoRef]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldPhotoRef)
+				fieldSeen[checkin.FieldPhotoRef] = struct{}{}
+			}
+		case "timeResult":
+			if _, ok := fieldSeen[checkin.FieldTimeResult]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldTimeResult)
+				fieldSeen[checkin.FieldTimeResult] = struct{}{}
+			}
+		case "minutes":
+			if _, ok := fieldSeen[checkin.FieldMinutes]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldMinutes)
+				fieldSeen[checkin.FieldMinutes] = struct{}{}
+			}
+		case "locationResult":
+			if _, ok := fieldSeen[checkin.FieldLocationResult]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldLocationResult)
+				fieldSeen[checkin.FieldLocationResult] = struct{}{}
+			}
+		case "placeName":
+			if _, ok := fieldSeen[checkin.FieldPlaceName]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldPlaceName)
+				fieldSeen[checkin.FieldPlaceName] = struct{}{}
+			}
+		case "distance":
+			if _, ok := fieldSeen[checkin.FieldDistance]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldDistance)
+				fieldSeen[checkin.FieldDistance] = struct{}{}
+			}
+		case "ruleID":
+			if _, ok := fieldSeen[checkin.FieldRuleID]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldRuleID)
+				fieldSeen[checkin.FieldRuleID] = struct{}{}
+			}
+		case "approvalID":
+			if _, ok := fieldSeen[checkin.FieldApprovalID]; !ok {
+				selectedFields = append(selectedFields, checkin.FieldApprovalID)
+				fieldSeen[checkin.FieldApprovalID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type checkinPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CheckInPaginateOption
+}
+
+func newCheckInPaginateArgs(rv map[string]any) *checkinPaginateArgs {
+	args := &checkinPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CheckInOrder{Field: &CheckInOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCheckInOrder(order))
+			}
+		case *CheckInOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCheckInOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CheckInWhereInput); ok {
+		args.opts = append(args.opts, WithCheckInFilter(v.Filter))
 	}
 	return args
 }
@@ -1301,6 +1840,776 @@ func newInboxEntryPaginateArgs(rv map[string]any) *inboxentryPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LeaveBalanceQuery) CollectFields(ctx context.Context, satisfies ...string) (*LeaveBalanceQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LeaveBalanceQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(leavebalance.Columns))
+		selectedFields = []string{leavebalance.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[leavebalance.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldMemberID)
+				fieldSeen[leavebalance.FieldMemberID] = struct{}{}
+			}
+
+		case "leaveType":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LeaveTypeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, leavetypeImplementors)...); err != nil {
+				return err
+			}
+			_q.withLeaveType = query
+			if _, ok := fieldSeen[leavebalance.FieldLeaveTypeID]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldLeaveTypeID)
+				fieldSeen[leavebalance.FieldLeaveTypeID] = struct{}{}
+			}
+
+		case "changes":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LeaveBalanceChangeClient{config: _q.config}).Query()
+			)
+			args := newLeaveBalanceChangePaginateArgs(fieldArgs(ctx, new(LeaveBalanceChangeWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newLeaveBalanceChangePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*LeaveBalance) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID string `sql:"balance_id"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(leavebalance.ChangesColumn), ids...))
+						})
+						if err := query.GroupBy(leavebalance.ChangesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[string]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LeaveBalance) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Changes)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, leavebalancechangeImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(leavebalance.ChangesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedChanges(alias, func(wq *LeaveBalanceChangeQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[leavebalance.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldCreatedAt)
+				fieldSeen[leavebalance.FieldCreatedAt] = struct{}{}
+			}
+		case "memberID":
+			if _, ok := fieldSeen[leavebalance.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldMemberID)
+				fieldSeen[leavebalance.FieldMemberID] = struct{}{}
+			}
+		case "leaveTypeID":
+			if _, ok := fieldSeen[leavebalance.FieldLeaveTypeID]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldLeaveTypeID)
+				fieldSeen[leavebalance.FieldLeaveTypeID] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[leavebalance.FieldYear]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldYear)
+				fieldSeen[leavebalance.FieldYear] = struct{}{}
+			}
+		case "validUntil":
+			if _, ok := fieldSeen[leavebalance.FieldValidUntil]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldValidUntil)
+				fieldSeen[leavebalance.FieldValidUntil] = struct{}{}
+			}
+		case "grantedMinutes":
+			if _, ok := fieldSeen[leavebalance.FieldGrantedMinutes]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldGrantedMinutes)
+				fieldSeen[leavebalance.FieldGrantedMinutes] = struct{}{}
+			}
+		case "availableMinutes":
+			if _, ok := fieldSeen[leavebalance.FieldAvailableMinutes]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldAvailableMinutes)
+				fieldSeen[leavebalance.FieldAvailableMinutes] = struct{}{}
+			}
+		case "reservedMinutes":
+			if _, ok := fieldSeen[leavebalance.FieldReservedMinutes]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldReservedMinutes)
+				fieldSeen[leavebalance.FieldReservedMinutes] = struct{}{}
+			}
+		case "usedMinutes":
+			if _, ok := fieldSeen[leavebalance.FieldUsedMinutes]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldUsedMinutes)
+				fieldSeen[leavebalance.FieldUsedMinutes] = struct{}{}
+			}
+		case "expiredMinutes":
+			if _, ok := fieldSeen[leavebalance.FieldExpiredMinutes]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldExpiredMinutes)
+				fieldSeen[leavebalance.FieldExpiredMinutes] = struct{}{}
+			}
+		case "expiredAt":
+			if _, ok := fieldSeen[leavebalance.FieldExpiredAt]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldExpiredAt)
+				fieldSeen[leavebalance.FieldExpiredAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[leavebalance.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, leavebalance.FieldUpdatedAt)
+				fieldSeen[leavebalance.FieldUpdatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type leavebalancePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LeaveBalancePaginateOption
+}
+
+func newLeaveBalancePaginateArgs(rv map[string]any) *leavebalancePaginateArgs {
+	args := &leavebalancePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &LeaveBalanceOrder{Field: &LeaveBalanceOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithLeaveBalanceOrder(order))
+			}
+		case *LeaveBalanceOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithLeaveBalanceOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*LeaveBalanceWhereInput); ok {
+		args.opts = append(args.opts, WithLeaveBalanceFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LeaveBalanceChangeQuery) CollectFields(ctx context.Context, satisfies ...string) (*LeaveBalanceChangeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LeaveBalanceChangeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(leavebalancechange.Columns))
+		selectedFields = []string{leavebalancechange.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[leavebalancechange.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, leavebalancechange.FieldMemberID)
+				fieldSeen[leavebalancechange.FieldMemberID] = struct{}{}
+			}
+
+		case "balance":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LeaveBalanceClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, leavebalanceImplementors)...); err != nil {
+				return err
+			}
+			_q.withBalance = query
+			if _, ok := fieldSeen[leavebalancechange.FieldBalanceID]; !ok {
+				selectedFields = append(selectedFields, leavebalancechange.FieldBalanceID)
+				fieldSeen[leavebalancechange.FieldBalanceID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[leavebalancechange.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, leavebalancechange.FieldCreatedAt)
+				fieldSeen[leavebalancechange.FieldCreatedAt] = struct{}{}
+			}
+		case "memberID":
+			if _, ok := fieldSeen[leavebalancechange.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, leavebalancechange.FieldMemberID)
+				fieldSeen[leavebalancechange.FieldMemberID] = struct{}{}
+			}
+		case "balanceID":
+			if _, ok := fieldSeen[leavebalancechange.FieldBalanceID]; !ok {
+				selectedFields = append(selectedFields, leavebalancechange.FieldBalanceID)
+				fieldSeen[leavebalancechange.FieldBalanceID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[leavebalancechange.FieldKind]; !ok {
+				selectedFields = append(selectedFields, leavebalancechange.FieldKind)
+				fieldSeen[leavebalancechange.FieldKind] = struct{}{}
+			}
+		case "minutes":
+			if _, ok := fieldSeen[leavebalancechange.FieldMinutes]; !ok {
+				selectedFields = append(selectedFields, leavebalancechange.FieldMinutes)
+				fieldSeen[leavebalancechange.FieldMinutes] = struct{}{}
+			}
+		case "availableAfter":
+			if _, ok := fieldSeen[leavebalancechange.FieldAvailableAfter]; !ok {
+				selectedFields = append(selectedFields, leavebalancechange.FieldAvailableAfter)
+				fieldSeen[leavebalancechange.FieldAvailableAfter] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[leavebalancechange.FieldReason]; !ok {
+				selectedFields = append(selectedFields, leavebalancechange.FieldReason)
+				fieldSeen[leavebalancechange.FieldReason] = struct{}{}
+			}
+		case "leaveRequestID":
+			if _, ok := fieldSeen[leavebalancechange.FieldLeaveRequestID]; !ok {
+				selectedFields = append(selectedFields, leavebalancechange.FieldLeaveRequestID)
+				fieldSeen[leavebalancechange.FieldLeaveRequestID] = struct{}{}
+			}
+		case "approvalID":
+			if _, ok := fieldSeen[leavebalancechange.FieldApprovalID]; !ok {
+				selectedFields = append(selectedFields, leavebalancechange.FieldApprovalID)
+				fieldSeen[leavebalancechange.FieldApprovalID] = struct{}{}
+			}
+		case "actorID":
+			if _, ok := fieldSeen[leavebalancechange.FieldActorID]; !ok {
+				selectedFields = append(selectedFields, leavebalancechange.FieldActorID)
+				fieldSeen[leavebalancechange.FieldActorID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type leavebalancechangePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LeaveBalanceChangePaginateOption
+}
+
+func newLeaveBalanceChangePaginateArgs(rv map[string]any) *leavebalancechangePaginateArgs {
+	args := &leavebalancechangePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &LeaveBalanceChangeOrder{Field: &LeaveBalanceChangeOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithLeaveBalanceChangeOrder(order))
+			}
+		case *LeaveBalanceChangeOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithLeaveBalanceChangeOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*LeaveBalanceChangeWhereInput); ok {
+		args.opts = append(args.opts, WithLeaveBalanceChangeFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LeaveRequestQuery) CollectFields(ctx context.Context, satisfies ...string) (*LeaveRequestQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LeaveRequestQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(leaverequest.Columns))
+		selectedFields = []string{leaverequest.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[leaverequest.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldMemberID)
+				fieldSeen[leaverequest.FieldMemberID] = struct{}{}
+			}
+
+		case "leaveType":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LeaveTypeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, leavetypeImplementors)...); err != nil {
+				return err
+			}
+			_q.withLeaveType = query
+			if _, ok := fieldSeen[leaverequest.FieldLeaveTypeID]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldLeaveTypeID)
+				fieldSeen[leaverequest.FieldLeaveTypeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[leaverequest.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldCreatedAt)
+				fieldSeen[leaverequest.FieldCreatedAt] = struct{}{}
+			}
+		case "memberID":
+			if _, ok := fieldSeen[leaverequest.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldMemberID)
+				fieldSeen[leaverequest.FieldMemberID] = struct{}{}
+			}
+		case "leaveTypeID":
+			if _, ok := fieldSeen[leaverequest.FieldLeaveTypeID]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldLeaveTypeID)
+				fieldSeen[leaverequest.FieldLeaveTypeID] = struct{}{}
+			}
+		case "start":
+			if _, ok := fieldSeen[leaverequest.FieldStart]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldStart)
+				fieldSeen[leaverequest.FieldStart] = struct{}{}
+			}
+		case "end":
+			if _, ok := fieldSeen[leaverequest.FieldEnd]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldEnd)
+				fieldSeen[leaverequest.FieldEnd] = struct{}{}
+			}
+		case "minutes":
+			if _, ok := fieldSeen[leaverequest.FieldMinutes]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldMinutes)
+				fieldSeen[leaverequest.FieldMinutes] = struct{}{}
+			}
+		case "cancelledMinutes":
+			if _, ok := fieldSeen[leaverequest.FieldCancelledMinutes]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldCancelledMinutes)
+				fieldSeen[leaverequest.FieldCancelledMinutes] = struct{}{}
+			}
+		case "firstDay":
+			if _, ok := fieldSeen[leaverequest.FieldFirstDay]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldFirstDay)
+				fieldSeen[leaverequest.FieldFirstDay] = struct{}{}
+			}
+		case "lastDay":
+			if _, ok := fieldSeen[leaverequest.FieldLastDay]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldLastDay)
+				fieldSeen[leaverequest.FieldLastDay] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[leaverequest.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldStatus)
+				fieldSeen[leaverequest.FieldStatus] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[leaverequest.FieldReason]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldReason)
+				fieldSeen[leaverequest.FieldReason] = struct{}{}
+			}
+		case "approvalID":
+			if _, ok := fieldSeen[leaverequest.FieldApprovalID]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldApprovalID)
+				fieldSeen[leaverequest.FieldApprovalID] = struct{}{}
+			}
+		case "cancelStatus":
+			if _, ok := fieldSeen[leaverequest.FieldCancelStatus]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldCancelStatus)
+				fieldSeen[leaverequest.FieldCancelStatus] = struct{}{}
+			}
+		case "cancelFrom":
+			if _, ok := fieldSeen[leaverequest.FieldCancelFrom]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldCancelFrom)
+				fieldSeen[leaverequest.FieldCancelFrom] = struct{}{}
+			}
+		case "cancelApprovalID":
+			if _, ok := fieldSeen[leaverequest.FieldCancelApprovalID]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldCancelApprovalID)
+				fieldSeen[leaverequest.FieldCancelApprovalID] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[leaverequest.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, leaverequest.FieldUpdatedAt)
+				fieldSeen[leaverequest.FieldUpdatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type leaverequestPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LeaveRequestPaginateOption
+}
+
+func newLeaveRequestPaginateArgs(rv map[string]any) *leaverequestPaginateArgs {
+	args := &leaverequestPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &LeaveRequestOrder{Field: &LeaveRequestOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithLeaveRequestOrder(order))
+			}
+		case *LeaveRequestOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithLeaveRequestOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*LeaveRequestWhereInput); ok {
+		args.opts = append(args.opts, WithLeaveRequestFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LeaveTypeQuery) CollectFields(ctx context.Context, satisfies ...string) (*LeaveTypeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LeaveTypeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(leavetype.Columns))
+		selectedFields = []string{leavetype.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[leavetype.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, leavetype.FieldCreatedAt)
+				fieldSeen[leavetype.FieldCreatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[leavetype.FieldName]; !ok {
+				selectedFields = append(selectedFields, leavetype.FieldName)
+				fieldSeen[leavetype.FieldName] = struct{}{}
+			}
+		case "unit":
+			if _, ok := fieldSeen[leavetype.FieldUnit]; !ok {
+				selectedFields = append(selectedFields, leavetype.FieldUnit)
+				fieldSeen[leavetype.FieldUnit] = struct{}{}
+			}
+		case "counting":
+			if _, ok := fieldSeen[leavetype.FieldCounting]; !ok {
+				selectedFields = append(selectedFields, leavetype.FieldCounting)
+				fieldSeen[leavetype.FieldCounting] = struct{}{}
+			}
+		case "minutesPerDay":
+			if _, ok := fieldSeen[leavetype.FieldMinutesPerDay]; !ok {
+				selectedFields = append(selectedFields, leavetype.FieldMinutesPerDay)
+				fieldSeen[leavetype.FieldMinutesPerDay] = struct{}{}
+			}
+		case "paid":
+			if _, ok := fieldSeen[leavetype.FieldPaid]; !ok {
+				selectedFields = append(selectedFields, leavetype.FieldPaid)
+				fieldSeen[leavetype.FieldPaid] = struct{}{}
+			}
+		case "audience":
+			if _, ok := fieldSeen[leavetype.FieldAudience]; !ok {
+				selectedFields = append(selectedFields, leavetype.FieldAudience)
+				fieldSeen[leavetype.FieldAudience] = struct{}{}
+			}
+		case "needsBalance":
+			if _, ok := fieldSeen[leavetype.FieldNeedsBalance]; !ok {
+				selectedFields = append(selectedFields, leavetype.FieldNeedsBalance)
+				fieldSeen[leavetype.FieldNeedsBalance] = struct{}{}
+			}
+		case "stepMinutes":
+			if _, ok := fieldSeen[leavetype.FieldStepMinutes]; !ok {
+				selectedFields = append(selectedFields, leavetype.FieldStepMinutes)
+				fieldSeen[leavetype.FieldStepMinutes] = struct{}{}
+			}
+		case "maxDaysInAdvance":
+			if _, ok := fieldSeen[leavetype.FieldMaxDaysInAdvance]; !ok {
+				selectedFields = append(selectedFields, leavetype.FieldMaxDaysInAdvance)
+				fieldSeen[leavetype.FieldMaxDaysInAdvance] = struct{}{}
+			}
+		case "maxDaysLate":
+			if _, ok := fieldSeen[leavetype.FieldMaxDaysLate]; !ok {
+				selectedFields = append(selectedFields, leavetype.FieldMaxDaysLate)
+				fieldSeen[leavetype.FieldMaxDaysLate] = struct{}{}
+			}
+		case "approvalTemplateID":
+			if _, ok := fieldSeen[leavetype.FieldApprovalTemplateID]; !ok {
+				selectedFields = append(selectedFields, leavetype.FieldApprovalTemplateID)
+				fieldSeen[leavetype.FieldApprovalTemplateID] = struct{}{}
+			}
+		case "active":
+			if _, ok := fieldSeen[leavetype.FieldActive]; !ok {
+				selectedFields = append(selectedFields, leavetype.FieldActive)
+				fieldSeen[leavetype.FieldActive] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type leavetypePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LeaveTypePaginateOption
+}
+
+func newLeaveTypePaginateArgs(rv map[string]any) *leavetypePaginateArgs {
+	args := &leavetypePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &LeaveTypeOrder{Field: &LeaveTypeOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithLeaveTypeOrder(order))
+			}
+		case *LeaveTypeOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithLeaveTypeOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*LeaveTypeWhereInput); ok {
+		args.opts = append(args.opts, WithLeaveTypeFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *MemberQuery) CollectFields(ctx context.Context, satisfies ...string) (*MemberQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1399,6 +2708,11 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[member.FieldActivatedAt]; !ok {
 				selectedFields = append(selectedFields, member.FieldActivatedAt)
 				fieldSeen[member.FieldActivatedAt] = struct{}{}
+			}
+		case "hiredOn":
+			if _, ok := fieldSeen[member.FieldHiredOn]; !ok {
+				selectedFields = append(selectedFields, member.FieldHiredOn)
+				fieldSeen[member.FieldHiredOn] = struct{}{}
 			}
 		case "updatedAt":
 			if _, ok := fieldSeen[member.FieldUpdatedAt]; !ok {

@@ -28,6 +28,22 @@ func (_m *AdminRole) Departments(ctx context.Context) (result []*Department, err
 	return result, err
 }
 
+func (_m *AttendanceRequest) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CheckIn) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *ConfidentialView) Message(ctx context.Context) (*Message, error) {
 	result, err := _m.Edges.MessageOrErr()
 	if IsNotLoaded(err) {
@@ -137,6 +153,75 @@ func (_m *InboxEntry) Conversation(ctx context.Context) (*Conversation, error) {
 		result, err = _m.QueryConversation().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *LeaveBalance) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *LeaveBalance) LeaveType(ctx context.Context) (*LeaveType, error) {
+	result, err := _m.Edges.LeaveTypeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLeaveType().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *LeaveBalance) Changes(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *LeaveBalanceChangeOrder, where *LeaveBalanceChangeWhereInput,
+) (*LeaveBalanceChangeConnection, error) {
+	opts := []LeaveBalanceChangePaginateOption{
+		WithLeaveBalanceChangeOrder(orderBy),
+		WithLeaveBalanceChangeFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedChanges(alias); err == nil || hasTotalCount {
+		pager, err := newLeaveBalanceChangePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &LeaveBalanceChangeConnection{Edges: []*LeaveBalanceChangeEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryChanges().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *LeaveBalanceChange) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *LeaveBalanceChange) Balance(ctx context.Context) (*LeaveBalance, error) {
+	result, err := _m.Edges.BalanceOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBalance().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *LeaveRequest) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *LeaveRequest) LeaveType(ctx context.Context) (*LeaveType, error) {
+	result, err := _m.Edges.LeaveTypeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLeaveType().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *Member) Departments(ctx context.Context) (result []*Department, err error) {

@@ -10,12 +10,19 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/attendancerequest"
+	"github.com/corpline/corpline/ent/attendancerule"
 	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/checkin"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/inboxentry"
+	"github.com/corpline/corpline/ent/leavebalance"
+	"github.com/corpline/corpline/ent/leavebalancechange"
+	"github.com/corpline/corpline/ent/leaverequest"
+	"github.com/corpline/corpline/ent/leavetype"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
@@ -38,10 +45,25 @@ var appImplementors = []string{"App", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*App) IsNode() {}
 
+var attendancerequestImplementors = []string{"AttendanceRequest", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AttendanceRequest) IsNode() {}
+
+var attendanceruleImplementors = []string{"AttendanceRule", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AttendanceRule) IsNode() {}
+
 var auditentryImplementors = []string{"AuditEntry", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*AuditEntry) IsNode() {}
+
+var checkinImplementors = []string{"CheckIn", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CheckIn) IsNode() {}
 
 var confidentialviewImplementors = []string{"ConfidentialView", "Node"}
 
@@ -67,6 +89,26 @@ var inboxentryImplementors = []string{"InboxEntry", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*InboxEntry) IsNode() {}
+
+var leavebalanceImplementors = []string{"LeaveBalance", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LeaveBalance) IsNode() {}
+
+var leavebalancechangeImplementors = []string{"LeaveBalanceChange", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LeaveBalanceChange) IsNode() {}
+
+var leaverequestImplementors = []string{"LeaveRequest", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LeaveRequest) IsNode() {}
+
+var leavetypeImplementors = []string{"LeaveType", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LeaveType) IsNode() {}
 
 var memberImplementors = []string{"Member", "Node"}
 
@@ -164,11 +206,38 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			}
 		}
 		return query.Only(ctx)
+	case attendancerequest.Table:
+		query := c.AttendanceRequest.Query().
+			Where(attendancerequest.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, attendancerequestImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case attendancerule.Table:
+		query := c.AttendanceRule.Query().
+			Where(attendancerule.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, attendanceruleImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case auditentry.Table:
 		query := c.AuditEntry.Query().
 			Where(auditentry.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, auditentryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case checkin.Table:
+		query := c.CheckIn.Query().
+			Where(checkin.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, checkinImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -214,6 +283,42 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(inboxentry.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, inboxentryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case leavebalance.Table:
+		query := c.LeaveBalance.Query().
+			Where(leavebalance.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, leavebalanceImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case leavebalancechange.Table:
+		query := c.LeaveBalanceChange.Query().
+			Where(leavebalancechange.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, leavebalancechangeImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case leaverequest.Table:
+		query := c.LeaveRequest.Query().
+			Where(leaverequest.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, leaverequestImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case leavetype.Table:
+		query := c.LeaveType.Query().
+			Where(leavetype.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, leavetypeImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -359,10 +464,58 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 				*noder = node
 			}
 		}
+	case attendancerequest.Table:
+		query := c.AttendanceRequest.Query().
+			Where(attendancerequest.IDIn(ids...))
+		query, err := query.CollectFields(ctx, attendancerequestImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case attendancerule.Table:
+		query := c.AttendanceRule.Query().
+			Where(attendancerule.IDIn(ids...))
+		query, err := query.CollectFields(ctx, attendanceruleImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case auditentry.Table:
 		query := c.AuditEntry.Query().
 			Where(auditentry.IDIn(ids...))
 		query, err := query.CollectFields(ctx, auditentryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case checkin.Table:
+		query := c.CheckIn.Query().
+			Where(checkin.IDIn(ids...))
+		query, err := query.CollectFields(ctx, checkinImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -443,6 +596,70 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.InboxEntry.Query().
 			Where(inboxentry.IDIn(ids...))
 		query, err := query.CollectFields(ctx, inboxentryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case leavebalance.Table:
+		query := c.LeaveBalance.Query().
+			Where(leavebalance.IDIn(ids...))
+		query, err := query.CollectFields(ctx, leavebalanceImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case leavebalancechange.Table:
+		query := c.LeaveBalanceChange.Query().
+			Where(leavebalancechange.IDIn(ids...))
+		query, err := query.CollectFields(ctx, leavebalancechangeImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case leaverequest.Table:
+		query := c.LeaveRequest.Query().
+			Where(leaverequest.IDIn(ids...))
+		query, err := query.CollectFields(ctx, leaverequestImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case leavetype.Table:
+		query := c.LeaveType.Query().
+			Where(leavetype.IDIn(ids...))
+		query, err := query.CollectFields(ctx, leavetypeImplementors...)
 		if err != nil {
 			return nil, err
 		}

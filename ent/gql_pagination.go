@@ -16,12 +16,19 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/attendancerequest"
+	"github.com/corpline/corpline/ent/attendancerule"
 	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/checkin"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/inboxentry"
+	"github.com/corpline/corpline/ent/leavebalance"
+	"github.com/corpline/corpline/ent/leavebalancechange"
+	"github.com/corpline/corpline/ent/leaverequest"
+	"github.com/corpline/corpline/ent/leavetype"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
@@ -719,6 +726,634 @@ func (_m *App) ToEdge(order *AppOrder) *AppEdge {
 	}
 }
 
+// AttendanceRequestEdge is the edge representation of AttendanceRequest.
+type AttendanceRequestEdge struct {
+	Node   *AttendanceRequest `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// AttendanceRequestConnection is the connection containing edges to AttendanceRequest.
+type AttendanceRequestConnection struct {
+	Edges      []*AttendanceRequestEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *AttendanceRequestConnection) build(nodes []*AttendanceRequest, pager *attendancerequestPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *AttendanceRequest
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *AttendanceRequest {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *AttendanceRequest {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AttendanceRequestEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AttendanceRequestEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AttendanceRequestPaginateOption enables pagination customization.
+type AttendanceRequestPaginateOption func(*attendancerequestPager) error
+
+// WithAttendanceRequestOrder configures pagination ordering.
+func WithAttendanceRequestOrder(order *AttendanceRequestOrder) AttendanceRequestPaginateOption {
+	if order == nil {
+		order = DefaultAttendanceRequestOrder
+	}
+	o := *order
+	return func(pager *attendancerequestPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAttendanceRequestOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAttendanceRequestFilter configures pagination filter.
+func WithAttendanceRequestFilter(filter func(*AttendanceRequestQuery) (*AttendanceRequestQuery, error)) AttendanceRequestPaginateOption {
+	return func(pager *attendancerequestPager) error {
+		if filter == nil {
+			return errors.New("AttendanceRequestQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type attendancerequestPager struct {
+	reverse bool
+	order   *AttendanceRequestOrder
+	filter  func(*AttendanceRequestQuery) (*AttendanceRequestQuery, error)
+}
+
+func newAttendanceRequestPager(opts []AttendanceRequestPaginateOption, reverse bool) (*attendancerequestPager, error) {
+	pager := &attendancerequestPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAttendanceRequestOrder
+	}
+	return pager, nil
+}
+
+func (p *attendancerequestPager) applyFilter(query *AttendanceRequestQuery) (*AttendanceRequestQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *attendancerequestPager) toCursor(_m *AttendanceRequest) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *attendancerequestPager) applyCursors(query *AttendanceRequestQuery, after, before *Cursor) (*AttendanceRequestQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAttendanceRequestOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *attendancerequestPager) applyOrder(query *AttendanceRequestQuery) *AttendanceRequestQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAttendanceRequestOrder.Field {
+		query = query.Order(DefaultAttendanceRequestOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *attendancerequestPager) orderExpr(query *AttendanceRequestQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAttendanceRequestOrder.Field {
+			b.Comma().Ident(DefaultAttendanceRequestOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to AttendanceRequest.
+func (_m *AttendanceRequestQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AttendanceRequestPaginateOption,
+) (*AttendanceRequestConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAttendanceRequestPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AttendanceRequestConnection{Edges: []*AttendanceRequestEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AttendanceRequestOrderFieldCreatedAt orders AttendanceRequest by created_at.
+	AttendanceRequestOrderFieldCreatedAt = &AttendanceRequestOrderField{
+		Value: func(_m *AttendanceRequest) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: attendancerequest.FieldCreatedAt,
+		toTerm: attendancerequest.ByCreatedAt,
+		toCursor: func(_m *AttendanceRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// AttendanceRequestOrderFieldStart orders AttendanceRequest by start.
+	AttendanceRequestOrderFieldStart = &AttendanceRequestOrderField{
+		Value: func(_m *AttendanceRequest) (ent.Value, error) {
+			return _m.Start, nil
+		},
+		column: attendancerequest.FieldStart,
+		toTerm: attendancerequest.ByStart,
+		toCursor: func(_m *AttendanceRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Start,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AttendanceRequestOrderField) String() string {
+	var str string
+	switch f.column {
+	case AttendanceRequestOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case AttendanceRequestOrderFieldStart.column:
+		str = "START"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AttendanceRequestOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AttendanceRequestOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AttendanceRequestOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AttendanceRequestOrderFieldCreatedAt
+	case "START":
+		*f = *AttendanceRequestOrderFieldStart
+	default:
+		return fmt.Errorf("%s is not a valid AttendanceRequestOrderField", str)
+	}
+	return nil
+}
+
+// AttendanceRequestOrderField defines the ordering field of AttendanceRequest.
+type AttendanceRequestOrderField struct {
+	// Value extracts the ordering value from the given AttendanceRequest.
+	Value    func(*AttendanceRequest) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) attendancerequest.OrderOption
+	toCursor func(*AttendanceRequest) Cursor
+}
+
+// AttendanceRequestOrder defines the ordering of AttendanceRequest.
+type AttendanceRequestOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *AttendanceRequestOrderField `json:"field"`
+}
+
+// DefaultAttendanceRequestOrder is the default ordering of AttendanceRequest.
+var DefaultAttendanceRequestOrder = &AttendanceRequestOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AttendanceRequestOrderField{
+		Value: func(_m *AttendanceRequest) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: attendancerequest.FieldID,
+		toTerm: attendancerequest.ByID,
+		toCursor: func(_m *AttendanceRequest) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts AttendanceRequest into AttendanceRequestEdge.
+func (_m *AttendanceRequest) ToEdge(order *AttendanceRequestOrder) *AttendanceRequestEdge {
+	if order == nil {
+		order = DefaultAttendanceRequestOrder
+	}
+	return &AttendanceRequestEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// AttendanceRuleEdge is the edge representation of AttendanceRule.
+type AttendanceRuleEdge struct {
+	Node   *AttendanceRule `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// AttendanceRuleConnection is the connection containing edges to AttendanceRule.
+type AttendanceRuleConnection struct {
+	Edges      []*AttendanceRuleEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *AttendanceRuleConnection) build(nodes []*AttendanceRule, pager *attendancerulePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *AttendanceRule
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *AttendanceRule {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *AttendanceRule {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AttendanceRuleEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AttendanceRuleEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AttendanceRulePaginateOption enables pagination customization.
+type AttendanceRulePaginateOption func(*attendancerulePager) error
+
+// WithAttendanceRuleOrder configures pagination ordering.
+func WithAttendanceRuleOrder(order *AttendanceRuleOrder) AttendanceRulePaginateOption {
+	if order == nil {
+		order = DefaultAttendanceRuleOrder
+	}
+	o := *order
+	return func(pager *attendancerulePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAttendanceRuleOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAttendanceRuleFilter configures pagination filter.
+func WithAttendanceRuleFilter(filter func(*AttendanceRuleQuery) (*AttendanceRuleQuery, error)) AttendanceRulePaginateOption {
+	return func(pager *attendancerulePager) error {
+		if filter == nil {
+			return errors.New("AttendanceRuleQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type attendancerulePager struct {
+	reverse bool
+	order   *AttendanceRuleOrder
+	filter  func(*AttendanceRuleQuery) (*AttendanceRuleQuery, error)
+}
+
+func newAttendanceRulePager(opts []AttendanceRulePaginateOption, reverse bool) (*attendancerulePager, error) {
+	pager := &attendancerulePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAttendanceRuleOrder
+	}
+	return pager, nil
+}
+
+func (p *attendancerulePager) applyFilter(query *AttendanceRuleQuery) (*AttendanceRuleQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *attendancerulePager) toCursor(_m *AttendanceRule) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *attendancerulePager) applyCursors(query *AttendanceRuleQuery, after, before *Cursor) (*AttendanceRuleQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAttendanceRuleOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *attendancerulePager) applyOrder(query *AttendanceRuleQuery) *AttendanceRuleQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAttendanceRuleOrder.Field {
+		query = query.Order(DefaultAttendanceRuleOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *attendancerulePager) orderExpr(query *AttendanceRuleQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAttendanceRuleOrder.Field {
+			b.Comma().Ident(DefaultAttendanceRuleOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to AttendanceRule.
+func (_m *AttendanceRuleQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AttendanceRulePaginateOption,
+) (*AttendanceRuleConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAttendanceRulePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AttendanceRuleConnection{Edges: []*AttendanceRuleEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AttendanceRuleOrderFieldCreatedAt orders AttendanceRule by created_at.
+	AttendanceRuleOrderFieldCreatedAt = &AttendanceRuleOrderField{
+		Value: func(_m *AttendanceRule) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: attendancerule.FieldCreatedAt,
+		toTerm: attendancerule.ByCreatedAt,
+		toCursor: func(_m *AttendanceRule) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// AttendanceRuleOrderFieldName orders AttendanceRule by name.
+	AttendanceRuleOrderFieldName = &AttendanceRuleOrderField{
+		Value: func(_m *AttendanceRule) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: attendancerule.FieldName,
+		toTerm: attendancerule.ByName,
+		toCursor: func(_m *AttendanceRule) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AttendanceRuleOrderField) String() string {
+	var str string
+	switch f.column {
+	case AttendanceRuleOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case AttendanceRuleOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AttendanceRuleOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AttendanceRuleOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AttendanceRuleOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AttendanceRuleOrderFieldCreatedAt
+	case "NAME":
+		*f = *AttendanceRuleOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid AttendanceRuleOrderField", str)
+	}
+	return nil
+}
+
+// AttendanceRuleOrderField defines the ordering field of AttendanceRule.
+type AttendanceRuleOrderField struct {
+	// Value extracts the ordering value from the given AttendanceRule.
+	Value    func(*AttendanceRule) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) attendancerule.OrderOption
+	toCursor func(*AttendanceRule) Cursor
+}
+
+// AttendanceRuleOrder defines the ordering of AttendanceRule.
+type AttendanceRuleOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *AttendanceRuleOrderField `json:"field"`
+}
+
+// DefaultAttendanceRuleOrder is the default ordering of AttendanceRule.
+var DefaultAttendanceRuleOrder = &AttendanceRuleOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AttendanceRuleOrderField{
+		Value: func(_m *AttendanceRule) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: attendancerule.FieldID,
+		toTerm: attendancerule.ByID,
+		toCursor: func(_m *AttendanceRule) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts AttendanceRule into AttendanceRuleEdge.
+func (_m *AttendanceRule) ToEdge(order *AttendanceRuleOrder) *AttendanceRuleEdge {
+	if order == nil {
+		order = DefaultAttendanceRuleOrder
+	}
+	return &AttendanceRuleEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // AuditEntryEdge is the edge representation of AuditEntry.
 type AuditEntryEdge struct {
 	Node   *AuditEntry `json:"node"`
@@ -1010,6 +1645,338 @@ func (_m *AuditEntry) ToEdge(order *AuditEntryOrder) *AuditEntryEdge {
 		order = DefaultAuditEntryOrder
 	}
 	return &AuditEntryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CheckInEdge is the edge representation of CheckIn.
+type CheckInEdge struct {
+	Node   *CheckIn `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// CheckInConnection is the connection containing edges to CheckIn.
+type CheckInConnection struct {
+	Edges      []*CheckInEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *CheckInConnection) build(nodes []*CheckIn, pager *checkinPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CheckIn
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CheckIn {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CheckIn {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CheckInEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CheckInEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CheckInPaginateOption enables pagination customization.
+type CheckInPaginateOption func(*checkinPager) error
+
+// WithCheckInOrder configures pagination ordering.
+func WithCheckInOrder(order *CheckInOrder) CheckInPaginateOption {
+	if order == nil {
+		order = DefaultCheckInOrder
+	}
+	o := *order
+	return func(pager *checkinPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCheckInOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCheckInFilter configures pagination filter.
+func WithCheckInFilter(filter func(*CheckInQuery) (*CheckInQuery, error)) CheckInPaginateOption {
+	return func(pager *checkinPager) error {
+		if filter == nil {
+			return errors.New("CheckInQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type checkinPager struct {
+	reverse bool
+	order   *CheckInOrder
+	filter  func(*CheckInQuery) (*CheckInQuery, error)
+}
+
+func newCheckInPager(opts []CheckInPaginateOption, reverse bool) (*checkinPager, error) {
+	pager := &checkinPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCheckInOrder
+	}
+	return pager, nil
+}
+
+func (p *checkinPager) applyFilter(query *CheckInQuery) (*CheckInQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *checkinPager) toCursor(_m *CheckIn) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *checkinPager) applyCursors(query *CheckInQuery, after, before *Cursor) (*CheckInQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCheckInOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *checkinPager) applyOrder(query *CheckInQuery) *CheckInQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCheckInOrder.Field {
+		query = query.Order(DefaultCheckInOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *checkinPager) orderExpr(query *CheckInQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCheckInOrder.Field {
+			b.Comma().Ident(DefaultCheckInOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CheckIn.
+func (_m *CheckInQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CheckInPaginateOption,
+) (*CheckInConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCheckInPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CheckInConnection{Edges: []*CheckInEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CheckInOrderFieldCreatedAt orders CheckIn by created_at.
+	CheckInOrderFieldCreatedAt = &CheckInOrderField{
+		Value: func(_m *CheckIn) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: checkin.FieldCreatedAt,
+		toTerm: checkin.ByCreatedAt,
+		toCursor: func(_m *CheckIn) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CheckInOrderFieldAt orders CheckIn by at.
+	CheckInOrderFieldAt = &CheckInOrderField{
+		Value: func(_m *CheckIn) (ent.Value, error) {
+			return _m.At, nil
+		},
+		column: checkin.FieldAt,
+		toTerm: checkin.ByAt,
+		toCursor: func(_m *CheckIn) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.At,
+			}
+		},
+	}
+	// CheckInOrderFieldWorkDate orders CheckIn by work_date.
+	CheckInOrderFieldWorkDate = &CheckInOrderField{
+		Value: func(_m *CheckIn) (ent.Value, error) {
+			return _m.WorkDate, nil
+		},
+		column: checkin.FieldWorkDate,
+		toTerm: checkin.ByWorkDate,
+		toCursor: func(_m *CheckIn) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.WorkDate,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CheckInOrderField) String() string {
+	var str string
+	switch f.column {
+	case CheckInOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CheckInOrderFieldAt.column:
+		str = "AT"
+	case CheckInOrderFieldWorkDate.column:
+		str = "WORK_DATE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CheckInOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CheckInOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CheckInOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CheckInOrderFieldCreatedAt
+	case "AT":
+		*f = *CheckInOrderFieldAt
+	case "WORK_DATE":
+		*f = *CheckInOrderFieldWorkDate
+	default:
+		return fmt.Errorf("%s is not a valid CheckInOrderField", str)
+	}
+	return nil
+}
+
+// CheckInOrderField defines the ordering field of CheckIn.
+type CheckInOrderField struct {
+	// Value extracts the ordering value from the given CheckIn.
+	Value    func(*CheckIn) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) checkin.OrderOption
+	toCursor func(*CheckIn) Cursor
+}
+
+// CheckInOrder defines the ordering of CheckIn.
+type CheckInOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *CheckInOrderField `json:"field"`
+}
+
+// DefaultCheckInOrder is the default ordering of CheckIn.
+var DefaultCheckInOrder = &CheckInOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CheckInOrderField{
+		Value: func(_m *CheckIn) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: checkin.FieldID,
+		toTerm: checkin.ByID,
+		toCursor: func(_m *CheckIn) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CheckIn into CheckInEdge.
+func (_m *CheckIn) ToEdge(order *CheckInOrder) *CheckInEdge {
+	if order == nil {
+		order = DefaultCheckInOrder
+	}
+	return &CheckInEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -2598,6 +3565,1244 @@ func (_m *InboxEntry) ToEdge(order *InboxEntryOrder) *InboxEntryEdge {
 		order = DefaultInboxEntryOrder
 	}
 	return &InboxEntryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LeaveBalanceEdge is the edge representation of LeaveBalance.
+type LeaveBalanceEdge struct {
+	Node   *LeaveBalance `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// LeaveBalanceConnection is the connection containing edges to LeaveBalance.
+type LeaveBalanceConnection struct {
+	Edges      []*LeaveBalanceEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *LeaveBalanceConnection) build(nodes []*LeaveBalance, pager *leavebalancePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *LeaveBalance
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *LeaveBalance {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *LeaveBalance {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LeaveBalanceEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LeaveBalanceEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LeaveBalancePaginateOption enables pagination customization.
+type LeaveBalancePaginateOption func(*leavebalancePager) error
+
+// WithLeaveBalanceOrder configures pagination ordering.
+func WithLeaveBalanceOrder(order *LeaveBalanceOrder) LeaveBalancePaginateOption {
+	if order == nil {
+		order = DefaultLeaveBalanceOrder
+	}
+	o := *order
+	return func(pager *leavebalancePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLeaveBalanceOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLeaveBalanceFilter configures pagination filter.
+func WithLeaveBalanceFilter(filter func(*LeaveBalanceQuery) (*LeaveBalanceQuery, error)) LeaveBalancePaginateOption {
+	return func(pager *leavebalancePager) error {
+		if filter == nil {
+			return errors.New("LeaveBalanceQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type leavebalancePager struct {
+	reverse bool
+	order   *LeaveBalanceOrder
+	filter  func(*LeaveBalanceQuery) (*LeaveBalanceQuery, error)
+}
+
+func newLeaveBalancePager(opts []LeaveBalancePaginateOption, reverse bool) (*leavebalancePager, error) {
+	pager := &leavebalancePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLeaveBalanceOrder
+	}
+	return pager, nil
+}
+
+func (p *leavebalancePager) applyFilter(query *LeaveBalanceQuery) (*LeaveBalanceQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *leavebalancePager) toCursor(_m *LeaveBalance) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *leavebalancePager) applyCursors(query *LeaveBalanceQuery, after, before *Cursor) (*LeaveBalanceQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLeaveBalanceOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *leavebalancePager) applyOrder(query *LeaveBalanceQuery) *LeaveBalanceQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLeaveBalanceOrder.Field {
+		query = query.Order(DefaultLeaveBalanceOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *leavebalancePager) orderExpr(query *LeaveBalanceQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLeaveBalanceOrder.Field {
+			b.Comma().Ident(DefaultLeaveBalanceOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to LeaveBalance.
+func (_m *LeaveBalanceQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LeaveBalancePaginateOption,
+) (*LeaveBalanceConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLeaveBalancePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LeaveBalanceConnection{Edges: []*LeaveBalanceEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// LeaveBalanceOrderFieldCreatedAt orders LeaveBalance by created_at.
+	LeaveBalanceOrderFieldCreatedAt = &LeaveBalanceOrderField{
+		Value: func(_m *LeaveBalance) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: leavebalance.FieldCreatedAt,
+		toTerm: leavebalance.ByCreatedAt,
+		toCursor: func(_m *LeaveBalance) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// LeaveBalanceOrderFieldYear orders LeaveBalance by year.
+	LeaveBalanceOrderFieldYear = &LeaveBalanceOrderField{
+		Value: func(_m *LeaveBalance) (ent.Value, error) {
+			return _m.Year, nil
+		},
+		column: leavebalance.FieldYear,
+		toTerm: leavebalance.ByYear,
+		toCursor: func(_m *LeaveBalance) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Year,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f LeaveBalanceOrderField) String() string {
+	var str string
+	switch f.column {
+	case LeaveBalanceOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case LeaveBalanceOrderFieldYear.column:
+		str = "YEAR"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f LeaveBalanceOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *LeaveBalanceOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("LeaveBalanceOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *LeaveBalanceOrderFieldCreatedAt
+	case "YEAR":
+		*f = *LeaveBalanceOrderFieldYear
+	default:
+		return fmt.Errorf("%s is not a valid LeaveBalanceOrderField", str)
+	}
+	return nil
+}
+
+// LeaveBalanceOrderField defines the ordering field of LeaveBalance.
+type LeaveBalanceOrderField struct {
+	// Value extracts the ordering value from the given LeaveBalance.
+	Value    func(*LeaveBalance) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) leavebalance.OrderOption
+	toCursor func(*LeaveBalance) Cursor
+}
+
+// LeaveBalanceOrder defines the ordering of LeaveBalance.
+type LeaveBalanceOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *LeaveBalanceOrderField `json:"field"`
+}
+
+// DefaultLeaveBalanceOrder is the default ordering of LeaveBalance.
+var DefaultLeaveBalanceOrder = &LeaveBalanceOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LeaveBalanceOrderField{
+		Value: func(_m *LeaveBalance) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: leavebalance.FieldID,
+		toTerm: leavebalance.ByID,
+		toCursor: func(_m *LeaveBalance) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts LeaveBalance into LeaveBalanceEdge.
+func (_m *LeaveBalance) ToEdge(order *LeaveBalanceOrder) *LeaveBalanceEdge {
+	if order == nil {
+		order = DefaultLeaveBalanceOrder
+	}
+	return &LeaveBalanceEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LeaveBalanceChangeEdge is the edge representation of LeaveBalanceChange.
+type LeaveBalanceChangeEdge struct {
+	Node   *LeaveBalanceChange `json:"node"`
+	Cursor Cursor              `json:"cursor"`
+}
+
+// LeaveBalanceChangeConnection is the connection containing edges to LeaveBalanceChange.
+type LeaveBalanceChangeConnection struct {
+	Edges      []*LeaveBalanceChangeEdge `json:"edges"`
+	PageInfo   PageInfo                  `json:"pageInfo"`
+	TotalCount int                       `json:"totalCount"`
+}
+
+func (c *LeaveBalanceChangeConnection) build(nodes []*LeaveBalanceChange, pager *leavebalancechangePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *LeaveBalanceChange
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *LeaveBalanceChange {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *LeaveBalanceChange {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LeaveBalanceChangeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LeaveBalanceChangeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LeaveBalanceChangePaginateOption enables pagination customization.
+type LeaveBalanceChangePaginateOption func(*leavebalancechangePager) error
+
+// WithLeaveBalanceChangeOrder configures pagination ordering.
+func WithLeaveBalanceChangeOrder(order *LeaveBalanceChangeOrder) LeaveBalanceChangePaginateOption {
+	if order == nil {
+		order = DefaultLeaveBalanceChangeOrder
+	}
+	o := *order
+	return func(pager *leavebalancechangePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLeaveBalanceChangeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLeaveBalanceChangeFilter configures pagination filter.
+func WithLeaveBalanceChangeFilter(filter func(*LeaveBalanceChangeQuery) (*LeaveBalanceChangeQuery, error)) LeaveBalanceChangePaginateOption {
+	return func(pager *leavebalancechangePager) error {
+		if filter == nil {
+			return errors.New("LeaveBalanceChangeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type leavebalancechangePager struct {
+	reverse bool
+	order   *LeaveBalanceChangeOrder
+	filter  func(*LeaveBalanceChangeQuery) (*LeaveBalanceChangeQuery, error)
+}
+
+func newLeaveBalanceChangePager(opts []LeaveBalanceChangePaginateOption, reverse bool) (*leavebalancechangePager, error) {
+	pager := &leavebalancechangePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLeaveBalanceChangeOrder
+	}
+	return pager, nil
+}
+
+func (p *leavebalancechangePager) applyFilter(query *LeaveBalanceChangeQuery) (*LeaveBalanceChangeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *leavebalancechangePager) toCursor(_m *LeaveBalanceChange) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *leavebalancechangePager) applyCursors(query *LeaveBalanceChangeQuery, after, before *Cursor) (*LeaveBalanceChangeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLeaveBalanceChangeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *leavebalancechangePager) applyOrder(query *LeaveBalanceChangeQuery) *LeaveBalanceChangeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLeaveBalanceChangeOrder.Field {
+		query = query.Order(DefaultLeaveBalanceChangeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *leavebalancechangePager) orderExpr(query *LeaveBalanceChangeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLeaveBalanceChangeOrder.Field {
+			b.Comma().Ident(DefaultLeaveBalanceChangeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to LeaveBalanceChange.
+func (_m *LeaveBalanceChangeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LeaveBalanceChangePaginateOption,
+) (*LeaveBalanceChangeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLeaveBalanceChangePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LeaveBalanceChangeConnection{Edges: []*LeaveBalanceChangeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// LeaveBalanceChangeOrderFieldCreatedAt orders LeaveBalanceChange by created_at.
+	LeaveBalanceChangeOrderFieldCreatedAt = &LeaveBalanceChangeOrderField{
+		Value: func(_m *LeaveBalanceChange) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: leavebalancechange.FieldCreatedAt,
+		toTerm: leavebalancechange.ByCreatedAt,
+		toCursor: func(_m *LeaveBalanceChange) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f LeaveBalanceChangeOrderField) String() string {
+	var str string
+	switch f.column {
+	case LeaveBalanceChangeOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f LeaveBalanceChangeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *LeaveBalanceChangeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("LeaveBalanceChangeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *LeaveBalanceChangeOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid LeaveBalanceChangeOrderField", str)
+	}
+	return nil
+}
+
+// LeaveBalanceChangeOrderField defines the ordering field of LeaveBalanceChange.
+type LeaveBalanceChangeOrderField struct {
+	// Value extracts the ordering value from the given LeaveBalanceChange.
+	Value    func(*LeaveBalanceChange) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) leavebalancechange.OrderOption
+	toCursor func(*LeaveBalanceChange) Cursor
+}
+
+// LeaveBalanceChangeOrder defines the ordering of LeaveBalanceChange.
+type LeaveBalanceChangeOrder struct {
+	Direction OrderDirection                `json:"direction"`
+	Field     *LeaveBalanceChangeOrderField `json:"field"`
+}
+
+// DefaultLeaveBalanceChangeOrder is the default ordering of LeaveBalanceChange.
+var DefaultLeaveBalanceChangeOrder = &LeaveBalanceChangeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LeaveBalanceChangeOrderField{
+		Value: func(_m *LeaveBalanceChange) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: leavebalancechange.FieldID,
+		toTerm: leavebalancechange.ByID,
+		toCursor: func(_m *LeaveBalanceChange) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts LeaveBalanceChange into LeaveBalanceChangeEdge.
+func (_m *LeaveBalanceChange) ToEdge(order *LeaveBalanceChangeOrder) *LeaveBalanceChangeEdge {
+	if order == nil {
+		order = DefaultLeaveBalanceChangeOrder
+	}
+	return &LeaveBalanceChangeEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LeaveRequestEdge is the edge representation of LeaveRequest.
+type LeaveRequestEdge struct {
+	Node   *LeaveRequest `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// LeaveRequestConnection is the connection containing edges to LeaveRequest.
+type LeaveRequestConnection struct {
+	Edges      []*LeaveRequestEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *LeaveRequestConnection) build(nodes []*LeaveRequest, pager *leaverequestPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *LeaveRequest
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *LeaveRequest {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *LeaveRequest {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LeaveRequestEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LeaveRequestEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LeaveRequestPaginateOption enables pagination customization.
+type LeaveRequestPaginateOption func(*leaverequestPager) error
+
+// WithLeaveRequestOrder configures pagination ordering.
+func WithLeaveRequestOrder(order *LeaveRequestOrder) LeaveRequestPaginateOption {
+	if order == nil {
+		order = DefaultLeaveRequestOrder
+	}
+	o := *order
+	return func(pager *leaverequestPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLeaveRequestOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLeaveRequestFilter configures pagination filter.
+func WithLeaveRequestFilter(filter func(*LeaveRequestQuery) (*LeaveRequestQuery, error)) LeaveRequestPaginateOption {
+	return func(pager *leaverequestPager) error {
+		if filter == nil {
+			return errors.New("LeaveRequestQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type leaverequestPager struct {
+	reverse bool
+	order   *LeaveRequestOrder
+	filter  func(*LeaveRequestQuery) (*LeaveRequestQuery, error)
+}
+
+func newLeaveRequestPager(opts []LeaveRequestPaginateOption, reverse bool) (*leaverequestPager, error) {
+	pager := &leaverequestPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLeaveRequestOrder
+	}
+	return pager, nil
+}
+
+func (p *leaverequestPager) applyFilter(query *LeaveRequestQuery) (*LeaveRequestQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *leaverequestPager) toCursor(_m *LeaveRequest) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *leaverequestPager) applyCursors(query *LeaveRequestQuery, after, before *Cursor) (*LeaveRequestQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLeaveRequestOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *leaverequestPager) applyOrder(query *LeaveRequestQuery) *LeaveRequestQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLeaveRequestOrder.Field {
+		query = query.Order(DefaultLeaveRequestOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *leaverequestPager) orderExpr(query *LeaveRequestQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLeaveRequestOrder.Field {
+			b.Comma().Ident(DefaultLeaveRequestOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to LeaveRequest.
+func (_m *LeaveRequestQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LeaveRequestPaginateOption,
+) (*LeaveRequestConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLeaveRequestPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LeaveRequestConnection{Edges: []*LeaveRequestEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// LeaveRequestOrderFieldCreatedAt orders LeaveRequest by created_at.
+	LeaveRequestOrderFieldCreatedAt = &LeaveRequestOrderField{
+		Value: func(_m *LeaveRequest) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: leaverequest.FieldCreatedAt,
+		toTerm: leaverequest.ByCreatedAt,
+		toCursor: func(_m *LeaveRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// LeaveRequestOrderFieldStart orders LeaveRequest by start.
+	LeaveRequestOrderFieldStart = &LeaveRequestOrderField{
+		Value: func(_m *LeaveRequest) (ent.Value, error) {
+			return _m.Start, nil
+		},
+		column: leaverequest.FieldStart,
+		toTerm: leaverequest.ByStart,
+		toCursor: func(_m *LeaveRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Start,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f LeaveRequestOrderField) String() string {
+	var str string
+	switch f.column {
+	case LeaveRequestOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case LeaveRequestOrderFieldStart.column:
+		str = "START"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f LeaveRequestOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *LeaveRequestOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("LeaveRequestOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *LeaveRequestOrderFieldCreatedAt
+	case "START":
+		*f = *LeaveRequestOrderFieldStart
+	default:
+		return fmt.Errorf("%s is not a valid LeaveRequestOrderField", str)
+	}
+	return nil
+}
+
+// LeaveRequestOrderField defines the ordering field of LeaveRequest.
+type LeaveRequestOrderField struct {
+	// Value extracts the ordering value from the given LeaveRequest.
+	Value    func(*LeaveRequest) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) leaverequest.OrderOption
+	toCursor func(*LeaveRequest) Cursor
+}
+
+// LeaveRequestOrder defines the ordering of LeaveRequest.
+type LeaveRequestOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *LeaveRequestOrderField `json:"field"`
+}
+
+// DefaultLeaveRequestOrder is the default ordering of LeaveRequest.
+var DefaultLeaveRequestOrder = &LeaveRequestOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LeaveRequestOrderField{
+		Value: func(_m *LeaveRequest) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: leaverequest.FieldID,
+		toTerm: leaverequest.ByID,
+		toCursor: func(_m *LeaveRequest) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts LeaveRequest into LeaveRequestEdge.
+func (_m *LeaveRequest) ToEdge(order *LeaveRequestOrder) *LeaveRequestEdge {
+	if order == nil {
+		order = DefaultLeaveRequestOrder
+	}
+	return &LeaveRequestEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LeaveTypeEdge is the edge representation of LeaveType.
+type LeaveTypeEdge struct {
+	Node   *LeaveType `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// LeaveTypeConnection is the connection containing edges to LeaveType.
+type LeaveTypeConnection struct {
+	Edges      []*LeaveTypeEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *LeaveTypeConnection) build(nodes []*LeaveType, pager *leavetypePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *LeaveType
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *LeaveType {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *LeaveType {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LeaveTypeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LeaveTypeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LeaveTypePaginateOption enables pagination customization.
+type LeaveTypePaginateOption func(*leavetypePager) error
+
+// WithLeaveTypeOrder configures pagination ordering.
+func WithLeaveTypeOrder(order *LeaveTypeOrder) LeaveTypePaginateOption {
+	if order == nil {
+		order = DefaultLeaveTypeOrder
+	}
+	o := *order
+	return func(pager *leavetypePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLeaveTypeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLeaveTypeFilter configures pagination filter.
+func WithLeaveTypeFilter(filter func(*LeaveTypeQuery) (*LeaveTypeQuery, error)) LeaveTypePaginateOption {
+	return func(pager *leavetypePager) error {
+		if filter == nil {
+			return errors.New("LeaveTypeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type leavetypePager struct {
+	reverse bool
+	order   *LeaveTypeOrder
+	filter  func(*LeaveTypeQuery) (*LeaveTypeQuery, error)
+}
+
+func newLeaveTypePager(opts []LeaveTypePaginateOption, reverse bool) (*leavetypePager, error) {
+	pager := &leavetypePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLeaveTypeOrder
+	}
+	return pager, nil
+}
+
+func (p *leavetypePager) applyFilter(query *LeaveTypeQuery) (*LeaveTypeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *leavetypePager) toCursor(_m *LeaveType) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *leavetypePager) applyCursors(query *LeaveTypeQuery, after, before *Cursor) (*LeaveTypeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLeaveTypeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *leavetypePager) applyOrder(query *LeaveTypeQuery) *LeaveTypeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLeaveTypeOrder.Field {
+		query = query.Order(DefaultLeaveTypeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *leavetypePager) orderExpr(query *LeaveTypeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLeaveTypeOrder.Field {
+			b.Comma().Ident(DefaultLeaveTypeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to LeaveType.
+func (_m *LeaveTypeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LeaveTypePaginateOption,
+) (*LeaveTypeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLeaveTypePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LeaveTypeConnection{Edges: []*LeaveTypeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// LeaveTypeOrderFieldCreatedAt orders LeaveType by created_at.
+	LeaveTypeOrderFieldCreatedAt = &LeaveTypeOrderField{
+		Value: func(_m *LeaveType) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: leavetype.FieldCreatedAt,
+		toTerm: leavetype.ByCreatedAt,
+		toCursor: func(_m *LeaveType) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// LeaveTypeOrderFieldName orders LeaveType by name.
+	LeaveTypeOrderFieldName = &LeaveTypeOrderField{
+		Value: func(_m *LeaveType) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: leavetype.FieldName,
+		toTerm: leavetype.ByName,
+		toCursor: func(_m *LeaveType) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f LeaveTypeOrderField) String() string {
+	var str string
+	switch f.column {
+	case LeaveTypeOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case LeaveTypeOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f LeaveTypeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *LeaveTypeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("LeaveTypeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *LeaveTypeOrderFieldCreatedAt
+	case "NAME":
+		*f = *LeaveTypeOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid LeaveTypeOrderField", str)
+	}
+	return nil
+}
+
+// LeaveTypeOrderField defines the ordering field of LeaveType.
+type LeaveTypeOrderField struct {
+	// Value extracts the ordering value from the given LeaveType.
+	Value    func(*LeaveType) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) leavetype.OrderOption
+	toCursor func(*LeaveType) Cursor
+}
+
+// LeaveTypeOrder defines the ordering of LeaveType.
+type LeaveTypeOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *LeaveTypeOrderField `json:"field"`
+}
+
+// DefaultLeaveTypeOrder is the default ordering of LeaveType.
+var DefaultLeaveTypeOrder = &LeaveTypeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LeaveTypeOrderField{
+		Value: func(_m *LeaveType) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: leavetype.FieldID,
+		toTerm: leavetype.ByID,
+		toCursor: func(_m *LeaveType) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts LeaveType into LeaveTypeEdge.
+func (_m *LeaveType) ToEdge(order *LeaveTypeOrder) *LeaveTypeEdge {
+	if order == nil {
+		order = DefaultLeaveTypeOrder
+	}
+	return &LeaveTypeEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

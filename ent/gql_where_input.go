@@ -9,12 +9,19 @@ import (
 
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/attendancerequest"
+	"github.com/corpline/corpline/ent/attendancerule"
 	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/checkin"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/inboxentry"
+	"github.com/corpline/corpline/ent/leavebalance"
+	"github.com/corpline/corpline/ent/leavebalancechange"
+	"github.com/corpline/corpline/ent/leaverequest"
+	"github.com/corpline/corpline/ent/leavetype"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
@@ -559,6 +566,1586 @@ func (i *AppWhereInput) P() (predicate.App, error) {
 	}
 }
 
+// AttendanceRequestWhereInput represents a where input for filtering AttendanceRequest queries.
+type AttendanceRequestWhereInput struct {
+	Predicates []predicate.AttendanceRequest  `json:"-"`
+	Not        *AttendanceRequestWhereInput   `json:"not,omitempty"`
+	Or         []*AttendanceRequestWhereInput `json:"or,omitempty"`
+	And        []*AttendanceRequestWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "member_id" field predicates.
+	MemberID             *string  `json:"memberID,omitempty"`
+	MemberIDNEQ          *string  `json:"memberIDNEQ,omitempty"`
+	MemberIDIn           []string `json:"memberIDIn,omitempty"`
+	MemberIDNotIn        []string `json:"memberIDNotIn,omitempty"`
+	MemberIDGT           *string  `json:"memberIDGT,omitempty"`
+	MemberIDGTE          *string  `json:"memberIDGTE,omitempty"`
+	MemberIDLT           *string  `json:"memberIDLT,omitempty"`
+	MemberIDLTE          *string  `json:"memberIDLTE,omitempty"`
+	MemberIDContains     *string  `json:"memberIDContains,omitempty"`
+	MemberIDHasPrefix    *string  `json:"memberIDHasPrefix,omitempty"`
+	MemberIDHasSuffix    *string  `json:"memberIDHasSuffix,omitempty"`
+	MemberIDEqualFold    *string  `json:"memberIDEqualFold,omitempty"`
+	MemberIDContainsFold *string  `json:"memberIDContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *attendancerequest.Kind  `json:"kind,omitempty"`
+	KindNEQ   *attendancerequest.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []attendancerequest.Kind `json:"kindIn,omitempty"`
+	KindNotIn []attendancerequest.Kind `json:"kindNotIn,omitempty"`
+
+	// "start" field predicates.
+	Start      *time.Time  `json:"start,omitempty"`
+	StartNEQ   *time.Time  `json:"startNEQ,omitempty"`
+	StartIn    []time.Time `json:"startIn,omitempty"`
+	StartNotIn []time.Time `json:"startNotIn,omitempty"`
+	StartGT    *time.Time  `json:"startGT,omitempty"`
+	StartGTE   *time.Time  `json:"startGTE,omitempty"`
+	StartLT    *time.Time  `json:"startLT,omitempty"`
+	StartLTE   *time.Time  `json:"startLTE,omitempty"`
+
+	// "end" field predicates.
+	End      *time.Time  `json:"end,omitempty"`
+	EndNEQ   *time.Time  `json:"endNEQ,omitempty"`
+	EndIn    []time.Time `json:"endIn,omitempty"`
+	EndNotIn []time.Time `json:"endNotIn,omitempty"`
+	EndGT    *time.Time  `json:"endGT,omitempty"`
+	EndGTE   *time.Time  `json:"endGTE,omitempty"`
+	EndLT    *time.Time  `json:"endLT,omitempty"`
+	EndLTE   *time.Time  `json:"endLTE,omitempty"`
+
+	// "first_day" field predicates.
+	FirstDay             *string  `json:"firstDay,omitempty"`
+	FirstDayNEQ          *string  `json:"firstDayNEQ,omitempty"`
+	FirstDayIn           []string `json:"firstDayIn,omitempty"`
+	FirstDayNotIn        []string `json:"firstDayNotIn,omitempty"`
+	FirstDayGT           *string  `json:"firstDayGT,omitempty"`
+	FirstDayGTE          *string  `json:"firstDayGTE,omitempty"`
+	FirstDayLT           *string  `json:"firstDayLT,omitempty"`
+	FirstDayLTE          *string  `json:"firstDayLTE,omitempty"`
+	FirstDayContains     *string  `json:"firstDayContains,omitempty"`
+	FirstDayHasPrefix    *string  `json:"firstDayHasPrefix,omitempty"`
+	FirstDayHasSuffix    *string  `json:"firstDayHasSuffix,omitempty"`
+	FirstDayEqualFold    *string  `json:"firstDayEqualFold,omitempty"`
+	FirstDayContainsFold *string  `json:"firstDayContainsFold,omitempty"`
+
+	// "last_day" field predicates.
+	LastDay             *string  `json:"lastDay,omitempty"`
+	LastDayNEQ          *string  `json:"lastDayNEQ,omitempty"`
+	LastDayIn           []string `json:"lastDayIn,omitempty"`
+	LastDayNotIn        []string `json:"lastDayNotIn,omitempty"`
+	LastDayGT           *string  `json:"lastDayGT,omitempty"`
+	LastDayGTE          *string  `json:"lastDayGTE,omitempty"`
+	LastDayLT           *string  `json:"lastDayLT,omitempty"`
+	LastDayLTE          *string  `json:"lastDayLTE,omitempty"`
+	LastDayContains     *string  `json:"lastDayContains,omitempty"`
+	LastDayHasPrefix    *string  `json:"lastDayHasPrefix,omitempty"`
+	LastDayHasSuffix    *string  `json:"lastDayHasSuffix,omitempty"`
+	LastDayEqualFold    *string  `json:"lastDayEqualFold,omitempty"`
+	LastDayContainsFold *string  `json:"lastDayContainsFold,omitempty"`
+
+	// "destination" field predicates.
+	Destination             *string  `json:"destination,omitempty"`
+	DestinationNEQ          *string  `json:"destinationNEQ,omitempty"`
+	DestinationIn           []string `json:"destinationIn,omitempty"`
+	DestinationNotIn        []string `json:"destinationNotIn,omitempty"`
+	DestinationGT           *string  `json:"destinationGT,omitempty"`
+	DestinationGTE          *string  `json:"destinationGTE,omitempty"`
+	DestinationLT           *string  `json:"destinationLT,omitempty"`
+	DestinationLTE          *string  `json:"destinationLTE,omitempty"`
+	DestinationContains     *string  `json:"destinationContains,omitempty"`
+	DestinationHasPrefix    *string  `json:"destinationHasPrefix,omitempty"`
+	DestinationHasSuffix    *string  `json:"destinationHasSuffix,omitempty"`
+	DestinationEqualFold    *string  `json:"destinationEqualFold,omitempty"`
+	DestinationContainsFold *string  `json:"destinationContainsFold,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "punch_kind" field predicates.
+	PunchKind       *attendancerequest.PunchKind  `json:"punchKind,omitempty"`
+	PunchKindNEQ    *attendancerequest.PunchKind  `json:"punchKindNEQ,omitempty"`
+	PunchKindIn     []attendancerequest.PunchKind `json:"punchKindIn,omitempty"`
+	PunchKindNotIn  []attendancerequest.PunchKind `json:"punchKindNotIn,omitempty"`
+	PunchKindIsNil  bool                          `json:"punchKindIsNil,omitempty"`
+	PunchKindNotNil bool                          `json:"punchKindNotNil,omitempty"`
+
+	// "status" field predicates.
+	Status      *attendancerequest.Status  `json:"status,omitempty"`
+	StatusNEQ   *attendancerequest.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []attendancerequest.Status `json:"statusIn,omitempty"`
+	StatusNotIn []attendancerequest.Status `json:"statusNotIn,omitempty"`
+
+	// "approval_id" field predicates.
+	ApprovalID             *string  `json:"approvalID,omitempty"`
+	ApprovalIDNEQ          *string  `json:"approvalIDNEQ,omitempty"`
+	ApprovalIDIn           []string `json:"approvalIDIn,omitempty"`
+	ApprovalIDNotIn        []string `json:"approvalIDNotIn,omitempty"`
+	ApprovalIDGT           *string  `json:"approvalIDGT,omitempty"`
+	ApprovalIDGTE          *string  `json:"approvalIDGTE,omitempty"`
+	ApprovalIDLT           *string  `json:"approvalIDLT,omitempty"`
+	ApprovalIDLTE          *string  `json:"approvalIDLTE,omitempty"`
+	ApprovalIDContains     *string  `json:"approvalIDContains,omitempty"`
+	ApprovalIDHasPrefix    *string  `json:"approvalIDHasPrefix,omitempty"`
+	ApprovalIDHasSuffix    *string  `json:"approvalIDHasSuffix,omitempty"`
+	ApprovalIDIsNil        bool     `json:"approvalIDIsNil,omitempty"`
+	ApprovalIDNotNil       bool     `json:"approvalIDNotNil,omitempty"`
+	ApprovalIDEqualFold    *string  `json:"approvalIDEqualFold,omitempty"`
+	ApprovalIDContainsFold *string  `json:"approvalIDContainsFold,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AttendanceRequestWhereInput) AddPredicates(predicates ...predicate.AttendanceRequest) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AttendanceRequestWhereInput filter on the AttendanceRequestQuery builder.
+func (i *AttendanceRequestWhereInput) Filter(q *AttendanceRequestQuery) (*AttendanceRequestQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAttendanceRequestWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAttendanceRequestWhereInput is returned in case the AttendanceRequestWhereInput is empty.
+var ErrEmptyAttendanceRequestWhereInput = errors.New("ent: empty predicate AttendanceRequestWhereInput")
+
+// P returns a predicate for filtering attendancerequests.
+// An error is returned if the input is empty or invalid.
+func (i *AttendanceRequestWhereInput) P() (predicate.AttendanceRequest, error) {
+	var predicates []predicate.AttendanceRequest
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, attendancerequest.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.AttendanceRequest, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, attendancerequest.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.AttendanceRequest, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, attendancerequest.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, attendancerequest.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, attendancerequest.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, attendancerequest.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, attendancerequest.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, attendancerequest.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, attendancerequest.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, attendancerequest.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, attendancerequest.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, attendancerequest.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, attendancerequest.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, attendancerequest.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, attendancerequest.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, attendancerequest.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, attendancerequest.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, attendancerequest.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, attendancerequest.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.MemberID != nil {
+		predicates = append(predicates, attendancerequest.MemberIDEQ(*i.MemberID))
+	}
+	if i.MemberIDNEQ != nil {
+		predicates = append(predicates, attendancerequest.MemberIDNEQ(*i.MemberIDNEQ))
+	}
+	if len(i.MemberIDIn) > 0 {
+		predicates = append(predicates, attendancerequest.MemberIDIn(i.MemberIDIn...))
+	}
+	if len(i.MemberIDNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.MemberIDNotIn(i.MemberIDNotIn...))
+	}
+	if i.MemberIDGT != nil {
+		predicates = append(predicates, attendancerequest.MemberIDGT(*i.MemberIDGT))
+	}
+	if i.MemberIDGTE != nil {
+		predicates = append(predicates, attendancerequest.MemberIDGTE(*i.MemberIDGTE))
+	}
+	if i.MemberIDLT != nil {
+		predicates = append(predicates, attendancerequest.MemberIDLT(*i.MemberIDLT))
+	}
+	if i.MemberIDLTE != nil {
+		predicates = append(predicates, attendancerequest.MemberIDLTE(*i.MemberIDLTE))
+	}
+	if i.MemberIDContains != nil {
+		predicates = append(predicates, attendancerequest.MemberIDContains(*i.MemberIDContains))
+	}
+	if i.MemberIDHasPrefix != nil {
+		predicates = append(predicates, attendancerequest.MemberIDHasPrefix(*i.MemberIDHasPrefix))
+	}
+	if i.MemberIDHasSuffix != nil {
+		predicates = append(predicates, attendancerequest.MemberIDHasSuffix(*i.MemberIDHasSuffix))
+	}
+	if i.MemberIDEqualFold != nil {
+		predicates = append(predicates, attendancerequest.MemberIDEqualFold(*i.MemberIDEqualFold))
+	}
+	if i.MemberIDContainsFold != nil {
+		predicates = append(predicates, attendancerequest.MemberIDContainsFold(*i.MemberIDContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, attendancerequest.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, attendancerequest.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, attendancerequest.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.KindNotIn(i.KindNotIn...))
+	}
+	if i.Start != nil {
+		predicates = append(predicates, attendancerequest.StartEQ(*i.Start))
+	}
+	if i.StartNEQ != nil {
+		predicates = append(predicates, attendancerequest.StartNEQ(*i.StartNEQ))
+	}
+	if len(i.StartIn) > 0 {
+		predicates = append(predicates, attendancerequest.StartIn(i.StartIn...))
+	}
+	if len(i.StartNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.StartNotIn(i.StartNotIn...))
+	}
+	if i.StartGT != nil {
+		predicates = append(predicates, attendancerequest.StartGT(*i.StartGT))
+	}
+	if i.StartGTE != nil {
+		predicates = append(predicates, attendancerequest.StartGTE(*i.StartGTE))
+	}
+	if i.StartLT != nil {
+		predicates = append(predicates, attendancerequest.StartLT(*i.StartLT))
+	}
+	if i.StartLTE != nil {
+		predicates = append(predicates, attendancerequest.StartLTE(*i.StartLTE))
+	}
+	if i.End != nil {
+		predicates = append(predicates, attendancerequest.EndEQ(*i.End))
+	}
+	if i.EndNEQ != nil {
+		predicates = append(predicates, attendancerequest.EndNEQ(*i.EndNEQ))
+	}
+	if len(i.EndIn) > 0 {
+		predicates = append(predicates, attendancerequest.EndIn(i.EndIn...))
+	}
+	if len(i.EndNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.EndNotIn(i.EndNotIn...))
+	}
+	if i.EndGT != nil {
+		predicates = append(predicates, attendancerequest.EndGT(*i.EndGT))
+	}
+	if i.EndGTE != nil {
+		predicates = append(predicates, attendancerequest.EndGTE(*i.EndGTE))
+	}
+	if i.EndLT != nil {
+		predicates = append(predicates, attendancerequest.EndLT(*i.EndLT))
+	}
+	if i.EndLTE != nil {
+		predicates = append(predicates, attendancerequest.EndLTE(*i.EndLTE))
+	}
+	if i.FirstDay != nil {
+		predicates = append(predicates, attendancerequest.FirstDayEQ(*i.FirstDay))
+	}
+	if i.FirstDayNEQ != nil {
+		predicates = append(predicates, attendancerequest.FirstDayNEQ(*i.FirstDayNEQ))
+	}
+	if len(i.FirstDayIn) > 0 {
+		predicates = append(predicates, attendancerequest.FirstDayIn(i.FirstDayIn...))
+	}
+	if len(i.FirstDayNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.FirstDayNotIn(i.FirstDayNotIn...))
+	}
+	if i.FirstDayGT != nil {
+		predicates = append(predicates, attendancerequest.FirstDayGT(*i.FirstDayGT))
+	}
+	if i.FirstDayGTE != nil {
+		predicates = append(predicates, attendancerequest.FirstDayGTE(*i.FirstDayGTE))
+	}
+	if i.FirstDayLT != nil {
+		predicates = append(predicates, attendancerequest.FirstDayLT(*i.FirstDayLT))
+	}
+	if i.FirstDayLTE != nil {
+		predicates = append(predicates, attendancerequest.FirstDayLTE(*i.FirstDayLTE))
+	}
+	if i.FirstDayContains != nil {
+		predicates = append(predicates, attendancerequest.FirstDayContains(*i.FirstDayContains))
+	}
+	if i.FirstDayHasPrefix != nil {
+		predicates = append(predicates, attendancerequest.FirstDayHasPrefix(*i.FirstDayHasPrefix))
+	}
+	if i.FirstDayHasSuffix != nil {
+		predicates = append(predicates, attendancerequest.FirstDayHasSuffix(*i.FirstDayHasSuffix))
+	}
+	if i.FirstDayEqualFold != nil {
+		predicates = append(predicates, attendancerequest.FirstDayEqualFold(*i.FirstDayEqualFold))
+	}
+	if i.FirstDayContainsFold != nil {
+		predicates = append(predicates, attendancerequest.FirstDayContainsFold(*i.FirstDayContainsFold))
+	}
+	if i.LastDay != nil {
+		predicates = append(predicates, attendancerequest.LastDayEQ(*i.LastDay))
+	}
+	if i.LastDayNEQ != nil {
+		predicates = append(predicates, attendancerequest.LastDayNEQ(*i.LastDayNEQ))
+	}
+	if len(i.LastDayIn) > 0 {
+		predicates = append(predicates, attendancerequest.LastDayIn(i.LastDayIn...))
+	}
+	if len(i.LastDayNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.LastDayNotIn(i.LastDayNotIn...))
+	}
+	if i.LastDayGT != nil {
+		predicates = append(predicates, attendancerequest.LastDayGT(*i.LastDayGT))
+	}
+	if i.LastDayGTE != nil {
+		predicates = append(predicates, attendancerequest.LastDayGTE(*i.LastDayGTE))
+	}
+	if i.LastDayLT != nil {
+		predicates = append(predicates, attendancerequest.LastDayLT(*i.LastDayLT))
+	}
+	if i.LastDayLTE != nil {
+		predicates = append(predicates, attendancerequest.LastDayLTE(*i.LastDayLTE))
+	}
+	if i.LastDayContains != nil {
+		predicates = append(predicates, attendancerequest.LastDayContains(*i.LastDayContains))
+	}
+	if i.LastDayHasPrefix != nil {
+		predicates = append(predicates, attendancerequest.LastDayHasPrefix(*i.LastDayHasPrefix))
+	}
+	if i.LastDayHasSuffix != nil {
+		predicates = append(predicates, attendancerequest.LastDayHasSuffix(*i.LastDayHasSuffix))
+	}
+	if i.LastDayEqualFold != nil {
+		predicates = append(predicates, attendancerequest.LastDayEqualFold(*i.LastDayEqualFold))
+	}
+	if i.LastDayContainsFold != nil {
+		predicates = append(predicates, attendancerequest.LastDayContainsFold(*i.LastDayContainsFold))
+	}
+	if i.Destination != nil {
+		predicates = append(predicates, attendancerequest.DestinationEQ(*i.Destination))
+	}
+	if i.DestinationNEQ != nil {
+		predicates = append(predicates, attendancerequest.DestinationNEQ(*i.DestinationNEQ))
+	}
+	if len(i.DestinationIn) > 0 {
+		predicates = append(predicates, attendancerequest.DestinationIn(i.DestinationIn...))
+	}
+	if len(i.DestinationNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.DestinationNotIn(i.DestinationNotIn...))
+	}
+	if i.DestinationGT != nil {
+		predicates = append(predicates, attendancerequest.DestinationGT(*i.DestinationGT))
+	}
+	if i.DestinationGTE != nil {
+		predicates = append(predicates, attendancerequest.DestinationGTE(*i.DestinationGTE))
+	}
+	if i.DestinationLT != nil {
+		predicates = append(predicates, attendancerequest.DestinationLT(*i.DestinationLT))
+	}
+	if i.DestinationLTE != nil {
+		predicates = append(predicates, attendancerequest.DestinationLTE(*i.DestinationLTE))
+	}
+	if i.DestinationContains != nil {
+		predicates = append(predicates, attendancerequest.DestinationContains(*i.DestinationContains))
+	}
+	if i.DestinationHasPrefix != nil {
+		predicates = append(predicates, attendancerequest.DestinationHasPrefix(*i.DestinationHasPrefix))
+	}
+	if i.DestinationHasSuffix != nil {
+		predicates = append(predicates, attendancerequest.DestinationHasSuffix(*i.DestinationHasSuffix))
+	}
+	if i.DestinationEqualFold != nil {
+		predicates = append(predicates, attendancerequest.DestinationEqualFold(*i.DestinationEqualFold))
+	}
+	if i.DestinationContainsFold != nil {
+		predicates = append(predicates, attendancerequest.DestinationContainsFold(*i.DestinationContainsFold))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, attendancerequest.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, attendancerequest.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, attendancerequest.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, attendancerequest.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, attendancerequest.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, attendancerequest.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, attendancerequest.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, attendancerequest.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, attendancerequest.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, attendancerequest.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, attendancerequest.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, attendancerequest.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.PunchKind != nil {
+		predicates = append(predicates, attendancerequest.PunchKindEQ(*i.PunchKind))
+	}
+	if i.PunchKindNEQ != nil {
+		predicates = append(predicates, attendancerequest.PunchKindNEQ(*i.PunchKindNEQ))
+	}
+	if len(i.PunchKindIn) > 0 {
+		predicates = append(predicates, attendancerequest.PunchKindIn(i.PunchKindIn...))
+	}
+	if len(i.PunchKindNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.PunchKindNotIn(i.PunchKindNotIn...))
+	}
+	if i.PunchKindIsNil {
+		predicates = append(predicates, attendancerequest.PunchKindIsNil())
+	}
+	if i.PunchKindNotNil {
+		predicates = append(predicates, attendancerequest.PunchKindNotNil())
+	}
+	if i.Status != nil {
+		predicates = append(predicates, attendancerequest.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, attendancerequest.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, attendancerequest.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.ApprovalID != nil {
+		predicates = append(predicates, attendancerequest.ApprovalIDEQ(*i.ApprovalID))
+	}
+	if i.ApprovalIDNEQ != nil {
+		predicates = append(predicates, attendancerequest.ApprovalIDNEQ(*i.ApprovalIDNEQ))
+	}
+	if len(i.ApprovalIDIn) > 0 {
+		predicates = append(predicates, attendancerequest.ApprovalIDIn(i.ApprovalIDIn...))
+	}
+	if len(i.ApprovalIDNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.ApprovalIDNotIn(i.ApprovalIDNotIn...))
+	}
+	if i.ApprovalIDGT != nil {
+		predicates = append(predicates, attendancerequest.ApprovalIDGT(*i.ApprovalIDGT))
+	}
+	if i.ApprovalIDGTE != nil {
+		predicates = append(predicates, attendancerequest.ApprovalIDGTE(*i.ApprovalIDGTE))
+	}
+	if i.ApprovalIDLT != nil {
+		predicates = append(predicates, attendancerequest.ApprovalIDLT(*i.ApprovalIDLT))
+	}
+	if i.ApprovalIDLTE != nil {
+		predicates = append(predicates, attendancerequest.ApprovalIDLTE(*i.ApprovalIDLTE))
+	}
+	if i.ApprovalIDContains != nil {
+		predicates = append(predicates, attendancerequest.ApprovalIDContains(*i.ApprovalIDContains))
+	}
+	if i.ApprovalIDHasPrefix != nil {
+		predicates = append(predicates, attendancerequest.ApprovalIDHasPrefix(*i.ApprovalIDHasPrefix))
+	}
+	if i.ApprovalIDHasSuffix != nil {
+		predicates = append(predicates, attendancerequest.ApprovalIDHasSuffix(*i.ApprovalIDHasSuffix))
+	}
+	if i.ApprovalIDIsNil {
+		predicates = append(predicates, attendancerequest.ApprovalIDIsNil())
+	}
+	if i.ApprovalIDNotNil {
+		predicates = append(predicates, attendancerequest.ApprovalIDNotNil())
+	}
+	if i.ApprovalIDEqualFold != nil {
+		predicates = append(predicates, attendancerequest.ApprovalIDEqualFold(*i.ApprovalIDEqualFold))
+	}
+	if i.ApprovalIDContainsFold != nil {
+		predicates = append(predicates, attendancerequest.ApprovalIDContainsFold(*i.ApprovalIDContainsFold))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, attendancerequest.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, attendancerequest.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, attendancerequest.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, attendancerequest.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, attendancerequest.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, attendancerequest.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, attendancerequest.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, attendancerequest.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+
+	if i.HasMember != nil {
+		p := attendancerequest.HasMember()
+		if !*i.HasMember {
+			p = attendancerequest.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, attendancerequest.HasMemberWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAttendanceRequestWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return attendancerequest.And(predicates...), nil
+	}
+}
+
+// AttendanceRuleWhereInput represents a where input for filtering AttendanceRule queries.
+type AttendanceRuleWhereInput struct {
+	Predicates []predicate.AttendanceRule  `json:"-"`
+	Not        *AttendanceRuleWhereInput   `json:"not,omitempty"`
+	Or         []*AttendanceRuleWhereInput `json:"or,omitempty"`
+	And        []*AttendanceRuleWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "priority" field predicates.
+	Priority      *int  `json:"priority,omitempty"`
+	PriorityNEQ   *int  `json:"priorityNEQ,omitempty"`
+	PriorityIn    []int `json:"priorityIn,omitempty"`
+	PriorityNotIn []int `json:"priorityNotIn,omitempty"`
+	PriorityGT    *int  `json:"priorityGT,omitempty"`
+	PriorityGTE   *int  `json:"priorityGTE,omitempty"`
+	PriorityLT    *int  `json:"priorityLT,omitempty"`
+	PriorityLTE   *int  `json:"priorityLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *attendancerule.Kind  `json:"kind,omitempty"`
+	KindNEQ   *attendancerule.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []attendancerule.Kind `json:"kindIn,omitempty"`
+	KindNotIn []attendancerule.Kind `json:"kindNotIn,omitempty"`
+
+	// "on_duty" field predicates.
+	OnDuty             *string  `json:"onDuty,omitempty"`
+	OnDutyNEQ          *string  `json:"onDutyNEQ,omitempty"`
+	OnDutyIn           []string `json:"onDutyIn,omitempty"`
+	OnDutyNotIn        []string `json:"onDutyNotIn,omitempty"`
+	OnDutyGT           *string  `json:"onDutyGT,omitempty"`
+	OnDutyGTE          *string  `json:"onDutyGTE,omitempty"`
+	OnDutyLT           *string  `json:"onDutyLT,omitempty"`
+	OnDutyLTE          *string  `json:"onDutyLTE,omitempty"`
+	OnDutyContains     *string  `json:"onDutyContains,omitempty"`
+	OnDutyHasPrefix    *string  `json:"onDutyHasPrefix,omitempty"`
+	OnDutyHasSuffix    *string  `json:"onDutyHasSuffix,omitempty"`
+	OnDutyIsNil        bool     `json:"onDutyIsNil,omitempty"`
+	OnDutyNotNil       bool     `json:"onDutyNotNil,omitempty"`
+	OnDutyEqualFold    *string  `json:"onDutyEqualFold,omitempty"`
+	OnDutyContainsFold *string  `json:"onDutyContainsFold,omitempty"`
+
+	// "off_duty" field predicates.
+	OffDuty             *string  `json:"offDuty,omitempty"`
+	OffDutyNEQ          *string  `json:"offDutyNEQ,omitempty"`
+	OffDutyIn           []string `json:"offDutyIn,omitempty"`
+	OffDutyNotIn        []string `json:"offDutyNotIn,omitempty"`
+	OffDutyGT           *string  `json:"offDutyGT,omitempty"`
+	OffDutyGTE          *string  `json:"offDutyGTE,omitempty"`
+	OffDutyLT           *string  `json:"offDutyLT,omitempty"`
+	OffDutyLTE          *string  `json:"offDutyLTE,omitempty"`
+	OffDutyContains     *string  `json:"offDutyContains,omitempty"`
+	OffDutyHasPrefix    *string  `json:"offDutyHasPrefix,omitempty"`
+	OffDutyHasSuffix    *string  `json:"offDutyHasSuffix,omitempty"`
+	OffDutyIsNil        bool     `json:"offDutyIsNil,omitempty"`
+	OffDutyNotNil       bool     `json:"offDutyNotNil,omitempty"`
+	OffDutyEqualFold    *string  `json:"offDutyEqualFold,omitempty"`
+	OffDutyContainsFold *string  `json:"offDutyContainsFold,omitempty"`
+
+	// "late_grace_minutes" field predicates.
+	LateGraceMinutes      *int  `json:"lateGraceMinutes,omitempty"`
+	LateGraceMinutesNEQ   *int  `json:"lateGraceMinutesNEQ,omitempty"`
+	LateGraceMinutesIn    []int `json:"lateGraceMinutesIn,omitempty"`
+	LateGraceMinutesNotIn []int `json:"lateGraceMinutesNotIn,omitempty"`
+	LateGraceMinutesGT    *int  `json:"lateGraceMinutesGT,omitempty"`
+	LateGraceMinutesGTE   *int  `json:"lateGraceMinutesGTE,omitempty"`
+	LateGraceMinutesLT    *int  `json:"lateGraceMinutesLT,omitempty"`
+	LateGraceMinutesLTE   *int  `json:"lateGraceMinutesLTE,omitempty"`
+
+	// "early_grace_minutes" field predicates.
+	EarlyGraceMinutes      *int  `json:"earlyGraceMinutes,omitempty"`
+	EarlyGraceMinutesNEQ   *int  `json:"earlyGraceMinutesNEQ,omitempty"`
+	EarlyGraceMinutesIn    []int `json:"earlyGraceMinutesIn,omitempty"`
+	EarlyGraceMinutesNotIn []int `json:"earlyGraceMinutesNotIn,omitempty"`
+	EarlyGraceMinutesGT    *int  `json:"earlyGraceMinutesGT,omitempty"`
+	EarlyGraceMinutesGTE   *int  `json:"earlyGraceMinutesGTE,omitempty"`
+	EarlyGraceMinutesLT    *int  `json:"earlyGraceMinutesLT,omitempty"`
+	EarlyGraceMinutesLTE   *int  `json:"earlyGraceMinutesLTE,omitempty"`
+
+	// "serious_late_minutes" field predicates.
+	SeriousLateMinutes      *int  `json:"seriousLateMinutes,omitempty"`
+	SeriousLateMinutesNEQ   *int  `json:"seriousLateMinutesNEQ,omitempty"`
+	SeriousLateMinutesIn    []int `json:"seriousLateMinutesIn,omitempty"`
+	SeriousLateMinutesNotIn []int `json:"seriousLateMinutesNotIn,omitempty"`
+	SeriousLateMinutesGT    *int  `json:"seriousLateMinutesGT,omitempty"`
+	SeriousLateMinutesGTE   *int  `json:"seriousLateMinutesGTE,omitempty"`
+	SeriousLateMinutesLT    *int  `json:"seriousLateMinutesLT,omitempty"`
+	SeriousLateMinutesLTE   *int  `json:"seriousLateMinutesLTE,omitempty"`
+
+	// "lunch_start" field predicates.
+	LunchStart             *string  `json:"lunchStart,omitempty"`
+	LunchStartNEQ          *string  `json:"lunchStartNEQ,omitempty"`
+	LunchStartIn           []string `json:"lunchStartIn,omitempty"`
+	LunchStartNotIn        []string `json:"lunchStartNotIn,omitempty"`
+	LunchStartGT           *string  `json:"lunchStartGT,omitempty"`
+	LunchStartGTE          *string  `json:"lunchStartGTE,omitempty"`
+	LunchStartLT           *string  `json:"lunchStartLT,omitempty"`
+	LunchStartLTE          *string  `json:"lunchStartLTE,omitempty"`
+	LunchStartContains     *string  `json:"lunchStartContains,omitempty"`
+	LunchStartHasPrefix    *string  `json:"lunchStartHasPrefix,omitempty"`
+	LunchStartHasSuffix    *string  `json:"lunchStartHasSuffix,omitempty"`
+	LunchStartIsNil        bool     `json:"lunchStartIsNil,omitempty"`
+	LunchStartNotNil       bool     `json:"lunchStartNotNil,omitempty"`
+	LunchStartEqualFold    *string  `json:"lunchStartEqualFold,omitempty"`
+	LunchStartContainsFold *string  `json:"lunchStartContainsFold,omitempty"`
+
+	// "lunch_end" field predicates.
+	LunchEnd             *string  `json:"lunchEnd,omitempty"`
+	LunchEndNEQ          *string  `json:"lunchEndNEQ,omitempty"`
+	LunchEndIn           []string `json:"lunchEndIn,omitempty"`
+	LunchEndNotIn        []string `json:"lunchEndNotIn,omitempty"`
+	LunchEndGT           *string  `json:"lunchEndGT,omitempty"`
+	LunchEndGTE          *string  `json:"lunchEndGTE,omitempty"`
+	LunchEndLT           *string  `json:"lunchEndLT,omitempty"`
+	LunchEndLTE          *string  `json:"lunchEndLTE,omitempty"`
+	LunchEndContains     *string  `json:"lunchEndContains,omitempty"`
+	LunchEndHasPrefix    *string  `json:"lunchEndHasPrefix,omitempty"`
+	LunchEndHasSuffix    *string  `json:"lunchEndHasSuffix,omitempty"`
+	LunchEndIsNil        bool     `json:"lunchEndIsNil,omitempty"`
+	LunchEndNotNil       bool     `json:"lunchEndNotNil,omitempty"`
+	LunchEndEqualFold    *string  `json:"lunchEndEqualFold,omitempty"`
+	LunchEndContainsFold *string  `json:"lunchEndContainsFold,omitempty"`
+
+	// "core_start" field predicates.
+	CoreStart             *string  `json:"coreStart,omitempty"`
+	CoreStartNEQ          *string  `json:"coreStartNEQ,omitempty"`
+	CoreStartIn           []string `json:"coreStartIn,omitempty"`
+	CoreStartNotIn        []string `json:"coreStartNotIn,omitempty"`
+	CoreStartGT           *string  `json:"coreStartGT,omitempty"`
+	CoreStartGTE          *string  `json:"coreStartGTE,omitempty"`
+	CoreStartLT           *string  `json:"coreStartLT,omitempty"`
+	CoreStartLTE          *string  `json:"coreStartLTE,omitempty"`
+	CoreStartContains     *string  `json:"coreStartContains,omitempty"`
+	CoreStartHasPrefix    *string  `json:"coreStartHasPrefix,omitempty"`
+	CoreStartHasSuffix    *string  `json:"coreStartHasSuffix,omitempty"`
+	CoreStartIsNil        bool     `json:"coreStartIsNil,omitempty"`
+	CoreStartNotNil       bool     `json:"coreStartNotNil,omitempty"`
+	CoreStartEqualFold    *string  `json:"coreStartEqualFold,omitempty"`
+	CoreStartContainsFold *string  `json:"coreStartContainsFold,omitempty"`
+
+	// "core_end" field predicates.
+	CoreEnd             *string  `json:"coreEnd,omitempty"`
+	CoreEndNEQ          *string  `json:"coreEndNEQ,omitempty"`
+	CoreEndIn           []string `json:"coreEndIn,omitempty"`
+	CoreEndNotIn        []string `json:"coreEndNotIn,omitempty"`
+	CoreEndGT           *string  `json:"coreEndGT,omitempty"`
+	CoreEndGTE          *string  `json:"coreEndGTE,omitempty"`
+	CoreEndLT           *string  `json:"coreEndLT,omitempty"`
+	CoreEndLTE          *string  `json:"coreEndLTE,omitempty"`
+	CoreEndContains     *string  `json:"coreEndContains,omitempty"`
+	CoreEndHasPrefix    *string  `json:"coreEndHasPrefix,omitempty"`
+	CoreEndHasSuffix    *string  `json:"coreEndHasSuffix,omitempty"`
+	CoreEndIsNil        bool     `json:"coreEndIsNil,omitempty"`
+	CoreEndNotNil       bool     `json:"coreEndNotNil,omitempty"`
+	CoreEndEqualFold    *string  `json:"coreEndEqualFold,omitempty"`
+	CoreEndContainsFold *string  `json:"coreEndContainsFold,omitempty"`
+
+	// "required_minutes" field predicates.
+	RequiredMinutes      *int  `json:"requiredMinutes,omitempty"`
+	RequiredMinutesNEQ   *int  `json:"requiredMinutesNEQ,omitempty"`
+	RequiredMinutesIn    []int `json:"requiredMinutesIn,omitempty"`
+	RequiredMinutesNotIn []int `json:"requiredMinutesNotIn,omitempty"`
+	RequiredMinutesGT    *int  `json:"requiredMinutesGT,omitempty"`
+	RequiredMinutesGTE   *int  `json:"requiredMinutesGTE,omitempty"`
+	RequiredMinutesLT    *int  `json:"requiredMinutesLT,omitempty"`
+	RequiredMinutesLTE   *int  `json:"requiredMinutesLTE,omitempty"`
+
+	// "day_starts_at" field predicates.
+	DayStartsAt             *string  `json:"dayStartsAt,omitempty"`
+	DayStartsAtNEQ          *string  `json:"dayStartsAtNEQ,omitempty"`
+	DayStartsAtIn           []string `json:"dayStartsAtIn,omitempty"`
+	DayStartsAtNotIn        []string `json:"dayStartsAtNotIn,omitempty"`
+	DayStartsAtGT           *string  `json:"dayStartsAtGT,omitempty"`
+	DayStartsAtGTE          *string  `json:"dayStartsAtGTE,omitempty"`
+	DayStartsAtLT           *string  `json:"dayStartsAtLT,omitempty"`
+	DayStartsAtLTE          *string  `json:"dayStartsAtLTE,omitempty"`
+	DayStartsAtContains     *string  `json:"dayStartsAtContains,omitempty"`
+	DayStartsAtHasPrefix    *string  `json:"dayStartsAtHasPrefix,omitempty"`
+	DayStartsAtHasSuffix    *string  `json:"dayStartsAtHasSuffix,omitempty"`
+	DayStartsAtEqualFold    *string  `json:"dayStartsAtEqualFold,omitempty"`
+	DayStartsAtContainsFold *string  `json:"dayStartsAtContainsFold,omitempty"`
+
+	// "field_check_in" field predicates.
+	FieldCheckIn      *attendancerule.FieldCheckIn  `json:"fieldCheckIn,omitempty"`
+	FieldCheckInNEQ   *attendancerule.FieldCheckIn  `json:"fieldCheckInNEQ,omitempty"`
+	FieldCheckInIn    []attendancerule.FieldCheckIn `json:"fieldCheckInIn,omitempty"`
+	FieldCheckInNotIn []attendancerule.FieldCheckIn `json:"fieldCheckInNotIn,omitempty"`
+
+	// "check_in_on_leave" field predicates.
+	CheckInOnLeave    *bool `json:"checkInOnLeave,omitempty"`
+	CheckInOnLeaveNEQ *bool `json:"checkInOnLeaveNEQ,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AttendanceRuleWhereInput) AddPredicates(predicates ...predicate.AttendanceRule) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AttendanceRuleWhereInput filter on the AttendanceRuleQuery builder.
+func (i *AttendanceRuleWhereInput) Filter(q *AttendanceRuleQuery) (*AttendanceRuleQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAttendanceRuleWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAttendanceRuleWhereInput is returned in case the AttendanceRuleWhereInput is empty.
+var ErrEmptyAttendanceRuleWhereInput = errors.New("ent: empty predicate AttendanceRuleWhereInput")
+
+// P returns a predicate for filtering attendancerules.
+// An error is returned if the input is empty or invalid.
+func (i *AttendanceRuleWhereInput) P() (predicate.AttendanceRule, error) {
+	var predicates []predicate.AttendanceRule
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, attendancerule.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.AttendanceRule, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, attendancerule.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.AttendanceRule, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, attendancerule.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, attendancerule.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, attendancerule.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, attendancerule.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, attendancerule.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, attendancerule.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, attendancerule.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, attendancerule.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, attendancerule.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, attendancerule.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, attendancerule.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, attendancerule.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, attendancerule.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, attendancerule.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, attendancerule.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, attendancerule.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, attendancerule.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, attendancerule.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, attendancerule.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, attendancerule.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, attendancerule.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, attendancerule.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, attendancerule.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, attendancerule.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, attendancerule.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, attendancerule.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, attendancerule.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, attendancerule.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, attendancerule.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, attendancerule.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, attendancerule.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, attendancerule.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Priority != nil {
+		predicates = append(predicates, attendancerule.PriorityEQ(*i.Priority))
+	}
+	if i.PriorityNEQ != nil {
+		predicates = append(predicates, attendancerule.PriorityNEQ(*i.PriorityNEQ))
+	}
+	if len(i.PriorityIn) > 0 {
+		predicates = append(predicates, attendancerule.PriorityIn(i.PriorityIn...))
+	}
+	if len(i.PriorityNotIn) > 0 {
+		predicates = append(predicates, attendancerule.PriorityNotIn(i.PriorityNotIn...))
+	}
+	if i.PriorityGT != nil {
+		predicates = append(predicates, attendancerule.PriorityGT(*i.PriorityGT))
+	}
+	if i.PriorityGTE != nil {
+		predicates = append(predicates, attendancerule.PriorityGTE(*i.PriorityGTE))
+	}
+	if i.PriorityLT != nil {
+		predicates = append(predicates, attendancerule.PriorityLT(*i.PriorityLT))
+	}
+	if i.PriorityLTE != nil {
+		predicates = append(predicates, attendancerule.PriorityLTE(*i.PriorityLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, attendancerule.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, attendancerule.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, attendancerule.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, attendancerule.KindNotIn(i.KindNotIn...))
+	}
+	if i.OnDuty != nil {
+		predicates = append(predicates, attendancerule.OnDutyEQ(*i.OnDuty))
+	}
+	if i.OnDutyNEQ != nil {
+		predicates = append(predicates, attendancerule.OnDutyNEQ(*i.OnDutyNEQ))
+	}
+	if len(i.OnDutyIn) > 0 {
+		predicates = append(predicates, attendancerule.OnDutyIn(i.OnDutyIn...))
+	}
+	if len(i.OnDutyNotIn) > 0 {
+		predicates = append(predicates, attendancerule.OnDutyNotIn(i.OnDutyNotIn...))
+	}
+	if i.OnDutyGT != nil {
+		predicates = append(predicates, attendancerule.OnDutyGT(*i.OnDutyGT))
+	}
+	if i.OnDutyGTE != nil {
+		predicates = append(predicates, attendancerule.OnDutyGTE(*i.OnDutyGTE))
+	}
+	if i.OnDutyLT != nil {
+		predicates = append(predicates, attendancerule.OnDutyLT(*i.OnDutyLT))
+	}
+	if i.OnDutyLTE != nil {
+		predicates = append(predicates, attendancerule.OnDutyLTE(*i.OnDutyLTE))
+	}
+	if i.OnDutyContains != nil {
+		predicates = append(predicates, attendancerule.OnDutyContains(*i.OnDutyContains))
+	}
+	if i.OnDutyHasPrefix != nil {
+		predicates = append(predicates, attendancerule.OnDutyHasPrefix(*i.OnDutyHasPrefix))
+	}
+	if i.OnDutyHasSuffix != nil {
+		predicates = append(predicates, attendancerule.OnDutyHasSuffix(*i.OnDutyHasSuffix))
+	}
+	if i.OnDutyIsNil {
+		predicates = append(predicates, attendancerule.OnDutyIsNil())
+	}
+	if i.OnDutyNotNil {
+		predicates = append(predicates, attendancerule.OnDutyNotNil())
+	}
+	if i.OnDutyEqualFold != nil {
+		predicates = append(predicates, attendancerule.OnDutyEqualFold(*i.OnDutyEqualFold))
+	}
+	if i.OnDutyContainsFold != nil {
+		predicates = append(predicates, attendancerule.OnDutyContainsFold(*i.OnDutyContainsFold))
+	}
+	if i.OffDuty != nil {
+		predicates = append(predicates, attendancerule.OffDutyEQ(*i.OffDuty))
+	}
+	if i.OffDutyNEQ != nil {
+		predicates = append(predicates, attendancerule.OffDutyNEQ(*i.OffDutyNEQ))
+	}
+	if len(i.OffDutyIn) > 0 {
+		predicates = append(predicates, attendancerule.OffDutyIn(i.OffDutyIn...))
+	}
+	if len(i.OffDutyNotIn) > 0 {
+		predicates = append(predicates, attendancerule.OffDutyNotIn(i.OffDutyNotIn...))
+	}
+	if i.OffDutyGT != nil {
+		predicates = append(predicates, attendancerule.OffDutyGT(*i.OffDutyGT))
+	}
+	if i.OffDutyGTE != nil {
+		predicates = append(predicates, attendancerule.OffDutyGTE(*i.OffDutyGTE))
+	}
+	if i.OffDutyLT != nil {
+		predicates = append(predicates, attendancerule.OffDutyLT(*i.OffDutyLT))
+	}
+	if i.OffDutyLTE != nil {
+		predicates = append(predicates, attendancerule.OffDutyLTE(*i.OffDutyLTE))
+	}
+	if i.OffDutyContains != nil {
+		predicates = append(predicates, attendancerule.OffDutyContains(*i.OffDutyContains))
+	}
+	if i.OffDutyHasPrefix != nil {
+		predicates = append(predicates, attendancerule.OffDutyHasPrefix(*i.OffDutyHasPrefix))
+	}
+	if i.OffDutyHasSuffix != nil {
+		predicates = append(predicates, attendancerule.OffDutyHasSuffix(*i.OffDutyHasSuffix))
+	}
+	if i.OffDutyIsNil {
+		predicates = append(predicates, attendancerule.OffDutyIsNil())
+	}
+	if i.OffDutyNotNil {
+		predicates = append(predicates, attendancerule.OffDutyNotNil())
+	}
+	if i.OffDutyEqualFold != nil {
+		predicates = append(predicates, attendancerule.OffDutyEqualFold(*i.OffDutyEqualFold))
+	}
+	if i.OffDutyContainsFold != nil {
+		predicates = append(predicates, attendancerule.OffDutyContainsFold(*i.OffDutyContainsFold))
+	}
+	if i.LateGraceMinutes != nil {
+		predicates = append(predicates, attendancerule.LateGraceMinutesEQ(*i.LateGraceMinutes))
+	}
+	if i.LateGraceMinutesNEQ != nil {
+		predicates = append(predicates, attendancerule.LateGraceMinutesNEQ(*i.LateGraceMinutesNEQ))
+	}
+	if len(i.LateGraceMinutesIn) > 0 {
+		predicates = append(predicates, attendancerule.LateGraceMinutesIn(i.LateGraceMinutesIn...))
+	}
+	if len(i.LateGraceMinutesNotIn) > 0 {
+		predicates = append(predicates, attendancerule.LateGraceMinutesNotIn(i.LateGraceMinutesNotIn...))
+	}
+	if i.LateGraceMinutesGT != nil {
+		predicates = append(predicates, attendancerule.LateGraceMinutesGT(*i.LateGraceMinutesGT))
+	}
+	if i.LateGraceMinutesGTE != nil {
+		predicates = append(predicates, attendancerule.LateGraceMinutesGTE(*i.LateGraceMinutesGTE))
+	}
+	if i.LateGraceMinutesLT != nil {
+		predicates = append(predicates, attendancerule.LateGraceMinutesLT(*i.LateGraceMinutesLT))
+	}
+	if i.LateGraceMinutesLTE != nil {
+		predicates = append(predicates, attendancerule.LateGraceMinutesLTE(*i.LateGraceMinutesLTE))
+	}
+	if i.EarlyGraceMinutes != nil {
+		predicates = append(predicates, attendancerule.EarlyGraceMinutesEQ(*i.EarlyGraceMinutes))
+	}
+	if i.EarlyGraceMinutesNEQ != nil {
+		predicates = append(predicates, attendancerule.EarlyGraceMinutesNEQ(*i.EarlyGraceMinutesNEQ))
+	}
+	if len(i.EarlyGraceMinutesIn) > 0 {
+		predicates = append(predicates, attendancerule.EarlyGraceMinutesIn(i.EarlyGraceMinutesIn...))
+	}
+	if len(i.EarlyGraceMinutesNotIn) > 0 {
+		predicates = append(predicates, attendancerule.EarlyGraceMinutesNotIn(i.EarlyGraceMinutesNotIn...))
+	}
+	if i.EarlyGraceMinutesGT != nil {
+		predicates = append(predicates, attendancerule.EarlyGraceMinutesGT(*i.EarlyGraceMinutesGT))
+	}
+	if i.EarlyGraceMinutesGTE != nil {
+		predicates = append(predicates, attendancerule.EarlyGraceMinutesGTE(*i.EarlyGraceMinutesGTE))
+	}
+	if i.EarlyGraceMinutesLT != nil {
+		predicates = append(predicates, attendancerule.EarlyGraceMinutesLT(*i.EarlyGraceMinutesLT))
+	}
+	if i.EarlyGraceMinutesLTE != nil {
+		predicates = append(predicates, attendancerule.EarlyGraceMinutesLTE(*i.EarlyGraceMinutesLTE))
+	}
+	if i.SeriousLateMinutes != nil {
+		predicates = append(predicates, attendancerule.SeriousLateMinutesEQ(*i.SeriousLateMinutes))
+	}
+	if i.SeriousLateMinutesNEQ != nil {
+		predicates = append(predicates, attendancerule.SeriousLateMinutesNEQ(*i.SeriousLateMinutesNEQ))
+	}
+	if len(i.SeriousLateMinutesIn) > 0 {
+		predicates = append(predicates, attendancerule.SeriousLateMinutesIn(i.SeriousLateMinutesIn...))
+	}
+	if len(i.SeriousLateMinutesNotIn) > 0 {
+		predicates = append(predicates, attendancerule.SeriousLateMinutesNotIn(i.SeriousLateMinutesNotIn...))
+	}
+	if i.SeriousLateMinutesGT != nil {
+		predicates = append(predicates, attendancerule.SeriousLateMinutesGT(*i.SeriousLateMinutesGT))
+	}
+	if i.SeriousLateMinutesGTE != nil {
+		predicates = append(predicates, attendancerule.SeriousLateMinutesGTE(*i.SeriousLateMinutesGTE))
+	}
+	if i.SeriousLateMinutesLT != nil {
+		predicates = append(predicates, attendancerule.SeriousLateMinutesLT(*i.SeriousLateMinutesLT))
+	}
+	if i.SeriousLateMinutesLTE != nil {
+		predicates = append(predicates, attendancerule.SeriousLateMinutesLTE(*i.SeriousLateMinutesLTE))
+	}
+	if i.LunchStart != nil {
+		predicates = append(predicates, attendancerule.LunchStartEQ(*i.LunchStart))
+	}
+	if i.LunchStartNEQ != nil {
+		predicates = append(predicates, attendancerule.LunchStartNEQ(*i.LunchStartNEQ))
+	}
+	if len(i.LunchStartIn) > 0 {
+		predicates = append(predicates, attendancerule.LunchStartIn(i.LunchStartIn...))
+	}
+	if len(i.LunchStartNotIn) > 0 {
+		predicates = append(predicates, attendancerule.LunchStartNotIn(i.LunchStartNotIn...))
+	}
+	if i.LunchStartGT != nil {
+		predicates = append(predicates, attendancerule.LunchStartGT(*i.LunchStartGT))
+	}
+	if i.LunchStartGTE != nil {
+		predicates = append(predicates, attendancerule.LunchStartGTE(*i.LunchStartGTE))
+	}
+	if i.LunchStartLT != nil {
+		predicates = append(predicates, attendancerule.LunchStartLT(*i.LunchStartLT))
+	}
+	if i.LunchStartLTE != nil {
+		predicates = append(predicates, attendancerule.LunchStartLTE(*i.LunchStartLTE))
+	}
+	if i.LunchStartContains != nil {
+		predicates = append(predicates, attendancerule.LunchStartContains(*i.LunchStartContains))
+	}
+	if i.LunchStartHasPrefix != nil {
+		predicates = append(predicates, attendancerule.LunchStartHasPrefix(*i.LunchStartHasPrefix))
+	}
+	if i.LunchStartHasSuffix != nil {
+		predicates = append(predicates, attendancerule.LunchStartHasSuffix(*i.LunchStartHasSuffix))
+	}
+	if i.LunchStartIsNil {
+		predicates = append(predicates, attendancerule.LunchStartIsNil())
+	}
+	if i.LunchStartNotNil {
+		predicates = append(predicates, attendancerule.LunchStartNotNil())
+	}
+	if i.LunchStartEqualFold != nil {
+		predicates = append(predicates, attendancerule.LunchStartEqualFold(*i.LunchStartEqualFold))
+	}
+	if i.LunchStartContainsFold != nil {
+		predicates = append(predicates, attendancerule.LunchStartContainsFold(*i.LunchStartContainsFold))
+	}
+	if i.LunchEnd != nil {
+		predicates = append(predicates, attendancerule.LunchEndEQ(*i.LunchEnd))
+	}
+	if i.LunchEndNEQ != nil {
+		predicates = append(predicates, attendancerule.LunchEndNEQ(*i.LunchEndNEQ))
+	}
+	if len(i.LunchEndIn) > 0 {
+		predicates = append(predicates, attendancerule.LunchEndIn(i.LunchEndIn...))
+	}
+	if len(i.LunchEndNotIn) > 0 {
+		predicates = append(predicates, attendancerule.LunchEndNotIn(i.LunchEndNotIn...))
+	}
+	if i.LunchEndGT != nil {
+		predicates = append(predicates, attendancerule.LunchEndGT(*i.LunchEndGT))
+	}
+	if i.LunchEndGTE != nil {
+		predicates = append(predicates, attendancerule.LunchEndGTE(*i.LunchEndGTE))
+	}
+	if i.LunchEndLT != nil {
+		predicates = append(predicates, attendancerule.LunchEndLT(*i.LunchEndLT))
+	}
+	if i.LunchEndLTE != nil {
+		predicates = append(predicates, attendancerule.LunchEndLTE(*i.LunchEndLTE))
+	}
+	if i.LunchEndContains != nil {
+		predicates = append(predicates, attendancerule.LunchEndContains(*i.LunchEndContains))
+	}
+	if i.LunchEndHasPrefix != nil {
+		predicates = append(predicates, attendancerule.LunchEndHasPrefix(*i.LunchEndHasPrefix))
+	}
+	if i.LunchEndHasSuffix != nil {
+		predicates = append(predicates, attendancerule.LunchEndHasSuffix(*i.LunchEndHasSuffix))
+	}
+	if i.LunchEndIsNil {
+		predicates = append(predicates, attendancerule.LunchEndIsNil())
+	}
+	if i.LunchEndNotNil {
+		predicates = append(predicates, attendancerule.LunchEndNotNil())
+	}
+	if i.LunchEndEqualFold != nil {
+		predicates = append(predicates, attendancerule.LunchEndEqualFold(*i.LunchEndEqualFold))
+	}
+	if i.LunchEndContainsFold != nil {
+		predicates = append(predicates, attendancerule.LunchEndContainsFold(*i.LunchEndContainsFold))
+	}
+	if i.CoreStart != nil {
+		predicates = append(predicates, attendancerule.CoreStartEQ(*i.CoreStart))
+	}
+	if i.CoreStartNEQ != nil {
+		predicates = append(predicates, attendancerule.CoreStartNEQ(*i.CoreStartNEQ))
+	}
+	if len(i.CoreStartIn) > 0 {
+		predicates = append(predicates, attendancerule.CoreStartIn(i.CoreStartIn...))
+	}
+	if len(i.CoreStartNotIn) > 0 {
+		predicates = append(predicates, attendancerule.CoreStartNotIn(i.CoreStartNotIn...))
+	}
+	if i.CoreStartGT != nil {
+		predicates = append(predicates, attendancerule.CoreStartGT(*i.CoreStartGT))
+	}
+	if i.CoreStartGTE != nil {
+		predicates = append(predicates, attendancerule.CoreStartGTE(*i.CoreStartGTE))
+	}
+	if i.CoreStartLT != nil {
+		predicates = append(predicates, attendancerule.CoreStartLT(*i.CoreStartLT))
+	}
+	if i.CoreStartLTE != nil {
+		predicates = append(predicates, attendancerule.CoreStartLTE(*i.CoreStartLTE))
+	}
+	if i.CoreStartContains != nil {
+		predicates = append(predicates, attendancerule.CoreStartContains(*i.CoreStartContains))
+	}
+	if i.CoreStartHasPrefix != nil {
+		predicates = append(predicates, attendancerule.CoreStartHasPrefix(*i.CoreStartHasPrefix))
+	}
+	if i.CoreStartHasSuffix != nil {
+		predicates = append(predicates, attendancerule.CoreStartHasSuffix(*i.CoreStartHasSuffix))
+	}
+	if i.CoreStartIsNil {
+		predicates = append(predicates, attendancerule.CoreStartIsNil())
+	}
+	if i.CoreStartNotNil {
+		predicates = append(predicates, attendancerule.CoreStartNotNil())
+	}
+	if i.CoreStartEqualFold != nil {
+		predicates = append(predicates, attendancerule.CoreStartEqualFold(*i.CoreStartEqualFold))
+	}
+	if i.CoreStartContainsFold != nil {
+		predicates = append(predicates, attendancerule.CoreStartContainsFold(*i.CoreStartContainsFold))
+	}
+	if i.CoreEnd != nil {
+		predicates = append(predicates, attendancerule.CoreEndEQ(*i.CoreEnd))
+	}
+	if i.CoreEndNEQ != nil {
+		predicates = append(predicates, attendancerule.CoreEndNEQ(*i.CoreEndNEQ))
+	}
+	if len(i.CoreEndIn) > 0 {
+		predicates = append(predicates, attendancerule.CoreEndIn(i.CoreEndIn...))
+	}
+	if len(i.CoreEndNotIn) > 0 {
+		predicates = append(predicates, attendancerule.CoreEndNotIn(i.CoreEndNotIn...))
+	}
+	if i.CoreEndGT != nil {
+		predicates = append(predicates, attendancerule.CoreEndGT(*i.CoreEndGT))
+	}
+	if i.CoreEndGTE != nil {
+		predicates = append(predicates, attendancerule.CoreEndGTE(*i.CoreEndGTE))
+	}
+	if i.CoreEndLT != nil {
+		predicates = append(predicates, attendancerule.CoreEndLT(*i.CoreEndLT))
+	}
+	if i.CoreEndLTE != nil {
+		predicates = append(predicates, attendancerule.CoreEndLTE(*i.CoreEndLTE))
+	}
+	if i.CoreEndContains != nil {
+		predicates = append(predicates, attendancerule.CoreEndContains(*i.CoreEndContains))
+	}
+	if i.CoreEndHasPrefix != nil {
+		predicates = append(predicates, attendancerule.CoreEndHasPrefix(*i.CoreEndHasPrefix))
+	}
+	if i.CoreEndHasSuffix != nil {
+		predicates = append(predicates, attendancerule.CoreEndHasSuffix(*i.CoreEndHasSuffix))
+	}
+	if i.CoreEndIsNil {
+		predicates = append(predicates, attendancerule.CoreEndIsNil())
+	}
+	if i.CoreEndNotNil {
+		predicates = append(predicates, attendancerule.CoreEndNotNil())
+	}
+	if i.CoreEndEqualFold != nil {
+		predicates = append(predicates, attendancerule.CoreEndEqualFold(*i.CoreEndEqualFold))
+	}
+	if i.CoreEndContainsFold != nil {
+		predicates = append(predicates, attendancerule.CoreEndContainsFold(*i.CoreEndContainsFold))
+	}
+	if i.RequiredMinutes != nil {
+		predicates = append(predicates, attendancerule.RequiredMinutesEQ(*i.RequiredMinutes))
+	}
+	if i.RequiredMinutesNEQ != nil {
+		predicates = append(predicates, attendancerule.RequiredMinutesNEQ(*i.RequiredMinutesNEQ))
+	}
+	if len(i.RequiredMinutesIn) > 0 {
+		predicates = append(predicates, attendancerule.RequiredMinutesIn(i.RequiredMinutesIn...))
+	}
+	if len(i.RequiredMinutesNotIn) > 0 {
+		predicates = append(predicates, attendancerule.RequiredMinutesNotIn(i.RequiredMinutesNotIn...))
+	}
+	if i.RequiredMinutesGT != nil {
+		predicates = append(predicates, attendancerule.RequiredMinutesGT(*i.RequiredMinutesGT))
+	}
+	if i.RequiredMinutesGTE != nil {
+		predicates = append(predicates, attendancerule.RequiredMinutesGTE(*i.RequiredMinutesGTE))
+	}
+	if i.RequiredMinutesLT != nil {
+		predicates = append(predicates, attendancerule.RequiredMinutesLT(*i.RequiredMinutesLT))
+	}
+	if i.RequiredMinutesLTE != nil {
+		predicates = append(predicates, attendancerule.RequiredMinutesLTE(*i.RequiredMinutesLTE))
+	}
+	if i.DayStartsAt != nil {
+		predicates = append(predicates, attendancerule.DayStartsAtEQ(*i.DayStartsAt))
+	}
+	if i.DayStartsAtNEQ != nil {
+		predicates = append(predicates, attendancerule.DayStartsAtNEQ(*i.DayStartsAtNEQ))
+	}
+	if len(i.DayStartsAtIn) > 0 {
+		predicates = append(predicates, attendancerule.DayStartsAtIn(i.DayStartsAtIn...))
+	}
+	if len(i.DayStartsAtNotIn) > 0 {
+		predicates = append(predicates, attendancerule.DayStartsAtNotIn(i.DayStartsAtNotIn...))
+	}
+	if i.DayStartsAtGT != nil {
+		predicates = append(predicates, attendancerule.DayStartsAtGT(*i.DayStartsAtGT))
+	}
+	if i.DayStartsAtGTE != nil {
+		predicates = append(predicates, attendancerule.DayStartsAtGTE(*i.DayStartsAtGTE))
+	}
+	if i.DayStartsAtLT != nil {
+		predicates = append(predicates, attendancerule.DayStartsAtLT(*i.DayStartsAtLT))
+	}
+	if i.DayStartsAtLTE != nil {
+		predicates = append(predicates, attendancerule.DayStartsAtLTE(*i.DayStartsAtLTE))
+	}
+	if i.DayStartsAtContains != nil {
+		predicates = append(predicates, attendancerule.DayStartsAtContains(*i.DayStartsAtContains))
+	}
+	if i.DayStartsAtHasPrefix != nil {
+		predicates = append(predicates, attendancerule.DayStartsAtHasPrefix(*i.DayStartsAtHasPrefix))
+	}
+	if i.DayStartsAtHasSuffix != nil {
+		predicates = append(predicates, attendancerule.DayStartsAtHasSuffix(*i.DayStartsAtHasSuffix))
+	}
+	if i.DayStartsAtEqualFold != nil {
+		predicates = append(predicates, attendancerule.DayStartsAtEqualFold(*i.DayStartsAtEqualFold))
+	}
+	if i.DayStartsAtContainsFold != nil {
+		predicates = append(predicates, attendancerule.DayStartsAtContainsFold(*i.DayStartsAtContainsFold))
+	}
+	if i.FieldCheckIn != nil {
+		predicates = append(predicates, attendancerule.FieldCheckInEQ(*i.FieldCheckIn))
+	}
+	if i.FieldCheckInNEQ != nil {
+		predicates = append(predicates, attendancerule.FieldCheckInNEQ(*i.FieldCheckInNEQ))
+	}
+	if len(i.FieldCheckInIn) > 0 {
+		predicates = append(predicates, attendancerule.FieldCheckInIn(i.FieldCheckInIn...))
+	}
+	if len(i.FieldCheckInNotIn) > 0 {
+		predicates = append(predicates, attendancerule.FieldCheckInNotIn(i.FieldCheckInNotIn...))
+	}
+	if i.CheckInOnLeave != nil {
+		predicates = append(predicates, attendancerule.CheckInOnLeaveEQ(*i.CheckInOnLeave))
+	}
+	if i.CheckInOnLeaveNEQ != nil {
+		predicates = append(predicates, attendancerule.CheckInOnLeaveNEQ(*i.CheckInOnLeaveNEQ))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, attendancerule.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, attendancerule.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, attendancerule.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, attendancerule.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, attendancerule.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, attendancerule.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, attendancerule.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, attendancerule.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAttendanceRuleWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return attendancerule.And(predicates...), nil
+	}
+}
+
 // AuditEntryWhereInput represents a where input for filtering AuditEntry queries.
 type AuditEntryWhereInput struct {
 	Predicates []predicate.AuditEntry  `json:"-"`
@@ -1072,6 +2659,886 @@ func (i *AuditEntryWhereInput) P() (predicate.AuditEntry, error) {
 		return predicates[0], nil
 	default:
 		return auditentry.And(predicates...), nil
+	}
+}
+
+// CheckInWhereInput represents a where input for filtering CheckIn queries.
+type CheckInWhereInput struct {
+	Predicates []predicate.CheckIn  `json:"-"`
+	Not        *CheckInWhereInput   `json:"not,omitempty"`
+	Or         []*CheckInWhereInput `json:"or,omitempty"`
+	And        []*CheckInWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "member_id" field predicates.
+	MemberID             *string  `json:"memberID,omitempty"`
+	MemberIDNEQ          *string  `json:"memberIDNEQ,omitempty"`
+	MemberIDIn           []string `json:"memberIDIn,omitempty"`
+	MemberIDNotIn        []string `json:"memberIDNotIn,omitempty"`
+	MemberIDGT           *string  `json:"memberIDGT,omitempty"`
+	MemberIDGTE          *string  `json:"memberIDGTE,omitempty"`
+	MemberIDLT           *string  `json:"memberIDLT,omitempty"`
+	MemberIDLTE          *string  `json:"memberIDLTE,omitempty"`
+	MemberIDContains     *string  `json:"memberIDContains,omitempty"`
+	MemberIDHasPrefix    *string  `json:"memberIDHasPrefix,omitempty"`
+	MemberIDHasSuffix    *string  `json:"memberIDHasSuffix,omitempty"`
+	MemberIDEqualFold    *string  `json:"memberIDEqualFold,omitempty"`
+	MemberIDContainsFold *string  `json:"memberIDContainsFold,omitempty"`
+
+	// "at" field predicates.
+	At      *time.Time  `json:"at,omitempty"`
+	AtNEQ   *time.Time  `json:"atNEQ,omitempty"`
+	AtIn    []time.Time `json:"atIn,omitempty"`
+	AtNotIn []time.Time `json:"atNotIn,omitempty"`
+	AtGT    *time.Time  `json:"atGT,omitempty"`
+	AtGTE   *time.Time  `json:"atGTE,omitempty"`
+	AtLT    *time.Time  `json:"atLT,omitempty"`
+	AtLTE   *time.Time  `json:"atLTE,omitempty"`
+
+	// "work_date" field predicates.
+	WorkDate             *string  `json:"workDate,omitempty"`
+	WorkDateNEQ          *string  `json:"workDateNEQ,omitempty"`
+	WorkDateIn           []string `json:"workDateIn,omitempty"`
+	WorkDateNotIn        []string `json:"workDateNotIn,omitempty"`
+	WorkDateGT           *string  `json:"workDateGT,omitempty"`
+	WorkDateGTE          *string  `json:"workDateGTE,omitempty"`
+	WorkDateLT           *string  `json:"workDateLT,omitempty"`
+	WorkDateLTE          *string  `json:"workDateLTE,omitempty"`
+	WorkDateContains     *string  `json:"workDateContains,omitempty"`
+	WorkDateHasPrefix    *string  `json:"workDateHasPrefix,omitempty"`
+	WorkDateHasSuffix    *string  `json:"workDateHasSuffix,omitempty"`
+	WorkDateEqualFold    *string  `json:"workDateEqualFold,omitempty"`
+	WorkDateContainsFold *string  `json:"workDateContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *checkin.Kind  `json:"kind,omitempty"`
+	KindNEQ   *checkin.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []checkin.Kind `json:"kindIn,omitempty"`
+	KindNotIn []checkin.Kind `json:"kindNotIn,omitempty"`
+
+	// "latitude" field predicates.
+	Latitude       *float64  `json:"latitude,omitempty"`
+	LatitudeNEQ    *float64  `json:"latitudeNEQ,omitempty"`
+	LatitudeIn     []float64 `json:"latitudeIn,omitempty"`
+	LatitudeNotIn  []float64 `json:"latitudeNotIn,omitempty"`
+	LatitudeGT     *float64  `json:"latitudeGT,omitempty"`
+	LatitudeGTE    *float64  `json:"latitudeGTE,omitempty"`
+	LatitudeLT     *float64  `json:"latitudeLT,omitempty"`
+	LatitudeLTE    *float64  `json:"latitudeLTE,omitempty"`
+	LatitudeIsNil  bool      `json:"latitudeIsNil,omitempty"`
+	LatitudeNotNil bool      `json:"latitudeNotNil,omitempty"`
+
+	// "longitude" field predicates.
+	Longitude       *float64  `json:"longitude,omitempty"`
+	LongitudeNEQ    *float64  `json:"longitudeNEQ,omitempty"`
+	LongitudeIn     []float64 `json:"longitudeIn,omitempty"`
+	LongitudeNotIn  []float64 `json:"longitudeNotIn,omitempty"`
+	LongitudeGT     *float64  `json:"longitudeGT,omitempty"`
+	LongitudeGTE    *float64  `json:"longitudeGTE,omitempty"`
+	LongitudeLT     *float64  `json:"longitudeLT,omitempty"`
+	LongitudeLTE    *float64  `json:"longitudeLTE,omitempty"`
+	LongitudeIsNil  bool      `json:"longitudeIsNil,omitempty"`
+	LongitudeNotNil bool      `json:"longitudeNotNil,omitempty"`
+
+	// "accuracy" field predicates.
+	Accuracy       *float64  `json:"accuracy,omitempty"`
+	AccuracyNEQ    *float64  `json:"accuracyNEQ,omitempty"`
+	AccuracyIn     []float64 `json:"accuracyIn,omitempty"`
+	AccuracyNotIn  []float64 `json:"accuracyNotIn,omitempty"`
+	AccuracyGT     *float64  `json:"accuracyGT,omitempty"`
+	AccuracyGTE    *float64  `json:"accuracyGTE,omitempty"`
+	AccuracyLT     *float64  `json:"accuracyLT,omitempty"`
+	AccuracyLTE    *float64  `json:"accuracyLTE,omitempty"`
+	AccuracyIsNil  bool      `json:"accuracyIsNil,omitempty"`
+	AccuracyNotNil bool      `json:"accuracyNotNil,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "photo_ref" field predicates.
+	PhotoRef             *string  `json:"photoRef,omitempty"`
+	PhotoRefNEQ          *string  `json:"photoRefNEQ,omitempty"`
+	PhotoRefIn           []string `json:"photoRefIn,omitempty"`
+	PhotoRefNotIn        []string `json:"photoRefNotIn,omitempty"`
+	PhotoRefGT           *string  `json:"photoRefGT,omitempty"`
+	PhotoRefGTE          *string  `json:"photoRefGTE,omitempty"`
+	PhotoRefLT           *string  `json:"photoRefLT,omitempty"`
+	PhotoRefLTE          *string  `json:"photoRefLTE,omitempty"`
+	PhotoRefContains     *string  `json:"photoRefContains,omitempty"`
+	PhotoRefHasPrefix    *string  `json:"photoRefHasPrefix,omitempty"`
+	PhotoRefHasSuffix    *string  `json:"photoRefHasSuffix,omitempty"`
+	PhotoRefEqualFold    *string  `json:"photoRefEqualFold,omitempty"`
+	PhotoRefContainsFold *string  `json:"photoRefContainsFold,omitempty"`
+
+	// "time_result" field predicates.
+	TimeResult      *checkin.TimeResult  `json:"timeResult,omitempty"`
+	TimeResultNEQ   *checkin.TimeResult  `json:"timeResultNEQ,omitempty"`
+	TimeResultIn    []checkin.TimeResult `json:"timeResultIn,omitempty"`
+	TimeResultNotIn []checkin.TimeResult `json:"timeResultNotIn,omitempty"`
+
+	// "minutes" field predicates.
+	Minutes      *int  `json:"minutes,omitempty"`
+	MinutesNEQ   *int  `json:"minutesNEQ,omitempty"`
+	MinutesIn    []int `json:"minutesIn,omitempty"`
+	MinutesNotIn []int `json:"minutesNotIn,omitempty"`
+	MinutesGT    *int  `json:"minutesGT,omitempty"`
+	MinutesGTE   *int  `json:"minutesGTE,omitempty"`
+	MinutesLT    *int  `json:"minutesLT,omitempty"`
+	MinutesLTE   *int  `json:"minutesLTE,omitempty"`
+
+	// "location_result" field predicates.
+	LocationResult      *checkin.LocationResult  `json:"locationResult,omitempty"`
+	LocationResultNEQ   *checkin.LocationResult  `json:"locationResultNEQ,omitempty"`
+	LocationResultIn    []checkin.LocationResult `json:"locationResultIn,omitempty"`
+	LocationResultNotIn []checkin.LocationResult `json:"locationResultNotIn,omitempty"`
+
+	// "place_name" field predicates.
+	PlaceName             *string  `json:"placeName,omitempty"`
+	PlaceNameNEQ          *string  `json:"placeNameNEQ,omitempty"`
+	PlaceNameIn           []string `json:"placeNameIn,omitempty"`
+	PlaceNameNotIn        []string `json:"placeNameNotIn,omitempty"`
+	PlaceNameGT           *string  `json:"placeNameGT,omitempty"`
+	PlaceNameGTE          *string  `json:"placeNameGTE,omitempty"`
+	PlaceNameLT           *string  `json:"placeNameLT,omitempty"`
+	PlaceNameLTE          *string  `json:"placeNameLTE,omitempty"`
+	PlaceNameContains     *string  `json:"placeNameContains,omitempty"`
+	PlaceNameHasPrefix    *string  `json:"placeNameHasPrefix,omitempty"`
+	PlaceNameHasSuffix    *string  `json:"placeNameHasSuffix,omitempty"`
+	PlaceNameIsNil        bool     `json:"placeNameIsNil,omitempty"`
+	PlaceNameNotNil       bool     `json:"placeNameNotNil,omitempty"`
+	PlaceNameEqualFold    *string  `json:"placeNameEqualFold,omitempty"`
+	PlaceNameContainsFold *string  `json:"placeNameContainsFold,omitempty"`
+
+	// "distance" field predicates.
+	Distance       *float64  `json:"distance,omitempty"`
+	DistanceNEQ    *float64  `json:"distanceNEQ,omitempty"`
+	DistanceIn     []float64 `json:"distanceIn,omitempty"`
+	DistanceNotIn  []float64 `json:"distanceNotIn,omitempty"`
+	DistanceGT     *float64  `json:"distanceGT,omitempty"`
+	DistanceGTE    *float64  `json:"distanceGTE,omitempty"`
+	DistanceLT     *float64  `json:"distanceLT,omitempty"`
+	DistanceLTE    *float64  `json:"distanceLTE,omitempty"`
+	DistanceIsNil  bool      `json:"distanceIsNil,omitempty"`
+	DistanceNotNil bool      `json:"distanceNotNil,omitempty"`
+
+	// "rule_id" field predicates.
+	RuleID             *string  `json:"ruleID,omitempty"`
+	RuleIDNEQ          *string  `json:"ruleIDNEQ,omitempty"`
+	RuleIDIn           []string `json:"ruleIDIn,omitempty"`
+	RuleIDNotIn        []string `json:"ruleIDNotIn,omitempty"`
+	RuleIDGT           *string  `json:"ruleIDGT,omitempty"`
+	RuleIDGTE          *string  `json:"ruleIDGTE,omitempty"`
+	RuleIDLT           *string  `json:"ruleIDLT,omitempty"`
+	RuleIDLTE          *string  `json:"ruleIDLTE,omitempty"`
+	RuleIDContains     *string  `json:"ruleIDContains,omitempty"`
+	RuleIDHasPrefix    *string  `json:"ruleIDHasPrefix,omitempty"`
+	RuleIDHasSuffix    *string  `json:"ruleIDHasSuffix,omitempty"`
+	RuleIDIsNil        bool     `json:"ruleIDIsNil,omitempty"`
+	RuleIDNotNil       bool     `json:"ruleIDNotNil,omitempty"`
+	RuleIDEqualFold    *string  `json:"ruleIDEqualFold,omitempty"`
+	RuleIDContainsFold *string  `json:"ruleIDContainsFold,omitempty"`
+
+	// "approval_id" field predicates.
+	ApprovalID             *string  `json:"approvalID,omitempty"`
+	ApprovalIDNEQ          *string  `json:"approvalIDNEQ,omitempty"`
+	ApprovalIDIn           []string `json:"approvalIDIn,omitempty"`
+	ApprovalIDNotIn        []string `json:"approvalIDNotIn,omitempty"`
+	ApprovalIDGT           *string  `json:"approvalIDGT,omitempty"`
+	ApprovalIDGTE          *string  `json:"approvalIDGTE,omitempty"`
+	ApprovalIDLT           *string  `json:"approvalIDLT,omitempty"`
+	ApprovalIDLTE          *string  `json:"approvalIDLTE,omitempty"`
+	ApprovalIDContains     *string  `json:"approvalIDContains,omitempty"`
+	ApprovalIDHasPrefix    *string  `json:"approvalIDHasPrefix,omitempty"`
+	ApprovalIDHasSuffix    *string  `json:"approvalIDHasSuffix,omitempty"`
+	ApprovalIDIsNil        bool     `json:"approvalIDIsNil,omitempty"`
+	ApprovalIDNotNil       bool     `json:"approvalIDNotNil,omitempty"`
+	ApprovalIDEqualFold    *string  `json:"approvalIDEqualFold,omitempty"`
+	ApprovalIDContainsFold *string  `json:"approvalIDContainsFold,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CheckInWhereInput) AddPredicates(predicates ...predicate.CheckIn) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CheckInWhereInput filter on the CheckInQuery builder.
+func (i *CheckInWhereInput) Filter(q *CheckInQuery) (*CheckInQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCheckInWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCheckInWhereInput is returned in case the CheckInWhereInput is empty.
+var ErrEmptyCheckInWhereInput = errors.New("ent: empty predicate CheckInWhereInput")
+
+// P returns a predicate for filtering checkins.
+// An error is returned if the input is empty or invalid.
+func (i *CheckInWhereInput) P() (predicate.CheckIn, error) {
+	var predicates []predicate.CheckIn
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, checkin.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CheckIn, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, checkin.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CheckIn, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, checkin.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, checkin.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, checkin.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, checkin.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, checkin.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, checkin.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, checkin.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, checkin.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, checkin.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, checkin.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, checkin.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, checkin.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, checkin.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, checkin.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, checkin.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, checkin.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, checkin.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, checkin.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, checkin.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.MemberID != nil {
+		predicates = append(predicates, checkin.MemberIDEQ(*i.MemberID))
+	}
+	if i.MemberIDNEQ != nil {
+		predicates = append(predicates, checkin.MemberIDNEQ(*i.MemberIDNEQ))
+	}
+	if len(i.MemberIDIn) > 0 {
+		predicates = append(predicates, checkin.MemberIDIn(i.MemberIDIn...))
+	}
+	if len(i.MemberIDNotIn) > 0 {
+		predicates = append(predicates, checkin.MemberIDNotIn(i.MemberIDNotIn...))
+	}
+	if i.MemberIDGT != nil {
+		predicates = append(predicates, checkin.MemberIDGT(*i.MemberIDGT))
+	}
+	if i.MemberIDGTE != nil {
+		predicates = append(predicates, checkin.MemberIDGTE(*i.MemberIDGTE))
+	}
+	if i.MemberIDLT != nil {
+		predicates = append(predicates, checkin.MemberIDLT(*i.MemberIDLT))
+	}
+	if i.MemberIDLTE != nil {
+		predicates = append(predicates, checkin.MemberIDLTE(*i.MemberIDLTE))
+	}
+	if i.MemberIDContains != nil {
+		predicates = append(predicates, checkin.MemberIDContains(*i.MemberIDContains))
+	}
+	if i.MemberIDHasPrefix != nil {
+		predicates = append(predicates, checkin.MemberIDHasPrefix(*i.MemberIDHasPrefix))
+	}
+	if i.MemberIDHasSuffix != nil {
+		predicates = append(predicates, checkin.MemberIDHasSuffix(*i.MemberIDHasSuffix))
+	}
+	if i.MemberIDEqualFold != nil {
+		predicates = append(predicates, checkin.MemberIDEqualFold(*i.MemberIDEqualFold))
+	}
+	if i.MemberIDContainsFold != nil {
+		predicates = append(predicates, checkin.MemberIDContainsFold(*i.MemberIDContainsFold))
+	}
+	if i.At != nil {
+		predicates = append(predicates, checkin.AtEQ(*i.At))
+	}
+	if i.AtNEQ != nil {
+		predicates = append(predicates, checkin.AtNEQ(*i.AtNEQ))
+	}
+	if len(i.AtIn) > 0 {
+		predicates = append(predicates, checkin.AtIn(i.AtIn...))
+	}
+	if len(i.AtNotIn) > 0 {
+		predicates = append(predicates, checkin.AtNotIn(i.AtNotIn...))
+	}
+	if i.AtGT != nil {
+		predicates = append(predicates, checkin.AtGT(*i.AtGT))
+	}
+	if i.AtGTE != nil {
+		predicates = append(predicates, checkin.AtGTE(*i.AtGTE))
+	}
+	if i.AtLT != nil {
+		predicates = append(predicates, checkin.AtLT(*i.AtLT))
+	}
+	if i.AtLTE != nil {
+		predicates = append(predicates, checkin.AtLTE(*i.AtLTE))
+	}
+	if i.WorkDate != nil {
+		predicates = append(predicates, checkin.WorkDateEQ(*i.WorkDate))
+	}
+	if i.WorkDateNEQ != nil {
+		predicates = append(predicates, checkin.WorkDateNEQ(*i.WorkDateNEQ))
+	}
+	if len(i.WorkDateIn) > 0 {
+		predicates = append(predicates, checkin.WorkDateIn(i.WorkDateIn...))
+	}
+	if len(i.WorkDateNotIn) > 0 {
+		predicates = append(predicates, checkin.WorkDateNotIn(i.WorkDateNotIn...))
+	}
+	if i.WorkDateGT != nil {
+		predicates = append(predicates, checkin.WorkDateGT(*i.WorkDateGT))
+	}
+	if i.WorkDateGTE != nil {
+		predicates = append(predicates, checkin.WorkDateGTE(*i.WorkDateGTE))
+	}
+	if i.WorkDateLT != nil {
+		predicates = append(predicates, checkin.WorkDateLT(*i.WorkDateLT))
+	}
+	if i.WorkDateLTE != nil {
+		predicates = append(predicates, checkin.WorkDateLTE(*i.WorkDateLTE))
+	}
+	if i.WorkDateContains != nil {
+		predicates = append(predicates, checkin.WorkDateContains(*i.WorkDateContains))
+	}
+	if i.WorkDateHasPrefix != nil {
+		predicates = append(predicates, checkin.WorkDateHasPrefix(*i.WorkDateHasPrefix))
+	}
+	if i.WorkDateHasSuffix != nil {
+		predicates = append(predicates, checkin.WorkDateHasSuffix(*i.WorkDateHasSuffix))
+	}
+	if i.WorkDateEqualFold != nil {
+		predicates = append(predicates, checkin.WorkDateEqualFold(*i.WorkDateEqualFold))
+	}
+	if i.WorkDateContainsFold != nil {
+		predicates = append(predicates, checkin.WorkDateContainsFold(*i.WorkDateContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, checkin.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, checkin.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, checkin.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, checkin.KindNotIn(i.KindNotIn...))
+	}
+	if i.Latitude != nil {
+		predicates = append(predicates, checkin.LatitudeEQ(*i.Latitude))
+	}
+	if i.LatitudeNEQ != nil {
+		predicates = append(predicates, checkin.LatitudeNEQ(*i.LatitudeNEQ))
+	}
+	if len(i.LatitudeIn) > 0 {
+		predicates = append(predicates, checkin.LatitudeIn(i.LatitudeIn...))
+	}
+	if len(i.LatitudeNotIn) > 0 {
+		predicates = append(predicates, checkin.LatitudeNotIn(i.LatitudeNotIn...))
+	}
+	if i.LatitudeGT != nil {
+		predicates = append(predicates, checkin.LatitudeGT(*i.LatitudeGT))
+	}
+	if i.LatitudeGTE != nil {
+		predicates = append(predicates, checkin.LatitudeGTE(*i.LatitudeGTE))
+	}
+	if i.LatitudeLT != nil {
+		predicates = append(predicates, checkin.LatitudeLT(*i.LatitudeLT))
+	}
+	if i.LatitudeLTE != nil {
+		predicates = append(predicates, checkin.LatitudeLTE(*i.LatitudeLTE))
+	}
+	if i.LatitudeIsNil {
+		predicates = append(predicates, checkin.LatitudeIsNil())
+	}
+	if i.LatitudeNotNil {
+		predicates = append(predicates, checkin.LatitudeNotNil())
+	}
+	if i.Longitude != nil {
+		predicates = append(predicates, checkin.LongitudeEQ(*i.Longitude))
+	}
+	if i.LongitudeNEQ != nil {
+		predicates = append(predicates, checkin.LongitudeNEQ(*i.LongitudeNEQ))
+	}
+	if len(i.LongitudeIn) > 0 {
+		predicates = append(predicates, checkin.LongitudeIn(i.LongitudeIn...))
+	}
+	if len(i.LongitudeNotIn) > 0 {
+		predicates = append(predicates, checkin.LongitudeNotIn(i.LongitudeNotIn...))
+	}
+	if i.LongitudeGT != nil {
+		predicates = append(predicates, checkin.LongitudeGT(*i.LongitudeGT))
+	}
+	if i.LongitudeGTE != nil {
+		predicates = append(predicates, checkin.LongitudeGTE(*i.LongitudeGTE))
+	}
+	if i.LongitudeLT != nil {
+		predicates = append(predicates, checkin.LongitudeLT(*i.LongitudeLT))
+	}
+	if i.LongitudeLTE != nil {
+		predicates = append(predicates, checkin.LongitudeLTE(*i.LongitudeLTE))
+	}
+	if i.LongitudeIsNil {
+		predicates = append(predicates, checkin.LongitudeIsNil())
+	}
+	if i.LongitudeNotNil {
+		predicates = append(predicates, checkin.LongitudeNotNil())
+	}
+	if i.Accuracy != nil {
+		predicates = append(predicates, checkin.AccuracyEQ(*i.Accuracy))
+	}
+	if i.AccuracyNEQ != nil {
+		predicates = append(predicates, checkin.AccuracyNEQ(*i.AccuracyNEQ))
+	}
+	if len(i.AccuracyIn) > 0 {
+		predicates = append(predicates, checkin.AccuracyIn(i.AccuracyIn...))
+	}
+	if len(i.AccuracyNotIn) > 0 {
+		predicates = append(predicates, checkin.AccuracyNotIn(i.AccuracyNotIn...))
+	}
+	if i.AccuracyGT != nil {
+		predicates = append(predicates, checkin.AccuracyGT(*i.AccuracyGT))
+	}
+	if i.AccuracyGTE != nil {
+		predicates = append(predicates, checkin.AccuracyGTE(*i.AccuracyGTE))
+	}
+	if i.AccuracyLT != nil {
+		predicates = append(predicates, checkin.AccuracyLT(*i.AccuracyLT))
+	}
+	if i.AccuracyLTE != nil {
+		predicates = append(predicates, checkin.AccuracyLTE(*i.AccuracyLTE))
+	}
+	if i.AccuracyIsNil {
+		predicates = append(predicates, checkin.AccuracyIsNil())
+	}
+	if i.AccuracyNotNil {
+		predicates = append(predicates, checkin.AccuracyNotNil())
+	}
+	if i.Note != nil {
+		predicates = append(predicates, checkin.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, checkin.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, checkin.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, checkin.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, checkin.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, checkin.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, checkin.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, checkin.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, checkin.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, checkin.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, checkin.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, checkin.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, checkin.NoteContainsFold(*i.NoteContainsFold))
+	}
+	if i.PhotoRef != nil {
+		predicates = append(predicates, checkin.PhotoRefEQ(*i.PhotoRef))
+	}
+	if i.PhotoRefNEQ != nil {
+		predicates = append(predicates, checkin.PhotoRefNEQ(*i.PhotoRefNEQ))
+	}
+	if len(i.PhotoRefIn) > 0 {
+		predicates = append(predicates, checkin.PhotoRefIn(i.PhotoRefIn...))
+	}
+	if len(i.PhotoRefNotIn) > 0 {
+		predicates = append(predicates, checkin.PhotoRefNotIn(i.PhotoRefNotIn...))
+	}
+	if i.PhotoRefGT != nil {
+		predicates = append(predicates, checkin.PhotoRefGT(*i.PhotoRefGT))
+	}
+	if i.PhotoRefGTE != nil {
+		predicates = append(predicates, checkin.PhotoRefGTE(*i.PhotoRefGTE))
+	}
+	if i.PhotoRefLT != nil {
+		predicates = append(predicates, checkin.PhotoRefLT(*i.PhotoRefLT))
+	}
+	if i.PhotoRefLTE != nil {
+		predicates = append(predicates, checkin.PhotoRefLTE(*i.PhotoRefLTE))
+	}
+	if i.PhotoRefContains != nil {
+		predicates = append(predicates, checkin.PhotoRefContains(*i.PhotoRefContains))
+	}
+	if i.PhotoRefHasPrefix != nil {
+		predicates = append(predicates, checkin.PhotoRefHasPrefix(*i.PhotoRefHasPrefix))
+	}
+	if i.PhotoRefHasSuffix != nil {
+		predicates = append(predicates, checkin.PhotoRefHasSuffix(*i.PhotoRefHasSuffix))
+	}
+	if i.PhotoRefEqualFold != nil {
+		predicates = append(predicates, checkin.PhotoRefEqualFold(*i.PhotoRefEqualFold))
+	}
+	if i.PhotoRefContainsFold != nil {
+		predicates = append(predicates, checkin.PhotoRefContainsFold(*i.PhotoRefContainsFold))
+	}
+	if i.TimeResult != nil {
+		predicates = append(predicates, checkin.TimeResultEQ(*i.TimeResult))
+	}
+	if i.TimeResultNEQ != nil {
+		predicates = append(predicates, checkin.TimeResultNEQ(*i.TimeResultNEQ))
+	}
+	if len(i.TimeResultIn) > 0 {
+		predicates = append(predicates, checkin.TimeResultIn(i.TimeResultIn...))
+	}
+	if len(i.TimeResultNotIn) > 0 {
+		predicates = append(predicates, checkin.TimeResultNotIn(i.TimeResultNotIn...))
+	}
+	if i.Minutes != nil {
+		predicates = append(predicates, checkin.MinutesEQ(*i.Minutes))
+	}
+	if i.MinutesNEQ != nil {
+		predicates = append(predicates, checkin.MinutesNEQ(*i.MinutesNEQ))
+	}
+	if len(i.MinutesIn) > 0 {
+		predicates = append(predicates, checkin.MinutesIn(i.MinutesIn...))
+	}
+	if len(i.MinutesNotIn) > 0 {
+		predicates = append(predicates, checkin.MinutesNotIn(i.MinutesNotIn...))
+	}
+	if i.MinutesGT != nil {
+		predicates = append(predicates, checkin.MinutesGT(*i.MinutesGT))
+	}
+	if i.MinutesGTE != nil {
+		predicates = append(predicates, checkin.MinutesGTE(*i.MinutesGTE))
+	}
+	if i.MinutesLT != nil {
+		predicates = append(predicates, checkin.MinutesLT(*i.MinutesLT))
+	}
+	if i.MinutesLTE != nil {
+		predicates = append(predicates, checkin.MinutesLTE(*i.MinutesLTE))
+	}
+	if i.LocationResult != nil {
+		predicates = append(predicates, checkin.LocationResultEQ(*i.LocationResult))
+	}
+	if i.LocationResultNEQ != nil {
+		predicates = append(predicates, checkin.LocationResultNEQ(*i.LocationResultNEQ))
+	}
+	if len(i.LocationResultIn) > 0 {
+		predicates = append(predicates, checkin.LocationResultIn(i.LocationResultIn...))
+	}
+	if len(i.LocationResultNotIn) > 0 {
+		predicates = append(predicates, checkin.LocationResultNotIn(i.LocationResultNotIn...))
+	}
+	if i.PlaceName != nil {
+		predicates = append(predicates, checkin.PlaceNameEQ(*i.PlaceName))
+	}
+	if i.PlaceNameNEQ != nil {
+		predicates = append(predicates, checkin.PlaceNameNEQ(*i.PlaceNameNEQ))
+	}
+	if len(i.PlaceNameIn) > 0 {
+		predicates = append(predicates, checkin.PlaceNameIn(i.PlaceNameIn...))
+	}
+	if len(i.PlaceNameNotIn) > 0 {
+		predicates = append(predicates, checkin.PlaceNameNotIn(i.PlaceNameNotIn...))
+	}
+	if i.PlaceNameGT != nil {
+		predicates = append(predicates, checkin.PlaceNameGT(*i.PlaceNameGT))
+	}
+	if i.PlaceNameGTE != nil {
+		predicates = append(predicates, checkin.PlaceNameGTE(*i.PlaceNameGTE))
+	}
+	if i.PlaceNameLT != nil {
+		predicates = append(predicates, checkin.PlaceNameLT(*i.PlaceNameLT))
+	}
+	if i.PlaceNameLTE != nil {
+		predicates = append(predicates, checkin.PlaceNameLTE(*i.PlaceNameLTE))
+	}
+	if i.PlaceNameContains != nil {
+		predicates = append(predicates, checkin.PlaceNameContains(*i.PlaceNameContains))
+	}
+	if i.PlaceNameHasPrefix != nil {
+		predicates = append(predicates, checkin.PlaceNameHasPrefix(*i.PlaceNameHasPrefix))
+	}
+	if i.PlaceNameHasSuffix != nil {
+		predicates = append(predicates, checkin.PlaceNameHasSuffix(*i.PlaceNameHasSuffix))
+	}
+	if i.PlaceNameIsNil {
+		predicates = append(predicates, checkin.PlaceNameIsNil())
+	}
+	if i.PlaceNameNotNil {
+		predicates = append(predicates, checkin.PlaceNameNotNil())
+	}
+	if i.PlaceNameEqualFold != nil {
+		predicates = append(predicates, checkin.PlaceNameEqualFold(*i.PlaceNameEqualFold))
+	}
+	if i.PlaceNameContainsFold != nil {
+		predicates = append(predicates, checkin.PlaceNameContainsFold(*i.PlaceNameContainsFold))
+	}
+	if i.Distance != nil {
+		predicates = append(predicates, checkin.DistanceEQ(*i.Distance))
+	}
+	if i.DistanceNEQ != nil {
+		predicates = append(predicates, checkin.DistanceNEQ(*i.DistanceNEQ))
+	}
+	if len(i.DistanceIn) > 0 {
+		predicates = append(predicates, checkin.DistanceIn(i.DistanceIn...))
+	}
+	if len(i.DistanceNotIn) > 0 {
+		predicates = append(predicates, checkin.DistanceNotIn(i.DistanceNotIn...))
+	}
+	if i.DistanceGT != nil {
+		predicates = append(predicates, checkin.DistanceGT(*i.DistanceGT))
+	}
+	if i.DistanceGTE != nil {
+		predicates = append(predicates, checkin.DistanceGTE(*i.DistanceGTE))
+	}
+	if i.DistanceLT != nil {
+		predicates = append(predicates, checkin.DistanceLT(*i.DistanceLT))
+	}
+	if i.DistanceLTE != nil {
+		predicates = append(predicates, checkin.DistanceLTE(*i.DistanceLTE))
+	}
+	if i.DistanceIsNil {
+		predicates = append(predicates, checkin.DistanceIsNil())
+	}
+	if i.DistanceNotNil {
+		predicates = append(predicates, checkin.DistanceNotNil())
+	}
+	if i.RuleID != nil {
+		predicates = append(predicates, checkin.RuleIDEQ(*i.RuleID))
+	}
+	if i.RuleIDNEQ != nil {
+		predicates = append(predicates, checkin.RuleIDNEQ(*i.RuleIDNEQ))
+	}
+	if len(i.RuleIDIn) > 0 {
+		predicates = append(predicates, checkin.RuleIDIn(i.RuleIDIn...))
+	}
+	if len(i.RuleIDNotIn) > 0 {
+		predicates = append(predicates, checkin.RuleIDNotIn(i.RuleIDNotIn...))
+	}
+	if i.RuleIDGT != nil {
+		predicates = append(predicates, checkin.RuleIDGT(*i.RuleIDGT))
+	}
+	if i.RuleIDGTE != nil {
+		predicates = append(predicates, checkin.RuleIDGTE(*i.RuleIDGTE))
+	}
+	if i.RuleIDLT != nil {
+		predicates = append(predicates, checkin.RuleIDLT(*i.RuleIDLT))
+	}
+	if i.RuleIDLTE != nil {
+		predicates = append(predicates, checkin.RuleIDLTE(*i.RuleIDLTE))
+	}
+	if i.RuleIDContains != nil {
+		predicates = append(predicates, checkin.RuleIDContains(*i.RuleIDContains))
+	}
+	if i.RuleIDHasPrefix != nil {
+		predicates = append(predicates, checkin.RuleIDHasPrefix(*i.RuleIDHasPrefix))
+	}
+	if i.RuleIDHasSuffix != nil {
+		predicates = append(predicates, checkin.RuleIDHasSuffix(*i.RuleIDHasSuffix))
+	}
+	if i.RuleIDIsNil {
+		predicates = append(predicates, checkin.RuleIDIsNil())
+	}
+	if i.RuleIDNotNil {
+		predicates = append(predicates, checkin.RuleIDNotNil())
+	}
+	if i.RuleIDEqualFold != nil {
+		predicates = append(predicates, checkin.RuleIDEqualFold(*i.RuleIDEqualFold))
+	}
+	if i.RuleIDContainsFold != nil {
+		predicates = append(predicates, checkin.RuleIDContainsFold(*i.RuleIDContainsFold))
+	}
+	if i.ApprovalID != nil {
+		predicates = append(predicates, checkin.ApprovalIDEQ(*i.ApprovalID))
+	}
+	if i.ApprovalIDNEQ != nil {
+		predicates = append(predicates, checkin.ApprovalIDNEQ(*i.ApprovalIDNEQ))
+	}
+	if len(i.ApprovalIDIn) > 0 {
+		predicates = append(predicates, checkin.ApprovalIDIn(i.ApprovalIDIn...))
+	}
+	if len(i.ApprovalIDNotIn) > 0 {
+		predicates = append(predicates, checkin.ApprovalIDNotIn(i.ApprovalIDNotIn...))
+	}
+	if i.ApprovalIDGT != nil {
+		predicates = append(predicates, checkin.ApprovalIDGT(*i.ApprovalIDGT))
+	}
+	if i.ApprovalIDGTE != nil {
+		predicates = append(predicates, checkin.ApprovalIDGTE(*i.ApprovalIDGTE))
+	}
+	if i.ApprovalIDLT != nil {
+		predicates = append(predicates, checkin.ApprovalIDLT(*i.ApprovalIDLT))
+	}
+	if i.ApprovalIDLTE != nil {
+		predicates = append(predicates, checkin.ApprovalIDLTE(*i.ApprovalIDLTE))
+	}
+	if i.ApprovalIDContains != nil {
+		predicates = append(predicates, checkin.ApprovalIDContains(*i.ApprovalIDContains))
+	}
+	if i.ApprovalIDHasPrefix != nil {
+		predicates = append(predicates, checkin.ApprovalIDHasPrefix(*i.ApprovalIDHasPrefix))
+	}
+	if i.ApprovalIDHasSuffix != nil {
+		predicates = append(predicates, checkin.ApprovalIDHasSuffix(*i.ApprovalIDHasSuffix))
+	}
+	if i.ApprovalIDIsNil {
+		predicates = append(predicates, checkin.ApprovalIDIsNil())
+	}
+	if i.ApprovalIDNotNil {
+		predicates = append(predicates, checkin.ApprovalIDNotNil())
+	}
+	if i.ApprovalIDEqualFold != nil {
+		predicates = append(predicates, checkin.ApprovalIDEqualFold(*i.ApprovalIDEqualFold))
+	}
+	if i.ApprovalIDContainsFold != nil {
+		predicates = append(predicates, checkin.ApprovalIDContainsFold(*i.ApprovalIDContainsFold))
+	}
+
+	if i.HasMember != nil {
+		p := checkin.HasMember()
+		if !*i.HasMember {
+			p = checkin.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, checkin.HasMemberWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCheckInWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return checkin.And(predicates...), nil
 	}
 }
 
@@ -2809,6 +5276,2684 @@ func (i *InboxEntryWhereInput) P() (predicate.InboxEntry, error) {
 	}
 }
 
+// LeaveBalanceWhereInput represents a where input for filtering LeaveBalance queries.
+type LeaveBalanceWhereInput struct {
+	Predicates []predicate.LeaveBalance  `json:"-"`
+	Not        *LeaveBalanceWhereInput   `json:"not,omitempty"`
+	Or         []*LeaveBalanceWhereInput `json:"or,omitempty"`
+	And        []*LeaveBalanceWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "member_id" field predicates.
+	MemberID             *string  `json:"memberID,omitempty"`
+	MemberIDNEQ          *string  `json:"memberIDNEQ,omitempty"`
+	MemberIDIn           []string `json:"memberIDIn,omitempty"`
+	MemberIDNotIn        []string `json:"memberIDNotIn,omitempty"`
+	MemberIDGT           *string  `json:"memberIDGT,omitempty"`
+	MemberIDGTE          *string  `json:"memberIDGTE,omitempty"`
+	MemberIDLT           *string  `json:"memberIDLT,omitempty"`
+	MemberIDLTE          *string  `json:"memberIDLTE,omitempty"`
+	MemberIDContains     *string  `json:"memberIDContains,omitempty"`
+	MemberIDHasPrefix    *string  `json:"memberIDHasPrefix,omitempty"`
+	MemberIDHasSuffix    *string  `json:"memberIDHasSuffix,omitempty"`
+	MemberIDEqualFold    *string  `json:"memberIDEqualFold,omitempty"`
+	MemberIDContainsFold *string  `json:"memberIDContainsFold,omitempty"`
+
+	// "leave_type_id" field predicates.
+	LeaveTypeID             *string  `json:"leaveTypeID,omitempty"`
+	LeaveTypeIDNEQ          *string  `json:"leaveTypeIDNEQ,omitempty"`
+	LeaveTypeIDIn           []string `json:"leaveTypeIDIn,omitempty"`
+	LeaveTypeIDNotIn        []string `json:"leaveTypeIDNotIn,omitempty"`
+	LeaveTypeIDGT           *string  `json:"leaveTypeIDGT,omitempty"`
+	LeaveTypeIDGTE          *string  `json:"leaveTypeIDGTE,omitempty"`
+	LeaveTypeIDLT           *string  `json:"leaveTypeIDLT,omitempty"`
+	LeaveTypeIDLTE          *string  `json:"leaveTypeIDLTE,omitempty"`
+	LeaveTypeIDContains     *string  `json:"leaveTypeIDContains,omitempty"`
+	LeaveTypeIDHasPrefix    *string  `json:"leaveTypeIDHasPrefix,omitempty"`
+	LeaveTypeIDHasSuffix    *string  `json:"leaveTypeIDHasSuffix,omitempty"`
+	LeaveTypeIDEqualFold    *string  `json:"leaveTypeIDEqualFold,omitempty"`
+	LeaveTypeIDContainsFold *string  `json:"leaveTypeIDContainsFold,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "valid_until" field predicates.
+	ValidUntil             *string  `json:"validUntil,omitempty"`
+	ValidUntilNEQ          *string  `json:"validUntilNEQ,omitempty"`
+	ValidUntilIn           []string `json:"validUntilIn,omitempty"`
+	ValidUntilNotIn        []string `json:"validUntilNotIn,omitempty"`
+	ValidUntilGT           *string  `json:"validUntilGT,omitempty"`
+	ValidUntilGTE          *string  `json:"validUntilGTE,omitempty"`
+	ValidUntilLT           *string  `json:"validUntilLT,omitempty"`
+	ValidUntilLTE          *string  `json:"validUntilLTE,omitempty"`
+	ValidUntilContains     *string  `json:"validUntilContains,omitempty"`
+	ValidUntilHasPrefix    *string  `json:"validUntilHasPrefix,omitempty"`
+	ValidUntilHasSuffix    *string  `json:"validUntilHasSuffix,omitempty"`
+	ValidUntilEqualFold    *string  `json:"validUntilEqualFold,omitempty"`
+	ValidUntilContainsFold *string  `json:"validUntilContainsFold,omitempty"`
+
+	// "granted_minutes" field predicates.
+	GrantedMinutes      *int  `json:"grantedMinutes,omitempty"`
+	GrantedMinutesNEQ   *int  `json:"grantedMinutesNEQ,omitempty"`
+	GrantedMinutesIn    []int `json:"grantedMinutesIn,omitempty"`
+	GrantedMinutesNotIn []int `json:"grantedMinutesNotIn,omitempty"`
+	GrantedMinutesGT    *int  `json:"grantedMinutesGT,omitempty"`
+	GrantedMinutesGTE   *int  `json:"grantedMinutesGTE,omitempty"`
+	GrantedMinutesLT    *int  `json:"grantedMinutesLT,omitempty"`
+	GrantedMinutesLTE   *int  `json:"grantedMinutesLTE,omitempty"`
+
+	// "available_minutes" field predicates.
+	AvailableMinutes      *int  `json:"availableMinutes,omitempty"`
+	AvailableMinutesNEQ   *int  `json:"availableMinutesNEQ,omitempty"`
+	AvailableMinutesIn    []int `json:"availableMinutesIn,omitempty"`
+	AvailableMinutesNotIn []int `json:"availableMinutesNotIn,omitempty"`
+	AvailableMinutesGT    *int  `json:"availableMinutesGT,omitempty"`
+	AvailableMinutesGTE   *int  `json:"availableMinutesGTE,omitempty"`
+	AvailableMinutesLT    *int  `json:"availableMinutesLT,omitempty"`
+	AvailableMinutesLTE   *int  `json:"availableMinutesLTE,omitempty"`
+
+	// "reserved_minutes" field predicates.
+	ReservedMinutes      *int  `json:"reservedMinutes,omitempty"`
+	ReservedMinutesNEQ   *int  `json:"reservedMinutesNEQ,omitempty"`
+	ReservedMinutesIn    []int `json:"reservedMinutesIn,omitempty"`
+	ReservedMinutesNotIn []int `json:"reservedMinutesNotIn,omitempty"`
+	ReservedMinutesGT    *int  `json:"reservedMinutesGT,omitempty"`
+	ReservedMinutesGTE   *int  `json:"reservedMinutesGTE,omitempty"`
+	ReservedMinutesLT    *int  `json:"reservedMinutesLT,omitempty"`
+	ReservedMinutesLTE   *int  `json:"reservedMinutesLTE,omitempty"`
+
+	// "used_minutes" field predicates.
+	UsedMinutes      *int  `json:"usedMinutes,omitempty"`
+	UsedMinutesNEQ   *int  `json:"usedMinutesNEQ,omitempty"`
+	UsedMinutesIn    []int `json:"usedMinutesIn,omitempty"`
+	UsedMinutesNotIn []int `json:"usedMinutesNotIn,omitempty"`
+	UsedMinutesGT    *int  `json:"usedMinutesGT,omitempty"`
+	UsedMinutesGTE   *int  `json:"usedMinutesGTE,omitempty"`
+	UsedMinutesLT    *int  `json:"usedMinutesLT,omitempty"`
+	UsedMinutesLTE   *int  `json:"usedMinutesLTE,omitempty"`
+
+	// "expired_minutes" field predicates.
+	ExpiredMinutes      *int  `json:"expiredMinutes,omitempty"`
+	ExpiredMinutesNEQ   *int  `json:"expiredMinutesNEQ,omitempty"`
+	ExpiredMinutesIn    []int `json:"expiredMinutesIn,omitempty"`
+	ExpiredMinutesNotIn []int `json:"expiredMinutesNotIn,omitempty"`
+	ExpiredMinutesGT    *int  `json:"expiredMinutesGT,omitempty"`
+	ExpiredMinutesGTE   *int  `json:"expiredMinutesGTE,omitempty"`
+	ExpiredMinutesLT    *int  `json:"expiredMinutesLT,omitempty"`
+	ExpiredMinutesLTE   *int  `json:"expiredMinutesLTE,omitempty"`
+
+	// "expired_at" field predicates.
+	ExpiredAt       *time.Time  `json:"expiredAt,omitempty"`
+	ExpiredAtNEQ    *time.Time  `json:"expiredAtNEQ,omitempty"`
+	ExpiredAtIn     []time.Time `json:"expiredAtIn,omitempty"`
+	ExpiredAtNotIn  []time.Time `json:"expiredAtNotIn,omitempty"`
+	ExpiredAtGT     *time.Time  `json:"expiredAtGT,omitempty"`
+	ExpiredAtGTE    *time.Time  `json:"expiredAtGTE,omitempty"`
+	ExpiredAtLT     *time.Time  `json:"expiredAtLT,omitempty"`
+	ExpiredAtLTE    *time.Time  `json:"expiredAtLTE,omitempty"`
+	ExpiredAtIsNil  bool        `json:"expiredAtIsNil,omitempty"`
+	ExpiredAtNotNil bool        `json:"expiredAtNotNil,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "leave_type" edge predicates.
+	HasLeaveType     *bool                  `json:"hasLeaveType,omitempty"`
+	HasLeaveTypeWith []*LeaveTypeWhereInput `json:"hasLeaveTypeWith,omitempty"`
+
+	// "changes" edge predicates.
+	HasChanges     *bool                           `json:"hasChanges,omitempty"`
+	HasChangesWith []*LeaveBalanceChangeWhereInput `json:"hasChangesWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *LeaveBalanceWhereInput) AddPredicates(predicates ...predicate.LeaveBalance) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the LeaveBalanceWhereInput filter on the LeaveBalanceQuery builder.
+func (i *LeaveBalanceWhereInput) Filter(q *LeaveBalanceQuery) (*LeaveBalanceQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyLeaveBalanceWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyLeaveBalanceWhereInput is returned in case the LeaveBalanceWhereInput is empty.
+var ErrEmptyLeaveBalanceWhereInput = errors.New("ent: empty predicate LeaveBalanceWhereInput")
+
+// P returns a predicate for filtering leavebalances.
+// An error is returned if the input is empty or invalid.
+func (i *LeaveBalanceWhereInput) P() (predicate.LeaveBalance, error) {
+	var predicates []predicate.LeaveBalance
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, leavebalance.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.LeaveBalance, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, leavebalance.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.LeaveBalance, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, leavebalance.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, leavebalance.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, leavebalance.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, leavebalance.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, leavebalance.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, leavebalance.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, leavebalance.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, leavebalance.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, leavebalance.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, leavebalance.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, leavebalance.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, leavebalance.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, leavebalance.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, leavebalance.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, leavebalance.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, leavebalance.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, leavebalance.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, leavebalance.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, leavebalance.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.MemberID != nil {
+		predicates = append(predicates, leavebalance.MemberIDEQ(*i.MemberID))
+	}
+	if i.MemberIDNEQ != nil {
+		predicates = append(predicates, leavebalance.MemberIDNEQ(*i.MemberIDNEQ))
+	}
+	if len(i.MemberIDIn) > 0 {
+		predicates = append(predicates, leavebalance.MemberIDIn(i.MemberIDIn...))
+	}
+	if len(i.MemberIDNotIn) > 0 {
+		predicates = append(predicates, leavebalance.MemberIDNotIn(i.MemberIDNotIn...))
+	}
+	if i.MemberIDGT != nil {
+		predicates = append(predicates, leavebalance.MemberIDGT(*i.MemberIDGT))
+	}
+	if i.MemberIDGTE != nil {
+		predicates = append(predicates, leavebalance.MemberIDGTE(*i.MemberIDGTE))
+	}
+	if i.MemberIDLT != nil {
+		predicates = append(predicates, leavebalance.MemberIDLT(*i.MemberIDLT))
+	}
+	if i.MemberIDLTE != nil {
+		predicates = append(predicates, leavebalance.MemberIDLTE(*i.MemberIDLTE))
+	}
+	if i.MemberIDContains != nil {
+		predicates = append(predicates, leavebalance.MemberIDContains(*i.MemberIDContains))
+	}
+	if i.MemberIDHasPrefix != nil {
+		predicates = append(predicates, leavebalance.MemberIDHasPrefix(*i.MemberIDHasPrefix))
+	}
+	if i.MemberIDHasSuffix != nil {
+		predicates = append(predicates, leavebalance.MemberIDHasSuffix(*i.MemberIDHasSuffix))
+	}
+	if i.MemberIDEqualFold != nil {
+		predicates = append(predicates, leavebalance.MemberIDEqualFold(*i.MemberIDEqualFold))
+	}
+	if i.MemberIDContainsFold != nil {
+		predicates = append(predicates, leavebalance.MemberIDContainsFold(*i.MemberIDContainsFold))
+	}
+	if i.LeaveTypeID != nil {
+		predicates = append(predicates, leavebalance.LeaveTypeIDEQ(*i.LeaveTypeID))
+	}
+	if i.LeaveTypeIDNEQ != nil {
+		predicates = append(predicates, leavebalance.LeaveTypeIDNEQ(*i.LeaveTypeIDNEQ))
+	}
+	if len(i.LeaveTypeIDIn) > 0 {
+		predicates = append(predicates, leavebalance.LeaveTypeIDIn(i.LeaveTypeIDIn...))
+	}
+	if len(i.LeaveTypeIDNotIn) > 0 {
+		predicates = append(predicates, leavebalance.LeaveTypeIDNotIn(i.LeaveTypeIDNotIn...))
+	}
+	if i.LeaveTypeIDGT != nil {
+		predicates = append(predicates, leavebalance.LeaveTypeIDGT(*i.LeaveTypeIDGT))
+	}
+	if i.LeaveTypeIDGTE != nil {
+		predicates = append(predicates, leavebalance.LeaveTypeIDGTE(*i.LeaveTypeIDGTE))
+	}
+	if i.LeaveTypeIDLT != nil {
+		predicates = append(predicates, leavebalance.LeaveTypeIDLT(*i.LeaveTypeIDLT))
+	}
+	if i.LeaveTypeIDLTE != nil {
+		predicates = append(predicates, leavebalance.LeaveTypeIDLTE(*i.LeaveTypeIDLTE))
+	}
+	if i.LeaveTypeIDContains != nil {
+		predicates = append(predicates, leavebalance.LeaveTypeIDContains(*i.LeaveTypeIDContains))
+	}
+	if i.LeaveTypeIDHasPrefix != nil {
+		predicates = append(predicates, leavebalance.LeaveTypeIDHasPrefix(*i.LeaveTypeIDHasPrefix))
+	}
+	if i.LeaveTypeIDHasSuffix != nil {
+		predicates = append(predicates, leavebalance.LeaveTypeIDHasSuffix(*i.LeaveTypeIDHasSuffix))
+	}
+	if i.LeaveTypeIDEqualFold != nil {
+		predicates = append(predicates, leavebalance.LeaveTypeIDEqualFold(*i.LeaveTypeIDEqualFold))
+	}
+	if i.LeaveTypeIDContainsFold != nil {
+		predicates = append(predicates, leavebalance.LeaveTypeIDContainsFold(*i.LeaveTypeIDContainsFold))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, leavebalance.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, leavebalance.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, leavebalance.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, leavebalance.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, leavebalance.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, leavebalance.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, leavebalance.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, leavebalance.YearLTE(*i.YearLTE))
+	}
+	if i.ValidUntil != nil {
+		predicates = append(predicates, leavebalance.ValidUntilEQ(*i.ValidUntil))
+	}
+	if i.ValidUntilNEQ != nil {
+		predicates = append(predicates, leavebalance.ValidUntilNEQ(*i.ValidUntilNEQ))
+	}
+	if len(i.ValidUntilIn) > 0 {
+		predicates = append(predicates, leavebalance.ValidUntilIn(i.ValidUntilIn...))
+	}
+	if len(i.ValidUntilNotIn) > 0 {
+		predicates = append(predicates, leavebalance.ValidUntilNotIn(i.ValidUntilNotIn...))
+	}
+	if i.ValidUntilGT != nil {
+		predicates = append(predicates, leavebalance.ValidUntilGT(*i.ValidUntilGT))
+	}
+	if i.ValidUntilGTE != nil {
+		predicates = append(predicates, leavebalance.ValidUntilGTE(*i.ValidUntilGTE))
+	}
+	if i.ValidUntilLT != nil {
+		predicates = append(predicates, leavebalance.ValidUntilLT(*i.ValidUntilLT))
+	}
+	if i.ValidUntilLTE != nil {
+		predicates = append(predicates, leavebalance.ValidUntilLTE(*i.ValidUntilLTE))
+	}
+	if i.ValidUntilContains != nil {
+		predicates = append(predicates, leavebalance.ValidUntilContains(*i.ValidUntilContains))
+	}
+	if i.ValidUntilHasPrefix != nil {
+		predicates = append(predicates, leavebalance.ValidUntilHasPrefix(*i.ValidUntilHasPrefix))
+	}
+	if i.ValidUntilHasSuffix != nil {
+		predicates = append(predicates, leavebalance.ValidUntilHasSuffix(*i.ValidUntilHasSuffix))
+	}
+	if i.ValidUntilEqualFold != nil {
+		predicates = append(predicates, leavebalance.ValidUntilEqualFold(*i.ValidUntilEqualFold))
+	}
+	if i.ValidUntilContainsFold != nil {
+		predicates = append(predicates, leavebalance.ValidUntilContainsFold(*i.ValidUntilContainsFold))
+	}
+	if i.GrantedMinutes != nil {
+		predicates = append(predicates, leavebalance.GrantedMinutesEQ(*i.GrantedMinutes))
+	}
+	if i.GrantedMinutesNEQ != nil {
+		predicates = append(predicates, leavebalance.GrantedMinutesNEQ(*i.GrantedMinutesNEQ))
+	}
+	if len(i.GrantedMinutesIn) > 0 {
+		predicates = append(predicates, leavebalance.GrantedMinutesIn(i.GrantedMinutesIn...))
+	}
+	if len(i.GrantedMinutesNotIn) > 0 {
+		predicates = append(predicates, leavebalance.GrantedMinutesNotIn(i.GrantedMinutesNotIn...))
+	}
+	if i.GrantedMinutesGT != nil {
+		predicates = append(predicates, leavebalance.GrantedMinutesGT(*i.GrantedMinutesGT))
+	}
+	if i.GrantedMinutesGTE != nil {
+		predicates = append(predicates, leavebalance.GrantedMinutesGTE(*i.GrantedMinutesGTE))
+	}
+	if i.GrantedMinutesLT != nil {
+		predicates = append(predicates, leavebalance.GrantedMinutesLT(*i.GrantedMinutesLT))
+	}
+	if i.GrantedMinutesLTE != nil {
+		predicates = append(predicates, leavebalance.GrantedMinutesLTE(*i.GrantedMinutesLTE))
+	}
+	if i.AvailableMinutes != nil {
+		predicates = append(predicates, leavebalance.AvailableMinutesEQ(*i.AvailableMinutes))
+	}
+	if i.AvailableMinutesNEQ != nil {
+		predicates = append(predicates, leavebalance.AvailableMinutesNEQ(*i.AvailableMinutesNEQ))
+	}
+	if len(i.AvailableMinutesIn) > 0 {
+		predicates = append(predicates, leavebalance.AvailableMinutesIn(i.AvailableMinutesIn...))
+	}
+	if len(i.AvailableMinutesNotIn) > 0 {
+		predicates = append(predicates, leavebalance.AvailableMinutesNotIn(i.AvailableMinutesNotIn...))
+	}
+	if i.AvailableMinutesGT != nil {
+		predicates = append(predicates, leavebalance.AvailableMinutesGT(*i.AvailableMinutesGT))
+	}
+	if i.AvailableMinutesGTE != nil {
+		predicates = append(predicates, leavebalance.AvailableMinutesGTE(*i.AvailableMinutesGTE))
+	}
+	if i.AvailableMinutesLT != nil {
+		predicates = append(predicates, leavebalance.AvailableMinutesLT(*i.AvailableMinutesLT))
+	}
+	if i.AvailableMinutesLTE != nil {
+		predicates = append(predicates, leavebalance.AvailableMinutesLTE(*i.AvailableMinutesLTE))
+	}
+	if i.ReservedMinutes != nil {
+		predicates = append(predicates, leavebalance.ReservedMinutesEQ(*i.ReservedMinutes))
+	}
+	if i.ReservedMinutesNEQ != nil {
+		predicates = append(predicates, leavebalance.ReservedMinutesNEQ(*i.ReservedMinutesNEQ))
+	}
+	if len(i.ReservedMinutesIn) > 0 {
+		predicates = append(predicates, leavebalance.ReservedMinutesIn(i.ReservedMinutesIn...))
+	}
+	if len(i.ReservedMinutesNotIn) > 0 {
+		predicates = append(predicates, leavebalance.ReservedMinutesNotIn(i.ReservedMinutesNotIn...))
+	}
+	if i.ReservedMinutesGT != nil {
+		predicates = append(predicates, leavebalance.ReservedMinutesGT(*i.ReservedMinutesGT))
+	}
+	if i.ReservedMinutesGTE != nil {
+		predicates = append(predicates, leavebalance.ReservedMinutesGTE(*i.ReservedMinutesGTE))
+	}
+	if i.ReservedMinutesLT != nil {
+		predicates = append(predicates, leavebalance.ReservedMinutesLT(*i.ReservedMinutesLT))
+	}
+	if i.ReservedMinutesLTE != nil {
+		predicates = append(predicates, leavebalance.ReservedMinutesLTE(*i.ReservedMinutesLTE))
+	}
+	if i.UsedMinutes != nil {
+		predicates = append(predicates, leavebalance.UsedMinutesEQ(*i.UsedMinutes))
+	}
+	if i.UsedMinutesNEQ != nil {
+		predicates = append(predicates, leavebalance.UsedMinutesNEQ(*i.UsedMinutesNEQ))
+	}
+	if len(i.UsedMinutesIn) > 0 {
+		predicates = append(predicates, leavebalance.UsedMinutesIn(i.UsedMinutesIn...))
+	}
+	if len(i.UsedMinutesNotIn) > 0 {
+		predicates = append(predicates, leavebalance.UsedMinutesNotIn(i.UsedMinutesNotIn...))
+	}
+	if i.UsedMinutesGT != nil {
+		predicates = append(predicates, leavebalance.UsedMinutesGT(*i.UsedMinutesGT))
+	}
+	if i.UsedMinutesGTE != nil {
+		predicates = append(predicates, leavebalance.UsedMinutesGTE(*i.UsedMinutesGTE))
+	}
+	if i.UsedMinutesLT != nil {
+		predicates = append(predicates, leavebalance.UsedMinutesLT(*i.UsedMinutesLT))
+	}
+	if i.UsedMinutesLTE != nil {
+		predicates = append(predicates, leavebalance.UsedMinutesLTE(*i.UsedMinutesLTE))
+	}
+	if i.ExpiredMinutes != nil {
+		predicates = append(predicates, leavebalance.ExpiredMinutesEQ(*i.ExpiredMinutes))
+	}
+	if i.ExpiredMinutesNEQ != nil {
+		predicates = append(predicates, leavebalance.ExpiredMinutesNEQ(*i.ExpiredMinutesNEQ))
+	}
+	if len(i.ExpiredMinutesIn) > 0 {
+		predicates = append(predicates, leavebalance.ExpiredMinutesIn(i.ExpiredMinutesIn...))
+	}
+	if len(i.ExpiredMinutesNotIn) > 0 {
+		predicates = append(predicates, leavebalance.ExpiredMinutesNotIn(i.ExpiredMinutesNotIn...))
+	}
+	if i.ExpiredMinutesGT != nil {
+		predicates = append(predicates, leavebalance.ExpiredMinutesGT(*i.ExpiredMinutesGT))
+	}
+	if i.ExpiredMinutesGTE != nil {
+		predicates = append(predicates, leavebalance.ExpiredMinutesGTE(*i.ExpiredMinutesGTE))
+	}
+	if i.ExpiredMinutesLT != nil {
+		predicates = append(predicates, leavebalance.ExpiredMinutesLT(*i.ExpiredMinutesLT))
+	}
+	if i.ExpiredMinutesLTE != nil {
+		predicates = append(predicates, leavebalance.ExpiredMinutesLTE(*i.ExpiredMinutesLTE))
+	}
+	if i.ExpiredAt != nil {
+		predicates = append(predicates, leavebalance.ExpiredAtEQ(*i.ExpiredAt))
+	}
+	if i.ExpiredAtNEQ != nil {
+		predicates = append(predicates, leavebalance.ExpiredAtNEQ(*i.ExpiredAtNEQ))
+	}
+	if len(i.ExpiredAtIn) > 0 {
+		predicates = append(predicates, leavebalance.ExpiredAtIn(i.ExpiredAtIn...))
+	}
+	if len(i.ExpiredAtNotIn) > 0 {
+		predicates = append(predicates, leavebalance.ExpiredAtNotIn(i.ExpiredAtNotIn...))
+	}
+	if i.ExpiredAtGT != nil {
+		predicates = append(predicates, leavebalance.ExpiredAtGT(*i.ExpiredAtGT))
+	}
+	if i.ExpiredAtGTE != nil {
+		predicates = append(predicates, leavebalance.ExpiredAtGTE(*i.ExpiredAtGTE))
+	}
+	if i.ExpiredAtLT != nil {
+		predicates = append(predicates, leavebalance.ExpiredAtLT(*i.ExpiredAtLT))
+	}
+	if i.ExpiredAtLTE != nil {
+		predicates = append(predicates, leavebalance.ExpiredAtLTE(*i.ExpiredAtLTE))
+	}
+	if i.ExpiredAtIsNil {
+		predicates = append(predicates, leavebalance.ExpiredAtIsNil())
+	}
+	if i.ExpiredAtNotNil {
+		predicates = append(predicates, leavebalance.ExpiredAtNotNil())
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, leavebalance.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, leavebalance.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, leavebalance.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, leavebalance.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, leavebalance.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, leavebalance.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, leavebalance.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, leavebalance.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+
+	if i.HasMember != nil {
+		p := leavebalance.HasMember()
+		if !*i.HasMember {
+			p = leavebalance.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leavebalance.HasMemberWith(with...))
+	}
+	if i.HasLeaveType != nil {
+		p := leavebalance.HasLeaveType()
+		if !*i.HasLeaveType {
+			p = leavebalance.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLeaveTypeWith) > 0 {
+		with := make([]predicate.LeaveType, 0, len(i.HasLeaveTypeWith))
+		for _, w := range i.HasLeaveTypeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLeaveTypeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leavebalance.HasLeaveTypeWith(with...))
+	}
+	if i.HasChanges != nil {
+		p := leavebalance.HasChanges()
+		if !*i.HasChanges {
+			p = leavebalance.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasChangesWith) > 0 {
+		with := make([]predicate.LeaveBalanceChange, 0, len(i.HasChangesWith))
+		for _, w := range i.HasChangesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasChangesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leavebalance.HasChangesWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyLeaveBalanceWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return leavebalance.And(predicates...), nil
+	}
+}
+
+// LeaveBalanceChangeWhereInput represents a where input for filtering LeaveBalanceChange queries.
+type LeaveBalanceChangeWhereInput struct {
+	Predicates []predicate.LeaveBalanceChange  `json:"-"`
+	Not        *LeaveBalanceChangeWhereInput   `json:"not,omitempty"`
+	Or         []*LeaveBalanceChangeWhereInput `json:"or,omitempty"`
+	And        []*LeaveBalanceChangeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "member_id" field predicates.
+	MemberID             *string  `json:"memberID,omitempty"`
+	MemberIDNEQ          *string  `json:"memberIDNEQ,omitempty"`
+	MemberIDIn           []string `json:"memberIDIn,omitempty"`
+	MemberIDNotIn        []string `json:"memberIDNotIn,omitempty"`
+	MemberIDGT           *string  `json:"memberIDGT,omitempty"`
+	MemberIDGTE          *string  `json:"memberIDGTE,omitempty"`
+	MemberIDLT           *string  `json:"memberIDLT,omitempty"`
+	MemberIDLTE          *string  `json:"memberIDLTE,omitempty"`
+	MemberIDContains     *string  `json:"memberIDContains,omitempty"`
+	MemberIDHasPrefix    *string  `json:"memberIDHasPrefix,omitempty"`
+	MemberIDHasSuffix    *string  `json:"memberIDHasSuffix,omitempty"`
+	MemberIDEqualFold    *string  `json:"memberIDEqualFold,omitempty"`
+	MemberIDContainsFold *string  `json:"memberIDContainsFold,omitempty"`
+
+	// "balance_id" field predicates.
+	BalanceID             *string  `json:"balanceID,omitempty"`
+	BalanceIDNEQ          *string  `json:"balanceIDNEQ,omitempty"`
+	BalanceIDIn           []string `json:"balanceIDIn,omitempty"`
+	BalanceIDNotIn        []string `json:"balanceIDNotIn,omitempty"`
+	BalanceIDGT           *string  `json:"balanceIDGT,omitempty"`
+	BalanceIDGTE          *string  `json:"balanceIDGTE,omitempty"`
+	BalanceIDLT           *string  `json:"balanceIDLT,omitempty"`
+	BalanceIDLTE          *string  `json:"balanceIDLTE,omitempty"`
+	BalanceIDContains     *string  `json:"balanceIDContains,omitempty"`
+	BalanceIDHasPrefix    *string  `json:"balanceIDHasPrefix,omitempty"`
+	BalanceIDHasSuffix    *string  `json:"balanceIDHasSuffix,omitempty"`
+	BalanceIDEqualFold    *string  `json:"balanceIDEqualFold,omitempty"`
+	BalanceIDContainsFold *string  `json:"balanceIDContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *leavebalancechange.Kind  `json:"kind,omitempty"`
+	KindNEQ   *leavebalancechange.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []leavebalancechange.Kind `json:"kindIn,omitempty"`
+	KindNotIn []leavebalancechange.Kind `json:"kindNotIn,omitempty"`
+
+	// "minutes" field predicates.
+	Minutes      *int  `json:"minutes,omitempty"`
+	MinutesNEQ   *int  `json:"minutesNEQ,omitempty"`
+	MinutesIn    []int `json:"minutesIn,omitempty"`
+	MinutesNotIn []int `json:"minutesNotIn,omitempty"`
+	MinutesGT    *int  `json:"minutesGT,omitempty"`
+	MinutesGTE   *int  `json:"minutesGTE,omitempty"`
+	MinutesLT    *int  `json:"minutesLT,omitempty"`
+	MinutesLTE   *int  `json:"minutesLTE,omitempty"`
+
+	// "available_after" field predicates.
+	AvailableAfter      *int  `json:"availableAfter,omitempty"`
+	AvailableAfterNEQ   *int  `json:"availableAfterNEQ,omitempty"`
+	AvailableAfterIn    []int `json:"availableAfterIn,omitempty"`
+	AvailableAfterNotIn []int `json:"availableAfterNotIn,omitempty"`
+	AvailableAfterGT    *int  `json:"availableAfterGT,omitempty"`
+	AvailableAfterGTE   *int  `json:"availableAfterGTE,omitempty"`
+	AvailableAfterLT    *int  `json:"availableAfterLT,omitempty"`
+	AvailableAfterLTE   *int  `json:"availableAfterLTE,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "leave_request_id" field predicates.
+	LeaveRequestID             *string  `json:"leaveRequestID,omitempty"`
+	LeaveRequestIDNEQ          *string  `json:"leaveRequestIDNEQ,omitempty"`
+	LeaveRequestIDIn           []string `json:"leaveRequestIDIn,omitempty"`
+	LeaveRequestIDNotIn        []string `json:"leaveRequestIDNotIn,omitempty"`
+	LeaveRequestIDGT           *string  `json:"leaveRequestIDGT,omitempty"`
+	LeaveRequestIDGTE          *string  `json:"leaveRequestIDGTE,omitempty"`
+	LeaveRequestIDLT           *string  `json:"leaveRequestIDLT,omitempty"`
+	LeaveRequestIDLTE          *string  `json:"leaveRequestIDLTE,omitempty"`
+	LeaveRequestIDContains     *string  `json:"leaveRequestIDContains,omitempty"`
+	LeaveRequestIDHasPrefix    *string  `json:"leaveRequestIDHasPrefix,omitempty"`
+	LeaveRequestIDHasSuffix    *string  `json:"leaveRequestIDHasSuffix,omitempty"`
+	LeaveRequestIDIsNil        bool     `json:"leaveRequestIDIsNil,omitempty"`
+	LeaveRequestIDNotNil       bool     `json:"leaveRequestIDNotNil,omitempty"`
+	LeaveRequestIDEqualFold    *string  `json:"leaveRequestIDEqualFold,omitempty"`
+	LeaveRequestIDContainsFold *string  `json:"leaveRequestIDContainsFold,omitempty"`
+
+	// "approval_id" field predicates.
+	ApprovalID             *string  `json:"approvalID,omitempty"`
+	ApprovalIDNEQ          *string  `json:"approvalIDNEQ,omitempty"`
+	ApprovalIDIn           []string `json:"approvalIDIn,omitempty"`
+	ApprovalIDNotIn        []string `json:"approvalIDNotIn,omitempty"`
+	ApprovalIDGT           *string  `json:"approvalIDGT,omitempty"`
+	ApprovalIDGTE          *string  `json:"approvalIDGTE,omitempty"`
+	ApprovalIDLT           *string  `json:"approvalIDLT,omitempty"`
+	ApprovalIDLTE          *string  `json:"approvalIDLTE,omitempty"`
+	ApprovalIDContains     *string  `json:"approvalIDContains,omitempty"`
+	ApprovalIDHasPrefix    *string  `json:"approvalIDHasPrefix,omitempty"`
+	ApprovalIDHasSuffix    *string  `json:"approvalIDHasSuffix,omitempty"`
+	ApprovalIDIsNil        bool     `json:"approvalIDIsNil,omitempty"`
+	ApprovalIDNotNil       bool     `json:"approvalIDNotNil,omitempty"`
+	ApprovalIDEqualFold    *string  `json:"approvalIDEqualFold,omitempty"`
+	ApprovalIDContainsFold *string  `json:"approvalIDContainsFold,omitempty"`
+
+	// "actor_id" field predicates.
+	ActorID             *string  `json:"actorID,omitempty"`
+	ActorIDNEQ          *string  `json:"actorIDNEQ,omitempty"`
+	ActorIDIn           []string `json:"actorIDIn,omitempty"`
+	ActorIDNotIn        []string `json:"actorIDNotIn,omitempty"`
+	ActorIDGT           *string  `json:"actorIDGT,omitempty"`
+	ActorIDGTE          *string  `json:"actorIDGTE,omitempty"`
+	ActorIDLT           *string  `json:"actorIDLT,omitempty"`
+	ActorIDLTE          *string  `json:"actorIDLTE,omitempty"`
+	ActorIDContains     *string  `json:"actorIDContains,omitempty"`
+	ActorIDHasPrefix    *string  `json:"actorIDHasPrefix,omitempty"`
+	ActorIDHasSuffix    *string  `json:"actorIDHasSuffix,omitempty"`
+	ActorIDIsNil        bool     `json:"actorIDIsNil,omitempty"`
+	ActorIDNotNil       bool     `json:"actorIDNotNil,omitempty"`
+	ActorIDEqualFold    *string  `json:"actorIDEqualFold,omitempty"`
+	ActorIDContainsFold *string  `json:"actorIDContainsFold,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "balance" edge predicates.
+	HasBalance     *bool                     `json:"hasBalance,omitempty"`
+	HasBalanceWith []*LeaveBalanceWhereInput `json:"hasBalanceWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *LeaveBalanceChangeWhereInput) AddPredicates(predicates ...predicate.LeaveBalanceChange) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the LeaveBalanceChangeWhereInput filter on the LeaveBalanceChangeQuery builder.
+func (i *LeaveBalanceChangeWhereInput) Filter(q *LeaveBalanceChangeQuery) (*LeaveBalanceChangeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyLeaveBalanceChangeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyLeaveBalanceChangeWhereInput is returned in case the LeaveBalanceChangeWhereInput is empty.
+var ErrEmptyLeaveBalanceChangeWhereInput = errors.New("ent: empty predicate LeaveBalanceChangeWhereInput")
+
+// P returns a predicate for filtering leavebalancechanges.
+// An error is returned if the input is empty or invalid.
+func (i *LeaveBalanceChangeWhereInput) P() (predicate.LeaveBalanceChange, error) {
+	var predicates []predicate.LeaveBalanceChange
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, leavebalancechange.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.LeaveBalanceChange, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, leavebalancechange.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.LeaveBalanceChange, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, leavebalancechange.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, leavebalancechange.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, leavebalancechange.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, leavebalancechange.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, leavebalancechange.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, leavebalancechange.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, leavebalancechange.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, leavebalancechange.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, leavebalancechange.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, leavebalancechange.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, leavebalancechange.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, leavebalancechange.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, leavebalancechange.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, leavebalancechange.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, leavebalancechange.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, leavebalancechange.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, leavebalancechange.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, leavebalancechange.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, leavebalancechange.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.MemberID != nil {
+		predicates = append(predicates, leavebalancechange.MemberIDEQ(*i.MemberID))
+	}
+	if i.MemberIDNEQ != nil {
+		predicates = append(predicates, leavebalancechange.MemberIDNEQ(*i.MemberIDNEQ))
+	}
+	if len(i.MemberIDIn) > 0 {
+		predicates = append(predicates, leavebalancechange.MemberIDIn(i.MemberIDIn...))
+	}
+	if len(i.MemberIDNotIn) > 0 {
+		predicates = append(predicates, leavebalancechange.MemberIDNotIn(i.MemberIDNotIn...))
+	}
+	if i.MemberIDGT != nil {
+		predicates = append(predicates, leavebalancechange.MemberIDGT(*i.MemberIDGT))
+	}
+	if i.MemberIDGTE != nil {
+		predicates = append(predicates, leavebalancechange.MemberIDGTE(*i.MemberIDGTE))
+	}
+	if i.MemberIDLT != nil {
+		predicates = append(predicates, leavebalancechange.MemberIDLT(*i.MemberIDLT))
+	}
+	if i.MemberIDLTE != nil {
+		predicates = append(predicates, leavebalancechange.MemberIDLTE(*i.MemberIDLTE))
+	}
+	if i.MemberIDContains != nil {
+		predicates = append(predicates, leavebalancechange.MemberIDContains(*i.MemberIDContains))
+	}
+	if i.MemberIDHasPrefix != nil {
+		predicates = append(predicates, leavebalancechange.MemberIDHasPrefix(*i.MemberIDHasPrefix))
+	}
+	if i.MemberIDHasSuffix != nil {
+		predicates = append(predicates, leavebalancechange.MemberIDHasSuffix(*i.MemberIDHasSuffix))
+	}
+	if i.MemberIDEqualFold != nil {
+		predicates = append(predicates, leavebalancechange.MemberIDEqualFold(*i.MemberIDEqualFold))
+	}
+	if i.MemberIDContainsFold != nil {
+		predicates = append(predicates, leavebalancechange.MemberIDContainsFold(*i.MemberIDContainsFold))
+	}
+	if i.BalanceID != nil {
+		predicates = append(predicates, leavebalancechange.BalanceIDEQ(*i.BalanceID))
+	}
+	if i.BalanceIDNEQ != nil {
+		predicates = append(predicates, leavebalancechange.BalanceIDNEQ(*i.BalanceIDNEQ))
+	}
+	if len(i.BalanceIDIn) > 0 {
+		predicates = append(predicates, leavebalancechange.BalanceIDIn(i.BalanceIDIn...))
+	}
+	if len(i.BalanceIDNotIn) > 0 {
+		predicates = append(predicates, leavebalancechange.BalanceIDNotIn(i.BalanceIDNotIn...))
+	}
+	if i.BalanceIDGT != nil {
+		predicates = append(predicates, leavebalancechange.BalanceIDGT(*i.BalanceIDGT))
+	}
+	if i.BalanceIDGTE != nil {
+		predicates = append(predicates, leavebalancechange.BalanceIDGTE(*i.BalanceIDGTE))
+	}
+	if i.BalanceIDLT != nil {
+		predicates = append(predicates, leavebalancechange.BalanceIDLT(*i.BalanceIDLT))
+	}
+	if i.BalanceIDLTE != nil {
+		predicates = append(predicates, leavebalancechange.BalanceIDLTE(*i.BalanceIDLTE))
+	}
+	if i.BalanceIDContains != nil {
+		predicates = append(predicates, leavebalancechange.BalanceIDContains(*i.BalanceIDContains))
+	}
+	if i.BalanceIDHasPrefix != nil {
+		predicates = append(predicates, leavebalancechange.BalanceIDHasPrefix(*i.BalanceIDHasPrefix))
+	}
+	if i.BalanceIDHasSuffix != nil {
+		predicates = append(predicates, leavebalancechange.BalanceIDHasSuffix(*i.BalanceIDHasSuffix))
+	}
+	if i.BalanceIDEqualFold != nil {
+		predicates = append(predicates, leavebalancechange.BalanceIDEqualFold(*i.BalanceIDEqualFold))
+	}
+	if i.BalanceIDContainsFold != nil {
+		predicates = append(predicates, leavebalancechange.BalanceIDContainsFold(*i.BalanceIDContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, leavebalancechange.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, leavebalancechange.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, leavebalancechange.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, leavebalancechange.KindNotIn(i.KindNotIn...))
+	}
+	if i.Minutes != nil {
+		predicates = append(predicates, leavebalancechange.MinutesEQ(*i.Minutes))
+	}
+	if i.MinutesNEQ != nil {
+		predicates = append(predicates, leavebalancechange.MinutesNEQ(*i.MinutesNEQ))
+	}
+	if len(i.MinutesIn) > 0 {
+		predicates = append(predicates, leavebalancechange.MinutesIn(i.MinutesIn...))
+	}
+	if len(i.MinutesNotIn) > 0 {
+		predicates = append(predicates, leavebalancechange.MinutesNotIn(i.MinutesNotIn...))
+	}
+	if i.MinutesGT != nil {
+		predicates = append(predicates, leavebalancechange.MinutesGT(*i.MinutesGT))
+	}
+	if i.MinutesGTE != nil {
+		predicates = append(predicates, leavebalancechange.MinutesGTE(*i.MinutesGTE))
+	}
+	if i.MinutesLT != nil {
+		predicates = append(predicates, leavebalancechange.MinutesLT(*i.MinutesLT))
+	}
+	if i.MinutesLTE != nil {
+		predicates = append(predicates, leavebalancechange.MinutesLTE(*i.MinutesLTE))
+	}
+	if i.AvailableAfter != nil {
+		predicates = append(predicates, leavebalancechange.AvailableAfterEQ(*i.AvailableAfter))
+	}
+	if i.AvailableAfterNEQ != nil {
+		predicates = append(predicates, leavebalancechange.AvailableAfterNEQ(*i.AvailableAfterNEQ))
+	}
+	if len(i.AvailableAfterIn) > 0 {
+		predicates = append(predicates, leavebalancechange.AvailableAfterIn(i.AvailableAfterIn...))
+	}
+	if len(i.AvailableAfterNotIn) > 0 {
+		predicates = append(predicates, leavebalancechange.AvailableAfterNotIn(i.AvailableAfterNotIn...))
+	}
+	if i.AvailableAfterGT != nil {
+		predicates = append(predicates, leavebalancechange.AvailableAfterGT(*i.AvailableAfterGT))
+	}
+	if i.AvailableAfterGTE != nil {
+		predicates = append(predicates, leavebalancechange.AvailableAfterGTE(*i.AvailableAfterGTE))
+	}
+	if i.AvailableAfterLT != nil {
+		predicates = append(predicates, leavebalancechange.AvailableAfterLT(*i.AvailableAfterLT))
+	}
+	if i.AvailableAfterLTE != nil {
+		predicates = append(predicates, leavebalancechange.AvailableAfterLTE(*i.AvailableAfterLTE))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, leavebalancechange.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, leavebalancechange.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, leavebalancechange.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, leavebalancechange.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, leavebalancechange.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, leavebalancechange.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, leavebalancechange.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, leavebalancechange.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, leavebalancechange.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, leavebalancechange.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, leavebalancechange.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, leavebalancechange.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, leavebalancechange.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.LeaveRequestID != nil {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDEQ(*i.LeaveRequestID))
+	}
+	if i.LeaveRequestIDNEQ != nil {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDNEQ(*i.LeaveRequestIDNEQ))
+	}
+	if len(i.LeaveRequestIDIn) > 0 {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDIn(i.LeaveRequestIDIn...))
+	}
+	if len(i.LeaveRequestIDNotIn) > 0 {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDNotIn(i.LeaveRequestIDNotIn...))
+	}
+	if i.LeaveRequestIDGT != nil {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDGT(*i.LeaveRequestIDGT))
+	}
+	if i.LeaveRequestIDGTE != nil {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDGTE(*i.LeaveRequestIDGTE))
+	}
+	if i.LeaveRequestIDLT != nil {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDLT(*i.LeaveRequestIDLT))
+	}
+	if i.LeaveRequestIDLTE != nil {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDLTE(*i.LeaveRequestIDLTE))
+	}
+	if i.LeaveRequestIDContains != nil {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDContains(*i.LeaveRequestIDContains))
+	}
+	if i.LeaveRequestIDHasPrefix != nil {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDHasPrefix(*i.LeaveRequestIDHasPrefix))
+	}
+	if i.LeaveRequestIDHasSuffix != nil {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDHasSuffix(*i.LeaveRequestIDHasSuffix))
+	}
+	if i.LeaveRequestIDIsNil {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDIsNil())
+	}
+	if i.LeaveRequestIDNotNil {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDNotNil())
+	}
+	if i.LeaveRequestIDEqualFold != nil {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDEqualFold(*i.LeaveRequestIDEqualFold))
+	}
+	if i.LeaveRequestIDContainsFold != nil {
+		predicates = append(predicates, leavebalancechange.LeaveRequestIDContainsFold(*i.LeaveRequestIDContainsFold))
+	}
+	if i.ApprovalID != nil {
+		predicates = append(predicates, leavebalancechange.ApprovalIDEQ(*i.ApprovalID))
+	}
+	if i.ApprovalIDNEQ != nil {
+		predicates = append(predicates, leavebalancechange.ApprovalIDNEQ(*i.ApprovalIDNEQ))
+	}
+	if len(i.ApprovalIDIn) > 0 {
+		predicates = append(predicates, leavebalancechange.ApprovalIDIn(i.ApprovalIDIn...))
+	}
+	if len(i.ApprovalIDNotIn) > 0 {
+		predicates = append(predicates, leavebalancechange.ApprovalIDNotIn(i.ApprovalIDNotIn...))
+	}
+	if i.ApprovalIDGT != nil {
+		predicates = append(predicates, leavebalancechange.ApprovalIDGT(*i.ApprovalIDGT))
+	}
+	if i.ApprovalIDGTE != nil {
+		predicates = append(predicates, leavebalancechange.ApprovalIDGTE(*i.ApprovalIDGTE))
+	}
+	if i.ApprovalIDLT != nil {
+		predicates = append(predicates, leavebalancechange.ApprovalIDLT(*i.ApprovalIDLT))
+	}
+	if i.ApprovalIDLTE != nil {
+		predicates = append(predicates, leavebalancechange.ApprovalIDLTE(*i.ApprovalIDLTE))
+	}
+	if i.ApprovalIDContains != nil {
+		predicates = append(predicates, leavebalancechange.ApprovalIDContains(*i.ApprovalIDContains))
+	}
+	if i.ApprovalIDHasPrefix != nil {
+		predicates = append(predicates, leavebalancechange.ApprovalIDHasPrefix(*i.ApprovalIDHasPrefix))
+	}
+	if i.ApprovalIDHasSuffix != nil {
+		predicates = append(predicates, leavebalancechange.ApprovalIDHasSuffix(*i.ApprovalIDHasSuffix))
+	}
+	if i.ApprovalIDIsNil {
+		predicates = append(predicates, leavebalancechange.ApprovalIDIsNil())
+	}
+	if i.ApprovalIDNotNil {
+		predicates = append(predicates, leavebalancechange.ApprovalIDNotNil())
+	}
+	if i.ApprovalIDEqualFold != nil {
+		predicates = append(predicates, leavebalancechange.ApprovalIDEqualFold(*i.ApprovalIDEqualFold))
+	}
+	if i.ApprovalIDContainsFold != nil {
+		predicates = append(predicates, leavebalancechange.ApprovalIDContainsFold(*i.ApprovalIDContainsFold))
+	}
+	if i.ActorID != nil {
+		predicates = append(predicates, leavebalancechange.ActorIDEQ(*i.ActorID))
+	}
+	if i.ActorIDNEQ != nil {
+		predicates = append(predicates, leavebalancechange.ActorIDNEQ(*i.ActorIDNEQ))
+	}
+	if len(i.ActorIDIn) > 0 {
+		predicates = append(predicates, leavebalancechange.ActorIDIn(i.ActorIDIn...))
+	}
+	if len(i.ActorIDNotIn) > 0 {
+		predicates = append(predicates, leavebalancechange.ActorIDNotIn(i.ActorIDNotIn...))
+	}
+	if i.ActorIDGT != nil {
+		predicates = append(predicates, leavebalancechange.ActorIDGT(*i.ActorIDGT))
+	}
+	if i.ActorIDGTE != nil {
+		predicates = append(predicates, leavebalancechange.ActorIDGTE(*i.ActorIDGTE))
+	}
+	if i.ActorIDLT != nil {
+		predicates = append(predicates, leavebalancechange.ActorIDLT(*i.ActorIDLT))
+	}
+	if i.ActorIDLTE != nil {
+		predicates = append(predicates, leavebalancechange.ActorIDLTE(*i.ActorIDLTE))
+	}
+	if i.ActorIDContains != nil {
+		predicates = append(predicates, leavebalancechange.ActorIDContains(*i.ActorIDContains))
+	}
+	if i.ActorIDHasPrefix != nil {
+		predicates = append(predicates, leavebalancechange.ActorIDHasPrefix(*i.ActorIDHasPrefix))
+	}
+	if i.ActorIDHasSuffix != nil {
+		predicates = append(predicates, leavebalancechange.ActorIDHasSuffix(*i.ActorIDHasSuffix))
+	}
+	if i.ActorIDIsNil {
+		predicates = append(predicates, leavebalancechange.ActorIDIsNil())
+	}
+	if i.ActorIDNotNil {
+		predicates = append(predicates, leavebalancechange.ActorIDNotNil())
+	}
+	if i.ActorIDEqualFold != nil {
+		predicates = append(predicates, leavebalancechange.ActorIDEqualFold(*i.ActorIDEqualFold))
+	}
+	if i.ActorIDContainsFold != nil {
+		predicates = append(predicates, leavebalancechange.ActorIDContainsFold(*i.ActorIDContainsFold))
+	}
+
+	if i.HasMember != nil {
+		p := leavebalancechange.HasMember()
+		if !*i.HasMember {
+			p = leavebalancechange.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leavebalancechange.HasMemberWith(with...))
+	}
+	if i.HasBalance != nil {
+		p := leavebalancechange.HasBalance()
+		if !*i.HasBalance {
+			p = leavebalancechange.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBalanceWith) > 0 {
+		with := make([]predicate.LeaveBalance, 0, len(i.HasBalanceWith))
+		for _, w := range i.HasBalanceWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBalanceWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leavebalancechange.HasBalanceWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyLeaveBalanceChangeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return leavebalancechange.And(predicates...), nil
+	}
+}
+
+// LeaveRequestWhereInput represents a where input for filtering LeaveRequest queries.
+type LeaveRequestWhereInput struct {
+	Predicates []predicate.LeaveRequest  `json:"-"`
+	Not        *LeaveRequestWhereInput   `json:"not,omitempty"`
+	Or         []*LeaveRequestWhereInput `json:"or,omitempty"`
+	And        []*LeaveRequestWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "member_id" field predicates.
+	MemberID             *string  `json:"memberID,omitempty"`
+	MemberIDNEQ          *string  `json:"memberIDNEQ,omitempty"`
+	MemberIDIn           []string `json:"memberIDIn,omitempty"`
+	MemberIDNotIn        []string `json:"memberIDNotIn,omitempty"`
+	MemberIDGT           *string  `json:"memberIDGT,omitempty"`
+	MemberIDGTE          *string  `json:"memberIDGTE,omitempty"`
+	MemberIDLT           *string  `json:"memberIDLT,omitempty"`
+	MemberIDLTE          *string  `json:"memberIDLTE,omitempty"`
+	MemberIDContains     *string  `json:"memberIDContains,omitempty"`
+	MemberIDHasPrefix    *string  `json:"memberIDHasPrefix,omitempty"`
+	MemberIDHasSuffix    *string  `json:"memberIDHasSuffix,omitempty"`
+	MemberIDEqualFold    *string  `json:"memberIDEqualFold,omitempty"`
+	MemberIDContainsFold *string  `json:"memberIDContainsFold,omitempty"`
+
+	// "leave_type_id" field predicates.
+	LeaveTypeID             *string  `json:"leaveTypeID,omitempty"`
+	LeaveTypeIDNEQ          *string  `json:"leaveTypeIDNEQ,omitempty"`
+	LeaveTypeIDIn           []string `json:"leaveTypeIDIn,omitempty"`
+	LeaveTypeIDNotIn        []string `json:"leaveTypeIDNotIn,omitempty"`
+	LeaveTypeIDGT           *string  `json:"leaveTypeIDGT,omitempty"`
+	LeaveTypeIDGTE          *string  `json:"leaveTypeIDGTE,omitempty"`
+	LeaveTypeIDLT           *string  `json:"leaveTypeIDLT,omitempty"`
+	LeaveTypeIDLTE          *string  `json:"leaveTypeIDLTE,omitempty"`
+	LeaveTypeIDContains     *string  `json:"leaveTypeIDContains,omitempty"`
+	LeaveTypeIDHasPrefix    *string  `json:"leaveTypeIDHasPrefix,omitempty"`
+	LeaveTypeIDHasSuffix    *string  `json:"leaveTypeIDHasSuffix,omitempty"`
+	LeaveTypeIDEqualFold    *string  `json:"leaveTypeIDEqualFold,omitempty"`
+	LeaveTypeIDContainsFold *string  `json:"leaveTypeIDContainsFold,omitempty"`
+
+	// "start" field predicates.
+	Start      *time.Time  `json:"start,omitempty"`
+	StartNEQ   *time.Time  `json:"startNEQ,omitempty"`
+	StartIn    []time.Time `json:"startIn,omitempty"`
+	StartNotIn []time.Time `json:"startNotIn,omitempty"`
+	StartGT    *time.Time  `json:"startGT,omitempty"`
+	StartGTE   *time.Time  `json:"startGTE,omitempty"`
+	StartLT    *time.Time  `json:"startLT,omitempty"`
+	StartLTE   *time.Time  `json:"startLTE,omitempty"`
+
+	// "end" field predicates.
+	End      *time.Time  `json:"end,omitempty"`
+	EndNEQ   *time.Time  `json:"endNEQ,omitempty"`
+	EndIn    []time.Time `json:"endIn,omitempty"`
+	EndNotIn []time.Time `json:"endNotIn,omitempty"`
+	EndGT    *time.Time  `json:"endGT,omitempty"`
+	EndGTE   *time.Time  `json:"endGTE,omitempty"`
+	EndLT    *time.Time  `json:"endLT,omitempty"`
+	EndLTE   *time.Time  `json:"endLTE,omitempty"`
+
+	// "minutes" field predicates.
+	Minutes      *int  `json:"minutes,omitempty"`
+	MinutesNEQ   *int  `json:"minutesNEQ,omitempty"`
+	MinutesIn    []int `json:"minutesIn,omitempty"`
+	MinutesNotIn []int `json:"minutesNotIn,omitempty"`
+	MinutesGT    *int  `json:"minutesGT,omitempty"`
+	MinutesGTE   *int  `json:"minutesGTE,omitempty"`
+	MinutesLT    *int  `json:"minutesLT,omitempty"`
+	MinutesLTE   *int  `json:"minutesLTE,omitempty"`
+
+	// "cancelled_minutes" field predicates.
+	CancelledMinutes      *int  `json:"cancelledMinutes,omitempty"`
+	CancelledMinutesNEQ   *int  `json:"cancelledMinutesNEQ,omitempty"`
+	CancelledMinutesIn    []int `json:"cancelledMinutesIn,omitempty"`
+	CancelledMinutesNotIn []int `json:"cancelledMinutesNotIn,omitempty"`
+	CancelledMinutesGT    *int  `json:"cancelledMinutesGT,omitempty"`
+	CancelledMinutesGTE   *int  `json:"cancelledMinutesGTE,omitempty"`
+	CancelledMinutesLT    *int  `json:"cancelledMinutesLT,omitempty"`
+	CancelledMinutesLTE   *int  `json:"cancelledMinutesLTE,omitempty"`
+
+	// "first_day" field predicates.
+	FirstDay             *string  `json:"firstDay,omitempty"`
+	FirstDayNEQ          *string  `json:"firstDayNEQ,omitempty"`
+	FirstDayIn           []string `json:"firstDayIn,omitempty"`
+	FirstDayNotIn        []string `json:"firstDayNotIn,omitempty"`
+	FirstDayGT           *string  `json:"firstDayGT,omitempty"`
+	FirstDayGTE          *string  `json:"firstDayGTE,omitempty"`
+	FirstDayLT           *string  `json:"firstDayLT,omitempty"`
+	FirstDayLTE          *string  `json:"firstDayLTE,omitempty"`
+	FirstDayContains     *string  `json:"firstDayContains,omitempty"`
+	FirstDayHasPrefix    *string  `json:"firstDayHasPrefix,omitempty"`
+	FirstDayHasSuffix    *string  `json:"firstDayHasSuffix,omitempty"`
+	FirstDayEqualFold    *string  `json:"firstDayEqualFold,omitempty"`
+	FirstDayContainsFold *string  `json:"firstDayContainsFold,omitempty"`
+
+	// "last_day" field predicates.
+	LastDay             *string  `json:"lastDay,omitempty"`
+	LastDayNEQ          *string  `json:"lastDayNEQ,omitempty"`
+	LastDayIn           []string `json:"lastDayIn,omitempty"`
+	LastDayNotIn        []string `json:"lastDayNotIn,omitempty"`
+	LastDayGT           *string  `json:"lastDayGT,omitempty"`
+	LastDayGTE          *string  `json:"lastDayGTE,omitempty"`
+	LastDayLT           *string  `json:"lastDayLT,omitempty"`
+	LastDayLTE          *string  `json:"lastDayLTE,omitempty"`
+	LastDayContains     *string  `json:"lastDayContains,omitempty"`
+	LastDayHasPrefix    *string  `json:"lastDayHasPrefix,omitempty"`
+	LastDayHasSuffix    *string  `json:"lastDayHasSuffix,omitempty"`
+	LastDayEqualFold    *string  `json:"lastDayEqualFold,omitempty"`
+	LastDayContainsFold *string  `json:"lastDayContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *leaverequest.Status  `json:"status,omitempty"`
+	StatusNEQ   *leaverequest.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []leaverequest.Status `json:"statusIn,omitempty"`
+	StatusNotIn []leaverequest.Status `json:"statusNotIn,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "approval_id" field predicates.
+	ApprovalID             *string  `json:"approvalID,omitempty"`
+	ApprovalIDNEQ          *string  `json:"approvalIDNEQ,omitempty"`
+	ApprovalIDIn           []string `json:"approvalIDIn,omitempty"`
+	ApprovalIDNotIn        []string `json:"approvalIDNotIn,omitempty"`
+	ApprovalIDGT           *string  `json:"approvalIDGT,omitempty"`
+	ApprovalIDGTE          *string  `json:"approvalIDGTE,omitempty"`
+	ApprovalIDLT           *string  `json:"approvalIDLT,omitempty"`
+	ApprovalIDLTE          *string  `json:"approvalIDLTE,omitempty"`
+	ApprovalIDContains     *string  `json:"approvalIDContains,omitempty"`
+	ApprovalIDHasPrefix    *string  `json:"approvalIDHasPrefix,omitempty"`
+	ApprovalIDHasSuffix    *string  `json:"approvalIDHasSuffix,omitempty"`
+	ApprovalIDIsNil        bool     `json:"approvalIDIsNil,omitempty"`
+	ApprovalIDNotNil       bool     `json:"approvalIDNotNil,omitempty"`
+	ApprovalIDEqualFold    *string  `json:"approvalIDEqualFold,omitempty"`
+	ApprovalIDContainsFold *string  `json:"approvalIDContainsFold,omitempty"`
+
+	// "cancel_status" field predicates.
+	CancelStatus       *leaverequest.CancelStatus  `json:"cancelStatus,omitempty"`
+	CancelStatusNEQ    *leaverequest.CancelStatus  `json:"cancelStatusNEQ,omitempty"`
+	CancelStatusIn     []leaverequest.CancelStatus `json:"cancelStatusIn,omitempty"`
+	CancelStatusNotIn  []leaverequest.CancelStatus `json:"cancelStatusNotIn,omitempty"`
+	CancelStatusIsNil  bool                        `json:"cancelStatusIsNil,omitempty"`
+	CancelStatusNotNil bool                        `json:"cancelStatusNotNil,omitempty"`
+
+	// "cancel_from" field predicates.
+	CancelFrom       *time.Time  `json:"cancelFrom,omitempty"`
+	CancelFromNEQ    *time.Time  `json:"cancelFromNEQ,omitempty"`
+	CancelFromIn     []time.Time `json:"cancelFromIn,omitempty"`
+	CancelFromNotIn  []time.Time `json:"cancelFromNotIn,omitempty"`
+	CancelFromGT     *time.Time  `json:"cancelFromGT,omitempty"`
+	CancelFromGTE    *time.Time  `json:"cancelFromGTE,omitempty"`
+	CancelFromLT     *time.Time  `json:"cancelFromLT,omitempty"`
+	CancelFromLTE    *time.Time  `json:"cancelFromLTE,omitempty"`
+	CancelFromIsNil  bool        `json:"cancelFromIsNil,omitempty"`
+	CancelFromNotNil bool        `json:"cancelFromNotNil,omitempty"`
+
+	// "cancel_approval_id" field predicates.
+	CancelApprovalID             *string  `json:"cancelApprovalID,omitempty"`
+	CancelApprovalIDNEQ          *string  `json:"cancelApprovalIDNEQ,omitempty"`
+	CancelApprovalIDIn           []string `json:"cancelApprovalIDIn,omitempty"`
+	CancelApprovalIDNotIn        []string `json:"cancelApprovalIDNotIn,omitempty"`
+	CancelApprovalIDGT           *string  `json:"cancelApprovalIDGT,omitempty"`
+	CancelApprovalIDGTE          *string  `json:"cancelApprovalIDGTE,omitempty"`
+	CancelApprovalIDLT           *string  `json:"cancelApprovalIDLT,omitempty"`
+	CancelApprovalIDLTE          *string  `json:"cancelApprovalIDLTE,omitempty"`
+	CancelApprovalIDContains     *string  `json:"cancelApprovalIDContains,omitempty"`
+	CancelApprovalIDHasPrefix    *string  `json:"cancelApprovalIDHasPrefix,omitempty"`
+	CancelApprovalIDHasSuffix    *string  `json:"cancelApprovalIDHasSuffix,omitempty"`
+	CancelApprovalIDIsNil        bool     `json:"cancelApprovalIDIsNil,omitempty"`
+	CancelApprovalIDNotNil       bool     `json:"cancelApprovalIDNotNil,omitempty"`
+	CancelApprovalIDEqualFold    *string  `json:"cancelApprovalIDEqualFold,omitempty"`
+	CancelApprovalIDContainsFold *string  `json:"cancelApprovalIDContainsFold,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "leave_type" edge predicates.
+	HasLeaveType     *bool                  `json:"hasLeaveType,omitempty"`
+	HasLeaveTypeWith []*LeaveTypeWhereInput `json:"hasLeaveTypeWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *LeaveRequestWhereInput) AddPredicates(predicates ...predicate.LeaveRequest) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the LeaveRequestWhereInput filter on the LeaveRequestQuery builder.
+func (i *LeaveRequestWhereInput) Filter(q *LeaveRequestQuery) (*LeaveRequestQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyLeaveRequestWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyLeaveRequestWhereInput is returned in case the LeaveRequestWhereInput is empty.
+var ErrEmptyLeaveRequestWhereInput = errors.New("ent: empty predicate LeaveRequestWhereInput")
+
+// P returns a predicate for filtering leaverequests.
+// An error is returned if the input is empty or invalid.
+func (i *LeaveRequestWhereInput) P() (predicate.LeaveRequest, error) {
+	var predicates []predicate.LeaveRequest
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, leaverequest.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.LeaveRequest, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, leaverequest.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.LeaveRequest, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, leaverequest.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, leaverequest.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, leaverequest.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, leaverequest.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, leaverequest.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, leaverequest.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, leaverequest.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, leaverequest.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, leaverequest.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, leaverequest.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, leaverequest.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, leaverequest.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, leaverequest.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, leaverequest.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, leaverequest.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, leaverequest.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, leaverequest.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, leaverequest.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, leaverequest.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.MemberID != nil {
+		predicates = append(predicates, leaverequest.MemberIDEQ(*i.MemberID))
+	}
+	if i.MemberIDNEQ != nil {
+		predicates = append(predicates, leaverequest.MemberIDNEQ(*i.MemberIDNEQ))
+	}
+	if len(i.MemberIDIn) > 0 {
+		predicates = append(predicates, leaverequest.MemberIDIn(i.MemberIDIn...))
+	}
+	if len(i.MemberIDNotIn) > 0 {
+		predicates = append(predicates, leaverequest.MemberIDNotIn(i.MemberIDNotIn...))
+	}
+	if i.MemberIDGT != nil {
+		predicates = append(predicates, leaverequest.MemberIDGT(*i.MemberIDGT))
+	}
+	if i.MemberIDGTE != nil {
+		predicates = append(predicates, leaverequest.MemberIDGTE(*i.MemberIDGTE))
+	}
+	if i.MemberIDLT != nil {
+		predicates = append(predicates, leaverequest.MemberIDLT(*i.MemberIDLT))
+	}
+	if i.MemberIDLTE != nil {
+		predicates = append(predicates, leaverequest.MemberIDLTE(*i.MemberIDLTE))
+	}
+	if i.MemberIDContains != nil {
+		predicates = append(predicates, leaverequest.MemberIDContains(*i.MemberIDContains))
+	}
+	if i.MemberIDHasPrefix != nil {
+		predicates = append(predicates, leaverequest.MemberIDHasPrefix(*i.MemberIDHasPrefix))
+	}
+	if i.MemberIDHasSuffix != nil {
+		predicates = append(predicates, leaverequest.MemberIDHasSuffix(*i.MemberIDHasSuffix))
+	}
+	if i.MemberIDEqualFold != nil {
+		predicates = append(predicates, leaverequest.MemberIDEqualFold(*i.MemberIDEqualFold))
+	}
+	if i.MemberIDContainsFold != nil {
+		predicates = append(predicates, leaverequest.MemberIDContainsFold(*i.MemberIDContainsFold))
+	}
+	if i.LeaveTypeID != nil {
+		predicates = append(predicates, leaverequest.LeaveTypeIDEQ(*i.LeaveTypeID))
+	}
+	if i.LeaveTypeIDNEQ != nil {
+		predicates = append(predicates, leaverequest.LeaveTypeIDNEQ(*i.LeaveTypeIDNEQ))
+	}
+	if len(i.LeaveTypeIDIn) > 0 {
+		predicates = append(predicates, leaverequest.LeaveTypeIDIn(i.LeaveTypeIDIn...))
+	}
+	if len(i.LeaveTypeIDNotIn) > 0 {
+		predicates = append(predicates, leaverequest.LeaveTypeIDNotIn(i.LeaveTypeIDNotIn...))
+	}
+	if i.LeaveTypeIDGT != nil {
+		predicates = append(predicates, leaverequest.LeaveTypeIDGT(*i.LeaveTypeIDGT))
+	}
+	if i.LeaveTypeIDGTE != nil {
+		predicates = append(predicates, leaverequest.LeaveTypeIDGTE(*i.LeaveTypeIDGTE))
+	}
+	if i.LeaveTypeIDLT != nil {
+		predicates = append(predicates, leaverequest.LeaveTypeIDLT(*i.LeaveTypeIDLT))
+	}
+	if i.LeaveTypeIDLTE != nil {
+		predicates = append(predicates, leaverequest.LeaveTypeIDLTE(*i.LeaveTypeIDLTE))
+	}
+	if i.LeaveTypeIDContains != nil {
+		predicates = append(predicates, leaverequest.LeaveTypeIDContains(*i.LeaveTypeIDContains))
+	}
+	if i.LeaveTypeIDHasPrefix != nil {
+		predicates = append(predicates, leaverequest.LeaveTypeIDHasPrefix(*i.LeaveTypeIDHasPrefix))
+	}
+	if i.LeaveTypeIDHasSuffix != nil {
+		predicates = append(predicates, leaverequest.LeaveTypeIDHasSuffix(*i.LeaveTypeIDHasSuffix))
+	}
+	if i.LeaveTypeIDEqualFold != nil {
+		predicates = append(predicates, leaverequest.LeaveTypeIDEqualFold(*i.LeaveTypeIDEqualFold))
+	}
+	if i.LeaveTypeIDContainsFold != nil {
+		predicates = append(predicates, leaverequest.LeaveTypeIDContainsFold(*i.LeaveTypeIDContainsFold))
+	}
+	if i.Start != nil {
+		predicates = append(predicates, leaverequest.StartEQ(*i.Start))
+	}
+	if i.StartNEQ != nil {
+		predicates = append(predicates, leaverequest.StartNEQ(*i.StartNEQ))
+	}
+	if len(i.StartIn) > 0 {
+		predicates = append(predicates, leaverequest.StartIn(i.StartIn...))
+	}
+	if len(i.StartNotIn) > 0 {
+		predicates = append(predicates, leaverequest.StartNotIn(i.StartNotIn...))
+	}
+	if i.StartGT != nil {
+		predicates = append(predicates, leaverequest.StartGT(*i.StartGT))
+	}
+	if i.StartGTE != nil {
+		predicates = append(predicates, leaverequest.StartGTE(*i.StartGTE))
+	}
+	if i.StartLT != nil {
+		predicates = append(predicates, leaverequest.StartLT(*i.StartLT))
+	}
+	if i.StartLTE != nil {
+		predicates = append(predicates, leaverequest.StartLTE(*i.StartLTE))
+	}
+	if i.End != nil {
+		predicates = append(predicates, leaverequest.EndEQ(*i.End))
+	}
+	if i.EndNEQ != nil {
+		predicates = append(predicates, leaverequest.EndNEQ(*i.EndNEQ))
+	}
+	if len(i.EndIn) > 0 {
+		predicates = append(predicates, leaverequest.EndIn(i.EndIn...))
+	}
+	if len(i.EndNotIn) > 0 {
+		predicates = append(predicates, leaverequest.EndNotIn(i.EndNotIn...))
+	}
+	if i.EndGT != nil {
+		predicates = append(predicates, leaverequest.EndGT(*i.EndGT))
+	}
+	if i.EndGTE != nil {
+		predicates = append(predicates, leaverequest.EndGTE(*i.EndGTE))
+	}
+	if i.EndLT != nil {
+		predicates = append(predicates, leaverequest.EndLT(*i.EndLT))
+	}
+	if i.EndLTE != nil {
+		predicates = append(predicates, leaverequest.EndLTE(*i.EndLTE))
+	}
+	if i.Minutes != nil {
+		predicates = append(predicates, leaverequest.MinutesEQ(*i.Minutes))
+	}
+	if i.MinutesNEQ != nil {
+		predicates = append(predicates, leaverequest.MinutesNEQ(*i.MinutesNEQ))
+	}
+	if len(i.MinutesIn) > 0 {
+		predicates = append(predicates, leaverequest.MinutesIn(i.MinutesIn...))
+	}
+	if len(i.MinutesNotIn) > 0 {
+		predicates = append(predicates, leaverequest.MinutesNotIn(i.MinutesNotIn...))
+	}
+	if i.MinutesGT != nil {
+		predicates = append(predicates, leaverequest.MinutesGT(*i.MinutesGT))
+	}
+	if i.MinutesGTE != nil {
+		predicates = append(predicates, leaverequest.MinutesGTE(*i.MinutesGTE))
+	}
+	if i.MinutesLT != nil {
+		predicates = append(predicates, leaverequest.MinutesLT(*i.MinutesLT))
+	}
+	if i.MinutesLTE != nil {
+		predicates = append(predicates, leaverequest.MinutesLTE(*i.MinutesLTE))
+	}
+	if i.CancelledMinutes != nil {
+		predicates = append(predicates, leaverequest.CancelledMinutesEQ(*i.CancelledMinutes))
+	}
+	if i.CancelledMinutesNEQ != nil {
+		predicates = append(predicates, leaverequest.CancelledMinutesNEQ(*i.CancelledMinutesNEQ))
+	}
+	if len(i.CancelledMinutesIn) > 0 {
+		predicates = append(predicates, leaverequest.CancelledMinutesIn(i.CancelledMinutesIn...))
+	}
+	if len(i.CancelledMinutesNotIn) > 0 {
+		predicates = append(predicates, leaverequest.CancelledMinutesNotIn(i.CancelledMinutesNotIn...))
+	}
+	if i.CancelledMinutesGT != nil {
+		predicates = append(predicates, leaverequest.CancelledMinutesGT(*i.CancelledMinutesGT))
+	}
+	if i.CancelledMinutesGTE != nil {
+		predicates = append(predicates, leaverequest.CancelledMinutesGTE(*i.CancelledMinutesGTE))
+	}
+	if i.CancelledMinutesLT != nil {
+		predicates = append(predicates, leaverequest.CancelledMinutesLT(*i.CancelledMinutesLT))
+	}
+	if i.CancelledMinutesLTE != nil {
+		predicates = append(predicates, leaverequest.CancelledMinutesLTE(*i.CancelledMinutesLTE))
+	}
+	if i.FirstDay != nil {
+		predicates = append(predicates, leaverequest.FirstDayEQ(*i.FirstDay))
+	}
+	if i.FirstDayNEQ != nil {
+		predicates = append(predicates, leaverequest.FirstDayNEQ(*i.FirstDayNEQ))
+	}
+	if len(i.FirstDayIn) > 0 {
+		predicates = append(predicates, leaverequest.FirstDayIn(i.FirstDayIn...))
+	}
+	if len(i.FirstDayNotIn) > 0 {
+		predicates = append(predicates, leaverequest.FirstDayNotIn(i.FirstDayNotIn...))
+	}
+	if i.FirstDayGT != nil {
+		predicates = append(predicates, leaverequest.FirstDayGT(*i.FirstDayGT))
+	}
+	if i.FirstDayGTE != nil {
+		predicates = append(predicates, leaverequest.FirstDayGTE(*i.FirstDayGTE))
+	}
+	if i.FirstDayLT != nil {
+		predicates = append(predicates, leaverequest.FirstDayLT(*i.FirstDayLT))
+	}
+	if i.FirstDayLTE != nil {
+		predicates = append(predicates, leaverequest.FirstDayLTE(*i.FirstDayLTE))
+	}
+	if i.FirstDayContains != nil {
+		predicates = append(predicates, leaverequest.FirstDayContains(*i.FirstDayContains))
+	}
+	if i.FirstDayHasPrefix != nil {
+		predicates = append(predicates, leaverequest.FirstDayHasPrefix(*i.FirstDayHasPrefix))
+	}
+	if i.FirstDayHasSuffix != nil {
+		predicates = append(predicates, leaverequest.FirstDayHasSuffix(*i.FirstDayHasSuffix))
+	}
+	if i.FirstDayEqualFold != nil {
+		predicates = append(predicates, leaverequest.FirstDayEqualFold(*i.FirstDayEqualFold))
+	}
+	if i.FirstDayContainsFold != nil {
+		predicates = append(predicates, leaverequest.FirstDayContainsFold(*i.FirstDayContainsFold))
+	}
+	if i.LastDay != nil {
+		predicates = append(predicates, leaverequest.LastDayEQ(*i.LastDay))
+	}
+	if i.LastDayNEQ != nil {
+		predicates = append(predicates, leaverequest.LastDayNEQ(*i.LastDayNEQ))
+	}
+	if len(i.LastDayIn) > 0 {
+		predicates = append(predicates, leaverequest.LastDayIn(i.LastDayIn...))
+	}
+	if len(i.LastDayNotIn) > 0 {
+		predicates = append(predicates, leaverequest.LastDayNotIn(i.LastDayNotIn...))
+	}
+	if i.LastDayGT != nil {
+		predicates = append(predicates, leaverequest.LastDayGT(*i.LastDayGT))
+	}
+	if i.LastDayGTE != nil {
+		predicates = append(predicates, leaverequest.LastDayGTE(*i.LastDayGTE))
+	}
+	if i.LastDayLT != nil {
+		predicates = append(predicates, leaverequest.LastDayLT(*i.LastDayLT))
+	}
+	if i.LastDayLTE != nil {
+		predicates = append(predicates, leaverequest.LastDayLTE(*i.LastDayLTE))
+	}
+	if i.LastDayContains != nil {
+		predicates = append(predicates, leaverequest.LastDayContains(*i.LastDayContains))
+	}
+	if i.LastDayHasPrefix != nil {
+		predicates = append(predicates, leaverequest.LastDayHasPrefix(*i.LastDayHasPrefix))
+	}
+	if i.LastDayHasSuffix != nil {
+		predicates = append(predicates, leaverequest.LastDayHasSuffix(*i.LastDayHasSuffix))
+	}
+	if i.LastDayEqualFold != nil {
+		predicates = append(predicates, leaverequest.LastDayEqualFold(*i.LastDayEqualFold))
+	}
+	if i.LastDayContainsFold != nil {
+		predicates = append(predicates, leaverequest.LastDayContainsFold(*i.LastDayContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, leaverequest.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, leaverequest.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, leaverequest.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, leaverequest.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, leaverequest.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, leaverequest.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, leaverequest.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, leaverequest.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, leaverequest.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, leaverequest.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, leaverequest.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, leaverequest.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, leaverequest.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, leaverequest.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, leaverequest.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, leaverequest.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, leaverequest.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.ApprovalID != nil {
+		predicates = append(predicates, leaverequest.ApprovalIDEQ(*i.ApprovalID))
+	}
+	if i.ApprovalIDNEQ != nil {
+		predicates = append(predicates, leaverequest.ApprovalIDNEQ(*i.ApprovalIDNEQ))
+	}
+	if len(i.ApprovalIDIn) > 0 {
+		predicates = append(predicates, leaverequest.ApprovalIDIn(i.ApprovalIDIn...))
+	}
+	if len(i.ApprovalIDNotIn) > 0 {
+		predicates = append(predicates, leaverequest.ApprovalIDNotIn(i.ApprovalIDNotIn...))
+	}
+	if i.ApprovalIDGT != nil {
+		predicates = append(predicates, leaverequest.ApprovalIDGT(*i.ApprovalIDGT))
+	}
+	if i.ApprovalIDGTE != nil {
+		predicates = append(predicates, leaverequest.ApprovalIDGTE(*i.ApprovalIDGTE))
+	}
+	if i.ApprovalIDLT != nil {
+		predicates = append(predicates, leaverequest.ApprovalIDLT(*i.ApprovalIDLT))
+	}
+	if i.ApprovalIDLTE != nil {
+		predicates = append(predicates, leaverequest.ApprovalIDLTE(*i.ApprovalIDLTE))
+	}
+	if i.ApprovalIDContains != nil {
+		predicates = append(predicates, leaverequest.ApprovalIDContains(*i.ApprovalIDContains))
+	}
+	if i.ApprovalIDHasPrefix != nil {
+		predicates = append(predicates, leaverequest.ApprovalIDHasPrefix(*i.ApprovalIDHasPrefix))
+	}
+	if i.ApprovalIDHasSuffix != nil {
+		predicates = append(predicates, leaverequest.ApprovalIDHasSuffix(*i.ApprovalIDHasSuffix))
+	}
+	if i.ApprovalIDIsNil {
+		predicates = append(predicates, leaverequest.ApprovalIDIsNil())
+	}
+	if i.ApprovalIDNotNil {
+		predicates = append(predicates, leaverequest.ApprovalIDNotNil())
+	}
+	if i.ApprovalIDEqualFold != nil {
+		predicates = append(predicates, leaverequest.ApprovalIDEqualFold(*i.ApprovalIDEqualFold))
+	}
+	if i.ApprovalIDContainsFold != nil {
+		predicates = append(predicates, leaverequest.ApprovalIDContainsFold(*i.ApprovalIDContainsFold))
+	}
+	if i.CancelStatus != nil {
+		predicates = append(predicates, leaverequest.CancelStatusEQ(*i.CancelStatus))
+	}
+	if i.CancelStatusNEQ != nil {
+		predicates = append(predicates, leaverequest.CancelStatusNEQ(*i.CancelStatusNEQ))
+	}
+	if len(i.CancelStatusIn) > 0 {
+		predicates = append(predicates, leaverequest.CancelStatusIn(i.CancelStatusIn...))
+	}
+	if len(i.CancelStatusNotIn) > 0 {
+		predicates = append(predicates, leaverequest.CancelStatusNotIn(i.CancelStatusNotIn...))
+	}
+	if i.CancelStatusIsNil {
+		predicates = append(predicates, leaverequest.CancelStatusIsNil())
+	}
+	if i.CancelStatusNotNil {
+		predicates = append(predicates, leaverequest.CancelStatusNotNil())
+	}
+	if i.CancelFrom != nil {
+		predicates = append(predicates, leaverequest.CancelFromEQ(*i.CancelFrom))
+	}
+	if i.CancelFromNEQ != nil {
+		predicates = append(predicates, leaverequest.CancelFromNEQ(*i.CancelFromNEQ))
+	}
+	if len(i.CancelFromIn) > 0 {
+		predicates = append(predicates, leaverequest.CancelFromIn(i.CancelFromIn...))
+	}
+	if len(i.CancelFromNotIn) > 0 {
+		predicates = append(predicates, leaverequest.CancelFromNotIn(i.CancelFromNotIn...))
+	}
+	if i.CancelFromGT != nil {
+		predicates = append(predicates, leaverequest.CancelFromGT(*i.CancelFromGT))
+	}
+	if i.CancelFromGTE != nil {
+		predicates = append(predicates, leaverequest.CancelFromGTE(*i.CancelFromGTE))
+	}
+	if i.CancelFromLT != nil {
+		predicates = append(predicates, leaverequest.CancelFromLT(*i.CancelFromLT))
+	}
+	if i.CancelFromLTE != nil {
+		predicates = append(predicates, leaverequest.CancelFromLTE(*i.CancelFromLTE))
+	}
+	if i.CancelFromIsNil {
+		predicates = append(predicates, leaverequest.CancelFromIsNil())
+	}
+	if i.CancelFromNotNil {
+		predicates = append(predicates, leaverequest.CancelFromNotNil())
+	}
+	if i.CancelApprovalID != nil {
+		predicates = append(predicates, leaverequest.CancelApprovalIDEQ(*i.CancelApprovalID))
+	}
+	if i.CancelApprovalIDNEQ != nil {
+		predicates = append(predicates, leaverequest.CancelApprovalIDNEQ(*i.CancelApprovalIDNEQ))
+	}
+	if len(i.CancelApprovalIDIn) > 0 {
+		predicates = append(predicates, leaverequest.CancelApprovalIDIn(i.CancelApprovalIDIn...))
+	}
+	if len(i.CancelApprovalIDNotIn) > 0 {
+		predicates = append(predicates, leaverequest.CancelApprovalIDNotIn(i.CancelApprovalIDNotIn...))
+	}
+	if i.CancelApprovalIDGT != nil {
+		predicates = append(predicates, leaverequest.CancelApprovalIDGT(*i.CancelApprovalIDGT))
+	}
+	if i.CancelApprovalIDGTE != nil {
+		predicates = append(predicates, leaverequest.CancelApprovalIDGTE(*i.CancelApprovalIDGTE))
+	}
+	if i.CancelApprovalIDLT != nil {
+		predicates = append(predicates, leaverequest.CancelApprovalIDLT(*i.CancelApprovalIDLT))
+	}
+	if i.CancelApprovalIDLTE != nil {
+		predicates = append(predicates, leaverequest.CancelApprovalIDLTE(*i.CancelApprovalIDLTE))
+	}
+	if i.CancelApprovalIDContains != nil {
+		predicates = append(predicates, leaverequest.CancelApprovalIDContains(*i.CancelApprovalIDContains))
+	}
+	if i.CancelApprovalIDHasPrefix != nil {
+		predicates = append(predicates, leaverequest.CancelApprovalIDHasPrefix(*i.CancelApprovalIDHasPrefix))
+	}
+	if i.CancelApprovalIDHasSuffix != nil {
+		predicates = append(predicates, leaverequest.CancelApprovalIDHasSuffix(*i.CancelApprovalIDHasSuffix))
+	}
+	if i.CancelApprovalIDIsNil {
+		predicates = append(predicates, leaverequest.CancelApprovalIDIsNil())
+	}
+	if i.CancelApprovalIDNotNil {
+		predicates = append(predicates, leaverequest.CancelApprovalIDNotNil())
+	}
+	if i.CancelApprovalIDEqualFold != nil {
+		predicates = append(predicates, leaverequest.CancelApprovalIDEqualFold(*i.CancelApprovalIDEqualFold))
+	}
+	if i.CancelApprovalIDContainsFold != nil {
+		predicates = append(predicates, leaverequest.CancelApprovalIDContainsFold(*i.CancelApprovalIDContainsFold))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, leaverequest.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, leaverequest.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, leaverequest.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, leaverequest.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, leaverequest.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, leaverequest.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, leaverequest.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, leaverequest.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+
+	if i.HasMember != nil {
+		p := leaverequest.HasMember()
+		if !*i.HasMember {
+			p = leaverequest.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leaverequest.HasMemberWith(with...))
+	}
+	if i.HasLeaveType != nil {
+		p := leaverequest.HasLeaveType()
+		if !*i.HasLeaveType {
+			p = leaverequest.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLeaveTypeWith) > 0 {
+		with := make([]predicate.LeaveType, 0, len(i.HasLeaveTypeWith))
+		for _, w := range i.HasLeaveTypeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLeaveTypeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leaverequest.HasLeaveTypeWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyLeaveRequestWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return leaverequest.And(predicates...), nil
+	}
+}
+
+// LeaveTypeWhereInput represents a where input for filtering LeaveType queries.
+type LeaveTypeWhereInput struct {
+	Predicates []predicate.LeaveType  `json:"-"`
+	Not        *LeaveTypeWhereInput   `json:"not,omitempty"`
+	Or         []*LeaveTypeWhereInput `json:"or,omitempty"`
+	And        []*LeaveTypeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "unit" field predicates.
+	Unit      *leavetype.Unit  `json:"unit,omitempty"`
+	UnitNEQ   *leavetype.Unit  `json:"unitNEQ,omitempty"`
+	UnitIn    []leavetype.Unit `json:"unitIn,omitempty"`
+	UnitNotIn []leavetype.Unit `json:"unitNotIn,omitempty"`
+
+	// "counting" field predicates.
+	Counting      *leavetype.Counting  `json:"counting,omitempty"`
+	CountingNEQ   *leavetype.Counting  `json:"countingNEQ,omitempty"`
+	CountingIn    []leavetype.Counting `json:"countingIn,omitempty"`
+	CountingNotIn []leavetype.Counting `json:"countingNotIn,omitempty"`
+
+	// "minutes_per_day" field predicates.
+	MinutesPerDay      *int  `json:"minutesPerDay,omitempty"`
+	MinutesPerDayNEQ   *int  `json:"minutesPerDayNEQ,omitempty"`
+	MinutesPerDayIn    []int `json:"minutesPerDayIn,omitempty"`
+	MinutesPerDayNotIn []int `json:"minutesPerDayNotIn,omitempty"`
+	MinutesPerDayGT    *int  `json:"minutesPerDayGT,omitempty"`
+	MinutesPerDayGTE   *int  `json:"minutesPerDayGTE,omitempty"`
+	MinutesPerDayLT    *int  `json:"minutesPerDayLT,omitempty"`
+	MinutesPerDayLTE   *int  `json:"minutesPerDayLTE,omitempty"`
+
+	// "paid" field predicates.
+	Paid    *bool `json:"paid,omitempty"`
+	PaidNEQ *bool `json:"paidNEQ,omitempty"`
+
+	// "needs_balance" field predicates.
+	NeedsBalance    *bool `json:"needsBalance,omitempty"`
+	NeedsBalanceNEQ *bool `json:"needsBalanceNEQ,omitempty"`
+
+	// "step_minutes" field predicates.
+	StepMinutes      *int  `json:"stepMinutes,omitempty"`
+	StepMinutesNEQ   *int  `json:"stepMinutesNEQ,omitempty"`
+	StepMinutesIn    []int `json:"stepMinutesIn,omitempty"`
+	StepMinutesNotIn []int `json:"stepMinutesNotIn,omitempty"`
+	StepMinutesGT    *int  `json:"stepMinutesGT,omitempty"`
+	StepMinutesGTE   *int  `json:"stepMinutesGTE,omitempty"`
+	StepMinutesLT    *int  `json:"stepMinutesLT,omitempty"`
+	StepMinutesLTE   *int  `json:"stepMinutesLTE,omitempty"`
+
+	// "max_days_in_advance" field predicates.
+	MaxDaysInAdvance       *int  `json:"maxDaysInAdvance,omitempty"`
+	MaxDaysInAdvanceNEQ    *int  `json:"maxDaysInAdvanceNEQ,omitempty"`
+	MaxDaysInAdvanceIn     []int `json:"maxDaysInAdvanceIn,omitempty"`
+	MaxDaysInAdvanceNotIn  []int `json:"maxDaysInAdvanceNotIn,omitempty"`
+	MaxDaysInAdvanceGT     *int  `json:"maxDaysInAdvanceGT,omitempty"`
+	MaxDaysInAdvanceGTE    *int  `json:"maxDaysInAdvanceGTE,omitempty"`
+	MaxDaysInAdvanceLT     *int  `json:"maxDaysInAdvanceLT,omitempty"`
+	MaxDaysInAdvanceLTE    *int  `json:"maxDaysInAdvanceLTE,omitempty"`
+	MaxDaysInAdvanceIsNil  bool  `json:"maxDaysInAdvanceIsNil,omitempty"`
+	MaxDaysInAdvanceNotNil bool  `json:"maxDaysInAdvanceNotNil,omitempty"`
+
+	// "max_days_late" field predicates.
+	MaxDaysLate       *int  `json:"maxDaysLate,omitempty"`
+	MaxDaysLateNEQ    *int  `json:"maxDaysLateNEQ,omitempty"`
+	MaxDaysLateIn     []int `json:"maxDaysLateIn,omitempty"`
+	MaxDaysLateNotIn  []int `json:"maxDaysLateNotIn,omitempty"`
+	MaxDaysLateGT     *int  `json:"maxDaysLateGT,omitempty"`
+	MaxDaysLateGTE    *int  `json:"maxDaysLateGTE,omitempty"`
+	MaxDaysLateLT     *int  `json:"maxDaysLateLT,omitempty"`
+	MaxDaysLateLTE    *int  `json:"maxDaysLateLTE,omitempty"`
+	MaxDaysLateIsNil  bool  `json:"maxDaysLateIsNil,omitempty"`
+	MaxDaysLateNotNil bool  `json:"maxDaysLateNotNil,omitempty"`
+
+	// "approval_template_id" field predicates.
+	ApprovalTemplateID             *string  `json:"approvalTemplateID,omitempty"`
+	ApprovalTemplateIDNEQ          *string  `json:"approvalTemplateIDNEQ,omitempty"`
+	ApprovalTemplateIDIn           []string `json:"approvalTemplateIDIn,omitempty"`
+	ApprovalTemplateIDNotIn        []string `json:"approvalTemplateIDNotIn,omitempty"`
+	ApprovalTemplateIDGT           *string  `json:"approvalTemplateIDGT,omitempty"`
+	ApprovalTemplateIDGTE          *string  `json:"approvalTemplateIDGTE,omitempty"`
+	ApprovalTemplateIDLT           *string  `json:"approvalTemplateIDLT,omitempty"`
+	ApprovalTemplateIDLTE          *string  `json:"approvalTemplateIDLTE,omitempty"`
+	ApprovalTemplateIDContains     *string  `json:"approvalTemplateIDContains,omitempty"`
+	ApprovalTemplateIDHasPrefix    *string  `json:"approvalTemplateIDHasPrefix,omitempty"`
+	ApprovalTemplateIDHasSuffix    *string  `json:"approvalTemplateIDHasSuffix,omitempty"`
+	ApprovalTemplateIDIsNil        bool     `json:"approvalTemplateIDIsNil,omitempty"`
+	ApprovalTemplateIDNotNil       bool     `json:"approvalTemplateIDNotNil,omitempty"`
+	ApprovalTemplateIDEqualFold    *string  `json:"approvalTemplateIDEqualFold,omitempty"`
+	ApprovalTemplateIDContainsFold *string  `json:"approvalTemplateIDContainsFold,omitempty"`
+
+	// "active" field predicates.
+	Active    *bool `json:"active,omitempty"`
+	ActiveNEQ *bool `json:"activeNEQ,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *LeaveTypeWhereInput) AddPredicates(predicates ...predicate.LeaveType) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the LeaveTypeWhereInput filter on the LeaveTypeQuery builder.
+func (i *LeaveTypeWhereInput) Filter(q *LeaveTypeQuery) (*LeaveTypeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyLeaveTypeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyLeaveTypeWhereInput is returned in case the LeaveTypeWhereInput is empty.
+var ErrEmptyLeaveTypeWhereInput = errors.New("ent: empty predicate LeaveTypeWhereInput")
+
+// P returns a predicate for filtering leavetypes.
+// An error is returned if the input is empty or invalid.
+func (i *LeaveTypeWhereInput) P() (predicate.LeaveType, error) {
+	var predicates []predicate.LeaveType
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, leavetype.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.LeaveType, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, leavetype.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.LeaveType, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, leavetype.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, leavetype.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, leavetype.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, leavetype.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, leavetype.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, leavetype.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, leavetype.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, leavetype.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, leavetype.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, leavetype.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, leavetype.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, leavetype.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, leavetype.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, leavetype.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, leavetype.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, leavetype.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, leavetype.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, leavetype.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, leavetype.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, leavetype.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, leavetype.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, leavetype.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, leavetype.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, leavetype.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, leavetype.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, leavetype.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, leavetype.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, leavetype.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, leavetype.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, leavetype.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, leavetype.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, leavetype.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Unit != nil {
+		predicates = append(predicates, leavetype.UnitEQ(*i.Unit))
+	}
+	if i.UnitNEQ != nil {
+		predicates = append(predicates, leavetype.UnitNEQ(*i.UnitNEQ))
+	}
+	if len(i.UnitIn) > 0 {
+		predicates = append(predicates, leavetype.UnitIn(i.UnitIn...))
+	}
+	if len(i.UnitNotIn) > 0 {
+		predicates = append(predicates, leavetype.UnitNotIn(i.UnitNotIn...))
+	}
+	if i.Counting != nil {
+		predicates = append(predicates, leavetype.CountingEQ(*i.Counting))
+	}
+	if i.CountingNEQ != nil {
+		predicates = append(predicates, leavetype.CountingNEQ(*i.CountingNEQ))
+	}
+	if len(i.CountingIn) > 0 {
+		predicates = append(predicates, leavetype.CountingIn(i.CountingIn...))
+	}
+	if len(i.CountingNotIn) > 0 {
+		predicates = append(predicates, leavetype.CountingNotIn(i.CountingNotIn...))
+	}
+	if i.MinutesPerDay != nil {
+		predicates = append(predicates, leavetype.MinutesPerDayEQ(*i.MinutesPerDay))
+	}
+	if i.MinutesPerDayNEQ != nil {
+		predicates = append(predicates, leavetype.MinutesPerDayNEQ(*i.MinutesPerDayNEQ))
+	}
+	if len(i.MinutesPerDayIn) > 0 {
+		predicates = append(predicates, leavetype.MinutesPerDayIn(i.MinutesPerDayIn...))
+	}
+	if len(i.MinutesPerDayNotIn) > 0 {
+		predicates = append(predicates, leavetype.MinutesPerDayNotIn(i.MinutesPerDayNotIn...))
+	}
+	if i.MinutesPerDayGT != nil {
+		predicates = append(predicates, leavetype.MinutesPerDayGT(*i.MinutesPerDayGT))
+	}
+	if i.MinutesPerDayGTE != nil {
+		predicates = append(predicates, leavetype.MinutesPerDayGTE(*i.MinutesPerDayGTE))
+	}
+	if i.MinutesPerDayLT != nil {
+		predicates = append(predicates, leavetype.MinutesPerDayLT(*i.MinutesPerDayLT))
+	}
+	if i.MinutesPerDayLTE != nil {
+		predicates = append(predicates, leavetype.MinutesPerDayLTE(*i.MinutesPerDayLTE))
+	}
+	if i.Paid != nil {
+		predicates = append(predicates, leavetype.PaidEQ(*i.Paid))
+	}
+	if i.PaidNEQ != nil {
+		predicates = append(predicates, leavetype.PaidNEQ(*i.PaidNEQ))
+	}
+	if i.NeedsBalance != nil {
+		predicates = append(predicates, leavetype.NeedsBalanceEQ(*i.NeedsBalance))
+	}
+	if i.NeedsBalanceNEQ != nil {
+		predicates = append(predicates, leavetype.NeedsBalanceNEQ(*i.NeedsBalanceNEQ))
+	}
+	if i.StepMinutes != nil {
+		predicates = append(predicates, leavetype.StepMinutesEQ(*i.StepMinutes))
+	}
+	if i.StepMinutesNEQ != nil {
+		predicates = append(predicates, leavetype.StepMinutesNEQ(*i.StepMinutesNEQ))
+	}
+	if len(i.StepMinutesIn) > 0 {
+		predicates = append(predicates, leavetype.StepMinutesIn(i.StepMinutesIn...))
+	}
+	if len(i.StepMinutesNotIn) > 0 {
+		predicates = append(predicates, leavetype.StepMinutesNotIn(i.StepMinutesNotIn...))
+	}
+	if i.StepMinutesGT != nil {
+		predicates = append(predicates, leavetype.StepMinutesGT(*i.StepMinutesGT))
+	}
+	if i.StepMinutesGTE != nil {
+		predicates = append(predicates, leavetype.StepMinutesGTE(*i.StepMinutesGTE))
+	}
+	if i.StepMinutesLT != nil {
+		predicates = append(predicates, leavetype.StepMinutesLT(*i.StepMinutesLT))
+	}
+	if i.StepMinutesLTE != nil {
+		predicates = append(predicates, leavetype.StepMinutesLTE(*i.StepMinutesLTE))
+	}
+	if i.MaxDaysInAdvance != nil {
+		predicates = append(predicates, leavetype.MaxDaysInAdvanceEQ(*i.MaxDaysInAdvance))
+	}
+	if i.MaxDaysInAdvanceNEQ != nil {
+		predicates = append(predicates, leavetype.MaxDaysInAdvanceNEQ(*i.MaxDaysInAdvanceNEQ))
+	}
+	if len(i.MaxDaysInAdvanceIn) > 0 {
+		predicates = append(predicates, leavetype.MaxDaysInAdvanceIn(i.MaxDaysInAdvanceIn...))
+	}
+	if len(i.MaxDaysInAdvanceNotIn) > 0 {
+		predicates = append(predicates, leavetype.MaxDaysInAdvanceNotIn(i.MaxDaysInAdvanceNotIn...))
+	}
+	if i.MaxDaysInAdvanceGT != nil {
+		predicates = append(predicates, leavetype.MaxDaysInAdvanceGT(*i.MaxDaysInAdvanceGT))
+	}
+	if i.MaxDaysInAdvanceGTE != nil {
+		predicates = append(predicates, leavetype.MaxDaysInAdvanceGTE(*i.MaxDaysInAdvanceGTE))
+	}
+	if i.MaxDaysInAdvanceLT != nil {
+		predicates = append(predicates, leavetype.MaxDaysInAdvanceLT(*i.MaxDaysInAdvanceLT))
+	}
+	if i.MaxDaysInAdvanceLTE != nil {
+		predicates = append(predicates, leavetype.MaxDaysInAdvanceLTE(*i.MaxDaysInAdvanceLTE))
+	}
+	if i.MaxDaysInAdvanceIsNil {
+		predicates = append(predicates, leavetype.MaxDaysInAdvanceIsNil())
+	}
+	if i.MaxDaysInAdvanceNotNil {
+		predicates = append(predicates, leavetype.MaxDaysInAdvanceNotNil())
+	}
+	if i.MaxDaysLate != nil {
+		predicates = append(predicates, leavetype.MaxDaysLateEQ(*i.MaxDaysLate))
+	}
+	if i.MaxDaysLateNEQ != nil {
+		predicates = append(predicates, leavetype.MaxDaysLateNEQ(*i.MaxDaysLateNEQ))
+	}
+	if len(i.MaxDaysLateIn) > 0 {
+		predicates = append(predicates, leavetype.MaxDaysLateIn(i.MaxDaysLateIn...))
+	}
+	if len(i.MaxDaysLateNotIn) > 0 {
+		predicates = append(predicates, leavetype.MaxDaysLateNotIn(i.MaxDaysLateNotIn...))
+	}
+	if i.MaxDaysLateGT != nil {
+		predicates = append(predicates, leavetype.MaxDaysLateGT(*i.MaxDaysLateGT))
+	}
+	if i.MaxDaysLateGTE != nil {
+		predicates = append(predicates, leavetype.MaxDaysLateGTE(*i.MaxDaysLateGTE))
+	}
+	if i.MaxDaysLateLT != nil {
+		predicates = append(predicates, leavetype.MaxDaysLateLT(*i.MaxDaysLateLT))
+	}
+	if i.MaxDaysLateLTE != nil {
+		predicates = append(predicates, leavetype.MaxDaysLateLTE(*i.MaxDaysLateLTE))
+	}
+	if i.MaxDaysLateIsNil {
+		predicates = append(predicates, leavetype.MaxDaysLateIsNil())
+	}
+	if i.MaxDaysLateNotNil {
+		predicates = append(predicates, leavetype.MaxDaysLateNotNil())
+	}
+	if i.ApprovalTemplateID != nil {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDEQ(*i.ApprovalTemplateID))
+	}
+	if i.ApprovalTemplateIDNEQ != nil {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDNEQ(*i.ApprovalTemplateIDNEQ))
+	}
+	if len(i.ApprovalTemplateIDIn) > 0 {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDIn(i.ApprovalTemplateIDIn...))
+	}
+	if len(i.ApprovalTemplateIDNotIn) > 0 {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDNotIn(i.ApprovalTemplateIDNotIn...))
+	}
+	if i.ApprovalTemplateIDGT != nil {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDGT(*i.ApprovalTemplateIDGT))
+	}
+	if i.ApprovalTemplateIDGTE != nil {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDGTE(*i.ApprovalTemplateIDGTE))
+	}
+	if i.ApprovalTemplateIDLT != nil {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDLT(*i.ApprovalTemplateIDLT))
+	}
+	if i.ApprovalTemplateIDLTE != nil {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDLTE(*i.ApprovalTemplateIDLTE))
+	}
+	if i.ApprovalTemplateIDContains != nil {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDContains(*i.ApprovalTemplateIDContains))
+	}
+	if i.ApprovalTemplateIDHasPrefix != nil {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDHasPrefix(*i.ApprovalTemplateIDHasPrefix))
+	}
+	if i.ApprovalTemplateIDHasSuffix != nil {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDHasSuffix(*i.ApprovalTemplateIDHasSuffix))
+	}
+	if i.ApprovalTemplateIDIsNil {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDIsNil())
+	}
+	if i.ApprovalTemplateIDNotNil {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDNotNil())
+	}
+	if i.ApprovalTemplateIDEqualFold != nil {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDEqualFold(*i.ApprovalTemplateIDEqualFold))
+	}
+	if i.ApprovalTemplateIDContainsFold != nil {
+		predicates = append(predicates, leavetype.ApprovalTemplateIDContainsFold(*i.ApprovalTemplateIDContainsFold))
+	}
+	if i.Active != nil {
+		predicates = append(predicates, leavetype.ActiveEQ(*i.Active))
+	}
+	if i.ActiveNEQ != nil {
+		predicates = append(predicates, leavetype.ActiveNEQ(*i.ActiveNEQ))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyLeaveTypeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return leavetype.And(predicates...), nil
+	}
+}
+
 // MemberWhereInput represents a where input for filtering Member queries.
 type MemberWhereInput struct {
 	Predicates []predicate.Member  `json:"-"`
@@ -2934,6 +8079,23 @@ type MemberWhereInput struct {
 	ActivatedAtLTE    *time.Time  `json:"activatedAtLTE,omitempty"`
 	ActivatedAtIsNil  bool        `json:"activatedAtIsNil,omitempty"`
 	ActivatedAtNotNil bool        `json:"activatedAtNotNil,omitempty"`
+
+	// "hired_on" field predicates.
+	HiredOn             *string  `json:"hiredOn,omitempty"`
+	HiredOnNEQ          *string  `json:"hiredOnNEQ,omitempty"`
+	HiredOnIn           []string `json:"hiredOnIn,omitempty"`
+	HiredOnNotIn        []string `json:"hiredOnNotIn,omitempty"`
+	HiredOnGT           *string  `json:"hiredOnGT,omitempty"`
+	HiredOnGTE          *string  `json:"hiredOnGTE,omitempty"`
+	HiredOnLT           *string  `json:"hiredOnLT,omitempty"`
+	HiredOnLTE          *string  `json:"hiredOnLTE,omitempty"`
+	HiredOnContains     *string  `json:"hiredOnContains,omitempty"`
+	HiredOnHasPrefix    *string  `json:"hiredOnHasPrefix,omitempty"`
+	HiredOnHasSuffix    *string  `json:"hiredOnHasSuffix,omitempty"`
+	HiredOnIsNil        bool     `json:"hiredOnIsNil,omitempty"`
+	HiredOnNotNil       bool     `json:"hiredOnNotNil,omitempty"`
+	HiredOnEqualFold    *string  `json:"hiredOnEqualFold,omitempty"`
+	HiredOnContainsFold *string  `json:"hiredOnContainsFold,omitempty"`
 
 	// "updated_at" field predicates.
 	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
@@ -3331,6 +8493,51 @@ func (i *MemberWhereInput) P() (predicate.Member, error) {
 	}
 	if i.ActivatedAtNotNil {
 		predicates = append(predicates, member.ActivatedAtNotNil())
+	}
+	if i.HiredOn != nil {
+		predicates = append(predicates, member.HiredOnEQ(*i.HiredOn))
+	}
+	if i.HiredOnNEQ != nil {
+		predicates = append(predicates, member.HiredOnNEQ(*i.HiredOnNEQ))
+	}
+	if len(i.HiredOnIn) > 0 {
+		predicates = append(predicates, member.HiredOnIn(i.HiredOnIn...))
+	}
+	if len(i.HiredOnNotIn) > 0 {
+		predicates = append(predicates, member.HiredOnNotIn(i.HiredOnNotIn...))
+	}
+	if i.HiredOnGT != nil {
+		predicates = append(predicates, member.HiredOnGT(*i.HiredOnGT))
+	}
+	if i.HiredOnGTE != nil {
+		predicates = append(predicates, member.HiredOnGTE(*i.HiredOnGTE))
+	}
+	if i.HiredOnLT != nil {
+		predicates = append(predicates, member.HiredOnLT(*i.HiredOnLT))
+	}
+	if i.HiredOnLTE != nil {
+		predicates = append(predicates, member.HiredOnLTE(*i.HiredOnLTE))
+	}
+	if i.HiredOnContains != nil {
+		predicates = append(predicates, member.HiredOnContains(*i.HiredOnContains))
+	}
+	if i.HiredOnHasPrefix != nil {
+		predicates = append(predicates, member.HiredOnHasPrefix(*i.HiredOnHasPrefix))
+	}
+	if i.HiredOnHasSuffix != nil {
+		predicates = append(predicates, member.HiredOnHasSuffix(*i.HiredOnHasSuffix))
+	}
+	if i.HiredOnIsNil {
+		predicates = append(predicates, member.HiredOnIsNil())
+	}
+	if i.HiredOnNotNil {
+		predicates = append(predicates, member.HiredOnNotNil())
+	}
+	if i.HiredOnEqualFold != nil {
+		predicates = append(predicates, member.HiredOnEqualFold(*i.HiredOnEqualFold))
+	}
+	if i.HiredOnContainsFold != nil {
+		predicates = append(predicates, member.HiredOnContainsFold(*i.HiredOnContainsFold))
 	}
 	if i.UpdatedAt != nil {
 		predicates = append(predicates, member.UpdatedAtEQ(*i.UpdatedAt))

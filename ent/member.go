@@ -40,6 +40,8 @@ type Member struct {
 	ActivatedAt *time.Time `json:"activated_at,omitempty"`
 	// The colleague whose referral card the member followed through.
 	ReferredBy *string `json:"referred_by,omitempty"`
+	// The day (YYYY-MM-DD) the member joined the company: leave grants by years of service and prorated grants count from it.
+	HiredOn *string `json:"hired_on,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -136,7 +138,7 @@ func (*Member) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case member.FieldID, member.FieldEnterpriseID, member.FieldUserid, member.FieldName, member.FieldMobile, member.FieldEmail, member.FieldPosition, member.FieldStatus, member.FieldPasswordHash, member.FieldReferredBy:
+		case member.FieldID, member.FieldEnterpriseID, member.FieldUserid, member.FieldName, member.FieldMobile, member.FieldEmail, member.FieldPosition, member.FieldStatus, member.FieldPasswordHash, member.FieldReferredBy, member.FieldHiredOn:
 			values[i] = new(sql.NullString)
 		case member.FieldCreatedAt, member.FieldActivatedAt, member.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -230,6 +232,13 @@ func (_m *Member) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ReferredBy = new(string)
 				*_m.ReferredBy = value.String
+			}
+		case member.FieldHiredOn:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field hired_on", values[i])
+			} else if value.Valid {
+				_m.HiredOn = new(string)
+				*_m.HiredOn = value.String
 			}
 		case member.FieldUpdatedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -340,6 +349,11 @@ func (_m *Member) String() string {
 	builder.WriteString(", ")
 	if v := _m.ReferredBy; v != nil {
 		builder.WriteString("referred_by=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.HiredOn; v != nil {
+		builder.WriteString("hired_on=")
 		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")

@@ -159,6 +159,20 @@ func (_c *MemberCreate) SetNillableReferredBy(v *string) *MemberCreate {
 	return _c
 }
 
+// SetHiredOn sets the "hired_on" field.
+func (_c *MemberCreate) SetHiredOn(v string) *MemberCreate {
+	_c.mutation.SetHiredOn(v)
+	return _c
+}
+
+// SetNillableHiredOn sets the "hired_on" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableHiredOn(v *string) *MemberCreate {
+	if v != nil {
+		_c.SetHiredOn(*v)
+	}
+	return _c
+}
+
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *MemberCreate) SetUpdatedAt(v time.Time) *MemberCreate {
 	_c.mutation.SetUpdatedAt(v)
@@ -468,6 +482,10 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 		_spec.SetField(member.FieldReferredBy, field.TypeString, value)
 		_node.ReferredBy = &value
 	}
+	if value, ok := _c.mutation.HiredOn(); ok {
+		_spec.SetField(member.FieldHiredOn, field.TypeString, value)
+		_node.HiredOn = &value
+	}
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(member.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
@@ -766,6 +784,24 @@ func (u *MemberUpsert) ClearReferredBy() *MemberUpsert {
 	return u
 }
 
+// SetHiredOn sets the "hired_on" field.
+func (u *MemberUpsert) SetHiredOn(v string) *MemberUpsert {
+	u.Set(member.FieldHiredOn, v)
+	return u
+}
+
+// UpdateHiredOn sets the "hired_on" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateHiredOn() *MemberUpsert {
+	u.SetExcluded(member.FieldHiredOn)
+	return u
+}
+
+// ClearHiredOn clears the value of the "hired_on" field.
+func (u *MemberUpsert) ClearHiredOn() *MemberUpsert {
+	u.SetNull(member.FieldHiredOn)
+	return u
+}
+
 // SetUpdatedAt sets the "updated_at" field.
 func (u *MemberUpsert) SetUpdatedAt(v time.Time) *MemberUpsert {
 	u.Set(member.FieldUpdatedAt, v)
@@ -990,6 +1026,27 @@ func (u *MemberUpsertOne) UpdateReferredBy() *MemberUpsertOne {
 func (u *MemberUpsertOne) ClearReferredBy() *MemberUpsertOne {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearReferredBy()
+	})
+}
+
+// SetHiredOn sets the "hired_on" field.
+func (u *MemberUpsertOne) SetHiredOn(v string) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetHiredOn(v)
+	})
+}
+
+// UpdateHiredOn sets the "hired_on" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateHiredOn() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateHiredOn()
+	})
+}
+
+// ClearHiredOn clears the value of the "hired_on" field.
+func (u *MemberUpsertOne) ClearHiredOn() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearHiredOn()
 	})
 }
 
@@ -1386,6 +1443,27 @@ func (u *MemberUpsertBulk) UpdateReferredBy() *MemberUpsertBulk {
 func (u *MemberUpsertBulk) ClearReferredBy() *MemberUpsertBulk {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearReferredBy()
+	})
+}
+
+// SetHiredOn sets the "hired_on" field.
+func (u *MemberUpsertBulk) SetHiredOn(v string) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetHiredOn(v)
+	})
+}
+
+// UpdateHiredOn sets the "hired_on" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateHiredOn() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateHiredOn()
+	})
+}
+
+// ClearHiredOn clears the value of the "hired_on" field.
+func (u *MemberUpsertBulk) ClearHiredOn() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearHiredOn()
 	})
 }
 

@@ -190,6 +190,26 @@ func (_u *MemberUpdate) ClearReferredBy() *MemberUpdate {
 	return _u
 }
 
+// SetHiredOn sets the "hired_on" field.
+func (_u *MemberUpdate) SetHiredOn(v string) *MemberUpdate {
+	_u.mutation.SetHiredOn(v)
+	return _u
+}
+
+// SetNillableHiredOn sets the "hired_on" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableHiredOn(v *string) *MemberUpdate {
+	if v != nil {
+		_u.SetHiredOn(*v)
+	}
+	return _u
+}
+
+// ClearHiredOn clears the value of the "hired_on" field.
+func (_u *MemberUpdate) ClearHiredOn() *MemberUpdate {
+	_u.mutation.ClearHiredOn()
+	return _u
+}
+
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *MemberUpdate) SetUpdatedAt(v time.Time) *MemberUpdate {
 	_u.mutation.SetUpdatedAt(v)
@@ -510,6 +530,12 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ReferredByCleared() {
 		_spec.ClearField(member.FieldReferredBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.HiredOn(); ok {
+		_spec.SetField(member.FieldHiredOn, field.TypeString, value)
+	}
+	if _u.mutation.HiredOnCleared() {
+		_spec.ClearField(member.FieldHiredOn, field.TypeString)
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(member.FieldUpdatedAt, field.TypeTime, value)
@@ -938,6 +964,26 @@ func (_u *MemberUpdateOne) ClearReferredBy() *MemberUpdateOne {
 	return _u
 }
 
+// SetHiredOn sets the "hired_on" field.
+func (_u *MemberUpdateOne) SetHiredOn(v string) *MemberUpdateOne {
+	_u.mutation.SetHiredOn(v)
+	return _u
+}
+
+// SetNillableHiredOn sets the "hired_on" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableHiredOn(v *string) *MemberUpdateOne {
+	if v != nil {
+		_u.SetHiredOn(*v)
+	}
+	return _u
+}
+
+// ClearHiredOn clears the value of the "hired_on" field.
+func (_u *MemberUpdateOne) ClearHiredOn() *MemberUpdateOne {
+	_u.mutation.ClearHiredOn()
+	return _u
+}
+
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *MemberUpdateOne) SetUpdatedAt(v time.Time) *MemberUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
@@ -1288,6 +1334,12 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 	}
 	if _u.mutation.ReferredByCleared() {
 		_spec.ClearField(member.FieldReferredBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.HiredOn(); ok {
+		_spec.SetField(member.FieldHiredOn, field.TypeString, value)
+	}
+	if _u.mutation.HiredOnCleared() {
+		_spec.ClearField(member.FieldHiredOn, field.TypeString)
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(member.FieldUpdatedAt, field.TypeTime, value)

@@ -14,8 +14,11 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/attendancerequest"
+	"github.com/corpline/corpline/ent/attendancerule"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
+	"github.com/corpline/corpline/ent/checkin"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/conversationmember"
@@ -23,6 +26,10 @@ import (
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
+	"github.com/corpline/corpline/ent/leavebalance"
+	"github.com/corpline/corpline/ent/leavebalancechange"
+	"github.com/corpline/corpline/ent/leaverequest"
+	"github.com/corpline/corpline/ent/leavetype"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
@@ -31,7 +38,11 @@ import (
 	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/ent/tag"
+	"github.com/corpline/corpline/ent/workcalendar"
+	"github.com/corpline/corpline/internal/attendance/judge"
 	"github.com/corpline/corpline/internal/audience"
+	"github.com/corpline/corpline/internal/calendar"
+	"github.com/corpline/corpline/internal/leave/amount"
 	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/viewer"
 )
@@ -48,8 +59,11 @@ const (
 	TypeAdminRole          = "AdminRole"
 	TypeApp                = "App"
 	TypeAppToken           = "AppToken"
+	TypeAttendanceRequest  = "AttendanceRequest"
+	TypeAttendanceRule     = "AttendanceRule"
 	TypeAuditEntry         = "AuditEntry"
 	TypeCallback           = "Callback"
+	TypeCheckIn            = "CheckIn"
 	TypeConfidentialView   = "ConfidentialView"
 	TypeConversation       = "Conversation"
 	TypeConversationMember = "ConversationMember"
@@ -57,6 +71,10 @@ const (
 	TypeEnterprise         = "Enterprise"
 	TypeInboxCounter       = "InboxCounter"
 	TypeInboxEntry         = "InboxEntry"
+	TypeLeaveBalance       = "LeaveBalance"
+	TypeLeaveBalanceChange = "LeaveBalanceChange"
+	TypeLeaveRequest       = "LeaveRequest"
+	TypeLeaveType          = "LeaveType"
 	TypeMember             = "Member"
 	TypeMembership         = "Membership"
 	TypeMessage            = "Message"
@@ -64,6 +82,7 @@ const (
 	TypeOperatorSession    = "OperatorSession"
 	TypeSession            = "Session"
 	TypeTag                = "Tag"
+	TypeWorkCalendar       = "WorkCalendar"
 )
 
 // AdminRoleMutation represents an operation that mutates the AdminRole nodes in the graph.
@@ -2334,6 +2353,2948 @@ func (m *AppTokenMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AppToken edge %s", name)
 }
 
+// AttendanceRequestMutation represents an operation that mutates the AttendanceRequest nodes in the graph.
+type AttendanceRequestMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	kind              *attendancerequest.Kind
+	start             *time.Time
+	end               *time.Time
+	first_day         *string
+	last_day          *string
+	destination       *string
+	reason            *string
+	punch_kind        *attendancerequest.PunchKind
+	status            *attendancerequest.Status
+	approval_id       *string
+	updated_at        *time.Time
+	clearedFields     map[string]struct{}
+	enterprise        *string
+	clearedenterprise bool
+	member            *string
+	clearedmember     bool
+	done              bool
+	oldValue          func(context.Context) (*AttendanceRequest, error)
+	predicates        []predicate.AttendanceRequest
+}
+
+var _ ent.Mutation = (*AttendanceRequestMutation)(nil)
+
+// attendancerequestOption allows management of the mutation configuration using functional options.
+type attendancerequestOption func(*AttendanceRequestMutation)
+
+// newAttendanceRequestMutation creates new mutation for the AttendanceRequest entity.
+func newAttendanceRequestMutation(c config, op Op, opts ...attendancerequestOption) *AttendanceRequestMutation {
+	m := &AttendanceRequestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAttendanceRequest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAttendanceRequestID sets the ID field of the mutation.
+func withAttendanceRequestID(id string) attendancerequestOption {
+	return func(m *AttendanceRequestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AttendanceRequest
+		)
+		m.oldValue = func(ctx context.Context) (*AttendanceRequest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AttendanceRequest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAttendanceRequest sets the old AttendanceRequest of the mutation.
+func withAttendanceRequest(node *AttendanceRequest) attendancerequestOption {
+	return func(m *AttendanceRequestMutation) {
+		m.oldValue = func(context.Context) (*AttendanceRequest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AttendanceRequestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AttendanceRequestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of AttendanceRequest entities.
+func (m *AttendanceRequestMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AttendanceRequestMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AttendanceRequestMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AttendanceRequest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AttendanceRequestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AttendanceRequestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AttendanceRequestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *AttendanceRequestMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *AttendanceRequestMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *AttendanceRequestMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *AttendanceRequestMutation) SetMemberID(s string) {
+	m.member = &s
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *AttendanceRequestMutation) MemberID() (r string, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldMemberID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *AttendanceRequestMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *AttendanceRequestMutation) SetKind(a attendancerequest.Kind) {
+	m.kind = &a
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *AttendanceRequestMutation) Kind() (r attendancerequest.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldKind(ctx context.Context) (v attendancerequest.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *AttendanceRequestMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetStart sets the "start" field.
+func (m *AttendanceRequestMutation) SetStart(t time.Time) {
+	m.start = &t
+}
+
+// Start returns the value of the "start" field in the mutation.
+func (m *AttendanceRequestMutation) Start() (r time.Time, exists bool) {
+	v := m.start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStart returns the old "start" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldStart(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStart: %w", err)
+	}
+	return oldValue.Start, nil
+}
+
+// ResetStart resets all changes to the "start" field.
+func (m *AttendanceRequestMutation) ResetStart() {
+	m.start = nil
+}
+
+// SetEnd sets the "end" field.
+func (m *AttendanceRequestMutation) SetEnd(t time.Time) {
+	m.end = &t
+}
+
+// End returns the value of the "end" field in the mutation.
+func (m *AttendanceRequestMutation) End() (r time.Time, exists bool) {
+	v := m.end
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnd returns the old "end" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldEnd(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnd is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnd requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnd: %w", err)
+	}
+	return oldValue.End, nil
+}
+
+// ResetEnd resets all changes to the "end" field.
+func (m *AttendanceRequestMutation) ResetEnd() {
+	m.end = nil
+}
+
+// SetFirstDay sets the "first_day" field.
+func (m *AttendanceRequestMutation) SetFirstDay(s string) {
+	m.first_day = &s
+}
+
+// FirstDay returns the value of the "first_day" field in the mutation.
+func (m *AttendanceRequestMutation) FirstDay() (r string, exists bool) {
+	v := m.first_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstDay returns the old "first_day" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldFirstDay(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstDay: %w", err)
+	}
+	return oldValue.FirstDay, nil
+}
+
+// ResetFirstDay resets all changes to the "first_day" field.
+func (m *AttendanceRequestMutation) ResetFirstDay() {
+	m.first_day = nil
+}
+
+// SetLastDay sets the "last_day" field.
+func (m *AttendanceRequestMutation) SetLastDay(s string) {
+	m.last_day = &s
+}
+
+// LastDay returns the value of the "last_day" field in the mutation.
+func (m *AttendanceRequestMutation) LastDay() (r string, exists bool) {
+	v := m.last_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastDay returns the old "last_day" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldLastDay(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastDay: %w", err)
+	}
+	return oldValue.LastDay, nil
+}
+
+// ResetLastDay resets all changes to the "last_day" field.
+func (m *AttendanceRequestMutation) ResetLastDay() {
+	m.last_day = nil
+}
+
+// SetDestination sets the "destination" field.
+func (m *AttendanceRequestMutation) SetDestination(s string) {
+	m.destination = &s
+}
+
+// Destination returns the value of the "destination" field in the mutation.
+func (m *AttendanceRequestMutation) Destination() (r string, exists bool) {
+	v := m.destination
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDestination returns the old "destination" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldDestination(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDestination is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDestination requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDestination: %w", err)
+	}
+	return oldValue.Destination, nil
+}
+
+// ResetDestination resets all changes to the "destination" field.
+func (m *AttendanceRequestMutation) ResetDestination() {
+	m.destination = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *AttendanceRequestMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *AttendanceRequestMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *AttendanceRequestMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetPunchKind sets the "punch_kind" field.
+func (m *AttendanceRequestMutation) SetPunchKind(ak attendancerequest.PunchKind) {
+	m.punch_kind = &ak
+}
+
+// PunchKind returns the value of the "punch_kind" field in the mutation.
+func (m *AttendanceRequestMutation) PunchKind() (r attendancerequest.PunchKind, exists bool) {
+	v := m.punch_kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPunchKind returns the old "punch_kind" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldPunchKind(ctx context.Context) (v *attendancerequest.PunchKind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPunchKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPunchKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPunchKind: %w", err)
+	}
+	return oldValue.PunchKind, nil
+}
+
+// ClearPunchKind clears the value of the "punch_kind" field.
+func (m *AttendanceRequestMutation) ClearPunchKind() {
+	m.punch_kind = nil
+	m.clearedFields[attendancerequest.FieldPunchKind] = struct{}{}
+}
+
+// PunchKindCleared returns if the "punch_kind" field was cleared in this mutation.
+func (m *AttendanceRequestMutation) PunchKindCleared() bool {
+	_, ok := m.clearedFields[attendancerequest.FieldPunchKind]
+	return ok
+}
+
+// ResetPunchKind resets all changes to the "punch_kind" field.
+func (m *AttendanceRequestMutation) ResetPunchKind() {
+	m.punch_kind = nil
+	delete(m.clearedFields, attendancerequest.FieldPunchKind)
+}
+
+// SetStatus sets the "status" field.
+func (m *AttendanceRequestMutation) SetStatus(a attendancerequest.Status) {
+	m.status = &a
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *AttendanceRequestMutation) Status() (r attendancerequest.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldStatus(ctx context.Context) (v attendancerequest.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *AttendanceRequestMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetApprovalID sets the "approval_id" field.
+func (m *AttendanceRequestMutation) SetApprovalID(s string) {
+	m.approval_id = &s
+}
+
+// ApprovalID returns the value of the "approval_id" field in the mutation.
+func (m *AttendanceRequestMutation) ApprovalID() (r string, exists bool) {
+	v := m.approval_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovalID returns the old "approval_id" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldApprovalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovalID: %w", err)
+	}
+	return oldValue.ApprovalID, nil
+}
+
+// ClearApprovalID clears the value of the "approval_id" field.
+func (m *AttendanceRequestMutation) ClearApprovalID() {
+	m.approval_id = nil
+	m.clearedFields[attendancerequest.FieldApprovalID] = struct{}{}
+}
+
+// ApprovalIDCleared returns if the "approval_id" field was cleared in this mutation.
+func (m *AttendanceRequestMutation) ApprovalIDCleared() bool {
+	_, ok := m.clearedFields[attendancerequest.FieldApprovalID]
+	return ok
+}
+
+// ResetApprovalID resets all changes to the "approval_id" field.
+func (m *AttendanceRequestMutation) ResetApprovalID() {
+	m.approval_id = nil
+	delete(m.clearedFields, attendancerequest.FieldApprovalID)
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AttendanceRequestMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AttendanceRequestMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the AttendanceRequest entity.
+// If the AttendanceRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRequestMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AttendanceRequestMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *AttendanceRequestMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[attendancerequest.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *AttendanceRequestMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *AttendanceRequestMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *AttendanceRequestMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *AttendanceRequestMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[attendancerequest.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *AttendanceRequestMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *AttendanceRequestMutation) MemberIDs() (ids []string) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *AttendanceRequestMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the AttendanceRequestMutation builder.
+func (m *AttendanceRequestMutation) Where(ps ...predicate.AttendanceRequest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AttendanceRequestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AttendanceRequestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AttendanceRequest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AttendanceRequestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AttendanceRequestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AttendanceRequest).
+func (m *AttendanceRequestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AttendanceRequestMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, attendancerequest.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, attendancerequest.FieldEnterpriseID)
+	}
+	if m.member != nil {
+		fields = append(fields, attendancerequest.FieldMemberID)
+	}
+	if m.kind != nil {
+		fields = append(fields, attendancerequest.FieldKind)
+	}
+	if m.start != nil {
+		fields = append(fields, attendancerequest.FieldStart)
+	}
+	if m.end != nil {
+		fields = append(fields, attendancerequest.FieldEnd)
+	}
+	if m.first_day != nil {
+		fields = append(fields, attendancerequest.FieldFirstDay)
+	}
+	if m.last_day != nil {
+		fields = append(fields, attendancerequest.FieldLastDay)
+	}
+	if m.destination != nil {
+		fields = append(fields, attendancerequest.FieldDestination)
+	}
+	if m.reason != nil {
+		fields = append(fields, attendancerequest.FieldReason)
+	}
+	if m.punch_kind != nil {
+		fields = append(fields, attendancerequest.FieldPunchKind)
+	}
+	if m.status != nil {
+		fields = append(fields, attendancerequest.FieldStatus)
+	}
+	if m.approval_id != nil {
+		fields = append(fields, attendancerequest.FieldApprovalID)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, attendancerequest.FieldUpdatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AttendanceRequestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case attendancerequest.FieldCreatedAt:
+		return m.CreatedAt()
+	case attendancerequest.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case attendancerequest.FieldMemberID:
+		return m.MemberID()
+	case attendancerequest.FieldKind:
+		return m.Kind()
+	case attendancerequest.FieldStart:
+		return m.Start()
+	case attendancerequest.FieldEnd:
+		return m.End()
+	case attendancerequest.FieldFirstDay:
+		return m.FirstDay()
+	case attendancerequest.FieldLastDay:
+		return m.LastDay()
+	case attendancerequest.FieldDestination:
+		return m.Destination()
+	case attendancerequest.FieldReason:
+		return m.Reason()
+	case attendancerequest.FieldPunchKind:
+		return m.PunchKind()
+	case attendancerequest.FieldStatus:
+		return m.Status()
+	case attendancerequest.FieldApprovalID:
+		return m.ApprovalID()
+	case attendancerequest.FieldUpdatedAt:
+		return m.UpdatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AttendanceRequestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case attendancerequest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case attendancerequest.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case attendancerequest.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case attendancerequest.FieldKind:
+		return m.OldKind(ctx)
+	case attendancerequest.FieldStart:
+		return m.OldStart(ctx)
+	case attendancerequest.FieldEnd:
+		return m.OldEnd(ctx)
+	case attendancerequest.FieldFirstDay:
+		return m.OldFirstDay(ctx)
+	case attendancerequest.FieldLastDay:
+		return m.OldLastDay(ctx)
+	case attendancerequest.FieldDestination:
+		return m.OldDestination(ctx)
+	case attendancerequest.FieldReason:
+		return m.OldReason(ctx)
+	case attendancerequest.FieldPunchKind:
+		return m.OldPunchKind(ctx)
+	case attendancerequest.FieldStatus:
+		return m.OldStatus(ctx)
+	case attendancerequest.FieldApprovalID:
+		return m.OldApprovalID(ctx)
+	case attendancerequest.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown AttendanceRequest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AttendanceRequestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case attendancerequest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case attendancerequest.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case attendancerequest.FieldMemberID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case attendancerequest.FieldKind:
+		v, ok := value.(attendancerequest.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case attendancerequest.FieldStart:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStart(v)
+		return nil
+	case attendancerequest.FieldEnd:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnd(v)
+		return nil
+	case attendancerequest.FieldFirstDay:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstDay(v)
+		return nil
+	case attendancerequest.FieldLastDay:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastDay(v)
+		return nil
+	case attendancerequest.FieldDestination:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDestination(v)
+		return nil
+	case attendancerequest.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case attendancerequest.FieldPunchKind:
+		v, ok := value.(attendancerequest.PunchKind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPunchKind(v)
+		return nil
+	case attendancerequest.FieldStatus:
+		v, ok := value.(attendancerequest.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case attendancerequest.FieldApprovalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovalID(v)
+		return nil
+	case attendancerequest.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AttendanceRequest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AttendanceRequestMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AttendanceRequestMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AttendanceRequestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown AttendanceRequest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AttendanceRequestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(attendancerequest.FieldPunchKind) {
+		fields = append(fields, attendancerequest.FieldPunchKind)
+	}
+	if m.FieldCleared(attendancerequest.FieldApprovalID) {
+		fields = append(fields, attendancerequest.FieldApprovalID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AttendanceRequestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AttendanceRequestMutation) ClearField(name string) error {
+	switch name {
+	case attendancerequest.FieldPunchKind:
+		m.ClearPunchKind()
+		return nil
+	case attendancerequest.FieldApprovalID:
+		m.ClearApprovalID()
+		return nil
+	}
+	return fmt.Errorf("unknown AttendanceRequest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AttendanceRequestMutation) ResetField(name string) error {
+	switch name {
+	case attendancerequest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case attendancerequest.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case attendancerequest.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case attendancerequest.FieldKind:
+		m.ResetKind()
+		return nil
+	case attendancerequest.FieldStart:
+		m.ResetStart()
+		return nil
+	case attendancerequest.FieldEnd:
+		m.ResetEnd()
+		return nil
+	case attendancerequest.FieldFirstDay:
+		m.ResetFirstDay()
+		return nil
+	case attendancerequest.FieldLastDay:
+		m.ResetLastDay()
+		return nil
+	case attendancerequest.FieldDestination:
+		m.ResetDestination()
+		return nil
+	case attendancerequest.FieldReason:
+		m.ResetReason()
+		return nil
+	case attendancerequest.FieldPunchKind:
+		m.ResetPunchKind()
+		return nil
+	case attendancerequest.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case attendancerequest.FieldApprovalID:
+		m.ResetApprovalID()
+		return nil
+	case attendancerequest.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown AttendanceRequest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AttendanceRequestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.enterprise != nil {
+		edges = append(edges, attendancerequest.EdgeEnterprise)
+	}
+	if m.member != nil {
+		edges = append(edges, attendancerequest.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AttendanceRequestMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case attendancerequest.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case attendancerequest.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AttendanceRequestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AttendanceRequestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AttendanceRequestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedenterprise {
+		edges = append(edges, attendancerequest.EdgeEnterprise)
+	}
+	if m.clearedmember {
+		edges = append(edges, attendancerequest.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AttendanceRequestMutation) EdgeCleared(name string) bool {
+	switch name {
+	case attendancerequest.EdgeEnterprise:
+		return m.clearedenterprise
+	case attendancerequest.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AttendanceRequestMutation) ClearEdge(name string) error {
+	switch name {
+	case attendancerequest.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case attendancerequest.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown AttendanceRequest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AttendanceRequestMutation) ResetEdge(name string) error {
+	switch name {
+	case attendancerequest.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case attendancerequest.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown AttendanceRequest edge %s", name)
+}
+
+// AttendanceRuleMutation represents an operation that mutates the AttendanceRule nodes in the graph.
+type AttendanceRuleMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *string
+	created_at              *time.Time
+	name                    *string
+	audience                *audience.Audience
+	priority                *int
+	addpriority             *int
+	kind                    *attendancerule.Kind
+	on_duty                 *string
+	off_duty                *string
+	late_grace_minutes      *int
+	addlate_grace_minutes   *int
+	early_grace_minutes     *int
+	addearly_grace_minutes  *int
+	serious_late_minutes    *int
+	addserious_late_minutes *int
+	lunch_start             *string
+	lunch_end               *string
+	core_start              *string
+	core_end                *string
+	required_minutes        *int
+	addrequired_minutes     *int
+	day_starts_at           *string
+	places                  *[]judge.Place
+	appendplaces            []judge.Place
+	field_check_in          *attendancerule.FieldCheckIn
+	check_in_on_leave       *bool
+	updated_at              *time.Time
+	clearedFields           map[string]struct{}
+	enterprise              *string
+	clearedenterprise       bool
+	done                    bool
+	oldValue                func(context.Context) (*AttendanceRule, error)
+	predicates              []predicate.AttendanceRule
+}
+
+var _ ent.Mutation = (*AttendanceRuleMutation)(nil)
+
+// attendanceruleOption allows management of the mutation configuration using functional options.
+type attendanceruleOption func(*AttendanceRuleMutation)
+
+// newAttendanceRuleMutation creates new mutation for the AttendanceRule entity.
+func newAttendanceRuleMutation(c config, op Op, opts ...attendanceruleOption) *AttendanceRuleMutation {
+	m := &AttendanceRuleMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAttendanceRule,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAttendanceRuleID sets the ID field of the mutation.
+func withAttendanceRuleID(id string) attendanceruleOption {
+	return func(m *AttendanceRuleMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AttendanceRule
+		)
+		m.oldValue = func(ctx context.Context) (*AttendanceRule, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AttendanceRule.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAttendanceRule sets the old AttendanceRule of the mutation.
+func withAttendanceRule(node *AttendanceRule) attendanceruleOption {
+	return func(m *AttendanceRuleMutation) {
+		m.oldValue = func(context.Context) (*AttendanceRule, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AttendanceRuleMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AttendanceRuleMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of AttendanceRule entities.
+func (m *AttendanceRuleMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AttendanceRuleMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AttendanceRuleMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AttendanceRule.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AttendanceRuleMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AttendanceRuleMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AttendanceRuleMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *AttendanceRuleMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *AttendanceRuleMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *AttendanceRuleMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetName sets the "name" field.
+func (m *AttendanceRuleMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *AttendanceRuleMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *AttendanceRuleMutation) ResetName() {
+	m.name = nil
+}
+
+// SetAudience sets the "audience" field.
+func (m *AttendanceRuleMutation) SetAudience(a audience.Audience) {
+	m.audience = &a
+}
+
+// Audience returns the value of the "audience" field in the mutation.
+func (m *AttendanceRuleMutation) Audience() (r audience.Audience, exists bool) {
+	v := m.audience
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAudience returns the old "audience" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldAudience(ctx context.Context) (v audience.Audience, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAudience is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAudience requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAudience: %w", err)
+	}
+	return oldValue.Audience, nil
+}
+
+// ResetAudience resets all changes to the "audience" field.
+func (m *AttendanceRuleMutation) ResetAudience() {
+	m.audience = nil
+}
+
+// SetPriority sets the "priority" field.
+func (m *AttendanceRuleMutation) SetPriority(i int) {
+	m.priority = &i
+	m.addpriority = nil
+}
+
+// Priority returns the value of the "priority" field in the mutation.
+func (m *AttendanceRuleMutation) Priority() (r int, exists bool) {
+	v := m.priority
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPriority returns the old "priority" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldPriority(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPriority is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPriority requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPriority: %w", err)
+	}
+	return oldValue.Priority, nil
+}
+
+// AddPriority adds i to the "priority" field.
+func (m *AttendanceRuleMutation) AddPriority(i int) {
+	if m.addpriority != nil {
+		*m.addpriority += i
+	} else {
+		m.addpriority = &i
+	}
+}
+
+// AddedPriority returns the value that was added to the "priority" field in this mutation.
+func (m *AttendanceRuleMutation) AddedPriority() (r int, exists bool) {
+	v := m.addpriority
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPriority resets all changes to the "priority" field.
+func (m *AttendanceRuleMutation) ResetPriority() {
+	m.priority = nil
+	m.addpriority = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *AttendanceRuleMutation) SetKind(a attendancerule.Kind) {
+	m.kind = &a
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *AttendanceRuleMutation) Kind() (r attendancerule.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldKind(ctx context.Context) (v attendancerule.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *AttendanceRuleMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetOnDuty sets the "on_duty" field.
+func (m *AttendanceRuleMutation) SetOnDuty(s string) {
+	m.on_duty = &s
+}
+
+// OnDuty returns the value of the "on_duty" field in the mutation.
+func (m *AttendanceRuleMutation) OnDuty() (r string, exists bool) {
+	v := m.on_duty
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOnDuty returns the old "on_duty" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldOnDuty(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOnDuty is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOnDuty requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOnDuty: %w", err)
+	}
+	return oldValue.OnDuty, nil
+}
+
+// ClearOnDuty clears the value of the "on_duty" field.
+func (m *AttendanceRuleMutation) ClearOnDuty() {
+	m.on_duty = nil
+	m.clearedFields[attendancerule.FieldOnDuty] = struct{}{}
+}
+
+// OnDutyCleared returns if the "on_duty" field was cleared in this mutation.
+func (m *AttendanceRuleMutation) OnDutyCleared() bool {
+	_, ok := m.clearedFields[attendancerule.FieldOnDuty]
+	return ok
+}
+
+// ResetOnDuty resets all changes to the "on_duty" field.
+func (m *AttendanceRuleMutation) ResetOnDuty() {
+	m.on_duty = nil
+	delete(m.clearedFields, attendancerule.FieldOnDuty)
+}
+
+// SetOffDuty sets the "off_duty" field.
+func (m *AttendanceRuleMutation) SetOffDuty(s string) {
+	m.off_duty = &s
+}
+
+// OffDuty returns the value of the "off_duty" field in the mutation.
+func (m *AttendanceRuleMutation) OffDuty() (r string, exists bool) {
+	v := m.off_duty
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOffDuty returns the old "off_duty" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldOffDuty(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOffDuty is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOffDuty requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOffDuty: %w", err)
+	}
+	return oldValue.OffDuty, nil
+}
+
+// ClearOffDuty clears the value of the "off_duty" field.
+func (m *AttendanceRuleMutation) ClearOffDuty() {
+	m.off_duty = nil
+	m.clearedFields[attendancerule.FieldOffDuty] = struct{}{}
+}
+
+// OffDutyCleared returns if the "off_duty" field was cleared in this mutation.
+func (m *AttendanceRuleMutation) OffDutyCleared() bool {
+	_, ok := m.clearedFields[attendancerule.FieldOffDuty]
+	return ok
+}
+
+// ResetOffDuty resets all changes to the "off_duty" field.
+func (m *AttendanceRuleMutation) ResetOffDuty() {
+	m.off_duty = nil
+	delete(m.clearedFields, attendancerule.FieldOffDuty)
+}
+
+// SetLateGraceMinutes sets the "late_grace_minutes" field.
+func (m *AttendanceRuleMutation) SetLateGraceMinutes(i int) {
+	m.late_grace_minutes = &i
+	m.addlate_grace_minutes = nil
+}
+
+// LateGraceMinutes returns the value of the "late_grace_minutes" field in the mutation.
+func (m *AttendanceRuleMutation) LateGraceMinutes() (r int, exists bool) {
+	v := m.late_grace_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLateGraceMinutes returns the old "late_grace_minutes" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldLateGraceMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLateGraceMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLateGraceMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLateGraceMinutes: %w", err)
+	}
+	return oldValue.LateGraceMinutes, nil
+}
+
+// AddLateGraceMinutes adds i to the "late_grace_minutes" field.
+func (m *AttendanceRuleMutation) AddLateGraceMinutes(i int) {
+	if m.addlate_grace_minutes != nil {
+		*m.addlate_grace_minutes += i
+	} else {
+		m.addlate_grace_minutes = &i
+	}
+}
+
+// AddedLateGraceMinutes returns the value that was added to the "late_grace_minutes" field in this mutation.
+func (m *AttendanceRuleMutation) AddedLateGraceMinutes() (r int, exists bool) {
+	v := m.addlate_grace_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLateGraceMinutes resets all changes to the "late_grace_minutes" field.
+func (m *AttendanceRuleMutation) ResetLateGraceMinutes() {
+	m.late_grace_minutes = nil
+	m.addlate_grace_minutes = nil
+}
+
+// SetEarlyGraceMinutes sets the "early_grace_minutes" field.
+func (m *AttendanceRuleMutation) SetEarlyGraceMinutes(i int) {
+	m.early_grace_minutes = &i
+	m.addearly_grace_minutes = nil
+}
+
+// EarlyGraceMinutes returns the value of the "early_grace_minutes" field in the mutation.
+func (m *AttendanceRuleMutation) EarlyGraceMinutes() (r int, exists bool) {
+	v := m.early_grace_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEarlyGraceMinutes returns the old "early_grace_minutes" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldEarlyGraceMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEarlyGraceMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEarlyGraceMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEarlyGraceMinutes: %w", err)
+	}
+	return oldValue.EarlyGraceMinutes, nil
+}
+
+// AddEarlyGraceMinutes adds i to the "early_grace_minutes" field.
+func (m *AttendanceRuleMutation) AddEarlyGraceMinutes(i int) {
+	if m.addearly_grace_minutes != nil {
+		*m.addearly_grace_minutes += i
+	} else {
+		m.addearly_grace_minutes = &i
+	}
+}
+
+// AddedEarlyGraceMinutes returns the value that was added to the "early_grace_minutes" field in this mutation.
+func (m *AttendanceRuleMutation) AddedEarlyGraceMinutes() (r int, exists bool) {
+	v := m.addearly_grace_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetEarlyGraceMinutes resets all changes to the "early_grace_minutes" field.
+func (m *AttendanceRuleMutation) ResetEarlyGraceMinutes() {
+	m.early_grace_minutes = nil
+	m.addearly_grace_minutes = nil
+}
+
+// SetSeriousLateMinutes sets the "serious_late_minutes" field.
+func (m *AttendanceRuleMutation) SetSeriousLateMinutes(i int) {
+	m.serious_late_minutes = &i
+	m.addserious_late_minutes = nil
+}
+
+// SeriousLateMinutes returns the value of the "serious_late_minutes" field in the mutation.
+func (m *AttendanceRuleMutation) SeriousLateMinutes() (r int, exists bool) {
+	v := m.serious_late_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeriousLateMinutes returns the old "serious_late_minutes" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldSeriousLateMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeriousLateMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeriousLateMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeriousLateMinutes: %w", err)
+	}
+	return oldValue.SeriousLateMinutes, nil
+}
+
+// AddSeriousLateMinutes adds i to the "serious_late_minutes" field.
+func (m *AttendanceRuleMutation) AddSeriousLateMinutes(i int) {
+	if m.addserious_late_minutes != nil {
+		*m.addserious_late_minutes += i
+	} else {
+		m.addserious_late_minutes = &i
+	}
+}
+
+// AddedSeriousLateMinutes returns the value that was added to the "serious_late_minutes" field in this mutation.
+func (m *AttendanceRuleMutation) AddedSeriousLateMinutes() (r int, exists bool) {
+	v := m.addserious_late_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeriousLateMinutes resets all changes to the "serious_late_minutes" field.
+func (m *AttendanceRuleMutation) ResetSeriousLateMinutes() {
+	m.serious_late_minutes = nil
+	m.addserious_late_minutes = nil
+}
+
+// SetLunchStart sets the "lunch_start" field.
+func (m *AttendanceRuleMutation) SetLunchStart(s string) {
+	m.lunch_start = &s
+}
+
+// LunchStart returns the value of the "lunch_start" field in the mutation.
+func (m *AttendanceRuleMutation) LunchStart() (r string, exists bool) {
+	v := m.lunch_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLunchStart returns the old "lunch_start" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldLunchStart(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLunchStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLunchStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLunchStart: %w", err)
+	}
+	return oldValue.LunchStart, nil
+}
+
+// ClearLunchStart clears the value of the "lunch_start" field.
+func (m *AttendanceRuleMutation) ClearLunchStart() {
+	m.lunch_start = nil
+	m.clearedFields[attendancerule.FieldLunchStart] = struct{}{}
+}
+
+// LunchStartCleared returns if the "lunch_start" field was cleared in this mutation.
+func (m *AttendanceRuleMutation) LunchStartCleared() bool {
+	_, ok := m.clearedFields[attendancerule.FieldLunchStart]
+	return ok
+}
+
+// ResetLunchStart resets all changes to the "lunch_start" field.
+func (m *AttendanceRuleMutation) ResetLunchStart() {
+	m.lunch_start = nil
+	delete(m.clearedFields, attendancerule.FieldLunchStart)
+}
+
+// SetLunchEnd sets the "lunch_end" field.
+func (m *AttendanceRuleMutation) SetLunchEnd(s string) {
+	m.lunch_end = &s
+}
+
+// LunchEnd returns the value of the "lunch_end" field in the mutation.
+func (m *AttendanceRuleMutation) LunchEnd() (r string, exists bool) {
+	v := m.lunch_end
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLunchEnd returns the old "lunch_end" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldLunchEnd(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLunchEnd is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLunchEnd requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLunchEnd: %w", err)
+	}
+	return oldValue.LunchEnd, nil
+}
+
+// ClearLunchEnd clears the value of the "lunch_end" field.
+func (m *AttendanceRuleMutation) ClearLunchEnd() {
+	m.lunch_end = nil
+	m.clearedFields[attendancerule.FieldLunchEnd] = struct{}{}
+}
+
+// LunchEndCleared returns if the "lunch_end" field was cleared in this mutation.
+func (m *AttendanceRuleMutation) LunchEndCleared() bool {
+	_, ok := m.clearedFields[attendancerule.FieldLunchEnd]
+	return ok
+}
+
+// ResetLunchEnd resets all changes to the "lunch_end" field.
+func (m *AttendanceRuleMutation) ResetLunchEnd() {
+	m.lunch_end = nil
+	delete(m.clearedFields, attendancerule.FieldLunchEnd)
+}
+
+// SetCoreStart sets the "core_start" field.
+func (m *AttendanceRuleMutation) SetCoreStart(s string) {
+	m.core_start = &s
+}
+
+// CoreStart returns the value of the "core_start" field in the mutation.
+func (m *AttendanceRuleMutation) CoreStart() (r string, exists bool) {
+	v := m.core_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCoreStart returns the old "core_start" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldCoreStart(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCoreStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCoreStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCoreStart: %w", err)
+	}
+	return oldValue.CoreStart, nil
+}
+
+// ClearCoreStart clears the value of the "core_start" field.
+func (m *AttendanceRuleMutation) ClearCoreStart() {
+	m.core_start = nil
+	m.clearedFields[attendancerule.FieldCoreStart] = struct{}{}
+}
+
+// CoreStartCleared returns if the "core_start" field was cleared in this mutation.
+func (m *AttendanceRuleMutation) CoreStartCleared() bool {
+	_, ok := m.clearedFields[attendancerule.FieldCoreStart]
+	return ok
+}
+
+// ResetCoreStart resets all changes to the "core_start" field.
+func (m *AttendanceRuleMutation) ResetCoreStart() {
+	m.core_start = nil
+	delete(m.clearedFields, attendancerule.FieldCoreStart)
+}
+
+// SetCoreEnd sets the "core_end" field.
+func (m *AttendanceRuleMutation) SetCoreEnd(s string) {
+	m.core_end = &s
+}
+
+// CoreEnd returns the value of the "core_end" field in the mutation.
+func (m *AttendanceRuleMutation) CoreEnd() (r string, exists bool) {
+	v := m.core_end
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCoreEnd returns the old "core_end" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldCoreEnd(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCoreEnd is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCoreEnd requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCoreEnd: %w", err)
+	}
+	return oldValue.CoreEnd, nil
+}
+
+// ClearCoreEnd clears the value of the "core_end" field.
+func (m *AttendanceRuleMutation) ClearCoreEnd() {
+	m.core_end = nil
+	m.clearedFields[attendancerule.FieldCoreEnd] = struct{}{}
+}
+
+// CoreEndCleared returns if the "core_end" field was cleared in this mutation.
+func (m *AttendanceRuleMutation) CoreEndCleared() bool {
+	_, ok := m.clearedFields[attendancerule.FieldCoreEnd]
+	return ok
+}
+
+// ResetCoreEnd resets all changes to the "core_end" field.
+func (m *AttendanceRuleMutation) ResetCoreEnd() {
+	m.core_end = nil
+	delete(m.clearedFields, attendancerule.FieldCoreEnd)
+}
+
+// SetRequiredMinutes sets the "required_minutes" field.
+func (m *AttendanceRuleMutation) SetRequiredMinutes(i int) {
+	m.required_minutes = &i
+	m.addrequired_minutes = nil
+}
+
+// RequiredMinutes returns the value of the "required_minutes" field in the mutation.
+func (m *AttendanceRuleMutation) RequiredMinutes() (r int, exists bool) {
+	v := m.required_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequiredMinutes returns the old "required_minutes" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldRequiredMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequiredMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequiredMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequiredMinutes: %w", err)
+	}
+	return oldValue.RequiredMinutes, nil
+}
+
+// AddRequiredMinutes adds i to the "required_minutes" field.
+func (m *AttendanceRuleMutation) AddRequiredMinutes(i int) {
+	if m.addrequired_minutes != nil {
+		*m.addrequired_minutes += i
+	} else {
+		m.addrequired_minutes = &i
+	}
+}
+
+// AddedRequiredMinutes returns the value that was added to the "required_minutes" field in this mutation.
+func (m *AttendanceRuleMutation) AddedRequiredMinutes() (r int, exists bool) {
+	v := m.addrequired_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRequiredMinutes resets all changes to the "required_minutes" field.
+func (m *AttendanceRuleMutation) ResetRequiredMinutes() {
+	m.required_minutes = nil
+	m.addrequired_minutes = nil
+}
+
+// SetDayStartsAt sets the "day_starts_at" field.
+func (m *AttendanceRuleMutation) SetDayStartsAt(s string) {
+	m.day_starts_at = &s
+}
+
+// DayStartsAt returns the value of the "day_starts_at" field in the mutation.
+func (m *AttendanceRuleMutation) DayStartsAt() (r string, exists bool) {
+	v := m.day_starts_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDayStartsAt returns the old "day_starts_at" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldDayStartsAt(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDayStartsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDayStartsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDayStartsAt: %w", err)
+	}
+	return oldValue.DayStartsAt, nil
+}
+
+// ResetDayStartsAt resets all changes to the "day_starts_at" field.
+func (m *AttendanceRuleMutation) ResetDayStartsAt() {
+	m.day_starts_at = nil
+}
+
+// SetPlaces sets the "places" field.
+func (m *AttendanceRuleMutation) SetPlaces(j []judge.Place) {
+	m.places = &j
+	m.appendplaces = nil
+}
+
+// Places returns the value of the "places" field in the mutation.
+func (m *AttendanceRuleMutation) Places() (r []judge.Place, exists bool) {
+	v := m.places
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlaces returns the old "places" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldPlaces(ctx context.Context) (v []judge.Place, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlaces is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlaces requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlaces: %w", err)
+	}
+	return oldValue.Places, nil
+}
+
+// AppendPlaces adds j to the "places" field.
+func (m *AttendanceRuleMutation) AppendPlaces(j []judge.Place) {
+	m.appendplaces = append(m.appendplaces, j...)
+}
+
+// AppendedPlaces returns the list of values that were appended to the "places" field in this mutation.
+func (m *AttendanceRuleMutation) AppendedPlaces() ([]judge.Place, bool) {
+	if len(m.appendplaces) == 0 {
+		return nil, false
+	}
+	return m.appendplaces, true
+}
+
+// ResetPlaces resets all changes to the "places" field.
+func (m *AttendanceRuleMutation) ResetPlaces() {
+	m.places = nil
+	m.appendplaces = nil
+}
+
+// SetFieldCheckIn sets the "field_check_in" field.
+func (m *AttendanceRuleMutation) SetFieldCheckIn(aci attendancerule.FieldCheckIn) {
+	m.field_check_in = &aci
+}
+
+// FieldCheckIn returns the value of the "field_check_in" field in the mutation.
+func (m *AttendanceRuleMutation) FieldCheckIn() (r attendancerule.FieldCheckIn, exists bool) {
+	v := m.field_check_in
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFieldCheckIn returns the old "field_check_in" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldFieldCheckIn(ctx context.Context) (v attendancerule.FieldCheckIn, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFieldCheckIn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFieldCheckIn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFieldCheckIn: %w", err)
+	}
+	return oldValue.FieldCheckIn, nil
+}
+
+// ResetFieldCheckIn resets all changes to the "field_check_in" field.
+func (m *AttendanceRuleMutation) ResetFieldCheckIn() {
+	m.field_check_in = nil
+}
+
+// SetCheckInOnLeave sets the "check_in_on_leave" field.
+func (m *AttendanceRuleMutation) SetCheckInOnLeave(b bool) {
+	m.check_in_on_leave = &b
+}
+
+// CheckInOnLeave returns the value of the "check_in_on_leave" field in the mutation.
+func (m *AttendanceRuleMutation) CheckInOnLeave() (r bool, exists bool) {
+	v := m.check_in_on_leave
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckInOnLeave returns the old "check_in_on_leave" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldCheckInOnLeave(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckInOnLeave is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckInOnLeave requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckInOnLeave: %w", err)
+	}
+	return oldValue.CheckInOnLeave, nil
+}
+
+// ResetCheckInOnLeave resets all changes to the "check_in_on_leave" field.
+func (m *AttendanceRuleMutation) ResetCheckInOnLeave() {
+	m.check_in_on_leave = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AttendanceRuleMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AttendanceRuleMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the AttendanceRule entity.
+// If the AttendanceRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttendanceRuleMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AttendanceRuleMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *AttendanceRuleMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[attendancerule.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *AttendanceRuleMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *AttendanceRuleMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *AttendanceRuleMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// Where appends a list predicates to the AttendanceRuleMutation builder.
+func (m *AttendanceRuleMutation) Where(ps ...predicate.AttendanceRule) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AttendanceRuleMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AttendanceRuleMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AttendanceRule, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AttendanceRuleMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AttendanceRuleMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AttendanceRule).
+func (m *AttendanceRuleMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AttendanceRuleMutation) Fields() []string {
+	fields := make([]string, 0, 21)
+	if m.created_at != nil {
+		fields = append(fields, attendancerule.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, attendancerule.FieldEnterpriseID)
+	}
+	if m.name != nil {
+		fields = append(fields, attendancerule.FieldName)
+	}
+	if m.audience != nil {
+		fields = append(fields, attendancerule.FieldAudience)
+	}
+	if m.priority != nil {
+		fields = append(fields, attendancerule.FieldPriority)
+	}
+	if m.kind != nil {
+		fields = append(fields, attendancerule.FieldKind)
+	}
+	if m.on_duty != nil {
+		fields = append(fields, attendancerule.FieldOnDuty)
+	}
+	if m.off_duty != nil {
+		fields = append(fields, attendancerule.FieldOffDuty)
+	}
+	if m.late_grace_minutes != nil {
+		fields = append(fields, attendancerule.FieldLateGraceMinutes)
+	}
+	if m.early_grace_minutes != nil {
+		fields = append(fields, attendancerule.FieldEarlyGraceMinutes)
+	}
+	if m.serious_late_minutes != nil {
+		fields = append(fields, attendancerule.FieldSeriousLateMinutes)
+	}
+	if m.lunch_start != nil {
+		fields = append(fields, attendancerule.FieldLunchStart)
+	}
+	if m.lunch_end != nil {
+		fields = append(fields, attendancerule.FieldLunchEnd)
+	}
+	if m.core_start != nil {
+		fields = append(fields, attendancerule.FieldCoreStart)
+	}
+	if m.core_end != nil {
+		fields = append(fields, attendancerule.FieldCoreEnd)
+	}
+	if m.required_minutes != nil {
+		fields = append(fields, attendancerule.FieldRequiredMinutes)
+	}
+	if m.day_starts_at != nil {
+		fields = append(fields, attendancerule.FieldDayStartsAt)
+	}
+	if m.places != nil {
+		fields = append(fields, attendancerule.FieldPlaces)
+	}
+	if m.field_check_in != nil {
+		fields = append(fields, attendancerule.FieldFieldCheckIn)
+	}
+	if m.check_in_on_leave != nil {
+		fields = append(fields, attendancerule.FieldCheckInOnLeave)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, attendancerule.FieldUpdatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AttendanceRuleMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case attendancerule.FieldCreatedAt:
+		return m.CreatedAt()
+	case attendancerule.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case attendancerule.FieldName:
+		return m.Name()
+	case attendancerule.FieldAudience:
+		return m.Audience()
+	case attendancerule.FieldPriority:
+		return m.Priority()
+	case attendancerule.FieldKind:
+		return m.Kind()
+	case attendancerule.FieldOnDuty:
+		return m.OnDuty()
+	case attendancerule.FieldOffDuty:
+		return m.OffDuty()
+	case attendancerule.FieldLateGraceMinutes:
+		return m.LateGraceMinutes()
+	case attendancerule.FieldEarlyGraceMinutes:
+		return m.EarlyGraceMinutes()
+	case attendancerule.FieldSeriousLateMinutes:
+		return m.SeriousLateMinutes()
+	case attendancerule.FieldLunchStart:
+		return m.LunchStart()
+	case attendancerule.FieldLunchEnd:
+		return m.LunchEnd()
+	case attendancerule.FieldCoreStart:
+		return m.CoreStart()
+	case attendancerule.FieldCoreEnd:
+		return m.CoreEnd()
+	case attendancerule.FieldRequiredMinutes:
+		return m.RequiredMinutes()
+	case attendancerule.FieldDayStartsAt:
+		return m.DayStartsAt()
+	case attendancerule.FieldPlaces:
+		return m.Places()
+	case attendancerule.FieldFieldCheckIn:
+		return m.FieldCheckIn()
+	case attendancerule.FieldCheckInOnLeave:
+		return m.CheckInOnLeave()
+	case attendancerule.FieldUpdatedAt:
+		return m.UpdatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AttendanceRuleMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case attendancerule.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case attendancerule.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case attendancerule.FieldName:
+		return m.OldName(ctx)
+	case attendancerule.FieldAudience:
+		return m.OldAudience(ctx)
+	case attendancerule.FieldPriority:
+		return m.OldPriority(ctx)
+	case attendancerule.FieldKind:
+		return m.OldKind(ctx)
+	case attendancerule.FieldOnDuty:
+		return m.OldOnDuty(ctx)
+	case attendancerule.FieldOffDuty:
+		return m.OldOffDuty(ctx)
+	case attendancerule.FieldLateGraceMinutes:
+		return m.OldLateGraceMinutes(ctx)
+	case attendancerule.FieldEarlyGraceMinutes:
+		return m.OldEarlyGraceMinutes(ctx)
+	case attendancerule.FieldSeriousLateMinutes:
+		return m.OldSeriousLateMinutes(ctx)
+	case attendancerule.FieldLunchStart:
+		return m.OldLunchStart(ctx)
+	case attendancerule.FieldLunchEnd:
+		return m.OldLunchEnd(ctx)
+	case attendancerule.FieldCoreStart:
+		return m.OldCoreStart(ctx)
+	case attendancerule.FieldCoreEnd:
+		return m.OldCoreEnd(ctx)
+	case attendancerule.FieldRequiredMinutes:
+		return m.OldRequiredMinutes(ctx)
+	case attendancerule.FieldDayStartsAt:
+		return m.OldDayStartsAt(ctx)
+	case attendancerule.FieldPlaces:
+		return m.OldPlaces(ctx)
+	case attendancerule.FieldFieldCheckIn:
+		return m.OldFieldCheckIn(ctx)
+	case attendancerule.FieldCheckInOnLeave:
+		return m.OldCheckInOnLeave(ctx)
+	case attendancerule.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown AttendanceRule field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AttendanceRuleMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case attendancerule.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case attendancerule.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case attendancerule.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case attendancerule.FieldAudience:
+		v, ok := value.(audience.Audience)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAudience(v)
+		return nil
+	case attendancerule.FieldPriority:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPriority(v)
+		return nil
+	case attendancerule.FieldKind:
+		v, ok := value.(attendancerule.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case attendancerule.FieldOnDuty:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOnDuty(v)
+		return nil
+	case attendancerule.FieldOffDuty:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOffDuty(v)
+		return nil
+	case attendancerule.FieldLateGraceMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLateGraceMinutes(v)
+		return nil
+	case attendancerule.FieldEarlyGraceMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEarlyGraceMinutes(v)
+		return nil
+	case attendancerule.FieldSeriousLateMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeriousLateMinutes(v)
+		return nil
+	case attendancerule.FieldLunchStart:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLunchStart(v)
+		return nil
+	case attendancerule.FieldLunchEnd:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLunchEnd(v)
+		return nil
+	case attendancerule.FieldCoreStart:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCoreStart(v)
+		return nil
+	case attendancerule.FieldCoreEnd:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCoreEnd(v)
+		return nil
+	case attendancerule.FieldRequiredMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequiredMinutes(v)
+		return nil
+	case attendancerule.FieldDayStartsAt:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDayStartsAt(v)
+		return nil
+	case attendancerule.FieldPlaces:
+		v, ok := value.([]judge.Place)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlaces(v)
+		return nil
+	case attendancerule.FieldFieldCheckIn:
+		v, ok := value.(attendancerule.FieldCheckIn)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFieldCheckIn(v)
+		return nil
+	case attendancerule.FieldCheckInOnLeave:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckInOnLeave(v)
+		return nil
+	case attendancerule.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AttendanceRule field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AttendanceRuleMutation) AddedFields() []string {
+	var fields []string
+	if m.addpriority != nil {
+		fields = append(fields, attendancerule.FieldPriority)
+	}
+	if m.addlate_grace_minutes != nil {
+		fields = append(fields, attendancerule.FieldLateGraceMinutes)
+	}
+	if m.addearly_grace_minutes != nil {
+		fields = append(fields, attendancerule.FieldEarlyGraceMinutes)
+	}
+	if m.addserious_late_minutes != nil {
+		fields = append(fields, attendancerule.FieldSeriousLateMinutes)
+	}
+	if m.addrequired_minutes != nil {
+		fields = append(fields, attendancerule.FieldRequiredMinutes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AttendanceRuleMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case attendancerule.FieldPriority:
+		return m.AddedPriority()
+	case attendancerule.FieldLateGraceMinutes:
+		return m.AddedLateGraceMinutes()
+	case attendancerule.FieldEarlyGraceMinutes:
+		return m.AddedEarlyGraceMinutes()
+	case attendancerule.FieldSeriousLateMinutes:
+		return m.AddedSeriousLateMinutes()
+	case attendancerule.FieldRequiredMinutes:
+		return m.AddedRequiredMinutes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AttendanceRuleMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case attendancerule.FieldPriority:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPriority(v)
+		return nil
+	case attendancerule.FieldLateGraceMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLateGraceMinutes(v)
+		return nil
+	case attendancerule.FieldEarlyGraceMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEarlyGraceMinutes(v)
+		return nil
+	case attendancerule.FieldSeriousLateMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeriousLateMinutes(v)
+		return nil
+	case attendancerule.FieldRequiredMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRequiredMinutes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AttendanceRule numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AttendanceRuleMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(attendancerule.FieldOnDuty) {
+		fields = append(fields, attendancerule.FieldOnDuty)
+	}
+	if m.FieldCleared(attendancerule.FieldOffDuty) {
+		fields = append(fields, attendancerule.FieldOffDuty)
+	}
+	if m.FieldCleared(attendancerule.FieldLunchStart) {
+		fields = append(fields, attendancerule.FieldLunchStart)
+	}
+	if m.FieldCleared(attendancerule.FieldLunchEnd) {
+		fields = append(fields, attendancerule.FieldLunchEnd)
+	}
+	if m.FieldCleared(attendancerule.FieldCoreStart) {
+		fields = append(fields, attendancerule.FieldCoreStart)
+	}
+	if m.FieldCleared(attendancerule.FieldCoreEnd) {
+		fields = append(fields, attendancerule.FieldCoreEnd)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AttendanceRuleMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AttendanceRuleMutation) ClearField(name string) error {
+	switch name {
+	case attendancerule.FieldOnDuty:
+		m.ClearOnDuty()
+		return nil
+	case attendancerule.FieldOffDuty:
+		m.ClearOffDuty()
+		return nil
+	case attendancerule.FieldLunchStart:
+		m.ClearLunchStart()
+		return nil
+	case attendancerule.FieldLunchEnd:
+		m.ClearLunchEnd()
+		return nil
+	case attendancerule.FieldCoreStart:
+		m.ClearCoreStart()
+		return nil
+	case attendancerule.FieldCoreEnd:
+		m.ClearCoreEnd()
+		return nil
+	}
+	return fmt.Errorf("unknown AttendanceRule nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AttendanceRuleMutation) ResetField(name string) error {
+	switch name {
+	case attendancerule.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case attendancerule.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case attendancerule.FieldName:
+		m.ResetName()
+		return nil
+	case attendancerule.FieldAudience:
+		m.ResetAudience()
+		return nil
+	case attendancerule.FieldPriority:
+		m.ResetPriority()
+		return nil
+	case attendancerule.FieldKind:
+		m.ResetKind()
+		return nil
+	case attendancerule.FieldOnDuty:
+		m.ResetOnDuty()
+		return nil
+	case attendancerule.FieldOffDuty:
+		m.ResetOffDuty()
+		return nil
+	case attendancerule.FieldLateGraceMinutes:
+		m.ResetLateGraceMinutes()
+		return nil
+	case attendancerule.FieldEarlyGraceMinutes:
+		m.ResetEarlyGraceMinutes()
+		return nil
+	case attendancerule.FieldSeriousLateMinutes:
+		m.ResetSeriousLateMinutes()
+		return nil
+	case attendancerule.FieldLunchStart:
+		m.ResetLunchStart()
+		return nil
+	case attendancerule.FieldLunchEnd:
+		m.ResetLunchEnd()
+		return nil
+	case attendancerule.FieldCoreStart:
+		m.ResetCoreStart()
+		return nil
+	case attendancerule.FieldCoreEnd:
+		m.ResetCoreEnd()
+		return nil
+	case attendancerule.FieldRequiredMinutes:
+		m.ResetRequiredMinutes()
+		return nil
+	case attendancerule.FieldDayStartsAt:
+		m.ResetDayStartsAt()
+		return nil
+	case attendancerule.FieldPlaces:
+		m.ResetPlaces()
+		return nil
+	case attendancerule.FieldFieldCheckIn:
+		m.ResetFieldCheckIn()
+		return nil
+	case attendancerule.FieldCheckInOnLeave:
+		m.ResetCheckInOnLeave()
+		return nil
+	case attendancerule.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown AttendanceRule field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AttendanceRuleMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.enterprise != nil {
+		edges = append(edges, attendancerule.EdgeEnterprise)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AttendanceRuleMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case attendancerule.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AttendanceRuleMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AttendanceRuleMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AttendanceRuleMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedenterprise {
+		edges = append(edges, attendancerule.EdgeEnterprise)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AttendanceRuleMutation) EdgeCleared(name string) bool {
+	switch name {
+	case attendancerule.EdgeEnterprise:
+		return m.clearedenterprise
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AttendanceRuleMutation) ClearEdge(name string) error {
+	switch name {
+	case attendancerule.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	}
+	return fmt.Errorf("unknown AttendanceRule unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AttendanceRuleMutation) ResetEdge(name string) error {
+	switch name {
+	case attendancerule.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	}
+	return fmt.Errorf("unknown AttendanceRule edge %s", name)
+}
+
 // AuditEntryMutation represents an operation that mutates the AuditEntry nodes in the graph.
 type AuditEntryMutation struct {
 	config
@@ -4213,6 +7174,1664 @@ func (m *CallbackMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Callback edge %s", name)
+}
+
+// CheckInMutation represents an operation that mutates the CheckIn nodes in the graph.
+type CheckInMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	at                *time.Time
+	work_date         *string
+	kind              *checkin.Kind
+	latitude          *float64
+	addlatitude       *float64
+	longitude         *float64
+	addlongitude      *float64
+	accuracy          *float64
+	addaccuracy       *float64
+	note              *string
+	photo_ref         *string
+	time_result       *checkin.TimeResult
+	minutes           *int
+	addminutes        *int
+	location_result   *checkin.LocationResult
+	place_name        *string
+	distance          *float64
+	adddistance       *float64
+	rule_id           *string
+	approval_id       *string
+	clearedFields     map[string]struct{}
+	enterprise        *string
+	clearedenterprise bool
+	member            *string
+	clearedmember     bool
+	done              bool
+	oldValue          func(context.Context) (*CheckIn, error)
+	predicates        []predicate.CheckIn
+}
+
+var _ ent.Mutation = (*CheckInMutation)(nil)
+
+// checkinOption allows management of the mutation configuration using functional options.
+type checkinOption func(*CheckInMutation)
+
+// newCheckInMutation creates new mutation for the CheckIn entity.
+func newCheckInMutation(c config, op Op, opts ...checkinOption) *CheckInMutation {
+	m := &CheckInMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCheckIn,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCheckInID sets the ID field of the mutation.
+func withCheckInID(id string) checkinOption {
+	return func(m *CheckInMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CheckIn
+		)
+		m.oldValue = func(ctx context.Context) (*CheckIn, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CheckIn.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCheckIn sets the old CheckIn of the mutation.
+func withCheckIn(node *CheckIn) checkinOption {
+	return func(m *CheckInMutation) {
+		m.oldValue = func(context.Context) (*CheckIn, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CheckInMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CheckInMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CheckIn entities.
+func (m *CheckInMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CheckInMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CheckInMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CheckIn.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CheckInMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CheckInMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CheckInMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *CheckInMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *CheckInMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *CheckInMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *CheckInMutation) SetMemberID(s string) {
+	m.member = &s
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *CheckInMutation) MemberID() (r string, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldMemberID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *CheckInMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetAt sets the "at" field.
+func (m *CheckInMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *CheckInMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *CheckInMutation) ResetAt() {
+	m.at = nil
+}
+
+// SetWorkDate sets the "work_date" field.
+func (m *CheckInMutation) SetWorkDate(s string) {
+	m.work_date = &s
+}
+
+// WorkDate returns the value of the "work_date" field in the mutation.
+func (m *CheckInMutation) WorkDate() (r string, exists bool) {
+	v := m.work_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWorkDate returns the old "work_date" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldWorkDate(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWorkDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWorkDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWorkDate: %w", err)
+	}
+	return oldValue.WorkDate, nil
+}
+
+// ResetWorkDate resets all changes to the "work_date" field.
+func (m *CheckInMutation) ResetWorkDate() {
+	m.work_date = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *CheckInMutation) SetKind(c checkin.Kind) {
+	m.kind = &c
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *CheckInMutation) Kind() (r checkin.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldKind(ctx context.Context) (v checkin.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *CheckInMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetLatitude sets the "latitude" field.
+func (m *CheckInMutation) SetLatitude(f float64) {
+	m.latitude = &f
+	m.addlatitude = nil
+}
+
+// Latitude returns the value of the "latitude" field in the mutation.
+func (m *CheckInMutation) Latitude() (r float64, exists bool) {
+	v := m.latitude
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLatitude returns the old "latitude" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldLatitude(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLatitude is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLatitude requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLatitude: %w", err)
+	}
+	return oldValue.Latitude, nil
+}
+
+// AddLatitude adds f to the "latitude" field.
+func (m *CheckInMutation) AddLatitude(f float64) {
+	if m.addlatitude != nil {
+		*m.addlatitude += f
+	} else {
+		m.addlatitude = &f
+	}
+}
+
+// AddedLatitude returns the value that was added to the "latitude" field in this mutation.
+func (m *CheckInMutation) AddedLatitude() (r float64, exists bool) {
+	v := m.addlatitude
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearLatitude clears the value of the "latitude" field.
+func (m *CheckInMutation) ClearLatitude() {
+	m.latitude = nil
+	m.addlatitude = nil
+	m.clearedFields[checkin.FieldLatitude] = struct{}{}
+}
+
+// LatitudeCleared returns if the "latitude" field was cleared in this mutation.
+func (m *CheckInMutation) LatitudeCleared() bool {
+	_, ok := m.clearedFields[checkin.FieldLatitude]
+	return ok
+}
+
+// ResetLatitude resets all changes to the "latitude" field.
+func (m *CheckInMutation) ResetLatitude() {
+	m.latitude = nil
+	m.addlatitude = nil
+	delete(m.clearedFields, checkin.FieldLatitude)
+}
+
+// SetLongitude sets the "longitude" field.
+func (m *CheckInMutation) SetLongitude(f float64) {
+	m.longitude = &f
+	m.addlongitude = nil
+}
+
+// Longitude returns the value of the "longitude" field in the mutation.
+func (m *CheckInMutation) Longitude() (r float64, exists bool) {
+	v := m.longitude
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLongitude returns the old "longitude" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldLongitude(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLongitude is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLongitude requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLongitude: %w", err)
+	}
+	return oldValue.Longitude, nil
+}
+
+// AddLongitude adds f to the "longitude" field.
+func (m *CheckInMutation) AddLongitude(f float64) {
+	if m.addlongitude != nil {
+		*m.addlongitude += f
+	} else {
+		m.addlongitude = &f
+	}
+}
+
+// AddedLongitude returns the value that was added to the "longitude" field in this mutation.
+func (m *CheckInMutation) AddedLongitude() (r float64, exists bool) {
+	v := m.addlongitude
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearLongitude clears the value of the "longitude" field.
+func (m *CheckInMutation) ClearLongitude() {
+	m.longitude = nil
+	m.addlongitude = nil
+	m.clearedFields[checkin.FieldLongitude] = struct{}{}
+}
+
+// LongitudeCleared returns if the "longitude" field was cleared in this mutation.
+func (m *CheckInMutation) LongitudeCleared() bool {
+	_, ok := m.clearedFields[checkin.FieldLongitude]
+	return ok
+}
+
+// ResetLongitude resets all changes to the "longitude" field.
+func (m *CheckInMutation) ResetLongitude() {
+	m.longitude = nil
+	m.addlongitude = nil
+	delete(m.clearedFields, checkin.FieldLongitude)
+}
+
+// SetAccuracy sets the "accuracy" field.
+func (m *CheckInMutation) SetAccuracy(f float64) {
+	m.accuracy = &f
+	m.addaccuracy = nil
+}
+
+// Accuracy returns the value of the "accuracy" field in the mutation.
+func (m *CheckInMutation) Accuracy() (r float64, exists bool) {
+	v := m.accuracy
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccuracy returns the old "accuracy" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldAccuracy(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccuracy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccuracy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccuracy: %w", err)
+	}
+	return oldValue.Accuracy, nil
+}
+
+// AddAccuracy adds f to the "accuracy" field.
+func (m *CheckInMutation) AddAccuracy(f float64) {
+	if m.addaccuracy != nil {
+		*m.addaccuracy += f
+	} else {
+		m.addaccuracy = &f
+	}
+}
+
+// AddedAccuracy returns the value that was added to the "accuracy" field in this mutation.
+func (m *CheckInMutation) AddedAccuracy() (r float64, exists bool) {
+	v := m.addaccuracy
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearAccuracy clears the value of the "accuracy" field.
+func (m *CheckInMutation) ClearAccuracy() {
+	m.accuracy = nil
+	m.addaccuracy = nil
+	m.clearedFields[checkin.FieldAccuracy] = struct{}{}
+}
+
+// AccuracyCleared returns if the "accuracy" field was cleared in this mutation.
+func (m *CheckInMutation) AccuracyCleared() bool {
+	_, ok := m.clearedFields[checkin.FieldAccuracy]
+	return ok
+}
+
+// ResetAccuracy resets all changes to the "accuracy" field.
+func (m *CheckInMutation) ResetAccuracy() {
+	m.accuracy = nil
+	m.addaccuracy = nil
+	delete(m.clearedFields, checkin.FieldAccuracy)
+}
+
+// SetNote sets the "note" field.
+func (m *CheckInMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *CheckInMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *CheckInMutation) ResetNote() {
+	m.note = nil
+}
+
+// SetPhotoRef sets the "photo_ref" field.
+func (m *CheckInMutation) SetPhotoRef(s string) {
+	m.photo_ref = &s
+}
+
+// PhotoRef returns the value of the "photo_ref" field in the mutation.
+func (m *CheckInMutation) PhotoRef() (r string, exists bool) {
+	v := m.photo_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhotoRef returns the old "photo_ref" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldPhotoRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhotoRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhotoRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhotoRef: %w", err)
+	}
+	return oldValue.PhotoRef, nil
+}
+
+// ResetPhotoRef resets all changes to the "photo_ref" field.
+func (m *CheckInMutation) ResetPhotoRef() {
+	m.photo_ref = nil
+}
+
+// SetTimeResult sets the "time_result" field.
+func (m *CheckInMutation) SetTimeResult(cr checkin.TimeResult) {
+	m.time_result = &cr
+}
+
+// TimeResult returns the value of the "time_result" field in the mutation.
+func (m *CheckInMutation) TimeResult() (r checkin.TimeResult, exists bool) {
+	v := m.time_result
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimeResult returns the old "time_result" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldTimeResult(ctx context.Context) (v checkin.TimeResult, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimeResult is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimeResult requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimeResult: %w", err)
+	}
+	return oldValue.TimeResult, nil
+}
+
+// ResetTimeResult resets all changes to the "time_result" field.
+func (m *CheckInMutation) ResetTimeResult() {
+	m.time_result = nil
+}
+
+// SetMinutes sets the "minutes" field.
+func (m *CheckInMutation) SetMinutes(i int) {
+	m.minutes = &i
+	m.addminutes = nil
+}
+
+// Minutes returns the value of the "minutes" field in the mutation.
+func (m *CheckInMutation) Minutes() (r int, exists bool) {
+	v := m.minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinutes returns the old "minutes" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinutes: %w", err)
+	}
+	return oldValue.Minutes, nil
+}
+
+// AddMinutes adds i to the "minutes" field.
+func (m *CheckInMutation) AddMinutes(i int) {
+	if m.addminutes != nil {
+		*m.addminutes += i
+	} else {
+		m.addminutes = &i
+	}
+}
+
+// AddedMinutes returns the value that was added to the "minutes" field in this mutation.
+func (m *CheckInMutation) AddedMinutes() (r int, exists bool) {
+	v := m.addminutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMinutes resets all changes to the "minutes" field.
+func (m *CheckInMutation) ResetMinutes() {
+	m.minutes = nil
+	m.addminutes = nil
+}
+
+// SetLocationResult sets the "location_result" field.
+func (m *CheckInMutation) SetLocationResult(cr checkin.LocationResult) {
+	m.location_result = &cr
+}
+
+// LocationResult returns the value of the "location_result" field in the mutation.
+func (m *CheckInMutation) LocationResult() (r checkin.LocationResult, exists bool) {
+	v := m.location_result
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLocationResult returns the old "location_result" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldLocationResult(ctx context.Context) (v checkin.LocationResult, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLocationResult is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLocationResult requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLocationResult: %w", err)
+	}
+	return oldValue.LocationResult, nil
+}
+
+// ResetLocationResult resets all changes to the "location_result" field.
+func (m *CheckInMutation) ResetLocationResult() {
+	m.location_result = nil
+}
+
+// SetPlaceName sets the "place_name" field.
+func (m *CheckInMutation) SetPlaceName(s string) {
+	m.place_name = &s
+}
+
+// PlaceName returns the value of the "place_name" field in the mutation.
+func (m *CheckInMutation) PlaceName() (r string, exists bool) {
+	v := m.place_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlaceName returns the old "place_name" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldPlaceName(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlaceName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlaceName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlaceName: %w", err)
+	}
+	return oldValue.PlaceName, nil
+}
+
+// ClearPlaceName clears the value of the "place_name" field.
+func (m *CheckInMutation) ClearPlaceName() {
+	m.place_name = nil
+	m.clearedFields[checkin.FieldPlaceName] = struct{}{}
+}
+
+// PlaceNameCleared returns if the "place_name" field was cleared in this mutation.
+func (m *CheckInMutation) PlaceNameCleared() bool {
+	_, ok := m.clearedFields[checkin.FieldPlaceName]
+	return ok
+}
+
+// ResetPlaceName resets all changes to the "place_name" field.
+func (m *CheckInMutation) ResetPlaceName() {
+	m.place_name = nil
+	delete(m.clearedFields, checkin.FieldPlaceName)
+}
+
+// SetDistance sets the "distance" field.
+func (m *CheckInMutation) SetDistance(f float64) {
+	m.distance = &f
+	m.adddistance = nil
+}
+
+// Distance returns the value of the "distance" field in the mutation.
+func (m *CheckInMutation) Distance() (r float64, exists bool) {
+	v := m.distance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDistance returns the old "distance" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldDistance(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDistance is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDistance requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDistance: %w", err)
+	}
+	return oldValue.Distance, nil
+}
+
+// AddDistance adds f to the "distance" field.
+func (m *CheckInMutation) AddDistance(f float64) {
+	if m.adddistance != nil {
+		*m.adddistance += f
+	} else {
+		m.adddistance = &f
+	}
+}
+
+// AddedDistance returns the value that was added to the "distance" field in this mutation.
+func (m *CheckInMutation) AddedDistance() (r float64, exists bool) {
+	v := m.adddistance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearDistance clears the value of the "distance" field.
+func (m *CheckInMutation) ClearDistance() {
+	m.distance = nil
+	m.adddistance = nil
+	m.clearedFields[checkin.FieldDistance] = struct{}{}
+}
+
+// DistanceCleared returns if the "distance" field was cleared in this mutation.
+func (m *CheckInMutation) DistanceCleared() bool {
+	_, ok := m.clearedFields[checkin.FieldDistance]
+	return ok
+}
+
+// ResetDistance resets all changes to the "distance" field.
+func (m *CheckInMutation) ResetDistance() {
+	m.distance = nil
+	m.adddistance = nil
+	delete(m.clearedFields, checkin.FieldDistance)
+}
+
+// SetRuleID sets the "rule_id" field.
+func (m *CheckInMutation) SetRuleID(s string) {
+	m.rule_id = &s
+}
+
+// RuleID returns the value of the "rule_id" field in the mutation.
+func (m *CheckInMutation) RuleID() (r string, exists bool) {
+	v := m.rule_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRuleID returns the old "rule_id" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldRuleID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRuleID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRuleID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRuleID: %w", err)
+	}
+	return oldValue.RuleID, nil
+}
+
+// ClearRuleID clears the value of the "rule_id" field.
+func (m *CheckInMutation) ClearRuleID() {
+	m.rule_id = nil
+	m.clearedFields[checkin.FieldRuleID] = struct{}{}
+}
+
+// RuleIDCleared returns if the "rule_id" field was cleared in this mutation.
+func (m *CheckInMutation) RuleIDCleared() bool {
+	_, ok := m.clearedFields[checkin.FieldRuleID]
+	return ok
+}
+
+// ResetRuleID resets all changes to the "rule_id" field.
+func (m *CheckInMutation) ResetRuleID() {
+	m.rule_id = nil
+	delete(m.clearedFields, checkin.FieldRuleID)
+}
+
+// SetApprovalID sets the "approval_id" field.
+func (m *CheckInMutation) SetApprovalID(s string) {
+	m.approval_id = &s
+}
+
+// ApprovalID returns the value of the "approval_id" field in the mutation.
+func (m *CheckInMutation) ApprovalID() (r string, exists bool) {
+	v := m.approval_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovalID returns the old "approval_id" field's value of the CheckIn entity.
+// If the CheckIn object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckInMutation) OldApprovalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovalID: %w", err)
+	}
+	return oldValue.ApprovalID, nil
+}
+
+// ClearApprovalID clears the value of the "approval_id" field.
+func (m *CheckInMutation) ClearApprovalID() {
+	m.approval_id = nil
+	m.clearedFields[checkin.FieldApprovalID] = struct{}{}
+}
+
+// ApprovalIDCleared returns if the "approval_id" field was cleared in this mutation.
+func (m *CheckInMutation) ApprovalIDCleared() bool {
+	_, ok := m.clearedFields[checkin.FieldApprovalID]
+	return ok
+}
+
+// ResetApprovalID resets all changes to the "approval_id" field.
+func (m *CheckInMutation) ResetApprovalID() {
+	m.approval_id = nil
+	delete(m.clearedFields, checkin.FieldApprovalID)
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *CheckInMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[checkin.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *CheckInMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *CheckInMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *CheckInMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *CheckInMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[checkin.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *CheckInMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *CheckInMutation) MemberIDs() (ids []string) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *CheckInMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the CheckInMutation builder.
+func (m *CheckInMutation) Where(ps ...predicate.CheckIn) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CheckInMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CheckInMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CheckIn, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CheckInMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CheckInMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CheckIn).
+func (m *CheckInMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CheckInMutation) Fields() []string {
+	fields := make([]string, 0, 18)
+	if m.created_at != nil {
+		fields = append(fields, checkin.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, checkin.FieldEnterpriseID)
+	}
+	if m.member != nil {
+		fields = append(fields, checkin.FieldMemberID)
+	}
+	if m.at != nil {
+		fields = append(fields, checkin.FieldAt)
+	}
+	if m.work_date != nil {
+		fields = append(fields, checkin.FieldWorkDate)
+	}
+	if m.kind != nil {
+		fields = append(fields, checkin.FieldKind)
+	}
+	if m.latitude != nil {
+		fields = append(fields, checkin.FieldLatitude)
+	}
+	if m.longitude != nil {
+		fields = append(fields, checkin.FieldLongitude)
+	}
+	if m.accuracy != nil {
+		fields = append(fields, checkin.FieldAccuracy)
+	}
+	if m.note != nil {
+		fields = append(fields, checkin.FieldNote)
+	}
+	if m.photo_ref != nil {
+		fields = append(fields, checkin.FieldPhotoRef)
+	}
+	if m.time_result != nil {
+		fields = append(fields, checkin.FieldTimeResult)
+	}
+	if m.minutes != nil {
+		fields = append(fields, checkin.FieldMinutes)
+	}
+	if m.location_result != nil {
+		fields = append(fields, checkin.FieldLocationResult)
+	}
+	if m.place_name != nil {
+		fields = append(fields, checkin.FieldPlaceName)
+	}
+	if m.distance != nil {
+		fields = append(fields, checkin.FieldDistance)
+	}
+	if m.rule_id != nil {
+		fields = append(fields, checkin.FieldRuleID)
+	}
+	if m.approval_id != nil {
+		fields = append(fields, checkin.FieldApprovalID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CheckInMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case checkin.FieldCreatedAt:
+		return m.CreatedAt()
+	case checkin.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case checkin.FieldMemberID:
+		return m.MemberID()
+	case checkin.FieldAt:
+		return m.At()
+	case checkin.FieldWorkDate:
+		return m.WorkDate()
+	case checkin.FieldKind:
+		return m.Kind()
+	case checkin.FieldLatitude:
+		return m.Latitude()
+	case checkin.FieldLongitude:
+		return m.Longitude()
+	case checkin.FieldAccuracy:
+		return m.Accuracy()
+	case checkin.FieldNote:
+		return m.Note()
+	case checkin.FieldPhotoRef:
+		return m.PhotoRef()
+	case checkin.FieldTimeResult:
+		return m.TimeResult()
+	case checkin.FieldMinutes:
+		return m.Minutes()
+	case checkin.FieldLocationResult:
+		return m.LocationResult()
+	case checkin.FieldPlaceName:
+		return m.PlaceName()
+	case checkin.FieldDistance:
+		return m.Distance()
+	case checkin.FieldRuleID:
+		return m.RuleID()
+	case checkin.FieldApprovalID:
+		return m.ApprovalID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CheckInMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case checkin.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case checkin.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case checkin.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case checkin.FieldAt:
+		return m.OldAt(ctx)
+	case checkin.FieldWorkDate:
+		return m.OldWorkDate(ctx)
+	case checkin.FieldKind:
+		return m.OldKind(ctx)
+	case checkin.FieldLatitude:
+		return m.OldLatitude(ctx)
+	case checkin.FieldLongitude:
+		return m.OldLongitude(ctx)
+	case checkin.FieldAccuracy:
+		return m.OldAccuracy(ctx)
+	case checkin.FieldNote:
+		return m.OldNote(ctx)
+	case checkin.FieldPhotoRef:
+		return m.OldPhotoRef(ctx)
+	case checkin.FieldTimeResult:
+		return m.OldTimeResult(ctx)
+	case checkin.FieldMinutes:
+		return m.OldMinutes(ctx)
+	case checkin.FieldLocationResult:
+		return m.OldLocationResult(ctx)
+	case checkin.FieldPlaceName:
+		return m.OldPlaceName(ctx)
+	case checkin.FieldDistance:
+		return m.OldDistance(ctx)
+	case checkin.FieldRuleID:
+		return m.OldRuleID(ctx)
+	case checkin.FieldApprovalID:
+		return m.OldApprovalID(ctx)
+	}
+	return nil, fmt.Errorf("unknown CheckIn field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CheckInMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case checkin.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case checkin.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case checkin.FieldMemberID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case checkin.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	case checkin.FieldWorkDate:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWorkDate(v)
+		return nil
+	case checkin.FieldKind:
+		v, ok := value.(checkin.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case checkin.FieldLatitude:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLatitude(v)
+		return nil
+	case checkin.FieldLongitude:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLongitude(v)
+		return nil
+	case checkin.FieldAccuracy:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccuracy(v)
+		return nil
+	case checkin.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case checkin.FieldPhotoRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhotoRef(v)
+		return nil
+	case checkin.FieldTimeResult:
+		v, ok := value.(checkin.TimeResult)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimeResult(v)
+		return nil
+	case checkin.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinutes(v)
+		return nil
+	case checkin.FieldLocationResult:
+		v, ok := value.(checkin.LocationResult)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLocationResult(v)
+		return nil
+	case checkin.FieldPlaceName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlaceName(v)
+		return nil
+	case checkin.FieldDistance:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDistance(v)
+		return nil
+	case checkin.FieldRuleID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRuleID(v)
+		return nil
+	case checkin.FieldApprovalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovalID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CheckIn field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CheckInMutation) AddedFields() []string {
+	var fields []string
+	if m.addlatitude != nil {
+		fields = append(fields, checkin.FieldLatitude)
+	}
+	if m.addlongitude != nil {
+		fields = append(fields, checkin.FieldLongitude)
+	}
+	if m.addaccuracy != nil {
+		fields = append(fields, checkin.FieldAccuracy)
+	}
+	if m.addminutes != nil {
+		fields = append(fields, checkin.FieldMinutes)
+	}
+	if m.adddistance != nil {
+		fields = append(fields, checkin.FieldDistance)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CheckInMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case checkin.FieldLatitude:
+		return m.AddedLatitude()
+	case checkin.FieldLongitude:
+		return m.AddedLongitude()
+	case checkin.FieldAccuracy:
+		return m.AddedAccuracy()
+	case checkin.FieldMinutes:
+		return m.AddedMinutes()
+	case checkin.FieldDistance:
+		return m.AddedDistance()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CheckInMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case checkin.FieldLatitude:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLatitude(v)
+		return nil
+	case checkin.FieldLongitude:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLongitude(v)
+		return nil
+	case checkin.FieldAccuracy:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAccuracy(v)
+		return nil
+	case checkin.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinutes(v)
+		return nil
+	case checkin.FieldDistance:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDistance(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CheckIn numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CheckInMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(checkin.FieldLatitude) {
+		fields = append(fields, checkin.FieldLatitude)
+	}
+	if m.FieldCleared(checkin.FieldLongitude) {
+		fields = append(fields, checkin.FieldLongitude)
+	}
+	if m.FieldCleared(checkin.FieldAccuracy) {
+		fields = append(fields, checkin.FieldAccuracy)
+	}
+	if m.FieldCleared(checkin.FieldPlaceName) {
+		fields = append(fields, checkin.FieldPlaceName)
+	}
+	if m.FieldCleared(checkin.FieldDistance) {
+		fields = append(fields, checkin.FieldDistance)
+	}
+	if m.FieldCleared(checkin.FieldRuleID) {
+		fields = append(fields, checkin.FieldRuleID)
+	}
+	if m.FieldCleared(checkin.FieldApprovalID) {
+		fields = append(fields, checkin.FieldApprovalID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CheckInMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CheckInMutation) ClearField(name string) error {
+	switch name {
+	case checkin.FieldLatitude:
+		m.ClearLatitude()
+		return nil
+	case checkin.FieldLongitude:
+		m.ClearLongitude()
+		return nil
+	case checkin.FieldAccuracy:
+		m.ClearAccuracy()
+		return nil
+	case checkin.FieldPlaceName:
+		m.ClearPlaceName()
+		return nil
+	case checkin.FieldDistance:
+		m.ClearDistance()
+		return nil
+	case checkin.FieldRuleID:
+		m.ClearRuleID()
+		return nil
+	case checkin.FieldApprovalID:
+		m.ClearApprovalID()
+		return nil
+	}
+	return fmt.Errorf("unknown CheckIn nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CheckInMutation) ResetField(name string) error {
+	switch name {
+	case checkin.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case checkin.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case checkin.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case checkin.FieldAt:
+		m.ResetAt()
+		return nil
+	case checkin.FieldWorkDate:
+		m.ResetWorkDate()
+		return nil
+	case checkin.FieldKind:
+		m.ResetKind()
+		return nil
+	case checkin.FieldLatitude:
+		m.ResetLatitude()
+		return nil
+	case checkin.FieldLongitude:
+		m.ResetLongitude()
+		return nil
+	case checkin.FieldAccuracy:
+		m.ResetAccuracy()
+		return nil
+	case checkin.FieldNote:
+		m.ResetNote()
+		return nil
+	case checkin.FieldPhotoRef:
+		m.ResetPhotoRef()
+		return nil
+	case checkin.FieldTimeResult:
+		m.ResetTimeResult()
+		return nil
+	case checkin.FieldMinutes:
+		m.ResetMinutes()
+		return nil
+	case checkin.FieldLocationResult:
+		m.ResetLocationResult()
+		return nil
+	case checkin.FieldPlaceName:
+		m.ResetPlaceName()
+		return nil
+	case checkin.FieldDistance:
+		m.ResetDistance()
+		return nil
+	case checkin.FieldRuleID:
+		m.ResetRuleID()
+		return nil
+	case checkin.FieldApprovalID:
+		m.ResetApprovalID()
+		return nil
+	}
+	return fmt.Errorf("unknown CheckIn field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CheckInMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.enterprise != nil {
+		edges = append(edges, checkin.EdgeEnterprise)
+	}
+	if m.member != nil {
+		edges = append(edges, checkin.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CheckInMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case checkin.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case checkin.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CheckInMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CheckInMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CheckInMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedenterprise {
+		edges = append(edges, checkin.EdgeEnterprise)
+	}
+	if m.clearedmember {
+		edges = append(edges, checkin.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CheckInMutation) EdgeCleared(name string) bool {
+	switch name {
+	case checkin.EdgeEnterprise:
+		return m.clearedenterprise
+	case checkin.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CheckInMutation) ClearEdge(name string) error {
+	switch name {
+	case checkin.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case checkin.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown CheckIn unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CheckInMutation) ResetEdge(name string) error {
+	switch name {
+	case checkin.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case checkin.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown CheckIn edge %s", name)
 }
 
 // ConfidentialViewMutation represents an operation that mutates the ConfidentialView nodes in the graph.
@@ -11035,6 +15654,5559 @@ func (m *InboxEntryMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown InboxEntry edge %s", name)
 }
 
+// LeaveBalanceMutation represents an operation that mutates the LeaveBalance nodes in the graph.
+type LeaveBalanceMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *string
+	created_at           *time.Time
+	year                 *int
+	addyear              *int
+	valid_until          *string
+	granted_minutes      *int
+	addgranted_minutes   *int
+	available_minutes    *int
+	addavailable_minutes *int
+	reserved_minutes     *int
+	addreserved_minutes  *int
+	used_minutes         *int
+	addused_minutes      *int
+	expired_minutes      *int
+	addexpired_minutes   *int
+	expired_at           *time.Time
+	updated_at           *time.Time
+	clearedFields        map[string]struct{}
+	enterprise           *string
+	clearedenterprise    bool
+	member               *string
+	clearedmember        bool
+	leave_type           *string
+	clearedleave_type    bool
+	changes              map[string]struct{}
+	removedchanges       map[string]struct{}
+	clearedchanges       bool
+	done                 bool
+	oldValue             func(context.Context) (*LeaveBalance, error)
+	predicates           []predicate.LeaveBalance
+}
+
+var _ ent.Mutation = (*LeaveBalanceMutation)(nil)
+
+// leavebalanceOption allows management of the mutation configuration using functional options.
+type leavebalanceOption func(*LeaveBalanceMutation)
+
+// newLeaveBalanceMutation creates new mutation for the LeaveBalance entity.
+func newLeaveBalanceMutation(c config, op Op, opts ...leavebalanceOption) *LeaveBalanceMutation {
+	m := &LeaveBalanceMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLeaveBalance,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLeaveBalanceID sets the ID field of the mutation.
+func withLeaveBalanceID(id string) leavebalanceOption {
+	return func(m *LeaveBalanceMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LeaveBalance
+		)
+		m.oldValue = func(ctx context.Context) (*LeaveBalance, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LeaveBalance.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLeaveBalance sets the old LeaveBalance of the mutation.
+func withLeaveBalance(node *LeaveBalance) leavebalanceOption {
+	return func(m *LeaveBalanceMutation) {
+		m.oldValue = func(context.Context) (*LeaveBalance, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LeaveBalanceMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LeaveBalanceMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of LeaveBalance entities.
+func (m *LeaveBalanceMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LeaveBalanceMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LeaveBalanceMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LeaveBalance.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LeaveBalanceMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LeaveBalanceMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LeaveBalance entity.
+// If the LeaveBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LeaveBalanceMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *LeaveBalanceMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *LeaveBalanceMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the LeaveBalance entity.
+// If the LeaveBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *LeaveBalanceMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *LeaveBalanceMutation) SetMemberID(s string) {
+	m.member = &s
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *LeaveBalanceMutation) MemberID() (r string, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the LeaveBalance entity.
+// If the LeaveBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceMutation) OldMemberID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *LeaveBalanceMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetLeaveTypeID sets the "leave_type_id" field.
+func (m *LeaveBalanceMutation) SetLeaveTypeID(s string) {
+	m.leave_type = &s
+}
+
+// LeaveTypeID returns the value of the "leave_type_id" field in the mutation.
+func (m *LeaveBalanceMutation) LeaveTypeID() (r string, exists bool) {
+	v := m.leave_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaveTypeID returns the old "leave_type_id" field's value of the LeaveBalance entity.
+// If the LeaveBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceMutation) OldLeaveTypeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaveTypeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaveTypeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaveTypeID: %w", err)
+	}
+	return oldValue.LeaveTypeID, nil
+}
+
+// ResetLeaveTypeID resets all changes to the "leave_type_id" field.
+func (m *LeaveBalanceMutation) ResetLeaveTypeID() {
+	m.leave_type = nil
+}
+
+// SetYear sets the "year" field.
+func (m *LeaveBalanceMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *LeaveBalanceMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the LeaveBalance entity.
+// If the LeaveBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *LeaveBalanceMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *LeaveBalanceMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *LeaveBalanceMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetValidUntil sets the "valid_until" field.
+func (m *LeaveBalanceMutation) SetValidUntil(s string) {
+	m.valid_until = &s
+}
+
+// ValidUntil returns the value of the "valid_until" field in the mutation.
+func (m *LeaveBalanceMutation) ValidUntil() (r string, exists bool) {
+	v := m.valid_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidUntil returns the old "valid_until" field's value of the LeaveBalance entity.
+// If the LeaveBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceMutation) OldValidUntil(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidUntil: %w", err)
+	}
+	return oldValue.ValidUntil, nil
+}
+
+// ResetValidUntil resets all changes to the "valid_until" field.
+func (m *LeaveBalanceMutation) ResetValidUntil() {
+	m.valid_until = nil
+}
+
+// SetGrantedMinutes sets the "granted_minutes" field.
+func (m *LeaveBalanceMutation) SetGrantedMinutes(i int) {
+	m.granted_minutes = &i
+	m.addgranted_minutes = nil
+}
+
+// GrantedMinutes returns the value of the "granted_minutes" field in the mutation.
+func (m *LeaveBalanceMutation) GrantedMinutes() (r int, exists bool) {
+	v := m.granted_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrantedMinutes returns the old "granted_minutes" field's value of the LeaveBalance entity.
+// If the LeaveBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceMutation) OldGrantedMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrantedMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrantedMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrantedMinutes: %w", err)
+	}
+	return oldValue.GrantedMinutes, nil
+}
+
+// AddGrantedMinutes adds i to the "granted_minutes" field.
+func (m *LeaveBalanceMutation) AddGrantedMinutes(i int) {
+	if m.addgranted_minutes != nil {
+		*m.addgranted_minutes += i
+	} else {
+		m.addgranted_minutes = &i
+	}
+}
+
+// AddedGrantedMinutes returns the value that was added to the "granted_minutes" field in this mutation.
+func (m *LeaveBalanceMutation) AddedGrantedMinutes() (r int, exists bool) {
+	v := m.addgranted_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetGrantedMinutes resets all changes to the "granted_minutes" field.
+func (m *LeaveBalanceMutation) ResetGrantedMinutes() {
+	m.granted_minutes = nil
+	m.addgranted_minutes = nil
+}
+
+// SetAvailableMinutes sets the "available_minutes" field.
+func (m *LeaveBalanceMutation) SetAvailableMinutes(i int) {
+	m.available_minutes = &i
+	m.addavailable_minutes = nil
+}
+
+// AvailableMinutes returns the value of the "available_minutes" field in the mutation.
+func (m *LeaveBalanceMutation) AvailableMinutes() (r int, exists bool) {
+	v := m.available_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAvailableMinutes returns the old "available_minutes" field's value of the LeaveBalance entity.
+// If the LeaveBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceMutation) OldAvailableMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAvailableMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAvailableMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAvailableMinutes: %w", err)
+	}
+	return oldValue.AvailableMinutes, nil
+}
+
+// AddAvailableMinutes adds i to the "available_minutes" field.
+func (m *LeaveBalanceMutation) AddAvailableMinutes(i int) {
+	if m.addavailable_minutes != nil {
+		*m.addavailable_minutes += i
+	} else {
+		m.addavailable_minutes = &i
+	}
+}
+
+// AddedAvailableMinutes returns the value that was added to the "available_minutes" field in this mutation.
+func (m *LeaveBalanceMutation) AddedAvailableMinutes() (r int, exists bool) {
+	v := m.addavailable_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAvailableMinutes resets all changes to the "available_minutes" field.
+func (m *LeaveBalanceMutation) ResetAvailableMinutes() {
+	m.available_minutes = nil
+	m.addavailable_minutes = nil
+}
+
+// SetReservedMinutes sets the "reserved_minutes" field.
+func (m *LeaveBalanceMutation) SetReservedMinutes(i int) {
+	m.reserved_minutes = &i
+	m.addreserved_minutes = nil
+}
+
+// ReservedMinutes returns the value of the "reserved_minutes" field in the mutation.
+func (m *LeaveBalanceMutation) ReservedMinutes() (r int, exists bool) {
+	v := m.reserved_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReservedMinutes returns the old "reserved_minutes" field's value of the LeaveBalance entity.
+// If the LeaveBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceMutation) OldReservedMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReservedMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReservedMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReservedMinutes: %w", err)
+	}
+	return oldValue.ReservedMinutes, nil
+}
+
+// AddReservedMinutes adds i to the "reserved_minutes" field.
+func (m *LeaveBalanceMutation) AddReservedMinutes(i int) {
+	if m.addreserved_minutes != nil {
+		*m.addreserved_minutes += i
+	} else {
+		m.addreserved_minutes = &i
+	}
+}
+
+// AddedReservedMinutes returns the value that was added to the "reserved_minutes" field in this mutation.
+func (m *LeaveBalanceMutation) AddedReservedMinutes() (r int, exists bool) {
+	v := m.addreserved_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReservedMinutes resets all changes to the "reserved_minutes" field.
+func (m *LeaveBalanceMutation) ResetReservedMinutes() {
+	m.reserved_minutes = nil
+	m.addreserved_minutes = nil
+}
+
+// SetUsedMinutes sets the "used_minutes" field.
+func (m *LeaveBalanceMutation) SetUsedMinutes(i int) {
+	m.used_minutes = &i
+	m.addused_minutes = nil
+}
+
+// UsedMinutes returns the value of the "used_minutes" field in the mutation.
+func (m *LeaveBalanceMutation) UsedMinutes() (r int, exists bool) {
+	v := m.used_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsedMinutes returns the old "used_minutes" field's value of the LeaveBalance entity.
+// If the LeaveBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceMutation) OldUsedMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsedMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsedMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsedMinutes: %w", err)
+	}
+	return oldValue.UsedMinutes, nil
+}
+
+// AddUsedMinutes adds i to the "used_minutes" field.
+func (m *LeaveBalanceMutation) AddUsedMinutes(i int) {
+	if m.addused_minutes != nil {
+		*m.addused_minutes += i
+	} else {
+		m.addused_minutes = &i
+	}
+}
+
+// AddedUsedMinutes returns the value that was added to the "used_minutes" field in this mutation.
+func (m *LeaveBalanceMutation) AddedUsedMinutes() (r int, exists bool) {
+	v := m.addused_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsedMinutes resets all changes to the "used_minutes" field.
+func (m *LeaveBalanceMutation) ResetUsedMinutes() {
+	m.used_minutes = nil
+	m.addused_minutes = nil
+}
+
+// SetExpiredMinutes sets the "expired_minutes" field.
+func (m *LeaveBalanceMutation) SetExpiredMinutes(i int) {
+	m.expired_minutes = &i
+	m.addexpired_minutes = nil
+}
+
+// ExpiredMinutes returns the value of the "expired_minutes" field in the mutation.
+func (m *LeaveBalanceMutation) ExpiredMinutes() (r int, exists bool) {
+	v := m.expired_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiredMinutes returns the old "expired_minutes" field's value of the LeaveBalance entity.
+// If the LeaveBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceMutation) OldExpiredMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiredMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiredMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiredMinutes: %w", err)
+	}
+	return oldValue.ExpiredMinutes, nil
+}
+
+// AddExpiredMinutes adds i to the "expired_minutes" field.
+func (m *LeaveBalanceMutation) AddExpiredMinutes(i int) {
+	if m.addexpired_minutes != nil {
+		*m.addexpired_minutes += i
+	} else {
+		m.addexpired_minutes = &i
+	}
+}
+
+// AddedExpiredMinutes returns the value that was added to the "expired_minutes" field in this mutation.
+func (m *LeaveBalanceMutation) AddedExpiredMinutes() (r int, exists bool) {
+	v := m.addexpired_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetExpiredMinutes resets all changes to the "expired_minutes" field.
+func (m *LeaveBalanceMutation) ResetExpiredMinutes() {
+	m.expired_minutes = nil
+	m.addexpired_minutes = nil
+}
+
+// SetExpiredAt sets the "expired_at" field.
+func (m *LeaveBalanceMutation) SetExpiredAt(t time.Time) {
+	m.expired_at = &t
+}
+
+// ExpiredAt returns the value of the "expired_at" field in the mutation.
+func (m *LeaveBalanceMutation) ExpiredAt() (r time.Time, exists bool) {
+	v := m.expired_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiredAt returns the old "expired_at" field's value of the LeaveBalance entity.
+// If the LeaveBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceMutation) OldExpiredAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiredAt: %w", err)
+	}
+	return oldValue.ExpiredAt, nil
+}
+
+// ClearExpiredAt clears the value of the "expired_at" field.
+func (m *LeaveBalanceMutation) ClearExpiredAt() {
+	m.expired_at = nil
+	m.clearedFields[leavebalance.FieldExpiredAt] = struct{}{}
+}
+
+// ExpiredAtCleared returns if the "expired_at" field was cleared in this mutation.
+func (m *LeaveBalanceMutation) ExpiredAtCleared() bool {
+	_, ok := m.clearedFields[leavebalance.FieldExpiredAt]
+	return ok
+}
+
+// ResetExpiredAt resets all changes to the "expired_at" field.
+func (m *LeaveBalanceMutation) ResetExpiredAt() {
+	m.expired_at = nil
+	delete(m.clearedFields, leavebalance.FieldExpiredAt)
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *LeaveBalanceMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *LeaveBalanceMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the LeaveBalance entity.
+// If the LeaveBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *LeaveBalanceMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *LeaveBalanceMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[leavebalance.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *LeaveBalanceMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *LeaveBalanceMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *LeaveBalanceMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *LeaveBalanceMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[leavebalance.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *LeaveBalanceMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *LeaveBalanceMutation) MemberIDs() (ids []string) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *LeaveBalanceMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearLeaveType clears the "leave_type" edge to the LeaveType entity.
+func (m *LeaveBalanceMutation) ClearLeaveType() {
+	m.clearedleave_type = true
+	m.clearedFields[leavebalance.FieldLeaveTypeID] = struct{}{}
+}
+
+// LeaveTypeCleared reports if the "leave_type" edge to the LeaveType entity was cleared.
+func (m *LeaveBalanceMutation) LeaveTypeCleared() bool {
+	return m.clearedleave_type
+}
+
+// LeaveTypeIDs returns the "leave_type" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LeaveTypeID instead. It exists only for internal usage by the builders.
+func (m *LeaveBalanceMutation) LeaveTypeIDs() (ids []string) {
+	if id := m.leave_type; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLeaveType resets all changes to the "leave_type" edge.
+func (m *LeaveBalanceMutation) ResetLeaveType() {
+	m.leave_type = nil
+	m.clearedleave_type = false
+}
+
+// AddChangeIDs adds the "changes" edge to the LeaveBalanceChange entity by ids.
+func (m *LeaveBalanceMutation) AddChangeIDs(ids ...string) {
+	if m.changes == nil {
+		m.changes = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.changes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearChanges clears the "changes" edge to the LeaveBalanceChange entity.
+func (m *LeaveBalanceMutation) ClearChanges() {
+	m.clearedchanges = true
+}
+
+// ChangesCleared reports if the "changes" edge to the LeaveBalanceChange entity was cleared.
+func (m *LeaveBalanceMutation) ChangesCleared() bool {
+	return m.clearedchanges
+}
+
+// RemoveChangeIDs removes the "changes" edge to the LeaveBalanceChange entity by IDs.
+func (m *LeaveBalanceMutation) RemoveChangeIDs(ids ...string) {
+	if m.removedchanges == nil {
+		m.removedchanges = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.changes, ids[i])
+		m.removedchanges[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedChanges returns the removed IDs of the "changes" edge to the LeaveBalanceChange entity.
+func (m *LeaveBalanceMutation) RemovedChangesIDs() (ids []string) {
+	for id := range m.removedchanges {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ChangesIDs returns the "changes" edge IDs in the mutation.
+func (m *LeaveBalanceMutation) ChangesIDs() (ids []string) {
+	for id := range m.changes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetChanges resets all changes to the "changes" edge.
+func (m *LeaveBalanceMutation) ResetChanges() {
+	m.changes = nil
+	m.clearedchanges = false
+	m.removedchanges = nil
+}
+
+// Where appends a list predicates to the LeaveBalanceMutation builder.
+func (m *LeaveBalanceMutation) Where(ps ...predicate.LeaveBalance) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LeaveBalanceMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LeaveBalanceMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LeaveBalance, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LeaveBalanceMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LeaveBalanceMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LeaveBalance).
+func (m *LeaveBalanceMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LeaveBalanceMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, leavebalance.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, leavebalance.FieldEnterpriseID)
+	}
+	if m.member != nil {
+		fields = append(fields, leavebalance.FieldMemberID)
+	}
+	if m.leave_type != nil {
+		fields = append(fields, leavebalance.FieldLeaveTypeID)
+	}
+	if m.year != nil {
+		fields = append(fields, leavebalance.FieldYear)
+	}
+	if m.valid_until != nil {
+		fields = append(fields, leavebalance.FieldValidUntil)
+	}
+	if m.granted_minutes != nil {
+		fields = append(fields, leavebalance.FieldGrantedMinutes)
+	}
+	if m.available_minutes != nil {
+		fields = append(fields, leavebalance.FieldAvailableMinutes)
+	}
+	if m.reserved_minutes != nil {
+		fields = append(fields, leavebalance.FieldReservedMinutes)
+	}
+	if m.used_minutes != nil {
+		fields = append(fields, leavebalance.FieldUsedMinutes)
+	}
+	if m.expired_minutes != nil {
+		fields = append(fields, leavebalance.FieldExpiredMinutes)
+	}
+	if m.expired_at != nil {
+		fields = append(fields, leavebalance.FieldExpiredAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, leavebalance.FieldUpdatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LeaveBalanceMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case leavebalance.FieldCreatedAt:
+		return m.CreatedAt()
+	case leavebalance.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case leavebalance.FieldMemberID:
+		return m.MemberID()
+	case leavebalance.FieldLeaveTypeID:
+		return m.LeaveTypeID()
+	case leavebalance.FieldYear:
+		return m.Year()
+	case leavebalance.FieldValidUntil:
+		return m.ValidUntil()
+	case leavebalance.FieldGrantedMinutes:
+		return m.GrantedMinutes()
+	case leavebalance.FieldAvailableMinutes:
+		return m.AvailableMinutes()
+	case leavebalance.FieldReservedMinutes:
+		return m.ReservedMinutes()
+	case leavebalance.FieldUsedMinutes:
+		return m.UsedMinutes()
+	case leavebalance.FieldExpiredMinutes:
+		return m.ExpiredMinutes()
+	case leavebalance.FieldExpiredAt:
+		return m.ExpiredAt()
+	case leavebalance.FieldUpdatedAt:
+		return m.UpdatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LeaveBalanceMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case leavebalance.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case leavebalance.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case leavebalance.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case leavebalance.FieldLeaveTypeID:
+		return m.OldLeaveTypeID(ctx)
+	case leavebalance.FieldYear:
+		return m.OldYear(ctx)
+	case leavebalance.FieldValidUntil:
+		return m.OldValidUntil(ctx)
+	case leavebalance.FieldGrantedMinutes:
+		return m.OldGrantedMinutes(ctx)
+	case leavebalance.FieldAvailableMinutes:
+		return m.OldAvailableMinutes(ctx)
+	case leavebalance.FieldReservedMinutes:
+		return m.OldReservedMinutes(ctx)
+	case leavebalance.FieldUsedMinutes:
+		return m.OldUsedMinutes(ctx)
+	case leavebalance.FieldExpiredMinutes:
+		return m.OldExpiredMinutes(ctx)
+	case leavebalance.FieldExpiredAt:
+		return m.OldExpiredAt(ctx)
+	case leavebalance.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown LeaveBalance field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeaveBalanceMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case leavebalance.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case leavebalance.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case leavebalance.FieldMemberID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case leavebalance.FieldLeaveTypeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaveTypeID(v)
+		return nil
+	case leavebalance.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case leavebalance.FieldValidUntil:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidUntil(v)
+		return nil
+	case leavebalance.FieldGrantedMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrantedMinutes(v)
+		return nil
+	case leavebalance.FieldAvailableMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAvailableMinutes(v)
+		return nil
+	case leavebalance.FieldReservedMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReservedMinutes(v)
+		return nil
+	case leavebalance.FieldUsedMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsedMinutes(v)
+		return nil
+	case leavebalance.FieldExpiredMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiredMinutes(v)
+		return nil
+	case leavebalance.FieldExpiredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiredAt(v)
+		return nil
+	case leavebalance.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveBalance field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LeaveBalanceMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, leavebalance.FieldYear)
+	}
+	if m.addgranted_minutes != nil {
+		fields = append(fields, leavebalance.FieldGrantedMinutes)
+	}
+	if m.addavailable_minutes != nil {
+		fields = append(fields, leavebalance.FieldAvailableMinutes)
+	}
+	if m.addreserved_minutes != nil {
+		fields = append(fields, leavebalance.FieldReservedMinutes)
+	}
+	if m.addused_minutes != nil {
+		fields = append(fields, leavebalance.FieldUsedMinutes)
+	}
+	if m.addexpired_minutes != nil {
+		fields = append(fields, leavebalance.FieldExpiredMinutes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LeaveBalanceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case leavebalance.FieldYear:
+		return m.AddedYear()
+	case leavebalance.FieldGrantedMinutes:
+		return m.AddedGrantedMinutes()
+	case leavebalance.FieldAvailableMinutes:
+		return m.AddedAvailableMinutes()
+	case leavebalance.FieldReservedMinutes:
+		return m.AddedReservedMinutes()
+	case leavebalance.FieldUsedMinutes:
+		return m.AddedUsedMinutes()
+	case leavebalance.FieldExpiredMinutes:
+		return m.AddedExpiredMinutes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeaveBalanceMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case leavebalance.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case leavebalance.FieldGrantedMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddGrantedMinutes(v)
+		return nil
+	case leavebalance.FieldAvailableMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAvailableMinutes(v)
+		return nil
+	case leavebalance.FieldReservedMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReservedMinutes(v)
+		return nil
+	case leavebalance.FieldUsedMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsedMinutes(v)
+		return nil
+	case leavebalance.FieldExpiredMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddExpiredMinutes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveBalance numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LeaveBalanceMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(leavebalance.FieldExpiredAt) {
+		fields = append(fields, leavebalance.FieldExpiredAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LeaveBalanceMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LeaveBalanceMutation) ClearField(name string) error {
+	switch name {
+	case leavebalance.FieldExpiredAt:
+		m.ClearExpiredAt()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveBalance nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LeaveBalanceMutation) ResetField(name string) error {
+	switch name {
+	case leavebalance.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case leavebalance.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case leavebalance.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case leavebalance.FieldLeaveTypeID:
+		m.ResetLeaveTypeID()
+		return nil
+	case leavebalance.FieldYear:
+		m.ResetYear()
+		return nil
+	case leavebalance.FieldValidUntil:
+		m.ResetValidUntil()
+		return nil
+	case leavebalance.FieldGrantedMinutes:
+		m.ResetGrantedMinutes()
+		return nil
+	case leavebalance.FieldAvailableMinutes:
+		m.ResetAvailableMinutes()
+		return nil
+	case leavebalance.FieldReservedMinutes:
+		m.ResetReservedMinutes()
+		return nil
+	case leavebalance.FieldUsedMinutes:
+		m.ResetUsedMinutes()
+		return nil
+	case leavebalance.FieldExpiredMinutes:
+		m.ResetExpiredMinutes()
+		return nil
+	case leavebalance.FieldExpiredAt:
+		m.ResetExpiredAt()
+		return nil
+	case leavebalance.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveBalance field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LeaveBalanceMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.enterprise != nil {
+		edges = append(edges, leavebalance.EdgeEnterprise)
+	}
+	if m.member != nil {
+		edges = append(edges, leavebalance.EdgeMember)
+	}
+	if m.leave_type != nil {
+		edges = append(edges, leavebalance.EdgeLeaveType)
+	}
+	if m.changes != nil {
+		edges = append(edges, leavebalance.EdgeChanges)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LeaveBalanceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case leavebalance.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case leavebalance.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case leavebalance.EdgeLeaveType:
+		if id := m.leave_type; id != nil {
+			return []ent.Value{*id}
+		}
+	case leavebalance.EdgeChanges:
+		ids := make([]ent.Value, 0, len(m.changes))
+		for id := range m.changes {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LeaveBalanceMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.removedchanges != nil {
+		edges = append(edges, leavebalance.EdgeChanges)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LeaveBalanceMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case leavebalance.EdgeChanges:
+		ids := make([]ent.Value, 0, len(m.removedchanges))
+		for id := range m.removedchanges {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LeaveBalanceMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedenterprise {
+		edges = append(edges, leavebalance.EdgeEnterprise)
+	}
+	if m.clearedmember {
+		edges = append(edges, leavebalance.EdgeMember)
+	}
+	if m.clearedleave_type {
+		edges = append(edges, leavebalance.EdgeLeaveType)
+	}
+	if m.clearedchanges {
+		edges = append(edges, leavebalance.EdgeChanges)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LeaveBalanceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case leavebalance.EdgeEnterprise:
+		return m.clearedenterprise
+	case leavebalance.EdgeMember:
+		return m.clearedmember
+	case leavebalance.EdgeLeaveType:
+		return m.clearedleave_type
+	case leavebalance.EdgeChanges:
+		return m.clearedchanges
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LeaveBalanceMutation) ClearEdge(name string) error {
+	switch name {
+	case leavebalance.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case leavebalance.EdgeMember:
+		m.ClearMember()
+		return nil
+	case leavebalance.EdgeLeaveType:
+		m.ClearLeaveType()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveBalance unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LeaveBalanceMutation) ResetEdge(name string) error {
+	switch name {
+	case leavebalance.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case leavebalance.EdgeMember:
+		m.ResetMember()
+		return nil
+	case leavebalance.EdgeLeaveType:
+		m.ResetLeaveType()
+		return nil
+	case leavebalance.EdgeChanges:
+		m.ResetChanges()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveBalance edge %s", name)
+}
+
+// LeaveBalanceChangeMutation represents an operation that mutates the LeaveBalanceChange nodes in the graph.
+type LeaveBalanceChangeMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *string
+	created_at         *time.Time
+	kind               *leavebalancechange.Kind
+	minutes            *int
+	addminutes         *int
+	available_after    *int
+	addavailable_after *int
+	reason             *string
+	leave_request_id   *string
+	approval_id        *string
+	actor_id           *string
+	clearedFields      map[string]struct{}
+	enterprise         *string
+	clearedenterprise  bool
+	member             *string
+	clearedmember      bool
+	balance            *string
+	clearedbalance     bool
+	done               bool
+	oldValue           func(context.Context) (*LeaveBalanceChange, error)
+	predicates         []predicate.LeaveBalanceChange
+}
+
+var _ ent.Mutation = (*LeaveBalanceChangeMutation)(nil)
+
+// leavebalancechangeOption allows management of the mutation configuration using functional options.
+type leavebalancechangeOption func(*LeaveBalanceChangeMutation)
+
+// newLeaveBalanceChangeMutation creates new mutation for the LeaveBalanceChange entity.
+func newLeaveBalanceChangeMutation(c config, op Op, opts ...leavebalancechangeOption) *LeaveBalanceChangeMutation {
+	m := &LeaveBalanceChangeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLeaveBalanceChange,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLeaveBalanceChangeID sets the ID field of the mutation.
+func withLeaveBalanceChangeID(id string) leavebalancechangeOption {
+	return func(m *LeaveBalanceChangeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LeaveBalanceChange
+		)
+		m.oldValue = func(ctx context.Context) (*LeaveBalanceChange, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LeaveBalanceChange.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLeaveBalanceChange sets the old LeaveBalanceChange of the mutation.
+func withLeaveBalanceChange(node *LeaveBalanceChange) leavebalancechangeOption {
+	return func(m *LeaveBalanceChangeMutation) {
+		m.oldValue = func(context.Context) (*LeaveBalanceChange, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LeaveBalanceChangeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LeaveBalanceChangeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of LeaveBalanceChange entities.
+func (m *LeaveBalanceChangeMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LeaveBalanceChangeMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LeaveBalanceChangeMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LeaveBalanceChange.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LeaveBalanceChangeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LeaveBalanceChangeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LeaveBalanceChange entity.
+// If the LeaveBalanceChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceChangeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LeaveBalanceChangeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *LeaveBalanceChangeMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *LeaveBalanceChangeMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the LeaveBalanceChange entity.
+// If the LeaveBalanceChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceChangeMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *LeaveBalanceChangeMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *LeaveBalanceChangeMutation) SetMemberID(s string) {
+	m.member = &s
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *LeaveBalanceChangeMutation) MemberID() (r string, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the LeaveBalanceChange entity.
+// If the LeaveBalanceChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceChangeMutation) OldMemberID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *LeaveBalanceChangeMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetBalanceID sets the "balance_id" field.
+func (m *LeaveBalanceChangeMutation) SetBalanceID(s string) {
+	m.balance = &s
+}
+
+// BalanceID returns the value of the "balance_id" field in the mutation.
+func (m *LeaveBalanceChangeMutation) BalanceID() (r string, exists bool) {
+	v := m.balance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBalanceID returns the old "balance_id" field's value of the LeaveBalanceChange entity.
+// If the LeaveBalanceChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceChangeMutation) OldBalanceID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBalanceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBalanceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBalanceID: %w", err)
+	}
+	return oldValue.BalanceID, nil
+}
+
+// ResetBalanceID resets all changes to the "balance_id" field.
+func (m *LeaveBalanceChangeMutation) ResetBalanceID() {
+	m.balance = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *LeaveBalanceChangeMutation) SetKind(l leavebalancechange.Kind) {
+	m.kind = &l
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *LeaveBalanceChangeMutation) Kind() (r leavebalancechange.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the LeaveBalanceChange entity.
+// If the LeaveBalanceChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceChangeMutation) OldKind(ctx context.Context) (v leavebalancechange.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *LeaveBalanceChangeMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetMinutes sets the "minutes" field.
+func (m *LeaveBalanceChangeMutation) SetMinutes(i int) {
+	m.minutes = &i
+	m.addminutes = nil
+}
+
+// Minutes returns the value of the "minutes" field in the mutation.
+func (m *LeaveBalanceChangeMutation) Minutes() (r int, exists bool) {
+	v := m.minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinutes returns the old "minutes" field's value of the LeaveBalanceChange entity.
+// If the LeaveBalanceChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceChangeMutation) OldMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinutes: %w", err)
+	}
+	return oldValue.Minutes, nil
+}
+
+// AddMinutes adds i to the "minutes" field.
+func (m *LeaveBalanceChangeMutation) AddMinutes(i int) {
+	if m.addminutes != nil {
+		*m.addminutes += i
+	} else {
+		m.addminutes = &i
+	}
+}
+
+// AddedMinutes returns the value that was added to the "minutes" field in this mutation.
+func (m *LeaveBalanceChangeMutation) AddedMinutes() (r int, exists bool) {
+	v := m.addminutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMinutes resets all changes to the "minutes" field.
+func (m *LeaveBalanceChangeMutation) ResetMinutes() {
+	m.minutes = nil
+	m.addminutes = nil
+}
+
+// SetAvailableAfter sets the "available_after" field.
+func (m *LeaveBalanceChangeMutation) SetAvailableAfter(i int) {
+	m.available_after = &i
+	m.addavailable_after = nil
+}
+
+// AvailableAfter returns the value of the "available_after" field in the mutation.
+func (m *LeaveBalanceChangeMutation) AvailableAfter() (r int, exists bool) {
+	v := m.available_after
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAvailableAfter returns the old "available_after" field's value of the LeaveBalanceChange entity.
+// If the LeaveBalanceChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceChangeMutation) OldAvailableAfter(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAvailableAfter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAvailableAfter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAvailableAfter: %w", err)
+	}
+	return oldValue.AvailableAfter, nil
+}
+
+// AddAvailableAfter adds i to the "available_after" field.
+func (m *LeaveBalanceChangeMutation) AddAvailableAfter(i int) {
+	if m.addavailable_after != nil {
+		*m.addavailable_after += i
+	} else {
+		m.addavailable_after = &i
+	}
+}
+
+// AddedAvailableAfter returns the value that was added to the "available_after" field in this mutation.
+func (m *LeaveBalanceChangeMutation) AddedAvailableAfter() (r int, exists bool) {
+	v := m.addavailable_after
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAvailableAfter resets all changes to the "available_after" field.
+func (m *LeaveBalanceChangeMutation) ResetAvailableAfter() {
+	m.available_after = nil
+	m.addavailable_after = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *LeaveBalanceChangeMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *LeaveBalanceChangeMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the LeaveBalanceChange entity.
+// If the LeaveBalanceChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceChangeMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *LeaveBalanceChangeMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetLeaveRequestID sets the "leave_request_id" field.
+func (m *LeaveBalanceChangeMutation) SetLeaveRequestID(s string) {
+	m.leave_request_id = &s
+}
+
+// LeaveRequestID returns the value of the "leave_request_id" field in the mutation.
+func (m *LeaveBalanceChangeMutation) LeaveRequestID() (r string, exists bool) {
+	v := m.leave_request_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaveRequestID returns the old "leave_request_id" field's value of the LeaveBalanceChange entity.
+// If the LeaveBalanceChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceChangeMutation) OldLeaveRequestID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaveRequestID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaveRequestID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaveRequestID: %w", err)
+	}
+	return oldValue.LeaveRequestID, nil
+}
+
+// ClearLeaveRequestID clears the value of the "leave_request_id" field.
+func (m *LeaveBalanceChangeMutation) ClearLeaveRequestID() {
+	m.leave_request_id = nil
+	m.clearedFields[leavebalancechange.FieldLeaveRequestID] = struct{}{}
+}
+
+// LeaveRequestIDCleared returns if the "leave_request_id" field was cleared in this mutation.
+func (m *LeaveBalanceChangeMutation) LeaveRequestIDCleared() bool {
+	_, ok := m.clearedFields[leavebalancechange.FieldLeaveRequestID]
+	return ok
+}
+
+// ResetLeaveRequestID resets all changes to the "leave_request_id" field.
+func (m *LeaveBalanceChangeMutation) ResetLeaveRequestID() {
+	m.leave_request_id = nil
+	delete(m.clearedFields, leavebalancechange.FieldLeaveRequestID)
+}
+
+// SetApprovalID sets the "approval_id" field.
+func (m *LeaveBalanceChangeMutation) SetApprovalID(s string) {
+	m.approval_id = &s
+}
+
+// ApprovalID returns the value of the "approval_id" field in the mutation.
+func (m *LeaveBalanceChangeMutation) ApprovalID() (r string, exists bool) {
+	v := m.approval_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovalID returns the old "approval_id" field's value of the LeaveBalanceChange entity.
+// If the LeaveBalanceChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceChangeMutation) OldApprovalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovalID: %w", err)
+	}
+	return oldValue.ApprovalID, nil
+}
+
+// ClearApprovalID clears the value of the "approval_id" field.
+func (m *LeaveBalanceChangeMutation) ClearApprovalID() {
+	m.approval_id = nil
+	m.clearedFields[leavebalancechange.FieldApprovalID] = struct{}{}
+}
+
+// ApprovalIDCleared returns if the "approval_id" field was cleared in this mutation.
+func (m *LeaveBalanceChangeMutation) ApprovalIDCleared() bool {
+	_, ok := m.clearedFields[leavebalancechange.FieldApprovalID]
+	return ok
+}
+
+// ResetApprovalID resets all changes to the "approval_id" field.
+func (m *LeaveBalanceChangeMutation) ResetApprovalID() {
+	m.approval_id = nil
+	delete(m.clearedFields, leavebalancechange.FieldApprovalID)
+}
+
+// SetActorID sets the "actor_id" field.
+func (m *LeaveBalanceChangeMutation) SetActorID(s string) {
+	m.actor_id = &s
+}
+
+// ActorID returns the value of the "actor_id" field in the mutation.
+func (m *LeaveBalanceChangeMutation) ActorID() (r string, exists bool) {
+	v := m.actor_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorID returns the old "actor_id" field's value of the LeaveBalanceChange entity.
+// If the LeaveBalanceChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveBalanceChangeMutation) OldActorID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorID: %w", err)
+	}
+	return oldValue.ActorID, nil
+}
+
+// ClearActorID clears the value of the "actor_id" field.
+func (m *LeaveBalanceChangeMutation) ClearActorID() {
+	m.actor_id = nil
+	m.clearedFields[leavebalancechange.FieldActorID] = struct{}{}
+}
+
+// ActorIDCleared returns if the "actor_id" field was cleared in this mutation.
+func (m *LeaveBalanceChangeMutation) ActorIDCleared() bool {
+	_, ok := m.clearedFields[leavebalancechange.FieldActorID]
+	return ok
+}
+
+// ResetActorID resets all changes to the "actor_id" field.
+func (m *LeaveBalanceChangeMutation) ResetActorID() {
+	m.actor_id = nil
+	delete(m.clearedFields, leavebalancechange.FieldActorID)
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *LeaveBalanceChangeMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[leavebalancechange.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *LeaveBalanceChangeMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *LeaveBalanceChangeMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *LeaveBalanceChangeMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *LeaveBalanceChangeMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[leavebalancechange.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *LeaveBalanceChangeMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *LeaveBalanceChangeMutation) MemberIDs() (ids []string) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *LeaveBalanceChangeMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearBalance clears the "balance" edge to the LeaveBalance entity.
+func (m *LeaveBalanceChangeMutation) ClearBalance() {
+	m.clearedbalance = true
+	m.clearedFields[leavebalancechange.FieldBalanceID] = struct{}{}
+}
+
+// BalanceCleared reports if the "balance" edge to the LeaveBalance entity was cleared.
+func (m *LeaveBalanceChangeMutation) BalanceCleared() bool {
+	return m.clearedbalance
+}
+
+// BalanceIDs returns the "balance" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BalanceID instead. It exists only for internal usage by the builders.
+func (m *LeaveBalanceChangeMutation) BalanceIDs() (ids []string) {
+	if id := m.balance; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBalance resets all changes to the "balance" edge.
+func (m *LeaveBalanceChangeMutation) ResetBalance() {
+	m.balance = nil
+	m.clearedbalance = false
+}
+
+// Where appends a list predicates to the LeaveBalanceChangeMutation builder.
+func (m *LeaveBalanceChangeMutation) Where(ps ...predicate.LeaveBalanceChange) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LeaveBalanceChangeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LeaveBalanceChangeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LeaveBalanceChange, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LeaveBalanceChangeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LeaveBalanceChangeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LeaveBalanceChange).
+func (m *LeaveBalanceChangeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LeaveBalanceChangeMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, leavebalancechange.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, leavebalancechange.FieldEnterpriseID)
+	}
+	if m.member != nil {
+		fields = append(fields, leavebalancechange.FieldMemberID)
+	}
+	if m.balance != nil {
+		fields = append(fields, leavebalancechange.FieldBalanceID)
+	}
+	if m.kind != nil {
+		fields = append(fields, leavebalancechange.FieldKind)
+	}
+	if m.minutes != nil {
+		fields = append(fields, leavebalancechange.FieldMinutes)
+	}
+	if m.available_after != nil {
+		fields = append(fields, leavebalancechange.FieldAvailableAfter)
+	}
+	if m.reason != nil {
+		fields = append(fields, leavebalancechange.FieldReason)
+	}
+	if m.leave_request_id != nil {
+		fields = append(fields, leavebalancechange.FieldLeaveRequestID)
+	}
+	if m.approval_id != nil {
+		fields = append(fields, leavebalancechange.FieldApprovalID)
+	}
+	if m.actor_id != nil {
+		fields = append(fields, leavebalancechange.FieldActorID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LeaveBalanceChangeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case leavebalancechange.FieldCreatedAt:
+		return m.CreatedAt()
+	case leavebalancechange.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case leavebalancechange.FieldMemberID:
+		return m.MemberID()
+	case leavebalancechange.FieldBalanceID:
+		return m.BalanceID()
+	case leavebalancechange.FieldKind:
+		return m.Kind()
+	case leavebalancechange.FieldMinutes:
+		return m.Minutes()
+	case leavebalancechange.FieldAvailableAfter:
+		return m.AvailableAfter()
+	case leavebalancechange.FieldReason:
+		return m.Reason()
+	case leavebalancechange.FieldLeaveRequestID:
+		return m.LeaveRequestID()
+	case leavebalancechange.FieldApprovalID:
+		return m.ApprovalID()
+	case leavebalancechange.FieldActorID:
+		return m.ActorID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LeaveBalanceChangeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case leavebalancechange.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case leavebalancechange.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case leavebalancechange.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case leavebalancechange.FieldBalanceID:
+		return m.OldBalanceID(ctx)
+	case leavebalancechange.FieldKind:
+		return m.OldKind(ctx)
+	case leavebalancechange.FieldMinutes:
+		return m.OldMinutes(ctx)
+	case leavebalancechange.FieldAvailableAfter:
+		return m.OldAvailableAfter(ctx)
+	case leavebalancechange.FieldReason:
+		return m.OldReason(ctx)
+	case leavebalancechange.FieldLeaveRequestID:
+		return m.OldLeaveRequestID(ctx)
+	case leavebalancechange.FieldApprovalID:
+		return m.OldApprovalID(ctx)
+	case leavebalancechange.FieldActorID:
+		return m.OldActorID(ctx)
+	}
+	return nil, fmt.Errorf("unknown LeaveBalanceChange field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeaveBalanceChangeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case leavebalancechange.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case leavebalancechange.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case leavebalancechange.FieldMemberID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case leavebalancechange.FieldBalanceID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBalanceID(v)
+		return nil
+	case leavebalancechange.FieldKind:
+		v, ok := value.(leavebalancechange.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case leavebalancechange.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinutes(v)
+		return nil
+	case leavebalancechange.FieldAvailableAfter:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAvailableAfter(v)
+		return nil
+	case leavebalancechange.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case leavebalancechange.FieldLeaveRequestID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaveRequestID(v)
+		return nil
+	case leavebalancechange.FieldApprovalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovalID(v)
+		return nil
+	case leavebalancechange.FieldActorID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveBalanceChange field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LeaveBalanceChangeMutation) AddedFields() []string {
+	var fields []string
+	if m.addminutes != nil {
+		fields = append(fields, leavebalancechange.FieldMinutes)
+	}
+	if m.addavailable_after != nil {
+		fields = append(fields, leavebalancechange.FieldAvailableAfter)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LeaveBalanceChangeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case leavebalancechange.FieldMinutes:
+		return m.AddedMinutes()
+	case leavebalancechange.FieldAvailableAfter:
+		return m.AddedAvailableAfter()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeaveBalanceChangeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case leavebalancechange.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinutes(v)
+		return nil
+	case leavebalancechange.FieldAvailableAfter:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAvailableAfter(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveBalanceChange numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LeaveBalanceChangeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(leavebalancechange.FieldLeaveRequestID) {
+		fields = append(fields, leavebalancechange.FieldLeaveRequestID)
+	}
+	if m.FieldCleared(leavebalancechange.FieldApprovalID) {
+		fields = append(fields, leavebalancechange.FieldApprovalID)
+	}
+	if m.FieldCleared(leavebalancechange.FieldActorID) {
+		fields = append(fields, leavebalancechange.FieldActorID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LeaveBalanceChangeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LeaveBalanceChangeMutation) ClearField(name string) error {
+	switch name {
+	case leavebalancechange.FieldLeaveRequestID:
+		m.ClearLeaveRequestID()
+		return nil
+	case leavebalancechange.FieldApprovalID:
+		m.ClearApprovalID()
+		return nil
+	case leavebalancechange.FieldActorID:
+		m.ClearActorID()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveBalanceChange nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LeaveBalanceChangeMutation) ResetField(name string) error {
+	switch name {
+	case leavebalancechange.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case leavebalancechange.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case leavebalancechange.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case leavebalancechange.FieldBalanceID:
+		m.ResetBalanceID()
+		return nil
+	case leavebalancechange.FieldKind:
+		m.ResetKind()
+		return nil
+	case leavebalancechange.FieldMinutes:
+		m.ResetMinutes()
+		return nil
+	case leavebalancechange.FieldAvailableAfter:
+		m.ResetAvailableAfter()
+		return nil
+	case leavebalancechange.FieldReason:
+		m.ResetReason()
+		return nil
+	case leavebalancechange.FieldLeaveRequestID:
+		m.ResetLeaveRequestID()
+		return nil
+	case leavebalancechange.FieldApprovalID:
+		m.ResetApprovalID()
+		return nil
+	case leavebalancechange.FieldActorID:
+		m.ResetActorID()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveBalanceChange field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LeaveBalanceChangeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.enterprise != nil {
+		edges = append(edges, leavebalancechange.EdgeEnterprise)
+	}
+	if m.member != nil {
+		edges = append(edges, leavebalancechange.EdgeMember)
+	}
+	if m.balance != nil {
+		edges = append(edges, leavebalancechange.EdgeBalance)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LeaveBalanceChangeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case leavebalancechange.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case leavebalancechange.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case leavebalancechange.EdgeBalance:
+		if id := m.balance; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LeaveBalanceChangeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LeaveBalanceChangeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LeaveBalanceChangeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedenterprise {
+		edges = append(edges, leavebalancechange.EdgeEnterprise)
+	}
+	if m.clearedmember {
+		edges = append(edges, leavebalancechange.EdgeMember)
+	}
+	if m.clearedbalance {
+		edges = append(edges, leavebalancechange.EdgeBalance)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LeaveBalanceChangeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case leavebalancechange.EdgeEnterprise:
+		return m.clearedenterprise
+	case leavebalancechange.EdgeMember:
+		return m.clearedmember
+	case leavebalancechange.EdgeBalance:
+		return m.clearedbalance
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LeaveBalanceChangeMutation) ClearEdge(name string) error {
+	switch name {
+	case leavebalancechange.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case leavebalancechange.EdgeMember:
+		m.ClearMember()
+		return nil
+	case leavebalancechange.EdgeBalance:
+		m.ClearBalance()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveBalanceChange unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LeaveBalanceChangeMutation) ResetEdge(name string) error {
+	switch name {
+	case leavebalancechange.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case leavebalancechange.EdgeMember:
+		m.ResetMember()
+		return nil
+	case leavebalancechange.EdgeBalance:
+		m.ResetBalance()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveBalanceChange edge %s", name)
+}
+
+// LeaveRequestMutation represents an operation that mutates the LeaveRequest nodes in the graph.
+type LeaveRequestMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *string
+	created_at           *time.Time
+	balance_id           *string
+	start                *time.Time
+	end                  *time.Time
+	minutes              *int
+	addminutes           *int
+	cancelled_minutes    *int
+	addcancelled_minutes *int
+	days                 *[]amount.Share
+	appenddays           []amount.Share
+	first_day            *string
+	last_day             *string
+	status               *leaverequest.Status
+	reason               *string
+	approval_id          *string
+	cancel_status        *leaverequest.CancelStatus
+	cancel_from          *time.Time
+	cancel_approval_id   *string
+	updated_at           *time.Time
+	clearedFields        map[string]struct{}
+	enterprise           *string
+	clearedenterprise    bool
+	member               *string
+	clearedmember        bool
+	leave_type           *string
+	clearedleave_type    bool
+	done                 bool
+	oldValue             func(context.Context) (*LeaveRequest, error)
+	predicates           []predicate.LeaveRequest
+}
+
+var _ ent.Mutation = (*LeaveRequestMutation)(nil)
+
+// leaverequestOption allows management of the mutation configuration using functional options.
+type leaverequestOption func(*LeaveRequestMutation)
+
+// newLeaveRequestMutation creates new mutation for the LeaveRequest entity.
+func newLeaveRequestMutation(c config, op Op, opts ...leaverequestOption) *LeaveRequestMutation {
+	m := &LeaveRequestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLeaveRequest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLeaveRequestID sets the ID field of the mutation.
+func withLeaveRequestID(id string) leaverequestOption {
+	return func(m *LeaveRequestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LeaveRequest
+		)
+		m.oldValue = func(ctx context.Context) (*LeaveRequest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LeaveRequest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLeaveRequest sets the old LeaveRequest of the mutation.
+func withLeaveRequest(node *LeaveRequest) leaverequestOption {
+	return func(m *LeaveRequestMutation) {
+		m.oldValue = func(context.Context) (*LeaveRequest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LeaveRequestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LeaveRequestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of LeaveRequest entities.
+func (m *LeaveRequestMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LeaveRequestMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LeaveRequestMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LeaveRequest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LeaveRequestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LeaveRequestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LeaveRequestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *LeaveRequestMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *LeaveRequestMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *LeaveRequestMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *LeaveRequestMutation) SetMemberID(s string) {
+	m.member = &s
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *LeaveRequestMutation) MemberID() (r string, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldMemberID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *LeaveRequestMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetLeaveTypeID sets the "leave_type_id" field.
+func (m *LeaveRequestMutation) SetLeaveTypeID(s string) {
+	m.leave_type = &s
+}
+
+// LeaveTypeID returns the value of the "leave_type_id" field in the mutation.
+func (m *LeaveRequestMutation) LeaveTypeID() (r string, exists bool) {
+	v := m.leave_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaveTypeID returns the old "leave_type_id" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldLeaveTypeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaveTypeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaveTypeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaveTypeID: %w", err)
+	}
+	return oldValue.LeaveTypeID, nil
+}
+
+// ResetLeaveTypeID resets all changes to the "leave_type_id" field.
+func (m *LeaveRequestMutation) ResetLeaveTypeID() {
+	m.leave_type = nil
+}
+
+// SetBalanceID sets the "balance_id" field.
+func (m *LeaveRequestMutation) SetBalanceID(s string) {
+	m.balance_id = &s
+}
+
+// BalanceID returns the value of the "balance_id" field in the mutation.
+func (m *LeaveRequestMutation) BalanceID() (r string, exists bool) {
+	v := m.balance_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBalanceID returns the old "balance_id" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldBalanceID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBalanceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBalanceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBalanceID: %w", err)
+	}
+	return oldValue.BalanceID, nil
+}
+
+// ClearBalanceID clears the value of the "balance_id" field.
+func (m *LeaveRequestMutation) ClearBalanceID() {
+	m.balance_id = nil
+	m.clearedFields[leaverequest.FieldBalanceID] = struct{}{}
+}
+
+// BalanceIDCleared returns if the "balance_id" field was cleared in this mutation.
+func (m *LeaveRequestMutation) BalanceIDCleared() bool {
+	_, ok := m.clearedFields[leaverequest.FieldBalanceID]
+	return ok
+}
+
+// ResetBalanceID resets all changes to the "balance_id" field.
+func (m *LeaveRequestMutation) ResetBalanceID() {
+	m.balance_id = nil
+	delete(m.clearedFields, leaverequest.FieldBalanceID)
+}
+
+// SetStart sets the "start" field.
+func (m *LeaveRequestMutation) SetStart(t time.Time) {
+	m.start = &t
+}
+
+// Start returns the value of the "start" field in the mutation.
+func (m *LeaveRequestMutation) Start() (r time.Time, exists bool) {
+	v := m.start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStart returns the old "start" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldStart(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStart: %w", err)
+	}
+	return oldValue.Start, nil
+}
+
+// ResetStart resets all changes to the "start" field.
+func (m *LeaveRequestMutation) ResetStart() {
+	m.start = nil
+}
+
+// SetEnd sets the "end" field.
+func (m *LeaveRequestMutation) SetEnd(t time.Time) {
+	m.end = &t
+}
+
+// End returns the value of the "end" field in the mutation.
+func (m *LeaveRequestMutation) End() (r time.Time, exists bool) {
+	v := m.end
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnd returns the old "end" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldEnd(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnd is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnd requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnd: %w", err)
+	}
+	return oldValue.End, nil
+}
+
+// ResetEnd resets all changes to the "end" field.
+func (m *LeaveRequestMutation) ResetEnd() {
+	m.end = nil
+}
+
+// SetMinutes sets the "minutes" field.
+func (m *LeaveRequestMutation) SetMinutes(i int) {
+	m.minutes = &i
+	m.addminutes = nil
+}
+
+// Minutes returns the value of the "minutes" field in the mutation.
+func (m *LeaveRequestMutation) Minutes() (r int, exists bool) {
+	v := m.minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinutes returns the old "minutes" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinutes: %w", err)
+	}
+	return oldValue.Minutes, nil
+}
+
+// AddMinutes adds i to the "minutes" field.
+func (m *LeaveRequestMutation) AddMinutes(i int) {
+	if m.addminutes != nil {
+		*m.addminutes += i
+	} else {
+		m.addminutes = &i
+	}
+}
+
+// AddedMinutes returns the value that was added to the "minutes" field in this mutation.
+func (m *LeaveRequestMutation) AddedMinutes() (r int, exists bool) {
+	v := m.addminutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMinutes resets all changes to the "minutes" field.
+func (m *LeaveRequestMutation) ResetMinutes() {
+	m.minutes = nil
+	m.addminutes = nil
+}
+
+// SetCancelledMinutes sets the "cancelled_minutes" field.
+func (m *LeaveRequestMutation) SetCancelledMinutes(i int) {
+	m.cancelled_minutes = &i
+	m.addcancelled_minutes = nil
+}
+
+// CancelledMinutes returns the value of the "cancelled_minutes" field in the mutation.
+func (m *LeaveRequestMutation) CancelledMinutes() (r int, exists bool) {
+	v := m.cancelled_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelledMinutes returns the old "cancelled_minutes" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldCancelledMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelledMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelledMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelledMinutes: %w", err)
+	}
+	return oldValue.CancelledMinutes, nil
+}
+
+// AddCancelledMinutes adds i to the "cancelled_minutes" field.
+func (m *LeaveRequestMutation) AddCancelledMinutes(i int) {
+	if m.addcancelled_minutes != nil {
+		*m.addcancelled_minutes += i
+	} else {
+		m.addcancelled_minutes = &i
+	}
+}
+
+// AddedCancelledMinutes returns the value that was added to the "cancelled_minutes" field in this mutation.
+func (m *LeaveRequestMutation) AddedCancelledMinutes() (r int, exists bool) {
+	v := m.addcancelled_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCancelledMinutes resets all changes to the "cancelled_minutes" field.
+func (m *LeaveRequestMutation) ResetCancelledMinutes() {
+	m.cancelled_minutes = nil
+	m.addcancelled_minutes = nil
+}
+
+// SetDays sets the "days" field.
+func (m *LeaveRequestMutation) SetDays(a []amount.Share) {
+	m.days = &a
+	m.appenddays = nil
+}
+
+// Days returns the value of the "days" field in the mutation.
+func (m *LeaveRequestMutation) Days() (r []amount.Share, exists bool) {
+	v := m.days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDays returns the old "days" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldDays(ctx context.Context) (v []amount.Share, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDays: %w", err)
+	}
+	return oldValue.Days, nil
+}
+
+// AppendDays adds a to the "days" field.
+func (m *LeaveRequestMutation) AppendDays(a []amount.Share) {
+	m.appenddays = append(m.appenddays, a...)
+}
+
+// AppendedDays returns the list of values that were appended to the "days" field in this mutation.
+func (m *LeaveRequestMutation) AppendedDays() ([]amount.Share, bool) {
+	if len(m.appenddays) == 0 {
+		return nil, false
+	}
+	return m.appenddays, true
+}
+
+// ResetDays resets all changes to the "days" field.
+func (m *LeaveRequestMutation) ResetDays() {
+	m.days = nil
+	m.appenddays = nil
+}
+
+// SetFirstDay sets the "first_day" field.
+func (m *LeaveRequestMutation) SetFirstDay(s string) {
+	m.first_day = &s
+}
+
+// FirstDay returns the value of the "first_day" field in the mutation.
+func (m *LeaveRequestMutation) FirstDay() (r string, exists bool) {
+	v := m.first_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstDay returns the old "first_day" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldFirstDay(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstDay: %w", err)
+	}
+	return oldValue.FirstDay, nil
+}
+
+// ResetFirstDay resets all changes to the "first_day" field.
+func (m *LeaveRequestMutation) ResetFirstDay() {
+	m.first_day = nil
+}
+
+// SetLastDay sets the "last_day" field.
+func (m *LeaveRequestMutation) SetLastDay(s string) {
+	m.last_day = &s
+}
+
+// LastDay returns the value of the "last_day" field in the mutation.
+func (m *LeaveRequestMutation) LastDay() (r string, exists bool) {
+	v := m.last_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastDay returns the old "last_day" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldLastDay(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastDay: %w", err)
+	}
+	return oldValue.LastDay, nil
+}
+
+// ResetLastDay resets all changes to the "last_day" field.
+func (m *LeaveRequestMutation) ResetLastDay() {
+	m.last_day = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *LeaveRequestMutation) SetStatus(l leaverequest.Status) {
+	m.status = &l
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *LeaveRequestMutation) Status() (r leaverequest.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldStatus(ctx context.Context) (v leaverequest.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *LeaveRequestMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *LeaveRequestMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *LeaveRequestMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *LeaveRequestMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetApprovalID sets the "approval_id" field.
+func (m *LeaveRequestMutation) SetApprovalID(s string) {
+	m.approval_id = &s
+}
+
+// ApprovalID returns the value of the "approval_id" field in the mutation.
+func (m *LeaveRequestMutation) ApprovalID() (r string, exists bool) {
+	v := m.approval_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovalID returns the old "approval_id" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldApprovalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovalID: %w", err)
+	}
+	return oldValue.ApprovalID, nil
+}
+
+// ClearApprovalID clears the value of the "approval_id" field.
+func (m *LeaveRequestMutation) ClearApprovalID() {
+	m.approval_id = nil
+	m.clearedFields[leaverequest.FieldApprovalID] = struct{}{}
+}
+
+// ApprovalIDCleared returns if the "approval_id" field was cleared in this mutation.
+func (m *LeaveRequestMutation) ApprovalIDCleared() bool {
+	_, ok := m.clearedFields[leaverequest.FieldApprovalID]
+	return ok
+}
+
+// ResetApprovalID resets all changes to the "approval_id" field.
+func (m *LeaveRequestMutation) ResetApprovalID() {
+	m.approval_id = nil
+	delete(m.clearedFields, leaverequest.FieldApprovalID)
+}
+
+// SetCancelStatus sets the "cancel_status" field.
+func (m *LeaveRequestMutation) SetCancelStatus(ls leaverequest.CancelStatus) {
+	m.cancel_status = &ls
+}
+
+// CancelStatus returns the value of the "cancel_status" field in the mutation.
+func (m *LeaveRequestMutation) CancelStatus() (r leaverequest.CancelStatus, exists bool) {
+	v := m.cancel_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelStatus returns the old "cancel_status" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldCancelStatus(ctx context.Context) (v *leaverequest.CancelStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelStatus: %w", err)
+	}
+	return oldValue.CancelStatus, nil
+}
+
+// ClearCancelStatus clears the value of the "cancel_status" field.
+func (m *LeaveRequestMutation) ClearCancelStatus() {
+	m.cancel_status = nil
+	m.clearedFields[leaverequest.FieldCancelStatus] = struct{}{}
+}
+
+// CancelStatusCleared returns if the "cancel_status" field was cleared in this mutation.
+func (m *LeaveRequestMutation) CancelStatusCleared() bool {
+	_, ok := m.clearedFields[leaverequest.FieldCancelStatus]
+	return ok
+}
+
+// ResetCancelStatus resets all changes to the "cancel_status" field.
+func (m *LeaveRequestMutation) ResetCancelStatus() {
+	m.cancel_status = nil
+	delete(m.clearedFields, leaverequest.FieldCancelStatus)
+}
+
+// SetCancelFrom sets the "cancel_from" field.
+func (m *LeaveRequestMutation) SetCancelFrom(t time.Time) {
+	m.cancel_from = &t
+}
+
+// CancelFrom returns the value of the "cancel_from" field in the mutation.
+func (m *LeaveRequestMutation) CancelFrom() (r time.Time, exists bool) {
+	v := m.cancel_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelFrom returns the old "cancel_from" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldCancelFrom(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelFrom: %w", err)
+	}
+	return oldValue.CancelFrom, nil
+}
+
+// ClearCancelFrom clears the value of the "cancel_from" field.
+func (m *LeaveRequestMutation) ClearCancelFrom() {
+	m.cancel_from = nil
+	m.clearedFields[leaverequest.FieldCancelFrom] = struct{}{}
+}
+
+// CancelFromCleared returns if the "cancel_from" field was cleared in this mutation.
+func (m *LeaveRequestMutation) CancelFromCleared() bool {
+	_, ok := m.clearedFields[leaverequest.FieldCancelFrom]
+	return ok
+}
+
+// ResetCancelFrom resets all changes to the "cancel_from" field.
+func (m *LeaveRequestMutation) ResetCancelFrom() {
+	m.cancel_from = nil
+	delete(m.clearedFields, leaverequest.FieldCancelFrom)
+}
+
+// SetCancelApprovalID sets the "cancel_approval_id" field.
+func (m *LeaveRequestMutation) SetCancelApprovalID(s string) {
+	m.cancel_approval_id = &s
+}
+
+// CancelApprovalID returns the value of the "cancel_approval_id" field in the mutation.
+func (m *LeaveRequestMutation) CancelApprovalID() (r string, exists bool) {
+	v := m.cancel_approval_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelApprovalID returns the old "cancel_approval_id" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldCancelApprovalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelApprovalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelApprovalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelApprovalID: %w", err)
+	}
+	return oldValue.CancelApprovalID, nil
+}
+
+// ClearCancelApprovalID clears the value of the "cancel_approval_id" field.
+func (m *LeaveRequestMutation) ClearCancelApprovalID() {
+	m.cancel_approval_id = nil
+	m.clearedFields[leaverequest.FieldCancelApprovalID] = struct{}{}
+}
+
+// CancelApprovalIDCleared returns if the "cancel_approval_id" field was cleared in this mutation.
+func (m *LeaveRequestMutation) CancelApprovalIDCleared() bool {
+	_, ok := m.clearedFields[leaverequest.FieldCancelApprovalID]
+	return ok
+}
+
+// ResetCancelApprovalID resets all changes to the "cancel_approval_id" field.
+func (m *LeaveRequestMutation) ResetCancelApprovalID() {
+	m.cancel_approval_id = nil
+	delete(m.clearedFields, leaverequest.FieldCancelApprovalID)
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *LeaveRequestMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *LeaveRequestMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the LeaveRequest entity.
+// If the LeaveRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveRequestMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *LeaveRequestMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *LeaveRequestMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[leaverequest.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *LeaveRequestMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *LeaveRequestMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *LeaveRequestMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *LeaveRequestMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[leaverequest.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *LeaveRequestMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *LeaveRequestMutation) MemberIDs() (ids []string) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *LeaveRequestMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearLeaveType clears the "leave_type" edge to the LeaveType entity.
+func (m *LeaveRequestMutation) ClearLeaveType() {
+	m.clearedleave_type = true
+	m.clearedFields[leaverequest.FieldLeaveTypeID] = struct{}{}
+}
+
+// LeaveTypeCleared reports if the "leave_type" edge to the LeaveType entity was cleared.
+func (m *LeaveRequestMutation) LeaveTypeCleared() bool {
+	return m.clearedleave_type
+}
+
+// LeaveTypeIDs returns the "leave_type" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LeaveTypeID instead. It exists only for internal usage by the builders.
+func (m *LeaveRequestMutation) LeaveTypeIDs() (ids []string) {
+	if id := m.leave_type; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLeaveType resets all changes to the "leave_type" edge.
+func (m *LeaveRequestMutation) ResetLeaveType() {
+	m.leave_type = nil
+	m.clearedleave_type = false
+}
+
+// Where appends a list predicates to the LeaveRequestMutation builder.
+func (m *LeaveRequestMutation) Where(ps ...predicate.LeaveRequest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LeaveRequestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LeaveRequestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LeaveRequest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LeaveRequestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LeaveRequestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LeaveRequest).
+func (m *LeaveRequestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LeaveRequestMutation) Fields() []string {
+	fields := make([]string, 0, 19)
+	if m.created_at != nil {
+		fields = append(fields, leaverequest.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, leaverequest.FieldEnterpriseID)
+	}
+	if m.member != nil {
+		fields = append(fields, leaverequest.FieldMemberID)
+	}
+	if m.leave_type != nil {
+		fields = append(fields, leaverequest.FieldLeaveTypeID)
+	}
+	if m.balance_id != nil {
+		fields = append(fields, leaverequest.FieldBalanceID)
+	}
+	if m.start != nil {
+		fields = append(fields, leaverequest.FieldStart)
+	}
+	if m.end != nil {
+		fields = append(fields, leaverequest.FieldEnd)
+	}
+	if m.minutes != nil {
+		fields = append(fields, leaverequest.FieldMinutes)
+	}
+	if m.cancelled_minutes != nil {
+		fields = append(fields, leaverequest.FieldCancelledMinutes)
+	}
+	if m.days != nil {
+		fields = append(fields, leaverequest.FieldDays)
+	}
+	if m.first_day != nil {
+		fields = append(fields, leaverequest.FieldFirstDay)
+	}
+	if m.last_day != nil {
+		fields = append(fields, leaverequest.FieldLastDay)
+	}
+	if m.status != nil {
+		fields = append(fields, leaverequest.FieldStatus)
+	}
+	if m.reason != nil {
+		fields = append(fields, leaverequest.FieldReason)
+	}
+	if m.approval_id != nil {
+		fields = append(fields, leaverequest.FieldApprovalID)
+	}
+	if m.cancel_status != nil {
+		fields = append(fields, leaverequest.FieldCancelStatus)
+	}
+	if m.cancel_from != nil {
+		fields = append(fields, leaverequest.FieldCancelFrom)
+	}
+	if m.cancel_approval_id != nil {
+		fields = append(fields, leaverequest.FieldCancelApprovalID)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, leaverequest.FieldUpdatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LeaveRequestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case leaverequest.FieldCreatedAt:
+		return m.CreatedAt()
+	case leaverequest.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case leaverequest.FieldMemberID:
+		return m.MemberID()
+	case leaverequest.FieldLeaveTypeID:
+		return m.LeaveTypeID()
+	case leaverequest.FieldBalanceID:
+		return m.BalanceID()
+	case leaverequest.FieldStart:
+		return m.Start()
+	case leaverequest.FieldEnd:
+		return m.End()
+	case leaverequest.FieldMinutes:
+		return m.Minutes()
+	case leaverequest.FieldCancelledMinutes:
+		return m.CancelledMinutes()
+	case leaverequest.FieldDays:
+		return m.Days()
+	case leaverequest.FieldFirstDay:
+		return m.FirstDay()
+	case leaverequest.FieldLastDay:
+		return m.LastDay()
+	case leaverequest.FieldStatus:
+		return m.Status()
+	case leaverequest.FieldReason:
+		return m.Reason()
+	case leaverequest.FieldApprovalID:
+		return m.ApprovalID()
+	case leaverequest.FieldCancelStatus:
+		return m.CancelStatus()
+	case leaverequest.FieldCancelFrom:
+		return m.CancelFrom()
+	case leaverequest.FieldCancelApprovalID:
+		return m.CancelApprovalID()
+	case leaverequest.FieldUpdatedAt:
+		return m.UpdatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LeaveRequestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case leaverequest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case leaverequest.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case leaverequest.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case leaverequest.FieldLeaveTypeID:
+		return m.OldLeaveTypeID(ctx)
+	case leaverequest.FieldBalanceID:
+		return m.OldBalanceID(ctx)
+	case leaverequest.FieldStart:
+		return m.OldStart(ctx)
+	case leaverequest.FieldEnd:
+		return m.OldEnd(ctx)
+	case leaverequest.FieldMinutes:
+		return m.OldMinutes(ctx)
+	case leaverequest.FieldCancelledMinutes:
+		return m.OldCancelledMinutes(ctx)
+	case leaverequest.FieldDays:
+		return m.OldDays(ctx)
+	case leaverequest.FieldFirstDay:
+		return m.OldFirstDay(ctx)
+	case leaverequest.FieldLastDay:
+		return m.OldLastDay(ctx)
+	case leaverequest.FieldStatus:
+		return m.OldStatus(ctx)
+	case leaverequest.FieldReason:
+		return m.OldReason(ctx)
+	case leaverequest.FieldApprovalID:
+		return m.OldApprovalID(ctx)
+	case leaverequest.FieldCancelStatus:
+		return m.OldCancelStatus(ctx)
+	case leaverequest.FieldCancelFrom:
+		return m.OldCancelFrom(ctx)
+	case leaverequest.FieldCancelApprovalID:
+		return m.OldCancelApprovalID(ctx)
+	case leaverequest.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown LeaveRequest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeaveRequestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case leaverequest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case leaverequest.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case leaverequest.FieldMemberID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case leaverequest.FieldLeaveTypeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaveTypeID(v)
+		return nil
+	case leaverequest.FieldBalanceID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBalanceID(v)
+		return nil
+	case leaverequest.FieldStart:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStart(v)
+		return nil
+	case leaverequest.FieldEnd:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnd(v)
+		return nil
+	case leaverequest.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinutes(v)
+		return nil
+	case leaverequest.FieldCancelledMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelledMinutes(v)
+		return nil
+	case leaverequest.FieldDays:
+		v, ok := value.([]amount.Share)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDays(v)
+		return nil
+	case leaverequest.FieldFirstDay:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstDay(v)
+		return nil
+	case leaverequest.FieldLastDay:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastDay(v)
+		return nil
+	case leaverequest.FieldStatus:
+		v, ok := value.(leaverequest.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case leaverequest.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case leaverequest.FieldApprovalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovalID(v)
+		return nil
+	case leaverequest.FieldCancelStatus:
+		v, ok := value.(leaverequest.CancelStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelStatus(v)
+		return nil
+	case leaverequest.FieldCancelFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelFrom(v)
+		return nil
+	case leaverequest.FieldCancelApprovalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelApprovalID(v)
+		return nil
+	case leaverequest.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveRequest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LeaveRequestMutation) AddedFields() []string {
+	var fields []string
+	if m.addminutes != nil {
+		fields = append(fields, leaverequest.FieldMinutes)
+	}
+	if m.addcancelled_minutes != nil {
+		fields = append(fields, leaverequest.FieldCancelledMinutes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LeaveRequestMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case leaverequest.FieldMinutes:
+		return m.AddedMinutes()
+	case leaverequest.FieldCancelledMinutes:
+		return m.AddedCancelledMinutes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeaveRequestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case leaverequest.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinutes(v)
+		return nil
+	case leaverequest.FieldCancelledMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCancelledMinutes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveRequest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LeaveRequestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(leaverequest.FieldBalanceID) {
+		fields = append(fields, leaverequest.FieldBalanceID)
+	}
+	if m.FieldCleared(leaverequest.FieldApprovalID) {
+		fields = append(fields, leaverequest.FieldApprovalID)
+	}
+	if m.FieldCleared(leaverequest.FieldCancelStatus) {
+		fields = append(fields, leaverequest.FieldCancelStatus)
+	}
+	if m.FieldCleared(leaverequest.FieldCancelFrom) {
+		fields = append(fields, leaverequest.FieldCancelFrom)
+	}
+	if m.FieldCleared(leaverequest.FieldCancelApprovalID) {
+		fields = append(fields, leaverequest.FieldCancelApprovalID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LeaveRequestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LeaveRequestMutation) ClearField(name string) error {
+	switch name {
+	case leaverequest.FieldBalanceID:
+		m.ClearBalanceID()
+		return nil
+	case leaverequest.FieldApprovalID:
+		m.ClearApprovalID()
+		return nil
+	case leaverequest.FieldCancelStatus:
+		m.ClearCancelStatus()
+		return nil
+	case leaverequest.FieldCancelFrom:
+		m.ClearCancelFrom()
+		return nil
+	case leaverequest.FieldCancelApprovalID:
+		m.ClearCancelApprovalID()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveRequest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LeaveRequestMutation) ResetField(name string) error {
+	switch name {
+	case leaverequest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case leaverequest.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case leaverequest.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case leaverequest.FieldLeaveTypeID:
+		m.ResetLeaveTypeID()
+		return nil
+	case leaverequest.FieldBalanceID:
+		m.ResetBalanceID()
+		return nil
+	case leaverequest.FieldStart:
+		m.ResetStart()
+		return nil
+	case leaverequest.FieldEnd:
+		m.ResetEnd()
+		return nil
+	case leaverequest.FieldMinutes:
+		m.ResetMinutes()
+		return nil
+	case leaverequest.FieldCancelledMinutes:
+		m.ResetCancelledMinutes()
+		return nil
+	case leaverequest.FieldDays:
+		m.ResetDays()
+		return nil
+	case leaverequest.FieldFirstDay:
+		m.ResetFirstDay()
+		return nil
+	case leaverequest.FieldLastDay:
+		m.ResetLastDay()
+		return nil
+	case leaverequest.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case leaverequest.FieldReason:
+		m.ResetReason()
+		return nil
+	case leaverequest.FieldApprovalID:
+		m.ResetApprovalID()
+		return nil
+	case leaverequest.FieldCancelStatus:
+		m.ResetCancelStatus()
+		return nil
+	case leaverequest.FieldCancelFrom:
+		m.ResetCancelFrom()
+		return nil
+	case leaverequest.FieldCancelApprovalID:
+		m.ResetCancelApprovalID()
+		return nil
+	case leaverequest.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveRequest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LeaveRequestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.enterprise != nil {
+		edges = append(edges, leaverequest.EdgeEnterprise)
+	}
+	if m.member != nil {
+		edges = append(edges, leaverequest.EdgeMember)
+	}
+	if m.leave_type != nil {
+		edges = append(edges, leaverequest.EdgeLeaveType)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LeaveRequestMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case leaverequest.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case leaverequest.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case leaverequest.EdgeLeaveType:
+		if id := m.leave_type; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LeaveRequestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LeaveRequestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LeaveRequestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedenterprise {
+		edges = append(edges, leaverequest.EdgeEnterprise)
+	}
+	if m.clearedmember {
+		edges = append(edges, leaverequest.EdgeMember)
+	}
+	if m.clearedleave_type {
+		edges = append(edges, leaverequest.EdgeLeaveType)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LeaveRequestMutation) EdgeCleared(name string) bool {
+	switch name {
+	case leaverequest.EdgeEnterprise:
+		return m.clearedenterprise
+	case leaverequest.EdgeMember:
+		return m.clearedmember
+	case leaverequest.EdgeLeaveType:
+		return m.clearedleave_type
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LeaveRequestMutation) ClearEdge(name string) error {
+	switch name {
+	case leaverequest.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case leaverequest.EdgeMember:
+		m.ClearMember()
+		return nil
+	case leaverequest.EdgeLeaveType:
+		m.ClearLeaveType()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveRequest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LeaveRequestMutation) ResetEdge(name string) error {
+	switch name {
+	case leaverequest.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case leaverequest.EdgeMember:
+		m.ResetMember()
+		return nil
+	case leaverequest.EdgeLeaveType:
+		m.ResetLeaveType()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveRequest edge %s", name)
+}
+
+// LeaveTypeMutation represents an operation that mutates the LeaveType nodes in the graph.
+type LeaveTypeMutation struct {
+	config
+	op                     Op
+	typ                    string
+	id                     *string
+	created_at             *time.Time
+	name                   *string
+	unit                   *leavetype.Unit
+	counting               *leavetype.Counting
+	minutes_per_day        *int
+	addminutes_per_day     *int
+	paid                   *bool
+	audience               *audience.Audience
+	needs_balance          *bool
+	step_minutes           *int
+	addstep_minutes        *int
+	max_days_in_advance    *int
+	addmax_days_in_advance *int
+	max_days_late          *int
+	addmax_days_late       *int
+	approval_template_id   *string
+	grant                  *amount.Grant
+	active                 *bool
+	clearedFields          map[string]struct{}
+	enterprise             *string
+	clearedenterprise      bool
+	done                   bool
+	oldValue               func(context.Context) (*LeaveType, error)
+	predicates             []predicate.LeaveType
+}
+
+var _ ent.Mutation = (*LeaveTypeMutation)(nil)
+
+// leavetypeOption allows management of the mutation configuration using functional options.
+type leavetypeOption func(*LeaveTypeMutation)
+
+// newLeaveTypeMutation creates new mutation for the LeaveType entity.
+func newLeaveTypeMutation(c config, op Op, opts ...leavetypeOption) *LeaveTypeMutation {
+	m := &LeaveTypeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLeaveType,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLeaveTypeID sets the ID field of the mutation.
+func withLeaveTypeID(id string) leavetypeOption {
+	return func(m *LeaveTypeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LeaveType
+		)
+		m.oldValue = func(ctx context.Context) (*LeaveType, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LeaveType.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLeaveType sets the old LeaveType of the mutation.
+func withLeaveType(node *LeaveType) leavetypeOption {
+	return func(m *LeaveTypeMutation) {
+		m.oldValue = func(context.Context) (*LeaveType, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LeaveTypeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LeaveTypeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of LeaveType entities.
+func (m *LeaveTypeMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LeaveTypeMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LeaveTypeMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LeaveType.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LeaveTypeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LeaveTypeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LeaveTypeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *LeaveTypeMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *LeaveTypeMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *LeaveTypeMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetName sets the "name" field.
+func (m *LeaveTypeMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *LeaveTypeMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *LeaveTypeMutation) ResetName() {
+	m.name = nil
+}
+
+// SetUnit sets the "unit" field.
+func (m *LeaveTypeMutation) SetUnit(l leavetype.Unit) {
+	m.unit = &l
+}
+
+// Unit returns the value of the "unit" field in the mutation.
+func (m *LeaveTypeMutation) Unit() (r leavetype.Unit, exists bool) {
+	v := m.unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnit returns the old "unit" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldUnit(ctx context.Context) (v leavetype.Unit, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnit is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnit requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnit: %w", err)
+	}
+	return oldValue.Unit, nil
+}
+
+// ResetUnit resets all changes to the "unit" field.
+func (m *LeaveTypeMutation) ResetUnit() {
+	m.unit = nil
+}
+
+// SetCounting sets the "counting" field.
+func (m *LeaveTypeMutation) SetCounting(l leavetype.Counting) {
+	m.counting = &l
+}
+
+// Counting returns the value of the "counting" field in the mutation.
+func (m *LeaveTypeMutation) Counting() (r leavetype.Counting, exists bool) {
+	v := m.counting
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCounting returns the old "counting" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldCounting(ctx context.Context) (v leavetype.Counting, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCounting is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCounting requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCounting: %w", err)
+	}
+	return oldValue.Counting, nil
+}
+
+// ResetCounting resets all changes to the "counting" field.
+func (m *LeaveTypeMutation) ResetCounting() {
+	m.counting = nil
+}
+
+// SetMinutesPerDay sets the "minutes_per_day" field.
+func (m *LeaveTypeMutation) SetMinutesPerDay(i int) {
+	m.minutes_per_day = &i
+	m.addminutes_per_day = nil
+}
+
+// MinutesPerDay returns the value of the "minutes_per_day" field in the mutation.
+func (m *LeaveTypeMutation) MinutesPerDay() (r int, exists bool) {
+	v := m.minutes_per_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinutesPerDay returns the old "minutes_per_day" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldMinutesPerDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinutesPerDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinutesPerDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinutesPerDay: %w", err)
+	}
+	return oldValue.MinutesPerDay, nil
+}
+
+// AddMinutesPerDay adds i to the "minutes_per_day" field.
+func (m *LeaveTypeMutation) AddMinutesPerDay(i int) {
+	if m.addminutes_per_day != nil {
+		*m.addminutes_per_day += i
+	} else {
+		m.addminutes_per_day = &i
+	}
+}
+
+// AddedMinutesPerDay returns the value that was added to the "minutes_per_day" field in this mutation.
+func (m *LeaveTypeMutation) AddedMinutesPerDay() (r int, exists bool) {
+	v := m.addminutes_per_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMinutesPerDay resets all changes to the "minutes_per_day" field.
+func (m *LeaveTypeMutation) ResetMinutesPerDay() {
+	m.minutes_per_day = nil
+	m.addminutes_per_day = nil
+}
+
+// SetPaid sets the "paid" field.
+func (m *LeaveTypeMutation) SetPaid(b bool) {
+	m.paid = &b
+}
+
+// Paid returns the value of the "paid" field in the mutation.
+func (m *LeaveTypeMutation) Paid() (r bool, exists bool) {
+	v := m.paid
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaid returns the old "paid" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldPaid(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaid is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaid requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaid: %w", err)
+	}
+	return oldValue.Paid, nil
+}
+
+// ResetPaid resets all changes to the "paid" field.
+func (m *LeaveTypeMutation) ResetPaid() {
+	m.paid = nil
+}
+
+// SetAudience sets the "audience" field.
+func (m *LeaveTypeMutation) SetAudience(a audience.Audience) {
+	m.audience = &a
+}
+
+// Audience returns the value of the "audience" field in the mutation.
+func (m *LeaveTypeMutation) Audience() (r audience.Audience, exists bool) {
+	v := m.audience
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAudience returns the old "audience" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldAudience(ctx context.Context) (v audience.Audience, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAudience is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAudience requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAudience: %w", err)
+	}
+	return oldValue.Audience, nil
+}
+
+// ResetAudience resets all changes to the "audience" field.
+func (m *LeaveTypeMutation) ResetAudience() {
+	m.audience = nil
+}
+
+// SetNeedsBalance sets the "needs_balance" field.
+func (m *LeaveTypeMutation) SetNeedsBalance(b bool) {
+	m.needs_balance = &b
+}
+
+// NeedsBalance returns the value of the "needs_balance" field in the mutation.
+func (m *LeaveTypeMutation) NeedsBalance() (r bool, exists bool) {
+	v := m.needs_balance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNeedsBalance returns the old "needs_balance" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldNeedsBalance(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNeedsBalance is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNeedsBalance requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNeedsBalance: %w", err)
+	}
+	return oldValue.NeedsBalance, nil
+}
+
+// ResetNeedsBalance resets all changes to the "needs_balance" field.
+func (m *LeaveTypeMutation) ResetNeedsBalance() {
+	m.needs_balance = nil
+}
+
+// SetStepMinutes sets the "step_minutes" field.
+func (m *LeaveTypeMutation) SetStepMinutes(i int) {
+	m.step_minutes = &i
+	m.addstep_minutes = nil
+}
+
+// StepMinutes returns the value of the "step_minutes" field in the mutation.
+func (m *LeaveTypeMutation) StepMinutes() (r int, exists bool) {
+	v := m.step_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStepMinutes returns the old "step_minutes" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldStepMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStepMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStepMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStepMinutes: %w", err)
+	}
+	return oldValue.StepMinutes, nil
+}
+
+// AddStepMinutes adds i to the "step_minutes" field.
+func (m *LeaveTypeMutation) AddStepMinutes(i int) {
+	if m.addstep_minutes != nil {
+		*m.addstep_minutes += i
+	} else {
+		m.addstep_minutes = &i
+	}
+}
+
+// AddedStepMinutes returns the value that was added to the "step_minutes" field in this mutation.
+func (m *LeaveTypeMutation) AddedStepMinutes() (r int, exists bool) {
+	v := m.addstep_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStepMinutes resets all changes to the "step_minutes" field.
+func (m *LeaveTypeMutation) ResetStepMinutes() {
+	m.step_minutes = nil
+	m.addstep_minutes = nil
+}
+
+// SetMaxDaysInAdvance sets the "max_days_in_advance" field.
+func (m *LeaveTypeMutation) SetMaxDaysInAdvance(i int) {
+	m.max_days_in_advance = &i
+	m.addmax_days_in_advance = nil
+}
+
+// MaxDaysInAdvance returns the value of the "max_days_in_advance" field in the mutation.
+func (m *LeaveTypeMutation) MaxDaysInAdvance() (r int, exists bool) {
+	v := m.max_days_in_advance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaxDaysInAdvance returns the old "max_days_in_advance" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldMaxDaysInAdvance(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaxDaysInAdvance is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaxDaysInAdvance requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaxDaysInAdvance: %w", err)
+	}
+	return oldValue.MaxDaysInAdvance, nil
+}
+
+// AddMaxDaysInAdvance adds i to the "max_days_in_advance" field.
+func (m *LeaveTypeMutation) AddMaxDaysInAdvance(i int) {
+	if m.addmax_days_in_advance != nil {
+		*m.addmax_days_in_advance += i
+	} else {
+		m.addmax_days_in_advance = &i
+	}
+}
+
+// AddedMaxDaysInAdvance returns the value that was added to the "max_days_in_advance" field in this mutation.
+func (m *LeaveTypeMutation) AddedMaxDaysInAdvance() (r int, exists bool) {
+	v := m.addmax_days_in_advance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMaxDaysInAdvance clears the value of the "max_days_in_advance" field.
+func (m *LeaveTypeMutation) ClearMaxDaysInAdvance() {
+	m.max_days_in_advance = nil
+	m.addmax_days_in_advance = nil
+	m.clearedFields[leavetype.FieldMaxDaysInAdvance] = struct{}{}
+}
+
+// MaxDaysInAdvanceCleared returns if the "max_days_in_advance" field was cleared in this mutation.
+func (m *LeaveTypeMutation) MaxDaysInAdvanceCleared() bool {
+	_, ok := m.clearedFields[leavetype.FieldMaxDaysInAdvance]
+	return ok
+}
+
+// ResetMaxDaysInAdvance resets all changes to the "max_days_in_advance" field.
+func (m *LeaveTypeMutation) ResetMaxDaysInAdvance() {
+	m.max_days_in_advance = nil
+	m.addmax_days_in_advance = nil
+	delete(m.clearedFields, leavetype.FieldMaxDaysInAdvance)
+}
+
+// SetMaxDaysLate sets the "max_days_late" field.
+func (m *LeaveTypeMutation) SetMaxDaysLate(i int) {
+	m.max_days_late = &i
+	m.addmax_days_late = nil
+}
+
+// MaxDaysLate returns the value of the "max_days_late" field in the mutation.
+func (m *LeaveTypeMutation) MaxDaysLate() (r int, exists bool) {
+	v := m.max_days_late
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaxDaysLate returns the old "max_days_late" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldMaxDaysLate(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaxDaysLate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaxDaysLate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaxDaysLate: %w", err)
+	}
+	return oldValue.MaxDaysLate, nil
+}
+
+// AddMaxDaysLate adds i to the "max_days_late" field.
+func (m *LeaveTypeMutation) AddMaxDaysLate(i int) {
+	if m.addmax_days_late != nil {
+		*m.addmax_days_late += i
+	} else {
+		m.addmax_days_late = &i
+	}
+}
+
+// AddedMaxDaysLate returns the value that was added to the "max_days_late" field in this mutation.
+func (m *LeaveTypeMutation) AddedMaxDaysLate() (r int, exists bool) {
+	v := m.addmax_days_late
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMaxDaysLate clears the value of the "max_days_late" field.
+func (m *LeaveTypeMutation) ClearMaxDaysLate() {
+	m.max_days_late = nil
+	m.addmax_days_late = nil
+	m.clearedFields[leavetype.FieldMaxDaysLate] = struct{}{}
+}
+
+// MaxDaysLateCleared returns if the "max_days_late" field was cleared in this mutation.
+func (m *LeaveTypeMutation) MaxDaysLateCleared() bool {
+	_, ok := m.clearedFields[leavetype.FieldMaxDaysLate]
+	return ok
+}
+
+// ResetMaxDaysLate resets all changes to the "max_days_late" field.
+func (m *LeaveTypeMutation) ResetMaxDaysLate() {
+	m.max_days_late = nil
+	m.addmax_days_late = nil
+	delete(m.clearedFields, leavetype.FieldMaxDaysLate)
+}
+
+// SetApprovalTemplateID sets the "approval_template_id" field.
+func (m *LeaveTypeMutation) SetApprovalTemplateID(s string) {
+	m.approval_template_id = &s
+}
+
+// ApprovalTemplateID returns the value of the "approval_template_id" field in the mutation.
+func (m *LeaveTypeMutation) ApprovalTemplateID() (r string, exists bool) {
+	v := m.approval_template_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovalTemplateID returns the old "approval_template_id" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldApprovalTemplateID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovalTemplateID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovalTemplateID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovalTemplateID: %w", err)
+	}
+	return oldValue.ApprovalTemplateID, nil
+}
+
+// ClearApprovalTemplateID clears the value of the "approval_template_id" field.
+func (m *LeaveTypeMutation) ClearApprovalTemplateID() {
+	m.approval_template_id = nil
+	m.clearedFields[leavetype.FieldApprovalTemplateID] = struct{}{}
+}
+
+// ApprovalTemplateIDCleared returns if the "approval_template_id" field was cleared in this mutation.
+func (m *LeaveTypeMutation) ApprovalTemplateIDCleared() bool {
+	_, ok := m.clearedFields[leavetype.FieldApprovalTemplateID]
+	return ok
+}
+
+// ResetApprovalTemplateID resets all changes to the "approval_template_id" field.
+func (m *LeaveTypeMutation) ResetApprovalTemplateID() {
+	m.approval_template_id = nil
+	delete(m.clearedFields, leavetype.FieldApprovalTemplateID)
+}
+
+// SetGrant sets the "grant" field.
+func (m *LeaveTypeMutation) SetGrant(a amount.Grant) {
+	m.grant = &a
+}
+
+// Grant returns the value of the "grant" field in the mutation.
+func (m *LeaveTypeMutation) Grant() (r amount.Grant, exists bool) {
+	v := m.grant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrant returns the old "grant" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldGrant(ctx context.Context) (v amount.Grant, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrant is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrant requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrant: %w", err)
+	}
+	return oldValue.Grant, nil
+}
+
+// ResetGrant resets all changes to the "grant" field.
+func (m *LeaveTypeMutation) ResetGrant() {
+	m.grant = nil
+}
+
+// SetActive sets the "active" field.
+func (m *LeaveTypeMutation) SetActive(b bool) {
+	m.active = &b
+}
+
+// Active returns the value of the "active" field in the mutation.
+func (m *LeaveTypeMutation) Active() (r bool, exists bool) {
+	v := m.active
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActive returns the old "active" field's value of the LeaveType entity.
+// If the LeaveType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaveTypeMutation) OldActive(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActive is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActive requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActive: %w", err)
+	}
+	return oldValue.Active, nil
+}
+
+// ResetActive resets all changes to the "active" field.
+func (m *LeaveTypeMutation) ResetActive() {
+	m.active = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *LeaveTypeMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[leavetype.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *LeaveTypeMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *LeaveTypeMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *LeaveTypeMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// Where appends a list predicates to the LeaveTypeMutation builder.
+func (m *LeaveTypeMutation) Where(ps ...predicate.LeaveType) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LeaveTypeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LeaveTypeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LeaveType, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LeaveTypeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LeaveTypeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LeaveType).
+func (m *LeaveTypeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LeaveTypeMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, leavetype.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, leavetype.FieldEnterpriseID)
+	}
+	if m.name != nil {
+		fields = append(fields, leavetype.FieldName)
+	}
+	if m.unit != nil {
+		fields = append(fields, leavetype.FieldUnit)
+	}
+	if m.counting != nil {
+		fields = append(fields, leavetype.FieldCounting)
+	}
+	if m.minutes_per_day != nil {
+		fields = append(fields, leavetype.FieldMinutesPerDay)
+	}
+	if m.paid != nil {
+		fields = append(fields, leavetype.FieldPaid)
+	}
+	if m.audience != nil {
+		fields = append(fields, leavetype.FieldAudience)
+	}
+	if m.needs_balance != nil {
+		fields = append(fields, leavetype.FieldNeedsBalance)
+	}
+	if m.step_minutes != nil {
+		fields = append(fields, leavetype.FieldStepMinutes)
+	}
+	if m.max_days_in_advance != nil {
+		fields = append(fields, leavetype.FieldMaxDaysInAdvance)
+	}
+	if m.max_days_late != nil {
+		fields = append(fields, leavetype.FieldMaxDaysLate)
+	}
+	if m.approval_template_id != nil {
+		fields = append(fields, leavetype.FieldApprovalTemplateID)
+	}
+	if m.grant != nil {
+		fields = append(fields, leavetype.FieldGrant)
+	}
+	if m.active != nil {
+		fields = append(fields, leavetype.FieldActive)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LeaveTypeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case leavetype.FieldCreatedAt:
+		return m.CreatedAt()
+	case leavetype.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case leavetype.FieldName:
+		return m.Name()
+	case leavetype.FieldUnit:
+		return m.Unit()
+	case leavetype.FieldCounting:
+		return m.Counting()
+	case leavetype.FieldMinutesPerDay:
+		return m.MinutesPerDay()
+	case leavetype.FieldPaid:
+		return m.Paid()
+	case leavetype.FieldAudience:
+		return m.Audience()
+	case leavetype.FieldNeedsBalance:
+		return m.NeedsBalance()
+	case leavetype.FieldStepMinutes:
+		return m.StepMinutes()
+	case leavetype.FieldMaxDaysInAdvance:
+		return m.MaxDaysInAdvance()
+	case leavetype.FieldMaxDaysLate:
+		return m.MaxDaysLate()
+	case leavetype.FieldApprovalTemplateID:
+		return m.ApprovalTemplateID()
+	case leavetype.FieldGrant:
+		return m.Grant()
+	case leavetype.FieldActive:
+		return m.Active()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LeaveTypeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case leavetype.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case leavetype.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case leavetype.FieldName:
+		return m.OldName(ctx)
+	case leavetype.FieldUnit:
+		return m.OldUnit(ctx)
+	case leavetype.FieldCounting:
+		return m.OldCounting(ctx)
+	case leavetype.FieldMinutesPerDay:
+		return m.OldMinutesPerDay(ctx)
+	case leavetype.FieldPaid:
+		return m.OldPaid(ctx)
+	case leavetype.FieldAudience:
+		return m.OldAudience(ctx)
+	case leavetype.FieldNeedsBalance:
+		return m.OldNeedsBalance(ctx)
+	case leavetype.FieldStepMinutes:
+		return m.OldStepMinutes(ctx)
+	case leavetype.FieldMaxDaysInAdvance:
+		return m.OldMaxDaysInAdvance(ctx)
+	case leavetype.FieldMaxDaysLate:
+		return m.OldMaxDaysLate(ctx)
+	case leavetype.FieldApprovalTemplateID:
+		return m.OldApprovalTemplateID(ctx)
+	case leavetype.FieldGrant:
+		return m.OldGrant(ctx)
+	case leavetype.FieldActive:
+		return m.OldActive(ctx)
+	}
+	return nil, fmt.Errorf("unknown LeaveType field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeaveTypeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case leavetype.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case leavetype.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case leavetype.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case leavetype.FieldUnit:
+		v, ok := value.(leavetype.Unit)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnit(v)
+		return nil
+	case leavetype.FieldCounting:
+		v, ok := value.(leavetype.Counting)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCounting(v)
+		return nil
+	case leavetype.FieldMinutesPerDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinutesPerDay(v)
+		return nil
+	case leavetype.FieldPaid:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaid(v)
+		return nil
+	case leavetype.FieldAudience:
+		v, ok := value.(audience.Audience)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAudience(v)
+		return nil
+	case leavetype.FieldNeedsBalance:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNeedsBalance(v)
+		return nil
+	case leavetype.FieldStepMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStepMinutes(v)
+		return nil
+	case leavetype.FieldMaxDaysInAdvance:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaxDaysInAdvance(v)
+		return nil
+	case leavetype.FieldMaxDaysLate:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaxDaysLate(v)
+		return nil
+	case leavetype.FieldApprovalTemplateID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovalTemplateID(v)
+		return nil
+	case leavetype.FieldGrant:
+		v, ok := value.(amount.Grant)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrant(v)
+		return nil
+	case leavetype.FieldActive:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActive(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveType field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LeaveTypeMutation) AddedFields() []string {
+	var fields []string
+	if m.addminutes_per_day != nil {
+		fields = append(fields, leavetype.FieldMinutesPerDay)
+	}
+	if m.addstep_minutes != nil {
+		fields = append(fields, leavetype.FieldStepMinutes)
+	}
+	if m.addmax_days_in_advance != nil {
+		fields = append(fields, leavetype.FieldMaxDaysInAdvance)
+	}
+	if m.addmax_days_late != nil {
+		fields = append(fields, leavetype.FieldMaxDaysLate)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LeaveTypeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case leavetype.FieldMinutesPerDay:
+		return m.AddedMinutesPerDay()
+	case leavetype.FieldStepMinutes:
+		return m.AddedStepMinutes()
+	case leavetype.FieldMaxDaysInAdvance:
+		return m.AddedMaxDaysInAdvance()
+	case leavetype.FieldMaxDaysLate:
+		return m.AddedMaxDaysLate()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeaveTypeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case leavetype.FieldMinutesPerDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinutesPerDay(v)
+		return nil
+	case leavetype.FieldStepMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStepMinutes(v)
+		return nil
+	case leavetype.FieldMaxDaysInAdvance:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaxDaysInAdvance(v)
+		return nil
+	case leavetype.FieldMaxDaysLate:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaxDaysLate(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveType numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LeaveTypeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(leavetype.FieldMaxDaysInAdvance) {
+		fields = append(fields, leavetype.FieldMaxDaysInAdvance)
+	}
+	if m.FieldCleared(leavetype.FieldMaxDaysLate) {
+		fields = append(fields, leavetype.FieldMaxDaysLate)
+	}
+	if m.FieldCleared(leavetype.FieldApprovalTemplateID) {
+		fields = append(fields, leavetype.FieldApprovalTemplateID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LeaveTypeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LeaveTypeMutation) ClearField(name string) error {
+	switch name {
+	case leavetype.FieldMaxDaysInAdvance:
+		m.ClearMaxDaysInAdvance()
+		return nil
+	case leavetype.FieldMaxDaysLate:
+		m.ClearMaxDaysLate()
+		return nil
+	case leavetype.FieldApprovalTemplateID:
+		m.ClearApprovalTemplateID()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveType nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LeaveTypeMutation) ResetField(name string) error {
+	switch name {
+	case leavetype.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case leavetype.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case leavetype.FieldName:
+		m.ResetName()
+		return nil
+	case leavetype.FieldUnit:
+		m.ResetUnit()
+		return nil
+	case leavetype.FieldCounting:
+		m.ResetCounting()
+		return nil
+	case leavetype.FieldMinutesPerDay:
+		m.ResetMinutesPerDay()
+		return nil
+	case leavetype.FieldPaid:
+		m.ResetPaid()
+		return nil
+	case leavetype.FieldAudience:
+		m.ResetAudience()
+		return nil
+	case leavetype.FieldNeedsBalance:
+		m.ResetNeedsBalance()
+		return nil
+	case leavetype.FieldStepMinutes:
+		m.ResetStepMinutes()
+		return nil
+	case leavetype.FieldMaxDaysInAdvance:
+		m.ResetMaxDaysInAdvance()
+		return nil
+	case leavetype.FieldMaxDaysLate:
+		m.ResetMaxDaysLate()
+		return nil
+	case leavetype.FieldApprovalTemplateID:
+		m.ResetApprovalTemplateID()
+		return nil
+	case leavetype.FieldGrant:
+		m.ResetGrant()
+		return nil
+	case leavetype.FieldActive:
+		m.ResetActive()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveType field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LeaveTypeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.enterprise != nil {
+		edges = append(edges, leavetype.EdgeEnterprise)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LeaveTypeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case leavetype.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LeaveTypeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LeaveTypeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LeaveTypeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedenterprise {
+		edges = append(edges, leavetype.EdgeEnterprise)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LeaveTypeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case leavetype.EdgeEnterprise:
+		return m.clearedenterprise
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LeaveTypeMutation) ClearEdge(name string) error {
+	switch name {
+	case leavetype.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveType unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LeaveTypeMutation) ResetEdge(name string) error {
+	switch name {
+	case leavetype.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaveType edge %s", name)
+}
+
 // MemberMutation represents an operation that mutates the Member nodes in the graph.
 type MemberMutation struct {
 	config
@@ -11051,6 +21223,7 @@ type MemberMutation struct {
 	password_hash      *string
 	activated_at       *time.Time
 	referred_by        *string
+	hired_on           *string
 	updated_at         *time.Time
 	clearedFields      map[string]struct{}
 	enterprise         *string
@@ -11640,6 +21813,55 @@ func (m *MemberMutation) ResetReferredBy() {
 	delete(m.clearedFields, member.FieldReferredBy)
 }
 
+// SetHiredOn sets the "hired_on" field.
+func (m *MemberMutation) SetHiredOn(s string) {
+	m.hired_on = &s
+}
+
+// HiredOn returns the value of the "hired_on" field in the mutation.
+func (m *MemberMutation) HiredOn() (r string, exists bool) {
+	v := m.hired_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHiredOn returns the old "hired_on" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldHiredOn(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHiredOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHiredOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHiredOn: %w", err)
+	}
+	return oldValue.HiredOn, nil
+}
+
+// ClearHiredOn clears the value of the "hired_on" field.
+func (m *MemberMutation) ClearHiredOn() {
+	m.hired_on = nil
+	m.clearedFields[member.FieldHiredOn] = struct{}{}
+}
+
+// HiredOnCleared returns if the "hired_on" field was cleared in this mutation.
+func (m *MemberMutation) HiredOnCleared() bool {
+	_, ok := m.clearedFields[member.FieldHiredOn]
+	return ok
+}
+
+// ResetHiredOn resets all changes to the "hired_on" field.
+func (m *MemberMutation) ResetHiredOn() {
+	m.hired_on = nil
+	delete(m.clearedFields, member.FieldHiredOn)
+}
+
 // SetUpdatedAt sets the "updated_at" field.
 func (m *MemberMutation) SetUpdatedAt(t time.Time) {
 	m.updated_at = &t
@@ -12007,7 +22229,7 @@ func (m *MemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MemberMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, member.FieldCreatedAt)
 	}
@@ -12040,6 +22262,9 @@ func (m *MemberMutation) Fields() []string {
 	}
 	if m.referred_by != nil {
 		fields = append(fields, member.FieldReferredBy)
+	}
+	if m.hired_on != nil {
+		fields = append(fields, member.FieldHiredOn)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, member.FieldUpdatedAt)
@@ -12074,6 +22299,8 @@ func (m *MemberMutation) Field(name string) (ent.Value, bool) {
 		return m.ActivatedAt()
 	case member.FieldReferredBy:
 		return m.ReferredBy()
+	case member.FieldHiredOn:
+		return m.HiredOn()
 	case member.FieldUpdatedAt:
 		return m.UpdatedAt()
 	}
@@ -12107,6 +22334,8 @@ func (m *MemberMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldActivatedAt(ctx)
 	case member.FieldReferredBy:
 		return m.OldReferredBy(ctx)
+	case member.FieldHiredOn:
+		return m.OldHiredOn(ctx)
 	case member.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
 	}
@@ -12195,6 +22424,13 @@ func (m *MemberMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReferredBy(v)
 		return nil
+	case member.FieldHiredOn:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHiredOn(v)
+		return nil
 	case member.FieldUpdatedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -12247,6 +22483,9 @@ func (m *MemberMutation) ClearedFields() []string {
 	if m.FieldCleared(member.FieldReferredBy) {
 		fields = append(fields, member.FieldReferredBy)
 	}
+	if m.FieldCleared(member.FieldHiredOn) {
+		fields = append(fields, member.FieldHiredOn)
+	}
 	return fields
 }
 
@@ -12275,6 +22514,9 @@ func (m *MemberMutation) ClearField(name string) error {
 		return nil
 	case member.FieldReferredBy:
 		m.ClearReferredBy()
+		return nil
+	case member.FieldHiredOn:
+		m.ClearHiredOn()
 		return nil
 	}
 	return fmt.Errorf("unknown Member nullable field %s", name)
@@ -12316,6 +22558,9 @@ func (m *MemberMutation) ResetField(name string) error {
 		return nil
 	case member.FieldReferredBy:
 		m.ResetReferredBy()
+		return nil
+	case member.FieldHiredOn:
+		m.ResetHiredOn()
 		return nil
 	case member.FieldUpdatedAt:
 		m.ResetUpdatedAt()
@@ -17573,4 +27818,859 @@ func (m *TagMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Tag edge %s", name)
+}
+
+// WorkCalendarMutation represents an operation that mutates the WorkCalendar nodes in the graph.
+type WorkCalendarMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *string
+	created_at         *time.Time
+	time_zone          *string
+	working_week       *[]int
+	appendworking_week []int
+	holidays           *[]calendar.StoredHoliday
+	appendholidays     []calendar.StoredHoliday
+	make_up_days       *[]string
+	appendmake_up_days []string
+	hours              *calendar.Hours
+	updated_at         *time.Time
+	clearedFields      map[string]struct{}
+	enterprise         *string
+	clearedenterprise  bool
+	done               bool
+	oldValue           func(context.Context) (*WorkCalendar, error)
+	predicates         []predicate.WorkCalendar
+}
+
+var _ ent.Mutation = (*WorkCalendarMutation)(nil)
+
+// workcalendarOption allows management of the mutation configuration using functional options.
+type workcalendarOption func(*WorkCalendarMutation)
+
+// newWorkCalendarMutation creates new mutation for the WorkCalendar entity.
+func newWorkCalendarMutation(c config, op Op, opts ...workcalendarOption) *WorkCalendarMutation {
+	m := &WorkCalendarMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeWorkCalendar,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withWorkCalendarID sets the ID field of the mutation.
+func withWorkCalendarID(id string) workcalendarOption {
+	return func(m *WorkCalendarMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *WorkCalendar
+		)
+		m.oldValue = func(ctx context.Context) (*WorkCalendar, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().WorkCalendar.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withWorkCalendar sets the old WorkCalendar of the mutation.
+func withWorkCalendar(node *WorkCalendar) workcalendarOption {
+	return func(m *WorkCalendarMutation) {
+		m.oldValue = func(context.Context) (*WorkCalendar, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m WorkCalendarMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m WorkCalendarMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of WorkCalendar entities.
+func (m *WorkCalendarMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *WorkCalendarMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *WorkCalendarMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().WorkCalendar.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *WorkCalendarMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *WorkCalendarMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the WorkCalendar entity.
+// If the WorkCalendar object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkCalendarMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *WorkCalendarMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *WorkCalendarMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *WorkCalendarMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the WorkCalendar entity.
+// If the WorkCalendar object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkCalendarMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *WorkCalendarMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (m *WorkCalendarMutation) SetTimeZone(s string) {
+	m.time_zone = &s
+}
+
+// TimeZone returns the value of the "time_zone" field in the mutation.
+func (m *WorkCalendarMutation) TimeZone() (r string, exists bool) {
+	v := m.time_zone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimeZone returns the old "time_zone" field's value of the WorkCalendar entity.
+// If the WorkCalendar object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkCalendarMutation) OldTimeZone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimeZone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimeZone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimeZone: %w", err)
+	}
+	return oldValue.TimeZone, nil
+}
+
+// ResetTimeZone resets all changes to the "time_zone" field.
+func (m *WorkCalendarMutation) ResetTimeZone() {
+	m.time_zone = nil
+}
+
+// SetWorkingWeek sets the "working_week" field.
+func (m *WorkCalendarMutation) SetWorkingWeek(i []int) {
+	m.working_week = &i
+	m.appendworking_week = nil
+}
+
+// WorkingWeek returns the value of the "working_week" field in the mutation.
+func (m *WorkCalendarMutation) WorkingWeek() (r []int, exists bool) {
+	v := m.working_week
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWorkingWeek returns the old "working_week" field's value of the WorkCalendar entity.
+// If the WorkCalendar object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkCalendarMutation) OldWorkingWeek(ctx context.Context) (v []int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWorkingWeek is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWorkingWeek requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWorkingWeek: %w", err)
+	}
+	return oldValue.WorkingWeek, nil
+}
+
+// AppendWorkingWeek adds i to the "working_week" field.
+func (m *WorkCalendarMutation) AppendWorkingWeek(i []int) {
+	m.appendworking_week = append(m.appendworking_week, i...)
+}
+
+// AppendedWorkingWeek returns the list of values that were appended to the "working_week" field in this mutation.
+func (m *WorkCalendarMutation) AppendedWorkingWeek() ([]int, bool) {
+	if len(m.appendworking_week) == 0 {
+		return nil, false
+	}
+	return m.appendworking_week, true
+}
+
+// ResetWorkingWeek resets all changes to the "working_week" field.
+func (m *WorkCalendarMutation) ResetWorkingWeek() {
+	m.working_week = nil
+	m.appendworking_week = nil
+}
+
+// SetHolidays sets the "holidays" field.
+func (m *WorkCalendarMutation) SetHolidays(ch []calendar.StoredHoliday) {
+	m.holidays = &ch
+	m.appendholidays = nil
+}
+
+// Holidays returns the value of the "holidays" field in the mutation.
+func (m *WorkCalendarMutation) Holidays() (r []calendar.StoredHoliday, exists bool) {
+	v := m.holidays
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHolidays returns the old "holidays" field's value of the WorkCalendar entity.
+// If the WorkCalendar object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkCalendarMutation) OldHolidays(ctx context.Context) (v []calendar.StoredHoliday, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHolidays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHolidays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHolidays: %w", err)
+	}
+	return oldValue.Holidays, nil
+}
+
+// AppendHolidays adds ch to the "holidays" field.
+func (m *WorkCalendarMutation) AppendHolidays(ch []calendar.StoredHoliday) {
+	m.appendholidays = append(m.appendholidays, ch...)
+}
+
+// AppendedHolidays returns the list of values that were appended to the "holidays" field in this mutation.
+func (m *WorkCalendarMutation) AppendedHolidays() ([]calendar.StoredHoliday, bool) {
+	if len(m.appendholidays) == 0 {
+		return nil, false
+	}
+	return m.appendholidays, true
+}
+
+// ClearHolidays clears the value of the "holidays" field.
+func (m *WorkCalendarMutation) ClearHolidays() {
+	m.holidays = nil
+	m.appendholidays = nil
+	m.clearedFields[workcalendar.FieldHolidays] = struct{}{}
+}
+
+// HolidaysCleared returns if the "holidays" field was cleared in this mutation.
+func (m *WorkCalendarMutation) HolidaysCleared() bool {
+	_, ok := m.clearedFields[workcalendar.FieldHolidays]
+	return ok
+}
+
+// ResetHolidays resets all changes to the "holidays" field.
+func (m *WorkCalendarMutation) ResetHolidays() {
+	m.holidays = nil
+	m.appendholidays = nil
+	delete(m.clearedFields, workcalendar.FieldHolidays)
+}
+
+// SetMakeUpDays sets the "make_up_days" field.
+func (m *WorkCalendarMutation) SetMakeUpDays(s []string) {
+	m.make_up_days = &s
+	m.appendmake_up_days = nil
+}
+
+// MakeUpDays returns the value of the "make_up_days" field in the mutation.
+func (m *WorkCalendarMutation) MakeUpDays() (r []string, exists bool) {
+	v := m.make_up_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMakeUpDays returns the old "make_up_days" field's value of the WorkCalendar entity.
+// If the WorkCalendar object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkCalendarMutation) OldMakeUpDays(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMakeUpDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMakeUpDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMakeUpDays: %w", err)
+	}
+	return oldValue.MakeUpDays, nil
+}
+
+// AppendMakeUpDays adds s to the "make_up_days" field.
+func (m *WorkCalendarMutation) AppendMakeUpDays(s []string) {
+	m.appendmake_up_days = append(m.appendmake_up_days, s...)
+}
+
+// AppendedMakeUpDays returns the list of values that were appended to the "make_up_days" field in this mutation.
+func (m *WorkCalendarMutation) AppendedMakeUpDays() ([]string, bool) {
+	if len(m.appendmake_up_days) == 0 {
+		return nil, false
+	}
+	return m.appendmake_up_days, true
+}
+
+// ClearMakeUpDays clears the value of the "make_up_days" field.
+func (m *WorkCalendarMutation) ClearMakeUpDays() {
+	m.make_up_days = nil
+	m.appendmake_up_days = nil
+	m.clearedFields[workcalendar.FieldMakeUpDays] = struct{}{}
+}
+
+// MakeUpDaysCleared returns if the "make_up_days" field was cleared in this mutation.
+func (m *WorkCalendarMutation) MakeUpDaysCleared() bool {
+	_, ok := m.clearedFields[workcalendar.FieldMakeUpDays]
+	return ok
+}
+
+// ResetMakeUpDays resets all changes to the "make_up_days" field.
+func (m *WorkCalendarMutation) ResetMakeUpDays() {
+	m.make_up_days = nil
+	m.appendmake_up_days = nil
+	delete(m.clearedFields, workcalendar.FieldMakeUpDays)
+}
+
+// SetHours sets the "hours" field.
+func (m *WorkCalendarMutation) SetHours(c calendar.Hours) {
+	m.hours = &c
+}
+
+// Hours returns the value of the "hours" field in the mutation.
+func (m *WorkCalendarMutation) Hours() (r calendar.Hours, exists bool) {
+	v := m.hours
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHours returns the old "hours" field's value of the WorkCalendar entity.
+// If the WorkCalendar object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkCalendarMutation) OldHours(ctx context.Context) (v calendar.Hours, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHours is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHours requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHours: %w", err)
+	}
+	return oldValue.Hours, nil
+}
+
+// ResetHours resets all changes to the "hours" field.
+func (m *WorkCalendarMutation) ResetHours() {
+	m.hours = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *WorkCalendarMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *WorkCalendarMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the WorkCalendar entity.
+// If the WorkCalendar object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkCalendarMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *WorkCalendarMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *WorkCalendarMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[workcalendar.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *WorkCalendarMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *WorkCalendarMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *WorkCalendarMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// Where appends a list predicates to the WorkCalendarMutation builder.
+func (m *WorkCalendarMutation) Where(ps ...predicate.WorkCalendar) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the WorkCalendarMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *WorkCalendarMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.WorkCalendar, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *WorkCalendarMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *WorkCalendarMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (WorkCalendar).
+func (m *WorkCalendarMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *WorkCalendarMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, workcalendar.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, workcalendar.FieldEnterpriseID)
+	}
+	if m.time_zone != nil {
+		fields = append(fields, workcalendar.FieldTimeZone)
+	}
+	if m.working_week != nil {
+		fields = append(fields, workcalendar.FieldWorkingWeek)
+	}
+	if m.holidays != nil {
+		fields = append(fields, workcalendar.FieldHolidays)
+	}
+	if m.make_up_days != nil {
+		fields = append(fields, workcalendar.FieldMakeUpDays)
+	}
+	if m.hours != nil {
+		fields = append(fields, workcalendar.FieldHours)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, workcalendar.FieldUpdatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *WorkCalendarMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case workcalendar.FieldCreatedAt:
+		return m.CreatedAt()
+	case workcalendar.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case workcalendar.FieldTimeZone:
+		return m.TimeZone()
+	case workcalendar.FieldWorkingWeek:
+		return m.WorkingWeek()
+	case workcalendar.FieldHolidays:
+		return m.Holidays()
+	case workcalendar.FieldMakeUpDays:
+		return m.MakeUpDays()
+	case workcalendar.FieldHours:
+		return m.Hours()
+	case workcalendar.FieldUpdatedAt:
+		return m.UpdatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *WorkCalendarMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case workcalendar.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case workcalendar.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case workcalendar.FieldTimeZone:
+		return m.OldTimeZone(ctx)
+	case workcalendar.FieldWorkingWeek:
+		return m.OldWorkingWeek(ctx)
+	case workcalendar.FieldHolidays:
+		return m.OldHolidays(ctx)
+	case workcalendar.FieldMakeUpDays:
+		return m.OldMakeUpDays(ctx)
+	case workcalendar.FieldHours:
+		return m.OldHours(ctx)
+	case workcalendar.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown WorkCalendar field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WorkCalendarMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case workcalendar.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case workcalendar.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case workcalendar.FieldTimeZone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimeZone(v)
+		return nil
+	case workcalendar.FieldWorkingWeek:
+		v, ok := value.([]int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWorkingWeek(v)
+		return nil
+	case workcalendar.FieldHolidays:
+		v, ok := value.([]calendar.StoredHoliday)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHolidays(v)
+		return nil
+	case workcalendar.FieldMakeUpDays:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMakeUpDays(v)
+		return nil
+	case workcalendar.FieldHours:
+		v, ok := value.(calendar.Hours)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHours(v)
+		return nil
+	case workcalendar.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WorkCalendar field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *WorkCalendarMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *WorkCalendarMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WorkCalendarMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown WorkCalendar numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *WorkCalendarMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(workcalendar.FieldHolidays) {
+		fields = append(fields, workcalendar.FieldHolidays)
+	}
+	if m.FieldCleared(workcalendar.FieldMakeUpDays) {
+		fields = append(fields, workcalendar.FieldMakeUpDays)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *WorkCalendarMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *WorkCalendarMutation) ClearField(name string) error {
+	switch name {
+	case workcalendar.FieldHolidays:
+		m.ClearHolidays()
+		return nil
+	case workcalendar.FieldMakeUpDays:
+		m.ClearMakeUpDays()
+		return nil
+	}
+	return fmt.Errorf("unknown WorkCalendar nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *WorkCalendarMutation) ResetField(name string) error {
+	switch name {
+	case workcalendar.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case workcalendar.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case workcalendar.FieldTimeZone:
+		m.ResetTimeZone()
+		return nil
+	case workcalendar.FieldWorkingWeek:
+		m.ResetWorkingWeek()
+		return nil
+	case workcalendar.FieldHolidays:
+		m.ResetHolidays()
+		return nil
+	case workcalendar.FieldMakeUpDays:
+		m.ResetMakeUpDays()
+		return nil
+	case workcalendar.FieldHours:
+		m.ResetHours()
+		return nil
+	case workcalendar.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown WorkCalendar field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *WorkCalendarMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.enterprise != nil {
+		edges = append(edges, workcalendar.EdgeEnterprise)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *WorkCalendarMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case workcalendar.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *WorkCalendarMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *WorkCalendarMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *WorkCalendarMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedenterprise {
+		edges = append(edges, workcalendar.EdgeEnterprise)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *WorkCalendarMutation) EdgeCleared(name string) bool {
+	switch name {
+	case workcalendar.EdgeEnterprise:
+		return m.clearedenterprise
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *WorkCalendarMutation) ClearEdge(name string) error {
+	switch name {
+	case workcalendar.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	}
+	return fmt.Errorf("unknown WorkCalendar unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *WorkCalendarMutation) ResetEdge(name string) error {
+	switch name {
+	case workcalendar.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	}
+	return fmt.Errorf("unknown WorkCalendar edge %s", name)
 }

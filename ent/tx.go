@@ -20,10 +20,16 @@ type Tx struct {
 	App *AppClient
 	// AppToken is the client for interacting with the AppToken builders.
 	AppToken *AppTokenClient
+	// AttendanceRequest is the client for interacting with the AttendanceRequest builders.
+	AttendanceRequest *AttendanceRequestClient
+	// AttendanceRule is the client for interacting with the AttendanceRule builders.
+	AttendanceRule *AttendanceRuleClient
 	// AuditEntry is the client for interacting with the AuditEntry builders.
 	AuditEntry *AuditEntryClient
 	// Callback is the client for interacting with the Callback builders.
 	Callback *CallbackClient
+	// CheckIn is the client for interacting with the CheckIn builders.
+	CheckIn *CheckInClient
 	// ConfidentialView is the client for interacting with the ConfidentialView builders.
 	ConfidentialView *ConfidentialViewClient
 	// Conversation is the client for interacting with the Conversation builders.
@@ -38,6 +44,14 @@ type Tx struct {
 	InboxCounter *InboxCounterClient
 	// InboxEntry is the client for interacting with the InboxEntry builders.
 	InboxEntry *InboxEntryClient
+	// LeaveBalance is the client for interacting with the LeaveBalance builders.
+	LeaveBalance *LeaveBalanceClient
+	// LeaveBalanceChange is the client for interacting with the LeaveBalanceChange builders.
+	LeaveBalanceChange *LeaveBalanceChangeClient
+	// LeaveRequest is the client for interacting with the LeaveRequest builders.
+	LeaveRequest *LeaveRequestClient
+	// LeaveType is the client for interacting with the LeaveType builders.
+	LeaveType *LeaveTypeClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Membership is the client for interacting with the Membership builders.
@@ -52,6 +66,8 @@ type Tx struct {
 	Session *SessionClient
 	// Tag is the client for interacting with the Tag builders.
 	Tag *TagClient
+	// WorkCalendar is the client for interacting with the WorkCalendar builders.
+	WorkCalendar *WorkCalendarClient
 
 	// lazily loaded.
 	client     *Client
@@ -186,8 +202,11 @@ func (tx *Tx) init() {
 	tx.AdminRole = NewAdminRoleClient(tx.config)
 	tx.App = NewAppClient(tx.config)
 	tx.AppToken = NewAppTokenClient(tx.config)
+	tx.AttendanceRequest = NewAttendanceRequestClient(tx.config)
+	tx.AttendanceRule = NewAttendanceRuleClient(tx.config)
 	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.Callback = NewCallbackClient(tx.config)
+	tx.CheckIn = NewCheckInClient(tx.config)
 	tx.ConfidentialView = NewConfidentialViewClient(tx.config)
 	tx.Conversation = NewConversationClient(tx.config)
 	tx.ConversationMember = NewConversationMemberClient(tx.config)
@@ -195,6 +214,10 @@ func (tx *Tx) init() {
 	tx.Enterprise = NewEnterpriseClient(tx.config)
 	tx.InboxCounter = NewInboxCounterClient(tx.config)
 	tx.InboxEntry = NewInboxEntryClient(tx.config)
+	tx.LeaveBalance = NewLeaveBalanceClient(tx.config)
+	tx.LeaveBalanceChange = NewLeaveBalanceChangeClient(tx.config)
+	tx.LeaveRequest = NewLeaveRequestClient(tx.config)
+	tx.LeaveType = NewLeaveTypeClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Message = NewMessageClient(tx.config)
@@ -202,6 +225,7 @@ func (tx *Tx) init() {
 	tx.OperatorSession = NewOperatorSessionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Tag = NewTagClient(tx.config)
+	tx.WorkCalendar = NewWorkCalendarClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

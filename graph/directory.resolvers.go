@@ -90,6 +90,7 @@ func (r *mutationResolver) UpdateMember(ctx context.Context, input model.UpdateM
 		Email:       input.Email,
 		Position:    input.Position,
 		Departments: placements(input.Departments),
+		HiredOn:     dateString(input.HiredOn),
 	})
 }
 

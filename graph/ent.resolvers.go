@@ -42,6 +42,21 @@ func (r *queryResolver) Apps(ctx context.Context, after *entgql.Cursor[string], 
 	return r.Client.App.Query().Paginate(ctx, after, first, before, last, ent.WithAppOrder(orderBy), ent.WithAppFilter(where.Filter))
 }
 
+// AttendanceRequests is the resolver for the attendanceRequests field.
+func (r *queryResolver) AttendanceRequests(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AttendanceRequestOrder, where *ent.AttendanceRequestWhereInput) (*ent.AttendanceRequestConnection, error) {
+	return r.Client.AttendanceRequest.Query().Paginate(ctx, after, first, before, last, ent.WithAttendanceRequestOrder(orderBy), ent.WithAttendanceRequestFilter(where.Filter))
+}
+
+// AttendanceRules is the resolver for the attendanceRules field.
+func (r *queryResolver) AttendanceRules(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AttendanceRuleOrder, where *ent.AttendanceRuleWhereInput) (*ent.AttendanceRuleConnection, error) {
+	return r.Client.AttendanceRule.Query().Paginate(ctx, after, first, before, last, ent.WithAttendanceRuleOrder(orderBy), ent.WithAttendanceRuleFilter(where.Filter))
+}
+
+// CheckIns is the resolver for the checkIns field.
+func (r *queryResolver) CheckIns(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CheckInOrder, where *ent.CheckInWhereInput) (*ent.CheckInConnection, error) {
+	return r.Client.CheckIn.Query().Paginate(ctx, after, first, before, last, ent.WithCheckInOrder(orderBy), ent.WithCheckInFilter(where.Filter))
+}
+
 // Conversations is the resolver for the conversations field.
 func (r *queryResolver) Conversations(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) (*ent.ConversationConnection, error) {
 	return r.Client.Conversation.Query().Paginate(ctx, after, first, before, last, ent.WithConversationOrder(orderBy), ent.WithConversationFilter(where.Filter))
@@ -50,6 +65,26 @@ func (r *queryResolver) Conversations(ctx context.Context, after *entgql.Cursor[
 // Departments is the resolver for the departments field.
 func (r *queryResolver) Departments(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) (*ent.DepartmentConnection, error) {
 	return r.Client.Department.Query().Paginate(ctx, after, first, before, last, ent.WithDepartmentOrder(orderBy), ent.WithDepartmentFilter(where.Filter))
+}
+
+// LeaveBalances is the resolver for the leaveBalances field.
+func (r *queryResolver) LeaveBalances(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveBalanceOrder, where *ent.LeaveBalanceWhereInput) (*ent.LeaveBalanceConnection, error) {
+	return r.Client.LeaveBalance.Query().Paginate(ctx, after, first, before, last, ent.WithLeaveBalanceOrder(orderBy), ent.WithLeaveBalanceFilter(where.Filter))
+}
+
+// LeaveBalanceChanges is the resolver for the leaveBalanceChanges field.
+func (r *queryResolver) LeaveBalanceChanges(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveBalanceChangeOrder, where *ent.LeaveBalanceChangeWhereInput) (*ent.LeaveBalanceChangeConnection, error) {
+	return r.Client.LeaveBalanceChange.Query().Paginate(ctx, after, first, before, last, ent.WithLeaveBalanceChangeOrder(orderBy), ent.WithLeaveBalanceChangeFilter(where.Filter))
+}
+
+// LeaveRequests is the resolver for the leaveRequests field.
+func (r *queryResolver) LeaveRequests(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveRequestOrder, where *ent.LeaveRequestWhereInput) (*ent.LeaveRequestConnection, error) {
+	return r.Client.LeaveRequest.Query().Paginate(ctx, after, first, before, last, ent.WithLeaveRequestOrder(orderBy), ent.WithLeaveRequestFilter(where.Filter))
+}
+
+// LeaveTypes is the resolver for the leaveTypes field.
+func (r *queryResolver) LeaveTypes(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveTypeOrder, where *ent.LeaveTypeWhereInput) (*ent.LeaveTypeConnection, error) {
+	return r.Client.LeaveType.Query().Paginate(ctx, after, first, before, last, ent.WithLeaveTypeOrder(orderBy), ent.WithLeaveTypeFilter(where.Filter))
 }
 
 // Members is the resolver for the members field.
@@ -76,6 +111,9 @@ func (r *Resolver) InboxEntryConnection() generated.InboxEntryConnectionResolver
 	return &inboxEntryConnectionResolver{r}
 }
 
+// LeaveType returns generated.LeaveTypeResolver implementation.
+func (r *Resolver) LeaveType() generated.LeaveTypeResolver { return &leaveTypeResolver{r} }
+
 // Member returns generated.MemberResolver implementation.
 func (r *Resolver) Member() generated.MemberResolver { return &memberResolver{r} }
 
@@ -90,6 +128,7 @@ type (
 	departmentResolver           struct{ *Resolver }
 	enterpriseResolver           struct{ *Resolver }
 	inboxEntryConnectionResolver struct{ *Resolver }
+	leaveTypeResolver            struct{ *Resolver }
 	memberResolver               struct{ *Resolver }
 	messageResolver              struct{ *Resolver }
 	queryResolver                struct{ *Resolver }

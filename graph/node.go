@@ -5,12 +5,19 @@ import (
 
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/attendancerequest"
+	"github.com/corpline/corpline/ent/attendancerule"
 	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/checkin"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/inboxentry"
+	"github.com/corpline/corpline/ent/leavebalance"
+	"github.com/corpline/corpline/ent/leavebalancechange"
+	"github.com/corpline/corpline/ent/leaverequest"
+	"github.com/corpline/corpline/ent/leavetype"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
@@ -33,6 +40,14 @@ var nodeTables = map[string]string{
 	ids.Conversation:     conversation.Table,
 	ids.ConfidentialView: confidentialview.Table,
 	ids.AuditEntry:       auditentry.Table,
+
+	ids.LeaveType:          leavetype.Table,
+	ids.LeaveBalance:       leavebalance.Table,
+	ids.LeaveBalanceChange: leavebalancechange.Table,
+	ids.LeaveRequest:       leaverequest.Table,
+	ids.AttendanceRule:     attendancerule.Table,
+	ids.CheckIn:            checkin.Table,
+	ids.AttendanceRequest:  attendancerequest.Table,
 }
 
 // nodeType resolves the table of a global ID from its prefix. Sessions have

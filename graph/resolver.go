@@ -8,10 +8,12 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph/generated"
 	"github.com/corpline/corpline/internal/apps"
+	"github.com/corpline/corpline/internal/attendance"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/conversation"
 	"github.com/corpline/corpline/internal/directory"
 	"github.com/corpline/corpline/internal/invite"
+	"github.com/corpline/corpline/internal/leave"
 	"github.com/corpline/corpline/internal/lifecycle"
 	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/messaging"
@@ -31,6 +33,8 @@ type Resolver struct {
 	Lifecycle     *lifecycle.Service
 	Invites       *invite.Service
 	Operator      *operator.Service
+	Attendance    *attendance.Service
+	Leave         *leave.Service
 	// Live runs subscriptions over Bus (see package live).
 	Live *live.Hub
 }

@@ -45,6 +45,30 @@ func (f AppTokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AppTokenMutation", m)
 }
 
+// The AttendanceRequestFunc type is an adapter to allow the use of ordinary
+// function as AttendanceRequest mutator.
+type AttendanceRequestFunc func(context.Context, *ent.AttendanceRequestMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AttendanceRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AttendanceRequestMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AttendanceRequestMutation", m)
+}
+
+// The AttendanceRuleFunc type is an adapter to allow the use of ordinary
+// function as AttendanceRule mutator.
+type AttendanceRuleFunc func(context.Context, *ent.AttendanceRuleMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AttendanceRuleFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AttendanceRuleMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AttendanceRuleMutation", m)
+}
+
 // The AuditEntryFunc type is an adapter to allow the use of ordinary
 // function as AuditEntry mutator.
 type AuditEntryFunc func(context.Context, *ent.AuditEntryMutation) (ent.Value, error)
@@ -67,6 +91,18 @@ func (f CallbackFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CallbackMutation", m)
+}
+
+// The CheckInFunc type is an adapter to allow the use of ordinary
+// function as CheckIn mutator.
+type CheckInFunc func(context.Context, *ent.CheckInMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CheckInFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CheckInMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CheckInMutation", m)
 }
 
 // The ConfidentialViewFunc type is an adapter to allow the use of ordinary
@@ -153,6 +189,54 @@ func (f InboxEntryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InboxEntryMutation", m)
 }
 
+// The LeaveBalanceFunc type is an adapter to allow the use of ordinary
+// function as LeaveBalance mutator.
+type LeaveBalanceFunc func(context.Context, *ent.LeaveBalanceMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LeaveBalanceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LeaveBalanceMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LeaveBalanceMutation", m)
+}
+
+// The LeaveBalanceChangeFunc type is an adapter to allow the use of ordinary
+// function as LeaveBalanceChange mutator.
+type LeaveBalanceChangeFunc func(context.Context, *ent.LeaveBalanceChangeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LeaveBalanceChangeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LeaveBalanceChangeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LeaveBalanceChangeMutation", m)
+}
+
+// The LeaveRequestFunc type is an adapter to allow the use of ordinary
+// function as LeaveRequest mutator.
+type LeaveRequestFunc func(context.Context, *ent.LeaveRequestMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LeaveRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LeaveRequestMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LeaveRequestMutation", m)
+}
+
+// The LeaveTypeFunc type is an adapter to allow the use of ordinary
+// function as LeaveType mutator.
+type LeaveTypeFunc func(context.Context, *ent.LeaveTypeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LeaveTypeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LeaveTypeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LeaveTypeMutation", m)
+}
+
 // The MemberFunc type is an adapter to allow the use of ordinary
 // function as Member mutator.
 type MemberFunc func(context.Context, *ent.MemberMutation) (ent.Value, error)
@@ -235,6 +319,18 @@ func (f TagFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) 
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TagMutation", m)
+}
+
+// The WorkCalendarFunc type is an adapter to allow the use of ordinary
+// function as WorkCalendar mutator.
+type WorkCalendarFunc func(context.Context, *ent.WorkCalendarMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f WorkCalendarFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.WorkCalendarMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.WorkCalendarMutation", m)
 }
 
 // Condition is a hook condition function.

@@ -11,8 +11,11 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/attendancerequest"
+	"github.com/corpline/corpline/ent/attendancerule"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
+	"github.com/corpline/corpline/ent/checkin"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/conversationmember"
@@ -20,6 +23,10 @@ import (
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
+	"github.com/corpline/corpline/ent/leavebalance"
+	"github.com/corpline/corpline/ent/leavebalancechange"
+	"github.com/corpline/corpline/ent/leaverequest"
+	"github.com/corpline/corpline/ent/leavetype"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
@@ -28,6 +35,7 @@ import (
 	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/ent/tag"
+	"github.com/corpline/corpline/ent/workcalendar"
 )
 
 // The Query interface represents an operation that queries a graph.
@@ -167,6 +175,60 @@ func (f TraverseAppToken) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.AppTokenQuery", q)
 }
 
+// The AttendanceRequestFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AttendanceRequestFunc func(context.Context, *ent.AttendanceRequestQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AttendanceRequestFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AttendanceRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AttendanceRequestQuery", q)
+}
+
+// The TraverseAttendanceRequest type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAttendanceRequest func(context.Context, *ent.AttendanceRequestQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAttendanceRequest) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAttendanceRequest) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AttendanceRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AttendanceRequestQuery", q)
+}
+
+// The AttendanceRuleFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AttendanceRuleFunc func(context.Context, *ent.AttendanceRuleQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AttendanceRuleFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AttendanceRuleQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AttendanceRuleQuery", q)
+}
+
+// The TraverseAttendanceRule type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAttendanceRule func(context.Context, *ent.AttendanceRuleQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAttendanceRule) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAttendanceRule) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AttendanceRuleQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AttendanceRuleQuery", q)
+}
+
 // The AuditEntryFunc type is an adapter to allow the use of ordinary function as a Querier.
 type AuditEntryFunc func(context.Context, *ent.AuditEntryQuery) (ent.Value, error)
 
@@ -219,6 +281,33 @@ func (f TraverseCallback) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CallbackQuery", q)
+}
+
+// The CheckInFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CheckInFunc func(context.Context, *ent.CheckInQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CheckInFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CheckInQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CheckInQuery", q)
+}
+
+// The TraverseCheckIn type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCheckIn func(context.Context, *ent.CheckInQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCheckIn) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCheckIn) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CheckInQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CheckInQuery", q)
 }
 
 // The ConfidentialViewFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -410,6 +499,114 @@ func (f TraverseInboxEntry) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.InboxEntryQuery", q)
 }
 
+// The LeaveBalanceFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LeaveBalanceFunc func(context.Context, *ent.LeaveBalanceQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LeaveBalanceFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LeaveBalanceQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LeaveBalanceQuery", q)
+}
+
+// The TraverseLeaveBalance type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLeaveBalance func(context.Context, *ent.LeaveBalanceQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLeaveBalance) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLeaveBalance) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeaveBalanceQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LeaveBalanceQuery", q)
+}
+
+// The LeaveBalanceChangeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LeaveBalanceChangeFunc func(context.Context, *ent.LeaveBalanceChangeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LeaveBalanceChangeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LeaveBalanceChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LeaveBalanceChangeQuery", q)
+}
+
+// The TraverseLeaveBalanceChange type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLeaveBalanceChange func(context.Context, *ent.LeaveBalanceChangeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLeaveBalanceChange) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLeaveBalanceChange) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeaveBalanceChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LeaveBalanceChangeQuery", q)
+}
+
+// The LeaveRequestFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LeaveRequestFunc func(context.Context, *ent.LeaveRequestQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LeaveRequestFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LeaveRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LeaveRequestQuery", q)
+}
+
+// The TraverseLeaveRequest type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLeaveRequest func(context.Context, *ent.LeaveRequestQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLeaveRequest) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLeaveRequest) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeaveRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LeaveRequestQuery", q)
+}
+
+// The LeaveTypeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LeaveTypeFunc func(context.Context, *ent.LeaveTypeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LeaveTypeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LeaveTypeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LeaveTypeQuery", q)
+}
+
+// The TraverseLeaveType type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLeaveType func(context.Context, *ent.LeaveTypeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLeaveType) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLeaveType) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeaveTypeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LeaveTypeQuery", q)
+}
+
 // The MemberFunc type is an adapter to allow the use of ordinary function as a Querier.
 type MemberFunc func(context.Context, *ent.MemberQuery) (ent.Value, error)
 
@@ -599,6 +796,33 @@ func (f TraverseTag) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.TagQuery", q)
 }
 
+// The WorkCalendarFunc type is an adapter to allow the use of ordinary function as a Querier.
+type WorkCalendarFunc func(context.Context, *ent.WorkCalendarQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f WorkCalendarFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.WorkCalendarQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.WorkCalendarQuery", q)
+}
+
+// The TraverseWorkCalendar type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseWorkCalendar func(context.Context, *ent.WorkCalendarQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseWorkCalendar) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseWorkCalendar) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WorkCalendarQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.WorkCalendarQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
@@ -608,10 +832,16 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AppQuery, predicate.App, app.OrderOption]{typ: ent.TypeApp, tq: q}, nil
 	case *ent.AppTokenQuery:
 		return &query[*ent.AppTokenQuery, predicate.AppToken, apptoken.OrderOption]{typ: ent.TypeAppToken, tq: q}, nil
+	case *ent.AttendanceRequestQuery:
+		return &query[*ent.AttendanceRequestQuery, predicate.AttendanceRequest, attendancerequest.OrderOption]{typ: ent.TypeAttendanceRequest, tq: q}, nil
+	case *ent.AttendanceRuleQuery:
+		return &query[*ent.AttendanceRuleQuery, predicate.AttendanceRule, attendancerule.OrderOption]{typ: ent.TypeAttendanceRule, tq: q}, nil
 	case *ent.AuditEntryQuery:
 		return &query[*ent.AuditEntryQuery, predicate.AuditEntry, auditentry.OrderOption]{typ: ent.TypeAuditEntry, tq: q}, nil
 	case *ent.CallbackQuery:
 		return &query[*ent.CallbackQuery, predicate.Callback, callback.OrderOption]{typ: ent.TypeCallback, tq: q}, nil
+	case *ent.CheckInQuery:
+		return &query[*ent.CheckInQuery, predicate.CheckIn, checkin.OrderOption]{typ: ent.TypeCheckIn, tq: q}, nil
 	case *ent.ConfidentialViewQuery:
 		return &query[*ent.ConfidentialViewQuery, predicate.ConfidentialView, confidentialview.OrderOption]{typ: ent.TypeConfidentialView, tq: q}, nil
 	case *ent.ConversationQuery:
@@ -626,6 +856,14 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.InboxCounterQuery, predicate.InboxCounter, inboxcounter.OrderOption]{typ: ent.TypeInboxCounter, tq: q}, nil
 	case *ent.InboxEntryQuery:
 		return &query[*ent.InboxEntryQuery, predicate.InboxEntry, inboxentry.OrderOption]{typ: ent.TypeInboxEntry, tq: q}, nil
+	case *ent.LeaveBalanceQuery:
+		return &query[*ent.LeaveBalanceQuery, predicate.LeaveBalance, leavebalance.OrderOption]{typ: ent.TypeLeaveBalance, tq: q}, nil
+	case *ent.LeaveBalanceChangeQuery:
+		return &query[*ent.LeaveBalanceChangeQuery, predicate.LeaveBalanceChange, leavebalancechange.OrderOption]{typ: ent.TypeLeaveBalanceChange, tq: q}, nil
+	case *ent.LeaveRequestQuery:
+		return &query[*ent.LeaveRequestQuery, predicate.LeaveRequest, leaverequest.OrderOption]{typ: ent.TypeLeaveRequest, tq: q}, nil
+	case *ent.LeaveTypeQuery:
+		return &query[*ent.LeaveTypeQuery, predicate.LeaveType, leavetype.OrderOption]{typ: ent.TypeLeaveType, tq: q}, nil
 	case *ent.MemberQuery:
 		return &query[*ent.MemberQuery, predicate.Member, member.OrderOption]{typ: ent.TypeMember, tq: q}, nil
 	case *ent.MembershipQuery:
@@ -640,6 +878,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.TagQuery:
 		return &query[*ent.TagQuery, predicate.Tag, tag.OrderOption]{typ: ent.TypeTag, tq: q}, nil
+	case *ent.WorkCalendarQuery:
+		return &query[*ent.WorkCalendarQuery, predicate.WorkCalendar, workcalendar.OrderOption]{typ: ent.TypeWorkCalendar, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

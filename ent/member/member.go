@@ -40,6 +40,8 @@ const (
 	FieldActivatedAt = "activated_at"
 	// FieldReferredBy holds the string denoting the referred_by field in the database.
 	FieldReferredBy = "referred_by"
+	// FieldHiredOn holds the string denoting the hired_on field in the database.
+	FieldHiredOn = "hired_on"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
 	// EdgeEnterprise holds the string denoting the enterprise edge name in mutations.
@@ -110,6 +112,7 @@ var Columns = []string{
 	FieldPasswordHash,
 	FieldActivatedAt,
 	FieldReferredBy,
+	FieldHiredOn,
 	FieldUpdatedAt,
 }
 
@@ -252,6 +255,11 @@ func ByActivatedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByReferredBy orders the results by the referred_by field.
 func ByReferredBy(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReferredBy, opts...).ToFunc()
+}
+
+// ByHiredOn orders the results by the hired_on field.
+func ByHiredOn(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHiredOn, opts...).ToFunc()
 }
 
 // ByUpdatedAt orders the results by the updated_at field.

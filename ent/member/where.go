@@ -115,6 +115,11 @@ func ReferredBy(v string) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldReferredBy, v))
 }
 
+// HiredOn applies equality check predicate on the "hired_on" field. It's identical to HiredOnEQ.
+func HiredOn(v string) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldHiredOn, v))
+}
+
 // UpdatedAt applies equality check predicate on the "updated_at" field. It's identical to UpdatedAtEQ.
 func UpdatedAt(v time.Time) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldUpdatedAt, v))
@@ -788,6 +793,81 @@ func ReferredByEqualFold(v string) predicate.Member {
 // ReferredByContainsFold applies the ContainsFold predicate on the "referred_by" field.
 func ReferredByContainsFold(v string) predicate.Member {
 	return predicate.Member(sql.FieldContainsFold(FieldReferredBy, v))
+}
+
+// HiredOnEQ applies the EQ predicate on the "hired_on" field.
+func HiredOnEQ(v string) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldHiredOn, v))
+}
+
+// HiredOnNEQ applies the NEQ predicate on the "hired_on" field.
+func HiredOnNEQ(v string) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldHiredOn, v))
+}
+
+// HiredOnIn applies the In predicate on the "hired_on" field.
+func HiredOnIn(vs ...string) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldHiredOn, vs...))
+}
+
+// HiredOnNotIn applies the NotIn predicate on the "hired_on" field.
+func HiredOnNotIn(vs ...string) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldHiredOn, vs...))
+}
+
+// HiredOnGT applies the GT predicate on the "hired_on" field.
+func HiredOnGT(v string) predicate.Member {
+	return predicate.Member(sql.FieldGT(FieldHiredOn, v))
+}
+
+// HiredOnGTE applies the GTE predicate on the "hired_on" field.
+func HiredOnGTE(v string) predicate.Member {
+	return predicate.Member(sql.FieldGTE(FieldHiredOn, v))
+}
+
+// HiredOnLT applies the LT predicate on the "hired_on" field.
+func HiredOnLT(v string) predicate.Member {
+	return predicate.Member(sql.FieldLT(FieldHiredOn, v))
+}
+
+// HiredOnLTE applies the LTE predicate on the "hired_on" field.
+func HiredOnLTE(v string) predicate.Member {
+	return predicate.Member(sql.FieldLTE(FieldHiredOn, v))
+}
+
+// HiredOnContains applies the Contains predicate on the "hired_on" field.
+func HiredOnContains(v string) predicate.Member {
+	return predicate.Member(sql.FieldContains(FieldHiredOn, v))
+}
+
+// HiredOnHasPrefix applies the HasPrefix predicate on the "hired_on" field.
+func HiredOnHasPrefix(v string) predicate.Member {
+	return predicate.Member(sql.FieldHasPrefix(FieldHiredOn, v))
+}
+
+// HiredOnHasSuffix applies the HasSuffix predicate on the "hired_on" field.
+func HiredOnHasSuffix(v string) predicate.Member {
+	return predicate.Member(sql.FieldHasSuffix(FieldHiredOn, v))
+}
+
+// HiredOnIsNil applies the IsNil predicate on the "hired_on" field.
+func HiredOnIsNil() predicate.Member {
+	return predicate.Member(sql.FieldIsNull(FieldHiredOn))
+}
+
+// HiredOnNotNil applies the NotNil predicate on the "hired_on" field.
+func HiredOnNotNil() predicate.Member {
+	return predicate.Member(sql.FieldNotNull(FieldHiredOn))
+}
+
+// HiredOnEqualFold applies the EqualFold predicate on the "hired_on" field.
+func HiredOnEqualFold(v string) predicate.Member {
+	return predicate.Member(sql.FieldEqualFold(FieldHiredOn, v))
+}
+
+// HiredOnContainsFold applies the ContainsFold predicate on the "hired_on" field.
+func HiredOnContainsFold(v string) predicate.Member {
+	return predicate.Member(sql.FieldContainsFold(FieldHiredOn, v))
 }
 
 // UpdatedAtEQ applies the EQ predicate on the "updated_at" field.

@@ -123,6 +123,112 @@ var (
 			},
 		},
 	}
+	// AttendanceRequestsColumns holds the columns for the "attendance_requests" table.
+	AttendanceRequestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"BUSINESS_TRIP", "OUTING", "CHECK_IN_CORRECTION"}},
+		{Name: "start", Type: field.TypeTime},
+		{Name: "end", Type: field.TypeTime},
+		{Name: "first_day", Type: field.TypeString},
+		{Name: "last_day", Type: field.TypeString},
+		{Name: "destination", Type: field.TypeString, Size: 200, Default: ""},
+		{Name: "reason", Type: field.TypeString, Size: 1000, Default: ""},
+		{Name: "punch_kind", Type: field.TypeEnum, Nullable: true, Enums: []string{"ON_DUTY", "OFF_DUTY"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "APPROVED", "REJECTED", "WITHDRAWN", "RETURNED", "REVOKED"}, Default: "PENDING"},
+		{Name: "approval_id", Type: field.TypeString, Nullable: true},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeString},
+	}
+	// AttendanceRequestsTable holds the schema information for the "attendance_requests" table.
+	AttendanceRequestsTable = &schema.Table{
+		Name:       "attendance_requests",
+		Columns:    AttendanceRequestsColumns,
+		PrimaryKey: []*schema.Column{AttendanceRequestsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "attendance_requests_enterprises_enterprise",
+				Columns:    []*schema.Column{AttendanceRequestsColumns[13]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "attendance_requests_members_member",
+				Columns:    []*schema.Column{AttendanceRequestsColumns[14]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "attendancerequest_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttendanceRequestsColumns[13]},
+			},
+			{
+				Name:    "attendancerequest_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttendanceRequestsColumns[14]},
+			},
+			{
+				Name:    "attendancerequest_member_id_first_day_last_day",
+				Unique:  false,
+				Columns: []*schema.Column{AttendanceRequestsColumns[14], AttendanceRequestsColumns[5], AttendanceRequestsColumns[6]},
+			},
+			{
+				Name:    "attendancerequest_approval_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttendanceRequestsColumns[11]},
+			},
+		},
+	}
+	// AttendanceRulesColumns holds the columns for the "attendance_rules" table.
+	AttendanceRulesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 64},
+		{Name: "audience", Type: field.TypeJSON},
+		{Name: "priority", Type: field.TypeInt, Default: 0},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"FIXED", "FLEXIBLE", "FREE"}},
+		{Name: "on_duty", Type: field.TypeString, Nullable: true},
+		{Name: "off_duty", Type: field.TypeString, Nullable: true},
+		{Name: "late_grace_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "early_grace_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "serious_late_minutes", Type: field.TypeInt, Default: 30},
+		{Name: "lunch_start", Type: field.TypeString, Nullable: true},
+		{Name: "lunch_end", Type: field.TypeString, Nullable: true},
+		{Name: "core_start", Type: field.TypeString, Nullable: true},
+		{Name: "core_end", Type: field.TypeString, Nullable: true},
+		{Name: "required_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "day_starts_at", Type: field.TypeString, Default: "00:00"},
+		{Name: "places", Type: field.TypeJSON},
+		{Name: "field_check_in", Type: field.TypeEnum, Enums: []string{"ALLOW", "REFUSE"}, Default: "ALLOW"},
+		{Name: "check_in_on_leave", Type: field.TypeBool, Default: false},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "enterprise_id", Type: field.TypeString},
+	}
+	// AttendanceRulesTable holds the schema information for the "attendance_rules" table.
+	AttendanceRulesTable = &schema.Table{
+		Name:       "attendance_rules",
+		Columns:    AttendanceRulesColumns,
+		PrimaryKey: []*schema.Column{AttendanceRulesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "attendance_rules_enterprises_enterprise",
+				Columns:    []*schema.Column{AttendanceRulesColumns[21]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "attendancerule_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttendanceRulesColumns[21]},
+			},
+		},
+	}
 	// AuditEntriesColumns holds the columns for the "audit_entries" table.
 	AuditEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -193,6 +299,70 @@ var (
 				Name:    "callback_status_next_attempt_at",
 				Unique:  false,
 				Columns: []*schema.Column{CallbacksColumns[4], CallbacksColumns[6]},
+			},
+		},
+	}
+	// CheckInsColumns holds the columns for the "check_ins" table.
+	CheckInsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "work_date", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ON_DUTY", "OFF_DUTY", "FIELD"}},
+		{Name: "latitude", Type: field.TypeFloat64, Nullable: true},
+		{Name: "longitude", Type: field.TypeFloat64, Nullable: true},
+		{Name: "accuracy", Type: field.TypeFloat64, Nullable: true},
+		{Name: "note", Type: field.TypeString, Size: 500, Default: ""},
+		{Name: "photo_ref", Type: field.TypeString, Size: 500, Default: ""},
+		{Name: "time_result", Type: field.TypeEnum, Enums: []string{"NORMAL", "LATE", "SERIOUSLY_LATE", "EARLY"}},
+		{Name: "minutes", Type: field.TypeInt, Default: 0},
+		{Name: "location_result", Type: field.TypeEnum, Enums: []string{"NORMAL", "OUTSIDE", "FIELD"}},
+		{Name: "place_name", Type: field.TypeString, Nullable: true},
+		{Name: "distance", Type: field.TypeFloat64, Nullable: true},
+		{Name: "rule_id", Type: field.TypeString, Nullable: true},
+		{Name: "approval_id", Type: field.TypeString, Nullable: true},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeString},
+	}
+	// CheckInsTable holds the schema information for the "check_ins" table.
+	CheckInsTable = &schema.Table{
+		Name:       "check_ins",
+		Columns:    CheckInsColumns,
+		PrimaryKey: []*schema.Column{CheckInsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "check_ins_enterprises_enterprise",
+				Columns:    []*schema.Column{CheckInsColumns[17]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "check_ins_members_member",
+				Columns:    []*schema.Column{CheckInsColumns[18]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "checkin_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{CheckInsColumns[17]},
+			},
+			{
+				Name:    "checkin_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{CheckInsColumns[18]},
+			},
+			{
+				Name:    "checkin_member_id_work_date",
+				Unique:  false,
+				Columns: []*schema.Column{CheckInsColumns[18], CheckInsColumns[3]},
+			},
+			{
+				Name:    "checkin_enterprise_id_work_date",
+				Unique:  false,
+				Columns: []*schema.Column{CheckInsColumns[17], CheckInsColumns[3]},
 			},
 		},
 	}
@@ -530,6 +700,255 @@ var (
 			},
 		},
 	}
+	// LeaveBalancesColumns holds the columns for the "leave_balances" table.
+	LeaveBalancesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "valid_until", Type: field.TypeString},
+		{Name: "granted_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "available_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "reserved_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "used_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "expired_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "expired_at", Type: field.TypeTime, Nullable: true},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeString},
+		{Name: "leave_type_id", Type: field.TypeString},
+	}
+	// LeaveBalancesTable holds the schema information for the "leave_balances" table.
+	LeaveBalancesTable = &schema.Table{
+		Name:       "leave_balances",
+		Columns:    LeaveBalancesColumns,
+		PrimaryKey: []*schema.Column{LeaveBalancesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "leave_balances_enterprises_enterprise",
+				Columns:    []*schema.Column{LeaveBalancesColumns[11]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "leave_balances_members_member",
+				Columns:    []*schema.Column{LeaveBalancesColumns[12]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "leave_balances_leave_types_leave_type",
+				Columns:    []*schema.Column{LeaveBalancesColumns[13]},
+				RefColumns: []*schema.Column{LeaveTypesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "leavebalance_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaveBalancesColumns[11]},
+			},
+			{
+				Name:    "leavebalance_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaveBalancesColumns[12]},
+			},
+			{
+				Name:    "leavebalance_member_id_leave_type_id_year",
+				Unique:  true,
+				Columns: []*schema.Column{LeaveBalancesColumns[12], LeaveBalancesColumns[13], LeaveBalancesColumns[2]},
+			},
+			{
+				Name:    "leavebalance_enterprise_id_valid_until",
+				Unique:  false,
+				Columns: []*schema.Column{LeaveBalancesColumns[11], LeaveBalancesColumns[3]},
+			},
+		},
+	}
+	// LeaveBalanceChangesColumns holds the columns for the "leave_balance_changes" table.
+	LeaveBalanceChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"GRANT", "ADJUST", "RESERVE", "SPEND", "RELEASE", "RESTORE", "EXPIRE"}},
+		{Name: "minutes", Type: field.TypeInt},
+		{Name: "available_after", Type: field.TypeInt},
+		{Name: "reason", Type: field.TypeString, Default: ""},
+		{Name: "leave_request_id", Type: field.TypeString, Nullable: true},
+		{Name: "approval_id", Type: field.TypeString, Nullable: true},
+		{Name: "actor_id", Type: field.TypeString, Nullable: true},
+		{Name: "balance_id", Type: field.TypeString},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeString},
+	}
+	// LeaveBalanceChangesTable holds the schema information for the "leave_balance_changes" table.
+	LeaveBalanceChangesTable = &schema.Table{
+		Name:       "leave_balance_changes",
+		Columns:    LeaveBalanceChangesColumns,
+		PrimaryKey: []*schema.Column{LeaveBalanceChangesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "leave_balance_changes_leave_balances_changes",
+				Columns:    []*schema.Column{LeaveBalanceChangesColumns[9]},
+				RefColumns: []*schema.Column{LeaveBalancesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "leave_balance_changes_enterprises_enterprise",
+				Columns:    []*schema.Column{LeaveBalanceChangesColumns[10]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "leave_balance_changes_members_member",
+				Columns:    []*schema.Column{LeaveBalanceChangesColumns[11]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "leavebalancechange_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaveBalanceChangesColumns[10]},
+			},
+			{
+				Name:    "leavebalancechange_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaveBalanceChangesColumns[11]},
+			},
+			{
+				Name:    "leavebalancechange_balance_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{LeaveBalanceChangesColumns[9], LeaveBalanceChangesColumns[1]},
+			},
+		},
+	}
+	// LeaveRequestsColumns holds the columns for the "leave_requests" table.
+	LeaveRequestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "balance_id", Type: field.TypeString, Nullable: true},
+		{Name: "start", Type: field.TypeTime},
+		{Name: "end", Type: field.TypeTime},
+		{Name: "minutes", Type: field.TypeInt},
+		{Name: "cancelled_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "days", Type: field.TypeJSON},
+		{Name: "first_day", Type: field.TypeString},
+		{Name: "last_day", Type: field.TypeString},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "APPROVED", "REJECTED", "WITHDRAWN", "RETURNED", "CANCELLED"}, Default: "PENDING"},
+		{Name: "reason", Type: field.TypeString, Size: 1000, Default: ""},
+		{Name: "approval_id", Type: field.TypeString, Nullable: true},
+		{Name: "cancel_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"PENDING", "APPROVED", "REJECTED"}},
+		{Name: "cancel_from", Type: field.TypeTime, Nullable: true},
+		{Name: "cancel_approval_id", Type: field.TypeString, Nullable: true},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeString},
+		{Name: "leave_type_id", Type: field.TypeString},
+	}
+	// LeaveRequestsTable holds the schema information for the "leave_requests" table.
+	LeaveRequestsTable = &schema.Table{
+		Name:       "leave_requests",
+		Columns:    LeaveRequestsColumns,
+		PrimaryKey: []*schema.Column{LeaveRequestsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "leave_requests_enterprises_enterprise",
+				Columns:    []*schema.Column{LeaveRequestsColumns[17]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "leave_requests_members_member",
+				Columns:    []*schema.Column{LeaveRequestsColumns[18]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "leave_requests_leave_types_leave_type",
+				Columns:    []*schema.Column{LeaveRequestsColumns[19]},
+				RefColumns: []*schema.Column{LeaveTypesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "leaverequest_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaveRequestsColumns[17]},
+			},
+			{
+				Name:    "leaverequest_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaveRequestsColumns[18]},
+			},
+			{
+				Name:    "leaverequest_member_id_first_day_last_day",
+				Unique:  false,
+				Columns: []*schema.Column{LeaveRequestsColumns[18], LeaveRequestsColumns[8], LeaveRequestsColumns[9]},
+			},
+			{
+				Name:    "leaverequest_enterprise_id_first_day",
+				Unique:  false,
+				Columns: []*schema.Column{LeaveRequestsColumns[17], LeaveRequestsColumns[8]},
+			},
+			{
+				Name:    "leaverequest_approval_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaveRequestsColumns[12]},
+			},
+			{
+				Name:    "leaverequest_cancel_approval_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaveRequestsColumns[15]},
+			},
+		},
+	}
+	// LeaveTypesColumns holds the columns for the "leave_types" table.
+	LeaveTypesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 64},
+		{Name: "unit", Type: field.TypeEnum, Enums: []string{"DAY", "HALF_DAY", "HOUR"}},
+		{Name: "counting", Type: field.TypeEnum, Enums: []string{"WORKING_DAYS", "NATURAL_DAYS"}},
+		{Name: "minutes_per_day", Type: field.TypeInt},
+		{Name: "paid", Type: field.TypeBool, Default: true},
+		{Name: "audience", Type: field.TypeJSON},
+		{Name: "needs_balance", Type: field.TypeBool, Default: true},
+		{Name: "step_minutes", Type: field.TypeInt},
+		{Name: "max_days_in_advance", Type: field.TypeInt, Nullable: true},
+		{Name: "max_days_late", Type: field.TypeInt, Nullable: true},
+		{Name: "approval_template_id", Type: field.TypeString, Nullable: true},
+		{Name: "grant", Type: field.TypeJSON},
+		{Name: "active", Type: field.TypeBool, Default: true},
+		{Name: "enterprise_id", Type: field.TypeString},
+	}
+	// LeaveTypesTable holds the schema information for the "leave_types" table.
+	LeaveTypesTable = &schema.Table{
+		Name:       "leave_types",
+		Columns:    LeaveTypesColumns,
+		PrimaryKey: []*schema.Column{LeaveTypesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "leave_types_enterprises_enterprise",
+				Columns:    []*schema.Column{LeaveTypesColumns[15]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "leavetype_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaveTypesColumns[15]},
+			},
+			{
+				Name:    "leavetype_enterprise_id_name",
+				Unique:  true,
+				Columns: []*schema.Column{LeaveTypesColumns[15], LeaveTypesColumns[2]},
+			},
+		},
+	}
 	// MembersColumns holds the columns for the "members" table.
 	MembersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -543,6 +962,7 @@ var (
 		{Name: "password_hash", Type: field.TypeString, Nullable: true},
 		{Name: "activated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "referred_by", Type: field.TypeString, Nullable: true},
+		{Name: "hired_on", Type: field.TypeString, Nullable: true},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "enterprise_id", Type: field.TypeString},
 	}
@@ -554,7 +974,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_enterprises_enterprise",
-				Columns:    []*schema.Column{MembersColumns[12]},
+				Columns:    []*schema.Column{MembersColumns[13]},
 				RefColumns: []*schema.Column{EnterprisesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -563,32 +983,32 @@ var (
 			{
 				Name:    "member_enterprise_id",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[12]},
+				Columns: []*schema.Column{MembersColumns[13]},
 			},
 			{
 				Name:    "member_enterprise_id_userid",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[12], MembersColumns[2]},
+				Columns: []*schema.Column{MembersColumns[13], MembersColumns[2]},
 			},
 			{
 				Name:    "member_enterprise_id_mobile",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[12], MembersColumns[4]},
+				Columns: []*schema.Column{MembersColumns[13], MembersColumns[4]},
 			},
 			{
 				Name:    "member_enterprise_id_email",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[12], MembersColumns[5]},
+				Columns: []*schema.Column{MembersColumns[13], MembersColumns[5]},
 			},
 			{
 				Name:    "member_enterprise_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[12], MembersColumns[7]},
+				Columns: []*schema.Column{MembersColumns[13], MembersColumns[7]},
 			},
 			{
 				Name:    "member_enterprise_id_name_id",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[12], MembersColumns[3], MembersColumns[0]},
+				Columns: []*schema.Column{MembersColumns[13], MembersColumns[3], MembersColumns[0]},
 			},
 		},
 	}
@@ -826,6 +1246,44 @@ var (
 			},
 		},
 	}
+	// WorkCalendarsColumns holds the columns for the "work_calendars" table.
+	WorkCalendarsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "time_zone", Type: field.TypeString},
+		{Name: "working_week", Type: field.TypeJSON},
+		{Name: "holidays", Type: field.TypeJSON, Nullable: true},
+		{Name: "make_up_days", Type: field.TypeJSON, Nullable: true},
+		{Name: "hours", Type: field.TypeJSON},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "enterprise_id", Type: field.TypeString},
+	}
+	// WorkCalendarsTable holds the schema information for the "work_calendars" table.
+	WorkCalendarsTable = &schema.Table{
+		Name:       "work_calendars",
+		Columns:    WorkCalendarsColumns,
+		PrimaryKey: []*schema.Column{WorkCalendarsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "work_calendars_enterprises_enterprise",
+				Columns:    []*schema.Column{WorkCalendarsColumns[8]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "workcalendar_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{WorkCalendarsColumns[8]},
+			},
+			{
+				Name:    "workcalendar_one_per_enterprise",
+				Unique:  true,
+				Columns: []*schema.Column{WorkCalendarsColumns[8]},
+			},
+		},
+	}
 	// AdminRoleDepartmentsColumns holds the columns for the "admin_role_departments" table.
 	AdminRoleDepartmentsColumns = []*schema.Column{
 		{Name: "admin_role_id", Type: field.TypeString},
@@ -881,8 +1339,11 @@ var (
 		AdminRolesTable,
 		AppsTable,
 		AppTokensTable,
+		AttendanceRequestsTable,
+		AttendanceRulesTable,
 		AuditEntriesTable,
 		CallbacksTable,
+		CheckInsTable,
 		ConfidentialViewsTable,
 		ConversationsTable,
 		ConversationMembersTable,
@@ -890,6 +1351,10 @@ var (
 		EnterprisesTable,
 		InboxCountersTable,
 		InboxEntriesTable,
+		LeaveBalancesTable,
+		LeaveBalanceChangesTable,
+		LeaveRequestsTable,
+		LeaveTypesTable,
 		MembersTable,
 		MembershipsTable,
 		MessagesTable,
@@ -897,6 +1362,7 @@ var (
 		OperatorSessionsTable,
 		SessionsTable,
 		TagsTable,
+		WorkCalendarsTable,
 		AdminRoleDepartmentsTable,
 		TagMembersTable,
 	}
@@ -908,7 +1374,12 @@ func init() {
 	AppsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	AppTokensTable.ForeignKeys[0].RefTable = AppsTable
 	AppTokensTable.ForeignKeys[1].RefTable = EnterprisesTable
+	AttendanceRequestsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	AttendanceRequestsTable.ForeignKeys[1].RefTable = MembersTable
+	AttendanceRulesTable.ForeignKeys[0].RefTable = EnterprisesTable
 	CallbacksTable.ForeignKeys[0].RefTable = EnterprisesTable
+	CheckInsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	CheckInsTable.ForeignKeys[1].RefTable = MembersTable
 	ConfidentialViewsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	ConfidentialViewsTable.ForeignKeys[1].RefTable = MembersTable
 	ConfidentialViewsTable.ForeignKeys[2].RefTable = MessagesTable
@@ -925,6 +1396,16 @@ func init() {
 	InboxEntriesTable.ForeignKeys[2].RefTable = AppsTable
 	InboxEntriesTable.ForeignKeys[3].RefTable = ConversationsTable
 	InboxEntriesTable.ForeignKeys[4].RefTable = MessagesTable
+	LeaveBalancesTable.ForeignKeys[0].RefTable = EnterprisesTable
+	LeaveBalancesTable.ForeignKeys[1].RefTable = MembersTable
+	LeaveBalancesTable.ForeignKeys[2].RefTable = LeaveTypesTable
+	LeaveBalanceChangesTable.ForeignKeys[0].RefTable = LeaveBalancesTable
+	LeaveBalanceChangesTable.ForeignKeys[1].RefTable = EnterprisesTable
+	LeaveBalanceChangesTable.ForeignKeys[2].RefTable = MembersTable
+	LeaveRequestsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	LeaveRequestsTable.ForeignKeys[1].RefTable = MembersTable
+	LeaveRequestsTable.ForeignKeys[2].RefTable = LeaveTypesTable
+	LeaveTypesTable.ForeignKeys[0].RefTable = EnterprisesTable
 	MembersTable.ForeignKeys[0].RefTable = EnterprisesTable
 	MembershipsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	MembershipsTable.ForeignKeys[1].RefTable = MembersTable
@@ -938,6 +1419,7 @@ func init() {
 	SessionsTable.ForeignKeys[0].RefTable = MembersTable
 	SessionsTable.ForeignKeys[1].RefTable = EnterprisesTable
 	TagsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	WorkCalendarsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	AdminRoleDepartmentsTable.ForeignKeys[0].RefTable = AdminRolesTable
 	AdminRoleDepartmentsTable.ForeignKeys[1].RefTable = DepartmentsTable
 	TagMembersTable.ForeignKeys[0].RefTable = TagsTable

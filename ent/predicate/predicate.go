@@ -15,11 +15,20 @@ type App func(*sql.Selector)
 // AppToken is the predicate function for apptoken builders.
 type AppToken func(*sql.Selector)
 
+// AttendanceRequest is the predicate function for attendancerequest builders.
+type AttendanceRequest func(*sql.Selector)
+
+// AttendanceRule is the predicate function for attendancerule builders.
+type AttendanceRule func(*sql.Selector)
+
 // AuditEntry is the predicate function for auditentry builders.
 type AuditEntry func(*sql.Selector)
 
 // Callback is the predicate function for callback builders.
 type Callback func(*sql.Selector)
+
+// CheckIn is the predicate function for checkin builders.
+type CheckIn func(*sql.Selector)
 
 // ConfidentialView is the predicate function for confidentialview builders.
 type ConfidentialView func(*sql.Selector)
@@ -42,6 +51,18 @@ type InboxCounter func(*sql.Selector)
 // InboxEntry is the predicate function for inboxentry builders.
 type InboxEntry func(*sql.Selector)
 
+// LeaveBalance is the predicate function for leavebalance builders.
+type LeaveBalance func(*sql.Selector)
+
+// LeaveBalanceChange is the predicate function for leavebalancechange builders.
+type LeaveBalanceChange func(*sql.Selector)
+
+// LeaveRequest is the predicate function for leaverequest builders.
+type LeaveRequest func(*sql.Selector)
+
+// LeaveType is the predicate function for leavetype builders.
+type LeaveType func(*sql.Selector)
+
 // Member is the predicate function for member builders.
 type Member func(*sql.Selector)
 
@@ -62,3 +83,6 @@ type Session func(*sql.Selector)
 
 // Tag is the predicate function for tag builders.
 type Tag func(*sql.Selector)
+
+// WorkCalendar is the predicate function for workcalendar builders.
+type WorkCalendar func(*sql.Selector)

@@ -183,6 +183,54 @@ func (f AppTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppTokenMutation", m)
 }
 
+// The AttendanceRequestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AttendanceRequestQueryRuleFunc func(context.Context, *ent.AttendanceRequestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AttendanceRequestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AttendanceRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AttendanceRequestQuery", q)
+}
+
+// The AttendanceRequestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AttendanceRequestMutationRuleFunc func(context.Context, *ent.AttendanceRequestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AttendanceRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AttendanceRequestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AttendanceRequestMutation", m)
+}
+
+// The AttendanceRuleQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AttendanceRuleQueryRuleFunc func(context.Context, *ent.AttendanceRuleQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AttendanceRuleQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AttendanceRuleQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AttendanceRuleQuery", q)
+}
+
+// The AttendanceRuleMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AttendanceRuleMutationRuleFunc func(context.Context, *ent.AttendanceRuleMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AttendanceRuleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AttendanceRuleMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AttendanceRuleMutation", m)
+}
+
 // The AuditEntryQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AuditEntryQueryRuleFunc func(context.Context, *ent.AuditEntryQuery) error
@@ -229,6 +277,30 @@ func (f CallbackMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CallbackMutation", m)
+}
+
+// The CheckInQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CheckInQueryRuleFunc func(context.Context, *ent.CheckInQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CheckInQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CheckInQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CheckInQuery", q)
+}
+
+// The CheckInMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CheckInMutationRuleFunc func(context.Context, *ent.CheckInMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CheckInMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CheckInMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CheckInMutation", m)
 }
 
 // The ConfidentialViewQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -399,6 +471,102 @@ func (f InboxEntryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InboxEntryMutation", m)
 }
 
+// The LeaveBalanceQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LeaveBalanceQueryRuleFunc func(context.Context, *ent.LeaveBalanceQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LeaveBalanceQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeaveBalanceQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LeaveBalanceQuery", q)
+}
+
+// The LeaveBalanceMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LeaveBalanceMutationRuleFunc func(context.Context, *ent.LeaveBalanceMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LeaveBalanceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LeaveBalanceMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LeaveBalanceMutation", m)
+}
+
+// The LeaveBalanceChangeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LeaveBalanceChangeQueryRuleFunc func(context.Context, *ent.LeaveBalanceChangeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LeaveBalanceChangeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeaveBalanceChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LeaveBalanceChangeQuery", q)
+}
+
+// The LeaveBalanceChangeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LeaveBalanceChangeMutationRuleFunc func(context.Context, *ent.LeaveBalanceChangeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LeaveBalanceChangeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LeaveBalanceChangeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LeaveBalanceChangeMutation", m)
+}
+
+// The LeaveRequestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LeaveRequestQueryRuleFunc func(context.Context, *ent.LeaveRequestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LeaveRequestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeaveRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LeaveRequestQuery", q)
+}
+
+// The LeaveRequestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LeaveRequestMutationRuleFunc func(context.Context, *ent.LeaveRequestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LeaveRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LeaveRequestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LeaveRequestMutation", m)
+}
+
+// The LeaveTypeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LeaveTypeQueryRuleFunc func(context.Context, *ent.LeaveTypeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LeaveTypeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeaveTypeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LeaveTypeQuery", q)
+}
+
+// The LeaveTypeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LeaveTypeMutationRuleFunc func(context.Context, *ent.LeaveTypeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LeaveTypeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LeaveTypeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LeaveTypeMutation", m)
+}
+
 // The MemberQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MemberQueryRuleFunc func(context.Context, *ent.MemberQuery) error
@@ -567,6 +735,30 @@ func (f TagMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) e
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TagMutation", m)
 }
 
+// The WorkCalendarQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type WorkCalendarQueryRuleFunc func(context.Context, *ent.WorkCalendarQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f WorkCalendarQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WorkCalendarQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.WorkCalendarQuery", q)
+}
+
+// The WorkCalendarMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type WorkCalendarMutationRuleFunc func(context.Context, *ent.WorkCalendarMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f WorkCalendarMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.WorkCalendarMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.WorkCalendarMutation", m)
+}
+
 type (
 	// Filter is the interface that wraps the Where function
 	// for filtering nodes in queries and mutations.
@@ -608,9 +800,15 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AppTokenQuery:
 		return q.Filter(), nil
+	case *ent.AttendanceRequestQuery:
+		return q.Filter(), nil
+	case *ent.AttendanceRuleQuery:
+		return q.Filter(), nil
 	case *ent.AuditEntryQuery:
 		return q.Filter(), nil
 	case *ent.CallbackQuery:
+		return q.Filter(), nil
+	case *ent.CheckInQuery:
 		return q.Filter(), nil
 	case *ent.ConfidentialViewQuery:
 		return q.Filter(), nil
@@ -626,6 +824,14 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.InboxEntryQuery:
 		return q.Filter(), nil
+	case *ent.LeaveBalanceQuery:
+		return q.Filter(), nil
+	case *ent.LeaveBalanceChangeQuery:
+		return q.Filter(), nil
+	case *ent.LeaveRequestQuery:
+		return q.Filter(), nil
+	case *ent.LeaveTypeQuery:
+		return q.Filter(), nil
 	case *ent.MemberQuery:
 		return q.Filter(), nil
 	case *ent.MembershipQuery:
@@ -640,6 +846,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.TagQuery:
 		return q.Filter(), nil
+	case *ent.WorkCalendarQuery:
+		return q.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected query type %T for query filter", q)
 	}
@@ -653,9 +861,15 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.AppTokenMutation:
 		return m.Filter(), nil
+	case *ent.AttendanceRequestMutation:
+		return m.Filter(), nil
+	case *ent.AttendanceRuleMutation:
+		return m.Filter(), nil
 	case *ent.AuditEntryMutation:
 		return m.Filter(), nil
 	case *ent.CallbackMutation:
+		return m.Filter(), nil
+	case *ent.CheckInMutation:
 		return m.Filter(), nil
 	case *ent.ConfidentialViewMutation:
 		return m.Filter(), nil
@@ -671,6 +885,14 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.InboxEntryMutation:
 		return m.Filter(), nil
+	case *ent.LeaveBalanceMutation:
+		return m.Filter(), nil
+	case *ent.LeaveBalanceChangeMutation:
+		return m.Filter(), nil
+	case *ent.LeaveRequestMutation:
+		return m.Filter(), nil
+	case *ent.LeaveTypeMutation:
+		return m.Filter(), nil
 	case *ent.MemberMutation:
 		return m.Filter(), nil
 	case *ent.MembershipMutation:
@@ -684,6 +906,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SessionMutation:
 		return m.Filter(), nil
 	case *ent.TagMutation:
+		return m.Filter(), nil
+	case *ent.WorkCalendarMutation:
 		return m.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected mutation type %T for mutation filter", m)

@@ -9,8 +9,11 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/attendancerequest"
+	"github.com/corpline/corpline/ent/attendancerule"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
+	"github.com/corpline/corpline/ent/checkin"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/conversationmember"
@@ -18,6 +21,10 @@ import (
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
+	"github.com/corpline/corpline/ent/leavebalance"
+	"github.com/corpline/corpline/ent/leavebalancechange"
+	"github.com/corpline/corpline/ent/leaverequest"
+	"github.com/corpline/corpline/ent/leavetype"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/ent/message"
@@ -26,6 +33,7 @@ import (
 	"github.com/corpline/corpline/ent/schema"
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/ent/tag"
+	"github.com/corpline/corpline/ent/workcalendar"
 	"github.com/corpline/corpline/internal/viewer"
 
 	"entgo.io/ent"
@@ -160,6 +168,142 @@ func init() {
 	apptoken.DefaultID = apptokenDescID.Default.(func() string)
 	// apptoken.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	apptoken.IDValidator = apptokenDescID.Validators[0].(func(string) error)
+	attendancerequestMixin := schema.AttendanceRequest{}.Mixin()
+	attendancerequest.Policy = privacy.NewPolicies(attendancerequestMixin[1], attendancerequestMixin[2], schema.AttendanceRequest{})
+	attendancerequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := attendancerequest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	attendancerequestMixinFields0 := attendancerequestMixin[0].Fields()
+	_ = attendancerequestMixinFields0
+	attendancerequestMixinFields1 := attendancerequestMixin[1].Fields()
+	_ = attendancerequestMixinFields1
+	attendancerequestMixinFields2 := attendancerequestMixin[2].Fields()
+	_ = attendancerequestMixinFields2
+	attendancerequestFields := schema.AttendanceRequest{}.Fields()
+	_ = attendancerequestFields
+	// attendancerequestDescCreatedAt is the schema descriptor for created_at field.
+	attendancerequestDescCreatedAt := attendancerequestMixinFields0[1].Descriptor()
+	// attendancerequest.DefaultCreatedAt holds the default value on creation for the created_at field.
+	attendancerequest.DefaultCreatedAt = attendancerequestDescCreatedAt.Default.(func() time.Time)
+	// attendancerequestDescEnterpriseID is the schema descriptor for enterprise_id field.
+	attendancerequestDescEnterpriseID := attendancerequestMixinFields1[0].Descriptor()
+	// attendancerequest.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	attendancerequest.EnterpriseIDValidator = attendancerequestDescEnterpriseID.Validators[0].(func(string) error)
+	// attendancerequestDescMemberID is the schema descriptor for member_id field.
+	attendancerequestDescMemberID := attendancerequestMixinFields2[0].Descriptor()
+	// attendancerequest.MemberIDValidator is a validator for the "member_id" field. It is called by the builders before save.
+	attendancerequest.MemberIDValidator = attendancerequestDescMemberID.Validators[0].(func(string) error)
+	// attendancerequestDescDestination is the schema descriptor for destination field.
+	attendancerequestDescDestination := attendancerequestFields[5].Descriptor()
+	// attendancerequest.DefaultDestination holds the default value on creation for the destination field.
+	attendancerequest.DefaultDestination = attendancerequestDescDestination.Default.(string)
+	// attendancerequest.DestinationValidator is a validator for the "destination" field. It is called by the builders before save.
+	attendancerequest.DestinationValidator = attendancerequestDescDestination.Validators[0].(func(string) error)
+	// attendancerequestDescReason is the schema descriptor for reason field.
+	attendancerequestDescReason := attendancerequestFields[6].Descriptor()
+	// attendancerequest.DefaultReason holds the default value on creation for the reason field.
+	attendancerequest.DefaultReason = attendancerequestDescReason.Default.(string)
+	// attendancerequest.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	attendancerequest.ReasonValidator = attendancerequestDescReason.Validators[0].(func(string) error)
+	// attendancerequestDescUpdatedAt is the schema descriptor for updated_at field.
+	attendancerequestDescUpdatedAt := attendancerequestFields[10].Descriptor()
+	// attendancerequest.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	attendancerequest.DefaultUpdatedAt = attendancerequestDescUpdatedAt.Default.(func() time.Time)
+	// attendancerequest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	attendancerequest.UpdateDefaultUpdatedAt = attendancerequestDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// attendancerequestDescID is the schema descriptor for id field.
+	attendancerequestDescID := attendancerequestMixinFields0[0].Descriptor()
+	// attendancerequest.DefaultID holds the default value on creation for the id field.
+	attendancerequest.DefaultID = attendancerequestDescID.Default.(func() string)
+	// attendancerequest.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	attendancerequest.IDValidator = attendancerequestDescID.Validators[0].(func(string) error)
+	attendanceruleMixin := schema.AttendanceRule{}.Mixin()
+	attendancerule.Policy = privacy.NewPolicies(attendanceruleMixin[1], schema.AttendanceRule{})
+	attendancerule.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := attendancerule.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	attendanceruleMixinFields0 := attendanceruleMixin[0].Fields()
+	_ = attendanceruleMixinFields0
+	attendanceruleMixinFields1 := attendanceruleMixin[1].Fields()
+	_ = attendanceruleMixinFields1
+	attendanceruleFields := schema.AttendanceRule{}.Fields()
+	_ = attendanceruleFields
+	// attendanceruleDescCreatedAt is the schema descriptor for created_at field.
+	attendanceruleDescCreatedAt := attendanceruleMixinFields0[1].Descriptor()
+	// attendancerule.DefaultCreatedAt holds the default value on creation for the created_at field.
+	attendancerule.DefaultCreatedAt = attendanceruleDescCreatedAt.Default.(func() time.Time)
+	// attendanceruleDescEnterpriseID is the schema descriptor for enterprise_id field.
+	attendanceruleDescEnterpriseID := attendanceruleMixinFields1[0].Descriptor()
+	// attendancerule.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	attendancerule.EnterpriseIDValidator = attendanceruleDescEnterpriseID.Validators[0].(func(string) error)
+	// attendanceruleDescName is the schema descriptor for name field.
+	attendanceruleDescName := attendanceruleFields[0].Descriptor()
+	// attendancerule.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	attendancerule.NameValidator = func() func(string) error {
+		validators := attendanceruleDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// attendanceruleDescPriority is the schema descriptor for priority field.
+	attendanceruleDescPriority := attendanceruleFields[2].Descriptor()
+	// attendancerule.DefaultPriority holds the default value on creation for the priority field.
+	attendancerule.DefaultPriority = attendanceruleDescPriority.Default.(int)
+	// attendanceruleDescLateGraceMinutes is the schema descriptor for late_grace_minutes field.
+	attendanceruleDescLateGraceMinutes := attendanceruleFields[6].Descriptor()
+	// attendancerule.DefaultLateGraceMinutes holds the default value on creation for the late_grace_minutes field.
+	attendancerule.DefaultLateGraceMinutes = attendanceruleDescLateGraceMinutes.Default.(int)
+	// attendanceruleDescEarlyGraceMinutes is the schema descriptor for early_grace_minutes field.
+	attendanceruleDescEarlyGraceMinutes := attendanceruleFields[7].Descriptor()
+	// attendancerule.DefaultEarlyGraceMinutes holds the default value on creation for the early_grace_minutes field.
+	attendancerule.DefaultEarlyGraceMinutes = attendanceruleDescEarlyGraceMinutes.Default.(int)
+	// attendanceruleDescSeriousLateMinutes is the schema descriptor for serious_late_minutes field.
+	attendanceruleDescSeriousLateMinutes := attendanceruleFields[8].Descriptor()
+	// attendancerule.DefaultSeriousLateMinutes holds the default value on creation for the serious_late_minutes field.
+	attendancerule.DefaultSeriousLateMinutes = attendanceruleDescSeriousLateMinutes.Default.(int)
+	// attendanceruleDescRequiredMinutes is the schema descriptor for required_minutes field.
+	attendanceruleDescRequiredMinutes := attendanceruleFields[13].Descriptor()
+	// attendancerule.DefaultRequiredMinutes holds the default value on creation for the required_minutes field.
+	attendancerule.DefaultRequiredMinutes = attendanceruleDescRequiredMinutes.Default.(int)
+	// attendanceruleDescDayStartsAt is the schema descriptor for day_starts_at field.
+	attendanceruleDescDayStartsAt := attendanceruleFields[14].Descriptor()
+	// attendancerule.DefaultDayStartsAt holds the default value on creation for the day_starts_at field.
+	attendancerule.DefaultDayStartsAt = attendanceruleDescDayStartsAt.Default.(string)
+	// attendanceruleDescCheckInOnLeave is the schema descriptor for check_in_on_leave field.
+	attendanceruleDescCheckInOnLeave := attendanceruleFields[17].Descriptor()
+	// attendancerule.DefaultCheckInOnLeave holds the default value on creation for the check_in_on_leave field.
+	attendancerule.DefaultCheckInOnLeave = attendanceruleDescCheckInOnLeave.Default.(bool)
+	// attendanceruleDescUpdatedAt is the schema descriptor for updated_at field.
+	attendanceruleDescUpdatedAt := attendanceruleFields[18].Descriptor()
+	// attendancerule.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	attendancerule.DefaultUpdatedAt = attendanceruleDescUpdatedAt.Default.(func() time.Time)
+	// attendancerule.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	attendancerule.UpdateDefaultUpdatedAt = attendanceruleDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// attendanceruleDescID is the schema descriptor for id field.
+	attendanceruleDescID := attendanceruleMixinFields0[0].Descriptor()
+	// attendancerule.DefaultID holds the default value on creation for the id field.
+	attendancerule.DefaultID = attendanceruleDescID.Default.(func() string)
+	// attendancerule.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	attendancerule.IDValidator = attendanceruleDescID.Validators[0].(func(string) error)
 	auditentryMixin := schema.AuditEntry{}.Mixin()
 	auditentry.Policy = privacy.NewPolicies(schema.AuditEntry{})
 	auditentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -249,6 +393,58 @@ func init() {
 	callback.DefaultID = callbackDescID.Default.(func() string)
 	// callback.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	callback.IDValidator = callbackDescID.Validators[0].(func(string) error)
+	checkinMixin := schema.CheckIn{}.Mixin()
+	checkin.Policy = privacy.NewPolicies(checkinMixin[1], checkinMixin[2], schema.CheckIn{})
+	checkin.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := checkin.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	checkinMixinFields0 := checkinMixin[0].Fields()
+	_ = checkinMixinFields0
+	checkinMixinFields1 := checkinMixin[1].Fields()
+	_ = checkinMixinFields1
+	checkinMixinFields2 := checkinMixin[2].Fields()
+	_ = checkinMixinFields2
+	checkinFields := schema.CheckIn{}.Fields()
+	_ = checkinFields
+	// checkinDescCreatedAt is the schema descriptor for created_at field.
+	checkinDescCreatedAt := checkinMixinFields0[1].Descriptor()
+	// checkin.DefaultCreatedAt holds the default value on creation for the created_at field.
+	checkin.DefaultCreatedAt = checkinDescCreatedAt.Default.(func() time.Time)
+	// checkinDescEnterpriseID is the schema descriptor for enterprise_id field.
+	checkinDescEnterpriseID := checkinMixinFields1[0].Descriptor()
+	// checkin.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	checkin.EnterpriseIDValidator = checkinDescEnterpriseID.Validators[0].(func(string) error)
+	// checkinDescMemberID is the schema descriptor for member_id field.
+	checkinDescMemberID := checkinMixinFields2[0].Descriptor()
+	// checkin.MemberIDValidator is a validator for the "member_id" field. It is called by the builders before save.
+	checkin.MemberIDValidator = checkinDescMemberID.Validators[0].(func(string) error)
+	// checkinDescNote is the schema descriptor for note field.
+	checkinDescNote := checkinFields[6].Descriptor()
+	// checkin.DefaultNote holds the default value on creation for the note field.
+	checkin.DefaultNote = checkinDescNote.Default.(string)
+	// checkin.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	checkin.NoteValidator = checkinDescNote.Validators[0].(func(string) error)
+	// checkinDescPhotoRef is the schema descriptor for photo_ref field.
+	checkinDescPhotoRef := checkinFields[7].Descriptor()
+	// checkin.DefaultPhotoRef holds the default value on creation for the photo_ref field.
+	checkin.DefaultPhotoRef = checkinDescPhotoRef.Default.(string)
+	// checkin.PhotoRefValidator is a validator for the "photo_ref" field. It is called by the builders before save.
+	checkin.PhotoRefValidator = checkinDescPhotoRef.Validators[0].(func(string) error)
+	// checkinDescMinutes is the schema descriptor for minutes field.
+	checkinDescMinutes := checkinFields[9].Descriptor()
+	// checkin.DefaultMinutes holds the default value on creation for the minutes field.
+	checkin.DefaultMinutes = checkinDescMinutes.Default.(int)
+	// checkinDescID is the schema descriptor for id field.
+	checkinDescID := checkinMixinFields0[0].Descriptor()
+	// checkin.DefaultID holds the default value on creation for the id field.
+	checkin.DefaultID = checkinDescID.Default.(func() string)
+	// checkin.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	checkin.IDValidator = checkinDescID.Validators[0].(func(string) error)
 	confidentialviewMixin := schema.ConfidentialView{}.Mixin()
 	confidentialview.Policy = privacy.NewPolicies(confidentialviewMixin[1], schema.ConfidentialView{})
 	confidentialview.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -555,6 +751,240 @@ func init() {
 	inboxentry.DefaultID = inboxentryDescID.Default.(func() string)
 	// inboxentry.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	inboxentry.IDValidator = inboxentryDescID.Validators[0].(func(string) error)
+	leavebalanceMixin := schema.LeaveBalance{}.Mixin()
+	leavebalance.Policy = privacy.NewPolicies(leavebalanceMixin[1], leavebalanceMixin[2], schema.LeaveBalance{})
+	leavebalance.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := leavebalance.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	leavebalanceMixinFields0 := leavebalanceMixin[0].Fields()
+	_ = leavebalanceMixinFields0
+	leavebalanceMixinFields1 := leavebalanceMixin[1].Fields()
+	_ = leavebalanceMixinFields1
+	leavebalanceMixinFields2 := leavebalanceMixin[2].Fields()
+	_ = leavebalanceMixinFields2
+	leavebalanceFields := schema.LeaveBalance{}.Fields()
+	_ = leavebalanceFields
+	// leavebalanceDescCreatedAt is the schema descriptor for created_at field.
+	leavebalanceDescCreatedAt := leavebalanceMixinFields0[1].Descriptor()
+	// leavebalance.DefaultCreatedAt holds the default value on creation for the created_at field.
+	leavebalance.DefaultCreatedAt = leavebalanceDescCreatedAt.Default.(func() time.Time)
+	// leavebalanceDescEnterpriseID is the schema descriptor for enterprise_id field.
+	leavebalanceDescEnterpriseID := leavebalanceMixinFields1[0].Descriptor()
+	// leavebalance.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	leavebalance.EnterpriseIDValidator = leavebalanceDescEnterpriseID.Validators[0].(func(string) error)
+	// leavebalanceDescMemberID is the schema descriptor for member_id field.
+	leavebalanceDescMemberID := leavebalanceMixinFields2[0].Descriptor()
+	// leavebalance.MemberIDValidator is a validator for the "member_id" field. It is called by the builders before save.
+	leavebalance.MemberIDValidator = leavebalanceDescMemberID.Validators[0].(func(string) error)
+	// leavebalanceDescLeaveTypeID is the schema descriptor for leave_type_id field.
+	leavebalanceDescLeaveTypeID := leavebalanceFields[0].Descriptor()
+	// leavebalance.LeaveTypeIDValidator is a validator for the "leave_type_id" field. It is called by the builders before save.
+	leavebalance.LeaveTypeIDValidator = leavebalanceDescLeaveTypeID.Validators[0].(func(string) error)
+	// leavebalanceDescGrantedMinutes is the schema descriptor for granted_minutes field.
+	leavebalanceDescGrantedMinutes := leavebalanceFields[3].Descriptor()
+	// leavebalance.DefaultGrantedMinutes holds the default value on creation for the granted_minutes field.
+	leavebalance.DefaultGrantedMinutes = leavebalanceDescGrantedMinutes.Default.(int)
+	// leavebalanceDescAvailableMinutes is the schema descriptor for available_minutes field.
+	leavebalanceDescAvailableMinutes := leavebalanceFields[4].Descriptor()
+	// leavebalance.DefaultAvailableMinutes holds the default value on creation for the available_minutes field.
+	leavebalance.DefaultAvailableMinutes = leavebalanceDescAvailableMinutes.Default.(int)
+	// leavebalanceDescReservedMinutes is the schema descriptor for reserved_minutes field.
+	leavebalanceDescReservedMinutes := leavebalanceFields[5].Descriptor()
+	// leavebalance.DefaultReservedMinutes holds the default value on creation for the reserved_minutes field.
+	leavebalance.DefaultReservedMinutes = leavebalanceDescReservedMinutes.Default.(int)
+	// leavebalanceDescUsedMinutes is the schema descriptor for used_minutes field.
+	leavebalanceDescUsedMinutes := leavebalanceFields[6].Descriptor()
+	// leavebalance.DefaultUsedMinutes holds the default value on creation for the used_minutes field.
+	leavebalance.DefaultUsedMinutes = leavebalanceDescUsedMinutes.Default.(int)
+	// leavebalanceDescExpiredMinutes is the schema descriptor for expired_minutes field.
+	leavebalanceDescExpiredMinutes := leavebalanceFields[7].Descriptor()
+	// leavebalance.DefaultExpiredMinutes holds the default value on creation for the expired_minutes field.
+	leavebalance.DefaultExpiredMinutes = leavebalanceDescExpiredMinutes.Default.(int)
+	// leavebalanceDescUpdatedAt is the schema descriptor for updated_at field.
+	leavebalanceDescUpdatedAt := leavebalanceFields[9].Descriptor()
+	// leavebalance.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	leavebalance.DefaultUpdatedAt = leavebalanceDescUpdatedAt.Default.(func() time.Time)
+	// leavebalance.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	leavebalance.UpdateDefaultUpdatedAt = leavebalanceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// leavebalanceDescID is the schema descriptor for id field.
+	leavebalanceDescID := leavebalanceMixinFields0[0].Descriptor()
+	// leavebalance.DefaultID holds the default value on creation for the id field.
+	leavebalance.DefaultID = leavebalanceDescID.Default.(func() string)
+	// leavebalance.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	leavebalance.IDValidator = leavebalanceDescID.Validators[0].(func(string) error)
+	leavebalancechangeMixin := schema.LeaveBalanceChange{}.Mixin()
+	leavebalancechange.Policy = privacy.NewPolicies(leavebalancechangeMixin[1], leavebalancechangeMixin[2], schema.LeaveBalanceChange{})
+	leavebalancechange.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := leavebalancechange.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	leavebalancechangeMixinFields0 := leavebalancechangeMixin[0].Fields()
+	_ = leavebalancechangeMixinFields0
+	leavebalancechangeMixinFields1 := leavebalancechangeMixin[1].Fields()
+	_ = leavebalancechangeMixinFields1
+	leavebalancechangeMixinFields2 := leavebalancechangeMixin[2].Fields()
+	_ = leavebalancechangeMixinFields2
+	leavebalancechangeFields := schema.LeaveBalanceChange{}.Fields()
+	_ = leavebalancechangeFields
+	// leavebalancechangeDescCreatedAt is the schema descriptor for created_at field.
+	leavebalancechangeDescCreatedAt := leavebalancechangeMixinFields0[1].Descriptor()
+	// leavebalancechange.DefaultCreatedAt holds the default value on creation for the created_at field.
+	leavebalancechange.DefaultCreatedAt = leavebalancechangeDescCreatedAt.Default.(func() time.Time)
+	// leavebalancechangeDescEnterpriseID is the schema descriptor for enterprise_id field.
+	leavebalancechangeDescEnterpriseID := leavebalancechangeMixinFields1[0].Descriptor()
+	// leavebalancechange.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	leavebalancechange.EnterpriseIDValidator = leavebalancechangeDescEnterpriseID.Validators[0].(func(string) error)
+	// leavebalancechangeDescMemberID is the schema descriptor for member_id field.
+	leavebalancechangeDescMemberID := leavebalancechangeMixinFields2[0].Descriptor()
+	// leavebalancechange.MemberIDValidator is a validator for the "member_id" field. It is called by the builders before save.
+	leavebalancechange.MemberIDValidator = leavebalancechangeDescMemberID.Validators[0].(func(string) error)
+	// leavebalancechangeDescBalanceID is the schema descriptor for balance_id field.
+	leavebalancechangeDescBalanceID := leavebalancechangeFields[0].Descriptor()
+	// leavebalancechange.BalanceIDValidator is a validator for the "balance_id" field. It is called by the builders before save.
+	leavebalancechange.BalanceIDValidator = leavebalancechangeDescBalanceID.Validators[0].(func(string) error)
+	// leavebalancechangeDescReason is the schema descriptor for reason field.
+	leavebalancechangeDescReason := leavebalancechangeFields[4].Descriptor()
+	// leavebalancechange.DefaultReason holds the default value on creation for the reason field.
+	leavebalancechange.DefaultReason = leavebalancechangeDescReason.Default.(string)
+	// leavebalancechangeDescID is the schema descriptor for id field.
+	leavebalancechangeDescID := leavebalancechangeMixinFields0[0].Descriptor()
+	// leavebalancechange.DefaultID holds the default value on creation for the id field.
+	leavebalancechange.DefaultID = leavebalancechangeDescID.Default.(func() string)
+	// leavebalancechange.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	leavebalancechange.IDValidator = leavebalancechangeDescID.Validators[0].(func(string) error)
+	leaverequestMixin := schema.LeaveRequest{}.Mixin()
+	leaverequest.Policy = privacy.NewPolicies(leaverequestMixin[1], leaverequestMixin[2], schema.LeaveRequest{})
+	leaverequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := leaverequest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	leaverequestMixinFields0 := leaverequestMixin[0].Fields()
+	_ = leaverequestMixinFields0
+	leaverequestMixinFields1 := leaverequestMixin[1].Fields()
+	_ = leaverequestMixinFields1
+	leaverequestMixinFields2 := leaverequestMixin[2].Fields()
+	_ = leaverequestMixinFields2
+	leaverequestFields := schema.LeaveRequest{}.Fields()
+	_ = leaverequestFields
+	// leaverequestDescCreatedAt is the schema descriptor for created_at field.
+	leaverequestDescCreatedAt := leaverequestMixinFields0[1].Descriptor()
+	// leaverequest.DefaultCreatedAt holds the default value on creation for the created_at field.
+	leaverequest.DefaultCreatedAt = leaverequestDescCreatedAt.Default.(func() time.Time)
+	// leaverequestDescEnterpriseID is the schema descriptor for enterprise_id field.
+	leaverequestDescEnterpriseID := leaverequestMixinFields1[0].Descriptor()
+	// leaverequest.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	leaverequest.EnterpriseIDValidator = leaverequestDescEnterpriseID.Validators[0].(func(string) error)
+	// leaverequestDescMemberID is the schema descriptor for member_id field.
+	leaverequestDescMemberID := leaverequestMixinFields2[0].Descriptor()
+	// leaverequest.MemberIDValidator is a validator for the "member_id" field. It is called by the builders before save.
+	leaverequest.MemberIDValidator = leaverequestDescMemberID.Validators[0].(func(string) error)
+	// leaverequestDescLeaveTypeID is the schema descriptor for leave_type_id field.
+	leaverequestDescLeaveTypeID := leaverequestFields[0].Descriptor()
+	// leaverequest.LeaveTypeIDValidator is a validator for the "leave_type_id" field. It is called by the builders before save.
+	leaverequest.LeaveTypeIDValidator = leaverequestDescLeaveTypeID.Validators[0].(func(string) error)
+	// leaverequestDescCancelledMinutes is the schema descriptor for cancelled_minutes field.
+	leaverequestDescCancelledMinutes := leaverequestFields[5].Descriptor()
+	// leaverequest.DefaultCancelledMinutes holds the default value on creation for the cancelled_minutes field.
+	leaverequest.DefaultCancelledMinutes = leaverequestDescCancelledMinutes.Default.(int)
+	// leaverequestDescReason is the schema descriptor for reason field.
+	leaverequestDescReason := leaverequestFields[10].Descriptor()
+	// leaverequest.DefaultReason holds the default value on creation for the reason field.
+	leaverequest.DefaultReason = leaverequestDescReason.Default.(string)
+	// leaverequest.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	leaverequest.ReasonValidator = leaverequestDescReason.Validators[0].(func(string) error)
+	// leaverequestDescUpdatedAt is the schema descriptor for updated_at field.
+	leaverequestDescUpdatedAt := leaverequestFields[15].Descriptor()
+	// leaverequest.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	leaverequest.DefaultUpdatedAt = leaverequestDescUpdatedAt.Default.(func() time.Time)
+	// leaverequest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	leaverequest.UpdateDefaultUpdatedAt = leaverequestDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// leaverequestDescID is the schema descriptor for id field.
+	leaverequestDescID := leaverequestMixinFields0[0].Descriptor()
+	// leaverequest.DefaultID holds the default value on creation for the id field.
+	leaverequest.DefaultID = leaverequestDescID.Default.(func() string)
+	// leaverequest.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	leaverequest.IDValidator = leaverequestDescID.Validators[0].(func(string) error)
+	leavetypeMixin := schema.LeaveType{}.Mixin()
+	leavetype.Policy = privacy.NewPolicies(leavetypeMixin[1], schema.LeaveType{})
+	leavetype.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := leavetype.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	leavetypeMixinFields0 := leavetypeMixin[0].Fields()
+	_ = leavetypeMixinFields0
+	leavetypeMixinFields1 := leavetypeMixin[1].Fields()
+	_ = leavetypeMixinFields1
+	leavetypeFields := schema.LeaveType{}.Fields()
+	_ = leavetypeFields
+	// leavetypeDescCreatedAt is the schema descriptor for created_at field.
+	leavetypeDescCreatedAt := leavetypeMixinFields0[1].Descriptor()
+	// leavetype.DefaultCreatedAt holds the default value on creation for the created_at field.
+	leavetype.DefaultCreatedAt = leavetypeDescCreatedAt.Default.(func() time.Time)
+	// leavetypeDescEnterpriseID is the schema descriptor for enterprise_id field.
+	leavetypeDescEnterpriseID := leavetypeMixinFields1[0].Descriptor()
+	// leavetype.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	leavetype.EnterpriseIDValidator = leavetypeDescEnterpriseID.Validators[0].(func(string) error)
+	// leavetypeDescName is the schema descriptor for name field.
+	leavetypeDescName := leavetypeFields[0].Descriptor()
+	// leavetype.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	leavetype.NameValidator = func() func(string) error {
+		validators := leavetypeDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// leavetypeDescMinutesPerDay is the schema descriptor for minutes_per_day field.
+	leavetypeDescMinutesPerDay := leavetypeFields[3].Descriptor()
+	// leavetype.MinutesPerDayValidator is a validator for the "minutes_per_day" field. It is called by the builders before save.
+	leavetype.MinutesPerDayValidator = leavetypeDescMinutesPerDay.Validators[0].(func(int) error)
+	// leavetypeDescPaid is the schema descriptor for paid field.
+	leavetypeDescPaid := leavetypeFields[4].Descriptor()
+	// leavetype.DefaultPaid holds the default value on creation for the paid field.
+	leavetype.DefaultPaid = leavetypeDescPaid.Default.(bool)
+	// leavetypeDescNeedsBalance is the schema descriptor for needs_balance field.
+	leavetypeDescNeedsBalance := leavetypeFields[6].Descriptor()
+	// leavetype.DefaultNeedsBalance holds the default value on creation for the needs_balance field.
+	leavetype.DefaultNeedsBalance = leavetypeDescNeedsBalance.Default.(bool)
+	// leavetypeDescStepMinutes is the schema descriptor for step_minutes field.
+	leavetypeDescStepMinutes := leavetypeFields[7].Descriptor()
+	// leavetype.StepMinutesValidator is a validator for the "step_minutes" field. It is called by the builders before save.
+	leavetype.StepMinutesValidator = leavetypeDescStepMinutes.Validators[0].(func(int) error)
+	// leavetypeDescActive is the schema descriptor for active field.
+	leavetypeDescActive := leavetypeFields[12].Descriptor()
+	// leavetype.DefaultActive holds the default value on creation for the active field.
+	leavetype.DefaultActive = leavetypeDescActive.Default.(bool)
+	// leavetypeDescID is the schema descriptor for id field.
+	leavetypeDescID := leavetypeMixinFields0[0].Descriptor()
+	// leavetype.DefaultID holds the default value on creation for the id field.
+	leavetype.DefaultID = leavetypeDescID.Default.(func() string)
+	// leavetype.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	leavetype.IDValidator = leavetypeDescID.Validators[0].(func(string) error)
 	memberMixin := schema.Member{}.Mixin()
 	member.Policy = privacy.NewPolicies(memberMixin[1], schema.Member{})
 	member.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -625,7 +1055,7 @@ func init() {
 	// member.PositionValidator is a validator for the "position" field. It is called by the builders before save.
 	member.PositionValidator = memberDescPosition.Validators[0].(func(string) error)
 	// memberDescUpdatedAt is the schema descriptor for updated_at field.
-	memberDescUpdatedAt := memberFields[9].Descriptor()
+	memberDescUpdatedAt := memberFields[10].Descriptor()
 	// member.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	member.DefaultUpdatedAt = memberDescUpdatedAt.Default.(func() time.Time)
 	// member.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -870,6 +1300,46 @@ func init() {
 	tag.DefaultID = tagDescID.Default.(func() string)
 	// tag.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	tag.IDValidator = tagDescID.Validators[0].(func(string) error)
+	workcalendarMixin := schema.WorkCalendar{}.Mixin()
+	workcalendar.Policy = privacy.NewPolicies(workcalendarMixin[1], schema.WorkCalendar{})
+	workcalendar.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := workcalendar.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	workcalendarMixinFields0 := workcalendarMixin[0].Fields()
+	_ = workcalendarMixinFields0
+	workcalendarMixinFields1 := workcalendarMixin[1].Fields()
+	_ = workcalendarMixinFields1
+	workcalendarFields := schema.WorkCalendar{}.Fields()
+	_ = workcalendarFields
+	// workcalendarDescCreatedAt is the schema descriptor for created_at field.
+	workcalendarDescCreatedAt := workcalendarMixinFields0[1].Descriptor()
+	// workcalendar.DefaultCreatedAt holds the default value on creation for the created_at field.
+	workcalendar.DefaultCreatedAt = workcalendarDescCreatedAt.Default.(func() time.Time)
+	// workcalendarDescEnterpriseID is the schema descriptor for enterprise_id field.
+	workcalendarDescEnterpriseID := workcalendarMixinFields1[0].Descriptor()
+	// workcalendar.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	workcalendar.EnterpriseIDValidator = workcalendarDescEnterpriseID.Validators[0].(func(string) error)
+	// workcalendarDescTimeZone is the schema descriptor for time_zone field.
+	workcalendarDescTimeZone := workcalendarFields[0].Descriptor()
+	// workcalendar.TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
+	workcalendar.TimeZoneValidator = workcalendarDescTimeZone.Validators[0].(func(string) error)
+	// workcalendarDescUpdatedAt is the schema descriptor for updated_at field.
+	workcalendarDescUpdatedAt := workcalendarFields[5].Descriptor()
+	// workcalendar.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	workcalendar.DefaultUpdatedAt = workcalendarDescUpdatedAt.Default.(func() time.Time)
+	// workcalendar.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	workcalendar.UpdateDefaultUpdatedAt = workcalendarDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// workcalendarDescID is the schema descriptor for id field.
+	workcalendarDescID := workcalendarMixinFields0[0].Descriptor()
+	// workcalendar.DefaultID holds the default value on creation for the id field.
+	workcalendar.DefaultID = workcalendarDescID.Default.(func() string)
+	// workcalendar.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	workcalendar.IDValidator = workcalendarDescID.Validators[0].(func(string) error)
 }
 
 const (

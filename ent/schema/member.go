@@ -64,6 +64,10 @@ func (Member) Fields() []ent.Field {
 			Nillable().
 			Annotations(entgql.Skip()).
 			Comment("The colleague whose referral card the member followed through."),
+		field.String("hired_on").
+			Optional().
+			Nillable().
+			Comment("The day (YYYY-MM-DD) the member joined the company: leave grants by years of service and prorated grants count from it."),
 		field.Time("updated_at").
 			Default(timeNow).
 			UpdateDefault(timeNow).

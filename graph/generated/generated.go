@@ -17,13 +17,24 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/attendancerequest"
+	"github.com/corpline/corpline/ent/attendancerule"
 	"github.com/corpline/corpline/ent/auditentry"
+	"github.com/corpline/corpline/ent/checkin"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/leavebalancechange"
+	"github.com/corpline/corpline/ent/leaverequest"
+	"github.com/corpline/corpline/ent/leavetype"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/graph/model"
+	"github.com/corpline/corpline/internal/attendance"
+	"github.com/corpline/corpline/internal/attendance/judge"
 	"github.com/corpline/corpline/internal/audience"
+	"github.com/corpline/corpline/internal/calendar"
 	"github.com/corpline/corpline/internal/invite"
+	"github.com/corpline/corpline/internal/leave"
+	"github.com/corpline/corpline/internal/leave/amount"
 	"github.com/corpline/corpline/internal/lifecycle"
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/msgtype"
@@ -51,6 +62,8 @@ type ResolverRoot interface {
 	InboxEvent() InboxEventResolver
 	InboxUnread() InboxUnreadResolver
 	Invite() InviteResolver
+	LeaveDay() LeaveDayResolver
+	LeaveType() LeaveTypeResolver
 	Member() MemberResolver
 	Message() MessageResolver
 	MessageReceipt() MessageReceiptResolver
@@ -59,6 +72,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	Viewer() ViewerResolver
+	WorkCalendar() WorkCalendarResolver
 }
 
 type DirectiveRoot struct {
@@ -130,6 +144,123 @@ type ComplexityRoot struct {
 		URL         func(childComplexity int) int
 	}
 
+	AttendanceCounts struct {
+		Absent         func(childComplexity int) int
+		DaysAttended   func(childComplexity int) int
+		EarlyLeave     func(childComplexity int) int
+		Late           func(childComplexity int) int
+		Leave          func(childComplexity int) int
+		MissingCheckIn func(childComplexity int) int
+		Normal         func(childComplexity int) int
+		OnLeave        func(childComplexity int) int
+		OnTrip         func(childComplexity int) int
+		Outing         func(childComplexity int) int
+		SeriouslyLate  func(childComplexity int) int
+		Workdays       func(childComplexity int) int
+	}
+
+	AttendanceDay struct {
+		CheckIn       func(childComplexity int) int
+		CheckOut      func(childComplexity int) int
+		Date          func(childComplexity int) int
+		DayKind       func(childComplexity int) int
+		EarlyMinutes  func(childComplexity int) int
+		LateMinutes   func(childComplexity int) int
+		Leaves        func(childComplexity int) int
+		MemberID      func(childComplexity int) int
+		SeriouslyLate func(childComplexity int) int
+		Status        func(childComplexity int) int
+	}
+
+	AttendanceDayLeave struct {
+		From           func(childComplexity int) int
+		LeaveRequestID func(childComplexity int) int
+		LeaveTypeID    func(childComplexity int) int
+		LeaveTypeName  func(childComplexity int) int
+		Minutes        func(childComplexity int) int
+		Part           func(childComplexity int) int
+		To             func(childComplexity int) int
+	}
+
+	AttendancePlace struct {
+		Latitude  func(childComplexity int) int
+		Longitude func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Radius    func(childComplexity int) int
+	}
+
+	AttendanceRequest struct {
+		ApprovalID  func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Destination func(childComplexity int) int
+		End         func(childComplexity int) int
+		FirstDay    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		LastDay     func(childComplexity int) int
+		Member      func(childComplexity int) int
+		MemberID    func(childComplexity int) int
+		PunchKind   func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		Start       func(childComplexity int) int
+		Status      func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	AttendanceRequestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AttendanceRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AttendanceRule struct {
+		Audience           func(childComplexity int) int
+		CheckInOnLeave     func(childComplexity int) int
+		CoreEnd            func(childComplexity int) int
+		CoreStart          func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		DayStartsAt        func(childComplexity int) int
+		EarlyGraceMinutes  func(childComplexity int) int
+		FieldCheckIn       func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		LateGraceMinutes   func(childComplexity int) int
+		LunchEnd           func(childComplexity int) int
+		LunchStart         func(childComplexity int) int
+		Name               func(childComplexity int) int
+		OffDuty            func(childComplexity int) int
+		OnDuty             func(childComplexity int) int
+		Places             func(childComplexity int) int
+		Priority           func(childComplexity int) int
+		RequiredMinutes    func(childComplexity int) int
+		SeriousLateMinutes func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+	}
+
+	AttendanceRuleConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AttendanceRuleEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AttendanceSummary struct {
+		From    func(childComplexity int) int
+		Members func(childComplexity int) int
+		Month   func(childComplexity int) int
+		To      func(childComplexity int) int
+		Totals  func(childComplexity int) int
+	}
+
 	Audience struct {
 		Departments func(childComplexity int) int
 		Everyone    func(childComplexity int) int
@@ -161,11 +292,50 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CalendarDay struct {
+		Date    func(childComplexity int) int
+		Holiday func(childComplexity int) int
+		Kind    func(childComplexity int) int
+	}
+
 	Card struct {
 		ButtonText  func(childComplexity int) int
 		Description func(childComplexity int) int
 		Title       func(childComplexity int) int
 		URL         func(childComplexity int) int
+	}
+
+	CheckIn struct {
+		Accuracy       func(childComplexity int) int
+		ApprovalID     func(childComplexity int) int
+		At             func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Distance       func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Latitude       func(childComplexity int) int
+		LocationResult func(childComplexity int) int
+		Longitude      func(childComplexity int) int
+		Member         func(childComplexity int) int
+		MemberID       func(childComplexity int) int
+		Minutes        func(childComplexity int) int
+		Note           func(childComplexity int) int
+		PhotoRef       func(childComplexity int) int
+		PlaceName      func(childComplexity int) int
+		RuleID         func(childComplexity int) int
+		TimeResult     func(childComplexity int) int
+		WorkDate       func(childComplexity int) int
+	}
+
+	CheckInConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CheckInEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ConfidentialView struct {
@@ -302,6 +472,17 @@ type ComplexityRoot struct {
 		URL      func(childComplexity int) int
 	}
 
+	GrantLeaveBalancesPayload struct {
+		Granted        func(childComplexity int) int
+		GrantedMinutes func(childComplexity int) int
+		Skipped        func(childComplexity int) int
+	}
+
+	Holiday struct {
+		Date func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
 	ImportMembersPayload struct {
 		Created func(childComplexity int) int
 		Errors  func(childComplexity int) int
@@ -365,6 +546,162 @@ type ComplexityRoot struct {
 		URL            func(childComplexity int) int
 	}
 
+	LeaveBalance struct {
+		AvailableMinutes func(childComplexity int) int
+		Changes          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveBalanceChangeOrder, where *ent.LeaveBalanceChangeWhereInput) int
+		CreatedAt        func(childComplexity int) int
+		ExpiredAt        func(childComplexity int) int
+		ExpiredMinutes   func(childComplexity int) int
+		GrantedMinutes   func(childComplexity int) int
+		ID               func(childComplexity int) int
+		LeaveType        func(childComplexity int) int
+		LeaveTypeID      func(childComplexity int) int
+		Member           func(childComplexity int) int
+		MemberID         func(childComplexity int) int
+		ReservedMinutes  func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		UsedMinutes      func(childComplexity int) int
+		ValidUntil       func(childComplexity int) int
+		Year             func(childComplexity int) int
+	}
+
+	LeaveBalanceChange struct {
+		ActorID        func(childComplexity int) int
+		ApprovalID     func(childComplexity int) int
+		AvailableAfter func(childComplexity int) int
+		Balance        func(childComplexity int) int
+		BalanceID      func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		LeaveRequestID func(childComplexity int) int
+		Member         func(childComplexity int) int
+		MemberID       func(childComplexity int) int
+		Minutes        func(childComplexity int) int
+		Reason         func(childComplexity int) int
+	}
+
+	LeaveBalanceChangeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LeaveBalanceChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LeaveBalanceConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LeaveBalanceEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LeaveDay struct {
+		Date    func(childComplexity int) int
+		From    func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Minutes func(childComplexity int) int
+		Part    func(childComplexity int) int
+		To      func(childComplexity int) int
+	}
+
+	LeaveDuration struct {
+		Days          func(childComplexity int) int
+		Minutes       func(childComplexity int) int
+		MinutesPerDay func(childComplexity int) int
+	}
+
+	LeaveGrant struct {
+		CarryOverMinutes func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		Minutes          func(childComplexity int) int
+		Prorate          func(childComplexity int) int
+		RoundMinutes     func(childComplexity int) int
+		Tiers            func(childComplexity int) int
+	}
+
+	LeaveGrantTier struct {
+		Minutes func(childComplexity int) int
+		Years   func(childComplexity int) int
+	}
+
+	LeaveRequest struct {
+		ApprovalID       func(childComplexity int) int
+		CancelApprovalID func(childComplexity int) int
+		CancelFrom       func(childComplexity int) int
+		CancelStatus     func(childComplexity int) int
+		CancelledMinutes func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Days             func(childComplexity int) int
+		End              func(childComplexity int) int
+		FirstDay         func(childComplexity int) int
+		ID               func(childComplexity int) int
+		LastDay          func(childComplexity int) int
+		LeaveType        func(childComplexity int) int
+		LeaveTypeID      func(childComplexity int) int
+		Member           func(childComplexity int) int
+		MemberID         func(childComplexity int) int
+		Minutes          func(childComplexity int) int
+		Reason           func(childComplexity int) int
+		Start            func(childComplexity int) int
+		Status           func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+	}
+
+	LeaveRequestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LeaveRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LeaveTaken struct {
+		LeaveTypeID   func(childComplexity int) int
+		LeaveTypeName func(childComplexity int) int
+		Minutes       func(childComplexity int) int
+	}
+
+	LeaveType struct {
+		Active             func(childComplexity int) int
+		ApprovalTemplateID func(childComplexity int) int
+		Audience           func(childComplexity int) int
+		Counting           func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Grant              func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		MaxDaysInAdvance   func(childComplexity int) int
+		MaxDaysLate        func(childComplexity int) int
+		MinutesPerDay      func(childComplexity int) int
+		Name               func(childComplexity int) int
+		NeedsBalance       func(childComplexity int) int
+		Paid               func(childComplexity int) int
+		StepMinutes        func(childComplexity int) int
+		Unit               func(childComplexity int) int
+		UsableByMe         func(childComplexity int) int
+	}
+
+	LeaveTypeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LeaveTypeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	LoginPayload struct {
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
@@ -385,6 +722,7 @@ type ComplexityRoot struct {
 		CreatedAt         func(childComplexity int) int
 		Departments       func(childComplexity int) int
 		Email             func(childComplexity int) int
+		HiredOn           func(childComplexity int) int
 		ID                func(childComplexity int) int
 		Memberships       func(childComplexity int) int
 		Mobile            func(childComplexity int) int
@@ -396,6 +734,12 @@ type ComplexityRoot struct {
 		Tags              func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
 		Userid            func(childComplexity int) int
+	}
+
+	MemberAttendanceSummary struct {
+		Counts     func(childComplexity int) int
+		MemberID   func(childComplexity int) int
+		MemberName func(childComplexity int) int
 	}
 
 	MemberConnection struct {
@@ -481,13 +825,17 @@ type ComplexityRoot struct {
 	Mutation struct {
 		Activate                   func(childComplexity int, input model.ActivateInput) int
 		AddConversationMembers     func(childComplexity int, input model.AddConversationMembersInput) int
+		AdjustLeaveBalance         func(childComplexity int, input leave.AdjustInput) int
 		AppToken                   func(childComplexity int, input model.AppTokenInput) int
 		ApproveActivation          func(childComplexity int, input model.ApproveActivationInput) int
 		CertifyEnterprise          func(childComplexity int, input model.CertifyEnterpriseInput) int
+		CheckIn                    func(childComplexity int, input attendance.CheckInInput) int
 		CreateApp                  func(childComplexity int, input model.CreateAppInput) int
+		CreateAttendanceRule       func(childComplexity int, input attendance.RuleInput) int
 		CreateConversation         func(childComplexity int, input model.CreateConversationInput) int
 		CreateDepartment           func(childComplexity int, input model.CreateDepartmentInput) int
 		CreateEnterprise           func(childComplexity int, input model.CreateEnterpriseInput) int
+		CreateLeaveType            func(childComplexity int, input leave.TypeInput) int
 		CreateMember               func(childComplexity int, input model.CreateMemberInput) int
 		CreateTag                  func(childComplexity int, input model.CreateTagInput) int
 		DeleteDepartment           func(childComplexity int, input model.DeleteDepartmentInput) int
@@ -497,6 +845,7 @@ type ComplexityRoot struct {
 		EnableMember               func(childComplexity int, input model.EnableMemberInput) int
 		ForwardMessage             func(childComplexity int, input model.ForwardMessageInput) int
 		GrantAdmin                 func(childComplexity int, input model.GrantAdminInput) int
+		GrantLeaveBalances         func(childComplexity int, input model.GrantLeaveBalancesInput) int
 		ImportMembers              func(childComplexity int, input model.ImportMembersInput) int
 		Login                      func(childComplexity int, input model.LoginInput) int
 		Logout                     func(childComplexity int) int
@@ -514,11 +863,14 @@ type ComplexityRoot struct {
 		SetAccountType             func(childComplexity int, input model.SetAccountTypeInput) int
 		SetFollowerQuota           func(childComplexity int, input model.SetFollowerQuotaInput) int
 		UpdateApp                  func(childComplexity int, input model.UpdateAppInput) int
+		UpdateAttendanceRule       func(childComplexity int, input attendance.RuleInput) int
 		UpdateDepartment           func(childComplexity int, input model.UpdateDepartmentInput) int
 		UpdateEnterpriseSettings   func(childComplexity int, input model.UpdateEnterpriseSettingsInput) int
+		UpdateLeaveType            func(childComplexity int, input leave.TypeInput) int
 		UpdateMember               func(childComplexity int, input model.UpdateMemberInput) int
 		UpdateTag                  func(childComplexity int, input model.UpdateTagInput) int
 		UpdateVerificationSettings func(childComplexity int, input model.UpdateVerificationSettingsInput) int
+		UpdateWorkCalendar         func(childComplexity int, input model.UpdateWorkCalendarInput) int
 	}
 
 	PageInfo struct {
@@ -531,13 +883,23 @@ type ComplexityRoot struct {
 	Query struct {
 		AdminRoles           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AdminRoleOrder, where *ent.AdminRoleWhereInput) int
 		Apps                 func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) int
+		AttendanceDays       func(childComplexity int, memberID *string, from calendar.Date, to calendar.Date) int
+		AttendanceRequests   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AttendanceRequestOrder, where *ent.AttendanceRequestWhereInput) int
+		AttendanceRules      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AttendanceRuleOrder, where *ent.AttendanceRuleWhereInput) int
+		AttendanceSummary    func(childComplexity int, month string, memberID *string, departmentID *string) int
 		AuditLog             func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) int
+		CheckIns             func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CheckInOrder, where *ent.CheckInWhereInput) int
 		Conversations        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) int
 		Departments          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
 		Enterprise           func(childComplexity int) int
 		Enterprises          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.EnterpriseOrder, where *ent.EnterpriseWhereInput) int
 		Inbox                func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *ent.InboxEntryWhereInput) int
 		Invite               func(childComplexity int, referral *bool) int
+		LeaveBalanceChanges  func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveBalanceChangeOrder, where *ent.LeaveBalanceChangeWhereInput) int
+		LeaveBalances        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveBalanceOrder, where *ent.LeaveBalanceWhereInput) int
+		LeaveDuration        func(childComplexity int, input model.LeaveDurationInput) int
+		LeaveRequests        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveRequestOrder, where *ent.LeaveRequestWhereInput) int
+		LeaveTypes           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveTypeOrder, where *ent.LeaveTypeWhereInput) int
 		Members              func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
@@ -545,6 +907,7 @@ type ComplexityRoot struct {
 		Tags                 func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TagOrder, where *ent.TagWhereInput) int
 		VerificationSettings func(childComplexity int) int
 		Viewer               func(childComplexity int) int
+		WorkCalendar         func(childComplexity int) int
 	}
 
 	RecallMessagePayload struct {
@@ -603,6 +966,22 @@ type ComplexityRoot struct {
 		IsSuperAdmin func(childComplexity int) int
 		Member       func(childComplexity int) int
 	}
+
+	WorkCalendar struct {
+		Days         func(childComplexity int, from calendar.Date, to calendar.Date) int
+		Holidays     func(childComplexity int, year *int) int
+		MakeUpDays   func(childComplexity int, year *int) int
+		TimeZone     func(childComplexity int) int
+		WorkingHours func(childComplexity int) int
+		WorkingWeek  func(childComplexity int) int
+	}
+
+	WorkingHours struct {
+		End        func(childComplexity int) int
+		LunchEnd   func(childComplexity int) int
+		LunchStart func(childComplexity int) int
+		Start      func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -639,6 +1018,13 @@ type InviteResolver interface {
 	QRCodePng(ctx context.Context, obj *invite.Invite, size *int) (string, error)
 	Referrer(ctx context.Context, obj *invite.Invite) (*ent.Member, error)
 }
+type LeaveDayResolver interface {
+	From(ctx context.Context, obj *amount.Share) (string, error)
+	To(ctx context.Context, obj *amount.Share) (string, error)
+}
+type LeaveTypeResolver interface {
+	UsableByMe(ctx context.Context, obj *ent.LeaveType) (bool, error)
+}
 type MemberResolver interface {
 	PrimaryDepartment(ctx context.Context, obj *ent.Member) (*ent.Department, error)
 	ReferredBy(ctx context.Context, obj *ent.Member) (*ent.Member, error)
@@ -662,6 +1048,10 @@ type MutationResolver interface {
 	UpdateApp(ctx context.Context, input model.UpdateAppInput) (*ent.App, error)
 	RotateAppSecret(ctx context.Context, input model.RotateAppSecretInput) (*model.RotateAppSecretPayload, error)
 	AppToken(ctx context.Context, input model.AppTokenInput) (*model.AppTokenPayload, error)
+	UpdateWorkCalendar(ctx context.Context, input model.UpdateWorkCalendarInput) (*calendar.Calendar, error)
+	CreateAttendanceRule(ctx context.Context, input attendance.RuleInput) (*ent.AttendanceRule, error)
+	UpdateAttendanceRule(ctx context.Context, input attendance.RuleInput) (*ent.AttendanceRule, error)
+	CheckIn(ctx context.Context, input attendance.CheckInInput) (*ent.CheckIn, error)
 	CreateConversation(ctx context.Context, input model.CreateConversationInput) (*model.CreateConversationPayload, error)
 	SendConversationMessage(ctx context.Context, input model.SendConversationMessageInput) (*model.SendMessagePayload, error)
 	AddConversationMembers(ctx context.Context, input model.AddConversationMembersInput) (*ent.Conversation, error)
@@ -680,6 +1070,10 @@ type MutationResolver interface {
 	RevokeAdmin(ctx context.Context, input model.RevokeAdminInput) (*model.RevokeAdminPayload, error)
 	UpdateEnterpriseSettings(ctx context.Context, input model.UpdateEnterpriseSettingsInput) (*ent.Enterprise, error)
 	MarkInboxRead(ctx context.Context, input model.MarkInboxReadInput) (*model.MarkInboxReadPayload, error)
+	CreateLeaveType(ctx context.Context, input leave.TypeInput) (*ent.LeaveType, error)
+	UpdateLeaveType(ctx context.Context, input leave.TypeInput) (*ent.LeaveType, error)
+	AdjustLeaveBalance(ctx context.Context, input leave.AdjustInput) (*ent.LeaveBalance, error)
+	GrantLeaveBalances(ctx context.Context, input model.GrantLeaveBalancesInput) (*leave.GrantReport, error)
 	Activate(ctx context.Context, input model.ActivateInput) (*model.ActivatePayload, error)
 	RotateInvite(ctx context.Context) (*invite.Invite, error)
 	ApproveActivation(ctx context.Context, input model.ApproveActivationInput) (*ent.Member, error)
@@ -702,14 +1096,25 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	AdminRoles(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AdminRoleOrder, where *ent.AdminRoleWhereInput) (*ent.AdminRoleConnection, error)
 	Apps(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) (*ent.AppConnection, error)
+	AttendanceRequests(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AttendanceRequestOrder, where *ent.AttendanceRequestWhereInput) (*ent.AttendanceRequestConnection, error)
+	AttendanceRules(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AttendanceRuleOrder, where *ent.AttendanceRuleWhereInput) (*ent.AttendanceRuleConnection, error)
+	CheckIns(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CheckInOrder, where *ent.CheckInWhereInput) (*ent.CheckInConnection, error)
 	Conversations(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) (*ent.ConversationConnection, error)
 	Departments(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) (*ent.DepartmentConnection, error)
+	LeaveBalances(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveBalanceOrder, where *ent.LeaveBalanceWhereInput) (*ent.LeaveBalanceConnection, error)
+	LeaveBalanceChanges(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveBalanceChangeOrder, where *ent.LeaveBalanceChangeWhereInput) (*ent.LeaveBalanceChangeConnection, error)
+	LeaveRequests(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveRequestOrder, where *ent.LeaveRequestWhereInput) (*ent.LeaveRequestConnection, error)
+	LeaveTypes(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveTypeOrder, where *ent.LeaveTypeWhereInput) (*ent.LeaveTypeConnection, error)
 	Members(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error)
 	Tags(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TagOrder, where *ent.TagWhereInput) (*ent.TagConnection, error)
+	WorkCalendar(ctx context.Context) (*calendar.Calendar, error)
+	AttendanceDays(ctx context.Context, memberID *string, from calendar.Date, to calendar.Date) ([]*attendance.DayView, error)
+	AttendanceSummary(ctx context.Context, month string, memberID *string, departmentID *string) (*attendance.Summary, error)
 	AuditLog(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) (*ent.AuditEntryConnection, error)
 	Viewer(ctx context.Context) (*viewer.Viewer, error)
 	Enterprise(ctx context.Context) (*ent.Enterprise, error)
 	Inbox(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *ent.InboxEntryWhereInput) (*ent.InboxEntryConnection, error)
+	LeaveDuration(ctx context.Context, input model.LeaveDurationInput) (*leave.DurationView, error)
 	Invite(ctx context.Context, referral *bool) (*invite.Invite, error)
 	PendingActivations(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*ent.MemberConnection, error)
 	VerificationSettings(ctx context.Context) (*lifecycle.Settings, error)
@@ -722,6 +1127,13 @@ type ViewerResolver interface {
 	Member(ctx context.Context, obj *viewer.Viewer) (*ent.Member, error)
 	Enterprise(ctx context.Context, obj *viewer.Viewer) (*ent.Enterprise, error)
 	AdminRole(ctx context.Context, obj *viewer.Viewer) (*ent.AdminRole, error)
+}
+type WorkCalendarResolver interface {
+	WorkingWeek(ctx context.Context, obj *calendar.Calendar) ([]model.Weekday, error)
+	Holidays(ctx context.Context, obj *calendar.Calendar, year *int) ([]*calendar.HolidayDate, error)
+	MakeUpDays(ctx context.Context, obj *calendar.Calendar, year *int) ([]*calendar.Date, error)
+	WorkingHours(ctx context.Context, obj *calendar.Calendar) (*model.WorkingHours, error)
+	Days(ctx context.Context, obj *calendar.Calendar, from calendar.Date, to calendar.Date) ([]*calendar.DayInfo, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -956,6 +1368,521 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Article.URL(childComplexity), true
 
+	case "AttendanceCounts.absent":
+		if e.ComplexityRoot.AttendanceCounts.Absent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceCounts.Absent(childComplexity), true
+	case "AttendanceCounts.daysAttended":
+		if e.ComplexityRoot.AttendanceCounts.DaysAttended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceCounts.DaysAttended(childComplexity), true
+	case "AttendanceCounts.earlyLeave":
+		if e.ComplexityRoot.AttendanceCounts.EarlyLeave == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceCounts.EarlyLeave(childComplexity), true
+	case "AttendanceCounts.late":
+		if e.ComplexityRoot.AttendanceCounts.Late == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceCounts.Late(childComplexity), true
+	case "AttendanceCounts.leave":
+		if e.ComplexityRoot.AttendanceCounts.Leave == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceCounts.Leave(childComplexity), true
+	case "AttendanceCounts.missingCheckIn":
+		if e.ComplexityRoot.AttendanceCounts.MissingCheckIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceCounts.MissingCheckIn(childComplexity), true
+	case "AttendanceCounts.normal":
+		if e.ComplexityRoot.AttendanceCounts.Normal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceCounts.Normal(childComplexity), true
+	case "AttendanceCounts.onLeave":
+		if e.ComplexityRoot.AttendanceCounts.OnLeave == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceCounts.OnLeave(childComplexity), true
+	case "AttendanceCounts.onTrip":
+		if e.ComplexityRoot.AttendanceCounts.OnTrip == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceCounts.OnTrip(childComplexity), true
+	case "AttendanceCounts.outing":
+		if e.ComplexityRoot.AttendanceCounts.Outing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceCounts.Outing(childComplexity), true
+	case "AttendanceCounts.seriouslyLate":
+		if e.ComplexityRoot.AttendanceCounts.SeriouslyLate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceCounts.SeriouslyLate(childComplexity), true
+	case "AttendanceCounts.workdays":
+		if e.ComplexityRoot.AttendanceCounts.Workdays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceCounts.Workdays(childComplexity), true
+
+	case "AttendanceDay.checkIn":
+		if e.ComplexityRoot.AttendanceDay.CheckIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDay.CheckIn(childComplexity), true
+	case "AttendanceDay.checkOut":
+		if e.ComplexityRoot.AttendanceDay.CheckOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDay.CheckOut(childComplexity), true
+	case "AttendanceDay.date":
+		if e.ComplexityRoot.AttendanceDay.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDay.Date(childComplexity), true
+	case "AttendanceDay.dayKind":
+		if e.ComplexityRoot.AttendanceDay.DayKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDay.DayKind(childComplexity), true
+	case "AttendanceDay.earlyMinutes":
+		if e.ComplexityRoot.AttendanceDay.EarlyMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDay.EarlyMinutes(childComplexity), true
+	case "AttendanceDay.lateMinutes":
+		if e.ComplexityRoot.AttendanceDay.LateMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDay.LateMinutes(childComplexity), true
+	case "AttendanceDay.leaves":
+		if e.ComplexityRoot.AttendanceDay.Leaves == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDay.Leaves(childComplexity), true
+	case "AttendanceDay.memberId":
+		if e.ComplexityRoot.AttendanceDay.MemberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDay.MemberID(childComplexity), true
+	case "AttendanceDay.seriouslyLate":
+		if e.ComplexityRoot.AttendanceDay.SeriouslyLate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDay.SeriouslyLate(childComplexity), true
+	case "AttendanceDay.status":
+		if e.ComplexityRoot.AttendanceDay.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDay.Status(childComplexity), true
+
+	case "AttendanceDayLeave.from":
+		if e.ComplexityRoot.AttendanceDayLeave.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDayLeave.From(childComplexity), true
+	case "AttendanceDayLeave.leaveRequestId":
+		if e.ComplexityRoot.AttendanceDayLeave.LeaveRequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDayLeave.LeaveRequestID(childComplexity), true
+	case "AttendanceDayLeave.leaveTypeId":
+		if e.ComplexityRoot.AttendanceDayLeave.LeaveTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDayLeave.LeaveTypeID(childComplexity), true
+	case "AttendanceDayLeave.leaveTypeName":
+		if e.ComplexityRoot.AttendanceDayLeave.LeaveTypeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDayLeave.LeaveTypeName(childComplexity), true
+	case "AttendanceDayLeave.minutes":
+		if e.ComplexityRoot.AttendanceDayLeave.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDayLeave.Minutes(childComplexity), true
+	case "AttendanceDayLeave.part":
+		if e.ComplexityRoot.AttendanceDayLeave.Part == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDayLeave.Part(childComplexity), true
+	case "AttendanceDayLeave.to":
+		if e.ComplexityRoot.AttendanceDayLeave.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceDayLeave.To(childComplexity), true
+
+	case "AttendancePlace.latitude":
+		if e.ComplexityRoot.AttendancePlace.Latitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendancePlace.Latitude(childComplexity), true
+	case "AttendancePlace.longitude":
+		if e.ComplexityRoot.AttendancePlace.Longitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendancePlace.Longitude(childComplexity), true
+	case "AttendancePlace.name":
+		if e.ComplexityRoot.AttendancePlace.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendancePlace.Name(childComplexity), true
+	case "AttendancePlace.radius":
+		if e.ComplexityRoot.AttendancePlace.Radius == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendancePlace.Radius(childComplexity), true
+
+	case "AttendanceRequest.approvalID":
+		if e.ComplexityRoot.AttendanceRequest.ApprovalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.ApprovalID(childComplexity), true
+	case "AttendanceRequest.createdAt":
+		if e.ComplexityRoot.AttendanceRequest.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.CreatedAt(childComplexity), true
+	case "AttendanceRequest.destination":
+		if e.ComplexityRoot.AttendanceRequest.Destination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.Destination(childComplexity), true
+	case "AttendanceRequest.end":
+		if e.ComplexityRoot.AttendanceRequest.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.End(childComplexity), true
+	case "AttendanceRequest.firstDay":
+		if e.ComplexityRoot.AttendanceRequest.FirstDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.FirstDay(childComplexity), true
+	case "AttendanceRequest.id":
+		if e.ComplexityRoot.AttendanceRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.ID(childComplexity), true
+	case "AttendanceRequest.kind":
+		if e.ComplexityRoot.AttendanceRequest.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.Kind(childComplexity), true
+	case "AttendanceRequest.lastDay":
+		if e.ComplexityRoot.AttendanceRequest.LastDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.LastDay(childComplexity), true
+	case "AttendanceRequest.member":
+		if e.ComplexityRoot.AttendanceRequest.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.Member(childComplexity), true
+	case "AttendanceRequest.memberID":
+		if e.ComplexityRoot.AttendanceRequest.MemberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.MemberID(childComplexity), true
+	case "AttendanceRequest.punchKind":
+		if e.ComplexityRoot.AttendanceRequest.PunchKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.PunchKind(childComplexity), true
+	case "AttendanceRequest.reason":
+		if e.ComplexityRoot.AttendanceRequest.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.Reason(childComplexity), true
+	case "AttendanceRequest.start":
+		if e.ComplexityRoot.AttendanceRequest.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.Start(childComplexity), true
+	case "AttendanceRequest.status":
+		if e.ComplexityRoot.AttendanceRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.Status(childComplexity), true
+	case "AttendanceRequest.updatedAt":
+		if e.ComplexityRoot.AttendanceRequest.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequest.UpdatedAt(childComplexity), true
+
+	case "AttendanceRequestConnection.edges":
+		if e.ComplexityRoot.AttendanceRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequestConnection.Edges(childComplexity), true
+	case "AttendanceRequestConnection.pageInfo":
+		if e.ComplexityRoot.AttendanceRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequestConnection.PageInfo(childComplexity), true
+	case "AttendanceRequestConnection.totalCount":
+		if e.ComplexityRoot.AttendanceRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequestConnection.TotalCount(childComplexity), true
+
+	case "AttendanceRequestEdge.cursor":
+		if e.ComplexityRoot.AttendanceRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequestEdge.Cursor(childComplexity), true
+	case "AttendanceRequestEdge.node":
+		if e.ComplexityRoot.AttendanceRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRequestEdge.Node(childComplexity), true
+
+	case "AttendanceRule.audience":
+		if e.ComplexityRoot.AttendanceRule.Audience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.Audience(childComplexity), true
+	case "AttendanceRule.checkInOnLeave":
+		if e.ComplexityRoot.AttendanceRule.CheckInOnLeave == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.CheckInOnLeave(childComplexity), true
+	case "AttendanceRule.coreEnd":
+		if e.ComplexityRoot.AttendanceRule.CoreEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.CoreEnd(childComplexity), true
+	case "AttendanceRule.coreStart":
+		if e.ComplexityRoot.AttendanceRule.CoreStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.CoreStart(childComplexity), true
+	case "AttendanceRule.createdAt":
+		if e.ComplexityRoot.AttendanceRule.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.CreatedAt(childComplexity), true
+	case "AttendanceRule.dayStartsAt":
+		if e.ComplexityRoot.AttendanceRule.DayStartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.DayStartsAt(childComplexity), true
+	case "AttendanceRule.earlyGraceMinutes":
+		if e.ComplexityRoot.AttendanceRule.EarlyGraceMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.EarlyGraceMinutes(childComplexity), true
+	case "AttendanceRule.fieldCheckIn":
+		if e.ComplexityRoot.AttendanceRule.FieldCheckIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.FieldCheckIn(childComplexity), true
+	case "AttendanceRule.id":
+		if e.ComplexityRoot.AttendanceRule.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.ID(childComplexity), true
+	case "AttendanceRule.kind":
+		if e.ComplexityRoot.AttendanceRule.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.Kind(childComplexity), true
+	case "AttendanceRule.lateGraceMinutes":
+		if e.ComplexityRoot.AttendanceRule.LateGraceMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.LateGraceMinutes(childComplexity), true
+	case "AttendanceRule.lunchEnd":
+		if e.ComplexityRoot.AttendanceRule.LunchEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.LunchEnd(childComplexity), true
+	case "AttendanceRule.lunchStart":
+		if e.ComplexityRoot.AttendanceRule.LunchStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.LunchStart(childComplexity), true
+	case "AttendanceRule.name":
+		if e.ComplexityRoot.AttendanceRule.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.Name(childComplexity), true
+	case "AttendanceRule.offDuty":
+		if e.ComplexityRoot.AttendanceRule.OffDuty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.OffDuty(childComplexity), true
+	case "AttendanceRule.onDuty":
+		if e.ComplexityRoot.AttendanceRule.OnDuty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.OnDuty(childComplexity), true
+	case "AttendanceRule.places":
+		if e.ComplexityRoot.AttendanceRule.Places == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.Places(childComplexity), true
+	case "AttendanceRule.priority":
+		if e.ComplexityRoot.AttendanceRule.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.Priority(childComplexity), true
+	case "AttendanceRule.requiredMinutes":
+		if e.ComplexityRoot.AttendanceRule.RequiredMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.RequiredMinutes(childComplexity), true
+	case "AttendanceRule.seriousLateMinutes":
+		if e.ComplexityRoot.AttendanceRule.SeriousLateMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.SeriousLateMinutes(childComplexity), true
+	case "AttendanceRule.updatedAt":
+		if e.ComplexityRoot.AttendanceRule.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRule.UpdatedAt(childComplexity), true
+
+	case "AttendanceRuleConnection.edges":
+		if e.ComplexityRoot.AttendanceRuleConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRuleConnection.Edges(childComplexity), true
+	case "AttendanceRuleConnection.pageInfo":
+		if e.ComplexityRoot.AttendanceRuleConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRuleConnection.PageInfo(childComplexity), true
+	case "AttendanceRuleConnection.totalCount":
+		if e.ComplexityRoot.AttendanceRuleConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRuleConnection.TotalCount(childComplexity), true
+
+	case "AttendanceRuleEdge.cursor":
+		if e.ComplexityRoot.AttendanceRuleEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRuleEdge.Cursor(childComplexity), true
+	case "AttendanceRuleEdge.node":
+		if e.ComplexityRoot.AttendanceRuleEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceRuleEdge.Node(childComplexity), true
+
+	case "AttendanceSummary.from":
+		if e.ComplexityRoot.AttendanceSummary.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceSummary.From(childComplexity), true
+	case "AttendanceSummary.members":
+		if e.ComplexityRoot.AttendanceSummary.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceSummary.Members(childComplexity), true
+	case "AttendanceSummary.month":
+		if e.ComplexityRoot.AttendanceSummary.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceSummary.Month(childComplexity), true
+	case "AttendanceSummary.to":
+		if e.ComplexityRoot.AttendanceSummary.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceSummary.To(childComplexity), true
+	case "AttendanceSummary.totals":
+		if e.ComplexityRoot.AttendanceSummary.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendanceSummary.Totals(childComplexity), true
+
 	case "Audience.departments":
 		if e.ComplexityRoot.Audience.Departments == nil {
 			break
@@ -1074,6 +2001,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "CalendarDay.date":
+		if e.ComplexityRoot.CalendarDay.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarDay.Date(childComplexity), true
+	case "CalendarDay.holiday":
+		if e.ComplexityRoot.CalendarDay.Holiday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarDay.Holiday(childComplexity), true
+	case "CalendarDay.kind":
+		if e.ComplexityRoot.CalendarDay.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarDay.Kind(childComplexity), true
+
 	case "Card.buttonText":
 		if e.ComplexityRoot.Card.ButtonText == nil {
 			break
@@ -1098,6 +2044,153 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Card.URL(childComplexity), true
+
+	case "CheckIn.accuracy":
+		if e.ComplexityRoot.CheckIn.Accuracy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.Accuracy(childComplexity), true
+	case "CheckIn.approvalID":
+		if e.ComplexityRoot.CheckIn.ApprovalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.ApprovalID(childComplexity), true
+	case "CheckIn.at":
+		if e.ComplexityRoot.CheckIn.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.At(childComplexity), true
+	case "CheckIn.createdAt":
+		if e.ComplexityRoot.CheckIn.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.CreatedAt(childComplexity), true
+	case "CheckIn.distance":
+		if e.ComplexityRoot.CheckIn.Distance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.Distance(childComplexity), true
+	case "CheckIn.id":
+		if e.ComplexityRoot.CheckIn.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.ID(childComplexity), true
+	case "CheckIn.kind":
+		if e.ComplexityRoot.CheckIn.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.Kind(childComplexity), true
+	case "CheckIn.latitude":
+		if e.ComplexityRoot.CheckIn.Latitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.Latitude(childComplexity), true
+	case "CheckIn.locationResult":
+		if e.ComplexityRoot.CheckIn.LocationResult == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.LocationResult(childComplexity), true
+	case "CheckIn.longitude":
+		if e.ComplexityRoot.CheckIn.Longitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.Longitude(childComplexity), true
+	case "CheckIn.member":
+		if e.ComplexityRoot.CheckIn.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.Member(childComplexity), true
+	case "CheckIn.memberID":
+		if e.ComplexityRoot.CheckIn.MemberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.MemberID(childComplexity), true
+	case "CheckIn.minutes":
+		if e.ComplexityRoot.CheckIn.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.Minutes(childComplexity), true
+	case "CheckIn.note":
+		if e.ComplexityRoot.CheckIn.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.Note(childComplexity), true
+	case "CheckIn.photoRef":
+		if e.ComplexityRoot.CheckIn.PhotoRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.PhotoRef(childComplexity), true
+	case "CheckIn.placeName":
+		if e.ComplexityRoot.CheckIn.PlaceName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.PlaceName(childComplexity), true
+	case "CheckIn.ruleID":
+		if e.ComplexityRoot.CheckIn.RuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.RuleID(childComplexity), true
+	case "CheckIn.timeResult":
+		if e.ComplexityRoot.CheckIn.TimeResult == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.TimeResult(childComplexity), true
+	case "CheckIn.workDate":
+		if e.ComplexityRoot.CheckIn.WorkDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckIn.WorkDate(childComplexity), true
+
+	case "CheckInConnection.edges":
+		if e.ComplexityRoot.CheckInConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckInConnection.Edges(childComplexity), true
+	case "CheckInConnection.pageInfo":
+		if e.ComplexityRoot.CheckInConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckInConnection.PageInfo(childComplexity), true
+	case "CheckInConnection.totalCount":
+		if e.ComplexityRoot.CheckInConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckInConnection.TotalCount(childComplexity), true
+
+	case "CheckInEdge.cursor":
+		if e.ComplexityRoot.CheckInEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckInEdge.Cursor(childComplexity), true
+	case "CheckInEdge.node":
+		if e.ComplexityRoot.CheckInEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckInEdge.Node(childComplexity), true
 
 	case "ConfidentialView.createdAt":
 		if e.ComplexityRoot.ConfidentialView.CreatedAt == nil {
@@ -1573,6 +2666,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FileReference.URL(childComplexity), true
 
+	case "GrantLeaveBalancesPayload.granted":
+		if e.ComplexityRoot.GrantLeaveBalancesPayload.Granted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrantLeaveBalancesPayload.Granted(childComplexity), true
+	case "GrantLeaveBalancesPayload.grantedMinutes":
+		if e.ComplexityRoot.GrantLeaveBalancesPayload.GrantedMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrantLeaveBalancesPayload.GrantedMinutes(childComplexity), true
+	case "GrantLeaveBalancesPayload.skipped":
+		if e.ComplexityRoot.GrantLeaveBalancesPayload.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrantLeaveBalancesPayload.Skipped(childComplexity), true
+
+	case "Holiday.date":
+		if e.ComplexityRoot.Holiday.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holiday.Date(childComplexity), true
+	case "Holiday.name":
+		if e.ComplexityRoot.Holiday.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holiday.Name(childComplexity), true
+
 	case "ImportMembersPayload.created":
 		if e.ComplexityRoot.ImportMembersPayload.Created == nil {
 			break
@@ -1820,6 +2945,658 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Invite.URL(childComplexity), true
 
+	case "LeaveBalance.availableMinutes":
+		if e.ComplexityRoot.LeaveBalance.AvailableMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.AvailableMinutes(childComplexity), true
+	case "LeaveBalance.changes":
+		if e.ComplexityRoot.LeaveBalance.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_LeaveBalance_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.LeaveBalance.Changes(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.LeaveBalanceChangeOrder), args["where"].(*ent.LeaveBalanceChangeWhereInput)), true
+	case "LeaveBalance.createdAt":
+		if e.ComplexityRoot.LeaveBalance.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.CreatedAt(childComplexity), true
+	case "LeaveBalance.expiredAt":
+		if e.ComplexityRoot.LeaveBalance.ExpiredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.ExpiredAt(childComplexity), true
+	case "LeaveBalance.expiredMinutes":
+		if e.ComplexityRoot.LeaveBalance.ExpiredMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.ExpiredMinutes(childComplexity), true
+	case "LeaveBalance.grantedMinutes":
+		if e.ComplexityRoot.LeaveBalance.GrantedMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.GrantedMinutes(childComplexity), true
+	case "LeaveBalance.id":
+		if e.ComplexityRoot.LeaveBalance.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.ID(childComplexity), true
+	case "LeaveBalance.leaveType":
+		if e.ComplexityRoot.LeaveBalance.LeaveType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.LeaveType(childComplexity), true
+	case "LeaveBalance.leaveTypeID":
+		if e.ComplexityRoot.LeaveBalance.LeaveTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.LeaveTypeID(childComplexity), true
+	case "LeaveBalance.member":
+		if e.ComplexityRoot.LeaveBalance.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.Member(childComplexity), true
+	case "LeaveBalance.memberID":
+		if e.ComplexityRoot.LeaveBalance.MemberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.MemberID(childComplexity), true
+	case "LeaveBalance.reservedMinutes":
+		if e.ComplexityRoot.LeaveBalance.ReservedMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.ReservedMinutes(childComplexity), true
+	case "LeaveBalance.updatedAt":
+		if e.ComplexityRoot.LeaveBalance.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.UpdatedAt(childComplexity), true
+	case "LeaveBalance.usedMinutes":
+		if e.ComplexityRoot.LeaveBalance.UsedMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.UsedMinutes(childComplexity), true
+	case "LeaveBalance.validUntil":
+		if e.ComplexityRoot.LeaveBalance.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.ValidUntil(childComplexity), true
+	case "LeaveBalance.year":
+		if e.ComplexityRoot.LeaveBalance.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalance.Year(childComplexity), true
+
+	case "LeaveBalanceChange.actorID":
+		if e.ComplexityRoot.LeaveBalanceChange.ActorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChange.ActorID(childComplexity), true
+	case "LeaveBalanceChange.approvalID":
+		if e.ComplexityRoot.LeaveBalanceChange.ApprovalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChange.ApprovalID(childComplexity), true
+	case "LeaveBalanceChange.availableAfter":
+		if e.ComplexityRoot.LeaveBalanceChange.AvailableAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChange.AvailableAfter(childComplexity), true
+	case "LeaveBalanceChange.balance":
+		if e.ComplexityRoot.LeaveBalanceChange.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChange.Balance(childComplexity), true
+	case "LeaveBalanceChange.balanceID":
+		if e.ComplexityRoot.LeaveBalanceChange.BalanceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChange.BalanceID(childComplexity), true
+	case "LeaveBalanceChange.createdAt":
+		if e.ComplexityRoot.LeaveBalanceChange.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChange.CreatedAt(childComplexity), true
+	case "LeaveBalanceChange.id":
+		if e.ComplexityRoot.LeaveBalanceChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChange.ID(childComplexity), true
+	case "LeaveBalanceChange.kind":
+		if e.ComplexityRoot.LeaveBalanceChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChange.Kind(childComplexity), true
+	case "LeaveBalanceChange.leaveRequestID":
+		if e.ComplexityRoot.LeaveBalanceChange.LeaveRequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChange.LeaveRequestID(childComplexity), true
+	case "LeaveBalanceChange.member":
+		if e.ComplexityRoot.LeaveBalanceChange.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChange.Member(childComplexity), true
+	case "LeaveBalanceChange.memberID":
+		if e.ComplexityRoot.LeaveBalanceChange.MemberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChange.MemberID(childComplexity), true
+	case "LeaveBalanceChange.minutes":
+		if e.ComplexityRoot.LeaveBalanceChange.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChange.Minutes(childComplexity), true
+	case "LeaveBalanceChange.reason":
+		if e.ComplexityRoot.LeaveBalanceChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChange.Reason(childComplexity), true
+
+	case "LeaveBalanceChangeConnection.edges":
+		if e.ComplexityRoot.LeaveBalanceChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChangeConnection.Edges(childComplexity), true
+	case "LeaveBalanceChangeConnection.pageInfo":
+		if e.ComplexityRoot.LeaveBalanceChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChangeConnection.PageInfo(childComplexity), true
+	case "LeaveBalanceChangeConnection.totalCount":
+		if e.ComplexityRoot.LeaveBalanceChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChangeConnection.TotalCount(childComplexity), true
+
+	case "LeaveBalanceChangeEdge.cursor":
+		if e.ComplexityRoot.LeaveBalanceChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChangeEdge.Cursor(childComplexity), true
+	case "LeaveBalanceChangeEdge.node":
+		if e.ComplexityRoot.LeaveBalanceChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceChangeEdge.Node(childComplexity), true
+
+	case "LeaveBalanceConnection.edges":
+		if e.ComplexityRoot.LeaveBalanceConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceConnection.Edges(childComplexity), true
+	case "LeaveBalanceConnection.pageInfo":
+		if e.ComplexityRoot.LeaveBalanceConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceConnection.PageInfo(childComplexity), true
+	case "LeaveBalanceConnection.totalCount":
+		if e.ComplexityRoot.LeaveBalanceConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceConnection.TotalCount(childComplexity), true
+
+	case "LeaveBalanceEdge.cursor":
+		if e.ComplexityRoot.LeaveBalanceEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceEdge.Cursor(childComplexity), true
+	case "LeaveBalanceEdge.node":
+		if e.ComplexityRoot.LeaveBalanceEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveBalanceEdge.Node(childComplexity), true
+
+	case "LeaveDay.date":
+		if e.ComplexityRoot.LeaveDay.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveDay.Date(childComplexity), true
+	case "LeaveDay.from":
+		if e.ComplexityRoot.LeaveDay.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveDay.From(childComplexity), true
+	case "LeaveDay.kind":
+		if e.ComplexityRoot.LeaveDay.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveDay.Kind(childComplexity), true
+	case "LeaveDay.minutes":
+		if e.ComplexityRoot.LeaveDay.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveDay.Minutes(childComplexity), true
+	case "LeaveDay.part":
+		if e.ComplexityRoot.LeaveDay.Part == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveDay.Part(childComplexity), true
+	case "LeaveDay.to":
+		if e.ComplexityRoot.LeaveDay.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveDay.To(childComplexity), true
+
+	case "LeaveDuration.days":
+		if e.ComplexityRoot.LeaveDuration.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveDuration.Days(childComplexity), true
+	case "LeaveDuration.minutes":
+		if e.ComplexityRoot.LeaveDuration.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveDuration.Minutes(childComplexity), true
+	case "LeaveDuration.minutesPerDay":
+		if e.ComplexityRoot.LeaveDuration.MinutesPerDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveDuration.MinutesPerDay(childComplexity), true
+
+	case "LeaveGrant.carryOverMinutes":
+		if e.ComplexityRoot.LeaveGrant.CarryOverMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveGrant.CarryOverMinutes(childComplexity), true
+	case "LeaveGrant.kind":
+		if e.ComplexityRoot.LeaveGrant.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveGrant.Kind(childComplexity), true
+	case "LeaveGrant.minutes":
+		if e.ComplexityRoot.LeaveGrant.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveGrant.Minutes(childComplexity), true
+	case "LeaveGrant.prorate":
+		if e.ComplexityRoot.LeaveGrant.Prorate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveGrant.Prorate(childComplexity), true
+	case "LeaveGrant.roundMinutes":
+		if e.ComplexityRoot.LeaveGrant.RoundMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveGrant.RoundMinutes(childComplexity), true
+	case "LeaveGrant.tiers":
+		if e.ComplexityRoot.LeaveGrant.Tiers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveGrant.Tiers(childComplexity), true
+
+	case "LeaveGrantTier.minutes":
+		if e.ComplexityRoot.LeaveGrantTier.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveGrantTier.Minutes(childComplexity), true
+	case "LeaveGrantTier.years":
+		if e.ComplexityRoot.LeaveGrantTier.Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveGrantTier.Years(childComplexity), true
+
+	case "LeaveRequest.approvalID":
+		if e.ComplexityRoot.LeaveRequest.ApprovalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.ApprovalID(childComplexity), true
+	case "LeaveRequest.cancelApprovalID":
+		if e.ComplexityRoot.LeaveRequest.CancelApprovalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.CancelApprovalID(childComplexity), true
+	case "LeaveRequest.cancelFrom":
+		if e.ComplexityRoot.LeaveRequest.CancelFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.CancelFrom(childComplexity), true
+	case "LeaveRequest.cancelStatus":
+		if e.ComplexityRoot.LeaveRequest.CancelStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.CancelStatus(childComplexity), true
+	case "LeaveRequest.cancelledMinutes":
+		if e.ComplexityRoot.LeaveRequest.CancelledMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.CancelledMinutes(childComplexity), true
+	case "LeaveRequest.createdAt":
+		if e.ComplexityRoot.LeaveRequest.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.CreatedAt(childComplexity), true
+	case "LeaveRequest.days":
+		if e.ComplexityRoot.LeaveRequest.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.Days(childComplexity), true
+	case "LeaveRequest.end":
+		if e.ComplexityRoot.LeaveRequest.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.End(childComplexity), true
+	case "LeaveRequest.firstDay":
+		if e.ComplexityRoot.LeaveRequest.FirstDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.FirstDay(childComplexity), true
+	case "LeaveRequest.id":
+		if e.ComplexityRoot.LeaveRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.ID(childComplexity), true
+	case "LeaveRequest.lastDay":
+		if e.ComplexityRoot.LeaveRequest.LastDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.LastDay(childComplexity), true
+	case "LeaveRequest.leaveType":
+		if e.ComplexityRoot.LeaveRequest.LeaveType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.LeaveType(childComplexity), true
+	case "LeaveRequest.leaveTypeID":
+		if e.ComplexityRoot.LeaveRequest.LeaveTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.LeaveTypeID(childComplexity), true
+	case "LeaveRequest.member":
+		if e.ComplexityRoot.LeaveRequest.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.Member(childComplexity), true
+	case "LeaveRequest.memberID":
+		if e.ComplexityRoot.LeaveRequest.MemberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.MemberID(childComplexity), true
+	case "LeaveRequest.minutes":
+		if e.ComplexityRoot.LeaveRequest.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.Minutes(childComplexity), true
+	case "LeaveRequest.reason":
+		if e.ComplexityRoot.LeaveRequest.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.Reason(childComplexity), true
+	case "LeaveRequest.start":
+		if e.ComplexityRoot.LeaveRequest.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.Start(childComplexity), true
+	case "LeaveRequest.status":
+		if e.ComplexityRoot.LeaveRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.Status(childComplexity), true
+	case "LeaveRequest.updatedAt":
+		if e.ComplexityRoot.LeaveRequest.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequest.UpdatedAt(childComplexity), true
+
+	case "LeaveRequestConnection.edges":
+		if e.ComplexityRoot.LeaveRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequestConnection.Edges(childComplexity), true
+	case "LeaveRequestConnection.pageInfo":
+		if e.ComplexityRoot.LeaveRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequestConnection.PageInfo(childComplexity), true
+	case "LeaveRequestConnection.totalCount":
+		if e.ComplexityRoot.LeaveRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequestConnection.TotalCount(childComplexity), true
+
+	case "LeaveRequestEdge.cursor":
+		if e.ComplexityRoot.LeaveRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequestEdge.Cursor(childComplexity), true
+	case "LeaveRequestEdge.node":
+		if e.ComplexityRoot.LeaveRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveRequestEdge.Node(childComplexity), true
+
+	case "LeaveTaken.leaveTypeId":
+		if e.ComplexityRoot.LeaveTaken.LeaveTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveTaken.LeaveTypeID(childComplexity), true
+	case "LeaveTaken.leaveTypeName":
+		if e.ComplexityRoot.LeaveTaken.LeaveTypeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveTaken.LeaveTypeName(childComplexity), true
+	case "LeaveTaken.minutes":
+		if e.ComplexityRoot.LeaveTaken.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveTaken.Minutes(childComplexity), true
+
+	case "LeaveType.active":
+		if e.ComplexityRoot.LeaveType.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.Active(childComplexity), true
+	case "LeaveType.approvalTemplateID":
+		if e.ComplexityRoot.LeaveType.ApprovalTemplateID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.ApprovalTemplateID(childComplexity), true
+	case "LeaveType.audience":
+		if e.ComplexityRoot.LeaveType.Audience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.Audience(childComplexity), true
+	case "LeaveType.counting":
+		if e.ComplexityRoot.LeaveType.Counting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.Counting(childComplexity), true
+	case "LeaveType.createdAt":
+		if e.ComplexityRoot.LeaveType.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.CreatedAt(childComplexity), true
+	case "LeaveType.grant":
+		if e.ComplexityRoot.LeaveType.Grant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.Grant(childComplexity), true
+	case "LeaveType.id":
+		if e.ComplexityRoot.LeaveType.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.ID(childComplexity), true
+	case "LeaveType.maxDaysInAdvance":
+		if e.ComplexityRoot.LeaveType.MaxDaysInAdvance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.MaxDaysInAdvance(childComplexity), true
+	case "LeaveType.maxDaysLate":
+		if e.ComplexityRoot.LeaveType.MaxDaysLate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.MaxDaysLate(childComplexity), true
+	case "LeaveType.minutesPerDay":
+		if e.ComplexityRoot.LeaveType.MinutesPerDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.MinutesPerDay(childComplexity), true
+	case "LeaveType.name":
+		if e.ComplexityRoot.LeaveType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.Name(childComplexity), true
+	case "LeaveType.needsBalance":
+		if e.ComplexityRoot.LeaveType.NeedsBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.NeedsBalance(childComplexity), true
+	case "LeaveType.paid":
+		if e.ComplexityRoot.LeaveType.Paid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.Paid(childComplexity), true
+	case "LeaveType.stepMinutes":
+		if e.ComplexityRoot.LeaveType.StepMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.StepMinutes(childComplexity), true
+	case "LeaveType.unit":
+		if e.ComplexityRoot.LeaveType.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.Unit(childComplexity), true
+	case "LeaveType.usableByMe":
+		if e.ComplexityRoot.LeaveType.UsableByMe == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveType.UsableByMe(childComplexity), true
+
+	case "LeaveTypeConnection.edges":
+		if e.ComplexityRoot.LeaveTypeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveTypeConnection.Edges(childComplexity), true
+	case "LeaveTypeConnection.pageInfo":
+		if e.ComplexityRoot.LeaveTypeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveTypeConnection.PageInfo(childComplexity), true
+	case "LeaveTypeConnection.totalCount":
+		if e.ComplexityRoot.LeaveTypeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveTypeConnection.TotalCount(childComplexity), true
+
+	case "LeaveTypeEdge.cursor":
+		if e.ComplexityRoot.LeaveTypeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveTypeEdge.Cursor(childComplexity), true
+	case "LeaveTypeEdge.node":
+		if e.ComplexityRoot.LeaveTypeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveTypeEdge.Node(childComplexity), true
+
 	case "LoginPayload.expiresAt":
 		if e.ComplexityRoot.LoginPayload.ExpiresAt == nil {
 			break
@@ -1883,6 +3660,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Email(childComplexity), true
+	case "Member.hiredOn":
+		if e.ComplexityRoot.Member.HiredOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.HiredOn(childComplexity), true
 	case "Member.id":
 		if e.ComplexityRoot.Member.ID == nil {
 			break
@@ -1949,6 +3732,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Userid(childComplexity), true
+
+	case "MemberAttendanceSummary.counts":
+		if e.ComplexityRoot.MemberAttendanceSummary.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberAttendanceSummary.Counts(childComplexity), true
+	case "MemberAttendanceSummary.memberId":
+		if e.ComplexityRoot.MemberAttendanceSummary.MemberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberAttendanceSummary.MemberID(childComplexity), true
+	case "MemberAttendanceSummary.memberName":
+		if e.ComplexityRoot.MemberAttendanceSummary.MemberName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberAttendanceSummary.MemberName(childComplexity), true
 
 	case "MemberConnection.edges":
 		if e.ComplexityRoot.MemberConnection.Edges == nil {
@@ -2280,6 +4082,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddConversationMembers(childComplexity, args["input"].(model.AddConversationMembersInput)), true
+	case "Mutation.adjustLeaveBalance":
+		if e.ComplexityRoot.Mutation.AdjustLeaveBalance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_adjustLeaveBalance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AdjustLeaveBalance(childComplexity, args["input"].(leave.AdjustInput)), true
 	case "Mutation.appToken":
 		if e.ComplexityRoot.Mutation.AppToken == nil {
 			break
@@ -2313,6 +4126,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CertifyEnterprise(childComplexity, args["input"].(model.CertifyEnterpriseInput)), true
+	case "Mutation.checkIn":
+		if e.ComplexityRoot.Mutation.CheckIn == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CheckIn(childComplexity, args["input"].(attendance.CheckInInput)), true
 	case "Mutation.createApp":
 		if e.ComplexityRoot.Mutation.CreateApp == nil {
 			break
@@ -2324,6 +4148,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateApp(childComplexity, args["input"].(model.CreateAppInput)), true
+	case "Mutation.createAttendanceRule":
+		if e.ComplexityRoot.Mutation.CreateAttendanceRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAttendanceRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAttendanceRule(childComplexity, args["input"].(attendance.RuleInput)), true
 	case "Mutation.createConversation":
 		if e.ComplexityRoot.Mutation.CreateConversation == nil {
 			break
@@ -2357,6 +4192,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateEnterprise(childComplexity, args["input"].(model.CreateEnterpriseInput)), true
+	case "Mutation.createLeaveType":
+		if e.ComplexityRoot.Mutation.CreateLeaveType == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLeaveType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLeaveType(childComplexity, args["input"].(leave.TypeInput)), true
 	case "Mutation.createMember":
 		if e.ComplexityRoot.Mutation.CreateMember == nil {
 			break
@@ -2456,6 +4302,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.GrantAdmin(childComplexity, args["input"].(model.GrantAdminInput)), true
+	case "Mutation.grantLeaveBalances":
+		if e.ComplexityRoot.Mutation.GrantLeaveBalances == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_grantLeaveBalances_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.GrantLeaveBalances(childComplexity, args["input"].(model.GrantLeaveBalancesInput)), true
 	case "Mutation.importMembers":
 		if e.ComplexityRoot.Mutation.ImportMembers == nil {
 			break
@@ -2633,6 +4490,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateApp(childComplexity, args["input"].(model.UpdateAppInput)), true
+	case "Mutation.updateAttendanceRule":
+		if e.ComplexityRoot.Mutation.UpdateAttendanceRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAttendanceRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAttendanceRule(childComplexity, args["input"].(attendance.RuleInput)), true
 	case "Mutation.updateDepartment":
 		if e.ComplexityRoot.Mutation.UpdateDepartment == nil {
 			break
@@ -2655,6 +4523,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateEnterpriseSettings(childComplexity, args["input"].(model.UpdateEnterpriseSettingsInput)), true
+	case "Mutation.updateLeaveType":
+		if e.ComplexityRoot.Mutation.UpdateLeaveType == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateLeaveType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateLeaveType(childComplexity, args["input"].(leave.TypeInput)), true
 	case "Mutation.updateMember":
 		if e.ComplexityRoot.Mutation.UpdateMember == nil {
 			break
@@ -2688,6 +4567,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateVerificationSettings(childComplexity, args["input"].(model.UpdateVerificationSettingsInput)), true
+	case "Mutation.updateWorkCalendar":
+		if e.ComplexityRoot.Mutation.UpdateWorkCalendar == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateWorkCalendar_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateWorkCalendar(childComplexity, args["input"].(model.UpdateWorkCalendarInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2736,6 +4626,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Apps(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AppOrder), args["where"].(*ent.AppWhereInput)), true
+	case "Query.attendanceDays":
+		if e.ComplexityRoot.Query.AttendanceDays == nil {
+			break
+		}
+
+		args, err := ec.field_Query_attendanceDays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AttendanceDays(childComplexity, args["memberId"].(*string), args["from"].(calendar.Date), args["to"].(calendar.Date)), true
+	case "Query.attendanceRequests":
+		if e.ComplexityRoot.Query.AttendanceRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_attendanceRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AttendanceRequests(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AttendanceRequestOrder), args["where"].(*ent.AttendanceRequestWhereInput)), true
+	case "Query.attendanceRules":
+		if e.ComplexityRoot.Query.AttendanceRules == nil {
+			break
+		}
+
+		args, err := ec.field_Query_attendanceRules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AttendanceRules(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AttendanceRuleOrder), args["where"].(*ent.AttendanceRuleWhereInput)), true
+	case "Query.attendanceSummary":
+		if e.ComplexityRoot.Query.AttendanceSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_attendanceSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AttendanceSummary(childComplexity, args["month"].(string), args["memberId"].(*string), args["departmentId"].(*string)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -2747,6 +4681,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AuditEntryOrder), args["where"].(*ent.AuditEntryWhereInput)), true
+	case "Query.checkIns":
+		if e.ComplexityRoot.Query.CheckIns == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkIns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CheckIns(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.CheckInOrder), args["where"].(*ent.CheckInWhereInput)), true
 	case "Query.conversations":
 		if e.ComplexityRoot.Query.Conversations == nil {
 			break
@@ -2809,6 +4754,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Invite(childComplexity, args["referral"].(*bool)), true
+	case "Query.leaveBalanceChanges":
+		if e.ComplexityRoot.Query.LeaveBalanceChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_leaveBalanceChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LeaveBalanceChanges(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.LeaveBalanceChangeOrder), args["where"].(*ent.LeaveBalanceChangeWhereInput)), true
+	case "Query.leaveBalances":
+		if e.ComplexityRoot.Query.LeaveBalances == nil {
+			break
+		}
+
+		args, err := ec.field_Query_leaveBalances_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LeaveBalances(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.LeaveBalanceOrder), args["where"].(*ent.LeaveBalanceWhereInput)), true
+	case "Query.leaveDuration":
+		if e.ComplexityRoot.Query.LeaveDuration == nil {
+			break
+		}
+
+		args, err := ec.field_Query_leaveDuration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LeaveDuration(childComplexity, args["input"].(model.LeaveDurationInput)), true
+	case "Query.leaveRequests":
+		if e.ComplexityRoot.Query.LeaveRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_leaveRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LeaveRequests(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.LeaveRequestOrder), args["where"].(*ent.LeaveRequestWhereInput)), true
+	case "Query.leaveTypes":
+		if e.ComplexityRoot.Query.LeaveTypes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_leaveTypes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LeaveTypes(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.LeaveTypeOrder), args["where"].(*ent.LeaveTypeWhereInput)), true
 	case "Query.members":
 		if e.ComplexityRoot.Query.Members == nil {
 			break
@@ -2876,6 +4876,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+	case "Query.workCalendar":
+		if e.ComplexityRoot.Query.WorkCalendar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.WorkCalendar(childComplexity), true
 
 	case "RecallMessagePayload.message":
 		if e.ComplexityRoot.RecallMessagePayload.Message == nil {
@@ -3059,6 +5065,83 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Viewer.Member(childComplexity), true
 
+	case "WorkCalendar.days":
+		if e.ComplexityRoot.WorkCalendar.Days == nil {
+			break
+		}
+
+		args, err := ec.field_WorkCalendar_days_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkCalendar.Days(childComplexity, args["from"].(calendar.Date), args["to"].(calendar.Date)), true
+	case "WorkCalendar.holidays":
+		if e.ComplexityRoot.WorkCalendar.Holidays == nil {
+			break
+		}
+
+		args, err := ec.field_WorkCalendar_holidays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkCalendar.Holidays(childComplexity, args["year"].(*int)), true
+	case "WorkCalendar.makeUpDays":
+		if e.ComplexityRoot.WorkCalendar.MakeUpDays == nil {
+			break
+		}
+
+		args, err := ec.field_WorkCalendar_makeUpDays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkCalendar.MakeUpDays(childComplexity, args["year"].(*int)), true
+	case "WorkCalendar.timeZone":
+		if e.ComplexityRoot.WorkCalendar.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkCalendar.TimeZone(childComplexity), true
+	case "WorkCalendar.workingHours":
+		if e.ComplexityRoot.WorkCalendar.WorkingHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkCalendar.WorkingHours(childComplexity), true
+	case "WorkCalendar.workingWeek":
+		if e.ComplexityRoot.WorkCalendar.WorkingWeek == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkCalendar.WorkingWeek(childComplexity), true
+
+	case "WorkingHours.end":
+		if e.ComplexityRoot.WorkingHours.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingHours.End(childComplexity), true
+	case "WorkingHours.lunchEnd":
+		if e.ComplexityRoot.WorkingHours.LunchEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingHours.LunchEnd(childComplexity), true
+	case "WorkingHours.lunchStart":
+		if e.ComplexityRoot.WorkingHours.LunchStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingHours.LunchStart(childComplexity), true
+	case "WorkingHours.start":
+		if e.ComplexityRoot.WorkingHours.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingHours.Start(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -3070,6 +5153,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActivateInput", ec.unmarshalInputActivateInput),
 			graphql.NewInputUnmarshaler("AddConversationMembersInput", ec.unmarshalInputAddConversationMembersInput),
+			graphql.NewInputUnmarshaler("AdjustLeaveBalanceInput", ec.unmarshalInputAdjustLeaveBalanceInput),
 			graphql.NewInputUnmarshaler("AdminRoleOrder", ec.unmarshalInputAdminRoleOrder),
 			graphql.NewInputUnmarshaler("AdminRoleWhereInput", ec.unmarshalInputAdminRoleWhereInput),
 			graphql.NewInputUnmarshaler("AppOrder", ec.unmarshalInputAppOrder),
@@ -3077,19 +5161,29 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AppWhereInput", ec.unmarshalInputAppWhereInput),
 			graphql.NewInputUnmarshaler("ApproveActivationInput", ec.unmarshalInputApproveActivationInput),
 			graphql.NewInputUnmarshaler("ArticleInput", ec.unmarshalInputArticleInput),
+			graphql.NewInputUnmarshaler("AttendancePlaceInput", ec.unmarshalInputAttendancePlaceInput),
+			graphql.NewInputUnmarshaler("AttendanceRequestOrder", ec.unmarshalInputAttendanceRequestOrder),
+			graphql.NewInputUnmarshaler("AttendanceRequestWhereInput", ec.unmarshalInputAttendanceRequestWhereInput),
+			graphql.NewInputUnmarshaler("AttendanceRuleOrder", ec.unmarshalInputAttendanceRuleOrder),
+			graphql.NewInputUnmarshaler("AttendanceRuleWhereInput", ec.unmarshalInputAttendanceRuleWhereInput),
 			graphql.NewInputUnmarshaler("AudienceInput", ec.unmarshalInputAudienceInput),
 			graphql.NewInputUnmarshaler("AuditEntryOrder", ec.unmarshalInputAuditEntryOrder),
 			graphql.NewInputUnmarshaler("AuditEntryWhereInput", ec.unmarshalInputAuditEntryWhereInput),
 			graphql.NewInputUnmarshaler("CardInput", ec.unmarshalInputCardInput),
 			graphql.NewInputUnmarshaler("CertifyEnterpriseInput", ec.unmarshalInputCertifyEnterpriseInput),
+			graphql.NewInputUnmarshaler("CheckInInput", ec.unmarshalInputCheckInInput),
+			graphql.NewInputUnmarshaler("CheckInOrder", ec.unmarshalInputCheckInOrder),
+			graphql.NewInputUnmarshaler("CheckInWhereInput", ec.unmarshalInputCheckInWhereInput),
 			graphql.NewInputUnmarshaler("ConfidentialViewOrder", ec.unmarshalInputConfidentialViewOrder),
 			graphql.NewInputUnmarshaler("ConfidentialViewWhereInput", ec.unmarshalInputConfidentialViewWhereInput),
 			graphql.NewInputUnmarshaler("ConversationOrder", ec.unmarshalInputConversationOrder),
 			graphql.NewInputUnmarshaler("ConversationWhereInput", ec.unmarshalInputConversationWhereInput),
 			graphql.NewInputUnmarshaler("CreateAppInput", ec.unmarshalInputCreateAppInput),
+			graphql.NewInputUnmarshaler("CreateAttendanceRuleInput", ec.unmarshalInputCreateAttendanceRuleInput),
 			graphql.NewInputUnmarshaler("CreateConversationInput", ec.unmarshalInputCreateConversationInput),
 			graphql.NewInputUnmarshaler("CreateDepartmentInput", ec.unmarshalInputCreateDepartmentInput),
 			graphql.NewInputUnmarshaler("CreateEnterpriseInput", ec.unmarshalInputCreateEnterpriseInput),
+			graphql.NewInputUnmarshaler("CreateLeaveTypeInput", ec.unmarshalInputCreateLeaveTypeInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateTagInput", ec.unmarshalInputCreateTagInput),
 			graphql.NewInputUnmarshaler("DeleteDepartmentInput", ec.unmarshalInputDeleteDepartmentInput),
@@ -3104,10 +5198,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FileInput", ec.unmarshalInputFileInput),
 			graphql.NewInputUnmarshaler("ForwardMessageInput", ec.unmarshalInputForwardMessageInput),
 			graphql.NewInputUnmarshaler("GrantAdminInput", ec.unmarshalInputGrantAdminInput),
+			graphql.NewInputUnmarshaler("GrantLeaveBalancesInput", ec.unmarshalInputGrantLeaveBalancesInput),
+			graphql.NewInputUnmarshaler("HolidayInput", ec.unmarshalInputHolidayInput),
 			graphql.NewInputUnmarshaler("ImportMemberRow", ec.unmarshalInputImportMemberRow),
 			graphql.NewInputUnmarshaler("ImportMembersInput", ec.unmarshalInputImportMembersInput),
 			graphql.NewInputUnmarshaler("InboxEntryOrder", ec.unmarshalInputInboxEntryOrder),
 			graphql.NewInputUnmarshaler("InboxEntryWhereInput", ec.unmarshalInputInboxEntryWhereInput),
+			graphql.NewInputUnmarshaler("LeaveBalanceChangeOrder", ec.unmarshalInputLeaveBalanceChangeOrder),
+			graphql.NewInputUnmarshaler("LeaveBalanceChangeWhereInput", ec.unmarshalInputLeaveBalanceChangeWhereInput),
+			graphql.NewInputUnmarshaler("LeaveBalanceOrder", ec.unmarshalInputLeaveBalanceOrder),
+			graphql.NewInputUnmarshaler("LeaveBalanceWhereInput", ec.unmarshalInputLeaveBalanceWhereInput),
+			graphql.NewInputUnmarshaler("LeaveDurationInput", ec.unmarshalInputLeaveDurationInput),
+			graphql.NewInputUnmarshaler("LeaveGrantInput", ec.unmarshalInputLeaveGrantInput),
+			graphql.NewInputUnmarshaler("LeaveGrantTierInput", ec.unmarshalInputLeaveGrantTierInput),
+			graphql.NewInputUnmarshaler("LeaveRequestOrder", ec.unmarshalInputLeaveRequestOrder),
+			graphql.NewInputUnmarshaler("LeaveRequestWhereInput", ec.unmarshalInputLeaveRequestWhereInput),
+			graphql.NewInputUnmarshaler("LeaveTypeOrder", ec.unmarshalInputLeaveTypeOrder),
+			graphql.NewInputUnmarshaler("LeaveTypeWhereInput", ec.unmarshalInputLeaveTypeWhereInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("MarkInboxReadInput", ec.unmarshalInputMarkInboxReadInput),
 			graphql.NewInputUnmarshaler("MemberDepartmentInput", ec.unmarshalInputMemberDepartmentInput),
@@ -3132,11 +5239,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TagOrder", ec.unmarshalInputTagOrder),
 			graphql.NewInputUnmarshaler("TagWhereInput", ec.unmarshalInputTagWhereInput),
 			graphql.NewInputUnmarshaler("UpdateAppInput", ec.unmarshalInputUpdateAppInput),
+			graphql.NewInputUnmarshaler("UpdateAttendanceRuleInput", ec.unmarshalInputUpdateAttendanceRuleInput),
 			graphql.NewInputUnmarshaler("UpdateDepartmentInput", ec.unmarshalInputUpdateDepartmentInput),
 			graphql.NewInputUnmarshaler("UpdateEnterpriseSettingsInput", ec.unmarshalInputUpdateEnterpriseSettingsInput),
+			graphql.NewInputUnmarshaler("UpdateLeaveTypeInput", ec.unmarshalInputUpdateLeaveTypeInput),
 			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
 			graphql.NewInputUnmarshaler("UpdateTagInput", ec.unmarshalInputUpdateTagInput),
 			graphql.NewInputUnmarshaler("UpdateVerificationSettingsInput", ec.unmarshalInputUpdateVerificationSettingsInput),
+			graphql.NewInputUnmarshaler("UpdateWorkCalendarInput", ec.unmarshalInputUpdateWorkCalendarInput),
+			graphql.NewInputUnmarshaler("WorkingHoursInput", ec.unmarshalInputWorkingHoursInput),
 		)
 	}
 	first := true
@@ -3284,6 +5395,240 @@ extend type Mutation {
   appToken(input: AppTokenInput!): AppTokenPayload!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/attendance.graphql", Input: `# Attendance: the work calendar, rules, check-ins, and the daily results and
+# monthly summaries computed from them. Types AttendanceRule and CheckIn come
+# from ent.graphql. Clock times are HH:MM in the enterprise's time zone.
+
+enum Weekday {
+  MONDAY
+  TUESDAY
+  WEDNESDAY
+  THURSDAY
+  FRIDAY
+  SATURDAY
+  SUNDAY
+}
+
+type Holiday {
+  date: Date!
+  name: String!
+}
+
+type WorkingHours {
+  start: String!
+  end: String!
+  lunchStart: String!
+  lunchEnd: String!
+}
+
+type CalendarDay {
+  date: Date!
+  kind: DayKind!
+  "The holiday's name, when it is one."
+  holiday: String
+}
+
+"The enterprise's work calendar: Asia/Shanghai and Monday to Friday until a super admin edits it."
+type WorkCalendar {
+  timeZone: String!
+  workingWeek: [Weekday!]!
+  "Public holidays, of one year or all."
+  holidays(year: Int): [Holiday!]!
+  "Make-up working days (调休), of one year or all."
+  makeUpDays(year: Int): [Date!]!
+  "The hours hour-based leave is counted within."
+  workingHours: WorkingHours!
+  "Each day of a range (at most a year) with its kind."
+  days(from: Date!, to: Date!): [CalendarDay!]!
+}
+
+input HolidayInput {
+  date: Date!
+  name: String!
+}
+
+input WorkingHoursInput {
+  start: String!
+  end: String!
+  lunchStart: String!
+  lunchEnd: String!
+}
+
+"Fields left out stay as they are. holidays and makeUpDays replace those of year."
+input UpdateWorkCalendarInput {
+  timeZone: String
+  workingWeek: [Weekday!]
+  workingHours: WorkingHoursInput
+  "The year whose holidays and make-up days are given; required with them."
+  year: Int
+  holidays: [HolidayInput!]
+  makeUpDays: [Date!]
+}
+
+"A place to check in at: within radius meters of the point."
+type AttendancePlace {
+  name: String!
+  latitude: Float!
+  longitude: Float!
+  radius: Int!
+}
+
+input AttendancePlaceInput {
+  name: String!
+  latitude: Float!
+  longitude: Float!
+  radius: Int!
+}
+
+input CreateAttendanceRuleInput {
+  name: String!
+  audience: AudienceInput!
+  priority: Int
+  kind: AttendanceRuleKind!
+  "Required for FIXED. An off-duty time not after the on-duty time is the next day (a night shift)."
+  onDuty: String
+  offDuty: String
+  lateGraceMinutes: Int
+  earlyGraceMinutes: Int
+  seriousLateMinutes: Int
+  lunchStart: String
+  lunchEnd: String
+  "Required for FLEXIBLE."
+  coreStart: String
+  coreEnd: String
+  requiredMinutes: Int
+  "When an attendance day begins (00:00 when omitted); a night shift needs it between its off and on duty times."
+  dayStartsAt: String
+  places: [AttendancePlaceInput!]
+  fieldCheckIn: FieldCheckInPolicy
+  checkInOnLeave: Boolean
+}
+
+input UpdateAttendanceRuleInput {
+  id: ID!
+  name: String
+  audience: AudienceInput
+  priority: Int
+  kind: AttendanceRuleKind
+  onDuty: String
+  offDuty: String
+  lateGraceMinutes: Int
+  earlyGraceMinutes: Int
+  seriousLateMinutes: Int
+  lunchStart: String
+  lunchEnd: String
+  coreStart: String
+  coreEnd: String
+  requiredMinutes: Int
+  dayStartsAt: String
+  places: [AttendancePlaceInput!]
+  fieldCheckIn: FieldCheckInPolicy
+  checkInOnLeave: Boolean
+}
+
+"A punch. The server stamps its time; the client sends only where it is."
+input CheckInInput {
+  kind: CheckInKind!
+  latitude: Float!
+  longitude: Float!
+  "Meters; at most 1,000."
+  accuracy: Float!
+  "Required for a FIELD check-in."
+  note: String
+  photoRef: String
+}
+
+enum AttendanceStatus {
+  NORMAL
+  LATE
+  EARLY_LEAVE
+  MISSING_CHECK_IN
+  ABSENT
+  ON_LEAVE
+  ON_TRIP
+  OUTING
+  REST_DAY
+  HOLIDAY
+}
+
+"The part of an approved leave on a day."
+type AttendanceDayLeave {
+  leaveRequestId: ID!
+  leaveTypeId: ID!
+  leaveTypeName: String!
+  part: LeavePart!
+  minutes: Int!
+  from: String!
+  to: String!
+}
+
+"One member's attendance day, computed from punches, rule, calendar and approved leave, trips and outings."
+type AttendanceDay {
+  memberId: ID!
+  date: Date!
+  dayKind: DayKind!
+  status: AttendanceStatus!
+  checkIn: CheckIn
+  checkOut: CheckIn
+  lateMinutes: Int!
+  earlyMinutes: Int!
+  seriouslyLate: Boolean!
+  leaves: [AttendanceDayLeave!]!
+}
+
+type LeaveTaken {
+  leaveTypeId: ID!
+  leaveTypeName: String!
+  minutes: Int!
+}
+
+type AttendanceCounts {
+  workdays: Int!
+  daysAttended: Int!
+  normal: Int!
+  late: Int!
+  seriouslyLate: Int!
+  earlyLeave: Int!
+  missingCheckIn: Int!
+  absent: Int!
+  onLeave: Int!
+  onTrip: Int!
+  outing: Int!
+  "Leave taken in the month, per type."
+  leave: [LeaveTaken!]!
+}
+
+type MemberAttendanceSummary {
+  memberId: ID!
+  memberName: String!
+  counts: AttendanceCounts!
+}
+
+"A month of attendance of one member or of the members of a department (with sub-departments) the viewer may see."
+type AttendanceSummary {
+  month: String!
+  "The days summed: the month, up to the last attendance day that has ended."
+  from: Date!
+  to: Date!
+  totals: AttendanceCounts!
+  members: [MemberAttendanceSummary!]!
+}
+
+extend type Query {
+  workCalendar: WorkCalendar!
+  "A member's days (the viewer's when memberId is omitted), at most 62 days, up to the last day that has ended."
+  attendanceDays(memberId: ID, from: Date!, to: Date!): [AttendanceDay!]!
+  "A month (YYYY-MM) of one member or one department; the viewer's own when both are omitted."
+  attendanceSummary(month: String!, memberId: ID, departmentId: ID): AttendanceSummary!
+}
+
+extend type Mutation {
+  updateWorkCalendar(input: UpdateWorkCalendarInput!): WorkCalendar!
+  createAttendanceRule(input: CreateAttendanceRuleInput!): AttendanceRule!
+  updateAttendanceRule(input: UpdateAttendanceRuleInput!): AttendanceRule!
+  checkIn(input: CheckInInput!): CheckIn!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/audience.graphql", Input: `# Audiences: who a piece of content is for (an app's visible range, a
 # message's targets, later announcements and posts).
 
@@ -3411,6 +5756,8 @@ enum AdminRight {
   MANAGE_DEPARTMENTS
   SEND_MESSAGES
   MANAGE_APPS
+  "Leave types, attendance rules and balances; reading the leave and attendance of members in scope."
+  MANAGE_ATTENDANCE
 }
 
 "Who is calling."
@@ -3496,6 +5843,8 @@ input UpdateMemberInput {
   position: String
   "Replaces all of the member's departments."
   departments: [MemberDepartmentInput!]
+  "The day the member joined the company, for leave grants by years of service and prorated grants."
+  hiredOn: Date
 }
 
 input ImportMemberRow {
@@ -3847,6 +6196,632 @@ input AppWhereInput {
   updatedAtLT: Time
   updatedAtLTE: Time
 }
+type AttendanceRequest implements Node {
+  id: ID!
+  createdAt: Time!
+  memberID: ID!
+  kind: AttendanceRequestKind!
+  start: Time!
+  end: Time!
+  firstDay: String!
+  lastDay: String!
+  destination: String!
+  reason: String!
+  """
+  For a correction: which punch it makes up.
+  """
+  punchKind: CorrectionPunchKind
+  status: AttendanceRequestStatus!
+  approvalID: String
+  updatedAt: Time!
+  member: Member!
+}
+"""
+A connection to a list of items.
+"""
+type AttendanceRequestConnection {
+  """
+  A list of edges.
+  """
+  edges: [AttendanceRequestEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type AttendanceRequestEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: AttendanceRequest
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+AttendanceRequestKind is enum for the field kind
+"""
+enum AttendanceRequestKind @goModel(model: "github.com/corpline/corpline/ent/attendancerequest.Kind") {
+  BUSINESS_TRIP
+  OUTING
+  CHECK_IN_CORRECTION
+}
+"""
+Ordering options for AttendanceRequest connections
+"""
+input AttendanceRequestOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order AttendanceRequests.
+  """
+  field: AttendanceRequestOrderField!
+}
+"""
+Properties by which AttendanceRequest connections can be ordered.
+"""
+enum AttendanceRequestOrderField {
+  CREATED_AT
+  START
+}
+"""
+AttendanceRequestStatus is enum for the field status
+"""
+enum AttendanceRequestStatus @goModel(model: "github.com/corpline/corpline/ent/attendancerequest.Status") {
+  PENDING
+  APPROVED
+  REJECTED
+  WITHDRAWN
+  RETURNED
+  REVOKED
+}
+"""
+AttendanceRequestWhereInput is used for filtering AttendanceRequest objects.
+Input was generated by ent.
+"""
+input AttendanceRequestWhereInput {
+  not: AttendanceRequestWhereInput
+  and: [AttendanceRequestWhereInput!]
+  or: [AttendanceRequestWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  member_id field predicates
+  """
+  memberID: ID
+  memberIDNEQ: ID
+  memberIDIn: [ID!]
+  memberIDNotIn: [ID!]
+  memberIDGT: ID
+  memberIDGTE: ID
+  memberIDLT: ID
+  memberIDLTE: ID
+  memberIDContains: ID
+  memberIDHasPrefix: ID
+  memberIDHasSuffix: ID
+  memberIDEqualFold: ID
+  memberIDContainsFold: ID
+  """
+  kind field predicates
+  """
+  kind: AttendanceRequestKind
+  kindNEQ: AttendanceRequestKind
+  kindIn: [AttendanceRequestKind!]
+  kindNotIn: [AttendanceRequestKind!]
+  """
+  start field predicates
+  """
+  start: Time
+  startNEQ: Time
+  startIn: [Time!]
+  startNotIn: [Time!]
+  startGT: Time
+  startGTE: Time
+  startLT: Time
+  startLTE: Time
+  """
+  end field predicates
+  """
+  end: Time
+  endNEQ: Time
+  endIn: [Time!]
+  endNotIn: [Time!]
+  endGT: Time
+  endGTE: Time
+  endLT: Time
+  endLTE: Time
+  """
+  first_day field predicates
+  """
+  firstDay: String
+  firstDayNEQ: String
+  firstDayIn: [String!]
+  firstDayNotIn: [String!]
+  firstDayGT: String
+  firstDayGTE: String
+  firstDayLT: String
+  firstDayLTE: String
+  firstDayContains: String
+  firstDayHasPrefix: String
+  firstDayHasSuffix: String
+  firstDayEqualFold: String
+  firstDayContainsFold: String
+  """
+  last_day field predicates
+  """
+  lastDay: String
+  lastDayNEQ: String
+  lastDayIn: [String!]
+  lastDayNotIn: [String!]
+  lastDayGT: String
+  lastDayGTE: String
+  lastDayLT: String
+  lastDayLTE: String
+  lastDayContains: String
+  lastDayHasPrefix: String
+  lastDayHasSuffix: String
+  lastDayEqualFold: String
+  lastDayContainsFold: String
+  """
+  destination field predicates
+  """
+  destination: String
+  destinationNEQ: String
+  destinationIn: [String!]
+  destinationNotIn: [String!]
+  destinationGT: String
+  destinationGTE: String
+  destinationLT: String
+  destinationLTE: String
+  destinationContains: String
+  destinationHasPrefix: String
+  destinationHasSuffix: String
+  destinationEqualFold: String
+  destinationContainsFold: String
+  """
+  reason field predicates
+  """
+  reason: String
+  reasonNEQ: String
+  reasonIn: [String!]
+  reasonNotIn: [String!]
+  reasonGT: String
+  reasonGTE: String
+  reasonLT: String
+  reasonLTE: String
+  reasonContains: String
+  reasonHasPrefix: String
+  reasonHasSuffix: String
+  reasonEqualFold: String
+  reasonContainsFold: String
+  """
+  punch_kind field predicates
+  """
+  punchKind: CorrectionPunchKind
+  punchKindNEQ: CorrectionPunchKind
+  punchKindIn: [CorrectionPunchKind!]
+  punchKindNotIn: [CorrectionPunchKind!]
+  punchKindIsNil: Boolean
+  punchKindNotNil: Boolean
+  """
+  status field predicates
+  """
+  status: AttendanceRequestStatus
+  statusNEQ: AttendanceRequestStatus
+  statusIn: [AttendanceRequestStatus!]
+  statusNotIn: [AttendanceRequestStatus!]
+  """
+  approval_id field predicates
+  """
+  approvalID: String
+  approvalIDNEQ: String
+  approvalIDIn: [String!]
+  approvalIDNotIn: [String!]
+  approvalIDGT: String
+  approvalIDGTE: String
+  approvalIDLT: String
+  approvalIDLTE: String
+  approvalIDContains: String
+  approvalIDHasPrefix: String
+  approvalIDHasSuffix: String
+  approvalIDIsNil: Boolean
+  approvalIDNotNil: Boolean
+  approvalIDEqualFold: String
+  approvalIDContainsFold: String
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  member edge predicates
+  """
+  hasMember: Boolean
+  hasMemberWith: [MemberWhereInput!]
+}
+type AttendanceRule implements Node {
+  id: ID!
+  createdAt: Time!
+  name: String!
+  audience: Audience!
+  priority: Int!
+  kind: AttendanceRuleKind!
+  onDuty: String
+  offDuty: String
+  lateGraceMinutes: Int!
+  earlyGraceMinutes: Int!
+  seriousLateMinutes: Int!
+  lunchStart: String
+  lunchEnd: String
+  coreStart: String
+  coreEnd: String
+  requiredMinutes: Int!
+  """
+  When an attendance day begins: punches before it belong to the day before (night shifts).
+  """
+  dayStartsAt: String!
+  places: [AttendancePlace!]!
+  fieldCheckIn: FieldCheckInPolicy!
+  """
+  Whether members on leave or on a trip must still check in.
+  """
+  checkInOnLeave: Boolean!
+  updatedAt: Time!
+}
+"""
+A connection to a list of items.
+"""
+type AttendanceRuleConnection {
+  """
+  A list of edges.
+  """
+  edges: [AttendanceRuleEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type AttendanceRuleEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: AttendanceRule
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+AttendanceRuleKind is enum for the field kind
+"""
+enum AttendanceRuleKind @goModel(model: "github.com/corpline/corpline/ent/attendancerule.Kind") {
+  FIXED
+  FLEXIBLE
+  FREE
+}
+"""
+Ordering options for AttendanceRule connections
+"""
+input AttendanceRuleOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order AttendanceRules.
+  """
+  field: AttendanceRuleOrderField!
+}
+"""
+Properties by which AttendanceRule connections can be ordered.
+"""
+enum AttendanceRuleOrderField {
+  CREATED_AT
+  NAME
+}
+"""
+AttendanceRuleWhereInput is used for filtering AttendanceRule objects.
+Input was generated by ent.
+"""
+input AttendanceRuleWhereInput {
+  not: AttendanceRuleWhereInput
+  and: [AttendanceRuleWhereInput!]
+  or: [AttendanceRuleWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  priority field predicates
+  """
+  priority: Int
+  priorityNEQ: Int
+  priorityIn: [Int!]
+  priorityNotIn: [Int!]
+  priorityGT: Int
+  priorityGTE: Int
+  priorityLT: Int
+  priorityLTE: Int
+  """
+  kind field predicates
+  """
+  kind: AttendanceRuleKind
+  kindNEQ: AttendanceRuleKind
+  kindIn: [AttendanceRuleKind!]
+  kindNotIn: [AttendanceRuleKind!]
+  """
+  on_duty field predicates
+  """
+  onDuty: String
+  onDutyNEQ: String
+  onDutyIn: [String!]
+  onDutyNotIn: [String!]
+  onDutyGT: String
+  onDutyGTE: String
+  onDutyLT: String
+  onDutyLTE: String
+  onDutyContains: String
+  onDutyHasPrefix: String
+  onDutyHasSuffix: String
+  onDutyIsNil: Boolean
+  onDutyNotNil: Boolean
+  onDutyEqualFold: String
+  onDutyContainsFold: String
+  """
+  off_duty field predicates
+  """
+  offDuty: String
+  offDutyNEQ: String
+  offDutyIn: [String!]
+  offDutyNotIn: [String!]
+  offDutyGT: String
+  offDutyGTE: String
+  offDutyLT: String
+  offDutyLTE: String
+  offDutyContains: String
+  offDutyHasPrefix: String
+  offDutyHasSuffix: String
+  offDutyIsNil: Boolean
+  offDutyNotNil: Boolean
+  offDutyEqualFold: String
+  offDutyContainsFold: String
+  """
+  late_grace_minutes field predicates
+  """
+  lateGraceMinutes: Int
+  lateGraceMinutesNEQ: Int
+  lateGraceMinutesIn: [Int!]
+  lateGraceMinutesNotIn: [Int!]
+  lateGraceMinutesGT: Int
+  lateGraceMinutesGTE: Int
+  lateGraceMinutesLT: Int
+  lateGraceMinutesLTE: Int
+  """
+  early_grace_minutes field predicates
+  """
+  earlyGraceMinutes: Int
+  earlyGraceMinutesNEQ: Int
+  earlyGraceMinutesIn: [Int!]
+  earlyGraceMinutesNotIn: [Int!]
+  earlyGraceMinutesGT: Int
+  earlyGraceMinutesGTE: Int
+  earlyGraceMinutesLT: Int
+  earlyGraceMinutesLTE: Int
+  """
+  serious_late_minutes field predicates
+  """
+  seriousLateMinutes: Int
+  seriousLateMinutesNEQ: Int
+  seriousLateMinutesIn: [Int!]
+  seriousLateMinutesNotIn: [Int!]
+  seriousLateMinutesGT: Int
+  seriousLateMinutesGTE: Int
+  seriousLateMinutesLT: Int
+  seriousLateMinutesLTE: Int
+  """
+  lunch_start field predicates
+  """
+  lunchStart: String
+  lunchStartNEQ: String
+  lunchStartIn: [String!]
+  lunchStartNotIn: [String!]
+  lunchStartGT: String
+  lunchStartGTE: String
+  lunchStartLT: String
+  lunchStartLTE: String
+  lunchStartContains: String
+  lunchStartHasPrefix: String
+  lunchStartHasSuffix: String
+  lunchStartIsNil: Boolean
+  lunchStartNotNil: Boolean
+  lunchStartEqualFold: String
+  lunchStartContainsFold: String
+  """
+  lunch_end field predicates
+  """
+  lunchEnd: String
+  lunchEndNEQ: String
+  lunchEndIn: [String!]
+  lunchEndNotIn: [String!]
+  lunchEndGT: String
+  lunchEndGTE: String
+  lunchEndLT: String
+  lunchEndLTE: String
+  lunchEndContains: String
+  lunchEndHasPrefix: String
+  lunchEndHasSuffix: String
+  lunchEndIsNil: Boolean
+  lunchEndNotNil: Boolean
+  lunchEndEqualFold: String
+  lunchEndContainsFold: String
+  """
+  core_start field predicates
+  """
+  coreStart: String
+  coreStartNEQ: String
+  coreStartIn: [String!]
+  coreStartNotIn: [String!]
+  coreStartGT: String
+  coreStartGTE: String
+  coreStartLT: String
+  coreStartLTE: String
+  coreStartContains: String
+  coreStartHasPrefix: String
+  coreStartHasSuffix: String
+  coreStartIsNil: Boolean
+  coreStartNotNil: Boolean
+  coreStartEqualFold: String
+  coreStartContainsFold: String
+  """
+  core_end field predicates
+  """
+  coreEnd: String
+  coreEndNEQ: String
+  coreEndIn: [String!]
+  coreEndNotIn: [String!]
+  coreEndGT: String
+  coreEndGTE: String
+  coreEndLT: String
+  coreEndLTE: String
+  coreEndContains: String
+  coreEndHasPrefix: String
+  coreEndHasSuffix: String
+  coreEndIsNil: Boolean
+  coreEndNotNil: Boolean
+  coreEndEqualFold: String
+  coreEndContainsFold: String
+  """
+  required_minutes field predicates
+  """
+  requiredMinutes: Int
+  requiredMinutesNEQ: Int
+  requiredMinutesIn: [Int!]
+  requiredMinutesNotIn: [Int!]
+  requiredMinutesGT: Int
+  requiredMinutesGTE: Int
+  requiredMinutesLT: Int
+  requiredMinutesLTE: Int
+  """
+  day_starts_at field predicates
+  """
+  dayStartsAt: String
+  dayStartsAtNEQ: String
+  dayStartsAtIn: [String!]
+  dayStartsAtNotIn: [String!]
+  dayStartsAtGT: String
+  dayStartsAtGTE: String
+  dayStartsAtLT: String
+  dayStartsAtLTE: String
+  dayStartsAtContains: String
+  dayStartsAtHasPrefix: String
+  dayStartsAtHasSuffix: String
+  dayStartsAtEqualFold: String
+  dayStartsAtContainsFold: String
+  """
+  field_check_in field predicates
+  """
+  fieldCheckIn: FieldCheckInPolicy
+  fieldCheckInNEQ: FieldCheckInPolicy
+  fieldCheckInIn: [FieldCheckInPolicy!]
+  fieldCheckInNotIn: [FieldCheckInPolicy!]
+  """
+  check_in_on_leave field predicates
+  """
+  checkInOnLeave: Boolean
+  checkInOnLeaveNEQ: Boolean
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+}
 type AuditEntry implements Node {
   id: ID!
   createdAt: Time!
@@ -4063,6 +7038,363 @@ input AuditEntryWhereInput {
   targetTypeHasSuffix: String
   targetTypeEqualFold: String
   targetTypeContainsFold: String
+}
+type CheckIn implements Node {
+  id: ID!
+  createdAt: Time!
+  memberID: ID!
+  at: Time!
+  workDate: String!
+  kind: CheckInKind!
+  latitude: Float
+  longitude: Float
+  accuracy: Float
+  note: String!
+  photoRef: String!
+  timeResult: CheckInTimeResult!
+  """
+  Minutes late or early.
+  """
+  minutes: Int!
+  locationResult: CheckInLocationResult!
+  placeName: String
+  """
+  Meters to the matched place.
+  """
+  distance: Float
+  ruleID: String
+  """
+  Set on a punch made up by an approved correction (补卡).
+  """
+  approvalID: String
+  member: Member!
+}
+"""
+A connection to a list of items.
+"""
+type CheckInConnection {
+  """
+  A list of edges.
+  """
+  edges: [CheckInEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CheckInEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: CheckIn
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+CheckInKind is enum for the field kind
+"""
+enum CheckInKind @goModel(model: "github.com/corpline/corpline/ent/checkin.Kind") {
+  ON_DUTY
+  OFF_DUTY
+  FIELD
+}
+"""
+CheckInLocationResult is enum for the field location_result
+"""
+enum CheckInLocationResult @goModel(model: "github.com/corpline/corpline/ent/checkin.LocationResult") {
+  NORMAL
+  OUTSIDE
+  FIELD
+}
+"""
+Ordering options for CheckIn connections
+"""
+input CheckInOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order CheckIns.
+  """
+  field: CheckInOrderField!
+}
+"""
+Properties by which CheckIn connections can be ordered.
+"""
+enum CheckInOrderField {
+  CREATED_AT
+  AT
+  WORK_DATE
+}
+"""
+CheckInTimeResult is enum for the field time_result
+"""
+enum CheckInTimeResult @goModel(model: "github.com/corpline/corpline/ent/checkin.TimeResult") {
+  NORMAL
+  LATE
+  SERIOUSLY_LATE
+  EARLY
+}
+"""
+CheckInWhereInput is used for filtering CheckIn objects.
+Input was generated by ent.
+"""
+input CheckInWhereInput {
+  not: CheckInWhereInput
+  and: [CheckInWhereInput!]
+  or: [CheckInWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  member_id field predicates
+  """
+  memberID: ID
+  memberIDNEQ: ID
+  memberIDIn: [ID!]
+  memberIDNotIn: [ID!]
+  memberIDGT: ID
+  memberIDGTE: ID
+  memberIDLT: ID
+  memberIDLTE: ID
+  memberIDContains: ID
+  memberIDHasPrefix: ID
+  memberIDHasSuffix: ID
+  memberIDEqualFold: ID
+  memberIDContainsFold: ID
+  """
+  at field predicates
+  """
+  at: Time
+  atNEQ: Time
+  atIn: [Time!]
+  atNotIn: [Time!]
+  atGT: Time
+  atGTE: Time
+  atLT: Time
+  atLTE: Time
+  """
+  work_date field predicates
+  """
+  workDate: String
+  workDateNEQ: String
+  workDateIn: [String!]
+  workDateNotIn: [String!]
+  workDateGT: String
+  workDateGTE: String
+  workDateLT: String
+  workDateLTE: String
+  workDateContains: String
+  workDateHasPrefix: String
+  workDateHasSuffix: String
+  workDateEqualFold: String
+  workDateContainsFold: String
+  """
+  kind field predicates
+  """
+  kind: CheckInKind
+  kindNEQ: CheckInKind
+  kindIn: [CheckInKind!]
+  kindNotIn: [CheckInKind!]
+  """
+  latitude field predicates
+  """
+  latitude: Float
+  latitudeNEQ: Float
+  latitudeIn: [Float!]
+  latitudeNotIn: [Float!]
+  latitudeGT: Float
+  latitudeGTE: Float
+  latitudeLT: Float
+  latitudeLTE: Float
+  latitudeIsNil: Boolean
+  latitudeNotNil: Boolean
+  """
+  longitude field predicates
+  """
+  longitude: Float
+  longitudeNEQ: Float
+  longitudeIn: [Float!]
+  longitudeNotIn: [Float!]
+  longitudeGT: Float
+  longitudeGTE: Float
+  longitudeLT: Float
+  longitudeLTE: Float
+  longitudeIsNil: Boolean
+  longitudeNotNil: Boolean
+  """
+  accuracy field predicates
+  """
+  accuracy: Float
+  accuracyNEQ: Float
+  accuracyIn: [Float!]
+  accuracyNotIn: [Float!]
+  accuracyGT: Float
+  accuracyGTE: Float
+  accuracyLT: Float
+  accuracyLTE: Float
+  accuracyIsNil: Boolean
+  accuracyNotNil: Boolean
+  """
+  note field predicates
+  """
+  note: String
+  noteNEQ: String
+  noteIn: [String!]
+  noteNotIn: [String!]
+  noteGT: String
+  noteGTE: String
+  noteLT: String
+  noteLTE: String
+  noteContains: String
+  noteHasPrefix: String
+  noteHasSuffix: String
+  noteEqualFold: String
+  noteContainsFold: String
+  """
+  photo_ref field predicates
+  """
+  photoRef: String
+  photoRefNEQ: String
+  photoRefIn: [String!]
+  photoRefNotIn: [String!]
+  photoRefGT: String
+  photoRefGTE: String
+  photoRefLT: String
+  photoRefLTE: String
+  photoRefContains: String
+  photoRefHasPrefix: String
+  photoRefHasSuffix: String
+  photoRefEqualFold: String
+  photoRefContainsFold: String
+  """
+  time_result field predicates
+  """
+  timeResult: CheckInTimeResult
+  timeResultNEQ: CheckInTimeResult
+  timeResultIn: [CheckInTimeResult!]
+  timeResultNotIn: [CheckInTimeResult!]
+  """
+  minutes field predicates
+  """
+  minutes: Int
+  minutesNEQ: Int
+  minutesIn: [Int!]
+  minutesNotIn: [Int!]
+  minutesGT: Int
+  minutesGTE: Int
+  minutesLT: Int
+  minutesLTE: Int
+  """
+  location_result field predicates
+  """
+  locationResult: CheckInLocationResult
+  locationResultNEQ: CheckInLocationResult
+  locationResultIn: [CheckInLocationResult!]
+  locationResultNotIn: [CheckInLocationResult!]
+  """
+  place_name field predicates
+  """
+  placeName: String
+  placeNameNEQ: String
+  placeNameIn: [String!]
+  placeNameNotIn: [String!]
+  placeNameGT: String
+  placeNameGTE: String
+  placeNameLT: String
+  placeNameLTE: String
+  placeNameContains: String
+  placeNameHasPrefix: String
+  placeNameHasSuffix: String
+  placeNameIsNil: Boolean
+  placeNameNotNil: Boolean
+  placeNameEqualFold: String
+  placeNameContainsFold: String
+  """
+  distance field predicates
+  """
+  distance: Float
+  distanceNEQ: Float
+  distanceIn: [Float!]
+  distanceNotIn: [Float!]
+  distanceGT: Float
+  distanceGTE: Float
+  distanceLT: Float
+  distanceLTE: Float
+  distanceIsNil: Boolean
+  distanceNotNil: Boolean
+  """
+  rule_id field predicates
+  """
+  ruleID: String
+  ruleIDNEQ: String
+  ruleIDIn: [String!]
+  ruleIDNotIn: [String!]
+  ruleIDGT: String
+  ruleIDGTE: String
+  ruleIDLT: String
+  ruleIDLTE: String
+  ruleIDContains: String
+  ruleIDHasPrefix: String
+  ruleIDHasSuffix: String
+  ruleIDIsNil: Boolean
+  ruleIDNotNil: Boolean
+  ruleIDEqualFold: String
+  ruleIDContainsFold: String
+  """
+  approval_id field predicates
+  """
+  approvalID: String
+  approvalIDNEQ: String
+  approvalIDIn: [String!]
+  approvalIDNotIn: [String!]
+  approvalIDGT: String
+  approvalIDGTE: String
+  approvalIDLT: String
+  approvalIDLTE: String
+  approvalIDContains: String
+  approvalIDHasPrefix: String
+  approvalIDHasSuffix: String
+  approvalIDIsNil: Boolean
+  approvalIDNotNil: Boolean
+  approvalIDEqualFold: String
+  approvalIDContainsFold: String
+  """
+  member edge predicates
+  """
+  hasMember: Boolean
+  hasMemberWith: [MemberWhereInput!]
 }
 type ConfidentialView implements Node {
   id: ID!
@@ -4292,6 +7624,13 @@ input ConversationWhereInput {
   updatedAtGTE: Time
   updatedAtLT: Time
   updatedAtLTE: Time
+}
+"""
+CorrectionPunchKind is enum for the field punch_kind
+"""
+enum CorrectionPunchKind @goModel(model: "github.com/corpline/corpline/ent/attendancerequest.PunchKind") {
+  ON_DUTY
+  OFF_DUTY
 }
 """
 Define a Relay Cursor type:
@@ -4785,6 +8124,13 @@ input EnterpriseWhereInput {
   secondaryVerification: Boolean
   secondaryVerificationNEQ: Boolean
 }
+"""
+FieldCheckInPolicy is enum for the field field_check_in
+"""
+enum FieldCheckInPolicy @goModel(model: "github.com/corpline/corpline/ent/attendancerule.FieldCheckIn") {
+  ALLOW
+  REFUSE
+}
 type InboxEntry implements Node {
   id: ID!
   createdAt: Time!
@@ -4931,6 +8277,1143 @@ input InboxEntryWhereInput {
   hasConversation: Boolean
   hasConversationWith: [ConversationWhereInput!]
 }
+type LeaveBalance implements Node {
+  id: ID!
+  createdAt: Time!
+  memberID: ID!
+  leaveTypeID: ID!
+  year: Int!
+  """
+  The last day (YYYY-MM-DD) the balance may be used; it expires after it.
+  """
+  validUntil: String!
+  """
+  Everything granted, carried over and adjusted.
+  """
+  grantedMinutes: Int!
+  availableMinutes: Int!
+  reservedMinutes: Int!
+  usedMinutes: Int!
+  expiredMinutes: Int!
+  expiredAt: Time
+  updatedAt: Time!
+  member: Member!
+  leaveType: LeaveType!
+  changes(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for LeaveBalanceChanges returned from the connection.
+    """
+    orderBy: LeaveBalanceChangeOrder
+
+    """
+    Filtering options for LeaveBalanceChanges returned from the connection.
+    """
+    where: LeaveBalanceChangeWhereInput
+  ): LeaveBalanceChangeConnection!
+}
+type LeaveBalanceChange implements Node {
+  id: ID!
+  createdAt: Time!
+  memberID: ID!
+  balanceID: ID!
+  kind: LeaveBalanceChangeKind!
+  """
+  How much moved: positive, except for an ADJUST that takes away.
+  """
+  minutes: Int!
+  """
+  The balance's available minutes after the change.
+  """
+  availableAfter: Int!
+  reason: String!
+  leaveRequestID: String
+  """
+  The approval the change came from.
+  """
+  approvalID: String
+  """
+  The member who made the change; none for the system (expiry).
+  """
+  actorID: String
+  member: Member!
+  balance: LeaveBalance!
+}
+"""
+A connection to a list of items.
+"""
+type LeaveBalanceChangeConnection {
+  """
+  A list of edges.
+  """
+  edges: [LeaveBalanceChangeEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type LeaveBalanceChangeEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: LeaveBalanceChange
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+LeaveBalanceChangeKind is enum for the field kind
+"""
+enum LeaveBalanceChangeKind @goModel(model: "github.com/corpline/corpline/ent/leavebalancechange.Kind") {
+  GRANT
+  ADJUST
+  RESERVE
+  SPEND
+  RELEASE
+  RESTORE
+  EXPIRE
+}
+"""
+Ordering options for LeaveBalanceChange connections
+"""
+input LeaveBalanceChangeOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order LeaveBalanceChanges.
+  """
+  field: LeaveBalanceChangeOrderField!
+}
+"""
+Properties by which LeaveBalanceChange connections can be ordered.
+"""
+enum LeaveBalanceChangeOrderField {
+  CREATED_AT
+}
+"""
+LeaveBalanceChangeWhereInput is used for filtering LeaveBalanceChange objects.
+Input was generated by ent.
+"""
+input LeaveBalanceChangeWhereInput {
+  not: LeaveBalanceChangeWhereInput
+  and: [LeaveBalanceChangeWhereInput!]
+  or: [LeaveBalanceChangeWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  member_id field predicates
+  """
+  memberID: ID
+  memberIDNEQ: ID
+  memberIDIn: [ID!]
+  memberIDNotIn: [ID!]
+  memberIDGT: ID
+  memberIDGTE: ID
+  memberIDLT: ID
+  memberIDLTE: ID
+  memberIDContains: ID
+  memberIDHasPrefix: ID
+  memberIDHasSuffix: ID
+  memberIDEqualFold: ID
+  memberIDContainsFold: ID
+  """
+  balance_id field predicates
+  """
+  balanceID: ID
+  balanceIDNEQ: ID
+  balanceIDIn: [ID!]
+  balanceIDNotIn: [ID!]
+  balanceIDGT: ID
+  balanceIDGTE: ID
+  balanceIDLT: ID
+  balanceIDLTE: ID
+  balanceIDContains: ID
+  balanceIDHasPrefix: ID
+  balanceIDHasSuffix: ID
+  balanceIDEqualFold: ID
+  balanceIDContainsFold: ID
+  """
+  kind field predicates
+  """
+  kind: LeaveBalanceChangeKind
+  kindNEQ: LeaveBalanceChangeKind
+  kindIn: [LeaveBalanceChangeKind!]
+  kindNotIn: [LeaveBalanceChangeKind!]
+  """
+  minutes field predicates
+  """
+  minutes: Int
+  minutesNEQ: Int
+  minutesIn: [Int!]
+  minutesNotIn: [Int!]
+  minutesGT: Int
+  minutesGTE: Int
+  minutesLT: Int
+  minutesLTE: Int
+  """
+  available_after field predicates
+  """
+  availableAfter: Int
+  availableAfterNEQ: Int
+  availableAfterIn: [Int!]
+  availableAfterNotIn: [Int!]
+  availableAfterGT: Int
+  availableAfterGTE: Int
+  availableAfterLT: Int
+  availableAfterLTE: Int
+  """
+  reason field predicates
+  """
+  reason: String
+  reasonNEQ: String
+  reasonIn: [String!]
+  reasonNotIn: [String!]
+  reasonGT: String
+  reasonGTE: String
+  reasonLT: String
+  reasonLTE: String
+  reasonContains: String
+  reasonHasPrefix: String
+  reasonHasSuffix: String
+  reasonEqualFold: String
+  reasonContainsFold: String
+  """
+  leave_request_id field predicates
+  """
+  leaveRequestID: String
+  leaveRequestIDNEQ: String
+  leaveRequestIDIn: [String!]
+  leaveRequestIDNotIn: [String!]
+  leaveRequestIDGT: String
+  leaveRequestIDGTE: String
+  leaveRequestIDLT: String
+  leaveRequestIDLTE: String
+  leaveRequestIDContains: String
+  leaveRequestIDHasPrefix: String
+  leaveRequestIDHasSuffix: String
+  leaveRequestIDIsNil: Boolean
+  leaveRequestIDNotNil: Boolean
+  leaveRequestIDEqualFold: String
+  leaveRequestIDContainsFold: String
+  """
+  approval_id field predicates
+  """
+  approvalID: String
+  approvalIDNEQ: String
+  approvalIDIn: [String!]
+  approvalIDNotIn: [String!]
+  approvalIDGT: String
+  approvalIDGTE: String
+  approvalIDLT: String
+  approvalIDLTE: String
+  approvalIDContains: String
+  approvalIDHasPrefix: String
+  approvalIDHasSuffix: String
+  approvalIDIsNil: Boolean
+  approvalIDNotNil: Boolean
+  approvalIDEqualFold: String
+  approvalIDContainsFold: String
+  """
+  actor_id field predicates
+  """
+  actorID: String
+  actorIDNEQ: String
+  actorIDIn: [String!]
+  actorIDNotIn: [String!]
+  actorIDGT: String
+  actorIDGTE: String
+  actorIDLT: String
+  actorIDLTE: String
+  actorIDContains: String
+  actorIDHasPrefix: String
+  actorIDHasSuffix: String
+  actorIDIsNil: Boolean
+  actorIDNotNil: Boolean
+  actorIDEqualFold: String
+  actorIDContainsFold: String
+  """
+  member edge predicates
+  """
+  hasMember: Boolean
+  hasMemberWith: [MemberWhereInput!]
+  """
+  balance edge predicates
+  """
+  hasBalance: Boolean
+  hasBalanceWith: [LeaveBalanceWhereInput!]
+}
+"""
+A connection to a list of items.
+"""
+type LeaveBalanceConnection {
+  """
+  A list of edges.
+  """
+  edges: [LeaveBalanceEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type LeaveBalanceEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: LeaveBalance
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for LeaveBalance connections
+"""
+input LeaveBalanceOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order LeaveBalances.
+  """
+  field: LeaveBalanceOrderField!
+}
+"""
+Properties by which LeaveBalance connections can be ordered.
+"""
+enum LeaveBalanceOrderField {
+  CREATED_AT
+  YEAR
+}
+"""
+LeaveBalanceWhereInput is used for filtering LeaveBalance objects.
+Input was generated by ent.
+"""
+input LeaveBalanceWhereInput {
+  not: LeaveBalanceWhereInput
+  and: [LeaveBalanceWhereInput!]
+  or: [LeaveBalanceWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  member_id field predicates
+  """
+  memberID: ID
+  memberIDNEQ: ID
+  memberIDIn: [ID!]
+  memberIDNotIn: [ID!]
+  memberIDGT: ID
+  memberIDGTE: ID
+  memberIDLT: ID
+  memberIDLTE: ID
+  memberIDContains: ID
+  memberIDHasPrefix: ID
+  memberIDHasSuffix: ID
+  memberIDEqualFold: ID
+  memberIDContainsFold: ID
+  """
+  leave_type_id field predicates
+  """
+  leaveTypeID: ID
+  leaveTypeIDNEQ: ID
+  leaveTypeIDIn: [ID!]
+  leaveTypeIDNotIn: [ID!]
+  leaveTypeIDGT: ID
+  leaveTypeIDGTE: ID
+  leaveTypeIDLT: ID
+  leaveTypeIDLTE: ID
+  leaveTypeIDContains: ID
+  leaveTypeIDHasPrefix: ID
+  leaveTypeIDHasSuffix: ID
+  leaveTypeIDEqualFold: ID
+  leaveTypeIDContainsFold: ID
+  """
+  year field predicates
+  """
+  year: Int
+  yearNEQ: Int
+  yearIn: [Int!]
+  yearNotIn: [Int!]
+  yearGT: Int
+  yearGTE: Int
+  yearLT: Int
+  yearLTE: Int
+  """
+  valid_until field predicates
+  """
+  validUntil: String
+  validUntilNEQ: String
+  validUntilIn: [String!]
+  validUntilNotIn: [String!]
+  validUntilGT: String
+  validUntilGTE: String
+  validUntilLT: String
+  validUntilLTE: String
+  validUntilContains: String
+  validUntilHasPrefix: String
+  validUntilHasSuffix: String
+  validUntilEqualFold: String
+  validUntilContainsFold: String
+  """
+  granted_minutes field predicates
+  """
+  grantedMinutes: Int
+  grantedMinutesNEQ: Int
+  grantedMinutesIn: [Int!]
+  grantedMinutesNotIn: [Int!]
+  grantedMinutesGT: Int
+  grantedMinutesGTE: Int
+  grantedMinutesLT: Int
+  grantedMinutesLTE: Int
+  """
+  available_minutes field predicates
+  """
+  availableMinutes: Int
+  availableMinutesNEQ: Int
+  availableMinutesIn: [Int!]
+  availableMinutesNotIn: [Int!]
+  availableMinutesGT: Int
+  availableMinutesGTE: Int
+  availableMinutesLT: Int
+  availableMinutesLTE: Int
+  """
+  reserved_minutes field predicates
+  """
+  reservedMinutes: Int
+  reservedMinutesNEQ: Int
+  reservedMinutesIn: [Int!]
+  reservedMinutesNotIn: [Int!]
+  reservedMinutesGT: Int
+  reservedMinutesGTE: Int
+  reservedMinutesLT: Int
+  reservedMinutesLTE: Int
+  """
+  used_minutes field predicates
+  """
+  usedMinutes: Int
+  usedMinutesNEQ: Int
+  usedMinutesIn: [Int!]
+  usedMinutesNotIn: [Int!]
+  usedMinutesGT: Int
+  usedMinutesGTE: Int
+  usedMinutesLT: Int
+  usedMinutesLTE: Int
+  """
+  expired_minutes field predicates
+  """
+  expiredMinutes: Int
+  expiredMinutesNEQ: Int
+  expiredMinutesIn: [Int!]
+  expiredMinutesNotIn: [Int!]
+  expiredMinutesGT: Int
+  expiredMinutesGTE: Int
+  expiredMinutesLT: Int
+  expiredMinutesLTE: Int
+  """
+  expired_at field predicates
+  """
+  expiredAt: Time
+  expiredAtNEQ: Time
+  expiredAtIn: [Time!]
+  expiredAtNotIn: [Time!]
+  expiredAtGT: Time
+  expiredAtGTE: Time
+  expiredAtLT: Time
+  expiredAtLTE: Time
+  expiredAtIsNil: Boolean
+  expiredAtNotNil: Boolean
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  member edge predicates
+  """
+  hasMember: Boolean
+  hasMemberWith: [MemberWhereInput!]
+  """
+  leave_type edge predicates
+  """
+  hasLeaveType: Boolean
+  hasLeaveTypeWith: [LeaveTypeWhereInput!]
+  """
+  changes edge predicates
+  """
+  hasChanges: Boolean
+  hasChangesWith: [LeaveBalanceChangeWhereInput!]
+}
+"""
+LeaveCancelStatus is enum for the field cancel_status
+"""
+enum LeaveCancelStatus @goModel(model: "github.com/corpline/corpline/ent/leaverequest.CancelStatus") {
+  PENDING
+  APPROVED
+  REJECTED
+}
+"""
+LeaveCounting is enum for the field counting
+"""
+enum LeaveCounting @goModel(model: "github.com/corpline/corpline/ent/leavetype.Counting") {
+  WORKING_DAYS
+  NATURAL_DAYS
+}
+type LeaveRequest implements Node {
+  id: ID!
+  createdAt: Time!
+  memberID: ID!
+  leaveTypeID: ID!
+  start: Time!
+  end: Time!
+  """
+  What the leave counts for now: the requested duration, less what was cancelled.
+  """
+  minutes: Int!
+  cancelledMinutes: Int!
+  """
+  The first day (YYYY-MM-DD) the leave takes, for range queries.
+  """
+  firstDay: String!
+  lastDay: String!
+  status: LeaveRequestStatus!
+  reason: String!
+  approvalID: String
+  cancelStatus: LeaveCancelStatus
+  """
+  The moment a pending or approved cancellation gives the leave back from.
+  """
+  cancelFrom: Time
+  cancelApprovalID: String
+  updatedAt: Time!
+  member: Member!
+  leaveType: LeaveType!
+}
+"""
+A connection to a list of items.
+"""
+type LeaveRequestConnection {
+  """
+  A list of edges.
+  """
+  edges: [LeaveRequestEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type LeaveRequestEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: LeaveRequest
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for LeaveRequest connections
+"""
+input LeaveRequestOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order LeaveRequests.
+  """
+  field: LeaveRequestOrderField!
+}
+"""
+Properties by which LeaveRequest connections can be ordered.
+"""
+enum LeaveRequestOrderField {
+  CREATED_AT
+  START
+}
+"""
+LeaveRequestStatus is enum for the field status
+"""
+enum LeaveRequestStatus @goModel(model: "github.com/corpline/corpline/ent/leaverequest.Status") {
+  PENDING
+  APPROVED
+  REJECTED
+  WITHDRAWN
+  RETURNED
+  CANCELLED
+}
+"""
+LeaveRequestWhereInput is used for filtering LeaveRequest objects.
+Input was generated by ent.
+"""
+input LeaveRequestWhereInput {
+  not: LeaveRequestWhereInput
+  and: [LeaveRequestWhereInput!]
+  or: [LeaveRequestWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  member_id field predicates
+  """
+  memberID: ID
+  memberIDNEQ: ID
+  memberIDIn: [ID!]
+  memberIDNotIn: [ID!]
+  memberIDGT: ID
+  memberIDGTE: ID
+  memberIDLT: ID
+  memberIDLTE: ID
+  memberIDContains: ID
+  memberIDHasPrefix: ID
+  memberIDHasSuffix: ID
+  memberIDEqualFold: ID
+  memberIDContainsFold: ID
+  """
+  leave_type_id field predicates
+  """
+  leaveTypeID: ID
+  leaveTypeIDNEQ: ID
+  leaveTypeIDIn: [ID!]
+  leaveTypeIDNotIn: [ID!]
+  leaveTypeIDGT: ID
+  leaveTypeIDGTE: ID
+  leaveTypeIDLT: ID
+  leaveTypeIDLTE: ID
+  leaveTypeIDContains: ID
+  leaveTypeIDHasPrefix: ID
+  leaveTypeIDHasSuffix: ID
+  leaveTypeIDEqualFold: ID
+  leaveTypeIDContainsFold: ID
+  """
+  start field predicates
+  """
+  start: Time
+  startNEQ: Time
+  startIn: [Time!]
+  startNotIn: [Time!]
+  startGT: Time
+  startGTE: Time
+  startLT: Time
+  startLTE: Time
+  """
+  end field predicates
+  """
+  end: Time
+  endNEQ: Time
+  endIn: [Time!]
+  endNotIn: [Time!]
+  endGT: Time
+  endGTE: Time
+  endLT: Time
+  endLTE: Time
+  """
+  minutes field predicates
+  """
+  minutes: Int
+  minutesNEQ: Int
+  minutesIn: [Int!]
+  minutesNotIn: [Int!]
+  minutesGT: Int
+  minutesGTE: Int
+  minutesLT: Int
+  minutesLTE: Int
+  """
+  cancelled_minutes field predicates
+  """
+  cancelledMinutes: Int
+  cancelledMinutesNEQ: Int
+  cancelledMinutesIn: [Int!]
+  cancelledMinutesNotIn: [Int!]
+  cancelledMinutesGT: Int
+  cancelledMinutesGTE: Int
+  cancelledMinutesLT: Int
+  cancelledMinutesLTE: Int
+  """
+  first_day field predicates
+  """
+  firstDay: String
+  firstDayNEQ: String
+  firstDayIn: [String!]
+  firstDayNotIn: [String!]
+  firstDayGT: String
+  firstDayGTE: String
+  firstDayLT: String
+  firstDayLTE: String
+  firstDayContains: String
+  firstDayHasPrefix: String
+  firstDayHasSuffix: String
+  firstDayEqualFold: String
+  firstDayContainsFold: String
+  """
+  last_day field predicates
+  """
+  lastDay: String
+  lastDayNEQ: String
+  lastDayIn: [String!]
+  lastDayNotIn: [String!]
+  lastDayGT: String
+  lastDayGTE: String
+  lastDayLT: String
+  lastDayLTE: String
+  lastDayContains: String
+  lastDayHasPrefix: String
+  lastDayHasSuffix: String
+  lastDayEqualFold: String
+  lastDayContainsFold: String
+  """
+  status field predicates
+  """
+  status: LeaveRequestStatus
+  statusNEQ: LeaveRequestStatus
+  statusIn: [LeaveRequestStatus!]
+  statusNotIn: [LeaveRequestStatus!]
+  """
+  reason field predicates
+  """
+  reason: String
+  reasonNEQ: String
+  reasonIn: [String!]
+  reasonNotIn: [String!]
+  reasonGT: String
+  reasonGTE: String
+  reasonLT: String
+  reasonLTE: String
+  reasonContains: String
+  reasonHasPrefix: String
+  reasonHasSuffix: String
+  reasonEqualFold: String
+  reasonContainsFold: String
+  """
+  approval_id field predicates
+  """
+  approvalID: String
+  approvalIDNEQ: String
+  approvalIDIn: [String!]
+  approvalIDNotIn: [String!]
+  approvalIDGT: String
+  approvalIDGTE: String
+  approvalIDLT: String
+  approvalIDLTE: String
+  approvalIDContains: String
+  approvalIDHasPrefix: String
+  approvalIDHasSuffix: String
+  approvalIDIsNil: Boolean
+  approvalIDNotNil: Boolean
+  approvalIDEqualFold: String
+  approvalIDContainsFold: String
+  """
+  cancel_status field predicates
+  """
+  cancelStatus: LeaveCancelStatus
+  cancelStatusNEQ: LeaveCancelStatus
+  cancelStatusIn: [LeaveCancelStatus!]
+  cancelStatusNotIn: [LeaveCancelStatus!]
+  cancelStatusIsNil: Boolean
+  cancelStatusNotNil: Boolean
+  """
+  cancel_from field predicates
+  """
+  cancelFrom: Time
+  cancelFromNEQ: Time
+  cancelFromIn: [Time!]
+  cancelFromNotIn: [Time!]
+  cancelFromGT: Time
+  cancelFromGTE: Time
+  cancelFromLT: Time
+  cancelFromLTE: Time
+  cancelFromIsNil: Boolean
+  cancelFromNotNil: Boolean
+  """
+  cancel_approval_id field predicates
+  """
+  cancelApprovalID: String
+  cancelApprovalIDNEQ: String
+  cancelApprovalIDIn: [String!]
+  cancelApprovalIDNotIn: [String!]
+  cancelApprovalIDGT: String
+  cancelApprovalIDGTE: String
+  cancelApprovalIDLT: String
+  cancelApprovalIDLTE: String
+  cancelApprovalIDContains: String
+  cancelApprovalIDHasPrefix: String
+  cancelApprovalIDHasSuffix: String
+  cancelApprovalIDIsNil: Boolean
+  cancelApprovalIDNotNil: Boolean
+  cancelApprovalIDEqualFold: String
+  cancelApprovalIDContainsFold: String
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  member edge predicates
+  """
+  hasMember: Boolean
+  hasMemberWith: [MemberWhereInput!]
+  """
+  leave_type edge predicates
+  """
+  hasLeaveType: Boolean
+  hasLeaveTypeWith: [LeaveTypeWhereInput!]
+}
+type LeaveType implements Node {
+  id: ID!
+  createdAt: Time!
+  name: String!
+  unit: LeaveUnit!
+  counting: LeaveCounting!
+  """
+  Working minutes one day of leave counts for (hours per day × 60).
+  """
+  minutesPerDay: Int!
+  paid: Boolean!
+  """
+  Who may take leave of the type.
+  """
+  audience: Audience!
+  needsBalance: Boolean!
+  """
+  The smallest amount taken; every request is a multiple of it.
+  """
+  stepMinutes: Int!
+  """
+  How many days before its start a request may be made at most; none means any time.
+  """
+  maxDaysInAdvance: Int
+  """
+  How many days after its start a request may still be made; none means not after the start.
+  """
+  maxDaysLate: Int
+  """
+  The approval template requests go through; none means the default leave flow (the applicant's leader, then HR).
+  """
+  approvalTemplateID: String
+  active: Boolean!
+}
+"""
+A connection to a list of items.
+"""
+type LeaveTypeConnection {
+  """
+  A list of edges.
+  """
+  edges: [LeaveTypeEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type LeaveTypeEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: LeaveType
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for LeaveType connections
+"""
+input LeaveTypeOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order LeaveTypes.
+  """
+  field: LeaveTypeOrderField!
+}
+"""
+Properties by which LeaveType connections can be ordered.
+"""
+enum LeaveTypeOrderField {
+  CREATED_AT
+  NAME
+}
+"""
+LeaveTypeWhereInput is used for filtering LeaveType objects.
+Input was generated by ent.
+"""
+input LeaveTypeWhereInput {
+  not: LeaveTypeWhereInput
+  and: [LeaveTypeWhereInput!]
+  or: [LeaveTypeWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  unit field predicates
+  """
+  unit: LeaveUnit
+  unitNEQ: LeaveUnit
+  unitIn: [LeaveUnit!]
+  unitNotIn: [LeaveUnit!]
+  """
+  counting field predicates
+  """
+  counting: LeaveCounting
+  countingNEQ: LeaveCounting
+  countingIn: [LeaveCounting!]
+  countingNotIn: [LeaveCounting!]
+  """
+  minutes_per_day field predicates
+  """
+  minutesPerDay: Int
+  minutesPerDayNEQ: Int
+  minutesPerDayIn: [Int!]
+  minutesPerDayNotIn: [Int!]
+  minutesPerDayGT: Int
+  minutesPerDayGTE: Int
+  minutesPerDayLT: Int
+  minutesPerDayLTE: Int
+  """
+  paid field predicates
+  """
+  paid: Boolean
+  paidNEQ: Boolean
+  """
+  needs_balance field predicates
+  """
+  needsBalance: Boolean
+  needsBalanceNEQ: Boolean
+  """
+  step_minutes field predicates
+  """
+  stepMinutes: Int
+  stepMinutesNEQ: Int
+  stepMinutesIn: [Int!]
+  stepMinutesNotIn: [Int!]
+  stepMinutesGT: Int
+  stepMinutesGTE: Int
+  stepMinutesLT: Int
+  stepMinutesLTE: Int
+  """
+  max_days_in_advance field predicates
+  """
+  maxDaysInAdvance: Int
+  maxDaysInAdvanceNEQ: Int
+  maxDaysInAdvanceIn: [Int!]
+  maxDaysInAdvanceNotIn: [Int!]
+  maxDaysInAdvanceGT: Int
+  maxDaysInAdvanceGTE: Int
+  maxDaysInAdvanceLT: Int
+  maxDaysInAdvanceLTE: Int
+  maxDaysInAdvanceIsNil: Boolean
+  maxDaysInAdvanceNotNil: Boolean
+  """
+  max_days_late field predicates
+  """
+  maxDaysLate: Int
+  maxDaysLateNEQ: Int
+  maxDaysLateIn: [Int!]
+  maxDaysLateNotIn: [Int!]
+  maxDaysLateGT: Int
+  maxDaysLateGTE: Int
+  maxDaysLateLT: Int
+  maxDaysLateLTE: Int
+  maxDaysLateIsNil: Boolean
+  maxDaysLateNotNil: Boolean
+  """
+  approval_template_id field predicates
+  """
+  approvalTemplateID: String
+  approvalTemplateIDNEQ: String
+  approvalTemplateIDIn: [String!]
+  approvalTemplateIDNotIn: [String!]
+  approvalTemplateIDGT: String
+  approvalTemplateIDGTE: String
+  approvalTemplateIDLT: String
+  approvalTemplateIDLTE: String
+  approvalTemplateIDContains: String
+  approvalTemplateIDHasPrefix: String
+  approvalTemplateIDHasSuffix: String
+  approvalTemplateIDIsNil: Boolean
+  approvalTemplateIDNotNil: Boolean
+  approvalTemplateIDEqualFold: String
+  approvalTemplateIDContainsFold: String
+  """
+  active field predicates
+  """
+  active: Boolean
+  activeNEQ: Boolean
+}
+"""
+LeaveUnit is enum for the field unit
+"""
+enum LeaveUnit @goModel(model: "github.com/corpline/corpline/ent/leavetype.Unit") {
+  DAY
+  HALF_DAY
+  HOUR
+}
 """
 The builtin Map type
 """
@@ -4954,6 +9437,10 @@ type Member implements Node {
   When the member last became a follower.
   """
   activatedAt: Time
+  """
+  The day (YYYY-MM-DD) the member joined the company: leave grants by years of service and prorated grants count from it.
+  """
+  hiredOn: String
   updatedAt: Time!
   departments: [Department!]
   tags: [Tag!]
@@ -5158,6 +9645,24 @@ input MemberWhereInput {
   activatedAtLTE: Time
   activatedAtIsNil: Boolean
   activatedAtNotNil: Boolean
+  """
+  hired_on field predicates
+  """
+  hiredOn: String
+  hiredOnNEQ: String
+  hiredOnIn: [String!]
+  hiredOnNotIn: [String!]
+  hiredOnGT: String
+  hiredOnGTE: String
+  hiredOnLT: String
+  hiredOnLTE: String
+  hiredOnContains: String
+  hiredOnHasPrefix: String
+  hiredOnHasSuffix: String
+  hiredOnIsNil: Boolean
+  hiredOnNotNil: Boolean
+  hiredOnEqualFold: String
+  hiredOnContainsFold: String
   """
   updated_at field predicates
   """
@@ -5554,6 +10059,99 @@ type Query {
     """
     where: AppWhereInput
   ): AppConnection!
+  attendanceRequests(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for AttendanceRequests returned from the connection.
+    """
+    orderBy: AttendanceRequestOrder
+
+    """
+    Filtering options for AttendanceRequests returned from the connection.
+    """
+    where: AttendanceRequestWhereInput
+  ): AttendanceRequestConnection!
+  attendanceRules(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for AttendanceRules returned from the connection.
+    """
+    orderBy: AttendanceRuleOrder
+
+    """
+    Filtering options for AttendanceRules returned from the connection.
+    """
+    where: AttendanceRuleWhereInput
+  ): AttendanceRuleConnection!
+  checkIns(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for CheckIns returned from the connection.
+    """
+    orderBy: CheckInOrder
+
+    """
+    Filtering options for CheckIns returned from the connection.
+    """
+    where: CheckInWhereInput
+  ): CheckInConnection!
   conversations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5616,6 +10214,130 @@ type Query {
     """
     where: DepartmentWhereInput
   ): DepartmentConnection!
+  leaveBalances(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for LeaveBalances returned from the connection.
+    """
+    orderBy: LeaveBalanceOrder
+
+    """
+    Filtering options for LeaveBalances returned from the connection.
+    """
+    where: LeaveBalanceWhereInput
+  ): LeaveBalanceConnection!
+  leaveBalanceChanges(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for LeaveBalanceChanges returned from the connection.
+    """
+    orderBy: LeaveBalanceChangeOrder
+
+    """
+    Filtering options for LeaveBalanceChanges returned from the connection.
+    """
+    where: LeaveBalanceChangeWhereInput
+  ): LeaveBalanceChangeConnection!
+  leaveRequests(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for LeaveRequests returned from the connection.
+    """
+    orderBy: LeaveRequestOrder
+
+    """
+    Filtering options for LeaveRequests returned from the connection.
+    """
+    where: LeaveRequestWhereInput
+  ): LeaveRequestConnection!
+  leaveTypes(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for LeaveTypes returned from the connection.
+    """
+    orderBy: LeaveTypeOrder
+
+    """
+    Filtering options for LeaveTypes returned from the connection.
+    """
+    where: LeaveTypeWhereInput
+  ): LeaveTypeConnection!
   members(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5920,6 +10642,173 @@ type Subscription {
   with CLOSED when the member is disabled or deleted or the session ends.
   """
   inbox(after: Cursor): InboxEvent!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/leave.graphql", Input: `# Leave: types, balances with their change log, durations against the work
+# calendar, requests and cancelling leave (销假). Types LeaveType,
+# LeaveBalance, LeaveBalanceChange and LeaveRequest come from ent.graphql.
+# Amounts are exact integer minutes; a day of a type counts minutesPerDay.
+
+"A calendar day, written YYYY-MM-DD."
+scalar Date
+
+"What sort of day a date is in the enterprise's work calendar."
+enum DayKind {
+  WORKDAY
+  REST_DAY
+  HOLIDAY
+}
+
+"The part of a day a leave takes."
+enum LeavePart {
+  FULL
+  AM
+  PM
+  HOURS
+}
+
+"One day of a leave."
+type LeaveDay {
+  date: Date!
+  kind: DayKind!
+  part: LeavePart!
+  "What the day counts for: 0 for a day the type does not count (a weekend under WORKING_DAYS)."
+  minutes: Int!
+  "The clock times (HH:MM) of the day the leave covers."
+  from: String!
+  to: String!
+}
+
+"The duration of a leave range for a type, day by day."
+type LeaveDuration {
+  minutes: Int!
+  minutesPerDay: Int!
+  days: [LeaveDay!]!
+}
+
+enum LeaveGrantKind {
+  "Balances move only by adjustment."
+  NONE
+  FIXED
+  "By completed years of service on January 1, in tiers."
+  BY_SERVICE
+}
+
+type LeaveGrantTier {
+  years: Int!
+  minutes: Int!
+}
+
+"How a type is granted each year."
+type LeaveGrant {
+  kind: LeaveGrantKind!
+  minutes: Int!
+  tiers: [LeaveGrantTier!]!
+  "Members hired during the year get the share of the year left from their hire date."
+  prorate: Boolean!
+  "Prorated amounts are rounded down to a multiple of this."
+  roundMinutes: Int!
+  "How much of a year's unused balance moves into the next year when it expires."
+  carryOverMinutes: Int!
+}
+
+input LeaveGrantTierInput {
+  years: Int!
+  minutes: Int!
+}
+
+input LeaveGrantInput {
+  kind: LeaveGrantKind!
+  minutes: Int
+  tiers: [LeaveGrantTierInput!]
+  prorate: Boolean
+  roundMinutes: Int
+  carryOverMinutes: Int
+}
+
+input CreateLeaveTypeInput {
+  name: String!
+  unit: LeaveUnit!
+  counting: LeaveCounting!
+  "Working minutes a day of leave counts for; 480 (8 hours) when omitted."
+  minutesPerDay: Int
+  paid: Boolean
+  "Who may take it; everyone when omitted."
+  audience: AudienceInput
+  needsBalance: Boolean
+  "The smallest amount taken, in minutes: at least a day for DAY, half a day for HALF_DAY, 30 for HOUR (the default)."
+  stepMinutes: Int
+  maxDaysInAdvance: Int
+  maxDaysLate: Int
+  approvalTemplateId: ID
+  grant: LeaveGrantInput
+}
+
+input UpdateLeaveTypeInput {
+  id: ID!
+  name: String
+  paid: Boolean
+  audience: AudienceInput
+  needsBalance: Boolean
+  stepMinutes: Int
+  maxDaysInAdvance: Int
+  maxDaysLate: Int
+  approvalTemplateId: ID
+  grant: LeaveGrantInput
+  active: Boolean
+}
+
+input AdjustLeaveBalanceInput {
+  memberId: ID!
+  leaveTypeId: ID!
+  year: Int!
+  "Added to what is available; negative takes away (never below zero)."
+  minutes: Int!
+  reason: String!
+}
+
+input GrantLeaveBalancesInput {
+  leaveTypeId: ID!
+  year: Int!
+  "The members to grant to; every member of the type's audience in the admin's scope when omitted."
+  memberIds: [ID!]
+}
+
+type GrantLeaveBalancesPayload {
+  "Members whose balance was granted now."
+  granted: Int!
+  "Members who already had this year's grant and were left alone."
+  skipped: Int!
+  grantedMinutes: Int!
+}
+
+input LeaveDurationInput {
+  leaveTypeId: ID!
+  start: Time!
+  end: Time!
+}
+
+extend type LeaveType {
+  grant: LeaveGrant!
+  "Whether the viewer may request leave of this type (active, and in its audience)."
+  usableByMe: Boolean!
+}
+
+extend type LeaveRequest {
+  "What each day counts for now (cancelled days removed)."
+  days: [LeaveDay!]!
+}
+
+extend type Query {
+  "The duration of a leave of a type over a range, for the phone to show before submitting."
+  leaveDuration(input: LeaveDurationInput!): LeaveDuration!
+}
+
+extend type Mutation {
+  createLeaveType(input: CreateLeaveTypeInput!): LeaveType!
+  updateLeaveType(input: UpdateLeaveTypeInput!): LeaveType!
+  adjustLeaveBalance(input: AdjustLeaveBalanceInput!): LeaveBalance!
+  grantLeaveBalances(input: GrantLeaveBalancesInput!): GrantLeaveBalancesPayload!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/lifecycle.graphql", Input: `# Following and the member lifecycle: invites and referral cards, activation
@@ -6454,6 +11343,240 @@ func (ec *executionContext) childFields_Article(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Article", field.Name)
 }
 
+func (ec *executionContext) childFields_AttendanceCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workdays":
+		return ec.fieldContext_AttendanceCounts_workdays(ctx, field)
+	case "daysAttended":
+		return ec.fieldContext_AttendanceCounts_daysAttended(ctx, field)
+	case "normal":
+		return ec.fieldContext_AttendanceCounts_normal(ctx, field)
+	case "late":
+		return ec.fieldContext_AttendanceCounts_late(ctx, field)
+	case "seriouslyLate":
+		return ec.fieldContext_AttendanceCounts_seriouslyLate(ctx, field)
+	case "earlyLeave":
+		return ec.fieldContext_AttendanceCounts_earlyLeave(ctx, field)
+	case "missingCheckIn":
+		return ec.fieldContext_AttendanceCounts_missingCheckIn(ctx, field)
+	case "absent":
+		return ec.fieldContext_AttendanceCounts_absent(ctx, field)
+	case "onLeave":
+		return ec.fieldContext_AttendanceCounts_onLeave(ctx, field)
+	case "onTrip":
+		return ec.fieldContext_AttendanceCounts_onTrip(ctx, field)
+	case "outing":
+		return ec.fieldContext_AttendanceCounts_outing(ctx, field)
+	case "leave":
+		return ec.fieldContext_AttendanceCounts_leave(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttendanceCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_AttendanceDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "memberId":
+		return ec.fieldContext_AttendanceDay_memberId(ctx, field)
+	case "date":
+		return ec.fieldContext_AttendanceDay_date(ctx, field)
+	case "dayKind":
+		return ec.fieldContext_AttendanceDay_dayKind(ctx, field)
+	case "status":
+		return ec.fieldContext_AttendanceDay_status(ctx, field)
+	case "checkIn":
+		return ec.fieldContext_AttendanceDay_checkIn(ctx, field)
+	case "checkOut":
+		return ec.fieldContext_AttendanceDay_checkOut(ctx, field)
+	case "lateMinutes":
+		return ec.fieldContext_AttendanceDay_lateMinutes(ctx, field)
+	case "earlyMinutes":
+		return ec.fieldContext_AttendanceDay_earlyMinutes(ctx, field)
+	case "seriouslyLate":
+		return ec.fieldContext_AttendanceDay_seriouslyLate(ctx, field)
+	case "leaves":
+		return ec.fieldContext_AttendanceDay_leaves(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttendanceDay", field.Name)
+}
+
+func (ec *executionContext) childFields_AttendanceDayLeave(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "leaveRequestId":
+		return ec.fieldContext_AttendanceDayLeave_leaveRequestId(ctx, field)
+	case "leaveTypeId":
+		return ec.fieldContext_AttendanceDayLeave_leaveTypeId(ctx, field)
+	case "leaveTypeName":
+		return ec.fieldContext_AttendanceDayLeave_leaveTypeName(ctx, field)
+	case "part":
+		return ec.fieldContext_AttendanceDayLeave_part(ctx, field)
+	case "minutes":
+		return ec.fieldContext_AttendanceDayLeave_minutes(ctx, field)
+	case "from":
+		return ec.fieldContext_AttendanceDayLeave_from(ctx, field)
+	case "to":
+		return ec.fieldContext_AttendanceDayLeave_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttendanceDayLeave", field.Name)
+}
+
+func (ec *executionContext) childFields_AttendancePlace(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_AttendancePlace_name(ctx, field)
+	case "latitude":
+		return ec.fieldContext_AttendancePlace_latitude(ctx, field)
+	case "longitude":
+		return ec.fieldContext_AttendancePlace_longitude(ctx, field)
+	case "radius":
+		return ec.fieldContext_AttendancePlace_radius(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttendancePlace", field.Name)
+}
+
+func (ec *executionContext) childFields_AttendanceRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AttendanceRequest_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AttendanceRequest_createdAt(ctx, field)
+	case "memberID":
+		return ec.fieldContext_AttendanceRequest_memberID(ctx, field)
+	case "kind":
+		return ec.fieldContext_AttendanceRequest_kind(ctx, field)
+	case "start":
+		return ec.fieldContext_AttendanceRequest_start(ctx, field)
+	case "end":
+		return ec.fieldContext_AttendanceRequest_end(ctx, field)
+	case "firstDay":
+		return ec.fieldContext_AttendanceRequest_firstDay(ctx, field)
+	case "lastDay":
+		return ec.fieldContext_AttendanceRequest_lastDay(ctx, field)
+	case "destination":
+		return ec.fieldContext_AttendanceRequest_destination(ctx, field)
+	case "reason":
+		return ec.fieldContext_AttendanceRequest_reason(ctx, field)
+	case "punchKind":
+		return ec.fieldContext_AttendanceRequest_punchKind(ctx, field)
+	case "status":
+		return ec.fieldContext_AttendanceRequest_status(ctx, field)
+	case "approvalID":
+		return ec.fieldContext_AttendanceRequest_approvalID(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_AttendanceRequest_updatedAt(ctx, field)
+	case "member":
+		return ec.fieldContext_AttendanceRequest_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttendanceRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_AttendanceRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AttendanceRequestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AttendanceRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AttendanceRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttendanceRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AttendanceRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AttendanceRequestEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AttendanceRequestEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttendanceRequestEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AttendanceRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AttendanceRule_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AttendanceRule_createdAt(ctx, field)
+	case "name":
+		return ec.fieldContext_AttendanceRule_name(ctx, field)
+	case "audience":
+		return ec.fieldContext_AttendanceRule_audience(ctx, field)
+	case "priority":
+		return ec.fieldContext_AttendanceRule_priority(ctx, field)
+	case "kind":
+		return ec.fieldContext_AttendanceRule_kind(ctx, field)
+	case "onDuty":
+		return ec.fieldContext_AttendanceRule_onDuty(ctx, field)
+	case "offDuty":
+		return ec.fieldContext_AttendanceRule_offDuty(ctx, field)
+	case "lateGraceMinutes":
+		return ec.fieldContext_AttendanceRule_lateGraceMinutes(ctx, field)
+	case "earlyGraceMinutes":
+		return ec.fieldContext_AttendanceRule_earlyGraceMinutes(ctx, field)
+	case "seriousLateMinutes":
+		return ec.fieldContext_AttendanceRule_seriousLateMinutes(ctx, field)
+	case "lunchStart":
+		return ec.fieldContext_AttendanceRule_lunchStart(ctx, field)
+	case "lunchEnd":
+		return ec.fieldContext_AttendanceRule_lunchEnd(ctx, field)
+	case "coreStart":
+		return ec.fieldContext_AttendanceRule_coreStart(ctx, field)
+	case "coreEnd":
+		return ec.fieldContext_AttendanceRule_coreEnd(ctx, field)
+	case "requiredMinutes":
+		return ec.fieldContext_AttendanceRule_requiredMinutes(ctx, field)
+	case "dayStartsAt":
+		return ec.fieldContext_AttendanceRule_dayStartsAt(ctx, field)
+	case "places":
+		return ec.fieldContext_AttendanceRule_places(ctx, field)
+	case "fieldCheckIn":
+		return ec.fieldContext_AttendanceRule_fieldCheckIn(ctx, field)
+	case "checkInOnLeave":
+		return ec.fieldContext_AttendanceRule_checkInOnLeave(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_AttendanceRule_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttendanceRule", field.Name)
+}
+
+func (ec *executionContext) childFields_AttendanceRuleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AttendanceRuleConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AttendanceRuleConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AttendanceRuleConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttendanceRuleConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AttendanceRuleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AttendanceRuleEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AttendanceRuleEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttendanceRuleEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AttendanceSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_AttendanceSummary_month(ctx, field)
+	case "from":
+		return ec.fieldContext_AttendanceSummary_from(ctx, field)
+	case "to":
+		return ec.fieldContext_AttendanceSummary_to(ctx, field)
+	case "totals":
+		return ec.fieldContext_AttendanceSummary_totals(ctx, field)
+	case "members":
+		return ec.fieldContext_AttendanceSummary_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttendanceSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_Audience(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "everyone":
@@ -6516,6 +11639,18 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CalendarDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_CalendarDay_date(ctx, field)
+	case "kind":
+		return ec.fieldContext_CalendarDay_kind(ctx, field)
+	case "holiday":
+		return ec.fieldContext_CalendarDay_holiday(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalendarDay", field.Name)
+}
+
 func (ec *executionContext) childFields_Card(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "title":
@@ -6528,6 +11663,72 @@ func (ec *executionContext) childFields_Card(ctx context.Context, field graphql.
 		return ec.fieldContext_Card_buttonText(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Card", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckIn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CheckIn_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CheckIn_createdAt(ctx, field)
+	case "memberID":
+		return ec.fieldContext_CheckIn_memberID(ctx, field)
+	case "at":
+		return ec.fieldContext_CheckIn_at(ctx, field)
+	case "workDate":
+		return ec.fieldContext_CheckIn_workDate(ctx, field)
+	case "kind":
+		return ec.fieldContext_CheckIn_kind(ctx, field)
+	case "latitude":
+		return ec.fieldContext_CheckIn_latitude(ctx, field)
+	case "longitude":
+		return ec.fieldContext_CheckIn_longitude(ctx, field)
+	case "accuracy":
+		return ec.fieldContext_CheckIn_accuracy(ctx, field)
+	case "note":
+		return ec.fieldContext_CheckIn_note(ctx, field)
+	case "photoRef":
+		return ec.fieldContext_CheckIn_photoRef(ctx, field)
+	case "timeResult":
+		return ec.fieldContext_CheckIn_timeResult(ctx, field)
+	case "minutes":
+		return ec.fieldContext_CheckIn_minutes(ctx, field)
+	case "locationResult":
+		return ec.fieldContext_CheckIn_locationResult(ctx, field)
+	case "placeName":
+		return ec.fieldContext_CheckIn_placeName(ctx, field)
+	case "distance":
+		return ec.fieldContext_CheckIn_distance(ctx, field)
+	case "ruleID":
+		return ec.fieldContext_CheckIn_ruleID(ctx, field)
+	case "approvalID":
+		return ec.fieldContext_CheckIn_approvalID(ctx, field)
+	case "member":
+		return ec.fieldContext_CheckIn_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckIn", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckInConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CheckInConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CheckInConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CheckInConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckInConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckInEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CheckInEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CheckInEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckInEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ConfidentialView(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6798,6 +11999,28 @@ func (ec *executionContext) childFields_FileReference(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type FileReference", field.Name)
 }
 
+func (ec *executionContext) childFields_GrantLeaveBalancesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "granted":
+		return ec.fieldContext_GrantLeaveBalancesPayload_granted(ctx, field)
+	case "skipped":
+		return ec.fieldContext_GrantLeaveBalancesPayload_skipped(ctx, field)
+	case "grantedMinutes":
+		return ec.fieldContext_GrantLeaveBalancesPayload_grantedMinutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GrantLeaveBalancesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Holiday(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_Holiday_date(ctx, field)
+	case "name":
+		return ec.fieldContext_Holiday_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Holiday", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportMembersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "created":
@@ -6924,6 +12147,318 @@ func (ec *executionContext) childFields_Invite(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Invite", field.Name)
 }
 
+func (ec *executionContext) childFields_LeaveBalance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeaveBalance_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LeaveBalance_createdAt(ctx, field)
+	case "memberID":
+		return ec.fieldContext_LeaveBalance_memberID(ctx, field)
+	case "leaveTypeID":
+		return ec.fieldContext_LeaveBalance_leaveTypeID(ctx, field)
+	case "year":
+		return ec.fieldContext_LeaveBalance_year(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_LeaveBalance_validUntil(ctx, field)
+	case "grantedMinutes":
+		return ec.fieldContext_LeaveBalance_grantedMinutes(ctx, field)
+	case "availableMinutes":
+		return ec.fieldContext_LeaveBalance_availableMinutes(ctx, field)
+	case "reservedMinutes":
+		return ec.fieldContext_LeaveBalance_reservedMinutes(ctx, field)
+	case "usedMinutes":
+		return ec.fieldContext_LeaveBalance_usedMinutes(ctx, field)
+	case "expiredMinutes":
+		return ec.fieldContext_LeaveBalance_expiredMinutes(ctx, field)
+	case "expiredAt":
+		return ec.fieldContext_LeaveBalance_expiredAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_LeaveBalance_updatedAt(ctx, field)
+	case "member":
+		return ec.fieldContext_LeaveBalance_member(ctx, field)
+	case "leaveType":
+		return ec.fieldContext_LeaveBalance_leaveType(ctx, field)
+	case "changes":
+		return ec.fieldContext_LeaveBalance_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveBalance", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveBalanceChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeaveBalanceChange_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LeaveBalanceChange_createdAt(ctx, field)
+	case "memberID":
+		return ec.fieldContext_LeaveBalanceChange_memberID(ctx, field)
+	case "balanceID":
+		return ec.fieldContext_LeaveBalanceChange_balanceID(ctx, field)
+	case "kind":
+		return ec.fieldContext_LeaveBalanceChange_kind(ctx, field)
+	case "minutes":
+		return ec.fieldContext_LeaveBalanceChange_minutes(ctx, field)
+	case "availableAfter":
+		return ec.fieldContext_LeaveBalanceChange_availableAfter(ctx, field)
+	case "reason":
+		return ec.fieldContext_LeaveBalanceChange_reason(ctx, field)
+	case "leaveRequestID":
+		return ec.fieldContext_LeaveBalanceChange_leaveRequestID(ctx, field)
+	case "approvalID":
+		return ec.fieldContext_LeaveBalanceChange_approvalID(ctx, field)
+	case "actorID":
+		return ec.fieldContext_LeaveBalanceChange_actorID(ctx, field)
+	case "member":
+		return ec.fieldContext_LeaveBalanceChange_member(ctx, field)
+	case "balance":
+		return ec.fieldContext_LeaveBalanceChange_balance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveBalanceChange", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveBalanceChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LeaveBalanceChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LeaveBalanceChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LeaveBalanceChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveBalanceChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveBalanceChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LeaveBalanceChangeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LeaveBalanceChangeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveBalanceChangeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveBalanceConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LeaveBalanceConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LeaveBalanceConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LeaveBalanceConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveBalanceConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveBalanceEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LeaveBalanceEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LeaveBalanceEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveBalanceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_LeaveDay_date(ctx, field)
+	case "kind":
+		return ec.fieldContext_LeaveDay_kind(ctx, field)
+	case "part":
+		return ec.fieldContext_LeaveDay_part(ctx, field)
+	case "minutes":
+		return ec.fieldContext_LeaveDay_minutes(ctx, field)
+	case "from":
+		return ec.fieldContext_LeaveDay_from(ctx, field)
+	case "to":
+		return ec.fieldContext_LeaveDay_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveDay", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveDuration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minutes":
+		return ec.fieldContext_LeaveDuration_minutes(ctx, field)
+	case "minutesPerDay":
+		return ec.fieldContext_LeaveDuration_minutesPerDay(ctx, field)
+	case "days":
+		return ec.fieldContext_LeaveDuration_days(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveDuration", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveGrant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_LeaveGrant_kind(ctx, field)
+	case "minutes":
+		return ec.fieldContext_LeaveGrant_minutes(ctx, field)
+	case "tiers":
+		return ec.fieldContext_LeaveGrant_tiers(ctx, field)
+	case "prorate":
+		return ec.fieldContext_LeaveGrant_prorate(ctx, field)
+	case "roundMinutes":
+		return ec.fieldContext_LeaveGrant_roundMinutes(ctx, field)
+	case "carryOverMinutes":
+		return ec.fieldContext_LeaveGrant_carryOverMinutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveGrant", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveGrantTier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "years":
+		return ec.fieldContext_LeaveGrantTier_years(ctx, field)
+	case "minutes":
+		return ec.fieldContext_LeaveGrantTier_minutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveGrantTier", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeaveRequest_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LeaveRequest_createdAt(ctx, field)
+	case "memberID":
+		return ec.fieldContext_LeaveRequest_memberID(ctx, field)
+	case "leaveTypeID":
+		return ec.fieldContext_LeaveRequest_leaveTypeID(ctx, field)
+	case "start":
+		return ec.fieldContext_LeaveRequest_start(ctx, field)
+	case "end":
+		return ec.fieldContext_LeaveRequest_end(ctx, field)
+	case "minutes":
+		return ec.fieldContext_LeaveRequest_minutes(ctx, field)
+	case "cancelledMinutes":
+		return ec.fieldContext_LeaveRequest_cancelledMinutes(ctx, field)
+	case "firstDay":
+		return ec.fieldContext_LeaveRequest_firstDay(ctx, field)
+	case "lastDay":
+		return ec.fieldContext_LeaveRequest_lastDay(ctx, field)
+	case "status":
+		return ec.fieldContext_LeaveRequest_status(ctx, field)
+	case "reason":
+		return ec.fieldContext_LeaveRequest_reason(ctx, field)
+	case "approvalID":
+		return ec.fieldContext_LeaveRequest_approvalID(ctx, field)
+	case "cancelStatus":
+		return ec.fieldContext_LeaveRequest_cancelStatus(ctx, field)
+	case "cancelFrom":
+		return ec.fieldContext_LeaveRequest_cancelFrom(ctx, field)
+	case "cancelApprovalID":
+		return ec.fieldContext_LeaveRequest_cancelApprovalID(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_LeaveRequest_updatedAt(ctx, field)
+	case "member":
+		return ec.fieldContext_LeaveRequest_member(ctx, field)
+	case "leaveType":
+		return ec.fieldContext_LeaveRequest_leaveType(ctx, field)
+	case "days":
+		return ec.fieldContext_LeaveRequest_days(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LeaveRequestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LeaveRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LeaveRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LeaveRequestEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LeaveRequestEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveRequestEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveTaken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "leaveTypeId":
+		return ec.fieldContext_LeaveTaken_leaveTypeId(ctx, field)
+	case "leaveTypeName":
+		return ec.fieldContext_LeaveTaken_leaveTypeName(ctx, field)
+	case "minutes":
+		return ec.fieldContext_LeaveTaken_minutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveTaken", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeaveType_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LeaveType_createdAt(ctx, field)
+	case "name":
+		return ec.fieldContext_LeaveType_name(ctx, field)
+	case "unit":
+		return ec.fieldContext_LeaveType_unit(ctx, field)
+	case "counting":
+		return ec.fieldContext_LeaveType_counting(ctx, field)
+	case "minutesPerDay":
+		return ec.fieldContext_LeaveType_minutesPerDay(ctx, field)
+	case "paid":
+		return ec.fieldContext_LeaveType_paid(ctx, field)
+	case "audience":
+		return ec.fieldContext_LeaveType_audience(ctx, field)
+	case "needsBalance":
+		return ec.fieldContext_LeaveType_needsBalance(ctx, field)
+	case "stepMinutes":
+		return ec.fieldContext_LeaveType_stepMinutes(ctx, field)
+	case "maxDaysInAdvance":
+		return ec.fieldContext_LeaveType_maxDaysInAdvance(ctx, field)
+	case "maxDaysLate":
+		return ec.fieldContext_LeaveType_maxDaysLate(ctx, field)
+	case "approvalTemplateID":
+		return ec.fieldContext_LeaveType_approvalTemplateID(ctx, field)
+	case "active":
+		return ec.fieldContext_LeaveType_active(ctx, field)
+	case "grant":
+		return ec.fieldContext_LeaveType_grant(ctx, field)
+	case "usableByMe":
+		return ec.fieldContext_LeaveType_usableByMe(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveType", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveTypeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LeaveTypeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LeaveTypeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LeaveTypeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveTypeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaveTypeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LeaveTypeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LeaveTypeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveTypeEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -6974,6 +12509,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_status(ctx, field)
 	case "activatedAt":
 		return ec.fieldContext_Member_activatedAt(ctx, field)
+	case "hiredOn":
+		return ec.fieldContext_Member_hiredOn(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Member_updatedAt(ctx, field)
 	case "departments":
@@ -6988,6 +12525,18 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_referredBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Member", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberAttendanceSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "memberId":
+		return ec.fieldContext_MemberAttendanceSummary_memberId(ctx, field)
+	case "memberName":
+		return ec.fieldContext_MemberAttendanceSummary_memberName(ctx, field)
+	case "counts":
+		return ec.fieldContext_MemberAttendanceSummary_counts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberAttendanceSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_MemberConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7258,6 +12807,38 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
+func (ec *executionContext) childFields_WorkCalendar(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timeZone":
+		return ec.fieldContext_WorkCalendar_timeZone(ctx, field)
+	case "workingWeek":
+		return ec.fieldContext_WorkCalendar_workingWeek(ctx, field)
+	case "holidays":
+		return ec.fieldContext_WorkCalendar_holidays(ctx, field)
+	case "makeUpDays":
+		return ec.fieldContext_WorkCalendar_makeUpDays(ctx, field)
+	case "workingHours":
+		return ec.fieldContext_WorkCalendar_workingHours(ctx, field)
+	case "days":
+		return ec.fieldContext_WorkCalendar_days(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkCalendar", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkingHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_WorkingHours_start(ctx, field)
+	case "end":
+		return ec.fieldContext_WorkingHours_end(ctx, field)
+	case "lunchStart":
+		return ec.fieldContext_WorkingHours_lunchStart(ctx, field)
+	case "lunchEnd":
+		return ec.fieldContext_WorkingHours_lunchEnd(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkingHours", field.Name)
+}
+
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -7496,6 +13077,60 @@ func (ec *executionContext) field_Invite_qrCodePng_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_LeaveBalance_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.LeaveBalanceChangeOrder, error) {
+			return ec.unmarshalOLeaveBalanceChangeOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LeaveBalanceChangeWhereInput, error) {
+			return ec.unmarshalOLeaveBalanceChangeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_MessageReceipts_read_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7646,6 +13281,20 @@ func (ec *executionContext) field_Mutation_addConversationMembers_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_adjustLeaveBalance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (leave.AdjustInput, error) {
+			return ec.unmarshalNAdjustLeaveBalanceInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚐAdjustInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_appToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7688,12 +13337,40 @@ func (ec *executionContext) field_Mutation_certifyEnterprise_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_checkIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (attendance.CheckInInput, error) {
+			return ec.unmarshalNCheckInInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐCheckInInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createApp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateAppInput, error) {
 			return ec.unmarshalNCreateAppInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateAppInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createAttendanceRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (attendance.RuleInput, error) {
+			return ec.unmarshalNCreateAttendanceRuleInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐRuleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7736,6 +13413,20 @@ func (ec *executionContext) field_Mutation_createEnterprise_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateEnterpriseInput, error) {
 			return ec.unmarshalNCreateEnterpriseInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateEnterpriseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createLeaveType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (leave.TypeInput, error) {
+			return ec.unmarshalNCreateLeaveTypeInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚐTypeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7862,6 +13553,20 @@ func (ec *executionContext) field_Mutation_grantAdmin_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.GrantAdminInput, error) {
 			return ec.unmarshalNGrantAdminInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐGrantAdminInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_grantLeaveBalances_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.GrantLeaveBalancesInput, error) {
+			return ec.unmarshalNGrantLeaveBalancesInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐGrantLeaveBalancesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8080,6 +13785,20 @@ func (ec *executionContext) field_Mutation_updateApp_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateAttendanceRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (attendance.RuleInput, error) {
+			return ec.unmarshalNUpdateAttendanceRuleInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateDepartment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8100,6 +13819,20 @@ func (ec *executionContext) field_Mutation_updateEnterpriseSettings_args(ctx con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateEnterpriseSettingsInput, error) {
 			return ec.unmarshalNUpdateEnterpriseSettingsInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateEnterpriseSettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateLeaveType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (leave.TypeInput, error) {
+			return ec.unmarshalNUpdateLeaveTypeInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚐTypeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8142,6 +13875,20 @@ func (ec *executionContext) field_Mutation_updateVerificationSettings_args(ctx c
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateVerificationSettingsInput, error) {
 			return ec.unmarshalNUpdateVerificationSettingsInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateVerificationSettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateWorkCalendar_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateWorkCalendarInput, error) {
+			return ec.unmarshalNUpdateWorkCalendarInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateWorkCalendarInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8272,6 +14019,174 @@ func (ec *executionContext) field_Query_apps_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_attendanceDays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "memberId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["memberId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (calendar.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (calendar.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_attendanceRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.AttendanceRequestOrder, error) {
+			return ec.unmarshalOAttendanceRequestOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AttendanceRequestWhereInput, error) {
+			return ec.unmarshalOAttendanceRequestWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_attendanceRules_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.AttendanceRuleOrder, error) {
+			return ec.unmarshalOAttendanceRuleOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AttendanceRuleWhereInput, error) {
+			return ec.unmarshalOAttendanceRuleWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_attendanceSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "month",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["month"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "memberId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["memberId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "departmentId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["departmentId"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8318,6 +14233,60 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.AuditEntryWhereInput, error) {
 			return ec.unmarshalOAuditEntryWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAuditEntryWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_checkIns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CheckInOrder, error) {
+			return ec.unmarshalOCheckInOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CheckInWhereInput, error) {
+			return ec.unmarshalOCheckInWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8545,6 +14514,236 @@ func (ec *executionContext) field_Query_invite_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["referral"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_leaveBalanceChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.LeaveBalanceChangeOrder, error) {
+			return ec.unmarshalOLeaveBalanceChangeOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LeaveBalanceChangeWhereInput, error) {
+			return ec.unmarshalOLeaveBalanceChangeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_leaveBalances_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.LeaveBalanceOrder, error) {
+			return ec.unmarshalOLeaveBalanceOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LeaveBalanceWhereInput, error) {
+			return ec.unmarshalOLeaveBalanceWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_leaveDuration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.LeaveDurationInput, error) {
+			return ec.unmarshalNLeaveDurationInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐLeaveDurationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_leaveRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.LeaveRequestOrder, error) {
+			return ec.unmarshalOLeaveRequestOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LeaveRequestWhereInput, error) {
+			return ec.unmarshalOLeaveRequestWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_leaveTypes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.LeaveTypeOrder, error) {
+			return ec.unmarshalOLeaveTypeOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LeaveTypeWhereInput, error) {
+			return ec.unmarshalOLeaveTypeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -8787,6 +14986,56 @@ func (ec *executionContext) field_Tag_members_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_WorkCalendar_days_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (calendar.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (calendar.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_WorkCalendar_holidays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_WorkCalendar_makeUpDays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
 	return args, nil
 }
 
@@ -9745,6 +15994,2073 @@ func (ec *executionContext) fieldContext_Article_pictureUrl(_ context.Context, f
 	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
 }
 
+func (ec *executionContext) _AttendanceCounts_workdays(ctx context.Context, field graphql.CollectedField, obj *attendance.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceCounts_workdays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Workdays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceCounts_workdays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceCounts_daysAttended(ctx context.Context, field graphql.CollectedField, obj *attendance.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceCounts_daysAttended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysAttended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceCounts_daysAttended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceCounts_normal(ctx context.Context, field graphql.CollectedField, obj *attendance.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceCounts_normal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Normal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceCounts_normal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceCounts_late(ctx context.Context, field graphql.CollectedField, obj *attendance.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceCounts_late(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Late, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceCounts_late(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceCounts_seriouslyLate(ctx context.Context, field graphql.CollectedField, obj *attendance.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceCounts_seriouslyLate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeriouslyLate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceCounts_seriouslyLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceCounts_earlyLeave(ctx context.Context, field graphql.CollectedField, obj *attendance.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceCounts_earlyLeave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EarlyLeave, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceCounts_earlyLeave(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceCounts_missingCheckIn(ctx context.Context, field graphql.CollectedField, obj *attendance.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceCounts_missingCheckIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissingCheckIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceCounts_missingCheckIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceCounts_absent(ctx context.Context, field graphql.CollectedField, obj *attendance.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceCounts_absent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Absent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceCounts_absent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceCounts_onLeave(ctx context.Context, field graphql.CollectedField, obj *attendance.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceCounts_onLeave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnLeave, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceCounts_onLeave(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceCounts_onTrip(ctx context.Context, field graphql.CollectedField, obj *attendance.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceCounts_onTrip(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTrip, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceCounts_onTrip(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceCounts_outing(ctx context.Context, field graphql.CollectedField, obj *attendance.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceCounts_outing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceCounts_outing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceCounts_leave(ctx context.Context, field graphql.CollectedField, obj *attendance.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceCounts_leave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Leave, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []attendance.LeaveTaken) graphql.Marshaler {
+			return ec.marshalNLeaveTaken2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐLeaveTakenᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceCounts_leave(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceCounts",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveTaken(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceDay_memberId(ctx context.Context, field graphql.CollectedField, obj *attendance.DayView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDay_memberId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDay_memberId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDay", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AttendanceDay_date(ctx context.Context, field graphql.CollectedField, obj *attendance.DayView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDay_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDay_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDay", field, false, false, "Date")
+}
+
+func (ec *executionContext) _AttendanceDay_dayKind(ctx context.Context, field graphql.CollectedField, obj *attendance.DayView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDay_dayKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DayKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.DayKind) graphql.Marshaler {
+			return ec.marshalNDayKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDayKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDay_dayKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDay", field, false, false, "DayKind")
+}
+
+func (ec *executionContext) _AttendanceDay_status(ctx context.Context, field graphql.CollectedField, obj *attendance.DayView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDay_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v judge.Status) graphql.Marshaler {
+			return ec.marshalNAttendanceStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚋjudgeᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDay_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDay", field, false, false, "AttendanceStatus")
+}
+
+func (ec *executionContext) _AttendanceDay_checkIn(ctx context.Context, field graphql.CollectedField, obj *attendance.DayView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDay_checkIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CheckIn) graphql.Marshaler {
+			return ec.marshalOCheckIn2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckIn(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDay_checkIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceDay",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckIn(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceDay_checkOut(ctx context.Context, field graphql.CollectedField, obj *attendance.DayView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDay_checkOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CheckIn) graphql.Marshaler {
+			return ec.marshalOCheckIn2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckIn(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDay_checkOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceDay",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckIn(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceDay_lateMinutes(ctx context.Context, field graphql.CollectedField, obj *attendance.DayView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDay_lateMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LateMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDay_lateMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDay", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceDay_earlyMinutes(ctx context.Context, field graphql.CollectedField, obj *attendance.DayView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDay_earlyMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EarlyMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDay_earlyMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDay", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceDay_seriouslyLate(ctx context.Context, field graphql.CollectedField, obj *attendance.DayView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDay_seriouslyLate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeriouslyLate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDay_seriouslyLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDay", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AttendanceDay_leaves(ctx context.Context, field graphql.CollectedField, obj *attendance.DayView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDay_leaves(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Leaves, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []attendance.DayLeave) graphql.Marshaler {
+			return ec.marshalNAttendanceDayLeave2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐDayLeaveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDay_leaves(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceDay",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendanceDayLeave(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceDayLeave_leaveRequestId(ctx context.Context, field graphql.CollectedField, obj *attendance.DayLeave) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDayLeave_leaveRequestId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaveRequestID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDayLeave_leaveRequestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDayLeave", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AttendanceDayLeave_leaveTypeId(ctx context.Context, field graphql.CollectedField, obj *attendance.DayLeave) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDayLeave_leaveTypeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaveTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDayLeave_leaveTypeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDayLeave", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AttendanceDayLeave_leaveTypeName(ctx context.Context, field graphql.CollectedField, obj *attendance.DayLeave) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDayLeave_leaveTypeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaveTypeName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDayLeave_leaveTypeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDayLeave", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceDayLeave_part(ctx context.Context, field graphql.CollectedField, obj *attendance.DayLeave) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDayLeave_part(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Part, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Part) graphql.Marshaler {
+			return ec.marshalNLeavePart2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐPart(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDayLeave_part(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDayLeave", field, false, false, "LeavePart")
+}
+
+func (ec *executionContext) _AttendanceDayLeave_minutes(ctx context.Context, field graphql.CollectedField, obj *attendance.DayLeave) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDayLeave_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDayLeave_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDayLeave", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceDayLeave_from(ctx context.Context, field graphql.CollectedField, obj *attendance.DayLeave) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDayLeave_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDayLeave_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDayLeave", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceDayLeave_to(ctx context.Context, field graphql.CollectedField, obj *attendance.DayLeave) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceDayLeave_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceDayLeave_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceDayLeave", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendancePlace_name(ctx context.Context, field graphql.CollectedField, obj *judge.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendancePlace_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendancePlace_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendancePlace", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendancePlace_latitude(ctx context.Context, field graphql.CollectedField, obj *judge.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendancePlace_latitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendancePlace_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendancePlace", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AttendancePlace_longitude(ctx context.Context, field graphql.CollectedField, obj *judge.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendancePlace_longitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Longitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendancePlace_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendancePlace", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AttendancePlace_radius(ctx context.Context, field graphql.CollectedField, obj *judge.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendancePlace_radius(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Radius, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendancePlace_radius(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendancePlace", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceRequest_id(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AttendanceRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AttendanceRequest_memberID(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_memberID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_memberID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AttendanceRequest_kind(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v attendancerequest.Kind) graphql.Marshaler {
+			return ec.marshalNAttendanceRequestKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "AttendanceRequestKind")
+}
+
+func (ec *executionContext) _AttendanceRequest_start(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AttendanceRequest_end(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AttendanceRequest_firstDay(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_firstDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_firstDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceRequest_lastDay(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_lastDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_lastDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceRequest_destination(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_destination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Destination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_destination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceRequest_reason(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceRequest_punchKind(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_punchKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PunchKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *attendancerequest.PunchKind) graphql.Marshaler {
+			return ec.marshalOCorrectionPunchKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐPunchKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_punchKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "CorrectionPunchKind")
+}
+
+func (ec *executionContext) _AttendanceRequest_status(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v attendancerequest.Status) graphql.Marshaler {
+			return ec.marshalNAttendanceRequestStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "AttendanceRequestStatus")
+}
+
+func (ec *executionContext) _AttendanceRequest_approvalID(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_approvalID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_approvalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AttendanceRequest_member(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequest_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequest_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AttendanceRequestEdge) graphql.Marshaler {
+			return ec.marshalOAttendanceRequestEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendanceRequestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceRequestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequestConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AttendanceRequest) graphql.Marshaler {
+			return ec.marshalOAttendanceRequest2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceRequestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendanceRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRequestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRequestEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _AttendanceRule_id(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AttendanceRule_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AttendanceRule_name(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceRule_audience(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_audience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Audience, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v audience.Audience) graphql.Marshaler {
+			return ec.marshalNAudience2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_audience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceRule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Audience(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceRule_priority(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceRule_kind(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v attendancerule.Kind) graphql.Marshaler {
+			return ec.marshalNAttendanceRuleKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "AttendanceRuleKind")
+}
+
+func (ec *executionContext) _AttendanceRule_onDuty(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_onDuty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnDuty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_onDuty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceRule_offDuty(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_offDuty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OffDuty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_offDuty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceRule_lateGraceMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_lateGraceMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LateGraceMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_lateGraceMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceRule_earlyGraceMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_earlyGraceMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EarlyGraceMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_earlyGraceMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceRule_seriousLateMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_seriousLateMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeriousLateMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_seriousLateMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceRule_lunchStart(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_lunchStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LunchStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_lunchStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceRule_lunchEnd(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_lunchEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LunchEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_lunchEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceRule_coreStart(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_coreStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoreStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_coreStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceRule_coreEnd(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_coreEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoreEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_coreEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceRule_requiredMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_requiredMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequiredMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_requiredMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceRule_dayStartsAt(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_dayStartsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DayStartsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_dayStartsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceRule_places(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_places(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Places, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []judge.Place) graphql.Marshaler {
+			return ec.marshalNAttendancePlace2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚋjudgeᚐPlaceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceRule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendancePlace(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceRule_fieldCheckIn(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_fieldCheckIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FieldCheckIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v attendancerule.FieldCheckIn) graphql.Marshaler {
+			return ec.marshalNFieldCheckInPolicy2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckIn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_fieldCheckIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "FieldCheckInPolicy")
+}
+
+func (ec *executionContext) _AttendanceRule_checkInOnLeave(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_checkInOnLeave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckInOnLeave, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_checkInOnLeave(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AttendanceRule_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRule_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRule_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRule", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AttendanceRuleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRuleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRuleConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AttendanceRuleEdge) graphql.Marshaler {
+			return ec.marshalOAttendanceRuleEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRuleConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceRuleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendanceRuleEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceRuleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRuleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRuleConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRuleConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceRuleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceRuleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRuleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRuleConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRuleConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRuleConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttendanceRuleEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRuleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRuleEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AttendanceRule) graphql.Marshaler {
+			return ec.marshalOAttendanceRule2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRuleEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceRuleEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendanceRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceRuleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AttendanceRuleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceRuleEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceRuleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceRuleEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _AttendanceSummary_month(ctx context.Context, field graphql.CollectedField, obj *attendance.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceSummary_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceSummary_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceSummary", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttendanceSummary_from(ctx context.Context, field graphql.CollectedField, obj *attendance.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceSummary_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceSummary_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceSummary", field, false, false, "Date")
+}
+
+func (ec *executionContext) _AttendanceSummary_to(ctx context.Context, field graphql.CollectedField, obj *attendance.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceSummary_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceSummary_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendanceSummary", field, false, false, "Date")
+}
+
+func (ec *executionContext) _AttendanceSummary_totals(ctx context.Context, field graphql.CollectedField, obj *attendance.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceSummary_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v attendance.Counts) graphql.Marshaler {
+			return ec.marshalNAttendanceCounts2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceSummary_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendanceCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendanceSummary_members(ctx context.Context, field graphql.CollectedField, obj *attendance.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendanceSummary_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []attendance.MemberSummary) graphql.Marshaler {
+			return ec.marshalNMemberAttendanceSummary2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐMemberSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendanceSummary_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendanceSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberAttendanceSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Audience_everyone(ctx context.Context, field graphql.CollectedField, obj *audience.Audience) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10236,6 +18552,75 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("AuditEntryEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _CalendarDay_date(ctx context.Context, field graphql.CollectedField, obj *calendar.DayInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarDay_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarDay_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarDay", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CalendarDay_kind(ctx context.Context, field graphql.CollectedField, obj *calendar.DayInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarDay_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.DayKind) graphql.Marshaler {
+			return ec.marshalNDayKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDayKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarDay_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarDay", field, false, false, "DayKind")
+}
+
+func (ec *executionContext) _CalendarDay_holiday(ctx context.Context, field graphql.CollectedField, obj *calendar.DayInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarDay_holiday(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Holiday, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarDay_holiday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarDay", field, false, false, "String")
+}
+
 func (ec *executionContext) _Card_title(ctx context.Context, field graphql.CollectedField, obj *msgtype.CardBody) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10326,6 +18711,594 @@ func (ec *executionContext) _Card_buttonText(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Card_buttonText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Card", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckIn_id(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CheckIn_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CheckIn_memberID(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_memberID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_memberID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CheckIn_at(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CheckIn_workDate(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_workDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_workDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckIn_kind(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v checkin.Kind) graphql.Marshaler {
+			return ec.marshalNCheckInKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "CheckInKind")
+}
+
+func (ec *executionContext) _CheckIn_latitude(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_latitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CheckIn_longitude(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_longitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Longitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CheckIn_accuracy(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_accuracy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accuracy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_accuracy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CheckIn_note(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckIn_photoRef(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_photoRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PhotoRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_photoRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckIn_timeResult(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_timeResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeResult, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v checkin.TimeResult) graphql.Marshaler {
+			return ec.marshalNCheckInTimeResult2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐTimeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_timeResult(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "CheckInTimeResult")
+}
+
+func (ec *executionContext) _CheckIn_minutes(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckIn_locationResult(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_locationResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LocationResult, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v checkin.LocationResult) graphql.Marshaler {
+			return ec.marshalNCheckInLocationResult2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐLocationResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_locationResult(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "CheckInLocationResult")
+}
+
+func (ec *executionContext) _CheckIn_placeName(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_placeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlaceName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_placeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckIn_distance(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_distance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Distance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_distance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CheckIn_ruleID(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_ruleID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_ruleID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckIn_approvalID(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_approvalID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_approvalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckIn", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckIn_member(ctx context.Context, field graphql.CollectedField, obj *ent.CheckIn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckIn_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckIn_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckIn",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckInConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CheckInConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckInConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CheckInEdge) graphql.Marshaler {
+			return ec.marshalOCheckInEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckInConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckInConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckInEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckInConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CheckInConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckInConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckInConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckInConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckInConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CheckInConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckInConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckInConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckInConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckInEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CheckInEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckInEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CheckIn) graphql.Marshaler {
+			return ec.marshalOCheckIn2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckIn(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckInEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckInEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckIn(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CheckInEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckInEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckInEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckInEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _ConfidentialView_id(ctx context.Context, field graphql.CollectedField, obj *ent.ConfidentialView) (ret graphql.Marshaler) {
@@ -12270,6 +21243,121 @@ func (ec *executionContext) fieldContext_FileReference_mimeType(_ context.Contex
 	return graphql.NewScalarFieldContext("FileReference", field, false, false, "String")
 }
 
+func (ec *executionContext) _GrantLeaveBalancesPayload_granted(ctx context.Context, field graphql.CollectedField, obj *leave.GrantReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GrantLeaveBalancesPayload_granted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Granted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GrantLeaveBalancesPayload_granted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GrantLeaveBalancesPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GrantLeaveBalancesPayload_skipped(ctx context.Context, field graphql.CollectedField, obj *leave.GrantReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GrantLeaveBalancesPayload_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GrantLeaveBalancesPayload_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GrantLeaveBalancesPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GrantLeaveBalancesPayload_grantedMinutes(ctx context.Context, field graphql.CollectedField, obj *leave.GrantReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GrantLeaveBalancesPayload_grantedMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GrantedMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GrantLeaveBalancesPayload_grantedMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GrantLeaveBalancesPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Holiday_date(ctx context.Context, field graphql.CollectedField, obj *calendar.HolidayDate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holiday_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Holiday_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holiday", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Holiday_name(ctx context.Context, field graphql.CollectedField, obj *calendar.HolidayDate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holiday_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Holiday_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holiday", field, false, false, "String")
+}
+
 func (ec *executionContext) _ImportMembersPayload_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportMembersPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13296,6 +22384,2649 @@ func (ec *executionContext) fieldContext_Invite_enterpriseName(_ context.Context
 	return graphql.NewScalarFieldContext("Invite", field, false, false, "String")
 }
 
+func (ec *executionContext) _LeaveBalance_id(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalance", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaveBalance_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalance", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaveBalance_memberID(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_memberID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_memberID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalance", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaveBalance_leaveTypeID(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_leaveTypeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaveTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_leaveTypeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalance", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaveBalance_year(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveBalance_validUntil(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalance", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaveBalance_grantedMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_grantedMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GrantedMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_grantedMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveBalance_availableMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_availableMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_availableMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveBalance_reservedMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_reservedMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReservedMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_reservedMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveBalance_usedMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_usedMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UsedMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_usedMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveBalance_expiredMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_expiredMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiredMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_expiredMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveBalance_expiredAt(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_expiredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_expiredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalance", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaveBalance_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalance", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaveBalance_member(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveBalance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveBalance_leaveType(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_leaveType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaveType(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveType) graphql.Marshaler {
+			return ec.marshalNLeaveType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_leaveType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveBalance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveBalance_changes(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalance_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Changes(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.LeaveBalanceChangeOrder), fc.Args["where"].(*ent.LeaveBalanceChangeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveBalanceChangeConnection) graphql.Marshaler {
+			return ec.marshalNLeaveBalanceChangeConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalance_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveBalance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveBalanceChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_LeaveBalance_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveBalanceChange_id(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaveBalanceChange_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChange_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChange_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaveBalanceChange_memberID(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChange_memberID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChange_memberID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaveBalanceChange_balanceID(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChange_balanceID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BalanceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChange_balanceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaveBalanceChange_kind(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v leavebalancechange.Kind) graphql.Marshaler {
+			return ec.marshalNLeaveBalanceChangeKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavebalancechangeᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceChange", field, false, false, "LeaveBalanceChangeKind")
+}
+
+func (ec *executionContext) _LeaveBalanceChange_minutes(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChange_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChange_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveBalanceChange_availableAfter(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChange_availableAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChange_availableAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveBalanceChange_reason(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaveBalanceChange_leaveRequestID(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChange_leaveRequestID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaveRequestID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChange_leaveRequestID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaveBalanceChange_approvalID(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChange_approvalID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChange_approvalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaveBalanceChange_actorID(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChange_actorID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChange_actorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaveBalanceChange_member(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChange_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChange_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveBalanceChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveBalanceChange_balance(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChange_balance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Balance(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveBalance) graphql.Marshaler {
+			return ec.marshalNLeaveBalance2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChange_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveBalanceChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveBalance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveBalanceChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LeaveBalanceChangeEdge) graphql.Marshaler {
+			return ec.marshalOLeaveBalanceChangeEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveBalanceChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveBalanceChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveBalanceChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveBalanceChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveBalanceChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveBalanceChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveBalanceChange) graphql.Marshaler {
+			return ec.marshalOLeaveBalanceChange2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveBalanceChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveBalanceChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveBalanceChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceChangeEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _LeaveBalanceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LeaveBalanceEdge) graphql.Marshaler {
+			return ec.marshalOLeaveBalanceEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveBalanceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveBalanceEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveBalanceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveBalanceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveBalanceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveBalanceEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveBalance) graphql.Marshaler {
+			return ec.marshalOLeaveBalance2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveBalanceEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveBalance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveBalanceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveBalanceEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveBalanceEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveBalanceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveBalanceEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _LeaveDay_date(ctx context.Context, field graphql.CollectedField, obj *amount.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveDay_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveDay_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveDay", field, false, false, "Date")
+}
+
+func (ec *executionContext) _LeaveDay_kind(ctx context.Context, field graphql.CollectedField, obj *amount.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveDay_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.DayKind) graphql.Marshaler {
+			return ec.marshalNDayKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDayKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveDay_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveDay", field, false, false, "DayKind")
+}
+
+func (ec *executionContext) _LeaveDay_part(ctx context.Context, field graphql.CollectedField, obj *amount.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveDay_part(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Part, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Part) graphql.Marshaler {
+			return ec.marshalNLeavePart2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐPart(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveDay_part(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveDay", field, false, false, "LeavePart")
+}
+
+func (ec *executionContext) _LeaveDay_minutes(ctx context.Context, field graphql.CollectedField, obj *amount.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveDay_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveDay_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveDay", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveDay_from(ctx context.Context, field graphql.CollectedField, obj *amount.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveDay_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeaveDay().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveDay_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveDay", field, true, true, "String")
+}
+
+func (ec *executionContext) _LeaveDay_to(ctx context.Context, field graphql.CollectedField, obj *amount.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveDay_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeaveDay().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveDay_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveDay", field, true, true, "String")
+}
+
+func (ec *executionContext) _LeaveDuration_minutes(ctx context.Context, field graphql.CollectedField, obj *leave.DurationView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveDuration_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveDuration_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveDuration", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveDuration_minutesPerDay(ctx context.Context, field graphql.CollectedField, obj *leave.DurationView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveDuration_minutesPerDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinutesPerDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveDuration_minutesPerDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveDuration", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveDuration_days(ctx context.Context, field graphql.CollectedField, obj *leave.DurationView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveDuration_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []amount.Share) graphql.Marshaler {
+			return ec.marshalNLeaveDay2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveDuration_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveDuration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveDay(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveGrant_kind(ctx context.Context, field graphql.CollectedField, obj *amount.Grant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveGrant_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v amount.GrantKind) graphql.Marshaler {
+			return ec.marshalNLeaveGrantKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐGrantKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveGrant_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveGrant", field, false, false, "LeaveGrantKind")
+}
+
+func (ec *executionContext) _LeaveGrant_minutes(ctx context.Context, field graphql.CollectedField, obj *amount.Grant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveGrant_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveGrant_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveGrant", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveGrant_tiers(ctx context.Context, field graphql.CollectedField, obj *amount.Grant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveGrant_tiers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tiers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []amount.Tier) graphql.Marshaler {
+			return ec.marshalNLeaveGrantTier2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐTierᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveGrant_tiers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveGrant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveGrantTier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveGrant_prorate(ctx context.Context, field graphql.CollectedField, obj *amount.Grant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveGrant_prorate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Prorate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveGrant_prorate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveGrant", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LeaveGrant_roundMinutes(ctx context.Context, field graphql.CollectedField, obj *amount.Grant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveGrant_roundMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoundMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveGrant_roundMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveGrant", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveGrant_carryOverMinutes(ctx context.Context, field graphql.CollectedField, obj *amount.Grant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveGrant_carryOverMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CarryOverMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveGrant_carryOverMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveGrant", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveGrantTier_years(ctx context.Context, field graphql.CollectedField, obj *amount.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveGrantTier_years(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Years, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveGrantTier_years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveGrantTier", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveGrantTier_minutes(ctx context.Context, field graphql.CollectedField, obj *amount.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveGrantTier_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveGrantTier_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveGrantTier", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveRequest_id(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaveRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaveRequest_memberID(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_memberID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_memberID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaveRequest_leaveTypeID(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_leaveTypeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaveTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_leaveTypeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaveRequest_start(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaveRequest_end(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaveRequest_minutes(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveRequest_cancelledMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_cancelledMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelledMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_cancelledMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveRequest_firstDay(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_firstDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_firstDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaveRequest_lastDay(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_lastDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_lastDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaveRequest_status(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v leaverequest.Status) graphql.Marshaler {
+			return ec.marshalNLeaveRequestStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "LeaveRequestStatus")
+}
+
+func (ec *executionContext) _LeaveRequest_reason(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaveRequest_approvalID(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_approvalID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_approvalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaveRequest_cancelStatus(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_cancelStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *leaverequest.CancelStatus) graphql.Marshaler {
+			return ec.marshalOLeaveCancelStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐCancelStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_cancelStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "LeaveCancelStatus")
+}
+
+func (ec *executionContext) _LeaveRequest_cancelFrom(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_cancelFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_cancelFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaveRequest_cancelApprovalID(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_cancelApprovalID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelApprovalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_cancelApprovalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaveRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaveRequest_member(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveRequest_leaveType(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_leaveType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaveType(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveType) graphql.Marshaler {
+			return ec.marshalNLeaveType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_leaveType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveRequest_days(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequest_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []amount.Share) graphql.Marshaler {
+			return ec.marshalNLeaveDay2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequest_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveDay(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LeaveRequestEdge) graphql.Marshaler {
+			return ec.marshalOLeaveRequestEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveRequestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveRequestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequestConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveRequest) graphql.Marshaler {
+			return ec.marshalOLeaveRequest2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveRequestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveRequestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveRequestEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _LeaveTaken_leaveTypeId(ctx context.Context, field graphql.CollectedField, obj *attendance.LeaveTaken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveTaken_leaveTypeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaveTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveTaken_leaveTypeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveTaken", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaveTaken_leaveTypeName(ctx context.Context, field graphql.CollectedField, obj *attendance.LeaveTaken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveTaken_leaveTypeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaveTypeName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveTaken_leaveTypeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveTaken", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaveTaken_minutes(ctx context.Context, field graphql.CollectedField, obj *attendance.LeaveTaken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveTaken_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveTaken_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveTaken", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveType_id(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaveType_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaveType_name(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaveType_unit(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v leavetype.Unit) graphql.Marshaler {
+			return ec.marshalNLeaveUnit2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, false, false, "LeaveUnit")
+}
+
+func (ec *executionContext) _LeaveType_counting(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_counting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v leavetype.Counting) graphql.Marshaler {
+			return ec.marshalNLeaveCounting2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCounting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_counting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, false, false, "LeaveCounting")
+}
+
+func (ec *executionContext) _LeaveType_minutesPerDay(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_minutesPerDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinutesPerDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_minutesPerDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveType_paid(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_paid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_paid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LeaveType_audience(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_audience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Audience, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v audience.Audience) graphql.Marshaler {
+			return ec.marshalNAudience2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_audience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveType",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Audience(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveType_needsBalance(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_needsBalance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsBalance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_needsBalance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LeaveType_stepMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_stepMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StepMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_stepMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveType_maxDaysInAdvance(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_maxDaysInAdvance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxDaysInAdvance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_maxDaysInAdvance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveType_maxDaysLate(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_maxDaysLate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxDaysLate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_maxDaysLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveType_approvalTemplateID(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_approvalTemplateID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovalTemplateID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_approvalTemplateID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaveType_active(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LeaveType_grant(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_grant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Grant) graphql.Marshaler {
+			return ec.marshalNLeaveGrant2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐGrant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_grant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveType",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveGrant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveType_usableByMe(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveType_usableByMe(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeaveType().UsableByMe(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveType_usableByMe(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveType", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _LeaveTypeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveTypeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveTypeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LeaveTypeEdge) graphql.Marshaler {
+			return ec.marshalOLeaveTypeEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveTypeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveTypeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveTypeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveTypeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveTypeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveTypeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveTypeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveTypeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveTypeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveTypeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveTypeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveTypeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveTypeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaveTypeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveTypeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveTypeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveType) graphql.Marshaler {
+			return ec.marshalOLeaveType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveTypeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveTypeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaveTypeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LeaveTypeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveTypeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveTypeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveTypeEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _LoginPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13659,6 +25390,29 @@ func (ec *executionContext) fieldContext_Member_activatedAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("Member", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Member_hiredOn(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_hiredOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HiredOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_hiredOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
+}
+
 func (ec *executionContext) _Member_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13837,6 +25591,84 @@ func (ec *executionContext) fieldContext_Member_referredBy(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberAttendanceSummary_memberId(ctx context.Context, field graphql.CollectedField, obj *attendance.MemberSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberAttendanceSummary_memberId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberAttendanceSummary_memberId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberAttendanceSummary", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MemberAttendanceSummary_memberName(ctx context.Context, field graphql.CollectedField, obj *attendance.MemberSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberAttendanceSummary_memberName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberAttendanceSummary_memberName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberAttendanceSummary", field, false, false, "String")
+}
+
+func (ec *executionContext) _MemberAttendanceSummary_counts(ctx context.Context, field graphql.CollectedField, obj *attendance.MemberSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberAttendanceSummary_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v attendance.Counts) graphql.Marshaler {
+			return ec.marshalNAttendanceCounts2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberAttendanceSummary_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberAttendanceSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendanceCounts(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15427,6 +27259,182 @@ func (ec *executionContext) fieldContext_Mutation_appToken(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateWorkCalendar(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateWorkCalendar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateWorkCalendar(ctx, fc.Args["input"].(model.UpdateWorkCalendarInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Calendar) graphql.Marshaler {
+			return ec.marshalNWorkCalendar2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐCalendar(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateWorkCalendar(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkCalendar(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateWorkCalendar_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createAttendanceRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAttendanceRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAttendanceRule(ctx, fc.Args["input"].(attendance.RuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AttendanceRule) graphql.Marshaler {
+			return ec.marshalNAttendanceRule2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAttendanceRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendanceRule(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAttendanceRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAttendanceRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAttendanceRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAttendanceRule(ctx, fc.Args["input"].(attendance.RuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AttendanceRule) graphql.Marshaler {
+			return ec.marshalNAttendanceRule2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAttendanceRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendanceRule(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAttendanceRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_checkIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_checkIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CheckIn(ctx, fc.Args["input"].(attendance.CheckInInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CheckIn) graphql.Marshaler {
+			return ec.marshalNCheckIn2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckIn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_checkIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckIn(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_checkIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16213,6 +28221,182 @@ func (ec *executionContext) fieldContext_Mutation_markInboxRead(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_markInboxRead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createLeaveType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createLeaveType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateLeaveType(ctx, fc.Args["input"].(leave.TypeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveType) graphql.Marshaler {
+			return ec.marshalNLeaveType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createLeaveType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveType(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createLeaveType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateLeaveType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateLeaveType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateLeaveType(ctx, fc.Args["input"].(leave.TypeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveType) graphql.Marshaler {
+			return ec.marshalNLeaveType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateLeaveType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveType(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateLeaveType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_adjustLeaveBalance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_adjustLeaveBalance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AdjustLeaveBalance(ctx, fc.Args["input"].(leave.AdjustInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveBalance) graphql.Marshaler {
+			return ec.marshalNLeaveBalance2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_adjustLeaveBalance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveBalance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_adjustLeaveBalance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_grantLeaveBalances(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_grantLeaveBalances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().GrantLeaveBalances(ctx, fc.Args["input"].(model.GrantLeaveBalancesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *leave.GrantReport) graphql.Marshaler {
+			return ec.marshalNGrantLeaveBalancesPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚐGrantReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_grantLeaveBalances(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GrantLeaveBalancesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_grantLeaveBalances_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17179,6 +29363,138 @@ func (ec *executionContext) fieldContext_Query_apps(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_attendanceRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_attendanceRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AttendanceRequests(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AttendanceRequestOrder), fc.Args["where"].(*ent.AttendanceRequestWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AttendanceRequestConnection) graphql.Marshaler {
+			return ec.marshalNAttendanceRequestConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_attendanceRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendanceRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_attendanceRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_attendanceRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_attendanceRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AttendanceRules(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AttendanceRuleOrder), fc.Args["where"].(*ent.AttendanceRuleWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AttendanceRuleConnection) graphql.Marshaler {
+			return ec.marshalNAttendanceRuleConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_attendanceRules(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendanceRuleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_attendanceRules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_checkIns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_checkIns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CheckIns(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CheckInOrder), fc.Args["where"].(*ent.CheckInWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CheckInConnection) graphql.Marshaler {
+			return ec.marshalNCheckInConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_checkIns(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckInConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_checkIns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_conversations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17267,6 +29583,182 @@ func (ec *executionContext) fieldContext_Query_departments(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_leaveBalances(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_leaveBalances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LeaveBalances(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.LeaveBalanceOrder), fc.Args["where"].(*ent.LeaveBalanceWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveBalanceConnection) graphql.Marshaler {
+			return ec.marshalNLeaveBalanceConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_leaveBalances(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveBalanceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_leaveBalances_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_leaveBalanceChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_leaveBalanceChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LeaveBalanceChanges(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.LeaveBalanceChangeOrder), fc.Args["where"].(*ent.LeaveBalanceChangeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveBalanceChangeConnection) graphql.Marshaler {
+			return ec.marshalNLeaveBalanceChangeConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_leaveBalanceChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveBalanceChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_leaveBalanceChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_leaveRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_leaveRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LeaveRequests(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.LeaveRequestOrder), fc.Args["where"].(*ent.LeaveRequestWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveRequestConnection) graphql.Marshaler {
+			return ec.marshalNLeaveRequestConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_leaveRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_leaveRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_leaveTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_leaveTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LeaveTypes(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.LeaveTypeOrder), fc.Args["where"].(*ent.LeaveTypeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaveTypeConnection) graphql.Marshaler {
+			return ec.marshalNLeaveTypeConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_leaveTypes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveTypeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_leaveTypes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_members(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17349,6 +29841,126 @@ func (ec *executionContext) fieldContext_Query_tags(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_tags_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_workCalendar(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_workCalendar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().WorkCalendar(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Calendar) graphql.Marshaler {
+			return ec.marshalNWorkCalendar2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐCalendar(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_workCalendar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkCalendar(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_attendanceDays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_attendanceDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AttendanceDays(ctx, fc.Args["memberId"].(*string), fc.Args["from"].(calendar.Date), fc.Args["to"].(calendar.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*attendance.DayView) graphql.Marshaler {
+			return ec.marshalNAttendanceDay2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐDayViewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_attendanceDays(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendanceDay(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_attendanceDays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_attendanceSummary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_attendanceSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AttendanceSummary(ctx, fc.Args["month"].(string), fc.Args["memberId"].(*string), fc.Args["departmentId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *attendance.Summary) graphql.Marshaler {
+			return ec.marshalNAttendanceSummary2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_attendanceSummary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendanceSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_attendanceSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17501,6 +30113,50 @@ func (ec *executionContext) fieldContext_Query_inbox(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_inbox_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_leaveDuration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_leaveDuration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LeaveDuration(ctx, fc.Args["input"].(model.LeaveDurationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *leave.DurationView) graphql.Marshaler {
+			return ec.marshalNLeaveDuration2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚐDurationView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_leaveDuration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveDuration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_leaveDuration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18489,6 +31145,308 @@ func (ec *executionContext) _Viewer_isOperator(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Viewer_isOperator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _WorkCalendar_timeZone(ctx context.Context, field graphql.CollectedField, obj *calendar.Calendar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkCalendar_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkCalendar_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkCalendar", field, false, false, "String")
+}
+
+func (ec *executionContext) _WorkCalendar_workingWeek(ctx context.Context, field graphql.CollectedField, obj *calendar.Calendar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkCalendar_workingWeek(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkCalendar().WorkingWeek(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Weekday) graphql.Marshaler {
+			return ec.marshalNWeekday2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWeekdayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkCalendar_workingWeek(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkCalendar", field, true, true, "Weekday")
+}
+
+func (ec *executionContext) _WorkCalendar_holidays(ctx context.Context, field graphql.CollectedField, obj *calendar.Calendar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkCalendar_holidays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.WorkCalendar().Holidays(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*calendar.HolidayDate) graphql.Marshaler {
+			return ec.marshalNHoliday2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐHolidayDateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkCalendar_holidays(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkCalendar",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Holiday(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WorkCalendar_holidays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkCalendar_makeUpDays(ctx context.Context, field graphql.CollectedField, obj *calendar.Calendar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkCalendar_makeUpDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.WorkCalendar().MakeUpDays(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkCalendar_makeUpDays(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkCalendar",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WorkCalendar_makeUpDays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkCalendar_workingHours(ctx context.Context, field graphql.CollectedField, obj *calendar.Calendar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkCalendar_workingHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkCalendar().WorkingHours(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WorkingHours) graphql.Marshaler {
+			return ec.marshalNWorkingHours2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWorkingHours(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkCalendar_workingHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkCalendar",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkingHours(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkCalendar_days(ctx context.Context, field graphql.CollectedField, obj *calendar.Calendar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkCalendar_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.WorkCalendar().Days(ctx, obj, fc.Args["from"].(calendar.Date), fc.Args["to"].(calendar.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*calendar.DayInfo) graphql.Marshaler {
+			return ec.marshalNCalendarDay2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDayInfoᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkCalendar_days(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkCalendar",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CalendarDay(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WorkCalendar_days_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkingHours_start(ctx context.Context, field graphql.CollectedField, obj *model.WorkingHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkingHours_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkingHours_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, "String")
+}
+
+func (ec *executionContext) _WorkingHours_end(ctx context.Context, field graphql.CollectedField, obj *model.WorkingHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkingHours_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkingHours_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, "String")
+}
+
+func (ec *executionContext) _WorkingHours_lunchStart(ctx context.Context, field graphql.CollectedField, obj *model.WorkingHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkingHours_lunchStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LunchStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkingHours_lunchStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, "String")
+}
+
+func (ec *executionContext) _WorkingHours_lunchEnd(ctx context.Context, field graphql.CollectedField, obj *model.WorkingHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkingHours_lunchEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LunchEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkingHours_lunchEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -19683,6 +32641,76 @@ func UnmarshalAddConversationMembersInput(ctx context.Context, raw any) (model.A
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAdjustLeaveBalanceInput(ctx context.Context, obj any) (leave.AdjustInput, error) {
+	var it leave.AdjustInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberId", "leaveTypeId", "year", "minutes", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "leaveTypeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "minutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutes"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minutes = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAdjustLeaveBalanceInput unmarshals raw into the AdjustLeaveBalanceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAdjustLeaveBalanceInput(ctx context.Context, raw any) (leave.AdjustInput, error) {
+	var out leave.AdjustInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AdjustLeaveBalanceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAdminRoleOrder(ctx context.Context, obj any) (ent.AdminRoleOrder, error) {
 	var it ent.AdminRoleOrder
 	if obj == nil {
@@ -20641,6 +33669,2597 @@ func (ec *executionContext) unmarshalInputArticleInput(ctx context.Context, obj 
 func UnmarshalArticleInput(ctx context.Context, raw any) (msgtype.ArticleBody, error) {
 	var out msgtype.ArticleBody
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArticleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAttendancePlaceInput(ctx context.Context, obj any) (judge.Place, error) {
+	var it judge.Place
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "latitude", "longitude", "radius"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "latitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitude"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latitude = data
+		case "longitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitude"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Longitude = data
+		case "radius":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("radius"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Radius = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttendancePlaceInput unmarshals raw into the AttendancePlaceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttendancePlaceInput(ctx context.Context, raw any) (judge.Place, error) {
+	var out judge.Place
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttendancePlaceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAttendanceRequestOrder(ctx context.Context, obj any) (ent.AttendanceRequestOrder, error) {
+	var it ent.AttendanceRequestOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAttendanceRequestOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttendanceRequestOrder unmarshals raw into the AttendanceRequestOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttendanceRequestOrder(ctx context.Context, raw any) (ent.AttendanceRequestOrder, error) {
+	var out ent.AttendanceRequestOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttendanceRequestOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAttendanceRequestWhereInput(ctx context.Context, obj any) (ent.AttendanceRequestWhereInput, error) {
+	var it ent.AttendanceRequestWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "memberIDGT", "memberIDGTE", "memberIDLT", "memberIDLTE", "memberIDContains", "memberIDHasPrefix", "memberIDHasSuffix", "memberIDEqualFold", "memberIDContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "start", "startNEQ", "startIn", "startNotIn", "startGT", "startGTE", "startLT", "startLTE", "end", "endNEQ", "endIn", "endNotIn", "endGT", "endGTE", "endLT", "endLTE", "firstDay", "firstDayNEQ", "firstDayIn", "firstDayNotIn", "firstDayGT", "firstDayGTE", "firstDayLT", "firstDayLTE", "firstDayContains", "firstDayHasPrefix", "firstDayHasSuffix", "firstDayEqualFold", "firstDayContainsFold", "lastDay", "lastDayNEQ", "lastDayIn", "lastDayNotIn", "lastDayGT", "lastDayGTE", "lastDayLT", "lastDayLTE", "lastDayContains", "lastDayHasPrefix", "lastDayHasSuffix", "lastDayEqualFold", "lastDayContainsFold", "destination", "destinationNEQ", "destinationIn", "destinationNotIn", "destinationGT", "destinationGTE", "destinationLT", "destinationLTE", "destinationContains", "destinationHasPrefix", "destinationHasSuffix", "destinationEqualFold", "destinationContainsFold", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "punchKind", "punchKindNEQ", "punchKindIn", "punchKindNotIn", "punchKindIsNil", "punchKindNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "approvalID", "approvalIDNEQ", "approvalIDIn", "approvalIDNotIn", "approvalIDGT", "approvalIDGTE", "approvalIDLT", "approvalIDLTE", "approvalIDContains", "approvalIDHasPrefix", "approvalIDHasSuffix", "approvalIDIsNil", "approvalIDNotNil", "approvalIDEqualFold", "approvalIDContainsFold", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "hasMember", "hasMemberWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAttendanceRequestWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAttendanceRequestWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAttendanceRequestWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "memberIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDNEQ = data
+		case "memberIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDIn = data
+		case "memberIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDNotIn = data
+		case "memberIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDGT = data
+		case "memberIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDGTE = data
+		case "memberIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDLT = data
+		case "memberIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDLTE = data
+		case "memberIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDContains"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDContains = data
+		case "memberIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDHasPrefix = data
+		case "memberIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDHasSuffix = data
+		case "memberIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDEqualFold = data
+		case "memberIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDContainsFold = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOAttendanceRequestKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOAttendanceRequestKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOAttendanceRequestKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOAttendanceRequestKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "startNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartNEQ = data
+		case "startIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartIn = data
+		case "startNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartNotIn = data
+		case "startGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartGT = data
+		case "startGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartGTE = data
+		case "startLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartLT = data
+		case "startLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartLTE = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "endNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndNEQ = data
+		case "endIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndIn = data
+		case "endNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndNotIn = data
+		case "endGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndGT = data
+		case "endGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndGTE = data
+		case "endLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndLT = data
+		case "endLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndLTE = data
+		case "firstDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDay"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDay = data
+		case "firstDayNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayNEQ = data
+		case "firstDayIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayIn = data
+		case "firstDayNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayNotIn = data
+		case "firstDayGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayGT = data
+		case "firstDayGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayGTE = data
+		case "firstDayLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayLT = data
+		case "firstDayLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayLTE = data
+		case "firstDayContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayContains = data
+		case "firstDayHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayHasPrefix = data
+		case "firstDayHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayHasSuffix = data
+		case "firstDayEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayEqualFold = data
+		case "firstDayContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayContainsFold = data
+		case "lastDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDay"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDay = data
+		case "lastDayNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayNEQ = data
+		case "lastDayIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayIn = data
+		case "lastDayNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayNotIn = data
+		case "lastDayGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayGT = data
+		case "lastDayGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayGTE = data
+		case "lastDayLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayLT = data
+		case "lastDayLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayLTE = data
+		case "lastDayContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayContains = data
+		case "lastDayHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayHasPrefix = data
+		case "lastDayHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayHasSuffix = data
+		case "lastDayEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayEqualFold = data
+		case "lastDayContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayContainsFold = data
+		case "destination":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destination"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Destination = data
+		case "destinationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationNEQ = data
+		case "destinationIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationIn = data
+		case "destinationNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationNotIn = data
+		case "destinationGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationGT = data
+		case "destinationGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationGTE = data
+		case "destinationLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationLT = data
+		case "destinationLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationLTE = data
+		case "destinationContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationContains = data
+		case "destinationHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationHasPrefix = data
+		case "destinationHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationHasSuffix = data
+		case "destinationEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationEqualFold = data
+		case "destinationContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationContainsFold = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "punchKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("punchKind"))
+			data, err := ec.unmarshalOCorrectionPunchKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐPunchKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PunchKind = data
+		case "punchKindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("punchKindNEQ"))
+			data, err := ec.unmarshalOCorrectionPunchKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐPunchKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PunchKindNEQ = data
+		case "punchKindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("punchKindIn"))
+			data, err := ec.unmarshalOCorrectionPunchKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐPunchKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PunchKindIn = data
+		case "punchKindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("punchKindNotIn"))
+			data, err := ec.unmarshalOCorrectionPunchKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐPunchKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PunchKindNotIn = data
+		case "punchKindIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("punchKindIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PunchKindIsNil = data
+		case "punchKindNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("punchKindNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PunchKindNotNil = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAttendanceRequestStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOAttendanceRequestStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOAttendanceRequestStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOAttendanceRequestStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "approvalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalID = data
+		case "approvalIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDNEQ = data
+		case "approvalIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDIn = data
+		case "approvalIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDNotIn = data
+		case "approvalIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDGT = data
+		case "approvalIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDGTE = data
+		case "approvalIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDLT = data
+		case "approvalIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDLTE = data
+		case "approvalIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDContains = data
+		case "approvalIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDHasPrefix = data
+		case "approvalIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDHasSuffix = data
+		case "approvalIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDIsNil = data
+		case "approvalIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDNotNil = data
+		case "approvalIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDEqualFold = data
+		case "approvalIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDContainsFold = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttendanceRequestWhereInput unmarshals raw into the AttendanceRequestWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttendanceRequestWhereInput(ctx context.Context, raw any) (ent.AttendanceRequestWhereInput, error) {
+	var out ent.AttendanceRequestWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttendanceRequestWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAttendanceRuleOrder(ctx context.Context, obj any) (ent.AttendanceRuleOrder, error) {
+	var it ent.AttendanceRuleOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAttendanceRuleOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttendanceRuleOrder unmarshals raw into the AttendanceRuleOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttendanceRuleOrder(ctx context.Context, raw any) (ent.AttendanceRuleOrder, error) {
+	var out ent.AttendanceRuleOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttendanceRuleOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAttendanceRuleWhereInput(ctx context.Context, obj any) (ent.AttendanceRuleWhereInput, error) {
+	var it ent.AttendanceRuleWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "priorityGT", "priorityGTE", "priorityLT", "priorityLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "onDuty", "onDutyNEQ", "onDutyIn", "onDutyNotIn", "onDutyGT", "onDutyGTE", "onDutyLT", "onDutyLTE", "onDutyContains", "onDutyHasPrefix", "onDutyHasSuffix", "onDutyIsNil", "onDutyNotNil", "onDutyEqualFold", "onDutyContainsFold", "offDuty", "offDutyNEQ", "offDutyIn", "offDutyNotIn", "offDutyGT", "offDutyGTE", "offDutyLT", "offDutyLTE", "offDutyContains", "offDutyHasPrefix", "offDutyHasSuffix", "offDutyIsNil", "offDutyNotNil", "offDutyEqualFold", "offDutyContainsFold", "lateGraceMinutes", "lateGraceMinutesNEQ", "lateGraceMinutesIn", "lateGraceMinutesNotIn", "lateGraceMinutesGT", "lateGraceMinutesGTE", "lateGraceMinutesLT", "lateGraceMinutesLTE", "earlyGraceMinutes", "earlyGraceMinutesNEQ", "earlyGraceMinutesIn", "earlyGraceMinutesNotIn", "earlyGraceMinutesGT", "earlyGraceMinutesGTE", "earlyGraceMinutesLT", "earlyGraceMinutesLTE", "seriousLateMinutes", "seriousLateMinutesNEQ", "seriousLateMinutesIn", "seriousLateMinutesNotIn", "seriousLateMinutesGT", "seriousLateMinutesGTE", "seriousLateMinutesLT", "seriousLateMinutesLTE", "lunchStart", "lunchStartNEQ", "lunchStartIn", "lunchStartNotIn", "lunchStartGT", "lunchStartGTE", "lunchStartLT", "lunchStartLTE", "lunchStartContains", "lunchStartHasPrefix", "lunchStartHasSuffix", "lunchStartIsNil", "lunchStartNotNil", "lunchStartEqualFold", "lunchStartContainsFold", "lunchEnd", "lunchEndNEQ", "lunchEndIn", "lunchEndNotIn", "lunchEndGT", "lunchEndGTE", "lunchEndLT", "lunchEndLTE", "lunchEndContains", "lunchEndHasPrefix", "lunchEndHasSuffix", "lunchEndIsNil", "lunchEndNotNil", "lunchEndEqualFold", "lunchEndContainsFold", "coreStart", "coreStartNEQ", "coreStartIn", "coreStartNotIn", "coreStartGT", "coreStartGTE", "coreStartLT", "coreStartLTE", "coreStartContains", "coreStartHasPrefix", "coreStartHasSuffix", "coreStartIsNil", "coreStartNotNil", "coreStartEqualFold", "coreStartContainsFold", "coreEnd", "coreEndNEQ", "coreEndIn", "coreEndNotIn", "coreEndGT", "coreEndGTE", "coreEndLT", "coreEndLTE", "coreEndContains", "coreEndHasPrefix", "coreEndHasSuffix", "coreEndIsNil", "coreEndNotNil", "coreEndEqualFold", "coreEndContainsFold", "requiredMinutes", "requiredMinutesNEQ", "requiredMinutesIn", "requiredMinutesNotIn", "requiredMinutesGT", "requiredMinutesGTE", "requiredMinutesLT", "requiredMinutesLTE", "dayStartsAt", "dayStartsAtNEQ", "dayStartsAtIn", "dayStartsAtNotIn", "dayStartsAtGT", "dayStartsAtGTE", "dayStartsAtLT", "dayStartsAtLTE", "dayStartsAtContains", "dayStartsAtHasPrefix", "dayStartsAtHasSuffix", "dayStartsAtEqualFold", "dayStartsAtContainsFold", "fieldCheckIn", "fieldCheckInNEQ", "fieldCheckInIn", "fieldCheckInNotIn", "checkInOnLeave", "checkInOnLeaveNEQ", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAttendanceRuleWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAttendanceRuleWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAttendanceRuleWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "priorityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priorityNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriorityNEQ = data
+		case "priorityIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priorityIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriorityIn = data
+		case "priorityNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priorityNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriorityNotIn = data
+		case "priorityGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priorityGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriorityGT = data
+		case "priorityGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priorityGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriorityGTE = data
+		case "priorityLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priorityLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriorityLT = data
+		case "priorityLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priorityLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriorityLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOAttendanceRuleKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOAttendanceRuleKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOAttendanceRuleKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOAttendanceRuleKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "onDuty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDuty"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDuty = data
+		case "onDutyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyNEQ = data
+		case "onDutyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyIn = data
+		case "onDutyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyNotIn = data
+		case "onDutyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyGT = data
+		case "onDutyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyGTE = data
+		case "onDutyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyLT = data
+		case "onDutyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyLTE = data
+		case "onDutyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyContains = data
+		case "onDutyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyHasPrefix = data
+		case "onDutyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyHasSuffix = data
+		case "onDutyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyIsNil = data
+		case "onDutyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyNotNil = data
+		case "onDutyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyEqualFold = data
+		case "onDutyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDutyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDutyContainsFold = data
+		case "offDuty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDuty"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDuty = data
+		case "offDutyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyNEQ = data
+		case "offDutyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyIn = data
+		case "offDutyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyNotIn = data
+		case "offDutyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyGT = data
+		case "offDutyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyGTE = data
+		case "offDutyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyLT = data
+		case "offDutyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyLTE = data
+		case "offDutyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyContains = data
+		case "offDutyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyHasPrefix = data
+		case "offDutyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyHasSuffix = data
+		case "offDutyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyIsNil = data
+		case "offDutyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyNotNil = data
+		case "offDutyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyEqualFold = data
+		case "offDutyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDutyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDutyContainsFold = data
+		case "lateGraceMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lateGraceMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LateGraceMinutes = data
+		case "lateGraceMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lateGraceMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LateGraceMinutesNEQ = data
+		case "lateGraceMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lateGraceMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LateGraceMinutesIn = data
+		case "lateGraceMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lateGraceMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LateGraceMinutesNotIn = data
+		case "lateGraceMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lateGraceMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LateGraceMinutesGT = data
+		case "lateGraceMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lateGraceMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LateGraceMinutesGTE = data
+		case "lateGraceMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lateGraceMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LateGraceMinutesLT = data
+		case "lateGraceMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lateGraceMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LateGraceMinutesLTE = data
+		case "earlyGraceMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyGraceMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyGraceMinutes = data
+		case "earlyGraceMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyGraceMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyGraceMinutesNEQ = data
+		case "earlyGraceMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyGraceMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyGraceMinutesIn = data
+		case "earlyGraceMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyGraceMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyGraceMinutesNotIn = data
+		case "earlyGraceMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyGraceMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyGraceMinutesGT = data
+		case "earlyGraceMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyGraceMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyGraceMinutesGTE = data
+		case "earlyGraceMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyGraceMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyGraceMinutesLT = data
+		case "earlyGraceMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyGraceMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyGraceMinutesLTE = data
+		case "seriousLateMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seriousLateMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeriousLateMinutes = data
+		case "seriousLateMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seriousLateMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeriousLateMinutesNEQ = data
+		case "seriousLateMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seriousLateMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeriousLateMinutesIn = data
+		case "seriousLateMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seriousLateMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeriousLateMinutesNotIn = data
+		case "seriousLateMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seriousLateMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeriousLateMinutesGT = data
+		case "seriousLateMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seriousLateMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeriousLateMinutesGTE = data
+		case "seriousLateMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seriousLateMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeriousLateMinutesLT = data
+		case "seriousLateMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seriousLateMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeriousLateMinutesLTE = data
+		case "lunchStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStart"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStart = data
+		case "lunchStartNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartNEQ = data
+		case "lunchStartIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartIn = data
+		case "lunchStartNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartNotIn = data
+		case "lunchStartGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartGT = data
+		case "lunchStartGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartGTE = data
+		case "lunchStartLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartLT = data
+		case "lunchStartLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartLTE = data
+		case "lunchStartContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartContains = data
+		case "lunchStartHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartHasPrefix = data
+		case "lunchStartHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartHasSuffix = data
+		case "lunchStartIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartIsNil = data
+		case "lunchStartNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartNotNil = data
+		case "lunchStartEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartEqualFold = data
+		case "lunchStartContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStartContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStartContainsFold = data
+		case "lunchEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEnd"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEnd = data
+		case "lunchEndNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndNEQ = data
+		case "lunchEndIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndIn = data
+		case "lunchEndNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndNotIn = data
+		case "lunchEndGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndGT = data
+		case "lunchEndGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndGTE = data
+		case "lunchEndLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndLT = data
+		case "lunchEndLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndLTE = data
+		case "lunchEndContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndContains = data
+		case "lunchEndHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndHasPrefix = data
+		case "lunchEndHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndHasSuffix = data
+		case "lunchEndIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndIsNil = data
+		case "lunchEndNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndNotNil = data
+		case "lunchEndEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndEqualFold = data
+		case "lunchEndContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEndContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEndContainsFold = data
+		case "coreStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStart"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStart = data
+		case "coreStartNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartNEQ = data
+		case "coreStartIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartIn = data
+		case "coreStartNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartNotIn = data
+		case "coreStartGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartGT = data
+		case "coreStartGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartGTE = data
+		case "coreStartLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartLT = data
+		case "coreStartLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartLTE = data
+		case "coreStartContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartContains = data
+		case "coreStartHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartHasPrefix = data
+		case "coreStartHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartHasSuffix = data
+		case "coreStartIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartIsNil = data
+		case "coreStartNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartNotNil = data
+		case "coreStartEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartEqualFold = data
+		case "coreStartContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStartContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStartContainsFold = data
+		case "coreEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEnd"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEnd = data
+		case "coreEndNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndNEQ = data
+		case "coreEndIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndIn = data
+		case "coreEndNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndNotIn = data
+		case "coreEndGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndGT = data
+		case "coreEndGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndGTE = data
+		case "coreEndLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndLT = data
+		case "coreEndLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndLTE = data
+		case "coreEndContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndContains = data
+		case "coreEndHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndHasPrefix = data
+		case "coreEndHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndHasSuffix = data
+		case "coreEndIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndIsNil = data
+		case "coreEndNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndNotNil = data
+		case "coreEndEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndEqualFold = data
+		case "coreEndContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEndContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEndContainsFold = data
+		case "requiredMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredMinutes = data
+		case "requiredMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredMinutesNEQ = data
+		case "requiredMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredMinutesIn = data
+		case "requiredMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredMinutesNotIn = data
+		case "requiredMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredMinutesGT = data
+		case "requiredMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredMinutesGTE = data
+		case "requiredMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredMinutesLT = data
+		case "requiredMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredMinutesLTE = data
+		case "dayStartsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAt = data
+		case "dayStartsAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAtNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAtNEQ = data
+		case "dayStartsAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAtIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAtIn = data
+		case "dayStartsAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAtNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAtNotIn = data
+		case "dayStartsAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAtGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAtGT = data
+		case "dayStartsAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAtGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAtGTE = data
+		case "dayStartsAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAtLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAtLT = data
+		case "dayStartsAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAtLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAtLTE = data
+		case "dayStartsAtContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAtContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAtContains = data
+		case "dayStartsAtHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAtHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAtHasPrefix = data
+		case "dayStartsAtHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAtHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAtHasSuffix = data
+		case "dayStartsAtEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAtEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAtEqualFold = data
+		case "dayStartsAtContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAtContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAtContainsFold = data
+		case "fieldCheckIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fieldCheckIn"))
+			data, err := ec.unmarshalOFieldCheckInPolicy2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckIn(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FieldCheckIn = data
+		case "fieldCheckInNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fieldCheckInNEQ"))
+			data, err := ec.unmarshalOFieldCheckInPolicy2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckIn(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FieldCheckInNEQ = data
+		case "fieldCheckInIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fieldCheckInIn"))
+			data, err := ec.unmarshalOFieldCheckInPolicy2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckInᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FieldCheckInIn = data
+		case "fieldCheckInNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fieldCheckInNotIn"))
+			data, err := ec.unmarshalOFieldCheckInPolicy2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckInᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FieldCheckInNotIn = data
+		case "checkInOnLeave":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkInOnLeave"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckInOnLeave = data
+		case "checkInOnLeaveNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkInOnLeaveNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckInOnLeaveNEQ = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttendanceRuleWhereInput unmarshals raw into the AttendanceRuleWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttendanceRuleWhereInput(ctx context.Context, raw any) (ent.AttendanceRuleWhereInput, error) {
+	var out ent.AttendanceRuleWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttendanceRuleWhereInput", raw, &out)
 	return out, err
 }
 
@@ -21646,6 +37265,1487 @@ func UnmarshalCertifyEnterpriseInput(ctx context.Context, raw any) (model.Certif
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCheckInInput(ctx context.Context, obj any) (attendance.CheckInInput, error) {
+	var it attendance.CheckInInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "latitude", "longitude", "accuracy", "note", "photoRef"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNCheckInKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "latitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitude"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latitude = data
+		case "longitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitude"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Longitude = data
+		case "accuracy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accuracy"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Accuracy = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "photoRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRef = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCheckInInput unmarshals raw into the CheckInInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCheckInInput(ctx context.Context, raw any) (attendance.CheckInInput, error) {
+	var out attendance.CheckInInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CheckInInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCheckInOrder(ctx context.Context, obj any) (ent.CheckInOrder, error) {
+	var it ent.CheckInOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCheckInOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCheckInOrder unmarshals raw into the CheckInOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCheckInOrder(ctx context.Context, raw any) (ent.CheckInOrder, error) {
+	var out ent.CheckInOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CheckInOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCheckInWhereInput(ctx context.Context, obj any) (ent.CheckInWhereInput, error) {
+	var it ent.CheckInWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "memberIDGT", "memberIDGTE", "memberIDLT", "memberIDLTE", "memberIDContains", "memberIDHasPrefix", "memberIDHasSuffix", "memberIDEqualFold", "memberIDContainsFold", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "workDate", "workDateNEQ", "workDateIn", "workDateNotIn", "workDateGT", "workDateGTE", "workDateLT", "workDateLTE", "workDateContains", "workDateHasPrefix", "workDateHasSuffix", "workDateEqualFold", "workDateContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "latitude", "latitudeNEQ", "latitudeIn", "latitudeNotIn", "latitudeGT", "latitudeGTE", "latitudeLT", "latitudeLTE", "latitudeIsNil", "latitudeNotNil", "longitude", "longitudeNEQ", "longitudeIn", "longitudeNotIn", "longitudeGT", "longitudeGTE", "longitudeLT", "longitudeLTE", "longitudeIsNil", "longitudeNotNil", "accuracy", "accuracyNEQ", "accuracyIn", "accuracyNotIn", "accuracyGT", "accuracyGTE", "accuracyLT", "accuracyLTE", "accuracyIsNil", "accuracyNotNil", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteEqualFold", "noteContainsFold", "photoRef", "photoRefNEQ", "photoRefIn", "photoRefNotIn", "photoRefGT", "photoRefGTE", "photoRefLT", "photoRefLTE", "photoRefContains", "photoRefHasPrefix", "photoRefHasSuffix", "photoRefEqualFold", "photoRefContainsFold", "timeResult", "timeResultNEQ", "timeResultIn", "timeResultNotIn", "minutes", "minutesNEQ", "minutesIn", "minutesNotIn", "minutesGT", "minutesGTE", "minutesLT", "minutesLTE", "locationResult", "locationResultNEQ", "locationResultIn", "locationResultNotIn", "placeName", "placeNameNEQ", "placeNameIn", "placeNameNotIn", "placeNameGT", "placeNameGTE", "placeNameLT", "placeNameLTE", "placeNameContains", "placeNameHasPrefix", "placeNameHasSuffix", "placeNameIsNil", "placeNameNotNil", "placeNameEqualFold", "placeNameContainsFold", "distance", "distanceNEQ", "distanceIn", "distanceNotIn", "distanceGT", "distanceGTE", "distanceLT", "distanceLTE", "distanceIsNil", "distanceNotNil", "ruleID", "ruleIDNEQ", "ruleIDIn", "ruleIDNotIn", "ruleIDGT", "ruleIDGTE", "ruleIDLT", "ruleIDLTE", "ruleIDContains", "ruleIDHasPrefix", "ruleIDHasSuffix", "ruleIDIsNil", "ruleIDNotNil", "ruleIDEqualFold", "ruleIDContainsFold", "approvalID", "approvalIDNEQ", "approvalIDIn", "approvalIDNotIn", "approvalIDGT", "approvalIDGTE", "approvalIDLT", "approvalIDLTE", "approvalIDContains", "approvalIDHasPrefix", "approvalIDHasSuffix", "approvalIDIsNil", "approvalIDNotNil", "approvalIDEqualFold", "approvalIDContainsFold", "hasMember", "hasMemberWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCheckInWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCheckInWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCheckInWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "memberIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDNEQ = data
+		case "memberIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDIn = data
+		case "memberIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDNotIn = data
+		case "memberIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDGT = data
+		case "memberIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDGTE = data
+		case "memberIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDLT = data
+		case "memberIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDLTE = data
+		case "memberIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDContains"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDContains = data
+		case "memberIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDHasPrefix = data
+		case "memberIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDHasSuffix = data
+		case "memberIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDEqualFold = data
+		case "memberIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDContainsFold = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "atNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtNEQ = data
+		case "atIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtIn = data
+		case "atNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtNotIn = data
+		case "atGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtGT = data
+		case "atGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtGTE = data
+		case "atLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtLT = data
+		case "atLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtLTE = data
+		case "workDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDate = data
+		case "workDateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDateNEQ = data
+		case "workDateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDateIn = data
+		case "workDateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDateNotIn = data
+		case "workDateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDateGT = data
+		case "workDateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDateGTE = data
+		case "workDateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDateLT = data
+		case "workDateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDateLTE = data
+		case "workDateContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDateContains = data
+		case "workDateHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDateHasPrefix = data
+		case "workDateHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDateHasSuffix = data
+		case "workDateEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDateEqualFold = data
+		case "workDateContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDateContainsFold = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOCheckInKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOCheckInKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOCheckInKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOCheckInKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "latitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latitude = data
+		case "latitudeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitudeNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatitudeNEQ = data
+		case "latitudeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitudeIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatitudeIn = data
+		case "latitudeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitudeNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatitudeNotIn = data
+		case "latitudeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitudeGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatitudeGT = data
+		case "latitudeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitudeGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatitudeGTE = data
+		case "latitudeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitudeLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatitudeLT = data
+		case "latitudeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitudeLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatitudeLTE = data
+		case "latitudeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitudeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatitudeIsNil = data
+		case "latitudeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitudeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatitudeNotNil = data
+		case "longitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Longitude = data
+		case "longitudeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitudeNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LongitudeNEQ = data
+		case "longitudeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitudeIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LongitudeIn = data
+		case "longitudeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitudeNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LongitudeNotIn = data
+		case "longitudeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitudeGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LongitudeGT = data
+		case "longitudeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitudeGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LongitudeGTE = data
+		case "longitudeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitudeLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LongitudeLT = data
+		case "longitudeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitudeLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LongitudeLTE = data
+		case "longitudeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitudeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LongitudeIsNil = data
+		case "longitudeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitudeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LongitudeNotNil = data
+		case "accuracy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accuracy"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Accuracy = data
+		case "accuracyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accuracyNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccuracyNEQ = data
+		case "accuracyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accuracyIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccuracyIn = data
+		case "accuracyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accuracyNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccuracyNotIn = data
+		case "accuracyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accuracyGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccuracyGT = data
+		case "accuracyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accuracyGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccuracyGTE = data
+		case "accuracyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accuracyLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccuracyLT = data
+		case "accuracyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accuracyLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccuracyLTE = data
+		case "accuracyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accuracyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccuracyIsNil = data
+		case "accuracyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accuracyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccuracyNotNil = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		case "photoRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRef = data
+		case "photoRefNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRefNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRefNEQ = data
+		case "photoRefIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRefIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRefIn = data
+		case "photoRefNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRefNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRefNotIn = data
+		case "photoRefGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRefGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRefGT = data
+		case "photoRefGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRefGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRefGTE = data
+		case "photoRefLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRefLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRefLT = data
+		case "photoRefLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRefLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRefLTE = data
+		case "photoRefContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRefContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRefContains = data
+		case "photoRefHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRefHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRefHasPrefix = data
+		case "photoRefHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRefHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRefHasSuffix = data
+		case "photoRefEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRefEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRefEqualFold = data
+		case "photoRefContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoRefContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhotoRefContainsFold = data
+		case "timeResult":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeResult"))
+			data, err := ec.unmarshalOCheckInTimeResult2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐTimeResult(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeResult = data
+		case "timeResultNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeResultNEQ"))
+			data, err := ec.unmarshalOCheckInTimeResult2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐTimeResult(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeResultNEQ = data
+		case "timeResultIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeResultIn"))
+			data, err := ec.unmarshalOCheckInTimeResult2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐTimeResultᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeResultIn = data
+		case "timeResultNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeResultNotIn"))
+			data, err := ec.unmarshalOCheckInTimeResult2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐTimeResultᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeResultNotIn = data
+		case "minutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minutes = data
+		case "minutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesNEQ = data
+		case "minutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesIn = data
+		case "minutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesNotIn = data
+		case "minutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesGT = data
+		case "minutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesGTE = data
+		case "minutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesLT = data
+		case "minutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesLTE = data
+		case "locationResult":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationResult"))
+			data, err := ec.unmarshalOCheckInLocationResult2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐLocationResult(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationResult = data
+		case "locationResultNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationResultNEQ"))
+			data, err := ec.unmarshalOCheckInLocationResult2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐLocationResult(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationResultNEQ = data
+		case "locationResultIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationResultIn"))
+			data, err := ec.unmarshalOCheckInLocationResult2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐLocationResultᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationResultIn = data
+		case "locationResultNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationResultNotIn"))
+			data, err := ec.unmarshalOCheckInLocationResult2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐLocationResultᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationResultNotIn = data
+		case "placeName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceName = data
+		case "placeNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameNEQ = data
+		case "placeNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameIn = data
+		case "placeNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameNotIn = data
+		case "placeNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameGT = data
+		case "placeNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameGTE = data
+		case "placeNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameLT = data
+		case "placeNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameLTE = data
+		case "placeNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameContains = data
+		case "placeNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameHasPrefix = data
+		case "placeNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameHasSuffix = data
+		case "placeNameIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameIsNil = data
+		case "placeNameNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameNotNil = data
+		case "placeNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameEqualFold = data
+		case "placeNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNameContainsFold = data
+		case "distance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("distance"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Distance = data
+		case "distanceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("distanceNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DistanceNEQ = data
+		case "distanceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("distanceIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DistanceIn = data
+		case "distanceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("distanceNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DistanceNotIn = data
+		case "distanceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("distanceGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DistanceGT = data
+		case "distanceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("distanceGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DistanceGTE = data
+		case "distanceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("distanceLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DistanceLT = data
+		case "distanceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("distanceLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DistanceLTE = data
+		case "distanceIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("distanceIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DistanceIsNil = data
+		case "distanceNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("distanceNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DistanceNotNil = data
+		case "ruleID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleID = data
+		case "ruleIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDNEQ = data
+		case "ruleIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDIn = data
+		case "ruleIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDNotIn = data
+		case "ruleIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDGT = data
+		case "ruleIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDGTE = data
+		case "ruleIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDLT = data
+		case "ruleIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDLTE = data
+		case "ruleIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDContains = data
+		case "ruleIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDHasPrefix = data
+		case "ruleIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDHasSuffix = data
+		case "ruleIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDIsNil = data
+		case "ruleIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDNotNil = data
+		case "ruleIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDEqualFold = data
+		case "ruleIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDContainsFold = data
+		case "approvalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalID = data
+		case "approvalIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDNEQ = data
+		case "approvalIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDIn = data
+		case "approvalIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDNotIn = data
+		case "approvalIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDGT = data
+		case "approvalIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDGTE = data
+		case "approvalIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDLT = data
+		case "approvalIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDLTE = data
+		case "approvalIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDContains = data
+		case "approvalIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDHasPrefix = data
+		case "approvalIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDHasSuffix = data
+		case "approvalIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDIsNil = data
+		case "approvalIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDNotNil = data
+		case "approvalIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDEqualFold = data
+		case "approvalIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDContainsFold = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCheckInWhereInput unmarshals raw into the CheckInWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCheckInWhereInput(ctx context.Context, raw any) (ent.CheckInWhereInput, error) {
+	var out ent.CheckInWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CheckInWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConfidentialViewOrder(ctx context.Context, obj any) (ent.ConfidentialViewOrder, error) {
 	var it ent.ConfidentialViewOrder
 	if obj == nil {
@@ -22411,6 +39511,167 @@ func UnmarshalCreateAppInput(ctx context.Context, raw any) (model.CreateAppInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateAttendanceRuleInput(ctx context.Context, obj any) (attendance.RuleInput, error) {
+	var it attendance.RuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "audience", "priority", "kind", "onDuty", "offDuty", "lateGraceMinutes", "earlyGraceMinutes", "seriousLateMinutes", "lunchStart", "lunchEnd", "coreStart", "coreEnd", "requiredMinutes", "dayStartsAt", "places", "fieldCheckIn", "checkInOnLeave"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalNAudienceInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audience = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNAttendanceRuleKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "onDuty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDuty"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDuty = data
+		case "offDuty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDuty"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDuty = data
+		case "lateGraceMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lateGraceMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LateGraceMinutes = data
+		case "earlyGraceMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyGraceMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyGraceMinutes = data
+		case "seriousLateMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seriousLateMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeriousLateMinutes = data
+		case "lunchStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStart"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStart = data
+		case "lunchEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEnd"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEnd = data
+		case "coreStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStart"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStart = data
+		case "coreEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEnd"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEnd = data
+		case "requiredMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredMinutes = data
+		case "dayStartsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAt = data
+		case "places":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("places"))
+			data, err := ec.unmarshalOAttendancePlaceInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚋjudgeᚐPlaceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Places = data
+		case "fieldCheckIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fieldCheckIn"))
+			data, err := ec.unmarshalOFieldCheckInPolicy2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckIn(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FieldCheckIn = data
+		case "checkInOnLeave":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkInOnLeave"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckInOnLeave = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateAttendanceRuleInput unmarshals raw into the CreateAttendanceRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateAttendanceRuleInput(ctx context.Context, raw any) (attendance.RuleInput, error) {
+	var out attendance.RuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateAttendanceRuleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateConversationInput(ctx context.Context, obj any) (model.CreateConversationInput, error) {
 	var it model.CreateConversationInput
 	if obj == nil {
@@ -22626,6 +39887,125 @@ func (ec *executionContext) unmarshalInputCreateEnterpriseInput(ctx context.Cont
 func UnmarshalCreateEnterpriseInput(ctx context.Context, raw any) (model.CreateEnterpriseInput, error) {
 	var out model.CreateEnterpriseInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateEnterpriseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateLeaveTypeInput(ctx context.Context, obj any) (leave.TypeInput, error) {
+	var it leave.TypeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "unit", "counting", "minutesPerDay", "paid", "audience", "needsBalance", "stepMinutes", "maxDaysInAdvance", "maxDaysLate", "approvalTemplateId", "grant"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalNLeaveUnit2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "counting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("counting"))
+			data, err := ec.unmarshalNLeaveCounting2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCounting(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Counting = data
+		case "minutesPerDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesPerDay"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesPerDay = data
+		case "paid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paid"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Paid = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOAudienceInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audience = data
+		case "needsBalance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsBalance"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsBalance = data
+		case "stepMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepMinutes = data
+		case "maxDaysInAdvance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysInAdvance"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysInAdvance = data
+		case "maxDaysLate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysLate"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysLate = data
+		case "approvalTemplateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateID = data
+		case "grant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grant"))
+			data, err := ec.unmarshalOLeaveGrantInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐGrant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Grant = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateLeaveTypeInput unmarshals raw into the CreateLeaveTypeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateLeaveTypeInput(ctx context.Context, raw any) (leave.TypeInput, error) {
+	var out leave.TypeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateLeaveTypeInput", raw, &out)
 	return out, err
 }
 
@@ -24549,6 +41929,111 @@ func UnmarshalGrantAdminInput(ctx context.Context, raw any) (model.GrantAdminInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputGrantLeaveBalancesInput(ctx context.Context, obj any) (model.GrantLeaveBalancesInput, error) {
+	var it model.GrantLeaveBalancesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"leaveTypeId", "year", "memberIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "leaveTypeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "memberIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGrantLeaveBalancesInput unmarshals raw into the GrantLeaveBalancesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGrantLeaveBalancesInput(ctx context.Context, raw any) (model.GrantLeaveBalancesInput, error) {
+	var out model.GrantLeaveBalancesInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GrantLeaveBalancesInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHolidayInput(ctx context.Context, obj any) (calendar.HolidayDate, error) {
+	var it calendar.HolidayDate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"date", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalNDate2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHolidayInput unmarshals raw into the HolidayInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHolidayInput(ctx context.Context, raw any) (calendar.HolidayDate, error) {
+	var out calendar.HolidayDate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HolidayInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputImportMemberRow(ctx context.Context, obj any) (model.ImportMemberRow, error) {
 	var it model.ImportMemberRow
 	if obj == nil {
@@ -25128,6 +42613,4320 @@ func UnmarshalInboxEntryWhereInput(ctx context.Context, raw any) (ent.InboxEntry
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLeaveBalanceChangeOrder(ctx context.Context, obj any) (ent.LeaveBalanceChangeOrder, error) {
+	var it ent.LeaveBalanceChangeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNLeaveBalanceChangeOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaveBalanceChangeOrder unmarshals raw into the LeaveBalanceChangeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaveBalanceChangeOrder(ctx context.Context, raw any) (ent.LeaveBalanceChangeOrder, error) {
+	var out ent.LeaveBalanceChangeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaveBalanceChangeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaveBalanceChangeWhereInput(ctx context.Context, obj any) (ent.LeaveBalanceChangeWhereInput, error) {
+	var it ent.LeaveBalanceChangeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "memberIDGT", "memberIDGTE", "memberIDLT", "memberIDLTE", "memberIDContains", "memberIDHasPrefix", "memberIDHasSuffix", "memberIDEqualFold", "memberIDContainsFold", "balanceID", "balanceIDNEQ", "balanceIDIn", "balanceIDNotIn", "balanceIDGT", "balanceIDGTE", "balanceIDLT", "balanceIDLTE", "balanceIDContains", "balanceIDHasPrefix", "balanceIDHasSuffix", "balanceIDEqualFold", "balanceIDContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "minutes", "minutesNEQ", "minutesIn", "minutesNotIn", "minutesGT", "minutesGTE", "minutesLT", "minutesLTE", "availableAfter", "availableAfterNEQ", "availableAfterIn", "availableAfterNotIn", "availableAfterGT", "availableAfterGTE", "availableAfterLT", "availableAfterLTE", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "leaveRequestID", "leaveRequestIDNEQ", "leaveRequestIDIn", "leaveRequestIDNotIn", "leaveRequestIDGT", "leaveRequestIDGTE", "leaveRequestIDLT", "leaveRequestIDLTE", "leaveRequestIDContains", "leaveRequestIDHasPrefix", "leaveRequestIDHasSuffix", "leaveRequestIDIsNil", "leaveRequestIDNotNil", "leaveRequestIDEqualFold", "leaveRequestIDContainsFold", "approvalID", "approvalIDNEQ", "approvalIDIn", "approvalIDNotIn", "approvalIDGT", "approvalIDGTE", "approvalIDLT", "approvalIDLTE", "approvalIDContains", "approvalIDHasPrefix", "approvalIDHasSuffix", "approvalIDIsNil", "approvalIDNotNil", "approvalIDEqualFold", "approvalIDContainsFold", "actorID", "actorIDNEQ", "actorIDIn", "actorIDNotIn", "actorIDGT", "actorIDGTE", "actorIDLT", "actorIDLTE", "actorIDContains", "actorIDHasPrefix", "actorIDHasSuffix", "actorIDIsNil", "actorIDNotNil", "actorIDEqualFold", "actorIDContainsFold", "hasMember", "hasMemberWith", "hasBalance", "hasBalanceWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOLeaveBalanceChangeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOLeaveBalanceChangeWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOLeaveBalanceChangeWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "memberIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDNEQ = data
+		case "memberIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDIn = data
+		case "memberIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDNotIn = data
+		case "memberIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDGT = data
+		case "memberIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDGTE = data
+		case "memberIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDLT = data
+		case "memberIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDLTE = data
+		case "memberIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDContains"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDContains = data
+		case "memberIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDHasPrefix = data
+		case "memberIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDHasSuffix = data
+		case "memberIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDEqualFold = data
+		case "memberIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDContainsFold = data
+		case "balanceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("balanceID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BalanceID = data
+		case "balanceIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("balanceIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BalanceIDNEQ = data
+		case "balanceIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("balanceIDIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BalanceIDIn = data
+		case "balanceIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("balanceIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BalanceIDNotIn = data
+		case "balanceIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("balanceIDGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BalanceIDGT = data
+		case "balanceIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("balanceIDGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BalanceIDGTE = data
+		case "balanceIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("balanceIDLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BalanceIDLT = data
+		case "balanceIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("balanceIDLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BalanceIDLTE = data
+		case "balanceIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("balanceIDContains"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BalanceIDContains = data
+		case "balanceIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("balanceIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BalanceIDHasPrefix = data
+		case "balanceIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("balanceIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BalanceIDHasSuffix = data
+		case "balanceIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("balanceIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BalanceIDEqualFold = data
+		case "balanceIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("balanceIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BalanceIDContainsFold = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOLeaveBalanceChangeKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavebalancechangeᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOLeaveBalanceChangeKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavebalancechangeᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOLeaveBalanceChangeKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavebalancechangeᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOLeaveBalanceChangeKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavebalancechangeᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "minutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minutes = data
+		case "minutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesNEQ = data
+		case "minutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesIn = data
+		case "minutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesNotIn = data
+		case "minutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesGT = data
+		case "minutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesGTE = data
+		case "minutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesLT = data
+		case "minutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesLTE = data
+		case "availableAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableAfter"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableAfter = data
+		case "availableAfterNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableAfterNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableAfterNEQ = data
+		case "availableAfterIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableAfterIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableAfterIn = data
+		case "availableAfterNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableAfterNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableAfterNotIn = data
+		case "availableAfterGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableAfterGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableAfterGT = data
+		case "availableAfterGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableAfterGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableAfterGTE = data
+		case "availableAfterLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableAfterLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableAfterLT = data
+		case "availableAfterLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableAfterLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableAfterLTE = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "leaveRequestID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestID = data
+		case "leaveRequestIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDNEQ = data
+		case "leaveRequestIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDIn = data
+		case "leaveRequestIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDNotIn = data
+		case "leaveRequestIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDGT = data
+		case "leaveRequestIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDGTE = data
+		case "leaveRequestIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDLT = data
+		case "leaveRequestIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDLTE = data
+		case "leaveRequestIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDContains = data
+		case "leaveRequestIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDHasPrefix = data
+		case "leaveRequestIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDHasSuffix = data
+		case "leaveRequestIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDIsNil = data
+		case "leaveRequestIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDNotNil = data
+		case "leaveRequestIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDEqualFold = data
+		case "leaveRequestIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveRequestIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveRequestIDContainsFold = data
+		case "approvalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalID = data
+		case "approvalIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDNEQ = data
+		case "approvalIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDIn = data
+		case "approvalIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDNotIn = data
+		case "approvalIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDGT = data
+		case "approvalIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDGTE = data
+		case "approvalIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDLT = data
+		case "approvalIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDLTE = data
+		case "approvalIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDContains = data
+		case "approvalIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDHasPrefix = data
+		case "approvalIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDHasSuffix = data
+		case "approvalIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDIsNil = data
+		case "approvalIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDNotNil = data
+		case "approvalIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDEqualFold = data
+		case "approvalIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDContainsFold = data
+		case "actorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorID = data
+		case "actorIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDNEQ = data
+		case "actorIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDIn = data
+		case "actorIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDNotIn = data
+		case "actorIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDGT = data
+		case "actorIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDGTE = data
+		case "actorIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDLT = data
+		case "actorIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDLTE = data
+		case "actorIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDContains = data
+		case "actorIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDHasPrefix = data
+		case "actorIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDHasSuffix = data
+		case "actorIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDIsNil = data
+		case "actorIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDNotNil = data
+		case "actorIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDEqualFold = data
+		case "actorIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDContainsFold = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasBalance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBalance"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBalance = data
+		case "hasBalanceWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBalanceWith"))
+			data, err := ec.unmarshalOLeaveBalanceWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBalanceWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaveBalanceChangeWhereInput unmarshals raw into the LeaveBalanceChangeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaveBalanceChangeWhereInput(ctx context.Context, raw any) (ent.LeaveBalanceChangeWhereInput, error) {
+	var out ent.LeaveBalanceChangeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaveBalanceChangeWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaveBalanceOrder(ctx context.Context, obj any) (ent.LeaveBalanceOrder, error) {
+	var it ent.LeaveBalanceOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNLeaveBalanceOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaveBalanceOrder unmarshals raw into the LeaveBalanceOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaveBalanceOrder(ctx context.Context, raw any) (ent.LeaveBalanceOrder, error) {
+	var out ent.LeaveBalanceOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaveBalanceOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaveBalanceWhereInput(ctx context.Context, obj any) (ent.LeaveBalanceWhereInput, error) {
+	var it ent.LeaveBalanceWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "memberIDGT", "memberIDGTE", "memberIDLT", "memberIDLTE", "memberIDContains", "memberIDHasPrefix", "memberIDHasSuffix", "memberIDEqualFold", "memberIDContainsFold", "leaveTypeID", "leaveTypeIDNEQ", "leaveTypeIDIn", "leaveTypeIDNotIn", "leaveTypeIDGT", "leaveTypeIDGTE", "leaveTypeIDLT", "leaveTypeIDLTE", "leaveTypeIDContains", "leaveTypeIDHasPrefix", "leaveTypeIDHasSuffix", "leaveTypeIDEqualFold", "leaveTypeIDContainsFold", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "validUntil", "validUntilNEQ", "validUntilIn", "validUntilNotIn", "validUntilGT", "validUntilGTE", "validUntilLT", "validUntilLTE", "validUntilContains", "validUntilHasPrefix", "validUntilHasSuffix", "validUntilEqualFold", "validUntilContainsFold", "grantedMinutes", "grantedMinutesNEQ", "grantedMinutesIn", "grantedMinutesNotIn", "grantedMinutesGT", "grantedMinutesGTE", "grantedMinutesLT", "grantedMinutesLTE", "availableMinutes", "availableMinutesNEQ", "availableMinutesIn", "availableMinutesNotIn", "availableMinutesGT", "availableMinutesGTE", "availableMinutesLT", "availableMinutesLTE", "reservedMinutes", "reservedMinutesNEQ", "reservedMinutesIn", "reservedMinutesNotIn", "reservedMinutesGT", "reservedMinutesGTE", "reservedMinutesLT", "reservedMinutesLTE", "usedMinutes", "usedMinutesNEQ", "usedMinutesIn", "usedMinutesNotIn", "usedMinutesGT", "usedMinutesGTE", "usedMinutesLT", "usedMinutesLTE", "expiredMinutes", "expiredMinutesNEQ", "expiredMinutesIn", "expiredMinutesNotIn", "expiredMinutesGT", "expiredMinutesGTE", "expiredMinutesLT", "expiredMinutesLTE", "expiredAt", "expiredAtNEQ", "expiredAtIn", "expiredAtNotIn", "expiredAtGT", "expiredAtGTE", "expiredAtLT", "expiredAtLTE", "expiredAtIsNil", "expiredAtNotNil", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "hasMember", "hasMemberWith", "hasLeaveType", "hasLeaveTypeWith", "hasChanges", "hasChangesWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOLeaveBalanceWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOLeaveBalanceWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOLeaveBalanceWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "memberIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDNEQ = data
+		case "memberIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDIn = data
+		case "memberIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDNotIn = data
+		case "memberIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDGT = data
+		case "memberIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDGTE = data
+		case "memberIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDLT = data
+		case "memberIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDLTE = data
+		case "memberIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDContains"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDContains = data
+		case "memberIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDHasPrefix = data
+		case "memberIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDHasSuffix = data
+		case "memberIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDEqualFold = data
+		case "memberIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDContainsFold = data
+		case "leaveTypeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeID = data
+		case "leaveTypeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDNEQ = data
+		case "leaveTypeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDIn = data
+		case "leaveTypeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDNotIn = data
+		case "leaveTypeIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDGT = data
+		case "leaveTypeIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDGTE = data
+		case "leaveTypeIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDLT = data
+		case "leaveTypeIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDLTE = data
+		case "leaveTypeIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDContains"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDContains = data
+		case "leaveTypeIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDHasPrefix = data
+		case "leaveTypeIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDHasSuffix = data
+		case "leaveTypeIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDEqualFold = data
+		case "leaveTypeIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDContainsFold = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "yearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNEQ = data
+		case "yearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearIn = data
+		case "yearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNotIn = data
+		case "yearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGT = data
+		case "yearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGTE = data
+		case "yearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLT = data
+		case "yearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLTE = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		case "validUntilNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilNEQ = data
+		case "validUntilIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilIn = data
+		case "validUntilNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilNotIn = data
+		case "validUntilGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilGT = data
+		case "validUntilGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilGTE = data
+		case "validUntilLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilLT = data
+		case "validUntilLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilLTE = data
+		case "validUntilContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilContains = data
+		case "validUntilHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilHasPrefix = data
+		case "validUntilHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilHasSuffix = data
+		case "validUntilEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilEqualFold = data
+		case "validUntilContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilContainsFold = data
+		case "grantedMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantedMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantedMinutes = data
+		case "grantedMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantedMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantedMinutesNEQ = data
+		case "grantedMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantedMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantedMinutesIn = data
+		case "grantedMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantedMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantedMinutesNotIn = data
+		case "grantedMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantedMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantedMinutesGT = data
+		case "grantedMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantedMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantedMinutesGTE = data
+		case "grantedMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantedMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantedMinutesLT = data
+		case "grantedMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantedMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantedMinutesLTE = data
+		case "availableMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableMinutes = data
+		case "availableMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableMinutesNEQ = data
+		case "availableMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableMinutesIn = data
+		case "availableMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableMinutesNotIn = data
+		case "availableMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableMinutesGT = data
+		case "availableMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableMinutesGTE = data
+		case "availableMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableMinutesLT = data
+		case "availableMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableMinutesLTE = data
+		case "reservedMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reservedMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReservedMinutes = data
+		case "reservedMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reservedMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReservedMinutesNEQ = data
+		case "reservedMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reservedMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReservedMinutesIn = data
+		case "reservedMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reservedMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReservedMinutesNotIn = data
+		case "reservedMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reservedMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReservedMinutesGT = data
+		case "reservedMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reservedMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReservedMinutesGTE = data
+		case "reservedMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reservedMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReservedMinutesLT = data
+		case "reservedMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reservedMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReservedMinutesLTE = data
+		case "usedMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutes = data
+		case "usedMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesNEQ = data
+		case "usedMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesIn = data
+		case "usedMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesNotIn = data
+		case "usedMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesGT = data
+		case "usedMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesGTE = data
+		case "usedMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesLT = data
+		case "usedMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesLTE = data
+		case "expiredMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredMinutes = data
+		case "expiredMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredMinutesNEQ = data
+		case "expiredMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredMinutesIn = data
+		case "expiredMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredMinutesNotIn = data
+		case "expiredMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredMinutesGT = data
+		case "expiredMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredMinutesGTE = data
+		case "expiredMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredMinutesLT = data
+		case "expiredMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredMinutesLTE = data
+		case "expiredAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredAt = data
+		case "expiredAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredAtNEQ = data
+		case "expiredAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredAtIn = data
+		case "expiredAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredAtNotIn = data
+		case "expiredAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredAtGT = data
+		case "expiredAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredAtGTE = data
+		case "expiredAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredAtLT = data
+		case "expiredAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredAtLTE = data
+		case "expiredAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredAtIsNil = data
+		case "expiredAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiredAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiredAtNotNil = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasLeaveType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeaveType"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeaveType = data
+		case "hasLeaveTypeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeaveTypeWith"))
+			data, err := ec.unmarshalOLeaveTypeWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeaveTypeWith = data
+		case "hasChanges":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChanges"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasChanges = data
+		case "hasChangesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChangesWith"))
+			data, err := ec.unmarshalOLeaveBalanceChangeWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasChangesWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaveBalanceWhereInput unmarshals raw into the LeaveBalanceWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaveBalanceWhereInput(ctx context.Context, raw any) (ent.LeaveBalanceWhereInput, error) {
+	var out ent.LeaveBalanceWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaveBalanceWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaveDurationInput(ctx context.Context, obj any) (model.LeaveDurationInput, error) {
+	var it model.LeaveDurationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"leaveTypeId", "start", "end"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "leaveTypeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeID = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaveDurationInput unmarshals raw into the LeaveDurationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaveDurationInput(ctx context.Context, raw any) (model.LeaveDurationInput, error) {
+	var out model.LeaveDurationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaveDurationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaveGrantInput(ctx context.Context, obj any) (amount.Grant, error) {
+	var it amount.Grant
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "minutes", "tiers", "prorate", "roundMinutes", "carryOverMinutes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNLeaveGrantKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐGrantKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "minutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutes"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minutes = data
+		case "tiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tiers"))
+			data, err := ec.unmarshalOLeaveGrantTierInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐTierᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tiers = data
+		case "prorate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prorate"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prorate = data
+		case "roundMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roundMinutes"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoundMinutes = data
+		case "carryOverMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carryOverMinutes"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CarryOverMinutes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaveGrantInput unmarshals raw into the LeaveGrantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaveGrantInput(ctx context.Context, raw any) (amount.Grant, error) {
+	var out amount.Grant
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaveGrantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaveGrantTierInput(ctx context.Context, obj any) (amount.Tier, error) {
+	var it amount.Tier
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"years", "minutes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "years":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("years"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Years = data
+		case "minutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutes"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minutes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaveGrantTierInput unmarshals raw into the LeaveGrantTierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaveGrantTierInput(ctx context.Context, raw any) (amount.Tier, error) {
+	var out amount.Tier
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaveGrantTierInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaveRequestOrder(ctx context.Context, obj any) (ent.LeaveRequestOrder, error) {
+	var it ent.LeaveRequestOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNLeaveRequestOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaveRequestOrder unmarshals raw into the LeaveRequestOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaveRequestOrder(ctx context.Context, raw any) (ent.LeaveRequestOrder, error) {
+	var out ent.LeaveRequestOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaveRequestOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaveRequestWhereInput(ctx context.Context, obj any) (ent.LeaveRequestWhereInput, error) {
+	var it ent.LeaveRequestWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "memberIDGT", "memberIDGTE", "memberIDLT", "memberIDLTE", "memberIDContains", "memberIDHasPrefix", "memberIDHasSuffix", "memberIDEqualFold", "memberIDContainsFold", "leaveTypeID", "leaveTypeIDNEQ", "leaveTypeIDIn", "leaveTypeIDNotIn", "leaveTypeIDGT", "leaveTypeIDGTE", "leaveTypeIDLT", "leaveTypeIDLTE", "leaveTypeIDContains", "leaveTypeIDHasPrefix", "leaveTypeIDHasSuffix", "leaveTypeIDEqualFold", "leaveTypeIDContainsFold", "start", "startNEQ", "startIn", "startNotIn", "startGT", "startGTE", "startLT", "startLTE", "end", "endNEQ", "endIn", "endNotIn", "endGT", "endGTE", "endLT", "endLTE", "minutes", "minutesNEQ", "minutesIn", "minutesNotIn", "minutesGT", "minutesGTE", "minutesLT", "minutesLTE", "cancelledMinutes", "cancelledMinutesNEQ", "cancelledMinutesIn", "cancelledMinutesNotIn", "cancelledMinutesGT", "cancelledMinutesGTE", "cancelledMinutesLT", "cancelledMinutesLTE", "firstDay", "firstDayNEQ", "firstDayIn", "firstDayNotIn", "firstDayGT", "firstDayGTE", "firstDayLT", "firstDayLTE", "firstDayContains", "firstDayHasPrefix", "firstDayHasSuffix", "firstDayEqualFold", "firstDayContainsFold", "lastDay", "lastDayNEQ", "lastDayIn", "lastDayNotIn", "lastDayGT", "lastDayGTE", "lastDayLT", "lastDayLTE", "lastDayContains", "lastDayHasPrefix", "lastDayHasSuffix", "lastDayEqualFold", "lastDayContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "approvalID", "approvalIDNEQ", "approvalIDIn", "approvalIDNotIn", "approvalIDGT", "approvalIDGTE", "approvalIDLT", "approvalIDLTE", "approvalIDContains", "approvalIDHasPrefix", "approvalIDHasSuffix", "approvalIDIsNil", "approvalIDNotNil", "approvalIDEqualFold", "approvalIDContainsFold", "cancelStatus", "cancelStatusNEQ", "cancelStatusIn", "cancelStatusNotIn", "cancelStatusIsNil", "cancelStatusNotNil", "cancelFrom", "cancelFromNEQ", "cancelFromIn", "cancelFromNotIn", "cancelFromGT", "cancelFromGTE", "cancelFromLT", "cancelFromLTE", "cancelFromIsNil", "cancelFromNotNil", "cancelApprovalID", "cancelApprovalIDNEQ", "cancelApprovalIDIn", "cancelApprovalIDNotIn", "cancelApprovalIDGT", "cancelApprovalIDGTE", "cancelApprovalIDLT", "cancelApprovalIDLTE", "cancelApprovalIDContains", "cancelApprovalIDHasPrefix", "cancelApprovalIDHasSuffix", "cancelApprovalIDIsNil", "cancelApprovalIDNotNil", "cancelApprovalIDEqualFold", "cancelApprovalIDContainsFold", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "hasMember", "hasMemberWith", "hasLeaveType", "hasLeaveTypeWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOLeaveRequestWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOLeaveRequestWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOLeaveRequestWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "memberIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDNEQ = data
+		case "memberIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDIn = data
+		case "memberIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDNotIn = data
+		case "memberIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDGT = data
+		case "memberIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDGTE = data
+		case "memberIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDLT = data
+		case "memberIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDLTE = data
+		case "memberIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDContains"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDContains = data
+		case "memberIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDHasPrefix = data
+		case "memberIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDHasSuffix = data
+		case "memberIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDEqualFold = data
+		case "memberIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDContainsFold = data
+		case "leaveTypeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeID = data
+		case "leaveTypeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDNEQ = data
+		case "leaveTypeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDIn = data
+		case "leaveTypeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDNotIn = data
+		case "leaveTypeIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDGT = data
+		case "leaveTypeIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDGTE = data
+		case "leaveTypeIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDLT = data
+		case "leaveTypeIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDLTE = data
+		case "leaveTypeIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDContains"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDContains = data
+		case "leaveTypeIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDHasPrefix = data
+		case "leaveTypeIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDHasSuffix = data
+		case "leaveTypeIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDEqualFold = data
+		case "leaveTypeIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaveTypeIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaveTypeIDContainsFold = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "startNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartNEQ = data
+		case "startIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartIn = data
+		case "startNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartNotIn = data
+		case "startGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartGT = data
+		case "startGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartGTE = data
+		case "startLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartLT = data
+		case "startLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartLTE = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "endNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndNEQ = data
+		case "endIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndIn = data
+		case "endNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndNotIn = data
+		case "endGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndGT = data
+		case "endGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndGTE = data
+		case "endLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndLT = data
+		case "endLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndLTE = data
+		case "minutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minutes = data
+		case "minutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesNEQ = data
+		case "minutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesIn = data
+		case "minutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesNotIn = data
+		case "minutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesGT = data
+		case "minutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesGTE = data
+		case "minutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesLT = data
+		case "minutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesLTE = data
+		case "cancelledMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelledMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelledMinutes = data
+		case "cancelledMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelledMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelledMinutesNEQ = data
+		case "cancelledMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelledMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelledMinutesIn = data
+		case "cancelledMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelledMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelledMinutesNotIn = data
+		case "cancelledMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelledMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelledMinutesGT = data
+		case "cancelledMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelledMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelledMinutesGTE = data
+		case "cancelledMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelledMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelledMinutesLT = data
+		case "cancelledMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelledMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelledMinutesLTE = data
+		case "firstDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDay"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDay = data
+		case "firstDayNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayNEQ = data
+		case "firstDayIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayIn = data
+		case "firstDayNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayNotIn = data
+		case "firstDayGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayGT = data
+		case "firstDayGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayGTE = data
+		case "firstDayLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayLT = data
+		case "firstDayLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayLTE = data
+		case "firstDayContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayContains = data
+		case "firstDayHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayHasPrefix = data
+		case "firstDayHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayHasSuffix = data
+		case "firstDayEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayEqualFold = data
+		case "firstDayContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstDayContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstDayContainsFold = data
+		case "lastDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDay"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDay = data
+		case "lastDayNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayNEQ = data
+		case "lastDayIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayIn = data
+		case "lastDayNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayNotIn = data
+		case "lastDayGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayGT = data
+		case "lastDayGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayGTE = data
+		case "lastDayLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayLT = data
+		case "lastDayLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayLTE = data
+		case "lastDayContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayContains = data
+		case "lastDayHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayHasPrefix = data
+		case "lastDayHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayHasSuffix = data
+		case "lastDayEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayEqualFold = data
+		case "lastDayContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDayContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDayContainsFold = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOLeaveRequestStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOLeaveRequestStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOLeaveRequestStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOLeaveRequestStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "approvalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalID = data
+		case "approvalIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDNEQ = data
+		case "approvalIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDIn = data
+		case "approvalIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDNotIn = data
+		case "approvalIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDGT = data
+		case "approvalIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDGTE = data
+		case "approvalIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDLT = data
+		case "approvalIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDLTE = data
+		case "approvalIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDContains = data
+		case "approvalIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDHasPrefix = data
+		case "approvalIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDHasSuffix = data
+		case "approvalIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDIsNil = data
+		case "approvalIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDNotNil = data
+		case "approvalIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDEqualFold = data
+		case "approvalIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalIDContainsFold = data
+		case "cancelStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelStatus"))
+			data, err := ec.unmarshalOLeaveCancelStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐCancelStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelStatus = data
+		case "cancelStatusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelStatusNEQ"))
+			data, err := ec.unmarshalOLeaveCancelStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐCancelStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelStatusNEQ = data
+		case "cancelStatusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelStatusIn"))
+			data, err := ec.unmarshalOLeaveCancelStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐCancelStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelStatusIn = data
+		case "cancelStatusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelStatusNotIn"))
+			data, err := ec.unmarshalOLeaveCancelStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐCancelStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelStatusNotIn = data
+		case "cancelStatusIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelStatusIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelStatusIsNil = data
+		case "cancelStatusNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelStatusNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelStatusNotNil = data
+		case "cancelFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelFrom = data
+		case "cancelFromNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelFromNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelFromNEQ = data
+		case "cancelFromIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelFromIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelFromIn = data
+		case "cancelFromNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelFromNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelFromNotIn = data
+		case "cancelFromGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelFromGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelFromGT = data
+		case "cancelFromGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelFromGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelFromGTE = data
+		case "cancelFromLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelFromLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelFromLT = data
+		case "cancelFromLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelFromLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelFromLTE = data
+		case "cancelFromIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelFromIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelFromIsNil = data
+		case "cancelFromNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelFromNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelFromNotNil = data
+		case "cancelApprovalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalID = data
+		case "cancelApprovalIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDNEQ = data
+		case "cancelApprovalIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDIn = data
+		case "cancelApprovalIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDNotIn = data
+		case "cancelApprovalIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDGT = data
+		case "cancelApprovalIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDGTE = data
+		case "cancelApprovalIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDLT = data
+		case "cancelApprovalIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDLTE = data
+		case "cancelApprovalIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDContains = data
+		case "cancelApprovalIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDHasPrefix = data
+		case "cancelApprovalIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDHasSuffix = data
+		case "cancelApprovalIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDIsNil = data
+		case "cancelApprovalIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDNotNil = data
+		case "cancelApprovalIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDEqualFold = data
+		case "cancelApprovalIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelApprovalIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelApprovalIDContainsFold = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasLeaveType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeaveType"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeaveType = data
+		case "hasLeaveTypeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeaveTypeWith"))
+			data, err := ec.unmarshalOLeaveTypeWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeaveTypeWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaveRequestWhereInput unmarshals raw into the LeaveRequestWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaveRequestWhereInput(ctx context.Context, raw any) (ent.LeaveRequestWhereInput, error) {
+	var out ent.LeaveRequestWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaveRequestWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaveTypeOrder(ctx context.Context, obj any) (ent.LeaveTypeOrder, error) {
+	var it ent.LeaveTypeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNLeaveTypeOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaveTypeOrder unmarshals raw into the LeaveTypeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaveTypeOrder(ctx context.Context, raw any) (ent.LeaveTypeOrder, error) {
+	var out ent.LeaveTypeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaveTypeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaveTypeWhereInput(ctx context.Context, obj any) (ent.LeaveTypeWhereInput, error) {
+	var it ent.LeaveTypeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "unit", "unitNEQ", "unitIn", "unitNotIn", "counting", "countingNEQ", "countingIn", "countingNotIn", "minutesPerDay", "minutesPerDayNEQ", "minutesPerDayIn", "minutesPerDayNotIn", "minutesPerDayGT", "minutesPerDayGTE", "minutesPerDayLT", "minutesPerDayLTE", "paid", "paidNEQ", "needsBalance", "needsBalanceNEQ", "stepMinutes", "stepMinutesNEQ", "stepMinutesIn", "stepMinutesNotIn", "stepMinutesGT", "stepMinutesGTE", "stepMinutesLT", "stepMinutesLTE", "maxDaysInAdvance", "maxDaysInAdvanceNEQ", "maxDaysInAdvanceIn", "maxDaysInAdvanceNotIn", "maxDaysInAdvanceGT", "maxDaysInAdvanceGTE", "maxDaysInAdvanceLT", "maxDaysInAdvanceLTE", "maxDaysInAdvanceIsNil", "maxDaysInAdvanceNotNil", "maxDaysLate", "maxDaysLateNEQ", "maxDaysLateIn", "maxDaysLateNotIn", "maxDaysLateGT", "maxDaysLateGTE", "maxDaysLateLT", "maxDaysLateLTE", "maxDaysLateIsNil", "maxDaysLateNotNil", "approvalTemplateID", "approvalTemplateIDNEQ", "approvalTemplateIDIn", "approvalTemplateIDNotIn", "approvalTemplateIDGT", "approvalTemplateIDGTE", "approvalTemplateIDLT", "approvalTemplateIDLTE", "approvalTemplateIDContains", "approvalTemplateIDHasPrefix", "approvalTemplateIDHasSuffix", "approvalTemplateIDIsNil", "approvalTemplateIDNotNil", "approvalTemplateIDEqualFold", "approvalTemplateIDContainsFold", "active", "activeNEQ"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOLeaveTypeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOLeaveTypeWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOLeaveTypeWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOLeaveUnit2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "unitNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitNEQ"))
+			data, err := ec.unmarshalOLeaveUnit2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitNEQ = data
+		case "unitIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIn"))
+			data, err := ec.unmarshalOLeaveUnit2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnitᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIn = data
+		case "unitNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitNotIn"))
+			data, err := ec.unmarshalOLeaveUnit2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnitᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitNotIn = data
+		case "counting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("counting"))
+			data, err := ec.unmarshalOLeaveCounting2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCounting(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Counting = data
+		case "countingNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countingNEQ"))
+			data, err := ec.unmarshalOLeaveCounting2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCounting(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountingNEQ = data
+		case "countingIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countingIn"))
+			data, err := ec.unmarshalOLeaveCounting2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCountingᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountingIn = data
+		case "countingNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countingNotIn"))
+			data, err := ec.unmarshalOLeaveCounting2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCountingᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountingNotIn = data
+		case "minutesPerDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesPerDay"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesPerDay = data
+		case "minutesPerDayNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesPerDayNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesPerDayNEQ = data
+		case "minutesPerDayIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesPerDayIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesPerDayIn = data
+		case "minutesPerDayNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesPerDayNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesPerDayNotIn = data
+		case "minutesPerDayGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesPerDayGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesPerDayGT = data
+		case "minutesPerDayGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesPerDayGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesPerDayGTE = data
+		case "minutesPerDayLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesPerDayLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesPerDayLT = data
+		case "minutesPerDayLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutesPerDayLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinutesPerDayLTE = data
+		case "paid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paid"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Paid = data
+		case "paidNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidNEQ = data
+		case "needsBalance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsBalance"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsBalance = data
+		case "needsBalanceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsBalanceNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsBalanceNEQ = data
+		case "stepMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepMinutes = data
+		case "stepMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepMinutesNEQ = data
+		case "stepMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepMinutesIn = data
+		case "stepMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepMinutesNotIn = data
+		case "stepMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepMinutesGT = data
+		case "stepMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepMinutesGTE = data
+		case "stepMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepMinutesLT = data
+		case "stepMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepMinutesLTE = data
+		case "maxDaysInAdvance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysInAdvance"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysInAdvance = data
+		case "maxDaysInAdvanceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysInAdvanceNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysInAdvanceNEQ = data
+		case "maxDaysInAdvanceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysInAdvanceIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysInAdvanceIn = data
+		case "maxDaysInAdvanceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysInAdvanceNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysInAdvanceNotIn = data
+		case "maxDaysInAdvanceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysInAdvanceGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysInAdvanceGT = data
+		case "maxDaysInAdvanceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysInAdvanceGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysInAdvanceGTE = data
+		case "maxDaysInAdvanceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysInAdvanceLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysInAdvanceLT = data
+		case "maxDaysInAdvanceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysInAdvanceLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysInAdvanceLTE = data
+		case "maxDaysInAdvanceIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysInAdvanceIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysInAdvanceIsNil = data
+		case "maxDaysInAdvanceNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysInAdvanceNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysInAdvanceNotNil = data
+		case "maxDaysLate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysLate"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysLate = data
+		case "maxDaysLateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysLateNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysLateNEQ = data
+		case "maxDaysLateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysLateIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysLateIn = data
+		case "maxDaysLateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysLateNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysLateNotIn = data
+		case "maxDaysLateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysLateGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysLateGT = data
+		case "maxDaysLateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysLateGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysLateGTE = data
+		case "maxDaysLateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysLateLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysLateLT = data
+		case "maxDaysLateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysLateLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysLateLTE = data
+		case "maxDaysLateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysLateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysLateIsNil = data
+		case "maxDaysLateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysLateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysLateNotNil = data
+		case "approvalTemplateID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateID = data
+		case "approvalTemplateIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDNEQ = data
+		case "approvalTemplateIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDIn = data
+		case "approvalTemplateIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDNotIn = data
+		case "approvalTemplateIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDGT = data
+		case "approvalTemplateIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDGTE = data
+		case "approvalTemplateIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDLT = data
+		case "approvalTemplateIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDLTE = data
+		case "approvalTemplateIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDContains = data
+		case "approvalTemplateIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDHasPrefix = data
+		case "approvalTemplateIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDHasSuffix = data
+		case "approvalTemplateIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDIsNil = data
+		case "approvalTemplateIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDNotNil = data
+		case "approvalTemplateIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDEqualFold = data
+		case "approvalTemplateIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateIDContainsFold = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		case "activeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveNEQ = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaveTypeWhereInput unmarshals raw into the LeaveTypeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaveTypeWhereInput(ctx context.Context, raw any) (ent.LeaveTypeWhereInput, error) {
+	var out ent.LeaveTypeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaveTypeWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj any) (model.LoginInput, error) {
 	var it model.LoginInput
 	if obj == nil {
@@ -25360,7 +47159,7 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "userid", "useridNEQ", "useridIn", "useridNotIn", "useridGT", "useridGTE", "useridLT", "useridLTE", "useridContains", "useridHasPrefix", "useridHasSuffix", "useridEqualFold", "useridContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "mobile", "mobileNEQ", "mobileIn", "mobileNotIn", "mobileGT", "mobileGTE", "mobileLT", "mobileLTE", "mobileContains", "mobileHasPrefix", "mobileHasSuffix", "mobileIsNil", "mobileNotNil", "mobileEqualFold", "mobileContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "positionContains", "positionHasPrefix", "positionHasSuffix", "positionEqualFold", "positionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "activatedAt", "activatedAtNEQ", "activatedAtIn", "activatedAtNotIn", "activatedAtGT", "activatedAtGTE", "activatedAtLT", "activatedAtLTE", "activatedAtIsNil", "activatedAtNotNil", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "hasDepartments", "hasDepartmentsWith", "hasTags", "hasTagsWith", "hasMemberships", "hasMembershipsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "userid", "useridNEQ", "useridIn", "useridNotIn", "useridGT", "useridGTE", "useridLT", "useridLTE", "useridContains", "useridHasPrefix", "useridHasSuffix", "useridEqualFold", "useridContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "mobile", "mobileNEQ", "mobileIn", "mobileNotIn", "mobileGT", "mobileGTE", "mobileLT", "mobileLTE", "mobileContains", "mobileHasPrefix", "mobileHasSuffix", "mobileIsNil", "mobileNotNil", "mobileEqualFold", "mobileContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "positionContains", "positionHasPrefix", "positionHasSuffix", "positionEqualFold", "positionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "activatedAt", "activatedAtNEQ", "activatedAtIn", "activatedAtNotIn", "activatedAtGT", "activatedAtGTE", "activatedAtLT", "activatedAtLTE", "activatedAtIsNil", "activatedAtNotNil", "hiredOn", "hiredOnNEQ", "hiredOnIn", "hiredOnNotIn", "hiredOnGT", "hiredOnGTE", "hiredOnLT", "hiredOnLTE", "hiredOnContains", "hiredOnHasPrefix", "hiredOnHasSuffix", "hiredOnIsNil", "hiredOnNotNil", "hiredOnEqualFold", "hiredOnContainsFold", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "hasDepartments", "hasDepartmentsWith", "hasTags", "hasTagsWith", "hasMemberships", "hasMembershipsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26095,6 +47894,111 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.ActivatedAtNotNil = data
+		case "hiredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOn = data
+		case "hiredOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnNEQ = data
+		case "hiredOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnIn = data
+		case "hiredOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnNotIn = data
+		case "hiredOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnGT = data
+		case "hiredOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnGTE = data
+		case "hiredOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnLT = data
+		case "hiredOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnLTE = data
+		case "hiredOnContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnContains = data
+		case "hiredOnHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnHasPrefix = data
+		case "hiredOnHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnHasSuffix = data
+		case "hiredOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnIsNil = data
+		case "hiredOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnNotNil = data
+		case "hiredOnEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnEqualFold = data
+		case "hiredOnContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOnContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOnContainsFold = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -27981,6 +49885,174 @@ func UnmarshalUpdateAppInput(ctx context.Context, raw any) (model.UpdateAppInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateAttendanceRuleInput(ctx context.Context, obj any) (attendance.RuleInput, error) {
+	var it attendance.RuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "audience", "priority", "kind", "onDuty", "offDuty", "lateGraceMinutes", "earlyGraceMinutes", "seriousLateMinutes", "lunchStart", "lunchEnd", "coreStart", "coreEnd", "requiredMinutes", "dayStartsAt", "places", "fieldCheckIn", "checkInOnLeave"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOAudienceInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audience = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOAttendanceRuleKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "onDuty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onDuty"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnDuty = data
+		case "offDuty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offDuty"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OffDuty = data
+		case "lateGraceMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lateGraceMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LateGraceMinutes = data
+		case "earlyGraceMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyGraceMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyGraceMinutes = data
+		case "seriousLateMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seriousLateMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeriousLateMinutes = data
+		case "lunchStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStart"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStart = data
+		case "lunchEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEnd"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEnd = data
+		case "coreStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreStart"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreStart = data
+		case "coreEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coreEnd"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoreEnd = data
+		case "requiredMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredMinutes = data
+		case "dayStartsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayStartsAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayStartsAt = data
+		case "places":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("places"))
+			data, err := ec.unmarshalOAttendancePlaceInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚋjudgeᚐPlaceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Places = data
+		case "fieldCheckIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fieldCheckIn"))
+			data, err := ec.unmarshalOFieldCheckInPolicy2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckIn(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FieldCheckIn = data
+		case "checkInOnLeave":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkInOnLeave"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckInOnLeave = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateAttendanceRuleInput unmarshals raw into the UpdateAttendanceRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateAttendanceRuleInput(ctx context.Context, raw any) (attendance.RuleInput, error) {
+	var out attendance.RuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateAttendanceRuleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateDepartmentInput(ctx context.Context, obj any) (model.UpdateDepartmentInput, error) {
 	var it model.UpdateDepartmentInput
 	if obj == nil {
@@ -28086,6 +50158,118 @@ func UnmarshalUpdateEnterpriseSettingsInput(ctx context.Context, raw any) (model
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateLeaveTypeInput(ctx context.Context, obj any) (leave.TypeInput, error) {
+	var it leave.TypeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "paid", "audience", "needsBalance", "stepMinutes", "maxDaysInAdvance", "maxDaysLate", "approvalTemplateId", "grant", "active"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "paid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paid"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Paid = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOAudienceInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audience = data
+		case "needsBalance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsBalance"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsBalance = data
+		case "stepMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepMinutes = data
+		case "maxDaysInAdvance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysInAdvance"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysInAdvance = data
+		case "maxDaysLate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDaysLate"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDaysLate = data
+		case "approvalTemplateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalTemplateId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalTemplateID = data
+		case "grant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grant"))
+			data, err := ec.unmarshalOLeaveGrantInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐGrant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Grant = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateLeaveTypeInput unmarshals raw into the UpdateLeaveTypeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateLeaveTypeInput(ctx context.Context, raw any) (leave.TypeInput, error) {
+	var out leave.TypeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateLeaveTypeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateMemberInput(ctx context.Context, obj any) (model.UpdateMemberInput, error) {
 	var it model.UpdateMemberInput
 	if obj == nil {
@@ -28097,7 +50281,7 @@ func (ec *executionContext) unmarshalInputUpdateMemberInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "mobile", "email", "position", "departments"}
+	fieldsInOrder := [...]string{"id", "name", "mobile", "email", "position", "departments", "hiredOn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28146,6 +50330,13 @@ func (ec *executionContext) unmarshalInputUpdateMemberInput(ctx context.Context,
 				return it, err
 			}
 			it.Departments = data
+		case "hiredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiredOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiredOn = data
 		}
 	}
 	return it, nil
@@ -28282,6 +50473,146 @@ func UnmarshalUpdateVerificationSettingsInput(ctx context.Context, raw any) (mod
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateWorkCalendarInput(ctx context.Context, obj any) (model.UpdateWorkCalendarInput, error) {
+	var it model.UpdateWorkCalendarInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"timeZone", "workingWeek", "workingHours", "year", "holidays", "makeUpDays"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "workingWeek":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingWeek"))
+			data, err := ec.unmarshalOWeekday2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWeekdayᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingWeek = data
+		case "workingHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingHours"))
+			data, err := ec.unmarshalOWorkingHoursInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWorkingHoursInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingHours = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "holidays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidays"))
+			data, err := ec.unmarshalOHolidayInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐHolidayDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Holidays = data
+		case "makeUpDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("makeUpDays"))
+			data, err := ec.unmarshalODate2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MakeUpDays = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateWorkCalendarInput unmarshals raw into the UpdateWorkCalendarInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateWorkCalendarInput(ctx context.Context, raw any) (model.UpdateWorkCalendarInput, error) {
+	var out model.UpdateWorkCalendarInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateWorkCalendarInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputWorkingHoursInput(ctx context.Context, obj any) (model.WorkingHoursInput, error) {
+	var it model.WorkingHoursInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"start", "end", "lunchStart", "lunchEnd"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "lunchStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchStart"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchStart = data
+		case "lunchEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lunchEnd"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LunchEnd = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWorkingHoursInput unmarshals raw into the WorkingHoursInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWorkingHoursInput(ctx context.Context, raw any) (model.WorkingHoursInput, error) {
+	var out model.WorkingHoursInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WorkingHoursInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -28310,6 +50641,26 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Member(ctx, sel, obj)
+	case *ent.LeaveType:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LeaveType(ctx, sel, obj)
+	case *ent.LeaveRequest:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LeaveRequest(ctx, sel, obj)
+	case *ent.LeaveBalanceChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LeaveBalanceChange(ctx, sel, obj)
+	case *ent.LeaveBalance:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LeaveBalance(ctx, sel, obj)
 	case *ent.InboxEntry:
 		if obj == nil {
 			return graphql.Null
@@ -28335,11 +50686,26 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ConfidentialView(ctx, sel, obj)
+	case *ent.CheckIn:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CheckIn(ctx, sel, obj)
 	case *ent.AuditEntry:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._AuditEntry(ctx, sel, obj)
+	case *ent.AttendanceRule:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AttendanceRule(ctx, sel, obj)
+	case *ent.AttendanceRequest:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AttendanceRequest(ctx, sel, obj)
 	case *ent.App:
 		if obj == nil {
 			return graphql.Null
@@ -28815,6 +51181,735 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var attendanceCountsImplementors = []string{"AttendanceCounts"}
+
+func (ec *executionContext) _AttendanceCounts(ctx context.Context, sel ast.SelectionSet, obj *attendance.Counts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttendanceCounts")
+		case "workdays":
+			out.Values[i] = ec._AttendanceCounts_workdays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "daysAttended":
+			out.Values[i] = ec._AttendanceCounts_daysAttended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "normal":
+			out.Values[i] = ec._AttendanceCounts_normal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "late":
+			out.Values[i] = ec._AttendanceCounts_late(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seriouslyLate":
+			out.Values[i] = ec._AttendanceCounts_seriouslyLate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "earlyLeave":
+			out.Values[i] = ec._AttendanceCounts_earlyLeave(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missingCheckIn":
+			out.Values[i] = ec._AttendanceCounts_missingCheckIn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "absent":
+			out.Values[i] = ec._AttendanceCounts_absent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onLeave":
+			out.Values[i] = ec._AttendanceCounts_onLeave(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onTrip":
+			out.Values[i] = ec._AttendanceCounts_onTrip(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outing":
+			out.Values[i] = ec._AttendanceCounts_outing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leave":
+			out.Values[i] = ec._AttendanceCounts_leave(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendanceDayImplementors = []string{"AttendanceDay"}
+
+func (ec *executionContext) _AttendanceDay(ctx context.Context, sel ast.SelectionSet, obj *attendance.DayView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceDayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttendanceDay")
+		case "memberId":
+			out.Values[i] = ec._AttendanceDay_memberId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._AttendanceDay_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dayKind":
+			out.Values[i] = ec._AttendanceDay_dayKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._AttendanceDay_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkIn":
+			out.Values[i] = ec._AttendanceDay_checkIn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "checkOut":
+			out.Values[i] = ec._AttendanceDay_checkOut(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lateMinutes":
+			out.Values[i] = ec._AttendanceDay_lateMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "earlyMinutes":
+			out.Values[i] = ec._AttendanceDay_earlyMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seriouslyLate":
+			out.Values[i] = ec._AttendanceDay_seriouslyLate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leaves":
+			out.Values[i] = ec._AttendanceDay_leaves(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendanceDayLeaveImplementors = []string{"AttendanceDayLeave"}
+
+func (ec *executionContext) _AttendanceDayLeave(ctx context.Context, sel ast.SelectionSet, obj *attendance.DayLeave) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceDayLeaveImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttendanceDayLeave")
+		case "leaveRequestId":
+			out.Values[i] = ec._AttendanceDayLeave_leaveRequestId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leaveTypeId":
+			out.Values[i] = ec._AttendanceDayLeave_leaveTypeId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leaveTypeName":
+			out.Values[i] = ec._AttendanceDayLeave_leaveTypeName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "part":
+			out.Values[i] = ec._AttendanceDayLeave_part(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minutes":
+			out.Values[i] = ec._AttendanceDayLeave_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._AttendanceDayLeave_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._AttendanceDayLeave_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendancePlaceImplementors = []string{"AttendancePlace"}
+
+func (ec *executionContext) _AttendancePlace(ctx context.Context, sel ast.SelectionSet, obj *judge.Place) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendancePlaceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttendancePlace")
+		case "name":
+			out.Values[i] = ec._AttendancePlace_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latitude":
+			out.Values[i] = ec._AttendancePlace_latitude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "longitude":
+			out.Values[i] = ec._AttendancePlace_longitude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "radius":
+			out.Values[i] = ec._AttendancePlace_radius(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendanceRequestImplementors = []string{"AttendanceRequest", "Node"}
+
+func (ec *executionContext) _AttendanceRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.AttendanceRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttendanceRequest")
+		case "id":
+			out.Values[i] = ec._AttendanceRequest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._AttendanceRequest_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberID":
+			out.Values[i] = ec._AttendanceRequest_memberID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._AttendanceRequest_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "start":
+			out.Values[i] = ec._AttendanceRequest_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._AttendanceRequest_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstDay":
+			out.Values[i] = ec._AttendanceRequest_firstDay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastDay":
+			out.Values[i] = ec._AttendanceRequest_lastDay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "destination":
+			out.Values[i] = ec._AttendanceRequest_destination(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._AttendanceRequest_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "punchKind":
+			out.Values[i] = ec._AttendanceRequest_punchKind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._AttendanceRequest_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvalID":
+			out.Values[i] = ec._AttendanceRequest_approvalID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._AttendanceRequest_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AttendanceRequest_member(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendanceRequestConnectionImplementors = []string{"AttendanceRequestConnection"}
+
+func (ec *executionContext) _AttendanceRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AttendanceRequestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceRequestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttendanceRequestConnection")
+		case "edges":
+			out.Values[i] = ec._AttendanceRequestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AttendanceRequestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AttendanceRequestConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendanceRequestEdgeImplementors = []string{"AttendanceRequestEdge"}
+
+func (ec *executionContext) _AttendanceRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AttendanceRequestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceRequestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttendanceRequestEdge")
+		case "node":
+			out.Values[i] = ec._AttendanceRequestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AttendanceRequestEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendanceRuleImplementors = []string{"AttendanceRule", "Node"}
+
+func (ec *executionContext) _AttendanceRule(ctx context.Context, sel ast.SelectionSet, obj *ent.AttendanceRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttendanceRule")
+		case "id":
+			out.Values[i] = ec._AttendanceRule_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._AttendanceRule_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._AttendanceRule_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "audience":
+			out.Values[i] = ec._AttendanceRule_audience(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "priority":
+			out.Values[i] = ec._AttendanceRule_priority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._AttendanceRule_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onDuty":
+			out.Values[i] = ec._AttendanceRule_onDuty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "offDuty":
+			out.Values[i] = ec._AttendanceRule_offDuty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lateGraceMinutes":
+			out.Values[i] = ec._AttendanceRule_lateGraceMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "earlyGraceMinutes":
+			out.Values[i] = ec._AttendanceRule_earlyGraceMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seriousLateMinutes":
+			out.Values[i] = ec._AttendanceRule_seriousLateMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lunchStart":
+			out.Values[i] = ec._AttendanceRule_lunchStart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lunchEnd":
+			out.Values[i] = ec._AttendanceRule_lunchEnd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "coreStart":
+			out.Values[i] = ec._AttendanceRule_coreStart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "coreEnd":
+			out.Values[i] = ec._AttendanceRule_coreEnd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "requiredMinutes":
+			out.Values[i] = ec._AttendanceRule_requiredMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dayStartsAt":
+			out.Values[i] = ec._AttendanceRule_dayStartsAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "places":
+			out.Values[i] = ec._AttendanceRule_places(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fieldCheckIn":
+			out.Values[i] = ec._AttendanceRule_fieldCheckIn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkInOnLeave":
+			out.Values[i] = ec._AttendanceRule_checkInOnLeave(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._AttendanceRule_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendanceRuleConnectionImplementors = []string{"AttendanceRuleConnection"}
+
+func (ec *executionContext) _AttendanceRuleConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AttendanceRuleConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceRuleConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttendanceRuleConnection")
+		case "edges":
+			out.Values[i] = ec._AttendanceRuleConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AttendanceRuleConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AttendanceRuleConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendanceRuleEdgeImplementors = []string{"AttendanceRuleEdge"}
+
+func (ec *executionContext) _AttendanceRuleEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AttendanceRuleEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceRuleEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttendanceRuleEdge")
+		case "node":
+			out.Values[i] = ec._AttendanceRuleEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AttendanceRuleEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendanceSummaryImplementors = []string{"AttendanceSummary"}
+
+func (ec *executionContext) _AttendanceSummary(ctx context.Context, sel ast.SelectionSet, obj *attendance.Summary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttendanceSummary")
+		case "month":
+			out.Values[i] = ec._AttendanceSummary_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._AttendanceSummary_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._AttendanceSummary_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._AttendanceSummary_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._AttendanceSummary_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var audienceImplementors = []string{"Audience"}
 
 func (ec *executionContext) _Audience(ctx context.Context, sel ast.SelectionSet, obj *audience.Audience) graphql.Marshaler {
@@ -29025,6 +52120,49 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var calendarDayImplementors = []string{"CalendarDay"}
+
+func (ec *executionContext) _CalendarDay(ctx context.Context, sel ast.SelectionSet, obj *calendar.DayInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, calendarDayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CalendarDay")
+		case "date":
+			out.Values[i] = ec._CalendarDay_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._CalendarDay_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "holiday":
+			out.Values[i] = ec._CalendarDay_holiday(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cardImplementors = []string{"Card"}
 
 func (ec *executionContext) _Card(ctx context.Context, sel ast.SelectionSet, obj *msgtype.CardBody) graphql.Marshaler {
@@ -29054,6 +52192,211 @@ func (ec *executionContext) _Card(ctx context.Context, sel ast.SelectionSet, obj
 		case "buttonText":
 			out.Values[i] = ec._Card_buttonText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkInImplementors = []string{"CheckIn", "Node"}
+
+func (ec *executionContext) _CheckIn(ctx context.Context, sel ast.SelectionSet, obj *ent.CheckIn) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkInImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckIn")
+		case "id":
+			out.Values[i] = ec._CheckIn_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CheckIn_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberID":
+			out.Values[i] = ec._CheckIn_memberID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._CheckIn_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "workDate":
+			out.Values[i] = ec._CheckIn_workDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._CheckIn_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "latitude":
+			out.Values[i] = ec._CheckIn_latitude(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "longitude":
+			out.Values[i] = ec._CheckIn_longitude(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accuracy":
+			out.Values[i] = ec._CheckIn_accuracy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._CheckIn_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "photoRef":
+			out.Values[i] = ec._CheckIn_photoRef(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeResult":
+			out.Values[i] = ec._CheckIn_timeResult(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "minutes":
+			out.Values[i] = ec._CheckIn_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "locationResult":
+			out.Values[i] = ec._CheckIn_locationResult(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "placeName":
+			out.Values[i] = ec._CheckIn_placeName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "distance":
+			out.Values[i] = ec._CheckIn_distance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ruleID":
+			out.Values[i] = ec._CheckIn_ruleID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvalID":
+			out.Values[i] = ec._CheckIn_approvalID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CheckIn_member(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkInConnectionImplementors = []string{"CheckInConnection"}
+
+func (ec *executionContext) _CheckInConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CheckInConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkInConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckInConnection")
+		case "edges":
+			out.Values[i] = ec._CheckInConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CheckInConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CheckInConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkInEdgeImplementors = []string{"CheckInEdge"}
+
+func (ec *executionContext) _CheckInEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CheckInEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkInEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckInEdge")
+		case "node":
+			out.Values[i] = ec._CheckInEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CheckInEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -30013,6 +53356,87 @@ func (ec *executionContext) _FileReference(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var grantLeaveBalancesPayloadImplementors = []string{"GrantLeaveBalancesPayload"}
+
+func (ec *executionContext) _GrantLeaveBalancesPayload(ctx context.Context, sel ast.SelectionSet, obj *leave.GrantReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, grantLeaveBalancesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GrantLeaveBalancesPayload")
+		case "granted":
+			out.Values[i] = ec._GrantLeaveBalancesPayload_granted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipped":
+			out.Values[i] = ec._GrantLeaveBalancesPayload_skipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grantedMinutes":
+			out.Values[i] = ec._GrantLeaveBalancesPayload_grantedMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var holidayImplementors = []string{"Holiday"}
+
+func (ec *executionContext) _Holiday(ctx context.Context, sel ast.SelectionSet, obj *calendar.HolidayDate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, holidayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Holiday")
+		case "date":
+			out.Values[i] = ec._Holiday_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Holiday_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importMembersPayloadImplementors = []string{"ImportMembersPayload"}
 
 func (ec *executionContext) _ImportMembersPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportMembersPayload) graphql.Marshaler {
@@ -30441,6 +53865,1017 @@ func (ec *executionContext) _Invite(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var leaveBalanceImplementors = []string{"LeaveBalance", "Node"}
+
+func (ec *executionContext) _LeaveBalance(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaveBalance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveBalanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveBalance")
+		case "id":
+			out.Values[i] = ec._LeaveBalance_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._LeaveBalance_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberID":
+			out.Values[i] = ec._LeaveBalance_memberID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leaveTypeID":
+			out.Values[i] = ec._LeaveBalance_leaveTypeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._LeaveBalance_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validUntil":
+			out.Values[i] = ec._LeaveBalance_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "grantedMinutes":
+			out.Values[i] = ec._LeaveBalance_grantedMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "availableMinutes":
+			out.Values[i] = ec._LeaveBalance_availableMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reservedMinutes":
+			out.Values[i] = ec._LeaveBalance_reservedMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "usedMinutes":
+			out.Values[i] = ec._LeaveBalance_usedMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiredMinutes":
+			out.Values[i] = ec._LeaveBalance_expiredMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiredAt":
+			out.Values[i] = ec._LeaveBalance_expiredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._LeaveBalance_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaveBalance_member(ctx, field, obj)
+				})
+		case "leaveType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaveBalance_leaveType(ctx, field, obj)
+				})
+		case "changes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaveBalance_changes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveBalanceChangeImplementors = []string{"LeaveBalanceChange", "Node"}
+
+func (ec *executionContext) _LeaveBalanceChange(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaveBalanceChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveBalanceChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveBalanceChange")
+		case "id":
+			out.Values[i] = ec._LeaveBalanceChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._LeaveBalanceChange_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberID":
+			out.Values[i] = ec._LeaveBalanceChange_memberID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "balanceID":
+			out.Values[i] = ec._LeaveBalanceChange_balanceID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._LeaveBalanceChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "minutes":
+			out.Values[i] = ec._LeaveBalanceChange_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "availableAfter":
+			out.Values[i] = ec._LeaveBalanceChange_availableAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._LeaveBalanceChange_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leaveRequestID":
+			out.Values[i] = ec._LeaveBalanceChange_leaveRequestID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvalID":
+			out.Values[i] = ec._LeaveBalanceChange_approvalID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actorID":
+			out.Values[i] = ec._LeaveBalanceChange_actorID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaveBalanceChange_member(ctx, field, obj)
+				})
+		case "balance":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaveBalanceChange_balance(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveBalanceChangeConnectionImplementors = []string{"LeaveBalanceChangeConnection"}
+
+func (ec *executionContext) _LeaveBalanceChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaveBalanceChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveBalanceChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveBalanceChangeConnection")
+		case "edges":
+			out.Values[i] = ec._LeaveBalanceChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LeaveBalanceChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LeaveBalanceChangeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveBalanceChangeEdgeImplementors = []string{"LeaveBalanceChangeEdge"}
+
+func (ec *executionContext) _LeaveBalanceChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaveBalanceChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveBalanceChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveBalanceChangeEdge")
+		case "node":
+			out.Values[i] = ec._LeaveBalanceChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._LeaveBalanceChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveBalanceConnectionImplementors = []string{"LeaveBalanceConnection"}
+
+func (ec *executionContext) _LeaveBalanceConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaveBalanceConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveBalanceConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveBalanceConnection")
+		case "edges":
+			out.Values[i] = ec._LeaveBalanceConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LeaveBalanceConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LeaveBalanceConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveBalanceEdgeImplementors = []string{"LeaveBalanceEdge"}
+
+func (ec *executionContext) _LeaveBalanceEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaveBalanceEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveBalanceEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveBalanceEdge")
+		case "node":
+			out.Values[i] = ec._LeaveBalanceEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._LeaveBalanceEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveDayImplementors = []string{"LeaveDay"}
+
+func (ec *executionContext) _LeaveDay(ctx context.Context, sel ast.SelectionSet, obj *amount.Share) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveDayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveDay")
+		case "date":
+			out.Values[i] = ec._LeaveDay_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._LeaveDay_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "part":
+			out.Values[i] = ec._LeaveDay_part(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "minutes":
+			out.Values[i] = ec._LeaveDay_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaveDay_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaveDay_to(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveDurationImplementors = []string{"LeaveDuration"}
+
+func (ec *executionContext) _LeaveDuration(ctx context.Context, sel ast.SelectionSet, obj *leave.DurationView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveDurationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveDuration")
+		case "minutes":
+			out.Values[i] = ec._LeaveDuration_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minutesPerDay":
+			out.Values[i] = ec._LeaveDuration_minutesPerDay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "days":
+			out.Values[i] = ec._LeaveDuration_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveGrantImplementors = []string{"LeaveGrant"}
+
+func (ec *executionContext) _LeaveGrant(ctx context.Context, sel ast.SelectionSet, obj *amount.Grant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveGrantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveGrant")
+		case "kind":
+			out.Values[i] = ec._LeaveGrant_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minutes":
+			out.Values[i] = ec._LeaveGrant_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tiers":
+			out.Values[i] = ec._LeaveGrant_tiers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prorate":
+			out.Values[i] = ec._LeaveGrant_prorate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "roundMinutes":
+			out.Values[i] = ec._LeaveGrant_roundMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "carryOverMinutes":
+			out.Values[i] = ec._LeaveGrant_carryOverMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveGrantTierImplementors = []string{"LeaveGrantTier"}
+
+func (ec *executionContext) _LeaveGrantTier(ctx context.Context, sel ast.SelectionSet, obj *amount.Tier) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveGrantTierImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveGrantTier")
+		case "years":
+			out.Values[i] = ec._LeaveGrantTier_years(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minutes":
+			out.Values[i] = ec._LeaveGrantTier_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveRequestImplementors = []string{"LeaveRequest", "Node"}
+
+func (ec *executionContext) _LeaveRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaveRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveRequest")
+		case "id":
+			out.Values[i] = ec._LeaveRequest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._LeaveRequest_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberID":
+			out.Values[i] = ec._LeaveRequest_memberID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leaveTypeID":
+			out.Values[i] = ec._LeaveRequest_leaveTypeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "start":
+			out.Values[i] = ec._LeaveRequest_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._LeaveRequest_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "minutes":
+			out.Values[i] = ec._LeaveRequest_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancelledMinutes":
+			out.Values[i] = ec._LeaveRequest_cancelledMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstDay":
+			out.Values[i] = ec._LeaveRequest_firstDay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastDay":
+			out.Values[i] = ec._LeaveRequest_lastDay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._LeaveRequest_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._LeaveRequest_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvalID":
+			out.Values[i] = ec._LeaveRequest_approvalID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancelStatus":
+			out.Values[i] = ec._LeaveRequest_cancelStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancelFrom":
+			out.Values[i] = ec._LeaveRequest_cancelFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancelApprovalID":
+			out.Values[i] = ec._LeaveRequest_cancelApprovalID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._LeaveRequest_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaveRequest_member(ctx, field, obj)
+				})
+		case "leaveType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaveRequest_leaveType(ctx, field, obj)
+				})
+		case "days":
+			out.Values[i] = ec._LeaveRequest_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveRequestConnectionImplementors = []string{"LeaveRequestConnection"}
+
+func (ec *executionContext) _LeaveRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaveRequestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveRequestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveRequestConnection")
+		case "edges":
+			out.Values[i] = ec._LeaveRequestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LeaveRequestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LeaveRequestConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveRequestEdgeImplementors = []string{"LeaveRequestEdge"}
+
+func (ec *executionContext) _LeaveRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaveRequestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveRequestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveRequestEdge")
+		case "node":
+			out.Values[i] = ec._LeaveRequestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._LeaveRequestEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveTakenImplementors = []string{"LeaveTaken"}
+
+func (ec *executionContext) _LeaveTaken(ctx context.Context, sel ast.SelectionSet, obj *attendance.LeaveTaken) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveTakenImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveTaken")
+		case "leaveTypeId":
+			out.Values[i] = ec._LeaveTaken_leaveTypeId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leaveTypeName":
+			out.Values[i] = ec._LeaveTaken_leaveTypeName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minutes":
+			out.Values[i] = ec._LeaveTaken_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveTypeImplementors = []string{"LeaveType", "Node"}
+
+func (ec *executionContext) _LeaveType(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaveType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveType")
+		case "id":
+			out.Values[i] = ec._LeaveType_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._LeaveType_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._LeaveType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.Values[i] = ec._LeaveType_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "counting":
+			out.Values[i] = ec._LeaveType_counting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "minutesPerDay":
+			out.Values[i] = ec._LeaveType_minutesPerDay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paid":
+			out.Values[i] = ec._LeaveType_paid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "audience":
+			out.Values[i] = ec._LeaveType_audience(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "needsBalance":
+			out.Values[i] = ec._LeaveType_needsBalance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stepMinutes":
+			out.Values[i] = ec._LeaveType_stepMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxDaysInAdvance":
+			out.Values[i] = ec._LeaveType_maxDaysInAdvance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxDaysLate":
+			out.Values[i] = ec._LeaveType_maxDaysLate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvalTemplateID":
+			out.Values[i] = ec._LeaveType_approvalTemplateID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "active":
+			out.Values[i] = ec._LeaveType_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "grant":
+			out.Values[i] = ec._LeaveType_grant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "usableByMe":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaveType_usableByMe(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveTypeConnectionImplementors = []string{"LeaveTypeConnection"}
+
+func (ec *executionContext) _LeaveTypeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaveTypeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveTypeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveTypeConnection")
+		case "edges":
+			out.Values[i] = ec._LeaveTypeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LeaveTypeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LeaveTypeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaveTypeEdgeImplementors = []string{"LeaveTypeEdge"}
+
+func (ec *executionContext) _LeaveTypeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaveTypeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveTypeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveTypeEdge")
+		case "node":
+			out.Values[i] = ec._LeaveTypeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._LeaveTypeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var loginPayloadImplementors = []string{"LoginPayload"}
 
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
@@ -30611,6 +55046,11 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "hiredOn":
+			out.Values[i] = ec._Member_hiredOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "updatedAt":
 			out.Values[i] = ec._Member_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30646,6 +55086,49 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Member_referredBy(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var memberAttendanceSummaryImplementors = []string{"MemberAttendanceSummary"}
+
+func (ec *executionContext) _MemberAttendanceSummary(ctx context.Context, sel ast.SelectionSet, obj *attendance.MemberSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberAttendanceSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberAttendanceSummary")
+		case "memberId":
+			out.Values[i] = ec._MemberAttendanceSummary_memberId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "memberName":
+			out.Values[i] = ec._MemberAttendanceSummary_memberName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counts":
+			out.Values[i] = ec._MemberAttendanceSummary_counts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31280,6 +55763,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateWorkCalendar":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateWorkCalendar(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createAttendanceRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAttendanceRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAttendanceRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAttendanceRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkIn":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_checkIn(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createConversation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createConversation(ctx, field)
@@ -31402,6 +55913,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "markInboxRead":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_markInboxRead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createLeaveType":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createLeaveType(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateLeaveType":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateLeaveType(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adjustLeaveBalance":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_adjustLeaveBalance(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grantLeaveBalances":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_grantLeaveBalances(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -31626,6 +56165,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_apps(ctx, field)
 				})
+		case "attendanceRequests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_attendanceRequests(ctx, field)
+				})
+		case "attendanceRules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_attendanceRules(ctx, field)
+				})
+		case "checkIns":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_checkIns(ctx, field)
+				})
 		case "conversations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -31638,6 +56195,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_departments(ctx, field)
 				})
+		case "leaveBalances":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_leaveBalances(ctx, field)
+				})
+		case "leaveBalanceChanges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_leaveBalanceChanges(ctx, field)
+				})
+		case "leaveRequests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_leaveRequests(ctx, field)
+				})
+		case "leaveTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_leaveTypes(ctx, field)
+				})
 		case "members":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -31649,6 +56230,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_tags(ctx, field)
+				})
+		case "workCalendar":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_workCalendar(ctx, field)
+				})
+		case "attendanceDays":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_attendanceDays(ctx, field)
+				})
+		case "attendanceSummary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_attendanceSummary(ctx, field)
 				})
 		case "auditLog":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -31673,6 +56272,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_inbox(ctx, field)
+				})
+		case "leaveDuration":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_leaveDuration(ctx, field)
 				})
 		case "invite":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -32135,6 +56740,117 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var workCalendarImplementors = []string{"WorkCalendar"}
+
+func (ec *executionContext) _WorkCalendar(ctx context.Context, sel ast.SelectionSet, obj *calendar.Calendar) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, workCalendarImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WorkCalendar")
+		case "timeZone":
+			out.Values[i] = ec._WorkCalendar_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "workingWeek":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkCalendar_workingWeek(ctx, field, obj)
+				})
+		case "holidays":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkCalendar_holidays(ctx, field, obj)
+				})
+		case "makeUpDays":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkCalendar_makeUpDays(ctx, field, obj)
+				})
+		case "workingHours":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkCalendar_workingHours(ctx, field, obj)
+				})
+		case "days":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkCalendar_days(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var workingHoursImplementors = []string{"WorkingHours"}
+
+func (ec *executionContext) _WorkingHours(ctx context.Context, sel ast.SelectionSet, obj *model.WorkingHours) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, workingHoursImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WorkingHours")
+		case "start":
+			out.Values[i] = ec._WorkingHours_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._WorkingHours_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lunchStart":
+			out.Values[i] = ec._WorkingHours_lunchStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lunchEnd":
+			out.Values[i] = ec._WorkingHours_lunchEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
@@ -32515,6 +57231,11 @@ func (ec *executionContext) unmarshalNAddConversationMembersInput2githubᚗcom�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNAdjustLeaveBalanceInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚐAdjustInput(ctx context.Context, v any) (leave.AdjustInput, error) {
+	res, err := ec.unmarshalInputAdjustLeaveBalanceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAdminRight2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋviewerᚐRight(ctx context.Context, v any) (viewer.Right, error) {
 	var res viewer.Right
 	err := res.UnmarshalGQL(v)
@@ -32686,6 +57407,203 @@ func (ec *executionContext) unmarshalNArticleInput2githubᚗcomᚋcorplineᚋcor
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAttendanceCounts2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐCounts(ctx context.Context, sel ast.SelectionSet, v attendance.Counts) graphql.Marshaler {
+	return ec._AttendanceCounts(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAttendanceDay2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐDayViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*attendance.DayView) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttendanceDay2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐDayView(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAttendanceDay2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐDayView(ctx context.Context, sel ast.SelectionSet, v *attendance.DayView) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttendanceDay!")
+		return graphql.Null
+	}
+	return ec._AttendanceDay(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAttendanceDayLeave2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐDayLeave(ctx context.Context, sel ast.SelectionSet, v attendance.DayLeave) graphql.Marshaler {
+	return ec._AttendanceDayLeave(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAttendanceDayLeave2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐDayLeaveᚄ(ctx context.Context, sel ast.SelectionSet, v []attendance.DayLeave) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttendanceDayLeave2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐDayLeave(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAttendancePlace2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚋjudgeᚐPlace(ctx context.Context, sel ast.SelectionSet, v judge.Place) graphql.Marshaler {
+	return ec._AttendancePlace(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAttendancePlace2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚋjudgeᚐPlaceᚄ(ctx context.Context, sel ast.SelectionSet, v []judge.Place) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttendancePlace2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚋjudgeᚐPlace(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAttendancePlaceInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚋjudgeᚐPlace(ctx context.Context, v any) (judge.Place, error) {
+	res, err := ec.unmarshalInputAttendancePlaceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttendanceRequestConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AttendanceRequestConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttendanceRequestConnection!")
+		return graphql.Null
+	}
+	return ec._AttendanceRequestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAttendanceRequestKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐKind(ctx context.Context, v any) (attendancerequest.Kind, error) {
+	var res attendancerequest.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttendanceRequestKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐKind(ctx context.Context, sel ast.SelectionSet, v attendancerequest.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAttendanceRequestOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestOrderField(ctx context.Context, v any) (*ent.AttendanceRequestOrderField, error) {
+	var res = new(ent.AttendanceRequestOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttendanceRequestOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AttendanceRequestOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttendanceRequestOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAttendanceRequestStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐStatus(ctx context.Context, v any) (attendancerequest.Status, error) {
+	var res attendancerequest.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttendanceRequestStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐStatus(ctx context.Context, sel ast.SelectionSet, v attendancerequest.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAttendanceRequestWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestWhereInput(ctx context.Context, v any) (*ent.AttendanceRequestWhereInput, error) {
+	res, err := ec.unmarshalInputAttendanceRequestWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttendanceRule2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRule(ctx context.Context, sel ast.SelectionSet, v *ent.AttendanceRule) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttendanceRule!")
+		return graphql.Null
+	}
+	return ec._AttendanceRule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAttendanceRuleConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AttendanceRuleConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttendanceRuleConnection!")
+		return graphql.Null
+	}
+	return ec._AttendanceRuleConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAttendanceRuleKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKind(ctx context.Context, v any) (attendancerule.Kind, error) {
+	var res attendancerule.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttendanceRuleKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKind(ctx context.Context, sel ast.SelectionSet, v attendancerule.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAttendanceRuleKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKind(ctx context.Context, v any) (*attendancerule.Kind, error) {
+	var res = new(attendancerule.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttendanceRuleKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKind(ctx context.Context, sel ast.SelectionSet, v *attendancerule.Kind) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttendanceRuleKind!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAttendanceRuleOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleOrderField(ctx context.Context, v any) (*ent.AttendanceRuleOrderField, error) {
+	var res = new(ent.AttendanceRuleOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttendanceRuleOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AttendanceRuleOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttendanceRuleOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAttendanceRuleWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleWhereInput(ctx context.Context, v any) (*ent.AttendanceRuleWhereInput, error) {
+	res, err := ec.unmarshalInputAttendanceRuleWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAttendanceStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚋjudgeᚐStatus(ctx context.Context, v any) (judge.Status, error) {
+	var res judge.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttendanceStatus2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚋjudgeᚐStatus(ctx context.Context, sel ast.SelectionSet, v judge.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAttendanceSummary2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐSummary(ctx context.Context, sel ast.SelectionSet, v *attendance.Summary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttendanceSummary!")
+		return graphql.Null
+	}
+	return ec._AttendanceSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAudience2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx context.Context, sel ast.SelectionSet, v audience.Audience) graphql.Marshaler {
 	return ec._Audience(ctx, sel, &v)
 }
@@ -32746,9 +57664,103 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCalendarDay2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDayInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*calendar.DayInfo) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCalendarDay2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDayInfo(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCalendarDay2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDayInfo(ctx context.Context, sel ast.SelectionSet, v *calendar.DayInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CalendarDay!")
+		return graphql.Null
+	}
+	return ec._CalendarDay(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCertifyEnterpriseInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCertifyEnterpriseInput(ctx context.Context, v any) (model.CertifyEnterpriseInput, error) {
 	res, err := ec.unmarshalInputCertifyEnterpriseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckIn2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckIn(ctx context.Context, sel ast.SelectionSet, v *ent.CheckIn) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CheckIn!")
+		return graphql.Null
+	}
+	return ec._CheckIn(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCheckInConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CheckInConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CheckInConnection!")
+		return graphql.Null
+	}
+	return ec._CheckInConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCheckInInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐCheckInInput(ctx context.Context, v any) (attendance.CheckInInput, error) {
+	res, err := ec.unmarshalInputCheckInInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCheckInKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKind(ctx context.Context, v any) (checkin.Kind, error) {
+	var res checkin.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckInKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKind(ctx context.Context, sel ast.SelectionSet, v checkin.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCheckInLocationResult2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐLocationResult(ctx context.Context, v any) (checkin.LocationResult, error) {
+	var res checkin.LocationResult
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckInLocationResult2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐLocationResult(ctx context.Context, sel ast.SelectionSet, v checkin.LocationResult) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCheckInOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInOrderField(ctx context.Context, v any) (*ent.CheckInOrderField, error) {
+	var res = new(ent.CheckInOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckInOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CheckInOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CheckInOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCheckInTimeResult2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐTimeResult(ctx context.Context, v any) (checkin.TimeResult, error) {
+	var res checkin.TimeResult
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckInTimeResult2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐTimeResult(ctx context.Context, sel ast.SelectionSet, v checkin.TimeResult) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCheckInWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInWhereInput(ctx context.Context, v any) (*ent.CheckInWhereInput, error) {
+	res, err := ec.unmarshalInputCheckInWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNConfidentialViewConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐConfidentialViewConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ConfidentialViewConnection) graphql.Marshaler {
@@ -32847,6 +57859,16 @@ func (ec *executionContext) unmarshalNConversationWhereInput2ᚖgithubᚗcomᚋc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCorrectionPunchKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐPunchKind(ctx context.Context, v any) (attendancerequest.PunchKind, error) {
+	var res attendancerequest.PunchKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCorrectionPunchKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐPunchKind(ctx context.Context, sel ast.SelectionSet, v attendancerequest.PunchKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCreateAppInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateAppInput(ctx context.Context, v any) (model.CreateAppInput, error) {
 	res, err := ec.unmarshalInputCreateAppInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32858,6 +57880,11 @@ func (ec *executionContext) marshalNCreateAppPayload2ᚖgithubᚗcomᚋcorpline�
 		return graphql.Null
 	}
 	return ec._CreateAppPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateAttendanceRuleInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐRuleInput(ctx context.Context, v any) (attendance.RuleInput, error) {
+	res, err := ec.unmarshalInputCreateAttendanceRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCreateConversationInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateConversationInput(ctx context.Context, v any) (model.CreateConversationInput, error) {
@@ -32883,6 +57910,11 @@ func (ec *executionContext) unmarshalNCreateEnterpriseInput2githubᚗcomᚋcorpl
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateLeaveTypeInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚐTypeInput(ctx context.Context, v any) (leave.TypeInput, error) {
+	res, err := ec.unmarshalInputCreateLeaveTypeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateMemberInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateMemberInput(ctx context.Context, v any) (model.CreateMemberInput, error) {
 	res, err := ec.unmarshalInputCreateMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32900,6 +57932,69 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 }
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx context.Context, v any) (calendar.Date, error) {
+	var res calendar.Date
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx context.Context, sel ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDate2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDateᚄ(ctx context.Context, v any) ([]*calendar.Date, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*calendar.Date, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDate2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDateᚄ(ctx context.Context, sel ast.SelectionSet, v []*calendar.Date) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNDate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx context.Context, v any) (*calendar.Date, error) {
+	var res = new(calendar.Date)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx context.Context, sel ast.SelectionSet, v *calendar.Date) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Date!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNDayKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDayKind(ctx context.Context, v any) (calendar.DayKind, error) {
+	var res calendar.DayKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDayKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDayKind(ctx context.Context, sel ast.SelectionSet, v calendar.DayKind) graphql.Marshaler {
 	return v
 }
 
@@ -33076,6 +58171,30 @@ func (ec *executionContext) unmarshalNEnterpriseWhereInput2ᚖgithubᚗcomᚋcor
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNFieldCheckInPolicy2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckIn(ctx context.Context, v any) (attendancerule.FieldCheckIn, error) {
+	var res attendancerule.FieldCheckIn
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFieldCheckInPolicy2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckIn(ctx context.Context, sel ast.SelectionSet, v attendancerule.FieldCheckIn) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNForwardMessageInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐForwardMessageInput(ctx context.Context, v any) (model.ForwardMessageInput, error) {
 	res, err := ec.unmarshalInputForwardMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33084,6 +58203,48 @@ func (ec *executionContext) unmarshalNForwardMessageInput2githubᚗcomᚋcorplin
 func (ec *executionContext) unmarshalNGrantAdminInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐGrantAdminInput(ctx context.Context, v any) (model.GrantAdminInput, error) {
 	res, err := ec.unmarshalInputGrantAdminInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNGrantLeaveBalancesInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐGrantLeaveBalancesInput(ctx context.Context, v any) (model.GrantLeaveBalancesInput, error) {
+	res, err := ec.unmarshalInputGrantLeaveBalancesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGrantLeaveBalancesPayload2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚐGrantReport(ctx context.Context, sel ast.SelectionSet, v *leave.GrantReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GrantLeaveBalancesPayload!")
+		return graphql.Null
+	}
+	return ec._GrantLeaveBalancesPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHoliday2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐHolidayDateᚄ(ctx context.Context, sel ast.SelectionSet, v []*calendar.HolidayDate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHoliday2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐHolidayDate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHoliday2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐHolidayDate(ctx context.Context, sel ast.SelectionSet, v *calendar.HolidayDate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Holiday!")
+		return graphql.Null
+	}
+	return ec._Holiday(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHolidayInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐHolidayDate(ctx context.Context, v any) (*calendar.HolidayDate, error) {
+	res, err := ec.unmarshalInputHolidayInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -33127,6 +58288,24 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ID!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalID(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNImportMemberRow2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐImportMemberRowᚄ(ctx context.Context, v any) ([]*model.ImportMemberRow, error) {
@@ -33279,6 +58458,310 @@ func (ec *executionContext) marshalNInvite2ᚖgithubᚗcomᚋcorplineᚋcorpline
 	return ec._Invite(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLeaveBalance2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalance(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveBalance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveBalance!")
+		return graphql.Null
+	}
+	return ec._LeaveBalance(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeaveBalanceChangeConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveBalanceChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveBalanceChangeConnection!")
+		return graphql.Null
+	}
+	return ec._LeaveBalanceChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLeaveBalanceChangeKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavebalancechangeᚐKind(ctx context.Context, v any) (leavebalancechange.Kind, error) {
+	var res leavebalancechange.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveBalanceChangeKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavebalancechangeᚐKind(ctx context.Context, sel ast.SelectionSet, v leavebalancechange.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeaveBalanceChangeOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeOrderField(ctx context.Context, v any) (*ent.LeaveBalanceChangeOrderField, error) {
+	var res = new(ent.LeaveBalanceChangeOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveBalanceChangeOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveBalanceChangeOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveBalanceChangeOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeaveBalanceChangeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeWhereInput(ctx context.Context, v any) (*ent.LeaveBalanceChangeWhereInput, error) {
+	res, err := ec.unmarshalInputLeaveBalanceChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveBalanceConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceConnection(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveBalanceConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveBalanceConnection!")
+		return graphql.Null
+	}
+	return ec._LeaveBalanceConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLeaveBalanceOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceOrderField(ctx context.Context, v any) (*ent.LeaveBalanceOrderField, error) {
+	var res = new(ent.LeaveBalanceOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveBalanceOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveBalanceOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveBalanceOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeaveBalanceWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceWhereInput(ctx context.Context, v any) (*ent.LeaveBalanceWhereInput, error) {
+	res, err := ec.unmarshalInputLeaveBalanceWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLeaveCancelStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐCancelStatus(ctx context.Context, v any) (leaverequest.CancelStatus, error) {
+	var res leaverequest.CancelStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveCancelStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐCancelStatus(ctx context.Context, sel ast.SelectionSet, v leaverequest.CancelStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeaveCounting2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCounting(ctx context.Context, v any) (leavetype.Counting, error) {
+	var res leavetype.Counting
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveCounting2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCounting(ctx context.Context, sel ast.SelectionSet, v leavetype.Counting) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeaveCounting2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCounting(ctx context.Context, v any) (*leavetype.Counting, error) {
+	var res = new(leavetype.Counting)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveCounting2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCounting(ctx context.Context, sel ast.SelectionSet, v *leavetype.Counting) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveCounting!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNLeaveDay2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐShare(ctx context.Context, sel ast.SelectionSet, v amount.Share) graphql.Marshaler {
+	return ec._LeaveDay(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLeaveDay2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐShareᚄ(ctx context.Context, sel ast.SelectionSet, v []amount.Share) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeaveDay2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLeaveDuration2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚐDurationView(ctx context.Context, sel ast.SelectionSet, v *leave.DurationView) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveDuration!")
+		return graphql.Null
+	}
+	return ec._LeaveDuration(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLeaveDurationInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐLeaveDurationInput(ctx context.Context, v any) (model.LeaveDurationInput, error) {
+	res, err := ec.unmarshalInputLeaveDurationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveGrant2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐGrant(ctx context.Context, sel ast.SelectionSet, v amount.Grant) graphql.Marshaler {
+	return ec._LeaveGrant(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNLeaveGrantKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐGrantKind(ctx context.Context, v any) (amount.GrantKind, error) {
+	var res amount.GrantKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveGrantKind2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐGrantKind(ctx context.Context, sel ast.SelectionSet, v amount.GrantKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNLeaveGrantTier2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐTier(ctx context.Context, sel ast.SelectionSet, v amount.Tier) graphql.Marshaler {
+	return ec._LeaveGrantTier(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLeaveGrantTier2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐTierᚄ(ctx context.Context, sel ast.SelectionSet, v []amount.Tier) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeaveGrantTier2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐTier(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLeaveGrantTierInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐTier(ctx context.Context, v any) (amount.Tier, error) {
+	res, err := ec.unmarshalInputLeaveGrantTierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLeavePart2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐPart(ctx context.Context, v any) (amount.Part, error) {
+	var res amount.Part
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeavePart2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐPart(ctx context.Context, sel ast.SelectionSet, v amount.Part) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNLeaveRequestConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestConnection(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveRequestConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveRequestConnection!")
+		return graphql.Null
+	}
+	return ec._LeaveRequestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLeaveRequestOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestOrderField(ctx context.Context, v any) (*ent.LeaveRequestOrderField, error) {
+	var res = new(ent.LeaveRequestOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveRequestOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveRequestOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveRequestOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeaveRequestStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐStatus(ctx context.Context, v any) (leaverequest.Status, error) {
+	var res leaverequest.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveRequestStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐStatus(ctx context.Context, sel ast.SelectionSet, v leaverequest.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeaveRequestWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestWhereInput(ctx context.Context, v any) (*ent.LeaveRequestWhereInput, error) {
+	res, err := ec.unmarshalInputLeaveRequestWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveTaken2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐLeaveTaken(ctx context.Context, sel ast.SelectionSet, v attendance.LeaveTaken) graphql.Marshaler {
+	return ec._LeaveTaken(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLeaveTaken2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐLeaveTakenᚄ(ctx context.Context, sel ast.SelectionSet, v []attendance.LeaveTaken) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeaveTaken2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐLeaveTaken(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLeaveType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveType(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveType) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveType!")
+		return graphql.Null
+	}
+	return ec._LeaveType(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeaveTypeConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveTypeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveTypeConnection!")
+		return graphql.Null
+	}
+	return ec._LeaveTypeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLeaveTypeOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeOrderField(ctx context.Context, v any) (*ent.LeaveTypeOrderField, error) {
+	var res = new(ent.LeaveTypeOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveTypeOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveTypeOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveTypeOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeaveTypeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeWhereInput(ctx context.Context, v any) (*ent.LeaveTypeWhereInput, error) {
+	res, err := ec.unmarshalInputLeaveTypeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLeaveUnit2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnit(ctx context.Context, v any) (leavetype.Unit, error) {
+	var res leavetype.Unit
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveUnit2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnit(ctx context.Context, sel ast.SelectionSet, v leavetype.Unit) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeaveUnit2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnit(ctx context.Context, v any) (*leavetype.Unit, error) {
+	var res = new(leavetype.Unit)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveUnit2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnit(ctx context.Context, sel ast.SelectionSet, v *leavetype.Unit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveUnit!")
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalNLoginInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
 	res, err := ec.unmarshalInputLoginInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33335,6 +58818,26 @@ func (ec *executionContext) marshalNMember2ᚖgithubᚗcomᚋcorplineᚋcorpline
 		return graphql.Null
 	}
 	return ec._Member(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMemberAttendanceSummary2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐMemberSummary(ctx context.Context, sel ast.SelectionSet, v attendance.MemberSummary) graphql.Marshaler {
+	return ec._MemberAttendanceSummary(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMemberAttendanceSummary2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐMemberSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []attendance.MemberSummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMemberAttendanceSummary2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐMemberSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNMemberConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMemberConnection(ctx context.Context, sel ast.SelectionSet, v *ent.MemberConnection) graphql.Marshaler {
@@ -33643,6 +59146,24 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚖstring(ctx context.Context, v any) (*string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNString2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "String!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalString(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNTag2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐTagᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Tag) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -33713,6 +59234,11 @@ func (ec *executionContext) unmarshalNUpdateAppInput2githubᚗcomᚋcorplineᚋc
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateAttendanceRuleInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚐRuleInput(ctx context.Context, v any) (attendance.RuleInput, error) {
+	res, err := ec.unmarshalInputUpdateAttendanceRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateDepartmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateDepartmentInput(ctx context.Context, v any) (model.UpdateDepartmentInput, error) {
 	res, err := ec.unmarshalInputUpdateDepartmentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33720,6 +59246,11 @@ func (ec *executionContext) unmarshalNUpdateDepartmentInput2githubᚗcomᚋcorpl
 
 func (ec *executionContext) unmarshalNUpdateEnterpriseSettingsInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateEnterpriseSettingsInput(ctx context.Context, v any) (model.UpdateEnterpriseSettingsInput, error) {
 	res, err := ec.unmarshalInputUpdateEnterpriseSettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateLeaveTypeInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚐTypeInput(ctx context.Context, v any) (leave.TypeInput, error) {
+	res, err := ec.unmarshalInputUpdateLeaveTypeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -33738,6 +59269,11 @@ func (ec *executionContext) unmarshalNUpdateVerificationSettingsInput2githubᚗc
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateWorkCalendarInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateWorkCalendarInput(ctx context.Context, v any) (model.UpdateWorkCalendarInput, error) {
+	res, err := ec.unmarshalInputUpdateWorkCalendarInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNVerificationSettings2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋlifecycleᚐSettings(ctx context.Context, sel ast.SelectionSet, v *lifecycle.Settings) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "VerificationSettings!")
@@ -33752,6 +59288,62 @@ func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋcorplineᚋcorpline
 		return graphql.Null
 	}
 	return ec._Viewer(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWeekday2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWeekday(ctx context.Context, v any) (model.Weekday, error) {
+	var res model.Weekday
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWeekday2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWeekday(ctx context.Context, sel ast.SelectionSet, v model.Weekday) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNWeekday2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWeekdayᚄ(ctx context.Context, v any) ([]model.Weekday, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Weekday, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWeekday2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWeekday(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNWeekday2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWeekdayᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Weekday) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWeekday2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWeekday(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWorkCalendar2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐCalendar(ctx context.Context, sel ast.SelectionSet, v *calendar.Calendar) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WorkCalendar!")
+		return graphql.Null
+	}
+	return ec._WorkCalendar(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWorkingHours2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWorkingHours(ctx context.Context, sel ast.SelectionSet, v *model.WorkingHours) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WorkingHours!")
+		return graphql.Null
+	}
+	return ec._WorkingHours(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -34140,6 +59732,299 @@ func (ec *executionContext) unmarshalOArticleInput2ᚕgithubᚗcomᚋcorplineᚋ
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOAttendancePlaceInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚋjudgeᚐPlaceᚄ(ctx context.Context, v any) ([]judge.Place, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]judge.Place, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAttendancePlaceInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋattendanceᚋjudgeᚐPlace(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAttendanceRequest2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequest(ctx context.Context, sel ast.SelectionSet, v *ent.AttendanceRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AttendanceRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAttendanceRequestEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AttendanceRequestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAttendanceRequestEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAttendanceRequestEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AttendanceRequestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AttendanceRequestEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAttendanceRequestKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐKindᚄ(ctx context.Context, v any) ([]attendancerequest.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]attendancerequest.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAttendanceRequestKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAttendanceRequestKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []attendancerequest.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttendanceRequestKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAttendanceRequestKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐKind(ctx context.Context, v any) (*attendancerequest.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(attendancerequest.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAttendanceRequestKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐKind(ctx context.Context, sel ast.SelectionSet, v *attendancerequest.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAttendanceRequestOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestOrder(ctx context.Context, v any) (*ent.AttendanceRequestOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAttendanceRequestOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAttendanceRequestStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐStatusᚄ(ctx context.Context, v any) ([]attendancerequest.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]attendancerequest.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAttendanceRequestStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAttendanceRequestStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []attendancerequest.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttendanceRequestStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAttendanceRequestStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐStatus(ctx context.Context, v any) (*attendancerequest.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(attendancerequest.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAttendanceRequestStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐStatus(ctx context.Context, sel ast.SelectionSet, v *attendancerequest.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAttendanceRequestWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestWhereInputᚄ(ctx context.Context, v any) ([]*ent.AttendanceRequestWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AttendanceRequestWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAttendanceRequestWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAttendanceRequestWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRequestWhereInput(ctx context.Context, v any) (*ent.AttendanceRequestWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAttendanceRequestWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAttendanceRule2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRule(ctx context.Context, sel ast.SelectionSet, v *ent.AttendanceRule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AttendanceRule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAttendanceRuleEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AttendanceRuleEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAttendanceRuleEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAttendanceRuleEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AttendanceRuleEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AttendanceRuleEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAttendanceRuleKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKindᚄ(ctx context.Context, v any) ([]attendancerule.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]attendancerule.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAttendanceRuleKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAttendanceRuleKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []attendancerule.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttendanceRuleKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAttendanceRuleKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKind(ctx context.Context, v any) (*attendancerule.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(attendancerule.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAttendanceRuleKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐKind(ctx context.Context, sel ast.SelectionSet, v *attendancerule.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAttendanceRuleOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleOrder(ctx context.Context, v any) (*ent.AttendanceRuleOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAttendanceRuleOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAttendanceRuleWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleWhereInputᚄ(ctx context.Context, v any) ([]*ent.AttendanceRuleWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AttendanceRuleWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAttendanceRuleWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAttendanceRuleWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAttendanceRuleWhereInput(ctx context.Context, v any) (*ent.AttendanceRuleWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAttendanceRuleWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOAudienceInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx context.Context, v any) (*audience.Audience, error) {
 	if v == nil {
 		return nil, nil
@@ -34302,6 +60187,222 @@ func (ec *executionContext) unmarshalOCardInput2ᚖgithubᚗcomᚋcorplineᚋcor
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputCardInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCheckIn2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckIn(ctx context.Context, sel ast.SelectionSet, v *ent.CheckIn) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CheckIn(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCheckInEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CheckInEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCheckInEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCheckInEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CheckInEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CheckInEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCheckInKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKindᚄ(ctx context.Context, v any) ([]checkin.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]checkin.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCheckInKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCheckInKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []checkin.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckInKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCheckInKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKind(ctx context.Context, v any) (*checkin.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(checkin.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCheckInKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐKind(ctx context.Context, sel ast.SelectionSet, v *checkin.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCheckInLocationResult2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐLocationResultᚄ(ctx context.Context, v any) ([]checkin.LocationResult, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]checkin.LocationResult, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCheckInLocationResult2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐLocationResult(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCheckInLocationResult2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐLocationResultᚄ(ctx context.Context, sel ast.SelectionSet, v []checkin.LocationResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckInLocationResult2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐLocationResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCheckInLocationResult2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐLocationResult(ctx context.Context, v any) (*checkin.LocationResult, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(checkin.LocationResult)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCheckInLocationResult2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐLocationResult(ctx context.Context, sel ast.SelectionSet, v *checkin.LocationResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCheckInOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInOrder(ctx context.Context, v any) (*ent.CheckInOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCheckInOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCheckInTimeResult2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐTimeResultᚄ(ctx context.Context, v any) ([]checkin.TimeResult, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]checkin.TimeResult, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCheckInTimeResult2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐTimeResult(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCheckInTimeResult2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐTimeResultᚄ(ctx context.Context, sel ast.SelectionSet, v []checkin.TimeResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckInTimeResult2githubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐTimeResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCheckInTimeResult2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐTimeResult(ctx context.Context, v any) (*checkin.TimeResult, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(checkin.TimeResult)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCheckInTimeResult2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋcheckinᚐTimeResult(ctx context.Context, sel ast.SelectionSet, v *checkin.TimeResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCheckInWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInWhereInputᚄ(ctx context.Context, v any) ([]*ent.CheckInWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CheckInWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCheckInWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCheckInWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐCheckInWhereInput(ctx context.Context, v any) (*ent.CheckInWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCheckInWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -34477,6 +60578,58 @@ func (ec *executionContext) unmarshalOConversationWhereInput2ᚖgithubᚗcomᚋc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOCorrectionPunchKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐPunchKindᚄ(ctx context.Context, v any) ([]attendancerequest.PunchKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]attendancerequest.PunchKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCorrectionPunchKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐPunchKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCorrectionPunchKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐPunchKindᚄ(ctx context.Context, sel ast.SelectionSet, v []attendancerequest.PunchKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCorrectionPunchKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐPunchKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCorrectionPunchKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐPunchKind(ctx context.Context, v any) (*attendancerequest.PunchKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(attendancerequest.PunchKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCorrectionPunchKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendancerequestᚐPunchKind(ctx context.Context, sel ast.SelectionSet, v *attendancerequest.PunchKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[string], error) {
 	if v == nil {
 		return nil, nil
@@ -34487,6 +60640,57 @@ func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐ
 }
 
 func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v *entgql.Cursor[string]) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalODate2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDateᚄ(ctx context.Context, v any) ([]*calendar.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*calendar.Date, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODate2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDateᚄ(ctx context.Context, sel ast.SelectionSet, v []*calendar.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx context.Context, v any) (*calendar.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(calendar.Date)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐDate(ctx context.Context, sel ast.SelectionSet, v *calendar.Date) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -34788,6 +60992,58 @@ func (ec *executionContext) unmarshalOEnterpriseWhereInput2ᚖgithubᚗcomᚋcor
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFieldCheckInPolicy2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckInᚄ(ctx context.Context, v any) ([]attendancerule.FieldCheckIn, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]attendancerule.FieldCheckIn, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFieldCheckInPolicy2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckIn(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFieldCheckInPolicy2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckInᚄ(ctx context.Context, sel ast.SelectionSet, v []attendancerule.FieldCheckIn) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFieldCheckInPolicy2githubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckIn(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOFieldCheckInPolicy2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckIn(ctx context.Context, v any) (*attendancerule.FieldCheckIn, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(attendancerule.FieldCheckIn)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFieldCheckInPolicy2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋattendanceruleᚐFieldCheckIn(ctx context.Context, sel ast.SelectionSet, v *attendancerule.FieldCheckIn) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOFileInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmsgtypeᚐFileReference(ctx context.Context, v any) (*msgtype.FileReference, error) {
 	if v == nil {
 		return nil, nil
@@ -34801,6 +61057,75 @@ func (ec *executionContext) marshalOFileReference2ᚖgithubᚗcomᚋcorplineᚋc
 		return graphql.Null
 	}
 	return ec._FileReference(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOHolidayInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐHolidayDateᚄ(ctx context.Context, v any) ([]*calendar.HolidayDate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*calendar.HolidayDate, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHolidayInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋcalendarᚐHolidayDate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -34906,6 +61231,18 @@ func (ec *executionContext) unmarshalOInboxEntryWhereInput2ᚖgithubᚗcomᚋcor
 	}
 	res, err := ec.unmarshalInputInboxEntryWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInt2int64(ctx context.Context, v any) (int64, error) {
@@ -35024,6 +61361,531 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalInt64(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOLeaveBalance2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalance(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveBalance) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeaveBalance(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLeaveBalanceChange2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChange(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveBalanceChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeaveBalanceChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLeaveBalanceChangeEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.LeaveBalanceChangeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOLeaveBalanceChangeEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLeaveBalanceChangeEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeEdge(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveBalanceChangeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeaveBalanceChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeaveBalanceChangeKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavebalancechangeᚐKindᚄ(ctx context.Context, v any) ([]leavebalancechange.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]leavebalancechange.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeaveBalanceChangeKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavebalancechangeᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLeaveBalanceChangeKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavebalancechangeᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []leavebalancechange.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeaveBalanceChangeKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavebalancechangeᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLeaveBalanceChangeKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavebalancechangeᚐKind(ctx context.Context, v any) (*leavebalancechange.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(leavebalancechange.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeaveBalanceChangeKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavebalancechangeᚐKind(ctx context.Context, sel ast.SelectionSet, v *leavebalancechange.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOLeaveBalanceChangeOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeOrder(ctx context.Context, v any) (*ent.LeaveBalanceChangeOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeaveBalanceChangeOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeaveBalanceChangeWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeWhereInputᚄ(ctx context.Context, v any) ([]*ent.LeaveBalanceChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.LeaveBalanceChangeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeaveBalanceChangeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLeaveBalanceChangeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceChangeWhereInput(ctx context.Context, v any) (*ent.LeaveBalanceChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeaveBalanceChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeaveBalanceEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.LeaveBalanceEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOLeaveBalanceEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLeaveBalanceEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceEdge(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveBalanceEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeaveBalanceEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeaveBalanceOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceOrder(ctx context.Context, v any) (*ent.LeaveBalanceOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeaveBalanceOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeaveBalanceWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceWhereInputᚄ(ctx context.Context, v any) ([]*ent.LeaveBalanceWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.LeaveBalanceWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeaveBalanceWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLeaveBalanceWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveBalanceWhereInput(ctx context.Context, v any) (*ent.LeaveBalanceWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeaveBalanceWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeaveCancelStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐCancelStatusᚄ(ctx context.Context, v any) ([]leaverequest.CancelStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]leaverequest.CancelStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeaveCancelStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐCancelStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLeaveCancelStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐCancelStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []leaverequest.CancelStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeaveCancelStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐCancelStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLeaveCancelStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐCancelStatus(ctx context.Context, v any) (*leaverequest.CancelStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(leaverequest.CancelStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeaveCancelStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐCancelStatus(ctx context.Context, sel ast.SelectionSet, v *leaverequest.CancelStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOLeaveCounting2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCountingᚄ(ctx context.Context, v any) ([]leavetype.Counting, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]leavetype.Counting, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeaveCounting2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCounting(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLeaveCounting2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCountingᚄ(ctx context.Context, sel ast.SelectionSet, v []leavetype.Counting) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeaveCounting2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCounting(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLeaveCounting2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCounting(ctx context.Context, v any) (*leavetype.Counting, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(leavetype.Counting)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeaveCounting2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐCounting(ctx context.Context, sel ast.SelectionSet, v *leavetype.Counting) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOLeaveGrantInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐGrant(ctx context.Context, v any) (*amount.Grant, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeaveGrantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeaveGrantTierInput2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐTierᚄ(ctx context.Context, v any) ([]amount.Tier, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]amount.Tier, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeaveGrantTierInput2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋleaveᚋamountᚐTier(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLeaveRequest2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequest(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeaveRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLeaveRequestEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.LeaveRequestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOLeaveRequestEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLeaveRequestEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestEdge(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveRequestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeaveRequestEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeaveRequestOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestOrder(ctx context.Context, v any) (*ent.LeaveRequestOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeaveRequestOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeaveRequestStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐStatusᚄ(ctx context.Context, v any) ([]leaverequest.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]leaverequest.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeaveRequestStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLeaveRequestStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []leaverequest.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeaveRequestStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLeaveRequestStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐStatus(ctx context.Context, v any) (*leaverequest.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(leaverequest.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeaveRequestStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleaverequestᚐStatus(ctx context.Context, sel ast.SelectionSet, v *leaverequest.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOLeaveRequestWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestWhereInputᚄ(ctx context.Context, v any) ([]*ent.LeaveRequestWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.LeaveRequestWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeaveRequestWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLeaveRequestWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveRequestWhereInput(ctx context.Context, v any) (*ent.LeaveRequestWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeaveRequestWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeaveType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveType(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeaveType(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLeaveTypeEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.LeaveTypeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOLeaveTypeEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLeaveTypeEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeEdge(ctx context.Context, sel ast.SelectionSet, v *ent.LeaveTypeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeaveTypeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeaveTypeOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeOrder(ctx context.Context, v any) (*ent.LeaveTypeOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeaveTypeOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeaveTypeWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeWhereInputᚄ(ctx context.Context, v any) ([]*ent.LeaveTypeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.LeaveTypeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeaveTypeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLeaveTypeWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐLeaveTypeWhereInput(ctx context.Context, v any) (*ent.LeaveTypeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeaveTypeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeaveUnit2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnitᚄ(ctx context.Context, v any) ([]leavetype.Unit, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]leavetype.Unit, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeaveUnit2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnit(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLeaveUnit2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnitᚄ(ctx context.Context, sel ast.SelectionSet, v []leavetype.Unit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeaveUnit2githubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLeaveUnit2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnit(ctx context.Context, v any) (*leavetype.Unit, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(leavetype.Unit)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeaveUnit2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋleavetypeᚐUnit(ctx context.Context, sel ast.SelectionSet, v *leavetype.Unit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOMap2map(ctx context.Context, v any) (map[string]any, error) {
@@ -35537,6 +62399,50 @@ func (ec *executionContext) marshalOViewer2ᚖgithubᚗcomᚋcorplineᚋcorpline
 		return graphql.Null
 	}
 	return ec._Viewer(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOWeekday2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWeekdayᚄ(ctx context.Context, v any) ([]model.Weekday, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Weekday, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWeekday2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWeekday(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOWeekday2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWeekdayᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Weekday) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWeekday2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWeekday(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOWorkingHoursInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐWorkingHoursInput(ctx context.Context, v any) (*model.WorkingHoursInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputWorkingHoursInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

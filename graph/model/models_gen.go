@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -12,6 +16,7 @@ import (
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/internal/audience"
+	"github.com/corpline/corpline/internal/calendar"
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/viewer"
@@ -197,6 +202,13 @@ type GrantAdminInput struct {
 	Rights []viewer.Right `json:"rights,omitempty"`
 }
 
+type GrantLeaveBalancesInput struct {
+	LeaveTypeID string `json:"leaveTypeId"`
+	Year        int    `json:"year"`
+	// The members to grant to; every member of the type's audience in the admin's scope when omitted.
+	MemberIds []string `json:"memberIds,omitempty"`
+}
+
 type ImportMemberRow struct {
 	Userid      string                   `json:"userid"`
 	Name        string                   `json:"name"`
@@ -227,6 +239,12 @@ type ImportRowError struct {
 	Field   *string `json:"field,omitempty"`
 	Code    string  `json:"code"`
 	Message string  `json:"message"`
+}
+
+type LeaveDurationInput struct {
+	LeaveTypeID string    `json:"leaveTypeId"`
+	Start       time.Time `json:"start"`
+	End         time.Time `json:"end"`
 }
 
 type LoginInput struct {
@@ -404,6 +422,8 @@ type UpdateMemberInput struct {
 	Position *string `json:"position,omitempty"`
 	// Replaces all of the member's departments.
 	Departments []*MemberDepartmentInput `json:"departments,omitempty"`
+	// The day the member joined the company, for leave grants by years of service and prorated grants.
+	HiredOn *calendar.Date `json:"hiredOn,omitempty"`
 }
 
 type UpdateTagInput struct {
@@ -419,4 +439,94 @@ type UpdateVerificationSettingsInput struct {
 	CallbackURL *string `json:"callbackUrl,omitempty"`
 	// Generates a new shared secret (one is generated with the first URL anyway).
 	RotateSecret *bool `json:"rotateSecret,omitempty"`
+}
+
+// Fields left out stay as they are. holidays and makeUpDays replace those of year.
+type UpdateWorkCalendarInput struct {
+	TimeZone     *string            `json:"timeZone,omitempty"`
+	WorkingWeek  []Weekday          `json:"workingWeek,omitempty"`
+	WorkingHours *WorkingHoursInput `json:"workingHours,omitempty"`
+	// The year whose holidays and make-up days are given; required with them.
+	Year       *int                    `json:"year,omitempty"`
+	Holidays   []*calendar.HolidayDate `json:"holidays,omitempty"`
+	MakeUpDays []*calendar.Date        `json:"makeUpDays,omitempty"`
+}
+
+type WorkingHours struct {
+	Start      string `json:"start"`
+	End        string `json:"end"`
+	LunchStart string `json:"lunchStart"`
+	LunchEnd   string `json:"lunchEnd"`
+}
+
+type WorkingHoursInput struct {
+	Start      string `json:"start"`
+	End        string `json:"end"`
+	LunchStart string `json:"lunchStart"`
+	LunchEnd   string `json:"lunchEnd"`
+}
+
+type Weekday string
+
+const (
+	WeekdayMonday    Weekday = "MONDAY"
+	WeekdayTuesday   Weekday = "TUESDAY"
+	WeekdayWednesday Weekday = "WEDNESDAY"
+	WeekdayThursday  Weekday = "THURSDAY"
+	WeekdayFriday    Weekday = "FRIDAY"
+	WeekdaySaturday  Weekday = "SATURDAY"
+	WeekdaySunday    Weekday = "SUNDAY"
+)
+
+var AllWeekday = []Weekday{
+	WeekdayMonday,
+	WeekdayTuesday,
+	WeekdayWednesday,
+	WeekdayThursday,
+	WeekdayFriday,
+	WeekdaySaturday,
+	WeekdaySunday,
+}
+
+func (e Weekday) IsValid() bool {
+	switch e {
+	case WeekdayMonday, WeekdayTuesday, WeekdayWednesday, WeekdayThursday, WeekdayFriday, WeekdaySaturday, WeekdaySunday:
+		return true
+	}
+	return false
+}
+
+func (e Weekday) String() string {
+	return string(e)
+}
+
+func (e *Weekday) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Weekday(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Weekday", str)
+	}
+	return nil
+}
+
+func (e Weekday) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Weekday) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Weekday) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -43,6 +43,7 @@ type MemberUpdate struct {
 	Email       *string
 	Position    *string
 	Departments []Placement // nil keeps them; non-nil replaces them
+	HiredOn     *string     // YYYY-MM-DD
 }
 
 // checkMember validates the fields of a new member, prefixing field names.
@@ -209,7 +210,8 @@ func (s *Service) UpdateMember(ctx context.Context, in MemberUpdate) (*ent.Membe
 	u := db.Member.UpdateOneID(in.ID).
 		SetNillableMobile(in.Mobile).
 		SetNillableEmail(in.Email).
-		SetNillablePosition(in.Position)
+		SetNillablePosition(in.Position).
+		SetNillableHiredOn(in.HiredOn)
 	if in.Name != nil {
 		u.SetName(strings.TrimSpace(*in.Name))
 	}

@@ -50,4 +50,13 @@ const (
 	Conversation       = "cnv"
 	ConversationMember = "cvm"
 	ConfidentialView   = "cfv"
+
+	WorkCalendar       = "wcl"
+	LeaveType          = "lvt"
+	LeaveBalance       = "lvb"
+	LeaveBalanceChange = "lvc"
+	LeaveRequest       = "lvr"
+	AttendanceRule     = "atr"
+	CheckIn            = "chk"
+	AttendanceRequest  = "atq"
 )

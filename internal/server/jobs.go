@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/corpline/corpline/internal/config"
+	"github.com/corpline/corpline/internal/leave"
 	"github.com/corpline/corpline/internal/outbox"
 	"github.com/corpline/corpline/internal/realtime"
 	"github.com/corpline/corpline/internal/store"
@@ -21,6 +22,8 @@ const reclaimEvery = 60
 type Jobs struct {
 	Outbox  *outbox.Worker
 	Reclaim *trial.Reclaimer
+	// LeaveExpiry ends leave balances whose year is over.
+	LeaveExpiry *leave.Expirer
 
 	cfg config.Config
 	wg  sync.WaitGroup
@@ -28,9 +31,10 @@ type Jobs struct {
 
 func newJobs(cfg config.Config, db *store.DB, bus realtime.Bus) *Jobs {
 	return &Jobs{
-		Outbox:  outbox.NewWorker(db.Client, cfg.Now),
-		Reclaim: trial.NewReclaimer(db.Client, db.Dialect, bus, cfg.Now),
-		cfg:     cfg,
+		Outbox:      outbox.NewWorker(db.Client, cfg.Now),
+		Reclaim:     trial.NewReclaimer(db.Client, db.Dialect, bus, cfg.Now),
+		LeaveExpiry: leave.NewExpirer(db.Client, cfg.Now),
+		cfg:         cfg,
 	}
 }
 
@@ -39,9 +43,10 @@ func (j *Jobs) start(ctx context.Context) {
 	if j.cfg.JobInterval <= 0 {
 		return
 	}
-	j.wg.Add(2)
+	j.wg.Add(3)
 	go func() { defer j.wg.Done(); j.Outbox.Run(ctx, j.cfg.JobInterval) }()
 	go func() { defer j.wg.Done(); j.Reclaim.Run(ctx, j.cfg.JobInterval*reclaimEvery) }()
+	go func() { defer j.wg.Done(); j.LeaveExpiry.Run(ctx, j.cfg.JobInterval*reclaimEvery) }()
 }
 
 // wait returns once the jobs have stopped.

@@ -15,11 +15,13 @@ import (
 
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/apps"
+	"github.com/corpline/corpline/internal/attendance"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/conversation"
 	"github.com/corpline/corpline/internal/directory"
 	"github.com/corpline/corpline/internal/invite"
+	"github.com/corpline/corpline/internal/leave"
 	"github.com/corpline/corpline/internal/lifecycle"
 	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/messaging"
@@ -103,6 +105,8 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 		Operator: operator.New(db.Client),
 	}
 	s.resolver.Conversations = conversation.New(db.Client, s.auth, s.resolver.Messaging)
+	s.resolver.Attendance = attendance.New(db.Client)
+	s.resolver.Leave = leave.New(db.Client, s.resolver.Attendance)
 	lifecycle.Watch(db.Client, s.bus)
 	s.jobs = newJobs(cfg, db, s.bus)
 	s.origins = newOrigins(cfg.CORSOrigins)

@@ -14,10 +14,13 @@ const (
 	RightManageDepartments Right = "MANAGE_DEPARTMENTS"
 	RightSendMessages      Right = "SEND_MESSAGES"
 	RightManageApps        Right = "MANAGE_APPS"
+	// RightManageAttendance covers leave types, attendance rules, balances,
+	// and reading the leave and attendance of the members in scope.
+	RightManageAttendance Right = "MANAGE_ATTENDANCE"
 )
 
 // AllRights lists every right, in the order the schema shows them.
-var AllRights = []Right{RightManageMembers, RightManageDepartments, RightSendMessages, RightManageApps}
+var AllRights = []Right{RightManageMembers, RightManageDepartments, RightSendMessages, RightManageApps, RightManageAttendance}
 
 // IsValid reports whether r is a known right.
 func (r Right) IsValid() bool {
