@@ -312,4 +312,3 @@ func inChunks(ids []string, f func([]string) error) error {
 	}
 	return nil
 }
-
