@@ -10,7 +10,7 @@ import (
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/internal/apitest"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 )
 
 // woken waits for a wake-up on ch; the timeout only guards against a hang.
@@ -47,7 +47,7 @@ func TestScenario6ADisabledMemberIsLockedOutAtOnceUntilEnabled(t *testing.T) {
 	phone := env.Login("acme", "sam", apitest.TestPassword)
 	laptop := env.Login("acme", "sam", apitest.TestPassword)
 	phone.MustDo(`{ viewer { member { id } } }`, nil, nil)
-	wake, stop := env.Server.Bus().Subscribe(realtime.MemberTopic(samID))
+	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(samID))
 	defer stop()
 
 	var out struct{ DisableMember struct{ Status string } }
@@ -112,7 +112,7 @@ func TestADeletedMemberLeavesTheDirectoryAndStopsFollowing(t *testing.T) {
 	if n, _ := followers(t, admin); n != 2 {
 		t.Fatalf("followers = %d", n)
 	}
-	wake, stop := env.Server.Bus().Subscribe(realtime.MemberTopic(samID))
+	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(samID))
 	defer stop()
 
 	var out struct{ DeleteMember struct{ DeletedID string } }
@@ -218,7 +218,7 @@ func TestScenario5ATransferChangesWhatTheNextQuerySees(t *testing.T) {
 	if s := sees(); !s["sue"] || s["rita"] {
 		t.Fatalf("in Sales, sam sees %v", s)
 	}
-	wake, stop := env.Server.Bus().Subscribe(realtime.MemberTopic(samID))
+	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(samID))
 	defer stop()
 	admin.MustDo(`mutation($in: UpdateMemberInput!) { updateMember(input: $in) { id } }`, map[string]any{"in": map[string]any{
 		"id": samID, "departments": []map[string]any{{"departmentId": rnd, "isPrimary": true}},

@@ -12,7 +12,7 @@ import (
 	"github.com/corpline/corpline/internal/apitest"
 	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/trial"
 )
 
@@ -63,7 +63,7 @@ func TestATrialIsReclaimedAfter90DaysAndPurged30DaysLater(t *testing.T) {
 		t.Fatalf("day 89: %+v %v", res, err)
 	}
 	dev := env.Login("lab", ps[8].Userid, apitest.TestPassword)
-	wake, stop := env.Server.Bus().Subscribe(realtime.MemberTopic(dev.MemberID))
+	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(dev.MemberID))
 	defer stop()
 	clk.Advance(24 * time.Hour)
 	if res, err := jobs.Reclaim.RunOnce(ctx); err != nil || res.Reclaimed != 1 {

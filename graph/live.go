@@ -3,8 +3,7 @@ package graph
 import (
 	"context"
 
-	"github.com/corpline/corpline/internal/realtime"
-	"github.com/corpline/corpline/internal/store"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -12,10 +11,8 @@ import (
 // commits: they re-check their viewer (see package live) and end when it
 // no longer holds, as after a logout.
 func (r *Resolver) wakeMember(ctx context.Context, v *viewer.Viewer) {
-	if v == nil || v.MemberID == "" || r.Bus == nil {
+	if v == nil || v.MemberID == "" {
 		return
 	}
-	store.AfterCommit(ctx, func() {
-		r.Bus.Publish(context.Background(), realtime.MemberTopic(v.MemberID))
-	})
+	bus.PublishAfterCommit(ctx, r.Publisher, bus.MemberTopic(v.MemberID))
 }

@@ -15,10 +15,10 @@ import (
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/leave"
 	"github.com/corpline/corpline/internal/lifecycle"
-	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/operator"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
+	"github.com/corpline/corpline/internal/realtime/live"
 )
 
 // Resolver holds the dependencies of every resolver.
@@ -29,13 +29,13 @@ type Resolver struct {
 	Apps          *apps.Service
 	Messaging     *messaging.Service
 	Conversations *conversation.Service
-	Bus           realtime.Bus
+	Publisher     bus.Publisher
 	Lifecycle     *lifecycle.Service
 	Invites       *invite.Service
 	Operator      *operator.Service
 	Attendance    *attendance.Service
 	Leave         *leave.Service
-	// Live runs subscriptions over Bus (see package live).
+	// Live runs subscriptions (see package live) (see package live).
 	Live *live.Hub
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/corpline/corpline/ent/privacy"
 	"github.com/corpline/corpline/internal/ids"
+	"github.com/corpline/corpline/internal/policy"
 )
 
 // AppToken is an access token of an app, valid two hours. Only its SHA-256
@@ -55,11 +56,11 @@ func (AppToken) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
 
-// Policy of the AppToken: only the system issues and reads tokens (package
-// auth, with SystemContext); no viewer ever sees one.
+// Policy of the AppToken: only sign-in issues and reads tokens (package
+// auth); no viewer ever sees one; an admin holding MANAGE_APPS revokes them.
 func (AppToken) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{privacy.AlwaysDenyRule()},
-		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{policy.AllowAppTokenRevoke()},
 	}
 }

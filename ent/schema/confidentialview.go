@@ -53,10 +53,10 @@ func (ConfidentialView) Annotations() []schema.Annotation {
 }
 
 // Policy of the ConfidentialView: the message's sender and super admins see
-// the record; only the system writes it, when content is read.
+// the record; the reader writes it, when content is read.
 func (ConfidentialView) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{policy.FilterVisibleConfidentialViews()},
-		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{policy.AllowOwnConfidentialView()},
 	}
 }

@@ -61,10 +61,11 @@ func (Conversation) Annotations() []schema.Annotation {
 }
 
 // Policy of the Conversation: its current members see it, nobody else
-// (admins included: conversations are private); package conversation writes.
+// (admins included: conversations are private); a member starts one and
+// updates those they are in (policy.AllowConversationWrites).
 func (Conversation) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{policy.FilterOwnConversations()},
-		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{policy.AllowConversationWrites()},
 	}
 }

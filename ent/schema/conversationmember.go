@@ -56,10 +56,11 @@ func (ConversationMember) Annotations() []schema.Annotation {
 }
 
 // Policy of the ConversationMember: visible to the conversation's current
-// members; written only by package conversation, as the system.
+// members; placed by members, removed by the creator or by themselves
+// (policy.AllowConversationMemberWrites).
 func (ConversationMember) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{policy.FilterOwnConversationMembers()},
-		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{policy.AllowConversationMemberWrites()},
 	}
 }

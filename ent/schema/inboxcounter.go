@@ -11,6 +11,7 @@ import (
 
 	"github.com/corpline/corpline/ent/privacy"
 	"github.com/corpline/corpline/internal/ids"
+	"github.com/corpline/corpline/internal/policy"
 )
 
 // InboxCounter holds a member's last inbox seq and version. Every delivery,
@@ -54,10 +55,12 @@ func (InboxCounter) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
 
-// Policy of the InboxCounter: the system's alone (package messaging).
+// Policy of the InboxCounter: a member reads their own (the head of their
+// stream); deliveries number entries through an upsert in the sender's
+// transaction; an admin erases a deleted member's.
 func (InboxCounter) Policy() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{privacy.AlwaysDenyRule()},
-		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+		Query:    privacy.QueryPolicy{policy.FilterOwnInboxCounter()},
+		Mutation: privacy.MutationPolicy{policy.AllowInboxCounterErase()},
 	}
 }

@@ -79,10 +79,11 @@ func (InboxEntry) Annotations() []schema.Annotation {
 }
 
 // Policy of the InboxEntry: a member sees only their own entries, and no
-// recalled one; only package messaging writes entries, as the system.
+// recalled one; senders deliver and recall, members mark read, admins erase
+// a deleted member's (policy.AllowInboxEntryWrites).
 func (InboxEntry) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{policy.FilterOwnInbox()},
-		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{policy.AllowInboxEntryWrites()},
 	}
 }

@@ -121,6 +121,7 @@ func (Member) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{policy.FilterFormerMembers(), policy.FilterVisibleMembers()},
 		Mutation: privacy.MutationPolicy{
+			policy.AllowAppVerifierDecisions(),
 			policy.FilterMemberScope(),
 			policy.AllowIfAdminWith(viewer.RightManageMembers),
 		},

@@ -96,11 +96,11 @@ func (Message) Annotations() []schema.Annotation {
 }
 
 // Policy of the Message: its sender and its recipients see it (super admins
-// see every message sent outside conversations); only package messaging
-// writes messages, as the system, once it has checked the sender's right.
+// see every message sent outside conversations); a sender writes its own
+// (policy.AllowMessageWrites).
 func (Message) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{policy.FilterVisibleMessages()},
-		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{policy.AllowMessageWrites()},
 	}
 }

@@ -49,11 +49,12 @@ func (Session) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
 
-// Policy of the Session: created only by the system (login); a member sees
-// and revokes only their own.
+// Policy of the Session: created only by sign-in; a member sees and revokes
+// only their own; an admin holding MANAGE_MEMBERS ends those of the members
+// they manage.
 func (Session) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{policy.FilterOwnSessions()},
-		Mutation: privacy.MutationPolicy{policy.DenyCreate(), policy.FilterOwnSessions()},
+		Mutation: privacy.MutationPolicy{policy.FilterSessionWrites()},
 	}
 }

@@ -11207,6 +11207,13 @@ extend input MessageWhereInput @scopeToViewer
 extend input InboxEntryWhereInput @scopeToViewer
 extend input ConversationWhereInput @scopeToViewer
 extend input ConfidentialViewWhereInput @scopeToViewer
+extend input LeaveTypeWhereInput @scopeToViewer
+extend input LeaveBalanceWhereInput @scopeToViewer
+extend input LeaveBalanceChangeWhereInput @scopeToViewer
+extend input LeaveRequestWhereInput @scopeToViewer
+extend input AttendanceRuleWhereInput @scopeToViewer
+extend input CheckInWhereInput @scopeToViewer
+extend input AttendanceRequestWhereInput @scopeToViewer
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -34795,7 +34802,25 @@ func (ec *executionContext) unmarshalInputAttendanceRequestWhereInput(ctx contex
 			it.HasMemberWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.AttendanceRequestWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.AttendanceRequestWhereInput`, tmp))
 }
 
 // UnmarshalAttendanceRequestWhereInput unmarshals raw into the AttendanceRequestWhereInput input type, using the
@@ -36248,7 +36273,25 @@ func (ec *executionContext) unmarshalInputAttendanceRuleWhereInput(ctx context.C
 			it.UpdatedAtLTE = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.AttendanceRuleWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.AttendanceRuleWhereInput`, tmp))
 }
 
 // UnmarshalAttendanceRuleWhereInput unmarshals raw into the AttendanceRuleWhereInput input type, using the
@@ -38731,7 +38774,25 @@ func (ec *executionContext) unmarshalInputCheckInWhereInput(ctx context.Context,
 			it.HasMemberWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.CheckInWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.CheckInWhereInput`, tmp))
 }
 
 // UnmarshalCheckInWhereInput unmarshals raw into the CheckInWhereInput input type, using the
@@ -43589,7 +43650,25 @@ func (ec *executionContext) unmarshalInputLeaveBalanceChangeWhereInput(ctx conte
 			it.HasBalanceWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.LeaveBalanceChangeWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.LeaveBalanceChangeWhereInput`, tmp))
 }
 
 // UnmarshalLeaveBalanceChangeWhereInput unmarshals raw into the LeaveBalanceChangeWhereInput input type, using the
@@ -44601,7 +44680,25 @@ func (ec *executionContext) unmarshalInputLeaveBalanceWhereInput(ctx context.Con
 			it.HasChangesWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.LeaveBalanceWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.LeaveBalanceWhereInput`, tmp))
 }
 
 // UnmarshalLeaveBalanceWhereInput unmarshals raw into the LeaveBalanceWhereInput input type, using the
@@ -46131,7 +46228,25 @@ func (ec *executionContext) unmarshalInputLeaveRequestWhereInput(ctx context.Con
 			it.HasLeaveTypeWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.LeaveRequestWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.LeaveRequestWhereInput`, tmp))
 }
 
 // UnmarshalLeaveRequestWhereInput unmarshals raw into the LeaveRequestWhereInput input type, using the
@@ -46912,7 +47027,25 @@ func (ec *executionContext) unmarshalInputLeaveTypeWhereInput(ctx context.Contex
 			it.ActiveNEQ = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.ScopeToViewer == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive scopeToViewer is not implemented"))
+		}
+		return ec.Directives.ScopeToViewer(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.LeaveTypeWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.LeaveTypeWhereInput`, tmp))
 }
 
 // UnmarshalLeaveTypeWhereInput unmarshals raw into the LeaveTypeWhereInput input type, using the

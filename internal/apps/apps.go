@@ -17,7 +17,6 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/audience"
 	"github.com/corpline/corpline/internal/auth"
-	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/store"
 	"github.com/corpline/corpline/internal/viewer"
 )
@@ -104,8 +103,7 @@ func (s *Service) RotateSecret(ctx context.Context, id string) (*ent.App, string
 	if err != nil {
 		return nil, "", notFound(err)
 	}
-	// Tokens are the system's rows; the admin's right over the app was just checked.
-	if _, err := s.db(ctx).AppToken.Delete().Where(apptoken.AppID(a.ID)).Exec(policy.SystemContext(ctx)); err != nil {
+	if _, err := s.db(ctx).AppToken.Delete().Where(apptoken.AppID(a.ID)).Exec(ctx); err != nil {
 		return nil, "", fmt.Errorf("rotate app secret: %w", err)
 	}
 	return a, secret, nil

@@ -76,10 +76,10 @@ func (s *Service) insideScope(ctx context.Context, a audience.Audience) error {
 	}
 	db := s.db(ctx)
 	if len(a.DepartmentIDs) > 0 {
-		// Paths are read as the system: where a department sits decides
-		// nothing the admin sees, and an unseen one is refused below anyway.
+		// A tenant-wide read: where a department sits decides nothing the
+		// admin sees, and an unseen one is refused below anyway.
 		paths, err := db.Department.Query().Where(department.IDIn(a.DepartmentIDs...)).
-			Select(department.FieldPath).Strings(policy.SystemContext(ctx))
+			Select(department.FieldPath).Strings(policy.TenantRead(ctx))
 		if err != nil {
 			return fmt.Errorf("check scope: %w", err)
 		}

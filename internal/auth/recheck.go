@@ -7,8 +7,8 @@ import (
 
 	"github.com/corpline/corpline/ent/session"
 	"github.com/corpline/corpline/internal/apperr"
-	"github.com/corpline/corpline/internal/batch"
 	"github.com/corpline/corpline/internal/policy"
+	"github.com/corpline/corpline/internal/realtime/batch"
 	"github.com/corpline/corpline/internal/viewer"
 )
 

@@ -45,8 +45,9 @@ func (s *Service) checkMembers(ctx context.Context, v *viewer.Viewer, members []
 		if p == nil {
 			continue
 		}
-		// Counted as the system, with that member's visibility rule.
-		n, err := db.Member.Query().Where(member.IDIn(members...), p).Count(policy.SystemContext(ctx))
+		// A tenant-wide count with that member's visibility rule in place
+		// of the viewer's.
+		n, err := db.Member.Query().Where(member.IDIn(members...), p).Count(policy.TenantRead(ctx))
 		if err != nil {
 			return fmt.Errorf("check conversation members: %w", err)
 		}

@@ -105,10 +105,10 @@ func (s *Service) RevokeAdmin(ctx context.Context, memberID string) error {
 // (FORBIDDEN: the policy narrows the delete to roles they manage).
 func (s *Service) dropRole(ctx context.Context, memberID string, keepSuper bool) error {
 	db := s.db(ctx)
-	// Read as the system: the member has at most one role, seen by the
+	// A tenant-wide read: the member has at most one role, seen by the
 	// viewer or not, and a grant must replace it.
-	sys := policy.SystemContext(ctx)
-	cur, err := db.AdminRole.Query().Where(adminrole.MemberID(memberID)).Only(sys)
+	tenant := policy.TenantRead(ctx)
+	cur, err := db.AdminRole.Query().Where(adminrole.MemberID(memberID)).Only(tenant)
 	if ent.IsNotFound(err) {
 		return nil
 	}
@@ -122,18 +122,18 @@ func (s *Service) dropRole(ctx context.Context, memberID string, keepSuper bool)
 		// Touching the enterprise row holds its lock until commit: two super
 		// admins revoking each other at once are serialized, and the second
 		// counts after the first has committed. (SQLite serializes writers
-		// anyway.) As the system: this writes nothing the viewer asked for.
-		e, err := db.Enterprise.Get(sys, cur.EnterpriseID)
+		// anyway.) Only a super admin gets here, and may write the enterprise.
+		e, err := db.Enterprise.Get(ctx, cur.EnterpriseID)
 		if err != nil {
 			return fmt.Errorf("drop admin role: %w", err)
 		}
-		if err := db.Enterprise.UpdateOne(e).SetName(e.Name).Exec(sys); err != nil {
+		if err := db.Enterprise.UpdateOne(e).SetName(e.Name).Exec(ctx); err != nil {
 			return fmt.Errorf("drop admin role: %w", err)
 		}
 		// Every super admin counts, seen or not.
 		n, err := db.AdminRole.Query().
-			Where(adminrole.KindEQ(adminrole.KindSUPER), adminrole.EnterpriseID(cur.EnterpriseID)).
-			Count(sys)
+			Where(adminrole.KindEQ(adminrole.KindSUPER)).
+			Count(tenant)
 		if err != nil {
 			return fmt.Errorf("drop admin role: %w", err)
 		}

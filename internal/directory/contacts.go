@@ -48,15 +48,15 @@ func (s *Service) requireFreeContacts(ctx context.Context, exceptID string, mobi
 }
 
 // takenContacts returns which of mobiles and (lower-case) emails members of
-// the enterprise other than exceptID have. Read as the system within the
-// viewer's enterprise: uniqueness does not depend on what the viewer sees.
+// the enterprise other than exceptID have. A tenant-wide read: uniqueness
+// does not depend on what the viewer sees.
 func (s *Service) takenContacts(ctx context.Context, exceptID string, mobiles, emails []string) (map[string]bool, map[string]bool, error) {
 	takenM, takenE := map[string]bool{}, map[string]bool{}
-	sys := policy.SystemContext(ctx)
-	base := s.db(ctx).Member.Query().Where(member.EnterpriseID(enterpriseOf(ctx)), member.IDNEQ(exceptID))
+	tenant := policy.TenantRead(ctx)
+	base := s.db(ctx).Member.Query().Where(member.IDNEQ(exceptID))
 	for start := 0; start < len(mobiles); start += 1000 {
 		got, err := base.Clone().Where(member.MobileIn(mobiles[start:min(start+1000, len(mobiles))]...)).
-			Select(member.FieldMobile).Strings(sys)
+			Select(member.FieldMobile).Strings(tenant)
 		if err != nil {
 			return nil, nil, fmt.Errorf("check mobiles: %w", err)
 		}
@@ -66,7 +66,7 @@ func (s *Service) takenContacts(ctx context.Context, exceptID string, mobiles, e
 	}
 	for start := 0; start < len(emails); start += 1000 {
 		got, err := base.Clone().Where(member.EmailIn(emails[start:min(start+1000, len(emails))]...)).
-			Select(member.FieldEmail).Strings(sys)
+			Select(member.FieldEmail).Strings(tenant)
 		if err != nil {
 			return nil, nil, fmt.Errorf("check emails: %w", err)
 		}

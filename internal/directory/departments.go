@@ -146,14 +146,14 @@ func (s *Service) DeleteDepartment(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	// Emptiness counts every row, seen or not: a department is not empty just
-	// because the viewer cannot see who is in it.
-	sys := policy.SystemContext(ctx)
-	kids, err := db.Department.Query().Where(department.ParentID(d.ID)).Exist(sys)
+	// Emptiness counts every row, seen or not (a tenant-wide read): a
+	// department is not empty just because the viewer cannot see who is in it.
+	tenant := policy.TenantRead(ctx)
+	kids, err := db.Department.Query().Where(department.ParentID(d.ID)).Exist(tenant)
 	if err != nil {
 		return fmt.Errorf("delete department: %w", err)
 	}
-	people, err := db.Membership.Query().Where(membership.DepartmentID(d.ID)).Exist(sys)
+	people, err := db.Membership.Query().Where(membership.DepartmentID(d.ID)).Exist(tenant)
 	if err != nil {
 		return fmt.Errorf("delete department: %w", err)
 	}

@@ -237,12 +237,12 @@ func (s *Service) replacePlacements(ctx context.Context, memberID string, ps []P
 	if _, err := db.Membership.Delete().Where(membership.MemberID(memberID)).Exec(ctx); err != nil {
 		return fmt.Errorf("update member: %w", err)
 	}
-	// What is left lies outside the viewer's subtrees; read as the system,
+	// What is left lies outside the viewer's subtrees; a tenant-wide read,
 	// because those placements may be invisible to the viewer, and the one
 	// primary rule counts them all.
 	keptPrimary, err := db.Membership.Query().
 		Where(membership.MemberID(memberID), membership.IsPrimary(true)).
-		Exist(policy.SystemContext(ctx))
+		Exist(policy.TenantRead(ctx))
 	if err != nil {
 		return fmt.Errorf("update member: %w", err)
 	}
@@ -290,12 +290,11 @@ func (s *Service) takenUserids(ctx context.Context, userids []string) (map[strin
 	taken := map[string]bool{}
 	for start := 0; start < len(userids); start += 1000 {
 		chunk := userids[start:min(start+1000, len(userids))]
-		// Read as the system inside the viewer's enterprise, which the tenant
-		// filter would otherwise add.
+		// A tenant-wide read: former members keep their userid too.
 		got, err := s.db(ctx).Member.Query().
-			Where(member.EnterpriseID(enterpriseOf(ctx)), member.UseridIn(chunk...)).
+			Where(member.UseridIn(chunk...)).
 			Select(member.FieldUserid).
-			Strings(policy.SystemContext(ctx))
+			Strings(policy.TenantRead(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("check userids: %w", err)
 		}

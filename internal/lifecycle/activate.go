@@ -15,7 +15,7 @@ import (
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/quota"
 	"github.com/corpline/corpline/internal/ratelimit"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 )
 
 // ActivateInput is what a person gives to follow an enterprise.
@@ -129,7 +129,7 @@ func (s *Service) Activate(ctx context.Context, in ActivateInput) (*Activation, 
 		}
 		return &Activation{Member: m}, nil
 	}
-	s.wake(ctx, realtime.EnterpriseTopic(e.ID))
+	s.wake(ctx, bus.EnterpriseTopic(e.ID))
 	ses, err := s.auth.OpenSession(ctx, m.ID)
 	if err != nil {
 		return nil, err
@@ -179,7 +179,7 @@ func (s *Service) match(sys context.Context, enterpriseID, name, mobile, email s
 // wake-up of the enterprise topic (pendingActivations), its system through a
 // signed callback, when it configured a URL.
 func (s *Service) tellPending(ctx context.Context, e *ent.Enterprise, m *ent.Member) error {
-	s.wake(ctx, realtime.EnterpriseTopic(e.ID))
+	s.wake(ctx, bus.EnterpriseTopic(e.ID))
 	if e.CallbackURL == nil || *e.CallbackURL == "" {
 		return nil
 	}

@@ -2,10 +2,10 @@
 // following (activation through an invite, with identity match and,
 // per enterprise, secondary verification), disabling, enabling and deleting.
 //
-// What must follow each event at once (DOMAIN.md, Member lifecycle): the
-// session table is the gate of every request (package auth refuses a
+// What must follow each event at once, because a disabled or deleted member
+// must lose access on every device before the admin's answer: the session table is the gate of every request (package auth refuses a
 // disabled member's token with MEMBER_DISABLED), and a wake-up of
-// realtime.MemberTopic after commit makes live subscriptions re-check their
+// bus.MemberTopic after commit makes live subscriptions re-check their
 // viewer and close.
 //
 // Deleting a member: the member leaves the directory and stops following;
@@ -25,13 +25,14 @@ import (
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/ratelimit"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/store"
 )
 
 // Eraser erases what belongs to a member being deleted, in the deletion's
-// transaction (db), acting as the system (the admin's right was checked).
-// Messaging registers one that deletes the member's inbox entries.
+// transaction (db), as the admin deleting them: the write rules let an admin
+// holding MANAGE_MEMBERS erase what a deleted member they managed leaves
+// behind. Messaging registers one that deletes the member's inbox entries.
 type Eraser func(ctx context.Context, db *ent.Client, m *ent.Member) error
 
 // Service applies the lifecycle rules.
@@ -39,7 +40,7 @@ type Service struct {
 	client  *ent.Client
 	auth    *auth.Service
 	invites *invite.Service
-	bus     realtime.Bus
+	pub     bus.Publisher
 	erasers []Eraser
 
 	perAddr     *ratelimit.Limiter
@@ -58,7 +59,7 @@ type Options struct {
 }
 
 // New returns a Service.
-func New(client *ent.Client, authn *auth.Service, invites *invite.Service, bus realtime.Bus, o Options) *Service {
+func New(client *ent.Client, authn *auth.Service, invites *invite.Service, pub bus.Publisher, o Options) *Service {
 	if o.ActivationFailures == 0 {
 		o.ActivationFailures = 20
 	}
@@ -66,7 +67,7 @@ func New(client *ent.Client, authn *auth.Service, invites *invite.Service, bus r
 		o.Now = time.Now
 	}
 	s := &Service{
-		client: client, auth: authn, invites: invites, bus: bus, erasers: o.Erasers,
+		client: client, auth: authn, invites: invites, pub: pub, erasers: o.Erasers,
 		perAddr:     ratelimit.New(o.ActivationFailures, 15*time.Minute),
 		perIdentity: ratelimit.New(max(o.ActivationFailures/4, 1), 15*time.Minute),
 	}
@@ -78,9 +79,5 @@ func (s *Service) db(ctx context.Context) *ent.Client { return store.ClientFrom(
 
 // wake publishes topics once the transaction of ctx has committed.
 func (s *Service) wake(ctx context.Context, topics ...string) {
-	store.AfterCommit(ctx, func() {
-		// A wake-up is a hint; the database is the record. Publish on a fresh
-		// context: the request's may be finishing.
-		s.bus.Publish(context.WithoutCancel(ctx), topics...)
-	})
+	bus.PublishAfterCommit(ctx, s.pub, topics...)
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -37,7 +37,7 @@ func (s *Service) Disable(ctx context.Context, id string) (*ent.Member, error) {
 	if err := s.endSessions(ctx, id); err != nil {
 		return nil, err
 	}
-	s.wake(ctx, realtime.MemberTopic(id))
+	s.wake(ctx, bus.MemberTopic(id))
 	return m, nil
 }
 
@@ -58,7 +58,7 @@ func (s *Service) Enable(ctx context.Context, id string) (*ent.Member, error) {
 	if m, err = u.Save(ctx); err != nil {
 		return nil, notFound(err)
 	}
-	s.wake(ctx, realtime.MemberTopic(id))
+	s.wake(ctx, bus.MemberTopic(id))
 	return m, nil
 }
 
@@ -88,24 +88,26 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return notFound(err)
 	}
-	// The rest is erased as the system: the right was checked just above, and
-	// rows such as sessions are not the admin's to read.
-	sys := policy.SystemContext(ctx)
+	// The rest is erased as the admin, under the write rules of each type.
+	// A scoped admin manages the member through their departments, so those
+	// go last.
 	db := s.db(ctx)
 	steps := []func() error{
-		func() error { _, err := db.Membership.Delete().Where(membership.MemberID(id)).Exec(sys); return err },
-		func() error { _, err := db.AdminRole.Delete().Where(adminrole.MemberID(id)).Exec(sys); return err },
-		func() error { _, err := db.Session.Delete().Where(session.MemberID(id)).Exec(sys); return err },
+		func() error { _, err := db.Session.Delete().Where(session.MemberID(id)).Exec(ctx); return err },
 	}
 	for _, e := range s.erasers {
-		steps = append(steps, func() error { return e(sys, db, m) })
+		steps = append(steps, func() error { return e(ctx, db, m) })
 	}
+	steps = append(steps,
+		func() error { _, err := db.AdminRole.Delete().Where(adminrole.MemberID(id)).Exec(ctx); return err },
+		func() error { _, err := db.Membership.Delete().Where(membership.MemberID(id)).Exec(ctx); return err },
+	)
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return fmt.Errorf("delete member: %w", err)
 		}
 	}
-	s.wake(ctx, realtime.MemberTopic(id))
+	s.wake(ctx, bus.MemberTopic(id))
 	return nil
 }
 
@@ -128,9 +130,9 @@ func (s *Service) target(ctx context.Context, id, verb string) (*ent.Member, err
 	if verb == "enable" {
 		return m, nil
 	}
-	// The role is read as the system: a scoped admin does not see others'
-	// roles, and must not take a super admin for a plain member.
-	role, err := s.db(ctx).AdminRole.Query().Where(adminrole.MemberID(id)).Only(policy.SystemContext(ctx))
+	// A tenant-wide read: a scoped admin does not see others' roles, and
+	// must not take a super admin for a plain member.
+	role, err := s.db(ctx).AdminRole.Query().Where(adminrole.MemberID(id)).Only(policy.TenantRead(ctx))
 	if ent.IsNotFound(err) {
 		return m, nil
 	}
@@ -141,15 +143,14 @@ func (s *Service) target(ctx context.Context, id, verb string) (*ent.Member, err
 		return nil, apperr.E(apperr.Forbidden, "only a super admin can %s an admin", verb)
 	}
 	if role.Kind == adminrole.KindSUPER {
-		// Counted as the system: every super admin counts, seen or not.
+		// A tenant-wide count: every super admin counts, seen or not.
 		others, err := s.db(ctx).AdminRole.Query().
 			Where(
 				adminrole.KindEQ(adminrole.KindSUPER),
-				adminrole.EnterpriseID(m.EnterpriseID),
 				adminrole.MemberIDNEQ(id),
 				adminrole.HasMemberWith(member.StatusEQ(member.StatusACTIVE)),
 			).
-			Exist(policy.SystemContext(ctx))
+			Exist(policy.TenantRead(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("%s member: %w", verb, err)
 		}
@@ -167,10 +168,10 @@ func (s *Service) requireWhollyInScope(ctx context.Context, m *ent.Member) error
 	if v.IsSuperAdmin() {
 		return nil
 	}
-	// Read as the system: the question is where the member is, seen or not.
+	// A tenant-wide read: the question is where the member is, seen or not.
 	deps, err := s.db(ctx).Department.Query().
 		Where(department.HasMembershipsWith(membership.MemberID(m.ID))).
-		All(policy.SystemContext(ctx))
+		All(policy.TenantRead(ctx))
 	if err != nil {
 		return fmt.Errorf("delete member: %w", err)
 	}
@@ -182,13 +183,14 @@ func (s *Service) requireWhollyInScope(ctx context.Context, m *ent.Member) error
 	return nil
 }
 
-// endSessions revokes every session of a member, as the system (sessions are
-// only their owner's to read).
+// endSessions revokes every session of a member, as the admin acting on
+// them (policy.FilterSessionWrites lets them end the sessions of the members
+// they manage).
 func (s *Service) endSessions(ctx context.Context, memberID string) error {
 	_, err := s.db(ctx).Session.Update().
 		Where(session.MemberID(memberID), session.RevokedAtIsNil()).
 		SetRevokedAt(clock.Now(ctx)).
-		Save(policy.SystemContext(ctx))
+		Save(ctx)
 	if err != nil {
 		return fmt.Errorf("revoke sessions: %w", err)
 	}
@@ -196,16 +198,16 @@ func (s *Service) endSessions(ctx context.Context, memberID string) error {
 }
 
 // FormerSenderName is the name of a deleted member who sent a message, or
-// nil when the sender is not a former member. It is read as the system:
-// whoever sees the message saw it sent by that person, and the tombstone
-// keeps nothing else.
+// nil when the sender is not a former member. It is a tenant-wide read
+// (the directory hides former members): whoever sees the message saw it
+// sent by that person, and the tombstone keeps nothing else.
 func (s *Service) FormerSenderName(ctx context.Context, memberID *string) (*string, error) {
 	if memberID == nil {
 		return nil, nil
 	}
 	m, err := s.db(ctx).Member.Query().
 		Where(member.ID(*memberID), member.StatusEQ(member.StatusDELETED)).
-		Only(policy.SystemContext(ctx))
+		Only(policy.TenantRead(ctx))
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}
@@ -220,7 +222,7 @@ func (s *Service) FormerSenderName(ctx context.Context, memberID *string) (*stri
 func (s *Service) FormerSenderNames(ctx context.Context, memberIDs []string) (map[string]string, error) {
 	ms, err := s.db(ctx).Member.Query().
 		Where(member.IDIn(memberIDs...), member.StatusEQ(member.StatusDELETED)).
-		All(policy.SystemContext(ctx))
+		All(policy.TenantRead(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("former senders: %w", err)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -40,11 +40,11 @@ func (s *Service) Approve(ctx context.Context, memberID string) (*ent.Member, er
 		Where(member.StatusEQ(member.StatusPENDING)).
 		SetStatus(member.StatusACTIVE).
 		SetActivatedAt(clock.Now(ctx)).
-		Save(s.decider(ctx))
+		Save(ctx)
 	if err != nil {
 		return nil, notFound(err)
 	}
-	s.wake(ctx, realtime.MemberTopic(m.ID), realtime.EnterpriseTopic(m.EnterpriseID))
+	s.wake(ctx, bus.MemberTopic(m.ID), bus.EnterpriseTopic(m.EnterpriseID))
 	return m, nil
 }
 
@@ -59,11 +59,11 @@ func (s *Service) Reject(ctx context.Context, memberID string) (*ent.Member, err
 		SetStatus(member.StatusINVITED).
 		ClearPasswordHash().
 		ClearReferredBy().
-		Save(s.decider(ctx))
+		Save(ctx)
 	if err != nil {
 		return nil, notFound(err)
 	}
-	s.wake(ctx, realtime.MemberTopic(m.ID), realtime.EnterpriseTopic(m.EnterpriseID))
+	s.wake(ctx, bus.MemberTopic(m.ID), bus.EnterpriseTopic(m.EnterpriseID))
 	return m, nil
 }
 
@@ -80,17 +80,6 @@ func (s *Service) requirePending(ctx context.Context, memberID string) error {
 		return &apperr.Error{Code: apperr.NotFound, Field: "memberId", Message: "no pending activation of this member"}
 	}
 	return nil
-}
-
-// decider is the context a decision on a pending member is written with:
-// an admin's own, so the member policy checks their right and scope once
-// more; for an app, the system's, since apps write no directory rows and
-// requirePending has just checked the member is in the app's range.
-func (s *Service) decider(ctx context.Context) context.Context {
-	if v := viewer.FromContext(ctx); v != nil && v.Kind == viewer.KindApp {
-		return policy.SystemContext(ctx)
-	}
-	return ctx
 }
 
 // Settings are an enterprise's secondary verification settings.

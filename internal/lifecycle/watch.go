@@ -8,8 +8,7 @@ import (
 	"github.com/corpline/corpline/ent/hook"
 	"github.com/corpline/corpline/ent/membership"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/realtime"
-	"github.com/corpline/corpline/internal/store"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -17,33 +16,30 @@ import (
 // viewer's live subscriptions, after commit, whichever code makes it:
 //
 //   - a member's departments (a transfer through updateMember, an import, a
-//     tag of placement) and admin role: realtime.MemberTopic of the member;
+//     tag of placement) and admin role: bus.MemberTopic of the member;
 //   - a department moved in the tree, or the enterprise's directory
-//     visibility: realtime.EnterpriseTopic, since any member may be affected.
+//     visibility: bus.EnterpriseTopic, since any member may be affected.
 //
 // A woken subscription reloads its viewer (auth.LoadViewer), so the next
 // event it sends is cut to the new departments. Hooks on the client apply to
 // every transaction opened from it.
-func Watch(client *ent.Client, bus realtime.Bus) {
-	w := watcher{bus: bus}
+func Watch(client *ent.Client, pub bus.Publisher) {
+	w := watcher{pub: pub}
 	client.Membership.Use(w.wakeOwners(membershipOwners))
 	client.AdminRole.Use(w.wakeOwners(adminRoleOwners))
 	client.Department.Use(hook.If(w.departments, hook.HasFields("path")))
 	client.Enterprise.Use(hook.If(w.enterprises, hook.HasFields("directory_visibility")))
 }
 
-type watcher struct{ bus realtime.Bus }
+type watcher struct{ pub bus.Publisher }
 
 func (w watcher) wake(ctx context.Context, topics []string) {
-	if len(topics) == 0 {
-		return
-	}
-	store.AfterCommit(ctx, func() { w.bus.Publish(context.WithoutCancel(ctx), topics...) })
+	bus.PublishAfterCommit(ctx, w.pub, topics...)
 }
 
 // wakeOwners wakes the members whose rows a mutation writes (their
 // member_id): the one it sets, and those of the rows it updates or deletes,
-// read before the rows change (or go). owners reads as the system: the
+// read before the rows change (or go). owners is a tenant-wide read: the
 // question is only whose rows these are.
 func (w watcher) wakeOwners(owners func(ctx context.Context, m ent.Mutation, ids []string) ([]string, error)) ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
@@ -59,7 +55,7 @@ func (w watcher) wakeOwners(owners func(ctx context.Context, m ent.Mutation, ids
 				if err != nil {
 					return nil, err
 				}
-				got, err := owners(policy.SystemContext(ctx), m, ids)
+				got, err := owners(policy.TenantRead(ctx), m, ids)
 				if err != nil {
 					return nil, err
 				}
@@ -84,7 +80,7 @@ func adminRoleOwners(ctx context.Context, m ent.Mutation, ids []string) ([]strin
 func (w watcher) departments(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 		if v := viewer.FromContext(ctx); v != nil && v.EnterpriseID != "" {
-			w.wake(ctx, []string{realtime.EnterpriseTopic(v.EnterpriseID)})
+			w.wake(ctx, []string{bus.EnterpriseTopic(v.EnterpriseID)})
 		}
 		return next.Mutate(ctx, m)
 	})
@@ -93,7 +89,7 @@ func (w watcher) departments(next ent.Mutator) ent.Mutator {
 func (w watcher) enterprises(next ent.Mutator) ent.Mutator {
 	return hook.EnterpriseFunc(func(ctx context.Context, m *ent.EnterpriseMutation) (ent.Value, error) {
 		if id, ok := m.ID(); ok {
-			w.wake(ctx, []string{realtime.EnterpriseTopic(id)})
+			w.wake(ctx, []string{bus.EnterpriseTopic(id)})
 		}
 		return next.Mutate(ctx, m)
 	})
@@ -105,7 +101,7 @@ func memberTopics(ids []string) []string {
 	for _, id := range ids {
 		if !seen[id] {
 			seen[id] = true
-			out = append(out, realtime.MemberTopic(id))
+			out = append(out, bus.MemberTopic(id))
 		}
 	}
 	return out

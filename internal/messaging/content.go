@@ -8,7 +8,6 @@ import (
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/msgtype"
-	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -58,21 +57,19 @@ func (s *Service) Content(ctx context.Context, m *ent.Message) (*Content, error)
 	if !m.Confidential || v.Kind != viewer.KindMember {
 		return c, nil
 	}
-	// The reading is the system's record, and the reader's userid is part
-	// of the watermark whatever the directory shows.
-	sys := policy.SystemContext(ctx)
+	// The reader records their own reading; a member always sees
+	// themselves, so their userid is there for the watermark.
 	db := s.db(ctx)
-	reader, err := db.Member.Get(sys, v.MemberID)
+	reader, err := db.Member.Get(ctx, v.MemberID)
 	if err != nil {
 		return nil, fmt.Errorf("content: reader: %w", err)
 	}
 	now := s.now()
 	err = db.ConfidentialView.Create().
-		SetEnterpriseID(m.EnterpriseID).
 		SetMessageID(m.ID).
 		SetMemberID(v.MemberID).
 		SetCreatedAt(now).
-		Exec(sys)
+		Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("content: record reading: %w", err)
 	}

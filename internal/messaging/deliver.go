@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/corpline/corpline/ent"
-	"github.com/corpline/corpline/internal/policy"
 )
 
 // delivery is one message on its way into inboxes.
@@ -34,9 +33,9 @@ func (s *Service) deliver(ctx context.Context, d delivery) error {
 	if err != nil {
 		return err
 	}
-	// Entries are written as the system: they land in other members'
-	// inboxes, and who may send to them was decided before.
-	sys := policy.SystemContext(ctx)
+	// The sender writes entries into other members' inboxes: who they are
+	// was read through the sender's reach (policy.ReachOf), or is a
+	// conversation's members.
 	db := s.db(ctx)
 	now := s.now()
 	for start := 0; start < len(members); start += chunk {
@@ -45,7 +44,6 @@ func (s *Service) deliver(ctx context.Context, d delivery) error {
 		for i, m := range part {
 			sl := slots[m]
 			c := db.InboxEntry.Create().
-				SetEnterpriseID(d.enterpriseID).
 				SetMemberID(m).
 				SetMessageID(d.message.ID).
 				SetSeq(sl.Seq).
@@ -61,7 +59,7 @@ func (s *Service) deliver(ctx context.Context, d delivery) error {
 			}
 			creates[i] = c
 		}
-		if err := db.InboxEntry.CreateBulk(creates...).Exec(sys); err != nil {
+		if err := db.InboxEntry.CreateBulk(creates...).Exec(ctx); err != nil {
 			return fmt.Errorf("deliver: %w", err)
 		}
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/corpline/corpline/internal/msgtype"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/provision"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -39,7 +39,7 @@ func TestDeletingAMemberErasesTheirInbox(t *testing.T) {
 		ids = append(ids, m.ID)
 	}
 	authn := auth.New(db.Client, auth.Options{})
-	svc := messaging.New(db.Client, db.Dialect, realtime.NewLocal(), authn, messaging.Options{})
+	svc := messaging.New(db.Client, db.Dialect, bus.NewLocal(), authn, messaging.Options{})
 	admin, err := authn.LoadViewer(ctx, res.AdminID)
 	if err != nil {
 		t.Fatal(err)

@@ -10,8 +10,8 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/inboxentry"
-	"github.com/corpline/corpline/internal/batch"
 	"github.com/corpline/corpline/internal/policy"
+	"github.com/corpline/corpline/internal/realtime/batch"
 )
 
 // fetches gathers the reads of inbox streams woken together. A message to a
@@ -69,14 +69,18 @@ func (s *Service) fetchAll(ctx context.Context, keys []fetchKey) (map[fetchKey]f
 	if err != nil {
 		return nil, err
 	}
+	// The round serves many members' streams at once, outside any request
+	// (see batch.Loader): there is no viewer to read as. Each key is a
+	// stream whose viewer live re-checked before it asked, and each gets
+	// only its own member's entries.
+	sys := policy.SystemContext(ctx)
 	var es []*ent.InboxEntry
 	if len(ids) > 0 && len(ids) <= total {
-		// Each member's own entries, read as the system (see entriesAfter).
 		es, err = s.client.InboxEntry.Query().
 			WithMessage().
 			Where(inboxentry.IDIn(ids...)).
 			Order(inboxentry.ByMemberID(), inboxentry.ByVersion(), inboxentry.BySeq()).
-			All(policy.SystemContext(ctx))
+			All(sys)
 		if err != nil {
 			return nil, fmt.Errorf("inbox streams: %w", err)
 		}
@@ -85,7 +89,7 @@ func (s *Service) fetchAll(ctx context.Context, keys []fetchKey) (map[fetchKey]f
 	if len(ids) > total {
 		// Someone is far behind: everyone reads alone this time.
 		for _, k := range keys {
-			alone, more, err := s.entriesAfter(ctx, k.member, k.pos, k.limit)
+			alone, more, err := s.entriesAfter(sys, k.member, k.pos, k.limit)
 			if err != nil {
 				return nil, err
 			}

@@ -7,7 +7,6 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/internal/apperr"
-	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -46,13 +45,11 @@ func (s *Service) MarkRead(ctx context.Context, entryID, upToEntryID *string) (i
 	if err != nil {
 		return 0, err
 	}
-	// The viewer's own entries; written as the system because only package
-	// messaging writes entries (the ent policy denies everyone else).
 	n, err = db.InboxEntry.Update().
 		Where(inboxentry.MemberID(v.MemberID), inboxentry.RecalledAtIsNil(), inboxentry.ReadAtIsNil(), which).
 		SetReadAt(s.now()).
 		SetVersion(slots[v.MemberID].Version).
-		Save(policy.SystemContext(ctx))
+		Save(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("mark read: %w", err)
 	}

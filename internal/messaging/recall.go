@@ -38,13 +38,12 @@ func (s *Service) Recall(ctx context.Context, id string) (*ent.Message, error) {
 	if now.Sub(m.CreatedAt) > RecallWindow {
 		return nil, apperr.E(apperr.Forbidden, "a message can be recalled only within %s of sending", RecallWindow)
 	}
-	// The recipients' entries are the system's to change: the sender may
-	// recall but not read other inboxes.
-	sys := policy.SystemContext(ctx)
+	// Whose entries these are is a tenant-wide read: the sender may recall
+	// entries of other inboxes (policy.AllowInboxEntryWrites) but not read them.
 	members, err := db.InboxEntry.Query().
 		Where(inboxentry.MessageID(m.ID), inboxentry.RecalledAtIsNil()).
 		Select(inboxentry.FieldMemberID).
-		Strings(sys)
+		Strings(policy.TenantRead(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("recall: %w", err)
 	}
@@ -60,11 +59,11 @@ func (s *Service) Recall(ctx context.Context, id string) (*ent.Message, error) {
 				inboxcounter.FieldVersion, inboxcounter.Table,
 				inboxcounter.Table, inboxcounter.FieldMemberID, inboxentry.Table, inboxentry.FieldMemberID)))
 		}).
-		Exec(sys)
+		Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("recall: %w", err)
 	}
-	m, err = db.Message.UpdateOne(m).SetRecalledAt(now).ClearBody().Save(sys)
+	m, err = db.Message.UpdateOne(m).SetRecalledAt(now).ClearBody().Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("recall: %w", err)
 	}

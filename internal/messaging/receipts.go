@@ -49,15 +49,15 @@ func (s *Service) Receipts(ctx context.Context, m *ent.Message) (*Receipts, erro
 	if err := canSeeReceipts(m, viewer.FromContext(ctx)); err != nil {
 		return nil, err
 	}
-	// Counted as the system: the sender may count the recipients' entries,
+	// A tenant-wide count: the sender may count the recipients' entries,
 	// not read them (the inbox policy shows each member only their own).
-	sys := policy.SystemContext(ctx)
+	tenant := policy.TenantRead(ctx)
 	q := s.db(ctx).InboxEntry.Query().Where(inboxentry.MessageID(m.ID), inboxentry.RecalledAtIsNil())
-	total, err := q.Clone().Count(sys)
+	total, err := q.Clone().Count(tenant)
 	if err != nil {
 		return nil, fmt.Errorf("receipts: %w", err)
 	}
-	read, err := q.Clone().Where(inboxentry.ReadAtNotNil()).Count(sys)
+	read, err := q.Clone().Where(inboxentry.ReadAtNotNil()).Count(tenant)
 	if err != nil {
 		return nil, fmt.Errorf("receipts: %w", err)
 	}
@@ -71,10 +71,10 @@ func (s *Service) ReceiptList(ctx context.Context, r *Receipts, read bool, after
 	if read {
 		state = inboxentry.ReadAtNotNil()
 	}
-	sys := policy.SystemContext(ctx) // see Receipts
+	tenant := policy.TenantRead(ctx) // see Receipts
 	conn, err := s.db(ctx).InboxEntry.Query().
 		Where(inboxentry.MessageID(r.MessageID), inboxentry.RecalledAtIsNil(), state).
-		Paginate(sys, after, first, before, last)
+		Paginate(tenant, after, first, before, last)
 	if err != nil {
 		return nil, fmt.Errorf("receipts: %w", err)
 	}

@@ -81,15 +81,15 @@ func (s *Service) broadcast(ctx context.Context, v *viewer.Viewer, o outgoing) (
 	if err := s.takeToken(v); err != nil {
 		return nil, err
 	}
-	r := reachOf(v)
-	res, err := s.resolveTargets(ctx, v, o.targets, r)
+	r := policy.ReachOf(v)
+	res, err := s.resolveTargets(ctx, o.targets, r)
 	if err != nil {
 		return nil, err
 	}
 	if err := refuseUnreachable(res, o.strict); err != nil {
 		return nil, err
 	}
-	members, err := s.recipients(ctx, v, res, r)
+	members, err := s.recipients(ctx, res, r)
 	if err != nil {
 		return nil, err
 	}
@@ -128,12 +128,11 @@ func refuseUnreachable(res resolved, strict bool) error {
 
 func (s *Service) createMessage(ctx context.Context, v *viewer.Viewer, o outgoing, report msgtype.Report, hash []byte) (*ent.Message, error) {
 	c := s.db(ctx).Message.Create().
-		SetEnterpriseID(v.EnterpriseID).
 		SetKind(o.kind).
 		SetConfidential(o.confidential).
 		SetTargets(o.targets).
 		SetReport(report).
-		SetSenderRef(senderRef(v)).
+		SetSenderRef(policy.SenderRef(v)).
 		SetRequestHash(hash).
 		SetCreatedAt(s.now())
 	if o.body != nil {
@@ -153,9 +152,7 @@ func (s *Service) createMessage(ctx context.Context, v *viewer.Viewer, o outgoin
 	} else {
 		c.SetSenderMemberID(v.MemberID)
 	}
-	// Messages are written as the system: the sender's right and reach were
-	// checked above, and the ent policy lets nobody else write one.
-	m, err := c.Save(policy.SystemContext(ctx))
+	m, err := c.Save(ctx)
 	if ent.IsConstraintError(err) && o.key != "" {
 		return nil, apperr.E(apperr.Conflict, "a send with this idempotency key is in progress; retry to get its result")
 	}
@@ -174,12 +171,12 @@ func (s *Service) replay(ctx context.Context, v *viewer.Viewer, key string, hash
 	if len(key) > MaxIdempotencyKey {
 		return nil, apperr.Input("idempotencyKey", "an idempotency key is at most %d bytes", MaxIdempotencyKey)
 	}
-	// The sender's own earlier message, found by key whatever has become of it.
-	sys := policy.SystemContext(ctx)
+	// The sender's own earlier message, found by key whatever has become of
+	// it: a sender sees every message it sent, recalled ones included.
 	db := s.db(ctx)
 	m, err := db.Message.Query().
-		Where(message.EnterpriseID(v.EnterpriseID), message.SenderRef(senderRef(v)), message.IdempotencyKey(key)).
-		Only(sys)
+		Where(message.SenderRef(policy.SenderRef(v)), message.IdempotencyKey(key)).
+		Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}
@@ -187,7 +184,7 @@ func (s *Service) replay(ctx context.Context, v *viewer.Viewer, key string, hash
 		return nil, fmt.Errorf("idempotency: %w", err)
 	}
 	if s.now().Sub(m.CreatedAt) >= IdempotencyWindow {
-		if err := db.Message.UpdateOne(m).ClearIdempotencyKey().Exec(sys); err != nil {
+		if err := db.Message.UpdateOne(m).ClearIdempotencyKey().Exec(ctx); err != nil {
 			return nil, fmt.Errorf("idempotency: release key: %w", err)
 		}
 		return nil, nil
@@ -202,20 +199,12 @@ func (s *Service) replay(ctx context.Context, v *viewer.Viewer, key string, hash
 // takeToken spends one of the sender's sends, or answers RATE_LIMITED
 // with how long to wait: a send is refused whole, never dropped.
 func (s *Service) takeToken(v *viewer.Viewer) error {
-	if ok, wait := s.senders.Take(senderRef(v)); !ok {
+	if ok, wait := s.senders.Take(policy.SenderRef(v)); !ok {
 		e := apperr.E(apperr.RateLimited, "too many messages from this sender; retry later")
 		e.Extra = map[string]any{"retryAfterMs": wait.Milliseconds() + 1}
 		return e
 	}
 	return nil
-}
-
-// senderRef names the sender for keys and limits: the app or the member.
-func senderRef(v *viewer.Viewer) string {
-	if v.Kind == viewer.KindApp {
-		return v.AppID
-	}
-	return v.MemberID
 }
 
 // hash identifies a request, so a key reused for a different one is refused.

@@ -12,14 +12,13 @@ package messaging
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/internal/auth"
-	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/ratelimit"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
+	"github.com/corpline/corpline/internal/realtime/live"
 	"github.com/corpline/corpline/internal/store"
 )
 
@@ -52,7 +51,7 @@ type Options struct {
 type Service struct {
 	client  *ent.Client
 	dialect string
-	bus     realtime.Bus
+	pub     bus.Publisher
 	auth    *auth.Service
 	senders *ratelimit.Bucket
 	fetches *fetches
@@ -60,7 +59,7 @@ type Service struct {
 }
 
 // New returns a Service over client (of the given ent dialect).
-func New(client *ent.Client, dialect string, bus realtime.Bus, authn *auth.Service, o Options) *Service {
+func New(client *ent.Client, dialect string, pub bus.Publisher, authn *auth.Service, o Options) *Service {
 	if o.SendRate == 0 {
 		o.SendRate = 300
 	}
@@ -72,7 +71,7 @@ func New(client *ent.Client, dialect string, bus realtime.Bus, authn *auth.Servi
 	}
 	senders := ratelimit.NewBucket(o.SendRate, o.SendBurst)
 	senders.Now = o.Now
-	s := &Service{client: client, dialect: dialect, bus: bus, auth: authn, senders: senders, opts: o}
+	s := &Service{client: client, dialect: dialect, pub: pub, auth: authn, senders: senders, opts: o}
 	s.fetches = newFetches(s)
 	return s
 }
@@ -90,13 +89,7 @@ func (s *Service) publish(ctx context.Context, memberIDs []string) {
 	}
 	topics := make([]string, len(memberIDs))
 	for i, id := range memberIDs {
-		topics[i] = realtime.InboxTopic(id)
+		topics[i] = bus.InboxTopic(id)
 	}
-	store.AfterCommit(ctx, func() {
-		if err := s.bus.Publish(context.Background(), topics...); err != nil {
-			// A lost wake-up delays delivery until the next one or the
-			// subscriber's recheck; the entries are committed either way.
-			slog.Error("publish inbox wake-ups", "err", err, "members", len(memberIDs))
-		}
-	})
+	bus.PublishAfterCommit(ctx, s.pub, topics...)
 }

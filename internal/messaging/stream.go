@@ -17,9 +17,9 @@ import (
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/internal/apperr"
-	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
+	"github.com/corpline/corpline/internal/realtime/live"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -120,7 +120,7 @@ func (s *Service) Stream(ctx context.Context, after *Position) (<-chan *Event, e
 	// gathered with every other subscription's woken at once (see fetches).
 	replaying := true
 	return live.Run(ctx, s.opts.Live, live.Source[*Event]{
-		Topics: []string{realtime.InboxTopic(v.MemberID)},
+		Topics: []string{bus.InboxTopic(v.MemberID)},
 		Fetch: func(ctx context.Context, limit int) ([]*Event, bool, error) {
 			v := viewer.FromContext(ctx)
 			if !replaying {
@@ -130,7 +130,7 @@ func (s *Service) Stream(ctx context.Context, after *Position) (<-chan *Event, e
 				}
 				return events(es, &pos), more, nil
 			}
-			es, more, err := s.entriesAfter(ctx, v.MemberID, pos, limit)
+			es, more, err := s.entriesAfter(policy.TenantRead(ctx), v.MemberID, pos, limit)
 			if err != nil {
 				return nil, false, err
 			}
@@ -148,8 +148,7 @@ func (s *Service) Stream(ctx context.Context, after *Position) (<-chan *Event, e
 
 // head is the member's last inbox version (0 before their first entry).
 func (s *Service) head(ctx context.Context, memberID string) (int64, error) {
-	// The counter is the system's row; it is the viewer's own.
-	c, err := s.client.InboxCounter.Query().Where(inboxcounter.MemberID(memberID)).Only(policy.SystemContext(ctx))
+	c, err := s.client.InboxCounter.Query().Where(inboxcounter.MemberID(memberID)).Only(ctx)
 	if ent.IsNotFound(err) {
 		return 0, nil
 	}
@@ -160,16 +159,16 @@ func (s *Service) head(ctx context.Context, memberID string) (int64, error) {
 }
 
 // entriesAfter reads at most limit of the member's entries changed after
-// pos, with their messages.
+// pos, with their messages. The stream reads a member's own entries with
+// policy.TenantRead, because recalled ones (which the inbox policy hides)
+// are events too; it shows no message of a recalled entry (see events).
 func (s *Service) entriesAfter(ctx context.Context, memberID string, pos Position, limit int) ([]*ent.InboxEntry, bool, error) {
-	// The stream reads the member's own entries as the system, recalled
-	// ones included: their recall is an event too.
 	es, err := s.client.InboxEntry.Query().
 		WithMessage().
 		Where(inboxentry.MemberID(memberID), after(pos)).
 		Order(inboxentry.ByVersion(), inboxentry.BySeq()).
 		Limit(limit).
-		All(policy.SystemContext(ctx))
+		All(ctx)
 	if err != nil {
 		return nil, false, fmt.Errorf("inbox stream: %w", err)
 	}

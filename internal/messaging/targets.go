@@ -4,54 +4,16 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
-	"github.com/corpline/corpline/ent/predicate"
 	"github.com/corpline/corpline/ent/tag"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/audience"
 	"github.com/corpline/corpline/internal/ids"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/viewer"
 )
-
-// reach is where a sender may deliver.
-type reach struct {
-	// rng is the sender's range as an audience (an app's visible range, a
-	// scoped admin's subtrees), when it is one.
-	rng *audience.Audience
-	// members is the predicate of the members inside the reach; nil is the
-	// whole enterprise.
-	members predicate.Member
-	// hidden is true when what lies outside the reach must look unknown:
-	// a plain member forwarding may not learn who exists beyond what they see.
-	hidden bool
-}
-
-// reachOf is the reach of v: an app its visible range, a super admin the
-// whole enterprise, a scoped admin their subtrees, a member what they see.
-func reachOf(v *viewer.Viewer) reach {
-	switch {
-	case v.Kind == viewer.KindApp && v.Range != nil:
-		r := *v.Range
-		return reach{rng: &r, members: policy.AudienceMembers(r)}
-	case v.Kind == viewer.KindApp:
-		return reach{rng: &audience.Audience{}, members: member.IDIn()}
-	case v.IsSuperAdmin():
-		return reach{}
-	case policy.CanBroadcast(v):
-		r := audience.Audience{}
-		for _, p := range v.Admin.ScopePaths {
-			parts := strings.Split(strings.Trim(p, "/"), "/")
-			r.DepartmentIDs = append(r.DepartmentIDs, parts[len(parts)-1])
-		}
-		return reach{rng: &r, members: policy.AudienceMembers(r)}
-	}
-	return reach{members: policy.VisibleMembers(v), hidden: true}
-}
 
 // checkTargets refuses targets that are empty, too many, or malformed, and
 // confidential messages to everyone.
@@ -96,14 +58,12 @@ type resolved struct {
 
 // resolveTargets sorts targets. A target is out of range when none of its
 // members is inside the reach; one partly inside is kept and cut later.
-// Lookups run as the system inside the viewer's enterprise: an app must
-// learn which of its targets are out of range, not just that they are
-// unseen.
-func (s *Service) resolveTargets(ctx context.Context, v *viewer.Viewer, t audience.Audience, r reach) (resolved, error) {
-	sys := policy.SystemContext(ctx)
+// Lookups are tenant-wide reads: an app must learn which of its targets are
+// out of range, not just that they are unseen.
+func (s *Service) resolveTargets(ctx context.Context, t audience.Audience, r policy.Reach) (resolved, error) {
+	tenant := policy.TenantRead(ctx)
 	db := s.db(ctx)
 	res := resolved{targets: audience.Audience{Everyone: t.Everyone}}
-	inEnterprise := member.EnterpriseID(v.EnterpriseID)
 	classify := func(known []string, all []string, inReach func(string) (bool, error), keep *[]string) error {
 		for _, id := range all {
 			if !slices.Contains(known, id) {
@@ -117,7 +77,7 @@ func (s *Service) resolveTargets(ctx context.Context, v *viewer.Viewer, t audien
 			switch {
 			case ok:
 				*keep = append(*keep, id)
-			case r.hidden:
+			case r.Hidden:
 				res.unknown = append(res.unknown, id)
 			default:
 				res.outOfRange = append(res.outOfRange, id)
@@ -126,13 +86,13 @@ func (s *Service) resolveTargets(ctx context.Context, v *viewer.Viewer, t audien
 		return nil
 	}
 	if len(t.MemberIDs) > 0 {
-		known, err := db.Member.Query().Where(inEnterprise, member.IDIn(t.MemberIDs...)).IDs(sys)
+		known, err := db.Member.Query().Where(member.IDIn(t.MemberIDs...)).IDs(tenant)
 		if err != nil {
 			return res, fmt.Errorf("resolve members: %w", err)
 		}
 		inside := known
-		if r.members != nil {
-			if inside, err = db.Member.Query().Where(inEnterprise, member.IDIn(known...), r.members).IDs(sys); err != nil {
+		if r.Members != nil {
+			if inside, err = db.Member.Query().Where(member.IDIn(known...), r.Members).IDs(tenant); err != nil {
 				return res, fmt.Errorf("resolve members: %w", err)
 			}
 		}
@@ -142,7 +102,7 @@ func (s *Service) resolveTargets(ctx context.Context, v *viewer.Viewer, t audien
 		}
 	}
 	if len(t.DepartmentIDs) > 0 {
-		deps, err := db.Department.Query().Where(department.EnterpriseID(v.EnterpriseID), department.IDIn(t.DepartmentIDs...)).All(sys)
+		deps, err := db.Department.Query().Where(department.IDIn(t.DepartmentIDs...)).All(tenant)
 		if err != nil {
 			return res, fmt.Errorf("resolve departments: %w", err)
 		}
@@ -152,26 +112,26 @@ func (s *Service) resolveTargets(ctx context.Context, v *viewer.Viewer, t audien
 			paths[d.ID], known = d.Path, append(known, d.ID)
 		}
 		err = classify(known, t.DepartmentIDs, func(id string) (bool, error) {
-			if r.members == nil || (r.rng != nil && insideRange(paths[id], *r.rng)) {
+			if r.Members == nil || (r.Range != nil && insideRange(paths[id], *r.Range)) {
 				return true, nil
 			}
-			return db.Member.Query().Where(inEnterprise, r.members,
-				member.HasMembershipsWith(membership.HasDepartmentWith(department.PathHasPrefix(paths[id])))).Exist(sys)
+			return db.Member.Query().Where(r.Members,
+				member.HasMembershipsWith(membership.HasDepartmentWith(department.PathHasPrefix(paths[id])))).Exist(tenant)
 		}, &res.targets.DepartmentIDs)
 		if err != nil {
 			return res, err
 		}
 	}
 	if len(t.TagIDs) > 0 {
-		known, err := db.Tag.Query().Where(tag.EnterpriseID(v.EnterpriseID), tag.IDIn(t.TagIDs...)).IDs(sys)
+		known, err := db.Tag.Query().Where(tag.IDIn(t.TagIDs...)).IDs(tenant)
 		if err != nil {
 			return res, fmt.Errorf("resolve tags: %w", err)
 		}
 		err = classify(known, t.TagIDs, func(id string) (bool, error) {
-			if r.members == nil || (r.rng != nil && slices.Contains(r.rng.TagIDs, id)) {
+			if r.Members == nil || (r.Range != nil && slices.Contains(r.Range.TagIDs, id)) {
 				return true, nil
 			}
-			return db.Member.Query().Where(inEnterprise, r.members, member.HasTagsWith(tag.ID(id))).Exist(sys)
+			return db.Member.Query().Where(r.Members, member.HasTagsWith(tag.ID(id))).Exist(tenant)
 		}, &res.targets.TagIDs)
 		if err != nil {
 			return res, err
@@ -196,19 +156,17 @@ func insideRange(path string, rng audience.Audience) bool {
 
 // recipients lists the active members of the resolved targets inside the
 // reach: the audience cut to the range, resolved now, once.
-func (s *Service) recipients(ctx context.Context, v *viewer.Viewer, res resolved, r reach) ([]string, error) {
+func (s *Service) recipients(ctx context.Context, res resolved, r policy.Reach) ([]string, error) {
 	if res.targets.IsEmpty() {
 		return nil, nil
 	}
-	q := s.db(ctx).Member.Query().Where(
-		member.EnterpriseID(v.EnterpriseID),
-		member.StatusEQ(member.StatusACTIVE),
-	)
-	if p := policy.AndMembers(policy.AudienceMembers(res.targets), r.members); p != nil {
+	q := s.db(ctx).Member.Query().Where(member.StatusEQ(member.StatusACTIVE))
+	if p := policy.AndMembers(policy.AudienceMembers(res.targets), r.Members); p != nil {
 		q.Where(p)
 	}
-	// The audience and the reach decide; the system reads them as they are.
-	ids, err := q.IDs(policy.SystemContext(ctx))
+	// The audience and the reach decide, not what the sender sees: an app
+	// sees members only through its range, which the reach already is.
+	ids, err := q.IDs(policy.TenantRead(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("resolve recipients: %w", err)
 	}

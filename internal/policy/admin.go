@@ -122,11 +122,11 @@ func FilterMembershipScope() privacy.MutationRule {
 		if !ok {
 			return denyForbidden()
 		}
-		// The department is read as the system: the question is only where it
+		// A tenant-wide read: the question is only where the department
 		// is, and the answer decides nothing the viewer sees.
 		ok, err := m.Client().Department.Query().
 			Where(department.ID(depID), inScope(roots)).
-			Exist(SystemContext(ctx))
+			Exist(TenantRead(ctx))
 		if err != nil {
 			return privacy.Denyf("membership scope: %v", err)
 		}
@@ -165,11 +165,4 @@ func FilterOwnEnterprise() privacy.QueryMutationRule {
 		ef.WhereID(entql.StringEQ(v.EnterpriseID))
 		return privacy.Skip
 	})
-}
-
-// DenyCreate refuses creating rows of a type except as the system.
-func DenyCreate() privacy.MutationRule {
-	return privacy.OnMutationOperation(privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
-		return denyForbidden()
-	}), ent.OpCreate)
 }

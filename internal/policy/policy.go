@@ -1,10 +1,34 @@
 // Package policy holds every access rule of corpline, by name, for the ent
-// privacy layer: tenancy, per-department visibility and admin scope.
+// privacy layer. ent applies them to every query (root lists, node(id),
+// edges, counts) and every mutation, so neither resolvers nor domain
+// packages filter by enterprise or audience by hand.
 //
-// Rules are applied by ent to every query (root lists, node(id), edges, counts)
-// and every mutation, so resolvers never filter by hand. The one bypass is
-// SystemContext, for the few places where the server acts on its own behalf
-// (login, token lookup, bootstrap, seeding); grep for it.
+// Every enterprise-owned type declares three things, and a new one (an
+// office app's request, say) copies this shape:
+//
+//  1. Its tenant wall: embed schema.TenantMixin. That adds the immutable
+//     enterprise_id and the Tenant policy: no viewer, no access; reads,
+//     updates and deletes narrowed to the viewer's enterprise; new rows
+//     stamped with it; operators kept out.
+//  2. Its visibility rule: a Visible<Type>(v) predicate (nil when v sees
+//     every row of the enterprise) and a Filter<Type> query rule applying
+//     it, in the type's Policy().Query. Add the where-input case to
+//     ScopeWhereInput and rows to the visibility table tests.
+//  3. Its write rule: a named mutation rule per kind of writer in the
+//     type's Policy().Mutation ("AllowMessageWrites": who may create, which
+//     rows they may update or delete), ending in privacy.Allow for what it
+//     permits. A type without one is denied by the rule list's end.
+//
+// Besides the viewer's own decision there are two narrow ones:
+//
+//   - TenantRead: the enterprise wall kept, per-viewer visibility skipped,
+//     for questions whose answer must not depend on what the viewer sees
+//     (is this userid taken, is this target out of range, how many read
+//     this message). Its results must not be shown to the viewer as rows.
+//   - SystemContext: no rule at all, for work where no viewer exists or the
+//     platform acts on its own (sign-in and token lookup, provisioning,
+//     background jobs, audit, quota, the operator API). A test
+//     (systemcontext_test.go) lists the places allowed to use it.
 package policy
 
 import (
@@ -18,18 +42,42 @@ import (
 	"github.com/corpline/corpline/internal/viewer"
 )
 
-// SystemContext lets the server read and write without a viewer. Each caller
-// says why in a comment.
+// SystemContext lets the server read and write without a viewer. Only the
+// places listed in systemcontext_test.go may call it; each says why.
 func SystemContext(ctx context.Context) context.Context {
 	return privacy.DecisionContext(ctx, privacy.Allow)
 }
 
+type tenantReadKey struct{}
+
+// TenantRead marks reads made with the returned context as tenant-wide:
+// the viewer is still required and the enterprise wall still filters, but
+// the types' per-viewer visibility rules are skipped. It is for questions
+// the viewer may ask without seeing the rows that answer them: uniqueness
+// checks, sorting a send's targets into unknown and out of range, counting
+// read receipts. Writes made with it obey the usual write rules.
+func TenantRead(ctx context.Context) context.Context {
+	return context.WithValue(ctx, tenantReadKey{}, true)
+}
+
+// AllowIfTenantRead ends a tenant-owned type's query policy after the
+// enterprise wall when the read is tenant-wide (see TenantRead): the
+// type's visibility rules, which come after, do not run.
+func AllowIfTenantRead() privacy.QueryRule {
+	return privacy.ContextQueryMutationRule(func(ctx context.Context) error {
+		if on, _ := ctx.Value(tenantReadKey{}).(bool); on {
+			return privacy.Allow
+		}
+		return privacy.Skip
+	})
+}
+
 // Tenant is the policy of every enterprise-owned type: a viewer is required,
-// and only rows of the viewer's enterprise exist for them. It never allows,
-// so the type's own policy still runs.
+// and only rows of the viewer's enterprise exist for them. It allows only a
+// tenant-wide read (TenantRead); otherwise the type's own policy runs next.
 func Tenant() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{DenyIfNoViewer(), FilterEnterprise()},
+		Query:    privacy.QueryPolicy{DenyIfNoViewer(), FilterEnterprise(), AllowIfTenantRead()},
 		Mutation: privacy.MutationPolicy{DenyIfNoViewer(), StampEnterprise(), FilterEnterprise()},
 	}
 }

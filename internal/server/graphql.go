@@ -11,7 +11,7 @@ import (
 
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/config"
-	"github.com/corpline/corpline/internal/live"
+	"github.com/corpline/corpline/internal/realtime/live"
 )
 
 // newGraphQL builds the GraphQL handler with the transports and extensions

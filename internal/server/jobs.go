@@ -7,7 +7,7 @@ import (
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/leave"
 	"github.com/corpline/corpline/internal/outbox"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/store"
 	"github.com/corpline/corpline/internal/trial"
 )
@@ -29,10 +29,10 @@ type Jobs struct {
 	wg  sync.WaitGroup
 }
 
-func newJobs(cfg config.Config, db *store.DB, bus realtime.Bus) *Jobs {
+func newJobs(cfg config.Config, db *store.DB, b bus.Bus) *Jobs {
 	return &Jobs{
 		Outbox:      outbox.NewWorker(db.Client, cfg.Now),
-		Reclaim:     trial.NewReclaimer(db.Client, db.Dialect, bus, cfg.Now),
+		Reclaim:     trial.NewReclaimer(db.Client, db.Dialect, b, cfg.Now),
 		LeaveExpiry: leave.NewExpirer(db.Client, cfg.Now),
 		cfg:         cfg,
 	}

@@ -11,34 +11,34 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/config"
-	"github.com/corpline/corpline/internal/gqlws"
-	"github.com/corpline/corpline/internal/live"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
+	"github.com/corpline/corpline/internal/realtime/gqlws"
+	"github.com/corpline/corpline/internal/realtime/live"
 	"github.com/corpline/corpline/internal/store"
 )
 
 // newBus picks the realtime bus for the database: on PostgreSQL, any number
 // of processes share it, so wake-ups travel through LISTEN/NOTIFY; SQLite
 // is one process, and they stay in it.
-func newBus(db *store.DB) (realtime.Bus, func() error) {
+func newBus(db *store.DB) (bus.Bus, func() error) {
 	if db.Dialect == dialect.Postgres && db.URL != "" {
-		pg := realtime.NewPostgres(db.SQL, db.URL, realtime.PostgresOptions{})
+		pg := bus.NewPostgres(db.SQL, db.URL, bus.PostgresOptions{})
 		return pg, pg.Close
 	}
-	return realtime.NewLocal(), func() error { return nil }
+	return bus.NewLocal(), func() error { return nil }
 }
 
 // Bus is the server's realtime bus.
-func (s *Server) Bus() realtime.Bus { return s.bus }
+func (s *Server) Bus() bus.Bus { return s.bus }
 
 // liveHub is what subscriptions run on: the bus, and the re-check of their
 // viewer at every wake-up. There is one per server.
 func (s *Server) liveHub() *live.Hub {
 	if s.hub == nil {
 		s.hub = &live.Hub{
-			Bus:     s.bus,
-			Recheck: s.auth.Recheck,
-			Options: live.Options{Buffer: s.cfg.Realtime.Buffer, Stall: s.cfg.Messages.SlowSubscriber},
+			Subscriber: s.bus,
+			Recheck:    s.auth.Recheck,
+			Options:    live.Options{Buffer: s.cfg.Realtime.Buffer, Stall: s.cfg.Messages.SlowSubscriber},
 		}
 	}
 	return s.hub

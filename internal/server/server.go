@@ -23,10 +23,10 @@ import (
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/leave"
 	"github.com/corpline/corpline/internal/lifecycle"
-	"github.com/corpline/corpline/internal/live"
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/operator"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
+	"github.com/corpline/corpline/internal/realtime/live"
 	"github.com/corpline/corpline/internal/store"
 )
 
@@ -38,7 +38,7 @@ type Server struct {
 	cfg      config.Config
 	db       *store.DB
 	auth     *auth.Service
-	bus      realtime.Bus
+	bus      bus.Bus
 	resolver *graph.Resolver
 	jobs     *Jobs
 	log      *slog.Logger
@@ -95,9 +95,9 @@ func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
 			Live:      s.liveHub(),
 			Now:       cfg.Now,
 		}),
-		Bus:     s.bus,
-		Live:    s.liveHub(),
-		Invites: invites,
+		Publisher: s.bus,
+		Live:      s.liveHub(),
+		Invites:   invites,
 		Lifecycle: lifecycle.New(db.Client, s.auth, invites, s.bus, lifecycle.Options{
 			Now:     cfg.Now,
 			Erasers: []lifecycle.Eraser{messaging.EraseMember},

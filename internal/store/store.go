@@ -126,7 +126,8 @@ func ClientFrom(ctx context.Context, fallback *ent.Client) *ent.Client {
 
 // AfterCommit runs f once the request's transaction has committed (and never
 // if it rolls back), or at once when ctx has no transaction. Realtime
-// wake-ups go through it, so no client is told about a row that is not there.
+// wake-ups go through it (bus.PublishAfterCommit), so no client is told
+// about a row that is not there.
 func AfterCommit(ctx context.Context, f func()) {
 	tx := ent.TxFromContext(ctx)
 	if tx == nil {

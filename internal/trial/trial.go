@@ -23,7 +23,7 @@ import (
 	"github.com/corpline/corpline/internal/audit"
 	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/policy"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 )
 
 // Grace is how long a reclaimed trial's data is kept before it is purged
@@ -34,13 +34,13 @@ const Grace = 30 * 24 * time.Hour
 type Reclaimer struct {
 	client  *ent.Client
 	dialect string
-	bus     realtime.Bus
+	pub     bus.Publisher
 	now     clock.Clock
 }
 
 // NewReclaimer returns a Reclaimer over client (of the given SQL dialect).
-func NewReclaimer(client *ent.Client, dialect string, bus realtime.Bus, now clock.Clock) *Reclaimer {
-	return &Reclaimer{client: client, dialect: dialect, bus: bus, now: now}
+func NewReclaimer(client *ent.Client, dialect string, pub bus.Publisher, now clock.Clock) *Reclaimer {
+	return &Reclaimer{client: client, dialect: dialect, pub: pub, now: now}
 }
 
 // Result counts what one RunOnce did.
@@ -141,11 +141,11 @@ func (r *Reclaimer) reclaim(ctx context.Context, id string, now time.Time) (bool
 	if err != nil || !done {
 		return false, err
 	}
-	topics := []string{realtime.EnterpriseTopic(id)}
+	topics := []string{bus.EnterpriseTopic(id)}
 	for _, m := range members {
-		topics = append(topics, realtime.MemberTopic(m))
+		topics = append(topics, bus.MemberTopic(m))
 	}
-	r.bus.Publish(ctx, topics...)
+	bus.PublishAfterCommit(ctx, r.pub, topics...)
 	return true, nil
 }
 

@@ -15,7 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/testserver"
 
 	"github.com/corpline/corpline/internal/apitest"
-	"github.com/corpline/corpline/internal/gqlws"
+	"github.com/corpline/corpline/internal/realtime/gqlws"
 )
 
 // serve runs gqlgen's test schema (a subscription `name` that emits when

@@ -18,8 +18,8 @@ import (
 
 	"github.com/corpline/corpline/internal/apitest"
 	"github.com/corpline/corpline/internal/apperr"
-	"github.com/corpline/corpline/internal/live"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
+	"github.com/corpline/corpline/internal/realtime/live"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -29,13 +29,13 @@ type feed struct {
 	events []int // the event numbered n is events[n-1]
 }
 
-func (f *feed) add(bus realtime.Bus, member string, n int) {
+func (f *feed) add(b bus.Bus, member string, n int) {
 	f.mu.Lock()
 	for range n {
 		f.events = append(f.events, len(f.events)+1)
 	}
 	f.mu.Unlock()
-	bus.Publish(context.Background(), realtime.MemberTopic(member))
+	b.Publish(context.Background(), bus.MemberTopic(member))
 }
 
 // source reads the feed after cursor after.
@@ -90,8 +90,8 @@ func lastResponse(ctx context.Context) *graphql.Response {
 	return live.Extension{}.InterceptResponse(ctx, func(context.Context) *graphql.Response { return nil })
 }
 
-func hub(bus realtime.Bus, o live.Options, recheck func(*viewer.Viewer) error) *live.Hub {
-	return &live.Hub{Bus: bus, Options: o, Recheck: func(_ context.Context, v *viewer.Viewer) (*viewer.Viewer, error) {
+func hub(b bus.Subscriber, o live.Options, recheck func(*viewer.Viewer) error) *live.Hub {
+	return &live.Hub{Subscriber: b, Options: o, Recheck: func(_ context.Context, v *viewer.Viewer) (*viewer.Viewer, error) {
 		if recheck != nil {
 			if err := recheck(v); err != nil {
 				return nil, err
@@ -142,18 +142,18 @@ func seq(from, to int) []int {
 
 func TestAStreamReplaysAfterItsCursorThenFollowsLiveWithoutGapOrDuplicate(t *testing.T) {
 	apitest.CheckGoroutineLeaks(t)
-	bus := realtime.NewLocal()
+	b := bus.NewLocal()
 	f := &feed{}
-	f.add(bus, "mem_a", 250) // more than two pages
+	f.add(b, "mem_a", 250) // more than two pages
 	ctx, cancel := subscription(t, "mem_a")
 	defer cancel()
-	ch, err := live.Run(ctx, hub(bus, live.Options{}, nil), f.source(20))
+	ch, err := live.Run(ctx, hub(b, live.Options{}, nil), f.source(20))
 	if err != nil {
 		t.Fatal(err)
 	}
 	receive(t, ch, seq(21, 250)...)
 	for round := range 5 {
-		f.add(bus, "mem_a", round+1)
+		f.add(b, "mem_a", round+1)
 	}
 	receive(t, ch, seq(251, 265)...)
 	cancel()
@@ -165,19 +165,19 @@ func TestAStreamReplaysAfterItsCursorThenFollowsLiveWithoutGapOrDuplicate(t *tes
 
 func TestAClientTooFarBehindIsEndedWithTheCursorToResumeFrom(t *testing.T) {
 	apitest.CheckGoroutineLeaks(t)
-	bus := realtime.NewLocal()
+	b := bus.NewLocal()
 	f := &feed{}
 	ctx, cancel := subscription(t, "mem_a")
 	defer cancel()
-	ch, err := live.Run(ctx, hub(bus, live.Options{Buffer: 4, Stall: 20 * time.Millisecond}, nil), f.source(0))
+	ch, err := live.Run(ctx, hub(b, live.Options{Buffer: 4, Stall: 20 * time.Millisecond}, nil), f.source(0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.add(bus, "mem_a", 10) // the client reads nothing meanwhile
+	f.add(b, "mem_a", 10) // the client reads nothing meanwhile
 	// The stream fills the buffer, waits Stall for the client, and ends: it
 	// leaves the bus then.
 	deadline := time.Now().Add(10 * time.Second)
-	for bus.Subscribers() > 0 {
+	for b.Subscribers() > 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("the stream did not give up on the client")
 		}
@@ -201,9 +201,9 @@ func TestAClientTooFarBehindIsEndedWithTheCursorToResumeFrom(t *testing.T) {
 
 func TestASlowClientHoldsBackNobodyElse(t *testing.T) {
 	apitest.CheckGoroutineLeaks(t)
-	bus := realtime.NewLocal()
+	b := bus.NewLocal()
 	f := &feed{}
-	h := hub(bus, live.Options{Buffer: 1, Stall: time.Minute}, nil)
+	h := hub(b, live.Options{Buffer: 1, Stall: time.Minute}, nil)
 	slowCtx, cancelSlow := subscription(t, "mem_a")
 	defer cancelSlow()
 	slow, err := live.Run(slowCtx, h, f.source(0))
@@ -217,7 +217,7 @@ func TestASlowClientHoldsBackNobodyElse(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 50 {
-		f.add(bus, "mem_a", 2)
+		f.add(b, "mem_a", 2)
 	}
 	receive(t, fast, seq(1, 100)...)
 	receive(t, slow, 1) // still there, at its own pace
@@ -235,10 +235,10 @@ func TestAViewerWhoLosesAccessIsCutOffAtTheNextWakeUpEvenWhenBehind(t *testing.T
 		behind := tc.behind
 		t.Run(fmt.Sprint("behind=", behind, ",", tc.code), func(t *testing.T) {
 			apitest.CheckGoroutineLeaks(t)
-			bus := realtime.NewLocal()
+			b := bus.NewLocal()
 			f := &feed{}
 			var disabled atomic.Bool
-			h := hub(bus, live.Options{Buffer: 1, Stall: time.Minute}, func(*viewer.Viewer) error {
+			h := hub(b, live.Options{Buffer: 1, Stall: time.Minute}, func(*viewer.Viewer) error {
 				if disabled.Load() {
 					return apperr.E(tc.code, "this member can no longer sign in")
 				}
@@ -250,13 +250,13 @@ func TestAViewerWhoLosesAccessIsCutOffAtTheNextWakeUpEvenWhenBehind(t *testing.T
 			if err != nil {
 				t.Fatal(err)
 			}
-			f.add(bus, "mem_a", 1)
+			f.add(b, "mem_a", 1)
 			receive(t, ch, 1)
 			if behind {
-				f.add(bus, "mem_a", 5) // fills the buffer: the stream waits on the client
+				f.add(b, "mem_a", 5) // fills the buffer: the stream waits on the client
 			}
 			disabled.Store(true)
-			bus.Publish(context.Background(), realtime.MemberTopic("mem_a"))
+			b.Publish(context.Background(), bus.MemberTopic("mem_a"))
 			ended(t, ch)
 			if !live.Revoked(ctx) {
 				t.Fatal("Revoked = false, want true")
@@ -272,24 +272,24 @@ func TestAViewerWhoLosesAccessIsCutOffAtTheNextWakeUpEvenWhenBehind(t *testing.T
 
 func TestAStreamForAViewerNoLongerValidIsRefusedAtOnce(t *testing.T) {
 	apitest.CheckGoroutineLeaks(t)
-	bus := realtime.NewLocal()
-	h := hub(bus, live.Options{}, func(*viewer.Viewer) error { return apperr.ErrUnauthenticated })
+	b := bus.NewLocal()
+	h := hub(b, live.Options{}, func(*viewer.Viewer) error { return apperr.ErrUnauthenticated })
 	ctx, cancel := subscription(t, "mem_a")
 	defer cancel()
 	if _, err := live.Run(ctx, h, (&feed{}).source(0)); !errors.Is(err, apperr.ErrUnauthenticated) {
 		t.Fatalf("err = %v", err)
 	}
-	if n := bus.Subscribers(); n != 0 {
+	if n := b.Subscribers(); n != 0 {
 		t.Fatalf("%d bus subscriptions left behind", n)
 	}
 }
 
 func TestAnIdleSubscriptionHoldsNoGoroutine(t *testing.T) {
 	apitest.CheckGoroutineLeaks(t)
-	bus := realtime.NewLocal()
+	b := bus.NewLocal()
 	f := &feed{}
-	f.add(bus, "mem_a", 3)
-	h := hub(bus, live.Options{}, nil)
+	f.add(b, "mem_a", 3)
+	h := hub(b, live.Options{}, nil)
 	var chans []<-chan int
 	for range 100 {
 		ctx, cancel := subscription(t, "mem_a")
@@ -309,7 +309,7 @@ func TestAnIdleSubscriptionHoldsNoGoroutine(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	// A wake-up still reaches every one of them.
-	f.add(bus, "mem_a", 1)
+	f.add(b, "mem_a", 1)
 	for _, ch := range chans {
 		receive(t, ch, 4)
 	}
@@ -324,9 +324,9 @@ func workers() int {
 
 func TestAQuietSubscriptionRechecksByItself(t *testing.T) {
 	apitest.CheckGoroutineLeaks(t)
-	bus := realtime.NewLocal()
+	b := bus.NewLocal()
 	var expired atomic.Bool
-	h := hub(bus, live.Options{Quiet: 20 * time.Millisecond}, func(*viewer.Viewer) error {
+	h := hub(b, live.Options{Quiet: 20 * time.Millisecond}, func(*viewer.Viewer) error {
 		if expired.Load() {
 			return apperr.E(apperr.Unauthenticated, "the session has ended; sign in again")
 		}
@@ -347,22 +347,22 @@ func TestAQuietSubscriptionRechecksByItself(t *testing.T) {
 
 func TestAStreamClosedInBandEndsWithItsOwnEventRightAfterWhatTheClientGot(t *testing.T) {
 	apitest.CheckGoroutineLeaks(t)
-	bus := realtime.NewLocal()
+	b := bus.NewLocal()
 	f := &feed{}
 	ctx, cancel := subscription(t, "mem_a")
 	defer cancel()
 	src := f.source(0)
 	var reason error
 	src.Closed = func(err error) int { reason = err; return -1 }
-	ch, err := live.Run(ctx, hub(bus, live.Options{Buffer: 4, Stall: 20 * time.Millisecond}, nil), src)
+	ch, err := live.Run(ctx, hub(b, live.Options{Buffer: 4, Stall: 20 * time.Millisecond}, nil), src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.add(bus, "mem_a", 1)
+	f.add(b, "mem_a", 1)
 	receive(t, ch, 1)
-	f.add(bus, "mem_a", 10) // the client reads nothing meanwhile
+	f.add(b, "mem_a", 10) // the client reads nothing meanwhile
 	deadline := time.Now().Add(10 * time.Second)
-	for bus.Subscribers() > 0 {
+	for b.Subscribers() > 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("the stream did not give up on the client")
 		}
@@ -382,14 +382,14 @@ func TestAStreamClosedInBandEndsWithItsOwnEventRightAfterWhatTheClientGot(t *tes
 
 func TestDataWakeUpsReadWithoutRecheckingAndAccessWakeUpsRecheck(t *testing.T) {
 	apitest.CheckGoroutineLeaks(t)
-	bus := realtime.NewLocal()
+	b := bus.NewLocal()
 	f := &feed{}
 	var checks atomic.Int64
-	h := hub(bus, live.Options{}, func(*viewer.Viewer) error { checks.Add(1); return nil })
+	h := hub(b, live.Options{}, func(*viewer.Viewer) error { checks.Add(1); return nil })
 	ctx, cancel := subscription(t, "mem_a")
 	defer cancel()
 	src := f.source(0)
-	src.Topics = []string{realtime.InboxTopic("mem_a")}
+	src.Topics = []string{bus.InboxTopic("mem_a")}
 	ch, err := live.Run(ctx, h, src)
 	if err != nil {
 		t.Fatal(err)
@@ -399,13 +399,13 @@ func TestDataWakeUpsReadWithoutRecheckingAndAccessWakeUpsRecheck(t *testing.T) {
 		f.mu.Lock()
 		f.events = append(f.events, len(f.events)+1)
 		f.mu.Unlock()
-		bus.Publish(context.Background(), realtime.InboxTopic("mem_a"))
+		b.Publish(context.Background(), bus.InboxTopic("mem_a"))
 		receive(t, ch, i+1)
 	}
 	if n := checks.Load() - atStart; n != 0 {
 		t.Fatalf("%d re-checks for 20 data wake-ups, want none", n)
 	}
-	bus.Publish(context.Background(), realtime.MemberTopic("mem_a"))
+	b.Publish(context.Background(), bus.MemberTopic("mem_a"))
 	deadline := time.Now().Add(10 * time.Second)
 	for checks.Load() == atStart {
 		if time.Now().After(deadline) {

@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/internal/apperr"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -47,7 +47,7 @@ type Options struct {
 
 // Hub holds what every subscription needs.
 type Hub struct {
-	Bus realtime.Bus
+	Subscriber bus.Subscriber
 	// Recheck returns the viewer as it is now, or UNAUTHENTICATED when it
 	// may no longer read (auth.Service.Recheck).
 	Recheck func(ctx context.Context, v *viewer.Viewer) (*viewer.Viewer, error)
@@ -89,9 +89,9 @@ func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
 	if v == nil {
 		return nil, apperr.ErrUnauthenticated
 	}
-	access := []string{realtime.EnterpriseTopic(v.EnterpriseID)}
+	access := []string{bus.EnterpriseTopic(v.EnterpriseID)}
 	if v.MemberID != "" {
-		access = append(access, realtime.MemberTopic(v.MemberID))
+		access = append(access, bus.MemberTopic(v.MemberID))
 	}
 	s := &stream[T]{h: h, src: src, ctx: ctx, v: v, cursor: src.After,
 		out:  make(chan T, orDefault(h.Buffer, 16)),
@@ -101,10 +101,10 @@ func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
 	}
 	// Follow first, read second: a commit between the two still wakes us.
 	for _, t := range access {
-		s.stops = append(s.stops, h.Bus.SubscribeFunc(t, s.wakeAccess))
+		s.stops = append(s.stops, h.Subscriber.SubscribeFunc(t, s.wakeAccess))
 	}
 	for _, t := range src.Topics {
-		s.stops = append(s.stops, h.Bus.SubscribeFunc(t, s.wake))
+		s.stops = append(s.stops, h.Subscriber.SubscribeFunc(t, s.wake))
 	}
 	if !s.recheck(false) {
 		s.unsubscribe()

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/corpline/corpline/internal/batch"
+	"github.com/corpline/corpline/internal/realtime/batch"
 )
 
 func TestKeysAskedTogetherAreLoadedTogetherAndEachGetsItsOwnValue(t *testing.T) {

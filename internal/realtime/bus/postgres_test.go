@@ -1,4 +1,4 @@
-package realtime_test
+package bus_test
 
 import (
 	"context"
@@ -8,35 +8,35 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/internal/apitest"
-	"github.com/corpline/corpline/internal/realtime"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/store"
 )
 
 // twoProcesses opens two buses on one fresh PostgreSQL database, each with
 // its own connection pool and listener, as two server processes would.
-func twoProcesses(t *testing.T) (a, b *realtime.Postgres, dbURL string) {
+func twoProcesses(t *testing.T) (a, b *bus.Postgres, dbURL string) {
 	t.Helper()
 	if !apitest.OnPostgres() {
 		t.Skip("PostgreSQL only: set " + apitest.EnvDatabaseURL + " to run it")
 	}
 	apitest.CheckGoroutineLeaks(t)
 	dbURL = apitest.NewDatabaseURL(t)
-	open := func() *realtime.Postgres {
+	open := func() *bus.Postgres {
 		db, err := store.Open(dbURL)
 		if err != nil {
 			t.Fatal(err)
 		}
-		bus := realtime.NewPostgres(db.SQL, dbURL, realtime.PostgresOptions{})
+		b := bus.NewPostgres(db.SQL, dbURL, bus.PostgresOptions{})
 		t.Cleanup(func() {
-			bus.Close()
+			b.Close()
 			db.Close()
 		})
 		select {
-		case <-bus.Ready():
+		case <-b.Ready():
 		case <-time.After(10 * time.Second):
 			t.Fatal("listener did not connect within 10s")
 		}
-		return bus
+		return b
 	}
 	return open(), open(), dbURL
 }
@@ -52,14 +52,14 @@ func waitWake(t *testing.T, ch <-chan struct{}, what string) {
 
 func TestPublishOnOneProcessWakesSubscribersOnBoth(t *testing.T) {
 	a, b, _ := twoProcesses(t)
-	onA, stopA := a.Subscribe(realtime.MemberTopic("mem_1"))
+	onA, stopA := a.Subscribe(bus.MemberTopic("mem_1"))
 	defer stopA()
-	onB, stopB := b.Subscribe(realtime.MemberTopic("mem_1"))
+	onB, stopB := b.Subscribe(bus.MemberTopic("mem_1"))
 	defer stopB()
-	otherB, stopOther := b.Subscribe(realtime.MemberTopic("mem_2"))
+	otherB, stopOther := b.Subscribe(bus.MemberTopic("mem_2"))
 	defer stopOther()
 
-	a.Publish(context.Background(), realtime.MemberTopic("mem_1"))
+	a.Publish(context.Background(), bus.MemberTopic("mem_1"))
 	waitWake(t, onA, "subscriber on the publishing process")
 	waitWake(t, onB, "subscriber on the other process")
 	select {
@@ -75,7 +75,7 @@ func TestAFanOutIsBatchedIntoFewNotifiesUnderThePayloadLimit(t *testing.T) {
 	wakes := make([]<-chan struct{}, n)
 	topics := make([]string, n)
 	for i := range n {
-		topics[i] = realtime.MemberTopic(fmt.Sprintf("mem_%032d", i))
+		topics[i] = bus.MemberTopic(fmt.Sprintf("mem_%032d", i))
 		ch, stop := b.Subscribe(topics[i])
 		defer stop()
 		wakes[i] = ch
@@ -102,7 +102,7 @@ func TestAListenerThatLosesItsConnectionReconnectsAndWakesEveryone(t *testing.T)
 	a, b, dbURL := twoProcesses(t)
 	subs := make([]<-chan struct{}, 3)
 	for i := range subs {
-		ch, stop := b.Subscribe(realtime.MemberTopic(fmt.Sprint("mem_", i)))
+		ch, stop := b.Subscribe(bus.MemberTopic(fmt.Sprint("mem_", i)))
 		defer stop()
 		subs[i] = ch
 	}
@@ -120,7 +120,7 @@ func TestAListenerThatLosesItsConnectionReconnectsAndWakesEveryone(t *testing.T)
 		time.Sleep(10 * time.Millisecond)
 	}
 	// And it listens again.
-	a.Publish(context.Background(), realtime.MemberTopic("mem_1"))
+	a.Publish(context.Background(), bus.MemberTopic("mem_1"))
 	waitWake(t, subs[1], "subscriber after the reconnect, on a new publish")
 }
 
