@@ -63,7 +63,7 @@ func TestExpiryCarriesOverUnusedLeaveIntoTheNextYear(t *testing.T) {
 	o.admin.MustDo(`mutation($t: ID!, $m: [ID!]) { grantLeaveBalances(input: {leaveTypeId: $t, year: 2026, memberIds: $m}) { granted } }`,
 		map[string]any{"t": annual, "m": []string{o.ids["sam"]}}, nil)
 	expire := func() int {
-		n, err := o.env.Server.Jobs().LeaveExpiry.RunOnce(context.Background())
+		n, err := o.env.Main.Jobs.LeaveExpiry.RunOnce(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,7 +18,6 @@ import (
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/realtime/bus"
-	"github.com/corpline/corpline/internal/realtime/live"
 )
 
 // Resolver holds the dependencies of every resolver.
@@ -35,8 +34,6 @@ type Resolver struct {
 	Operator      *operator.Service
 	Attendance    *attendance.Service
 	Leave         *leave.Service
-	// Live runs subscriptions (see package live) (see package live).
-	Live *live.Hub
 }
 
 // NewSchema returns corpline's executable schema over r, with connections
