@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/corpline/corpline/ent"
@@ -44,17 +45,17 @@ func (r *queryResolver) Apps(ctx context.Context, after *entgql.Cursor[string], 
 
 // AttendanceRequests is the resolver for the attendanceRequests field.
 func (r *queryResolver) AttendanceRequests(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AttendanceRequestOrder, where *ent.AttendanceRequestWhereInput) (*ent.AttendanceRequestConnection, error) {
-	return r.Client.AttendanceRequest.Query().Paginate(ctx, after, first, before, last, ent.WithAttendanceRequestOrder(orderBy), ent.WithAttendanceRequestFilter(where.Filter))
+	panic(fmt.Errorf("not implemented: AttendanceRequests - attendanceRequests"))
 }
 
 // AttendanceRules is the resolver for the attendanceRules field.
 func (r *queryResolver) AttendanceRules(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AttendanceRuleOrder, where *ent.AttendanceRuleWhereInput) (*ent.AttendanceRuleConnection, error) {
-	return r.Client.AttendanceRule.Query().Paginate(ctx, after, first, before, last, ent.WithAttendanceRuleOrder(orderBy), ent.WithAttendanceRuleFilter(where.Filter))
+	panic(fmt.Errorf("not implemented: AttendanceRules - attendanceRules"))
 }
 
 // CheckIns is the resolver for the checkIns field.
 func (r *queryResolver) CheckIns(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CheckInOrder, where *ent.CheckInWhereInput) (*ent.CheckInConnection, error) {
-	return r.Client.CheckIn.Query().Paginate(ctx, after, first, before, last, ent.WithCheckInOrder(orderBy), ent.WithCheckInFilter(where.Filter))
+	panic(fmt.Errorf("not implemented: CheckIns - checkIns"))
 }
 
 // Conversations is the resolver for the conversations field.
@@ -69,32 +70,46 @@ func (r *queryResolver) Departments(ctx context.Context, after *entgql.Cursor[st
 
 // LeaveBalances is the resolver for the leaveBalances field.
 func (r *queryResolver) LeaveBalances(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveBalanceOrder, where *ent.LeaveBalanceWhereInput) (*ent.LeaveBalanceConnection, error) {
-	return r.Client.LeaveBalance.Query().Paginate(ctx, after, first, before, last, ent.WithLeaveBalanceOrder(orderBy), ent.WithLeaveBalanceFilter(where.Filter))
+	panic(fmt.Errorf("not implemented: LeaveBalances - leaveBalances"))
 }
 
 // LeaveBalanceChanges is the resolver for the leaveBalanceChanges field.
 func (r *queryResolver) LeaveBalanceChanges(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveBalanceChangeOrder, where *ent.LeaveBalanceChangeWhereInput) (*ent.LeaveBalanceChangeConnection, error) {
-	return r.Client.LeaveBalanceChange.Query().Paginate(ctx, after, first, before, last, ent.WithLeaveBalanceChangeOrder(orderBy), ent.WithLeaveBalanceChangeFilter(where.Filter))
+	panic(fmt.Errorf("not implemented: LeaveBalanceChanges - leaveBalanceChanges"))
 }
 
 // LeaveRequests is the resolver for the leaveRequests field.
 func (r *queryResolver) LeaveRequests(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveRequestOrder, where *ent.LeaveRequestWhereInput) (*ent.LeaveRequestConnection, error) {
-	return r.Client.LeaveRequest.Query().Paginate(ctx, after, first, before, last, ent.WithLeaveRequestOrder(orderBy), ent.WithLeaveRequestFilter(where.Filter))
+	panic(fmt.Errorf("not implemented: LeaveRequests - leaveRequests"))
 }
 
 // LeaveTypes is the resolver for the leaveTypes field.
 func (r *queryResolver) LeaveTypes(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveTypeOrder, where *ent.LeaveTypeWhereInput) (*ent.LeaveTypeConnection, error) {
-	return r.Client.LeaveType.Query().Paginate(ctx, after, first, before, last, ent.WithLeaveTypeOrder(orderBy), ent.WithLeaveTypeFilter(where.Filter))
+	panic(fmt.Errorf("not implemented: LeaveTypes - leaveTypes"))
 }
 
 // Members is the resolver for the members field.
 func (r *queryResolver) Members(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error) {
-	return r.Client.Member.Query().Paginate(ctx, after, first, before, last, ent.WithMemberOrder(orderBy), ent.WithMemberFilter(where.Filter))
+	q := r.Client.Member.Query()
+	ctx, counted := pageInOne(ctx, q, after != nil || before != nil)
+	conn, err := q.Paginate(ctx, after, first, before, last, ent.WithMemberOrder(orderBy), ent.WithMemberFilter(where.Filter))
+	if err == nil && counted {
+		conn.TotalCount, err = pageTotal(conn.Edges, func(e *ent.MemberEdge) *ent.Member { return e.Node })
+	}
+	return conn, err
 }
 
 // Tags is the resolver for the tags field.
 func (r *queryResolver) Tags(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TagOrder, where *ent.TagWhereInput) (*ent.TagConnection, error) {
 	return r.Client.Tag.Query().Paginate(ctx, after, first, before, last, ent.WithTagOrder(orderBy), ent.WithTagFilter(where.Filter))
+}
+
+// Assignment returns generated.AssignmentResolver implementation.
+func (r *Resolver) Assignment() generated.AssignmentResolver { return &assignmentResolver{r} }
+
+// AssignmentParticipant returns generated.AssignmentParticipantResolver implementation.
+func (r *Resolver) AssignmentParticipant() generated.AssignmentParticipantResolver {
+	return &assignmentParticipantResolver{r}
 }
 
 // Conversation returns generated.ConversationResolver implementation.
@@ -105,6 +120,9 @@ func (r *Resolver) Department() generated.DepartmentResolver { return &departmen
 
 // Enterprise returns generated.EnterpriseResolver implementation.
 func (r *Resolver) Enterprise() generated.EnterpriseResolver { return &enterpriseResolver{r} }
+
+// InboxEntry returns generated.InboxEntryResolver implementation.
+func (r *Resolver) InboxEntry() generated.InboxEntryResolver { return &inboxEntryResolver{r} }
 
 // InboxEntryConnection returns generated.InboxEntryConnectionResolver implementation.
 func (r *Resolver) InboxEntryConnection() generated.InboxEntryConnectionResolver {
@@ -124,12 +142,15 @@ func (r *Resolver) Message() generated.MessageResolver { return &messageResolver
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
-	conversationResolver         struct{ *Resolver }
-	departmentResolver           struct{ *Resolver }
-	enterpriseResolver           struct{ *Resolver }
-	inboxEntryConnectionResolver struct{ *Resolver }
-	leaveTypeResolver            struct{ *Resolver }
-	memberResolver               struct{ *Resolver }
-	messageResolver              struct{ *Resolver }
-	queryResolver                struct{ *Resolver }
+	assignmentResolver            struct{ *Resolver }
+	assignmentParticipantResolver struct{ *Resolver }
+	conversationResolver          struct{ *Resolver }
+	departmentResolver            struct{ *Resolver }
+	enterpriseResolver            struct{ *Resolver }
+	inboxEntryResolver            struct{ *Resolver }
+	inboxEntryConnectionResolver  struct{ *Resolver }
+	leaveTypeResolver             struct{ *Resolver }
+	memberResolver                struct{ *Resolver }
+	messageResolver               struct{ *Resolver }
+	queryResolver                 struct{ *Resolver }
 )

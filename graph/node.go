@@ -5,6 +5,9 @@ import (
 
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/attendancerequest"
 	"github.com/corpline/corpline/ent/attendancerule"
 	"github.com/corpline/corpline/ent/auditentry"
@@ -41,13 +44,16 @@ var nodeTables = map[string]string{
 	ids.ConfidentialView: confidentialview.Table,
 	ids.AuditEntry:       auditentry.Table,
 
-	ids.LeaveType:          leavetype.Table,
-	ids.LeaveBalance:       leavebalance.Table,
-	ids.LeaveBalanceChange: leavebalancechange.Table,
-	ids.LeaveRequest:       leaverequest.Table,
-	ids.AttendanceRule:     attendancerule.Table,
-	ids.CheckIn:            checkin.Table,
-	ids.AttendanceRequest:  attendancerequest.Table,
+	ids.LeaveType:             leavetype.Table,
+	ids.LeaveBalance:          leavebalance.Table,
+	ids.LeaveBalanceChange:    leavebalancechange.Table,
+	ids.LeaveRequest:          leaverequest.Table,
+	ids.AttendanceRule:        attendancerule.Table,
+	ids.CheckIn:               checkin.Table,
+	ids.AttendanceRequest:     attendancerequest.Table,
+	ids.Assignment:            assignment.Table,
+	ids.AssignmentParticipant: assignmentparticipant.Table,
+	ids.AssignmentEvent:       assignmentevent.Table,
 }
 
 // nodeType resolves the table of a global ID from its prefix. Sessions have
