@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/corpline/corpline/ent"
@@ -45,17 +44,17 @@ func (r *queryResolver) Apps(ctx context.Context, after *entgql.Cursor[string], 
 
 // AttendanceRequests is the resolver for the attendanceRequests field.
 func (r *queryResolver) AttendanceRequests(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AttendanceRequestOrder, where *ent.AttendanceRequestWhereInput) (*ent.AttendanceRequestConnection, error) {
-	panic(fmt.Errorf("not implemented: AttendanceRequests - attendanceRequests"))
+	return r.Client.AttendanceRequest.Query().Paginate(ctx, after, first, before, last, ent.WithAttendanceRequestOrder(orderBy), ent.WithAttendanceRequestFilter(where.Filter))
 }
 
 // AttendanceRules is the resolver for the attendanceRules field.
 func (r *queryResolver) AttendanceRules(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AttendanceRuleOrder, where *ent.AttendanceRuleWhereInput) (*ent.AttendanceRuleConnection, error) {
-	panic(fmt.Errorf("not implemented: AttendanceRules - attendanceRules"))
+	return r.Client.AttendanceRule.Query().Paginate(ctx, after, first, before, last, ent.WithAttendanceRuleOrder(orderBy), ent.WithAttendanceRuleFilter(where.Filter))
 }
 
 // CheckIns is the resolver for the checkIns field.
 func (r *queryResolver) CheckIns(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CheckInOrder, where *ent.CheckInWhereInput) (*ent.CheckInConnection, error) {
-	panic(fmt.Errorf("not implemented: CheckIns - checkIns"))
+	return r.Client.CheckIn.Query().Paginate(ctx, after, first, before, last, ent.WithCheckInOrder(orderBy), ent.WithCheckInFilter(where.Filter))
 }
 
 // Conversations is the resolver for the conversations field.
@@ -70,22 +69,22 @@ func (r *queryResolver) Departments(ctx context.Context, after *entgql.Cursor[st
 
 // LeaveBalances is the resolver for the leaveBalances field.
 func (r *queryResolver) LeaveBalances(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveBalanceOrder, where *ent.LeaveBalanceWhereInput) (*ent.LeaveBalanceConnection, error) {
-	panic(fmt.Errorf("not implemented: LeaveBalances - leaveBalances"))
+	return r.Client.LeaveBalance.Query().Paginate(ctx, after, first, before, last, ent.WithLeaveBalanceOrder(orderBy), ent.WithLeaveBalanceFilter(where.Filter))
 }
 
 // LeaveBalanceChanges is the resolver for the leaveBalanceChanges field.
 func (r *queryResolver) LeaveBalanceChanges(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveBalanceChangeOrder, where *ent.LeaveBalanceChangeWhereInput) (*ent.LeaveBalanceChangeConnection, error) {
-	panic(fmt.Errorf("not implemented: LeaveBalanceChanges - leaveBalanceChanges"))
+	return r.Client.LeaveBalanceChange.Query().Paginate(ctx, after, first, before, last, ent.WithLeaveBalanceChangeOrder(orderBy), ent.WithLeaveBalanceChangeFilter(where.Filter))
 }
 
 // LeaveRequests is the resolver for the leaveRequests field.
 func (r *queryResolver) LeaveRequests(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveRequestOrder, where *ent.LeaveRequestWhereInput) (*ent.LeaveRequestConnection, error) {
-	panic(fmt.Errorf("not implemented: LeaveRequests - leaveRequests"))
+	return r.Client.LeaveRequest.Query().Paginate(ctx, after, first, before, last, ent.WithLeaveRequestOrder(orderBy), ent.WithLeaveRequestFilter(where.Filter))
 }
 
 // LeaveTypes is the resolver for the leaveTypes field.
 func (r *queryResolver) LeaveTypes(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.LeaveTypeOrder, where *ent.LeaveTypeWhereInput) (*ent.LeaveTypeConnection, error) {
-	panic(fmt.Errorf("not implemented: LeaveTypes - leaveTypes"))
+	return r.Client.LeaveType.Query().Paginate(ctx, after, first, before, last, ent.WithLeaveTypeOrder(orderBy), ent.WithLeaveTypeFilter(where.Filter))
 }
 
 // Members is the resolver for the members field.
