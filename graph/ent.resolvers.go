@@ -103,6 +103,14 @@ func (r *queryResolver) Tags(ctx context.Context, after *entgql.Cursor[string], 
 	return r.Client.Tag.Query().Paginate(ctx, after, first, before, last, ent.WithTagOrder(orderBy), ent.WithTagFilter(where.Filter))
 }
 
+// Announcement returns generated.AnnouncementResolver implementation.
+func (r *Resolver) Announcement() generated.AnnouncementResolver { return &announcementResolver{r} }
+
+// AnnouncementRead returns generated.AnnouncementReadResolver implementation.
+func (r *Resolver) AnnouncementRead() generated.AnnouncementReadResolver {
+	return &announcementReadResolver{r}
+}
+
 // Assignment returns generated.AssignmentResolver implementation.
 func (r *Resolver) Assignment() generated.AssignmentResolver { return &assignmentResolver{r} }
 
@@ -141,6 +149,8 @@ func (r *Resolver) Message() generated.MessageResolver { return &messageResolver
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
+	announcementResolver          struct{ *Resolver }
+	announcementReadResolver      struct{ *Resolver }
 	assignmentResolver            struct{ *Resolver }
 	assignmentParticipantResolver struct{ *Resolver }
 	conversationResolver          struct{ *Resolver }

@@ -243,12 +243,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 
 type uncachedKey struct{}
 
-// Uncached makes Authenticate read the viewer of ctx's token from the
-// database and leave the cache alone. A websocket authenticates once for a
-// connection that may stay open for days, re-checking its viewer at every
+// AuthenticateConnection is Authenticate reading the viewer from the
+// database and leaving the cache alone. A websocket authenticates once for
+// a connection that may stay open for days, re-checking its viewer at every
 // wake-up: caching it would only hold memory per idle subscription.
-func Uncached(ctx context.Context) context.Context {
-	return context.WithValue(ctx, uncachedKey{}, true)
+func (s *Service) AuthenticateConnection(ctx context.Context, token string) (*viewer.Viewer, error) {
+	return s.Authenticate(context.WithValue(ctx, uncachedKey{}, true), token)
 }
 
 func uncached(ctx context.Context) bool { return ctx.Value(uncachedKey{}) != nil }

@@ -62,4 +62,6 @@ const (
 	Assignment            = "asn"
 	AssignmentParticipant = "asp"
 	AssignmentEvent       = "ase"
+	Announcement          = "ann"
+	AnnouncementRead      = "anr"
 )

@@ -25,6 +25,10 @@ const shutdownGrace = 10 * time.Second
 // viewer it stands for (auth.Service).
 type Authenticator interface {
 	Authenticate(ctx context.Context, token string) (*viewer.Viewer, error)
+	// AuthenticateConnection is Authenticate for a websocket, which
+	// authenticates once and re-checks its viewer at every wake-up: it
+	// reads the database and leaves the per-request viewer cache alone.
+	AuthenticateConnection(ctx context.Context, token string) (*viewer.Viewer, error)
 }
 
 // Deps is what the server serves, built by the composition root

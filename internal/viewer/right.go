@@ -17,10 +17,13 @@ const (
 	// RightManageAttendance covers leave types, attendance rules, balances,
 	// and reading the leave and attendance of the members in scope.
 	RightManageAttendance Right = "MANAGE_ATTENDANCE"
+	// RightManageAnnouncements writes, publishes and follows the reading of
+	// announcements by authors of the admin's subtrees, to audiences inside them.
+	RightManageAnnouncements Right = "MANAGE_ANNOUNCEMENTS"
 )
 
 // AllRights lists every right, in the order the schema shows them.
-var AllRights = []Right{RightManageMembers, RightManageDepartments, RightSendMessages, RightManageApps, RightManageAttendance}
+var AllRights = []Right{RightManageMembers, RightManageDepartments, RightSendMessages, RightManageApps, RightManageAttendance, RightManageAnnouncements}
 
 // IsValid reports whether r is a known right.
 func (r Right) IsValid() bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/corpline/corpline/internal/announcements"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/leave"
 	"github.com/corpline/corpline/internal/outbox"
@@ -24,17 +25,20 @@ type Jobs struct {
 	Reclaim *trial.Reclaimer
 	// LeaveExpiry ends leave balances whose year is over.
 	LeaveExpiry *leave.Expirer
+	// Announcements publishes scheduled announcements.
+	Announcements *announcements.Publisher
 
 	cfg config.Config
 	wg  sync.WaitGroup
 }
 
-func newJobs(cfg config.Config, db *store.DB, b bus.Bus) *Jobs {
+func newJobs(cfg config.Config, db *store.DB, b bus.Bus, anns *announcements.Service) *Jobs {
 	return &Jobs{
-		Outbox:      outbox.NewWorker(db.Client, cfg.Now),
-		Reclaim:     trial.NewReclaimer(db.Client, db.Dialect, b, cfg.Now),
-		LeaveExpiry: leave.NewExpirer(db.Client, cfg.Now),
-		cfg:         cfg,
+		Outbox:        outbox.NewWorker(db.Client, cfg.Now),
+		Reclaim:       trial.NewReclaimer(db.Client, db.Dialect, b, cfg.Now),
+		LeaveExpiry:   leave.NewExpirer(db.Client, cfg.Now),
+		Announcements: anns.NewPublisher(cfg.Now),
+		cfg:           cfg,
 	}
 }
 
@@ -43,8 +47,9 @@ func (j *Jobs) start(ctx context.Context) {
 	if j.cfg.JobInterval <= 0 {
 		return
 	}
-	j.wg.Add(3)
+	j.wg.Add(4)
 	go func() { defer j.wg.Done(); j.Outbox.Run(ctx, j.cfg.JobInterval) }()
+	go func() { defer j.wg.Done(); j.Announcements.Run(ctx, j.cfg.JobInterval) }()
 	go func() { defer j.wg.Done(); j.Reclaim.Run(ctx, j.cfg.JobInterval*reclaimEvery) }()
 	go func() { defer j.wg.Done(); j.LeaveExpiry.Run(ctx, j.cfg.JobInterval*reclaimEvery) }()
 }

@@ -22,6 +22,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/corpline/corpline/graph"
+	"github.com/corpline/corpline/internal/announcements"
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/assignments"
 	"github.com/corpline/corpline/internal/attendance"
@@ -138,6 +139,8 @@ func (m *Main) build() {
 		Now:       cfg.Now,
 	})
 	att := attendance.New(client)
+	anns := announcements.New(client, msgs, m.Bus)
+	anns.Watch(client)
 	resolver := &graph.Resolver{
 		Client:        client,
 		Auth:          m.Auth,
@@ -146,6 +149,7 @@ func (m *Main) build() {
 		Messaging:     msgs,
 		Conversations: conversation.New(client, m.Auth, msgs),
 		Assignments:   assignments.New(client, msgs),
+		Announcements: anns,
 		Publisher:     m.Bus,
 		Invites:       invites,
 		Lifecycle: lifecycle.New(client, m.Auth, invites, m.Bus, lifecycle.Options{
@@ -155,7 +159,7 @@ func (m *Main) build() {
 		Attendance: att,
 		Leave:      leave.New(client, att),
 	}
-	m.Jobs = newJobs(cfg, m.DB, m.Bus)
+	m.Jobs = newJobs(cfg, m.DB, m.Bus, anns)
 	m.Server = server.New(cfg, server.Deps{
 		Resolver: resolver,
 		Auth:     m.Auth,
