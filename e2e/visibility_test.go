@@ -110,6 +110,15 @@ func readChecks(f *visFixture) []readCheck {
 			},
 		},
 		{
+			// Events are the apps' feed: no member reads any (TestAppReadsTheEventsOfItsRangeInOrderAndNobodyElseDoes).
+			name:  "events",
+			query: `{ events(first: 50) { totalCount edges { node { id } } } }`,
+			got: func(d any) []string {
+				return withTotal(pick(d, "events.edges.node.id"), pick(d, "events.totalCount")[0])
+			},
+			want: func(sight) []string { return withTotal(nil, "0") },
+		},
+		{
 			name:  "members(where: hasDepartmentsWith R&D)",
 			query: `{ members(first: 20, where: {hasDepartmentsWith: [{nameContains: "R&D"}]}) { totalCount edges { node { id } } } }`,
 			got: func(d any) []string {

@@ -32,6 +32,10 @@ type App struct {
 	VisibleRange audience.Audience `json:"visible_range,omitempty"`
 	// SHA-256 of the secret: secrets are random, so a fast hash is enough.
 	SecretHash []byte `json:"-"`
+	// The event types the app receives at its callback URL (see package events).
+	EventTypes []string `json:"event_types,omitempty"`
+	// Where the app's events are delivered; shown only to its managers and itself.
+	CallbackURL string `json:"callback_url,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -78,9 +82,9 @@ func (*App) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case app.FieldVisibleRange, app.FieldSecretHash:
+		case app.FieldVisibleRange, app.FieldSecretHash, app.FieldEventTypes:
 			values[i] = new([]byte)
-		case app.FieldID, app.FieldEnterpriseID, app.FieldName, app.FieldDescription:
+		case app.FieldID, app.FieldEnterpriseID, app.FieldName, app.FieldDescription, app.FieldCallbackURL:
 			values[i] = new(sql.NullString)
 		case app.FieldCreatedAt, app.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -142,6 +146,20 @@ func (_m *App) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field secret_hash", values[i])
 			} else if value != nil {
 				_m.SecretHash = *value
+			}
+		case app.FieldEventTypes:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field event_types", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.EventTypes); err != nil {
+					return fmt.Errorf("unmarshal field event_types: %w", err)
+				}
+			}
+		case app.FieldCallbackURL:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field callback_url", values[i])
+			} else if value.Valid {
+				_m.CallbackURL = value.String
 			}
 		case app.FieldUpdatedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -211,6 +229,12 @@ func (_m *App) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.VisibleRange))
 	builder.WriteString(", ")
 	builder.WriteString("secret_hash=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("event_types=")
+	builder.WriteString(fmt.Sprintf("%v", _m.EventTypes))
+	builder.WriteString(", ")
+	builder.WriteString("callback_url=")
+	builder.WriteString(_m.CallbackURL)
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))

@@ -78,6 +78,26 @@ func (_c *AppCreate) SetSecretHash(v []byte) *AppCreate {
 	return _c
 }
 
+// SetEventTypes sets the "event_types" field.
+func (_c *AppCreate) SetEventTypes(v []string) *AppCreate {
+	_c.mutation.SetEventTypes(v)
+	return _c
+}
+
+// SetCallbackURL sets the "callback_url" field.
+func (_c *AppCreate) SetCallbackURL(v string) *AppCreate {
+	_c.mutation.SetCallbackURL(v)
+	return _c
+}
+
+// SetNillableCallbackURL sets the "callback_url" field if the given value is not nil.
+func (_c *AppCreate) SetNillableCallbackURL(v *string) *AppCreate {
+	if v != nil {
+		_c.SetCallbackURL(*v)
+	}
+	return _c
+}
+
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *AppCreate) SetUpdatedAt(v time.Time) *AppCreate {
 	_c.mutation.SetUpdatedAt(v)
@@ -174,6 +194,14 @@ func (_c *AppCreate) defaults() error {
 		v := app.DefaultDescription
 		_c.mutation.SetDescription(v)
 	}
+	if _, ok := _c.mutation.EventTypes(); !ok {
+		v := app.DefaultEventTypes
+		_c.mutation.SetEventTypes(v)
+	}
+	if _, ok := _c.mutation.CallbackURL(); !ok {
+		v := app.DefaultCallbackURL
+		_c.mutation.SetCallbackURL(v)
+	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		if app.DefaultUpdatedAt == nil {
 			return fmt.Errorf("ent: uninitialized app.DefaultUpdatedAt (forgotten import ent/runtime?)")
@@ -225,6 +253,12 @@ func (_c *AppCreate) check() error {
 	}
 	if _, ok := _c.mutation.SecretHash(); !ok {
 		return &ValidationError{Name: "secret_hash", err: errors.New(`ent: missing required field "App.secret_hash"`)}
+	}
+	if _, ok := _c.mutation.EventTypes(); !ok {
+		return &ValidationError{Name: "event_types", err: errors.New(`ent: missing required field "App.event_types"`)}
+	}
+	if _, ok := _c.mutation.CallbackURL(); !ok {
+		return &ValidationError{Name: "callback_url", err: errors.New(`ent: missing required field "App.callback_url"`)}
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "App.updated_at"`)}
@@ -292,6 +326,14 @@ func (_c *AppCreate) createSpec() (*App, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.SecretHash(); ok {
 		_spec.SetField(app.FieldSecretHash, field.TypeBytes, value)
 		_node.SecretHash = value
+	}
+	if value, ok := _c.mutation.EventTypes(); ok {
+		_spec.SetField(app.FieldEventTypes, field.TypeJSON, value)
+		_node.EventTypes = value
+	}
+	if value, ok := _c.mutation.CallbackURL(); ok {
+		_spec.SetField(app.FieldCallbackURL, field.TypeString, value)
+		_node.CallbackURL = value
 	}
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(app.FieldUpdatedAt, field.TypeTime, value)
@@ -430,6 +472,30 @@ func (u *AppUpsert) UpdateSecretHash() *AppUpsert {
 	return u
 }
 
+// SetEventTypes sets the "event_types" field.
+func (u *AppUpsert) SetEventTypes(v []string) *AppUpsert {
+	u.Set(app.FieldEventTypes, v)
+	return u
+}
+
+// UpdateEventTypes sets the "event_types" field to the value that was provided on create.
+func (u *AppUpsert) UpdateEventTypes() *AppUpsert {
+	u.SetExcluded(app.FieldEventTypes)
+	return u
+}
+
+// SetCallbackURL sets the "callback_url" field.
+func (u *AppUpsert) SetCallbackURL(v string) *AppUpsert {
+	u.Set(app.FieldCallbackURL, v)
+	return u
+}
+
+// UpdateCallbackURL sets the "callback_url" field to the value that was provided on create.
+func (u *AppUpsert) UpdateCallbackURL() *AppUpsert {
+	u.SetExcluded(app.FieldCallbackURL)
+	return u
+}
+
 // SetUpdatedAt sets the "updated_at" field.
 func (u *AppUpsert) SetUpdatedAt(v time.Time) *AppUpsert {
 	u.Set(app.FieldUpdatedAt, v)
@@ -549,6 +615,34 @@ func (u *AppUpsertOne) SetSecretHash(v []byte) *AppUpsertOne {
 func (u *AppUpsertOne) UpdateSecretHash() *AppUpsertOne {
 	return u.Update(func(s *AppUpsert) {
 		s.UpdateSecretHash()
+	})
+}
+
+// SetEventTypes sets the "event_types" field.
+func (u *AppUpsertOne) SetEventTypes(v []string) *AppUpsertOne {
+	return u.Update(func(s *AppUpsert) {
+		s.SetEventTypes(v)
+	})
+}
+
+// UpdateEventTypes sets the "event_types" field to the value that was provided on create.
+func (u *AppUpsertOne) UpdateEventTypes() *AppUpsertOne {
+	return u.Update(func(s *AppUpsert) {
+		s.UpdateEventTypes()
+	})
+}
+
+// SetCallbackURL sets the "callback_url" field.
+func (u *AppUpsertOne) SetCallbackURL(v string) *AppUpsertOne {
+	return u.Update(func(s *AppUpsert) {
+		s.SetCallbackURL(v)
+	})
+}
+
+// UpdateCallbackURL sets the "callback_url" field to the value that was provided on create.
+func (u *AppUpsertOne) UpdateCallbackURL() *AppUpsertOne {
+	return u.Update(func(s *AppUpsert) {
+		s.UpdateCallbackURL()
 	})
 }
 
@@ -840,6 +934,34 @@ func (u *AppUpsertBulk) SetSecretHash(v []byte) *AppUpsertBulk {
 func (u *AppUpsertBulk) UpdateSecretHash() *AppUpsertBulk {
 	return u.Update(func(s *AppUpsert) {
 		s.UpdateSecretHash()
+	})
+}
+
+// SetEventTypes sets the "event_types" field.
+func (u *AppUpsertBulk) SetEventTypes(v []string) *AppUpsertBulk {
+	return u.Update(func(s *AppUpsert) {
+		s.SetEventTypes(v)
+	})
+}
+
+// UpdateEventTypes sets the "event_types" field to the value that was provided on create.
+func (u *AppUpsertBulk) UpdateEventTypes() *AppUpsertBulk {
+	return u.Update(func(s *AppUpsert) {
+		s.UpdateEventTypes()
+	})
+}
+
+// SetCallbackURL sets the "callback_url" field.
+func (u *AppUpsertBulk) SetCallbackURL(v string) *AppUpsertBulk {
+	return u.Update(func(s *AppUpsert) {
+		s.SetCallbackURL(v)
+	})
+}
+
+// UpdateCallbackURL sets the "callback_url" field to the value that was provided on create.
+func (u *AppUpsertBulk) UpdateCallbackURL() *AppUpsertBulk {
+	return u.Update(func(s *AppUpsert) {
+		s.UpdateCallbackURL()
 	})
 }
 

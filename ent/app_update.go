@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
@@ -76,6 +77,32 @@ func (_u *AppUpdate) SetNillableVisibleRange(v *audience.Audience) *AppUpdate {
 // SetSecretHash sets the "secret_hash" field.
 func (_u *AppUpdate) SetSecretHash(v []byte) *AppUpdate {
 	_u.mutation.SetSecretHash(v)
+	return _u
+}
+
+// SetEventTypes sets the "event_types" field.
+func (_u *AppUpdate) SetEventTypes(v []string) *AppUpdate {
+	_u.mutation.SetEventTypes(v)
+	return _u
+}
+
+// AppendEventTypes appends value to the "event_types" field.
+func (_u *AppUpdate) AppendEventTypes(v []string) *AppUpdate {
+	_u.mutation.AppendEventTypes(v)
+	return _u
+}
+
+// SetCallbackURL sets the "callback_url" field.
+func (_u *AppUpdate) SetCallbackURL(v string) *AppUpdate {
+	_u.mutation.SetCallbackURL(v)
+	return _u
+}
+
+// SetNillableCallbackURL sets the "callback_url" field if the given value is not nil.
+func (_u *AppUpdate) SetNillableCallbackURL(v *string) *AppUpdate {
+	if v != nil {
+		_u.SetCallbackURL(*v)
+	}
 	return _u
 }
 
@@ -216,6 +243,17 @@ func (_u *AppUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.SecretHash(); ok {
 		_spec.SetField(app.FieldSecretHash, field.TypeBytes, value)
 	}
+	if value, ok := _u.mutation.EventTypes(); ok {
+		_spec.SetField(app.FieldEventTypes, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedEventTypes(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, app.FieldEventTypes, value)
+		})
+	}
+	if value, ok := _u.mutation.CallbackURL(); ok {
+		_spec.SetField(app.FieldCallbackURL, field.TypeString, value)
+	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(app.FieldUpdatedAt, field.TypeTime, value)
 	}
@@ -331,6 +369,32 @@ func (_u *AppUpdateOne) SetNillableVisibleRange(v *audience.Audience) *AppUpdate
 // SetSecretHash sets the "secret_hash" field.
 func (_u *AppUpdateOne) SetSecretHash(v []byte) *AppUpdateOne {
 	_u.mutation.SetSecretHash(v)
+	return _u
+}
+
+// SetEventTypes sets the "event_types" field.
+func (_u *AppUpdateOne) SetEventTypes(v []string) *AppUpdateOne {
+	_u.mutation.SetEventTypes(v)
+	return _u
+}
+
+// AppendEventTypes appends value to the "event_types" field.
+func (_u *AppUpdateOne) AppendEventTypes(v []string) *AppUpdateOne {
+	_u.mutation.AppendEventTypes(v)
+	return _u
+}
+
+// SetCallbackURL sets the "callback_url" field.
+func (_u *AppUpdateOne) SetCallbackURL(v string) *AppUpdateOne {
+	_u.mutation.SetCallbackURL(v)
+	return _u
+}
+
+// SetNillableCallbackURL sets the "callback_url" field if the given value is not nil.
+func (_u *AppUpdateOne) SetNillableCallbackURL(v *string) *AppUpdateOne {
+	if v != nil {
+		_u.SetCallbackURL(*v)
+	}
 	return _u
 }
 
@@ -500,6 +564,17 @@ func (_u *AppUpdateOne) sqlSave(ctx context.Context) (_node *App, err error) {
 	}
 	if value, ok := _u.mutation.SecretHash(); ok {
 		_spec.SetField(app.FieldSecretHash, field.TypeBytes, value)
+	}
+	if value, ok := _u.mutation.EventTypes(); ok {
+		_spec.SetField(app.FieldEventTypes, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedEventTypes(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, app.FieldEventTypes, value)
+		})
+	}
+	if value, ok := _u.mutation.CallbackURL(); ok {
+		_spec.SetField(app.FieldCallbackURL, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(app.FieldUpdatedAt, field.TypeTime, value)

@@ -25,6 +25,7 @@ import (
 	"github.com/corpline/corpline/ent/conversationmember"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/event"
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
@@ -63,6 +64,8 @@ type Client struct {
 	Department *DepartmentClient
 	// Enterprise is the client for interacting with the Enterprise builders.
 	Enterprise *EnterpriseClient
+	// Event is the client for interacting with the Event builders.
+	Event *EventClient
 	// InboxCounter is the client for interacting with the InboxCounter builders.
 	InboxCounter *InboxCounterClient
 	// InboxEntry is the client for interacting with the InboxEntry builders.
@@ -102,6 +105,7 @@ func (c *Client) init() {
 	c.ConversationMember = NewConversationMemberClient(c.config)
 	c.Department = NewDepartmentClient(c.config)
 	c.Enterprise = NewEnterpriseClient(c.config)
+	c.Event = NewEventClient(c.config)
 	c.InboxCounter = NewInboxCounterClient(c.config)
 	c.InboxEntry = NewInboxEntryClient(c.config)
 	c.Member = NewMemberClient(c.config)
@@ -213,6 +217,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ConversationMember: NewConversationMemberClient(cfg),
 		Department:         NewDepartmentClient(cfg),
 		Enterprise:         NewEnterpriseClient(cfg),
+		Event:              NewEventClient(cfg),
 		InboxCounter:       NewInboxCounterClient(cfg),
 		InboxEntry:         NewInboxEntryClient(cfg),
 		Member:             NewMemberClient(cfg),
@@ -251,6 +256,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ConversationMember: NewConversationMemberClient(cfg),
 		Department:         NewDepartmentClient(cfg),
 		Enterprise:         NewEnterpriseClient(cfg),
+		Event:              NewEventClient(cfg),
 		InboxCounter:       NewInboxCounterClient(cfg),
 		InboxEntry:         NewInboxEntryClient(cfg),
 		Member:             NewMemberClient(cfg),
@@ -290,7 +296,7 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
-		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
+		c.Conversation, c.ConversationMember, c.Department, c.Enterprise, c.Event,
 		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
 		c.OperatorSession, c.Session, c.Tag,
 	} {
@@ -303,7 +309,7 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
-		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
+		c.Conversation, c.ConversationMember, c.Department, c.Enterprise, c.Event,
 		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
 		c.OperatorSession, c.Session, c.Tag,
 	} {
@@ -334,6 +340,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Department.mutate(ctx, m)
 	case *EnterpriseMutation:
 		return c.Enterprise.mutate(ctx, m)
+	case *EventMutation:
+		return c.Event.mutate(ctx, m)
 	case *InboxCounterMutation:
 		return c.InboxCounter.mutate(ctx, m)
 	case *InboxEntryMutation:
@@ -2049,6 +2057,156 @@ func (c *EnterpriseClient) mutate(ctx context.Context, m *EnterpriseMutation) (V
 	}
 }
 
+// EventClient is a client for the Event schema.
+type EventClient struct {
+	config
+}
+
+// NewEventClient returns a client for the Event from the given config.
+func NewEventClient(c config) *EventClient {
+	return &EventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `event.Hooks(f(g(h())))`.
+func (c *EventClient) Use(hooks ...Hook) {
+	c.hooks.Event = append(c.hooks.Event, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `event.Intercept(f(g(h())))`.
+func (c *EventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Event = append(c.inters.Event, interceptors...)
+}
+
+// Create returns a builder for creating a Event entity.
+func (c *EventClient) Create() *EventCreate {
+	mutation := newEventMutation(c.config, OpCreate)
+	return &EventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Event entities.
+func (c *EventClient) CreateBulk(builders ...*EventCreate) *EventCreateBulk {
+	return &EventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EventClient) MapCreateBulk(slice any, setFunc func(*EventCreate, int)) *EventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EventCreateBulk{err: fmt.Errorf("calling to EventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Event.
+func (c *EventClient) Update() *EventUpdate {
+	mutation := newEventMutation(c.config, OpUpdate)
+	return &EventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EventClient) UpdateOne(_m *Event) *EventUpdateOne {
+	mutation := newEventMutation(c.config, OpUpdateOne, withEvent(_m))
+	return &EventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EventClient) UpdateOneID(id string) *EventUpdateOne {
+	mutation := newEventMutation(c.config, OpUpdateOne, withEventID(id))
+	return &EventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Event.
+func (c *EventClient) Delete() *EventDelete {
+	mutation := newEventMutation(c.config, OpDelete)
+	return &EventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EventClient) DeleteOne(_m *Event) *EventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EventClient) DeleteOneID(id string) *EventDeleteOne {
+	builder := c.Delete().Where(event.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EventDeleteOne{builder}
+}
+
+// Query returns a query builder for Event.
+func (c *EventClient) Query() *EventQuery {
+	return &EventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Event entity by its id.
+func (c *EventClient) Get(ctx context.Context, id string) (*Event, error) {
+	return c.Query().Where(event.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EventClient) GetX(ctx context.Context, id string) *Event {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a Event.
+func (c *EventClient) QueryEnterprise(_m *Event) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(event.Table, event.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, event.EnterpriseTable, event.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EventClient) Hooks() []Hook {
+	hooks := c.hooks.Event
+	return append(hooks[:len(hooks):len(hooks)], event.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EventClient) Interceptors() []Interceptor {
+	return c.inters.Event
+}
+
+func (c *EventClient) mutate(ctx context.Context, m *EventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Event mutation op: %q", m.Op())
+	}
+}
+
 // InboxCounterClient is a client for the InboxCounter schema.
 type InboxCounterClient struct {
 	config
@@ -3739,13 +3897,14 @@ func (c *TagClient) mutate(ctx context.Context, m *TagMutation) (Value, error) {
 type (
 	hooks struct {
 		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
-		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
-		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Hook
+		ConversationMember, Department, Enterprise, Event, InboxCounter, InboxEntry,
+		Member, Membership, Message, Operator, OperatorSession, Session, Tag []ent.Hook
 	}
 	inters struct {
 		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
-		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
-		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Interceptor
+		ConversationMember, Department, Enterprise, Event, InboxCounter, InboxEntry,
+		Member, Membership, Message, Operator, OperatorSession, Session,
+		Tag []ent.Interceptor
 	}
 )
 

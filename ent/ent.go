@@ -22,6 +22,7 @@ import (
 	"github.com/corpline/corpline/ent/conversationmember"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/event"
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
@@ -101,6 +102,7 @@ func checkColumn(t, c string) error {
 			conversationmember.Table: conversationmember.ValidColumn,
 			department.Table:         department.ValidColumn,
 			enterprise.Table:         enterprise.ValidColumn,
+			event.Table:              event.ValidColumn,
 			inboxcounter.Table:       inboxcounter.ValidColumn,
 			inboxentry.Table:         inboxentry.ValidColumn,
 			member.Table:             member.ValidColumn,

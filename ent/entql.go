@@ -13,6 +13,7 @@ import (
 	"github.com/corpline/corpline/ent/conversationmember"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/event"
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
@@ -32,7 +33,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminrole.Table,
@@ -69,6 +70,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			app.FieldDescription:  {Type: field.TypeString, Column: app.FieldDescription},
 			app.FieldVisibleRange: {Type: field.TypeJSON, Column: app.FieldVisibleRange},
 			app.FieldSecretHash:   {Type: field.TypeBytes, Column: app.FieldSecretHash},
+			app.FieldEventTypes:   {Type: field.TypeJSON, Column: app.FieldEventTypes},
+			app.FieldCallbackURL:  {Type: field.TypeString, Column: app.FieldCallbackURL},
 			app.FieldUpdatedAt:    {Type: field.TypeTime, Column: app.FieldUpdatedAt},
 		},
 	}
@@ -243,6 +246,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   event.Table,
+			Columns: event.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: event.FieldID,
+			},
+		},
+		Type: "Event",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			event.FieldCreatedAt:    {Type: field.TypeTime, Column: event.FieldCreatedAt},
+			event.FieldEnterpriseID: {Type: field.TypeString, Column: event.FieldEnterpriseID},
+			event.FieldType:         {Type: field.TypeString, Column: event.FieldType},
+			event.FieldOccurredAt:   {Type: field.TypeTime, Column: event.FieldOccurredAt},
+			event.FieldSubjectID:    {Type: field.TypeString, Column: event.FieldSubjectID},
+			event.FieldPayload:      {Type: field.TypeJSON, Column: event.FieldPayload},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inboxcounter.Table,
 			Columns: inboxcounter.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -259,7 +281,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inboxcounter.FieldVersion:      {Type: field.TypeInt64, Column: inboxcounter.FieldVersion},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inboxentry.Table,
 			Columns: inboxentry.Columns,
@@ -285,7 +307,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inboxentry.FieldConversationID: {Type: field.TypeString, Column: inboxentry.FieldConversationID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -310,7 +332,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldUpdatedAt:    {Type: field.TypeTime, Column: member.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -329,7 +351,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldIsLeader:     {Type: field.TypeBool, Column: membership.FieldIsLeader},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   message.Table,
 			Columns: message.Columns,
@@ -357,7 +379,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			message.FieldRecalledAt:      {Type: field.TypeTime, Column: message.FieldRecalledAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operator.Table,
 			Columns: operator.Columns,
@@ -374,7 +396,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operator.FieldPasswordHash: {Type: field.TypeString, Column: operator.FieldPasswordHash},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operatorsession.Table,
 			Columns: operatorsession.Columns,
@@ -392,7 +414,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operatorsession.FieldRevokedAt:  {Type: field.TypeTime, Column: operatorsession.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -411,7 +433,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:    {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tag.Table,
 			Columns: tag.Columns,
@@ -690,6 +712,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Department",
 		"Membership",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   event.EnterpriseTable,
+			Columns: []string{event.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"Event",
+		"Enterprise",
 	)
 	graph.MustAddE(
 		"enterprise",
@@ -1240,6 +1274,16 @@ func (f *AppFilter) WhereVisibleRange(p entql.BytesP) {
 // WhereSecretHash applies the entql []byte predicate on the secret_hash field.
 func (f *AppFilter) WhereSecretHash(p entql.BytesP) {
 	f.Where(p.Field(app.FieldSecretHash))
+}
+
+// WhereEventTypes applies the entql json.RawMessage predicate on the event_types field.
+func (f *AppFilter) WhereEventTypes(p entql.BytesP) {
+	f.Where(p.Field(app.FieldEventTypes))
+}
+
+// WhereCallbackURL applies the entql string predicate on the callback_url field.
+func (f *AppFilter) WhereCallbackURL(p entql.StringP) {
+	f.Where(p.Field(app.FieldCallbackURL))
 }
 
 // WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
@@ -2159,6 +2203,90 @@ func (f *EnterpriseFilter) WhereInviteSecret(p entql.StringP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *EventQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EventQuery builder.
+func (_q *EventQuery) Filter() *EventFilter {
+	return &EventFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EventMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EventMutation builder.
+func (m *EventMutation) Filter() *EventFilter {
+	return &EventFilter{config: m.config, predicateAdder: m}
+}
+
+// EventFilter provides a generic filtering capability at runtime for EventQuery.
+type EventFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EventFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *EventFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(event.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EventFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(event.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *EventFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(event.FieldEnterpriseID))
+}
+
+// WhereType applies the entql string predicate on the type field.
+func (f *EventFilter) WhereType(p entql.StringP) {
+	f.Where(p.Field(event.FieldType))
+}
+
+// WhereOccurredAt applies the entql time.Time predicate on the occurred_at field.
+func (f *EventFilter) WhereOccurredAt(p entql.TimeP) {
+	f.Where(p.Field(event.FieldOccurredAt))
+}
+
+// WhereSubjectID applies the entql string predicate on the subject_id field.
+func (f *EventFilter) WhereSubjectID(p entql.StringP) {
+	f.Where(p.Field(event.FieldSubjectID))
+}
+
+// WherePayload applies the entql json.RawMessage predicate on the payload field.
+func (f *EventFilter) WherePayload(p entql.BytesP) {
+	f.Where(p.Field(event.FieldPayload))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *EventFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *EventFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *InboxCounterQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2187,7 +2315,7 @@ type InboxCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InboxCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2280,7 +2408,7 @@ type InboxEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InboxEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2455,7 +2583,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2639,7 +2767,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2751,7 +2879,7 @@ type MessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2978,7 +3106,7 @@ type OperatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3052,7 +3180,7 @@ type OperatorSessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatorSessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3131,7 +3259,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3229,7 +3357,7 @@ type TagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/event"
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
@@ -62,6 +63,11 @@ var enterpriseImplementors = []string{"Enterprise", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Enterprise) IsNode() {}
+
+var eventImplementors = []string{"Event", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Event) IsNode() {}
 
 var inboxentryImplementors = []string{"InboxEntry", "Node"}
 
@@ -205,6 +211,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(enterprise.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, enterpriseImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case event.Table:
+		query := c.Event.Query().
+			Where(event.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, eventImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -427,6 +442,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.Enterprise.Query().
 			Where(enterprise.IDIn(ids...))
 		query, err := query.CollectFields(ctx, enterpriseImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case event.Table:
+		query := c.Event.Query().
+			Where(event.IDIn(ids...))
+		query, err := query.CollectFields(ctx, eventImplementors...)
 		if err != nil {
 			return nil, err
 		}

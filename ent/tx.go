@@ -34,6 +34,8 @@ type Tx struct {
 	Department *DepartmentClient
 	// Enterprise is the client for interacting with the Enterprise builders.
 	Enterprise *EnterpriseClient
+	// Event is the client for interacting with the Event builders.
+	Event *EventClient
 	// InboxCounter is the client for interacting with the InboxCounter builders.
 	InboxCounter *InboxCounterClient
 	// InboxEntry is the client for interacting with the InboxEntry builders.
@@ -193,6 +195,7 @@ func (tx *Tx) init() {
 	tx.ConversationMember = NewConversationMemberClient(tx.config)
 	tx.Department = NewDepartmentClient(tx.config)
 	tx.Enterprise = NewEnterpriseClient(tx.config)
+	tx.Event = NewEventClient(tx.config)
 	tx.InboxCounter = NewInboxCounterClient(tx.config)
 	tx.InboxEntry = NewInboxEntryClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)

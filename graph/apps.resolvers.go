@@ -26,7 +26,10 @@ func (r *mutationResolver) CreateApp(ctx context.Context, input model.CreateAppI
 
 // UpdateApp is the resolver for the updateApp field.
 func (r *mutationResolver) UpdateApp(ctx context.Context, input model.UpdateAppInput) (*ent.App, error) {
-	return r.Apps.Update(ctx, input.ID, apps.Input{Name: input.Name, Description: input.Description, VisibleRange: input.VisibleRange})
+	return r.Apps.Update(ctx, input.ID, apps.Input{
+		Name: input.Name, Description: input.Description, VisibleRange: input.VisibleRange,
+		EventTypes: input.EventTypes, CallbackURL: input.CallbackURL,
+	})
 }
 
 // RotateAppSecret is the resolver for the rotateAppSecret field.

@@ -62,6 +62,9 @@ func (r *queryResolver) Tags(ctx context.Context, after *entgql.Cursor[string], 
 	return r.Client.Tag.Query().Paginate(ctx, after, first, before, last, ent.WithTagOrder(orderBy), ent.WithTagFilter(where.Filter))
 }
 
+// App returns generated.AppResolver implementation.
+func (r *Resolver) App() generated.AppResolver { return &appResolver{r} }
+
 // Conversation returns generated.ConversationResolver implementation.
 func (r *Resolver) Conversation() generated.ConversationResolver { return &conversationResolver{r} }
 
@@ -86,6 +89,7 @@ func (r *Resolver) Message() generated.MessageResolver { return &messageResolver
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
+	appResolver                  struct{ *Resolver }
 	conversationResolver         struct{ *Resolver }
 	departmentResolver           struct{ *Resolver }
 	enterpriseResolver           struct{ *Resolver }

@@ -10,6 +10,7 @@ import (
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/event"
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/ent/membership"
@@ -32,6 +33,7 @@ var nodeTables = map[string]string{
 	ids.InboxEntry:       inboxentry.Table,
 	ids.Conversation:     conversation.Table,
 	ids.ConfidentialView: confidentialview.Table,
+	ids.Event:            event.Table,
 	ids.AuditEntry:       auditentry.Table,
 }
 

@@ -27,6 +27,10 @@ const (
 	FieldVisibleRange = "visible_range"
 	// FieldSecretHash holds the string denoting the secret_hash field in the database.
 	FieldSecretHash = "secret_hash"
+	// FieldEventTypes holds the string denoting the event_types field in the database.
+	FieldEventTypes = "event_types"
+	// FieldCallbackURL holds the string denoting the callback_url field in the database.
+	FieldCallbackURL = "callback_url"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
 	// EdgeEnterprise holds the string denoting the enterprise edge name in mutations.
@@ -60,6 +64,8 @@ var Columns = []string{
 	FieldDescription,
 	FieldVisibleRange,
 	FieldSecretHash,
+	FieldEventTypes,
+	FieldCallbackURL,
 	FieldUpdatedAt,
 }
 
@@ -91,6 +97,10 @@ var (
 	DefaultDescription string
 	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	DescriptionValidator func(string) error
+	// DefaultEventTypes holds the default value on creation for the "event_types" field.
+	DefaultEventTypes []string
+	// DefaultCallbackURL holds the default value on creation for the "callback_url" field.
+	DefaultCallbackURL string
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
@@ -127,6 +137,11 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByDescription orders the results by the description field.
 func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDescription, opts...).ToFunc()
+}
+
+// ByCallbackURL orders the results by the callback_url field.
+func ByCallbackURL(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCallbackURL, opts...).ToFunc()
 }
 
 // ByUpdatedAt orders the results by the updated_at field.

@@ -58,6 +58,8 @@ var (
 		{Name: "description", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "visible_range", Type: field.TypeJSON},
 		{Name: "secret_hash", Type: field.TypeBytes},
+		{Name: "event_types", Type: field.TypeJSON},
+		{Name: "callback_url", Type: field.TypeString, Default: ""},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "enterprise_id", Type: field.TypeString},
 	}
@@ -69,7 +71,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "apps_enterprises_enterprise",
-				Columns:    []*schema.Column{AppsColumns[7]},
+				Columns:    []*schema.Column{AppsColumns[9]},
 				RefColumns: []*schema.Column{EnterprisesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -78,7 +80,7 @@ var (
 			{
 				Name:    "app_enterprise_id",
 				Unique:  false,
-				Columns: []*schema.Column{AppsColumns[7]},
+				Columns: []*schema.Column{AppsColumns[9]},
 			},
 		},
 	}
@@ -409,6 +411,47 @@ var (
 				Name:    "enterprise_account_type_status_trial_ends_at",
 				Unique:  false,
 				Columns: []*schema.Column{EnterprisesColumns[4], EnterprisesColumns[9], EnterprisesColumns[8]},
+			},
+		},
+	}
+	// EventsColumns holds the columns for the "events" table.
+	EventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "type", Type: field.TypeString},
+		{Name: "occurred_at", Type: field.TypeTime},
+		{Name: "subject_id", Type: field.TypeString},
+		{Name: "payload", Type: field.TypeJSON},
+		{Name: "enterprise_id", Type: field.TypeString},
+	}
+	// EventsTable holds the schema information for the "events" table.
+	EventsTable = &schema.Table{
+		Name:       "events",
+		Columns:    EventsColumns,
+		PrimaryKey: []*schema.Column{EventsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "events_enterprises_enterprise",
+				Columns:    []*schema.Column{EventsColumns[6]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "event_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{EventsColumns[6]},
+			},
+			{
+				Name:    "event_enterprise_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{EventsColumns[6], EventsColumns[0]},
+			},
+			{
+				Name:    "event_subject_id",
+				Unique:  false,
+				Columns: []*schema.Column{EventsColumns[4]},
 			},
 		},
 	}
@@ -888,6 +931,7 @@ var (
 		ConversationMembersTable,
 		DepartmentsTable,
 		EnterprisesTable,
+		EventsTable,
 		InboxCountersTable,
 		InboxEntriesTable,
 		MembersTable,
@@ -918,6 +962,7 @@ func init() {
 	ConversationMembersTable.ForeignKeys[2].RefTable = MembersTable
 	DepartmentsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	DepartmentsTable.ForeignKeys[1].RefTable = DepartmentsTable
+	EventsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	InboxCountersTable.ForeignKeys[0].RefTable = EnterprisesTable
 	InboxCountersTable.ForeignKeys[1].RefTable = MembersTable
 	InboxEntriesTable.ForeignKeys[0].RefTable = EnterprisesTable

@@ -36,6 +36,9 @@ type Department func(*sql.Selector)
 // Enterprise is the predicate function for enterprise builders.
 type Enterprise func(*sql.Selector)
 
+// Event is the predicate function for event builders.
+type Event func(*sql.Selector)
+
 // InboxCounter is the predicate function for inboxcounter builders.
 type InboxCounter func(*sql.Selector)
 

@@ -16,6 +16,7 @@ import (
 	"github.com/corpline/corpline/ent/conversationmember"
 	"github.com/corpline/corpline/ent/department"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/event"
 	"github.com/corpline/corpline/ent/inboxcounter"
 	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
@@ -118,8 +119,16 @@ func init() {
 	app.DefaultDescription = appDescDescription.Default.(string)
 	// app.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	app.DescriptionValidator = appDescDescription.Validators[0].(func(string) error)
+	// appDescEventTypes is the schema descriptor for event_types field.
+	appDescEventTypes := appFields[4].Descriptor()
+	// app.DefaultEventTypes holds the default value on creation for the event_types field.
+	app.DefaultEventTypes = appDescEventTypes.Default.([]string)
+	// appDescCallbackURL is the schema descriptor for callback_url field.
+	appDescCallbackURL := appFields[5].Descriptor()
+	// app.DefaultCallbackURL holds the default value on creation for the callback_url field.
+	app.DefaultCallbackURL = appDescCallbackURL.Default.(string)
 	// appDescUpdatedAt is the schema descriptor for updated_at field.
-	appDescUpdatedAt := appFields[4].Descriptor()
+	appDescUpdatedAt := appFields[6].Descriptor()
 	// app.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	app.DefaultUpdatedAt = appDescUpdatedAt.Default.(func() time.Time)
 	// app.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -479,6 +488,47 @@ func init() {
 	enterprise.DefaultID = enterpriseDescID.Default.(func() string)
 	// enterprise.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	enterprise.IDValidator = enterpriseDescID.Validators[0].(func(string) error)
+	eventMixin := schema.Event{}.Mixin()
+	event.Policy = privacy.NewPolicies(eventMixin[1], schema.Event{})
+	event.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := event.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	eventHooks := schema.Event{}.Hooks()
+
+	event.Hooks[1] = eventHooks[0]
+	eventMixinFields0 := eventMixin[0].Fields()
+	_ = eventMixinFields0
+	eventMixinFields1 := eventMixin[1].Fields()
+	_ = eventMixinFields1
+	eventFields := schema.Event{}.Fields()
+	_ = eventFields
+	// eventDescCreatedAt is the schema descriptor for created_at field.
+	eventDescCreatedAt := eventMixinFields0[1].Descriptor()
+	// event.DefaultCreatedAt holds the default value on creation for the created_at field.
+	event.DefaultCreatedAt = eventDescCreatedAt.Default.(func() time.Time)
+	// eventDescEnterpriseID is the schema descriptor for enterprise_id field.
+	eventDescEnterpriseID := eventMixinFields1[0].Descriptor()
+	// event.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	event.EnterpriseIDValidator = eventDescEnterpriseID.Validators[0].(func(string) error)
+	// eventDescType is the schema descriptor for type field.
+	eventDescType := eventFields[0].Descriptor()
+	// event.TypeValidator is a validator for the "type" field. It is called by the builders before save.
+	event.TypeValidator = eventDescType.Validators[0].(func(string) error)
+	// eventDescSubjectID is the schema descriptor for subject_id field.
+	eventDescSubjectID := eventFields[2].Descriptor()
+	// event.SubjectIDValidator is a validator for the "subject_id" field. It is called by the builders before save.
+	event.SubjectIDValidator = eventDescSubjectID.Validators[0].(func(string) error)
+	// eventDescID is the schema descriptor for id field.
+	eventDescID := eventMixinFields0[0].Descriptor()
+	// event.DefaultID holds the default value on creation for the id field.
+	event.DefaultID = eventDescID.Default.(func() string)
+	// event.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	event.IDValidator = eventDescID.Validators[0].(func(string) error)
 	inboxcounterMixin := schema.InboxCounter{}.Mixin()
 	inboxcounter.Policy = privacy.NewPolicies(inboxcounterMixin[1], schema.InboxCounter{})
 	inboxcounter.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -568,6 +618,8 @@ func init() {
 	memberHooks := schema.Member{}.Hooks()
 
 	member.Hooks[1] = memberHooks[0]
+
+	member.Hooks[2] = memberHooks[1]
 	memberMixinFields0 := memberMixin[0].Fields()
 	_ = memberMixinFields0
 	memberMixinFields1 := memberMixin[1].Fields()

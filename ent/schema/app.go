@@ -43,6 +43,14 @@ func (App) Fields() []ent.Field {
 			Sensitive().
 			Comment("SHA-256 of the secret: secrets are random, so a fast hash is enough.").
 			Annotations(entgql.Skip()),
+		field.JSON("event_types", []string{}).
+			Default([]string{}).
+			Comment("The event types the app receives at its callback URL (see package events).").
+			Annotations(entgql.Skip(entgql.SkipWhereInput | entgql.SkipOrderField)),
+		field.String("callback_url").
+			Default("").
+			Comment("Where the app's events are delivered; shown only to its managers and itself.").
+			Annotations(entgql.Skip()),
 		field.Time("updated_at").
 			Default(timeNow).
 			UpdateDefault(timeNow),

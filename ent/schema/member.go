@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/corpline/corpline/ent/privacy"
+	"github.com/corpline/corpline/internal/events"
 	"github.com/corpline/corpline/internal/ids"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/quota"
@@ -98,9 +99,10 @@ func (Member) Indexes() []ent.Index {
 	}
 }
 
-// Hooks of the Member: the follower quota holds on every way into ACTIVE.
+// Hooks of the Member: the follower quota holds on every way into ACTIVE;
+// each change apps hear of is recorded as an event in its transaction.
 func (Member) Hooks() []ent.Hook {
-	return []ent.Hook{quota.Hook()}
+	return []ent.Hook{quota.Hook(), events.MemberHook()}
 }
 
 // Annotations of the Member.

@@ -180,6 +180,13 @@ type EnableMemberInput struct {
 	ID string `json:"id"`
 }
 
+// One kind of event an app may subscribe to.
+type EventType struct {
+	// The name apps subscribe with, such as member.created.
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
 type ForwardMessageInput struct {
 	MessageID string `json:"messageId"`
 	// Members without SEND_MESSAGES forward to named members only.
@@ -383,6 +390,10 @@ type UpdateAppInput struct {
 	Name         *string            `json:"name,omitempty"`
 	Description  *string            `json:"description,omitempty"`
 	VisibleRange *audience.Audience `json:"visibleRange,omitempty"`
+	// Replaces the event types the app receives at its callback URL; each one of eventTypes.
+	EventTypes []string `json:"eventTypes,omitempty"`
+	// Where the app's events are delivered: an absolute https URL, or "" for none.
+	CallbackURL *string `json:"callbackUrl,omitempty"`
 }
 
 type UpdateDepartmentInput struct {

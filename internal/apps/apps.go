@@ -10,6 +10,7 @@ package apps
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/corpline/corpline/ent"
@@ -17,6 +18,7 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/audience"
 	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/events"
 	"github.com/corpline/corpline/internal/store"
 	"github.com/corpline/corpline/internal/viewer"
 )
@@ -36,6 +38,10 @@ type Input struct {
 	Name         *string
 	Description  *string
 	VisibleRange *audience.Audience
+	// EventTypes replaces the app's event subscriptions (update only).
+	EventTypes []string
+	// CallbackURL sets where events are delivered; "" clears it (update only).
+	CallbackURL *string
 }
 
 // Create adds an app and returns it with its secret, which is shown only now.
@@ -63,7 +69,8 @@ func (s *Service) Create(ctx context.Context, in Input) (*ent.App, string, error
 	return a, secret, nil
 }
 
-// Update renames an app or changes its visible range.
+// Update renames an app, changes its visible range, its event types or its
+// callback URL.
 func (s *Service) Update(ctx context.Context, id string, in Input) (*ent.App, error) {
 	if err := checkText(in); err != nil {
 		return nil, err
@@ -82,6 +89,19 @@ func (s *Service) Update(ctx context.Context, id string, in Input) (*ent.App, er
 			return nil, err
 		}
 		u.SetVisibleRange(rng)
+	}
+	if in.EventTypes != nil {
+		types, err := events.CheckTypes("eventTypes", in.EventTypes)
+		if err != nil {
+			return nil, err
+		}
+		u.SetEventTypes(types)
+	}
+	if in.CallbackURL != nil {
+		if err := checkCallbackURL(*in.CallbackURL); err != nil {
+			return nil, err
+		}
+		u.SetCallbackURL(*in.CallbackURL)
 	}
 	a, err = u.Save(ctx)
 	if err != nil {
@@ -123,6 +143,19 @@ func (s *Service) manageable(ctx context.Context, id string) (*ent.App, error) {
 		return nil, apperr.E(apperr.Forbidden, "this app reaches outside your scope")
 	}
 	return a, nil
+}
+
+// checkCallbackURL accepts "" (no callback) or an absolute https URL: events
+// carry directory data, which never travels in the clear.
+func checkCallbackURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || len(raw) > 2048 {
+		return apperr.Input("callbackUrl", "a callback URL is an absolute https URL without credentials")
+	}
+	return nil
 }
 
 func checkText(in Input) error {

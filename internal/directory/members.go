@@ -12,6 +12,7 @@ import (
 	"github.com/corpline/corpline/ent/tag"
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/events"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/viewer"
 )
@@ -219,6 +220,9 @@ func (s *Service) UpdateMember(ctx context.Context, in MemberUpdate) (*ent.Membe
 	}
 	if in.Departments != nil {
 		if err := s.replacePlacements(ctx, m.ID, in.Departments); err != nil {
+			return nil, err
+		}
+		if err := events.RecordMember(ctx, db, events.MemberMoved, m); err != nil {
 			return nil, err
 		}
 	}

@@ -50,4 +50,5 @@ const (
 	Conversation       = "cnv"
 	ConversationMember = "cvm"
 	ConfidentialView   = "cfv"
+	Event              = "evt"
 )
