@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	contract "github.com/corpline/corpline/frontend-contract"
 	"github.com/corpline/corpline/internal/apitest"
 )
 
@@ -38,6 +39,7 @@ func TestInboxPagesCostTheSameNumberOfQueriesWhateverTheirSize(t *testing.T) {
 				}
 			}
 		}
+		reader.MustDo(viewerQ, nil, nil) // the viewer warm (it is cached per token), as it is for every request after the first
 		start := queries.Count()
 		reader.MustDo(page, map[string]any{"n": n}, &out)
 		spent := queries.Count() - start
@@ -144,5 +146,50 @@ func TestAnInboxPageReadsEachEntryUnderItsOwnRules(t *testing.T) {
 	o.admin.MustDo(views, map[string]any{"id": toSam.Message.ID}, &v)
 	if v.Node.ConfidentialViews.TotalCount != 0 {
 		t.Fatalf("%d reads of the forwarded original on record, want none", v.Node.ConfidentialViews.TotalCount)
+	}
+}
+
+// TestAWarmInboxPageCostsAtMostThreeStatements counts frontend-contract's
+// InboxPage once the reader's viewer is warm: the page, its messages and
+// their senders, and nothing for the reader's entries (the page's own) or
+// senderName (the senders are current members).
+func TestAWarmInboxPageCostsAtMostThreeStatements(t *testing.T) {
+	env, queries := apitest.StartCounting(t)
+	acme := env.NewEnterprise("acme")
+	admin := env.Admin(acme)
+	sales := admin.CreateDepartment("Sales", acme.RootID)
+	sam := admin.CreateMember(apitest.MemberSpec{Userid: "sam", Name: "Sam Sales", Depts: []string{sales}})
+	for i := range 35 {
+		admin.Send(apitest.Text(fmt.Sprintf("note %d", i), apitest.Range{Members: []string{sam}}))
+	}
+	reader := env.Login("acme", "sam", apitest.TestPassword)
+	page, err := contract.Find("InboxPage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader.DoOperation(page.Document, page.Name, nil) // warm
+	start := queries.Count()
+	r := reader.DoOperation(page.Document, page.Name, nil)
+	spent := queries.Count() - start
+	var out struct {
+		Inbox struct {
+			Edges []struct {
+				Node struct {
+					Message struct {
+						Content *struct{ Text string }
+						Sender  *struct{ Name string }
+					}
+				}
+			}
+		}
+	}
+	r.Decode(t, &out)
+	if len(r.Errors) > 0 || len(out.Inbox.Edges) != 30 || out.Inbox.Edges[0].Node.Message.Content == nil ||
+		out.Inbox.Edges[0].Node.Message.Content.Text != "note 34" || out.Inbox.Edges[0].Node.Message.Sender == nil {
+		t.Fatalf("errors %v, %d edges, %+v", r.Errors, len(out.Inbox.Edges), out.Inbox.Edges)
+	}
+	t.Logf("InboxPage, warm: %d statements", spent)
+	if spent > 3 {
+		t.Errorf("a warm InboxPage costs %d statements, more than 3", spent)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	contract "github.com/corpline/corpline/frontend-contract"
 	"github.com/corpline/corpline/internal/apitest"
 )
 
@@ -43,6 +44,7 @@ func TestMemberPagesCostTheSameNumberOfQueriesWhateverTheirSize(t *testing.T) {
 	}
 	cost := func(c *apitest.Client, query string, n int) int64 {
 		t.Helper()
+		c.MustDo(viewerQ, nil, nil) // the viewer warm (it is cached per token), as it is for every request after the first
 		start := queries.Count()
 		var out any
 		c.MustDo(query, map[string]any{"n": n}, &out)
@@ -61,6 +63,59 @@ func TestMemberPagesCostTheSameNumberOfQueriesWhateverTheirSize(t *testing.T) {
 					t.Errorf("%s, %s, %s: %d statements for a page of 5 but %d for 50", setting, who.name, p.name, small, large)
 				}
 			}
+		}
+	}
+}
+
+// TestAWarmMembersPageCostsAtMostThreeStatements counts what
+// frontend-contract's MembersPage costs a signed-in member once their
+// viewer is warm: at most three SQL statements in all (the viewer costs none,
+// the page and its totalCount, the departments of the whole page), under
+// either visibility setting.
+func TestAWarmMembersPageCostsAtMostThreeStatements(t *testing.T) {
+	env, queries := apitest.StartCounting(t)
+	acme := env.NewEnterprise("acme")
+	admin := env.Admin(acme)
+	var depts []string
+	for i := range 4 {
+		depts = append(depts, admin.CreateDepartment(fmt.Sprintf("D%d", i), acme.RootID))
+	}
+	rows := importRows("m", 60, depts[0])
+	for i, r := range rows {
+		r["departments"] = []any{
+			map[string]any{"departmentId": depts[i%4], "isPrimary": true},
+			map[string]any{"departmentId": depts[(i+1)%4]},
+		}
+	}
+	importMembers(t, admin, rows, true)
+	admin.CreateMember(apitest.MemberSpec{Userid: "viewer", Depts: []string{depts[0]}})
+	member := env.Login("acme", "viewer", apitest.TestPassword)
+	page, err := contract.Find("MembersPage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, setting := range []string{"EVERYONE", "DEPARTMENT"} {
+		admin.SetVisibility(setting)
+		member.DoOperation(page.Document, page.Name, nil) // warm
+		start := queries.Count()
+		r := member.DoOperation(page.Document, page.Name, nil)
+		spent := queries.Count() - start
+		var out struct {
+			Members struct {
+				TotalCount int
+				Edges      []struct {
+					Node struct{ Departments []struct{ Name string } }
+				}
+			}
+		}
+		r.Decode(t, &out)
+		if len(r.Errors) > 0 || out.Members.TotalCount < 30 || len(out.Members.Edges) != min(50, out.Members.TotalCount) ||
+			len(out.Members.Edges[0].Node.Departments) == 0 {
+			t.Fatalf("%s: errors %v, %d edges of %d, %+v", setting, r.Errors, len(out.Members.Edges), out.Members.TotalCount, out.Members.Edges)
+		}
+		t.Logf("%s: MembersPage, warm: %d statements", setting, spent)
+		if spent > 3 {
+			t.Errorf("%s: a warm MembersPage costs %d statements, more than 3", setting, spent)
 		}
 	}
 }

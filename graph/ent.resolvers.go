@@ -54,7 +54,13 @@ func (r *queryResolver) Departments(ctx context.Context, after *entgql.Cursor[st
 
 // Members is the resolver for the members field.
 func (r *queryResolver) Members(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error) {
-	return r.Client.Member.Query().Paginate(ctx, after, first, before, last, ent.WithMemberOrder(orderBy), ent.WithMemberFilter(where.Filter))
+	q := r.Client.Member.Query()
+	ctx, counted := pageInOne(ctx, q, after != nil || before != nil)
+	conn, err := q.Paginate(ctx, after, first, before, last, ent.WithMemberOrder(orderBy), ent.WithMemberFilter(where.Filter))
+	if err == nil && counted {
+		conn.TotalCount, err = pageTotal(conn.Edges, func(e *ent.MemberEdge) *ent.Member { return e.Node })
+	}
+	return conn, err
 }
 
 // Tags is the resolver for the tags field.
@@ -65,6 +71,14 @@ func (r *queryResolver) Tags(ctx context.Context, after *entgql.Cursor[string], 
 // App returns generated.AppResolver implementation.
 func (r *Resolver) App() generated.AppResolver { return &appResolver{r} }
 
+// Assignment returns generated.AssignmentResolver implementation.
+func (r *Resolver) Assignment() generated.AssignmentResolver { return &assignmentResolver{r} }
+
+// AssignmentParticipant returns generated.AssignmentParticipantResolver implementation.
+func (r *Resolver) AssignmentParticipant() generated.AssignmentParticipantResolver {
+	return &assignmentParticipantResolver{r}
+}
+
 // Conversation returns generated.ConversationResolver implementation.
 func (r *Resolver) Conversation() generated.ConversationResolver { return &conversationResolver{r} }
 
@@ -73,6 +87,9 @@ func (r *Resolver) Department() generated.DepartmentResolver { return &departmen
 
 // Enterprise returns generated.EnterpriseResolver implementation.
 func (r *Resolver) Enterprise() generated.EnterpriseResolver { return &enterpriseResolver{r} }
+
+// InboxEntry returns generated.InboxEntryResolver implementation.
+func (r *Resolver) InboxEntry() generated.InboxEntryResolver { return &inboxEntryResolver{r} }
 
 // InboxEntryConnection returns generated.InboxEntryConnectionResolver implementation.
 func (r *Resolver) InboxEntryConnection() generated.InboxEntryConnectionResolver {
@@ -89,12 +106,15 @@ func (r *Resolver) Message() generated.MessageResolver { return &messageResolver
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
-	appResolver                  struct{ *Resolver }
-	conversationResolver         struct{ *Resolver }
-	departmentResolver           struct{ *Resolver }
-	enterpriseResolver           struct{ *Resolver }
-	inboxEntryConnectionResolver struct{ *Resolver }
-	memberResolver               struct{ *Resolver }
-	messageResolver              struct{ *Resolver }
-	queryResolver                struct{ *Resolver }
+	appResolver                   struct{ *Resolver }
+	assignmentResolver            struct{ *Resolver }
+	assignmentParticipantResolver struct{ *Resolver }
+	conversationResolver          struct{ *Resolver }
+	departmentResolver            struct{ *Resolver }
+	enterpriseResolver            struct{ *Resolver }
+	inboxEntryResolver            struct{ *Resolver }
+	inboxEntryConnectionResolver  struct{ *Resolver }
+	memberResolver                struct{ *Resolver }
+	messageResolver               struct{ *Resolver }
+	queryResolver                 struct{ *Resolver }
 )

@@ -15,6 +15,11 @@ import (
 	"github.com/corpline/corpline/internal/messaging"
 )
 
+// Subject is the resolver for the subject field.
+func (r *inboxEntryResolver) Subject(ctx context.Context, obj *ent.InboxEntry) (ent.Noder, error) {
+	return inboxSubject(ctx, r.Client, obj)
+}
+
 // Unread is the resolver for the unread field.
 func (r *inboxEntryConnectionResolver) Unread(ctx context.Context, obj *ent.InboxEntryConnection) (*messaging.Unread, error) {
 	return r.Messaging.Unread(ctx)
@@ -58,9 +63,15 @@ func (r *mutationResolver) MarkInboxRead(ctx context.Context, input model.MarkIn
 
 // Inbox is the resolver for the inbox field.
 func (r *queryResolver) Inbox(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *ent.InboxEntryWhereInput) (*ent.InboxEntryConnection, error) {
-	return r.Client.InboxEntry.Query().Paginate(ctx, after, first, before, last,
+	q := r.Client.InboxEntry.Query()
+	ctx, counted := pageInOne(ctx, q, after != nil || before != nil, readerColumns)
+	conn, err := q.Paginate(ctx, after, first, before, last,
 		ent.WithInboxEntryOrder(&ent.InboxEntryOrder{Direction: entgql.OrderDirectionDesc, Field: ent.InboxEntryOrderFieldSeq}),
 		ent.WithInboxEntryFilter(where.Filter))
+	if err == nil && counted {
+		conn.TotalCount, err = pageTotal(conn.Edges, func(e *ent.InboxEntryEdge) *ent.InboxEntry { return e.Node })
+	}
+	return conn, err
 }
 
 // Inbox is the resolver for the inbox field.

@@ -75,7 +75,7 @@ func (r *Resolver) PrefetchEdges(ctx context.Context, next graphql.Resolver) (an
 	askedBelow(fc.Field.Selections, asked, 0)
 	db := store.ClientFrom(ctx, r.Client)
 	if len(msgs) > 1 && asked["content"] {
-		if err := loadReaderEntries(ctx, db, msgs); err != nil {
+		if err := loadReaderEntries(ctx, db, res, msgs); err != nil {
 			return nil, err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph/generated"
 	"github.com/corpline/corpline/internal/apps"
+	"github.com/corpline/corpline/internal/assignments"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/conversation"
 	"github.com/corpline/corpline/internal/directory"
@@ -26,6 +27,7 @@ type Resolver struct {
 	Apps          *apps.Service
 	Messaging     *messaging.Service
 	Conversations *conversation.Service
+	Assignments   *assignments.Service
 	Publisher     bus.Publisher
 	Lifecycle     *lifecycle.Service
 	Invites       *invite.Service

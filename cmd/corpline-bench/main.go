@@ -1,7 +1,8 @@
 // Command corpline-bench measures corpline through its full HTTP stack on
-// loopback: a real server in this process, real HTTP clients, a real database.
+// loopback: real servers, real HTTP clients, a real database.
 //
 //	corpline-bench directory [--database-url URL] [--members 2000] [--duration 10s] [--clients 1,8,64]
+//	corpline-bench peer --database-url URL [--rounds 5] [--duration 10s] [--warmup 30s] [--clients 50]
 //
 // directory seeds an enterprise of --members members (one importMembers call,
 // as HR would), then sends frontend-contract's MembersPage (first: 50, each
@@ -9,6 +10,9 @@
 // concurrent clients for --duration, and prints requests/s, p50 and p99.
 // Without --database-url it uses a fresh SQLite file in a temporary
 // directory; with one it adds a new enterprise beside whatever is there.
+//
+// peer compares corpline with PostGraphile 5 and a plain net/http floor on
+// one PostgreSQL database (see peer.go).
 package main
 
 import (
@@ -51,10 +55,22 @@ type options struct {
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] != "directory" {
-		return fmt.Errorf("usage: corpline-bench directory [flags] (corpline-bench directory -h)")
+	if len(args) == 0 {
+		return fmt.Errorf("usage: corpline-bench directory|peer [flags] (corpline-bench peer -h)")
 	}
-	o, err := parseFlags(args[1:])
+	switch args[0] {
+	case "directory":
+		return directory(ctx, args[1:], out)
+	case "peer":
+		return peer(ctx, args[1:], out)
+	case floorCommand:
+		return serveFloor(ctx, args[1:])
+	}
+	return fmt.Errorf("unknown command %q (directory, peer)", args[0])
+}
+
+func directory(ctx context.Context, args []string, out io.Writer) error {
+	o, err := parseFlags(args)
 	if err != nil {
 		return err
 	}
@@ -82,14 +98,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 
 	c := newClient(url, slices.Max(o.clients))
 	start := time.Now()
-	token, err := seed(ctx, c, db, o.members)
+	s, err := seed(ctx, c, db, o.members)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
 	fmt.Fprintf(out, "corpline-bench directory: %s, %d members seeded in %s\n", db.Dialect, o.members, time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(out, "query MembersPage(first: %d) with each member's departments, as a member, through HTTP on loopback\n", o.pageSize)
 	fmt.Fprintf(out, "%8s %9s %9s %9s %9s %7s\n", "clients", "requests", "req/s", "p50", "p99", "errors")
-	req := membersPage(c, token, o.pageSize)
+	req := membersPage(c, s.reader, o.pageSize)
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
 		if err != nil {

@@ -22,11 +22,19 @@ var membersPageDocument = func() string {
 	return op.Document
 }()
 
+// seeded is what seed made: the enterprise, its root department and the
+// tokens of its super admin and of the member who reads the directory.
+type seeded struct {
+	enterpriseID, rootID string
+	admin, reader        string
+}
+
 // seed provisions a new enterprise, builds 20 departments under 4 divisions,
 // imports members through the API (one importMembers call, each member in a
-// primary department and every fifth in a second one), and returns the token
-// of a member who reads the directory.
-func seed(ctx context.Context, c *client, db *store.DB, members int) (string, error) {
+// primary department and every fifth in a second one), and signs in a member
+// who reads the directory.
+func seed(ctx context.Context, c *client, db *store.DB, members int) (seeded, error) {
+	var s seeded
 	b := make([]byte, 4)
 	rand.Read(b)
 	code := "bench-" + hex.EncodeToString(b)
@@ -34,22 +42,24 @@ func seed(ctx context.Context, c *client, db *store.DB, members int) (string, er
 		Code: code, Name: "Bench " + code, AdminLogin: "admin", AdminPassword: benchPassword,
 	})
 	if err != nil {
-		return "", err
+		return s, err
 	}
+	s.enterpriseID, s.rootID = res.EnterpriseID, res.DepartmentID
 	admin, err := login(ctx, c, code, "admin")
 	if err != nil {
-		return "", err
+		return s, err
 	}
+	s.admin = admin
 	var depts []string
 	for d := range 4 {
 		div, err := createDepartment(ctx, c, admin, fmt.Sprintf("Division %d", d), res.DepartmentID)
 		if err != nil {
-			return "", err
+			return s, err
 		}
 		for t := range 5 {
 			team, err := createDepartment(ctx, c, admin, fmt.Sprintf("Team %d.%d", d, t), div)
 			if err != nil {
-				return "", err
+				return s, err
 			}
 			depts = append(depts, team)
 		}
@@ -74,10 +84,10 @@ func seed(ctx context.Context, c *client, db *store.DB, members int) (string, er
 	err = c.do(ctx, admin, `mutation($in: ImportMembersInput!) { importMembers(input: $in) { created errors { message } } }`,
 		map[string]any{"in": map[string]any{"rows": rows, "allOrNothing": true}}, &imported)
 	if err != nil {
-		return "", err
+		return s, err
 	}
 	if imported.ImportMembers.Created != members {
-		return "", fmt.Errorf("imported %d of %d members: %v", imported.ImportMembers.Created, members, imported.ImportMembers.Errors)
+		return s, fmt.Errorf("imported %d of %d members: %v", imported.ImportMembers.Created, members, imported.ImportMembers.Errors)
 	}
 	// The reader: a member with a password (imported members have none yet).
 	err = c.do(ctx, admin, `mutation($in: CreateMemberInput!) { createMember(input: $in) { id } }`, map[string]any{"in": map[string]any{
@@ -85,9 +95,10 @@ func seed(ctx context.Context, c *client, db *store.DB, members int) (string, er
 		"departments": []map[string]any{{"departmentId": depts[0], "isPrimary": true}},
 	}}, nil)
 	if err != nil {
-		return "", err
+		return s, err
 	}
-	return login(ctx, c, code, "reader")
+	s.reader, err = login(ctx, c, code, "reader")
+	return s, err
 }
 
 func login(ctx context.Context, c *client, code, userid string) (string, error) {

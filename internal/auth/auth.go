@@ -6,6 +6,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"math"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/ratelimit"
+	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/store"
 	"github.com/corpline/corpline/internal/viewer"
 )
@@ -30,6 +32,7 @@ type Service struct {
 	perLogin *ratelimit.Limiter
 	perAddr  *ratelimit.Limiter
 	rechecks rechecker
+	cache    *viewerCache // nil: every request reads its viewer
 }
 
 // Options tune a Service; zero values take the defaults.
@@ -212,25 +215,92 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 	if !strings.HasPrefix(token, tokenPrefix) {
 		return nil, errBadToken
 	}
+	h := sha256.Sum256([]byte(token))
+	if s.cache == nil || uncached(ctx) {
+		v, _, err := s.readMemberViewer(ctx, h[:])
+		return v, err
+	}
+	if v, ok := s.cache.get(h, s.now()); ok {
+		return v, nil
+	}
+	// A read may see the state from just before a change whose wake-up
+	// comes after it; what it found is stored only if the member's and the
+	// enterprise's topics were followed since before the read and stayed
+	// quiet. Otherwise follow them now and read again.
+	f := s.cache.begin()
+	v, expires, err := s.readMemberViewer(ctx, h[:])
+	if err != nil || s.cache.settle(&f, h, v, expires, s.now()) {
+		return copyViewer(v), err
+	}
+	v, expires, err = s.readMemberViewer(ctx, h[:])
+	if err != nil {
+		s.cache.abandon(f)
+		return nil, err
+	}
+	s.cache.put(f, h, v, expires, s.now())
+	return copyViewer(v), nil
+}
+
+type uncachedKey struct{}
+
+// Uncached makes Authenticate read the viewer of ctx's token from the
+// database and leave the cache alone. A websocket authenticates once for a
+// connection that may stay open for days, re-checking its viewer at every
+// wake-up: caching it would only hold memory per idle subscription.
+func Uncached(ctx context.Context) context.Context {
+	return context.WithValue(ctx, uncachedKey{}, true)
+}
+
+func uncached(ctx context.Context) bool { return ctx.Value(uncachedKey{}) != nil }
+
+// copyViewer gives a request its own copy of a viewer the cache may share.
+func copyViewer(v *viewer.Viewer) *viewer.Viewer {
+	if v == nil {
+		return nil
+	}
+	c := *v
+	return &c
+}
+
+// CacheViewers makes Authenticate keep the viewers of member sessions in
+// this process, following bus for the wake-ups that end them (see
+// viewerCache). Call it once, before serving.
+func (s *Service) CacheViewers(sub bus.Subscriber, ttl time.Duration) {
+	s.cache = newViewerCache(sub, ttl)
+}
+
+// CacheWatches counts the bus subscriptions the viewer cache holds (one per
+// member and enterprise it has viewers of), for tests that wait for every
+// stream's subscription to end.
+func (s *Service) CacheWatches() int {
+	if s.cache == nil {
+		return 0
+	}
+	return s.cache.watching()
+}
+
+// readMemberViewer reads the viewer of the member session whose token
+// hashes to hash, and when the session expires.
+func (s *Service) readMemberViewer(ctx context.Context, hash []byte) (*viewer.Viewer, time.Time, error) {
 	// The token is the credential: the system looks it up before a viewer exists.
 	ses, err := s.client.Session.Query().
-		Where(session.TokenHash(HashToken(token))).
+		Where(session.TokenHash(hash)).
 		Only(policy.SystemContext(ctx))
 	if ent.IsNotFound(err) {
-		return nil, errBadToken
+		return nil, time.Time{}, errBadToken
 	}
 	if err != nil {
-		return nil, fmt.Errorf("authenticate: %w", err)
+		return nil, time.Time{}, fmt.Errorf("authenticate: %w", err)
 	}
 	v, err := s.LoadViewer(ctx, ses.MemberID)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if ses.RevokedAt != nil || !ses.ExpiresAt.After(s.now()) {
-		return nil, errBadToken
+		return nil, time.Time{}, errBadToken
 	}
 	v.SessionID = ses.ID
-	return v, nil
+	return v, ses.ExpiresAt, nil
 }
 
 // errBadToken never says whether a token was unknown, expired or revoked.

@@ -51,4 +51,8 @@ const (
 	ConversationMember = "cvm"
 	ConfidentialView   = "cfv"
 	Event              = "evt"
+
+	Assignment            = "asn"
+	AssignmentParticipant = "asp"
+	AssignmentEvent       = "ase"
 )

@@ -227,7 +227,7 @@ func closed(ctx context.Context, err error) *Event {
 // it has seen was READ or RECALLED.
 func eventFor(e *ent.InboxEntry, pos Position) *Event {
 	seen := e.CreatedVersion < pos.Version || (e.CreatedVersion == pos.Version && e.Seq <= pos.Seq)
-	ev := &Event{Seq: &e.Seq, EntryID: &e.ID, MessageID: &e.MessageID, ReadAt: e.ReadAt}
+	ev := &Event{Seq: &e.Seq, EntryID: &e.ID, MessageID: e.MessageID, ReadAt: e.ReadAt}
 	switch {
 	case e.RecalledAt != nil && !seen:
 		return nil

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/realtime/gqlws"
@@ -37,7 +38,7 @@ func (s *Server) websocketTransport() gqlws.Transport {
 func (s *Server) websocketInit(ctx context.Context, p map[string]any) (context.Context, error) {
 	token, _ := p["authToken"].(string)
 	ctx = clock.NewContext(ctx, s.cfg.Now)
-	v, err := s.auth.Authenticate(ctx, token)
+	v, err := s.auth.Authenticate(auth.Uncached(ctx), token)
 	if err != nil {
 		var ae *apperr.Error
 		if errors.As(err, &ae) {

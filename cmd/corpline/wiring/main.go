@@ -23,6 +23,7 @@ import (
 
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/apps"
+	"github.com/corpline/corpline/internal/assignments"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/conversation"
@@ -120,6 +121,7 @@ func (m *Main) build() {
 	cfg, client := m.Config, m.DB.Client
 	lifecycle.Watch(client, m.Bus)
 	m.Auth = auth.New(client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now, LoginFailures: cfg.LoginFailures})
+	m.Auth.CacheViewers(m.Bus, auth.ViewerCacheTTL)
 	hub := &live.Hub{
 		Subscriber: m.Bus,
 		Recheck:    m.Auth.Recheck,
@@ -140,6 +142,7 @@ func (m *Main) build() {
 		Apps:          apps.New(client),
 		Messaging:     msgs,
 		Conversations: conversation.New(client, m.Auth, msgs),
+		Assignments:   assignments.New(client, msgs),
 		Publisher:     m.Bus,
 		Invites:       invites,
 		Lifecycle: lifecycle.New(client, m.Auth, invites, m.Bus, lifecycle.Options{
