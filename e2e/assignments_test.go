@@ -159,7 +159,7 @@ func subjectInbox(t *testing.T, c *apitest.Client) []string {
 			}
 		}
 	}
-	c.MustDo(`{ inbox(first: 50) { edges { node { subjectEvent subject { ... on Assignment { id } } } } } }`, nil, &out)
+	c.MustDo(`{ inbox(first: 100) { edges { node { subjectEvent subject { ... on Assignment { id } ... on Announcement { id } } } } } }`, nil, &out)
 	var got []string
 	for _, e := range out.Inbox.Edges {
 		if e.Node.SubjectEvent != nil && e.Node.Subject != nil {

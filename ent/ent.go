@@ -13,6 +13,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/announcement"
+	"github.com/corpline/corpline/ent/announcementread"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/assignment"
@@ -96,6 +98,8 @@ func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			adminrole.Table:             adminrole.ValidColumn,
+			announcement.Table:          announcement.ValidColumn,
+			announcementread.Table:      announcementread.ValidColumn,
 			app.Table:                   app.ValidColumn,
 			apptoken.Table:              apptoken.ValidColumn,
 			assignment.Table:            assignment.ValidColumn,

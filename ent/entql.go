@@ -4,6 +4,8 @@ package ent
 
 import (
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/announcement"
+	"github.com/corpline/corpline/ent/announcementread"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/assignment"
@@ -36,7 +38,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminrole.Table,
@@ -58,6 +60,52 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   announcement.Table,
+			Columns: announcement.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: announcement.FieldID,
+			},
+		},
+		Type: "Announcement",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			announcement.FieldCreatedAt:    {Type: field.TypeTime, Column: announcement.FieldCreatedAt},
+			announcement.FieldEnterpriseID: {Type: field.TypeString, Column: announcement.FieldEnterpriseID},
+			announcement.FieldTitle:        {Type: field.TypeString, Column: announcement.FieldTitle},
+			announcement.FieldBody:         {Type: field.TypeString, Column: announcement.FieldBody},
+			announcement.FieldCategory:     {Type: field.TypeString, Column: announcement.FieldCategory},
+			announcement.FieldAudience:     {Type: field.TypeJSON, Column: announcement.FieldAudience},
+			announcement.FieldStatus:       {Type: field.TypeEnum, Column: announcement.FieldStatus},
+			announcement.FieldPublishAt:    {Type: field.TypeTime, Column: announcement.FieldPublishAt},
+			announcement.FieldPublishedAt:  {Type: field.TypeTime, Column: announcement.FieldPublishedAt},
+			announcement.FieldWithdrawnAt:  {Type: field.TypeTime, Column: announcement.FieldWithdrawnAt},
+			announcement.FieldPinnedUntil:  {Type: field.TypeTime, Column: announcement.FieldPinnedUntil},
+			announcement.FieldConfidential: {Type: field.TypeBool, Column: announcement.FieldConfidential},
+			announcement.FieldAuthorID:     {Type: field.TypeString, Column: announcement.FieldAuthorID},
+			announcement.FieldUpdatedAt:    {Type: field.TypeTime, Column: announcement.FieldUpdatedAt},
+		},
+	}
+	graph.Nodes[2] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   announcementread.Table,
+			Columns: announcementread.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: announcementread.FieldID,
+			},
+		},
+		Type: "AnnouncementRead",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			announcementread.FieldCreatedAt:      {Type: field.TypeTime, Column: announcementread.FieldCreatedAt},
+			announcementread.FieldEnterpriseID:   {Type: field.TypeString, Column: announcementread.FieldEnterpriseID},
+			announcementread.FieldAnnouncementID: {Type: field.TypeString, Column: announcementread.FieldAnnouncementID},
+			announcementread.FieldMemberID:       {Type: field.TypeString, Column: announcementread.FieldMemberID},
+			announcementread.FieldFirst:          {Type: field.TypeBool, Column: announcementread.FieldFirst},
+			announcementread.FieldFirstKey:       {Type: field.TypeString, Column: announcementread.FieldFirstKey},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   app.Table,
 			Columns: app.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -78,7 +126,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			app.FieldUpdatedAt:    {Type: field.TypeTime, Column: app.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apptoken.Table,
 			Columns: apptoken.Columns,
@@ -96,7 +144,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			apptoken.FieldExpiresAt:    {Type: field.TypeTime, Column: apptoken.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   assignment.Table,
 			Columns: assignment.Columns,
@@ -126,7 +174,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			assignment.FieldUpdatedAt:      {Type: field.TypeTime, Column: assignment.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   assignmentevent.Table,
 			Columns: assignmentevent.Columns,
@@ -145,7 +193,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			assignmentevent.FieldBody:         {Type: field.TypeString, Column: assignmentevent.FieldBody},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   assignmentparticipant.Table,
 			Columns: assignmentparticipant.Columns,
@@ -164,7 +212,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			assignmentparticipant.FieldCompletedAt:  {Type: field.TypeTime, Column: assignmentparticipant.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditentry.Table,
 			Columns: auditentry.Columns,
@@ -186,7 +234,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditentry.FieldDetails:      {Type: field.TypeJSON, Column: auditentry.FieldDetails},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   callback.Table,
 			Columns: callback.Columns,
@@ -211,7 +259,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			callback.FieldLastError:     {Type: field.TypeString, Column: callback.FieldLastError},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   confidentialview.Table,
 			Columns: confidentialview.Columns,
@@ -228,7 +276,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			confidentialview.FieldMemberID:     {Type: field.TypeString, Column: confidentialview.FieldMemberID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   conversation.Table,
 			Columns: conversation.Columns,
@@ -248,7 +296,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conversation.FieldUpdatedAt:    {Type: field.TypeTime, Column: conversation.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   conversationmember.Table,
 			Columns: conversationmember.Columns,
@@ -265,7 +313,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conversationmember.FieldMemberID:       {Type: field.TypeString, Column: conversationmember.FieldMemberID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
@@ -285,7 +333,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldDepth:        {Type: field.TypeInt, Column: department.FieldDepth},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   enterprise.Table,
 			Columns: enterprise.Columns,
@@ -316,7 +364,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			enterprise.FieldInviteSecret:          {Type: field.TypeString, Column: enterprise.FieldInviteSecret},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   event.Table,
 			Columns: event.Columns,
@@ -335,7 +383,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			event.FieldPayload:      {Type: field.TypeJSON, Column: event.FieldPayload},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inboxcounter.Table,
 			Columns: inboxcounter.Columns,
@@ -353,7 +401,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inboxcounter.FieldVersion:      {Type: field.TypeInt64, Column: inboxcounter.FieldVersion},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inboxentry.Table,
 			Columns: inboxentry.Columns,
@@ -383,7 +431,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inboxentry.FieldConversationID: {Type: field.TypeString, Column: inboxentry.FieldConversationID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -408,7 +456,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldUpdatedAt:    {Type: field.TypeTime, Column: member.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -427,7 +475,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldIsLeader:     {Type: field.TypeBool, Column: membership.FieldIsLeader},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   message.Table,
 			Columns: message.Columns,
@@ -455,7 +503,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			message.FieldRecalledAt:      {Type: field.TypeTime, Column: message.FieldRecalledAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operator.Table,
 			Columns: operator.Columns,
@@ -472,7 +520,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operator.FieldPasswordHash: {Type: field.TypeString, Column: operator.FieldPasswordHash},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operatorsession.Table,
 			Columns: operatorsession.Columns,
@@ -490,7 +538,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operatorsession.FieldRevokedAt:  {Type: field.TypeTime, Column: operatorsession.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -509,7 +557,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:    {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tag.Table,
 			Columns: tag.Columns,
@@ -560,6 +608,78 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"AdminRole",
 		"Department",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   announcement.EnterpriseTable,
+			Columns: []string{announcement.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"Announcement",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"author",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   announcement.AuthorTable,
+			Columns: []string{announcement.AuthorColumn},
+			Bidi:    false,
+		},
+		"Announcement",
+		"Member",
+	)
+	graph.MustAddE(
+		"reads",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   announcement.ReadsTable,
+			Columns: []string{announcement.ReadsColumn},
+			Bidi:    false,
+		},
+		"Announcement",
+		"AnnouncementRead",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   announcementread.EnterpriseTable,
+			Columns: []string{announcementread.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"AnnouncementRead",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"announcement",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   announcementread.AnnouncementTable,
+			Columns: []string{announcementread.AnnouncementColumn},
+			Bidi:    false,
+		},
+		"AnnouncementRead",
+		"Announcement",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   announcementread.MemberTable,
+			Columns: []string{announcementread.MemberColumn},
+			Bidi:    false,
+		},
+		"AnnouncementRead",
+		"Member",
 	)
 	graph.MustAddE(
 		"enterprise",
@@ -1451,6 +1571,270 @@ func (f *AdminRoleFilter) WhereHasDepartmentsWith(preds ...predicate.Department)
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AnnouncementQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AnnouncementQuery builder.
+func (_q *AnnouncementQuery) Filter() *AnnouncementFilter {
+	return &AnnouncementFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AnnouncementMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AnnouncementMutation builder.
+func (m *AnnouncementMutation) Filter() *AnnouncementFilter {
+	return &AnnouncementFilter{config: m.config, predicateAdder: m}
+}
+
+// AnnouncementFilter provides a generic filtering capability at runtime for AnnouncementQuery.
+type AnnouncementFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AnnouncementFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AnnouncementFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(announcement.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AnnouncementFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(announcement.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *AnnouncementFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(announcement.FieldEnterpriseID))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *AnnouncementFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(announcement.FieldTitle))
+}
+
+// WhereBody applies the entql string predicate on the body field.
+func (f *AnnouncementFilter) WhereBody(p entql.StringP) {
+	f.Where(p.Field(announcement.FieldBody))
+}
+
+// WhereCategory applies the entql string predicate on the category field.
+func (f *AnnouncementFilter) WhereCategory(p entql.StringP) {
+	f.Where(p.Field(announcement.FieldCategory))
+}
+
+// WhereAudience applies the entql json.RawMessage predicate on the audience field.
+func (f *AnnouncementFilter) WhereAudience(p entql.BytesP) {
+	f.Where(p.Field(announcement.FieldAudience))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *AnnouncementFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(announcement.FieldStatus))
+}
+
+// WherePublishAt applies the entql time.Time predicate on the publish_at field.
+func (f *AnnouncementFilter) WherePublishAt(p entql.TimeP) {
+	f.Where(p.Field(announcement.FieldPublishAt))
+}
+
+// WherePublishedAt applies the entql time.Time predicate on the published_at field.
+func (f *AnnouncementFilter) WherePublishedAt(p entql.TimeP) {
+	f.Where(p.Field(announcement.FieldPublishedAt))
+}
+
+// WhereWithdrawnAt applies the entql time.Time predicate on the withdrawn_at field.
+func (f *AnnouncementFilter) WhereWithdrawnAt(p entql.TimeP) {
+	f.Where(p.Field(announcement.FieldWithdrawnAt))
+}
+
+// WherePinnedUntil applies the entql time.Time predicate on the pinned_until field.
+func (f *AnnouncementFilter) WherePinnedUntil(p entql.TimeP) {
+	f.Where(p.Field(announcement.FieldPinnedUntil))
+}
+
+// WhereConfidential applies the entql bool predicate on the confidential field.
+func (f *AnnouncementFilter) WhereConfidential(p entql.BoolP) {
+	f.Where(p.Field(announcement.FieldConfidential))
+}
+
+// WhereAuthorID applies the entql string predicate on the author_id field.
+func (f *AnnouncementFilter) WhereAuthorID(p entql.StringP) {
+	f.Where(p.Field(announcement.FieldAuthorID))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AnnouncementFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(announcement.FieldUpdatedAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *AnnouncementFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *AnnouncementFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAuthor applies a predicate to check if query has an edge author.
+func (f *AnnouncementFilter) WhereHasAuthor() {
+	f.Where(entql.HasEdge("author"))
+}
+
+// WhereHasAuthorWith applies a predicate to check if query has an edge author with a given conditions (other predicates).
+func (f *AnnouncementFilter) WhereHasAuthorWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("author", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReads applies a predicate to check if query has an edge reads.
+func (f *AnnouncementFilter) WhereHasReads() {
+	f.Where(entql.HasEdge("reads"))
+}
+
+// WhereHasReadsWith applies a predicate to check if query has an edge reads with a given conditions (other predicates).
+func (f *AnnouncementFilter) WhereHasReadsWith(preds ...predicate.AnnouncementRead) {
+	f.Where(entql.HasEdgeWith("reads", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AnnouncementReadQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AnnouncementReadQuery builder.
+func (_q *AnnouncementReadQuery) Filter() *AnnouncementReadFilter {
+	return &AnnouncementReadFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AnnouncementReadMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AnnouncementReadMutation builder.
+func (m *AnnouncementReadMutation) Filter() *AnnouncementReadFilter {
+	return &AnnouncementReadFilter{config: m.config, predicateAdder: m}
+}
+
+// AnnouncementReadFilter provides a generic filtering capability at runtime for AnnouncementReadQuery.
+type AnnouncementReadFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AnnouncementReadFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AnnouncementReadFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(announcementread.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AnnouncementReadFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(announcementread.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *AnnouncementReadFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(announcementread.FieldEnterpriseID))
+}
+
+// WhereAnnouncementID applies the entql string predicate on the announcement_id field.
+func (f *AnnouncementReadFilter) WhereAnnouncementID(p entql.StringP) {
+	f.Where(p.Field(announcementread.FieldAnnouncementID))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *AnnouncementReadFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(announcementread.FieldMemberID))
+}
+
+// WhereFirst applies the entql bool predicate on the first field.
+func (f *AnnouncementReadFilter) WhereFirst(p entql.BoolP) {
+	f.Where(p.Field(announcementread.FieldFirst))
+}
+
+// WhereFirstKey applies the entql string predicate on the first_key field.
+func (f *AnnouncementReadFilter) WhereFirstKey(p entql.StringP) {
+	f.Where(p.Field(announcementread.FieldFirstKey))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *AnnouncementReadFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *AnnouncementReadFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAnnouncement applies a predicate to check if query has an edge announcement.
+func (f *AnnouncementReadFilter) WhereHasAnnouncement() {
+	f.Where(entql.HasEdge("announcement"))
+}
+
+// WhereHasAnnouncementWith applies a predicate to check if query has an edge announcement with a given conditions (other predicates).
+func (f *AnnouncementReadFilter) WhereHasAnnouncementWith(preds ...predicate.Announcement) {
+	f.Where(entql.HasEdgeWith("announcement", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *AnnouncementReadFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *AnnouncementReadFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AppQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1479,7 +1863,7 @@ type AppFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AppFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1592,7 +1976,7 @@ type AppTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AppTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1685,7 +2069,7 @@ type AssignmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AssignmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1908,7 +2292,7 @@ type AssignmentEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AssignmentEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2020,7 +2404,7 @@ type AssignmentParticipantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AssignmentParticipantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2132,7 +2516,7 @@ type AuditEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2217,7 +2601,7 @@ type CallbackFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CallbackFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2331,7 +2715,7 @@ type ConfidentialViewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConfidentialViewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2433,7 +2817,7 @@ type ConversationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConversationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2536,7 +2920,7 @@ type ConversationMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConversationMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2638,7 +3022,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2797,7 +3181,7 @@ type EnterpriseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EnterpriseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2927,7 +3311,7 @@ type EventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3011,7 +3395,7 @@ type InboxCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InboxCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3104,7 +3488,7 @@ type InboxEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InboxEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3313,7 +3697,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3497,7 +3881,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3609,7 +3993,7 @@ type MessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3836,7 +4220,7 @@ type OperatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3910,7 +4294,7 @@ type OperatorSessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatorSessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3989,7 +4373,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4087,7 +4471,7 @@ type TagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -11,6 +11,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/announcement"
+	"github.com/corpline/corpline/ent/announcementread"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/assignment"
 	"github.com/corpline/corpline/ent/assignmentevent"
@@ -151,6 +153,260 @@ func newAdminRolePaginateArgs(rv map[string]any) *adminrolePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AdminRoleWhereInput); ok {
 		args.opts = append(args.opts, WithAdminRoleFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AnnouncementQuery) CollectFields(ctx context.Context, satisfies ...string) (*AnnouncementQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AnnouncementQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(announcement.Columns))
+		selectedFields = []string{announcement.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[announcement.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, announcement.FieldCreatedAt)
+				fieldSeen[announcement.FieldCreatedAt] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[announcement.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, announcement.FieldTitle)
+				fieldSeen[announcement.FieldTitle] = struct{}{}
+			}
+		case "category":
+			if _, ok := fieldSeen[announcement.FieldCategory]; !ok {
+				selectedFields = append(selectedFields, announcement.FieldCategory)
+				fieldSeen[announcement.FieldCategory] = struct{}{}
+			}
+		case "audience":
+			if _, ok := fieldSeen[announcement.FieldAudience]; !ok {
+				selectedFields = append(selectedFields, announcement.FieldAudience)
+				fieldSeen[announcement.FieldAudience] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[announcement.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, announcement.FieldStatus)
+				fieldSeen[announcement.FieldStatus] = struct{}{}
+			}
+		case "publishAt":
+			if _, ok := fieldSeen[announcement.FieldPublishAt]; !ok {
+				selectedFields = append(selectedFields, announcement.FieldPublishAt)
+				fieldSeen[announcement.FieldPublishAt] = struct{}{}
+			}
+		case "publishedAt":
+			if _, ok := fieldSeen[announcement.FieldPublishedAt]; !ok {
+				selectedFields = append(selectedFields, announcement.FieldPublishedAt)
+				fieldSeen[announcement.FieldPublishedAt] = struct{}{}
+			}
+		case "withdrawnAt":
+			if _, ok := fieldSeen[announcement.FieldWithdrawnAt]; !ok {
+				selectedFields = append(selectedFields, announcement.FieldWithdrawnAt)
+				fieldSeen[announcement.FieldWithdrawnAt] = struct{}{}
+			}
+		case "pinnedUntil":
+			if _, ok := fieldSeen[announcement.FieldPinnedUntil]; !ok {
+				selectedFields = append(selectedFields, announcement.FieldPinnedUntil)
+				fieldSeen[announcement.FieldPinnedUntil] = struct{}{}
+			}
+		case "confidential":
+			if _, ok := fieldSeen[announcement.FieldConfidential]; !ok {
+				selectedFields = append(selectedFields, announcement.FieldConfidential)
+				fieldSeen[announcement.FieldConfidential] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[announcement.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, announcement.FieldUpdatedAt)
+				fieldSeen[announcement.FieldUpdatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type announcementPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AnnouncementPaginateOption
+}
+
+func newAnnouncementPaginateArgs(rv map[string]any) *announcementPaginateArgs {
+	args := &announcementPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*AnnouncementOrder:
+			args.opts = append(args.opts, WithAnnouncementOrder(v))
+		case []any:
+			var orders []*AnnouncementOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &AnnouncementOrder{Field: &AnnouncementOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithAnnouncementOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*AnnouncementWhereInput); ok {
+		args.opts = append(args.opts, WithAnnouncementFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AnnouncementReadQuery) CollectFields(ctx context.Context, satisfies ...string) (*AnnouncementReadQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AnnouncementReadQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(announcementread.Columns))
+		selectedFields = []string{announcementread.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "announcement":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AnnouncementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, announcementImplementors)...); err != nil {
+				return err
+			}
+			_q.withAnnouncement = query
+			if _, ok := fieldSeen[announcementread.FieldAnnouncementID]; !ok {
+				selectedFields = append(selectedFields, announcementread.FieldAnnouncementID)
+				fieldSeen[announcementread.FieldAnnouncementID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[announcementread.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, announcementread.FieldCreatedAt)
+				fieldSeen[announcementread.FieldCreatedAt] = struct{}{}
+			}
+		case "first":
+			if _, ok := fieldSeen[announcementread.FieldFirst]; !ok {
+				selectedFields = append(selectedFields, announcementread.FieldFirst)
+				fieldSeen[announcementread.FieldFirst] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type announcementreadPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AnnouncementReadPaginateOption
+}
+
+func newAnnouncementReadPaginateArgs(rv map[string]any) *announcementreadPaginateArgs {
+	args := &announcementreadPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AnnouncementReadOrder{Field: &AnnouncementReadOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAnnouncementReadOrder(order))
+			}
+		case *AnnouncementReadOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAnnouncementReadOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AnnouncementReadWhereInput); ok {
+		args.opts = append(args.opts, WithAnnouncementReadFilter(v.Filter))
 	}
 	return args
 }

@@ -28,6 +28,14 @@ func (_m *AdminRole) Departments(ctx context.Context) (result []*Department, err
 	return result, err
 }
 
+func (_m *AnnouncementRead) Announcement(ctx context.Context) (*Announcement, error) {
+	result, err := _m.Edges.AnnouncementOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAnnouncement().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Assignment) Parent(ctx context.Context) (*Assignment, error) {
 	result, err := _m.Edges.ParentOrErr()
 	if IsNotLoaded(err) {

@@ -9,6 +9,8 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/announcement"
+	"github.com/corpline/corpline/ent/announcementread"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/assignment"
 	"github.com/corpline/corpline/ent/assignmentevent"
@@ -36,6 +38,16 @@ var adminroleImplementors = []string{"AdminRole", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*AdminRole) IsNode() {}
+
+var announcementImplementors = []string{"Announcement", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Announcement) IsNode() {}
+
+var announcementreadImplementors = []string{"AnnouncementRead", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AnnouncementRead) IsNode() {}
 
 var appImplementors = []string{"App", "Node"}
 
@@ -175,6 +187,24 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(adminrole.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, adminroleImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case announcement.Table:
+		query := c.Announcement.Query().
+			Where(announcement.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, announcementImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case announcementread.Table:
+		query := c.AnnouncementRead.Query().
+			Where(announcementread.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, announcementreadImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -391,6 +421,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.AdminRole.Query().
 			Where(adminrole.IDIn(ids...))
 		query, err := query.CollectFields(ctx, adminroleImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case announcement.Table:
+		query := c.Announcement.Query().
+			Where(announcement.IDIn(ids...))
+		query, err := query.CollectFields(ctx, announcementImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case announcementread.Table:
+		query := c.AnnouncementRead.Query().
+			Where(announcementread.IDIn(ids...))
+		query, err := query.CollectFields(ctx, announcementreadImplementors...)
 		if err != nil {
 			return nil, err
 		}

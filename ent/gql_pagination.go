@@ -15,6 +15,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/announcement"
+	"github.com/corpline/corpline/ent/announcementread"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/assignment"
 	"github.com/corpline/corpline/ent/assignmentevent"
@@ -404,6 +406,706 @@ func (_m *AdminRole) ToEdge(order *AdminRoleOrder) *AdminRoleEdge {
 		order = DefaultAdminRoleOrder
 	}
 	return &AdminRoleEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// AnnouncementEdge is the edge representation of Announcement.
+type AnnouncementEdge struct {
+	Node   *Announcement `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// AnnouncementConnection is the connection containing edges to Announcement.
+type AnnouncementConnection struct {
+	Edges      []*AnnouncementEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *AnnouncementConnection) build(nodes []*Announcement, pager *announcementPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Announcement
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Announcement {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Announcement {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AnnouncementEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AnnouncementEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AnnouncementPaginateOption enables pagination customization.
+type AnnouncementPaginateOption func(*announcementPager) error
+
+// WithAnnouncementOrder configures pagination ordering.
+func WithAnnouncementOrder(order []*AnnouncementOrder) AnnouncementPaginateOption {
+	return func(pager *announcementPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithAnnouncementFilter configures pagination filter.
+func WithAnnouncementFilter(filter func(*AnnouncementQuery) (*AnnouncementQuery, error)) AnnouncementPaginateOption {
+	return func(pager *announcementPager) error {
+		if filter == nil {
+			return errors.New("AnnouncementQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type announcementPager struct {
+	reverse bool
+	order   []*AnnouncementOrder
+	filter  func(*AnnouncementQuery) (*AnnouncementQuery, error)
+}
+
+func newAnnouncementPager(opts []AnnouncementPaginateOption, reverse bool) (*announcementPager, error) {
+	pager := &announcementPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *announcementPager) applyFilter(query *AnnouncementQuery) (*AnnouncementQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *announcementPager) toCursor(_m *Announcement) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *announcementPager) applyCursors(query *AnnouncementQuery, after, before *Cursor) (*AnnouncementQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultAnnouncementOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *announcementPager) applyOrder(query *AnnouncementQuery) *AnnouncementQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultAnnouncementOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultAnnouncementOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *announcementPager) orderExpr(query *AnnouncementQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultAnnouncementOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Announcement.
+func (_m *AnnouncementQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AnnouncementPaginateOption,
+) (*AnnouncementConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAnnouncementPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AnnouncementConnection{Edges: []*AnnouncementEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AnnouncementOrderFieldCreatedAt orders Announcement by created_at.
+	AnnouncementOrderFieldCreatedAt = &AnnouncementOrderField{
+		Value: func(_m *Announcement) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: announcement.FieldCreatedAt,
+		toTerm: announcement.ByCreatedAt,
+		toCursor: func(_m *Announcement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// AnnouncementOrderFieldTitle orders Announcement by title.
+	AnnouncementOrderFieldTitle = &AnnouncementOrderField{
+		Value: func(_m *Announcement) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: announcement.FieldTitle,
+		toTerm: announcement.ByTitle,
+		toCursor: func(_m *Announcement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+	// AnnouncementOrderFieldStatus orders Announcement by status.
+	AnnouncementOrderFieldStatus = &AnnouncementOrderField{
+		Value: func(_m *Announcement) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: announcement.FieldStatus,
+		toTerm: announcement.ByStatus,
+		toCursor: func(_m *Announcement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+	// AnnouncementOrderFieldPublishedAt orders Announcement by published_at.
+	AnnouncementOrderFieldPublishedAt = &AnnouncementOrderField{
+		Value: func(_m *Announcement) (ent.Value, error) {
+			return _m.PublishedAt, nil
+		},
+		column: announcement.FieldPublishedAt,
+		toTerm: announcement.ByPublishedAt,
+		toCursor: func(_m *Announcement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.PublishedAt,
+			}
+		},
+	}
+	// AnnouncementOrderFieldUpdatedAt orders Announcement by updated_at.
+	AnnouncementOrderFieldUpdatedAt = &AnnouncementOrderField{
+		Value: func(_m *Announcement) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: announcement.FieldUpdatedAt,
+		toTerm: announcement.ByUpdatedAt,
+		toCursor: func(_m *Announcement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AnnouncementOrderField) String() string {
+	var str string
+	switch f.column {
+	case AnnouncementOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case AnnouncementOrderFieldTitle.column:
+		str = "TITLE"
+	case AnnouncementOrderFieldStatus.column:
+		str = "STATUS"
+	case AnnouncementOrderFieldPublishedAt.column:
+		str = "PUBLISHED_AT"
+	case AnnouncementOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AnnouncementOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AnnouncementOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AnnouncementOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AnnouncementOrderFieldCreatedAt
+	case "TITLE":
+		*f = *AnnouncementOrderFieldTitle
+	case "STATUS":
+		*f = *AnnouncementOrderFieldStatus
+	case "PUBLISHED_AT":
+		*f = *AnnouncementOrderFieldPublishedAt
+	case "UPDATED_AT":
+		*f = *AnnouncementOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid AnnouncementOrderField", str)
+	}
+	return nil
+}
+
+// AnnouncementOrderField defines the ordering field of Announcement.
+type AnnouncementOrderField struct {
+	// Value extracts the ordering value from the given Announcement.
+	Value    func(*Announcement) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) announcement.OrderOption
+	toCursor func(*Announcement) Cursor
+}
+
+// AnnouncementOrder defines the ordering of Announcement.
+type AnnouncementOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *AnnouncementOrderField `json:"field"`
+}
+
+// DefaultAnnouncementOrder is the default ordering of Announcement.
+var DefaultAnnouncementOrder = &AnnouncementOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AnnouncementOrderField{
+		Value: func(_m *Announcement) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: announcement.FieldID,
+		toTerm: announcement.ByID,
+		toCursor: func(_m *Announcement) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Announcement into AnnouncementEdge.
+func (_m *Announcement) ToEdge(order *AnnouncementOrder) *AnnouncementEdge {
+	if order == nil {
+		order = DefaultAnnouncementOrder
+	}
+	return &AnnouncementEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// AnnouncementReadEdge is the edge representation of AnnouncementRead.
+type AnnouncementReadEdge struct {
+	Node   *AnnouncementRead `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// AnnouncementReadConnection is the connection containing edges to AnnouncementRead.
+type AnnouncementReadConnection struct {
+	Edges      []*AnnouncementReadEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *AnnouncementReadConnection) build(nodes []*AnnouncementRead, pager *announcementreadPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *AnnouncementRead
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *AnnouncementRead {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *AnnouncementRead {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AnnouncementReadEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AnnouncementReadEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AnnouncementReadPaginateOption enables pagination customization.
+type AnnouncementReadPaginateOption func(*announcementreadPager) error
+
+// WithAnnouncementReadOrder configures pagination ordering.
+func WithAnnouncementReadOrder(order *AnnouncementReadOrder) AnnouncementReadPaginateOption {
+	if order == nil {
+		order = DefaultAnnouncementReadOrder
+	}
+	o := *order
+	return func(pager *announcementreadPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAnnouncementReadOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAnnouncementReadFilter configures pagination filter.
+func WithAnnouncementReadFilter(filter func(*AnnouncementReadQuery) (*AnnouncementReadQuery, error)) AnnouncementReadPaginateOption {
+	return func(pager *announcementreadPager) error {
+		if filter == nil {
+			return errors.New("AnnouncementReadQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type announcementreadPager struct {
+	reverse bool
+	order   *AnnouncementReadOrder
+	filter  func(*AnnouncementReadQuery) (*AnnouncementReadQuery, error)
+}
+
+func newAnnouncementReadPager(opts []AnnouncementReadPaginateOption, reverse bool) (*announcementreadPager, error) {
+	pager := &announcementreadPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAnnouncementReadOrder
+	}
+	return pager, nil
+}
+
+func (p *announcementreadPager) applyFilter(query *AnnouncementReadQuery) (*AnnouncementReadQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *announcementreadPager) toCursor(_m *AnnouncementRead) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *announcementreadPager) applyCursors(query *AnnouncementReadQuery, after, before *Cursor) (*AnnouncementReadQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAnnouncementReadOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *announcementreadPager) applyOrder(query *AnnouncementReadQuery) *AnnouncementReadQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAnnouncementReadOrder.Field {
+		query = query.Order(DefaultAnnouncementReadOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *announcementreadPager) orderExpr(query *AnnouncementReadQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAnnouncementReadOrder.Field {
+			b.Comma().Ident(DefaultAnnouncementReadOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to AnnouncementRead.
+func (_m *AnnouncementReadQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AnnouncementReadPaginateOption,
+) (*AnnouncementReadConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAnnouncementReadPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AnnouncementReadConnection{Edges: []*AnnouncementReadEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AnnouncementReadOrderFieldCreatedAt orders AnnouncementRead by created_at.
+	AnnouncementReadOrderFieldCreatedAt = &AnnouncementReadOrderField{
+		Value: func(_m *AnnouncementRead) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: announcementread.FieldCreatedAt,
+		toTerm: announcementread.ByCreatedAt,
+		toCursor: func(_m *AnnouncementRead) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AnnouncementReadOrderField) String() string {
+	var str string
+	switch f.column {
+	case AnnouncementReadOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AnnouncementReadOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AnnouncementReadOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AnnouncementReadOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AnnouncementReadOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid AnnouncementReadOrderField", str)
+	}
+	return nil
+}
+
+// AnnouncementReadOrderField defines the ordering field of AnnouncementRead.
+type AnnouncementReadOrderField struct {
+	// Value extracts the ordering value from the given AnnouncementRead.
+	Value    func(*AnnouncementRead) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) announcementread.OrderOption
+	toCursor func(*AnnouncementRead) Cursor
+}
+
+// AnnouncementReadOrder defines the ordering of AnnouncementRead.
+type AnnouncementReadOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *AnnouncementReadOrderField `json:"field"`
+}
+
+// DefaultAnnouncementReadOrder is the default ordering of AnnouncementRead.
+var DefaultAnnouncementReadOrder = &AnnouncementReadOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AnnouncementReadOrderField{
+		Value: func(_m *AnnouncementRead) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: announcementread.FieldID,
+		toTerm: announcementread.ByID,
+		toCursor: func(_m *AnnouncementRead) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts AnnouncementRead into AnnouncementReadEdge.
+func (_m *AnnouncementRead) ToEdge(order *AnnouncementReadOrder) *AnnouncementReadEdge {
+	if order == nil {
+		order = DefaultAnnouncementReadOrder
+	}
+	return &AnnouncementReadEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

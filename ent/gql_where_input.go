@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/announcement"
+	"github.com/corpline/corpline/ent/announcementread"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/assignment"
 	"github.com/corpline/corpline/ent/assignmentevent"
@@ -252,6 +254,686 @@ func (i *AdminRoleWhereInput) P() (predicate.AdminRole, error) {
 		return predicates[0], nil
 	default:
 		return adminrole.And(predicates...), nil
+	}
+}
+
+// AnnouncementWhereInput represents a where input for filtering Announcement queries.
+type AnnouncementWhereInput struct {
+	Predicates []predicate.Announcement  `json:"-"`
+	Not        *AnnouncementWhereInput   `json:"not,omitempty"`
+	Or         []*AnnouncementWhereInput `json:"or,omitempty"`
+	And        []*AnnouncementWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "category" field predicates.
+	Category             *string  `json:"category,omitempty"`
+	CategoryNEQ          *string  `json:"categoryNEQ,omitempty"`
+	CategoryIn           []string `json:"categoryIn,omitempty"`
+	CategoryNotIn        []string `json:"categoryNotIn,omitempty"`
+	CategoryGT           *string  `json:"categoryGT,omitempty"`
+	CategoryGTE          *string  `json:"categoryGTE,omitempty"`
+	CategoryLT           *string  `json:"categoryLT,omitempty"`
+	CategoryLTE          *string  `json:"categoryLTE,omitempty"`
+	CategoryContains     *string  `json:"categoryContains,omitempty"`
+	CategoryHasPrefix    *string  `json:"categoryHasPrefix,omitempty"`
+	CategoryHasSuffix    *string  `json:"categoryHasSuffix,omitempty"`
+	CategoryEqualFold    *string  `json:"categoryEqualFold,omitempty"`
+	CategoryContainsFold *string  `json:"categoryContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *announcement.Status  `json:"status,omitempty"`
+	StatusNEQ   *announcement.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []announcement.Status `json:"statusIn,omitempty"`
+	StatusNotIn []announcement.Status `json:"statusNotIn,omitempty"`
+
+	// "publish_at" field predicates.
+	PublishAt       *time.Time  `json:"publishAt,omitempty"`
+	PublishAtNEQ    *time.Time  `json:"publishAtNEQ,omitempty"`
+	PublishAtIn     []time.Time `json:"publishAtIn,omitempty"`
+	PublishAtNotIn  []time.Time `json:"publishAtNotIn,omitempty"`
+	PublishAtGT     *time.Time  `json:"publishAtGT,omitempty"`
+	PublishAtGTE    *time.Time  `json:"publishAtGTE,omitempty"`
+	PublishAtLT     *time.Time  `json:"publishAtLT,omitempty"`
+	PublishAtLTE    *time.Time  `json:"publishAtLTE,omitempty"`
+	PublishAtIsNil  bool        `json:"publishAtIsNil,omitempty"`
+	PublishAtNotNil bool        `json:"publishAtNotNil,omitempty"`
+
+	// "published_at" field predicates.
+	PublishedAt       *time.Time  `json:"publishedAt,omitempty"`
+	PublishedAtNEQ    *time.Time  `json:"publishedAtNEQ,omitempty"`
+	PublishedAtIn     []time.Time `json:"publishedAtIn,omitempty"`
+	PublishedAtNotIn  []time.Time `json:"publishedAtNotIn,omitempty"`
+	PublishedAtGT     *time.Time  `json:"publishedAtGT,omitempty"`
+	PublishedAtGTE    *time.Time  `json:"publishedAtGTE,omitempty"`
+	PublishedAtLT     *time.Time  `json:"publishedAtLT,omitempty"`
+	PublishedAtLTE    *time.Time  `json:"publishedAtLTE,omitempty"`
+	PublishedAtIsNil  bool        `json:"publishedAtIsNil,omitempty"`
+	PublishedAtNotNil bool        `json:"publishedAtNotNil,omitempty"`
+
+	// "withdrawn_at" field predicates.
+	WithdrawnAt       *time.Time  `json:"withdrawnAt,omitempty"`
+	WithdrawnAtNEQ    *time.Time  `json:"withdrawnAtNEQ,omitempty"`
+	WithdrawnAtIn     []time.Time `json:"withdrawnAtIn,omitempty"`
+	WithdrawnAtNotIn  []time.Time `json:"withdrawnAtNotIn,omitempty"`
+	WithdrawnAtGT     *time.Time  `json:"withdrawnAtGT,omitempty"`
+	WithdrawnAtGTE    *time.Time  `json:"withdrawnAtGTE,omitempty"`
+	WithdrawnAtLT     *time.Time  `json:"withdrawnAtLT,omitempty"`
+	WithdrawnAtLTE    *time.Time  `json:"withdrawnAtLTE,omitempty"`
+	WithdrawnAtIsNil  bool        `json:"withdrawnAtIsNil,omitempty"`
+	WithdrawnAtNotNil bool        `json:"withdrawnAtNotNil,omitempty"`
+
+	// "pinned_until" field predicates.
+	PinnedUntil       *time.Time  `json:"pinnedUntil,omitempty"`
+	PinnedUntilNEQ    *time.Time  `json:"pinnedUntilNEQ,omitempty"`
+	PinnedUntilIn     []time.Time `json:"pinnedUntilIn,omitempty"`
+	PinnedUntilNotIn  []time.Time `json:"pinnedUntilNotIn,omitempty"`
+	PinnedUntilGT     *time.Time  `json:"pinnedUntilGT,omitempty"`
+	PinnedUntilGTE    *time.Time  `json:"pinnedUntilGTE,omitempty"`
+	PinnedUntilLT     *time.Time  `json:"pinnedUntilLT,omitempty"`
+	PinnedUntilLTE    *time.Time  `json:"pinnedUntilLTE,omitempty"`
+	PinnedUntilIsNil  bool        `json:"pinnedUntilIsNil,omitempty"`
+	PinnedUntilNotNil bool        `json:"pinnedUntilNotNil,omitempty"`
+
+	// "confidential" field predicates.
+	Confidential    *bool `json:"confidential,omitempty"`
+	ConfidentialNEQ *bool `json:"confidentialNEQ,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AnnouncementWhereInput) AddPredicates(predicates ...predicate.Announcement) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AnnouncementWhereInput filter on the AnnouncementQuery builder.
+func (i *AnnouncementWhereInput) Filter(q *AnnouncementQuery) (*AnnouncementQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAnnouncementWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAnnouncementWhereInput is returned in case the AnnouncementWhereInput is empty.
+var ErrEmptyAnnouncementWhereInput = errors.New("ent: empty predicate AnnouncementWhereInput")
+
+// P returns a predicate for filtering announcements.
+// An error is returned if the input is empty or invalid.
+func (i *AnnouncementWhereInput) P() (predicate.Announcement, error) {
+	var predicates []predicate.Announcement
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, announcement.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Announcement, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, announcement.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Announcement, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, announcement.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, announcement.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, announcement.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, announcement.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, announcement.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, announcement.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, announcement.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, announcement.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, announcement.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, announcement.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, announcement.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, announcement.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, announcement.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, announcement.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, announcement.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, announcement.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, announcement.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, announcement.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, announcement.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, announcement.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, announcement.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, announcement.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, announcement.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, announcement.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, announcement.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, announcement.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, announcement.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, announcement.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, announcement.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, announcement.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, announcement.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, announcement.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Category != nil {
+		predicates = append(predicates, announcement.CategoryEQ(*i.Category))
+	}
+	if i.CategoryNEQ != nil {
+		predicates = append(predicates, announcement.CategoryNEQ(*i.CategoryNEQ))
+	}
+	if len(i.CategoryIn) > 0 {
+		predicates = append(predicates, announcement.CategoryIn(i.CategoryIn...))
+	}
+	if len(i.CategoryNotIn) > 0 {
+		predicates = append(predicates, announcement.CategoryNotIn(i.CategoryNotIn...))
+	}
+	if i.CategoryGT != nil {
+		predicates = append(predicates, announcement.CategoryGT(*i.CategoryGT))
+	}
+	if i.CategoryGTE != nil {
+		predicates = append(predicates, announcement.CategoryGTE(*i.CategoryGTE))
+	}
+	if i.CategoryLT != nil {
+		predicates = append(predicates, announcement.CategoryLT(*i.CategoryLT))
+	}
+	if i.CategoryLTE != nil {
+		predicates = append(predicates, announcement.CategoryLTE(*i.CategoryLTE))
+	}
+	if i.CategoryContains != nil {
+		predicates = append(predicates, announcement.CategoryContains(*i.CategoryContains))
+	}
+	if i.CategoryHasPrefix != nil {
+		predicates = append(predicates, announcement.CategoryHasPrefix(*i.CategoryHasPrefix))
+	}
+	if i.CategoryHasSuffix != nil {
+		predicates = append(predicates, announcement.CategoryHasSuffix(*i.CategoryHasSuffix))
+	}
+	if i.CategoryEqualFold != nil {
+		predicates = append(predicates, announcement.CategoryEqualFold(*i.CategoryEqualFold))
+	}
+	if i.CategoryContainsFold != nil {
+		predicates = append(predicates, announcement.CategoryContainsFold(*i.CategoryContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, announcement.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, announcement.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, announcement.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, announcement.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.PublishAt != nil {
+		predicates = append(predicates, announcement.PublishAtEQ(*i.PublishAt))
+	}
+	if i.PublishAtNEQ != nil {
+		predicates = append(predicates, announcement.PublishAtNEQ(*i.PublishAtNEQ))
+	}
+	if len(i.PublishAtIn) > 0 {
+		predicates = append(predicates, announcement.PublishAtIn(i.PublishAtIn...))
+	}
+	if len(i.PublishAtNotIn) > 0 {
+		predicates = append(predicates, announcement.PublishAtNotIn(i.PublishAtNotIn...))
+	}
+	if i.PublishAtGT != nil {
+		predicates = append(predicates, announcement.PublishAtGT(*i.PublishAtGT))
+	}
+	if i.PublishAtGTE != nil {
+		predicates = append(predicates, announcement.PublishAtGTE(*i.PublishAtGTE))
+	}
+	if i.PublishAtLT != nil {
+		predicates = append(predicates, announcement.PublishAtLT(*i.PublishAtLT))
+	}
+	if i.PublishAtLTE != nil {
+		predicates = append(predicates, announcement.PublishAtLTE(*i.PublishAtLTE))
+	}
+	if i.PublishAtIsNil {
+		predicates = append(predicates, announcement.PublishAtIsNil())
+	}
+	if i.PublishAtNotNil {
+		predicates = append(predicates, announcement.PublishAtNotNil())
+	}
+	if i.PublishedAt != nil {
+		predicates = append(predicates, announcement.PublishedAtEQ(*i.PublishedAt))
+	}
+	if i.PublishedAtNEQ != nil {
+		predicates = append(predicates, announcement.PublishedAtNEQ(*i.PublishedAtNEQ))
+	}
+	if len(i.PublishedAtIn) > 0 {
+		predicates = append(predicates, announcement.PublishedAtIn(i.PublishedAtIn...))
+	}
+	if len(i.PublishedAtNotIn) > 0 {
+		predicates = append(predicates, announcement.PublishedAtNotIn(i.PublishedAtNotIn...))
+	}
+	if i.PublishedAtGT != nil {
+		predicates = append(predicates, announcement.PublishedAtGT(*i.PublishedAtGT))
+	}
+	if i.PublishedAtGTE != nil {
+		predicates = append(predicates, announcement.PublishedAtGTE(*i.PublishedAtGTE))
+	}
+	if i.PublishedAtLT != nil {
+		predicates = append(predicates, announcement.PublishedAtLT(*i.PublishedAtLT))
+	}
+	if i.PublishedAtLTE != nil {
+		predicates = append(predicates, announcement.PublishedAtLTE(*i.PublishedAtLTE))
+	}
+	if i.PublishedAtIsNil {
+		predicates = append(predicates, announcement.PublishedAtIsNil())
+	}
+	if i.PublishedAtNotNil {
+		predicates = append(predicates, announcement.PublishedAtNotNil())
+	}
+	if i.WithdrawnAt != nil {
+		predicates = append(predicates, announcement.WithdrawnAtEQ(*i.WithdrawnAt))
+	}
+	if i.WithdrawnAtNEQ != nil {
+		predicates = append(predicates, announcement.WithdrawnAtNEQ(*i.WithdrawnAtNEQ))
+	}
+	if len(i.WithdrawnAtIn) > 0 {
+		predicates = append(predicates, announcement.WithdrawnAtIn(i.WithdrawnAtIn...))
+	}
+	if len(i.WithdrawnAtNotIn) > 0 {
+		predicates = append(predicates, announcement.WithdrawnAtNotIn(i.WithdrawnAtNotIn...))
+	}
+	if i.WithdrawnAtGT != nil {
+		predicates = append(predicates, announcement.WithdrawnAtGT(*i.WithdrawnAtGT))
+	}
+	if i.WithdrawnAtGTE != nil {
+		predicates = append(predicates, announcement.WithdrawnAtGTE(*i.WithdrawnAtGTE))
+	}
+	if i.WithdrawnAtLT != nil {
+		predicates = append(predicates, announcement.WithdrawnAtLT(*i.WithdrawnAtLT))
+	}
+	if i.WithdrawnAtLTE != nil {
+		predicates = append(predicates, announcement.WithdrawnAtLTE(*i.WithdrawnAtLTE))
+	}
+	if i.WithdrawnAtIsNil {
+		predicates = append(predicates, announcement.WithdrawnAtIsNil())
+	}
+	if i.WithdrawnAtNotNil {
+		predicates = append(predicates, announcement.WithdrawnAtNotNil())
+	}
+	if i.PinnedUntil != nil {
+		predicates = append(predicates, announcement.PinnedUntilEQ(*i.PinnedUntil))
+	}
+	if i.PinnedUntilNEQ != nil {
+		predicates = append(predicates, announcement.PinnedUntilNEQ(*i.PinnedUntilNEQ))
+	}
+	if len(i.PinnedUntilIn) > 0 {
+		predicates = append(predicates, announcement.PinnedUntilIn(i.PinnedUntilIn...))
+	}
+	if len(i.PinnedUntilNotIn) > 0 {
+		predicates = append(predicates, announcement.PinnedUntilNotIn(i.PinnedUntilNotIn...))
+	}
+	if i.PinnedUntilGT != nil {
+		predicates = append(predicates, announcement.PinnedUntilGT(*i.PinnedUntilGT))
+	}
+	if i.PinnedUntilGTE != nil {
+		predicates = append(predicates, announcement.PinnedUntilGTE(*i.PinnedUntilGTE))
+	}
+	if i.PinnedUntilLT != nil {
+		predicates = append(predicates, announcement.PinnedUntilLT(*i.PinnedUntilLT))
+	}
+	if i.PinnedUntilLTE != nil {
+		predicates = append(predicates, announcement.PinnedUntilLTE(*i.PinnedUntilLTE))
+	}
+	if i.PinnedUntilIsNil {
+		predicates = append(predicates, announcement.PinnedUntilIsNil())
+	}
+	if i.PinnedUntilNotNil {
+		predicates = append(predicates, announcement.PinnedUntilNotNil())
+	}
+	if i.Confidential != nil {
+		predicates = append(predicates, announcement.ConfidentialEQ(*i.Confidential))
+	}
+	if i.ConfidentialNEQ != nil {
+		predicates = append(predicates, announcement.ConfidentialNEQ(*i.ConfidentialNEQ))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, announcement.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, announcement.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, announcement.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, announcement.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, announcement.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, announcement.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, announcement.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, announcement.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAnnouncementWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return announcement.And(predicates...), nil
+	}
+}
+
+// AnnouncementReadWhereInput represents a where input for filtering AnnouncementRead queries.
+type AnnouncementReadWhereInput struct {
+	Predicates []predicate.AnnouncementRead  `json:"-"`
+	Not        *AnnouncementReadWhereInput   `json:"not,omitempty"`
+	Or         []*AnnouncementReadWhereInput `json:"or,omitempty"`
+	And        []*AnnouncementReadWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "first" field predicates.
+	First    *bool `json:"first,omitempty"`
+	FirstNEQ *bool `json:"firstNEQ,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AnnouncementReadWhereInput) AddPredicates(predicates ...predicate.AnnouncementRead) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AnnouncementReadWhereInput filter on the AnnouncementReadQuery builder.
+func (i *AnnouncementReadWhereInput) Filter(q *AnnouncementReadQuery) (*AnnouncementReadQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAnnouncementReadWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAnnouncementReadWhereInput is returned in case the AnnouncementReadWhereInput is empty.
+var ErrEmptyAnnouncementReadWhereInput = errors.New("ent: empty predicate AnnouncementReadWhereInput")
+
+// P returns a predicate for filtering announcementreads.
+// An error is returned if the input is empty or invalid.
+func (i *AnnouncementReadWhereInput) P() (predicate.AnnouncementRead, error) {
+	var predicates []predicate.AnnouncementRead
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, announcementread.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.AnnouncementRead, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, announcementread.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.AnnouncementRead, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, announcementread.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, announcementread.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, announcementread.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, announcementread.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, announcementread.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, announcementread.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, announcementread.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, announcementread.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, announcementread.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, announcementread.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, announcementread.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, announcementread.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, announcementread.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, announcementread.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, announcementread.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, announcementread.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, announcementread.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, announcementread.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, announcementread.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.First != nil {
+		predicates = append(predicates, announcementread.FirstEQ(*i.First))
+	}
+	if i.FirstNEQ != nil {
+		predicates = append(predicates, announcementread.FirstNEQ(*i.FirstNEQ))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAnnouncementReadWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return announcementread.And(predicates...), nil
 	}
 }
 

@@ -16,6 +16,10 @@ type Tx struct {
 	config
 	// AdminRole is the client for interacting with the AdminRole builders.
 	AdminRole *AdminRoleClient
+	// Announcement is the client for interacting with the Announcement builders.
+	Announcement *AnnouncementClient
+	// AnnouncementRead is the client for interacting with the AnnouncementRead builders.
+	AnnouncementRead *AnnouncementReadClient
 	// App is the client for interacting with the App builders.
 	App *AppClient
 	// AppToken is the client for interacting with the AppToken builders.
@@ -192,6 +196,8 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.AdminRole = NewAdminRoleClient(tx.config)
+	tx.Announcement = NewAnnouncementClient(tx.config)
+	tx.AnnouncementRead = NewAnnouncementReadClient(tx.config)
 	tx.App = NewAppClient(tx.config)
 	tx.AppToken = NewAppTokenClient(tx.config)
 	tx.Assignment = NewAssignmentClient(tx.config)

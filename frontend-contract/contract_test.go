@@ -17,6 +17,7 @@ var screens = []string{
 	"login.graphql", "viewer.graphql", "department-tree.graphql", "member-search.graphql",
 	"member-page.graphql", "member-profile.graphql", "admin-edits.graphql", "import.graphql",
 	"my-tasks.graphql", "task-detail.graphql",
+	"announcement-list.graphql", "announcement-detail.graphql", "announcement-admin.graphql",
 }
 
 func TestEveryFileIsValidAgainstTheSchema(t *testing.T) {

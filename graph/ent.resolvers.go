@@ -68,6 +68,14 @@ func (r *queryResolver) Tags(ctx context.Context, after *entgql.Cursor[string], 
 	return r.Client.Tag.Query().Paginate(ctx, after, first, before, last, ent.WithTagOrder(orderBy), ent.WithTagFilter(where.Filter))
 }
 
+// Announcement returns generated.AnnouncementResolver implementation.
+func (r *Resolver) Announcement() generated.AnnouncementResolver { return &announcementResolver{r} }
+
+// AnnouncementRead returns generated.AnnouncementReadResolver implementation.
+func (r *Resolver) AnnouncementRead() generated.AnnouncementReadResolver {
+	return &announcementReadResolver{r}
+}
+
 // App returns generated.AppResolver implementation.
 func (r *Resolver) App() generated.AppResolver { return &appResolver{r} }
 
@@ -106,6 +114,8 @@ func (r *Resolver) Message() generated.MessageResolver { return &messageResolver
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
+	announcementResolver          struct{ *Resolver }
+	announcementReadResolver      struct{ *Resolver }
 	appResolver                   struct{ *Resolver }
 	assignmentResolver            struct{ *Resolver }
 	assignmentParticipantResolver struct{ *Resolver }

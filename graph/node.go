@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/announcement"
+	"github.com/corpline/corpline/ent/announcementread"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/assignment"
 	"github.com/corpline/corpline/ent/assignmentevent"
@@ -42,6 +44,8 @@ var nodeTables = map[string]string{
 	ids.Assignment:            assignment.Table,
 	ids.AssignmentParticipant: assignmentparticipant.Table,
 	ids.AssignmentEvent:       assignmentevent.Table,
+	ids.Announcement:          announcement.Table,
+	ids.AnnouncementRead:      announcementread.Table,
 }
 
 // nodeType resolves the table of a global ID from its prefix. Sessions have

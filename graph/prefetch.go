@@ -101,6 +101,9 @@ func (r *Resolver) PrefetchEdges(ctx context.Context, next graphql.Resolver) (an
 func rowsOf(res any) (members []string, depts []string) {
 	switch v := res.(type) {
 	case *ent.MemberConnection:
+		if v == nil { // a nullable connection, withheld
+			return nil, nil
+		}
 		for _, e := range v.Edges {
 			members = append(members, e.Node.ID)
 		}
@@ -109,6 +112,9 @@ func rowsOf(res any) (members []string, depts []string) {
 			members = append(members, m.ID)
 		}
 	case *ent.DepartmentConnection:
+		if v == nil {
+			return nil, nil
+		}
 		for _, e := range v.Edges {
 			depts = append(depts, e.Node.ID)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph/generated"
+	"github.com/corpline/corpline/internal/announcements"
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/assignments"
 	"github.com/corpline/corpline/internal/auth"
@@ -28,6 +29,7 @@ type Resolver struct {
 	Messaging     *messaging.Service
 	Conversations *conversation.Service
 	Assignments   *assignments.Service
+	Announcements *announcements.Service
 	Publisher     bus.Publisher
 	Lifecycle     *lifecycle.Service
 	Invites       *invite.Service

@@ -50,6 +50,119 @@ var (
 			},
 		},
 	}
+	// AnnouncementsColumns holds the columns for the "announcements" table.
+	AnnouncementsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "title", Type: field.TypeString},
+		{Name: "body", Type: field.TypeString, Size: 2147483647},
+		{Name: "category", Type: field.TypeString, Default: ""},
+		{Name: "audience", Type: field.TypeJSON},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "SCHEDULED", "PUBLISHED", "WITHDRAWN"}, Default: "DRAFT"},
+		{Name: "publish_at", Type: field.TypeTime, Nullable: true},
+		{Name: "published_at", Type: field.TypeTime, Nullable: true},
+		{Name: "withdrawn_at", Type: field.TypeTime, Nullable: true},
+		{Name: "pinned_until", Type: field.TypeTime, Nullable: true},
+		{Name: "confidential", Type: field.TypeBool, Default: false},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "author_id", Type: field.TypeString, Nullable: true},
+	}
+	// AnnouncementsTable holds the schema information for the "announcements" table.
+	AnnouncementsTable = &schema.Table{
+		Name:       "announcements",
+		Columns:    AnnouncementsColumns,
+		PrimaryKey: []*schema.Column{AnnouncementsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "announcements_enterprises_enterprise",
+				Columns:    []*schema.Column{AnnouncementsColumns[13]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "announcements_members_author",
+				Columns:    []*schema.Column{AnnouncementsColumns[14]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "announcement_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{AnnouncementsColumns[13]},
+			},
+			{
+				Name:    "announcement_enterprise_id_status_published_at",
+				Unique:  false,
+				Columns: []*schema.Column{AnnouncementsColumns[13], AnnouncementsColumns[6], AnnouncementsColumns[8]},
+			},
+			{
+				Name:    "announcement_status_publish_at",
+				Unique:  false,
+				Columns: []*schema.Column{AnnouncementsColumns[6], AnnouncementsColumns[7]},
+			},
+			{
+				Name:    "announcement_author_id",
+				Unique:  false,
+				Columns: []*schema.Column{AnnouncementsColumns[14]},
+			},
+		},
+	}
+	// AnnouncementReadsColumns holds the columns for the "announcement_reads" table.
+	AnnouncementReadsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "first", Type: field.TypeBool},
+		{Name: "first_key", Type: field.TypeString, Nullable: true},
+		{Name: "announcement_id", Type: field.TypeString},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeString},
+	}
+	// AnnouncementReadsTable holds the schema information for the "announcement_reads" table.
+	AnnouncementReadsTable = &schema.Table{
+		Name:       "announcement_reads",
+		Columns:    AnnouncementReadsColumns,
+		PrimaryKey: []*schema.Column{AnnouncementReadsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "announcement_reads_announcements_reads",
+				Columns:    []*schema.Column{AnnouncementReadsColumns[4]},
+				RefColumns: []*schema.Column{AnnouncementsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "announcement_reads_enterprises_enterprise",
+				Columns:    []*schema.Column{AnnouncementReadsColumns[5]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "announcement_reads_members_member",
+				Columns:    []*schema.Column{AnnouncementReadsColumns[6]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "announcementread_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{AnnouncementReadsColumns[5]},
+			},
+			{
+				Name:    "announcementread_announcement_id_first_key",
+				Unique:  true,
+				Columns: []*schema.Column{AnnouncementReadsColumns[4], AnnouncementReadsColumns[3]},
+			},
+			{
+				Name:    "announcementread_announcement_id_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{AnnouncementReadsColumns[4], AnnouncementReadsColumns[6]},
+			},
+		},
+	}
 	// AppsColumns holds the columns for the "apps" table.
 	AppsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -1114,6 +1227,8 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AdminRolesTable,
+		AnnouncementsTable,
+		AnnouncementReadsTable,
 		AppsTable,
 		AppTokensTable,
 		AssignmentsTable,
@@ -1144,6 +1259,11 @@ var (
 func init() {
 	AdminRolesTable.ForeignKeys[0].RefTable = EnterprisesTable
 	AdminRolesTable.ForeignKeys[1].RefTable = MembersTable
+	AnnouncementsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	AnnouncementsTable.ForeignKeys[1].RefTable = MembersTable
+	AnnouncementReadsTable.ForeignKeys[0].RefTable = AnnouncementsTable
+	AnnouncementReadsTable.ForeignKeys[1].RefTable = EnterprisesTable
+	AnnouncementReadsTable.ForeignKeys[2].RefTable = MembersTable
 	AppsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	AppTokensTable.ForeignKeys[0].RefTable = AppsTable
 	AppTokensTable.ForeignKeys[1].RefTable = EnterprisesTable

@@ -135,6 +135,54 @@ func (f AdminRoleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AdminRoleMutation", m)
 }
 
+// The AnnouncementQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AnnouncementQueryRuleFunc func(context.Context, *ent.AnnouncementQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AnnouncementQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnnouncementQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AnnouncementQuery", q)
+}
+
+// The AnnouncementMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AnnouncementMutationRuleFunc func(context.Context, *ent.AnnouncementMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AnnouncementMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AnnouncementMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AnnouncementMutation", m)
+}
+
+// The AnnouncementReadQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AnnouncementReadQueryRuleFunc func(context.Context, *ent.AnnouncementReadQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AnnouncementReadQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnnouncementReadQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AnnouncementReadQuery", q)
+}
+
+// The AnnouncementReadMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AnnouncementReadMutationRuleFunc func(context.Context, *ent.AnnouncementReadMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AnnouncementReadMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AnnouncementReadMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AnnouncementReadMutation", m)
+}
+
 // The AppQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AppQueryRuleFunc func(context.Context, *ent.AppQuery) error
@@ -700,6 +748,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
 	case *ent.AdminRoleQuery:
 		return q.Filter(), nil
+	case *ent.AnnouncementQuery:
+		return q.Filter(), nil
+	case *ent.AnnouncementReadQuery:
+		return q.Filter(), nil
 	case *ent.AppQuery:
 		return q.Filter(), nil
 	case *ent.AppTokenQuery:
@@ -752,6 +804,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
 	case *ent.AdminRoleMutation:
+		return m.Filter(), nil
+	case *ent.AnnouncementMutation:
+		return m.Filter(), nil
+	case *ent.AnnouncementReadMutation:
 		return m.Filter(), nil
 	case *ent.AppMutation:
 		return m.Filter(), nil

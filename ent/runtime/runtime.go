@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/announcement"
+	"github.com/corpline/corpline/ent/announcementread"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
 	"github.com/corpline/corpline/ent/assignment"
@@ -74,6 +76,82 @@ func init() {
 	adminrole.DefaultID = adminroleDescID.Default.(func() string)
 	// adminrole.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	adminrole.IDValidator = adminroleDescID.Validators[0].(func(string) error)
+	announcementMixin := schema.Announcement{}.Mixin()
+	announcement.Policy = privacy.NewPolicies(announcementMixin[1], schema.Announcement{})
+	announcement.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := announcement.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	announcementMixinFields0 := announcementMixin[0].Fields()
+	_ = announcementMixinFields0
+	announcementMixinFields1 := announcementMixin[1].Fields()
+	_ = announcementMixinFields1
+	announcementFields := schema.Announcement{}.Fields()
+	_ = announcementFields
+	// announcementDescCreatedAt is the schema descriptor for created_at field.
+	announcementDescCreatedAt := announcementMixinFields0[1].Descriptor()
+	// announcement.DefaultCreatedAt holds the default value on creation for the created_at field.
+	announcement.DefaultCreatedAt = announcementDescCreatedAt.Default.(func() time.Time)
+	// announcementDescEnterpriseID is the schema descriptor for enterprise_id field.
+	announcementDescEnterpriseID := announcementMixinFields1[0].Descriptor()
+	// announcement.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	announcement.EnterpriseIDValidator = announcementDescEnterpriseID.Validators[0].(func(string) error)
+	// announcementDescTitle is the schema descriptor for title field.
+	announcementDescTitle := announcementFields[0].Descriptor()
+	// announcement.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	announcement.TitleValidator = announcementDescTitle.Validators[0].(func(string) error)
+	// announcementDescCategory is the schema descriptor for category field.
+	announcementDescCategory := announcementFields[2].Descriptor()
+	// announcement.DefaultCategory holds the default value on creation for the category field.
+	announcement.DefaultCategory = announcementDescCategory.Default.(string)
+	// announcementDescConfidential is the schema descriptor for confidential field.
+	announcementDescConfidential := announcementFields[9].Descriptor()
+	// announcement.DefaultConfidential holds the default value on creation for the confidential field.
+	announcement.DefaultConfidential = announcementDescConfidential.Default.(bool)
+	// announcementDescUpdatedAt is the schema descriptor for updated_at field.
+	announcementDescUpdatedAt := announcementFields[11].Descriptor()
+	// announcement.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	announcement.DefaultUpdatedAt = announcementDescUpdatedAt.Default.(func() time.Time)
+	// announcementDescID is the schema descriptor for id field.
+	announcementDescID := announcementMixinFields0[0].Descriptor()
+	// announcement.DefaultID holds the default value on creation for the id field.
+	announcement.DefaultID = announcementDescID.Default.(func() string)
+	// announcement.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	announcement.IDValidator = announcementDescID.Validators[0].(func(string) error)
+	announcementreadMixin := schema.AnnouncementRead{}.Mixin()
+	announcementread.Policy = privacy.NewPolicies(announcementreadMixin[1], schema.AnnouncementRead{})
+	announcementread.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := announcementread.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	announcementreadMixinFields0 := announcementreadMixin[0].Fields()
+	_ = announcementreadMixinFields0
+	announcementreadMixinFields1 := announcementreadMixin[1].Fields()
+	_ = announcementreadMixinFields1
+	announcementreadFields := schema.AnnouncementRead{}.Fields()
+	_ = announcementreadFields
+	// announcementreadDescCreatedAt is the schema descriptor for created_at field.
+	announcementreadDescCreatedAt := announcementreadMixinFields0[1].Descriptor()
+	// announcementread.DefaultCreatedAt holds the default value on creation for the created_at field.
+	announcementread.DefaultCreatedAt = announcementreadDescCreatedAt.Default.(func() time.Time)
+	// announcementreadDescEnterpriseID is the schema descriptor for enterprise_id field.
+	announcementreadDescEnterpriseID := announcementreadMixinFields1[0].Descriptor()
+	// announcementread.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	announcementread.EnterpriseIDValidator = announcementreadDescEnterpriseID.Validators[0].(func(string) error)
+	// announcementreadDescID is the schema descriptor for id field.
+	announcementreadDescID := announcementreadMixinFields0[0].Descriptor()
+	// announcementread.DefaultID holds the default value on creation for the id field.
+	announcementread.DefaultID = announcementreadDescID.Default.(func() string)
+	// announcementread.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	announcementread.IDValidator = announcementreadDescID.Validators[0].(func(string) error)
 	appMixin := schema.App{}.Mixin()
 	app.Policy = privacy.NewPolicies(appMixin[1], schema.App{})
 	app.Hooks[0] = func(next ent.Mutator) ent.Mutator {

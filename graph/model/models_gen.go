@@ -47,6 +47,14 @@ type AddConversationMembersInput struct {
 	MemberIds      []string `json:"memberIds"`
 }
 
+// Narrows the announcements list, on top of `where`.
+type AnnouncementsFilter struct {
+	// Only announcements pinned now (true) or not (false).
+	Pinned *bool `json:"pinned,omitempty"`
+	// Only those the viewer has read (true) or not (false).
+	Read *bool `json:"read,omitempty"`
+}
+
 type AppTokenInput struct {
 	// The enterprise's code.
 	Enterprise string `json:"enterprise"`
@@ -104,6 +112,18 @@ type ConversationUnread struct {
 	// Null when the viewer has left the conversation.
 	Conversation *ent.Conversation `json:"conversation,omitempty"`
 	Count        int               `json:"count"`
+}
+
+type CreateAnnouncementInput struct {
+	// 1 to 200 characters.
+	Title string `json:"title"`
+	// Markdown, 1 to 50,000 characters.
+	Body string `json:"body"`
+	// At most 50 characters.
+	Category *string `json:"category,omitempty"`
+	// Inside the subtrees the admin manages; the whole enterprise for super admins only.
+	Audience     *audience.Audience `json:"audience"`
+	Confidential *bool              `json:"confidential,omitempty"`
 }
 
 type CreateAppInput struct {
@@ -306,6 +326,10 @@ type LogoutPayload struct {
 	Ok bool `json:"ok"`
 }
 
+type MarkAnnouncementReadInput struct {
+	ID string `json:"id"`
+}
+
 type MarkInboxReadInput struct {
 	// One entry to mark read.
 	EntryID *string `json:"entryId,omitempty"`
@@ -346,6 +370,18 @@ type MoveDepartmentInput struct {
 type OperatorLoginInput struct {
 	Login    string `json:"login"`
 	Password string `json:"password"`
+}
+
+type PinAnnouncementInput struct {
+	ID string `json:"id"`
+	// Pinned until then (after publishing, in the future); null unpins.
+	Until *time.Time `json:"until,omitempty"`
+}
+
+type PublishAnnouncementInput struct {
+	ID string `json:"id"`
+	// Publish then instead of now: a future time, within a year. The announcement is SCHEDULED until then.
+	At *time.Time `json:"at,omitempty"`
 }
 
 type RecallMessageInput struct {
@@ -441,6 +477,15 @@ type SetFollowerQuotaInput struct {
 type Subscription struct {
 }
 
+type UpdateAnnouncementInput struct {
+	ID           string             `json:"id"`
+	Title        *string            `json:"title,omitempty"`
+	Body         *string            `json:"body,omitempty"`
+	Category     *string            `json:"category,omitempty"`
+	Audience     *audience.Audience `json:"audience,omitempty"`
+	Confidential *bool              `json:"confidential,omitempty"`
+}
+
 type UpdateAppInput struct {
 	ID           string             `json:"id"`
 	Name         *string            `json:"name,omitempty"`
@@ -508,6 +553,10 @@ type VerifyAssignmentInput struct {
 	ID string `json:"id"`
 	// At most 2,000 characters, shown on the timeline.
 	Note *string `json:"note,omitempty"`
+}
+
+type WithdrawAnnouncementInput struct {
+	ID string `json:"id"`
 }
 
 type AssignmentRole string

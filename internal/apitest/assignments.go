@@ -75,7 +75,7 @@ func (c *Client) GetAssignment(id string) Assignment {
 
 // SubjectSubscription follows the inbox, reading the item each entry is about.
 const SubjectSubscription = `subscription { inbox { kind seq entry { id subjectType subjectEvent actor { id }
-	subject { ... on Assignment { id status } } } } }`
+	subject { ... on Assignment { id status } ... on Announcement { id } } } } }`
 
 // SubjectEvent is one event of SubjectSubscription.
 type SubjectEvent struct {

@@ -55,4 +55,6 @@ const (
 	Assignment            = "asn"
 	AssignmentParticipant = "asp"
 	AssignmentEvent       = "ase"
+	Announcement          = "ann"
+	AnnouncementRead      = "anr"
 )

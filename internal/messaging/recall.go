@@ -54,11 +54,7 @@ func (s *Service) Recall(ctx context.Context, id string) (*ent.Message, error) {
 	err = db.InboxEntry.Update().
 		Where(inboxentry.MessageID(m.ID), inboxentry.RecalledAtIsNil()).
 		SetRecalledAt(now).
-		Modify(func(u *sql.UpdateBuilder) {
-			u.Set(inboxentry.FieldVersion, sql.Expr(fmt.Sprintf("(SELECT %s FROM %s WHERE %s.%s = %s.%s)",
-				inboxcounter.FieldVersion, inboxcounter.Table,
-				inboxcounter.Table, inboxcounter.FieldMemberID, inboxentry.Table, inboxentry.FieldMemberID)))
-		}).
+		Modify(setVersionFromCounter).
 		Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("recall: %w", err)
@@ -69,6 +65,14 @@ func (s *Service) Recall(ctx context.Context, id string) (*ent.Message, error) {
 	}
 	s.publish(ctx, members)
 	return m, nil
+}
+
+// setVersionFromCounter sets each updated entry's version to its member's
+// counter, which a bump just advanced.
+func setVersionFromCounter(u *sql.UpdateBuilder) {
+	u.Set(inboxentry.FieldVersion, sql.Expr(fmt.Sprintf("(SELECT %s FROM %s WHERE %s.%s = %s.%s)",
+		inboxcounter.FieldVersion, inboxcounter.Table,
+		inboxcounter.Table, inboxcounter.FieldMemberID, inboxentry.Table, inboxentry.FieldMemberID)))
 }
 
 // sentBy reports whether v sent m.

@@ -29,6 +29,7 @@ var platformWork = map[string]string{
 	"internal/invite/":               "invite links are resolved before sign-in; a secret is made on first use",
 	"internal/lifecycle/activate.go": "following through an invite happens before sign-in",
 	"internal/messaging/fetches.go":  "gathered stream reads serve many members at once, outside any request",
+	"internal/announcements/job.go":  "background job: publishes scheduled announcements outside any request",
 	"cmd/corpline-realtime-bench/":   "seeds a benchmark database",
 }
 

@@ -2,9 +2,12 @@ package policy
 
 import (
 	"context"
+
+	"entgo.io/ent/dialect/sql"
 	"slices"
 
 	"github.com/corpline/corpline/ent"
+	"github.com/corpline/corpline/ent/announcement"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/conversationmember"
 	"github.com/corpline/corpline/ent/inboxcounter"
@@ -98,7 +101,7 @@ func AllowInboxEntryWrites() privacy.MutationRule {
 		case m.Op().Is(ent.OpUpdate | ent.OpUpdateOne):
 			own := []predicate.InboxEntry{inboxentry.HasMessageWith(SentBy(v))}
 			if v.Kind == viewer.KindMember {
-				own = append(own, inboxentry.MemberID(v.MemberID))
+				own = append(own, inboxentry.MemberID(v.MemberID), announcementEntriesManaged(v))
 			}
 			m.Where(inboxentry.Or(own...))
 			return privacy.Allow
@@ -284,4 +287,21 @@ func formerMembersManaged(v *viewer.Viewer) predicate.Member {
 		p = member.And(p, scope)
 	}
 	return p
+}
+
+// announcementEntriesManaged is the predicate of the inbox entries about
+// announcements v manages (ManagedAnnouncements): withdrawing one takes
+// its entries out of its audience's inboxes.
+func announcementEntriesManaged(v *viewer.Viewer) predicate.InboxEntry {
+	return func(s *sql.Selector) {
+		t := sql.Table(announcement.Table)
+		sub := sql.Select(t.C(announcement.FieldID)).From(t)
+		if p := ManagedAnnouncements(v); p != nil {
+			p(sub)
+		}
+		s.Where(sql.And(
+			sql.EQ(s.C(inboxentry.FieldSubjectType), inboxentry.SubjectTypeANNOUNCEMENT),
+			sql.In(s.C(inboxentry.FieldSubjectID), sub),
+		))
+	}
 }

@@ -14,10 +14,13 @@ const (
 	RightManageDepartments Right = "MANAGE_DEPARTMENTS"
 	RightSendMessages      Right = "SEND_MESSAGES"
 	RightManageApps        Right = "MANAGE_APPS"
+	// RightManageAnnouncements writes, publishes and follows the reading of
+	// announcements by authors of the admin's subtrees, to audiences inside them.
+	RightManageAnnouncements Right = "MANAGE_ANNOUNCEMENTS"
 )
 
 // AllRights lists every right, in the order the schema shows them.
-var AllRights = []Right{RightManageMembers, RightManageDepartments, RightSendMessages, RightManageApps}
+var AllRights = []Right{RightManageMembers, RightManageDepartments, RightSendMessages, RightManageApps, RightManageAnnouncements}
 
 // IsValid reports whether r is a known right.
 func (r Right) IsValid() bool {

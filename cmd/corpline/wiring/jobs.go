@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/corpline/corpline/internal/announcements"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/outbox"
 	"github.com/corpline/corpline/internal/realtime/bus"
@@ -21,16 +22,19 @@ const reclaimEvery = 60
 type Jobs struct {
 	Outbox  *outbox.Worker
 	Reclaim *trial.Reclaimer
+	// Announcements publishes scheduled announcements.
+	Announcements *announcements.Publisher
 
 	cfg config.Config
 	wg  sync.WaitGroup
 }
 
-func newJobs(cfg config.Config, db *store.DB, b bus.Bus) *Jobs {
+func newJobs(cfg config.Config, db *store.DB, b bus.Bus, anns *announcements.Service) *Jobs {
 	return &Jobs{
-		Outbox:  outbox.NewWorker(db.Client, cfg.Now),
-		Reclaim: trial.NewReclaimer(db.Client, db.Dialect, b, cfg.Now),
-		cfg:     cfg,
+		Outbox:        outbox.NewWorker(db.Client, cfg.Now),
+		Reclaim:       trial.NewReclaimer(db.Client, db.Dialect, b, cfg.Now),
+		Announcements: anns.NewPublisher(cfg.Now),
+		cfg:           cfg,
 	}
 }
 
@@ -39,8 +43,9 @@ func (j *Jobs) start(ctx context.Context) {
 	if j.cfg.JobInterval <= 0 {
 		return
 	}
-	j.wg.Add(2)
+	j.wg.Add(3)
 	go func() { defer j.wg.Done(); j.Outbox.Run(ctx, j.cfg.JobInterval) }()
+	go func() { defer j.wg.Done(); j.Announcements.Run(ctx, j.cfg.JobInterval) }()
 	go func() { defer j.wg.Done(); j.Reclaim.Run(ctx, j.cfg.JobInterval*reclaimEvery) }()
 }
 

@@ -22,6 +22,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/corpline/corpline/graph"
+	"github.com/corpline/corpline/internal/announcements"
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/assignments"
 	"github.com/corpline/corpline/internal/auth"
@@ -135,6 +136,8 @@ func (m *Main) build() {
 		Live:      hub,
 		Now:       cfg.Now,
 	})
+	anns := announcements.New(client, msgs, m.Bus)
+	anns.Watch(client)
 	resolver := &graph.Resolver{
 		Client:        client,
 		Auth:          m.Auth,
@@ -143,6 +146,7 @@ func (m *Main) build() {
 		Messaging:     msgs,
 		Conversations: conversation.New(client, m.Auth, msgs),
 		Assignments:   assignments.New(client, msgs),
+		Announcements: anns,
 		Publisher:     m.Bus,
 		Invites:       invites,
 		Lifecycle: lifecycle.New(client, m.Auth, invites, m.Bus, lifecycle.Options{
@@ -150,7 +154,7 @@ func (m *Main) build() {
 		}),
 		Operator: operator.New(client),
 	}
-	m.Jobs = newJobs(cfg, m.DB, m.Bus)
+	m.Jobs = newJobs(cfg, m.DB, m.Bus, anns)
 	m.Server = server.New(cfg, server.Deps{
 		Resolver: resolver,
 		Auth:     m.Auth,
