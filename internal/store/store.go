@@ -66,7 +66,10 @@ func Open(rawURL string) (*DB, error) {
 }
 
 func wrap(db *sql.DB, dia, u string) *DB {
-	drv := entsql.OpenDB(dia, db)
+	var drv dialect.Driver = entsql.OpenDB(dia, db)
+	if dia == dialect.Postgres {
+		drv = newStmtDriver(drv.(*entsql.Driver), db)
+	}
 	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dia, URL: u}
 }
 
