@@ -39,7 +39,7 @@ func TestAdminAndOperatorActionsAreAuditedWithTheirActionNewestFirst(t *testing.
 	samID := admin.CreateMember(apitest.MemberSpec{Userid: "sam", Depts: []string{sales}})
 	admin.MustFail("FORBIDDEN", disableM, map[string]any{"id": acme.AdminID}) // refused: not recorded
 	admin.MustDo(disableM, map[string]any{"id": samID}, nil)
-	env.Anonymous().MustFail("UNAUTHENTICATED", loginM, map[string]any{"in": map[string]any{"enterprise": "acme", "login": "sam", "password": "wrong-password-1"}})
+	env.Anonymous().MustFail("UNAUTHENTICATED", apitest.LoginMutation, apitest.LoginVars("acme", "sam", "wrong-password-1"))
 	env.NewEnterprise("other")
 
 	var page auditPage

@@ -9,12 +9,6 @@ import (
 	"github.com/corpline/corpline/internal/apitest"
 )
 
-const mLogin = `mutation($in: LoginInput!) { login(input: $in) { token expiresAt viewer { member { id userid } } } }`
-
-func login(c *apitest.Client, enterprise, who, password string) *apitest.Response {
-	return c.Do(mLogin, map[string]any{"in": map[string]any{"enterprise": enterprise, "login": who, "password": password}})
-}
-
 // whoAmI returns the userid behind c's token, or the error code.
 func whoAmI(c *apitest.Client) string {
 	r := c.Do(`{ viewer { member { userid } } }`, nil)
@@ -63,7 +57,7 @@ func TestFailedLoginsAllSayTheSameThing(t *testing.T) {
 		{"acme", "", apitest.TestPassword},
 		{"acme", "sam", ""},
 	} {
-		r := login(anon, c.enterprise, c.login, c.password)
+		r := anon.TryLogin(c.enterprise, c.login, c.password)
 		if len(r.Errors) != 1 || r.Errors[0].Code() != "UNAUTHENTICATED" || (len(r.Data) > 0 && string(r.Data) != "null") {
 			t.Errorf("login %+v: %v %s, want UNAUTHENTICATED and no data", c, r.Errors, r.Data)
 			continue
@@ -82,7 +76,7 @@ func TestTokensExpire(t *testing.T) {
 	env := apitest.Start(t, apitest.WithClock(clock), apitest.WithTokenTTL(time.Hour))
 	acme := env.NewEnterprise("acme")
 	anon := env.Anonymous()
-	r := login(anon, "acme", acme.AdminLogin, apitest.TestPassword)
+	r := anon.TryLogin("acme", acme.AdminLogin, apitest.TestPassword)
 	var out struct {
 		Login struct{ Token, ExpiresAt string }
 	}
@@ -151,23 +145,23 @@ func TestFailedLoginsAreLimitedPerEnterpriseAndLogin(t *testing.T) {
 	anon := env.Anonymous()
 
 	for i, who := range []string{"sam", "SAM", "sam"} {
-		if r := login(anon, "acme", who, "wrong-password"); !r.HasCode("UNAUTHENTICATED") {
+		if r := anon.TryLogin("acme", who, "wrong-password"); !r.HasCode("UNAUTHENTICATED") {
 			t.Fatalf("failure %d: %v", i+1, r.Errors)
 		}
 	}
 	// Blocked now, even with the right password, for 15 minutes.
-	rateLimited(t, login(anon, "acme", "sam", apitest.TestPassword), 15*60)
+	rateLimited(t, anon.TryLogin("acme", "sam", apitest.TestPassword), 15*60)
 	clock.Advance(10 * time.Minute)
-	rateLimited(t, login(anon, "acme", "sam", apitest.TestPassword), 5*60)
+	rateLimited(t, anon.TryLogin("acme", "sam", apitest.TestPassword), 5*60)
 	// Other logins, and the same userid in another enterprise, are not.
-	if r := login(anon, "acme", "east", apitest.TestPassword); len(r.Errors) > 0 {
+	if r := anon.TryLogin("acme", "east", apitest.TestPassword); len(r.Errors) > 0 {
 		t.Errorf("another login is blocked: %v", r.Errors)
 	}
-	if r := login(anon, "globex", "sam", apitest.TestPassword); len(r.Errors) > 0 {
+	if r := anon.TryLogin("globex", "sam", apitest.TestPassword); len(r.Errors) > 0 {
 		t.Errorf("sam of globex is blocked: %v", r.Errors)
 	}
 	clock.Advance(5 * time.Minute)
-	if r := login(anon, "acme", "sam", apitest.TestPassword); len(r.Errors) > 0 {
+	if r := anon.TryLogin("acme", "sam", apitest.TestPassword); len(r.Errors) > 0 {
 		t.Errorf("after the window: %v", r.Errors)
 	}
 }
@@ -179,13 +173,13 @@ func TestFailedLoginsAreLimitedPerClientAddress(t *testing.T) {
 	acme := env.NewEnterprise("acme")
 	anon := env.Anonymous()
 	for i := range 20 {
-		if r := login(anon, "acme", fmt.Sprintf("guess%02d", i), "wrong-password"); !r.HasCode("UNAUTHENTICATED") {
+		if r := anon.TryLogin("acme", fmt.Sprintf("guess%02d", i), "wrong-password"); !r.HasCode("UNAUTHENTICATED") {
 			t.Fatalf("failure %d: %v", i+1, r.Errors)
 		}
 	}
-	rateLimited(t, login(anon, "acme", acme.AdminLogin, apitest.TestPassword), 15*60)
+	rateLimited(t, anon.TryLogin("acme", acme.AdminLogin, apitest.TestPassword), 15*60)
 	clock.Advance(15 * time.Minute)
-	if r := login(anon, "acme", acme.AdminLogin, apitest.TestPassword); len(r.Errors) > 0 {
+	if r := anon.TryLogin("acme", acme.AdminLogin, apitest.TestPassword); len(r.Errors) > 0 {
 		t.Errorf("after the window: %v", r.Errors)
 	}
 }

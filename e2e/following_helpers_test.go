@@ -1,26 +1,11 @@
 package e2e
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/corpline/corpline/internal/apitest"
 	"github.com/corpline/corpline/internal/provision"
 )
-
-// people returns n people not yet following, numbered from 0.
-func people(n int) []apitest.Person {
-	out := make([]apitest.Person, n)
-	for i := range out {
-		out[i] = apitest.Person{
-			Userid: fmt.Sprintf("p%04d", i),
-			Name:   fmt.Sprintf("Person %04d", i),
-			Mobile: fmt.Sprintf("+86138%08d", i),
-			Email:  fmt.Sprintf("p%04d@example.com", i),
-		}
-	}
-	return out
-}
 
 // registered provisions a REGISTERED enterprise (50 followers).
 func registered(env *apitest.Env, code string) *apitest.Enterprise {

@@ -17,9 +17,7 @@ func TestScenario4HRImportsPeopleFollowByQRCodeAndThe51stIsRefused(t *testing.T)
 	env := apitest.Start(t)
 	acme := registered(env, "acme")
 	admin := env.Admin(acme)
-	staff := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(2000)
-	admin.Import(staff, ps)
+	_, ps := admin.ImportStaff(acme, 2000)
 
 	var inv struct {
 		Invite struct {
@@ -97,9 +95,7 @@ func TestAFailedFollowNeverSaysWhichPartWasWrong(t *testing.T) {
 	env := apitest.Start(t)
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(3)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 3)
 	link := admin.InviteURL()
 	mustFollow(t, env, link, ps[2])
 
@@ -141,9 +137,7 @@ func TestFollowAttemptsAreRateLimited(t *testing.T) {
 	env := apitest.Start(t)
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(1)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 1)
 	link := admin.InviteURL()
 
 	// Guessing names for one mobile: after 5 failures even the right name
@@ -170,9 +164,7 @@ func TestReferralCardsAreAttributableAndDieWithTheReferrer(t *testing.T) {
 	env := apitest.Start(t)
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(3)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 3)
 	alice := mustFollow(t, env, admin.InviteURL(), ps[0])
 
 	var card struct {
@@ -205,9 +197,7 @@ func TestRotatingTheInviteVoidsEveryLinkGivenOut(t *testing.T) {
 	env := apitest.Start(t)
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(3)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 3)
 	old := admin.InviteURL()
 	carol := mustFollow(t, env, old, ps[0])
 	var card struct{ Invite struct{ URL string } }

@@ -100,45 +100,14 @@ func TestEveryFrontendContractOperationRuns(t *testing.T) {
 		{op: "Logout", as: asSam},
 	}
 
-	ops, err := contract.Operations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	byName := map[string]contract.Operation{}
-	for _, op := range ops {
-		byName[op.Name] = op
-	}
+	byName := contractOperations(t)
 	for _, s := range steps {
-		op, ok := byName[s.op]
-		if !ok {
-			t.Errorf("step %s: no such operation in frontend-contract/", s.op)
-			continue
-		}
-		delete(byName, s.op)
-		var vars map[string]any
-		if s.vars != nil {
-			vars = s.vars()
-		}
-		r := s.as().DoOperation(op.Document, op.Name, vars)
-		if r.Status != 200 || len(r.Errors) > 0 {
-			t.Fatalf("%s (%s): HTTP %d, errors %+v", op.Name, op.File, r.Status, r.Errors)
-		}
-		var data map[string]any
-		r.Decode(t, &data)
-		if err := noNullRoot(data); err != nil {
-			t.Fatalf("%s: %v: %s", op.Name, err, r.Data)
-		}
-		for _, w := range s.want {
-			if !strings.Contains(string(r.Data), w) {
-				t.Errorf("%s: data lacks %s: %s", op.Name, w, r.Data)
-			}
-		}
-		if s.keep != nil {
-			s.keep(data)
-		}
+		runContractStep(t, byName, s)
 	}
 	for name, op := range byName {
-		t.Errorf("operation %s of %s has no step in this test", name, op.File)
+		if !contractElsewhere[name] {
+			t.Errorf("operation %s of %s has no step in this test", name, op.File)
+		}
 	}
 
 	// The steps did what they say: a spot check of their combined effect.
@@ -153,6 +122,58 @@ func TestEveryFrontendContractOperationRuns(t *testing.T) {
 		t.Errorf("after the edits: %+v", out)
 	}
 	samClient.MustFail("UNAUTHENTICATED", `{ viewer { isSuperAdmin } }`, nil) // signed out
+}
+
+// contractElsewhere names the operations that another test of this package
+// runs (one test per app's screens: contract_*_test.go), filled by their init.
+var contractElsewhere = map[string]bool{}
+
+// contractOperations returns the contract's operations by name.
+func contractOperations(t *testing.T) map[string]contract.Operation {
+	t.Helper()
+	ops, err := contract.Operations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]contract.Operation{}
+	for _, op := range ops {
+		byName[op.Name] = op
+	}
+	return byName
+}
+
+// runContractStep runs one step and removes its operation from byName; it
+// fails the test on any error or null root field, and on data that lacks
+// what the step wants.
+func runContractStep(t *testing.T, byName map[string]contract.Operation, s contractStep) {
+	t.Helper()
+	op, ok := byName[s.op]
+	if !ok {
+		t.Errorf("step %s: no such operation in frontend-contract/", s.op)
+		return
+	}
+	delete(byName, s.op)
+	var vars map[string]any
+	if s.vars != nil {
+		vars = s.vars()
+	}
+	r := s.as().DoOperation(op.Document, op.Name, vars)
+	if r.Status != 200 || len(r.Errors) > 0 {
+		t.Fatalf("%s (%s): HTTP %d, errors %+v", op.Name, op.File, r.Status, r.Errors)
+	}
+	var data map[string]any
+	r.Decode(t, &data)
+	if err := noNullRoot(data); err != nil {
+		t.Fatalf("%s: %v: %s", op.Name, err, r.Data)
+	}
+	for _, w := range s.want {
+		if !strings.Contains(string(r.Data), w) {
+			t.Errorf("%s: data lacks %s: %s", op.Name, w, r.Data)
+		}
+	}
+	if s.keep != nil {
+		s.keep(data)
+	}
 }
 
 // noNullRoot requires every root field of data to be non-null.

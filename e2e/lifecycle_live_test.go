@@ -229,7 +229,7 @@ func TestAReclaimedTrialsSubscriptionsEnd(t *testing.T) {
 	boss := env.Login("lab", "boss", apitest.TestPassword)
 	ws := openInbox(t, env, boss, boss.MemberID, boss)
 	clk.Advance(91 * 24 * time.Hour)
-	if res, err := env.Server.Jobs().Reclaim.RunOnce(context.Background()); err != nil || res.Reclaimed != 1 {
+	if res, err := env.Main.Jobs.Reclaim.RunOnce(context.Background()); err != nil || res.Reclaimed != 1 {
 		t.Fatalf("reclaim: %+v %v", res, err)
 	}
 	expectEnded(t, ws, "reclaimed", time.Now())

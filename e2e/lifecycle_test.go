@@ -27,12 +27,7 @@ const (
 	disableM = `mutation($id: ID!) { disableMember(input: {id: $id}) { status } }`
 	enableM  = `mutation($id: ID!) { enableMember(input: {id: $id}) { status } }`
 	deleteM  = `mutation($id: ID!) { deleteMember(input: {id: $id}) { deletedId } }`
-	loginM   = `mutation($in: LoginInput!) { login(input: $in) { token } }`
 )
-
-func loginVars(code, login string) map[string]any {
-	return map[string]any{"in": map[string]any{"enterprise": code, "login": login, "password": apitest.TestPassword}}
-}
 
 // Scenario 6 of DOMAIN.md, the token part: a phone is lost; the admin
 // disables the member; every session stops at once and every call says why,
@@ -47,7 +42,7 @@ func TestScenario6ADisabledMemberIsLockedOutAtOnceUntilEnabled(t *testing.T) {
 	phone := env.Login("acme", "sam", apitest.TestPassword)
 	laptop := env.Login("acme", "sam", apitest.TestPassword)
 	phone.MustDo(`{ viewer { member { id } } }`, nil, nil)
-	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(samID))
+	wake, stop := env.Main.Bus.Subscribe(bus.MemberTopic(samID))
 	defer stop()
 
 	var out struct{ DisableMember struct{ Status string } }
@@ -63,7 +58,7 @@ func TestScenario6ADisabledMemberIsLockedOutAtOnceUntilEnabled(t *testing.T) {
 			t.Fatalf("%s logout: %v", name, r.Errors)
 		}
 	}
-	env.Anonymous().MustFailBecause("FORBIDDEN", "MEMBER_DISABLED", loginM, loginVars("acme", "sam"))
+	env.Anonymous().MustFailBecause("FORBIDDEN", "MEMBER_DISABLED", apitest.LoginMutation, apitest.LoginVars("acme", "sam", apitest.TestPassword))
 
 	admin.MustDo(enableM, map[string]any{"id": samID}, nil)
 	woken(t, wake, "the enabled member")
@@ -95,7 +90,7 @@ func TestWhoMayDisableWhom(t *testing.T) {
 	lc.MustDo(disableM, map[string]any{"id": sam}, nil)
 	lc.MustDo(enableM, map[string]any{"id": sam}, nil)
 	admin.MustDo(disableM, map[string]any{"id": boss}, nil) // another super admin remains
-	env.Anonymous().MustFailBecause("FORBIDDEN", "MEMBER_DISABLED", loginM, loginVars("acme", "boss"))
+	env.Anonymous().MustFailBecause("FORBIDDEN", "MEMBER_DISABLED", apitest.LoginMutation, apitest.LoginVars("acme", "boss", apitest.TestPassword))
 }
 
 // Deleting a member: they leave the directory and stop following, their
@@ -112,7 +107,7 @@ func TestADeletedMemberLeavesTheDirectoryAndStopsFollowing(t *testing.T) {
 	if n, _ := followers(t, admin); n != 2 {
 		t.Fatalf("followers = %d", n)
 	}
-	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(samID))
+	wake, stop := env.Main.Bus.Subscribe(bus.MemberTopic(samID))
 	defer stop()
 
 	var out struct{ DeleteMember struct{ DeletedID string } }
@@ -122,8 +117,8 @@ func TestADeletedMemberLeavesTheDirectoryAndStopsFollowing(t *testing.T) {
 	}
 	woken(t, wake, "the deleted member's live connections")
 	sam.MustFail("UNAUTHENTICATED", `{ viewer { member { id } } }`, nil)
-	env.Anonymous().MustFail("UNAUTHENTICATED", loginM, loginVars("acme", "sam"))
-	env.Anonymous().MustFail("UNAUTHENTICATED", loginM, loginVars("acme", "+8613900000001"))
+	env.Anonymous().MustFail("UNAUTHENTICATED", apitest.LoginMutation, apitest.LoginVars("acme", "sam", apitest.TestPassword))
+	env.Anonymous().MustFail("UNAUTHENTICATED", apitest.LoginMutation, apitest.LoginVars("acme", "+8613900000001", apitest.TestPassword))
 
 	var dir struct {
 		Members struct{ TotalCount int }
@@ -218,7 +213,7 @@ func TestScenario5ATransferChangesWhatTheNextQuerySees(t *testing.T) {
 	if s := sees(); !s["sue"] || s["rita"] {
 		t.Fatalf("in Sales, sam sees %v", s)
 	}
-	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(samID))
+	wake, stop := env.Main.Bus.Subscribe(bus.MemberTopic(samID))
 	defer stop()
 	admin.MustDo(`mutation($in: UpdateMemberInput!) { updateMember(input: $in) { id } }`, map[string]any{"in": map[string]any{
 		"id": samID, "departments": []map[string]any{{"departmentId": rnd, "isPrimary": true}},

@@ -16,9 +16,7 @@ func TestAHundredSimultaneousFollowsTakeExactlyTheThreePlacesLeft(t *testing.T) 
 	env := apitest.Start(t)
 	acme := certified(env, "acme", 4) // the admin holds one place
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(100)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 100)
 	link := admin.InviteURL()
 
 	type outcome struct {

@@ -46,7 +46,7 @@ func TestATrialIsReclaimedAfter90DaysAndPurged30DaysLater(t *testing.T) {
 	}
 	boss.MustDo(`{ departments(first: 1) { edges { node { id } } } }`, nil, &root)
 	dept := boss.CreateDepartment("Devs", root.Departments.Edges[0].Node.ID)
-	ps := people(10)
+	ps := apitest.People(10)
 	boss.Import(dept, ps)
 	link := boss.InviteURL()
 	for _, p := range ps[:9] {
@@ -56,14 +56,14 @@ func TestATrialIsReclaimedAfter90DaysAndPurged30DaysLater(t *testing.T) {
 		t.Fatalf("11th follower of a trial: %v", r.Errors)
 	}
 
-	jobs := env.Server.Jobs()
+	jobs := env.Main.Jobs
 	ctx := context.Background()
 	clk.Advance(89 * 24 * time.Hour)
 	if res, err := jobs.Reclaim.RunOnce(ctx); err != nil || res != (trial.Result{}) {
 		t.Fatalf("day 89: %+v %v", res, err)
 	}
 	dev := env.Login("lab", ps[8].Userid, apitest.TestPassword)
-	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(dev.MemberID))
+	wake, stop := env.Main.Bus.Subscribe(bus.MemberTopic(dev.MemberID))
 	defer stop()
 	clk.Advance(24 * time.Hour)
 	if res, err := jobs.Reclaim.RunOnce(ctx); err != nil || res.Reclaimed != 1 {
@@ -74,7 +74,7 @@ func TestATrialIsReclaimedAfter90DaysAndPurged30DaysLater(t *testing.T) {
 	bot.MustFailBecause("FORBIDDEN", "ENTERPRISE_RECLAIMED", `{ members(first: 1) { totalCount } }`, nil)
 	env.Anonymous().MustFailBecause("FORBIDDEN", "ENTERPRISE_RECLAIMED", `mutation($in: AppTokenInput!) { appToken(input: $in) { accessToken } }`,
 		map[string]any{"in": map[string]any{"enterprise": "lab", "appId": appID, "secret": secret}})
-	env.Anonymous().MustFailBecause("FORBIDDEN", "ENTERPRISE_RECLAIMED", loginM, loginVars("lab", "boss"))
+	env.Anonymous().MustFailBecause("FORBIDDEN", "ENTERPRISE_RECLAIMED", apitest.LoginMutation, apitest.LoginVars("lab", "boss", apitest.TestPassword))
 	if r := env.Activate(link, ps[9]); !(r.HasCode("FORBIDDEN") && r.HasReason("ENTERPRISE_RECLAIMED")) {
 		t.Fatalf("following a reclaimed trial: %v", r.Errors)
 	}
@@ -127,7 +127,7 @@ func TestATrialIsReclaimedAfter90DaysAndPurged30DaysLater(t *testing.T) {
 	if err != nil || !contains(actions, "reclaimTrial") || !contains(actions, "purgeTrial") || !contains(actions, "createEnterprise") {
 		t.Fatalf("audit of the trial = %v, %v", actions, err)
 	}
-	env.Anonymous().MustFailBecause("FORBIDDEN", "ENTERPRISE_RECLAIMED", loginM, loginVars("lab", "boss"))
+	env.Anonymous().MustFailBecause("FORBIDDEN", "ENTERPRISE_RECLAIMED", apitest.LoginMutation, apitest.LoginVars("lab", "boss", apitest.TestPassword))
 }
 
 func contains(xs []string, x string) bool {

@@ -93,17 +93,15 @@ func TestTheVerificationCallbackArrivesSignedOnceTheEnterpriseAnswers(t *testing
 	env := apitest.Start(t, apitest.WithClock(clk))
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(1)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 1)
 	rc := &receiver{failures: 1}
 	hook := httptest.NewServer(rc)
 	defer hook.Close()
 	secret := turnOnVerification(t, admin, hook.URL+"/corpline")
 
 	pendingFollow(t, env, admin.InviteURL(), ps[0])
-	env.Anonymous().MustFail("FORBIDDEN", `mutation($in: LoginInput!) { login(input: $in) { token } }`,
-		map[string]any{"in": map[string]any{"enterprise": "acme", "login": ps[0].Userid, "password": apitest.TestPassword}})
+	env.Anonymous().MustFail("FORBIDDEN", apitest.LoginMutation,
+		apitest.LoginVars("acme", ps[0].Userid, apitest.TestPassword))
 	var pending struct {
 		PendingActivations struct {
 			TotalCount int
@@ -122,7 +120,7 @@ func TestTheVerificationCallbackArrivesSignedOnceTheEnterpriseAnswers(t *testing
 	if rc.count() != 0 {
 		t.Fatalf("sent before the worker ran")
 	}
-	jobs := env.Server.Jobs()
+	jobs := env.Main.Jobs
 	ctx := context.Background()
 	if res, err := jobs.Outbox.RunOnce(ctx); err != nil || res.Failed != 1 || rc.count() != 1 {
 		t.Fatalf("first attempt: %+v %v, received %d", res, err, rc.count())
@@ -175,9 +173,7 @@ func TestARejectedFollowGoesBackToInvited(t *testing.T) {
 	env := apitest.Start(t)
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(1)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 1)
 	admin.MustDo(settingsMutation, map[string]any{"in": map[string]any{"enabled": true}}, nil) // no callback URL: admins only
 	link := admin.InviteURL()
 	pendingFollow(t, env, link, ps[0])
@@ -189,8 +185,8 @@ func TestARejectedFollowGoesBackToInvited(t *testing.T) {
 		t.Fatalf("rejected member is %s", rejected.RejectActivation.Status)
 	}
 	admin.MustFail("NOT_FOUND", `mutation($id: ID!) { approveActivation(input: {memberId: $id}) { status } }`, map[string]any{"id": id})
-	env.Anonymous().MustFail("UNAUTHENTICATED", `mutation($in: LoginInput!) { login(input: $in) { token } }`,
-		map[string]any{"in": map[string]any{"enterprise": "acme", "login": ps[0].Userid, "password": apitest.TestPassword}})
+	env.Anonymous().MustFail("UNAUTHENTICATED", apitest.LoginMutation,
+		apitest.LoginVars("acme", ps[0].Userid, apitest.TestPassword))
 	pendingFollow(t, env, link, ps[0]) // may follow again
 }
 
@@ -199,9 +195,7 @@ func TestACallbackNobodyAnswersExpiresAfterADay(t *testing.T) {
 	env := apitest.Start(t, apitest.WithClock(clk))
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(1)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 1)
 	rc := &receiver{failures: 1 << 30}
 	hook := httptest.NewServer(rc)
 	defer hook.Close()
@@ -210,7 +204,7 @@ func TestACallbackNobodyAnswersExpiresAfterADay(t *testing.T) {
 
 	expired := 0
 	for i := 0; i < 100 && expired == 0; i++ {
-		res, err := env.Server.Jobs().Outbox.RunOnce(context.Background())
+		res, err := env.Main.Jobs.Outbox.RunOnce(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,12 +225,10 @@ func TestACallbackNobodyAnswersExpiresAfterADay(t *testing.T) {
 // Two server processes share the outbox: each callback is sent once.
 func TestTwoProcessesSendEachCallbackOnce(t *testing.T) {
 	env := apitest.Start(t)
-	other := apitest.StartOn(t, env.DB)
+	other := env.StartAnother()
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(30)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 30)
 	rc := &receiver{}
 	hook := httptest.NewServer(rc)
 	defer hook.Close()
@@ -252,7 +244,7 @@ func TestTwoProcessesSendEachCallbackOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				res, err := e.Server.Jobs().Outbox.RunOnce(context.Background())
+				res, err := e.Main.Jobs.Outbox.RunOnce(context.Background())
 				if err != nil || res == (outbox.Result{}) {
 					return
 				}
@@ -277,7 +269,7 @@ func TestPendingActivationsAreSeenOnlyByTheAdminsWhoManageThem(t *testing.T) {
 	admin := env.Admin(acme)
 	sales := admin.CreateDepartment("Sales", acme.RootID)
 	rnd := admin.CreateDepartment("R&D", acme.RootID)
-	ps := people(1)
+	ps := apitest.People(1)
 	admin.Import(sales, ps)
 	admin.CreateMember(apitest.MemberSpec{Userid: "sam", Depts: []string{sales}})
 	salesLead := admin.CreateMember(apitest.MemberSpec{Userid: "slead", Depts: []string{sales}})
@@ -326,7 +318,7 @@ func TestTheEnterpriseSystemApprovesWithItsAppToken(t *testing.T) {
 	admin := env.Admin(acme)
 	sales := admin.CreateDepartment("Sales", acme.RootID)
 	rnd := admin.CreateDepartment("R&D", acme.RootID)
-	ps := people(2)
+	ps := apitest.People(2)
 	admin.Import(sales, ps[:1])
 	admin.Import(rnd, ps[1:])
 	admin.MustDo(settingsMutation, map[string]any{"in": map[string]any{"enabled": true}}, nil)
@@ -368,9 +360,7 @@ func TestTheServerSendsCallbacksInTheBackground(t *testing.T) {
 	env := apitest.Start(t, func(c *config.Config) { c.JobInterval = 20 * time.Millisecond })
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
-	dept := admin.CreateDepartment("Staff", acme.RootID)
-	ps := people(1)
-	admin.Import(dept, ps)
+	_, ps := admin.ImportStaff(acme, 1)
 	rc := &receiver{}
 	hook := httptest.NewServer(rc)
 	defer hook.Close()

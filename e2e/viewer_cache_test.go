@@ -31,7 +31,7 @@ func warm(c *apitest.Client, query string) {
 // memberID's topic.
 func afterWake(t *testing.T, env *apitest.Env, memberID, what string, change func()) {
 	t.Helper()
-	wake, stop := env.Server.Bus().Subscribe(bus.MemberTopic(memberID))
+	wake, stop := env.Main.Bus.Subscribe(bus.MemberTopic(memberID))
 	defer stop()
 	change()
 	woken(t, wake, what)

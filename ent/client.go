@@ -18,6 +18,9 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/ent/confidentialview"
@@ -49,6 +52,12 @@ type Client struct {
 	App *AppClient
 	// AppToken is the client for interacting with the AppToken builders.
 	AppToken *AppTokenClient
+	// Assignment is the client for interacting with the Assignment builders.
+	Assignment *AssignmentClient
+	// AssignmentEvent is the client for interacting with the AssignmentEvent builders.
+	AssignmentEvent *AssignmentEventClient
+	// AssignmentParticipant is the client for interacting with the AssignmentParticipant builders.
+	AssignmentParticipant *AssignmentParticipantClient
 	// AuditEntry is the client for interacting with the AuditEntry builders.
 	AuditEntry *AuditEntryClient
 	// Callback is the client for interacting with the Callback builders.
@@ -95,6 +104,9 @@ func (c *Client) init() {
 	c.AdminRole = NewAdminRoleClient(c.config)
 	c.App = NewAppClient(c.config)
 	c.AppToken = NewAppTokenClient(c.config)
+	c.Assignment = NewAssignmentClient(c.config)
+	c.AssignmentEvent = NewAssignmentEventClient(c.config)
+	c.AssignmentParticipant = NewAssignmentParticipantClient(c.config)
 	c.AuditEntry = NewAuditEntryClient(c.config)
 	c.Callback = NewCallbackClient(c.config)
 	c.ConfidentialView = NewConfidentialViewClient(c.config)
@@ -201,27 +213,30 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:                ctx,
-		config:             cfg,
-		AdminRole:          NewAdminRoleClient(cfg),
-		App:                NewAppClient(cfg),
-		AppToken:           NewAppTokenClient(cfg),
-		AuditEntry:         NewAuditEntryClient(cfg),
-		Callback:           NewCallbackClient(cfg),
-		ConfidentialView:   NewConfidentialViewClient(cfg),
-		Conversation:       NewConversationClient(cfg),
-		ConversationMember: NewConversationMemberClient(cfg),
-		Department:         NewDepartmentClient(cfg),
-		Enterprise:         NewEnterpriseClient(cfg),
-		InboxCounter:       NewInboxCounterClient(cfg),
-		InboxEntry:         NewInboxEntryClient(cfg),
-		Member:             NewMemberClient(cfg),
-		Membership:         NewMembershipClient(cfg),
-		Message:            NewMessageClient(cfg),
-		Operator:           NewOperatorClient(cfg),
-		OperatorSession:    NewOperatorSessionClient(cfg),
-		Session:            NewSessionClient(cfg),
-		Tag:                NewTagClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		AdminRole:             NewAdminRoleClient(cfg),
+		App:                   NewAppClient(cfg),
+		AppToken:              NewAppTokenClient(cfg),
+		Assignment:            NewAssignmentClient(cfg),
+		AssignmentEvent:       NewAssignmentEventClient(cfg),
+		AssignmentParticipant: NewAssignmentParticipantClient(cfg),
+		AuditEntry:            NewAuditEntryClient(cfg),
+		Callback:              NewCallbackClient(cfg),
+		ConfidentialView:      NewConfidentialViewClient(cfg),
+		Conversation:          NewConversationClient(cfg),
+		ConversationMember:    NewConversationMemberClient(cfg),
+		Department:            NewDepartmentClient(cfg),
+		Enterprise:            NewEnterpriseClient(cfg),
+		InboxCounter:          NewInboxCounterClient(cfg),
+		InboxEntry:            NewInboxEntryClient(cfg),
+		Member:                NewMemberClient(cfg),
+		Membership:            NewMembershipClient(cfg),
+		Message:               NewMessageClient(cfg),
+		Operator:              NewOperatorClient(cfg),
+		OperatorSession:       NewOperatorSessionClient(cfg),
+		Session:               NewSessionClient(cfg),
+		Tag:                   NewTagClient(cfg),
 	}, nil
 }
 
@@ -239,27 +254,30 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:                ctx,
-		config:             cfg,
-		AdminRole:          NewAdminRoleClient(cfg),
-		App:                NewAppClient(cfg),
-		AppToken:           NewAppTokenClient(cfg),
-		AuditEntry:         NewAuditEntryClient(cfg),
-		Callback:           NewCallbackClient(cfg),
-		ConfidentialView:   NewConfidentialViewClient(cfg),
-		Conversation:       NewConversationClient(cfg),
-		ConversationMember: NewConversationMemberClient(cfg),
-		Department:         NewDepartmentClient(cfg),
-		Enterprise:         NewEnterpriseClient(cfg),
-		InboxCounter:       NewInboxCounterClient(cfg),
-		InboxEntry:         NewInboxEntryClient(cfg),
-		Member:             NewMemberClient(cfg),
-		Membership:         NewMembershipClient(cfg),
-		Message:            NewMessageClient(cfg),
-		Operator:           NewOperatorClient(cfg),
-		OperatorSession:    NewOperatorSessionClient(cfg),
-		Session:            NewSessionClient(cfg),
-		Tag:                NewTagClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		AdminRole:             NewAdminRoleClient(cfg),
+		App:                   NewAppClient(cfg),
+		AppToken:              NewAppTokenClient(cfg),
+		Assignment:            NewAssignmentClient(cfg),
+		AssignmentEvent:       NewAssignmentEventClient(cfg),
+		AssignmentParticipant: NewAssignmentParticipantClient(cfg),
+		AuditEntry:            NewAuditEntryClient(cfg),
+		Callback:              NewCallbackClient(cfg),
+		ConfidentialView:      NewConfidentialViewClient(cfg),
+		Conversation:          NewConversationClient(cfg),
+		ConversationMember:    NewConversationMemberClient(cfg),
+		Department:            NewDepartmentClient(cfg),
+		Enterprise:            NewEnterpriseClient(cfg),
+		InboxCounter:          NewInboxCounterClient(cfg),
+		InboxEntry:            NewInboxEntryClient(cfg),
+		Member:                NewMemberClient(cfg),
+		Membership:            NewMembershipClient(cfg),
+		Message:               NewMessageClient(cfg),
+		Operator:              NewOperatorClient(cfg),
+		OperatorSession:       NewOperatorSessionClient(cfg),
+		Session:               NewSessionClient(cfg),
+		Tag:                   NewTagClient(cfg),
 	}, nil
 }
 
@@ -289,7 +307,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
+		c.AdminRole, c.App, c.AppToken, c.Assignment, c.AssignmentEvent,
+		c.AssignmentParticipant, c.AuditEntry, c.Callback, c.ConfidentialView,
 		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
 		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
 		c.OperatorSession, c.Session, c.Tag,
@@ -302,7 +321,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AdminRole, c.App, c.AppToken, c.AuditEntry, c.Callback, c.ConfidentialView,
+		c.AdminRole, c.App, c.AppToken, c.Assignment, c.AssignmentEvent,
+		c.AssignmentParticipant, c.AuditEntry, c.Callback, c.ConfidentialView,
 		c.Conversation, c.ConversationMember, c.Department, c.Enterprise,
 		c.InboxCounter, c.InboxEntry, c.Member, c.Membership, c.Message, c.Operator,
 		c.OperatorSession, c.Session, c.Tag,
@@ -320,6 +340,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.App.mutate(ctx, m)
 	case *AppTokenMutation:
 		return c.AppToken.mutate(ctx, m)
+	case *AssignmentMutation:
+		return c.Assignment.mutate(ctx, m)
+	case *AssignmentEventMutation:
+		return c.AssignmentEvent.mutate(ctx, m)
+	case *AssignmentParticipantMutation:
+		return c.AssignmentParticipant.mutate(ctx, m)
 	case *AuditEntryMutation:
 		return c.AuditEntry.mutate(ctx, m)
 	case *CallbackMutation:
@@ -868,6 +894,616 @@ func (c *AppTokenClient) mutate(ctx context.Context, m *AppTokenMutation) (Value
 		return (&AppTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AppToken mutation op: %q", m.Op())
+	}
+}
+
+// AssignmentClient is a client for the Assignment schema.
+type AssignmentClient struct {
+	config
+}
+
+// NewAssignmentClient returns a client for the Assignment from the given config.
+func NewAssignmentClient(c config) *AssignmentClient {
+	return &AssignmentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `assignment.Hooks(f(g(h())))`.
+func (c *AssignmentClient) Use(hooks ...Hook) {
+	c.hooks.Assignment = append(c.hooks.Assignment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `assignment.Intercept(f(g(h())))`.
+func (c *AssignmentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Assignment = append(c.inters.Assignment, interceptors...)
+}
+
+// Create returns a builder for creating a Assignment entity.
+func (c *AssignmentClient) Create() *AssignmentCreate {
+	mutation := newAssignmentMutation(c.config, OpCreate)
+	return &AssignmentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Assignment entities.
+func (c *AssignmentClient) CreateBulk(builders ...*AssignmentCreate) *AssignmentCreateBulk {
+	return &AssignmentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AssignmentClient) MapCreateBulk(slice any, setFunc func(*AssignmentCreate, int)) *AssignmentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AssignmentCreateBulk{err: fmt.Errorf("calling to AssignmentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AssignmentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AssignmentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Assignment.
+func (c *AssignmentClient) Update() *AssignmentUpdate {
+	mutation := newAssignmentMutation(c.config, OpUpdate)
+	return &AssignmentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AssignmentClient) UpdateOne(_m *Assignment) *AssignmentUpdateOne {
+	mutation := newAssignmentMutation(c.config, OpUpdateOne, withAssignment(_m))
+	return &AssignmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AssignmentClient) UpdateOneID(id string) *AssignmentUpdateOne {
+	mutation := newAssignmentMutation(c.config, OpUpdateOne, withAssignmentID(id))
+	return &AssignmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Assignment.
+func (c *AssignmentClient) Delete() *AssignmentDelete {
+	mutation := newAssignmentMutation(c.config, OpDelete)
+	return &AssignmentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AssignmentClient) DeleteOne(_m *Assignment) *AssignmentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AssignmentClient) DeleteOneID(id string) *AssignmentDeleteOne {
+	builder := c.Delete().Where(assignment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AssignmentDeleteOne{builder}
+}
+
+// Query returns a query builder for Assignment.
+func (c *AssignmentClient) Query() *AssignmentQuery {
+	return &AssignmentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAssignment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Assignment entity by its id.
+func (c *AssignmentClient) Get(ctx context.Context, id string) (*Assignment, error) {
+	return c.Query().Where(assignment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AssignmentClient) GetX(ctx context.Context, id string) *Assignment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a Assignment.
+func (c *AssignmentClient) QueryEnterprise(_m *Assignment) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignment.Table, assignment.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, assignment.EnterpriseTable, assignment.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAssigner queries the assigner edge of a Assignment.
+func (c *AssignmentClient) QueryAssigner(_m *Assignment) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignment.Table, assignment.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, assignment.AssignerTable, assignment.AssignerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryVerifier queries the verifier edge of a Assignment.
+func (c *AssignmentClient) QueryVerifier(_m *Assignment) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignment.Table, assignment.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, assignment.VerifierTable, assignment.VerifierColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryParent queries the parent edge of a Assignment.
+func (c *AssignmentClient) QueryParent(_m *Assignment) *AssignmentQuery {
+	query := (&AssignmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignment.Table, assignment.FieldID, id),
+			sqlgraph.To(assignment.Table, assignment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, assignment.ParentTable, assignment.ParentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySubtasks queries the subtasks edge of a Assignment.
+func (c *AssignmentClient) QuerySubtasks(_m *Assignment) *AssignmentQuery {
+	query := (&AssignmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignment.Table, assignment.FieldID, id),
+			sqlgraph.To(assignment.Table, assignment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, assignment.SubtasksTable, assignment.SubtasksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryParticipants queries the participants edge of a Assignment.
+func (c *AssignmentClient) QueryParticipants(_m *Assignment) *AssignmentParticipantQuery {
+	query := (&AssignmentParticipantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignment.Table, assignment.FieldID, id),
+			sqlgraph.To(assignmentparticipant.Table, assignmentparticipant.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, assignment.ParticipantsTable, assignment.ParticipantsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEvents queries the events edge of a Assignment.
+func (c *AssignmentClient) QueryEvents(_m *Assignment) *AssignmentEventQuery {
+	query := (&AssignmentEventClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignment.Table, assignment.FieldID, id),
+			sqlgraph.To(assignmentevent.Table, assignmentevent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, assignment.EventsTable, assignment.EventsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AssignmentClient) Hooks() []Hook {
+	hooks := c.hooks.Assignment
+	return append(hooks[:len(hooks):len(hooks)], assignment.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AssignmentClient) Interceptors() []Interceptor {
+	return c.inters.Assignment
+}
+
+func (c *AssignmentClient) mutate(ctx context.Context, m *AssignmentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AssignmentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AssignmentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AssignmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AssignmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Assignment mutation op: %q", m.Op())
+	}
+}
+
+// AssignmentEventClient is a client for the AssignmentEvent schema.
+type AssignmentEventClient struct {
+	config
+}
+
+// NewAssignmentEventClient returns a client for the AssignmentEvent from the given config.
+func NewAssignmentEventClient(c config) *AssignmentEventClient {
+	return &AssignmentEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `assignmentevent.Hooks(f(g(h())))`.
+func (c *AssignmentEventClient) Use(hooks ...Hook) {
+	c.hooks.AssignmentEvent = append(c.hooks.AssignmentEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `assignmentevent.Intercept(f(g(h())))`.
+func (c *AssignmentEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AssignmentEvent = append(c.inters.AssignmentEvent, interceptors...)
+}
+
+// Create returns a builder for creating a AssignmentEvent entity.
+func (c *AssignmentEventClient) Create() *AssignmentEventCreate {
+	mutation := newAssignmentEventMutation(c.config, OpCreate)
+	return &AssignmentEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AssignmentEvent entities.
+func (c *AssignmentEventClient) CreateBulk(builders ...*AssignmentEventCreate) *AssignmentEventCreateBulk {
+	return &AssignmentEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AssignmentEventClient) MapCreateBulk(slice any, setFunc func(*AssignmentEventCreate, int)) *AssignmentEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AssignmentEventCreateBulk{err: fmt.Errorf("calling to AssignmentEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AssignmentEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AssignmentEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AssignmentEvent.
+func (c *AssignmentEventClient) Update() *AssignmentEventUpdate {
+	mutation := newAssignmentEventMutation(c.config, OpUpdate)
+	return &AssignmentEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AssignmentEventClient) UpdateOne(_m *AssignmentEvent) *AssignmentEventUpdateOne {
+	mutation := newAssignmentEventMutation(c.config, OpUpdateOne, withAssignmentEvent(_m))
+	return &AssignmentEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AssignmentEventClient) UpdateOneID(id string) *AssignmentEventUpdateOne {
+	mutation := newAssignmentEventMutation(c.config, OpUpdateOne, withAssignmentEventID(id))
+	return &AssignmentEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AssignmentEvent.
+func (c *AssignmentEventClient) Delete() *AssignmentEventDelete {
+	mutation := newAssignmentEventMutation(c.config, OpDelete)
+	return &AssignmentEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AssignmentEventClient) DeleteOne(_m *AssignmentEvent) *AssignmentEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AssignmentEventClient) DeleteOneID(id string) *AssignmentEventDeleteOne {
+	builder := c.Delete().Where(assignmentevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AssignmentEventDeleteOne{builder}
+}
+
+// Query returns a query builder for AssignmentEvent.
+func (c *AssignmentEventClient) Query() *AssignmentEventQuery {
+	return &AssignmentEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAssignmentEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AssignmentEvent entity by its id.
+func (c *AssignmentEventClient) Get(ctx context.Context, id string) (*AssignmentEvent, error) {
+	return c.Query().Where(assignmentevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AssignmentEventClient) GetX(ctx context.Context, id string) *AssignmentEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a AssignmentEvent.
+func (c *AssignmentEventClient) QueryEnterprise(_m *AssignmentEvent) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignmentevent.Table, assignmentevent.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, assignmentevent.EnterpriseTable, assignmentevent.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAssignment queries the assignment edge of a AssignmentEvent.
+func (c *AssignmentEventClient) QueryAssignment(_m *AssignmentEvent) *AssignmentQuery {
+	query := (&AssignmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignmentevent.Table, assignmentevent.FieldID, id),
+			sqlgraph.To(assignment.Table, assignment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, assignmentevent.AssignmentTable, assignmentevent.AssignmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryActor queries the actor edge of a AssignmentEvent.
+func (c *AssignmentEventClient) QueryActor(_m *AssignmentEvent) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignmentevent.Table, assignmentevent.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, assignmentevent.ActorTable, assignmentevent.ActorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AssignmentEventClient) Hooks() []Hook {
+	hooks := c.hooks.AssignmentEvent
+	return append(hooks[:len(hooks):len(hooks)], assignmentevent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AssignmentEventClient) Interceptors() []Interceptor {
+	return c.inters.AssignmentEvent
+}
+
+func (c *AssignmentEventClient) mutate(ctx context.Context, m *AssignmentEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AssignmentEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AssignmentEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AssignmentEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AssignmentEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AssignmentEvent mutation op: %q", m.Op())
+	}
+}
+
+// AssignmentParticipantClient is a client for the AssignmentParticipant schema.
+type AssignmentParticipantClient struct {
+	config
+}
+
+// NewAssignmentParticipantClient returns a client for the AssignmentParticipant from the given config.
+func NewAssignmentParticipantClient(c config) *AssignmentParticipantClient {
+	return &AssignmentParticipantClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `assignmentparticipant.Hooks(f(g(h())))`.
+func (c *AssignmentParticipantClient) Use(hooks ...Hook) {
+	c.hooks.AssignmentParticipant = append(c.hooks.AssignmentParticipant, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `assignmentparticipant.Intercept(f(g(h())))`.
+func (c *AssignmentParticipantClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AssignmentParticipant = append(c.inters.AssignmentParticipant, interceptors...)
+}
+
+// Create returns a builder for creating a AssignmentParticipant entity.
+func (c *AssignmentParticipantClient) Create() *AssignmentParticipantCreate {
+	mutation := newAssignmentParticipantMutation(c.config, OpCreate)
+	return &AssignmentParticipantCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AssignmentParticipant entities.
+func (c *AssignmentParticipantClient) CreateBulk(builders ...*AssignmentParticipantCreate) *AssignmentParticipantCreateBulk {
+	return &AssignmentParticipantCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AssignmentParticipantClient) MapCreateBulk(slice any, setFunc func(*AssignmentParticipantCreate, int)) *AssignmentParticipantCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AssignmentParticipantCreateBulk{err: fmt.Errorf("calling to AssignmentParticipantClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AssignmentParticipantCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AssignmentParticipantCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AssignmentParticipant.
+func (c *AssignmentParticipantClient) Update() *AssignmentParticipantUpdate {
+	mutation := newAssignmentParticipantMutation(c.config, OpUpdate)
+	return &AssignmentParticipantUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AssignmentParticipantClient) UpdateOne(_m *AssignmentParticipant) *AssignmentParticipantUpdateOne {
+	mutation := newAssignmentParticipantMutation(c.config, OpUpdateOne, withAssignmentParticipant(_m))
+	return &AssignmentParticipantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AssignmentParticipantClient) UpdateOneID(id string) *AssignmentParticipantUpdateOne {
+	mutation := newAssignmentParticipantMutation(c.config, OpUpdateOne, withAssignmentParticipantID(id))
+	return &AssignmentParticipantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AssignmentParticipant.
+func (c *AssignmentParticipantClient) Delete() *AssignmentParticipantDelete {
+	mutation := newAssignmentParticipantMutation(c.config, OpDelete)
+	return &AssignmentParticipantDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AssignmentParticipantClient) DeleteOne(_m *AssignmentParticipant) *AssignmentParticipantDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AssignmentParticipantClient) DeleteOneID(id string) *AssignmentParticipantDeleteOne {
+	builder := c.Delete().Where(assignmentparticipant.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AssignmentParticipantDeleteOne{builder}
+}
+
+// Query returns a query builder for AssignmentParticipant.
+func (c *AssignmentParticipantClient) Query() *AssignmentParticipantQuery {
+	return &AssignmentParticipantQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAssignmentParticipant},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AssignmentParticipant entity by its id.
+func (c *AssignmentParticipantClient) Get(ctx context.Context, id string) (*AssignmentParticipant, error) {
+	return c.Query().Where(assignmentparticipant.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AssignmentParticipantClient) GetX(ctx context.Context, id string) *AssignmentParticipant {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEnterprise queries the enterprise edge of a AssignmentParticipant.
+func (c *AssignmentParticipantClient) QueryEnterprise(_m *AssignmentParticipant) *EnterpriseQuery {
+	query := (&EnterpriseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignmentparticipant.Table, assignmentparticipant.FieldID, id),
+			sqlgraph.To(enterprise.Table, enterprise.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, assignmentparticipant.EnterpriseTable, assignmentparticipant.EnterpriseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAssignment queries the assignment edge of a AssignmentParticipant.
+func (c *AssignmentParticipantClient) QueryAssignment(_m *AssignmentParticipant) *AssignmentQuery {
+	query := (&AssignmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignmentparticipant.Table, assignmentparticipant.FieldID, id),
+			sqlgraph.To(assignment.Table, assignment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, assignmentparticipant.AssignmentTable, assignmentparticipant.AssignmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a AssignmentParticipant.
+func (c *AssignmentParticipantClient) QueryMember(_m *AssignmentParticipant) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignmentparticipant.Table, assignmentparticipant.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, assignmentparticipant.MemberTable, assignmentparticipant.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AssignmentParticipantClient) Hooks() []Hook {
+	hooks := c.hooks.AssignmentParticipant
+	return append(hooks[:len(hooks):len(hooks)], assignmentparticipant.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AssignmentParticipantClient) Interceptors() []Interceptor {
+	return c.inters.AssignmentParticipant
+}
+
+func (c *AssignmentParticipantClient) mutate(ctx context.Context, m *AssignmentParticipantMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AssignmentParticipantCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AssignmentParticipantUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AssignmentParticipantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AssignmentParticipantDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AssignmentParticipant mutation op: %q", m.Op())
 	}
 }
 
@@ -2371,6 +3007,22 @@ func (c *InboxEntryClient) QueryMessage(_m *InboxEntry) *MessageQuery {
 	return query
 }
 
+// QueryActor queries the actor edge of a InboxEntry.
+func (c *InboxEntryClient) QueryActor(_m *InboxEntry) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inboxentry.Table, inboxentry.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, inboxentry.ActorTable, inboxentry.ActorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryApp queries the app edge of a InboxEntry.
 func (c *InboxEntryClient) QueryApp(_m *InboxEntry) *AppQuery {
 	query := (&AppClient{config: c.config}).Query()
@@ -3738,14 +4390,16 @@ func (c *TagClient) mutate(ctx context.Context, m *TagMutation) (Value, error) {
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
-		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
-		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Hook
+		AdminRole, App, AppToken, Assignment, AssignmentEvent, AssignmentParticipant,
+		AuditEntry, Callback, ConfidentialView, Conversation, ConversationMember,
+		Department, Enterprise, InboxCounter, InboxEntry, Member, Membership, Message,
+		Operator, OperatorSession, Session, Tag []ent.Hook
 	}
 	inters struct {
-		AdminRole, App, AppToken, AuditEntry, Callback, ConfidentialView, Conversation,
-		ConversationMember, Department, Enterprise, InboxCounter, InboxEntry, Member,
-		Membership, Message, Operator, OperatorSession, Session, Tag []ent.Interceptor
+		AdminRole, App, AppToken, Assignment, AssignmentEvent, AssignmentParticipant,
+		AuditEntry, Callback, ConfidentialView, Conversation, ConversationMember,
+		Department, Enterprise, InboxCounter, InboxEntry, Member, Membership, Message,
+		Operator, OperatorSession, Session, Tag []ent.Interceptor
 	}
 )
 

@@ -15,6 +15,9 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/ent/confidentialview"
@@ -91,25 +94,28 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			adminrole.Table:          adminrole.ValidColumn,
-			app.Table:                app.ValidColumn,
-			apptoken.Table:           apptoken.ValidColumn,
-			auditentry.Table:         auditentry.ValidColumn,
-			callback.Table:           callback.ValidColumn,
-			confidentialview.Table:   confidentialview.ValidColumn,
-			conversation.Table:       conversation.ValidColumn,
-			conversationmember.Table: conversationmember.ValidColumn,
-			department.Table:         department.ValidColumn,
-			enterprise.Table:         enterprise.ValidColumn,
-			inboxcounter.Table:       inboxcounter.ValidColumn,
-			inboxentry.Table:         inboxentry.ValidColumn,
-			member.Table:             member.ValidColumn,
-			membership.Table:         membership.ValidColumn,
-			message.Table:            message.ValidColumn,
-			operator.Table:           operator.ValidColumn,
-			operatorsession.Table:    operatorsession.ValidColumn,
-			session.Table:            session.ValidColumn,
-			tag.Table:                tag.ValidColumn,
+			adminrole.Table:             adminrole.ValidColumn,
+			app.Table:                   app.ValidColumn,
+			apptoken.Table:              apptoken.ValidColumn,
+			assignment.Table:            assignment.ValidColumn,
+			assignmentevent.Table:       assignmentevent.ValidColumn,
+			assignmentparticipant.Table: assignmentparticipant.ValidColumn,
+			auditentry.Table:            auditentry.ValidColumn,
+			callback.Table:              callback.ValidColumn,
+			confidentialview.Table:      confidentialview.ValidColumn,
+			conversation.Table:          conversation.ValidColumn,
+			conversationmember.Table:    conversationmember.ValidColumn,
+			department.Table:            department.ValidColumn,
+			enterprise.Table:            enterprise.ValidColumn,
+			inboxcounter.Table:          inboxcounter.ValidColumn,
+			inboxentry.Table:            inboxentry.ValidColumn,
+			member.Table:                member.ValidColumn,
+			membership.Table:            membership.ValidColumn,
+			message.Table:               message.ValidColumn,
+			operator.Table:              operator.ValidColumn,
+			operatorsession.Table:       operatorsession.ValidColumn,
+			session.Table:               session.ValidColumn,
+			tag.Table:                   tag.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

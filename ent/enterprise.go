@@ -23,6 +23,8 @@ type Enterprise struct {
 	Code string `json:"code,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
+	// IANA time zone of the enterprise's dates: due dates, working days, report cycles.
+	TimeZone string `json:"time_zone,omitempty"`
 	// AccountType holds the value of the "account_type" field.
 	AccountType enterprise.AccountType `json:"account_type,omitempty"`
 	// EVERYONE: members see the whole directory; DEPARTMENT: their own departments' subtrees, the ancestors and their leaders.
@@ -63,7 +65,7 @@ func (*Enterprise) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case enterprise.FieldFollowerQuota:
 			values[i] = new(sql.NullInt64)
-		case enterprise.FieldID, enterprise.FieldCode, enterprise.FieldName, enterprise.FieldAccountType, enterprise.FieldDirectoryVisibility, enterprise.FieldStatus, enterprise.FieldContactMobile, enterprise.FieldContactEmail, enterprise.FieldCallbackURL, enterprise.FieldCallbackSecret, enterprise.FieldInviteSecret:
+		case enterprise.FieldID, enterprise.FieldCode, enterprise.FieldName, enterprise.FieldTimeZone, enterprise.FieldAccountType, enterprise.FieldDirectoryVisibility, enterprise.FieldStatus, enterprise.FieldContactMobile, enterprise.FieldContactEmail, enterprise.FieldCallbackURL, enterprise.FieldCallbackSecret, enterprise.FieldInviteSecret:
 			values[i] = new(sql.NullString)
 		case enterprise.FieldCreatedAt, enterprise.FieldCertifiedUntil, enterprise.FieldTrialEndsAt, enterprise.FieldReclaimedAt, enterprise.FieldPurgedAt:
 			values[i] = new(sql.NullTime)
@@ -105,6 +107,12 @@ func (_m *Enterprise) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
 			} else if value.Valid {
 				_m.Name = value.String
+			}
+		case enterprise.FieldTimeZone:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field time_zone", values[i])
+			} else if value.Valid {
+				_m.TimeZone = value.String
 			}
 		case enterprise.FieldAccountType:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -242,6 +250,9 @@ func (_m *Enterprise) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)
+	builder.WriteString(", ")
+	builder.WriteString("time_zone=")
+	builder.WriteString(_m.TimeZone)
 	builder.WriteString(", ")
 	builder.WriteString("account_type=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AccountType))

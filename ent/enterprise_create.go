@@ -49,6 +49,20 @@ func (_c *EnterpriseCreate) SetName(v string) *EnterpriseCreate {
 	return _c
 }
 
+// SetTimeZone sets the "time_zone" field.
+func (_c *EnterpriseCreate) SetTimeZone(v string) *EnterpriseCreate {
+	_c.mutation.SetTimeZone(v)
+	return _c
+}
+
+// SetNillableTimeZone sets the "time_zone" field if the given value is not nil.
+func (_c *EnterpriseCreate) SetNillableTimeZone(v *string) *EnterpriseCreate {
+	if v != nil {
+		_c.SetTimeZone(*v)
+	}
+	return _c
+}
+
 // SetAccountType sets the "account_type" field.
 func (_c *EnterpriseCreate) SetAccountType(v enterprise.AccountType) *EnterpriseCreate {
 	_c.mutation.SetAccountType(v)
@@ -303,6 +317,10 @@ func (_c *EnterpriseCreate) defaults() error {
 		v := enterprise.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	if _, ok := _c.mutation.TimeZone(); !ok {
+		v := enterprise.DefaultTimeZone
+		_c.mutation.SetTimeZone(v)
+	}
 	if _, ok := _c.mutation.AccountType(); !ok {
 		v := enterprise.DefaultAccountType
 		_c.mutation.SetAccountType(v)
@@ -349,6 +367,9 @@ func (_c *EnterpriseCreate) check() error {
 		if err := enterprise.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Enterprise.name": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.TimeZone(); !ok {
+		return &ValidationError{Name: "time_zone", err: errors.New(`ent: missing required field "Enterprise.time_zone"`)}
 	}
 	if _, ok := _c.mutation.AccountType(); !ok {
 		return &ValidationError{Name: "account_type", err: errors.New(`ent: missing required field "Enterprise.account_type"`)}
@@ -434,6 +455,10 @@ func (_c *EnterpriseCreate) createSpec() (*Enterprise, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(enterprise.FieldName, field.TypeString, value)
 		_node.Name = value
+	}
+	if value, ok := _c.mutation.TimeZone(); ok {
+		_spec.SetField(enterprise.FieldTimeZone, field.TypeString, value)
+		_node.TimeZone = value
 	}
 	if value, ok := _c.mutation.AccountType(); ok {
 		_spec.SetField(enterprise.FieldAccountType, field.TypeEnum, value)
@@ -552,6 +577,18 @@ func (u *EnterpriseUpsert) SetName(v string) *EnterpriseUpsert {
 // UpdateName sets the "name" field to the value that was provided on create.
 func (u *EnterpriseUpsert) UpdateName() *EnterpriseUpsert {
 	u.SetExcluded(enterprise.FieldName)
+	return u
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (u *EnterpriseUpsert) SetTimeZone(v string) *EnterpriseUpsert {
+	u.Set(enterprise.FieldTimeZone, v)
+	return u
+}
+
+// UpdateTimeZone sets the "time_zone" field to the value that was provided on create.
+func (u *EnterpriseUpsert) UpdateTimeZone() *EnterpriseUpsert {
+	u.SetExcluded(enterprise.FieldTimeZone)
 	return u
 }
 
@@ -854,6 +891,20 @@ func (u *EnterpriseUpsertOne) SetName(v string) *EnterpriseUpsertOne {
 func (u *EnterpriseUpsertOne) UpdateName() *EnterpriseUpsertOne {
 	return u.Update(func(s *EnterpriseUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (u *EnterpriseUpsertOne) SetTimeZone(v string) *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetTimeZone(v)
+	})
+}
+
+// UpdateTimeZone sets the "time_zone" field to the value that was provided on create.
+func (u *EnterpriseUpsertOne) UpdateTimeZone() *EnterpriseUpsertOne {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateTimeZone()
 	})
 }
 
@@ -1362,6 +1413,20 @@ func (u *EnterpriseUpsertBulk) SetName(v string) *EnterpriseUpsertBulk {
 func (u *EnterpriseUpsertBulk) UpdateName() *EnterpriseUpsertBulk {
 	return u.Update(func(s *EnterpriseUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (u *EnterpriseUpsertBulk) SetTimeZone(v string) *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.SetTimeZone(v)
+	})
+}
+
+// UpdateTimeZone sets the "time_zone" field to the value that was provided on create.
+func (u *EnterpriseUpsertBulk) UpdateTimeZone() *EnterpriseUpsertBulk {
+	return u.Update(func(s *EnterpriseUpsert) {
+		s.UpdateTimeZone()
 	})
 }
 

@@ -43,6 +43,20 @@ func (_u *EnterpriseUpdate) SetNillableName(v *string) *EnterpriseUpdate {
 	return _u
 }
 
+// SetTimeZone sets the "time_zone" field.
+func (_u *EnterpriseUpdate) SetTimeZone(v string) *EnterpriseUpdate {
+	_u.mutation.SetTimeZone(v)
+	return _u
+}
+
+// SetNillableTimeZone sets the "time_zone" field if the given value is not nil.
+func (_u *EnterpriseUpdate) SetNillableTimeZone(v *string) *EnterpriseUpdate {
+	if v != nil {
+		_u.SetTimeZone(*v)
+	}
+	return _u
+}
+
 // SetAccountType sets the "account_type" field.
 func (_u *EnterpriseUpdate) SetAccountType(v enterprise.AccountType) *EnterpriseUpdate {
 	_u.mutation.SetAccountType(v)
@@ -389,6 +403,9 @@ func (_u *EnterpriseUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(enterprise.FieldName, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.TimeZone(); ok {
+		_spec.SetField(enterprise.FieldTimeZone, field.TypeString, value)
+	}
 	if value, ok := _u.mutation.AccountType(); ok {
 		_spec.SetField(enterprise.FieldAccountType, field.TypeEnum, value)
 	}
@@ -496,6 +513,20 @@ func (_u *EnterpriseUpdateOne) SetName(v string) *EnterpriseUpdateOne {
 func (_u *EnterpriseUpdateOne) SetNillableName(v *string) *EnterpriseUpdateOne {
 	if v != nil {
 		_u.SetName(*v)
+	}
+	return _u
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (_u *EnterpriseUpdateOne) SetTimeZone(v string) *EnterpriseUpdateOne {
+	_u.mutation.SetTimeZone(v)
+	return _u
+}
+
+// SetNillableTimeZone sets the "time_zone" field if the given value is not nil.
+func (_u *EnterpriseUpdateOne) SetNillableTimeZone(v *string) *EnterpriseUpdateOne {
+	if v != nil {
+		_u.SetTimeZone(*v)
 	}
 	return _u
 }
@@ -875,6 +906,9 @@ func (_u *EnterpriseUpdateOne) sqlSave(ctx context.Context) (_node *Enterprise, 
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(enterprise.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.TimeZone(); ok {
+		_spec.SetField(enterprise.FieldTimeZone, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.AccountType(); ok {
 		_spec.SetField(enterprise.FieldAccountType, field.TypeEnum, value)

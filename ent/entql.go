@@ -6,6 +6,9 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/ent/confidentialview"
@@ -32,7 +35,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 22)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminrole.Table,
@@ -92,6 +95,74 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   assignment.Table,
+			Columns: assignment.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: assignment.FieldID,
+			},
+		},
+		Type: "Assignment",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			assignment.FieldCreatedAt:      {Type: field.TypeTime, Column: assignment.FieldCreatedAt},
+			assignment.FieldEnterpriseID:   {Type: field.TypeString, Column: assignment.FieldEnterpriseID},
+			assignment.FieldTitle:          {Type: field.TypeString, Column: assignment.FieldTitle},
+			assignment.FieldDescription:    {Type: field.TypeString, Column: assignment.FieldDescription},
+			assignment.FieldCompletionMode: {Type: field.TypeEnum, Column: assignment.FieldCompletionMode},
+			assignment.FieldPriority:       {Type: field.TypeEnum, Column: assignment.FieldPriority},
+			assignment.FieldStatus:         {Type: field.TypeEnum, Column: assignment.FieldStatus},
+			assignment.FieldStartDate:      {Type: field.TypeString, Column: assignment.FieldStartDate},
+			assignment.FieldDueDate:        {Type: field.TypeString, Column: assignment.FieldDueDate},
+			assignment.FieldDueAt:          {Type: field.TypeTime, Column: assignment.FieldDueAt},
+			assignment.FieldAssignerID:     {Type: field.TypeString, Column: assignment.FieldAssignerID},
+			assignment.FieldVerifierID:     {Type: field.TypeString, Column: assignment.FieldVerifierID},
+			assignment.FieldParentID:       {Type: field.TypeString, Column: assignment.FieldParentID},
+			assignment.FieldDoneAt:         {Type: field.TypeTime, Column: assignment.FieldDoneAt},
+			assignment.FieldVerifiedAt:     {Type: field.TypeTime, Column: assignment.FieldVerifiedAt},
+			assignment.FieldReopenReason:   {Type: field.TypeString, Column: assignment.FieldReopenReason},
+			assignment.FieldUpdatedAt:      {Type: field.TypeTime, Column: assignment.FieldUpdatedAt},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   assignmentevent.Table,
+			Columns: assignmentevent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: assignmentevent.FieldID,
+			},
+		},
+		Type: "AssignmentEvent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			assignmentevent.FieldCreatedAt:    {Type: field.TypeTime, Column: assignmentevent.FieldCreatedAt},
+			assignmentevent.FieldEnterpriseID: {Type: field.TypeString, Column: assignmentevent.FieldEnterpriseID},
+			assignmentevent.FieldAssignmentID: {Type: field.TypeString, Column: assignmentevent.FieldAssignmentID},
+			assignmentevent.FieldActorID:      {Type: field.TypeString, Column: assignmentevent.FieldActorID},
+			assignmentevent.FieldKind:         {Type: field.TypeEnum, Column: assignmentevent.FieldKind},
+			assignmentevent.FieldBody:         {Type: field.TypeString, Column: assignmentevent.FieldBody},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   assignmentparticipant.Table,
+			Columns: assignmentparticipant.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: assignmentparticipant.FieldID,
+			},
+		},
+		Type: "AssignmentParticipant",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			assignmentparticipant.FieldCreatedAt:    {Type: field.TypeTime, Column: assignmentparticipant.FieldCreatedAt},
+			assignmentparticipant.FieldEnterpriseID: {Type: field.TypeString, Column: assignmentparticipant.FieldEnterpriseID},
+			assignmentparticipant.FieldAssignmentID: {Type: field.TypeString, Column: assignmentparticipant.FieldAssignmentID},
+			assignmentparticipant.FieldMemberID:     {Type: field.TypeString, Column: assignmentparticipant.FieldMemberID},
+			assignmentparticipant.FieldRole:         {Type: field.TypeEnum, Column: assignmentparticipant.FieldRole},
+			assignmentparticipant.FieldCompletedAt:  {Type: field.TypeTime, Column: assignmentparticipant.FieldCompletedAt},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditentry.Table,
 			Columns: auditentry.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -112,7 +183,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditentry.FieldDetails:      {Type: field.TypeJSON, Column: auditentry.FieldDetails},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   callback.Table,
 			Columns: callback.Columns,
@@ -137,7 +208,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			callback.FieldLastError:     {Type: field.TypeString, Column: callback.FieldLastError},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   confidentialview.Table,
 			Columns: confidentialview.Columns,
@@ -154,7 +225,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			confidentialview.FieldMemberID:     {Type: field.TypeString, Column: confidentialview.FieldMemberID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   conversation.Table,
 			Columns: conversation.Columns,
@@ -174,7 +245,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conversation.FieldUpdatedAt:    {Type: field.TypeTime, Column: conversation.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   conversationmember.Table,
 			Columns: conversationmember.Columns,
@@ -191,7 +262,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conversationmember.FieldMemberID:       {Type: field.TypeString, Column: conversationmember.FieldMemberID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
@@ -211,7 +282,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldDepth:        {Type: field.TypeInt, Column: department.FieldDepth},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   enterprise.Table,
 			Columns: enterprise.Columns,
@@ -225,6 +296,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			enterprise.FieldCreatedAt:             {Type: field.TypeTime, Column: enterprise.FieldCreatedAt},
 			enterprise.FieldCode:                  {Type: field.TypeString, Column: enterprise.FieldCode},
 			enterprise.FieldName:                  {Type: field.TypeString, Column: enterprise.FieldName},
+			enterprise.FieldTimeZone:              {Type: field.TypeString, Column: enterprise.FieldTimeZone},
 			enterprise.FieldAccountType:           {Type: field.TypeEnum, Column: enterprise.FieldAccountType},
 			enterprise.FieldDirectoryVisibility:   {Type: field.TypeEnum, Column: enterprise.FieldDirectoryVisibility},
 			enterprise.FieldFollowerQuota:         {Type: field.TypeInt, Column: enterprise.FieldFollowerQuota},
@@ -241,7 +313,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			enterprise.FieldInviteSecret:          {Type: field.TypeString, Column: enterprise.FieldInviteSecret},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inboxcounter.Table,
 			Columns: inboxcounter.Columns,
@@ -259,7 +331,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inboxcounter.FieldVersion:      {Type: field.TypeInt64, Column: inboxcounter.FieldVersion},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inboxentry.Table,
 			Columns: inboxentry.Columns,
@@ -274,6 +346,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inboxentry.FieldEnterpriseID:   {Type: field.TypeString, Column: inboxentry.FieldEnterpriseID},
 			inboxentry.FieldMemberID:       {Type: field.TypeString, Column: inboxentry.FieldMemberID},
 			inboxentry.FieldMessageID:      {Type: field.TypeString, Column: inboxentry.FieldMessageID},
+			inboxentry.FieldSubjectType:    {Type: field.TypeEnum, Column: inboxentry.FieldSubjectType},
+			inboxentry.FieldSubjectID:      {Type: field.TypeString, Column: inboxentry.FieldSubjectID},
+			inboxentry.FieldSubjectEvent:   {Type: field.TypeString, Column: inboxentry.FieldSubjectEvent},
+			inboxentry.FieldActorID:        {Type: field.TypeString, Column: inboxentry.FieldActorID},
 			inboxentry.FieldSeq:            {Type: field.TypeInt64, Column: inboxentry.FieldSeq},
 			inboxentry.FieldVersion:        {Type: field.TypeInt64, Column: inboxentry.FieldVersion},
 			inboxentry.FieldCreatedVersion: {Type: field.TypeInt64, Column: inboxentry.FieldCreatedVersion},
@@ -285,7 +361,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inboxentry.FieldConversationID: {Type: field.TypeString, Column: inboxentry.FieldConversationID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -310,7 +386,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldUpdatedAt:    {Type: field.TypeTime, Column: member.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -329,7 +405,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldIsLeader:     {Type: field.TypeBool, Column: membership.FieldIsLeader},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   message.Table,
 			Columns: message.Columns,
@@ -357,7 +433,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			message.FieldRecalledAt:      {Type: field.TypeTime, Column: message.FieldRecalledAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operator.Table,
 			Columns: operator.Columns,
@@ -374,7 +450,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operator.FieldPasswordHash: {Type: field.TypeString, Column: operator.FieldPasswordHash},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operatorsession.Table,
 			Columns: operatorsession.Columns,
@@ -392,7 +468,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operatorsession.FieldRevokedAt:  {Type: field.TypeTime, Column: operatorsession.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -411,7 +487,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:    {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tag.Table,
 			Columns: tag.Columns,
@@ -510,6 +586,162 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"AppToken",
 		"App",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   assignment.EnterpriseTable,
+			Columns: []string{assignment.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"Assignment",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"assigner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   assignment.AssignerTable,
+			Columns: []string{assignment.AssignerColumn},
+			Bidi:    false,
+		},
+		"Assignment",
+		"Member",
+	)
+	graph.MustAddE(
+		"verifier",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   assignment.VerifierTable,
+			Columns: []string{assignment.VerifierColumn},
+			Bidi:    false,
+		},
+		"Assignment",
+		"Member",
+	)
+	graph.MustAddE(
+		"parent",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   assignment.ParentTable,
+			Columns: []string{assignment.ParentColumn},
+			Bidi:    false,
+		},
+		"Assignment",
+		"Assignment",
+	)
+	graph.MustAddE(
+		"subtasks",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   assignment.SubtasksTable,
+			Columns: []string{assignment.SubtasksColumn},
+			Bidi:    false,
+		},
+		"Assignment",
+		"Assignment",
+	)
+	graph.MustAddE(
+		"participants",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   assignment.ParticipantsTable,
+			Columns: []string{assignment.ParticipantsColumn},
+			Bidi:    false,
+		},
+		"Assignment",
+		"AssignmentParticipant",
+	)
+	graph.MustAddE(
+		"events",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   assignment.EventsTable,
+			Columns: []string{assignment.EventsColumn},
+			Bidi:    false,
+		},
+		"Assignment",
+		"AssignmentEvent",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   assignmentevent.EnterpriseTable,
+			Columns: []string{assignmentevent.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"AssignmentEvent",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"assignment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   assignmentevent.AssignmentTable,
+			Columns: []string{assignmentevent.AssignmentColumn},
+			Bidi:    false,
+		},
+		"AssignmentEvent",
+		"Assignment",
+	)
+	graph.MustAddE(
+		"actor",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   assignmentevent.ActorTable,
+			Columns: []string{assignmentevent.ActorColumn},
+			Bidi:    false,
+		},
+		"AssignmentEvent",
+		"Member",
+	)
+	graph.MustAddE(
+		"enterprise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   assignmentparticipant.EnterpriseTable,
+			Columns: []string{assignmentparticipant.EnterpriseColumn},
+			Bidi:    false,
+		},
+		"AssignmentParticipant",
+		"Enterprise",
+	)
+	graph.MustAddE(
+		"assignment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   assignmentparticipant.AssignmentTable,
+			Columns: []string{assignmentparticipant.AssignmentColumn},
+			Bidi:    false,
+		},
+		"AssignmentParticipant",
+		"Assignment",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   assignmentparticipant.MemberTable,
+			Columns: []string{assignmentparticipant.MemberColumn},
+			Bidi:    false,
+		},
+		"AssignmentParticipant",
+		"Member",
 	)
 	graph.MustAddE(
 		"enterprise",
@@ -750,6 +982,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"InboxEntry",
 		"Message",
+	)
+	graph.MustAddE(
+		"actor",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   inboxentry.ActorTable,
+			Columns: []string{inboxentry.ActorColumn},
+			Bidi:    false,
+		},
+		"InboxEntry",
+		"Member",
 	)
 	graph.MustAddE(
 		"app",
@@ -1369,6 +1613,453 @@ func (f *AppTokenFilter) WhereHasAppWith(preds ...predicate.App) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AssignmentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AssignmentQuery builder.
+func (_q *AssignmentQuery) Filter() *AssignmentFilter {
+	return &AssignmentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AssignmentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AssignmentMutation builder.
+func (m *AssignmentMutation) Filter() *AssignmentFilter {
+	return &AssignmentFilter{config: m.config, predicateAdder: m}
+}
+
+// AssignmentFilter provides a generic filtering capability at runtime for AssignmentQuery.
+type AssignmentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AssignmentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AssignmentFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AssignmentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(assignment.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *AssignmentFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldEnterpriseID))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *AssignmentFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldTitle))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *AssignmentFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldDescription))
+}
+
+// WhereCompletionMode applies the entql string predicate on the completion_mode field.
+func (f *AssignmentFilter) WhereCompletionMode(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldCompletionMode))
+}
+
+// WherePriority applies the entql string predicate on the priority field.
+func (f *AssignmentFilter) WherePriority(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldPriority))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *AssignmentFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldStatus))
+}
+
+// WhereStartDate applies the entql string predicate on the start_date field.
+func (f *AssignmentFilter) WhereStartDate(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldStartDate))
+}
+
+// WhereDueDate applies the entql string predicate on the due_date field.
+func (f *AssignmentFilter) WhereDueDate(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldDueDate))
+}
+
+// WhereDueAt applies the entql time.Time predicate on the due_at field.
+func (f *AssignmentFilter) WhereDueAt(p entql.TimeP) {
+	f.Where(p.Field(assignment.FieldDueAt))
+}
+
+// WhereAssignerID applies the entql string predicate on the assigner_id field.
+func (f *AssignmentFilter) WhereAssignerID(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldAssignerID))
+}
+
+// WhereVerifierID applies the entql string predicate on the verifier_id field.
+func (f *AssignmentFilter) WhereVerifierID(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldVerifierID))
+}
+
+// WhereParentID applies the entql string predicate on the parent_id field.
+func (f *AssignmentFilter) WhereParentID(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldParentID))
+}
+
+// WhereDoneAt applies the entql time.Time predicate on the done_at field.
+func (f *AssignmentFilter) WhereDoneAt(p entql.TimeP) {
+	f.Where(p.Field(assignment.FieldDoneAt))
+}
+
+// WhereVerifiedAt applies the entql time.Time predicate on the verified_at field.
+func (f *AssignmentFilter) WhereVerifiedAt(p entql.TimeP) {
+	f.Where(p.Field(assignment.FieldVerifiedAt))
+}
+
+// WhereReopenReason applies the entql string predicate on the reopen_reason field.
+func (f *AssignmentFilter) WhereReopenReason(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldReopenReason))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AssignmentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(assignment.FieldUpdatedAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *AssignmentFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *AssignmentFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAssigner applies a predicate to check if query has an edge assigner.
+func (f *AssignmentFilter) WhereHasAssigner() {
+	f.Where(entql.HasEdge("assigner"))
+}
+
+// WhereHasAssignerWith applies a predicate to check if query has an edge assigner with a given conditions (other predicates).
+func (f *AssignmentFilter) WhereHasAssignerWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("assigner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasVerifier applies a predicate to check if query has an edge verifier.
+func (f *AssignmentFilter) WhereHasVerifier() {
+	f.Where(entql.HasEdge("verifier"))
+}
+
+// WhereHasVerifierWith applies a predicate to check if query has an edge verifier with a given conditions (other predicates).
+func (f *AssignmentFilter) WhereHasVerifierWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("verifier", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasParent applies a predicate to check if query has an edge parent.
+func (f *AssignmentFilter) WhereHasParent() {
+	f.Where(entql.HasEdge("parent"))
+}
+
+// WhereHasParentWith applies a predicate to check if query has an edge parent with a given conditions (other predicates).
+func (f *AssignmentFilter) WhereHasParentWith(preds ...predicate.Assignment) {
+	f.Where(entql.HasEdgeWith("parent", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSubtasks applies a predicate to check if query has an edge subtasks.
+func (f *AssignmentFilter) WhereHasSubtasks() {
+	f.Where(entql.HasEdge("subtasks"))
+}
+
+// WhereHasSubtasksWith applies a predicate to check if query has an edge subtasks with a given conditions (other predicates).
+func (f *AssignmentFilter) WhereHasSubtasksWith(preds ...predicate.Assignment) {
+	f.Where(entql.HasEdgeWith("subtasks", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasParticipants applies a predicate to check if query has an edge participants.
+func (f *AssignmentFilter) WhereHasParticipants() {
+	f.Where(entql.HasEdge("participants"))
+}
+
+// WhereHasParticipantsWith applies a predicate to check if query has an edge participants with a given conditions (other predicates).
+func (f *AssignmentFilter) WhereHasParticipantsWith(preds ...predicate.AssignmentParticipant) {
+	f.Where(entql.HasEdgeWith("participants", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEvents applies a predicate to check if query has an edge events.
+func (f *AssignmentFilter) WhereHasEvents() {
+	f.Where(entql.HasEdge("events"))
+}
+
+// WhereHasEventsWith applies a predicate to check if query has an edge events with a given conditions (other predicates).
+func (f *AssignmentFilter) WhereHasEventsWith(preds ...predicate.AssignmentEvent) {
+	f.Where(entql.HasEdgeWith("events", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AssignmentEventQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AssignmentEventQuery builder.
+func (_q *AssignmentEventQuery) Filter() *AssignmentEventFilter {
+	return &AssignmentEventFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AssignmentEventMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AssignmentEventMutation builder.
+func (m *AssignmentEventMutation) Filter() *AssignmentEventFilter {
+	return &AssignmentEventFilter{config: m.config, predicateAdder: m}
+}
+
+// AssignmentEventFilter provides a generic filtering capability at runtime for AssignmentEventQuery.
+type AssignmentEventFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AssignmentEventFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AssignmentEventFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(assignmentevent.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AssignmentEventFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(assignmentevent.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *AssignmentEventFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(assignmentevent.FieldEnterpriseID))
+}
+
+// WhereAssignmentID applies the entql string predicate on the assignment_id field.
+func (f *AssignmentEventFilter) WhereAssignmentID(p entql.StringP) {
+	f.Where(p.Field(assignmentevent.FieldAssignmentID))
+}
+
+// WhereActorID applies the entql string predicate on the actor_id field.
+func (f *AssignmentEventFilter) WhereActorID(p entql.StringP) {
+	f.Where(p.Field(assignmentevent.FieldActorID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *AssignmentEventFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(assignmentevent.FieldKind))
+}
+
+// WhereBody applies the entql string predicate on the body field.
+func (f *AssignmentEventFilter) WhereBody(p entql.StringP) {
+	f.Where(p.Field(assignmentevent.FieldBody))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *AssignmentEventFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *AssignmentEventFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAssignment applies a predicate to check if query has an edge assignment.
+func (f *AssignmentEventFilter) WhereHasAssignment() {
+	f.Where(entql.HasEdge("assignment"))
+}
+
+// WhereHasAssignmentWith applies a predicate to check if query has an edge assignment with a given conditions (other predicates).
+func (f *AssignmentEventFilter) WhereHasAssignmentWith(preds ...predicate.Assignment) {
+	f.Where(entql.HasEdgeWith("assignment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasActor applies a predicate to check if query has an edge actor.
+func (f *AssignmentEventFilter) WhereHasActor() {
+	f.Where(entql.HasEdge("actor"))
+}
+
+// WhereHasActorWith applies a predicate to check if query has an edge actor with a given conditions (other predicates).
+func (f *AssignmentEventFilter) WhereHasActorWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("actor", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AssignmentParticipantQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AssignmentParticipantQuery builder.
+func (_q *AssignmentParticipantQuery) Filter() *AssignmentParticipantFilter {
+	return &AssignmentParticipantFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AssignmentParticipantMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AssignmentParticipantMutation builder.
+func (m *AssignmentParticipantMutation) Filter() *AssignmentParticipantFilter {
+	return &AssignmentParticipantFilter{config: m.config, predicateAdder: m}
+}
+
+// AssignmentParticipantFilter provides a generic filtering capability at runtime for AssignmentParticipantQuery.
+type AssignmentParticipantFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AssignmentParticipantFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AssignmentParticipantFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(assignmentparticipant.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AssignmentParticipantFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(assignmentparticipant.FieldCreatedAt))
+}
+
+// WhereEnterpriseID applies the entql string predicate on the enterprise_id field.
+func (f *AssignmentParticipantFilter) WhereEnterpriseID(p entql.StringP) {
+	f.Where(p.Field(assignmentparticipant.FieldEnterpriseID))
+}
+
+// WhereAssignmentID applies the entql string predicate on the assignment_id field.
+func (f *AssignmentParticipantFilter) WhereAssignmentID(p entql.StringP) {
+	f.Where(p.Field(assignmentparticipant.FieldAssignmentID))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *AssignmentParticipantFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(assignmentparticipant.FieldMemberID))
+}
+
+// WhereRole applies the entql string predicate on the role field.
+func (f *AssignmentParticipantFilter) WhereRole(p entql.StringP) {
+	f.Where(p.Field(assignmentparticipant.FieldRole))
+}
+
+// WhereCompletedAt applies the entql time.Time predicate on the completed_at field.
+func (f *AssignmentParticipantFilter) WhereCompletedAt(p entql.TimeP) {
+	f.Where(p.Field(assignmentparticipant.FieldCompletedAt))
+}
+
+// WhereHasEnterprise applies a predicate to check if query has an edge enterprise.
+func (f *AssignmentParticipantFilter) WhereHasEnterprise() {
+	f.Where(entql.HasEdge("enterprise"))
+}
+
+// WhereHasEnterpriseWith applies a predicate to check if query has an edge enterprise with a given conditions (other predicates).
+func (f *AssignmentParticipantFilter) WhereHasEnterpriseWith(preds ...predicate.Enterprise) {
+	f.Where(entql.HasEdgeWith("enterprise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAssignment applies a predicate to check if query has an edge assignment.
+func (f *AssignmentParticipantFilter) WhereHasAssignment() {
+	f.Where(entql.HasEdge("assignment"))
+}
+
+// WhereHasAssignmentWith applies a predicate to check if query has an edge assignment with a given conditions (other predicates).
+func (f *AssignmentParticipantFilter) WhereHasAssignmentWith(preds ...predicate.Assignment) {
+	f.Where(entql.HasEdgeWith("assignment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *AssignmentParticipantFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *AssignmentParticipantFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AuditEntryQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1397,7 +2088,7 @@ type AuditEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1482,7 +2173,7 @@ type CallbackFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CallbackFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1596,7 +2287,7 @@ type ConfidentialViewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConfidentialViewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1698,7 +2389,7 @@ type ConversationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConversationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1801,7 +2492,7 @@ type ConversationMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConversationMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1903,7 +2594,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2062,7 +2753,7 @@ type EnterpriseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EnterpriseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2086,6 +2777,11 @@ func (f *EnterpriseFilter) WhereCode(p entql.StringP) {
 // WhereName applies the entql string predicate on the name field.
 func (f *EnterpriseFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(enterprise.FieldName))
+}
+
+// WhereTimeZone applies the entql string predicate on the time_zone field.
+func (f *EnterpriseFilter) WhereTimeZone(p entql.StringP) {
+	f.Where(p.Field(enterprise.FieldTimeZone))
 }
 
 // WhereAccountType applies the entql string predicate on the account_type field.
@@ -2187,7 +2883,7 @@ type InboxCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InboxCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2280,7 +2976,7 @@ type InboxEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InboxEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2309,6 +3005,26 @@ func (f *InboxEntryFilter) WhereMemberID(p entql.StringP) {
 // WhereMessageID applies the entql string predicate on the message_id field.
 func (f *InboxEntryFilter) WhereMessageID(p entql.StringP) {
 	f.Where(p.Field(inboxentry.FieldMessageID))
+}
+
+// WhereSubjectType applies the entql string predicate on the subject_type field.
+func (f *InboxEntryFilter) WhereSubjectType(p entql.StringP) {
+	f.Where(p.Field(inboxentry.FieldSubjectType))
+}
+
+// WhereSubjectID applies the entql string predicate on the subject_id field.
+func (f *InboxEntryFilter) WhereSubjectID(p entql.StringP) {
+	f.Where(p.Field(inboxentry.FieldSubjectID))
+}
+
+// WhereSubjectEvent applies the entql string predicate on the subject_event field.
+func (f *InboxEntryFilter) WhereSubjectEvent(p entql.StringP) {
+	f.Where(p.Field(inboxentry.FieldSubjectEvent))
+}
+
+// WhereActorID applies the entql string predicate on the actor_id field.
+func (f *InboxEntryFilter) WhereActorID(p entql.StringP) {
+	f.Where(p.Field(inboxentry.FieldActorID))
 }
 
 // WhereSeq applies the entql int64 predicate on the seq field.
@@ -2398,6 +3114,20 @@ func (f *InboxEntryFilter) WhereHasMessageWith(preds ...predicate.Message) {
 	})))
 }
 
+// WhereHasActor applies a predicate to check if query has an edge actor.
+func (f *InboxEntryFilter) WhereHasActor() {
+	f.Where(entql.HasEdge("actor"))
+}
+
+// WhereHasActorWith applies a predicate to check if query has an edge actor with a given conditions (other predicates).
+func (f *InboxEntryFilter) WhereHasActorWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("actor", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasApp applies a predicate to check if query has an edge app.
 func (f *InboxEntryFilter) WhereHasApp() {
 	f.Where(entql.HasEdge("app"))
@@ -2455,7 +3185,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2639,7 +3369,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2751,7 +3481,7 @@ type MessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2978,7 +3708,7 @@ type OperatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3052,7 +3782,7 @@ type OperatorSessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatorSessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3131,7 +3861,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3229,7 +3959,7 @@ type TagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -12,6 +12,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
@@ -256,6 +259,534 @@ func newAppPaginateArgs(rv map[string]any) *appPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AppWhereInput); ok {
 		args.opts = append(args.opts, WithAppFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AssignmentQuery) CollectFields(ctx context.Context, satisfies ...string) (*AssignmentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AssignmentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(assignment.Columns))
+		selectedFields = []string{assignment.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "parent":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AssignmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, assignmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withParent = query
+			if _, ok := fieldSeen[assignment.FieldParentID]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldParentID)
+				fieldSeen[assignment.FieldParentID] = struct{}{}
+			}
+
+		case "subtasks":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AssignmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, assignmentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedSubtasks(alias, func(wq *AssignmentQuery) {
+				*wq = *query
+			})
+
+		case "participants":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AssignmentParticipantClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, assignmentparticipantImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedParticipants(alias, func(wq *AssignmentParticipantQuery) {
+				*wq = *query
+			})
+
+		case "events":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AssignmentEventClient{config: _q.config}).Query()
+			)
+			args := newAssignmentEventPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newAssignmentEventPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Assignment) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID string `sql:"assignment_id"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(assignment.EventsColumn), ids...))
+						})
+						if err := query.GroupBy(assignment.EventsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[string]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Assignment) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Events)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, assignmenteventImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(assignment.EventsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedEvents(alias, func(wq *AssignmentEventQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[assignment.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldCreatedAt)
+				fieldSeen[assignment.FieldCreatedAt] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[assignment.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldTitle)
+				fieldSeen[assignment.FieldTitle] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[assignment.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldDescription)
+				fieldSeen[assignment.FieldDescription] = struct{}{}
+			}
+		case "completionMode":
+			if _, ok := fieldSeen[assignment.FieldCompletionMode]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldCompletionMode)
+				fieldSeen[assignment.FieldCompletionMode] = struct{}{}
+			}
+		case "priority":
+			if _, ok := fieldSeen[assignment.FieldPriority]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldPriority)
+				fieldSeen[assignment.FieldPriority] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[assignment.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldStatus)
+				fieldSeen[assignment.FieldStatus] = struct{}{}
+			}
+		case "startDate":
+			if _, ok := fieldSeen[assignment.FieldStartDate]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldStartDate)
+				fieldSeen[assignment.FieldStartDate] = struct{}{}
+			}
+		case "dueDate":
+			if _, ok := fieldSeen[assignment.FieldDueDate]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldDueDate)
+				fieldSeen[assignment.FieldDueDate] = struct{}{}
+			}
+		case "dueAt":
+			if _, ok := fieldSeen[assignment.FieldDueAt]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldDueAt)
+				fieldSeen[assignment.FieldDueAt] = struct{}{}
+			}
+		case "doneAt":
+			if _, ok := fieldSeen[assignment.FieldDoneAt]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldDoneAt)
+				fieldSeen[assignment.FieldDoneAt] = struct{}{}
+			}
+		case "verifiedAt":
+			if _, ok := fieldSeen[assignment.FieldVerifiedAt]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldVerifiedAt)
+				fieldSeen[assignment.FieldVerifiedAt] = struct{}{}
+			}
+		case "reopenReason":
+			if _, ok := fieldSeen[assignment.FieldReopenReason]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldReopenReason)
+				fieldSeen[assignment.FieldReopenReason] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[assignment.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldUpdatedAt)
+				fieldSeen[assignment.FieldUpdatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type assignmentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AssignmentPaginateOption
+}
+
+func newAssignmentPaginateArgs(rv map[string]any) *assignmentPaginateArgs {
+	args := &assignmentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*AssignmentOrder:
+			args.opts = append(args.opts, WithAssignmentOrder(v))
+		case []any:
+			var orders []*AssignmentOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &AssignmentOrder{Field: &AssignmentOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithAssignmentOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*AssignmentWhereInput); ok {
+		args.opts = append(args.opts, WithAssignmentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AssignmentEventQuery) CollectFields(ctx context.Context, satisfies ...string) (*AssignmentEventQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AssignmentEventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(assignmentevent.Columns))
+		selectedFields = []string{assignmentevent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "assignment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AssignmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, assignmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withAssignment = query
+			if _, ok := fieldSeen[assignmentevent.FieldAssignmentID]; !ok {
+				selectedFields = append(selectedFields, assignmentevent.FieldAssignmentID)
+				fieldSeen[assignmentevent.FieldAssignmentID] = struct{}{}
+			}
+
+		case "actor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withActor = query
+			if _, ok := fieldSeen[assignmentevent.FieldActorID]; !ok {
+				selectedFields = append(selectedFields, assignmentevent.FieldActorID)
+				fieldSeen[assignmentevent.FieldActorID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[assignmentevent.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, assignmentevent.FieldCreatedAt)
+				fieldSeen[assignmentevent.FieldCreatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[assignmentevent.FieldKind]; !ok {
+				selectedFields = append(selectedFields, assignmentevent.FieldKind)
+				fieldSeen[assignmentevent.FieldKind] = struct{}{}
+			}
+		case "body":
+			if _, ok := fieldSeen[assignmentevent.FieldBody]; !ok {
+				selectedFields = append(selectedFields, assignmentevent.FieldBody)
+				fieldSeen[assignmentevent.FieldBody] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type assignmenteventPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AssignmentEventPaginateOption
+}
+
+func newAssignmentEventPaginateArgs(rv map[string]any) *assignmenteventPaginateArgs {
+	args := &assignmenteventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AssignmentEventOrder{Field: &AssignmentEventOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAssignmentEventOrder(order))
+			}
+		case *AssignmentEventOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAssignmentEventOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AssignmentEventWhereInput); ok {
+		args.opts = append(args.opts, WithAssignmentEventFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AssignmentParticipantQuery) CollectFields(ctx context.Context, satisfies ...string) (*AssignmentParticipantQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AssignmentParticipantQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(assignmentparticipant.Columns))
+		selectedFields = []string{assignmentparticipant.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "assignment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AssignmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, assignmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withAssignment = query
+			if _, ok := fieldSeen[assignmentparticipant.FieldAssignmentID]; !ok {
+				selectedFields = append(selectedFields, assignmentparticipant.FieldAssignmentID)
+				fieldSeen[assignmentparticipant.FieldAssignmentID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[assignmentparticipant.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, assignmentparticipant.FieldCreatedAt)
+				fieldSeen[assignmentparticipant.FieldCreatedAt] = struct{}{}
+			}
+		case "role":
+			if _, ok := fieldSeen[assignmentparticipant.FieldRole]; !ok {
+				selectedFields = append(selectedFields, assignmentparticipant.FieldRole)
+				fieldSeen[assignmentparticipant.FieldRole] = struct{}{}
+			}
+		case "completedAt":
+			if _, ok := fieldSeen[assignmentparticipant.FieldCompletedAt]; !ok {
+				selectedFields = append(selectedFields, assignmentparticipant.FieldCompletedAt)
+				fieldSeen[assignmentparticipant.FieldCompletedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type assignmentparticipantPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AssignmentParticipantPaginateOption
+}
+
+func newAssignmentParticipantPaginateArgs(rv map[string]any) *assignmentparticipantPaginateArgs {
+	args := &assignmentparticipantPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AssignmentParticipantOrder{Field: &AssignmentParticipantOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAssignmentParticipantOrder(order))
+			}
+		case *AssignmentParticipantOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAssignmentParticipantOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AssignmentParticipantWhereInput); ok {
+		args.opts = append(args.opts, WithAssignmentParticipantFilter(v.Filter))
 	}
 	return args
 }
@@ -1038,6 +1569,11 @@ func (_q *EnterpriseQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, enterprise.FieldName)
 				fieldSeen[enterprise.FieldName] = struct{}{}
 			}
+		case "timeZone":
+			if _, ok := fieldSeen[enterprise.FieldTimeZone]; !ok {
+				selectedFields = append(selectedFields, enterprise.FieldTimeZone)
+				fieldSeen[enterprise.FieldTimeZone] = struct{}{}
+			}
 		case "accountType":
 			if _, ok := fieldSeen[enterprise.FieldAccountType]; !ok {
 				selectedFields = append(selectedFields, enterprise.FieldAccountType)
@@ -1183,6 +1719,21 @@ func (_q *InboxEntryQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				fieldSeen[inboxentry.FieldMessageID] = struct{}{}
 			}
 
+		case "actor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withActor = query
+			if _, ok := fieldSeen[inboxentry.FieldActorID]; !ok {
+				selectedFields = append(selectedFields, inboxentry.FieldActorID)
+				fieldSeen[inboxentry.FieldActorID] = struct{}{}
+			}
+
 		case "app":
 			var (
 				alias = field.Alias
@@ -1216,6 +1767,16 @@ func (_q *InboxEntryQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[inboxentry.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, inboxentry.FieldCreatedAt)
 				fieldSeen[inboxentry.FieldCreatedAt] = struct{}{}
+			}
+		case "subjectType":
+			if _, ok := fieldSeen[inboxentry.FieldSubjectType]; !ok {
+				selectedFields = append(selectedFields, inboxentry.FieldSubjectType)
+				fieldSeen[inboxentry.FieldSubjectType] = struct{}{}
+			}
+		case "subjectEvent":
+			if _, ok := fieldSeen[inboxentry.FieldSubjectEvent]; !ok {
+				selectedFields = append(selectedFields, inboxentry.FieldSubjectEvent)
+				fieldSeen[inboxentry.FieldSubjectEvent] = struct{}{}
 			}
 		case "seq":
 			if _, ok := fieldSeen[inboxentry.FieldSeq]; !ok {

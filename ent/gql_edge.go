@@ -28,6 +28,82 @@ func (_m *AdminRole) Departments(ctx context.Context) (result []*Department, err
 	return result, err
 }
 
+func (_m *Assignment) Parent(ctx context.Context) (*Assignment, error) {
+	result, err := _m.Edges.ParentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryParent().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Assignment) Subtasks(ctx context.Context) (result []*Assignment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedSubtasks(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.SubtasksOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySubtasks().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Assignment) Participants(ctx context.Context) (result []*AssignmentParticipant, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedParticipants(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ParticipantsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryParticipants().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Assignment) Events(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *AssignmentEventOrder,
+) (*AssignmentEventConnection, error) {
+	opts := []AssignmentEventPaginateOption{
+		WithAssignmentEventOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedEvents(alias); err == nil || hasTotalCount {
+		pager, err := newAssignmentEventPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &AssignmentEventConnection{Edges: []*AssignmentEventEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryEvents().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *AssignmentEvent) Assignment(ctx context.Context) (*Assignment, error) {
+	result, err := _m.Edges.AssignmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAssignment().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *AssignmentEvent) Actor(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.ActorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *AssignmentParticipant) Assignment(ctx context.Context) (*Assignment, error) {
+	result, err := _m.Edges.AssignmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAssignment().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *ConfidentialView) Message(ctx context.Context) (*Message, error) {
 	result, err := _m.Edges.MessageOrErr()
 	if IsNotLoaded(err) {
@@ -120,7 +196,15 @@ func (_m *InboxEntry) Message(ctx context.Context) (*Message, error) {
 	if IsNotLoaded(err) {
 		result, err = _m.QueryMessage().Only(ctx)
 	}
-	return result, err
+	return result, MaskNotFound(err)
+}
+
+func (_m *InboxEntry) Actor(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.ActorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *InboxEntry) App(ctx context.Context) (*App, error) {

@@ -10,6 +10,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
@@ -37,6 +40,21 @@ var appImplementors = []string{"App", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*App) IsNode() {}
+
+var assignmentImplementors = []string{"Assignment", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Assignment) IsNode() {}
+
+var assignmenteventImplementors = []string{"AssignmentEvent", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AssignmentEvent) IsNode() {}
+
+var assignmentparticipantImplementors = []string{"AssignmentParticipant", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AssignmentParticipant) IsNode() {}
 
 var auditentryImplementors = []string{"AuditEntry", "Node"}
 
@@ -160,6 +178,33 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(app.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, appImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case assignment.Table:
+		query := c.Assignment.Query().
+			Where(assignment.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, assignmentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case assignmentevent.Table:
+		query := c.AssignmentEvent.Query().
+			Where(assignmentevent.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, assignmenteventImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case assignmentparticipant.Table:
+		query := c.AssignmentParticipant.Query().
+			Where(assignmentparticipant.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, assignmentparticipantImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -347,6 +392,54 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.App.Query().
 			Where(app.IDIn(ids...))
 		query, err := query.CollectFields(ctx, appImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case assignment.Table:
+		query := c.Assignment.Query().
+			Where(assignment.IDIn(ids...))
+		query, err := query.CollectFields(ctx, assignmentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case assignmentevent.Table:
+		query := c.AssignmentEvent.Query().
+			Where(assignmentevent.IDIn(ids...))
+		query, err := query.CollectFields(ctx, assignmenteventImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case assignmentparticipant.Table:
+		query := c.AssignmentParticipant.Query().
+			Where(assignmentparticipant.IDIn(ids...))
+		query, err := query.CollectFields(ctx, assignmentparticipantImplementors...)
 		if err != nil {
 			return nil, err
 		}

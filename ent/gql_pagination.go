@@ -16,6 +16,9 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
@@ -714,6 +717,1020 @@ func (_m *App) ToEdge(order *AppOrder) *AppEdge {
 		order = DefaultAppOrder
 	}
 	return &AppEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// AssignmentEdge is the edge representation of Assignment.
+type AssignmentEdge struct {
+	Node   *Assignment `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// AssignmentConnection is the connection containing edges to Assignment.
+type AssignmentConnection struct {
+	Edges      []*AssignmentEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *AssignmentConnection) build(nodes []*Assignment, pager *assignmentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Assignment
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Assignment {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Assignment {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AssignmentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AssignmentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AssignmentPaginateOption enables pagination customization.
+type AssignmentPaginateOption func(*assignmentPager) error
+
+// WithAssignmentOrder configures pagination ordering.
+func WithAssignmentOrder(order []*AssignmentOrder) AssignmentPaginateOption {
+	return func(pager *assignmentPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithAssignmentFilter configures pagination filter.
+func WithAssignmentFilter(filter func(*AssignmentQuery) (*AssignmentQuery, error)) AssignmentPaginateOption {
+	return func(pager *assignmentPager) error {
+		if filter == nil {
+			return errors.New("AssignmentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type assignmentPager struct {
+	reverse bool
+	order   []*AssignmentOrder
+	filter  func(*AssignmentQuery) (*AssignmentQuery, error)
+}
+
+func newAssignmentPager(opts []AssignmentPaginateOption, reverse bool) (*assignmentPager, error) {
+	pager := &assignmentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *assignmentPager) applyFilter(query *AssignmentQuery) (*AssignmentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *assignmentPager) toCursor(_m *Assignment) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *assignmentPager) applyCursors(query *AssignmentQuery, after, before *Cursor) (*AssignmentQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultAssignmentOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *assignmentPager) applyOrder(query *AssignmentQuery) *AssignmentQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultAssignmentOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultAssignmentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *assignmentPager) orderExpr(query *AssignmentQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultAssignmentOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Assignment.
+func (_m *AssignmentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AssignmentPaginateOption,
+) (*AssignmentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAssignmentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AssignmentConnection{Edges: []*AssignmentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AssignmentOrderFieldCreatedAt orders Assignment by created_at.
+	AssignmentOrderFieldCreatedAt = &AssignmentOrderField{
+		Value: func(_m *Assignment) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: assignment.FieldCreatedAt,
+		toTerm: assignment.ByCreatedAt,
+		toCursor: func(_m *Assignment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// AssignmentOrderFieldTitle orders Assignment by title.
+	AssignmentOrderFieldTitle = &AssignmentOrderField{
+		Value: func(_m *Assignment) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: assignment.FieldTitle,
+		toTerm: assignment.ByTitle,
+		toCursor: func(_m *Assignment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+	// AssignmentOrderFieldPriority orders Assignment by priority.
+	AssignmentOrderFieldPriority = &AssignmentOrderField{
+		Value: func(_m *Assignment) (ent.Value, error) {
+			return _m.Priority, nil
+		},
+		column: assignment.FieldPriority,
+		toTerm: assignment.ByPriority,
+		toCursor: func(_m *Assignment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Priority,
+			}
+		},
+	}
+	// AssignmentOrderFieldStatus orders Assignment by status.
+	AssignmentOrderFieldStatus = &AssignmentOrderField{
+		Value: func(_m *Assignment) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: assignment.FieldStatus,
+		toTerm: assignment.ByStatus,
+		toCursor: func(_m *Assignment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+	// AssignmentOrderFieldDueAt orders Assignment by due_at.
+	AssignmentOrderFieldDueAt = &AssignmentOrderField{
+		Value: func(_m *Assignment) (ent.Value, error) {
+			return _m.DueAt, nil
+		},
+		column: assignment.FieldDueAt,
+		toTerm: assignment.ByDueAt,
+		toCursor: func(_m *Assignment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DueAt,
+			}
+		},
+	}
+	// AssignmentOrderFieldUpdatedAt orders Assignment by updated_at.
+	AssignmentOrderFieldUpdatedAt = &AssignmentOrderField{
+		Value: func(_m *Assignment) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: assignment.FieldUpdatedAt,
+		toTerm: assignment.ByUpdatedAt,
+		toCursor: func(_m *Assignment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AssignmentOrderField) String() string {
+	var str string
+	switch f.column {
+	case AssignmentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case AssignmentOrderFieldTitle.column:
+		str = "TITLE"
+	case AssignmentOrderFieldPriority.column:
+		str = "PRIORITY"
+	case AssignmentOrderFieldStatus.column:
+		str = "STATUS"
+	case AssignmentOrderFieldDueAt.column:
+		str = "DUE_AT"
+	case AssignmentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AssignmentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AssignmentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AssignmentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AssignmentOrderFieldCreatedAt
+	case "TITLE":
+		*f = *AssignmentOrderFieldTitle
+	case "PRIORITY":
+		*f = *AssignmentOrderFieldPriority
+	case "STATUS":
+		*f = *AssignmentOrderFieldStatus
+	case "DUE_AT":
+		*f = *AssignmentOrderFieldDueAt
+	case "UPDATED_AT":
+		*f = *AssignmentOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid AssignmentOrderField", str)
+	}
+	return nil
+}
+
+// AssignmentOrderField defines the ordering field of Assignment.
+type AssignmentOrderField struct {
+	// Value extracts the ordering value from the given Assignment.
+	Value    func(*Assignment) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) assignment.OrderOption
+	toCursor func(*Assignment) Cursor
+}
+
+// AssignmentOrder defines the ordering of Assignment.
+type AssignmentOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *AssignmentOrderField `json:"field"`
+}
+
+// DefaultAssignmentOrder is the default ordering of Assignment.
+var DefaultAssignmentOrder = &AssignmentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AssignmentOrderField{
+		Value: func(_m *Assignment) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: assignment.FieldID,
+		toTerm: assignment.ByID,
+		toCursor: func(_m *Assignment) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Assignment into AssignmentEdge.
+func (_m *Assignment) ToEdge(order *AssignmentOrder) *AssignmentEdge {
+	if order == nil {
+		order = DefaultAssignmentOrder
+	}
+	return &AssignmentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// AssignmentEventEdge is the edge representation of AssignmentEvent.
+type AssignmentEventEdge struct {
+	Node   *AssignmentEvent `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// AssignmentEventConnection is the connection containing edges to AssignmentEvent.
+type AssignmentEventConnection struct {
+	Edges      []*AssignmentEventEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *AssignmentEventConnection) build(nodes []*AssignmentEvent, pager *assignmenteventPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *AssignmentEvent
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *AssignmentEvent {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *AssignmentEvent {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AssignmentEventEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AssignmentEventEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AssignmentEventPaginateOption enables pagination customization.
+type AssignmentEventPaginateOption func(*assignmenteventPager) error
+
+// WithAssignmentEventOrder configures pagination ordering.
+func WithAssignmentEventOrder(order *AssignmentEventOrder) AssignmentEventPaginateOption {
+	if order == nil {
+		order = DefaultAssignmentEventOrder
+	}
+	o := *order
+	return func(pager *assignmenteventPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAssignmentEventOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAssignmentEventFilter configures pagination filter.
+func WithAssignmentEventFilter(filter func(*AssignmentEventQuery) (*AssignmentEventQuery, error)) AssignmentEventPaginateOption {
+	return func(pager *assignmenteventPager) error {
+		if filter == nil {
+			return errors.New("AssignmentEventQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type assignmenteventPager struct {
+	reverse bool
+	order   *AssignmentEventOrder
+	filter  func(*AssignmentEventQuery) (*AssignmentEventQuery, error)
+}
+
+func newAssignmentEventPager(opts []AssignmentEventPaginateOption, reverse bool) (*assignmenteventPager, error) {
+	pager := &assignmenteventPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAssignmentEventOrder
+	}
+	return pager, nil
+}
+
+func (p *assignmenteventPager) applyFilter(query *AssignmentEventQuery) (*AssignmentEventQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *assignmenteventPager) toCursor(_m *AssignmentEvent) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *assignmenteventPager) applyCursors(query *AssignmentEventQuery, after, before *Cursor) (*AssignmentEventQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAssignmentEventOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *assignmenteventPager) applyOrder(query *AssignmentEventQuery) *AssignmentEventQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAssignmentEventOrder.Field {
+		query = query.Order(DefaultAssignmentEventOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *assignmenteventPager) orderExpr(query *AssignmentEventQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAssignmentEventOrder.Field {
+			b.Comma().Ident(DefaultAssignmentEventOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to AssignmentEvent.
+func (_m *AssignmentEventQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AssignmentEventPaginateOption,
+) (*AssignmentEventConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAssignmentEventPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AssignmentEventConnection{Edges: []*AssignmentEventEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AssignmentEventOrderFieldCreatedAt orders AssignmentEvent by created_at.
+	AssignmentEventOrderFieldCreatedAt = &AssignmentEventOrderField{
+		Value: func(_m *AssignmentEvent) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: assignmentevent.FieldCreatedAt,
+		toTerm: assignmentevent.ByCreatedAt,
+		toCursor: func(_m *AssignmentEvent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AssignmentEventOrderField) String() string {
+	var str string
+	switch f.column {
+	case AssignmentEventOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AssignmentEventOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AssignmentEventOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AssignmentEventOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AssignmentEventOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid AssignmentEventOrderField", str)
+	}
+	return nil
+}
+
+// AssignmentEventOrderField defines the ordering field of AssignmentEvent.
+type AssignmentEventOrderField struct {
+	// Value extracts the ordering value from the given AssignmentEvent.
+	Value    func(*AssignmentEvent) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) assignmentevent.OrderOption
+	toCursor func(*AssignmentEvent) Cursor
+}
+
+// AssignmentEventOrder defines the ordering of AssignmentEvent.
+type AssignmentEventOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *AssignmentEventOrderField `json:"field"`
+}
+
+// DefaultAssignmentEventOrder is the default ordering of AssignmentEvent.
+var DefaultAssignmentEventOrder = &AssignmentEventOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AssignmentEventOrderField{
+		Value: func(_m *AssignmentEvent) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: assignmentevent.FieldID,
+		toTerm: assignmentevent.ByID,
+		toCursor: func(_m *AssignmentEvent) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts AssignmentEvent into AssignmentEventEdge.
+func (_m *AssignmentEvent) ToEdge(order *AssignmentEventOrder) *AssignmentEventEdge {
+	if order == nil {
+		order = DefaultAssignmentEventOrder
+	}
+	return &AssignmentEventEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// AssignmentParticipantEdge is the edge representation of AssignmentParticipant.
+type AssignmentParticipantEdge struct {
+	Node   *AssignmentParticipant `json:"node"`
+	Cursor Cursor                 `json:"cursor"`
+}
+
+// AssignmentParticipantConnection is the connection containing edges to AssignmentParticipant.
+type AssignmentParticipantConnection struct {
+	Edges      []*AssignmentParticipantEdge `json:"edges"`
+	PageInfo   PageInfo                     `json:"pageInfo"`
+	TotalCount int                          `json:"totalCount"`
+}
+
+func (c *AssignmentParticipantConnection) build(nodes []*AssignmentParticipant, pager *assignmentparticipantPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *AssignmentParticipant
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *AssignmentParticipant {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *AssignmentParticipant {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AssignmentParticipantEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AssignmentParticipantEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AssignmentParticipantPaginateOption enables pagination customization.
+type AssignmentParticipantPaginateOption func(*assignmentparticipantPager) error
+
+// WithAssignmentParticipantOrder configures pagination ordering.
+func WithAssignmentParticipantOrder(order *AssignmentParticipantOrder) AssignmentParticipantPaginateOption {
+	if order == nil {
+		order = DefaultAssignmentParticipantOrder
+	}
+	o := *order
+	return func(pager *assignmentparticipantPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAssignmentParticipantOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAssignmentParticipantFilter configures pagination filter.
+func WithAssignmentParticipantFilter(filter func(*AssignmentParticipantQuery) (*AssignmentParticipantQuery, error)) AssignmentParticipantPaginateOption {
+	return func(pager *assignmentparticipantPager) error {
+		if filter == nil {
+			return errors.New("AssignmentParticipantQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type assignmentparticipantPager struct {
+	reverse bool
+	order   *AssignmentParticipantOrder
+	filter  func(*AssignmentParticipantQuery) (*AssignmentParticipantQuery, error)
+}
+
+func newAssignmentParticipantPager(opts []AssignmentParticipantPaginateOption, reverse bool) (*assignmentparticipantPager, error) {
+	pager := &assignmentparticipantPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAssignmentParticipantOrder
+	}
+	return pager, nil
+}
+
+func (p *assignmentparticipantPager) applyFilter(query *AssignmentParticipantQuery) (*AssignmentParticipantQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *assignmentparticipantPager) toCursor(_m *AssignmentParticipant) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *assignmentparticipantPager) applyCursors(query *AssignmentParticipantQuery, after, before *Cursor) (*AssignmentParticipantQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAssignmentParticipantOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *assignmentparticipantPager) applyOrder(query *AssignmentParticipantQuery) *AssignmentParticipantQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAssignmentParticipantOrder.Field {
+		query = query.Order(DefaultAssignmentParticipantOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *assignmentparticipantPager) orderExpr(query *AssignmentParticipantQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAssignmentParticipantOrder.Field {
+			b.Comma().Ident(DefaultAssignmentParticipantOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to AssignmentParticipant.
+func (_m *AssignmentParticipantQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AssignmentParticipantPaginateOption,
+) (*AssignmentParticipantConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAssignmentParticipantPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AssignmentParticipantConnection{Edges: []*AssignmentParticipantEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AssignmentParticipantOrderFieldCreatedAt orders AssignmentParticipant by created_at.
+	AssignmentParticipantOrderFieldCreatedAt = &AssignmentParticipantOrderField{
+		Value: func(_m *AssignmentParticipant) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: assignmentparticipant.FieldCreatedAt,
+		toTerm: assignmentparticipant.ByCreatedAt,
+		toCursor: func(_m *AssignmentParticipant) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AssignmentParticipantOrderField) String() string {
+	var str string
+	switch f.column {
+	case AssignmentParticipantOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AssignmentParticipantOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AssignmentParticipantOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AssignmentParticipantOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AssignmentParticipantOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid AssignmentParticipantOrderField", str)
+	}
+	return nil
+}
+
+// AssignmentParticipantOrderField defines the ordering field of AssignmentParticipant.
+type AssignmentParticipantOrderField struct {
+	// Value extracts the ordering value from the given AssignmentParticipant.
+	Value    func(*AssignmentParticipant) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) assignmentparticipant.OrderOption
+	toCursor func(*AssignmentParticipant) Cursor
+}
+
+// AssignmentParticipantOrder defines the ordering of AssignmentParticipant.
+type AssignmentParticipantOrder struct {
+	Direction OrderDirection                   `json:"direction"`
+	Field     *AssignmentParticipantOrderField `json:"field"`
+}
+
+// DefaultAssignmentParticipantOrder is the default ordering of AssignmentParticipant.
+var DefaultAssignmentParticipantOrder = &AssignmentParticipantOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AssignmentParticipantOrderField{
+		Value: func(_m *AssignmentParticipant) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: assignmentparticipant.FieldID,
+		toTerm: assignmentparticipant.ByID,
+		toCursor: func(_m *AssignmentParticipant) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts AssignmentParticipant into AssignmentParticipantEdge.
+func (_m *AssignmentParticipant) ToEdge(order *AssignmentParticipantOrder) *AssignmentParticipantEdge {
+	if order == nil {
+		order = DefaultAssignmentParticipantOrder
+	}
+	return &AssignmentParticipantEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

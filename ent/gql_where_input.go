@@ -9,6 +9,9 @@ import (
 
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
@@ -556,6 +559,1144 @@ func (i *AppWhereInput) P() (predicate.App, error) {
 		return predicates[0], nil
 	default:
 		return app.And(predicates...), nil
+	}
+}
+
+// AssignmentWhereInput represents a where input for filtering Assignment queries.
+type AssignmentWhereInput struct {
+	Predicates []predicate.Assignment  `json:"-"`
+	Not        *AssignmentWhereInput   `json:"not,omitempty"`
+	Or         []*AssignmentWhereInput `json:"or,omitempty"`
+	And        []*AssignmentWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "completion_mode" field predicates.
+	CompletionMode      *assignment.CompletionMode  `json:"completionMode,omitempty"`
+	CompletionModeNEQ   *assignment.CompletionMode  `json:"completionModeNEQ,omitempty"`
+	CompletionModeIn    []assignment.CompletionMode `json:"completionModeIn,omitempty"`
+	CompletionModeNotIn []assignment.CompletionMode `json:"completionModeNotIn,omitempty"`
+
+	// "priority" field predicates.
+	Priority      *assignment.Priority  `json:"priority,omitempty"`
+	PriorityNEQ   *assignment.Priority  `json:"priorityNEQ,omitempty"`
+	PriorityIn    []assignment.Priority `json:"priorityIn,omitempty"`
+	PriorityNotIn []assignment.Priority `json:"priorityNotIn,omitempty"`
+
+	// "status" field predicates.
+	Status      *assignment.Status  `json:"status,omitempty"`
+	StatusNEQ   *assignment.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []assignment.Status `json:"statusIn,omitempty"`
+	StatusNotIn []assignment.Status `json:"statusNotIn,omitempty"`
+
+	// "start_date" field predicates.
+	StartDate             *string  `json:"startDate,omitempty"`
+	StartDateNEQ          *string  `json:"startDateNEQ,omitempty"`
+	StartDateIn           []string `json:"startDateIn,omitempty"`
+	StartDateNotIn        []string `json:"startDateNotIn,omitempty"`
+	StartDateGT           *string  `json:"startDateGT,omitempty"`
+	StartDateGTE          *string  `json:"startDateGTE,omitempty"`
+	StartDateLT           *string  `json:"startDateLT,omitempty"`
+	StartDateLTE          *string  `json:"startDateLTE,omitempty"`
+	StartDateContains     *string  `json:"startDateContains,omitempty"`
+	StartDateHasPrefix    *string  `json:"startDateHasPrefix,omitempty"`
+	StartDateHasSuffix    *string  `json:"startDateHasSuffix,omitempty"`
+	StartDateIsNil        bool     `json:"startDateIsNil,omitempty"`
+	StartDateNotNil       bool     `json:"startDateNotNil,omitempty"`
+	StartDateEqualFold    *string  `json:"startDateEqualFold,omitempty"`
+	StartDateContainsFold *string  `json:"startDateContainsFold,omitempty"`
+
+	// "due_date" field predicates.
+	DueDate             *string  `json:"dueDate,omitempty"`
+	DueDateNEQ          *string  `json:"dueDateNEQ,omitempty"`
+	DueDateIn           []string `json:"dueDateIn,omitempty"`
+	DueDateNotIn        []string `json:"dueDateNotIn,omitempty"`
+	DueDateGT           *string  `json:"dueDateGT,omitempty"`
+	DueDateGTE          *string  `json:"dueDateGTE,omitempty"`
+	DueDateLT           *string  `json:"dueDateLT,omitempty"`
+	DueDateLTE          *string  `json:"dueDateLTE,omitempty"`
+	DueDateContains     *string  `json:"dueDateContains,omitempty"`
+	DueDateHasPrefix    *string  `json:"dueDateHasPrefix,omitempty"`
+	DueDateHasSuffix    *string  `json:"dueDateHasSuffix,omitempty"`
+	DueDateIsNil        bool     `json:"dueDateIsNil,omitempty"`
+	DueDateNotNil       bool     `json:"dueDateNotNil,omitempty"`
+	DueDateEqualFold    *string  `json:"dueDateEqualFold,omitempty"`
+	DueDateContainsFold *string  `json:"dueDateContainsFold,omitempty"`
+
+	// "due_at" field predicates.
+	DueAt       *time.Time  `json:"dueAt,omitempty"`
+	DueAtNEQ    *time.Time  `json:"dueAtNEQ,omitempty"`
+	DueAtIn     []time.Time `json:"dueAtIn,omitempty"`
+	DueAtNotIn  []time.Time `json:"dueAtNotIn,omitempty"`
+	DueAtGT     *time.Time  `json:"dueAtGT,omitempty"`
+	DueAtGTE    *time.Time  `json:"dueAtGTE,omitempty"`
+	DueAtLT     *time.Time  `json:"dueAtLT,omitempty"`
+	DueAtLTE    *time.Time  `json:"dueAtLTE,omitempty"`
+	DueAtIsNil  bool        `json:"dueAtIsNil,omitempty"`
+	DueAtNotNil bool        `json:"dueAtNotNil,omitempty"`
+
+	// "done_at" field predicates.
+	DoneAt       *time.Time  `json:"doneAt,omitempty"`
+	DoneAtNEQ    *time.Time  `json:"doneAtNEQ,omitempty"`
+	DoneAtIn     []time.Time `json:"doneAtIn,omitempty"`
+	DoneAtNotIn  []time.Time `json:"doneAtNotIn,omitempty"`
+	DoneAtGT     *time.Time  `json:"doneAtGT,omitempty"`
+	DoneAtGTE    *time.Time  `json:"doneAtGTE,omitempty"`
+	DoneAtLT     *time.Time  `json:"doneAtLT,omitempty"`
+	DoneAtLTE    *time.Time  `json:"doneAtLTE,omitempty"`
+	DoneAtIsNil  bool        `json:"doneAtIsNil,omitempty"`
+	DoneAtNotNil bool        `json:"doneAtNotNil,omitempty"`
+
+	// "verified_at" field predicates.
+	VerifiedAt       *time.Time  `json:"verifiedAt,omitempty"`
+	VerifiedAtNEQ    *time.Time  `json:"verifiedAtNEQ,omitempty"`
+	VerifiedAtIn     []time.Time `json:"verifiedAtIn,omitempty"`
+	VerifiedAtNotIn  []time.Time `json:"verifiedAtNotIn,omitempty"`
+	VerifiedAtGT     *time.Time  `json:"verifiedAtGT,omitempty"`
+	VerifiedAtGTE    *time.Time  `json:"verifiedAtGTE,omitempty"`
+	VerifiedAtLT     *time.Time  `json:"verifiedAtLT,omitempty"`
+	VerifiedAtLTE    *time.Time  `json:"verifiedAtLTE,omitempty"`
+	VerifiedAtIsNil  bool        `json:"verifiedAtIsNil,omitempty"`
+	VerifiedAtNotNil bool        `json:"verifiedAtNotNil,omitempty"`
+
+	// "reopen_reason" field predicates.
+	ReopenReason             *string  `json:"reopenReason,omitempty"`
+	ReopenReasonNEQ          *string  `json:"reopenReasonNEQ,omitempty"`
+	ReopenReasonIn           []string `json:"reopenReasonIn,omitempty"`
+	ReopenReasonNotIn        []string `json:"reopenReasonNotIn,omitempty"`
+	ReopenReasonGT           *string  `json:"reopenReasonGT,omitempty"`
+	ReopenReasonGTE          *string  `json:"reopenReasonGTE,omitempty"`
+	ReopenReasonLT           *string  `json:"reopenReasonLT,omitempty"`
+	ReopenReasonLTE          *string  `json:"reopenReasonLTE,omitempty"`
+	ReopenReasonContains     *string  `json:"reopenReasonContains,omitempty"`
+	ReopenReasonHasPrefix    *string  `json:"reopenReasonHasPrefix,omitempty"`
+	ReopenReasonHasSuffix    *string  `json:"reopenReasonHasSuffix,omitempty"`
+	ReopenReasonIsNil        bool     `json:"reopenReasonIsNil,omitempty"`
+	ReopenReasonNotNil       bool     `json:"reopenReasonNotNil,omitempty"`
+	ReopenReasonEqualFold    *string  `json:"reopenReasonEqualFold,omitempty"`
+	ReopenReasonContainsFold *string  `json:"reopenReasonContainsFold,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AssignmentWhereInput) AddPredicates(predicates ...predicate.Assignment) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AssignmentWhereInput filter on the AssignmentQuery builder.
+func (i *AssignmentWhereInput) Filter(q *AssignmentQuery) (*AssignmentQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAssignmentWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAssignmentWhereInput is returned in case the AssignmentWhereInput is empty.
+var ErrEmptyAssignmentWhereInput = errors.New("ent: empty predicate AssignmentWhereInput")
+
+// P returns a predicate for filtering assignments.
+// An error is returned if the input is empty or invalid.
+func (i *AssignmentWhereInput) P() (predicate.Assignment, error) {
+	var predicates []predicate.Assignment
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, assignment.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Assignment, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, assignment.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Assignment, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, assignment.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, assignment.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, assignment.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, assignment.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, assignment.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, assignment.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, assignment.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, assignment.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, assignment.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, assignment.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, assignment.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, assignment.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, assignment.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, assignment.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, assignment.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, assignment.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, assignment.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, assignment.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, assignment.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, assignment.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, assignment.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, assignment.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, assignment.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, assignment.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, assignment.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, assignment.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, assignment.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, assignment.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, assignment.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, assignment.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, assignment.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, assignment.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, assignment.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, assignment.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, assignment.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, assignment.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, assignment.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, assignment.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, assignment.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, assignment.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, assignment.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, assignment.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, assignment.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, assignment.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, assignment.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.CompletionMode != nil {
+		predicates = append(predicates, assignment.CompletionModeEQ(*i.CompletionMode))
+	}
+	if i.CompletionModeNEQ != nil {
+		predicates = append(predicates, assignment.CompletionModeNEQ(*i.CompletionModeNEQ))
+	}
+	if len(i.CompletionModeIn) > 0 {
+		predicates = append(predicates, assignment.CompletionModeIn(i.CompletionModeIn...))
+	}
+	if len(i.CompletionModeNotIn) > 0 {
+		predicates = append(predicates, assignment.CompletionModeNotIn(i.CompletionModeNotIn...))
+	}
+	if i.Priority != nil {
+		predicates = append(predicates, assignment.PriorityEQ(*i.Priority))
+	}
+	if i.PriorityNEQ != nil {
+		predicates = append(predicates, assignment.PriorityNEQ(*i.PriorityNEQ))
+	}
+	if len(i.PriorityIn) > 0 {
+		predicates = append(predicates, assignment.PriorityIn(i.PriorityIn...))
+	}
+	if len(i.PriorityNotIn) > 0 {
+		predicates = append(predicates, assignment.PriorityNotIn(i.PriorityNotIn...))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, assignment.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, assignment.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, assignment.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, assignment.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.StartDate != nil {
+		predicates = append(predicates, assignment.StartDateEQ(*i.StartDate))
+	}
+	if i.StartDateNEQ != nil {
+		predicates = append(predicates, assignment.StartDateNEQ(*i.StartDateNEQ))
+	}
+	if len(i.StartDateIn) > 0 {
+		predicates = append(predicates, assignment.StartDateIn(i.StartDateIn...))
+	}
+	if len(i.StartDateNotIn) > 0 {
+		predicates = append(predicates, assignment.StartDateNotIn(i.StartDateNotIn...))
+	}
+	if i.StartDateGT != nil {
+		predicates = append(predicates, assignment.StartDateGT(*i.StartDateGT))
+	}
+	if i.StartDateGTE != nil {
+		predicates = append(predicates, assignment.StartDateGTE(*i.StartDateGTE))
+	}
+	if i.StartDateLT != nil {
+		predicates = append(predicates, assignment.StartDateLT(*i.StartDateLT))
+	}
+	if i.StartDateLTE != nil {
+		predicates = append(predicates, assignment.StartDateLTE(*i.StartDateLTE))
+	}
+	if i.StartDateContains != nil {
+		predicates = append(predicates, assignment.StartDateContains(*i.StartDateContains))
+	}
+	if i.StartDateHasPrefix != nil {
+		predicates = append(predicates, assignment.StartDateHasPrefix(*i.StartDateHasPrefix))
+	}
+	if i.StartDateHasSuffix != nil {
+		predicates = append(predicates, assignment.StartDateHasSuffix(*i.StartDateHasSuffix))
+	}
+	if i.StartDateIsNil {
+		predicates = append(predicates, assignment.StartDateIsNil())
+	}
+	if i.StartDateNotNil {
+		predicates = append(predicates, assignment.StartDateNotNil())
+	}
+	if i.StartDateEqualFold != nil {
+		predicates = append(predicates, assignment.StartDateEqualFold(*i.StartDateEqualFold))
+	}
+	if i.StartDateContainsFold != nil {
+		predicates = append(predicates, assignment.StartDateContainsFold(*i.StartDateContainsFold))
+	}
+	if i.DueDate != nil {
+		predicates = append(predicates, assignment.DueDateEQ(*i.DueDate))
+	}
+	if i.DueDateNEQ != nil {
+		predicates = append(predicates, assignment.DueDateNEQ(*i.DueDateNEQ))
+	}
+	if len(i.DueDateIn) > 0 {
+		predicates = append(predicates, assignment.DueDateIn(i.DueDateIn...))
+	}
+	if len(i.DueDateNotIn) > 0 {
+		predicates = append(predicates, assignment.DueDateNotIn(i.DueDateNotIn...))
+	}
+	if i.DueDateGT != nil {
+		predicates = append(predicates, assignment.DueDateGT(*i.DueDateGT))
+	}
+	if i.DueDateGTE != nil {
+		predicates = append(predicates, assignment.DueDateGTE(*i.DueDateGTE))
+	}
+	if i.DueDateLT != nil {
+		predicates = append(predicates, assignment.DueDateLT(*i.DueDateLT))
+	}
+	if i.DueDateLTE != nil {
+		predicates = append(predicates, assignment.DueDateLTE(*i.DueDateLTE))
+	}
+	if i.DueDateContains != nil {
+		predicates = append(predicates, assignment.DueDateContains(*i.DueDateContains))
+	}
+	if i.DueDateHasPrefix != nil {
+		predicates = append(predicates, assignment.DueDateHasPrefix(*i.DueDateHasPrefix))
+	}
+	if i.DueDateHasSuffix != nil {
+		predicates = append(predicates, assignment.DueDateHasSuffix(*i.DueDateHasSuffix))
+	}
+	if i.DueDateIsNil {
+		predicates = append(predicates, assignment.DueDateIsNil())
+	}
+	if i.DueDateNotNil {
+		predicates = append(predicates, assignment.DueDateNotNil())
+	}
+	if i.DueDateEqualFold != nil {
+		predicates = append(predicates, assignment.DueDateEqualFold(*i.DueDateEqualFold))
+	}
+	if i.DueDateContainsFold != nil {
+		predicates = append(predicates, assignment.DueDateContainsFold(*i.DueDateContainsFold))
+	}
+	if i.DueAt != nil {
+		predicates = append(predicates, assignment.DueAtEQ(*i.DueAt))
+	}
+	if i.DueAtNEQ != nil {
+		predicates = append(predicates, assignment.DueAtNEQ(*i.DueAtNEQ))
+	}
+	if len(i.DueAtIn) > 0 {
+		predicates = append(predicates, assignment.DueAtIn(i.DueAtIn...))
+	}
+	if len(i.DueAtNotIn) > 0 {
+		predicates = append(predicates, assignment.DueAtNotIn(i.DueAtNotIn...))
+	}
+	if i.DueAtGT != nil {
+		predicates = append(predicates, assignment.DueAtGT(*i.DueAtGT))
+	}
+	if i.DueAtGTE != nil {
+		predicates = append(predicates, assignment.DueAtGTE(*i.DueAtGTE))
+	}
+	if i.DueAtLT != nil {
+		predicates = append(predicates, assignment.DueAtLT(*i.DueAtLT))
+	}
+	if i.DueAtLTE != nil {
+		predicates = append(predicates, assignment.DueAtLTE(*i.DueAtLTE))
+	}
+	if i.DueAtIsNil {
+		predicates = append(predicates, assignment.DueAtIsNil())
+	}
+	if i.DueAtNotNil {
+		predicates = append(predicates, assignment.DueAtNotNil())
+	}
+	if i.DoneAt != nil {
+		predicates = append(predicates, assignment.DoneAtEQ(*i.DoneAt))
+	}
+	if i.DoneAtNEQ != nil {
+		predicates = append(predicates, assignment.DoneAtNEQ(*i.DoneAtNEQ))
+	}
+	if len(i.DoneAtIn) > 0 {
+		predicates = append(predicates, assignment.DoneAtIn(i.DoneAtIn...))
+	}
+	if len(i.DoneAtNotIn) > 0 {
+		predicates = append(predicates, assignment.DoneAtNotIn(i.DoneAtNotIn...))
+	}
+	if i.DoneAtGT != nil {
+		predicates = append(predicates, assignment.DoneAtGT(*i.DoneAtGT))
+	}
+	if i.DoneAtGTE != nil {
+		predicates = append(predicates, assignment.DoneAtGTE(*i.DoneAtGTE))
+	}
+	if i.DoneAtLT != nil {
+		predicates = append(predicates, assignment.DoneAtLT(*i.DoneAtLT))
+	}
+	if i.DoneAtLTE != nil {
+		predicates = append(predicates, assignment.DoneAtLTE(*i.DoneAtLTE))
+	}
+	if i.DoneAtIsNil {
+		predicates = append(predicates, assignment.DoneAtIsNil())
+	}
+	if i.DoneAtNotNil {
+		predicates = append(predicates, assignment.DoneAtNotNil())
+	}
+	if i.VerifiedAt != nil {
+		predicates = append(predicates, assignment.VerifiedAtEQ(*i.VerifiedAt))
+	}
+	if i.VerifiedAtNEQ != nil {
+		predicates = append(predicates, assignment.VerifiedAtNEQ(*i.VerifiedAtNEQ))
+	}
+	if len(i.VerifiedAtIn) > 0 {
+		predicates = append(predicates, assignment.VerifiedAtIn(i.VerifiedAtIn...))
+	}
+	if len(i.VerifiedAtNotIn) > 0 {
+		predicates = append(predicates, assignment.VerifiedAtNotIn(i.VerifiedAtNotIn...))
+	}
+	if i.VerifiedAtGT != nil {
+		predicates = append(predicates, assignment.VerifiedAtGT(*i.VerifiedAtGT))
+	}
+	if i.VerifiedAtGTE != nil {
+		predicates = append(predicates, assignment.VerifiedAtGTE(*i.VerifiedAtGTE))
+	}
+	if i.VerifiedAtLT != nil {
+		predicates = append(predicates, assignment.VerifiedAtLT(*i.VerifiedAtLT))
+	}
+	if i.VerifiedAtLTE != nil {
+		predicates = append(predicates, assignment.VerifiedAtLTE(*i.VerifiedAtLTE))
+	}
+	if i.VerifiedAtIsNil {
+		predicates = append(predicates, assignment.VerifiedAtIsNil())
+	}
+	if i.VerifiedAtNotNil {
+		predicates = append(predicates, assignment.VerifiedAtNotNil())
+	}
+	if i.ReopenReason != nil {
+		predicates = append(predicates, assignment.ReopenReasonEQ(*i.ReopenReason))
+	}
+	if i.ReopenReasonNEQ != nil {
+		predicates = append(predicates, assignment.ReopenReasonNEQ(*i.ReopenReasonNEQ))
+	}
+	if len(i.ReopenReasonIn) > 0 {
+		predicates = append(predicates, assignment.ReopenReasonIn(i.ReopenReasonIn...))
+	}
+	if len(i.ReopenReasonNotIn) > 0 {
+		predicates = append(predicates, assignment.ReopenReasonNotIn(i.ReopenReasonNotIn...))
+	}
+	if i.ReopenReasonGT != nil {
+		predicates = append(predicates, assignment.ReopenReasonGT(*i.ReopenReasonGT))
+	}
+	if i.ReopenReasonGTE != nil {
+		predicates = append(predicates, assignment.ReopenReasonGTE(*i.ReopenReasonGTE))
+	}
+	if i.ReopenReasonLT != nil {
+		predicates = append(predicates, assignment.ReopenReasonLT(*i.ReopenReasonLT))
+	}
+	if i.ReopenReasonLTE != nil {
+		predicates = append(predicates, assignment.ReopenReasonLTE(*i.ReopenReasonLTE))
+	}
+	if i.ReopenReasonContains != nil {
+		predicates = append(predicates, assignment.ReopenReasonContains(*i.ReopenReasonContains))
+	}
+	if i.ReopenReasonHasPrefix != nil {
+		predicates = append(predicates, assignment.ReopenReasonHasPrefix(*i.ReopenReasonHasPrefix))
+	}
+	if i.ReopenReasonHasSuffix != nil {
+		predicates = append(predicates, assignment.ReopenReasonHasSuffix(*i.ReopenReasonHasSuffix))
+	}
+	if i.ReopenReasonIsNil {
+		predicates = append(predicates, assignment.ReopenReasonIsNil())
+	}
+	if i.ReopenReasonNotNil {
+		predicates = append(predicates, assignment.ReopenReasonNotNil())
+	}
+	if i.ReopenReasonEqualFold != nil {
+		predicates = append(predicates, assignment.ReopenReasonEqualFold(*i.ReopenReasonEqualFold))
+	}
+	if i.ReopenReasonContainsFold != nil {
+		predicates = append(predicates, assignment.ReopenReasonContainsFold(*i.ReopenReasonContainsFold))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, assignment.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, assignment.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, assignment.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, assignment.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, assignment.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, assignment.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, assignment.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, assignment.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAssignmentWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return assignment.And(predicates...), nil
+	}
+}
+
+// AssignmentEventWhereInput represents a where input for filtering AssignmentEvent queries.
+type AssignmentEventWhereInput struct {
+	Predicates []predicate.AssignmentEvent  `json:"-"`
+	Not        *AssignmentEventWhereInput   `json:"not,omitempty"`
+	Or         []*AssignmentEventWhereInput `json:"or,omitempty"`
+	And        []*AssignmentEventWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *assignmentevent.Kind  `json:"kind,omitempty"`
+	KindNEQ   *assignmentevent.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []assignmentevent.Kind `json:"kindIn,omitempty"`
+	KindNotIn []assignmentevent.Kind `json:"kindNotIn,omitempty"`
+
+	// "body" field predicates.
+	Body             *string  `json:"body,omitempty"`
+	BodyNEQ          *string  `json:"bodyNEQ,omitempty"`
+	BodyIn           []string `json:"bodyIn,omitempty"`
+	BodyNotIn        []string `json:"bodyNotIn,omitempty"`
+	BodyGT           *string  `json:"bodyGT,omitempty"`
+	BodyGTE          *string  `json:"bodyGTE,omitempty"`
+	BodyLT           *string  `json:"bodyLT,omitempty"`
+	BodyLTE          *string  `json:"bodyLTE,omitempty"`
+	BodyContains     *string  `json:"bodyContains,omitempty"`
+	BodyHasPrefix    *string  `json:"bodyHasPrefix,omitempty"`
+	BodyHasSuffix    *string  `json:"bodyHasSuffix,omitempty"`
+	BodyEqualFold    *string  `json:"bodyEqualFold,omitempty"`
+	BodyContainsFold *string  `json:"bodyContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AssignmentEventWhereInput) AddPredicates(predicates ...predicate.AssignmentEvent) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AssignmentEventWhereInput filter on the AssignmentEventQuery builder.
+func (i *AssignmentEventWhereInput) Filter(q *AssignmentEventQuery) (*AssignmentEventQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAssignmentEventWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAssignmentEventWhereInput is returned in case the AssignmentEventWhereInput is empty.
+var ErrEmptyAssignmentEventWhereInput = errors.New("ent: empty predicate AssignmentEventWhereInput")
+
+// P returns a predicate for filtering assignmentevents.
+// An error is returned if the input is empty or invalid.
+func (i *AssignmentEventWhereInput) P() (predicate.AssignmentEvent, error) {
+	var predicates []predicate.AssignmentEvent
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, assignmentevent.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.AssignmentEvent, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, assignmentevent.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.AssignmentEvent, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, assignmentevent.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, assignmentevent.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, assignmentevent.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, assignmentevent.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, assignmentevent.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, assignmentevent.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, assignmentevent.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, assignmentevent.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, assignmentevent.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, assignmentevent.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, assignmentevent.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, assignmentevent.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, assignmentevent.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, assignmentevent.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, assignmentevent.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, assignmentevent.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, assignmentevent.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, assignmentevent.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, assignmentevent.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, assignmentevent.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, assignmentevent.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, assignmentevent.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, assignmentevent.KindNotIn(i.KindNotIn...))
+	}
+	if i.Body != nil {
+		predicates = append(predicates, assignmentevent.BodyEQ(*i.Body))
+	}
+	if i.BodyNEQ != nil {
+		predicates = append(predicates, assignmentevent.BodyNEQ(*i.BodyNEQ))
+	}
+	if len(i.BodyIn) > 0 {
+		predicates = append(predicates, assignmentevent.BodyIn(i.BodyIn...))
+	}
+	if len(i.BodyNotIn) > 0 {
+		predicates = append(predicates, assignmentevent.BodyNotIn(i.BodyNotIn...))
+	}
+	if i.BodyGT != nil {
+		predicates = append(predicates, assignmentevent.BodyGT(*i.BodyGT))
+	}
+	if i.BodyGTE != nil {
+		predicates = append(predicates, assignmentevent.BodyGTE(*i.BodyGTE))
+	}
+	if i.BodyLT != nil {
+		predicates = append(predicates, assignmentevent.BodyLT(*i.BodyLT))
+	}
+	if i.BodyLTE != nil {
+		predicates = append(predicates, assignmentevent.BodyLTE(*i.BodyLTE))
+	}
+	if i.BodyContains != nil {
+		predicates = append(predicates, assignmentevent.BodyContains(*i.BodyContains))
+	}
+	if i.BodyHasPrefix != nil {
+		predicates = append(predicates, assignmentevent.BodyHasPrefix(*i.BodyHasPrefix))
+	}
+	if i.BodyHasSuffix != nil {
+		predicates = append(predicates, assignmentevent.BodyHasSuffix(*i.BodyHasSuffix))
+	}
+	if i.BodyEqualFold != nil {
+		predicates = append(predicates, assignmentevent.BodyEqualFold(*i.BodyEqualFold))
+	}
+	if i.BodyContainsFold != nil {
+		predicates = append(predicates, assignmentevent.BodyContainsFold(*i.BodyContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAssignmentEventWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return assignmentevent.And(predicates...), nil
+	}
+}
+
+// AssignmentParticipantWhereInput represents a where input for filtering AssignmentParticipant queries.
+type AssignmentParticipantWhereInput struct {
+	Predicates []predicate.AssignmentParticipant  `json:"-"`
+	Not        *AssignmentParticipantWhereInput   `json:"not,omitempty"`
+	Or         []*AssignmentParticipantWhereInput `json:"or,omitempty"`
+	And        []*AssignmentParticipantWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "role" field predicates.
+	Role      *assignmentparticipant.Role  `json:"role,omitempty"`
+	RoleNEQ   *assignmentparticipant.Role  `json:"roleNEQ,omitempty"`
+	RoleIn    []assignmentparticipant.Role `json:"roleIn,omitempty"`
+	RoleNotIn []assignmentparticipant.Role `json:"roleNotIn,omitempty"`
+
+	// "completed_at" field predicates.
+	CompletedAt       *time.Time  `json:"completedAt,omitempty"`
+	CompletedAtNEQ    *time.Time  `json:"completedAtNEQ,omitempty"`
+	CompletedAtIn     []time.Time `json:"completedAtIn,omitempty"`
+	CompletedAtNotIn  []time.Time `json:"completedAtNotIn,omitempty"`
+	CompletedAtGT     *time.Time  `json:"completedAtGT,omitempty"`
+	CompletedAtGTE    *time.Time  `json:"completedAtGTE,omitempty"`
+	CompletedAtLT     *time.Time  `json:"completedAtLT,omitempty"`
+	CompletedAtLTE    *time.Time  `json:"completedAtLTE,omitempty"`
+	CompletedAtIsNil  bool        `json:"completedAtIsNil,omitempty"`
+	CompletedAtNotNil bool        `json:"completedAtNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AssignmentParticipantWhereInput) AddPredicates(predicates ...predicate.AssignmentParticipant) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AssignmentParticipantWhereInput filter on the AssignmentParticipantQuery builder.
+func (i *AssignmentParticipantWhereInput) Filter(q *AssignmentParticipantQuery) (*AssignmentParticipantQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAssignmentParticipantWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAssignmentParticipantWhereInput is returned in case the AssignmentParticipantWhereInput is empty.
+var ErrEmptyAssignmentParticipantWhereInput = errors.New("ent: empty predicate AssignmentParticipantWhereInput")
+
+// P returns a predicate for filtering assignmentparticipants.
+// An error is returned if the input is empty or invalid.
+func (i *AssignmentParticipantWhereInput) P() (predicate.AssignmentParticipant, error) {
+	var predicates []predicate.AssignmentParticipant
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, assignmentparticipant.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.AssignmentParticipant, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, assignmentparticipant.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.AssignmentParticipant, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, assignmentparticipant.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, assignmentparticipant.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, assignmentparticipant.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, assignmentparticipant.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, assignmentparticipant.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, assignmentparticipant.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, assignmentparticipant.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, assignmentparticipant.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, assignmentparticipant.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, assignmentparticipant.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, assignmentparticipant.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, assignmentparticipant.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, assignmentparticipant.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, assignmentparticipant.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, assignmentparticipant.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, assignmentparticipant.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, assignmentparticipant.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, assignmentparticipant.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, assignmentparticipant.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.Role != nil {
+		predicates = append(predicates, assignmentparticipant.RoleEQ(*i.Role))
+	}
+	if i.RoleNEQ != nil {
+		predicates = append(predicates, assignmentparticipant.RoleNEQ(*i.RoleNEQ))
+	}
+	if len(i.RoleIn) > 0 {
+		predicates = append(predicates, assignmentparticipant.RoleIn(i.RoleIn...))
+	}
+	if len(i.RoleNotIn) > 0 {
+		predicates = append(predicates, assignmentparticipant.RoleNotIn(i.RoleNotIn...))
+	}
+	if i.CompletedAt != nil {
+		predicates = append(predicates, assignmentparticipant.CompletedAtEQ(*i.CompletedAt))
+	}
+	if i.CompletedAtNEQ != nil {
+		predicates = append(predicates, assignmentparticipant.CompletedAtNEQ(*i.CompletedAtNEQ))
+	}
+	if len(i.CompletedAtIn) > 0 {
+		predicates = append(predicates, assignmentparticipant.CompletedAtIn(i.CompletedAtIn...))
+	}
+	if len(i.CompletedAtNotIn) > 0 {
+		predicates = append(predicates, assignmentparticipant.CompletedAtNotIn(i.CompletedAtNotIn...))
+	}
+	if i.CompletedAtGT != nil {
+		predicates = append(predicates, assignmentparticipant.CompletedAtGT(*i.CompletedAtGT))
+	}
+	if i.CompletedAtGTE != nil {
+		predicates = append(predicates, assignmentparticipant.CompletedAtGTE(*i.CompletedAtGTE))
+	}
+	if i.CompletedAtLT != nil {
+		predicates = append(predicates, assignmentparticipant.CompletedAtLT(*i.CompletedAtLT))
+	}
+	if i.CompletedAtLTE != nil {
+		predicates = append(predicates, assignmentparticipant.CompletedAtLTE(*i.CompletedAtLTE))
+	}
+	if i.CompletedAtIsNil {
+		predicates = append(predicates, assignmentparticipant.CompletedAtIsNil())
+	}
+	if i.CompletedAtNotNil {
+		predicates = append(predicates, assignmentparticipant.CompletedAtNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAssignmentParticipantWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return assignmentparticipant.And(predicates...), nil
 	}
 }
 
@@ -1992,6 +3133,21 @@ type EnterpriseWhereInput struct {
 	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
 	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
 
+	// "time_zone" field predicates.
+	TimeZone             *string  `json:"timeZone,omitempty"`
+	TimeZoneNEQ          *string  `json:"timeZoneNEQ,omitempty"`
+	TimeZoneIn           []string `json:"timeZoneIn,omitempty"`
+	TimeZoneNotIn        []string `json:"timeZoneNotIn,omitempty"`
+	TimeZoneGT           *string  `json:"timeZoneGT,omitempty"`
+	TimeZoneGTE          *string  `json:"timeZoneGTE,omitempty"`
+	TimeZoneLT           *string  `json:"timeZoneLT,omitempty"`
+	TimeZoneLTE          *string  `json:"timeZoneLTE,omitempty"`
+	TimeZoneContains     *string  `json:"timeZoneContains,omitempty"`
+	TimeZoneHasPrefix    *string  `json:"timeZoneHasPrefix,omitempty"`
+	TimeZoneHasSuffix    *string  `json:"timeZoneHasSuffix,omitempty"`
+	TimeZoneEqualFold    *string  `json:"timeZoneEqualFold,omitempty"`
+	TimeZoneContainsFold *string  `json:"timeZoneContainsFold,omitempty"`
+
 	// "account_type" field predicates.
 	AccountType      *enterprise.AccountType  `json:"accountType,omitempty"`
 	AccountTypeNEQ   *enterprise.AccountType  `json:"accountTypeNEQ,omitempty"`
@@ -2278,6 +3434,45 @@ func (i *EnterpriseWhereInput) P() (predicate.Enterprise, error) {
 	if i.NameContainsFold != nil {
 		predicates = append(predicates, enterprise.NameContainsFold(*i.NameContainsFold))
 	}
+	if i.TimeZone != nil {
+		predicates = append(predicates, enterprise.TimeZoneEQ(*i.TimeZone))
+	}
+	if i.TimeZoneNEQ != nil {
+		predicates = append(predicates, enterprise.TimeZoneNEQ(*i.TimeZoneNEQ))
+	}
+	if len(i.TimeZoneIn) > 0 {
+		predicates = append(predicates, enterprise.TimeZoneIn(i.TimeZoneIn...))
+	}
+	if len(i.TimeZoneNotIn) > 0 {
+		predicates = append(predicates, enterprise.TimeZoneNotIn(i.TimeZoneNotIn...))
+	}
+	if i.TimeZoneGT != nil {
+		predicates = append(predicates, enterprise.TimeZoneGT(*i.TimeZoneGT))
+	}
+	if i.TimeZoneGTE != nil {
+		predicates = append(predicates, enterprise.TimeZoneGTE(*i.TimeZoneGTE))
+	}
+	if i.TimeZoneLT != nil {
+		predicates = append(predicates, enterprise.TimeZoneLT(*i.TimeZoneLT))
+	}
+	if i.TimeZoneLTE != nil {
+		predicates = append(predicates, enterprise.TimeZoneLTE(*i.TimeZoneLTE))
+	}
+	if i.TimeZoneContains != nil {
+		predicates = append(predicates, enterprise.TimeZoneContains(*i.TimeZoneContains))
+	}
+	if i.TimeZoneHasPrefix != nil {
+		predicates = append(predicates, enterprise.TimeZoneHasPrefix(*i.TimeZoneHasPrefix))
+	}
+	if i.TimeZoneHasSuffix != nil {
+		predicates = append(predicates, enterprise.TimeZoneHasSuffix(*i.TimeZoneHasSuffix))
+	}
+	if i.TimeZoneEqualFold != nil {
+		predicates = append(predicates, enterprise.TimeZoneEqualFold(*i.TimeZoneEqualFold))
+	}
+	if i.TimeZoneContainsFold != nil {
+		predicates = append(predicates, enterprise.TimeZoneContainsFold(*i.TimeZoneContainsFold))
+	}
 	if i.AccountType != nil {
 		predicates = append(predicates, enterprise.AccountTypeEQ(*i.AccountType))
 	}
@@ -2510,6 +3705,31 @@ type InboxEntryWhereInput struct {
 	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
 	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
 
+	// "subject_type" field predicates.
+	SubjectType       *inboxentry.SubjectType  `json:"subjectType,omitempty"`
+	SubjectTypeNEQ    *inboxentry.SubjectType  `json:"subjectTypeNEQ,omitempty"`
+	SubjectTypeIn     []inboxentry.SubjectType `json:"subjectTypeIn,omitempty"`
+	SubjectTypeNotIn  []inboxentry.SubjectType `json:"subjectTypeNotIn,omitempty"`
+	SubjectTypeIsNil  bool                     `json:"subjectTypeIsNil,omitempty"`
+	SubjectTypeNotNil bool                     `json:"subjectTypeNotNil,omitempty"`
+
+	// "subject_event" field predicates.
+	SubjectEvent             *string  `json:"subjectEvent,omitempty"`
+	SubjectEventNEQ          *string  `json:"subjectEventNEQ,omitempty"`
+	SubjectEventIn           []string `json:"subjectEventIn,omitempty"`
+	SubjectEventNotIn        []string `json:"subjectEventNotIn,omitempty"`
+	SubjectEventGT           *string  `json:"subjectEventGT,omitempty"`
+	SubjectEventGTE          *string  `json:"subjectEventGTE,omitempty"`
+	SubjectEventLT           *string  `json:"subjectEventLT,omitempty"`
+	SubjectEventLTE          *string  `json:"subjectEventLTE,omitempty"`
+	SubjectEventContains     *string  `json:"subjectEventContains,omitempty"`
+	SubjectEventHasPrefix    *string  `json:"subjectEventHasPrefix,omitempty"`
+	SubjectEventHasSuffix    *string  `json:"subjectEventHasSuffix,omitempty"`
+	SubjectEventIsNil        bool     `json:"subjectEventIsNil,omitempty"`
+	SubjectEventNotNil       bool     `json:"subjectEventNotNil,omitempty"`
+	SubjectEventEqualFold    *string  `json:"subjectEventEqualFold,omitempty"`
+	SubjectEventContainsFold *string  `json:"subjectEventContainsFold,omitempty"`
+
 	// "seq" field predicates.
 	Seq      *int64  `json:"seq,omitempty"`
 	SeqNEQ   *int64  `json:"seqNEQ,omitempty"`
@@ -2677,6 +3897,69 @@ func (i *InboxEntryWhereInput) P() (predicate.InboxEntry, error) {
 	}
 	if i.CreatedAtLTE != nil {
 		predicates = append(predicates, inboxentry.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.SubjectType != nil {
+		predicates = append(predicates, inboxentry.SubjectTypeEQ(*i.SubjectType))
+	}
+	if i.SubjectTypeNEQ != nil {
+		predicates = append(predicates, inboxentry.SubjectTypeNEQ(*i.SubjectTypeNEQ))
+	}
+	if len(i.SubjectTypeIn) > 0 {
+		predicates = append(predicates, inboxentry.SubjectTypeIn(i.SubjectTypeIn...))
+	}
+	if len(i.SubjectTypeNotIn) > 0 {
+		predicates = append(predicates, inboxentry.SubjectTypeNotIn(i.SubjectTypeNotIn...))
+	}
+	if i.SubjectTypeIsNil {
+		predicates = append(predicates, inboxentry.SubjectTypeIsNil())
+	}
+	if i.SubjectTypeNotNil {
+		predicates = append(predicates, inboxentry.SubjectTypeNotNil())
+	}
+	if i.SubjectEvent != nil {
+		predicates = append(predicates, inboxentry.SubjectEventEQ(*i.SubjectEvent))
+	}
+	if i.SubjectEventNEQ != nil {
+		predicates = append(predicates, inboxentry.SubjectEventNEQ(*i.SubjectEventNEQ))
+	}
+	if len(i.SubjectEventIn) > 0 {
+		predicates = append(predicates, inboxentry.SubjectEventIn(i.SubjectEventIn...))
+	}
+	if len(i.SubjectEventNotIn) > 0 {
+		predicates = append(predicates, inboxentry.SubjectEventNotIn(i.SubjectEventNotIn...))
+	}
+	if i.SubjectEventGT != nil {
+		predicates = append(predicates, inboxentry.SubjectEventGT(*i.SubjectEventGT))
+	}
+	if i.SubjectEventGTE != nil {
+		predicates = append(predicates, inboxentry.SubjectEventGTE(*i.SubjectEventGTE))
+	}
+	if i.SubjectEventLT != nil {
+		predicates = append(predicates, inboxentry.SubjectEventLT(*i.SubjectEventLT))
+	}
+	if i.SubjectEventLTE != nil {
+		predicates = append(predicates, inboxentry.SubjectEventLTE(*i.SubjectEventLTE))
+	}
+	if i.SubjectEventContains != nil {
+		predicates = append(predicates, inboxentry.SubjectEventContains(*i.SubjectEventContains))
+	}
+	if i.SubjectEventHasPrefix != nil {
+		predicates = append(predicates, inboxentry.SubjectEventHasPrefix(*i.SubjectEventHasPrefix))
+	}
+	if i.SubjectEventHasSuffix != nil {
+		predicates = append(predicates, inboxentry.SubjectEventHasSuffix(*i.SubjectEventHasSuffix))
+	}
+	if i.SubjectEventIsNil {
+		predicates = append(predicates, inboxentry.SubjectEventIsNil())
+	}
+	if i.SubjectEventNotNil {
+		predicates = append(predicates, inboxentry.SubjectEventNotNil())
+	}
+	if i.SubjectEventEqualFold != nil {
+		predicates = append(predicates, inboxentry.SubjectEventEqualFold(*i.SubjectEventEqualFold))
+	}
+	if i.SubjectEventContainsFold != nil {
+		predicates = append(predicates, inboxentry.SubjectEventContainsFold(*i.SubjectEventContainsFold))
 	}
 	if i.Seq != nil {
 		predicates = append(predicates, inboxentry.SeqEQ(*i.Seq))

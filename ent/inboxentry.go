@@ -28,8 +28,16 @@ type InboxEntry struct {
 	EnterpriseID string `json:"enterprise_id,omitempty"`
 	// MemberID holds the value of the "member_id" field.
 	MemberID string `json:"member_id,omitempty"`
-	// MessageID holds the value of the "message_id" field.
-	MessageID string `json:"message_id,omitempty"`
+	// The message, for entries that carry one; null for entries about an item (subject_type).
+	MessageID *string `json:"message_id,omitempty"`
+	// The kind of item an entry is about, instead of a message: the entry references it and copies nothing, so it shows the item as it is now, to whoever may still see it.
+	SubjectType *inboxentry.SubjectType `json:"subject_type,omitempty"`
+	// SubjectID holds the value of the "subject_id" field.
+	SubjectID *string `json:"subject_id,omitempty"`
+	// What happened to the item (ASSIGNED, COMPLETED, PUBLISHED...): the values are the item's app's.
+	SubjectEvent *string `json:"subject_event,omitempty"`
+	// The member whose action the entry reports.
+	ActorID *string `json:"actor_id,omitempty"`
 	// Seq holds the value of the "seq" field.
 	Seq int64 `json:"seq,omitempty"`
 	// Version holds the value of the "version" field.
@@ -62,15 +70,17 @@ type InboxEntryEdges struct {
 	Member *Member `json:"member,omitempty"`
 	// Message holds the value of the message edge.
 	Message *Message `json:"message,omitempty"`
+	// Actor holds the value of the actor edge.
+	Actor *Member `json:"actor,omitempty"`
 	// App holds the value of the app edge.
 	App *App `json:"app,omitempty"`
 	// Conversation holds the value of the conversation edge.
 	Conversation *Conversation `json:"conversation,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 }
 
 // EnterpriseOrErr returns the Enterprise value or an error if the edge
@@ -106,12 +116,23 @@ func (e InboxEntryEdges) MessageOrErr() (*Message, error) {
 	return nil, &NotLoadedError{edge: "message"}
 }
 
+// ActorOrErr returns the Actor value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e InboxEntryEdges) ActorOrErr() (*Member, error) {
+	if e.Actor != nil {
+		return e.Actor, nil
+	} else if e.loadedTypes[3] {
+		return nil, &NotFoundError{label: member.Label}
+	}
+	return nil, &NotLoadedError{edge: "actor"}
+}
+
 // AppOrErr returns the App value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e InboxEntryEdges) AppOrErr() (*App, error) {
 	if e.App != nil {
 		return e.App, nil
-	} else if e.loadedTypes[3] {
+	} else if e.loadedTypes[4] {
 		return nil, &NotFoundError{label: app.Label}
 	}
 	return nil, &NotLoadedError{edge: "app"}
@@ -122,7 +143,7 @@ func (e InboxEntryEdges) AppOrErr() (*App, error) {
 func (e InboxEntryEdges) ConversationOrErr() (*Conversation, error) {
 	if e.Conversation != nil {
 		return e.Conversation, nil
-	} else if e.loadedTypes[4] {
+	} else if e.loadedTypes[5] {
 		return nil, &NotFoundError{label: conversation.Label}
 	}
 	return nil, &NotLoadedError{edge: "conversation"}
@@ -137,7 +158,7 @@ func (*InboxEntry) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case inboxentry.FieldSeq, inboxentry.FieldVersion, inboxentry.FieldCreatedVersion:
 			values[i] = new(sql.NullInt64)
-		case inboxentry.FieldID, inboxentry.FieldEnterpriseID, inboxentry.FieldMemberID, inboxentry.FieldMessageID, inboxentry.FieldAppID, inboxentry.FieldConversationID:
+		case inboxentry.FieldID, inboxentry.FieldEnterpriseID, inboxentry.FieldMemberID, inboxentry.FieldMessageID, inboxentry.FieldSubjectType, inboxentry.FieldSubjectID, inboxentry.FieldSubjectEvent, inboxentry.FieldActorID, inboxentry.FieldAppID, inboxentry.FieldConversationID:
 			values[i] = new(sql.NullString)
 		case inboxentry.FieldCreatedAt, inboxentry.FieldReadAt, inboxentry.FieldRecalledAt:
 			values[i] = new(sql.NullTime)
@@ -184,7 +205,36 @@ func (_m *InboxEntry) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field message_id", values[i])
 			} else if value.Valid {
-				_m.MessageID = value.String
+				_m.MessageID = new(string)
+				*_m.MessageID = value.String
+			}
+		case inboxentry.FieldSubjectType:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field subject_type", values[i])
+			} else if value.Valid {
+				_m.SubjectType = new(inboxentry.SubjectType)
+				*_m.SubjectType = inboxentry.SubjectType(value.String)
+			}
+		case inboxentry.FieldSubjectID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field subject_id", values[i])
+			} else if value.Valid {
+				_m.SubjectID = new(string)
+				*_m.SubjectID = value.String
+			}
+		case inboxentry.FieldSubjectEvent:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field subject_event", values[i])
+			} else if value.Valid {
+				_m.SubjectEvent = new(string)
+				*_m.SubjectEvent = value.String
+			}
+		case inboxentry.FieldActorID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field actor_id", values[i])
+			} else if value.Valid {
+				_m.ActorID = new(string)
+				*_m.ActorID = value.String
 			}
 		case inboxentry.FieldSeq:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -272,6 +322,11 @@ func (_m *InboxEntry) QueryMessage() *MessageQuery {
 	return NewInboxEntryClient(_m.config).QueryMessage(_m)
 }
 
+// QueryActor queries the "actor" edge of the InboxEntry entity.
+func (_m *InboxEntry) QueryActor() *MemberQuery {
+	return NewInboxEntryClient(_m.config).QueryActor(_m)
+}
+
 // QueryApp queries the "app" edge of the InboxEntry entity.
 func (_m *InboxEntry) QueryApp() *AppQuery {
 	return NewInboxEntryClient(_m.config).QueryApp(_m)
@@ -314,8 +369,30 @@ func (_m *InboxEntry) String() string {
 	builder.WriteString("member_id=")
 	builder.WriteString(_m.MemberID)
 	builder.WriteString(", ")
-	builder.WriteString("message_id=")
-	builder.WriteString(_m.MessageID)
+	if v := _m.MessageID; v != nil {
+		builder.WriteString("message_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.SubjectType; v != nil {
+		builder.WriteString("subject_type=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SubjectID; v != nil {
+		builder.WriteString("subject_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.SubjectEvent; v != nil {
+		builder.WriteString("subject_event=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ActorID; v != nil {
+		builder.WriteString("actor_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("seq=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Seq))

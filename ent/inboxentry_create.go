@@ -60,6 +60,70 @@ func (_c *InboxEntryCreate) SetMessageID(v string) *InboxEntryCreate {
 	return _c
 }
 
+// SetNillableMessageID sets the "message_id" field if the given value is not nil.
+func (_c *InboxEntryCreate) SetNillableMessageID(v *string) *InboxEntryCreate {
+	if v != nil {
+		_c.SetMessageID(*v)
+	}
+	return _c
+}
+
+// SetSubjectType sets the "subject_type" field.
+func (_c *InboxEntryCreate) SetSubjectType(v inboxentry.SubjectType) *InboxEntryCreate {
+	_c.mutation.SetSubjectType(v)
+	return _c
+}
+
+// SetNillableSubjectType sets the "subject_type" field if the given value is not nil.
+func (_c *InboxEntryCreate) SetNillableSubjectType(v *inboxentry.SubjectType) *InboxEntryCreate {
+	if v != nil {
+		_c.SetSubjectType(*v)
+	}
+	return _c
+}
+
+// SetSubjectID sets the "subject_id" field.
+func (_c *InboxEntryCreate) SetSubjectID(v string) *InboxEntryCreate {
+	_c.mutation.SetSubjectID(v)
+	return _c
+}
+
+// SetNillableSubjectID sets the "subject_id" field if the given value is not nil.
+func (_c *InboxEntryCreate) SetNillableSubjectID(v *string) *InboxEntryCreate {
+	if v != nil {
+		_c.SetSubjectID(*v)
+	}
+	return _c
+}
+
+// SetSubjectEvent sets the "subject_event" field.
+func (_c *InboxEntryCreate) SetSubjectEvent(v string) *InboxEntryCreate {
+	_c.mutation.SetSubjectEvent(v)
+	return _c
+}
+
+// SetNillableSubjectEvent sets the "subject_event" field if the given value is not nil.
+func (_c *InboxEntryCreate) SetNillableSubjectEvent(v *string) *InboxEntryCreate {
+	if v != nil {
+		_c.SetSubjectEvent(*v)
+	}
+	return _c
+}
+
+// SetActorID sets the "actor_id" field.
+func (_c *InboxEntryCreate) SetActorID(v string) *InboxEntryCreate {
+	_c.mutation.SetActorID(v)
+	return _c
+}
+
+// SetNillableActorID sets the "actor_id" field if the given value is not nil.
+func (_c *InboxEntryCreate) SetNillableActorID(v *string) *InboxEntryCreate {
+	if v != nil {
+		_c.SetActorID(*v)
+	}
+	return _c
+}
+
 // SetSeq sets the "seq" field.
 func (_c *InboxEntryCreate) SetSeq(v int64) *InboxEntryCreate {
 	_c.mutation.SetSeq(v)
@@ -191,6 +255,11 @@ func (_c *InboxEntryCreate) SetMessage(v *Message) *InboxEntryCreate {
 	return _c.SetMessageID(v.ID)
 }
 
+// SetActor sets the "actor" edge to the Member entity.
+func (_c *InboxEntryCreate) SetActor(v *Member) *InboxEntryCreate {
+	return _c.SetActorID(v.ID)
+}
+
 // SetApp sets the "app" edge to the App entity.
 func (_c *InboxEntryCreate) SetApp(v *App) *InboxEntryCreate {
 	return _c.SetAppID(v.ID)
@@ -279,8 +348,10 @@ func (_c *InboxEntryCreate) check() error {
 	if _, ok := _c.mutation.MemberID(); !ok {
 		return &ValidationError{Name: "member_id", err: errors.New(`ent: missing required field "InboxEntry.member_id"`)}
 	}
-	if _, ok := _c.mutation.MessageID(); !ok {
-		return &ValidationError{Name: "message_id", err: errors.New(`ent: missing required field "InboxEntry.message_id"`)}
+	if v, ok := _c.mutation.SubjectType(); ok {
+		if err := inboxentry.SubjectTypeValidator(v); err != nil {
+			return &ValidationError{Name: "subject_type", err: fmt.Errorf(`ent: validator failed for field "InboxEntry.subject_type": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Seq(); !ok {
 		return &ValidationError{Name: "seq", err: errors.New(`ent: missing required field "InboxEntry.seq"`)}
@@ -307,9 +378,6 @@ func (_c *InboxEntryCreate) check() error {
 	}
 	if len(_c.mutation.MemberIDs()) == 0 {
 		return &ValidationError{Name: "member", err: errors.New(`ent: missing required edge "InboxEntry.member"`)}
-	}
-	if len(_c.mutation.MessageIDs()) == 0 {
-		return &ValidationError{Name: "message", err: errors.New(`ent: missing required edge "InboxEntry.message"`)}
 	}
 	return nil
 }
@@ -350,6 +418,18 @@ func (_c *InboxEntryCreate) createSpec() (*InboxEntry, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(inboxentry.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
+	}
+	if value, ok := _c.mutation.SubjectType(); ok {
+		_spec.SetField(inboxentry.FieldSubjectType, field.TypeEnum, value)
+		_node.SubjectType = &value
+	}
+	if value, ok := _c.mutation.SubjectID(); ok {
+		_spec.SetField(inboxentry.FieldSubjectID, field.TypeString, value)
+		_node.SubjectID = &value
+	}
+	if value, ok := _c.mutation.SubjectEvent(); ok {
+		_spec.SetField(inboxentry.FieldSubjectEvent, field.TypeString, value)
+		_node.SubjectEvent = &value
 	}
 	if value, ok := _c.mutation.Seq(); ok {
 		_spec.SetField(inboxentry.FieldSeq, field.TypeInt64, value)
@@ -427,7 +507,24 @@ func (_c *InboxEntryCreate) createSpec() (*InboxEntry, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.MessageID = nodes[0]
+		_node.MessageID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ActorIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   inboxentry.ActorTable,
+			Columns: []string{inboxentry.ActorColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(member.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ActorID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.AppIDs(); len(nodes) > 0 {
@@ -598,6 +695,18 @@ func (u *InboxEntryUpsertOne) UpdateNewValues() *InboxEntryUpsertOne {
 		}
 		if _, exists := u.create.mutation.MessageID(); exists {
 			s.SetIgnore(inboxentry.FieldMessageID)
+		}
+		if _, exists := u.create.mutation.SubjectType(); exists {
+			s.SetIgnore(inboxentry.FieldSubjectType)
+		}
+		if _, exists := u.create.mutation.SubjectID(); exists {
+			s.SetIgnore(inboxentry.FieldSubjectID)
+		}
+		if _, exists := u.create.mutation.SubjectEvent(); exists {
+			s.SetIgnore(inboxentry.FieldSubjectEvent)
+		}
+		if _, exists := u.create.mutation.ActorID(); exists {
+			s.SetIgnore(inboxentry.FieldActorID)
 		}
 		if _, exists := u.create.mutation.Seq(); exists {
 			s.SetIgnore(inboxentry.FieldSeq)
@@ -905,6 +1014,18 @@ func (u *InboxEntryUpsertBulk) UpdateNewValues() *InboxEntryUpsertBulk {
 			}
 			if _, exists := b.mutation.MessageID(); exists {
 				s.SetIgnore(inboxentry.FieldMessageID)
+			}
+			if _, exists := b.mutation.SubjectType(); exists {
+				s.SetIgnore(inboxentry.FieldSubjectType)
+			}
+			if _, exists := b.mutation.SubjectID(); exists {
+				s.SetIgnore(inboxentry.FieldSubjectID)
+			}
+			if _, exists := b.mutation.SubjectEvent(); exists {
+				s.SetIgnore(inboxentry.FieldSubjectEvent)
+			}
+			if _, exists := b.mutation.ActorID(); exists {
+				s.SetIgnore(inboxentry.FieldActorID)
 			}
 			if _, exists := b.mutation.Seq(); exists {
 				s.SetIgnore(inboxentry.FieldSeq)

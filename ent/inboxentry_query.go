@@ -32,6 +32,7 @@ type InboxEntryQuery struct {
 	withEnterprise   *EnterpriseQuery
 	withMember       *MemberQuery
 	withMessage      *MessageQuery
+	withActor        *MemberQuery
 	withApp          *AppQuery
 	withConversation *ConversationQuery
 	loadTotal        []func(context.Context, []*InboxEntry) error
@@ -131,6 +132,28 @@ func (_q *InboxEntryQuery) QueryMessage() *MessageQuery {
 			sqlgraph.From(inboxentry.Table, inboxentry.FieldID, selector),
 			sqlgraph.To(message.Table, message.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, inboxentry.MessageTable, inboxentry.MessageColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryActor chains the current query on the "actor" edge.
+func (_q *InboxEntryQuery) QueryActor() *MemberQuery {
+	query := (&MemberClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inboxentry.Table, inboxentry.FieldID, selector),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, inboxentry.ActorTable, inboxentry.ActorColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -377,6 +400,7 @@ func (_q *InboxEntryQuery) Clone() *InboxEntryQuery {
 		withEnterprise:   _q.withEnterprise.Clone(),
 		withMember:       _q.withMember.Clone(),
 		withMessage:      _q.withMessage.Clone(),
+		withActor:        _q.withActor.Clone(),
 		withApp:          _q.withApp.Clone(),
 		withConversation: _q.withConversation.Clone(),
 		// clone intermediate query.
@@ -416,6 +440,17 @@ func (_q *InboxEntryQuery) WithMessage(opts ...func(*MessageQuery)) *InboxEntryQ
 		opt(query)
 	}
 	_q.withMessage = query
+	return _q
+}
+
+// WithActor tells the query-builder to eager-load the nodes that are connected to
+// the "actor" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InboxEntryQuery) WithActor(opts ...func(*MemberQuery)) *InboxEntryQuery {
+	query := (&MemberClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withActor = query
 	return _q
 }
 
@@ -525,10 +560,11 @@ func (_q *InboxEntryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 	var (
 		nodes       = []*InboxEntry{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withEnterprise != nil,
 			_q.withMember != nil,
 			_q.withMessage != nil,
+			_q.withActor != nil,
 			_q.withApp != nil,
 			_q.withConversation != nil,
 		}
@@ -569,6 +605,12 @@ func (_q *InboxEntryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 	if query := _q.withMessage; query != nil {
 		if err := _q.loadMessage(ctx, query, nodes, nil,
 			func(n *InboxEntry, e *Message) { n.Edges.Message = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withActor; query != nil {
+		if err := _q.loadActor(ctx, query, nodes, nil,
+			func(n *InboxEntry, e *Member) { n.Edges.Actor = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -654,7 +696,10 @@ func (_q *InboxEntryQuery) loadMessage(ctx context.Context, query *MessageQuery,
 	ids := make([]string, 0, len(nodes))
 	nodeids := make(map[string][]*InboxEntry)
 	for i := range nodes {
-		fk := nodes[i].MessageID
+		if nodes[i].MessageID == nil {
+			continue
+		}
+		fk := *nodes[i].MessageID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -672,6 +717,38 @@ func (_q *InboxEntryQuery) loadMessage(ctx context.Context, query *MessageQuery,
 		nodes, ok := nodeids[n.ID]
 		if !ok {
 			return fmt.Errorf(`unexpected foreign-key "message_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *InboxEntryQuery) loadActor(ctx context.Context, query *MemberQuery, nodes []*InboxEntry, init func(*InboxEntry), assign func(*InboxEntry, *Member)) error {
+	ids := make([]string, 0, len(nodes))
+	nodeids := make(map[string][]*InboxEntry)
+	for i := range nodes {
+		if nodes[i].ActorID == nil {
+			continue
+		}
+		fk := *nodes[i].ActorID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(member.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "actor_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -780,6 +857,9 @@ func (_q *InboxEntryQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withMessage != nil {
 			_spec.Node.AddColumnOnce(inboxentry.FieldMessageID)
+		}
+		if _q.withActor != nil {
+			_spec.Node.AddColumnOnce(inboxentry.FieldActorID)
 		}
 		if _q.withApp != nil {
 			_spec.Node.AddColumnOnce(inboxentry.FieldAppID)

@@ -130,9 +130,6 @@ func (_u *InboxEntryUpdate) check() error {
 	if _u.mutation.MemberCleared() && len(_u.mutation.MemberIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "InboxEntry.member"`)
 	}
-	if _u.mutation.MessageCleared() && len(_u.mutation.MessageIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "InboxEntry.message"`)
-	}
 	return nil
 }
 
@@ -153,6 +150,15 @@ func (_u *InboxEntryUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.SubjectTypeCleared() {
+		_spec.ClearField(inboxentry.FieldSubjectType, field.TypeEnum)
+	}
+	if _u.mutation.SubjectIDCleared() {
+		_spec.ClearField(inboxentry.FieldSubjectID, field.TypeString)
+	}
+	if _u.mutation.SubjectEventCleared() {
+		_spec.ClearField(inboxentry.FieldSubjectEvent, field.TypeString)
 	}
 	if value, ok := _u.mutation.Version(); ok {
 		_spec.SetField(inboxentry.FieldVersion, field.TypeInt64, value)
@@ -308,9 +314,6 @@ func (_u *InboxEntryUpdateOne) check() error {
 	if _u.mutation.MemberCleared() && len(_u.mutation.MemberIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "InboxEntry.member"`)
 	}
-	if _u.mutation.MessageCleared() && len(_u.mutation.MessageIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "InboxEntry.message"`)
-	}
 	return nil
 }
 
@@ -348,6 +351,15 @@ func (_u *InboxEntryUpdateOne) sqlSave(ctx context.Context) (_node *InboxEntry, 
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.SubjectTypeCleared() {
+		_spec.ClearField(inboxentry.FieldSubjectType, field.TypeEnum)
+	}
+	if _u.mutation.SubjectIDCleared() {
+		_spec.ClearField(inboxentry.FieldSubjectID, field.TypeString)
+	}
+	if _u.mutation.SubjectEventCleared() {
+		_spec.ClearField(inboxentry.FieldSubjectEvent, field.TypeString)
 	}
 	if value, ok := _u.mutation.Version(); ok {
 		_spec.SetField(inboxentry.FieldVersion, field.TypeInt64, value)

@@ -961,9 +961,12 @@ func (_q *MessageQuery) loadEntries(ctx context.Context, query *InboxEntryQuery,
 	}
 	for _, n := range neighbors {
 		fk := n.MessageID
-		node, ok := nodeids[fk]
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "message_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "message_id" returned %v for node %v`, fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "message_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

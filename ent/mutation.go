@@ -14,6 +14,9 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/ent/confidentialview"
@@ -45,25 +48,28 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAdminRole          = "AdminRole"
-	TypeApp                = "App"
-	TypeAppToken           = "AppToken"
-	TypeAuditEntry         = "AuditEntry"
-	TypeCallback           = "Callback"
-	TypeConfidentialView   = "ConfidentialView"
-	TypeConversation       = "Conversation"
-	TypeConversationMember = "ConversationMember"
-	TypeDepartment         = "Department"
-	TypeEnterprise         = "Enterprise"
-	TypeInboxCounter       = "InboxCounter"
-	TypeInboxEntry         = "InboxEntry"
-	TypeMember             = "Member"
-	TypeMembership         = "Membership"
-	TypeMessage            = "Message"
-	TypeOperator           = "Operator"
-	TypeOperatorSession    = "OperatorSession"
-	TypeSession            = "Session"
-	TypeTag                = "Tag"
+	TypeAdminRole             = "AdminRole"
+	TypeApp                   = "App"
+	TypeAppToken              = "AppToken"
+	TypeAssignment            = "Assignment"
+	TypeAssignmentEvent       = "AssignmentEvent"
+	TypeAssignmentParticipant = "AssignmentParticipant"
+	TypeAuditEntry            = "AuditEntry"
+	TypeCallback              = "Callback"
+	TypeConfidentialView      = "ConfidentialView"
+	TypeConversation          = "Conversation"
+	TypeConversationMember    = "ConversationMember"
+	TypeDepartment            = "Department"
+	TypeEnterprise            = "Enterprise"
+	TypeInboxCounter          = "InboxCounter"
+	TypeInboxEntry            = "InboxEntry"
+	TypeMember                = "Member"
+	TypeMembership            = "Membership"
+	TypeMessage               = "Message"
+	TypeOperator              = "Operator"
+	TypeOperatorSession       = "OperatorSession"
+	TypeSession               = "Session"
+	TypeTag                   = "Tag"
 )
 
 // AdminRoleMutation represents an operation that mutates the AdminRole nodes in the graph.
@@ -2332,6 +2338,3359 @@ func (m *AppTokenMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown AppToken edge %s", name)
+}
+
+// AssignmentMutation represents an operation that mutates the Assignment nodes in the graph.
+type AssignmentMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *string
+	created_at          *time.Time
+	title               *string
+	description         *string
+	completion_mode     *assignment.CompletionMode
+	priority            *assignment.Priority
+	status              *assignment.Status
+	start_date          *string
+	due_date            *string
+	due_at              *time.Time
+	done_at             *time.Time
+	verified_at         *time.Time
+	reopen_reason       *string
+	updated_at          *time.Time
+	clearedFields       map[string]struct{}
+	enterprise          *string
+	clearedenterprise   bool
+	assigner            *string
+	clearedassigner     bool
+	verifier            *string
+	clearedverifier     bool
+	parent              *string
+	clearedparent       bool
+	subtasks            map[string]struct{}
+	removedsubtasks     map[string]struct{}
+	clearedsubtasks     bool
+	participants        map[string]struct{}
+	removedparticipants map[string]struct{}
+	clearedparticipants bool
+	events              map[string]struct{}
+	removedevents       map[string]struct{}
+	clearedevents       bool
+	done                bool
+	oldValue            func(context.Context) (*Assignment, error)
+	predicates          []predicate.Assignment
+}
+
+var _ ent.Mutation = (*AssignmentMutation)(nil)
+
+// assignmentOption allows management of the mutation configuration using functional options.
+type assignmentOption func(*AssignmentMutation)
+
+// newAssignmentMutation creates new mutation for the Assignment entity.
+func newAssignmentMutation(c config, op Op, opts ...assignmentOption) *AssignmentMutation {
+	m := &AssignmentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAssignment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAssignmentID sets the ID field of the mutation.
+func withAssignmentID(id string) assignmentOption {
+	return func(m *AssignmentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Assignment
+		)
+		m.oldValue = func(ctx context.Context) (*Assignment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Assignment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAssignment sets the old Assignment of the mutation.
+func withAssignment(node *Assignment) assignmentOption {
+	return func(m *AssignmentMutation) {
+		m.oldValue = func(context.Context) (*Assignment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AssignmentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AssignmentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Assignment entities.
+func (m *AssignmentMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AssignmentMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AssignmentMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Assignment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AssignmentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AssignmentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AssignmentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *AssignmentMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *AssignmentMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *AssignmentMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *AssignmentMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *AssignmentMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *AssignmentMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *AssignmentMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *AssignmentMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *AssignmentMutation) ResetDescription() {
+	m.description = nil
+}
+
+// SetCompletionMode sets the "completion_mode" field.
+func (m *AssignmentMutation) SetCompletionMode(am assignment.CompletionMode) {
+	m.completion_mode = &am
+}
+
+// CompletionMode returns the value of the "completion_mode" field in the mutation.
+func (m *AssignmentMutation) CompletionMode() (r assignment.CompletionMode, exists bool) {
+	v := m.completion_mode
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompletionMode returns the old "completion_mode" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldCompletionMode(ctx context.Context) (v assignment.CompletionMode, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompletionMode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompletionMode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompletionMode: %w", err)
+	}
+	return oldValue.CompletionMode, nil
+}
+
+// ResetCompletionMode resets all changes to the "completion_mode" field.
+func (m *AssignmentMutation) ResetCompletionMode() {
+	m.completion_mode = nil
+}
+
+// SetPriority sets the "priority" field.
+func (m *AssignmentMutation) SetPriority(a assignment.Priority) {
+	m.priority = &a
+}
+
+// Priority returns the value of the "priority" field in the mutation.
+func (m *AssignmentMutation) Priority() (r assignment.Priority, exists bool) {
+	v := m.priority
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPriority returns the old "priority" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldPriority(ctx context.Context) (v assignment.Priority, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPriority is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPriority requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPriority: %w", err)
+	}
+	return oldValue.Priority, nil
+}
+
+// ResetPriority resets all changes to the "priority" field.
+func (m *AssignmentMutation) ResetPriority() {
+	m.priority = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *AssignmentMutation) SetStatus(a assignment.Status) {
+	m.status = &a
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *AssignmentMutation) Status() (r assignment.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldStatus(ctx context.Context) (v assignment.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *AssignmentMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetStartDate sets the "start_date" field.
+func (m *AssignmentMutation) SetStartDate(s string) {
+	m.start_date = &s
+}
+
+// StartDate returns the value of the "start_date" field in the mutation.
+func (m *AssignmentMutation) StartDate() (r string, exists bool) {
+	v := m.start_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartDate returns the old "start_date" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldStartDate(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartDate: %w", err)
+	}
+	return oldValue.StartDate, nil
+}
+
+// ClearStartDate clears the value of the "start_date" field.
+func (m *AssignmentMutation) ClearStartDate() {
+	m.start_date = nil
+	m.clearedFields[assignment.FieldStartDate] = struct{}{}
+}
+
+// StartDateCleared returns if the "start_date" field was cleared in this mutation.
+func (m *AssignmentMutation) StartDateCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldStartDate]
+	return ok
+}
+
+// ResetStartDate resets all changes to the "start_date" field.
+func (m *AssignmentMutation) ResetStartDate() {
+	m.start_date = nil
+	delete(m.clearedFields, assignment.FieldStartDate)
+}
+
+// SetDueDate sets the "due_date" field.
+func (m *AssignmentMutation) SetDueDate(s string) {
+	m.due_date = &s
+}
+
+// DueDate returns the value of the "due_date" field in the mutation.
+func (m *AssignmentMutation) DueDate() (r string, exists bool) {
+	v := m.due_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDueDate returns the old "due_date" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldDueDate(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDueDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDueDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDueDate: %w", err)
+	}
+	return oldValue.DueDate, nil
+}
+
+// ClearDueDate clears the value of the "due_date" field.
+func (m *AssignmentMutation) ClearDueDate() {
+	m.due_date = nil
+	m.clearedFields[assignment.FieldDueDate] = struct{}{}
+}
+
+// DueDateCleared returns if the "due_date" field was cleared in this mutation.
+func (m *AssignmentMutation) DueDateCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldDueDate]
+	return ok
+}
+
+// ResetDueDate resets all changes to the "due_date" field.
+func (m *AssignmentMutation) ResetDueDate() {
+	m.due_date = nil
+	delete(m.clearedFields, assignment.FieldDueDate)
+}
+
+// SetDueAt sets the "due_at" field.
+func (m *AssignmentMutation) SetDueAt(t time.Time) {
+	m.due_at = &t
+}
+
+// DueAt returns the value of the "due_at" field in the mutation.
+func (m *AssignmentMutation) DueAt() (r time.Time, exists bool) {
+	v := m.due_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDueAt returns the old "due_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldDueAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDueAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDueAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDueAt: %w", err)
+	}
+	return oldValue.DueAt, nil
+}
+
+// ClearDueAt clears the value of the "due_at" field.
+func (m *AssignmentMutation) ClearDueAt() {
+	m.due_at = nil
+	m.clearedFields[assignment.FieldDueAt] = struct{}{}
+}
+
+// DueAtCleared returns if the "due_at" field was cleared in this mutation.
+func (m *AssignmentMutation) DueAtCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldDueAt]
+	return ok
+}
+
+// ResetDueAt resets all changes to the "due_at" field.
+func (m *AssignmentMutation) ResetDueAt() {
+	m.due_at = nil
+	delete(m.clearedFields, assignment.FieldDueAt)
+}
+
+// SetAssignerID sets the "assigner_id" field.
+func (m *AssignmentMutation) SetAssignerID(s string) {
+	m.assigner = &s
+}
+
+// AssignerID returns the value of the "assigner_id" field in the mutation.
+func (m *AssignmentMutation) AssignerID() (r string, exists bool) {
+	v := m.assigner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssignerID returns the old "assigner_id" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldAssignerID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssignerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssignerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssignerID: %w", err)
+	}
+	return oldValue.AssignerID, nil
+}
+
+// ClearAssignerID clears the value of the "assigner_id" field.
+func (m *AssignmentMutation) ClearAssignerID() {
+	m.assigner = nil
+	m.clearedFields[assignment.FieldAssignerID] = struct{}{}
+}
+
+// AssignerIDCleared returns if the "assigner_id" field was cleared in this mutation.
+func (m *AssignmentMutation) AssignerIDCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldAssignerID]
+	return ok
+}
+
+// ResetAssignerID resets all changes to the "assigner_id" field.
+func (m *AssignmentMutation) ResetAssignerID() {
+	m.assigner = nil
+	delete(m.clearedFields, assignment.FieldAssignerID)
+}
+
+// SetVerifierID sets the "verifier_id" field.
+func (m *AssignmentMutation) SetVerifierID(s string) {
+	m.verifier = &s
+}
+
+// VerifierID returns the value of the "verifier_id" field in the mutation.
+func (m *AssignmentMutation) VerifierID() (r string, exists bool) {
+	v := m.verifier
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVerifierID returns the old "verifier_id" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldVerifierID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVerifierID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVerifierID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVerifierID: %w", err)
+	}
+	return oldValue.VerifierID, nil
+}
+
+// ClearVerifierID clears the value of the "verifier_id" field.
+func (m *AssignmentMutation) ClearVerifierID() {
+	m.verifier = nil
+	m.clearedFields[assignment.FieldVerifierID] = struct{}{}
+}
+
+// VerifierIDCleared returns if the "verifier_id" field was cleared in this mutation.
+func (m *AssignmentMutation) VerifierIDCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldVerifierID]
+	return ok
+}
+
+// ResetVerifierID resets all changes to the "verifier_id" field.
+func (m *AssignmentMutation) ResetVerifierID() {
+	m.verifier = nil
+	delete(m.clearedFields, assignment.FieldVerifierID)
+}
+
+// SetParentID sets the "parent_id" field.
+func (m *AssignmentMutation) SetParentID(s string) {
+	m.parent = &s
+}
+
+// ParentID returns the value of the "parent_id" field in the mutation.
+func (m *AssignmentMutation) ParentID() (r string, exists bool) {
+	v := m.parent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldParentID returns the old "parent_id" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldParentID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldParentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldParentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldParentID: %w", err)
+	}
+	return oldValue.ParentID, nil
+}
+
+// ClearParentID clears the value of the "parent_id" field.
+func (m *AssignmentMutation) ClearParentID() {
+	m.parent = nil
+	m.clearedFields[assignment.FieldParentID] = struct{}{}
+}
+
+// ParentIDCleared returns if the "parent_id" field was cleared in this mutation.
+func (m *AssignmentMutation) ParentIDCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldParentID]
+	return ok
+}
+
+// ResetParentID resets all changes to the "parent_id" field.
+func (m *AssignmentMutation) ResetParentID() {
+	m.parent = nil
+	delete(m.clearedFields, assignment.FieldParentID)
+}
+
+// SetDoneAt sets the "done_at" field.
+func (m *AssignmentMutation) SetDoneAt(t time.Time) {
+	m.done_at = &t
+}
+
+// DoneAt returns the value of the "done_at" field in the mutation.
+func (m *AssignmentMutation) DoneAt() (r time.Time, exists bool) {
+	v := m.done_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDoneAt returns the old "done_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldDoneAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDoneAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDoneAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDoneAt: %w", err)
+	}
+	return oldValue.DoneAt, nil
+}
+
+// ClearDoneAt clears the value of the "done_at" field.
+func (m *AssignmentMutation) ClearDoneAt() {
+	m.done_at = nil
+	m.clearedFields[assignment.FieldDoneAt] = struct{}{}
+}
+
+// DoneAtCleared returns if the "done_at" field was cleared in this mutation.
+func (m *AssignmentMutation) DoneAtCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldDoneAt]
+	return ok
+}
+
+// ResetDoneAt resets all changes to the "done_at" field.
+func (m *AssignmentMutation) ResetDoneAt() {
+	m.done_at = nil
+	delete(m.clearedFields, assignment.FieldDoneAt)
+}
+
+// SetVerifiedAt sets the "verified_at" field.
+func (m *AssignmentMutation) SetVerifiedAt(t time.Time) {
+	m.verified_at = &t
+}
+
+// VerifiedAt returns the value of the "verified_at" field in the mutation.
+func (m *AssignmentMutation) VerifiedAt() (r time.Time, exists bool) {
+	v := m.verified_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVerifiedAt returns the old "verified_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldVerifiedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVerifiedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVerifiedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVerifiedAt: %w", err)
+	}
+	return oldValue.VerifiedAt, nil
+}
+
+// ClearVerifiedAt clears the value of the "verified_at" field.
+func (m *AssignmentMutation) ClearVerifiedAt() {
+	m.verified_at = nil
+	m.clearedFields[assignment.FieldVerifiedAt] = struct{}{}
+}
+
+// VerifiedAtCleared returns if the "verified_at" field was cleared in this mutation.
+func (m *AssignmentMutation) VerifiedAtCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldVerifiedAt]
+	return ok
+}
+
+// ResetVerifiedAt resets all changes to the "verified_at" field.
+func (m *AssignmentMutation) ResetVerifiedAt() {
+	m.verified_at = nil
+	delete(m.clearedFields, assignment.FieldVerifiedAt)
+}
+
+// SetReopenReason sets the "reopen_reason" field.
+func (m *AssignmentMutation) SetReopenReason(s string) {
+	m.reopen_reason = &s
+}
+
+// ReopenReason returns the value of the "reopen_reason" field in the mutation.
+func (m *AssignmentMutation) ReopenReason() (r string, exists bool) {
+	v := m.reopen_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReopenReason returns the old "reopen_reason" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldReopenReason(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReopenReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReopenReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReopenReason: %w", err)
+	}
+	return oldValue.ReopenReason, nil
+}
+
+// ClearReopenReason clears the value of the "reopen_reason" field.
+func (m *AssignmentMutation) ClearReopenReason() {
+	m.reopen_reason = nil
+	m.clearedFields[assignment.FieldReopenReason] = struct{}{}
+}
+
+// ReopenReasonCleared returns if the "reopen_reason" field was cleared in this mutation.
+func (m *AssignmentMutation) ReopenReasonCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldReopenReason]
+	return ok
+}
+
+// ResetReopenReason resets all changes to the "reopen_reason" field.
+func (m *AssignmentMutation) ResetReopenReason() {
+	m.reopen_reason = nil
+	delete(m.clearedFields, assignment.FieldReopenReason)
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AssignmentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AssignmentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AssignmentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *AssignmentMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[assignment.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *AssignmentMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *AssignmentMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *AssignmentMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearAssigner clears the "assigner" edge to the Member entity.
+func (m *AssignmentMutation) ClearAssigner() {
+	m.clearedassigner = true
+	m.clearedFields[assignment.FieldAssignerID] = struct{}{}
+}
+
+// AssignerCleared reports if the "assigner" edge to the Member entity was cleared.
+func (m *AssignmentMutation) AssignerCleared() bool {
+	return m.AssignerIDCleared() || m.clearedassigner
+}
+
+// AssignerIDs returns the "assigner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AssignerID instead. It exists only for internal usage by the builders.
+func (m *AssignmentMutation) AssignerIDs() (ids []string) {
+	if id := m.assigner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAssigner resets all changes to the "assigner" edge.
+func (m *AssignmentMutation) ResetAssigner() {
+	m.assigner = nil
+	m.clearedassigner = false
+}
+
+// ClearVerifier clears the "verifier" edge to the Member entity.
+func (m *AssignmentMutation) ClearVerifier() {
+	m.clearedverifier = true
+	m.clearedFields[assignment.FieldVerifierID] = struct{}{}
+}
+
+// VerifierCleared reports if the "verifier" edge to the Member entity was cleared.
+func (m *AssignmentMutation) VerifierCleared() bool {
+	return m.VerifierIDCleared() || m.clearedverifier
+}
+
+// VerifierIDs returns the "verifier" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// VerifierID instead. It exists only for internal usage by the builders.
+func (m *AssignmentMutation) VerifierIDs() (ids []string) {
+	if id := m.verifier; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetVerifier resets all changes to the "verifier" edge.
+func (m *AssignmentMutation) ResetVerifier() {
+	m.verifier = nil
+	m.clearedverifier = false
+}
+
+// ClearParent clears the "parent" edge to the Assignment entity.
+func (m *AssignmentMutation) ClearParent() {
+	m.clearedparent = true
+	m.clearedFields[assignment.FieldParentID] = struct{}{}
+}
+
+// ParentCleared reports if the "parent" edge to the Assignment entity was cleared.
+func (m *AssignmentMutation) ParentCleared() bool {
+	return m.ParentIDCleared() || m.clearedparent
+}
+
+// ParentIDs returns the "parent" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ParentID instead. It exists only for internal usage by the builders.
+func (m *AssignmentMutation) ParentIDs() (ids []string) {
+	if id := m.parent; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetParent resets all changes to the "parent" edge.
+func (m *AssignmentMutation) ResetParent() {
+	m.parent = nil
+	m.clearedparent = false
+}
+
+// AddSubtaskIDs adds the "subtasks" edge to the Assignment entity by ids.
+func (m *AssignmentMutation) AddSubtaskIDs(ids ...string) {
+	if m.subtasks == nil {
+		m.subtasks = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.subtasks[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSubtasks clears the "subtasks" edge to the Assignment entity.
+func (m *AssignmentMutation) ClearSubtasks() {
+	m.clearedsubtasks = true
+}
+
+// SubtasksCleared reports if the "subtasks" edge to the Assignment entity was cleared.
+func (m *AssignmentMutation) SubtasksCleared() bool {
+	return m.clearedsubtasks
+}
+
+// RemoveSubtaskIDs removes the "subtasks" edge to the Assignment entity by IDs.
+func (m *AssignmentMutation) RemoveSubtaskIDs(ids ...string) {
+	if m.removedsubtasks == nil {
+		m.removedsubtasks = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.subtasks, ids[i])
+		m.removedsubtasks[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSubtasks returns the removed IDs of the "subtasks" edge to the Assignment entity.
+func (m *AssignmentMutation) RemovedSubtasksIDs() (ids []string) {
+	for id := range m.removedsubtasks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SubtasksIDs returns the "subtasks" edge IDs in the mutation.
+func (m *AssignmentMutation) SubtasksIDs() (ids []string) {
+	for id := range m.subtasks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSubtasks resets all changes to the "subtasks" edge.
+func (m *AssignmentMutation) ResetSubtasks() {
+	m.subtasks = nil
+	m.clearedsubtasks = false
+	m.removedsubtasks = nil
+}
+
+// AddParticipantIDs adds the "participants" edge to the AssignmentParticipant entity by ids.
+func (m *AssignmentMutation) AddParticipantIDs(ids ...string) {
+	if m.participants == nil {
+		m.participants = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.participants[ids[i]] = struct{}{}
+	}
+}
+
+// ClearParticipants clears the "participants" edge to the AssignmentParticipant entity.
+func (m *AssignmentMutation) ClearParticipants() {
+	m.clearedparticipants = true
+}
+
+// ParticipantsCleared reports if the "participants" edge to the AssignmentParticipant entity was cleared.
+func (m *AssignmentMutation) ParticipantsCleared() bool {
+	return m.clearedparticipants
+}
+
+// RemoveParticipantIDs removes the "participants" edge to the AssignmentParticipant entity by IDs.
+func (m *AssignmentMutation) RemoveParticipantIDs(ids ...string) {
+	if m.removedparticipants == nil {
+		m.removedparticipants = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.participants, ids[i])
+		m.removedparticipants[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedParticipants returns the removed IDs of the "participants" edge to the AssignmentParticipant entity.
+func (m *AssignmentMutation) RemovedParticipantsIDs() (ids []string) {
+	for id := range m.removedparticipants {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ParticipantsIDs returns the "participants" edge IDs in the mutation.
+func (m *AssignmentMutation) ParticipantsIDs() (ids []string) {
+	for id := range m.participants {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetParticipants resets all changes to the "participants" edge.
+func (m *AssignmentMutation) ResetParticipants() {
+	m.participants = nil
+	m.clearedparticipants = false
+	m.removedparticipants = nil
+}
+
+// AddEventIDs adds the "events" edge to the AssignmentEvent entity by ids.
+func (m *AssignmentMutation) AddEventIDs(ids ...string) {
+	if m.events == nil {
+		m.events = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.events[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEvents clears the "events" edge to the AssignmentEvent entity.
+func (m *AssignmentMutation) ClearEvents() {
+	m.clearedevents = true
+}
+
+// EventsCleared reports if the "events" edge to the AssignmentEvent entity was cleared.
+func (m *AssignmentMutation) EventsCleared() bool {
+	return m.clearedevents
+}
+
+// RemoveEventIDs removes the "events" edge to the AssignmentEvent entity by IDs.
+func (m *AssignmentMutation) RemoveEventIDs(ids ...string) {
+	if m.removedevents == nil {
+		m.removedevents = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.events, ids[i])
+		m.removedevents[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEvents returns the removed IDs of the "events" edge to the AssignmentEvent entity.
+func (m *AssignmentMutation) RemovedEventsIDs() (ids []string) {
+	for id := range m.removedevents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EventsIDs returns the "events" edge IDs in the mutation.
+func (m *AssignmentMutation) EventsIDs() (ids []string) {
+	for id := range m.events {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEvents resets all changes to the "events" edge.
+func (m *AssignmentMutation) ResetEvents() {
+	m.events = nil
+	m.clearedevents = false
+	m.removedevents = nil
+}
+
+// Where appends a list predicates to the AssignmentMutation builder.
+func (m *AssignmentMutation) Where(ps ...predicate.Assignment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AssignmentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AssignmentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Assignment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AssignmentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AssignmentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Assignment).
+func (m *AssignmentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AssignmentMutation) Fields() []string {
+	fields := make([]string, 0, 17)
+	if m.created_at != nil {
+		fields = append(fields, assignment.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, assignment.FieldEnterpriseID)
+	}
+	if m.title != nil {
+		fields = append(fields, assignment.FieldTitle)
+	}
+	if m.description != nil {
+		fields = append(fields, assignment.FieldDescription)
+	}
+	if m.completion_mode != nil {
+		fields = append(fields, assignment.FieldCompletionMode)
+	}
+	if m.priority != nil {
+		fields = append(fields, assignment.FieldPriority)
+	}
+	if m.status != nil {
+		fields = append(fields, assignment.FieldStatus)
+	}
+	if m.start_date != nil {
+		fields = append(fields, assignment.FieldStartDate)
+	}
+	if m.due_date != nil {
+		fields = append(fields, assignment.FieldDueDate)
+	}
+	if m.due_at != nil {
+		fields = append(fields, assignment.FieldDueAt)
+	}
+	if m.assigner != nil {
+		fields = append(fields, assignment.FieldAssignerID)
+	}
+	if m.verifier != nil {
+		fields = append(fields, assignment.FieldVerifierID)
+	}
+	if m.parent != nil {
+		fields = append(fields, assignment.FieldParentID)
+	}
+	if m.done_at != nil {
+		fields = append(fields, assignment.FieldDoneAt)
+	}
+	if m.verified_at != nil {
+		fields = append(fields, assignment.FieldVerifiedAt)
+	}
+	if m.reopen_reason != nil {
+		fields = append(fields, assignment.FieldReopenReason)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, assignment.FieldUpdatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AssignmentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case assignment.FieldCreatedAt:
+		return m.CreatedAt()
+	case assignment.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case assignment.FieldTitle:
+		return m.Title()
+	case assignment.FieldDescription:
+		return m.Description()
+	case assignment.FieldCompletionMode:
+		return m.CompletionMode()
+	case assignment.FieldPriority:
+		return m.Priority()
+	case assignment.FieldStatus:
+		return m.Status()
+	case assignment.FieldStartDate:
+		return m.StartDate()
+	case assignment.FieldDueDate:
+		return m.DueDate()
+	case assignment.FieldDueAt:
+		return m.DueAt()
+	case assignment.FieldAssignerID:
+		return m.AssignerID()
+	case assignment.FieldVerifierID:
+		return m.VerifierID()
+	case assignment.FieldParentID:
+		return m.ParentID()
+	case assignment.FieldDoneAt:
+		return m.DoneAt()
+	case assignment.FieldVerifiedAt:
+		return m.VerifiedAt()
+	case assignment.FieldReopenReason:
+		return m.ReopenReason()
+	case assignment.FieldUpdatedAt:
+		return m.UpdatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AssignmentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case assignment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case assignment.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case assignment.FieldTitle:
+		return m.OldTitle(ctx)
+	case assignment.FieldDescription:
+		return m.OldDescription(ctx)
+	case assignment.FieldCompletionMode:
+		return m.OldCompletionMode(ctx)
+	case assignment.FieldPriority:
+		return m.OldPriority(ctx)
+	case assignment.FieldStatus:
+		return m.OldStatus(ctx)
+	case assignment.FieldStartDate:
+		return m.OldStartDate(ctx)
+	case assignment.FieldDueDate:
+		return m.OldDueDate(ctx)
+	case assignment.FieldDueAt:
+		return m.OldDueAt(ctx)
+	case assignment.FieldAssignerID:
+		return m.OldAssignerID(ctx)
+	case assignment.FieldVerifierID:
+		return m.OldVerifierID(ctx)
+	case assignment.FieldParentID:
+		return m.OldParentID(ctx)
+	case assignment.FieldDoneAt:
+		return m.OldDoneAt(ctx)
+	case assignment.FieldVerifiedAt:
+		return m.OldVerifiedAt(ctx)
+	case assignment.FieldReopenReason:
+		return m.OldReopenReason(ctx)
+	case assignment.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Assignment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssignmentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case assignment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case assignment.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case assignment.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case assignment.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case assignment.FieldCompletionMode:
+		v, ok := value.(assignment.CompletionMode)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompletionMode(v)
+		return nil
+	case assignment.FieldPriority:
+		v, ok := value.(assignment.Priority)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPriority(v)
+		return nil
+	case assignment.FieldStatus:
+		v, ok := value.(assignment.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case assignment.FieldStartDate:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartDate(v)
+		return nil
+	case assignment.FieldDueDate:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDueDate(v)
+		return nil
+	case assignment.FieldDueAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDueAt(v)
+		return nil
+	case assignment.FieldAssignerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssignerID(v)
+		return nil
+	case assignment.FieldVerifierID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVerifierID(v)
+		return nil
+	case assignment.FieldParentID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetParentID(v)
+		return nil
+	case assignment.FieldDoneAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDoneAt(v)
+		return nil
+	case assignment.FieldVerifiedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVerifiedAt(v)
+		return nil
+	case assignment.FieldReopenReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReopenReason(v)
+		return nil
+	case assignment.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AssignmentMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AssignmentMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssignmentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Assignment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AssignmentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(assignment.FieldStartDate) {
+		fields = append(fields, assignment.FieldStartDate)
+	}
+	if m.FieldCleared(assignment.FieldDueDate) {
+		fields = append(fields, assignment.FieldDueDate)
+	}
+	if m.FieldCleared(assignment.FieldDueAt) {
+		fields = append(fields, assignment.FieldDueAt)
+	}
+	if m.FieldCleared(assignment.FieldAssignerID) {
+		fields = append(fields, assignment.FieldAssignerID)
+	}
+	if m.FieldCleared(assignment.FieldVerifierID) {
+		fields = append(fields, assignment.FieldVerifierID)
+	}
+	if m.FieldCleared(assignment.FieldParentID) {
+		fields = append(fields, assignment.FieldParentID)
+	}
+	if m.FieldCleared(assignment.FieldDoneAt) {
+		fields = append(fields, assignment.FieldDoneAt)
+	}
+	if m.FieldCleared(assignment.FieldVerifiedAt) {
+		fields = append(fields, assignment.FieldVerifiedAt)
+	}
+	if m.FieldCleared(assignment.FieldReopenReason) {
+		fields = append(fields, assignment.FieldReopenReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AssignmentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AssignmentMutation) ClearField(name string) error {
+	switch name {
+	case assignment.FieldStartDate:
+		m.ClearStartDate()
+		return nil
+	case assignment.FieldDueDate:
+		m.ClearDueDate()
+		return nil
+	case assignment.FieldDueAt:
+		m.ClearDueAt()
+		return nil
+	case assignment.FieldAssignerID:
+		m.ClearAssignerID()
+		return nil
+	case assignment.FieldVerifierID:
+		m.ClearVerifierID()
+		return nil
+	case assignment.FieldParentID:
+		m.ClearParentID()
+		return nil
+	case assignment.FieldDoneAt:
+		m.ClearDoneAt()
+		return nil
+	case assignment.FieldVerifiedAt:
+		m.ClearVerifiedAt()
+		return nil
+	case assignment.FieldReopenReason:
+		m.ClearReopenReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AssignmentMutation) ResetField(name string) error {
+	switch name {
+	case assignment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case assignment.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case assignment.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case assignment.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case assignment.FieldCompletionMode:
+		m.ResetCompletionMode()
+		return nil
+	case assignment.FieldPriority:
+		m.ResetPriority()
+		return nil
+	case assignment.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case assignment.FieldStartDate:
+		m.ResetStartDate()
+		return nil
+	case assignment.FieldDueDate:
+		m.ResetDueDate()
+		return nil
+	case assignment.FieldDueAt:
+		m.ResetDueAt()
+		return nil
+	case assignment.FieldAssignerID:
+		m.ResetAssignerID()
+		return nil
+	case assignment.FieldVerifierID:
+		m.ResetVerifierID()
+		return nil
+	case assignment.FieldParentID:
+		m.ResetParentID()
+		return nil
+	case assignment.FieldDoneAt:
+		m.ResetDoneAt()
+		return nil
+	case assignment.FieldVerifiedAt:
+		m.ResetVerifiedAt()
+		return nil
+	case assignment.FieldReopenReason:
+		m.ResetReopenReason()
+		return nil
+	case assignment.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AssignmentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 7)
+	if m.enterprise != nil {
+		edges = append(edges, assignment.EdgeEnterprise)
+	}
+	if m.assigner != nil {
+		edges = append(edges, assignment.EdgeAssigner)
+	}
+	if m.verifier != nil {
+		edges = append(edges, assignment.EdgeVerifier)
+	}
+	if m.parent != nil {
+		edges = append(edges, assignment.EdgeParent)
+	}
+	if m.subtasks != nil {
+		edges = append(edges, assignment.EdgeSubtasks)
+	}
+	if m.participants != nil {
+		edges = append(edges, assignment.EdgeParticipants)
+	}
+	if m.events != nil {
+		edges = append(edges, assignment.EdgeEvents)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AssignmentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case assignment.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case assignment.EdgeAssigner:
+		if id := m.assigner; id != nil {
+			return []ent.Value{*id}
+		}
+	case assignment.EdgeVerifier:
+		if id := m.verifier; id != nil {
+			return []ent.Value{*id}
+		}
+	case assignment.EdgeParent:
+		if id := m.parent; id != nil {
+			return []ent.Value{*id}
+		}
+	case assignment.EdgeSubtasks:
+		ids := make([]ent.Value, 0, len(m.subtasks))
+		for id := range m.subtasks {
+			ids = append(ids, id)
+		}
+		return ids
+	case assignment.EdgeParticipants:
+		ids := make([]ent.Value, 0, len(m.participants))
+		for id := range m.participants {
+			ids = append(ids, id)
+		}
+		return ids
+	case assignment.EdgeEvents:
+		ids := make([]ent.Value, 0, len(m.events))
+		for id := range m.events {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AssignmentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 7)
+	if m.removedsubtasks != nil {
+		edges = append(edges, assignment.EdgeSubtasks)
+	}
+	if m.removedparticipants != nil {
+		edges = append(edges, assignment.EdgeParticipants)
+	}
+	if m.removedevents != nil {
+		edges = append(edges, assignment.EdgeEvents)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AssignmentMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case assignment.EdgeSubtasks:
+		ids := make([]ent.Value, 0, len(m.removedsubtasks))
+		for id := range m.removedsubtasks {
+			ids = append(ids, id)
+		}
+		return ids
+	case assignment.EdgeParticipants:
+		ids := make([]ent.Value, 0, len(m.removedparticipants))
+		for id := range m.removedparticipants {
+			ids = append(ids, id)
+		}
+		return ids
+	case assignment.EdgeEvents:
+		ids := make([]ent.Value, 0, len(m.removedevents))
+		for id := range m.removedevents {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AssignmentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 7)
+	if m.clearedenterprise {
+		edges = append(edges, assignment.EdgeEnterprise)
+	}
+	if m.clearedassigner {
+		edges = append(edges, assignment.EdgeAssigner)
+	}
+	if m.clearedverifier {
+		edges = append(edges, assignment.EdgeVerifier)
+	}
+	if m.clearedparent {
+		edges = append(edges, assignment.EdgeParent)
+	}
+	if m.clearedsubtasks {
+		edges = append(edges, assignment.EdgeSubtasks)
+	}
+	if m.clearedparticipants {
+		edges = append(edges, assignment.EdgeParticipants)
+	}
+	if m.clearedevents {
+		edges = append(edges, assignment.EdgeEvents)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AssignmentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case assignment.EdgeEnterprise:
+		return m.clearedenterprise
+	case assignment.EdgeAssigner:
+		return m.clearedassigner
+	case assignment.EdgeVerifier:
+		return m.clearedverifier
+	case assignment.EdgeParent:
+		return m.clearedparent
+	case assignment.EdgeSubtasks:
+		return m.clearedsubtasks
+	case assignment.EdgeParticipants:
+		return m.clearedparticipants
+	case assignment.EdgeEvents:
+		return m.clearedevents
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AssignmentMutation) ClearEdge(name string) error {
+	switch name {
+	case assignment.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case assignment.EdgeAssigner:
+		m.ClearAssigner()
+		return nil
+	case assignment.EdgeVerifier:
+		m.ClearVerifier()
+		return nil
+	case assignment.EdgeParent:
+		m.ClearParent()
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AssignmentMutation) ResetEdge(name string) error {
+	switch name {
+	case assignment.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case assignment.EdgeAssigner:
+		m.ResetAssigner()
+		return nil
+	case assignment.EdgeVerifier:
+		m.ResetVerifier()
+		return nil
+	case assignment.EdgeParent:
+		m.ResetParent()
+		return nil
+	case assignment.EdgeSubtasks:
+		m.ResetSubtasks()
+		return nil
+	case assignment.EdgeParticipants:
+		m.ResetParticipants()
+		return nil
+	case assignment.EdgeEvents:
+		m.ResetEvents()
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment edge %s", name)
+}
+
+// AssignmentEventMutation represents an operation that mutates the AssignmentEvent nodes in the graph.
+type AssignmentEventMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	kind              *assignmentevent.Kind
+	body              *string
+	clearedFields     map[string]struct{}
+	enterprise        *string
+	clearedenterprise bool
+	assignment        *string
+	clearedassignment bool
+	actor             *string
+	clearedactor      bool
+	done              bool
+	oldValue          func(context.Context) (*AssignmentEvent, error)
+	predicates        []predicate.AssignmentEvent
+}
+
+var _ ent.Mutation = (*AssignmentEventMutation)(nil)
+
+// assignmenteventOption allows management of the mutation configuration using functional options.
+type assignmenteventOption func(*AssignmentEventMutation)
+
+// newAssignmentEventMutation creates new mutation for the AssignmentEvent entity.
+func newAssignmentEventMutation(c config, op Op, opts ...assignmenteventOption) *AssignmentEventMutation {
+	m := &AssignmentEventMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAssignmentEvent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAssignmentEventID sets the ID field of the mutation.
+func withAssignmentEventID(id string) assignmenteventOption {
+	return func(m *AssignmentEventMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AssignmentEvent
+		)
+		m.oldValue = func(ctx context.Context) (*AssignmentEvent, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AssignmentEvent.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAssignmentEvent sets the old AssignmentEvent of the mutation.
+func withAssignmentEvent(node *AssignmentEvent) assignmenteventOption {
+	return func(m *AssignmentEventMutation) {
+		m.oldValue = func(context.Context) (*AssignmentEvent, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AssignmentEventMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AssignmentEventMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of AssignmentEvent entities.
+func (m *AssignmentEventMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AssignmentEventMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AssignmentEventMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AssignmentEvent.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AssignmentEventMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AssignmentEventMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the AssignmentEvent entity.
+// If the AssignmentEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentEventMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AssignmentEventMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *AssignmentEventMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *AssignmentEventMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the AssignmentEvent entity.
+// If the AssignmentEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentEventMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *AssignmentEventMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetAssignmentID sets the "assignment_id" field.
+func (m *AssignmentEventMutation) SetAssignmentID(s string) {
+	m.assignment = &s
+}
+
+// AssignmentID returns the value of the "assignment_id" field in the mutation.
+func (m *AssignmentEventMutation) AssignmentID() (r string, exists bool) {
+	v := m.assignment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssignmentID returns the old "assignment_id" field's value of the AssignmentEvent entity.
+// If the AssignmentEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentEventMutation) OldAssignmentID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssignmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssignmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssignmentID: %w", err)
+	}
+	return oldValue.AssignmentID, nil
+}
+
+// ResetAssignmentID resets all changes to the "assignment_id" field.
+func (m *AssignmentEventMutation) ResetAssignmentID() {
+	m.assignment = nil
+}
+
+// SetActorID sets the "actor_id" field.
+func (m *AssignmentEventMutation) SetActorID(s string) {
+	m.actor = &s
+}
+
+// ActorID returns the value of the "actor_id" field in the mutation.
+func (m *AssignmentEventMutation) ActorID() (r string, exists bool) {
+	v := m.actor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorID returns the old "actor_id" field's value of the AssignmentEvent entity.
+// If the AssignmentEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentEventMutation) OldActorID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorID: %w", err)
+	}
+	return oldValue.ActorID, nil
+}
+
+// ClearActorID clears the value of the "actor_id" field.
+func (m *AssignmentEventMutation) ClearActorID() {
+	m.actor = nil
+	m.clearedFields[assignmentevent.FieldActorID] = struct{}{}
+}
+
+// ActorIDCleared returns if the "actor_id" field was cleared in this mutation.
+func (m *AssignmentEventMutation) ActorIDCleared() bool {
+	_, ok := m.clearedFields[assignmentevent.FieldActorID]
+	return ok
+}
+
+// ResetActorID resets all changes to the "actor_id" field.
+func (m *AssignmentEventMutation) ResetActorID() {
+	m.actor = nil
+	delete(m.clearedFields, assignmentevent.FieldActorID)
+}
+
+// SetKind sets the "kind" field.
+func (m *AssignmentEventMutation) SetKind(a assignmentevent.Kind) {
+	m.kind = &a
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *AssignmentEventMutation) Kind() (r assignmentevent.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the AssignmentEvent entity.
+// If the AssignmentEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentEventMutation) OldKind(ctx context.Context) (v assignmentevent.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *AssignmentEventMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetBody sets the "body" field.
+func (m *AssignmentEventMutation) SetBody(s string) {
+	m.body = &s
+}
+
+// Body returns the value of the "body" field in the mutation.
+func (m *AssignmentEventMutation) Body() (r string, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBody returns the old "body" field's value of the AssignmentEvent entity.
+// If the AssignmentEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentEventMutation) OldBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBody: %w", err)
+	}
+	return oldValue.Body, nil
+}
+
+// ResetBody resets all changes to the "body" field.
+func (m *AssignmentEventMutation) ResetBody() {
+	m.body = nil
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *AssignmentEventMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[assignmentevent.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *AssignmentEventMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *AssignmentEventMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *AssignmentEventMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearAssignment clears the "assignment" edge to the Assignment entity.
+func (m *AssignmentEventMutation) ClearAssignment() {
+	m.clearedassignment = true
+	m.clearedFields[assignmentevent.FieldAssignmentID] = struct{}{}
+}
+
+// AssignmentCleared reports if the "assignment" edge to the Assignment entity was cleared.
+func (m *AssignmentEventMutation) AssignmentCleared() bool {
+	return m.clearedassignment
+}
+
+// AssignmentIDs returns the "assignment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AssignmentID instead. It exists only for internal usage by the builders.
+func (m *AssignmentEventMutation) AssignmentIDs() (ids []string) {
+	if id := m.assignment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAssignment resets all changes to the "assignment" edge.
+func (m *AssignmentEventMutation) ResetAssignment() {
+	m.assignment = nil
+	m.clearedassignment = false
+}
+
+// ClearActor clears the "actor" edge to the Member entity.
+func (m *AssignmentEventMutation) ClearActor() {
+	m.clearedactor = true
+	m.clearedFields[assignmentevent.FieldActorID] = struct{}{}
+}
+
+// ActorCleared reports if the "actor" edge to the Member entity was cleared.
+func (m *AssignmentEventMutation) ActorCleared() bool {
+	return m.ActorIDCleared() || m.clearedactor
+}
+
+// ActorIDs returns the "actor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActorID instead. It exists only for internal usage by the builders.
+func (m *AssignmentEventMutation) ActorIDs() (ids []string) {
+	if id := m.actor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActor resets all changes to the "actor" edge.
+func (m *AssignmentEventMutation) ResetActor() {
+	m.actor = nil
+	m.clearedactor = false
+}
+
+// Where appends a list predicates to the AssignmentEventMutation builder.
+func (m *AssignmentEventMutation) Where(ps ...predicate.AssignmentEvent) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AssignmentEventMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AssignmentEventMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AssignmentEvent, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AssignmentEventMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AssignmentEventMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AssignmentEvent).
+func (m *AssignmentEventMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AssignmentEventMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, assignmentevent.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, assignmentevent.FieldEnterpriseID)
+	}
+	if m.assignment != nil {
+		fields = append(fields, assignmentevent.FieldAssignmentID)
+	}
+	if m.actor != nil {
+		fields = append(fields, assignmentevent.FieldActorID)
+	}
+	if m.kind != nil {
+		fields = append(fields, assignmentevent.FieldKind)
+	}
+	if m.body != nil {
+		fields = append(fields, assignmentevent.FieldBody)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AssignmentEventMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case assignmentevent.FieldCreatedAt:
+		return m.CreatedAt()
+	case assignmentevent.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case assignmentevent.FieldAssignmentID:
+		return m.AssignmentID()
+	case assignmentevent.FieldActorID:
+		return m.ActorID()
+	case assignmentevent.FieldKind:
+		return m.Kind()
+	case assignmentevent.FieldBody:
+		return m.Body()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AssignmentEventMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case assignmentevent.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case assignmentevent.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case assignmentevent.FieldAssignmentID:
+		return m.OldAssignmentID(ctx)
+	case assignmentevent.FieldActorID:
+		return m.OldActorID(ctx)
+	case assignmentevent.FieldKind:
+		return m.OldKind(ctx)
+	case assignmentevent.FieldBody:
+		return m.OldBody(ctx)
+	}
+	return nil, fmt.Errorf("unknown AssignmentEvent field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssignmentEventMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case assignmentevent.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case assignmentevent.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case assignmentevent.FieldAssignmentID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssignmentID(v)
+		return nil
+	case assignmentevent.FieldActorID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorID(v)
+		return nil
+	case assignmentevent.FieldKind:
+		v, ok := value.(assignmentevent.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case assignmentevent.FieldBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBody(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AssignmentEvent field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AssignmentEventMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AssignmentEventMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssignmentEventMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown AssignmentEvent numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AssignmentEventMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(assignmentevent.FieldActorID) {
+		fields = append(fields, assignmentevent.FieldActorID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AssignmentEventMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AssignmentEventMutation) ClearField(name string) error {
+	switch name {
+	case assignmentevent.FieldActorID:
+		m.ClearActorID()
+		return nil
+	}
+	return fmt.Errorf("unknown AssignmentEvent nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AssignmentEventMutation) ResetField(name string) error {
+	switch name {
+	case assignmentevent.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case assignmentevent.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case assignmentevent.FieldAssignmentID:
+		m.ResetAssignmentID()
+		return nil
+	case assignmentevent.FieldActorID:
+		m.ResetActorID()
+		return nil
+	case assignmentevent.FieldKind:
+		m.ResetKind()
+		return nil
+	case assignmentevent.FieldBody:
+		m.ResetBody()
+		return nil
+	}
+	return fmt.Errorf("unknown AssignmentEvent field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AssignmentEventMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.enterprise != nil {
+		edges = append(edges, assignmentevent.EdgeEnterprise)
+	}
+	if m.assignment != nil {
+		edges = append(edges, assignmentevent.EdgeAssignment)
+	}
+	if m.actor != nil {
+		edges = append(edges, assignmentevent.EdgeActor)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AssignmentEventMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case assignmentevent.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case assignmentevent.EdgeAssignment:
+		if id := m.assignment; id != nil {
+			return []ent.Value{*id}
+		}
+	case assignmentevent.EdgeActor:
+		if id := m.actor; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AssignmentEventMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AssignmentEventMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AssignmentEventMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedenterprise {
+		edges = append(edges, assignmentevent.EdgeEnterprise)
+	}
+	if m.clearedassignment {
+		edges = append(edges, assignmentevent.EdgeAssignment)
+	}
+	if m.clearedactor {
+		edges = append(edges, assignmentevent.EdgeActor)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AssignmentEventMutation) EdgeCleared(name string) bool {
+	switch name {
+	case assignmentevent.EdgeEnterprise:
+		return m.clearedenterprise
+	case assignmentevent.EdgeAssignment:
+		return m.clearedassignment
+	case assignmentevent.EdgeActor:
+		return m.clearedactor
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AssignmentEventMutation) ClearEdge(name string) error {
+	switch name {
+	case assignmentevent.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case assignmentevent.EdgeAssignment:
+		m.ClearAssignment()
+		return nil
+	case assignmentevent.EdgeActor:
+		m.ClearActor()
+		return nil
+	}
+	return fmt.Errorf("unknown AssignmentEvent unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AssignmentEventMutation) ResetEdge(name string) error {
+	switch name {
+	case assignmentevent.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case assignmentevent.EdgeAssignment:
+		m.ResetAssignment()
+		return nil
+	case assignmentevent.EdgeActor:
+		m.ResetActor()
+		return nil
+	}
+	return fmt.Errorf("unknown AssignmentEvent edge %s", name)
+}
+
+// AssignmentParticipantMutation represents an operation that mutates the AssignmentParticipant nodes in the graph.
+type AssignmentParticipantMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	role              *assignmentparticipant.Role
+	completed_at      *time.Time
+	clearedFields     map[string]struct{}
+	enterprise        *string
+	clearedenterprise bool
+	assignment        *string
+	clearedassignment bool
+	member            *string
+	clearedmember     bool
+	done              bool
+	oldValue          func(context.Context) (*AssignmentParticipant, error)
+	predicates        []predicate.AssignmentParticipant
+}
+
+var _ ent.Mutation = (*AssignmentParticipantMutation)(nil)
+
+// assignmentparticipantOption allows management of the mutation configuration using functional options.
+type assignmentparticipantOption func(*AssignmentParticipantMutation)
+
+// newAssignmentParticipantMutation creates new mutation for the AssignmentParticipant entity.
+func newAssignmentParticipantMutation(c config, op Op, opts ...assignmentparticipantOption) *AssignmentParticipantMutation {
+	m := &AssignmentParticipantMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAssignmentParticipant,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAssignmentParticipantID sets the ID field of the mutation.
+func withAssignmentParticipantID(id string) assignmentparticipantOption {
+	return func(m *AssignmentParticipantMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AssignmentParticipant
+		)
+		m.oldValue = func(ctx context.Context) (*AssignmentParticipant, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AssignmentParticipant.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAssignmentParticipant sets the old AssignmentParticipant of the mutation.
+func withAssignmentParticipant(node *AssignmentParticipant) assignmentparticipantOption {
+	return func(m *AssignmentParticipantMutation) {
+		m.oldValue = func(context.Context) (*AssignmentParticipant, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AssignmentParticipantMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AssignmentParticipantMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of AssignmentParticipant entities.
+func (m *AssignmentParticipantMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AssignmentParticipantMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AssignmentParticipantMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AssignmentParticipant.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AssignmentParticipantMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AssignmentParticipantMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the AssignmentParticipant entity.
+// If the AssignmentParticipant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentParticipantMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AssignmentParticipantMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEnterpriseID sets the "enterprise_id" field.
+func (m *AssignmentParticipantMutation) SetEnterpriseID(s string) {
+	m.enterprise = &s
+}
+
+// EnterpriseID returns the value of the "enterprise_id" field in the mutation.
+func (m *AssignmentParticipantMutation) EnterpriseID() (r string, exists bool) {
+	v := m.enterprise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnterpriseID returns the old "enterprise_id" field's value of the AssignmentParticipant entity.
+// If the AssignmentParticipant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentParticipantMutation) OldEnterpriseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnterpriseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnterpriseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnterpriseID: %w", err)
+	}
+	return oldValue.EnterpriseID, nil
+}
+
+// ResetEnterpriseID resets all changes to the "enterprise_id" field.
+func (m *AssignmentParticipantMutation) ResetEnterpriseID() {
+	m.enterprise = nil
+}
+
+// SetAssignmentID sets the "assignment_id" field.
+func (m *AssignmentParticipantMutation) SetAssignmentID(s string) {
+	m.assignment = &s
+}
+
+// AssignmentID returns the value of the "assignment_id" field in the mutation.
+func (m *AssignmentParticipantMutation) AssignmentID() (r string, exists bool) {
+	v := m.assignment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssignmentID returns the old "assignment_id" field's value of the AssignmentParticipant entity.
+// If the AssignmentParticipant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentParticipantMutation) OldAssignmentID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssignmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssignmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssignmentID: %w", err)
+	}
+	return oldValue.AssignmentID, nil
+}
+
+// ResetAssignmentID resets all changes to the "assignment_id" field.
+func (m *AssignmentParticipantMutation) ResetAssignmentID() {
+	m.assignment = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *AssignmentParticipantMutation) SetMemberID(s string) {
+	m.member = &s
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *AssignmentParticipantMutation) MemberID() (r string, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the AssignmentParticipant entity.
+// If the AssignmentParticipant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentParticipantMutation) OldMemberID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *AssignmentParticipantMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetRole sets the "role" field.
+func (m *AssignmentParticipantMutation) SetRole(a assignmentparticipant.Role) {
+	m.role = &a
+}
+
+// Role returns the value of the "role" field in the mutation.
+func (m *AssignmentParticipantMutation) Role() (r assignmentparticipant.Role, exists bool) {
+	v := m.role
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRole returns the old "role" field's value of the AssignmentParticipant entity.
+// If the AssignmentParticipant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentParticipantMutation) OldRole(ctx context.Context) (v assignmentparticipant.Role, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRole is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRole requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRole: %w", err)
+	}
+	return oldValue.Role, nil
+}
+
+// ResetRole resets all changes to the "role" field.
+func (m *AssignmentParticipantMutation) ResetRole() {
+	m.role = nil
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (m *AssignmentParticipantMutation) SetCompletedAt(t time.Time) {
+	m.completed_at = &t
+}
+
+// CompletedAt returns the value of the "completed_at" field in the mutation.
+func (m *AssignmentParticipantMutation) CompletedAt() (r time.Time, exists bool) {
+	v := m.completed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompletedAt returns the old "completed_at" field's value of the AssignmentParticipant entity.
+// If the AssignmentParticipant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentParticipantMutation) OldCompletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompletedAt: %w", err)
+	}
+	return oldValue.CompletedAt, nil
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (m *AssignmentParticipantMutation) ClearCompletedAt() {
+	m.completed_at = nil
+	m.clearedFields[assignmentparticipant.FieldCompletedAt] = struct{}{}
+}
+
+// CompletedAtCleared returns if the "completed_at" field was cleared in this mutation.
+func (m *AssignmentParticipantMutation) CompletedAtCleared() bool {
+	_, ok := m.clearedFields[assignmentparticipant.FieldCompletedAt]
+	return ok
+}
+
+// ResetCompletedAt resets all changes to the "completed_at" field.
+func (m *AssignmentParticipantMutation) ResetCompletedAt() {
+	m.completed_at = nil
+	delete(m.clearedFields, assignmentparticipant.FieldCompletedAt)
+}
+
+// ClearEnterprise clears the "enterprise" edge to the Enterprise entity.
+func (m *AssignmentParticipantMutation) ClearEnterprise() {
+	m.clearedenterprise = true
+	m.clearedFields[assignmentparticipant.FieldEnterpriseID] = struct{}{}
+}
+
+// EnterpriseCleared reports if the "enterprise" edge to the Enterprise entity was cleared.
+func (m *AssignmentParticipantMutation) EnterpriseCleared() bool {
+	return m.clearedenterprise
+}
+
+// EnterpriseIDs returns the "enterprise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnterpriseID instead. It exists only for internal usage by the builders.
+func (m *AssignmentParticipantMutation) EnterpriseIDs() (ids []string) {
+	if id := m.enterprise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnterprise resets all changes to the "enterprise" edge.
+func (m *AssignmentParticipantMutation) ResetEnterprise() {
+	m.enterprise = nil
+	m.clearedenterprise = false
+}
+
+// ClearAssignment clears the "assignment" edge to the Assignment entity.
+func (m *AssignmentParticipantMutation) ClearAssignment() {
+	m.clearedassignment = true
+	m.clearedFields[assignmentparticipant.FieldAssignmentID] = struct{}{}
+}
+
+// AssignmentCleared reports if the "assignment" edge to the Assignment entity was cleared.
+func (m *AssignmentParticipantMutation) AssignmentCleared() bool {
+	return m.clearedassignment
+}
+
+// AssignmentIDs returns the "assignment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AssignmentID instead. It exists only for internal usage by the builders.
+func (m *AssignmentParticipantMutation) AssignmentIDs() (ids []string) {
+	if id := m.assignment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAssignment resets all changes to the "assignment" edge.
+func (m *AssignmentParticipantMutation) ResetAssignment() {
+	m.assignment = nil
+	m.clearedassignment = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *AssignmentParticipantMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[assignmentparticipant.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *AssignmentParticipantMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *AssignmentParticipantMutation) MemberIDs() (ids []string) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *AssignmentParticipantMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the AssignmentParticipantMutation builder.
+func (m *AssignmentParticipantMutation) Where(ps ...predicate.AssignmentParticipant) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AssignmentParticipantMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AssignmentParticipantMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AssignmentParticipant, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AssignmentParticipantMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AssignmentParticipantMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AssignmentParticipant).
+func (m *AssignmentParticipantMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AssignmentParticipantMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, assignmentparticipant.FieldCreatedAt)
+	}
+	if m.enterprise != nil {
+		fields = append(fields, assignmentparticipant.FieldEnterpriseID)
+	}
+	if m.assignment != nil {
+		fields = append(fields, assignmentparticipant.FieldAssignmentID)
+	}
+	if m.member != nil {
+		fields = append(fields, assignmentparticipant.FieldMemberID)
+	}
+	if m.role != nil {
+		fields = append(fields, assignmentparticipant.FieldRole)
+	}
+	if m.completed_at != nil {
+		fields = append(fields, assignmentparticipant.FieldCompletedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AssignmentParticipantMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case assignmentparticipant.FieldCreatedAt:
+		return m.CreatedAt()
+	case assignmentparticipant.FieldEnterpriseID:
+		return m.EnterpriseID()
+	case assignmentparticipant.FieldAssignmentID:
+		return m.AssignmentID()
+	case assignmentparticipant.FieldMemberID:
+		return m.MemberID()
+	case assignmentparticipant.FieldRole:
+		return m.Role()
+	case assignmentparticipant.FieldCompletedAt:
+		return m.CompletedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AssignmentParticipantMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case assignmentparticipant.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case assignmentparticipant.FieldEnterpriseID:
+		return m.OldEnterpriseID(ctx)
+	case assignmentparticipant.FieldAssignmentID:
+		return m.OldAssignmentID(ctx)
+	case assignmentparticipant.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case assignmentparticipant.FieldRole:
+		return m.OldRole(ctx)
+	case assignmentparticipant.FieldCompletedAt:
+		return m.OldCompletedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown AssignmentParticipant field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssignmentParticipantMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case assignmentparticipant.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case assignmentparticipant.FieldEnterpriseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnterpriseID(v)
+		return nil
+	case assignmentparticipant.FieldAssignmentID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssignmentID(v)
+		return nil
+	case assignmentparticipant.FieldMemberID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case assignmentparticipant.FieldRole:
+		v, ok := value.(assignmentparticipant.Role)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRole(v)
+		return nil
+	case assignmentparticipant.FieldCompletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompletedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AssignmentParticipant field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AssignmentParticipantMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AssignmentParticipantMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssignmentParticipantMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown AssignmentParticipant numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AssignmentParticipantMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(assignmentparticipant.FieldCompletedAt) {
+		fields = append(fields, assignmentparticipant.FieldCompletedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AssignmentParticipantMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AssignmentParticipantMutation) ClearField(name string) error {
+	switch name {
+	case assignmentparticipant.FieldCompletedAt:
+		m.ClearCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown AssignmentParticipant nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AssignmentParticipantMutation) ResetField(name string) error {
+	switch name {
+	case assignmentparticipant.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case assignmentparticipant.FieldEnterpriseID:
+		m.ResetEnterpriseID()
+		return nil
+	case assignmentparticipant.FieldAssignmentID:
+		m.ResetAssignmentID()
+		return nil
+	case assignmentparticipant.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case assignmentparticipant.FieldRole:
+		m.ResetRole()
+		return nil
+	case assignmentparticipant.FieldCompletedAt:
+		m.ResetCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown AssignmentParticipant field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AssignmentParticipantMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.enterprise != nil {
+		edges = append(edges, assignmentparticipant.EdgeEnterprise)
+	}
+	if m.assignment != nil {
+		edges = append(edges, assignmentparticipant.EdgeAssignment)
+	}
+	if m.member != nil {
+		edges = append(edges, assignmentparticipant.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AssignmentParticipantMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case assignmentparticipant.EdgeEnterprise:
+		if id := m.enterprise; id != nil {
+			return []ent.Value{*id}
+		}
+	case assignmentparticipant.EdgeAssignment:
+		if id := m.assignment; id != nil {
+			return []ent.Value{*id}
+		}
+	case assignmentparticipant.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AssignmentParticipantMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AssignmentParticipantMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AssignmentParticipantMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedenterprise {
+		edges = append(edges, assignmentparticipant.EdgeEnterprise)
+	}
+	if m.clearedassignment {
+		edges = append(edges, assignmentparticipant.EdgeAssignment)
+	}
+	if m.clearedmember {
+		edges = append(edges, assignmentparticipant.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AssignmentParticipantMutation) EdgeCleared(name string) bool {
+	switch name {
+	case assignmentparticipant.EdgeEnterprise:
+		return m.clearedenterprise
+	case assignmentparticipant.EdgeAssignment:
+		return m.clearedassignment
+	case assignmentparticipant.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AssignmentParticipantMutation) ClearEdge(name string) error {
+	switch name {
+	case assignmentparticipant.EdgeEnterprise:
+		m.ClearEnterprise()
+		return nil
+	case assignmentparticipant.EdgeAssignment:
+		m.ClearAssignment()
+		return nil
+	case assignmentparticipant.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown AssignmentParticipant unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AssignmentParticipantMutation) ResetEdge(name string) error {
+	switch name {
+	case assignmentparticipant.EdgeEnterprise:
+		m.ResetEnterprise()
+		return nil
+	case assignmentparticipant.EdgeAssignment:
+		m.ResetAssignment()
+		return nil
+	case assignmentparticipant.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown AssignmentParticipant edge %s", name)
 }
 
 // AuditEntryMutation represents an operation that mutates the AuditEntry nodes in the graph.
@@ -7502,6 +10861,7 @@ type EnterpriseMutation struct {
 	created_at             *time.Time
 	code                   *string
 	name                   *string
+	time_zone              *string
 	account_type           *enterprise.AccountType
 	directory_visibility   *enterprise.DirectoryVisibility
 	follower_quota         *int
@@ -7733,6 +11093,42 @@ func (m *EnterpriseMutation) OldName(ctx context.Context) (v string, err error) 
 // ResetName resets all changes to the "name" field.
 func (m *EnterpriseMutation) ResetName() {
 	m.name = nil
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (m *EnterpriseMutation) SetTimeZone(s string) {
+	m.time_zone = &s
+}
+
+// TimeZone returns the value of the "time_zone" field in the mutation.
+func (m *EnterpriseMutation) TimeZone() (r string, exists bool) {
+	v := m.time_zone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimeZone returns the old "time_zone" field's value of the Enterprise entity.
+// If the Enterprise object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EnterpriseMutation) OldTimeZone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimeZone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimeZone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimeZone: %w", err)
+	}
+	return oldValue.TimeZone, nil
+}
+
+// ResetTimeZone resets all changes to the "time_zone" field.
+func (m *EnterpriseMutation) ResetTimeZone() {
+	m.time_zone = nil
 }
 
 // SetAccountType sets the "account_type" field.
@@ -8424,7 +11820,7 @@ func (m *EnterpriseMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EnterpriseMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, enterprise.FieldCreatedAt)
 	}
@@ -8433,6 +11829,9 @@ func (m *EnterpriseMutation) Fields() []string {
 	}
 	if m.name != nil {
 		fields = append(fields, enterprise.FieldName)
+	}
+	if m.time_zone != nil {
+		fields = append(fields, enterprise.FieldTimeZone)
 	}
 	if m.account_type != nil {
 		fields = append(fields, enterprise.FieldAccountType)
@@ -8490,6 +11889,8 @@ func (m *EnterpriseMutation) Field(name string) (ent.Value, bool) {
 		return m.Code()
 	case enterprise.FieldName:
 		return m.Name()
+	case enterprise.FieldTimeZone:
+		return m.TimeZone()
 	case enterprise.FieldAccountType:
 		return m.AccountType()
 	case enterprise.FieldDirectoryVisibility:
@@ -8533,6 +11934,8 @@ func (m *EnterpriseMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldCode(ctx)
 	case enterprise.FieldName:
 		return m.OldName(ctx)
+	case enterprise.FieldTimeZone:
+		return m.OldTimeZone(ctx)
 	case enterprise.FieldAccountType:
 		return m.OldAccountType(ctx)
 	case enterprise.FieldDirectoryVisibility:
@@ -8590,6 +11993,13 @@ func (m *EnterpriseMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetName(v)
+		return nil
+	case enterprise.FieldTimeZone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimeZone(v)
 		return nil
 	case enterprise.FieldAccountType:
 		v, ok := value.(enterprise.AccountType)
@@ -8824,6 +12234,9 @@ func (m *EnterpriseMutation) ResetField(name string) error {
 		return nil
 	case enterprise.FieldName:
 		m.ResetName()
+		return nil
+	case enterprise.FieldTimeZone:
+		m.ResetTimeZone()
 		return nil
 	case enterprise.FieldAccountType:
 		m.ResetAccountType()
@@ -9643,6 +13056,9 @@ type InboxEntryMutation struct {
 	typ                 string
 	id                  *string
 	created_at          *time.Time
+	subject_type        *inboxentry.SubjectType
+	subject_id          *string
+	subject_event       *string
 	seq                 *int64
 	addseq              *int64
 	version             *int64
@@ -9660,6 +13076,8 @@ type InboxEntryMutation struct {
 	clearedmember       bool
 	message             *string
 	clearedmessage      bool
+	actor               *string
+	clearedactor        bool
 	app                 *string
 	clearedapp          bool
 	conversation        *string
@@ -9898,7 +13316,7 @@ func (m *InboxEntryMutation) MessageID() (r string, exists bool) {
 // OldMessageID returns the old "message_id" field's value of the InboxEntry entity.
 // If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *InboxEntryMutation) OldMessageID(ctx context.Context) (v string, err error) {
+func (m *InboxEntryMutation) OldMessageID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldMessageID is only allowed on UpdateOne operations")
 	}
@@ -9912,9 +13330,218 @@ func (m *InboxEntryMutation) OldMessageID(ctx context.Context) (v string, err er
 	return oldValue.MessageID, nil
 }
 
+// ClearMessageID clears the value of the "message_id" field.
+func (m *InboxEntryMutation) ClearMessageID() {
+	m.message = nil
+	m.clearedFields[inboxentry.FieldMessageID] = struct{}{}
+}
+
+// MessageIDCleared returns if the "message_id" field was cleared in this mutation.
+func (m *InboxEntryMutation) MessageIDCleared() bool {
+	_, ok := m.clearedFields[inboxentry.FieldMessageID]
+	return ok
+}
+
 // ResetMessageID resets all changes to the "message_id" field.
 func (m *InboxEntryMutation) ResetMessageID() {
 	m.message = nil
+	delete(m.clearedFields, inboxentry.FieldMessageID)
+}
+
+// SetSubjectType sets the "subject_type" field.
+func (m *InboxEntryMutation) SetSubjectType(it inboxentry.SubjectType) {
+	m.subject_type = &it
+}
+
+// SubjectType returns the value of the "subject_type" field in the mutation.
+func (m *InboxEntryMutation) SubjectType() (r inboxentry.SubjectType, exists bool) {
+	v := m.subject_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubjectType returns the old "subject_type" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldSubjectType(ctx context.Context) (v *inboxentry.SubjectType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubjectType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubjectType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubjectType: %w", err)
+	}
+	return oldValue.SubjectType, nil
+}
+
+// ClearSubjectType clears the value of the "subject_type" field.
+func (m *InboxEntryMutation) ClearSubjectType() {
+	m.subject_type = nil
+	m.clearedFields[inboxentry.FieldSubjectType] = struct{}{}
+}
+
+// SubjectTypeCleared returns if the "subject_type" field was cleared in this mutation.
+func (m *InboxEntryMutation) SubjectTypeCleared() bool {
+	_, ok := m.clearedFields[inboxentry.FieldSubjectType]
+	return ok
+}
+
+// ResetSubjectType resets all changes to the "subject_type" field.
+func (m *InboxEntryMutation) ResetSubjectType() {
+	m.subject_type = nil
+	delete(m.clearedFields, inboxentry.FieldSubjectType)
+}
+
+// SetSubjectID sets the "subject_id" field.
+func (m *InboxEntryMutation) SetSubjectID(s string) {
+	m.subject_id = &s
+}
+
+// SubjectID returns the value of the "subject_id" field in the mutation.
+func (m *InboxEntryMutation) SubjectID() (r string, exists bool) {
+	v := m.subject_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubjectID returns the old "subject_id" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldSubjectID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubjectID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubjectID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubjectID: %w", err)
+	}
+	return oldValue.SubjectID, nil
+}
+
+// ClearSubjectID clears the value of the "subject_id" field.
+func (m *InboxEntryMutation) ClearSubjectID() {
+	m.subject_id = nil
+	m.clearedFields[inboxentry.FieldSubjectID] = struct{}{}
+}
+
+// SubjectIDCleared returns if the "subject_id" field was cleared in this mutation.
+func (m *InboxEntryMutation) SubjectIDCleared() bool {
+	_, ok := m.clearedFields[inboxentry.FieldSubjectID]
+	return ok
+}
+
+// ResetSubjectID resets all changes to the "subject_id" field.
+func (m *InboxEntryMutation) ResetSubjectID() {
+	m.subject_id = nil
+	delete(m.clearedFields, inboxentry.FieldSubjectID)
+}
+
+// SetSubjectEvent sets the "subject_event" field.
+func (m *InboxEntryMutation) SetSubjectEvent(s string) {
+	m.subject_event = &s
+}
+
+// SubjectEvent returns the value of the "subject_event" field in the mutation.
+func (m *InboxEntryMutation) SubjectEvent() (r string, exists bool) {
+	v := m.subject_event
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubjectEvent returns the old "subject_event" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldSubjectEvent(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubjectEvent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubjectEvent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubjectEvent: %w", err)
+	}
+	return oldValue.SubjectEvent, nil
+}
+
+// ClearSubjectEvent clears the value of the "subject_event" field.
+func (m *InboxEntryMutation) ClearSubjectEvent() {
+	m.subject_event = nil
+	m.clearedFields[inboxentry.FieldSubjectEvent] = struct{}{}
+}
+
+// SubjectEventCleared returns if the "subject_event" field was cleared in this mutation.
+func (m *InboxEntryMutation) SubjectEventCleared() bool {
+	_, ok := m.clearedFields[inboxentry.FieldSubjectEvent]
+	return ok
+}
+
+// ResetSubjectEvent resets all changes to the "subject_event" field.
+func (m *InboxEntryMutation) ResetSubjectEvent() {
+	m.subject_event = nil
+	delete(m.clearedFields, inboxentry.FieldSubjectEvent)
+}
+
+// SetActorID sets the "actor_id" field.
+func (m *InboxEntryMutation) SetActorID(s string) {
+	m.actor = &s
+}
+
+// ActorID returns the value of the "actor_id" field in the mutation.
+func (m *InboxEntryMutation) ActorID() (r string, exists bool) {
+	v := m.actor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorID returns the old "actor_id" field's value of the InboxEntry entity.
+// If the InboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboxEntryMutation) OldActorID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorID: %w", err)
+	}
+	return oldValue.ActorID, nil
+}
+
+// ClearActorID clears the value of the "actor_id" field.
+func (m *InboxEntryMutation) ClearActorID() {
+	m.actor = nil
+	m.clearedFields[inboxentry.FieldActorID] = struct{}{}
+}
+
+// ActorIDCleared returns if the "actor_id" field was cleared in this mutation.
+func (m *InboxEntryMutation) ActorIDCleared() bool {
+	_, ok := m.clearedFields[inboxentry.FieldActorID]
+	return ok
+}
+
+// ResetActorID resets all changes to the "actor_id" field.
+func (m *InboxEntryMutation) ResetActorID() {
+	m.actor = nil
+	delete(m.clearedFields, inboxentry.FieldActorID)
 }
 
 // SetSeq sets the "seq" field.
@@ -10415,7 +14042,7 @@ func (m *InboxEntryMutation) ClearMessage() {
 
 // MessageCleared reports if the "message" edge to the Message entity was cleared.
 func (m *InboxEntryMutation) MessageCleared() bool {
-	return m.clearedmessage
+	return m.MessageIDCleared() || m.clearedmessage
 }
 
 // MessageIDs returns the "message" edge IDs in the mutation.
@@ -10432,6 +14059,33 @@ func (m *InboxEntryMutation) MessageIDs() (ids []string) {
 func (m *InboxEntryMutation) ResetMessage() {
 	m.message = nil
 	m.clearedmessage = false
+}
+
+// ClearActor clears the "actor" edge to the Member entity.
+func (m *InboxEntryMutation) ClearActor() {
+	m.clearedactor = true
+	m.clearedFields[inboxentry.FieldActorID] = struct{}{}
+}
+
+// ActorCleared reports if the "actor" edge to the Member entity was cleared.
+func (m *InboxEntryMutation) ActorCleared() bool {
+	return m.ActorIDCleared() || m.clearedactor
+}
+
+// ActorIDs returns the "actor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActorID instead. It exists only for internal usage by the builders.
+func (m *InboxEntryMutation) ActorIDs() (ids []string) {
+	if id := m.actor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActor resets all changes to the "actor" edge.
+func (m *InboxEntryMutation) ResetActor() {
+	m.actor = nil
+	m.clearedactor = false
 }
 
 // ClearApp clears the "app" edge to the App entity.
@@ -10522,7 +14176,7 @@ func (m *InboxEntryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InboxEntryMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, inboxentry.FieldCreatedAt)
 	}
@@ -10534,6 +14188,18 @@ func (m *InboxEntryMutation) Fields() []string {
 	}
 	if m.message != nil {
 		fields = append(fields, inboxentry.FieldMessageID)
+	}
+	if m.subject_type != nil {
+		fields = append(fields, inboxentry.FieldSubjectType)
+	}
+	if m.subject_id != nil {
+		fields = append(fields, inboxentry.FieldSubjectID)
+	}
+	if m.subject_event != nil {
+		fields = append(fields, inboxentry.FieldSubjectEvent)
+	}
+	if m.actor != nil {
+		fields = append(fields, inboxentry.FieldActorID)
 	}
 	if m.seq != nil {
 		fields = append(fields, inboxentry.FieldSeq)
@@ -10578,6 +14244,14 @@ func (m *InboxEntryMutation) Field(name string) (ent.Value, bool) {
 		return m.MemberID()
 	case inboxentry.FieldMessageID:
 		return m.MessageID()
+	case inboxentry.FieldSubjectType:
+		return m.SubjectType()
+	case inboxentry.FieldSubjectID:
+		return m.SubjectID()
+	case inboxentry.FieldSubjectEvent:
+		return m.SubjectEvent()
+	case inboxentry.FieldActorID:
+		return m.ActorID()
 	case inboxentry.FieldSeq:
 		return m.Seq()
 	case inboxentry.FieldVersion:
@@ -10613,6 +14287,14 @@ func (m *InboxEntryMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldMemberID(ctx)
 	case inboxentry.FieldMessageID:
 		return m.OldMessageID(ctx)
+	case inboxentry.FieldSubjectType:
+		return m.OldSubjectType(ctx)
+	case inboxentry.FieldSubjectID:
+		return m.OldSubjectID(ctx)
+	case inboxentry.FieldSubjectEvent:
+		return m.OldSubjectEvent(ctx)
+	case inboxentry.FieldActorID:
+		return m.OldActorID(ctx)
 	case inboxentry.FieldSeq:
 		return m.OldSeq(ctx)
 	case inboxentry.FieldVersion:
@@ -10667,6 +14349,34 @@ func (m *InboxEntryMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetMessageID(v)
+		return nil
+	case inboxentry.FieldSubjectType:
+		v, ok := value.(inboxentry.SubjectType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubjectType(v)
+		return nil
+	case inboxentry.FieldSubjectID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubjectID(v)
+		return nil
+	case inboxentry.FieldSubjectEvent:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubjectEvent(v)
+		return nil
+	case inboxentry.FieldActorID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorID(v)
 		return nil
 	case inboxentry.FieldSeq:
 		v, ok := value.(int64)
@@ -10800,6 +14510,21 @@ func (m *InboxEntryMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *InboxEntryMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(inboxentry.FieldMessageID) {
+		fields = append(fields, inboxentry.FieldMessageID)
+	}
+	if m.FieldCleared(inboxentry.FieldSubjectType) {
+		fields = append(fields, inboxentry.FieldSubjectType)
+	}
+	if m.FieldCleared(inboxentry.FieldSubjectID) {
+		fields = append(fields, inboxentry.FieldSubjectID)
+	}
+	if m.FieldCleared(inboxentry.FieldSubjectEvent) {
+		fields = append(fields, inboxentry.FieldSubjectEvent)
+	}
+	if m.FieldCleared(inboxentry.FieldActorID) {
+		fields = append(fields, inboxentry.FieldActorID)
+	}
 	if m.FieldCleared(inboxentry.FieldReadAt) {
 		fields = append(fields, inboxentry.FieldReadAt)
 	}
@@ -10826,6 +14551,21 @@ func (m *InboxEntryMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *InboxEntryMutation) ClearField(name string) error {
 	switch name {
+	case inboxentry.FieldMessageID:
+		m.ClearMessageID()
+		return nil
+	case inboxentry.FieldSubjectType:
+		m.ClearSubjectType()
+		return nil
+	case inboxentry.FieldSubjectID:
+		m.ClearSubjectID()
+		return nil
+	case inboxentry.FieldSubjectEvent:
+		m.ClearSubjectEvent()
+		return nil
+	case inboxentry.FieldActorID:
+		m.ClearActorID()
+		return nil
 	case inboxentry.FieldReadAt:
 		m.ClearReadAt()
 		return nil
@@ -10857,6 +14597,18 @@ func (m *InboxEntryMutation) ResetField(name string) error {
 		return nil
 	case inboxentry.FieldMessageID:
 		m.ResetMessageID()
+		return nil
+	case inboxentry.FieldSubjectType:
+		m.ResetSubjectType()
+		return nil
+	case inboxentry.FieldSubjectID:
+		m.ResetSubjectID()
+		return nil
+	case inboxentry.FieldSubjectEvent:
+		m.ResetSubjectEvent()
+		return nil
+	case inboxentry.FieldActorID:
+		m.ResetActorID()
 		return nil
 	case inboxentry.FieldSeq:
 		m.ResetSeq()
@@ -10891,7 +14643,7 @@ func (m *InboxEntryMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *InboxEntryMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.enterprise != nil {
 		edges = append(edges, inboxentry.EdgeEnterprise)
 	}
@@ -10900,6 +14652,9 @@ func (m *InboxEntryMutation) AddedEdges() []string {
 	}
 	if m.message != nil {
 		edges = append(edges, inboxentry.EdgeMessage)
+	}
+	if m.actor != nil {
+		edges = append(edges, inboxentry.EdgeActor)
 	}
 	if m.app != nil {
 		edges = append(edges, inboxentry.EdgeApp)
@@ -10926,6 +14681,10 @@ func (m *InboxEntryMutation) AddedIDs(name string) []ent.Value {
 		if id := m.message; id != nil {
 			return []ent.Value{*id}
 		}
+	case inboxentry.EdgeActor:
+		if id := m.actor; id != nil {
+			return []ent.Value{*id}
+		}
 	case inboxentry.EdgeApp:
 		if id := m.app; id != nil {
 			return []ent.Value{*id}
@@ -10940,7 +14699,7 @@ func (m *InboxEntryMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *InboxEntryMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	return edges
 }
 
@@ -10952,7 +14711,7 @@ func (m *InboxEntryMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *InboxEntryMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedenterprise {
 		edges = append(edges, inboxentry.EdgeEnterprise)
 	}
@@ -10961,6 +14720,9 @@ func (m *InboxEntryMutation) ClearedEdges() []string {
 	}
 	if m.clearedmessage {
 		edges = append(edges, inboxentry.EdgeMessage)
+	}
+	if m.clearedactor {
+		edges = append(edges, inboxentry.EdgeActor)
 	}
 	if m.clearedapp {
 		edges = append(edges, inboxentry.EdgeApp)
@@ -10981,6 +14743,8 @@ func (m *InboxEntryMutation) EdgeCleared(name string) bool {
 		return m.clearedmember
 	case inboxentry.EdgeMessage:
 		return m.clearedmessage
+	case inboxentry.EdgeActor:
+		return m.clearedactor
 	case inboxentry.EdgeApp:
 		return m.clearedapp
 	case inboxentry.EdgeConversation:
@@ -11001,6 +14765,9 @@ func (m *InboxEntryMutation) ClearEdge(name string) error {
 		return nil
 	case inboxentry.EdgeMessage:
 		m.ClearMessage()
+		return nil
+	case inboxentry.EdgeActor:
+		m.ClearActor()
 		return nil
 	case inboxentry.EdgeApp:
 		m.ClearApp()
@@ -11024,6 +14791,9 @@ func (m *InboxEntryMutation) ResetEdge(name string) error {
 		return nil
 	case inboxentry.EdgeMessage:
 		m.ResetMessage()
+		return nil
+	case inboxentry.EdgeActor:
+		m.ResetActor()
 		return nil
 	case inboxentry.EdgeApp:
 		m.ResetApp()

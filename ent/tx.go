@@ -20,6 +20,12 @@ type Tx struct {
 	App *AppClient
 	// AppToken is the client for interacting with the AppToken builders.
 	AppToken *AppTokenClient
+	// Assignment is the client for interacting with the Assignment builders.
+	Assignment *AssignmentClient
+	// AssignmentEvent is the client for interacting with the AssignmentEvent builders.
+	AssignmentEvent *AssignmentEventClient
+	// AssignmentParticipant is the client for interacting with the AssignmentParticipant builders.
+	AssignmentParticipant *AssignmentParticipantClient
 	// AuditEntry is the client for interacting with the AuditEntry builders.
 	AuditEntry *AuditEntryClient
 	// Callback is the client for interacting with the Callback builders.
@@ -186,6 +192,9 @@ func (tx *Tx) init() {
 	tx.AdminRole = NewAdminRoleClient(tx.config)
 	tx.App = NewAppClient(tx.config)
 	tx.AppToken = NewAppTokenClient(tx.config)
+	tx.Assignment = NewAssignmentClient(tx.config)
+	tx.AssignmentEvent = NewAssignmentEventClient(tx.config)
+	tx.AssignmentParticipant = NewAssignmentParticipantClient(tx.config)
 	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.Callback = NewCallbackClient(tx.config)
 	tx.ConfidentialView = NewConfidentialViewClient(tx.config)

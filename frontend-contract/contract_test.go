@@ -16,6 +16,7 @@ import (
 var screens = []string{
 	"login.graphql", "viewer.graphql", "department-tree.graphql", "member-search.graphql",
 	"member-page.graphql", "member-profile.graphql", "admin-edits.graphql", "import.graphql",
+	"my-tasks.graphql", "task-detail.graphql",
 }
 
 func TestEveryFileIsValidAgainstTheSchema(t *testing.T) {

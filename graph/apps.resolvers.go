@@ -12,6 +12,7 @@ import (
 	"github.com/corpline/corpline/graph/model"
 	"github.com/corpline/corpline/internal/apps"
 	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/request"
 )
 
 // CreateApp is the resolver for the createApp field.
@@ -43,7 +44,7 @@ func (r *mutationResolver) AppToken(ctx context.Context, input model.AppTokenInp
 		Enterprise: input.Enterprise,
 		AppID:      input.AppID,
 		Secret:     input.Secret,
-		ClientAddr: ClientAddr(ctx),
+		ClientAddr: request.ClientAddr(ctx),
 	})
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/corpline/corpline/graph/generated"
 	"github.com/corpline/corpline/graph/model"
 	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/request"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -20,7 +21,7 @@ func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*
 		Enterprise: input.Enterprise,
 		Login:      input.Login,
 		Password:   input.Password,
-		ClientAddr: ClientAddr(ctx),
+		ClientAddr: request.ClientAddr(ctx),
 	})
 	if err != nil {
 		return nil, err

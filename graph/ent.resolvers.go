@@ -68,6 +68,14 @@ func (r *queryResolver) Tags(ctx context.Context, after *entgql.Cursor[string], 
 	return r.Client.Tag.Query().Paginate(ctx, after, first, before, last, ent.WithTagOrder(orderBy), ent.WithTagFilter(where.Filter))
 }
 
+// Assignment returns generated.AssignmentResolver implementation.
+func (r *Resolver) Assignment() generated.AssignmentResolver { return &assignmentResolver{r} }
+
+// AssignmentParticipant returns generated.AssignmentParticipantResolver implementation.
+func (r *Resolver) AssignmentParticipant() generated.AssignmentParticipantResolver {
+	return &assignmentParticipantResolver{r}
+}
+
 // Conversation returns generated.ConversationResolver implementation.
 func (r *Resolver) Conversation() generated.ConversationResolver { return &conversationResolver{r} }
 
@@ -76,6 +84,9 @@ func (r *Resolver) Department() generated.DepartmentResolver { return &departmen
 
 // Enterprise returns generated.EnterpriseResolver implementation.
 func (r *Resolver) Enterprise() generated.EnterpriseResolver { return &enterpriseResolver{r} }
+
+// InboxEntry returns generated.InboxEntryResolver implementation.
+func (r *Resolver) InboxEntry() generated.InboxEntryResolver { return &inboxEntryResolver{r} }
 
 // InboxEntryConnection returns generated.InboxEntryConnectionResolver implementation.
 func (r *Resolver) InboxEntryConnection() generated.InboxEntryConnectionResolver {
@@ -92,11 +103,14 @@ func (r *Resolver) Message() generated.MessageResolver { return &messageResolver
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
-	conversationResolver         struct{ *Resolver }
-	departmentResolver           struct{ *Resolver }
-	enterpriseResolver           struct{ *Resolver }
-	inboxEntryConnectionResolver struct{ *Resolver }
-	memberResolver               struct{ *Resolver }
-	messageResolver              struct{ *Resolver }
-	queryResolver                struct{ *Resolver }
+	assignmentResolver            struct{ *Resolver }
+	assignmentParticipantResolver struct{ *Resolver }
+	conversationResolver          struct{ *Resolver }
+	departmentResolver            struct{ *Resolver }
+	enterpriseResolver            struct{ *Resolver }
+	inboxEntryResolver            struct{ *Resolver }
+	inboxEntryConnectionResolver  struct{ *Resolver }
+	memberResolver                struct{ *Resolver }
+	messageResolver               struct{ *Resolver }
+	queryResolver                 struct{ *Resolver }
 )

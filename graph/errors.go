@@ -11,6 +11,7 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/privacy"
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/request"
 )
 
 // PresentError is the one place where errors become what clients see: every
@@ -70,28 +71,15 @@ func classify(ctx context.Context, err error, gerr *gqlerror.Error) (apperr.Code
 	if errors.Is(err, context.Canceled) {
 		// The client went away (or the server is stopping): nobody reads
 		// this answer, and nothing is wrong with the server.
-		Logger(ctx).InfoContext(ctx, "request cancelled", "err", err, "path", gerr.Path.String())
-		return apperr.Internal, "request cancelled", "", map[string]any{"requestId": RequestID(ctx)}
+		request.Logger(ctx).InfoContext(ctx, "request cancelled", "err", err, "path", gerr.Path.String())
+		return apperr.Internal, "request cancelled", "", map[string]any{"requestId": request.ID(ctx)}
 	}
-	Logger(ctx).ErrorContext(ctx, "internal error", "err", err, "path", gerr.Path.String())
-	return apperr.Internal, "internal error", "", map[string]any{"requestId": RequestID(ctx)}
+	request.Logger(ctx).ErrorContext(ctx, "internal error", "err", err, "path", gerr.Path.String())
+	return apperr.Internal, "internal error", "", map[string]any{"requestId": request.ID(ctx)}
 }
 
 // Recover turns a resolver panic into an internal error instead of a crash.
 func Recover(ctx context.Context, p any) error {
-	Logger(ctx).ErrorContext(ctx, "panic in resolver", "panic", p)
+	request.Logger(ctx).ErrorContext(ctx, "panic in resolver", "panic", p)
 	return errors.New("panic in resolver")
-}
-
-type requestIDKey struct{}
-
-// WithRequestID records the request id that logs and internal errors carry.
-func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
-}
-
-// RequestID is the id of the current request, or "".
-func RequestID(ctx context.Context) string {
-	s, _ := ctx.Value(requestIDKey{}).(string)
-	return s
 }

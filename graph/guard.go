@@ -6,6 +6,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/request"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -21,14 +22,6 @@ var publicFields = map[string]bool{
 	"appToken":      true,
 }
 
-type authErrKey struct{}
-
-// WithAuthError records why the request's token was refused, so the answer
-// says "expired token" rather than just "authentication required".
-func WithAuthError(ctx context.Context, err error) context.Context {
-	return context.WithValue(ctx, authErrKey{}, err)
-}
-
 // RequireViewer answers UNAUTHENTICATED for every root field but the public
 // ones when the request has no valid token.
 func RequireViewer(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
@@ -36,7 +29,7 @@ func RequireViewer(ctx context.Context, next graphql.RootResolver) graphql.Marsh
 	if viewer.FromContext(ctx) != nil || fc == nil || publicFields[fc.Field.Name] {
 		return next(ctx)
 	}
-	err, _ := ctx.Value(authErrKey{}).(error)
+	err := request.AuthError(ctx)
 	if err == nil {
 		err = apperr.ErrUnauthenticated
 	}

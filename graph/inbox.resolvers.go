@@ -15,6 +15,11 @@ import (
 	"github.com/corpline/corpline/internal/messaging"
 )
 
+// Subject is the resolver for the subject field.
+func (r *inboxEntryResolver) Subject(ctx context.Context, obj *ent.InboxEntry) (ent.Noder, error) {
+	return inboxSubject(ctx, r.Client, obj)
+}
+
 // Unread is the resolver for the unread field.
 func (r *inboxEntryConnectionResolver) Unread(ctx context.Context, obj *ent.InboxEntryConnection) (*messaging.Unread, error) {
 	return r.Messaging.Unread(ctx)

@@ -14,6 +14,7 @@ import (
 	"github.com/corpline/corpline/graph/model"
 	"github.com/corpline/corpline/internal/invite"
 	"github.com/corpline/corpline/internal/lifecycle"
+	"github.com/corpline/corpline/internal/request"
 )
 
 // QRCodePng is the resolver for the qrCodePng field.
@@ -51,7 +52,7 @@ func (r *messageResolver) SenderName(ctx context.Context, obj *ent.Message) (*st
 func (r *mutationResolver) Activate(ctx context.Context, input model.ActivateInput) (*model.ActivatePayload, error) {
 	a, err := r.Lifecycle.Activate(ctx, lifecycle.ActivateInput{
 		Invite: input.Invite, Name: input.Name, Mobile: input.Mobile, Email: input.Email,
-		Password: input.Password, ClientAddr: ClientAddr(ctx),
+		Password: input.Password, ClientAddr: request.ClientAddr(ctx),
 	})
 	if err != nil {
 		return nil, err

@@ -5,6 +5,9 @@ import (
 
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/confidentialview"
 	"github.com/corpline/corpline/ent/conversation"
@@ -33,6 +36,10 @@ var nodeTables = map[string]string{
 	ids.Conversation:     conversation.Table,
 	ids.ConfidentialView: confidentialview.Table,
 	ids.AuditEntry:       auditentry.Table,
+
+	ids.Assignment:            assignment.Table,
+	ids.AssignmentParticipant: assignmentparticipant.Table,
+	ids.AssignmentEvent:       assignmentevent.Table,
 }
 
 // nodeType resolves the table of a global ID from its prefix. Sessions have

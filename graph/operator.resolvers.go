@@ -13,6 +13,7 @@ import (
 	"github.com/corpline/corpline/graph/model"
 	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/provision"
+	"github.com/corpline/corpline/internal/request"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -23,7 +24,7 @@ func (r *enterpriseResolver) Usage(ctx context.Context, obj *ent.Enterprise) (*o
 
 // OperatorLogin is the resolver for the operatorLogin field.
 func (r *mutationResolver) OperatorLogin(ctx context.Context, input model.OperatorLoginInput) (*model.LoginPayload, error) {
-	ses, err := r.Auth.OperatorLogin(ctx, input.Login, input.Password, ClientAddr(ctx))
+	ses, err := r.Auth.OperatorLogin(ctx, input.Login, input.Password, request.ClientAddr(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -76,7 +76,9 @@ func loadReaderEntries(ctx context.Context, db *ent.Client, res any, msgs []*ent
 	}
 	byMessage := map[string][]*ent.InboxEntry{}
 	for _, e := range es {
-		byMessage[e.MessageID] = append(byMessage[e.MessageID], e)
+		if e.MessageID != nil {
+			byMessage[*e.MessageID] = append(byMessage[*e.MessageID], e)
+		}
 	}
 	for _, m := range msgs {
 		if mine := byMessage[m.ID]; len(mine) == 1 && m.Edges.Entries == nil {

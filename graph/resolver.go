@@ -8,6 +8,7 @@ import (
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/graph/generated"
 	"github.com/corpline/corpline/internal/apps"
+	"github.com/corpline/corpline/internal/assignments"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/conversation"
 	"github.com/corpline/corpline/internal/directory"
@@ -16,7 +17,6 @@ import (
 	"github.com/corpline/corpline/internal/messaging"
 	"github.com/corpline/corpline/internal/operator"
 	"github.com/corpline/corpline/internal/realtime/bus"
-	"github.com/corpline/corpline/internal/realtime/live"
 )
 
 // Resolver holds the dependencies of every resolver.
@@ -27,12 +27,11 @@ type Resolver struct {
 	Apps          *apps.Service
 	Messaging     *messaging.Service
 	Conversations *conversation.Service
+	Assignments   *assignments.Service
 	Publisher     bus.Publisher
 	Lifecycle     *lifecycle.Service
 	Invites       *invite.Service
 	Operator      *operator.Service
-	// Live runs subscriptions (see package live) (see package live).
-	Live *live.Hub
 }
 
 // NewSchema returns corpline's executable schema over r, with connections

@@ -31,9 +31,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/corpline/corpline/cmd/corpline/wiring"
 	"github.com/corpline/corpline/internal/config"
-	"github.com/corpline/corpline/internal/server"
-	"github.com/corpline/corpline/internal/store"
 )
 
 func main() {
@@ -83,24 +82,17 @@ func directory(ctx context.Context, args []string, out io.Writer) error {
 		defer os.RemoveAll(dir)
 		o.databaseURL = "sqlite://" + filepath.Join(dir, "bench.db")
 	}
-	db, err := store.Open(o.databaseURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
-
 	cfg := config.Defaults()
-	cfg.Addr, cfg.GraphiQL = "127.0.0.1:0", false
-	srv := server.New(cfg, db, server.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
-	if err := srv.Listen(cfg.Addr); err != nil {
+	cfg.DatabaseURL, cfg.Addr, cfg.GraphiQL = o.databaseURL, "127.0.0.1:0", false
+	m := wiring.NewMain(cfg, wiring.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	defer m.Close()
+	if err := m.Open(ctx); err != nil {
 		return err
 	}
+	db, srv := m.DB, m.Server
 	sctx, stopServer := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(sctx) }()
+	go func() { served <- m.Run(sctx) }()
 	defer func() { stopServer(); <-served }()
 	url := "http://" + srv.Addr() + "/graphql"
 

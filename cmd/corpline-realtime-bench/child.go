@@ -19,9 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corpline/corpline/cmd/corpline/wiring"
 	"github.com/corpline/corpline/internal/config"
-	"github.com/corpline/corpline/internal/server"
-	"github.com/corpline/corpline/internal/store"
 )
 
 // The servers under test run as child processes of the benchmark (this same
@@ -32,26 +31,24 @@ import (
 // second loopback port answering /mem with its memory after a GC.
 func serveChild(ctx context.Context, dbURL string) error {
 	raiseOpenFiles()
-	db, err := store.Open(dbURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	cfg := config.Defaults()
+	cfg.DatabaseURL = dbURL
 	cfg.Addr = "127.0.0.1:0"
 	cfg.GraphiQL = false
 	// Request logs would cost the server more than the benchmark measures.
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	slog.SetDefault(quiet)
-	srv := server.New(cfg, db, server.WithLogger(quiet))
-	if err := srv.Listen(cfg.Addr); err != nil {
+	m := wiring.NewMain(cfg, wiring.WithLogger(quiet))
+	defer m.Close()
+	if err := m.Open(ctx); err != nil {
 		return err
 	}
+	srv := m.Server
 	dln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	subs, _ := srv.Bus().(interface{ Subscribers() int })
+	subs, _ := m.Bus.(interface{ Subscribers() int })
 	mux := http.NewServeMux()
 	mux.HandleFunc("/mem", func(w http.ResponseWriter, r *http.Request) {
 		m := readMem(r.URL.Query().Get("gc") != "")
@@ -71,7 +68,7 @@ func serveChild(ctx context.Context, dbURL string) error {
 		io.Copy(io.Discard, os.Stdin)
 		cancel()
 	}()
-	return srv.Serve(ctx)
+	return m.Run(ctx)
 }
 
 // Mem is a server's memory: the kernel's view (resident, and its peak) and

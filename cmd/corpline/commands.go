@@ -12,10 +12,10 @@ import (
 
 	"github.com/vektah/gqlparser/v2/formatter"
 
+	"github.com/corpline/corpline/cmd/corpline/wiring"
 	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/provision"
-	"github.com/corpline/corpline/internal/server"
 	"github.com/corpline/corpline/internal/store"
 )
 
@@ -25,23 +25,20 @@ func serve(ctx context.Context, args []string, out io.Writer, demo bool) error {
 		return err
 	}
 	setupLogging(cfg)
-	db, err := openMigrated(ctx, cfg.DatabaseURL)
-	if err != nil {
+	m := wiring.NewMain(cfg)
+	defer m.Close()
+	if err := m.Open(ctx); err != nil {
 		return err
 	}
-	defer db.Close()
-	srv := server.New(cfg, db)
+	srv := m.Server
 	if demo {
-		seeded, err := provision.Demo(ctx, db.Client, srv.Auth())
+		seeded, err := provision.Demo(ctx, m.DB.Client, m.Auth)
 		if err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}
 		if seeded {
 			fmt.Fprintf(out, "Seeded the demo enterprise into %s.\n", cfg.DatabaseURL)
 		}
-	}
-	if err := srv.Listen(cfg.Addr); err != nil {
-		return err
 	}
 	scheme := "http"
 	if cfg.TLSCert != "" {
@@ -55,7 +52,7 @@ func serve(ctx context.Context, args []string, out io.Writer, demo bool) error {
 			provision.DemoCode, provision.DemoPassword)
 		fmt.Fprintf(out, "(members alice, bob, carol and dave share the same password)\n")
 	}
-	return srv.Serve(ctx)
+	return m.Run(ctx)
 }
 
 func migrate(ctx context.Context, args []string, out io.Writer) error {

@@ -46,12 +46,7 @@ func TestBootstrapJSONPrintsTheCreatedIDs(t *testing.T) {
 	}
 
 	// The super admin it made can sign in, and is the member it printed.
-	db, err := store.Open(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	env := apitest.StartOn(t, db)
+	env := apitest.StartOn(t, url)
 	if admin := env.Login("acme", "root", "correct-horse-9"); admin.MemberID != res.AdminID {
 		t.Fatalf("signed in as %s, bootstrap printed %s", admin.MemberID, res.AdminID)
 	}

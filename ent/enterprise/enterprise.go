@@ -23,6 +23,8 @@ const (
 	FieldCode = "code"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
+	// FieldTimeZone holds the string denoting the time_zone field in the database.
+	FieldTimeZone = "time_zone"
 	// FieldAccountType holds the string denoting the account_type field in the database.
 	FieldAccountType = "account_type"
 	// FieldDirectoryVisibility holds the string denoting the directory_visibility field in the database.
@@ -61,6 +63,7 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldCode,
 	FieldName,
+	FieldTimeZone,
 	FieldAccountType,
 	FieldDirectoryVisibility,
 	FieldFollowerQuota,
@@ -101,6 +104,8 @@ var (
 	CodeValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// DefaultTimeZone holds the default value on creation for the "time_zone" field.
+	DefaultTimeZone string
 	// FollowerQuotaValidator is a validator for the "follower_quota" field. It is called by the builders before save.
 	FollowerQuotaValidator func(int) error
 	// DefaultSecondaryVerification holds the default value on creation for the "secondary_verification" field.
@@ -211,6 +216,11 @@ func ByCode(opts ...sql.OrderTermOption) OrderOption {
 // ByName orders the results by the name field.
 func ByName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldName, opts...).ToFunc()
+}
+
+// ByTimeZone orders the results by the time_zone field.
+func ByTimeZone(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTimeZone, opts...).ToFunc()
 }
 
 // ByAccountType orders the results by the account_type field.

@@ -79,6 +79,11 @@ func Name(v string) predicate.Enterprise {
 	return predicate.Enterprise(sql.FieldEQ(FieldName, v))
 }
 
+// TimeZone applies equality check predicate on the "time_zone" field. It's identical to TimeZoneEQ.
+func TimeZone(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldTimeZone, v))
+}
+
 // FollowerQuota applies equality check predicate on the "follower_quota" field. It's identical to FollowerQuotaEQ.
 func FollowerQuota(v int) predicate.Enterprise {
 	return predicate.Enterprise(sql.FieldEQ(FieldFollowerQuota, v))
@@ -302,6 +307,71 @@ func NameEqualFold(v string) predicate.Enterprise {
 // NameContainsFold applies the ContainsFold predicate on the "name" field.
 func NameContainsFold(v string) predicate.Enterprise {
 	return predicate.Enterprise(sql.FieldContainsFold(FieldName, v))
+}
+
+// TimeZoneEQ applies the EQ predicate on the "time_zone" field.
+func TimeZoneEQ(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEQ(FieldTimeZone, v))
+}
+
+// TimeZoneNEQ applies the NEQ predicate on the "time_zone" field.
+func TimeZoneNEQ(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNEQ(FieldTimeZone, v))
+}
+
+// TimeZoneIn applies the In predicate on the "time_zone" field.
+func TimeZoneIn(vs ...string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldIn(FieldTimeZone, vs...))
+}
+
+// TimeZoneNotIn applies the NotIn predicate on the "time_zone" field.
+func TimeZoneNotIn(vs ...string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldNotIn(FieldTimeZone, vs...))
+}
+
+// TimeZoneGT applies the GT predicate on the "time_zone" field.
+func TimeZoneGT(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGT(FieldTimeZone, v))
+}
+
+// TimeZoneGTE applies the GTE predicate on the "time_zone" field.
+func TimeZoneGTE(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldGTE(FieldTimeZone, v))
+}
+
+// TimeZoneLT applies the LT predicate on the "time_zone" field.
+func TimeZoneLT(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLT(FieldTimeZone, v))
+}
+
+// TimeZoneLTE applies the LTE predicate on the "time_zone" field.
+func TimeZoneLTE(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldLTE(FieldTimeZone, v))
+}
+
+// TimeZoneContains applies the Contains predicate on the "time_zone" field.
+func TimeZoneContains(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldContains(FieldTimeZone, v))
+}
+
+// TimeZoneHasPrefix applies the HasPrefix predicate on the "time_zone" field.
+func TimeZoneHasPrefix(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldHasPrefix(FieldTimeZone, v))
+}
+
+// TimeZoneHasSuffix applies the HasSuffix predicate on the "time_zone" field.
+func TimeZoneHasSuffix(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldHasSuffix(FieldTimeZone, v))
+}
+
+// TimeZoneEqualFold applies the EqualFold predicate on the "time_zone" field.
+func TimeZoneEqualFold(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldEqualFold(FieldTimeZone, v))
+}
+
+// TimeZoneContainsFold applies the ContainsFold predicate on the "time_zone" field.
+func TimeZoneContainsFold(v string) predicate.Enterprise {
+	return predicate.Enterprise(sql.FieldContainsFold(FieldTimeZone, v))
 }
 
 // AccountTypeEQ applies the EQ predicate on the "account_type" field.

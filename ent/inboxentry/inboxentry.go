@@ -3,6 +3,9 @@
 package inboxentry
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -23,6 +26,14 @@ const (
 	FieldMemberID = "member_id"
 	// FieldMessageID holds the string denoting the message_id field in the database.
 	FieldMessageID = "message_id"
+	// FieldSubjectType holds the string denoting the subject_type field in the database.
+	FieldSubjectType = "subject_type"
+	// FieldSubjectID holds the string denoting the subject_id field in the database.
+	FieldSubjectID = "subject_id"
+	// FieldSubjectEvent holds the string denoting the subject_event field in the database.
+	FieldSubjectEvent = "subject_event"
+	// FieldActorID holds the string denoting the actor_id field in the database.
+	FieldActorID = "actor_id"
 	// FieldSeq holds the string denoting the seq field in the database.
 	FieldSeq = "seq"
 	// FieldVersion holds the string denoting the version field in the database.
@@ -47,6 +58,8 @@ const (
 	EdgeMember = "member"
 	// EdgeMessage holds the string denoting the message edge name in mutations.
 	EdgeMessage = "message"
+	// EdgeActor holds the string denoting the actor edge name in mutations.
+	EdgeActor = "actor"
 	// EdgeApp holds the string denoting the app edge name in mutations.
 	EdgeApp = "app"
 	// EdgeConversation holds the string denoting the conversation edge name in mutations.
@@ -74,6 +87,13 @@ const (
 	MessageInverseTable = "messages"
 	// MessageColumn is the table column denoting the message relation/edge.
 	MessageColumn = "message_id"
+	// ActorTable is the table that holds the actor relation/edge.
+	ActorTable = "inbox_entries"
+	// ActorInverseTable is the table name for the Member entity.
+	// It exists in this package in order to avoid circular dependency with the "member" package.
+	ActorInverseTable = "members"
+	// ActorColumn is the table column denoting the actor relation/edge.
+	ActorColumn = "actor_id"
 	// AppTable is the table that holds the app relation/edge.
 	AppTable = "inbox_entries"
 	// AppInverseTable is the table name for the App entity.
@@ -97,6 +117,10 @@ var Columns = []string{
 	FieldEnterpriseID,
 	FieldMemberID,
 	FieldMessageID,
+	FieldSubjectType,
+	FieldSubjectID,
+	FieldSubjectEvent,
+	FieldActorID,
 	FieldSeq,
 	FieldVersion,
 	FieldCreatedVersion,
@@ -140,6 +164,29 @@ var (
 	IDValidator func(string) error
 )
 
+// SubjectType defines the type for the "subject_type" enum field.
+type SubjectType string
+
+// SubjectType values.
+const (
+	SubjectTypeASSIGNMENT   SubjectType = "ASSIGNMENT"
+	SubjectTypeANNOUNCEMENT SubjectType = "ANNOUNCEMENT"
+)
+
+func (st SubjectType) String() string {
+	return string(st)
+}
+
+// SubjectTypeValidator is a validator for the "subject_type" field enum values. It is called by the builders before save.
+func SubjectTypeValidator(st SubjectType) error {
+	switch st {
+	case SubjectTypeASSIGNMENT, SubjectTypeANNOUNCEMENT:
+		return nil
+	default:
+		return fmt.Errorf("inboxentry: invalid enum value for subject_type field: %q", st)
+	}
+}
+
 // OrderOption defines the ordering options for the InboxEntry queries.
 type OrderOption func(*sql.Selector)
 
@@ -166,6 +213,26 @@ func ByMemberID(opts ...sql.OrderTermOption) OrderOption {
 // ByMessageID orders the results by the message_id field.
 func ByMessageID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMessageID, opts...).ToFunc()
+}
+
+// BySubjectType orders the results by the subject_type field.
+func BySubjectType(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSubjectType, opts...).ToFunc()
+}
+
+// BySubjectID orders the results by the subject_id field.
+func BySubjectID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSubjectID, opts...).ToFunc()
+}
+
+// BySubjectEvent orders the results by the subject_event field.
+func BySubjectEvent(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSubjectEvent, opts...).ToFunc()
+}
+
+// ByActorID orders the results by the actor_id field.
+func ByActorID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActorID, opts...).ToFunc()
 }
 
 // BySeq orders the results by the seq field.
@@ -234,6 +301,13 @@ func ByMessageField(field string, opts ...sql.OrderTermOption) OrderOption {
 	}
 }
 
+// ByActorField orders the results by actor field.
+func ByActorField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newActorStep(), sql.OrderByField(field, opts...))
+	}
+}
+
 // ByAppField orders the results by app field.
 func ByAppField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -268,6 +342,13 @@ func newMessageStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, true, MessageTable, MessageColumn),
 	)
 }
+func newActorStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ActorInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, ActorTable, ActorColumn),
+	)
+}
 func newAppStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -281,4 +362,22 @@ func newConversationStep() *sqlgraph.Step {
 		sqlgraph.To(ConversationInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, ConversationTable, ConversationColumn),
 	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e SubjectType) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *SubjectType) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = SubjectType(str)
+	if err := SubjectTypeValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid SubjectType", str)
+	}
+	return nil
 }

@@ -85,6 +85,21 @@ func MessageID(v string) predicate.InboxEntry {
 	return predicate.InboxEntry(sql.FieldEQ(FieldMessageID, v))
 }
 
+// SubjectID applies equality check predicate on the "subject_id" field. It's identical to SubjectIDEQ.
+func SubjectID(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldEQ(FieldSubjectID, v))
+}
+
+// SubjectEvent applies equality check predicate on the "subject_event" field. It's identical to SubjectEventEQ.
+func SubjectEvent(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldEQ(FieldSubjectEvent, v))
+}
+
+// ActorID applies equality check predicate on the "actor_id" field. It's identical to ActorIDEQ.
+func ActorID(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldEQ(FieldActorID, v))
+}
+
 // Seq applies equality check predicate on the "seq" field. It's identical to SeqEQ.
 func Seq(v int64) predicate.InboxEntry {
 	return predicate.InboxEntry(sql.FieldEQ(FieldSeq, v))
@@ -355,6 +370,16 @@ func MessageIDHasSuffix(v string) predicate.InboxEntry {
 	return predicate.InboxEntry(sql.FieldHasSuffix(FieldMessageID, v))
 }
 
+// MessageIDIsNil applies the IsNil predicate on the "message_id" field.
+func MessageIDIsNil() predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldIsNull(FieldMessageID))
+}
+
+// MessageIDNotNil applies the NotNil predicate on the "message_id" field.
+func MessageIDNotNil() predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldNotNull(FieldMessageID))
+}
+
 // MessageIDEqualFold applies the EqualFold predicate on the "message_id" field.
 func MessageIDEqualFold(v string) predicate.InboxEntry {
 	return predicate.InboxEntry(sql.FieldEqualFold(FieldMessageID, v))
@@ -363,6 +388,261 @@ func MessageIDEqualFold(v string) predicate.InboxEntry {
 // MessageIDContainsFold applies the ContainsFold predicate on the "message_id" field.
 func MessageIDContainsFold(v string) predicate.InboxEntry {
 	return predicate.InboxEntry(sql.FieldContainsFold(FieldMessageID, v))
+}
+
+// SubjectTypeEQ applies the EQ predicate on the "subject_type" field.
+func SubjectTypeEQ(v SubjectType) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldEQ(FieldSubjectType, v))
+}
+
+// SubjectTypeNEQ applies the NEQ predicate on the "subject_type" field.
+func SubjectTypeNEQ(v SubjectType) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldNEQ(FieldSubjectType, v))
+}
+
+// SubjectTypeIn applies the In predicate on the "subject_type" field.
+func SubjectTypeIn(vs ...SubjectType) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldIn(FieldSubjectType, vs...))
+}
+
+// SubjectTypeNotIn applies the NotIn predicate on the "subject_type" field.
+func SubjectTypeNotIn(vs ...SubjectType) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldNotIn(FieldSubjectType, vs...))
+}
+
+// SubjectTypeIsNil applies the IsNil predicate on the "subject_type" field.
+func SubjectTypeIsNil() predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldIsNull(FieldSubjectType))
+}
+
+// SubjectTypeNotNil applies the NotNil predicate on the "subject_type" field.
+func SubjectTypeNotNil() predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldNotNull(FieldSubjectType))
+}
+
+// SubjectIDEQ applies the EQ predicate on the "subject_id" field.
+func SubjectIDEQ(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldEQ(FieldSubjectID, v))
+}
+
+// SubjectIDNEQ applies the NEQ predicate on the "subject_id" field.
+func SubjectIDNEQ(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldNEQ(FieldSubjectID, v))
+}
+
+// SubjectIDIn applies the In predicate on the "subject_id" field.
+func SubjectIDIn(vs ...string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldIn(FieldSubjectID, vs...))
+}
+
+// SubjectIDNotIn applies the NotIn predicate on the "subject_id" field.
+func SubjectIDNotIn(vs ...string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldNotIn(FieldSubjectID, vs...))
+}
+
+// SubjectIDGT applies the GT predicate on the "subject_id" field.
+func SubjectIDGT(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldGT(FieldSubjectID, v))
+}
+
+// SubjectIDGTE applies the GTE predicate on the "subject_id" field.
+func SubjectIDGTE(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldGTE(FieldSubjectID, v))
+}
+
+// SubjectIDLT applies the LT predicate on the "subject_id" field.
+func SubjectIDLT(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldLT(FieldSubjectID, v))
+}
+
+// SubjectIDLTE applies the LTE predicate on the "subject_id" field.
+func SubjectIDLTE(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldLTE(FieldSubjectID, v))
+}
+
+// SubjectIDContains applies the Contains predicate on the "subject_id" field.
+func SubjectIDContains(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldContains(FieldSubjectID, v))
+}
+
+// SubjectIDHasPrefix applies the HasPrefix predicate on the "subject_id" field.
+func SubjectIDHasPrefix(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldHasPrefix(FieldSubjectID, v))
+}
+
+// SubjectIDHasSuffix applies the HasSuffix predicate on the "subject_id" field.
+func SubjectIDHasSuffix(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldHasSuffix(FieldSubjectID, v))
+}
+
+// SubjectIDIsNil applies the IsNil predicate on the "subject_id" field.
+func SubjectIDIsNil() predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldIsNull(FieldSubjectID))
+}
+
+// SubjectIDNotNil applies the NotNil predicate on the "subject_id" field.
+func SubjectIDNotNil() predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldNotNull(FieldSubjectID))
+}
+
+// SubjectIDEqualFold applies the EqualFold predicate on the "subject_id" field.
+func SubjectIDEqualFold(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldEqualFold(FieldSubjectID, v))
+}
+
+// SubjectIDContainsFold applies the ContainsFold predicate on the "subject_id" field.
+func SubjectIDContainsFold(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldContainsFold(FieldSubjectID, v))
+}
+
+// SubjectEventEQ applies the EQ predicate on the "subject_event" field.
+func SubjectEventEQ(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldEQ(FieldSubjectEvent, v))
+}
+
+// SubjectEventNEQ applies the NEQ predicate on the "subject_event" field.
+func SubjectEventNEQ(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldNEQ(FieldSubjectEvent, v))
+}
+
+// SubjectEventIn applies the In predicate on the "subject_event" field.
+func SubjectEventIn(vs ...string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldIn(FieldSubjectEvent, vs...))
+}
+
+// SubjectEventNotIn applies the NotIn predicate on the "subject_event" field.
+func SubjectEventNotIn(vs ...string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldNotIn(FieldSubjectEvent, vs...))
+}
+
+// SubjectEventGT applies the GT predicate on the "subject_event" field.
+func SubjectEventGT(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldGT(FieldSubjectEvent, v))
+}
+
+// SubjectEventGTE applies the GTE predicate on the "subject_event" field.
+func SubjectEventGTE(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldGTE(FieldSubjectEvent, v))
+}
+
+// SubjectEventLT applies the LT predicate on the "subject_event" field.
+func SubjectEventLT(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldLT(FieldSubjectEvent, v))
+}
+
+// SubjectEventLTE applies the LTE predicate on the "subject_event" field.
+func SubjectEventLTE(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldLTE(FieldSubjectEvent, v))
+}
+
+// SubjectEventContains applies the Contains predicate on the "subject_event" field.
+func SubjectEventContains(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldContains(FieldSubjectEvent, v))
+}
+
+// SubjectEventHasPrefix applies the HasPrefix predicate on the "subject_event" field.
+func SubjectEventHasPrefix(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldHasPrefix(FieldSubjectEvent, v))
+}
+
+// SubjectEventHasSuffix applies the HasSuffix predicate on the "subject_event" field.
+func SubjectEventHasSuffix(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldHasSuffix(FieldSubjectEvent, v))
+}
+
+// SubjectEventIsNil applies the IsNil predicate on the "subject_event" field.
+func SubjectEventIsNil() predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldIsNull(FieldSubjectEvent))
+}
+
+// SubjectEventNotNil applies the NotNil predicate on the "subject_event" field.
+func SubjectEventNotNil() predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldNotNull(FieldSubjectEvent))
+}
+
+// SubjectEventEqualFold applies the EqualFold predicate on the "subject_event" field.
+func SubjectEventEqualFold(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldEqualFold(FieldSubjectEvent, v))
+}
+
+// SubjectEventContainsFold applies the ContainsFold predicate on the "subject_event" field.
+func SubjectEventContainsFold(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldContainsFold(FieldSubjectEvent, v))
+}
+
+// ActorIDEQ applies the EQ predicate on the "actor_id" field.
+func ActorIDEQ(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldEQ(FieldActorID, v))
+}
+
+// ActorIDNEQ applies the NEQ predicate on the "actor_id" field.
+func ActorIDNEQ(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldNEQ(FieldActorID, v))
+}
+
+// ActorIDIn applies the In predicate on the "actor_id" field.
+func ActorIDIn(vs ...string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldIn(FieldActorID, vs...))
+}
+
+// ActorIDNotIn applies the NotIn predicate on the "actor_id" field.
+func ActorIDNotIn(vs ...string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldNotIn(FieldActorID, vs...))
+}
+
+// ActorIDGT applies the GT predicate on the "actor_id" field.
+func ActorIDGT(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldGT(FieldActorID, v))
+}
+
+// ActorIDGTE applies the GTE predicate on the "actor_id" field.
+func ActorIDGTE(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldGTE(FieldActorID, v))
+}
+
+// ActorIDLT applies the LT predicate on the "actor_id" field.
+func ActorIDLT(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldLT(FieldActorID, v))
+}
+
+// ActorIDLTE applies the LTE predicate on the "actor_id" field.
+func ActorIDLTE(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldLTE(FieldActorID, v))
+}
+
+// ActorIDContains applies the Contains predicate on the "actor_id" field.
+func ActorIDContains(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldContains(FieldActorID, v))
+}
+
+// ActorIDHasPrefix applies the HasPrefix predicate on the "actor_id" field.
+func ActorIDHasPrefix(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldHasPrefix(FieldActorID, v))
+}
+
+// ActorIDHasSuffix applies the HasSuffix predicate on the "actor_id" field.
+func ActorIDHasSuffix(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldHasSuffix(FieldActorID, v))
+}
+
+// ActorIDIsNil applies the IsNil predicate on the "actor_id" field.
+func ActorIDIsNil() predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldIsNull(FieldActorID))
+}
+
+// ActorIDNotNil applies the NotNil predicate on the "actor_id" field.
+func ActorIDNotNil() predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldNotNull(FieldActorID))
+}
+
+// ActorIDEqualFold applies the EqualFold predicate on the "actor_id" field.
+func ActorIDEqualFold(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldEqualFold(FieldActorID, v))
+}
+
+// ActorIDContainsFold applies the ContainsFold predicate on the "actor_id" field.
+func ActorIDContainsFold(v string) predicate.InboxEntry {
+	return predicate.InboxEntry(sql.FieldContainsFold(FieldActorID, v))
 }
 
 // SeqEQ applies the EQ predicate on the "seq" field.
@@ -816,6 +1096,29 @@ func HasMessage() predicate.InboxEntry {
 func HasMessageWith(preds ...predicate.Message) predicate.InboxEntry {
 	return predicate.InboxEntry(func(s *sql.Selector) {
 		step := newMessageStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasActor applies the HasEdge predicate on the "actor" edge.
+func HasActor() predicate.InboxEntry {
+	return predicate.InboxEntry(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ActorTable, ActorColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasActorWith applies the HasEdge predicate on the "actor" edge with a given conditions (other predicates).
+func HasActorWith(preds ...predicate.Member) predicate.InboxEntry {
+	return predicate.InboxEntry(func(s *sql.Selector) {
+		step := newActorStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

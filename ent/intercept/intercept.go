@@ -11,6 +11,9 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/ent/confidentialview"
@@ -165,6 +168,87 @@ func (f TraverseAppToken) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AppTokenQuery", q)
+}
+
+// The AssignmentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AssignmentFunc func(context.Context, *ent.AssignmentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AssignmentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AssignmentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AssignmentQuery", q)
+}
+
+// The TraverseAssignment type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAssignment func(context.Context, *ent.AssignmentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAssignment) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAssignment) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AssignmentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AssignmentQuery", q)
+}
+
+// The AssignmentEventFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AssignmentEventFunc func(context.Context, *ent.AssignmentEventQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AssignmentEventFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AssignmentEventQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AssignmentEventQuery", q)
+}
+
+// The TraverseAssignmentEvent type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAssignmentEvent func(context.Context, *ent.AssignmentEventQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAssignmentEvent) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAssignmentEvent) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AssignmentEventQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AssignmentEventQuery", q)
+}
+
+// The AssignmentParticipantFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AssignmentParticipantFunc func(context.Context, *ent.AssignmentParticipantQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AssignmentParticipantFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AssignmentParticipantQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AssignmentParticipantQuery", q)
+}
+
+// The TraverseAssignmentParticipant type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAssignmentParticipant func(context.Context, *ent.AssignmentParticipantQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAssignmentParticipant) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAssignmentParticipant) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AssignmentParticipantQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AssignmentParticipantQuery", q)
 }
 
 // The AuditEntryFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -608,6 +692,12 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AppQuery, predicate.App, app.OrderOption]{typ: ent.TypeApp, tq: q}, nil
 	case *ent.AppTokenQuery:
 		return &query[*ent.AppTokenQuery, predicate.AppToken, apptoken.OrderOption]{typ: ent.TypeAppToken, tq: q}, nil
+	case *ent.AssignmentQuery:
+		return &query[*ent.AssignmentQuery, predicate.Assignment, assignment.OrderOption]{typ: ent.TypeAssignment, tq: q}, nil
+	case *ent.AssignmentEventQuery:
+		return &query[*ent.AssignmentEventQuery, predicate.AssignmentEvent, assignmentevent.OrderOption]{typ: ent.TypeAssignmentEvent, tq: q}, nil
+	case *ent.AssignmentParticipantQuery:
+		return &query[*ent.AssignmentParticipantQuery, predicate.AssignmentParticipant, assignmentparticipant.OrderOption]{typ: ent.TypeAssignmentParticipant, tq: q}, nil
 	case *ent.AuditEntryQuery:
 		return &query[*ent.AuditEntryQuery, predicate.AuditEntry, auditentry.OrderOption]{typ: ent.TypeAuditEntry, tq: q}, nil
 	case *ent.CallbackQuery:

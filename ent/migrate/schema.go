@@ -123,6 +123,182 @@ var (
 			},
 		},
 	}
+	// AssignmentsColumns holds the columns for the "assignments" table.
+	AssignmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "title", Type: field.TypeString},
+		{Name: "description", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "completion_mode", Type: field.TypeEnum, Enums: []string{"EACH", "ANY"}, Default: "EACH"},
+		{Name: "priority", Type: field.TypeEnum, Enums: []string{"LOW", "NORMAL", "HIGH", "URGENT"}, Default: "NORMAL"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"TODO", "IN_PROGRESS", "DONE", "VERIFIED", "REOPENED"}, Default: "TODO"},
+		{Name: "start_date", Type: field.TypeString, Nullable: true},
+		{Name: "due_date", Type: field.TypeString, Nullable: true},
+		{Name: "due_at", Type: field.TypeTime, Nullable: true},
+		{Name: "done_at", Type: field.TypeTime, Nullable: true},
+		{Name: "verified_at", Type: field.TypeTime, Nullable: true},
+		{Name: "reopen_reason", Type: field.TypeString, Nullable: true},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "assigner_id", Type: field.TypeString, Nullable: true},
+		{Name: "verifier_id", Type: field.TypeString, Nullable: true},
+		{Name: "parent_id", Type: field.TypeString, Nullable: true},
+	}
+	// AssignmentsTable holds the schema information for the "assignments" table.
+	AssignmentsTable = &schema.Table{
+		Name:       "assignments",
+		Columns:    AssignmentsColumns,
+		PrimaryKey: []*schema.Column{AssignmentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "assignments_enterprises_enterprise",
+				Columns:    []*schema.Column{AssignmentsColumns[14]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "assignments_members_assigner",
+				Columns:    []*schema.Column{AssignmentsColumns[15]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "assignments_members_verifier",
+				Columns:    []*schema.Column{AssignmentsColumns[16]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "assignments_assignments_subtasks",
+				Columns:    []*schema.Column{AssignmentsColumns[17]},
+				RefColumns: []*schema.Column{AssignmentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "assignment_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{AssignmentsColumns[14]},
+			},
+			{
+				Name:    "assignment_assigner_id",
+				Unique:  false,
+				Columns: []*schema.Column{AssignmentsColumns[15]},
+			},
+			{
+				Name:    "assignment_verifier_id",
+				Unique:  false,
+				Columns: []*schema.Column{AssignmentsColumns[16]},
+			},
+			{
+				Name:    "assignment_parent_id",
+				Unique:  false,
+				Columns: []*schema.Column{AssignmentsColumns[17]},
+			},
+		},
+	}
+	// AssignmentEventsColumns holds the columns for the "assignment_events" table.
+	AssignmentEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ASSIGNED", "UPDATED", "COMPLETED", "REOPENED", "VERIFIED", "COMMENTED"}},
+		{Name: "body", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "assignment_id", Type: field.TypeString},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "actor_id", Type: field.TypeString, Nullable: true},
+	}
+	// AssignmentEventsTable holds the schema information for the "assignment_events" table.
+	AssignmentEventsTable = &schema.Table{
+		Name:       "assignment_events",
+		Columns:    AssignmentEventsColumns,
+		PrimaryKey: []*schema.Column{AssignmentEventsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "assignment_events_assignments_events",
+				Columns:    []*schema.Column{AssignmentEventsColumns[4]},
+				RefColumns: []*schema.Column{AssignmentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "assignment_events_enterprises_enterprise",
+				Columns:    []*schema.Column{AssignmentEventsColumns[5]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "assignment_events_members_actor",
+				Columns:    []*schema.Column{AssignmentEventsColumns[6]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "assignmentevent_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{AssignmentEventsColumns[5]},
+			},
+			{
+				Name:    "assignmentevent_assignment_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{AssignmentEventsColumns[4], AssignmentEventsColumns[1]},
+			},
+		},
+	}
+	// AssignmentParticipantsColumns holds the columns for the "assignment_participants" table.
+	AssignmentParticipantsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"ASSIGNEE", "FOLLOWER"}},
+		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "assignment_id", Type: field.TypeString},
+		{Name: "enterprise_id", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeString},
+	}
+	// AssignmentParticipantsTable holds the schema information for the "assignment_participants" table.
+	AssignmentParticipantsTable = &schema.Table{
+		Name:       "assignment_participants",
+		Columns:    AssignmentParticipantsColumns,
+		PrimaryKey: []*schema.Column{AssignmentParticipantsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "assignment_participants_assignments_participants",
+				Columns:    []*schema.Column{AssignmentParticipantsColumns[4]},
+				RefColumns: []*schema.Column{AssignmentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "assignment_participants_enterprises_enterprise",
+				Columns:    []*schema.Column{AssignmentParticipantsColumns[5]},
+				RefColumns: []*schema.Column{EnterprisesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "assignment_participants_members_member",
+				Columns:    []*schema.Column{AssignmentParticipantsColumns[6]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "assignmentparticipant_enterprise_id",
+				Unique:  false,
+				Columns: []*schema.Column{AssignmentParticipantsColumns[5]},
+			},
+			{
+				Name:    "assignmentparticipant_assignment_id_member_id",
+				Unique:  true,
+				Columns: []*schema.Column{AssignmentParticipantsColumns[4], AssignmentParticipantsColumns[6]},
+			},
+			{
+				Name:    "assignmentparticipant_member_id_role",
+				Unique:  false,
+				Columns: []*schema.Column{AssignmentParticipantsColumns[6], AssignmentParticipantsColumns[2]},
+			},
+		},
+	}
 	// AuditEntriesColumns holds the columns for the "audit_entries" table.
 	AuditEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -384,6 +560,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "code", Type: field.TypeString, Unique: true, Size: 32},
 		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "time_zone", Type: field.TypeString, Default: "Asia/Shanghai"},
 		{Name: "account_type", Type: field.TypeEnum, Enums: []string{"REGISTERED", "CERTIFIED", "TRIAL"}, Default: "REGISTERED"},
 		{Name: "directory_visibility", Type: field.TypeEnum, Enums: []string{"EVERYONE", "DEPARTMENT"}, Default: "EVERYONE"},
 		{Name: "follower_quota", Type: field.TypeInt, Nullable: true},
@@ -408,7 +585,7 @@ var (
 			{
 				Name:    "enterprise_account_type_status_trial_ends_at",
 				Unique:  false,
-				Columns: []*schema.Column{EnterprisesColumns[4], EnterprisesColumns[9], EnterprisesColumns[8]},
+				Columns: []*schema.Column{EnterprisesColumns[5], EnterprisesColumns[10], EnterprisesColumns[9]},
 			},
 		},
 	}
@@ -457,6 +634,9 @@ var (
 	InboxEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
+		{Name: "subject_type", Type: field.TypeEnum, Nullable: true, Enums: []string{"ASSIGNMENT", "ANNOUNCEMENT"}},
+		{Name: "subject_id", Type: field.TypeString, Nullable: true},
+		{Name: "subject_event", Type: field.TypeString, Nullable: true},
 		{Name: "seq", Type: field.TypeInt64},
 		{Name: "version", Type: field.TypeInt64},
 		{Name: "created_version", Type: field.TypeInt64},
@@ -466,9 +646,10 @@ var (
 		{Name: "withheld", Type: field.TypeBool, Default: false},
 		{Name: "enterprise_id", Type: field.TypeString},
 		{Name: "member_id", Type: field.TypeString},
+		{Name: "actor_id", Type: field.TypeString, Nullable: true},
 		{Name: "app_id", Type: field.TypeString, Nullable: true},
 		{Name: "conversation_id", Type: field.TypeString, Nullable: true},
-		{Name: "message_id", Type: field.TypeString},
+		{Name: "message_id", Type: field.TypeString, Nullable: true},
 	}
 	// InboxEntriesTable holds the schema information for the "inbox_entries" table.
 	InboxEntriesTable = &schema.Table{
@@ -478,31 +659,37 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "inbox_entries_enterprises_enterprise",
-				Columns:    []*schema.Column{InboxEntriesColumns[9]},
+				Columns:    []*schema.Column{InboxEntriesColumns[12]},
 				RefColumns: []*schema.Column{EnterprisesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "inbox_entries_members_member",
-				Columns:    []*schema.Column{InboxEntriesColumns[10]},
+				Columns:    []*schema.Column{InboxEntriesColumns[13]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
+				Symbol:     "inbox_entries_members_actor",
+				Columns:    []*schema.Column{InboxEntriesColumns[14]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "inbox_entries_apps_app",
-				Columns:    []*schema.Column{InboxEntriesColumns[11]},
+				Columns:    []*schema.Column{InboxEntriesColumns[15]},
 				RefColumns: []*schema.Column{AppsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "inbox_entries_conversations_conversation",
-				Columns:    []*schema.Column{InboxEntriesColumns[12]},
+				Columns:    []*schema.Column{InboxEntriesColumns[16]},
 				RefColumns: []*schema.Column{ConversationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "inbox_entries_messages_entries",
-				Columns:    []*schema.Column{InboxEntriesColumns[13]},
+				Columns:    []*schema.Column{InboxEntriesColumns[17]},
 				RefColumns: []*schema.Column{MessagesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -511,22 +698,27 @@ var (
 			{
 				Name:    "inboxentry_enterprise_id",
 				Unique:  false,
-				Columns: []*schema.Column{InboxEntriesColumns[9]},
+				Columns: []*schema.Column{InboxEntriesColumns[12]},
 			},
 			{
 				Name:    "inboxentry_member_id_seq",
 				Unique:  true,
-				Columns: []*schema.Column{InboxEntriesColumns[10], InboxEntriesColumns[2]},
+				Columns: []*schema.Column{InboxEntriesColumns[13], InboxEntriesColumns[5]},
 			},
 			{
 				Name:    "inboxentry_member_id_version_seq",
 				Unique:  false,
-				Columns: []*schema.Column{InboxEntriesColumns[10], InboxEntriesColumns[3], InboxEntriesColumns[2]},
+				Columns: []*schema.Column{InboxEntriesColumns[13], InboxEntriesColumns[6], InboxEntriesColumns[5]},
 			},
 			{
 				Name:    "inboxentry_message_id_member_id",
 				Unique:  false,
-				Columns: []*schema.Column{InboxEntriesColumns[13], InboxEntriesColumns[10]},
+				Columns: []*schema.Column{InboxEntriesColumns[17], InboxEntriesColumns[13]},
+			},
+			{
+				Name:    "inboxentry_subject_id_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{InboxEntriesColumns[3], InboxEntriesColumns[13]},
 			},
 		},
 	}
@@ -881,6 +1073,9 @@ var (
 		AdminRolesTable,
 		AppsTable,
 		AppTokensTable,
+		AssignmentsTable,
+		AssignmentEventsTable,
+		AssignmentParticipantsTable,
 		AuditEntriesTable,
 		CallbacksTable,
 		ConfidentialViewsTable,
@@ -908,6 +1103,16 @@ func init() {
 	AppsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	AppTokensTable.ForeignKeys[0].RefTable = AppsTable
 	AppTokensTable.ForeignKeys[1].RefTable = EnterprisesTable
+	AssignmentsTable.ForeignKeys[0].RefTable = EnterprisesTable
+	AssignmentsTable.ForeignKeys[1].RefTable = MembersTable
+	AssignmentsTable.ForeignKeys[2].RefTable = MembersTable
+	AssignmentsTable.ForeignKeys[3].RefTable = AssignmentsTable
+	AssignmentEventsTable.ForeignKeys[0].RefTable = AssignmentsTable
+	AssignmentEventsTable.ForeignKeys[1].RefTable = EnterprisesTable
+	AssignmentEventsTable.ForeignKeys[2].RefTable = MembersTable
+	AssignmentParticipantsTable.ForeignKeys[0].RefTable = AssignmentsTable
+	AssignmentParticipantsTable.ForeignKeys[1].RefTable = EnterprisesTable
+	AssignmentParticipantsTable.ForeignKeys[2].RefTable = MembersTable
 	CallbacksTable.ForeignKeys[0].RefTable = EnterprisesTable
 	ConfidentialViewsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	ConfidentialViewsTable.ForeignKeys[1].RefTable = MembersTable
@@ -922,9 +1127,10 @@ func init() {
 	InboxCountersTable.ForeignKeys[1].RefTable = MembersTable
 	InboxEntriesTable.ForeignKeys[0].RefTable = EnterprisesTable
 	InboxEntriesTable.ForeignKeys[1].RefTable = MembersTable
-	InboxEntriesTable.ForeignKeys[2].RefTable = AppsTable
-	InboxEntriesTable.ForeignKeys[3].RefTable = ConversationsTable
-	InboxEntriesTable.ForeignKeys[4].RefTable = MessagesTable
+	InboxEntriesTable.ForeignKeys[2].RefTable = MembersTable
+	InboxEntriesTable.ForeignKeys[3].RefTable = AppsTable
+	InboxEntriesTable.ForeignKeys[4].RefTable = ConversationsTable
+	InboxEntriesTable.ForeignKeys[5].RefTable = MessagesTable
 	MembersTable.ForeignKeys[0].RefTable = EnterprisesTable
 	MembershipsTable.ForeignKeys[0].RefTable = EnterprisesTable
 	MembershipsTable.ForeignKeys[1].RefTable = MembersTable

@@ -15,6 +15,15 @@ type App func(*sql.Selector)
 // AppToken is the predicate function for apptoken builders.
 type AppToken func(*sql.Selector)
 
+// Assignment is the predicate function for assignment builders.
+type Assignment func(*sql.Selector)
+
+// AssignmentEvent is the predicate function for assignmentevent builders.
+type AssignmentEvent func(*sql.Selector)
+
+// AssignmentParticipant is the predicate function for assignmentparticipant builders.
+type AssignmentParticipant func(*sql.Selector)
+
 // AuditEntry is the predicate function for auditentry builders.
 type AuditEntry func(*sql.Selector)
 

@@ -183,6 +183,78 @@ func (f AppTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppTokenMutation", m)
 }
 
+// The AssignmentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AssignmentQueryRuleFunc func(context.Context, *ent.AssignmentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AssignmentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AssignmentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AssignmentQuery", q)
+}
+
+// The AssignmentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AssignmentMutationRuleFunc func(context.Context, *ent.AssignmentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AssignmentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AssignmentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AssignmentMutation", m)
+}
+
+// The AssignmentEventQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AssignmentEventQueryRuleFunc func(context.Context, *ent.AssignmentEventQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AssignmentEventQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AssignmentEventQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AssignmentEventQuery", q)
+}
+
+// The AssignmentEventMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AssignmentEventMutationRuleFunc func(context.Context, *ent.AssignmentEventMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AssignmentEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AssignmentEventMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AssignmentEventMutation", m)
+}
+
+// The AssignmentParticipantQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AssignmentParticipantQueryRuleFunc func(context.Context, *ent.AssignmentParticipantQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AssignmentParticipantQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AssignmentParticipantQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AssignmentParticipantQuery", q)
+}
+
+// The AssignmentParticipantMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AssignmentParticipantMutationRuleFunc func(context.Context, *ent.AssignmentParticipantMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AssignmentParticipantMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AssignmentParticipantMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AssignmentParticipantMutation", m)
+}
+
 // The AuditEntryQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AuditEntryQueryRuleFunc func(context.Context, *ent.AuditEntryQuery) error
@@ -608,6 +680,12 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AppTokenQuery:
 		return q.Filter(), nil
+	case *ent.AssignmentQuery:
+		return q.Filter(), nil
+	case *ent.AssignmentEventQuery:
+		return q.Filter(), nil
+	case *ent.AssignmentParticipantQuery:
+		return q.Filter(), nil
 	case *ent.AuditEntryQuery:
 		return q.Filter(), nil
 	case *ent.CallbackQuery:
@@ -652,6 +730,12 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.AppMutation:
 		return m.Filter(), nil
 	case *ent.AppTokenMutation:
+		return m.Filter(), nil
+	case *ent.AssignmentMutation:
+		return m.Filter(), nil
+	case *ent.AssignmentEventMutation:
+		return m.Filter(), nil
+	case *ent.AssignmentParticipantMutation:
 		return m.Filter(), nil
 	case *ent.AuditEntryMutation:
 		return m.Filter(), nil

@@ -9,6 +9,9 @@ import (
 	"github.com/corpline/corpline/ent/adminrole"
 	"github.com/corpline/corpline/ent/app"
 	"github.com/corpline/corpline/ent/apptoken"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/callback"
 	"github.com/corpline/corpline/ent/confidentialview"
@@ -160,6 +163,112 @@ func init() {
 	apptoken.DefaultID = apptokenDescID.Default.(func() string)
 	// apptoken.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	apptoken.IDValidator = apptokenDescID.Validators[0].(func(string) error)
+	assignmentMixin := schema.Assignment{}.Mixin()
+	assignment.Policy = privacy.NewPolicies(assignmentMixin[1], schema.Assignment{})
+	assignment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := assignment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	assignmentMixinFields0 := assignmentMixin[0].Fields()
+	_ = assignmentMixinFields0
+	assignmentMixinFields1 := assignmentMixin[1].Fields()
+	_ = assignmentMixinFields1
+	assignmentFields := schema.Assignment{}.Fields()
+	_ = assignmentFields
+	// assignmentDescCreatedAt is the schema descriptor for created_at field.
+	assignmentDescCreatedAt := assignmentMixinFields0[1].Descriptor()
+	// assignment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	assignment.DefaultCreatedAt = assignmentDescCreatedAt.Default.(func() time.Time)
+	// assignmentDescEnterpriseID is the schema descriptor for enterprise_id field.
+	assignmentDescEnterpriseID := assignmentMixinFields1[0].Descriptor()
+	// assignment.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	assignment.EnterpriseIDValidator = assignmentDescEnterpriseID.Validators[0].(func(string) error)
+	// assignmentDescTitle is the schema descriptor for title field.
+	assignmentDescTitle := assignmentFields[0].Descriptor()
+	// assignment.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	assignment.TitleValidator = assignmentDescTitle.Validators[0].(func(string) error)
+	// assignmentDescDescription is the schema descriptor for description field.
+	assignmentDescDescription := assignmentFields[1].Descriptor()
+	// assignment.DefaultDescription holds the default value on creation for the description field.
+	assignment.DefaultDescription = assignmentDescDescription.Default.(string)
+	// assignmentDescUpdatedAt is the schema descriptor for updated_at field.
+	assignmentDescUpdatedAt := assignmentFields[14].Descriptor()
+	// assignment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	assignment.DefaultUpdatedAt = assignmentDescUpdatedAt.Default.(func() time.Time)
+	// assignmentDescID is the schema descriptor for id field.
+	assignmentDescID := assignmentMixinFields0[0].Descriptor()
+	// assignment.DefaultID holds the default value on creation for the id field.
+	assignment.DefaultID = assignmentDescID.Default.(func() string)
+	// assignment.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	assignment.IDValidator = assignmentDescID.Validators[0].(func(string) error)
+	assignmenteventMixin := schema.AssignmentEvent{}.Mixin()
+	assignmentevent.Policy = privacy.NewPolicies(assignmenteventMixin[1], schema.AssignmentEvent{})
+	assignmentevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := assignmentevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	assignmenteventMixinFields0 := assignmenteventMixin[0].Fields()
+	_ = assignmenteventMixinFields0
+	assignmenteventMixinFields1 := assignmenteventMixin[1].Fields()
+	_ = assignmenteventMixinFields1
+	assignmenteventFields := schema.AssignmentEvent{}.Fields()
+	_ = assignmenteventFields
+	// assignmenteventDescCreatedAt is the schema descriptor for created_at field.
+	assignmenteventDescCreatedAt := assignmenteventMixinFields0[1].Descriptor()
+	// assignmentevent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	assignmentevent.DefaultCreatedAt = assignmenteventDescCreatedAt.Default.(func() time.Time)
+	// assignmenteventDescEnterpriseID is the schema descriptor for enterprise_id field.
+	assignmenteventDescEnterpriseID := assignmenteventMixinFields1[0].Descriptor()
+	// assignmentevent.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	assignmentevent.EnterpriseIDValidator = assignmenteventDescEnterpriseID.Validators[0].(func(string) error)
+	// assignmenteventDescBody is the schema descriptor for body field.
+	assignmenteventDescBody := assignmenteventFields[3].Descriptor()
+	// assignmentevent.DefaultBody holds the default value on creation for the body field.
+	assignmentevent.DefaultBody = assignmenteventDescBody.Default.(string)
+	// assignmenteventDescID is the schema descriptor for id field.
+	assignmenteventDescID := assignmenteventMixinFields0[0].Descriptor()
+	// assignmentevent.DefaultID holds the default value on creation for the id field.
+	assignmentevent.DefaultID = assignmenteventDescID.Default.(func() string)
+	// assignmentevent.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	assignmentevent.IDValidator = assignmenteventDescID.Validators[0].(func(string) error)
+	assignmentparticipantMixin := schema.AssignmentParticipant{}.Mixin()
+	assignmentparticipant.Policy = privacy.NewPolicies(assignmentparticipantMixin[1], schema.AssignmentParticipant{})
+	assignmentparticipant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := assignmentparticipant.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	assignmentparticipantMixinFields0 := assignmentparticipantMixin[0].Fields()
+	_ = assignmentparticipantMixinFields0
+	assignmentparticipantMixinFields1 := assignmentparticipantMixin[1].Fields()
+	_ = assignmentparticipantMixinFields1
+	assignmentparticipantFields := schema.AssignmentParticipant{}.Fields()
+	_ = assignmentparticipantFields
+	// assignmentparticipantDescCreatedAt is the schema descriptor for created_at field.
+	assignmentparticipantDescCreatedAt := assignmentparticipantMixinFields0[1].Descriptor()
+	// assignmentparticipant.DefaultCreatedAt holds the default value on creation for the created_at field.
+	assignmentparticipant.DefaultCreatedAt = assignmentparticipantDescCreatedAt.Default.(func() time.Time)
+	// assignmentparticipantDescEnterpriseID is the schema descriptor for enterprise_id field.
+	assignmentparticipantDescEnterpriseID := assignmentparticipantMixinFields1[0].Descriptor()
+	// assignmentparticipant.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
+	assignmentparticipant.EnterpriseIDValidator = assignmentparticipantDescEnterpriseID.Validators[0].(func(string) error)
+	// assignmentparticipantDescID is the schema descriptor for id field.
+	assignmentparticipantDescID := assignmentparticipantMixinFields0[0].Descriptor()
+	// assignmentparticipant.DefaultID holds the default value on creation for the id field.
+	assignmentparticipant.DefaultID = assignmentparticipantDescID.Default.(func() string)
+	// assignmentparticipant.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	assignmentparticipant.IDValidator = assignmentparticipantDescID.Validators[0].(func(string) error)
 	auditentryMixin := schema.AuditEntry{}.Mixin()
 	auditentry.Policy = privacy.NewPolicies(schema.AuditEntry{})
 	auditentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -465,12 +574,16 @@ func init() {
 			return nil
 		}
 	}()
+	// enterpriseDescTimeZone is the schema descriptor for time_zone field.
+	enterpriseDescTimeZone := enterpriseFields[2].Descriptor()
+	// enterprise.DefaultTimeZone holds the default value on creation for the time_zone field.
+	enterprise.DefaultTimeZone = enterpriseDescTimeZone.Default.(string)
 	// enterpriseDescFollowerQuota is the schema descriptor for follower_quota field.
-	enterpriseDescFollowerQuota := enterpriseFields[4].Descriptor()
+	enterpriseDescFollowerQuota := enterpriseFields[5].Descriptor()
 	// enterprise.FollowerQuotaValidator is a validator for the "follower_quota" field. It is called by the builders before save.
 	enterprise.FollowerQuotaValidator = enterpriseDescFollowerQuota.Validators[0].(func(int) error)
 	// enterpriseDescSecondaryVerification is the schema descriptor for secondary_verification field.
-	enterpriseDescSecondaryVerification := enterpriseFields[12].Descriptor()
+	enterpriseDescSecondaryVerification := enterpriseFields[13].Descriptor()
 	// enterprise.DefaultSecondaryVerification holds the default value on creation for the secondary_verification field.
 	enterprise.DefaultSecondaryVerification = enterpriseDescSecondaryVerification.Default.(bool)
 	// enterpriseDescID is the schema descriptor for id field.
@@ -542,11 +655,11 @@ func init() {
 	// inboxentry.EnterpriseIDValidator is a validator for the "enterprise_id" field. It is called by the builders before save.
 	inboxentry.EnterpriseIDValidator = inboxentryDescEnterpriseID.Validators[0].(func(string) error)
 	// inboxentryDescConfidential is the schema descriptor for confidential field.
-	inboxentryDescConfidential := inboxentryFields[7].Descriptor()
+	inboxentryDescConfidential := inboxentryFields[11].Descriptor()
 	// inboxentry.DefaultConfidential holds the default value on creation for the confidential field.
 	inboxentry.DefaultConfidential = inboxentryDescConfidential.Default.(bool)
 	// inboxentryDescWithheld is the schema descriptor for withheld field.
-	inboxentryDescWithheld := inboxentryFields[8].Descriptor()
+	inboxentryDescWithheld := inboxentryFields[12].Descriptor()
 	// inboxentry.DefaultWithheld holds the default value on creation for the withheld field.
 	inboxentry.DefaultWithheld = inboxentryDescWithheld.Default.(bool)
 	// inboxentryDescID is the schema descriptor for id field.

@@ -36,6 +36,9 @@ func (Enterprise) Fields() []ent.Field {
 			NotEmpty().
 			MaxLen(200).
 			Annotations(entgql.OrderField("NAME")),
+		field.String("time_zone").
+			Default("Asia/Shanghai").
+			Comment("IANA time zone of the enterprise's dates: due dates, working days, report cycles."),
 		field.Enum("account_type").
 			Values("REGISTERED", "CERTIFIED", "TRIAL").
 			Default("REGISTERED"),

@@ -33,7 +33,31 @@ func (InboxEntry) Mixin() []ent.Mixin {
 func (InboxEntry) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("member_id").Immutable().Annotations(entgql.Skip()),
-		field.String("message_id").Immutable().Annotations(entgql.Skip()),
+		field.String("message_id").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("The message, for entries that carry one; null for entries about an item (subject_type).").
+			Annotations(entgql.Skip()),
+		field.Enum("subject_type").
+			Values("ASSIGNMENT", "ANNOUNCEMENT").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("The kind of item an entry is about, instead of a message: the entry references it and copies nothing, so it shows the item as it is now, to whoever may still see it.").
+			Annotations(entgql.Type("InboxSubjectType")),
+		field.String("subject_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
+		field.String("subject_event").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("What happened to the item (ASSIGNED, COMPLETED, PUBLISHED...): the values are the item's app's."),
+		field.String("actor_id").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("The member whose action the entry reports.").
+			Annotations(entgql.Skip()),
 		field.Int64("seq").Immutable().Annotations(entgql.OrderField("SEQ")),
 		field.Int64("version").Annotations(entgql.Skip()),
 		field.Int64("created_version").
@@ -58,7 +82,9 @@ func (InboxEntry) Edges() []ent.Edge {
 		// A deleted member's inbox goes with them.
 		edge.To("member", Member.Type).Field("member_id").Unique().Required().Immutable().
 			Annotations(entgql.Skip(), entsql.OnDelete(entsql.Cascade)),
-		edge.From("message", Message.Type).Ref("entries").Field("message_id").Unique().Required().Immutable(),
+		edge.From("message", Message.Type).Ref("entries").Field("message_id").Unique().Immutable(),
+		edge.To("actor", Member.Type).Field("actor_id").Unique().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("app", App.Type).Field("app_id").Unique().Immutable(),
 		edge.To("conversation", Conversation.Type).Field("conversation_id").Unique().Immutable(),
 	}
@@ -70,6 +96,7 @@ func (InboxEntry) Indexes() []ent.Index {
 		index.Fields("member_id", "seq").Unique(),
 		index.Fields("member_id", "version", "seq"),
 		index.Fields("message_id", "member_id"),
+		index.Fields("subject_id", "member_id"),
 	}
 }
 

@@ -17,9 +17,13 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/assignment"
+	"github.com/corpline/corpline/ent/assignmentevent"
+	"github.com/corpline/corpline/ent/assignmentparticipant"
 	"github.com/corpline/corpline/ent/auditentry"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/enterprise"
+	"github.com/corpline/corpline/ent/inboxentry"
 	"github.com/corpline/corpline/ent/member"
 	"github.com/corpline/corpline/graph/model"
 	"github.com/corpline/corpline/internal/audience"
@@ -43,10 +47,13 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Assignment() AssignmentResolver
+	AssignmentParticipant() AssignmentParticipantResolver
 	Audience() AudienceResolver
 	Conversation() ConversationResolver
 	Department() DepartmentResolver
 	Enterprise() EnterpriseResolver
+	InboxEntry() InboxEntryResolver
 	InboxEntryConnection() InboxEntryConnectionResolver
 	InboxEvent() InboxEventResolver
 	InboxUnread() InboxUnreadResolver
@@ -128,6 +135,73 @@ type ComplexityRoot struct {
 		PictureURL  func(childComplexity int) int
 		Title       func(childComplexity int) int
 		URL         func(childComplexity int) int
+	}
+
+	Assignment struct {
+		Assignees      func(childComplexity int) int
+		Assigner       func(childComplexity int) int
+		CompletionMode func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Description    func(childComplexity int) int
+		DoneAt         func(childComplexity int) int
+		DueAt          func(childComplexity int) int
+		DueDate        func(childComplexity int) int
+		Events         func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AssignmentEventOrder) int
+		Followers      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		MyRoles        func(childComplexity int) int
+		Overdue        func(childComplexity int) int
+		Parent         func(childComplexity int) int
+		Participants   func(childComplexity int) int
+		Priority       func(childComplexity int) int
+		ReopenReason   func(childComplexity int) int
+		StartDate      func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Subtasks       func(childComplexity int) int
+		Title          func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		VerifiedAt     func(childComplexity int) int
+		Verifier       func(childComplexity int) int
+	}
+
+	AssignmentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AssignmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AssignmentEvent struct {
+		Actor      func(childComplexity int) int
+		Assignment func(childComplexity int) int
+		Body       func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+	}
+
+	AssignmentEventConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AssignmentEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AssignmentParticipant struct {
+		Assignment  func(childComplexity int) int
+		CompletedAt func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Member      func(childComplexity int) int
+		Role        func(childComplexity int) int
 	}
 
 	Audience struct {
@@ -271,6 +345,7 @@ type ComplexityRoot struct {
 		ReclaimedAt           func(childComplexity int) int
 		SecondaryVerification func(childComplexity int) int
 		Status                func(childComplexity int) int
+		TimeZone              func(childComplexity int) int
 		TrialEndsAt           func(childComplexity int) int
 		Usage                 func(childComplexity int) int
 	}
@@ -315,6 +390,7 @@ type ComplexityRoot struct {
 	}
 
 	InboxEntry struct {
+		Actor        func(childComplexity int) int
 		App          func(childComplexity int) int
 		Confidential func(childComplexity int) int
 		Conversation func(childComplexity int) int
@@ -323,6 +399,9 @@ type ComplexityRoot struct {
 		Message      func(childComplexity int) int
 		ReadAt       func(childComplexity int) int
 		Seq          func(childComplexity int) int
+		Subject      func(childComplexity int) int
+		SubjectEvent func(childComplexity int) int
+		SubjectType  func(childComplexity int) int
 		Withheld     func(childComplexity int) int
 	}
 
@@ -484,7 +563,10 @@ type ComplexityRoot struct {
 		AppToken                   func(childComplexity int, input model.AppTokenInput) int
 		ApproveActivation          func(childComplexity int, input model.ApproveActivationInput) int
 		CertifyEnterprise          func(childComplexity int, input model.CertifyEnterpriseInput) int
+		CommentOnAssignment        func(childComplexity int, input model.CommentOnAssignmentInput) int
+		CompleteAssignment         func(childComplexity int, input model.CompleteAssignmentInput) int
 		CreateApp                  func(childComplexity int, input model.CreateAppInput) int
+		CreateAssignment           func(childComplexity int, input model.CreateAssignmentInput) int
 		CreateConversation         func(childComplexity int, input model.CreateConversationInput) int
 		CreateDepartment           func(childComplexity int, input model.CreateDepartmentInput) int
 		CreateEnterprise           func(childComplexity int, input model.CreateEnterpriseInput) int
@@ -506,6 +588,7 @@ type ComplexityRoot struct {
 		RecallMessage              func(childComplexity int, input model.RecallMessageInput) int
 		RejectActivation           func(childComplexity int, input model.RejectActivationInput) int
 		RemoveConversationMembers  func(childComplexity int, input model.RemoveConversationMembersInput) int
+		ReopenAssignment           func(childComplexity int, input model.ReopenAssignmentInput) int
 		RevokeAdmin                func(childComplexity int, input model.RevokeAdminInput) int
 		RotateAppSecret            func(childComplexity int, input model.RotateAppSecretInput) int
 		RotateInvite               func(childComplexity int) int
@@ -514,11 +597,13 @@ type ComplexityRoot struct {
 		SetAccountType             func(childComplexity int, input model.SetAccountTypeInput) int
 		SetFollowerQuota           func(childComplexity int, input model.SetFollowerQuotaInput) int
 		UpdateApp                  func(childComplexity int, input model.UpdateAppInput) int
+		UpdateAssignment           func(childComplexity int, input model.UpdateAssignmentInput) int
 		UpdateDepartment           func(childComplexity int, input model.UpdateDepartmentInput) int
 		UpdateEnterpriseSettings   func(childComplexity int, input model.UpdateEnterpriseSettingsInput) int
 		UpdateMember               func(childComplexity int, input model.UpdateMemberInput) int
 		UpdateTag                  func(childComplexity int, input model.UpdateTagInput) int
 		UpdateVerificationSettings func(childComplexity int, input model.UpdateVerificationSettingsInput) int
+		VerifyAssignment           func(childComplexity int, input model.VerifyAssignmentInput) int
 	}
 
 	PageInfo struct {
@@ -531,6 +616,7 @@ type ComplexityRoot struct {
 	Query struct {
 		AdminRoles           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AdminRoleOrder, where *ent.AdminRoleWhereInput) int
 		Apps                 func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) int
+		Assignments          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.AssignmentOrder, where *ent.AssignmentWhereInput, filter *model.AssignmentsFilter) int
 		AuditLog             func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) int
 		Conversations        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) int
 		Departments          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
@@ -609,6 +695,17 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AssignmentResolver interface {
+	Assigner(ctx context.Context, obj *ent.Assignment) (*ent.Member, error)
+	Verifier(ctx context.Context, obj *ent.Assignment) (*ent.Member, error)
+	Assignees(ctx context.Context, obj *ent.Assignment) ([]*ent.AssignmentParticipant, error)
+	Followers(ctx context.Context, obj *ent.Assignment) ([]*ent.AssignmentParticipant, error)
+	Overdue(ctx context.Context, obj *ent.Assignment) (bool, error)
+	MyRoles(ctx context.Context, obj *ent.Assignment) ([]model.AssignmentRole, error)
+}
+type AssignmentParticipantResolver interface {
+	Member(ctx context.Context, obj *ent.AssignmentParticipant) (*ent.Member, error)
+}
 type AudienceResolver interface {
 	Departments(ctx context.Context, obj *audience.Audience) ([]*ent.Department, error)
 	Tags(ctx context.Context, obj *audience.Audience) ([]*ent.Tag, error)
@@ -624,6 +721,9 @@ type DepartmentResolver interface {
 }
 type EnterpriseResolver interface {
 	Usage(ctx context.Context, obj *ent.Enterprise) (*operator.Usage, error)
+}
+type InboxEntryResolver interface {
+	Subject(ctx context.Context, obj *ent.InboxEntry) (ent.Noder, error)
 }
 type InboxEntryConnectionResolver interface {
 	Unread(ctx context.Context, obj *ent.InboxEntryConnection) (*messaging.Unread, error)
@@ -662,6 +762,12 @@ type MutationResolver interface {
 	UpdateApp(ctx context.Context, input model.UpdateAppInput) (*ent.App, error)
 	RotateAppSecret(ctx context.Context, input model.RotateAppSecretInput) (*model.RotateAppSecretPayload, error)
 	AppToken(ctx context.Context, input model.AppTokenInput) (*model.AppTokenPayload, error)
+	CreateAssignment(ctx context.Context, input model.CreateAssignmentInput) (*ent.Assignment, error)
+	UpdateAssignment(ctx context.Context, input model.UpdateAssignmentInput) (*ent.Assignment, error)
+	CompleteAssignment(ctx context.Context, input model.CompleteAssignmentInput) (*ent.Assignment, error)
+	VerifyAssignment(ctx context.Context, input model.VerifyAssignmentInput) (*ent.Assignment, error)
+	ReopenAssignment(ctx context.Context, input model.ReopenAssignmentInput) (*ent.Assignment, error)
+	CommentOnAssignment(ctx context.Context, input model.CommentOnAssignmentInput) (*ent.AssignmentEvent, error)
 	CreateConversation(ctx context.Context, input model.CreateConversationInput) (*model.CreateConversationPayload, error)
 	SendConversationMessage(ctx context.Context, input model.SendConversationMessageInput) (*model.SendMessagePayload, error)
 	AddConversationMembers(ctx context.Context, input model.AddConversationMembersInput) (*ent.Conversation, error)
@@ -706,6 +812,7 @@ type QueryResolver interface {
 	Departments(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) (*ent.DepartmentConnection, error)
 	Members(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error)
 	Tags(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TagOrder, where *ent.TagWhereInput) (*ent.TagConnection, error)
+	Assignments(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.AssignmentOrder, where *ent.AssignmentWhereInput, filter *model.AssignmentsFilter) (*ent.AssignmentConnection, error)
 	AuditLog(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) (*ent.AuditEntryConnection, error)
 	Viewer(ctx context.Context) (*viewer.Viewer, error)
 	Enterprise(ctx context.Context) (*ent.Enterprise, error)
@@ -955,6 +1062,294 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.URL(childComplexity), true
+
+	case "Assignment.assignees":
+		if e.ComplexityRoot.Assignment.Assignees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Assignees(childComplexity), true
+	case "Assignment.assigner":
+		if e.ComplexityRoot.Assignment.Assigner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Assigner(childComplexity), true
+	case "Assignment.completionMode":
+		if e.ComplexityRoot.Assignment.CompletionMode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.CompletionMode(childComplexity), true
+	case "Assignment.createdAt":
+		if e.ComplexityRoot.Assignment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.CreatedAt(childComplexity), true
+	case "Assignment.description":
+		if e.ComplexityRoot.Assignment.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Description(childComplexity), true
+	case "Assignment.doneAt":
+		if e.ComplexityRoot.Assignment.DoneAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.DoneAt(childComplexity), true
+	case "Assignment.dueAt":
+		if e.ComplexityRoot.Assignment.DueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.DueAt(childComplexity), true
+	case "Assignment.dueDate":
+		if e.ComplexityRoot.Assignment.DueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.DueDate(childComplexity), true
+	case "Assignment.events":
+		if e.ComplexityRoot.Assignment.Events == nil {
+			break
+		}
+
+		args, err := ec.field_Assignment_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Assignment.Events(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AssignmentEventOrder)), true
+	case "Assignment.followers":
+		if e.ComplexityRoot.Assignment.Followers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Followers(childComplexity), true
+	case "Assignment.id":
+		if e.ComplexityRoot.Assignment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.ID(childComplexity), true
+	case "Assignment.myRoles":
+		if e.ComplexityRoot.Assignment.MyRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.MyRoles(childComplexity), true
+	case "Assignment.overdue":
+		if e.ComplexityRoot.Assignment.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Overdue(childComplexity), true
+	case "Assignment.parent":
+		if e.ComplexityRoot.Assignment.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Parent(childComplexity), true
+	case "Assignment.participants":
+		if e.ComplexityRoot.Assignment.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Participants(childComplexity), true
+	case "Assignment.priority":
+		if e.ComplexityRoot.Assignment.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Priority(childComplexity), true
+	case "Assignment.reopenReason":
+		if e.ComplexityRoot.Assignment.ReopenReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.ReopenReason(childComplexity), true
+	case "Assignment.startDate":
+		if e.ComplexityRoot.Assignment.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.StartDate(childComplexity), true
+	case "Assignment.status":
+		if e.ComplexityRoot.Assignment.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Status(childComplexity), true
+	case "Assignment.subtasks":
+		if e.ComplexityRoot.Assignment.Subtasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Subtasks(childComplexity), true
+	case "Assignment.title":
+		if e.ComplexityRoot.Assignment.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Title(childComplexity), true
+	case "Assignment.updatedAt":
+		if e.ComplexityRoot.Assignment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.UpdatedAt(childComplexity), true
+	case "Assignment.verifiedAt":
+		if e.ComplexityRoot.Assignment.VerifiedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.VerifiedAt(childComplexity), true
+	case "Assignment.verifier":
+		if e.ComplexityRoot.Assignment.Verifier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Verifier(childComplexity), true
+
+	case "AssignmentConnection.edges":
+		if e.ComplexityRoot.AssignmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentConnection.Edges(childComplexity), true
+	case "AssignmentConnection.pageInfo":
+		if e.ComplexityRoot.AssignmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentConnection.PageInfo(childComplexity), true
+	case "AssignmentConnection.totalCount":
+		if e.ComplexityRoot.AssignmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentConnection.TotalCount(childComplexity), true
+
+	case "AssignmentEdge.cursor":
+		if e.ComplexityRoot.AssignmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEdge.Cursor(childComplexity), true
+	case "AssignmentEdge.node":
+		if e.ComplexityRoot.AssignmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEdge.Node(childComplexity), true
+
+	case "AssignmentEvent.actor":
+		if e.ComplexityRoot.AssignmentEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEvent.Actor(childComplexity), true
+	case "AssignmentEvent.assignment":
+		if e.ComplexityRoot.AssignmentEvent.Assignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEvent.Assignment(childComplexity), true
+	case "AssignmentEvent.body":
+		if e.ComplexityRoot.AssignmentEvent.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEvent.Body(childComplexity), true
+	case "AssignmentEvent.createdAt":
+		if e.ComplexityRoot.AssignmentEvent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEvent.CreatedAt(childComplexity), true
+	case "AssignmentEvent.id":
+		if e.ComplexityRoot.AssignmentEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEvent.ID(childComplexity), true
+	case "AssignmentEvent.kind":
+		if e.ComplexityRoot.AssignmentEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEvent.Kind(childComplexity), true
+
+	case "AssignmentEventConnection.edges":
+		if e.ComplexityRoot.AssignmentEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEventConnection.Edges(childComplexity), true
+	case "AssignmentEventConnection.pageInfo":
+		if e.ComplexityRoot.AssignmentEventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEventConnection.PageInfo(childComplexity), true
+	case "AssignmentEventConnection.totalCount":
+		if e.ComplexityRoot.AssignmentEventConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEventConnection.TotalCount(childComplexity), true
+
+	case "AssignmentEventEdge.cursor":
+		if e.ComplexityRoot.AssignmentEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEventEdge.Cursor(childComplexity), true
+	case "AssignmentEventEdge.node":
+		if e.ComplexityRoot.AssignmentEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEventEdge.Node(childComplexity), true
+
+	case "AssignmentParticipant.assignment":
+		if e.ComplexityRoot.AssignmentParticipant.Assignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentParticipant.Assignment(childComplexity), true
+	case "AssignmentParticipant.completedAt":
+		if e.ComplexityRoot.AssignmentParticipant.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentParticipant.CompletedAt(childComplexity), true
+	case "AssignmentParticipant.createdAt":
+		if e.ComplexityRoot.AssignmentParticipant.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentParticipant.CreatedAt(childComplexity), true
+	case "AssignmentParticipant.id":
+		if e.ComplexityRoot.AssignmentParticipant.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentParticipant.ID(childComplexity), true
+	case "AssignmentParticipant.member":
+		if e.ComplexityRoot.AssignmentParticipant.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentParticipant.Member(childComplexity), true
+	case "AssignmentParticipant.role":
+		if e.ComplexityRoot.AssignmentParticipant.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentParticipant.Role(childComplexity), true
 
 	case "Audience.departments":
 		if e.ComplexityRoot.Audience.Departments == nil {
@@ -1466,6 +1861,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Enterprise.Status(childComplexity), true
+	case "Enterprise.timeZone":
+		if e.ComplexityRoot.Enterprise.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.TimeZone(childComplexity), true
 	case "Enterprise.trialEndsAt":
 		if e.ComplexityRoot.Enterprise.TrialEndsAt == nil {
 			break
@@ -1611,6 +2012,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportRowError.Message(childComplexity), true
 
+	case "InboxEntry.actor":
+		if e.ComplexityRoot.InboxEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboxEntry.Actor(childComplexity), true
 	case "InboxEntry.app":
 		if e.ComplexityRoot.InboxEntry.App == nil {
 			break
@@ -1659,6 +2066,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InboxEntry.Seq(childComplexity), true
+	case "InboxEntry.subject":
+		if e.ComplexityRoot.InboxEntry.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboxEntry.Subject(childComplexity), true
+	case "InboxEntry.subjectEvent":
+		if e.ComplexityRoot.InboxEntry.SubjectEvent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboxEntry.SubjectEvent(childComplexity), true
+	case "InboxEntry.subjectType":
+		if e.ComplexityRoot.InboxEntry.SubjectType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboxEntry.SubjectType(childComplexity), true
 	case "InboxEntry.withheld":
 		if e.ComplexityRoot.InboxEntry.Withheld == nil {
 			break
@@ -2313,6 +2738,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CertifyEnterprise(childComplexity, args["input"].(model.CertifyEnterpriseInput)), true
+	case "Mutation.commentOnAssignment":
+		if e.ComplexityRoot.Mutation.CommentOnAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_commentOnAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CommentOnAssignment(childComplexity, args["input"].(model.CommentOnAssignmentInput)), true
+	case "Mutation.completeAssignment":
+		if e.ComplexityRoot.Mutation.CompleteAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteAssignment(childComplexity, args["input"].(model.CompleteAssignmentInput)), true
 	case "Mutation.createApp":
 		if e.ComplexityRoot.Mutation.CreateApp == nil {
 			break
@@ -2324,6 +2771,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateApp(childComplexity, args["input"].(model.CreateAppInput)), true
+	case "Mutation.createAssignment":
+		if e.ComplexityRoot.Mutation.CreateAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAssignment(childComplexity, args["input"].(model.CreateAssignmentInput)), true
 	case "Mutation.createConversation":
 		if e.ComplexityRoot.Mutation.CreateConversation == nil {
 			break
@@ -2550,6 +3008,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveConversationMembers(childComplexity, args["input"].(model.RemoveConversationMembersInput)), true
+	case "Mutation.reopenAssignment":
+		if e.ComplexityRoot.Mutation.ReopenAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reopenAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReopenAssignment(childComplexity, args["input"].(model.ReopenAssignmentInput)), true
 	case "Mutation.revokeAdmin":
 		if e.ComplexityRoot.Mutation.RevokeAdmin == nil {
 			break
@@ -2633,6 +3102,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateApp(childComplexity, args["input"].(model.UpdateAppInput)), true
+	case "Mutation.updateAssignment":
+		if e.ComplexityRoot.Mutation.UpdateAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAssignment(childComplexity, args["input"].(model.UpdateAssignmentInput)), true
 	case "Mutation.updateDepartment":
 		if e.ComplexityRoot.Mutation.UpdateDepartment == nil {
 			break
@@ -2688,6 +3168,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateVerificationSettings(childComplexity, args["input"].(model.UpdateVerificationSettingsInput)), true
+	case "Mutation.verifyAssignment":
+		if e.ComplexityRoot.Mutation.VerifyAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyAssignment(childComplexity, args["input"].(model.VerifyAssignmentInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2736,6 +3227,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Apps(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AppOrder), args["where"].(*ent.AppWhereInput)), true
+	case "Query.assignments":
+		if e.ComplexityRoot.Query.Assignments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_assignments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Assignments(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].([]*ent.AssignmentOrder), args["where"].(*ent.AssignmentWhereInput), args["filter"].(*model.AssignmentsFilter)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -3077,16 +3579,26 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AppWhereInput", ec.unmarshalInputAppWhereInput),
 			graphql.NewInputUnmarshaler("ApproveActivationInput", ec.unmarshalInputApproveActivationInput),
 			graphql.NewInputUnmarshaler("ArticleInput", ec.unmarshalInputArticleInput),
+			graphql.NewInputUnmarshaler("AssignmentEventOrder", ec.unmarshalInputAssignmentEventOrder),
+			graphql.NewInputUnmarshaler("AssignmentEventWhereInput", ec.unmarshalInputAssignmentEventWhereInput),
+			graphql.NewInputUnmarshaler("AssignmentOrder", ec.unmarshalInputAssignmentOrder),
+			graphql.NewInputUnmarshaler("AssignmentParticipantOrder", ec.unmarshalInputAssignmentParticipantOrder),
+			graphql.NewInputUnmarshaler("AssignmentParticipantWhereInput", ec.unmarshalInputAssignmentParticipantWhereInput),
+			graphql.NewInputUnmarshaler("AssignmentWhereInput", ec.unmarshalInputAssignmentWhereInput),
+			graphql.NewInputUnmarshaler("AssignmentsFilter", ec.unmarshalInputAssignmentsFilter),
 			graphql.NewInputUnmarshaler("AudienceInput", ec.unmarshalInputAudienceInput),
 			graphql.NewInputUnmarshaler("AuditEntryOrder", ec.unmarshalInputAuditEntryOrder),
 			graphql.NewInputUnmarshaler("AuditEntryWhereInput", ec.unmarshalInputAuditEntryWhereInput),
 			graphql.NewInputUnmarshaler("CardInput", ec.unmarshalInputCardInput),
 			graphql.NewInputUnmarshaler("CertifyEnterpriseInput", ec.unmarshalInputCertifyEnterpriseInput),
+			graphql.NewInputUnmarshaler("CommentOnAssignmentInput", ec.unmarshalInputCommentOnAssignmentInput),
+			graphql.NewInputUnmarshaler("CompleteAssignmentInput", ec.unmarshalInputCompleteAssignmentInput),
 			graphql.NewInputUnmarshaler("ConfidentialViewOrder", ec.unmarshalInputConfidentialViewOrder),
 			graphql.NewInputUnmarshaler("ConfidentialViewWhereInput", ec.unmarshalInputConfidentialViewWhereInput),
 			graphql.NewInputUnmarshaler("ConversationOrder", ec.unmarshalInputConversationOrder),
 			graphql.NewInputUnmarshaler("ConversationWhereInput", ec.unmarshalInputConversationWhereInput),
 			graphql.NewInputUnmarshaler("CreateAppInput", ec.unmarshalInputCreateAppInput),
+			graphql.NewInputUnmarshaler("CreateAssignmentInput", ec.unmarshalInputCreateAssignmentInput),
 			graphql.NewInputUnmarshaler("CreateConversationInput", ec.unmarshalInputCreateConversationInput),
 			graphql.NewInputUnmarshaler("CreateDepartmentInput", ec.unmarshalInputCreateDepartmentInput),
 			graphql.NewInputUnmarshaler("CreateEnterpriseInput", ec.unmarshalInputCreateEnterpriseInput),
@@ -3123,6 +3635,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RecallMessageInput", ec.unmarshalInputRecallMessageInput),
 			graphql.NewInputUnmarshaler("RejectActivationInput", ec.unmarshalInputRejectActivationInput),
 			graphql.NewInputUnmarshaler("RemoveConversationMembersInput", ec.unmarshalInputRemoveConversationMembersInput),
+			graphql.NewInputUnmarshaler("ReopenAssignmentInput", ec.unmarshalInputReopenAssignmentInput),
 			graphql.NewInputUnmarshaler("RevokeAdminInput", ec.unmarshalInputRevokeAdminInput),
 			graphql.NewInputUnmarshaler("RotateAppSecretInput", ec.unmarshalInputRotateAppSecretInput),
 			graphql.NewInputUnmarshaler("SendConversationMessageInput", ec.unmarshalInputSendConversationMessageInput),
@@ -3132,11 +3645,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TagOrder", ec.unmarshalInputTagOrder),
 			graphql.NewInputUnmarshaler("TagWhereInput", ec.unmarshalInputTagWhereInput),
 			graphql.NewInputUnmarshaler("UpdateAppInput", ec.unmarshalInputUpdateAppInput),
+			graphql.NewInputUnmarshaler("UpdateAssignmentInput", ec.unmarshalInputUpdateAssignmentInput),
 			graphql.NewInputUnmarshaler("UpdateDepartmentInput", ec.unmarshalInputUpdateDepartmentInput),
 			graphql.NewInputUnmarshaler("UpdateEnterpriseSettingsInput", ec.unmarshalInputUpdateEnterpriseSettingsInput),
 			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
 			graphql.NewInputUnmarshaler("UpdateTagInput", ec.unmarshalInputUpdateTagInput),
 			graphql.NewInputUnmarshaler("UpdateVerificationSettingsInput", ec.unmarshalInputUpdateVerificationSettingsInput),
+			graphql.NewInputUnmarshaler("VerifyAssignmentInput", ec.unmarshalInputVerifyAssignmentInput),
 		)
 	}
 	first := true
@@ -3282,6 +3797,140 @@ extend type Mutation {
   rotateAppSecret(input: RotateAppSecretInput!): RotateAppSecretPayload!
   "Exchanges an app's secret for an access token. Needs no other token."
   appToken(input: AppTokenInput!): AppTokenPayload!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/assignments.graphql", Input: `# Work assignment (工作安排及监督): a member assigns work to colleagues they
+# see in the directory, followers watch it, assignees complete it, and the
+# verifier closes it (VERIFIED) or sends it back (REOPENED). Types
+# Assignment, AssignmentParticipant and AssignmentEvent come from
+# ent.graphql; each change reaches the inboxes of those concerned as an
+# entry whose subject is the assignment.
+
+extend type Assignment {
+  "Null when the viewer cannot see the assigner in the directory."
+  assigner: Member
+  "Who verifies the work: the assigner unless another was named. Null when the viewer cannot see them in the directory."
+  verifier: Member
+  "Those who do the work, with their completion."
+  assignees: [AssignmentParticipant!]!
+  "Those who watch the work."
+  followers: [AssignmentParticipant!]!
+  "Past the due date (which ends at midnight in the enterprise's time zone) and neither DONE nor VERIFIED."
+  overdue: Boolean!
+  "The viewer's roles in this assignment (empty for admins who only oversee it)."
+  myRoles: [AssignmentRole!]!
+}
+
+extend type AssignmentParticipant {
+  "Null when the viewer cannot see this member in the directory."
+  member: Member
+}
+
+enum AssignmentRole {
+  ASSIGNER
+  VERIFIER
+  ASSIGNEE
+  FOLLOWER
+}
+
+"Narrows the assignments list, on top of ` + "`" + `where` + "`" + `."
+input AssignmentsFilter {
+  "Only assignments where the viewer has this role (\"my tasks\": ASSIGNEE)."
+  role: AssignmentRole
+  "Only overdue (true) or not overdue (false) assignments."
+  overdue: Boolean
+  "Only top-level assignments (true) or only subtasks (false)."
+  topLevel: Boolean
+}
+
+input CreateAssignmentInput {
+  "1 to 200 characters."
+  title: String!
+  "Markdown, at most 10,000 characters."
+  description: String
+  "EACH (default): every assignee completes; ANY: one completion completes."
+  completionMode: AssignmentCompletionMode
+  "NORMAL by default."
+  priority: AssignmentPriority
+  "1 to 100 members the assigner sees in the directory."
+  assigneeIds: [ID!]!
+  "At most 100 members the assigner sees; none of them an assignee."
+  followerIds: [ID!]
+  "The assigner when absent."
+  verifierId: ID
+  "YYYY-MM-DD."
+  startDate: String
+  "YYYY-MM-DD, not before startDate."
+  dueDate: String
+  "Makes this a subtask of an assignment the viewer assigned or is assigned to (one level only)."
+  parentId: ID
+}
+
+input UpdateAssignmentInput {
+  id: ID!
+  title: String
+  description: String
+  priority: AssignmentPriority
+  "YYYY-MM-DD; an empty string clears it."
+  startDate: String
+  "YYYY-MM-DD; an empty string clears it."
+  dueDate: String
+  verifierId: ID
+  "Replaces the assignees (those who stay keep their completion). Not once DONE."
+  assigneeIds: [ID!]
+  "Replaces the followers."
+  followerIds: [ID!]
+}
+
+input CompleteAssignmentInput {
+  id: ID!
+  "At most 2,000 characters, shown on the timeline."
+  note: String
+}
+
+input VerifyAssignmentInput {
+  id: ID!
+  "At most 2,000 characters, shown on the timeline."
+  note: String
+}
+
+input ReopenAssignmentInput {
+  id: ID!
+  "Why the work goes back: 1 to 500 characters."
+  reason: String!
+}
+
+input CommentOnAssignmentInput {
+  id: ID!
+  "1 to 2,000 characters."
+  body: String!
+}
+
+extend type Query {
+  "Assignments the viewer sees: those they take part in, those assigned by members of departments they administer, and their subtasks."
+  assignments(
+    after: Cursor
+    first: Int
+    before: Cursor
+    last: Int
+    orderBy: [AssignmentOrder!]
+    where: AssignmentWhereInput
+    filter: AssignmentsFilter
+  ): AssignmentConnection!
+}
+
+extend type Mutation {
+  createAssignment(input: CreateAssignmentInput!): Assignment!
+  "The assigner changes an assignment that is not VERIFIED."
+  updateAssignment(input: UpdateAssignmentInput!): Assignment!
+  "An assignee completes their part (a second time changes nothing). CONFLICT once DONE or VERIFIED."
+  completeAssignment(input: CompleteAssignmentInput!): Assignment!
+  "The verifier closes a DONE assignment. CONFLICT in any other state."
+  verifyAssignment(input: VerifyAssignmentInput!): Assignment!
+  "The verifier or assigner sends a DONE assignment back to its assignees, clearing their completions. CONFLICT in any other state."
+  reopenAssignment(input: ReopenAssignmentInput!): Assignment!
+  "Anyone who sees the assignment comments on it."
+  commentOnAssignment(input: CommentOnAssignmentInput!): AssignmentEvent!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/audience.graphql", Input: `# Audiences: who a piece of content is for (an app's visible range, a
@@ -3835,6 +4484,552 @@ input AppWhereInput {
   descriptionHasSuffix: String
   descriptionEqualFold: String
   descriptionContainsFold: String
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+}
+type Assignment implements Node {
+  id: ID!
+  createdAt: Time!
+  title: String!
+  description: String!
+  """
+  EACH: every assignee completes; ANY: the first completion completes the assignment.
+  """
+  completionMode: AssignmentCompletionMode!
+  priority: AssignmentPriority!
+  status: AssignmentStatus!
+  """
+  First day of the work (YYYY-MM-DD, in the enterprise's time zone).
+  """
+  startDate: String
+  """
+  Last day of the work (YYYY-MM-DD, in the enterprise's time zone): overdue from the next day on.
+  """
+  dueDate: String
+  """
+  The instant the due date ends in the enterprise's time zone, for ordering and filters.
+  """
+  dueAt: Time
+  doneAt: Time
+  verifiedAt: Time
+  """
+  Why the assignment was last sent back to its assignees.
+  """
+  reopenReason: String
+  updatedAt: Time!
+  parent: Assignment
+  subtasks: [Assignment!]
+  participants: [AssignmentParticipant!]
+  events(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for AssignmentEvents returned from the connection.
+    """
+    orderBy: AssignmentEventOrder
+  ): AssignmentEventConnection!
+}
+"""
+AssignmentCompletionMode is enum for the field completion_mode
+"""
+enum AssignmentCompletionMode @goModel(model: "github.com/corpline/corpline/ent/assignment.CompletionMode") {
+  EACH
+  ANY
+}
+"""
+A connection to a list of items.
+"""
+type AssignmentConnection {
+  """
+  A list of edges.
+  """
+  edges: [AssignmentEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type AssignmentEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Assignment
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+type AssignmentEvent implements Node {
+  id: ID!
+  createdAt: Time!
+  kind: AssignmentEventKind!
+  """
+  The comment, or the reason of a reopen.
+  """
+  body: String!
+  assignment: Assignment!
+  actor: Member
+}
+"""
+A connection to a list of items.
+"""
+type AssignmentEventConnection {
+  """
+  A list of edges.
+  """
+  edges: [AssignmentEventEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type AssignmentEventEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: AssignmentEvent
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+AssignmentEventKind is enum for the field kind
+"""
+enum AssignmentEventKind @goModel(model: "github.com/corpline/corpline/ent/assignmentevent.Kind") {
+  ASSIGNED
+  UPDATED
+  COMPLETED
+  REOPENED
+  VERIFIED
+  COMMENTED
+}
+"""
+Ordering options for AssignmentEvent connections
+"""
+input AssignmentEventOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order AssignmentEvents.
+  """
+  field: AssignmentEventOrderField!
+}
+"""
+Properties by which AssignmentEvent connections can be ordered.
+"""
+enum AssignmentEventOrderField {
+  CREATED_AT
+}
+"""
+AssignmentEventWhereInput is used for filtering AssignmentEvent objects.
+Input was generated by ent.
+"""
+input AssignmentEventWhereInput {
+  not: AssignmentEventWhereInput
+  and: [AssignmentEventWhereInput!]
+  or: [AssignmentEventWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  kind field predicates
+  """
+  kind: AssignmentEventKind
+  kindNEQ: AssignmentEventKind
+  kindIn: [AssignmentEventKind!]
+  kindNotIn: [AssignmentEventKind!]
+  """
+  body field predicates
+  """
+  body: String
+  bodyNEQ: String
+  bodyIn: [String!]
+  bodyNotIn: [String!]
+  bodyGT: String
+  bodyGTE: String
+  bodyLT: String
+  bodyLTE: String
+  bodyContains: String
+  bodyHasPrefix: String
+  bodyHasSuffix: String
+  bodyEqualFold: String
+  bodyContainsFold: String
+}
+"""
+Ordering options for Assignment connections
+"""
+input AssignmentOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Assignments.
+  """
+  field: AssignmentOrderField!
+}
+"""
+Properties by which Assignment connections can be ordered.
+"""
+enum AssignmentOrderField {
+  CREATED_AT
+  TITLE
+  PRIORITY
+  STATUS
+  DUE_AT
+  UPDATED_AT
+}
+type AssignmentParticipant implements Node {
+  id: ID!
+  createdAt: Time!
+  role: AssignmentParticipantRole!
+  """
+  When this assignee completed their part; cleared when the assignment is reopened.
+  """
+  completedAt: Time
+  assignment: Assignment!
+}
+"""
+Ordering options for AssignmentParticipant connections
+"""
+input AssignmentParticipantOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order AssignmentParticipants.
+  """
+  field: AssignmentParticipantOrderField!
+}
+"""
+Properties by which AssignmentParticipant connections can be ordered.
+"""
+enum AssignmentParticipantOrderField {
+  CREATED_AT
+}
+"""
+AssignmentParticipantRole is enum for the field role
+"""
+enum AssignmentParticipantRole @goModel(model: "github.com/corpline/corpline/ent/assignmentparticipant.Role") {
+  ASSIGNEE
+  FOLLOWER
+}
+"""
+AssignmentParticipantWhereInput is used for filtering AssignmentParticipant objects.
+Input was generated by ent.
+"""
+input AssignmentParticipantWhereInput {
+  not: AssignmentParticipantWhereInput
+  and: [AssignmentParticipantWhereInput!]
+  or: [AssignmentParticipantWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  role field predicates
+  """
+  role: AssignmentParticipantRole
+  roleNEQ: AssignmentParticipantRole
+  roleIn: [AssignmentParticipantRole!]
+  roleNotIn: [AssignmentParticipantRole!]
+  """
+  completed_at field predicates
+  """
+  completedAt: Time
+  completedAtNEQ: Time
+  completedAtIn: [Time!]
+  completedAtNotIn: [Time!]
+  completedAtGT: Time
+  completedAtGTE: Time
+  completedAtLT: Time
+  completedAtLTE: Time
+  completedAtIsNil: Boolean
+  completedAtNotNil: Boolean
+}
+"""
+AssignmentPriority is enum for the field priority
+"""
+enum AssignmentPriority @goModel(model: "github.com/corpline/corpline/ent/assignment.Priority") {
+  LOW
+  NORMAL
+  HIGH
+  URGENT
+}
+"""
+AssignmentStatus is enum for the field status
+"""
+enum AssignmentStatus @goModel(model: "github.com/corpline/corpline/ent/assignment.Status") {
+  TODO
+  IN_PROGRESS
+  DONE
+  VERIFIED
+  REOPENED
+}
+"""
+AssignmentWhereInput is used for filtering Assignment objects.
+Input was generated by ent.
+"""
+input AssignmentWhereInput {
+  not: AssignmentWhereInput
+  and: [AssignmentWhereInput!]
+  or: [AssignmentWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  title field predicates
+  """
+  title: String
+  titleNEQ: String
+  titleIn: [String!]
+  titleNotIn: [String!]
+  titleGT: String
+  titleGTE: String
+  titleLT: String
+  titleLTE: String
+  titleContains: String
+  titleHasPrefix: String
+  titleHasSuffix: String
+  titleEqualFold: String
+  titleContainsFold: String
+  """
+  description field predicates
+  """
+  description: String
+  descriptionNEQ: String
+  descriptionIn: [String!]
+  descriptionNotIn: [String!]
+  descriptionGT: String
+  descriptionGTE: String
+  descriptionLT: String
+  descriptionLTE: String
+  descriptionContains: String
+  descriptionHasPrefix: String
+  descriptionHasSuffix: String
+  descriptionEqualFold: String
+  descriptionContainsFold: String
+  """
+  completion_mode field predicates
+  """
+  completionMode: AssignmentCompletionMode
+  completionModeNEQ: AssignmentCompletionMode
+  completionModeIn: [AssignmentCompletionMode!]
+  completionModeNotIn: [AssignmentCompletionMode!]
+  """
+  priority field predicates
+  """
+  priority: AssignmentPriority
+  priorityNEQ: AssignmentPriority
+  priorityIn: [AssignmentPriority!]
+  priorityNotIn: [AssignmentPriority!]
+  """
+  status field predicates
+  """
+  status: AssignmentStatus
+  statusNEQ: AssignmentStatus
+  statusIn: [AssignmentStatus!]
+  statusNotIn: [AssignmentStatus!]
+  """
+  start_date field predicates
+  """
+  startDate: String
+  startDateNEQ: String
+  startDateIn: [String!]
+  startDateNotIn: [String!]
+  startDateGT: String
+  startDateGTE: String
+  startDateLT: String
+  startDateLTE: String
+  startDateContains: String
+  startDateHasPrefix: String
+  startDateHasSuffix: String
+  startDateIsNil: Boolean
+  startDateNotNil: Boolean
+  startDateEqualFold: String
+  startDateContainsFold: String
+  """
+  due_date field predicates
+  """
+  dueDate: String
+  dueDateNEQ: String
+  dueDateIn: [String!]
+  dueDateNotIn: [String!]
+  dueDateGT: String
+  dueDateGTE: String
+  dueDateLT: String
+  dueDateLTE: String
+  dueDateContains: String
+  dueDateHasPrefix: String
+  dueDateHasSuffix: String
+  dueDateIsNil: Boolean
+  dueDateNotNil: Boolean
+  dueDateEqualFold: String
+  dueDateContainsFold: String
+  """
+  due_at field predicates
+  """
+  dueAt: Time
+  dueAtNEQ: Time
+  dueAtIn: [Time!]
+  dueAtNotIn: [Time!]
+  dueAtGT: Time
+  dueAtGTE: Time
+  dueAtLT: Time
+  dueAtLTE: Time
+  dueAtIsNil: Boolean
+  dueAtNotNil: Boolean
+  """
+  done_at field predicates
+  """
+  doneAt: Time
+  doneAtNEQ: Time
+  doneAtIn: [Time!]
+  doneAtNotIn: [Time!]
+  doneAtGT: Time
+  doneAtGTE: Time
+  doneAtLT: Time
+  doneAtLTE: Time
+  doneAtIsNil: Boolean
+  doneAtNotNil: Boolean
+  """
+  verified_at field predicates
+  """
+  verifiedAt: Time
+  verifiedAtNEQ: Time
+  verifiedAtIn: [Time!]
+  verifiedAtNotIn: [Time!]
+  verifiedAtGT: Time
+  verifiedAtGTE: Time
+  verifiedAtLT: Time
+  verifiedAtLTE: Time
+  verifiedAtIsNil: Boolean
+  verifiedAtNotNil: Boolean
+  """
+  reopen_reason field predicates
+  """
+  reopenReason: String
+  reopenReasonNEQ: String
+  reopenReasonIn: [String!]
+  reopenReasonNotIn: [String!]
+  reopenReasonGT: String
+  reopenReasonGTE: String
+  reopenReasonLT: String
+  reopenReasonLTE: String
+  reopenReasonContains: String
+  reopenReasonHasPrefix: String
+  reopenReasonHasSuffix: String
+  reopenReasonIsNil: Boolean
+  reopenReasonNotNil: Boolean
+  reopenReasonEqualFold: String
+  reopenReasonContainsFold: String
   """
   updated_at field predicates
   """
@@ -4525,6 +5720,10 @@ type Enterprise implements Node {
   """
   code: String!
   name: String!
+  """
+  IANA time zone of the enterprise's dates: due dates, working days, report cycles.
+  """
+  timeZone: String!
   accountType: EnterpriseAccountType!
   """
   EVERYONE: members see the whole directory; DEPARTMENT: their own departments' subtrees, the ancestors and their leaders.
@@ -4694,6 +5893,22 @@ input EnterpriseWhereInput {
   nameEqualFold: String
   nameContainsFold: String
   """
+  time_zone field predicates
+  """
+  timeZone: String
+  timeZoneNEQ: String
+  timeZoneIn: [String!]
+  timeZoneNotIn: [String!]
+  timeZoneGT: String
+  timeZoneGTE: String
+  timeZoneLT: String
+  timeZoneLTE: String
+  timeZoneContains: String
+  timeZoneHasPrefix: String
+  timeZoneHasSuffix: String
+  timeZoneEqualFold: String
+  timeZoneContainsFold: String
+  """
   account_type field predicates
   """
   accountType: EnterpriseAccountType
@@ -4788,6 +6003,14 @@ input EnterpriseWhereInput {
 type InboxEntry implements Node {
   id: ID!
   createdAt: Time!
+  """
+  The kind of item an entry is about, instead of a message: the entry references it and copies nothing, so it shows the item as it is now, to whoever may still see it.
+  """
+  subjectType: InboxSubjectType
+  """
+  What happened to the item (ASSIGNED, COMPLETED, PUBLISHED...): the values are the item's app's.
+  """
+  subjectEvent: String
   seq: Int!
   readAt: Time
   confidential: Boolean!
@@ -4795,7 +6018,8 @@ type InboxEntry implements Node {
   The entry came from forwarding a confidential message: its content is not readable here.
   """
   withheld: Boolean!
-  message: Message!
+  message: Message
+  actor: Member
   app: App
   conversation: Conversation
 }
@@ -4882,6 +6106,33 @@ input InboxEntryWhereInput {
   createdAtLT: Time
   createdAtLTE: Time
   """
+  subject_type field predicates
+  """
+  subjectType: InboxSubjectType
+  subjectTypeNEQ: InboxSubjectType
+  subjectTypeIn: [InboxSubjectType!]
+  subjectTypeNotIn: [InboxSubjectType!]
+  subjectTypeIsNil: Boolean
+  subjectTypeNotNil: Boolean
+  """
+  subject_event field predicates
+  """
+  subjectEvent: String
+  subjectEventNEQ: String
+  subjectEventIn: [String!]
+  subjectEventNotIn: [String!]
+  subjectEventGT: String
+  subjectEventGTE: String
+  subjectEventLT: String
+  subjectEventLTE: String
+  subjectEventContains: String
+  subjectEventHasPrefix: String
+  subjectEventHasSuffix: String
+  subjectEventIsNil: Boolean
+  subjectEventNotNil: Boolean
+  subjectEventEqualFold: String
+  subjectEventContainsFold: String
+  """
   seq field predicates
   """
   seq: Int
@@ -4930,6 +6181,13 @@ input InboxEntryWhereInput {
   """
   hasConversation: Boolean
   hasConversationWith: [ConversationWhereInput!]
+}
+"""
+InboxSubjectType is enum for the field subject_type
+"""
+enum InboxSubjectType @goModel(model: "github.com/corpline/corpline/ent/inboxentry.SubjectType") {
+  ASSIGNMENT
+  ANNOUNCEMENT
 }
 """
 The builtin Map type
@@ -5850,6 +7108,21 @@ type InboxUnread {
   others: Int!
 }
 
+"""
+An item of an office app that an inbox entry is about. The entry references
+it and copies nothing: it shows the item as it is now.
+"""
+union InboxSubject = Assignment
+
+extend type InboxEntry {
+  """
+  The item the entry is about (subjectType says which kind), or null for an
+  entry that carries a message, and when the viewer may no longer see the
+  item.
+  """
+  subject: InboxSubject
+}
+
 extend type InboxEntryConnection {
   "The viewer's unread counts (whatever the connection's filter)."
   unread: InboxUnread!
@@ -6454,6 +7727,140 @@ func (ec *executionContext) childFields_Article(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Article", field.Name)
 }
 
+func (ec *executionContext) childFields_Assignment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Assignment_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Assignment_createdAt(ctx, field)
+	case "title":
+		return ec.fieldContext_Assignment_title(ctx, field)
+	case "description":
+		return ec.fieldContext_Assignment_description(ctx, field)
+	case "completionMode":
+		return ec.fieldContext_Assignment_completionMode(ctx, field)
+	case "priority":
+		return ec.fieldContext_Assignment_priority(ctx, field)
+	case "status":
+		return ec.fieldContext_Assignment_status(ctx, field)
+	case "startDate":
+		return ec.fieldContext_Assignment_startDate(ctx, field)
+	case "dueDate":
+		return ec.fieldContext_Assignment_dueDate(ctx, field)
+	case "dueAt":
+		return ec.fieldContext_Assignment_dueAt(ctx, field)
+	case "doneAt":
+		return ec.fieldContext_Assignment_doneAt(ctx, field)
+	case "verifiedAt":
+		return ec.fieldContext_Assignment_verifiedAt(ctx, field)
+	case "reopenReason":
+		return ec.fieldContext_Assignment_reopenReason(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Assignment_updatedAt(ctx, field)
+	case "parent":
+		return ec.fieldContext_Assignment_parent(ctx, field)
+	case "subtasks":
+		return ec.fieldContext_Assignment_subtasks(ctx, field)
+	case "participants":
+		return ec.fieldContext_Assignment_participants(ctx, field)
+	case "events":
+		return ec.fieldContext_Assignment_events(ctx, field)
+	case "assigner":
+		return ec.fieldContext_Assignment_assigner(ctx, field)
+	case "verifier":
+		return ec.fieldContext_Assignment_verifier(ctx, field)
+	case "assignees":
+		return ec.fieldContext_Assignment_assignees(ctx, field)
+	case "followers":
+		return ec.fieldContext_Assignment_followers(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Assignment_overdue(ctx, field)
+	case "myRoles":
+		return ec.fieldContext_Assignment_myRoles(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Assignment", field.Name)
+}
+
+func (ec *executionContext) childFields_AssignmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AssignmentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AssignmentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AssignmentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignmentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AssignmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AssignmentEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AssignmentEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AssignmentEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AssignmentEvent_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AssignmentEvent_createdAt(ctx, field)
+	case "kind":
+		return ec.fieldContext_AssignmentEvent_kind(ctx, field)
+	case "body":
+		return ec.fieldContext_AssignmentEvent_body(ctx, field)
+	case "assignment":
+		return ec.fieldContext_AssignmentEvent_assignment(ctx, field)
+	case "actor":
+		return ec.fieldContext_AssignmentEvent_actor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignmentEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_AssignmentEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AssignmentEventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AssignmentEventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AssignmentEventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignmentEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AssignmentEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AssignmentEventEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AssignmentEventEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignmentEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AssignmentParticipant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AssignmentParticipant_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AssignmentParticipant_createdAt(ctx, field)
+	case "role":
+		return ec.fieldContext_AssignmentParticipant_role(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_AssignmentParticipant_completedAt(ctx, field)
+	case "assignment":
+		return ec.fieldContext_AssignmentParticipant_assignment(ctx, field)
+	case "member":
+		return ec.fieldContext_AssignmentParticipant_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignmentParticipant", field.Name)
+}
+
 func (ec *executionContext) childFields_Audience(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "everyone":
@@ -6720,6 +8127,8 @@ func (ec *executionContext) childFields_Enterprise(ctx context.Context, field gr
 		return ec.fieldContext_Enterprise_code(ctx, field)
 	case "name":
 		return ec.fieldContext_Enterprise_name(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_Enterprise_timeZone(ctx, field)
 	case "accountType":
 		return ec.fieldContext_Enterprise_accountType(ctx, field)
 	case "directoryVisibility":
@@ -6828,6 +8237,10 @@ func (ec *executionContext) childFields_InboxEntry(ctx context.Context, field gr
 		return ec.fieldContext_InboxEntry_id(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_InboxEntry_createdAt(ctx, field)
+	case "subjectType":
+		return ec.fieldContext_InboxEntry_subjectType(ctx, field)
+	case "subjectEvent":
+		return ec.fieldContext_InboxEntry_subjectEvent(ctx, field)
 	case "seq":
 		return ec.fieldContext_InboxEntry_seq(ctx, field)
 	case "readAt":
@@ -6838,10 +8251,14 @@ func (ec *executionContext) childFields_InboxEntry(ctx context.Context, field gr
 		return ec.fieldContext_InboxEntry_withheld(ctx, field)
 	case "message":
 		return ec.fieldContext_InboxEntry_message(ctx, field)
+	case "actor":
+		return ec.fieldContext_InboxEntry_actor(ctx, field)
 	case "app":
 		return ec.fieldContext_InboxEntry_app(ctx, field)
 	case "conversation":
 		return ec.fieldContext_InboxEntry_conversation(ctx, field)
+	case "subject":
+		return ec.fieldContext_InboxEntry_subject(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InboxEntry", field.Name)
 }
@@ -7374,6 +8791,52 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Assignment_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.AssignmentEventOrder, error) {
+			return ec.unmarshalOAssignmentEventOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Department_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7688,12 +9151,54 @@ func (ec *executionContext) field_Mutation_certifyEnterprise_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_commentOnAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CommentOnAssignmentInput, error) {
+			return ec.unmarshalNCommentOnAssignmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCommentOnAssignmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_completeAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CompleteAssignmentInput, error) {
+			return ec.unmarshalNCompleteAssignmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCompleteAssignmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createApp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateAppInput, error) {
 			return ec.unmarshalNCreateAppInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateAppInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateAssignmentInput, error) {
+			return ec.unmarshalNCreateAssignmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateAssignmentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7982,6 +9487,20 @@ func (ec *executionContext) field_Mutation_removeConversationMembers_args(ctx co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reopenAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReopenAssignmentInput, error) {
+			return ec.unmarshalNReopenAssignmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐReopenAssignmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeAdmin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8080,6 +9599,20 @@ func (ec *executionContext) field_Mutation_updateApp_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateAssignmentInput, error) {
+			return ec.unmarshalNUpdateAssignmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateAssignmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateDepartment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8142,6 +9675,20 @@ func (ec *executionContext) field_Mutation_updateVerificationSettings_args(ctx c
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateVerificationSettingsInput, error) {
 			return ec.unmarshalNUpdateVerificationSettingsInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateVerificationSettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_verifyAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.VerifyAssignmentInput, error) {
+			return ec.unmarshalNVerifyAssignmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐVerifyAssignmentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8269,6 +9816,68 @@ func (ec *executionContext) field_Query_apps_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_assignments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.AssignmentOrder, error) {
+			return ec.unmarshalOAssignmentOrder2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AssignmentWhereInput, error) {
+			return ec.unmarshalOAssignmentWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AssignmentsFilter, error) {
+			return ec.unmarshalOAssignmentsFilter2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAssignmentsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg6
 	return args, nil
 }
 
@@ -9743,6 +11352,1238 @@ func (ec *executionContext) _Article_pictureUrl(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Article_pictureUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assignment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Assignment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Assignment_title(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assignment_description(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assignment_completionMode(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_completionMode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletionMode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v assignment.CompletionMode) graphql.Marshaler {
+			return ec.marshalNAssignmentCompletionMode2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_completionMode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "AssignmentCompletionMode")
+}
+
+func (ec *executionContext) _Assignment_priority(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v assignment.Priority) graphql.Marshaler {
+			return ec.marshalNAssignmentPriority2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriority(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "AssignmentPriority")
+}
+
+func (ec *executionContext) _Assignment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v assignment.Status) graphql.Marshaler {
+			return ec.marshalNAssignmentStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "AssignmentStatus")
+}
+
+func (ec *executionContext) _Assignment_startDate(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assignment_dueDate(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_dueDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assignment_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_dueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Assignment_doneAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_doneAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DoneAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_doneAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Assignment_verifiedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_verifiedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerifiedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_verifiedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Assignment_reopenReason(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_reopenReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReopenReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_reopenReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assignment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Assignment_parent(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parent(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalOAssignment2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_subtasks(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_subtasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subtasks(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Assignment) graphql.Marshaler {
+			return ec.marshalOAssignment2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_subtasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_participants(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participants(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AssignmentParticipant) graphql.Marshaler {
+			return ec.marshalOAssignmentParticipant2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentParticipant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_events(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Events(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AssignmentEventOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssignmentEventConnection) graphql.Marshaler {
+			return ec.marshalNAssignmentEventConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_events(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Assignment_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_assigner(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_assigner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().Assigner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_assigner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_verifier(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_verifier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().Verifier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_verifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_assignees(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_assignees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().Assignees(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AssignmentParticipant) graphql.Marshaler {
+			return ec.marshalNAssignmentParticipant2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_assignees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentParticipant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_followers(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_followers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().Followers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AssignmentParticipant) graphql.Marshaler {
+			return ec.marshalNAssignmentParticipant2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_followers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentParticipant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_overdue(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().Overdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Assignment_myRoles(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_myRoles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().MyRoles(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AssignmentRole) graphql.Marshaler {
+			return ec.marshalNAssignmentRole2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAssignmentRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_myRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, true, true, "AssignmentRole")
+}
+
+func (ec *executionContext) _AssignmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AssignmentEdge) graphql.Marshaler {
+			return ec.marshalOAssignmentEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AssignmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalOAssignment2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _AssignmentEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AssignmentEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEvent_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AssignmentEvent_kind(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v assignmentevent.Kind) graphql.Marshaler {
+			return ec.marshalNAssignmentEventKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmenteventᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentEvent", field, false, false, "AssignmentEventKind")
+}
+
+func (ec *executionContext) _AssignmentEvent_body(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEvent_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEvent_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AssignmentEvent_assignment(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEvent_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEvent_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentEvent_actor(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEvent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AssignmentEventEdge) graphql.Marshaler {
+			return ec.marshalOAssignmentEventEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentEventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEventConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentEventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEventConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentEventConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AssignmentEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssignmentEvent) graphql.Marshaler {
+			return ec.marshalOAssignmentEvent2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentEventEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentEventEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _AssignmentParticipant_id(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentParticipant_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentParticipant_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentParticipant", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AssignmentParticipant_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentParticipant_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentParticipant_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentParticipant", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AssignmentParticipant_role(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentParticipant_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v assignmentparticipant.Role) graphql.Marshaler {
+			return ec.marshalNAssignmentParticipantRole2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentparticipantᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentParticipant_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentParticipant", field, false, false, "AssignmentParticipantRole")
+}
+
+func (ec *executionContext) _AssignmentParticipant_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentParticipant_completedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentParticipant_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentParticipant", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AssignmentParticipant_assignment(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentParticipant_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentParticipant_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentParticipant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentParticipant_member(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentParticipant_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AssignmentParticipant().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentParticipant_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentParticipant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Audience_everyone(ctx context.Context, field graphql.CollectedField, obj *audience.Audience) (ret graphql.Marshaler) {
@@ -11659,6 +14500,29 @@ func (ec *executionContext) fieldContext_Enterprise_name(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
+func (ec *executionContext) _Enterprise_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
+}
+
 func (ec *executionContext) _Enterprise_accountType(ctx context.Context, field graphql.CollectedField, obj *ent.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12463,6 +15327,52 @@ func (ec *executionContext) fieldContext_InboxEntry_createdAt(_ context.Context,
 	return graphql.NewScalarFieldContext("InboxEntry", field, false, false, "Time")
 }
 
+func (ec *executionContext) _InboxEntry_subjectType(ctx context.Context, field graphql.CollectedField, obj *ent.InboxEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboxEntry_subjectType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubjectType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *inboxentry.SubjectType) graphql.Marshaler {
+			return ec.marshalOInboxSubjectType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋinboxentryᚐSubjectType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InboxEntry_subjectType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboxEntry", field, false, false, "InboxSubjectType")
+}
+
+func (ec *executionContext) _InboxEntry_subjectEvent(ctx context.Context, field graphql.CollectedField, obj *ent.InboxEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboxEntry_subjectEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubjectEvent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InboxEntry_subjectEvent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboxEntry", field, false, false, "String")
+}
+
 func (ec *executionContext) _InboxEntry_seq(ctx context.Context, field graphql.CollectedField, obj *ent.InboxEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12568,10 +15478,10 @@ func (ec *executionContext) _InboxEntry_message(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Message) graphql.Marshaler {
-			return ec.marshalNMessage2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMessage(ctx, selections, v)
+			return ec.marshalOMessage2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMessage(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_InboxEntry_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -12582,6 +15492,38 @@ func (ec *executionContext) fieldContext_InboxEntry_message(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Message(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InboxEntry_actor(ctx context.Context, field graphql.CollectedField, obj *ent.InboxEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboxEntry_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InboxEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InboxEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12649,6 +15591,29 @@ func (ec *executionContext) fieldContext_InboxEntry_conversation(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _InboxEntry_subject(ctx context.Context, field graphql.CollectedField, obj *ent.InboxEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboxEntry_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InboxEntry().Subject(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalOInboxSubject2githubᚗcomᚋcorplineᚋcorplineᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InboxEntry_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboxEntry", field, true, true, "InboxSubject")
 }
 
 func (ec *executionContext) _InboxEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InboxEntryConnection) (ret graphql.Marshaler) {
@@ -15427,6 +18392,270 @@ func (ec *executionContext) fieldContext_Mutation_appToken(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAssignment(ctx, fc.Args["input"].(model.CreateAssignmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAssignment(ctx, fc.Args["input"].(model.UpdateAssignmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_completeAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_completeAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CompleteAssignment(ctx, fc.Args["input"].(model.CompleteAssignmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_completeAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_completeAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifyAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verifyAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().VerifyAssignment(ctx, fc.Args["input"].(model.VerifyAssignmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_verifyAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verifyAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reopenAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reopenAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReopenAssignment(ctx, fc.Args["input"].(model.ReopenAssignmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reopenAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reopenAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_commentOnAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_commentOnAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CommentOnAssignment(ctx, fc.Args["input"].(model.CommentOnAssignmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssignmentEvent) graphql.Marshaler {
+			return ec.marshalNAssignmentEvent2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_commentOnAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_commentOnAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17349,6 +20578,50 @@ func (ec *executionContext) fieldContext_Query_tags(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_tags_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_assignments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_assignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Assignments(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AssignmentOrder), fc.Args["where"].(*ent.AssignmentWhereInput), fc.Args["filter"].(*model.AssignmentsFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssignmentConnection) graphql.Marshaler {
+			return ec.marshalNAssignmentConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_assignments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_assignments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20644,6 +23917,1831 @@ func UnmarshalArticleInput(ctx context.Context, raw any) (msgtype.ArticleBody, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAssignmentEventOrder(ctx context.Context, obj any) (ent.AssignmentEventOrder, error) {
+	var it ent.AssignmentEventOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAssignmentEventOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignmentEventOrder unmarshals raw into the AssignmentEventOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignmentEventOrder(ctx context.Context, raw any) (ent.AssignmentEventOrder, error) {
+	var out ent.AssignmentEventOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignmentEventOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssignmentEventWhereInput(ctx context.Context, obj any) (ent.AssignmentEventWhereInput, error) {
+	var it ent.AssignmentEventWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyEqualFold", "bodyContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAssignmentEventWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAssignmentEventWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAssignmentEventWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOAssignmentEventKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmenteventᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOAssignmentEventKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmenteventᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOAssignmentEventKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmenteventᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOAssignmentEventKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmenteventᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "bodyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyNEQ = data
+		case "bodyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyIn = data
+		case "bodyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyNotIn = data
+		case "bodyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyGT = data
+		case "bodyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyGTE = data
+		case "bodyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyLT = data
+		case "bodyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyLTE = data
+		case "bodyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyContains = data
+		case "bodyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyHasPrefix = data
+		case "bodyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyHasSuffix = data
+		case "bodyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyEqualFold = data
+		case "bodyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignmentEventWhereInput unmarshals raw into the AssignmentEventWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignmentEventWhereInput(ctx context.Context, raw any) (ent.AssignmentEventWhereInput, error) {
+	var out ent.AssignmentEventWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignmentEventWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssignmentOrder(ctx context.Context, obj any) (ent.AssignmentOrder, error) {
+	var it ent.AssignmentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAssignmentOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignmentOrder unmarshals raw into the AssignmentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignmentOrder(ctx context.Context, raw any) (ent.AssignmentOrder, error) {
+	var out ent.AssignmentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignmentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssignmentParticipantOrder(ctx context.Context, obj any) (ent.AssignmentParticipantOrder, error) {
+	var it ent.AssignmentParticipantOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAssignmentParticipantOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignmentParticipantOrder unmarshals raw into the AssignmentParticipantOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignmentParticipantOrder(ctx context.Context, raw any) (ent.AssignmentParticipantOrder, error) {
+	var out ent.AssignmentParticipantOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignmentParticipantOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssignmentParticipantWhereInput(ctx context.Context, obj any) (ent.AssignmentParticipantWhereInput, error) {
+	var it ent.AssignmentParticipantWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAssignmentParticipantWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAssignmentParticipantWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAssignmentParticipantWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOAssignmentParticipantRole2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentparticipantᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "roleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleNEQ"))
+			data, err := ec.unmarshalOAssignmentParticipantRole2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentparticipantᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleNEQ = data
+		case "roleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleIn"))
+			data, err := ec.unmarshalOAssignmentParticipantRole2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentparticipantᚐRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleIn = data
+		case "roleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleNotIn"))
+			data, err := ec.unmarshalOAssignmentParticipantRole2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentparticipantᚐRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleNotIn = data
+		case "completedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAt = data
+		case "completedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtNEQ = data
+		case "completedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtIn = data
+		case "completedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtNotIn = data
+		case "completedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtGT = data
+		case "completedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtGTE = data
+		case "completedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtLT = data
+		case "completedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtLTE = data
+		case "completedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtIsNil = data
+		case "completedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtNotNil = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignmentParticipantWhereInput unmarshals raw into the AssignmentParticipantWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignmentParticipantWhereInput(ctx context.Context, raw any) (ent.AssignmentParticipantWhereInput, error) {
+	var out ent.AssignmentParticipantWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignmentParticipantWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssignmentWhereInput(ctx context.Context, obj any) (ent.AssignmentWhereInput, error) {
+	var it ent.AssignmentWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "completionMode", "completionModeNEQ", "completionModeIn", "completionModeNotIn", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateContains", "startDateHasPrefix", "startDateHasSuffix", "startDateIsNil", "startDateNotNil", "startDateEqualFold", "startDateContainsFold", "dueDate", "dueDateNEQ", "dueDateIn", "dueDateNotIn", "dueDateGT", "dueDateGTE", "dueDateLT", "dueDateLTE", "dueDateContains", "dueDateHasPrefix", "dueDateHasSuffix", "dueDateIsNil", "dueDateNotNil", "dueDateEqualFold", "dueDateContainsFold", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "dueAtIsNil", "dueAtNotNil", "doneAt", "doneAtNEQ", "doneAtIn", "doneAtNotIn", "doneAtGT", "doneAtGTE", "doneAtLT", "doneAtLTE", "doneAtIsNil", "doneAtNotNil", "verifiedAt", "verifiedAtNEQ", "verifiedAtIn", "verifiedAtNotIn", "verifiedAtGT", "verifiedAtGTE", "verifiedAtLT", "verifiedAtLTE", "verifiedAtIsNil", "verifiedAtNotNil", "reopenReason", "reopenReasonNEQ", "reopenReasonIn", "reopenReasonNotIn", "reopenReasonGT", "reopenReasonGTE", "reopenReasonLT", "reopenReasonLTE", "reopenReasonContains", "reopenReasonHasPrefix", "reopenReasonHasSuffix", "reopenReasonIsNil", "reopenReasonNotNil", "reopenReasonEqualFold", "reopenReasonContainsFold", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAssignmentWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAssignmentWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAssignmentWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNEQ = data
+		case "titleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIn = data
+		case "titleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotIn = data
+		case "titleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGT = data
+		case "titleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGTE = data
+		case "titleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLT = data
+		case "titleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLTE = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		case "titleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasPrefix = data
+		case "titleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasSuffix = data
+		case "titleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEqualFold = data
+		case "titleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContainsFold = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "descriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNEQ = data
+		case "descriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIn = data
+		case "descriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotIn = data
+		case "descriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGT = data
+		case "descriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGTE = data
+		case "descriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLT = data
+		case "descriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLTE = data
+		case "descriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContains = data
+		case "descriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasPrefix = data
+		case "descriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasSuffix = data
+		case "descriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEqualFold = data
+		case "descriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContainsFold = data
+		case "completionMode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completionMode"))
+			data, err := ec.unmarshalOAssignmentCompletionMode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletionMode = data
+		case "completionModeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completionModeNEQ"))
+			data, err := ec.unmarshalOAssignmentCompletionMode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletionModeNEQ = data
+		case "completionModeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completionModeIn"))
+			data, err := ec.unmarshalOAssignmentCompletionMode2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionModeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletionModeIn = data
+		case "completionModeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completionModeNotIn"))
+			data, err := ec.unmarshalOAssignmentCompletionMode2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionModeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletionModeNotIn = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOAssignmentPriority2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "priorityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priorityNEQ"))
+			data, err := ec.unmarshalOAssignmentPriority2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriorityNEQ = data
+		case "priorityIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priorityIn"))
+			data, err := ec.unmarshalOAssignmentPriority2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriorityᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriorityIn = data
+		case "priorityNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priorityNotIn"))
+			data, err := ec.unmarshalOAssignmentPriority2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriorityᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriorityNotIn = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAssignmentStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOAssignmentStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOAssignmentStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOAssignmentStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "startDateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateNEQ = data
+		case "startDateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateIn = data
+		case "startDateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateNotIn = data
+		case "startDateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateGT = data
+		case "startDateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateGTE = data
+		case "startDateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateLT = data
+		case "startDateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateLTE = data
+		case "startDateContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateContains = data
+		case "startDateHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateHasPrefix = data
+		case "startDateHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateHasSuffix = data
+		case "startDateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateIsNil = data
+		case "startDateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateNotNil = data
+		case "startDateEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateEqualFold = data
+		case "startDateContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateContainsFold = data
+		case "dueDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDate = data
+		case "dueDateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateNEQ = data
+		case "dueDateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateIn = data
+		case "dueDateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateNotIn = data
+		case "dueDateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateGT = data
+		case "dueDateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateGTE = data
+		case "dueDateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateLT = data
+		case "dueDateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateLTE = data
+		case "dueDateContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateContains = data
+		case "dueDateHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateHasPrefix = data
+		case "dueDateHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateHasSuffix = data
+		case "dueDateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateIsNil = data
+		case "dueDateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateNotNil = data
+		case "dueDateEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateEqualFold = data
+		case "dueDateContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateContainsFold = data
+		case "dueAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueAt = data
+		case "dueAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueAtNEQ = data
+		case "dueAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueAtIn = data
+		case "dueAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueAtNotIn = data
+		case "dueAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueAtGT = data
+		case "dueAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueAtGTE = data
+		case "dueAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueAtLT = data
+		case "dueAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueAtLTE = data
+		case "dueAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueAtIsNil = data
+		case "dueAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueAtNotNil = data
+		case "doneAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneAt = data
+		case "doneAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneAtNEQ = data
+		case "doneAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneAtIn = data
+		case "doneAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneAtNotIn = data
+		case "doneAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneAtGT = data
+		case "doneAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneAtGTE = data
+		case "doneAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneAtLT = data
+		case "doneAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneAtLTE = data
+		case "doneAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneAtIsNil = data
+		case "doneAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneAtNotNil = data
+		case "verifiedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifiedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifiedAt = data
+		case "verifiedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifiedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifiedAtNEQ = data
+		case "verifiedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifiedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifiedAtIn = data
+		case "verifiedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifiedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifiedAtNotIn = data
+		case "verifiedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifiedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifiedAtGT = data
+		case "verifiedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifiedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifiedAtGTE = data
+		case "verifiedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifiedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifiedAtLT = data
+		case "verifiedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifiedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifiedAtLTE = data
+		case "verifiedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifiedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifiedAtIsNil = data
+		case "verifiedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifiedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifiedAtNotNil = data
+		case "reopenReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReason = data
+		case "reopenReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonNEQ = data
+		case "reopenReasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonIn = data
+		case "reopenReasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonNotIn = data
+		case "reopenReasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonGT = data
+		case "reopenReasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonGTE = data
+		case "reopenReasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonLT = data
+		case "reopenReasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonLTE = data
+		case "reopenReasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonContains = data
+		case "reopenReasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonHasPrefix = data
+		case "reopenReasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonHasSuffix = data
+		case "reopenReasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonIsNil = data
+		case "reopenReasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonNotNil = data
+		case "reopenReasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonEqualFold = data
+		case "reopenReasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenReasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenReasonContainsFold = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignmentWhereInput unmarshals raw into the AssignmentWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignmentWhereInput(ctx context.Context, raw any) (ent.AssignmentWhereInput, error) {
+	var out ent.AssignmentWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignmentWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssignmentsFilter(ctx context.Context, obj any) (model.AssignmentsFilter, error) {
+	var it model.AssignmentsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"role", "overdue", "topLevel"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOAssignmentRole2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAssignmentRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "overdue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overdue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Overdue = data
+		case "topLevel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topLevel"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopLevel = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignmentsFilter unmarshals raw into the AssignmentsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignmentsFilter(ctx context.Context, raw any) (model.AssignmentsFilter, error) {
+	var out model.AssignmentsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignmentsFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAudienceInput(ctx context.Context, obj any) (audience.Audience, error) {
 	var it audience.Audience
 	if obj == nil {
@@ -21646,6 +26744,104 @@ func UnmarshalCertifyEnterpriseInput(ctx context.Context, raw any) (model.Certif
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCommentOnAssignmentInput(ctx context.Context, obj any) (model.CommentOnAssignmentInput, error) {
+	var it model.CommentOnAssignmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "body"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCommentOnAssignmentInput unmarshals raw into the CommentOnAssignmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCommentOnAssignmentInput(ctx context.Context, raw any) (model.CommentOnAssignmentInput, error) {
+	var out model.CommentOnAssignmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CommentOnAssignmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCompleteAssignmentInput(ctx context.Context, obj any) (model.CompleteAssignmentInput, error) {
+	var it model.CompleteAssignmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompleteAssignmentInput unmarshals raw into the CompleteAssignmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompleteAssignmentInput(ctx context.Context, raw any) (model.CompleteAssignmentInput, error) {
+	var out model.CompleteAssignmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompleteAssignmentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConfidentialViewOrder(ctx context.Context, obj any) (ent.ConfidentialViewOrder, error) {
 	var it ent.ConfidentialViewOrder
 	if obj == nil {
@@ -22408,6 +27604,111 @@ func (ec *executionContext) unmarshalInputCreateAppInput(ctx context.Context, ob
 func UnmarshalCreateAppInput(ctx context.Context, raw any) (model.CreateAppInput, error) {
 	var out model.CreateAppInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateAppInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateAssignmentInput(ctx context.Context, obj any) (model.CreateAssignmentInput, error) {
+	var it model.CreateAssignmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "completionMode", "priority", "assigneeIds", "followerIds", "verifierId", "startDate", "dueDate", "parentId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "completionMode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completionMode"))
+			data, err := ec.unmarshalOAssignmentCompletionMode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletionMode = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOAssignmentPriority2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "assigneeIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeIds = data
+		case "followerIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerIds = data
+		case "verifierId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifierId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifierID = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "dueDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDate = data
+		case "parentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateAssignmentInput unmarshals raw into the CreateAssignmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateAssignmentInput(ctx context.Context, raw any) (model.CreateAssignmentInput, error) {
+	var out model.CreateAssignmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateAssignmentInput", raw, &out)
 	return out, err
 }
 
@@ -23555,7 +28856,7 @@ func (ec *executionContext) unmarshalInputEnterpriseWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "accountType", "accountTypeNEQ", "accountTypeIn", "accountTypeNotIn", "directoryVisibility", "directoryVisibilityNEQ", "directoryVisibilityIn", "directoryVisibilityNotIn", "followerQuota", "followerQuotaNEQ", "followerQuotaIn", "followerQuotaNotIn", "followerQuotaGT", "followerQuotaGTE", "followerQuotaLT", "followerQuotaLTE", "followerQuotaIsNil", "followerQuotaNotNil", "certifiedUntil", "certifiedUntilNEQ", "certifiedUntilIn", "certifiedUntilNotIn", "certifiedUntilGT", "certifiedUntilGTE", "certifiedUntilLT", "certifiedUntilLTE", "certifiedUntilIsNil", "certifiedUntilNotNil", "trialEndsAt", "trialEndsAtNEQ", "trialEndsAtIn", "trialEndsAtNotIn", "trialEndsAtGT", "trialEndsAtGTE", "trialEndsAtLT", "trialEndsAtLTE", "trialEndsAtIsNil", "trialEndsAtNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "reclaimedAt", "reclaimedAtNEQ", "reclaimedAtIn", "reclaimedAtNotIn", "reclaimedAtGT", "reclaimedAtGTE", "reclaimedAtLT", "reclaimedAtLTE", "reclaimedAtIsNil", "reclaimedAtNotNil", "purgedAt", "purgedAtNEQ", "purgedAtIn", "purgedAtNotIn", "purgedAtGT", "purgedAtGTE", "purgedAtLT", "purgedAtLTE", "purgedAtIsNil", "purgedAtNotNil", "secondaryVerification", "secondaryVerificationNEQ"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "accountType", "accountTypeNEQ", "accountTypeIn", "accountTypeNotIn", "directoryVisibility", "directoryVisibilityNEQ", "directoryVisibilityIn", "directoryVisibilityNotIn", "followerQuota", "followerQuotaNEQ", "followerQuotaIn", "followerQuotaNotIn", "followerQuotaGT", "followerQuotaGTE", "followerQuotaLT", "followerQuotaLTE", "followerQuotaIsNil", "followerQuotaNotNil", "certifiedUntil", "certifiedUntilNEQ", "certifiedUntilIn", "certifiedUntilNotIn", "certifiedUntilGT", "certifiedUntilGTE", "certifiedUntilLT", "certifiedUntilLTE", "certifiedUntilIsNil", "certifiedUntilNotNil", "trialEndsAt", "trialEndsAtNEQ", "trialEndsAtIn", "trialEndsAtNotIn", "trialEndsAtGT", "trialEndsAtGTE", "trialEndsAtLT", "trialEndsAtLTE", "trialEndsAtIsNil", "trialEndsAtNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "reclaimedAt", "reclaimedAtNEQ", "reclaimedAtIn", "reclaimedAtNotIn", "reclaimedAtGT", "reclaimedAtGTE", "reclaimedAtLT", "reclaimedAtLTE", "reclaimedAtIsNil", "reclaimedAtNotNil", "purgedAt", "purgedAtNEQ", "purgedAtIn", "purgedAtNotIn", "purgedAtGT", "purgedAtGTE", "purgedAtLT", "purgedAtLTE", "purgedAtIsNil", "purgedAtNotNil", "secondaryVerification", "secondaryVerificationNEQ"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23891,6 +29192,97 @@ func (ec *executionContext) unmarshalInputEnterpriseWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.NameContainsFold = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "timeZoneNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneNEQ = data
+		case "timeZoneIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneIn = data
+		case "timeZoneNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneNotIn = data
+		case "timeZoneGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneGT = data
+		case "timeZoneGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneGTE = data
+		case "timeZoneLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneLT = data
+		case "timeZoneLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneLTE = data
+		case "timeZoneContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneContains = data
+		case "timeZoneHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneHasPrefix = data
+		case "timeZoneHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneHasSuffix = data
+		case "timeZoneEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneEqualFold = data
+		case "timeZoneContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneContainsFold = data
 		case "accountType":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountType"))
 			data, err := ec.unmarshalOEnterpriseAccountType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋenterpriseᚐAccountType(ctx, v)
@@ -24743,7 +30135,7 @@ func (ec *executionContext) unmarshalInputInboxEntryWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "seq", "seqNEQ", "seqIn", "seqNotIn", "seqGT", "seqGTE", "seqLT", "seqLTE", "readAt", "readAtNEQ", "readAtIn", "readAtNotIn", "readAtGT", "readAtGTE", "readAtLT", "readAtLTE", "readAtIsNil", "readAtNotNil", "confidential", "confidentialNEQ", "withheld", "withheldNEQ", "hasMessage", "hasMessageWith", "hasApp", "hasAppWith", "hasConversation", "hasConversationWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "subjectType", "subjectTypeNEQ", "subjectTypeIn", "subjectTypeNotIn", "subjectTypeIsNil", "subjectTypeNotNil", "subjectEvent", "subjectEventNEQ", "subjectEventIn", "subjectEventNotIn", "subjectEventGT", "subjectEventGTE", "subjectEventLT", "subjectEventLTE", "subjectEventContains", "subjectEventHasPrefix", "subjectEventHasSuffix", "subjectEventIsNil", "subjectEventNotNil", "subjectEventEqualFold", "subjectEventContainsFold", "seq", "seqNEQ", "seqIn", "seqNotIn", "seqGT", "seqGTE", "seqLT", "seqLTE", "readAt", "readAtNEQ", "readAtIn", "readAtNotIn", "readAtGT", "readAtGTE", "readAtLT", "readAtLTE", "readAtIsNil", "readAtNotNil", "confidential", "confidentialNEQ", "withheld", "withheldNEQ", "hasMessage", "hasMessageWith", "hasApp", "hasAppWith", "hasConversation", "hasConversationWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24897,6 +30289,153 @@ func (ec *executionContext) unmarshalInputInboxEntryWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.CreatedAtLTE = data
+		case "subjectType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectType"))
+			data, err := ec.unmarshalOInboxSubjectType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋinboxentryᚐSubjectType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectType = data
+		case "subjectTypeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectTypeNEQ"))
+			data, err := ec.unmarshalOInboxSubjectType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋinboxentryᚐSubjectType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectTypeNEQ = data
+		case "subjectTypeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectTypeIn"))
+			data, err := ec.unmarshalOInboxSubjectType2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋinboxentryᚐSubjectTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectTypeIn = data
+		case "subjectTypeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectTypeNotIn"))
+			data, err := ec.unmarshalOInboxSubjectType2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋinboxentryᚐSubjectTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectTypeNotIn = data
+		case "subjectTypeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectTypeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectTypeIsNil = data
+		case "subjectTypeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectTypeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectTypeNotNil = data
+		case "subjectEvent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEvent"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEvent = data
+		case "subjectEventNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventNEQ = data
+		case "subjectEventIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventIn = data
+		case "subjectEventNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventNotIn = data
+		case "subjectEventGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventGT = data
+		case "subjectEventGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventGTE = data
+		case "subjectEventLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventLT = data
+		case "subjectEventLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventLTE = data
+		case "subjectEventContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventContains = data
+		case "subjectEventHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventHasPrefix = data
+		case "subjectEventHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventHasSuffix = data
+		case "subjectEventIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventIsNil = data
+		case "subjectEventNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventNotNil = data
+		case "subjectEventEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventEqualFold = data
+		case "subjectEventContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEventContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEventContainsFold = data
 		case "seq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seq"))
 			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
@@ -27231,6 +32770,55 @@ func UnmarshalRemoveConversationMembersInput(ctx context.Context, raw any) (mode
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReopenAssignmentInput(ctx context.Context, obj any) (model.ReopenAssignmentInput, error) {
+	var it model.ReopenAssignmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReopenAssignmentInput unmarshals raw into the ReopenAssignmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReopenAssignmentInput(ctx context.Context, raw any) (model.ReopenAssignmentInput, error) {
+	var out model.ReopenAssignmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReopenAssignmentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRevokeAdminInput(ctx context.Context, obj any) (model.RevokeAdminInput, error) {
 	var it model.RevokeAdminInput
 	if obj == nil {
@@ -27981,6 +33569,104 @@ func UnmarshalUpdateAppInput(ctx context.Context, raw any) (model.UpdateAppInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateAssignmentInput(ctx context.Context, obj any) (model.UpdateAssignmentInput, error) {
+	var it model.UpdateAssignmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "title", "description", "priority", "startDate", "dueDate", "verifierId", "assigneeIds", "followerIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOAssignmentPriority2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "dueDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDate = data
+		case "verifierId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifierId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifierID = data
+		case "assigneeIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeIds = data
+		case "followerIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followerIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowerIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateAssignmentInput unmarshals raw into the UpdateAssignmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateAssignmentInput(ctx context.Context, raw any) (model.UpdateAssignmentInput, error) {
+	var out model.UpdateAssignmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateAssignmentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateDepartmentInput(ctx context.Context, obj any) (model.UpdateDepartmentInput, error) {
 	var it model.UpdateDepartmentInput
 	if obj == nil {
@@ -28282,9 +33968,76 @@ func UnmarshalUpdateVerificationSettingsInput(ctx context.Context, raw any) (mod
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputVerifyAssignmentInput(ctx context.Context, obj any) (model.VerifyAssignmentInput, error) {
+	var it model.VerifyAssignmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVerifyAssignmentInput unmarshals raw into the VerifyAssignmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVerifyAssignmentInput(ctx context.Context, raw any) (model.VerifyAssignmentInput, error) {
+	var out model.VerifyAssignmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VerifyAssignmentInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
+
+func (ec *executionContext) _InboxSubject(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *ent.Assignment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Assignment(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of InboxSubject must implement graphql.Marshaler", obj))
+		}
+	}
+}
 
 func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
 	switch obj := (obj).(type) {
@@ -28340,6 +34093,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._AuditEntry(ctx, sel, obj)
+	case *ent.AssignmentParticipant:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AssignmentParticipant(ctx, sel, obj)
+	case *ent.AssignmentEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AssignmentEvent(ctx, sel, obj)
+	case *ent.Assignment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Assignment(ctx, sel, obj)
 	case *ent.App:
 		if obj == nil {
 			return graphql.Null
@@ -28798,6 +34566,446 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignmentImplementors = []string{"Assignment", "Node", "InboxSubject"}
+
+func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSet, obj *ent.Assignment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Assignment")
+		case "id":
+			out.Values[i] = ec._Assignment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Assignment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Assignment_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Assignment_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "completionMode":
+			out.Values[i] = ec._Assignment_completionMode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "priority":
+			out.Values[i] = ec._Assignment_priority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Assignment_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startDate":
+			out.Values[i] = ec._Assignment_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dueDate":
+			out.Values[i] = ec._Assignment_dueDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dueAt":
+			out.Values[i] = ec._Assignment_dueAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "doneAt":
+			out.Values[i] = ec._Assignment_doneAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "verifiedAt":
+			out.Values[i] = ec._Assignment_verifiedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reopenReason":
+			out.Values[i] = ec._Assignment_reopenReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Assignment_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_parent(ctx, field, obj)
+				})
+		case "subtasks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_subtasks(ctx, field, obj)
+				})
+		case "participants":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_participants(ctx, field, obj)
+				})
+		case "events":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_events(ctx, field, obj)
+				})
+		case "assigner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_assigner(ctx, field, obj)
+				})
+		case "verifier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_verifier(ctx, field, obj)
+				})
+		case "assignees":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_assignees(ctx, field, obj)
+				})
+		case "followers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_followers(ctx, field, obj)
+				})
+		case "overdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_overdue(ctx, field, obj)
+				})
+		case "myRoles":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_myRoles(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignmentConnectionImplementors = []string{"AssignmentConnection"}
+
+func (ec *executionContext) _AssignmentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AssignmentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignmentConnection")
+		case "edges":
+			out.Values[i] = ec._AssignmentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AssignmentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AssignmentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignmentEdgeImplementors = []string{"AssignmentEdge"}
+
+func (ec *executionContext) _AssignmentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AssignmentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignmentEdge")
+		case "node":
+			out.Values[i] = ec._AssignmentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AssignmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignmentEventImplementors = []string{"AssignmentEvent", "Node"}
+
+func (ec *executionContext) _AssignmentEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.AssignmentEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignmentEvent")
+		case "id":
+			out.Values[i] = ec._AssignmentEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._AssignmentEvent_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._AssignmentEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			out.Values[i] = ec._AssignmentEvent_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AssignmentEvent_assignment(ctx, field, obj)
+				})
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AssignmentEvent_actor(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignmentEventConnectionImplementors = []string{"AssignmentEventConnection"}
+
+func (ec *executionContext) _AssignmentEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AssignmentEventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentEventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignmentEventConnection")
+		case "edges":
+			out.Values[i] = ec._AssignmentEventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AssignmentEventConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AssignmentEventConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignmentEventEdgeImplementors = []string{"AssignmentEventEdge"}
+
+func (ec *executionContext) _AssignmentEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AssignmentEventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentEventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignmentEventEdge")
+		case "node":
+			out.Values[i] = ec._AssignmentEventEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AssignmentEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignmentParticipantImplementors = []string{"AssignmentParticipant", "Node"}
+
+func (ec *executionContext) _AssignmentParticipant(ctx context.Context, sel ast.SelectionSet, obj *ent.AssignmentParticipant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentParticipantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignmentParticipant")
+		case "id":
+			out.Values[i] = ec._AssignmentParticipant_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._AssignmentParticipant_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "role":
+			out.Values[i] = ec._AssignmentParticipant_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "completedAt":
+			out.Values[i] = ec._AssignmentParticipant_completedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AssignmentParticipant_assignment(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AssignmentParticipant_member(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29758,6 +35966,11 @@ func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "timeZone":
+			out.Values[i] = ec._Enterprise_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "accountType":
 			out.Values[i] = ec._Enterprise_accountType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30120,6 +36333,16 @@ func (ec *executionContext) _InboxEntry(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "subjectType":
+			out.Values[i] = ec._InboxEntry_subjectType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subjectEvent":
+			out.Values[i] = ec._InboxEntry_subjectEvent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "seq":
 			out.Values[i] = ec._InboxEntry_seq(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30142,9 +36365,15 @@ func (ec *executionContext) _InboxEntry(ctx context.Context, sel ast.SelectionSe
 			}
 		case "message":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InboxEntry_message(ctx, field, obj)
+				})
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InboxEntry_actor(ctx, field, obj)
 				})
 		case "app":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -30157,6 +36386,12 @@ func (ec *executionContext) _InboxEntry(ctx context.Context, sel ast.SelectionSe
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InboxEntry_conversation(ctx, field, obj)
+				})
+		case "subject":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InboxEntry_subject(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -31280,6 +37515,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completeAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_completeAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifyAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifyAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reopenAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reopenAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "commentOnAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_commentOnAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createConversation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createConversation(ctx, field)
@@ -31649,6 +37926,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_tags(ctx, field)
+				})
+		case "assignments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_assignments(ctx, field)
 				})
 		case "auditLog":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -32686,6 +38969,214 @@ func (ec *executionContext) unmarshalNArticleInput2githubᚗcomᚋcorplineᚋcor
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAssignment2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignment(ctx context.Context, sel ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Assignment!")
+		return graphql.Null
+	}
+	return ec._Assignment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAssignmentCompletionMode2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionMode(ctx context.Context, v any) (assignment.CompletionMode, error) {
+	var res assignment.CompletionMode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentCompletionMode2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionMode(ctx context.Context, sel ast.SelectionSet, v assignment.CompletionMode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAssignmentConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignmentConnection!")
+		return graphql.Null
+	}
+	return ec._AssignmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAssignmentEvent2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEvent(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignmentEvent!")
+		return graphql.Null
+	}
+	return ec._AssignmentEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAssignmentEventConnection2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentEventConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignmentEventConnection!")
+		return graphql.Null
+	}
+	return ec._AssignmentEventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAssignmentEventKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmenteventᚐKind(ctx context.Context, v any) (assignmentevent.Kind, error) {
+	var res assignmentevent.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentEventKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmenteventᚐKind(ctx context.Context, sel ast.SelectionSet, v assignmentevent.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAssignmentEventOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventOrderField(ctx context.Context, v any) (*ent.AssignmentEventOrderField, error) {
+	var res = new(ent.AssignmentEventOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentEventOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentEventOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignmentEventOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAssignmentEventWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventWhereInput(ctx context.Context, v any) (*ent.AssignmentEventWhereInput, error) {
+	res, err := ec.unmarshalInputAssignmentEventWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAssignmentOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentOrder(ctx context.Context, v any) (*ent.AssignmentOrder, error) {
+	res, err := ec.unmarshalInputAssignmentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAssignmentOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentOrderField(ctx context.Context, v any) (*ent.AssignmentOrderField, error) {
+	var res = new(ent.AssignmentOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignmentOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNAssignmentParticipant2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AssignmentParticipant) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignmentParticipant2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipant(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAssignmentParticipant2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipant(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentParticipant) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignmentParticipant!")
+		return graphql.Null
+	}
+	return ec._AssignmentParticipant(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAssignmentParticipantOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantOrderField(ctx context.Context, v any) (*ent.AssignmentParticipantOrderField, error) {
+	var res = new(ent.AssignmentParticipantOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentParticipantOrderField2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentParticipantOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignmentParticipantOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAssignmentParticipantRole2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentparticipantᚐRole(ctx context.Context, v any) (assignmentparticipant.Role, error) {
+	var res assignmentparticipant.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentParticipantRole2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentparticipantᚐRole(ctx context.Context, sel ast.SelectionSet, v assignmentparticipant.Role) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAssignmentParticipantWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantWhereInput(ctx context.Context, v any) (*ent.AssignmentParticipantWhereInput, error) {
+	res, err := ec.unmarshalInputAssignmentParticipantWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAssignmentPriority2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriority(ctx context.Context, v any) (assignment.Priority, error) {
+	var res assignment.Priority
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentPriority2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriority(ctx context.Context, sel ast.SelectionSet, v assignment.Priority) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAssignmentRole2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAssignmentRole(ctx context.Context, v any) (model.AssignmentRole, error) {
+	var res model.AssignmentRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentRole2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAssignmentRole(ctx context.Context, sel ast.SelectionSet, v model.AssignmentRole) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAssignmentRole2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAssignmentRoleᚄ(ctx context.Context, v any) ([]model.AssignmentRole, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.AssignmentRole, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentRole2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAssignmentRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNAssignmentRole2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAssignmentRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AssignmentRole) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignmentRole2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAssignmentRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAssignmentStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐStatus(ctx context.Context, v any) (assignment.Status, error) {
+	var res assignment.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐStatus(ctx context.Context, sel ast.SelectionSet, v assignment.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAssignmentWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentWhereInput(ctx context.Context, v any) (*ent.AssignmentWhereInput, error) {
+	res, err := ec.unmarshalInputAssignmentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAudience2githubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx context.Context, sel ast.SelectionSet, v audience.Audience) graphql.Marshaler {
 	return ec._Audience(ctx, sel, &v)
 }
@@ -32748,6 +39239,16 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) unmarshalNCertifyEnterpriseInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCertifyEnterpriseInput(ctx context.Context, v any) (model.CertifyEnterpriseInput, error) {
 	res, err := ec.unmarshalInputCertifyEnterpriseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCommentOnAssignmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCommentOnAssignmentInput(ctx context.Context, v any) (model.CommentOnAssignmentInput, error) {
+	res, err := ec.unmarshalInputCommentOnAssignmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCompleteAssignmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCompleteAssignmentInput(ctx context.Context, v any) (model.CompleteAssignmentInput, error) {
+	res, err := ec.unmarshalInputCompleteAssignmentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -32858,6 +39359,11 @@ func (ec *executionContext) marshalNCreateAppPayload2ᚖgithubᚗcomᚋcorpline�
 		return graphql.Null
 	}
 	return ec._CreateAppPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateAssignmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateAssignmentInput(ctx context.Context, v any) (model.CreateAssignmentInput, error) {
+	res, err := ec.unmarshalInputCreateAssignmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCreateConversationInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐCreateConversationInput(ctx context.Context, v any) (model.CreateConversationInput, error) {
@@ -33235,6 +39741,16 @@ func (ec *executionContext) marshalNInboxEventKind2githubᚗcomᚋcorplineᚋcor
 	return res
 }
 
+func (ec *executionContext) unmarshalNInboxSubjectType2githubᚗcomᚋcorplineᚋcorplineᚋentᚋinboxentryᚐSubjectType(ctx context.Context, v any) (inboxentry.SubjectType, error) {
+	var res inboxentry.SubjectType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInboxSubjectType2githubᚗcomᚋcorplineᚋcorplineᚋentᚋinboxentryᚐSubjectType(ctx context.Context, sel ast.SelectionSet, v inboxentry.SubjectType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNInboxUnread2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋmessagingᚐUnread(ctx context.Context, sel ast.SelectionSet, v *messaging.Unread) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InboxUnread!")
@@ -33575,6 +40091,11 @@ func (ec *executionContext) unmarshalNRemoveConversationMembersInput2githubᚗco
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNReopenAssignmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐReopenAssignmentInput(ctx context.Context, v any) (model.ReopenAssignmentInput, error) {
+	res, err := ec.unmarshalInputReopenAssignmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRevokeAdminInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐRevokeAdminInput(ctx context.Context, v any) (model.RevokeAdminInput, error) {
 	res, err := ec.unmarshalInputRevokeAdminInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33713,6 +40234,11 @@ func (ec *executionContext) unmarshalNUpdateAppInput2githubᚗcomᚋcorplineᚋc
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateAssignmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateAssignmentInput(ctx context.Context, v any) (model.UpdateAssignmentInput, error) {
+	res, err := ec.unmarshalInputUpdateAssignmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateDepartmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐUpdateDepartmentInput(ctx context.Context, v any) (model.UpdateDepartmentInput, error) {
 	res, err := ec.unmarshalInputUpdateDepartmentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33744,6 +40270,11 @@ func (ec *executionContext) marshalNVerificationSettings2ᚖgithubᚗcomᚋcorpl
 		return graphql.Null
 	}
 	return ec._VerificationSettings(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNVerifyAssignmentInput2githubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐVerifyAssignmentInput(ctx context.Context, v any) (model.VerifyAssignmentInput, error) {
+	res, err := ec.unmarshalInputVerifyAssignmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋviewerᚐViewer(ctx context.Context, sel ast.SelectionSet, v *viewer.Viewer) graphql.Marshaler {
@@ -34138,6 +40669,482 @@ func (ec *executionContext) unmarshalOArticleInput2ᚕgithubᚗcomᚋcorplineᚋ
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOAssignment2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Assignment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignment2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAssignment2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignment(ctx context.Context, sel ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Assignment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAssignmentCompletionMode2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionModeᚄ(ctx context.Context, v any) ([]assignment.CompletionMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]assignment.CompletionMode, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentCompletionMode2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionMode(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAssignmentCompletionMode2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionModeᚄ(ctx context.Context, sel ast.SelectionSet, v []assignment.CompletionMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignmentCompletionMode2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionMode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAssignmentCompletionMode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionMode(ctx context.Context, v any) (*assignment.CompletionMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(assignment.CompletionMode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssignmentCompletionMode2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐCompletionMode(ctx context.Context, sel ast.SelectionSet, v *assignment.CompletionMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOAssignmentEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AssignmentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAssignmentEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAssignmentEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AssignmentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAssignmentEvent2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEvent(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentEvent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AssignmentEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAssignmentEventEdge2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AssignmentEventEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAssignmentEventEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAssignmentEventEdge2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentEventEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AssignmentEventEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAssignmentEventKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmenteventᚐKindᚄ(ctx context.Context, v any) ([]assignmentevent.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]assignmentevent.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentEventKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmenteventᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAssignmentEventKind2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmenteventᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []assignmentevent.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignmentEventKind2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmenteventᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAssignmentEventKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmenteventᚐKind(ctx context.Context, v any) (*assignmentevent.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(assignmentevent.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssignmentEventKind2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmenteventᚐKind(ctx context.Context, sel ast.SelectionSet, v *assignmentevent.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAssignmentEventOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventOrder(ctx context.Context, v any) (*ent.AssignmentEventOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAssignmentEventOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAssignmentEventWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventWhereInputᚄ(ctx context.Context, v any) ([]*ent.AssignmentEventWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AssignmentEventWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentEventWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAssignmentEventWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentEventWhereInput(ctx context.Context, v any) (*ent.AssignmentEventWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAssignmentEventWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAssignmentOrder2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentOrderᚄ(ctx context.Context, v any) ([]*ent.AssignmentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AssignmentOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentOrder2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAssignmentParticipant2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AssignmentParticipant) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignmentParticipant2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipant(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAssignmentParticipantRole2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentparticipantᚐRoleᚄ(ctx context.Context, v any) ([]assignmentparticipant.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]assignmentparticipant.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentParticipantRole2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentparticipantᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAssignmentParticipantRole2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentparticipantᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []assignmentparticipant.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignmentParticipantRole2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentparticipantᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAssignmentParticipantRole2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentparticipantᚐRole(ctx context.Context, v any) (*assignmentparticipant.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(assignmentparticipant.Role)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssignmentParticipantRole2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentparticipantᚐRole(ctx context.Context, sel ast.SelectionSet, v *assignmentparticipant.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAssignmentParticipantWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantWhereInputᚄ(ctx context.Context, v any) ([]*ent.AssignmentParticipantWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AssignmentParticipantWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentParticipantWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAssignmentParticipantWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentParticipantWhereInput(ctx context.Context, v any) (*ent.AssignmentParticipantWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAssignmentParticipantWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAssignmentPriority2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriorityᚄ(ctx context.Context, v any) ([]assignment.Priority, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]assignment.Priority, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentPriority2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriority(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAssignmentPriority2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriorityᚄ(ctx context.Context, sel ast.SelectionSet, v []assignment.Priority) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignmentPriority2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriority(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAssignmentPriority2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriority(ctx context.Context, v any) (*assignment.Priority, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(assignment.Priority)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssignmentPriority2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐPriority(ctx context.Context, sel ast.SelectionSet, v *assignment.Priority) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAssignmentRole2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAssignmentRole(ctx context.Context, v any) (*model.AssignmentRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AssignmentRole)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssignmentRole2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAssignmentRole(ctx context.Context, sel ast.SelectionSet, v *model.AssignmentRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAssignmentStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐStatusᚄ(ctx context.Context, v any) ([]assignment.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]assignment.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAssignmentStatus2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []assignment.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignmentStatus2githubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAssignmentStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐStatus(ctx context.Context, v any) (*assignment.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(assignment.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssignmentStatus2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋassignmentᚐStatus(ctx context.Context, sel ast.SelectionSet, v *assignment.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAssignmentWhereInput2ᚕᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentWhereInputᚄ(ctx context.Context, v any) ([]*ent.AssignmentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AssignmentWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAssignmentWhereInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚐAssignmentWhereInput(ctx context.Context, v any) (*ent.AssignmentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAssignmentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAssignmentsFilter2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋgraphᚋmodelᚐAssignmentsFilter(ctx context.Context, v any) (*model.AssignmentsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAssignmentsFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOAudienceInput2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋinternalᚋaudienceᚐAudience(ctx context.Context, v any) (*audience.Audience, error) {
@@ -34906,6 +41913,65 @@ func (ec *executionContext) unmarshalOInboxEntryWhereInput2ᚖgithubᚗcomᚋcor
 	}
 	res, err := ec.unmarshalInputInboxEntryWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInboxSubject2githubᚗcomᚋcorplineᚋcorplineᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InboxSubject(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInboxSubjectType2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋinboxentryᚐSubjectTypeᚄ(ctx context.Context, v any) ([]inboxentry.SubjectType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]inboxentry.SubjectType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInboxSubjectType2githubᚗcomᚋcorplineᚋcorplineᚋentᚋinboxentryᚐSubjectType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInboxSubjectType2ᚕgithubᚗcomᚋcorplineᚋcorplineᚋentᚋinboxentryᚐSubjectTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []inboxentry.SubjectType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInboxSubjectType2githubᚗcomᚋcorplineᚋcorplineᚋentᚋinboxentryᚐSubjectType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOInboxSubjectType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋinboxentryᚐSubjectType(ctx context.Context, v any) (*inboxentry.SubjectType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(inboxentry.SubjectType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInboxSubjectType2ᚖgithubᚗcomᚋcorplineᚋcorplineᚋentᚋinboxentryᚐSubjectType(ctx context.Context, sel ast.SelectionSet, v *inboxentry.SubjectType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOInt2int64(ctx context.Context, v any) (int64, error) {

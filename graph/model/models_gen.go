@@ -3,11 +3,16 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/ent/adminrole"
+	"github.com/corpline/corpline/ent/assignment"
 	"github.com/corpline/corpline/ent/conversation"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/ent/member"
@@ -66,10 +71,32 @@ type ApproveActivationInput struct {
 	MemberID string `json:"memberId"`
 }
 
+// Narrows the assignments list, on top of `where`.
+type AssignmentsFilter struct {
+	// Only assignments where the viewer has this role ("my tasks": ASSIGNEE).
+	Role *AssignmentRole `json:"role,omitempty"`
+	// Only overdue (true) or not overdue (false) assignments.
+	Overdue *bool `json:"overdue,omitempty"`
+	// Only top-level assignments (true) or only subtasks (false).
+	TopLevel *bool `json:"topLevel,omitempty"`
+}
+
 type CertifyEnterpriseInput struct {
 	EnterpriseID string `json:"enterpriseId"`
 	// The follower quota while certified; keeps the current one when omitted.
 	FollowerQuota *int `json:"followerQuota,omitempty"`
+}
+
+type CommentOnAssignmentInput struct {
+	ID string `json:"id"`
+	// 1 to 2,000 characters.
+	Body string `json:"body"`
+}
+
+type CompleteAssignmentInput struct {
+	ID string `json:"id"`
+	// At most 2,000 characters, shown on the timeline.
+	Note *string `json:"note,omitempty"`
 }
 
 // Unread entries of one conversation.
@@ -90,6 +117,29 @@ type CreateAppPayload struct {
 	App *ent.App `json:"app"`
 	// The app's secret, shown only now; it is stored hashed.
 	Secret string `json:"secret"`
+}
+
+type CreateAssignmentInput struct {
+	// 1 to 200 characters.
+	Title string `json:"title"`
+	// Markdown, at most 10,000 characters.
+	Description *string `json:"description,omitempty"`
+	// EACH (default): every assignee completes; ANY: one completion completes.
+	CompletionMode *assignment.CompletionMode `json:"completionMode,omitempty"`
+	// NORMAL by default.
+	Priority *assignment.Priority `json:"priority,omitempty"`
+	// 1 to 100 members the assigner sees in the directory.
+	AssigneeIds []string `json:"assigneeIds"`
+	// At most 100 members the assigner sees; none of them an assignee.
+	FollowerIds []string `json:"followerIds,omitempty"`
+	// The assigner when absent.
+	VerifierID *string `json:"verifierId,omitempty"`
+	// YYYY-MM-DD.
+	StartDate *string `json:"startDate,omitempty"`
+	// YYYY-MM-DD, not before startDate.
+	DueDate *string `json:"dueDate,omitempty"`
+	// Makes this a subtask of an assignment the viewer assigned or is assigned to (one level only).
+	ParentID *string `json:"parentId,omitempty"`
 }
 
 type CreateConversationInput struct {
@@ -311,6 +361,12 @@ type RemoveConversationMembersInput struct {
 	MemberIds []string `json:"memberIds"`
 }
 
+type ReopenAssignmentInput struct {
+	ID string `json:"id"`
+	// Why the work goes back: 1 to 500 characters.
+	Reason string `json:"reason"`
+}
+
 type RevokeAdminInput struct {
 	MemberID string `json:"memberId"`
 }
@@ -385,6 +441,22 @@ type UpdateAppInput struct {
 	VisibleRange *audience.Audience `json:"visibleRange,omitempty"`
 }
 
+type UpdateAssignmentInput struct {
+	ID          string               `json:"id"`
+	Title       *string              `json:"title,omitempty"`
+	Description *string              `json:"description,omitempty"`
+	Priority    *assignment.Priority `json:"priority,omitempty"`
+	// YYYY-MM-DD; an empty string clears it.
+	StartDate *string `json:"startDate,omitempty"`
+	// YYYY-MM-DD; an empty string clears it.
+	DueDate    *string `json:"dueDate,omitempty"`
+	VerifierID *string `json:"verifierId,omitempty"`
+	// Replaces the assignees (those who stay keep their completion). Not once DONE.
+	AssigneeIds []string `json:"assigneeIds,omitempty"`
+	// Replaces the followers.
+	FollowerIds []string `json:"followerIds,omitempty"`
+}
+
 type UpdateDepartmentInput struct {
 	ID    string  `json:"id"`
 	Name  *string `json:"name,omitempty"`
@@ -419,4 +491,69 @@ type UpdateVerificationSettingsInput struct {
 	CallbackURL *string `json:"callbackUrl,omitempty"`
 	// Generates a new shared secret (one is generated with the first URL anyway).
 	RotateSecret *bool `json:"rotateSecret,omitempty"`
+}
+
+type VerifyAssignmentInput struct {
+	ID string `json:"id"`
+	// At most 2,000 characters, shown on the timeline.
+	Note *string `json:"note,omitempty"`
+}
+
+type AssignmentRole string
+
+const (
+	AssignmentRoleAssigner AssignmentRole = "ASSIGNER"
+	AssignmentRoleVerifier AssignmentRole = "VERIFIER"
+	AssignmentRoleAssignee AssignmentRole = "ASSIGNEE"
+	AssignmentRoleFollower AssignmentRole = "FOLLOWER"
+)
+
+var AllAssignmentRole = []AssignmentRole{
+	AssignmentRoleAssigner,
+	AssignmentRoleVerifier,
+	AssignmentRoleAssignee,
+	AssignmentRoleFollower,
+}
+
+func (e AssignmentRole) IsValid() bool {
+	switch e {
+	case AssignmentRoleAssigner, AssignmentRoleVerifier, AssignmentRoleAssignee, AssignmentRoleFollower:
+		return true
+	}
+	return false
+}
+
+func (e AssignmentRole) String() string {
+	return string(e)
+}
+
+func (e *AssignmentRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AssignmentRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AssignmentRole", str)
+	}
+	return nil
+}
+
+func (e AssignmentRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AssignmentRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AssignmentRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

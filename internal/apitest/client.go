@@ -21,6 +21,20 @@ type Client struct {
 // Anonymous returns a client without a token.
 func (e *Env) Anonymous() *Client { return &Client{env: e} }
 
+// LoginMutation is the sign-in every test sends (with LoginVars).
+const LoginMutation = `mutation($in: LoginInput!) { login(input: $in) { token expiresAt viewer { member { id userid } } } }`
+
+// LoginVars are LoginMutation's variables.
+func LoginVars(code, login, password string) map[string]any {
+	return map[string]any{"in": map[string]any{"enterprise": code, "login": login, "password": password}}
+}
+
+// TryLogin sends LoginMutation from c and returns the response as it is, for
+// tests of refused sign-ins.
+func (c *Client) TryLogin(code, login, password string) *Response {
+	return c.Do(LoginMutation, LoginVars(code, login, password))
+}
+
 // Login signs in and returns a client carrying the token; it fails the test on error.
 func (e *Env) Login(code, login, password string) *Client {
 	e.T.Helper()
@@ -31,8 +45,7 @@ func (e *Env) Login(code, login, password string) *Client {
 			Viewer struct{ Member struct{ ID string } }
 		}
 	}
-	c.MustDo(`mutation($in: LoginInput!) { login(input: $in) { token viewer { member { id } } } }`,
-		map[string]any{"in": map[string]any{"enterprise": code, "login": login, "password": password}}, &out)
+	c.MustDo(LoginMutation, LoginVars(code, login, password), &out)
 	c.Token, c.MemberID = out.Login.Token, out.Login.Viewer.Member.ID
 	return c
 }

@@ -1,39 +1,20 @@
 package apitest
 
 import (
-	"sync"
 	"time"
 
+	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/config"
 )
 
-// Clock is a clock a test moves by hand, so that token expiry and login
-// limit windows are tested without waiting.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// NewClock returns a clock standing at the real current time, which a test
+// moves by hand (Advance), so that token expiry and login limit windows are
+// tested without waiting.
+func NewClock() *clock.Fake { return clock.NewFake(time.Now()) }
 
-// NewClock returns a clock standing at the real current time.
-func NewClock() *Clock { return &Clock{now: time.Now()} }
-
-// Now is the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// WithClock makes the server read the time from c (a *Clock, or a
-// *clock.Fake that starts at a chosen date).
-func WithClock(c interface{ Now() time.Time }) Option {
+// WithClock makes the server read the time from c (NewClock, or a
+// clock.NewFake that starts at a chosen date).
+func WithClock(c *clock.Fake) Option {
 	return func(cfg *config.Config) { cfg.Now = c.Now }
 }
 

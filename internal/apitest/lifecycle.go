@@ -45,6 +45,31 @@ type Person struct {
 	Userid, Name, Mobile, Email string
 }
 
+// People returns n people not yet following, numbered from 0.
+func People(n int) []Person {
+	out := make([]Person, n)
+	for i := range out {
+		out[i] = Person{
+			Userid: fmt.Sprintf("p%04d", i),
+			Name:   fmt.Sprintf("Person %04d", i),
+			Mobile: fmt.Sprintf("+86138%08d", i),
+			Email:  fmt.Sprintf("p%04d@example.com", i),
+		}
+	}
+	return out
+}
+
+// ImportStaff creates the department "Staff" under e's root and imports n
+// People into it: the directory most following and verification tests
+// start from. It returns the department and the people.
+func (c *Client) ImportStaff(e *Enterprise, n int) (dept string, ps []Person) {
+	c.env.T.Helper()
+	dept = c.CreateDepartment("Staff", e.RootID)
+	ps = People(n)
+	c.Import(dept, ps)
+	return dept, ps
+}
+
 // Import imports people into dept as INVITED members, failing on any bad row.
 func (c *Client) Import(dept string, people []Person) {
 	c.env.T.Helper()

@@ -4,8 +4,6 @@ import (
 	"database/sql"
 	"testing"
 	"time"
-
-	"github.com/corpline/corpline/internal/store"
 )
 
 // RequirePostgres skips a test that only means something on PostgreSQL
@@ -15,23 +13,6 @@ func RequirePostgres(t testing.TB) {
 	if !OnPostgres() {
 		t.Skip("PostgreSQL only: set " + EnvDatabaseURL + " to run it")
 	}
-}
-
-// StartAnother starts a second server on e's PostgreSQL database, with its
-// own connection pool and its own realtime bus and listener: in process,
-// but sharing nothing with e except the database, as a second
-// `corpline serve` would.
-func (e *Env) StartAnother(opts ...Option) *Env {
-	e.T.Helper()
-	if e.DB.URL == "" {
-		e.T.Fatal("StartAnother needs PostgreSQL (see RequirePostgres)")
-	}
-	db, err := store.Open(e.DB.URL)
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	e.T.Cleanup(func() { db.Close() })
-	return StartOn(e.T, db, opts...)
 }
 
 // KillListeners terminates every LISTEN connection to e's database, as a
@@ -57,11 +38,11 @@ func (e *Env) KillListeners() int {
 // viewer cache's own subscriptions are not streams.
 func (e *Env) WaitNoSubscribers() {
 	e.T.Helper()
-	bus, ok := e.Server.Bus().(interface{ Subscribers() int })
+	bus, ok := e.Main.Bus.(interface{ Subscribers() int })
 	if !ok {
-		e.T.Fatalf("bus %T does not count its subscribers", e.Server.Bus())
+		e.T.Fatalf("bus %T does not count its subscribers", e.Main.Bus)
 	}
-	streams := func() int { return bus.Subscribers() - e.Server.Auth().CacheWatches() }
+	streams := func() int { return bus.Subscribers() - e.Main.Auth.CacheWatches() }
 	deadline := time.Now().Add(30 * time.Second)
 	for streams() > 0 {
 		if time.Now().After(deadline) {

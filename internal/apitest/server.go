@@ -8,19 +8,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corpline/corpline/cmd/corpline/wiring"
 	"github.com/corpline/corpline/ent/enterprise"
 	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/provision"
-	"github.com/corpline/corpline/internal/server"
 	"github.com/corpline/corpline/internal/store"
 )
 
 // Env is one running server with its database.
 type Env struct {
-	T      testing.TB
+	T testing.TB
+	// Main is the running process, built as `corpline serve` builds it:
+	// its store, bus, services, jobs and HTTP server.
+	Main   *wiring.Main
 	DB     *store.DB
-	Server *server.Server
 	URL    string // http://127.0.0.1:PORT/graphql (https with TLS)
 	Config config.Config
 	Logs   *Logs // what the server logged
@@ -41,18 +43,34 @@ type Option func(*config.Config)
 // Start runs a server on a fresh database and stops it when the test ends.
 func Start(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	return StartOn(t, NewDB(t), opts...)
+	return StartOn(t, NewDatabaseURL(t), opts...)
 }
 
-// StartOn runs a server over an existing database (a second process, say).
-func StartOn(t testing.TB, db *store.DB, opts ...Option) *Env {
+// StartOn runs a server on the database at dbURL, migrating it first, as
+// `corpline serve --database-url dbURL` would.
+func StartOn(t testing.TB, dbURL string, opts ...Option) *Env {
+	t.Helper()
+	return start(t, dbURL, opts)
+}
+
+// StartAnother starts a second server on e's database, with its own
+// connection pool, realtime bus and listener: in process, but sharing
+// nothing with e except the database, as a second `corpline serve` would.
+// Wake-ups cross between the two only on PostgreSQL (see RequirePostgres).
+func (e *Env) StartAnother(opts ...Option) *Env {
+	e.T.Helper()
+	return StartOn(e.T, e.Config.DatabaseURL, opts...)
+}
+
+func start(t testing.TB, dbURL string, opts []Option, mainOpts ...wiring.Option) *Env {
 	t.Helper()
 	cfg := config.Defaults()
+	cfg.DatabaseURL = dbURL
 	cfg.Addr = "127.0.0.1:0"
 	cfg.GraphiQL = false
 	// Background jobs (callback outbox, trial reclaim) do not run by
 	// themselves in tests: their statements would land in the middle of what
-	// a test counts or times. Tests run them by hand with env.Server.Jobs().
+	// a test counts or times. Tests run them by hand with env.Main.Jobs.
 	cfg.JobInterval = 0
 	for _, o := range opts {
 		o(&cfg)
@@ -61,18 +79,18 @@ func StartOn(t testing.TB, db *store.DB, opts ...Option) *Env {
 		cfg.Now = time.Now
 	}
 	logs := newLogs(t)
-	srv := server.New(cfg, db, server.WithLogger(logs.logger()))
-	if err := srv.Listen(cfg.Addr); err != nil {
+	m := wiring.NewMain(cfg, append([]wiring.Option{wiring.WithLogger(logs.logger())}, mainOpts...)...)
+	if err := m.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx) }()
+	go func() { done <- m.Run(ctx) }()
 	stop := sync.OnceValue(func() error {
 		cancel()
 		select {
 		case err := <-done:
-			return err
+			return errors.Join(err, m.Close())
 		case <-time.After(15 * time.Second):
 			return errors.New("server did not stop within 15s")
 		}
@@ -86,7 +104,7 @@ func StartOn(t testing.TB, db *store.DB, opts ...Option) *Env {
 	if cfg.TLSCert != "" {
 		scheme = "https"
 	}
-	return &Env{T: t, DB: db, Server: srv, URL: scheme + "://" + srv.Addr() + "/graphql", Config: cfg, Logs: logs, HTTPClient: http.DefaultClient, stop: stop}
+	return &Env{T: t, Main: m, DB: m.DB, URL: scheme + "://" + m.Server.Addr() + "/graphql", Config: cfg, Logs: logs, HTTPClient: http.DefaultClient, stop: stop}
 }
 
 // Enterprise is a provisioned enterprise and its super admin's credentials.

@@ -9,8 +9,7 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
-	"github.com/corpline/corpline/ent"
-	"github.com/corpline/corpline/internal/store"
+	"github.com/corpline/corpline/cmd/corpline/wiring"
 )
 
 // QueryCounter counts the SQL statements a server sends to its database,
@@ -24,11 +23,11 @@ func (q *QueryCounter) Count() int64 { return q.n.Load() }
 // statement it sends.
 func StartCounting(t testing.TB, opts ...Option) (*Env, *QueryCounter) {
 	t.Helper()
-	db := NewDB(t)
 	q := &QueryCounter{}
-	drv := &countingDriver{Driver: entsql.OpenDB(db.Dialect, db.SQL), n: &q.n}
-	counted := &store.DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db.SQL, Dialect: db.Dialect, URL: db.URL}
-	return StartOn(t, counted, opts...), q
+	count := wiring.WithDriver(func(d dialect.Driver) dialect.Driver {
+		return &countingDriver{Driver: d.(*entsql.Driver), n: &q.n}
+	})
+	return start(t, NewDatabaseURL(t), opts, count), q
 }
 
 type countingDriver struct {

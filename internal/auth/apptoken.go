@@ -47,7 +47,7 @@ func (s *Service) IssueAppToken(ctx context.Context, c AppCredentials) (*AppToke
 		l   *ratelimit.Limiter
 		key string
 	}{{s.perLogin, key}, {s.perAddr, c.ClientAddr}} {
-		if blocked, wait := k.l.Blocked(k.key); blocked {
+		if blocked, wait := k.l.Blocked(ctx, k.key); blocked {
 			e := apperr.E(apperr.RateLimited, "too many failed attempts; try again later")
 			e.Extra = map[string]any{"retryAfter": int(wait.Seconds()) + 1}
 			return nil, e
@@ -66,8 +66,8 @@ func (s *Service) IssueAppToken(ctx context.Context, c AppCredentials) (*AppToke
 		want = a.SecretHash
 	}
 	if subtle.ConstantTimeCompare(HashToken(c.Secret), want) != 1 || a == nil {
-		s.perLogin.Fail(key)
-		s.perAddr.Fail(c.ClientAddr)
+		s.perLogin.Fail(ctx, key)
+		s.perAddr.Fail(ctx, c.ClientAddr)
 		return nil, errBadAppCredentials
 	}
 	s.perLogin.Reset(key)

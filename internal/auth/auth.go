@@ -62,7 +62,6 @@ func New(client *ent.Client, o Options) *Service {
 		perLogin: ratelimit.New(o.LoginFailures, 15*time.Minute),
 		perAddr:  ratelimit.New(o.LoginFailures*10, 15*time.Minute),
 	}
-	s.perLogin.Now, s.perAddr.Now = o.Now, o.Now
 	return s
 }
 
@@ -91,7 +90,7 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Session, error) {
 		l   *ratelimit.Limiter
 		key string
 	}{{s.perLogin, loginKey}, {s.perAddr, c.ClientAddr}} {
-		if blocked, wait := k.l.Blocked(k.key); blocked {
+		if blocked, wait := k.l.Blocked(ctx, k.key); blocked {
 			e := apperr.E(apperr.RateLimited, "too many failed logins; try again later")
 			// Whole seconds, rounded up: retrying after that many is never early.
 			e.Extra = map[string]any{"retryAfter": max(1, int(math.Ceil(wait.Seconds())))}
@@ -119,8 +118,8 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Session, error) {
 		hash = m.PasswordHash
 	}
 	if !CheckPassword(hash, c.Password) || m == nil || m.PasswordHash == "" {
-		s.perLogin.Fail(loginKey)
-		s.perAddr.Fail(c.ClientAddr)
+		s.perLogin.Fail(ctx, loginKey)
+		s.perAddr.Fail(ctx, c.ClientAddr)
 		return nil, errBadCredentials
 	}
 	if err := statusError(m.Status); err != nil {

@@ -26,7 +26,7 @@ func (s *Service) OperatorLogin(ctx context.Context, login, password, clientAddr
 		l   *ratelimit.Limiter
 		key string
 	}{{s.perLogin, key}, {s.perAddr, clientAddr}} {
-		if blocked, wait := k.l.Blocked(k.key); blocked {
+		if blocked, wait := k.l.Blocked(ctx, k.key); blocked {
 			e := apperr.E(apperr.RateLimited, "too many failed logins; try again later")
 			e.Extra = map[string]any{"retryAfter": int(wait.Seconds()) + 1}
 			return nil, e
@@ -43,8 +43,8 @@ func (s *Service) OperatorLogin(ctx context.Context, login, password, clientAddr
 		hash = op.PasswordHash
 	}
 	if !CheckPassword(hash, password) || op == nil {
-		s.perLogin.Fail(key)
-		s.perAddr.Fail(clientAddr)
+		s.perLogin.Fail(ctx, key)
+		s.perAddr.Fail(ctx, clientAddr)
 		return nil, apperr.E(apperr.Unauthenticated, "wrong login or password")
 	}
 	s.perLogin.Reset(key)

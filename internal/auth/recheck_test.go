@@ -21,7 +21,7 @@ func TestRecheckFollowsATransferAndEndsWithTheSession(t *testing.T) {
 	rnd := admin.CreateDepartment("R&D", acme.RootID)
 	samID := admin.CreateMember(apitest.MemberSpec{Userid: "sam", Depts: []string{sales}})
 	sam := env.Login("acme", "sam", apitest.TestPassword)
-	svc := env.Server.Auth()
+	svc := env.Main.Auth
 	ctx := context.Background()
 
 	v, err := svc.Authenticate(ctx, sam.Token)
@@ -49,7 +49,7 @@ func TestRechecksMadeTogetherAnswerEachViewerForItself(t *testing.T) {
 	acme := env.NewEnterprise("acme")
 	admin := env.Admin(acme)
 	sales := admin.CreateDepartment("Sales", acme.RootID)
-	svc := env.Server.Auth()
+	svc := env.Main.Auth
 	ctx := context.Background()
 	var vs []*viewer.Viewer
 	for _, u := range []string{"ann", "bob", "cat"} {

@@ -82,7 +82,13 @@ func Defaults() Config {
 			Aliases:      30,
 			PageSize:     100,
 		},
-		Messages: Messages{SendRate: 300, SendBurst: 600, SlowSubscriber: 10 * time.Second},
+		Realtime: Realtime{
+			InitTimeout:  DefaultInitTimeout,
+			KeepAlive:    DefaultKeepAlive,
+			WriteTimeout: DefaultWriteTimeout,
+			Buffer:       DefaultBuffer,
+		},
+		Messages: Messages{SendRate: DefaultSendRate, SendBurst: DefaultSendBurst, SlowSubscriber: DefaultSlowSubscriber},
 	}
 }
 

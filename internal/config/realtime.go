@@ -2,8 +2,20 @@ package config
 
 import "time"
 
-// Realtime tunes live subscriptions. Zero values take the defaults of
-// package gqlws and package live; tests shorten them.
+// The defaults of Realtime and Messages. Defaults sets them; the packages
+// that take these settings (gqlws, live, messaging, server) fall back to the
+// same constants when given zero, so each value is stated here only.
+const (
+	DefaultInitTimeout    = 10 * time.Second
+	DefaultKeepAlive      = 15 * time.Second
+	DefaultWriteTimeout   = 10 * time.Second
+	DefaultBuffer         = 16
+	DefaultSlowSubscriber = 10 * time.Second
+	DefaultSendRate       = 300
+	DefaultSendBurst      = 600
+)
+
+// Realtime tunes live subscriptions; tests shorten them.
 type Realtime struct {
 	// InitTimeout is how long a websocket client may take to send
 	// connection_init before the socket closes with 4408 (default 10s).

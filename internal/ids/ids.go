@@ -50,4 +50,8 @@ const (
 	Conversation       = "cnv"
 	ConversationMember = "cvm"
 	ConfidentialView   = "cfv"
+
+	Assignment            = "asn"
+	AssignmentParticipant = "asp"
+	AssignmentEvent       = "ase"
 )

@@ -64,12 +64,12 @@ func (s *Service) Activate(ctx context.Context, in ActivateInput) (*Activation, 
 		idKey = c.EnterpriseID
 	}
 	idKey += "\x00" + mobile + "\x00" + strings.ToLower(email)
-	if err := s.checkRate(in.ClientAddr, idKey); err != nil {
+	if err := s.checkRate(ctx, in.ClientAddr, idKey); err != nil {
 		return nil, err
 	}
 	fail := func() error {
-		s.perAddr.Fail(in.ClientAddr)
-		s.perIdentity.Fail(idKey)
+		s.perAddr.Fail(ctx, in.ClientAddr)
+		s.perIdentity.Fail(ctx, idKey)
 		return errNoMatch
 	}
 	// Before anyone is signed in, the system checks the invite and the
@@ -137,12 +137,12 @@ func (s *Service) Activate(ctx context.Context, in ActivateInput) (*Activation, 
 	return &Activation{Member: m, Session: ses}, nil
 }
 
-func (s *Service) checkRate(addr, idKey string) error {
+func (s *Service) checkRate(ctx context.Context, addr, idKey string) error {
 	for _, k := range []struct {
 		l   *ratelimit.Limiter
 		key string
 	}{{s.perAddr, addr}, {s.perIdentity, idKey}} {
-		if blocked, wait := k.l.Blocked(k.key); blocked {
+		if blocked, wait := k.l.Blocked(ctx, k.key); blocked {
 			e := apperr.E(apperr.RateLimited, "too many failed attempts to follow; try again later")
 			e.Extra = map[string]any{"retryAfter": int(wait.Seconds()) + 1}
 			return e

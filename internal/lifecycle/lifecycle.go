@@ -55,7 +55,6 @@ type Options struct {
 	// per 15 minutes (default 20); one identity (enterprise and mobile or
 	// email) may fail a quarter as often.
 	ActivationFailures int
-	Now                func() time.Time
 }
 
 // New returns a Service.
@@ -63,15 +62,11 @@ func New(client *ent.Client, authn *auth.Service, invites *invite.Service, pub b
 	if o.ActivationFailures == 0 {
 		o.ActivationFailures = 20
 	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
 	s := &Service{
 		client: client, auth: authn, invites: invites, pub: pub, erasers: o.Erasers,
 		perAddr:     ratelimit.New(o.ActivationFailures, 15*time.Minute),
 		perIdentity: ratelimit.New(max(o.ActivationFailures/4, 1), 15*time.Minute),
 	}
-	s.perAddr.Now, s.perIdentity.Now = o.Now, o.Now
 	return s
 }
 

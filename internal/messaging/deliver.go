@@ -23,19 +23,38 @@ type delivery struct {
 	readBy string
 }
 
-// deliver writes one inbox entry per member, numbered by their counters,
-// in the request's transaction, and wakes their connections after commit.
+// deliver writes one inbox entry per member for a message.
 func (s *Service) deliver(ctx context.Context, d delivery) error {
-	members := slices.Clone(d.members)
+	now := s.now()
+	return s.writeEntries(ctx, d.enterpriseID, d.members, func(c *ent.InboxEntryCreate, m string) {
+		c.SetMessageID(d.message.ID).
+			SetConfidential(d.message.Confidential).
+			SetWithheld(d.withheld).
+			SetNillableAppID(d.appID).
+			SetNillableConversationID(d.conversationID)
+		if m == d.readBy {
+			c.SetReadAt(now)
+		}
+	})
+}
+
+// writeEntries writes one inbox entry per member, numbered by their
+// counters, in the request's transaction, and wakes their connections after
+// commit; fill sets what the entry carries. The writer puts entries into
+// other members' inboxes: who they are was read through the writer's reach
+// (policy.ReachOf), or is decided by the domain package that calls (a
+// conversation's members, an assignment's people).
+func (s *Service) writeEntries(ctx context.Context, enterpriseID string, memberIDs []string, fill func(*ent.InboxEntryCreate, string)) error {
+	members := slices.Clone(memberIDs)
 	slices.Sort(members)
 	members = slices.Compact(members)
-	slots, err := s.bump(ctx, d.enterpriseID, members, true)
+	if len(members) == 0 {
+		return nil
+	}
+	slots, err := s.bump(ctx, enterpriseID, members, true)
 	if err != nil {
 		return err
 	}
-	// The sender writes entries into other members' inboxes: who they are
-	// was read through the sender's reach (policy.ReachOf), or is a
-	// conversation's members.
 	db := s.db(ctx)
 	now := s.now()
 	for start := 0; start < len(members); start += chunk {
@@ -45,18 +64,11 @@ func (s *Service) deliver(ctx context.Context, d delivery) error {
 			sl := slots[m]
 			c := db.InboxEntry.Create().
 				SetMemberID(m).
-				SetMessageID(d.message.ID).
 				SetSeq(sl.Seq).
 				SetVersion(sl.Version).
 				SetCreatedVersion(sl.Version).
-				SetConfidential(d.message.Confidential).
-				SetWithheld(d.withheld).
-				SetNillableAppID(d.appID).
-				SetNillableConversationID(d.conversationID).
 				SetCreatedAt(now)
-			if m == d.readBy {
-				c.SetReadAt(now)
-			}
+			fill(c, m)
 			creates[i] = c
 		}
 		if err := db.InboxEntry.CreateBulk(creates...).Exec(ctx); err != nil {

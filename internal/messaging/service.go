@@ -16,6 +16,7 @@ import (
 
 	"github.com/corpline/corpline/ent"
 	"github.com/corpline/corpline/internal/auth"
+	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/ratelimit"
 	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/realtime/live"
@@ -38,7 +39,7 @@ const (
 // Options tune a Service; zero values take the defaults.
 type Options struct {
 	// SendRate is how many sends a second one sender (app or member) may
-	// make, sustained, with SendBurst at once (defaults 300 and 600).
+	// make, sustained, with SendBurst at once (defaults in package config).
 	SendRate  float64
 	SendBurst int
 	// Live runs inbox subscriptions: buffers, slow subscribers and the
@@ -61,10 +62,10 @@ type Service struct {
 // New returns a Service over client (of the given ent dialect).
 func New(client *ent.Client, dialect string, pub bus.Publisher, authn *auth.Service, o Options) *Service {
 	if o.SendRate == 0 {
-		o.SendRate = 300
+		o.SendRate = config.DefaultSendRate
 	}
 	if o.SendBurst == 0 {
-		o.SendBurst = 600
+		o.SendBurst = config.DefaultSendBurst
 	}
 	if o.Now == nil {
 		o.Now = time.Now

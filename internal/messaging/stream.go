@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math"
 	"strconv"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/corpline/corpline/internal/policy"
 	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/realtime/live"
+	"github.com/corpline/corpline/internal/request"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -142,7 +142,7 @@ func (s *Service) Stream(ctx context.Context, after *Position) (<-chan *Event, e
 			}
 			return evs, more, nil
 		},
-		Closed: closed,
+		Closed: func(err error) *Event { return closed(ctx, err) },
 	})
 }
 
@@ -210,12 +210,12 @@ func events(es []*ent.InboxEntry, pos *Position) []*Event {
 }
 
 // closed is the last event of a stream that ends for err.
-func closed(err error) *Event {
+func closed(ctx context.Context, err error) *Event {
 	code := apperr.ReasonOf(err)
 	if code == "" {
 		code = string(apperr.Internal)
 	}
-	reason := safeMessage(err)
+	reason := safeMessage(ctx, err)
 	if code == string(apperr.SlowConsumer) {
 		reason = "too far behind: resume from your last cursor"
 	}
@@ -227,7 +227,7 @@ func closed(err error) *Event {
 // it has seen was READ or RECALLED.
 func eventFor(e *ent.InboxEntry, pos Position) *Event {
 	seen := e.CreatedVersion < pos.Version || (e.CreatedVersion == pos.Version && e.Seq <= pos.Seq)
-	ev := &Event{Seq: &e.Seq, EntryID: &e.ID, MessageID: &e.MessageID, ReadAt: e.ReadAt}
+	ev := &Event{Seq: &e.Seq, EntryID: &e.ID, MessageID: e.MessageID, ReadAt: e.ReadAt}
 	switch {
 	case e.RecalledAt != nil && !seen:
 		return nil
@@ -241,12 +241,13 @@ func eventFor(e *ent.InboxEntry, pos Position) *Event {
 	return ev
 }
 
-// safeMessage is err's message when it is one of ours, else a generic one.
-func safeMessage(err error) string {
+// safeMessage is err's message when it is one of ours, else a generic one
+// (the error itself goes to the request's log).
+func safeMessage(ctx context.Context, err error) string {
 	var e *apperr.Error
 	if errors.As(err, &e) {
 		return e.Message
 	}
-	slog.Error("inbox stream: revalidate", "err", err)
+	request.Logger(ctx).ErrorContext(ctx, "inbox stream: revalidate", "err", err)
 	return "internal error"
 }

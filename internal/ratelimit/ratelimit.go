@@ -7,15 +7,18 @@
 package ratelimit
 
 import (
+	"context"
 	"sync"
 	"time"
+
+	"github.com/corpline/corpline/internal/clock"
 )
 
-// Limiter allows at most Max failures per key within Window.
+// Limiter allows at most Max failures per key within Window. It reads the
+// time from the request's clock (clock.Now).
 type Limiter struct {
 	Max    int
 	Window time.Duration
-	Now    func() time.Time
 
 	mu   sync.Mutex
 	hits map[string][]time.Time
@@ -23,14 +26,14 @@ type Limiter struct {
 
 // New returns a limiter of max failures per window.
 func New(max int, window time.Duration) *Limiter {
-	return &Limiter{Max: max, Window: window, Now: time.Now, hits: map[string][]time.Time{}}
+	return &Limiter{Max: max, Window: window, hits: map[string][]time.Time{}}
 }
 
 // Blocked reports whether key has used up its failures, and when it may try again.
-func (l *Limiter) Blocked(key string) (bool, time.Duration) {
+func (l *Limiter) Blocked(ctx context.Context, key string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.Now()
+	now := clock.Now(ctx)
 	h := l.prune(key, now)
 	if len(h) < l.Max {
 		return false, 0
@@ -39,10 +42,10 @@ func (l *Limiter) Blocked(key string) (bool, time.Duration) {
 }
 
 // Fail records a failure for key.
-func (l *Limiter) Fail(key string) {
+func (l *Limiter) Fail(ctx context.Context, key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.Now()
+	now := clock.Now(ctx)
 	l.hits[key] = append(l.prune(key, now), now)
 	if len(l.hits) > 100_000 { // bound memory under a spray of distinct keys
 		for k := range l.hits {

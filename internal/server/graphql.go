@@ -42,7 +42,7 @@ func (s *Server) newGraphQL(cfg config.Config) *handler.Server {
 		PageSize: cfg.Limits.PageSize, Complexity: cfg.Limits.Complexity})
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
 	// Mutations run in one transaction each: all of a mutation or none of it.
-	srv.Use(entgql.Transactioner{TxOpener: s.db.Client})
+	srv.Use(entgql.Transactioner{TxOpener: s.resolver.Client})
 	// Subscriptions end with a coded reason as their last response.
 	srv.Use(live.Extension{})
 

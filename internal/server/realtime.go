@@ -3,47 +3,16 @@ package server
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"time"
-
-	"entgo.io/ent/dialect"
 
 	"github.com/corpline/corpline/internal/apperr"
 	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/clock"
 	"github.com/corpline/corpline/internal/config"
-	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/realtime/gqlws"
 	"github.com/corpline/corpline/internal/realtime/live"
-	"github.com/corpline/corpline/internal/store"
+	"github.com/corpline/corpline/internal/request"
 )
-
-// newBus picks the realtime bus for the database: on PostgreSQL, any number
-// of processes share it, so wake-ups travel through LISTEN/NOTIFY; SQLite
-// is one process, and they stay in it.
-func newBus(db *store.DB) (bus.Bus, func() error) {
-	if db.Dialect == dialect.Postgres && db.URL != "" {
-		pg := bus.NewPostgres(db.SQL, db.URL, bus.PostgresOptions{})
-		return pg, pg.Close
-	}
-	return bus.NewLocal(), func() error { return nil }
-}
-
-// Bus is the server's realtime bus.
-func (s *Server) Bus() bus.Bus { return s.bus }
-
-// liveHub is what subscriptions run on: the bus, and the re-check of their
-// viewer at every wake-up. There is one per server.
-func (s *Server) liveHub() *live.Hub {
-	if s.hub == nil {
-		s.hub = &live.Hub{
-			Subscriber: s.bus,
-			Recheck:    s.auth.Recheck,
-			Options:    live.Options{Buffer: s.cfg.Realtime.Buffer, Stall: s.cfg.Messages.SlowSubscriber},
-		}
-	}
-	return s.hub
-}
 
 // websocketTransport serves subscriptions (and any operation) over
 // graphql-transport-ws, authenticated by connection_init's authToken.
@@ -75,21 +44,16 @@ func (s *Server) websocketInit(ctx context.Context, p map[string]any) (context.C
 		if errors.As(err, &ae) {
 			return ctx, errors.New(ae.Message)
 		}
-		slog.ErrorContext(ctx, "websocket init", "err", err)
+		request.Logger(ctx).ErrorContext(ctx, "websocket init", "err", err)
 		return ctx, errors.New("internal error")
 	}
 	return withViewer(ctx, v), nil
 }
 
-// Close releases what the server holds besides its listener: the realtime
-// bus and its database listener. Serve calls it on the way out.
+// Close ends the server's streams. Serve calls it on the way out.
 func (s *Server) Close() error {
-	var err error
-	s.closeOnce.Do(func() {
-		s.stop()
-		err = s.closeBus()
-	})
-	return err
+	s.stop()
+	return nil
 }
 
 // waitConns waits for websocket connections to finish closing after a
@@ -103,7 +67,7 @@ func (s *Server) waitConns(limit time.Duration) {
 	select {
 	case <-done:
 	case <-time.After(limit):
-		slog.Warn("websocket connections still open after shutdown")
+		s.log.Warn("websocket connections still open after shutdown")
 	}
 }
 
@@ -111,12 +75,12 @@ func keepAlive(cfg config.Config) time.Duration {
 	if cfg.Realtime.KeepAlive > 0 {
 		return cfg.Realtime.KeepAlive
 	}
-	return 15 * time.Second
+	return config.DefaultKeepAlive
 }
 
 func writeTimeout(cfg config.Config) time.Duration {
 	if cfg.Realtime.WriteTimeout > 0 {
 		return cfg.Realtime.WriteTimeout
 	}
-	return 10 * time.Second
+	return config.DefaultWriteTimeout
 }

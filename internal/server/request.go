@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/corpline/corpline/graph"
 	"github.com/corpline/corpline/internal/clock"
+	"github.com/corpline/corpline/internal/request"
 	"github.com/corpline/corpline/internal/viewer"
 )
 
@@ -31,13 +31,13 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", id)
 		log := s.log.With("requestId", id)
-		ctx := graph.WithRequestID(r.Context(), id)
-		ctx = graph.WithLogger(ctx, log)
+		ctx := request.WithID(r.Context(), id)
+		ctx = request.WithLogger(ctx, log)
 		host, _, err := net.SplitHostPort(r.RemoteAddr)
 		if err != nil {
 			host = r.RemoteAddr
 		}
-		ctx = graph.WithClientAddr(ctx, host)
+		ctx = request.WithClientAddr(ctx, host)
 		if isStream(r) {
 			var stop context.CancelFunc
 			ctx, stop = context.WithCancel(ctx)
@@ -77,7 +77,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if token, ok := bearer(r); ok {
 			v, err := s.auth.Authenticate(ctx, token)
 			if err != nil {
-				ctx = graph.WithAuthError(ctx, err)
+				ctx = request.WithAuthError(ctx, err)
 			} else {
 				ctx = withViewer(ctx, v)
 			}

@@ -47,7 +47,7 @@ func (s *Server) graphQLEndpoint(gql http.Handler) http.Handler {
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.db.SQL.PingContext(ctx); err != nil {
+	if err := s.readyz(ctx); err != nil {
 		s.log.WarnContext(ctx, "not ready", "err", err)
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 		return

@@ -14,31 +14,39 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/graph"
-	"github.com/corpline/corpline/internal/apps"
-	"github.com/corpline/corpline/internal/auth"
 	"github.com/corpline/corpline/internal/config"
-	"github.com/corpline/corpline/internal/conversation"
-	"github.com/corpline/corpline/internal/directory"
-	"github.com/corpline/corpline/internal/invite"
-	"github.com/corpline/corpline/internal/lifecycle"
-	"github.com/corpline/corpline/internal/messaging"
-	"github.com/corpline/corpline/internal/operator"
-	"github.com/corpline/corpline/internal/realtime/bus"
-	"github.com/corpline/corpline/internal/realtime/live"
-	"github.com/corpline/corpline/internal/store"
+	"github.com/corpline/corpline/internal/viewer"
 )
 
 // shutdownGrace is how long in-flight requests get to finish on shutdown.
 const shutdownGrace = 10 * time.Second
 
-// Server is one corpline server process.
+// Authenticator turns a bearer token (or a websocket's authToken) into the
+// viewer it stands for (auth.Service).
+type Authenticator interface {
+	Authenticate(ctx context.Context, token string) (*viewer.Viewer, error)
+}
+
+// Deps is what the server serves, built by the composition root
+// (cmd/corpline/wiring): the server itself builds no domain service.
+type Deps struct {
+	// Resolver holds the domain services the GraphQL schema resolves with;
+	// its Client opens each mutation's transaction.
+	Resolver *graph.Resolver
+	// Auth authenticates every request and websocket connection.
+	Auth Authenticator
+	// Ready reports whether the database answers, for /readyz.
+	Ready func(ctx context.Context) error
+	// Logger receives the server's logs (slog.Default when nil).
+	Logger *slog.Logger
+}
+
+// Server is corpline's HTTP server.
 type Server struct {
 	cfg      config.Config
-	db       *store.DB
-	auth     *auth.Service
-	bus      bus.Bus
+	auth     Authenticator
 	resolver *graph.Resolver
-	jobs     *Jobs
+	readyz   func(ctx context.Context) error
 	log      *slog.Logger
 	origins  *origins
 	handler  http.Handler
@@ -54,65 +62,29 @@ type Server struct {
 	stopping    context.Context
 	stop        context.CancelFunc
 
-	// closeBus stops the bus; conns counts open websocket connections
-	// (see waitConns).
-	closeBus  func() error
-	conns     sync.WaitGroup
-	closeOnce sync.Once
-	hub       *live.Hub
+	// conns counts open websocket connections (see waitConns).
+	conns sync.WaitGroup
 }
 
-// Option changes how New builds a server.
-type Option func(*Server)
-
-// WithLogger sends the server's logs to l (slog.Default otherwise).
-func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
-
-// New wires a server over an open database.
-func New(cfg config.Config, db *store.DB, opts ...Option) *Server {
+// New builds the HTTP server over what d holds.
+func New(cfg config.Config, d Deps) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, db: db, log: slog.Default()}
-	for _, o := range opts {
-		o(s)
+	s := &Server{cfg: cfg, auth: d.Auth, resolver: d.Resolver, readyz: d.Ready, log: d.Logger}
+	if s.log == nil {
+		s.log = slog.Default()
 	}
 	s.streams, s.stopStreams = context.WithCancel(context.Background())
 	s.stopping, s.stop = s.streams, s.stopStreams
-	s.auth = auth.New(db.Client, auth.Options{TokenTTL: cfg.TokenTTL, Now: cfg.Now, LoginFailures: cfg.LoginFailures})
-	s.bus, s.closeBus = newBus(db)
-	s.auth.CacheViewers(s.bus, auth.ViewerCacheTTL)
-	invites := invite.New(db.Client, s.publicURL)
-	s.resolver = &graph.Resolver{
-		Client:    db.Client,
-		Auth:      s.auth,
-		Directory: directory.New(db.Client),
-		Apps:      apps.New(db.Client),
-		Messaging: messaging.New(db.Client, db.Dialect, s.bus, s.auth, messaging.Options{
-			SendRate:  cfg.Messages.SendRate,
-			SendBurst: cfg.Messages.SendBurst,
-			Live:      s.liveHub(),
-			Now:       cfg.Now,
-		}),
-		Publisher: s.bus,
-		Live:      s.liveHub(),
-		Invites:   invites,
-		Lifecycle: lifecycle.New(db.Client, s.auth, invites, s.bus, lifecycle.Options{
-			Now:     cfg.Now,
-			Erasers: []lifecycle.Eraser{messaging.EraseMember},
-		}),
-		Operator: operator.New(db.Client),
-	}
-	s.resolver.Conversations = conversation.New(db.Client, s.auth, s.resolver.Messaging)
-	lifecycle.Watch(db.Client, s.bus)
-	s.jobs = newJobs(cfg, db, s.bus)
 	s.origins = newOrigins(cfg.CORSOrigins)
 	s.handler = s.routes()
 	return s
 }
 
-// publicURL is where clients reach the server, for invite links.
-func (s *Server) publicURL() string {
+// PublicURL is where clients reach the server, for invite links: the
+// configured public URL, else the bound address.
+func (s *Server) PublicURL() string {
 	if s.cfg.PublicURL != "" {
 		return s.cfg.PublicURL
 	}
@@ -126,14 +98,8 @@ func (s *Server) publicURL() string {
 	return scheme + "://" + s.cfg.Addr
 }
 
-// Jobs are the server's background jobs, which tests run by hand.
-func (s *Server) Jobs() *Jobs { return s.jobs }
-
 // Handler is the server's HTTP handler, for in-process tests.
 func (s *Server) Handler() http.Handler { return s.handler }
-
-// Auth is the server's authentication service.
-func (s *Server) Auth() *auth.Service { return s.auth }
 
 // Listen binds the server's address (":0" picks a free port).
 func (s *Server) Listen(addr string) error {
@@ -150,9 +116,9 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Serve serves until ctx is done, then shuts down gracefully: it stops
 // accepting, ends websocket (close 1001) and SSE streams, lets requests in
-// flight finish (for up to shutdownGrace), stops the background jobs and the
-// realtime bus. Request contexts do not derive from ctx, or shutting down
-// would cancel the very requests it waits for.
+// flight finish (for up to shutdownGrace) and waits for websocket
+// connections to close. Request contexts do not derive from ctx, or shutting
+// down would cancel the very requests it waits for.
 func (s *Server) Serve(ctx context.Context) error {
 	defer s.Close()
 	s.http = &http.Server{
@@ -163,7 +129,6 @@ func (s *Server) Serve(ctx context.Context) error {
 		TLSConfig:         &tls.Config{MinVersion: tls.VersionTLS12},
 	}
 	s.http.RegisterOnShutdown(s.stopStreams)
-	s.jobs.start(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		var err error
@@ -184,7 +149,6 @@ func (s *Server) Serve(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	err := s.http.Shutdown(sctx)
-	s.jobs.wait()
 	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
 		err = e
 	}

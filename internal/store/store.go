@@ -38,8 +38,25 @@ const (
 	pgMaxIdle = 16
 )
 
+// Option changes how Open builds the database's ent client.
+type Option func(*options)
+
+type options struct {
+	wrap func(dialect.Driver) dialect.Driver
+}
+
+// WrapDriver puts w around the driver the ent client sends statements
+// through (tests count them that way).
+func WrapDriver(w func(dialect.Driver) dialect.Driver) Option {
+	return func(o *options) { o.wrap = w }
+}
+
 // Open opens the database at rawURL: postgres://..., sqlite://PATH, or a bare file path.
-func Open(rawURL string) (*DB, error) {
+func Open(rawURL string, opts ...Option) (*DB, error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
 	if strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://") {
 		db, err := sql.Open("postgres", rawURL)
 		if err != nil {
@@ -48,7 +65,7 @@ func Open(rawURL string) (*DB, error) {
 		db.SetMaxOpenConns(pgMaxOpen)
 		db.SetMaxIdleConns(pgMaxIdle)
 		db.SetConnMaxIdleTime(5 * time.Minute)
-		return wrap(db, dialect.Postgres, rawURL), nil
+		return wrap(db, dialect.Postgres, rawURL, o), nil
 	}
 	dsn, err := sqliteDSN(rawURL)
 	if err != nil {
@@ -62,13 +79,16 @@ func Open(rawURL string) (*DB, error) {
 	// instead of failing them with SQLITE_BUSY.
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	return wrap(db, dialect.SQLite, ""), nil
+	return wrap(db, dialect.SQLite, "", o), nil
 }
 
-func wrap(db *sql.DB, dia, u string) *DB {
+func wrap(db *sql.DB, dia, u string, o options) *DB {
 	var drv dialect.Driver = entsql.OpenDB(dia, db)
 	if dia == dialect.Postgres {
 		drv = newStmtDriver(drv.(*entsql.Driver), db)
+	}
+	if o.wrap != nil {
+		drv = o.wrap(drv)
 	}
 	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dia, URL: u}
 }

@@ -12,8 +12,8 @@ package bus
 
 import (
 	"context"
-	"log/slog"
 
+	"github.com/corpline/corpline/internal/request"
 	"github.com/corpline/corpline/internal/store"
 )
 
@@ -58,7 +58,7 @@ func PublishAfterCommit(ctx context.Context, pub Publisher, topics ...string) {
 	bg := context.WithoutCancel(ctx)
 	store.AfterCommit(ctx, func() {
 		if err := pub.Publish(bg, topics...); err != nil {
-			slog.ErrorContext(bg, "publish wake-ups", "err", err, "topics", len(topics))
+			request.Logger(bg).ErrorContext(bg, "publish wake-ups", "err", err, "topics", len(topics))
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"github.com/corpline/corpline/internal/request"
 	"log/slog"
 	"net"
 	"strings"
@@ -117,7 +118,7 @@ func (p *Postgres) Publish(ctx context.Context, topics ...string) error {
 			continue
 		}
 		if len(t) == 0 || len(t)+len(p.id)+1 > maxPayload || strings.ContainsRune(t, ' ') {
-			slog.Error("realtime: topic cannot be sent to other processes", "topic", t)
+			request.Logger(ctx).ErrorContext(ctx, "realtime: topic cannot be sent to other processes", "topic", t)
 			continue
 		}
 		p.queued[t] = struct{}{}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
+	"github.com/corpline/corpline/internal/request"
 	"net/http"
 	"runtime/debug"
 	"sync"
@@ -313,7 +313,7 @@ func (c *conn) forget(op *operation, id string) {
 }
 
 func (c *conn) panicked(ctx context.Context, id string, p any) {
-	slog.ErrorContext(ctx, "gqlws: operation panicked", "panic", p, "stack", string(debug.Stack()))
+	request.Logger(ctx).ErrorContext(ctx, "gqlws: operation panicked", "panic", p, "stack", string(debug.Stack()))
 	c.write(outgoing{ID: id, Type: typeError, Payload: gqlerror.List{{
 		Message: "internal error", Extensions: map[string]any{"code": "INTERNAL"}}}})
 }

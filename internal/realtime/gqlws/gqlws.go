@@ -17,6 +17,7 @@ package gqlws
 
 import (
 	"context"
+	"github.com/corpline/corpline/internal/config"
 	"net/http"
 	"strings"
 	"sync"
@@ -127,10 +128,12 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	}()
 }
 
-func (t Transport) initTimeout() time.Duration { return orDefault(t.InitTimeout, 10*time.Second) }
-func (t Transport) keepAlive() time.Duration   { return orDefault(t.KeepAlive, 15*time.Second) }
+func (t Transport) initTimeout() time.Duration {
+	return orDefault(t.InitTimeout, config.DefaultInitTimeout)
+}
+func (t Transport) keepAlive() time.Duration { return orDefault(t.KeepAlive, config.DefaultKeepAlive) }
 func (t Transport) writeTimeout() time.Duration {
-	return orDefault(t.WriteTimeout, 10*time.Second)
+	return orDefault(t.WriteTimeout, config.DefaultWriteTimeout)
 }
 
 func (t Transport) readLimit() int64 {

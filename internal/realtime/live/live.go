@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/corpline/corpline/internal/apperr"
+	"github.com/corpline/corpline/internal/config"
 	"github.com/corpline/corpline/internal/realtime/bus"
 	"github.com/corpline/corpline/internal/viewer"
 )
@@ -31,11 +32,11 @@ import (
 // Options bound subscriptions; zero values take the defaults.
 type Options struct {
 	// Buffer is how many events wait for a client that has not taken them
-	// (default 16: it bounds a client that fell behind, the database holds
+	// (default config.DefaultBuffer: it bounds a client that fell behind, the database holds
 	// the rest, and an idle subscription holds it too).
 	Buffer int
 	// Stall is how long a full buffer may stay full before the subscription
-	// ends with SLOW_CONSUMER (default 5s).
+	// ends with SLOW_CONSUMER (default config.DefaultSlowSubscriber).
 	Stall time.Duration
 	// Page is how many events one read of the database asks for (default 100).
 	Page int
@@ -94,7 +95,7 @@ func Run[T any](ctx context.Context, h *Hub, src Source[T]) (<-chan T, error) {
 		access = append(access, bus.MemberTopic(v.MemberID))
 	}
 	s := &stream[T]{h: h, src: src, ctx: ctx, v: v, cursor: src.After,
-		out:  make(chan T, orDefault(h.Buffer, 16)),
+		out:  make(chan T, orDefault(h.Buffer, config.DefaultBuffer)),
 		poke: make(chan struct{}, 1),
 		// Until the replay starts, wake-ups only mark the stream stale.
 		running: true,
@@ -312,7 +313,7 @@ func (s *stream[T]) send(it T) bool {
 		return true
 	default:
 	}
-	stall := time.NewTimer(orDefault(s.h.Stall, 5*time.Second))
+	stall := time.NewTimer(orDefault(s.h.Stall, config.DefaultSlowSubscriber))
 	defer stall.Stop()
 	for {
 		select {

@@ -1,4 +1,4 @@
-package server
+package wiring
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // trials: a trial's end is a matter of days, not seconds.
 const reclaimEvery = 60
 
-// Jobs are the background work of a server process: sending the callback
+// Jobs are the background work of a process: sending the callback
 // outbox and reclaiming expired trials. Every process runs them; both are
 // safe to run side by side (see packages outbox and trial).
 type Jobs struct {
