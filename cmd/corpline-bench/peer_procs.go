@@ -65,6 +65,18 @@ func (p *proc) tail() string {
 	return string(b)
 }
 
+// errorLines are the last lines of the server's log that report an error.
+func (p *proc) errorLines() string {
+	b, _ := os.ReadFile(p.logs.Name())
+	var errs []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.Contains(line, "ERROR") || strings.Contains(strings.ToLower(line), "error:") {
+			errs = append(errs, line)
+		}
+	}
+	return strings.Join(errs[max(0, len(errs)-5):], "\n")
+}
+
 // waitHTTP polls url until it answers at all (any status), or fails after d.
 func (p *proc) waitHTTP(ctx context.Context, url string, d time.Duration) error {
 	deadline := time.Now().Add(d)

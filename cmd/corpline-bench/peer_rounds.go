@@ -43,6 +43,9 @@ func measurePage(ctx context.Context, out io.Writer, hc *http.Client, o peerOpti
 			if res.requests > 0 {
 				m.cpuPerReq = (after.cpu - before.cpu) / time.Duration(res.requests)
 			}
+			if res.errors > 0 {
+				fmt.Fprintf(out, "%s's log ends with:\n%s\n", peerNames[i], procs[i].errorLines())
+			}
 			all[i] = append(all[i], m)
 			fmt.Fprintf(out, "%5d %-13s %9.0f %9s %9s %8.1f %9s %7d\n", r+1, peerNames[i], m.perSecond, m.p50, m.p99,
 				float64(m.rss)/(1<<20), m.cpuPerReq.Round(time.Microsecond), m.errors)

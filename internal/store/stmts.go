@@ -4,10 +4,12 @@ import (
 	"container/list"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/lib/pq"
 )
 
 // stmtDriver sends the reads that run outside a transaction as statements
@@ -54,10 +56,18 @@ func (d *stmtDriver) Query(ctx context.Context, query string, args, v any) error
 		return err
 	}
 	rows, err := stmt.QueryContext(ctx, argv...)
+	if err != nil && err.Error() == "sql: statement is closed" {
+		// Evicted between the lookup and the query: run it the usual way.
+		return d.Driver.Query(ctx, query, args, v)
+	}
 	if err != nil {
-		// A statement the server no longer accepts (its plan went stale
-		// with the schema, say) is prepared again next time.
-		d.forget(query, stmt)
+		var pqErr *pq.Error
+		if errors.As(err, &pqErr) && (pqErr.Code == "0A000" || pqErr.Code == "26000") {
+			// The server no longer takes the statement as prepared (its
+			// plan went stale with the schema, or it is gone): prepare it
+			// again next time.
+			d.forget(query, stmt)
+		}
 		return err
 	}
 	*vr = entsql.Rows{ColumnScanner: rows}
